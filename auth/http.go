@@ -1,0 +1,73 @@
+package auth
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// CookieName is the session cookie.
+const CookieName = "leaktrail_session"
+
+// request is what the middleware remembers of the HTTP exchange, so that
+// login and logout can set and clear the cookie from inside a resolver.
+type request struct {
+	token  string
+	w      http.ResponseWriter
+	secure bool
+}
+
+type requestKey struct{}
+
+// tokenFrom reads the bearer token, else the session cookie.
+func tokenFrom(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if scheme, tok, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") {
+			return strings.TrimSpace(tok)
+		}
+		return ""
+	}
+	if c, err := r.Cookie(CookieName); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// Middleware signs the request in when it carries a live session token
+// (bearer or cookie); otherwise the request goes on anonymous and resolvers
+// that need a user refuse it with UNAUTHENTICATED.
+func (s *Service) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		tok := tokenFrom(r)
+		if tok != "" {
+			if u, err := s.Authenticate(ctx, tok); err == nil {
+				ctx = WithUser(ctx, u)
+			}
+		}
+		ctx = context.WithValue(ctx, requestKey{}, &request{token: tok, w: w, secure: r.TLS != nil})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func setCookie(ctx context.Context, value string, expires time.Time) {
+	req, ok := ctx.Value(requestKey{}).(*request)
+	if !ok {
+		return
+	}
+	c := &http.Cookie{Name: CookieName, Value: value, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: req.secure, Expires: expires}
+	if value == "" {
+		c.MaxAge = -1
+	}
+	http.SetCookie(req.w, c)
+}
+
+// requestToken is the token the current request was authenticated with.
+func requestToken(ctx context.Context) string {
+	if req, ok := ctx.Value(requestKey{}).(*request); ok {
+		return req.token
+	}
+	return ""
+}

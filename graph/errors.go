@@ -1,0 +1,71 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/internal/requestid"
+)
+
+// errPanicked marks an error the recover func has already logged with its stack.
+var errPanicked = errors.New("panic in resolver")
+
+// gqlgen's own request errors: the query could not be parsed or did not fit
+// the schema (unknown field, unknown enum value, wrong variable type).
+var requestErrorCodes = map[string]bool{
+	errcode.ParseFailed:      true,
+	errcode.ValidationFailed: true,
+}
+
+// presentError exposes client-safe errors with their code and turns anything
+// else into an opaque INTERNAL error, logging the original.
+func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		if e, ok := apperr.As(err); ok {
+			ext := map[string]any{"code": string(e.Code)}
+			for k, v := range e.Extensions {
+				ext[k] = v
+			}
+			if e.Field != "" {
+				ext["field"] = e.Field
+			} else if e.Code == apperr.InvalidInput && len(gqlErr.Path) > 0 {
+				ext["field"] = gqlErr.Path.String()
+			}
+			gqlErr.Message = e.Message
+			gqlErr.Extensions = ext
+			return gqlErr
+		}
+		if code, _ := gqlErr.Extensions["code"].(string); requestErrorCodes[code] && gqlErr.Unwrap() == nil {
+			gqlErr.Extensions = map[string]any{"code": string(apperr.InvalidInput)}
+			return gqlErr
+		}
+		id := requestid.From(ctx)
+		if !errors.Is(err, errPanicked) {
+			log.ErrorContext(ctx, "internal error", "error", err.Error(), "path", gqlErr.Path.String(), "request_id", id)
+		}
+		return &gqlerror.Error{
+			Message:    "internal error; quote request id " + id + " to your administrator",
+			Path:       gqlErr.Path,
+			Locations:  gqlErr.Locations,
+			Extensions: map[string]any{"code": string(apperr.Internal), "requestId": id},
+		}
+	}
+}
+
+// recoverPanic logs a resolver panic with its stack; the presenter then hides it.
+func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()),
+			"request_id", requestid.From(ctx))
+		return errPanicked
+	}
+}

@@ -1,0 +1,92 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/incident"
+)
+
+// HandlerConfig tunes the GraphQL endpoint.
+type HandlerConfig struct {
+	// Introspection exposes the schema to clients (on in development).
+	Introspection bool
+	// ComplexityLimit bounds the cost of one operation; lists count once per requested item.
+	ComplexityLimit int
+	// ParserTokenLimit bounds the size of a query document.
+	ParserTokenLimit int
+	Log              *slog.Logger
+}
+
+// DefaultComplexityLimit admits a full page of incidents with their nested fields.
+const DefaultComplexityLimit = 20000
+
+// complexity multiplies a list's cost by its page size, so asking for more
+// items costs more.
+func complexity() ComplexityRoot {
+	var c ComplexityRoot
+	c.Query.Incidents = func(child int, first *int, _ *string, _ *incident.Filter) int {
+		n := incident.DefaultPageSize
+		if first != nil && *first > 0 {
+			n = *first
+		}
+		return 1 + n*child
+	}
+	return c
+}
+
+// NewHandler returns the GraphQL endpoint, built with explicit transports.
+func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: complexity()}))
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 10 * time.Second,
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			if tok := p.Authorization(); tok != "" {
+				u, err := r.AuthService.Authenticate(ctx, trimBearer(tok))
+				if err != nil {
+					return ctx, nil, err
+				}
+				ctx = auth.WithUser(ctx, u)
+			}
+			return ctx, nil, nil
+		},
+	})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if cfg.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	limit := cfg.ComplexityLimit
+	if limit <= 0 {
+		limit = DefaultComplexityLimit
+	}
+	srv.Use(extension.FixedComplexityLimit(limit))
+	if cfg.ParserTokenLimit > 0 {
+		srv.SetParserTokenLimit(cfg.ParserTokenLimit)
+	}
+	log := cfg.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	srv.SetErrorPresenter(presentError(log))
+	srv.SetRecoverFunc(recoverPanic(log))
+	return r.WithLoaders(srv)
+}
+
+func trimBearer(s string) string {
+	if len(s) > 7 && (s[:7] == "Bearer " || s[:7] == "bearer ") {
+		return s[7:]
+	}
+	return s
+}

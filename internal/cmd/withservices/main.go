@@ -1,0 +1,86 @@
+// Command withservices runs a command with a throwaway PostgreSQL and MinIO
+// started for it, for the test command:
+//
+//	go run ./internal/cmd/withservices -- go test ./...
+//
+// The command sees LEAKTRAIL_TEST_DATABASE_URL (the superuser's DSN) and
+// LEAKTRAIL_TEST_S3_ENDPOINT, _ACCESS_KEY and _SECRET_KEY. Both servers and
+// their data are removed when it exits.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/leaktrail/leaktrail/internal/services"
+)
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	args := os.Args[1:]
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		fmt.Fprintln(os.Stderr, "usage: withservices -- COMMAND [ARG...]")
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	dir, err := os.MkdirTemp("", "leaktrail-test-")
+	if err != nil {
+		return fail(err)
+	}
+	defer os.RemoveAll(dir)
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return fail(err)
+	}
+	pg, err := services.StartPostgres(ctx, services.PostgresOptions{Dir: filepath.Join(dir, "pg"), Throwaway: true, Log: os.Stderr})
+	if err != nil {
+		return fail(err)
+	}
+	defer pg.Stop()
+	secret, err := services.Secret(filepath.Join(dir, "minio-secret"))
+	if err != nil {
+		return fail(err)
+	}
+	mn, err := services.StartMinIO(ctx, services.MinIOOptions{Dir: filepath.Join(dir, "minio"),
+		AccessKey: "leaktrail-test", SecretKey: secret, Log: os.Stderr})
+	if err != nil {
+		return fail(err)
+	}
+	defer mn.Stop()
+	fmt.Fprintf(os.Stderr, "withservices: PostgreSQL on 127.0.0.1:%d, MinIO on %s\n", pg.Port, mn.Endpoint)
+
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Env = append(os.Environ(),
+		"LEAKTRAIL_TEST_DATABASE_URL="+pg.AdminURL("postgres"),
+		"LEAKTRAIL_TEST_S3_ENDPOINT="+mn.Endpoint,
+		"LEAKTRAIL_TEST_S3_ACCESS_KEY="+mn.AccessKey,
+		"LEAKTRAIL_TEST_S3_SECRET_KEY="+mn.SecretKey,
+	)
+	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode()
+		}
+		return fail(err)
+	}
+	return 0
+}
+
+func fail(err error) int {
+	fmt.Fprintln(os.Stderr, "withservices:", err)
+	return 1
+}

@@ -1,0 +1,186 @@
+package workflow
+
+import (
+	"strings"
+	"time"
+)
+
+// Facts are what the gates look at: the incident's data, gathered by the caller.
+type Facts struct {
+	Title               string
+	LeakedItem          string
+	Classification      string
+	DetectionMethod     string
+	ReportedBy          string
+	DetectedAt          time.Time
+	ReachedOutside      bool
+	ContainmentActions  int
+	NotifiedAt          []time.Time
+	RootCause           string
+	ScopeAndImportance  string
+	BusinessImpact      string
+	DisclosureDecision  string
+	DisclosureRationale string
+	AffectedNotice      string
+	Statement           string
+	Tasks               []TaskFact
+}
+
+// TaskFact is what a gate needs to know of a task.
+type TaskFact struct {
+	ID          string
+	Stage       Stage
+	Title       string
+	Requirement string
+	Required    bool
+	Done        bool
+}
+
+// Requirement is one named condition of a stage's gate. Either Check decides it
+// from the facts, or, for data Leaktrail does not model yet, TaskTitle is set and
+// the requirement is met by completing the task the gate creates for it.
+type Requirement struct {
+	ID          string
+	Stage       Stage
+	Description string
+	Check       func(Facts) bool
+	TaskTitle   string
+}
+
+// Result is a requirement evaluated against the facts. Required tasks a user
+// added to the stage appear as results too, with ID "task:<id>".
+type Result struct {
+	ID          string
+	Stage       Stage
+	Description string
+	Met         bool
+	// TaskID is the task that meets (or would meet) a task-backed requirement.
+	TaskID string
+}
+
+// Evaluation is a whole gate evaluated.
+type Evaluation []Result
+
+// Met reports whether every requirement holds.
+func (e Evaluation) Met() bool { return len(e.Unmet()) == 0 }
+
+// Unmet returns the requirements that do not hold.
+func (e Evaluation) Unmet() []Result {
+	var out []Result
+	for _, r := range e {
+		if !r.Met {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Gates is the registry of requirements per stage.
+type Gates struct {
+	byStage map[Stage][]Requirement
+}
+
+// NewGates returns an empty registry.
+func NewGates() *Gates { return &Gates{byStage: map[Stage][]Requirement{}} }
+
+// Register adds r, or replaces the requirement with the same ID, so a later
+// feature can swap a task-backed requirement for a real check.
+func (g *Gates) Register(r Requirement) {
+	list := g.byStage[r.Stage]
+	for i := range list {
+		if list[i].ID == r.ID {
+			list[i] = r
+			return
+		}
+	}
+	g.byStage[r.Stage] = append(list, r)
+}
+
+// Requirements lists the requirements of a stage's gate in registration order.
+func (g *Gates) Requirements(s Stage) []Requirement { return g.byStage[s] }
+
+// TaskBacked lists the requirements of a stage that are met by completing a task.
+func (g *Gates) TaskBacked(s Stage) []Requirement {
+	var out []Requirement
+	for _, r := range g.byStage[s] {
+		if r.Check == nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Evaluate checks every requirement of stage s against f.
+func (g *Gates) Evaluate(s Stage, f Facts) Evaluation {
+	out := Evaluation{}
+	for _, r := range g.byStage[s] {
+		res := Result{ID: r.ID, Stage: s, Description: r.Description}
+		if r.Check != nil {
+			res.Met = r.Check(f)
+		} else {
+			for _, t := range f.Tasks {
+				if t.Requirement == r.ID {
+					res.TaskID, res.Met = t.ID, t.Done
+					break
+				}
+			}
+		}
+		out = append(out, res)
+	}
+	for _, t := range f.Tasks {
+		if t.Stage == s && t.Required && t.Requirement == "" {
+			out = append(out, Result{ID: "task:" + t.ID, Stage: s, Description: "Required task: " + t.Title, Met: t.Done, TaskID: t.ID})
+		}
+	}
+	return out
+}
+
+func present(s string) bool { return strings.TrimSpace(s) != "" }
+
+// DefaultGates are the gates of DOMAIN.md's response table.
+func DefaultGates() *Gates {
+	g := NewGates()
+	for _, r := range []Requirement{
+		{ID: "detect.leaked_item", Stage: Detect, Description: "What leaked is described",
+			Check: func(f Facts) bool { return present(f.LeakedItem) }},
+		{ID: "detect.classification", Stage: Detect, Description: "The classification of the leaked item is recorded",
+			Check: func(f Facts) bool { return f.Classification != "" }},
+		{ID: "detect.detection_method", Stage: Detect, Description: "How the leak was detected is recorded",
+			Check: func(f Facts) bool { return f.DetectionMethod != "" }},
+		{ID: "detect.reported_by", Stage: Detect, Description: "Who reported the leak is recorded",
+			Check: func(f Facts) bool { return present(f.ReportedBy) }},
+		{ID: "detect.detected_at", Stage: Detect, Description: "When the leak was detected is recorded",
+			Check: func(f Facts) bool { return !f.DetectedAt.IsZero() }},
+
+		{ID: "initial.containment", Stage: InitialResponse, Description: "At least one containment action (recall, takedown request, device or account isolated) is recorded",
+			Check: func(f Facts) bool { return f.ContainmentActions > 0 }},
+		{ID: "initial.report_upward", Stage: InitialResponse, Description: "The report-upward conditions are met, so the confidentiality bureau, headquarters or police have been notified",
+			Check: func(f Facts) bool { return !ReportUpward(f, 0, time.Time{}).Required || len(f.NotifiedAt) > 0 }},
+
+		{ID: "investigation.spread_chain", Stage: Investigation, Description: "The spread chain is mapped to its origin",
+			TaskTitle: "Map the spread chain to its origin"},
+		{ID: "investigation.root_cause", Stage: Investigation, Description: "The root cause is recorded",
+			Check: func(f Facts) bool { return f.RootCause != "" }},
+		{ID: "investigation.scope", Stage: Investigation, Description: "The scope and importance of the damaged information are assessed",
+			Check: func(f Facts) bool { return present(f.ScopeAndImportance) }},
+		{ID: "investigation.business_impact", Stage: Investigation, Description: "The business impact is assessed",
+			Check: func(f Facts) bool { return present(f.BusinessImpact) }},
+		{ID: "investigation.evidence", Stage: Investigation, Description: "Evidence is attached",
+			TaskTitle: "Attach the evidence"},
+
+		{ID: "disclosure.decision", Stage: Disclosure, Description: "The decision whether to disclose externally is recorded with its rationale",
+			Check: func(f Facts) bool { return f.DisclosureDecision != "" && present(f.DisclosureRationale) }},
+		{ID: "disclosure.statement", Stage: Disclosure, Description: "When disclosing, the statement text is recorded",
+			Check: func(f Facts) bool { return f.DisclosureDecision != "DISCLOSE" || present(f.Statement) }},
+		{ID: "disclosure.affected_notice", Stage: Disclosure, Description: "When personal data leaked, the notices to the affected people are recorded",
+			Check: func(f Facts) bool { return f.Classification != "PERSONAL_DATA" || present(f.AffectedNotice) }},
+
+		{ID: "recovery.measures", Stage: Recovery, Description: "Remediation and recurrence-prevention measures are recorded, each with an owner",
+			TaskTitle: "Record remediation and recurrence-prevention measures, each with an owner"},
+		{ID: "recovery.outcomes", Stage: Recovery, Description: "A disciplinary outcome is decided for every person held responsible",
+			TaskTitle: "Decide the disciplinary outcome for every person held responsible"},
+	} {
+		g.Register(r)
+	}
+	return g
+}
