@@ -168,7 +168,7 @@ func (Store) Transitions(ctx context.Context, ex database.Executor, incidentID u
 	var out []Transition
 	err := ex.SelectContext(ctx, &out, `
 		SELECT id, incident_id, from_stage, to_stage, kind, actor_id, at, note
-		FROM incident_transitions WHERE incident_id = $1 ORDER BY at, id`, incidentID)
+		FROM incident_transitions WHERE incident_id = $1 ORDER BY seq`, incidentID)
 	return out, err
 }
 

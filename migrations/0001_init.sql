@@ -86,6 +86,8 @@ CREATE INDEX incidents_detected_idx ON incidents (detected_at);
 
 CREATE TABLE incident_transitions (
     id          uuid PRIMARY KEY,
+    -- Orders the history even when two changes share a timestamp.
+    seq         bigint GENERATED ALWAYS AS IDENTITY,
     incident_id uuid NOT NULL REFERENCES incidents (id),
     from_stage  text,
     to_stage    text NOT NULL,
@@ -102,7 +104,7 @@ CREATE TABLE incident_transitions (
     CONSTRAINT incident_transitions_open_shape CHECK ((kind = 'OPEN') = (from_stage IS NULL)),
     CONSTRAINT incident_transitions_reason CHECK (kind NOT IN ('RETURN', 'REOPEN') OR btrim(note) <> '')
 );
-CREATE INDEX incident_transitions_incident_idx ON incident_transitions (incident_id, at);
+CREATE INDEX incident_transitions_incident_idx ON incident_transitions (incident_id, seq);
 
 CREATE TABLE tasks (
     id          uuid PRIMARY KEY,

@@ -300,3 +300,23 @@ func lastLines(s string, n int) string {
 	}
 	return strings.Join(lines, " | ")
 }
+
+// CreateDatabase creates the database name unless it exists.
+func (p *Postgres) CreateDatabase(ctx context.Context, name string) error {
+	db, err := sqlx.Open("postgres", p.AdminURL("postgres"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var exists bool
+	if err := db.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name); err != nil {
+		return err
+	}
+	if exists {
+		return nil
+	}
+	_, err = db.ExecContext(ctx, `CREATE DATABASE `+pqQuoteIdent(name))
+	return err
+}
+
+func pqQuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

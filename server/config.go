@@ -1,0 +1,87 @@
+package server
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/leaktrail/leaktrail/graph"
+	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/objstore"
+)
+
+// Config is everything `serve` needs; each field has a flag and an
+// environment variable, the flag winning.
+type Config struct {
+	DatabaseURL     string
+	Listen          string
+	S3              objstore.Config
+	SessionTTL      time.Duration
+	ReportWindow    time.Duration
+	Introspection   bool
+	ComplexityLimit int
+	LogLevel        string
+}
+
+// DefaultListen is the address served when none is configured.
+const DefaultListen = "127.0.0.1:8080"
+
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func envBool(name string, def bool) bool {
+	if v, err := strconv.ParseBool(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+// RegisterFlags defines the configuration flags on fs, defaulting from the environment.
+func (c *Config) RegisterFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DatabaseURL, "database-url", envOr("LEAKTRAIL_DATABASE_URL", ""), "PostgreSQL URL (LEAKTRAIL_DATABASE_URL)")
+	fs.StringVar(&c.Listen, "listen", envOr("LEAKTRAIL_LISTEN", DefaultListen), "HTTP listen address (LEAKTRAIL_LISTEN)")
+	fs.StringVar(&c.S3.Endpoint, "s3-endpoint", envOr("LEAKTRAIL_S3_ENDPOINT", ""), "S3 endpoint host:port (LEAKTRAIL_S3_ENDPOINT)")
+	fs.StringVar(&c.S3.AccessKey, "s3-access-key", envOr("LEAKTRAIL_S3_ACCESS_KEY", ""), "S3 access key (LEAKTRAIL_S3_ACCESS_KEY)")
+	fs.StringVar(&c.S3.SecretKey, "s3-secret-key", envOr("LEAKTRAIL_S3_SECRET_KEY", ""), "S3 secret key (LEAKTRAIL_S3_SECRET_KEY)")
+	fs.StringVar(&c.S3.Bucket, "s3-bucket", envOr("LEAKTRAIL_S3_BUCKET", "leaktrail-evidence"), "S3 bucket (LEAKTRAIL_S3_BUCKET)")
+	fs.BoolVar(&c.S3.TLS, "s3-tls", envBool("LEAKTRAIL_S3_TLS", false), "use TLS to reach S3 (LEAKTRAIL_S3_TLS)")
+	fs.StringVar(&c.S3.Region, "s3-region", envOr("LEAKTRAIL_S3_REGION", ""), "S3 region (LEAKTRAIL_S3_REGION)")
+	fs.DurationVar(&c.SessionTTL, "session-ttl", envDuration("LEAKTRAIL_SESSION_TTL", 12*time.Hour), "how long a sign-in lasts (LEAKTRAIL_SESSION_TTL)")
+	fs.DurationVar(&c.ReportWindow, "report-upward-window", envDuration("LEAKTRAIL_REPORT_UPWARD_WINDOW", incident.DefaultReportWindow),
+		"time from detection to the report-upward deadline (LEAKTRAIL_REPORT_UPWARD_WINDOW)")
+	fs.BoolVar(&c.Introspection, "graphql-introspection", envBool("LEAKTRAIL_GRAPHQL_INTROSPECTION", false), "allow GraphQL introspection (LEAKTRAIL_GRAPHQL_INTROSPECTION)")
+	fs.IntVar(&c.ComplexityLimit, "graphql-complexity-limit", graph.DefaultComplexityLimit, "largest GraphQL operation cost")
+	fs.StringVar(&c.LogLevel, "log-level", envOr("LEAKTRAIL_LOG_LEVEL", "info"), "debug, info, warn or error (LEAKTRAIL_LOG_LEVEL)")
+}
+
+// Validate reports the first missing or malformed setting, naming its variable.
+func (c Config) Validate() error {
+	switch {
+	case c.DatabaseURL == "":
+		return fmt.Errorf("no database configured: set LEAKTRAIL_DATABASE_URL (or use `leaktrail dev`)")
+	case c.S3.Endpoint == "":
+		return fmt.Errorf("no object store configured: set LEAKTRAIL_S3_ENDPOINT, LEAKTRAIL_S3_ACCESS_KEY and LEAKTRAIL_S3_SECRET_KEY (or use `leaktrail dev`)")
+	case c.SessionTTL <= 0:
+		return fmt.Errorf("LEAKTRAIL_SESSION_TTL must be positive")
+	case c.ReportWindow <= 0:
+		return fmt.Errorf("LEAKTRAIL_REPORT_UPWARD_WINDOW must be positive")
+	}
+	return nil
+}
+
+func objstoreConfig(endpoint, accessKey, secretKey string) objstore.Config {
+	return objstore.Config{Endpoint: endpoint, AccessKey: accessKey, SecretKey: secretKey, Bucket: "leaktrail-evidence"}
+}

@@ -1,0 +1,120 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/demo"
+	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/internal/services"
+)
+
+// devAdmin is the user `leaktrail dev` creates on first start.
+const devAdmin = "admin"
+
+// dev runs Leaktrail with a private PostgreSQL and MinIO in a data folder,
+// creating an admin and a demo case on first start. Ctrl-C stops everything;
+// the data stays for the next run.
+func (c *CLI) dev(ctx context.Context, args []string) error {
+	var (
+		dataDir  string
+		pgPort   int
+		s3Port   int
+		listen   string
+		logLevel string
+	)
+	fs := c.flags("dev")
+	fs.StringVar(&dataDir, "data", envOr("LEAKTRAIL_DEV_DATA", ".leaktrail-dev"), "folder for the private database and object store (LEAKTRAIL_DEV_DATA)")
+	fs.IntVar(&pgPort, "pg-port", 54329, "PostgreSQL port on 127.0.0.1")
+	fs.IntVar(&s3Port, "s3-port", 9009, "MinIO port on 127.0.0.1")
+	fs.StringVar(&listen, "listen", envOr("LEAKTRAIL_LISTEN", DefaultListen), "HTTP listen address (LEAKTRAIL_LISTEN)")
+	fs.StringVar(&logLevel, "log-level", envOr("LEAKTRAIL_LOG_LEVEL", "info"), "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log, err := newLogger(c.Stderr, logLevel)
+	if err != nil {
+		return err
+	}
+	if dataDir, err = filepath.Abs(dataDir); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Stderr, "leaktrail dev: data in %s\n", dataDir)
+
+	pg, err := services.StartPostgres(ctx, services.PostgresOptions{Dir: filepath.Join(dataDir, "postgres"), Port: pgPort, Log: c.Stderr})
+	if err != nil {
+		return err
+	}
+	defer pg.Stop()
+	if err := pg.CreateDatabase(ctx, "leaktrail"); err != nil {
+		return fmt.Errorf("create the leaktrail database: %w", err)
+	}
+	s3Secret, err := services.Secret(filepath.Join(dataDir, "minio-secret"))
+	if err != nil {
+		return err
+	}
+	mn, err := services.StartMinIO(ctx, services.MinIOOptions{Dir: filepath.Join(dataDir, "minio"), Port: s3Port,
+		AccessKey: "leaktrail", SecretKey: s3Secret, Log: c.Stderr})
+	if err != nil {
+		return err
+	}
+	defer mn.Stop()
+
+	cfg := Config{
+		DatabaseURL:   pg.AdminURL("leaktrail"),
+		Listen:        listen,
+		S3:            objstoreConfig(mn.Endpoint, mn.AccessKey, mn.SecretKey),
+		SessionTTL:    12 * time.Hour,
+		ReportWindow:  incident.DefaultReportWindow,
+		Introspection: true,
+		LogLevel:      logLevel,
+	}
+	m := NewMain(cfg, log)
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	defer m.Close()
+	password, err := c.seed(ctx, m, dataDir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Stdout, "\nLeaktrail is running at %s\n  sign in as %q with password %q\n  GraphQL: POST %s/graphql\n  Ctrl-C stops it; data stays in %s\n\n",
+		m.URL(), devAdmin, password, m.URL(), dataDir)
+	err = m.Wait(ctx)
+	fmt.Fprintln(c.Stderr, "leaktrail dev: stopping")
+	return err
+}
+
+// seed creates the admin and the demo case on first start and returns the
+// admin's password (kept in the data folder so later runs can show it).
+func (c *CLI) seed(ctx context.Context, m *Main, dataDir string) (string, error) {
+	password, err := services.Secret(filepath.Join(dataDir, "admin-password"))
+	if err != nil {
+		return "", err
+	}
+	n, err := m.Auth.CountUsers(ctx)
+	if err != nil {
+		return "", err
+	}
+	if n > 0 {
+		return password, nil
+	}
+	admin, err := m.Auth.AddUser(ctx, auth.NewUser{Username: devAdmin, DisplayName: "管理员", Password: password,
+		Roles: auth.AllRoles, Locale: "zh-CN"})
+	if err != nil {
+		return "", err
+	}
+	inc, err := demo.Load(auth.WithUser(ctx, admin), m.Incidents, time.Now())
+	if err != nil {
+		return "", fmt.Errorf("load the demo case: %w", err)
+	}
+	m.Log.Info("loaded the demo case", "reference", inc.Reference)
+	return password, nil
+}

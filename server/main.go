@@ -1,0 +1,197 @@
+// Package server wires Leaktrail together: configuration, the HTTP server,
+// and the commands of the leaktrail binary.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/database"
+	"github.com/leaktrail/leaktrail/graph"
+	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/internal/requestid"
+	"github.com/leaktrail/leaktrail/migrations"
+	"github.com/leaktrail/leaktrail/objstore"
+	"github.com/leaktrail/leaktrail/ui"
+)
+
+// Main is a running Leaktrail server: Open starts it, Close stops it.
+type Main struct {
+	Config Config
+	Log    *slog.Logger
+
+	DB        *sqlx.DB
+	Objects   *objstore.Store
+	Auth      *auth.Service
+	Incidents *incident.Service
+
+	listener net.Listener
+	http     *http.Server
+	served   chan error
+}
+
+// NewMain returns a server for cfg, logging to log.
+func NewMain(cfg Config, log *slog.Logger) *Main {
+	return &Main{Config: cfg, Log: log}
+}
+
+// maxRequestBody bounds a GraphQL request; file bytes never travel through /graphql.
+const maxRequestBody = 4 << 20
+
+// Open connects to the database and object store, migrates, and starts
+// serving on Config.Listen (port 0 picks a free port; see Addr).
+func (m *Main) Open(ctx context.Context) (err error) {
+	if err := m.Config.Validate(); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			m.Close()
+		}
+	}()
+	if m.DB, err = database.Open(ctx, m.Config.DatabaseURL); err != nil {
+		return err
+	}
+	applied, err := migrations.Up(ctx, m.DB)
+	if err != nil {
+		return fmt.Errorf("migrate the database: %w", err)
+	}
+	if len(applied) > 0 {
+		m.Log.Info("applied migrations", "migrations", applied)
+	}
+	if m.Objects, err = objstore.Open(ctx, m.Config.S3); err != nil {
+		return err
+	}
+	m.Auth = &auth.Service{DB: m.DB, SessionTTL: m.Config.SessionTTL}
+	m.Incidents = incident.NewService(m.DB)
+	m.Incidents.ReportWindow = m.Config.ReportWindow
+
+	if m.listener, err = net.Listen("tcp", m.Config.Listen); err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Listen, err)
+	}
+	m.http = &http.Server{
+		Handler:           m.routes(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
+	}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.http.Serve(m.listener) }()
+	m.Log.Info("serving", "url", m.URL())
+	return nil
+}
+
+// Addr is the address the server listens on.
+func (m *Main) Addr() string { return m.listener.Addr().String() }
+
+// URL is the server's base URL.
+func (m *Main) URL() string { return "http://" + m.Addr() }
+
+// Wait blocks until the server stops serving on its own or ctx ends.
+func (m *Main) Wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-m.served:
+		return err
+	}
+}
+
+// Close stops serving, letting requests in flight finish, and disconnects.
+func (m *Main) Close() error {
+	var errs []error
+	if m.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		errs = append(errs, m.http.Shutdown(ctx))
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func (m *Main) routes() http.Handler {
+	resolver := &graph.Resolver{AuthService: m.Auth, IncidentService: m.Incidents}
+	gql := graph.NewHandler(resolver, graph.HandlerConfig{
+		Introspection:    m.Config.Introspection,
+		ComplexityLimit:  m.Config.ComplexityLimit,
+		ParserTokenLimit: 15000,
+		Log:              m.Log,
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", http.MaxBytesHandler(m.Auth.Middleware(gql), maxRequestBody))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", m.ready)
+	mux.Handle("/", getOnly(ui.Handler()))
+	return requestid.Middleware(m.accessLog(mux))
+}
+
+// ready reports whether the database and the object store answer.
+func (m *Main) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	body := map[string]string{"status": "ready", "database": "ok", "objectStore": "ok"}
+	code := http.StatusOK
+	if err := m.DB.PingContext(ctx); err != nil {
+		body["database"], body["status"], code = "unreachable", "not ready", http.StatusServiceUnavailable
+		m.Log.Warn("readiness: database unreachable", "error", err)
+	}
+	if err := m.Objects.Ping(ctx); err != nil {
+		body["objectStore"], body["status"], code = "unreachable", "not ready", http.StatusServiceUnavailable
+		m.Log.Warn("readiness: object store unreachable", "error", err)
+	}
+	writeJSON(w, code, body)
+}
+
+func getOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v) //nolint:errcheck // the client went away
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController and the websocket upgrade reach the connection.
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func (m *Main) accessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		m.Log.LogAttrs(r.Context(), slog.LevelDebug, "request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+			slog.Duration("duration", time.Since(start)), slog.String("request_id", requestid.From(r.Context())))
+	})
+}
