@@ -8,7 +8,6 @@ import (
 	"runtime/debug"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/leaktrail/leaktrail/apperr"
@@ -17,13 +16,6 @@ import (
 
 // errPanicked marks an error the recover func has already logged with its stack.
 var errPanicked = errors.New("panic in resolver")
-
-// gqlgen's own request errors: the query could not be parsed or did not fit
-// the schema (unknown field, unknown enum value, wrong variable type).
-var requestErrorCodes = map[string]bool{
-	errcode.ParseFailed:      true,
-	errcode.ValidationFailed: true,
-}
 
 // presentError exposes client-safe errors with their code and turns anything
 // else into an opaque INTERNAL error, logging the original.
@@ -44,9 +36,16 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Extensions = ext
 			return gqlErr
 		}
-		if code, _ := gqlErr.Extensions["code"].(string); requestErrorCodes[code] && gqlErr.Unwrap() == nil {
-			gqlErr.Extensions = map[string]any{"code": string(apperr.InvalidInput)}
-			return gqlErr
+		// A bare gqlerror is gqlgen's verdict on the request itself: undecodable
+		// JSON, a parse or validation failure, an operation over the complexity limit.
+		var reqErr *gqlerror.Error
+		if errors.As(err, &reqErr) && reqErr.Unwrap() == nil {
+			ext := map[string]any{"code": string(apperr.InvalidInput)}
+			if reason, ok := reqErr.Extensions["code"]; ok {
+				ext["reason"] = reason
+			}
+			reqErr.Extensions = ext
+			return reqErr
 		}
 		id := requestid.From(ctx)
 		if !errors.Is(err, errPanicked) {

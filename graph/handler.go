@@ -14,6 +14,7 @@ import (
 
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/workflow"
 )
 
 // HandlerConfig tunes the GraphQL endpoint.
@@ -41,8 +42,16 @@ func complexity() ComplexityRoot {
 		}
 		return 1 + n*child
 	}
+	// Lists inside an incident are unpaged; cost them as a typical ten items.
+	perItem := func(child int) int { return 1 + nestedListSize*child }
+	c.Incident.Tasks = func(child int, _ *workflow.Stage) int { return perItem(child) }
+	c.Incident.Transitions = perItem
+	c.Incident.ContainmentActions = perItem
+	c.Incident.Notifications = perItem
 	return c
 }
+
+const nestedListSize = 10
 
 // NewHandler returns the GraphQL endpoint, built with explicit transports.
 func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {

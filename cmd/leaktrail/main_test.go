@@ -1,0 +1,304 @@
+package main_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/leaktrail/leaktrail/internal/testdb"
+	"github.com/leaktrail/leaktrail/internal/testgql"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "leaktrail-bin-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "leaktrail")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build leaktrail: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type env map[string]string
+
+func (e env) list() []string {
+	out := os.Environ()
+	for k, v := range e {
+		out = append(out, k+"="+v)
+	}
+	return out
+}
+
+// run executes the binary to completion.
+func run(t *testing.T, e env, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = e.list()
+	cmd.Stdin = strings.NewReader(stdin)
+	var o, er bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &er
+	err := cmd.Run()
+	if exit, ok := err.(*exec.ExitError); ok {
+		return o.String(), er.String(), exit.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), er.String(), 0
+}
+
+// testEnv configures the binary for a fresh, unmigrated database and a bucket of its own.
+func testEnv(t *testing.T) env {
+	s3 := testdb.ObjectStore(t)
+	return env{
+		"LEAKTRAIL_DATABASE_URL":  testdb.EmptyURL(t),
+		"LEAKTRAIL_LISTEN":        "127.0.0.1:0",
+		"LEAKTRAIL_S3_ENDPOINT":   s3.Endpoint,
+		"LEAKTRAIL_S3_ACCESS_KEY": s3.AccessKey,
+		"LEAKTRAIL_S3_SECRET_KEY": s3.SecretKey,
+		"LEAKTRAIL_S3_BUCKET":     s3.Bucket,
+	}
+}
+
+func TestCommandsFailWithOneLine(t *testing.T) {
+	t.Parallel()
+	e := testEnv(t)
+	cases := []struct {
+		name  string
+		env   env
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"no database", env{"LEAKTRAIL_DATABASE_URL": ""}, "", []string{"serve"}, "no database configured"},
+		{"database down", env{"LEAKTRAIL_DATABASE_URL": "postgres://x:y@127.0.0.1:1/db?sslmode=disable", "LEAKTRAIL_S3_ENDPOINT": "127.0.0.1:1"}, "", []string{"serve"}, "cannot reach PostgreSQL"},
+		{"object store down", env{"LEAKTRAIL_DATABASE_URL": e["LEAKTRAIL_DATABASE_URL"], "LEAKTRAIL_S3_ENDPOINT": "127.0.0.1:1"}, "", []string{"serve"}, "cannot reach S3"},
+		{"unknown role", e, "long enough password\n", []string{"user", "add", "--username", "x1", "--role", "boss", "--password-stdin"}, "unknown role"},
+		{"short password", e, "short\n", []string{"user", "add", "--username", "x2", "--role", "responder", "--password-stdin"}, "a password has"},
+		{"unknown command", e, "", []string{"frobnicate"}, "unknown command"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, stderr, code := run(t, c.env, c.stdin, c.args...)
+			if code == 0 || !strings.Contains(stderr, c.want) || strings.Contains(stderr, "goroutine") {
+				t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+			}
+		})
+	}
+}
+
+// server is a running `leaktrail serve`.
+type server struct {
+	cmd *exec.Cmd
+	url string
+}
+
+func serve(t *testing.T, e env) *server {
+	t.Helper()
+	cmd := exec.Command(binary, "serve")
+	cmd.Env = e.list()
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			var line struct{ Msg, URL string }
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "serving" {
+				urls <- line.URL
+			}
+		}
+	}()
+	select {
+	case u := <-urls:
+		return &server{cmd: cmd, url: u}
+	case <-time.After(30 * time.Second):
+		t.Fatal("leaktrail serve did not start")
+		return nil
+	}
+}
+
+func TestBinaryEndToEnd(t *testing.T) {
+	t.Parallel()
+	e := testEnv(t)
+
+	out, _, code := run(t, e, "", "migrate", "status")
+	if code != 0 || !strings.Contains(out, "0001_init") || !strings.Contains(out, "pending") {
+		t.Fatalf("migrate status: %d %s", code, out)
+	}
+	if out, _, code = run(t, e, "", "migrate", "up"); code != 0 || !strings.Contains(out, "applied 0001_init") {
+		t.Fatalf("migrate up: %d %s", code, out)
+	}
+	if out, _, code = run(t, e, "", "migrate", "up"); code != 0 || !strings.Contains(out, "up to date") {
+		t.Fatalf("second migrate up: %d %s", code, out)
+	}
+	const pw = "correct horse battery staple"
+	if out, stderr, code := run(t, e, pw+"\n", "user", "add", "--username", "lin", "--role", "investigator,responder",
+		"--display-name", "林某", "--password-stdin"); code != 0 {
+		t.Fatalf("user add: %d %s %s", code, out, stderr)
+	}
+	if _, stderr, code := run(t, e, pw+"\n", "user", "add", "--username", "lin", "--role", "responder", "--password-stdin"); code != 1 || !strings.Contains(stderr, "username is taken") {
+		t.Fatalf("duplicate user: %d %s", code, stderr)
+	}
+
+	srv := serve(t, e)
+	c := &testgql.Client{URL: srv.url}
+	c.Login(t, "lin", pw)
+	walkEveryStage(t, c)
+
+	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve exited with %v after SIGTERM", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop on SIGTERM")
+	}
+}
+
+type incidentView struct {
+	ID      string
+	Stage   string
+	Version int
+	Gate    struct {
+		Met          bool
+		Requirements []struct {
+			ID   string
+			Met  bool
+			Task *struct{ ID string }
+		}
+	}
+	Transitions []struct {
+		From *string
+		To   string
+		Kind string
+		Note string
+		By   struct{ Username string }
+	}
+}
+
+const incidentFields = `id stage version gate { met requirements { id met task { id } } }
+	transitions { from to kind note by { username } }`
+
+// walkEveryStage opens an incident and drives it over the API through every
+// stage to CLOSED, meeting each gate, with a step back and a reopen.
+func walkEveryStage(t *testing.T, c *testgql.Client) {
+	var opened struct{ OpenIncident incidentView }
+	c.Must(t, `mutation { openIncident(input: {title: "密码电报照片经彩信和微信群扩散", leakedItem: "机密级电报的翻拍照片",
+		classification: SECRET, detectedAt: "2026-02-01T10:00:00+08:00", detectionMethod: AUTHORITY_NOTICE,
+		reportedBy: "市保密局", whereSeen: "境外网站", reachedOutside: true}) { `+incidentFields+` } }`, nil, &opened)
+	inc := opened.OpenIncident
+	id := inc.ID
+	vars := map[string]any{"id": id}
+
+	advance := func(to, note string) incidentView {
+		t.Helper()
+		var out struct{ AdvanceIncident incidentView }
+		c.Must(t, `mutation($id: ID!, $to: Stage!, $note: String) { advanceIncident(id: $id, to: $to, note: $note) { `+incidentFields+` } }`,
+			map[string]any{"id": id, "to": to, "note": note}, &out)
+		if out.AdvanceIncident.Stage != to {
+			t.Fatalf("stage %s, want %s", out.AdvanceIncident.Stage, to)
+		}
+		return out.AdvanceIncident
+	}
+	refused := func(to string) []string {
+		t.Helper()
+		r := c.Do(t, `mutation($id: ID!, $to: Stage!) { advanceIncident(id: $id, to: $to) { id } }`, map[string]any{"id": id, "to": to})
+		if r.Code() != "GATE_NOT_MET" {
+			t.Fatalf("advance to %s: %+v", to, r.Errors)
+		}
+		var ids []string
+		for _, u := range r.Errors[0].Extensions["unmet"].([]any) {
+			ids = append(ids, u.(map[string]any)["id"].(string))
+		}
+		return ids
+	}
+	completeGateTasks := func(v incidentView) {
+		t.Helper()
+		for _, r := range v.Gate.Requirements {
+			if r.Task != nil && !r.Met {
+				c.Must(t, `mutation($id: ID!) { completeTask(id: $id) { done } }`, map[string]any{"id": r.Task.ID}, nil)
+			}
+		}
+	}
+	update := func(input map[string]any) {
+		t.Helper()
+		var cur struct{ Incident incidentView }
+		c.Must(t, `query($id: ID!) { incident(id: $id) { version } }`, vars, &cur)
+		c.Must(t, `mutation($id: ID!, $v: Int!, $in: UpdateIncidentInput!) { updateIncident(id: $id, expectedVersion: $v, input: $in) { version } }`,
+			map[string]any{"id": id, "v": cur.Incident.Version, "in": input}, nil)
+	}
+
+	advance("INITIAL_RESPONSE", "")
+	if got := refused("INVESTIGATION"); strings.Join(got, ",") != "initial.containment,initial.report_upward" {
+		t.Fatalf("initial response gate: %v", got)
+	}
+	c.Must(t, `mutation($id: ID!) { recordContainmentAction(incidentId: $id, input: {kind: TAKEDOWN_REQUEST,
+		description: "请群主删除并解散民政工作群", takenAt: "2026-02-01T11:00:00+08:00"}) { id } }`, vars, nil)
+	c.Must(t, `mutation($id: ID!) { recordNotification(incidentId: $id, input: {authority: CONFIDENTIALITY_BUREAU,
+		notifiedAt: "2026-02-01T12:00:00+08:00", reference: "值班室"}) { id } }`, vars, nil)
+	v := advance("INVESTIGATION", "")
+
+	if got := refused("DISCLOSURE"); len(got) != 5 {
+		t.Fatalf("investigation gate: %v", got)
+	}
+	completeGateTasks(v)
+	update(map[string]any{"rootCause": "URGENT_RELAY", "scopeAndImportance": "电报全文", "businessImpact": "部署被迫调整"})
+	advance("DISCLOSURE", "")
+	advance("INVESTIGATION", "起点复核：传真记录与照片时间不符")
+	advance("DISCLOSURE", "")
+	refused("RECOVERY")
+	update(map[string]any{"disclosureDecision": "NOT_DISCLOSE", "disclosureRationale": "涉及国家秘密"})
+	v = advance("RECOVERY", "")
+	refused("CLOSED")
+	completeGateTasks(v)
+	v = advance("CLOSED", "")
+	if !v.Gate.Met {
+		t.Fatal("CLOSED has an unmet gate")
+	}
+	if r := c.Do(t, `mutation($id: ID!) { advanceIncident(id: $id, to: RECOVERY) { id } }`, vars); r.Code() != "INVALID_INPUT" {
+		t.Fatalf("reopen without reason: %+v", r.Errors)
+	}
+	v = advance("RECOVERY", "领导审阅：整改措施缺少责任人")
+
+	var kinds []string
+	for _, tr := range v.Transitions {
+		kinds = append(kinds, tr.Kind+":"+tr.To)
+		if tr.By.Username != "lin" {
+			t.Fatalf("transition by %q", tr.By.Username)
+		}
+	}
+	want := "OPEN:DETECT ADVANCE:INITIAL_RESPONSE ADVANCE:INVESTIGATION ADVANCE:DISCLOSURE RETURN:INVESTIGATION " +
+		"ADVANCE:DISCLOSURE ADVANCE:RECOVERY ADVANCE:CLOSED REOPEN:RECOVERY"
+	if strings.Join(kinds, " ") != want {
+		t.Fatalf("history %v", kinds)
+	}
+	if last := v.Transitions[len(v.Transitions)-1]; last.Note != "领导审阅：整改措施缺少责任人" || *last.From != "CLOSED" {
+		t.Fatalf("reopen entry %+v", last)
+	}
+}
