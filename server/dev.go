@@ -48,7 +48,11 @@ func (c *CLI) dev(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(c.Stderr, "leaktrail dev: data in %s\n", dataDir)
 
-	pg, err := services.StartPostgres(ctx, services.PostgresOptions{Dir: filepath.Join(dataDir, "postgres"), Port: pgPort, Log: c.Stderr})
+	pgDir := services.PostgresDir(filepath.Join(dataDir, "postgres"))
+	if pgDir != filepath.Join(dataDir, "postgres") {
+		fmt.Fprintf(c.Stderr, "leaktrail dev: the postgres user cannot reach %s, so the database lives in %s\n", dataDir, pgDir)
+	}
+	pg, err := services.StartPostgres(ctx, services.PostgresOptions{Dir: pgDir, Port: pgPort, Log: c.Stderr})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -301,4 +302,101 @@ func walkEveryStage(t *testing.T, c *testgql.Client) {
 	if last := v.Transitions[len(v.Transitions)-1]; last.Note != "领导审阅：整改措施缺少责任人" || *last.From != "CLOSED" {
 		t.Fatalf("reopen entry %+v", last)
 	}
+}
+
+// `leaktrail dev` brings up its own PostgreSQL and MinIO, seeds an admin and
+// the demo case, serves, and stops everything on Ctrl-C; a second start
+// reuses the data.
+func TestDevStartsEverythingAndKeepsData(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	// Reachable by the postgres user that root runs the cluster as, so the
+	// cluster stays inside data and is removed with it.
+	for _, d := range []string{data, filepath.Dir(data)} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := func() (*exec.Cmd, string, string) {
+		cmd := exec.Command(binary, "dev", "--data", data, "--pg-port", "0", "--s3-port", "0", "--listen", "127.0.0.1:0")
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		found := make(chan [2]string, 1)
+		go func() {
+			defer close(found) // the process ended without announcing itself
+			var url string
+			sc := bufio.NewScanner(stdout)
+			for sc.Scan() {
+				line := sc.Text()
+				if rest, ok := strings.CutPrefix(line, "Leaktrail is running at "); ok {
+					url = rest
+				}
+				if _, rest, ok := strings.Cut(line, `with password "`); ok && url != "" {
+					found <- [2]string{url, strings.TrimSuffix(rest, `"`)}
+					io.Copy(io.Discard, stdout) //nolint:errcheck // keep the pipe drained
+					return
+				}
+			}
+		}()
+		select {
+		case f, ok := <-found:
+			if !ok {
+				cmd.Wait()
+				t.Fatalf("leaktrail dev exited; stderr:\n%s", stderr.String())
+			}
+			return cmd, f[0], f[1]
+		case <-time.After(2 * time.Minute):
+			t.Fatalf("leaktrail dev did not start; stderr:\n%s", stderr.String())
+			return nil, "", ""
+		}
+	}
+	stop := func(cmd *exec.Cmd) {
+		t.Helper()
+		cmd.Process.Signal(os.Interrupt)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("dev exited with %v after Ctrl-C", err)
+			}
+		case <-time.After(60 * time.Second):
+			t.Fatal("dev did not stop on Ctrl-C")
+		}
+	}
+
+	cmd, url, password := start()
+	c := &testgql.Client{URL: url}
+	c.Login(t, "admin", password)
+	var list struct {
+		Incidents struct {
+			TotalCount int
+			Edges      []struct{ Node struct{ Reference, Stage string } }
+		}
+	}
+	c.Must(t, `{ incidents { totalCount edges { node { reference stage } } } }`, nil, &list)
+	if list.Incidents.TotalCount != 1 || list.Incidents.Edges[0].Node.Stage != "INVESTIGATION" {
+		t.Fatalf("demo case: %+v", list)
+	}
+	stop(cmd)
+
+	cmd, url, password2 := start()
+	if password2 != password {
+		t.Fatalf("admin password changed between runs")
+	}
+	c = &testgql.Client{URL: url}
+	c.Login(t, "admin", password)
+	c.Must(t, `{ incidents { totalCount edges { node { reference stage } } } }`, nil, &list)
+	if list.Incidents.TotalCount != 1 {
+		t.Fatalf("after restart: %d incidents", list.Incidents.TotalCount)
+	}
+	stop(cmd)
 }

@@ -5,6 +5,8 @@ package services
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -320,3 +322,28 @@ func (p *Postgres) CreateDatabase(ctx context.Context, name string) error {
 }
 
 func pqQuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// PostgresDir returns dir when the PostgreSQL server can use it. Run as root,
+// the server runs as the postgres user, which cannot enter a folder under a
+// private one such as /root; then the cluster goes under /var/lib/leaktrail,
+// in a folder named after dir so each data folder keeps its own cluster.
+func PostgresDir(dir string) string {
+	if os.Geteuid() != 0 || othersCanReach(filepath.Dir(dir)) {
+		return dir
+	}
+	sum := sha256.Sum256([]byte(dir))
+	return filepath.Join("/var/lib/leaktrail", "postgres-"+hex.EncodeToString(sum[:6]))
+}
+
+// othersCanReach reports whether every folder from / down to dir lets others in.
+func othersCanReach(dir string) bool {
+	for d := dir; ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err == nil && fi.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+		if d == filepath.Dir(d) {
+			return true
+		}
+	}
+}
