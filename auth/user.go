@@ -94,6 +94,7 @@ func (n NewUser) Normalize() (NewUser, error) {
 			return n, err
 		}
 	}
+	n.Roles = slices.Clone(n.Roles) // sorted in place below; the caller's slice stays as it was
 	slices.Sort(n.Roles)
 	n.Roles = slices.Compact(n.Roles)
 	if n.Locale == "" {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/database"
@@ -131,10 +133,7 @@ func (c *CLI) migrate(ctx context.Context, args []string) error {
 		fmt.Fprintln(c.Stderr, "usage: leaktrail migrate status|up")
 		return errUsage
 	}
-	if cfg.DatabaseURL == "" {
-		return errors.New("no database configured: set LEAKTRAIL_DATABASE_URL")
-	}
-	db, err := database.Open(ctx, cfg.DatabaseURL)
+	db, err := openDatabase(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -164,6 +163,14 @@ func (c *CLI) migrate(ctx context.Context, args []string) error {
 		}
 	}
 	return nil
+}
+
+// openDatabase connects to the configured database for a one-off command.
+func openDatabase(ctx context.Context, cfg Config) (*sqlx.DB, error) {
+	if cfg.DatabaseURL == "" {
+		return nil, errors.New("no database configured: set LEAKTRAIL_DATABASE_URL")
+	}
+	return database.Open(ctx, cfg.DatabaseURL)
 }
 
 type roleList []auth.Role
@@ -209,10 +216,7 @@ func (c *CLI) user(ctx context.Context, args []string) error {
 	}
 	n.Password = strings.TrimRight(line, "\r\n")
 	n.Roles = roles
-	if cfg.DatabaseURL == "" {
-		return errors.New("no database configured: set LEAKTRAIL_DATABASE_URL")
-	}
-	db, err := database.Open(ctx, cfg.DatabaseURL)
+	db, err := openDatabase(ctx, cfg)
 	if err != nil {
 		return err
 	}
