@@ -18,6 +18,7 @@ const (
 	InvalidInput    Code = "INVALID_INPUT"
 	Conflict        Code = "CONFLICT"
 	GateNotMet      Code = "GATE_NOT_MET"
+	RateLimited     Code = "RATE_LIMITED"
 	Internal        Code = "INTERNAL"
 )
 

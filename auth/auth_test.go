@@ -68,7 +68,7 @@ func TestSessions(t *testing.T) {
 	t.Parallel()
 	db := testdb.New(t)
 	ctx := context.Background()
-	svc := &auth.Service{DB: db, SessionTTL: time.Hour}
+	svc := auth.NewService(db, time.Hour)
 	u, err := svc.AddUser(ctx, auth.NewUser{Username: "zhao", Password: "a good password", Roles: []auth.Role{auth.Leadership}})
 	if err != nil {
 		t.Fatal(err)

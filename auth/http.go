@@ -20,27 +20,43 @@ type request struct {
 
 type requestKey struct{}
 
+// CSRFHeader must accompany every cookie-authenticated request that is not a
+// GET: a browser sends the cookie with a cross-site form post, but a
+// cross-site page cannot add a custom header without a CORS preflight, which
+// Leaktrail never grants. Bearer-token requests need no such header.
+const CSRFHeader = "X-Leaktrail-CSRF"
+
 // tokenFrom reads the bearer token, else the session cookie.
-func tokenFrom(r *http.Request) string {
+func tokenFrom(r *http.Request) (token string, viaCookie bool) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		if scheme, tok, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") {
-			return strings.TrimSpace(tok)
+			return strings.TrimSpace(tok), false
 		}
-		return ""
+		return "", false
 	}
 	if c, err := r.Cookie(CookieName); err == nil {
-		return c.Value
+		return c.Value, true
 	}
-	return ""
+	return "", false
 }
 
-// Middleware signs the request in when it carries a live session token
+var csrfRefusal = []byte(`{"errors":[{"message":"a request signed in by cookie needs the ` + CSRFHeader +
+	` header","extensions":{"code":"FORBIDDEN"}}]}`)
+
+// Middleware signs the request in when it carries a live session or API token
 // (bearer or cookie); otherwise the request goes on anonymous and resolvers
 // that need a user refuse it with UNAUTHENTICATED.
 func (s *Service) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		tok := tokenFrom(r)
+		tok, viaCookie := tokenFrom(r)
+		safe := r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions
+		if viaCookie && tok != "" && !safe && r.Header.Get(CSRFHeader) == "" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusForbidden)
+			w.Write(csrfRefusal) //nolint:errcheck // the client went away
+			return
+		}
 		if tok != "" {
 			if u, err := s.Authenticate(ctx, tok); err == nil {
 				ctx = WithUser(ctx, u)

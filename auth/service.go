@@ -7,20 +7,37 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"errors"
+	"math"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
 	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/audit"
+	"github.com/leaktrail/leaktrail/database"
+	"github.com/leaktrail/leaktrail/internal/requestid"
 )
 
-// Service signs users in and out and creates them.
+// Service signs users in and out, manages users and API tokens, and records
+// each of those in the audit log.
 type Service struct {
 	DB         *sqlx.DB
 	Store      Store
 	SessionTTL time.Duration
+	// ByUsername and ByAddress limit failed sign-ins; nil means no limit.
+	ByUsername *Limiter
+	ByAddress  *Limiter
+}
+
+// NewService returns a service with the default sign-in limits: 5 failures
+// per username and 20 per address in 15 minutes.
+func NewService(db *sqlx.DB, sessionTTL time.Duration) *Service {
+	return &Service{DB: db, SessionTTL: sessionTTL,
+		ByUsername: NewLimiter(5, 15*time.Minute), ByAddress: NewLimiter(20, 15*time.Minute)}
 }
 
 // Session is a freshly created session; Token is never stored, only its hash.
@@ -30,23 +47,56 @@ type Session struct {
 	User      User
 }
 
-// TokenPrefix marks Leaktrail session tokens so they are recognisable in logs and secret scanners.
-const TokenPrefix = "lts_"
+// Token prefixes tell sessions from API tokens and make both recognisable to secret scanners.
+const (
+	TokenPrefix    = "lts_"
+	APITokenPrefix = "ltk_"
+)
 
 func hashToken(token string) []byte {
 	h := sha256.Sum256([]byte(token))
 	return h[:]
 }
 
-func newToken() (string, error) {
+func newToken(prefix string) (string, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
 	}
-	return TokenPrefix + base64.RawURLEncoding.EncodeToString(b), nil
+	return prefix + base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// AddUser creates a user.
+// change runs fn in a transaction and appends its audit entry, acting as the
+// signed-in user, or as "system" for trusted callers (CLI, dev) without one.
+func (s *Service) change(ctx context.Context, fn func(tx *sqlx.Tx) (audit.Entry, error)) error {
+	return database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		e, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		if u, ok := UserFrom(ctx); ok {
+			e.ActorID, e.ActorName = &u.ID, u.Username
+		} else if e.ActorName == "" {
+			e.ActorName = "system"
+		}
+		return audit.Append(ctx, tx, e)
+	})
+}
+
+// requireAdmin returns the signed-in user if they are an ADMIN.
+func requireAdmin(ctx context.Context) (User, error) {
+	u, err := Require(ctx)
+	if err != nil {
+		return u, err
+	}
+	if !u.Has(Admin) {
+		return u, apperr.Errorf(apperr.Forbidden, "only administrators manage users")
+	}
+	return u, nil
+}
+
+// AddUser creates a user for a trusted caller: the CLI, `leaktrail dev`, tests.
+// Over the API, CreateUser checks the caller is an admin.
 func (s *Service) AddUser(ctx context.Context, n NewUser) (User, error) {
 	n, err := n.Normalize()
 	if err != nil {
@@ -56,42 +106,177 @@ func (s *Service) AddUser(ctx context.Context, n NewUser) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	return s.Store.Insert(ctx, s.DB, n, hash)
+	var u User
+	err = s.change(ctx, func(tx *sqlx.Tx) (audit.Entry, error) {
+		var err error
+		if u, err = s.Store.Insert(ctx, tx, n, hash); err != nil {
+			return audit.Entry{}, err
+		}
+		return userEntry("user.create", u.ID, map[string]any{"username": u.Username, "roles": u.Roles}), nil
+	})
+	return u, err
+}
+
+func userEntry(action string, id uuid.UUID, changes any) audit.Entry {
+	return audit.Entry{Action: action, TargetType: "user", TargetID: id.String(), Changes: changes}
+}
+
+// CreateUser creates a user; only admins may.
+func (s *Service) CreateUser(ctx context.Context, n NewUser) (User, error) {
+	if _, err := requireAdmin(ctx); err != nil {
+		return User{}, err
+	}
+	return s.AddUser(ctx, n)
+}
+
+// SetRoles replaces a user's roles; only admins may, and an admin cannot drop
+// their own ADMIN role (someone must be left to manage users).
+func (s *Service) SetRoles(ctx context.Context, id uuid.UUID, roles []Role) (User, error) {
+	admin, err := requireAdmin(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	n, err := NewUser{Username: "placeholder", Password: strings.Repeat("x", minPasswordLength), Roles: roles}.Normalize()
+	if err != nil {
+		return User{}, err
+	}
+	if id == admin.ID && !slices.Contains(n.Roles, Admin) {
+		return User{}, apperr.Invalid("roles", "you cannot remove your own ADMIN role")
+	}
+	var u User
+	err = s.change(ctx, func(tx *sqlx.Tx) (audit.Entry, error) {
+		before, err := s.Store.ByIDs(ctx, tx, []uuid.UUID{id})
+		if err != nil {
+			return audit.Entry{}, err
+		}
+		if len(before) == 0 {
+			return audit.Entry{}, errNoUser
+		}
+		if u, err = s.Store.SetRoles(ctx, tx, id, n.Roles); err != nil {
+			return audit.Entry{}, err
+		}
+		return userEntry("user.roles", id, map[string]any{"from": before[0].Roles, "to": u.Roles}), nil
+	})
+	return u, err
+}
+
+var errNoUser = apperr.Errorf(apperr.NotFound, "no user has that id")
+
+// SetDisabled disables (ending every session and token) or re-enables a user; only admins may.
+func (s *Service) SetDisabled(ctx context.Context, id uuid.UUID, disabled bool) (User, error) {
+	admin, err := requireAdmin(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	if id == admin.ID && disabled {
+		return User{}, apperr.Invalid("id", "you cannot disable yourself")
+	}
+	var u User
+	err = s.change(ctx, func(tx *sqlx.Tx) (audit.Entry, error) {
+		var err error
+		if u, err = s.Store.SetDisabled(ctx, tx, id, disabled); errors.Is(err, sql.ErrNoRows) {
+			return audit.Entry{}, errNoUser
+		} else if err != nil {
+			return audit.Entry{}, err
+		}
+		return userEntry("user.disabled", id, map[string]any{"disabled": disabled}), nil
+	})
+	return u, err
+}
+
+// Users lists every user: the directory members are chosen from.
+func (s *Service) Users(ctx context.Context) ([]User, error) {
+	if _, err := Require(ctx); err != nil {
+		return nil, err
+	}
+	return s.Store.All(ctx, s.DB)
 }
 
 var errBadLogin = apperr.Errorf(apperr.Unauthenticated, "wrong username or password")
 
+func rateLimited(wait time.Duration) error {
+	secs := int(math.Ceil(wait.Seconds()))
+	return apperr.Errorf(apperr.RateLimited, "too many failed sign-ins; try again in %d seconds", secs).
+		With("retryAfterSeconds", secs)
+}
+
 // Login checks the password and opens a session. Unknown users, disabled users
-// and wrong passwords all get the same error after the same work.
+// and wrong passwords all get the same error after the same work; repeated
+// failures for a username or from an address are refused for a while.
 func (s *Service) Login(ctx context.Context, username, password string) (Session, error) {
-	row, err := s.Store.byUsername(ctx, s.DB, strings.ToLower(strings.TrimSpace(username)))
+	username = strings.ToLower(strings.TrimSpace(username))
+	if utf8.RuneCountInString(username) > 64 || len(password) > 4*maxPasswordLength {
+		return Session{}, errBadLogin
+	}
+	now := time.Now()
+	addr := requestid.RemoteAddr(ctx)
+	if wait := max(s.retryAfter(s.ByUsername, username, now), s.retryAfter(s.ByAddress, addr, now)); wait > 0 {
+		audit.AppendNow(ctx, s.DB, audit.Entry{ActorName: username, Action: "session.login_limited"}) //nolint:errcheck // best effort while under attack
+		return Session{}, rateLimited(wait)
+	}
+	row, err := s.Store.byUsername(ctx, s.DB, username)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		CheckPassword(dummyHash, password)
-		return Session{}, errBadLogin
+		return Session{}, s.loginFailed(ctx, username, addr, now)
 	case err != nil:
 		return Session{}, err
 	}
 	if !CheckPassword(row.PasswordHash, password) || row.Disabled {
-		return Session{}, errBadLogin
+		return Session{}, s.loginFailed(ctx, username, addr, now)
 	}
-	token, err := newToken()
+	token, err := newToken(TokenPrefix)
 	if err != nil {
 		return Session{}, err
 	}
-	expires := time.Now().Add(s.SessionTTL)
-	if err := s.Store.InsertSession(ctx, s.DB, row.ID, hashToken(token), expires); err != nil {
+	u := row.user()
+	sess := Session{Token: token, ExpiresAt: now.Add(s.SessionTTL), User: u}
+	err = database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		if err := s.Store.InsertSession(ctx, tx, u.ID, hashToken(token), sess.ExpiresAt); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, audit.Entry{ActorID: &u.ID, ActorName: u.Username, Action: "session.login"})
+	})
+	if err != nil {
 		return Session{}, err
 	}
-	setCookie(ctx, token, expires)
-	return Session{Token: token, ExpiresAt: expires, User: row.user()}, nil
+	if s.ByUsername != nil {
+		s.ByUsername.Reset(username)
+	}
+	setCookie(ctx, token, sess.ExpiresAt)
+	return sess, nil
 }
 
-// Authenticate returns the user of a live session token.
+func (s *Service) retryAfter(l *Limiter, key string, now time.Time) time.Duration {
+	if l == nil || key == "" {
+		return 0
+	}
+	return l.RetryAfter(key, now)
+}
+
+func (s *Service) loginFailed(ctx context.Context, username, addr string, now time.Time) error {
+	for key, l := range map[string]*Limiter{username: s.ByUsername, addr: s.ByAddress} {
+		if l != nil && key != "" {
+			l.Fail(key, now)
+		}
+	}
+	if err := audit.AppendNow(ctx, s.DB, audit.Entry{ActorName: username, Action: "session.login_failed"}); err != nil {
+		return err
+	}
+	return errBadLogin
+}
+
+// Authenticate returns the user of a live session or API token.
 func (s *Service) Authenticate(ctx context.Context, token string) (User, error) {
-	u, err := s.Store.SessionUser(ctx, s.DB, hashToken(token))
+	var u User
+	var err error
+	if strings.HasPrefix(token, APITokenPrefix) {
+		u, err = s.Store.TokenUser(ctx, s.DB, hashToken(token))
+	} else {
+		u, err = s.Store.SessionUser(ctx, s.DB, hashToken(token))
+	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, apperr.Errorf(apperr.Unauthenticated, "the session has expired or was ended; sign in again")
+		return User{}, apperr.Errorf(apperr.Unauthenticated, "the session or token has expired or was revoked; sign in again")
 	}
 	return u, err
 }
@@ -100,10 +285,92 @@ func (s *Service) Authenticate(ctx context.Context, token string) (User, error) 
 // the cookie. Without a session it does nothing.
 func (s *Service) Logout(ctx context.Context) error {
 	setCookie(ctx, "", time.Unix(0, 0))
-	if tok := requestToken(ctx); tok != "" {
-		return s.Store.RevokeSession(ctx, s.DB, hashToken(tok))
+	tok := requestToken(ctx)
+	u, signedIn := UserFrom(ctx)
+	if tok == "" || !signedIn || strings.HasPrefix(tok, APITokenPrefix) {
+		return nil
 	}
-	return nil
+	return database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		if err := s.Store.RevokeSession(ctx, tx, hashToken(tok)); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, audit.Entry{ActorID: &u.ID, ActorName: u.Username, Action: "session.logout"})
+	})
+}
+
+// CreatedToken is a new API token with its secret, shown this once.
+type CreatedToken struct {
+	Token    string
+	APIToken APIToken
+}
+
+// API token lifetimes.
+const (
+	DefaultTokenTTL = 90 * 24 * time.Hour
+	MaxTokenTTL     = 366 * 24 * time.Hour
+)
+
+// CreateToken makes an API token acting as the caller, with the caller's rights.
+func (s *Service) CreateToken(ctx context.Context, name string, expiresAt *time.Time) (CreatedToken, error) {
+	u, err := Require(ctx)
+	if err != nil {
+		return CreatedToken{}, err
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || utf8.RuneCountInString(name) > 100 {
+		return CreatedToken{}, apperr.Invalid("name", "name the token (up to 100 characters), e.g. after the script that uses it")
+	}
+	now := time.Now()
+	expiry := now.Add(DefaultTokenTTL)
+	if expiresAt != nil {
+		if !expiresAt.After(now) || expiresAt.Sub(now) > MaxTokenTTL {
+			return CreatedToken{}, apperr.Invalid("expiresAt", "a token expires within a year from now")
+		}
+		expiry = *expiresAt
+	}
+	secret, err := newToken(APITokenPrefix)
+	if err != nil {
+		return CreatedToken{}, err
+	}
+	out := CreatedToken{Token: secret}
+	err = s.change(ctx, func(tx *sqlx.Tx) (audit.Entry, error) {
+		var err error
+		out.APIToken, err = s.Store.InsertToken(ctx, tx, APIToken{ID: uuid.New(), UserID: u.ID, Name: name, ExpiresAt: expiry}, hashToken(secret))
+		if err != nil {
+			return audit.Entry{}, err
+		}
+		return audit.Entry{Action: "token.create", TargetType: "api_token", TargetID: out.APIToken.ID.String(),
+			Changes: map[string]any{"name": name, "expiresAt": expiry.UTC()}}, nil
+	})
+	return out, err
+}
+
+// Tokens lists the caller's API tokens.
+func (s *Service) Tokens(ctx context.Context) ([]APIToken, error) {
+	u, err := Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Tokens(ctx, s.DB, u.ID)
+}
+
+// RevokeToken revokes one of the caller's API tokens.
+func (s *Service) RevokeToken(ctx context.Context, id uuid.UUID) (APIToken, error) {
+	u, err := Require(ctx)
+	if err != nil {
+		return APIToken{}, err
+	}
+	var t APIToken
+	err = s.change(ctx, func(tx *sqlx.Tx) (audit.Entry, error) {
+		var err error
+		if t, err = s.Store.RevokeToken(ctx, tx, u.ID, id); errors.Is(err, sql.ErrNoRows) {
+			return audit.Entry{}, apperr.Errorf(apperr.NotFound, "you have no API token with that id")
+		} else if err != nil {
+			return audit.Entry{}, err
+		}
+		return audit.Entry{Action: "token.revoke", TargetType: "api_token", TargetID: id.String()}, nil
+	})
+	return t, err
 }
 
 // UsersByIDs returns the users with these ids (for dataloaders).
@@ -114,9 +381,4 @@ func (s *Service) UsersByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 // CountUsers returns how many users exist.
 func (s *Service) CountUsers(ctx context.Context) (int, error) {
 	return s.Store.Count(ctx, s.DB)
-}
-
-// Exists reports whether a user has id.
-func (s *Service) Exists(ctx context.Context, id uuid.UUID) (bool, error) {
-	return s.Store.Exists(ctx, s.DB, id)
 }

@@ -32,10 +32,7 @@ const userColumns = `id, username, display_name, roles, locale, disabled, create
 
 // Insert stores a normalized new user with its password hash.
 func (Store) Insert(ctx context.Context, ex database.Executor, n NewUser, hash string) (User, error) {
-	roles := make(pq.StringArray, len(n.Roles))
-	for i, r := range n.Roles {
-		roles[i] = string(r)
-	}
+	roles := roleArray(n.Roles)
 	var row userRow
 	err := ex.QueryRowxContext(ctx, `
 		INSERT INTO users (id, username, display_name, password_hash, roles, locale)
@@ -75,13 +72,6 @@ func (Store) ByIDs(ctx context.Context, ex database.Executor, ids []uuid.UUID) (
 	return out, nil
 }
 
-// Exists reports whether a user has id.
-func (Store) Exists(ctx context.Context, ex database.Executor, id uuid.UUID) (bool, error) {
-	var ok bool
-	err := ex.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)`, id)
-	return ok, err
-}
-
 // InsertSession stores a session by the hash of its token.
 func (Store) InsertSession(ctx context.Context, ex database.Executor, userID uuid.UUID, tokenHash []byte, expiresAt time.Time) error {
 	_, err := ex.ExecContext(ctx, `
@@ -109,4 +99,103 @@ func (Store) SessionUser(ctx context.Context, ex database.Executor, tokenHash []
 func (Store) RevokeSession(ctx context.Context, ex database.Executor, tokenHash []byte) error {
 	_, err := ex.ExecContext(ctx, `UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`, tokenHash)
 	return err
+}
+
+// APIToken is a long-lived credential for scripts, acting as its user.
+type APIToken struct {
+	ID         uuid.UUID  `db:"id"`
+	UserID     uuid.UUID  `db:"user_id"`
+	Name       string     `db:"name"`
+	CreatedAt  time.Time  `db:"created_at"`
+	ExpiresAt  time.Time  `db:"expires_at"`
+	RevokedAt  *time.Time `db:"revoked_at"`
+	LastUsedAt *time.Time `db:"last_used_at"`
+}
+
+const tokenColumns = `id, user_id, name, created_at, expires_at, revoked_at, last_used_at`
+
+// InsertToken stores an API token by the hash of its secret.
+func (Store) InsertToken(ctx context.Context, ex database.Executor, t APIToken, hash []byte) (APIToken, error) {
+	var out APIToken
+	err := ex.GetContext(ctx, &out, `INSERT INTO api_tokens (id, user_id, name, token_hash, expires_at)
+		VALUES ($1, $2, $3, $4, $5) RETURNING `+tokenColumns, t.ID, t.UserID, t.Name, hash, t.ExpiresAt)
+	return out, err
+}
+
+// TokenUser returns the user of a live API token and notes its use; sql.ErrNoRows otherwise.
+func (Store) TokenUser(ctx context.Context, ex database.Executor, hash []byte) (User, error) {
+	var row userRow
+	err := ex.GetContext(ctx, &row, `
+		WITH used AS (
+			UPDATE api_tokens SET last_used_at = now()
+			WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()
+			RETURNING user_id)
+		SELECT u.id, u.username, u.display_name, u.roles, u.locale, u.disabled, u.created_at, u.password_hash
+		FROM used JOIN users u ON u.id = used.user_id WHERE NOT u.disabled`, hash)
+	if err != nil {
+		return User{}, err
+	}
+	return row.user(), nil
+}
+
+// Tokens lists a user's API tokens, newest first.
+func (Store) Tokens(ctx context.Context, ex database.Executor, userID uuid.UUID) ([]APIToken, error) {
+	var out []APIToken
+	err := ex.SelectContext(ctx, &out, `SELECT `+tokenColumns+` FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC`, userID)
+	return out, err
+}
+
+// RevokeToken revokes one of the user's tokens; sql.ErrNoRows when the user has no such token.
+func (Store) RevokeToken(ctx context.Context, ex database.Executor, userID, id uuid.UUID) (APIToken, error) {
+	var out APIToken
+	err := ex.GetContext(ctx, &out, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now())
+		WHERE id = $1 AND user_id = $2 RETURNING `+tokenColumns, id, userID)
+	return out, err
+}
+
+// SetRoles replaces a user's roles.
+func (Store) SetRoles(ctx context.Context, ex database.Executor, id uuid.UUID, roles []Role) (User, error) {
+	var row userRow
+	err := ex.QueryRowxContext(ctx, `UPDATE users SET roles = $2 WHERE id = $1 RETURNING `+userColumns,
+		id, roleArray(roles)).StructScan(&row)
+	return row.user(), err
+}
+
+// SetDisabled disables or re-enables a user; disabling ends their sessions and tokens.
+func (Store) SetDisabled(ctx context.Context, ex database.Executor, id uuid.UUID, disabled bool) (User, error) {
+	var row userRow
+	if err := ex.QueryRowxContext(ctx, `UPDATE users SET disabled = $2 WHERE id = $1 RETURNING `+userColumns,
+		id, disabled).StructScan(&row); err != nil {
+		return User{}, err
+	}
+	if disabled {
+		if _, err := ex.ExecContext(ctx, `UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, id); err != nil {
+			return User{}, err
+		}
+		if _, err := ex.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, id); err != nil {
+			return User{}, err
+		}
+	}
+	return row.user(), nil
+}
+
+// All lists every user by username.
+func (Store) All(ctx context.Context, ex database.Executor) ([]User, error) {
+	var rows []userRow
+	if err := ex.SelectContext(ctx, &rows, `SELECT `+userColumns+` FROM users ORDER BY username`); err != nil {
+		return nil, err
+	}
+	out := make([]User, len(rows))
+	for i, r := range rows {
+		out[i] = r.user()
+	}
+	return out, nil
+}
+
+func roleArray(roles []Role) pq.StringArray {
+	out := make(pq.StringArray, len(roles))
+	for i, r := range roles {
+		out[i] = string(r)
+	}
+	return out
 }

@@ -81,6 +81,7 @@ func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
 		limit = DefaultComplexityLimit
 	}
 	srv.Use(extension.FixedComplexityLimit(limit))
+	srv.Use(depthLimit{Max: DefaultMaxDepth})
 	if cfg.ParserTokenLimit > 0 {
 		srv.SetParserTokenLimit(cfg.ParserTokenLimit)
 	}

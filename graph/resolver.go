@@ -5,7 +5,10 @@ package graph
 import (
 	"time"
 
+	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/incident"
 )
 
@@ -38,4 +41,34 @@ func nonZero(t time.Time) *time.Time {
 		return nil
 	}
 	return &t
+}
+
+// maxAuditPage bounds one page of the audit log.
+const maxAuditPage = 200
+
+// auditPage reads one page of audit rows through list, which returns up to
+// limit rows after a sequence number.
+func auditPage(first, after *int, list func(after int64, limit int) ([]audit.Row, error)) (*model.AuditPage, error) {
+	n := 50
+	if first != nil {
+		if *first < 1 || *first > maxAuditPage {
+			return nil, apperr.Invalid("first", "first must be between 1 and %d", maxAuditPage)
+		}
+		n = *first
+	}
+	var from int64
+	if after != nil {
+		from = int64(*after)
+	}
+	rows, err := list(from, n+1)
+	if err != nil {
+		return nil, err
+	}
+	page := &model.AuditPage{Entries: ptrs(rows)}
+	if len(rows) > n {
+		page.Entries = page.Entries[:n]
+		next := int(rows[n-1].Seq)
+		page.NextAfter = &next
+	}
+	return page, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/workflow"
@@ -19,7 +20,9 @@ import (
 const DefaultReportWindow = 24 * time.Hour
 
 // Service changes and reads incidents. Every method needs a signed-in user in
-// ctx; every change runs in one transaction.
+// ctx and enforces need-to-know: reads go through the store's visibility
+// filter, changes through Access. Every change runs in one transaction that
+// also appends its audit entry.
 type Service struct {
 	DB           *sqlx.DB
 	Store        Store
@@ -44,29 +47,91 @@ func notFound(err error, notFound *apperr.Error) error {
 	return database.MapError(err)
 }
 
-// Open records a newly detected incident in DETECT.
-func (s *Service) Open(ctx context.Context, in OpenInput) (Incident, error) {
+// change runs fn in a transaction for the signed-in user and appends the
+// audit entry fn returns, so a change and its trace commit together.
+func (s *Service) change(ctx context.Context, fn func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error)) error {
 	actor, err := auth.Require(ctx)
 	if err != nil {
-		return Incident{}, err
+		return err
 	}
-	now := time.Now()
-	inc, err := in.incident(actor.ID, now)
-	if err != nil {
-		return Incident{}, apperr.Prefix("input", err)
-	}
-	err = database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		if inc.Reference, err = s.Store.NextReference(ctx, tx, now.UTC().Year()); err != nil {
+	return database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		e, err := fn(tx, actor)
+		if err != nil {
 			return err
 		}
+		e.ActorID, e.ActorName = &actor.ID, actor.Username
+		return audit.Append(ctx, tx, e)
+	})
+}
+
+// access returns what actor may do with the incident.
+func (s *Service) access(ctx context.Context, ex database.Executor, actor auth.User, inc Incident) (Access, error) {
+	m, err := s.Store.Member(ctx, ex, inc.ID, actor.ID)
+	return Access{User: actor, Stage: inc.Stage, Member: m}, err
+}
+
+// lockFor locks the incident and checks that actor may do p with it and that
+// it is at the expected version (when one is given).
+func (s *Service) lockFor(ctx context.Context, tx *sqlx.Tx, actor auth.User, id uuid.UUID, p Permission, expectedVersion *int) (Incident, Access, error) {
+	inc, err := s.Store.Lock(ctx, tx, id)
+	if err != nil {
+		return inc, Access{}, notFound(err, errNoIncident)
+	}
+	a, err := s.access(ctx, tx, actor, inc)
+	if err != nil {
+		return inc, a, err
+	}
+	if err := a.check(p); err != nil {
+		return inc, a, err
+	}
+	if expectedVersion != nil && *expectedVersion != inc.Version {
+		return inc, a, apperr.Errorf(apperr.Conflict, "the incident changed since version %d; reload it (now version %d)", *expectedVersion, inc.Version).
+			With("currentVersion", inc.Version).With("currentStage", string(inc.Stage))
+	}
+	return inc, a, nil
+}
+
+func incidentEntry(action string, id uuid.UUID, changes any) audit.Entry {
+	return audit.Entry{Action: action, TargetType: "incident", TargetID: id.String(), IncidentID: &id, Changes: changes}
+}
+
+// Open records a newly detected incident in DETECT. The lead (the caller
+// unless another user is named) and the caller become its first members.
+func (s *Service) Open(ctx context.Context, in OpenInput) (Incident, error) {
+	var inc Incident
+	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
+		if !canOpen(actor) {
+			return audit.Entry{}, apperr.Errorf(apperr.Forbidden, "only responders, investigators and leadership open incidents")
+		}
+		now := time.Now()
+		var err error
+		if inc, err = in.incident(actor.ID, now); err != nil {
+			return audit.Entry{}, apperr.Prefix("input", err)
+		}
+		if inc.Reference, err = s.Store.NextReference(ctx, tx, now.UTC().Year()); err != nil {
+			return audit.Entry{}, err
+		}
 		if inc, err = s.Store.Insert(ctx, tx, inc); err != nil {
-			return apperr.Prefix("input", database.MapError(err))
+			return audit.Entry{}, apperr.Prefix("input", database.MapError(err))
+		}
+		if _, err := s.Store.PutMember(ctx, tx, Member{IncidentID: inc.ID, UserID: *inc.LeadID, CaseRole: RoleLead,
+			OutcomesAccess: true, AddedBy: actor.ID}); err != nil {
+			return audit.Entry{}, err
+		}
+		if *inc.LeadID != actor.ID {
+			if _, err := s.Store.PutMember(ctx, tx, Member{IncidentID: inc.ID, UserID: actor.ID, CaseRole: RoleResponder,
+				AddedBy: actor.ID}); err != nil {
+				return audit.Entry{}, err
+			}
 		}
 		if err := s.Store.InsertTransition(ctx, tx, Transition{ID: uuid.New(), IncidentID: inc.ID,
 			To: workflow.Detect, Kind: workflow.KindOpen, ActorID: actor.ID, At: inc.CreatedAt}); err != nil {
-			return err
+			return audit.Entry{}, err
 		}
-		return s.createGateTasks(ctx, tx, inc.ID, workflow.Detect, actor.ID)
+		if err := s.createGateTasks(ctx, tx, inc.ID, workflow.Detect, actor.ID); err != nil {
+			return audit.Entry{}, err
+		}
+		return incidentEntry("incident.open", inc.ID, map[string]any{"reference": inc.Reference, "new": inc}), nil
 	})
 	return inc, err
 }
@@ -83,72 +148,81 @@ func (s *Service) createGateTasks(ctx context.Context, ex database.Executor, inc
 	return nil
 }
 
-// lockAt locks the incident and refuses with CONFLICT when it is not at the
-// expected version (when one is given).
-func (s *Service) lockAt(ctx context.Context, tx *sqlx.Tx, id uuid.UUID, expectedVersion *int) (Incident, error) {
-	inc, err := s.Store.Lock(ctx, tx, id)
-	if err != nil {
-		return inc, notFound(err, errNoIncident)
-	}
-	if expectedVersion != nil && *expectedVersion != inc.Version {
-		return inc, apperr.Errorf(apperr.Conflict, "the incident changed since version %d; reload it (now version %d)", *expectedVersion, inc.Version).
-			With("currentVersion", inc.Version).With("currentStage", string(inc.Stage))
-	}
-	return inc, nil
-}
-
 // Update changes the incident's fields if it is still at expectedVersion.
+// Naming another lead is a membership change and needs that permission too.
 func (s *Service) Update(ctx context.Context, id uuid.UUID, expectedVersion int, p Patch) (Incident, error) {
-	if _, err := auth.Require(ctx); err != nil {
-		return Incident{}, err
-	}
 	var out Incident
-	err := database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		inc, err := s.lockAt(ctx, tx, id, &expectedVersion)
+	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
+		before, a, err := s.lockFor(ctx, tx, actor, id, PermEdit, &expectedVersion)
 		if err != nil {
-			return err
+			return audit.Entry{}, err
 		}
-		if inc, err = p.apply(inc, time.Now()); err != nil {
-			return apperr.Prefix("input", err)
+		after, err := p.apply(before, time.Now())
+		if err != nil {
+			return audit.Entry{}, apperr.Prefix("input", err)
 		}
-		out, err = s.Store.Update(ctx, tx, inc)
-		return apperr.Prefix("input", database.MapError(err))
+		leadChanged := after.LeadID != nil && (before.LeadID == nil || *after.LeadID != *before.LeadID)
+		if leadChanged {
+			if err := a.check(PermManageMembers); err != nil {
+				return audit.Entry{}, err
+			}
+		}
+		if out, err = s.Store.Update(ctx, tx, after); err != nil {
+			return audit.Entry{}, apperr.Prefix("input", database.MapError(err))
+		}
+		if leadChanged {
+			if err := s.setLead(ctx, tx, id, *after.LeadID, actor.ID); err != nil {
+				return audit.Entry{}, err
+			}
+		}
+		return incidentEntry("incident.update", id, diff(before, out)), nil
 	})
 	return out, err
+}
+
+// setLead makes userID the incident's lead, the previous lead staying on as an investigator.
+func (s *Service) setLead(ctx context.Context, tx *sqlx.Tx, incidentID, userID, actor uuid.UUID) error {
+	if err := s.Store.DemoteLead(ctx, tx, incidentID); err != nil {
+		return err
+	}
+	if _, err := s.Store.PutMember(ctx, tx, Member{IncidentID: incidentID, UserID: userID, CaseRole: RoleLead,
+		OutcomesAccess: true, AddedBy: actor}); err != nil {
+		return apperr.Prefix("input", database.MapError(err))
+	}
+	return s.Store.SetLeadID(ctx, tx, incidentID, userID)
 }
 
 // Advance moves the incident to stage `to` when the workflow allows it: the
 // row is locked, the gate checked, the stage changed, the history appended and
 // the new stage's gate tasks created, all in one transaction.
 func (s *Service) Advance(ctx context.Context, id uuid.UUID, to workflow.Stage, note string, expectedVersion *int) (Incident, error) {
-	actor, err := auth.Require(ctx)
-	if err != nil {
-		return Incident{}, err
-	}
 	var out Incident
-	err = database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		inc, err := s.lockAt(ctx, tx, id, expectedVersion)
+	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
+		inc, _, err := s.lockFor(ctx, tx, actor, id, PermAdvance, expectedVersion)
 		if err != nil {
-			return err
+			return audit.Entry{}, err
 		}
 		facts, err := s.facts(ctx, tx, inc)
 		if err != nil {
-			return err
+			return audit.Entry{}, err
 		}
 		kind, err := workflow.Decide(s.Gates, inc.Stage, to, note, facts)
 		if err != nil {
-			return err
+			return audit.Entry{}, err
 		}
 		from := inc.Stage
 		inc.Stage = to
 		if out, err = s.Store.Update(ctx, tx, inc); err != nil {
-			return err
+			return audit.Entry{}, err
 		}
 		if err := s.Store.InsertTransition(ctx, tx, Transition{ID: uuid.New(), IncidentID: id, From: &from,
 			To: to, Kind: kind, ActorID: actor.ID, At: out.UpdatedAt, Note: note}); err != nil {
-			return err
+			return audit.Entry{}, err
 		}
-		return s.createGateTasks(ctx, tx, id, to, actor.ID)
+		if err := s.createGateTasks(ctx, tx, id, to, actor.ID); err != nil {
+			return audit.Entry{}, err
+		}
+		return incidentEntry("incident.advance", id, map[string]any{"from": from, "to": to, "kind": kind, "note": note}), nil
 	})
 	return out, err
 }
@@ -183,7 +257,8 @@ func (s *Service) facts(ctx context.Context, ex database.Executor, inc Incident)
 	return f, nil
 }
 
-// Gate evaluates the gate of the incident's current stage.
+// Gate evaluates the gate of the incident's current stage. inc must have been
+// read through this service (so the caller may see it).
 func (s *Service) Gate(ctx context.Context, inc Incident) (workflow.Evaluation, error) {
 	f, err := s.facts(ctx, s.DB, inc)
 	if err != nil {
@@ -192,7 +267,8 @@ func (s *Service) Gate(ctx context.Context, inc Incident) (workflow.Evaluation, 
 	return s.Gates.Evaluate(inc.Stage, f), nil
 }
 
-// ReportUpward returns the report-upward clock of the incident now.
+// ReportUpward returns the report-upward clock of the incident now. inc must
+// have been read through this service.
 func (s *Service) ReportUpward(ctx context.Context, inc Incident) (workflow.ReportUpwardClock, error) {
 	f, err := s.facts(ctx, s.DB, inc)
 	if err != nil {
@@ -201,21 +277,29 @@ func (s *Service) ReportUpward(ctx context.Context, inc Incident) (workflow.Repo
 	return workflow.ReportUpward(f, s.ReportWindow, time.Now()), nil
 }
 
-// Get returns one incident, or nil when none has that id.
+// viewer returns the signed-in user as the store's viewer.
+func viewer(ctx context.Context) (auth.User, Viewer, error) {
+	u, err := auth.Require(ctx)
+	return u, viewerOf(u), err
+}
+
+// Get returns one incident, or nil when none has that id or the caller may not see it.
 func (s *Service) Get(ctx context.Context, id uuid.UUID) (*Incident, error) {
-	return s.getBy(ctx, func() (Incident, error) { return s.Store.Get(ctx, s.DB, id) })
+	return s.getBy(ctx, func(v Viewer) (Incident, error) { return s.Store.Get(ctx, s.DB, v, id) })
 }
 
-// GetByReference returns one incident by reference, or nil when none has it.
+// GetByReference returns one incident by reference, or nil when none has it
+// or the caller may not see it.
 func (s *Service) GetByReference(ctx context.Context, ref string) (*Incident, error) {
-	return s.getBy(ctx, func() (Incident, error) { return s.Store.GetByReference(ctx, s.DB, ref) })
+	return s.getBy(ctx, func(v Viewer) (Incident, error) { return s.Store.GetByReference(ctx, s.DB, v, ref) })
 }
 
-func (s *Service) getBy(ctx context.Context, get func() (Incident, error)) (*Incident, error) {
-	if _, err := auth.Require(ctx); err != nil {
+func (s *Service) getBy(ctx context.Context, get func(Viewer) (Incident, error)) (*Incident, error) {
+	_, v, err := viewer(ctx)
+	if err != nil {
 		return nil, err
 	}
-	inc, err := get()
+	inc, err := get(v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -232,15 +316,16 @@ type Page struct {
 	Filter    Filter
 }
 
-// List returns a page of incidents matching f, newest first.
+// List returns a page of the incidents the caller may see matching f, newest first.
 func (s *Service) List(ctx context.Context, f Filter, req PageRequest) (Page, error) {
-	if _, err := auth.Require(ctx); err != nil {
+	_, v, err := viewer(ctx)
+	if err != nil {
 		return Page{}, err
 	}
 	if err := f.validate(); err != nil {
 		return Page{}, err
 	}
-	rows, err := s.Store.List(ctx, s.DB, f, req.After, req.First+1)
+	rows, err := s.Store.List(ctx, s.DB, v, f, req.After, req.First+1)
 	if err != nil {
 		return Page{}, err
 	}
@@ -252,32 +337,29 @@ func (s *Service) List(ctx context.Context, f Filter, req PageRequest) (Page, er
 	return p, nil
 }
 
-// Count returns how many incidents match f.
+// Count returns how many incidents the caller may see match f.
 func (s *Service) Count(ctx context.Context, f Filter) (int, error) {
-	if _, err := auth.Require(ctx); err != nil {
+	_, v, err := viewer(ctx)
+	if err != nil {
 		return 0, err
 	}
-	return s.Store.Count(ctx, s.DB, f)
+	return s.Store.Count(ctx, s.DB, v, f)
 }
 
 // AddTask adds a task to an incident, by default in its current stage.
 func (s *Service) AddTask(ctx context.Context, incidentID uuid.UUID, in NewTask) (Task, error) {
-	actor, err := auth.Require(ctx)
-	if err != nil {
-		return Task{}, err
-	}
-	title, err := checkText("title", in.Title, true, maxShort)
-	if err != nil {
-		return Task{}, apperr.Prefix("input", err)
-	}
-	if in.Stage != nil && !in.Stage.Valid() {
-		return Task{}, apperr.Invalid("input.stage", "unknown stage %q", *in.Stage)
-	}
 	var out Task
-	err = database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		inc, err := s.Store.Get(ctx, tx, incidentID)
+	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
+		title, err := checkText("title", in.Title, true, maxShort)
 		if err != nil {
-			return notFound(err, errNoIncident)
+			return audit.Entry{}, apperr.Prefix("input", err)
+		}
+		if in.Stage != nil && !in.Stage.Valid() {
+			return audit.Entry{}, apperr.Invalid("input.stage", "unknown stage %q", *in.Stage)
+		}
+		inc, _, err := s.lockFor(ctx, tx, actor, incidentID, PermEdit, nil)
+		if err != nil {
+			return audit.Entry{}, err
 		}
 		t := Task{ID: uuid.New(), IncidentID: incidentID, Stage: inc.Stage, Title: title,
 			AssigneeID: in.AssigneeID, DueAt: in.DueAt, Required: deref(in.Required), CreatedBy: actor.ID}
@@ -285,82 +367,135 @@ func (s *Service) AddTask(ctx context.Context, incidentID uuid.UUID, in NewTask)
 			t.Stage = *in.Stage
 		}
 		if err := s.Store.InsertTask(ctx, tx, t); err != nil {
-			return apperr.Prefix("input", database.MapError(err))
+			return audit.Entry{}, apperr.Prefix("input", database.MapError(err))
 		}
-		out, err = s.Store.GetTask(ctx, tx, t.ID)
-		return err
+		if out, err = s.Store.GetTask(ctx, tx, t.ID); err != nil {
+			return audit.Entry{}, err
+		}
+		return audit.Entry{Action: "task.add", TargetType: "task", TargetID: t.ID.String(), IncidentID: &incidentID, Changes: out}, nil
 	})
 	return out, err
 }
 
 // CompleteTask marks a task done or, with done false, not done.
 func (s *Service) CompleteTask(ctx context.Context, id uuid.UUID, done bool) (Task, error) {
-	actor, err := auth.Require(ctx)
+	var out Task
+	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
+		t, err := s.Store.GetTask(ctx, tx, id)
+		if err != nil {
+			return audit.Entry{}, notFound(err, errNoTask)
+		}
+		if _, _, err := s.lockFor(ctx, tx, actor, t.IncidentID, PermEdit, nil); err != nil {
+			if apperr.CodeOf(err) == apperr.NotFound {
+				return audit.Entry{}, errNoTask
+			}
+			return audit.Entry{}, err
+		}
+		var by *uuid.UUID
+		if done {
+			by = &actor.ID
+		}
+		if out, err = s.Store.SetTaskDone(ctx, tx, id, by); err != nil {
+			return audit.Entry{}, err
+		}
+		return audit.Entry{Action: "task.complete", TargetType: "task", TargetID: id.String(), IncidentID: &t.IncidentID,
+			Changes: map[string]any{"done": done, "title": t.Title}}, nil
+	})
+	return out, err
+}
+
+// Task returns one task of an incident the caller may see.
+func (s *Service) Task(ctx context.Context, id uuid.UUID) (Task, error) {
+	_, v, err := viewer(ctx)
 	if err != nil {
 		return Task{}, err
 	}
-	var by *uuid.UUID
-	if done {
-		by = &actor.ID
-	}
-	t, err := s.Store.SetTaskDone(ctx, s.DB, id, by)
-	return t, notFound(err, errNoTask)
-}
-
-// Task returns one task.
-func (s *Service) Task(ctx context.Context, id uuid.UUID) (Task, error) {
-	if _, err := auth.Require(ctx); err != nil {
-		return Task{}, err
-	}
 	t, err := s.Store.GetTask(ctx, s.DB, id)
-	return t, notFound(err, errNoTask)
+	if err != nil {
+		return Task{}, notFound(err, errNoTask)
+	}
+	if _, err := s.Store.Get(ctx, s.DB, v, t.IncidentID); err != nil {
+		return Task{}, notFound(err, errNoTask)
+	}
+	return t, nil
 }
 
-// TasksOf returns the tasks of the given incidents (for dataloaders).
+// TasksOf returns the tasks of the given incidents that the caller may see (for dataloaders).
 func (s *Service) TasksOf(ctx context.Context, incidentIDs []uuid.UUID) ([]Task, error) {
-	return s.Store.TasksOf(ctx, s.DB, incidentIDs)
+	_, v, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.TasksOf(ctx, s.DB, v, incidentIDs)
 }
 
-// Transitions returns the stage history of an incident.
+// Transitions returns the stage history of an incident the caller may see.
 func (s *Service) Transitions(ctx context.Context, incidentID uuid.UUID) ([]Transition, error) {
-	return s.Store.Transitions(ctx, s.DB, incidentID)
+	_, v, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Transitions(ctx, s.DB, v, incidentID)
 }
 
 // RecordContainment records a containment action.
 func (s *Service) RecordContainment(ctx context.Context, incidentID uuid.UUID, in NewContainmentAction) (ContainmentAction, error) {
-	actor, err := auth.Require(ctx)
-	if err != nil {
-		return ContainmentAction{}, err
-	}
-	if err := in.validate(time.Now()); err != nil {
-		return ContainmentAction{}, apperr.Prefix("input", err)
-	}
-	a, err := s.Store.InsertContainment(ctx, s.DB, ContainmentAction{ID: uuid.New(), IncidentID: incidentID,
-		Kind: in.Kind, Description: in.Description, TakenAt: in.TakenAt, RecordedBy: actor.ID})
-	return a, database.MapError(err)
+	var out ContainmentAction
+	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
+		if err := in.validate(time.Now()); err != nil {
+			return audit.Entry{}, apperr.Prefix("input", err)
+		}
+		if _, _, err := s.lockFor(ctx, tx, actor, incidentID, PermEdit, nil); err != nil {
+			return audit.Entry{}, err
+		}
+		var err error
+		out, err = s.Store.InsertContainment(ctx, tx, ContainmentAction{ID: uuid.New(), IncidentID: incidentID,
+			Kind: in.Kind, Description: in.Description, TakenAt: in.TakenAt, RecordedBy: actor.ID})
+		if err != nil {
+			return audit.Entry{}, database.MapError(err)
+		}
+		return audit.Entry{Action: "containment.record", TargetType: "containment_action", TargetID: out.ID.String(),
+			IncidentID: &incidentID, Changes: out}, nil
+	})
+	return out, err
 }
 
-// Containment returns an incident's containment actions.
+// Containment returns the containment actions of an incident the caller may see.
 func (s *Service) Containment(ctx context.Context, incidentID uuid.UUID) ([]ContainmentAction, error) {
-	return s.Store.Containment(ctx, s.DB, incidentID)
+	_, v, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Containment(ctx, s.DB, v, incidentID)
 }
 
 // RecordNotification records a report upward to an authority.
 func (s *Service) RecordNotification(ctx context.Context, incidentID uuid.UUID, in NewNotification) (Notification, error) {
-	actor, err := auth.Require(ctx)
-	if err != nil {
-		return Notification{}, err
-	}
-	ref, note, err := in.validate(time.Now())
-	if err != nil {
-		return Notification{}, apperr.Prefix("input", err)
-	}
-	n, err := s.Store.InsertNotification(ctx, s.DB, Notification{ID: uuid.New(), IncidentID: incidentID,
-		Authority: in.Authority, NotifiedAt: in.NotifiedAt, Reference: ref, Note: note, RecordedBy: actor.ID})
-	return n, database.MapError(err)
+	var out Notification
+	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
+		ref, note, err := in.validate(time.Now())
+		if err != nil {
+			return audit.Entry{}, apperr.Prefix("input", err)
+		}
+		if _, _, err := s.lockFor(ctx, tx, actor, incidentID, PermEdit, nil); err != nil {
+			return audit.Entry{}, err
+		}
+		out, err = s.Store.InsertNotification(ctx, tx, Notification{ID: uuid.New(), IncidentID: incidentID,
+			Authority: in.Authority, NotifiedAt: in.NotifiedAt, Reference: ref, Note: note, RecordedBy: actor.ID})
+		if err != nil {
+			return audit.Entry{}, database.MapError(err)
+		}
+		return audit.Entry{Action: "notification.record", TargetType: "notification", TargetID: out.ID.String(),
+			IncidentID: &incidentID, Changes: out}, nil
+	})
+	return out, err
 }
 
-// Notifications returns an incident's reports upward.
+// Notifications returns the reports upward of an incident the caller may see.
 func (s *Service) Notifications(ctx context.Context, incidentID uuid.UUID) ([]Notification, error) {
-	return s.Store.Notifications(ctx, s.DB, incidentID)
+	_, v, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Notifications(ctx, s.DB, v, incidentID)
 }

@@ -28,7 +28,7 @@ type env struct {
 func newEnv(t *testing.T) env {
 	t.Helper()
 	db := testdb.New(t)
-	a := &auth.Service{DB: db, SessionTTL: time.Hour}
+	a := auth.NewService(db, time.Hour)
 	u, err := a.AddUser(context.Background(), auth.NewUser{Username: "inv", Password: "correct horse battery",
 		Roles: []auth.Role{auth.Investigator, auth.Responder}})
 	if err != nil {

@@ -2,6 +2,8 @@ package incident
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/leaktrail/leaktrail/database"
+	"github.com/leaktrail/leaktrail/workflow"
 )
 
 // Store is the SQL for incidents and everything hanging off them.
@@ -49,21 +52,45 @@ func (Store) Insert(ctx context.Context, ex database.Executor, inc Incident) (In
 	return out, err
 }
 
-// Get returns one incident; sql.ErrNoRows when there is none.
-func (Store) Get(ctx context.Context, ex database.Executor, id uuid.UUID) (Incident, error) {
+// visibleSQL is the need-to-know rule as SQL, for the incidents aliased as
+// alias: members see their incidents, LEADERSHIP also sees closed ones. Every
+// read of incident data goes through it.
+func visibleSQL(alias string, v Viewer, args []any) (string, []any) {
+	args = append(args, v.UserID, v.Leadership)
+	return fmt.Sprintf(`(EXISTS (SELECT 1 FROM incident_members vm WHERE vm.incident_id = %[1]s.id AND vm.user_id = $%[2]d)
+		OR ($%[3]d AND %[1]s.stage = 'CLOSED'))`, alias, len(args)-1, len(args)), args
+}
+
+// Get returns one incident the viewer may see; sql.ErrNoRows otherwise.
+func (Store) Get(ctx context.Context, ex database.Executor, v Viewer, id uuid.UUID) (Incident, error) {
+	return getWhere(ctx, ex, v, "id", id)
+}
+
+// GetByReference returns one incident the viewer may see by its reference; sql.ErrNoRows otherwise.
+func (Store) GetByReference(ctx context.Context, ex database.Executor, v Viewer, ref string) (Incident, error) {
+	return getWhere(ctx, ex, v, "reference", ref)
+}
+
+func getWhere(ctx context.Context, ex database.Executor, v Viewer, column string, value any) (Incident, error) {
+	visible, args := visibleSQL("incidents", v, []any{value})
 	var inc Incident
-	err := ex.GetContext(ctx, &inc, `SELECT `+incidentColumns+` FROM incidents WHERE id = $1`, id)
+	err := ex.GetContext(ctx, &inc, `SELECT `+incidentColumns+` FROM incidents WHERE `+column+` = $1 AND `+visible, args...)
 	return inc, err
 }
 
-// GetByReference returns one incident by its reference; sql.ErrNoRows when there is none.
-func (Store) GetByReference(ctx context.Context, ex database.Executor, ref string) (Incident, error) {
-	var inc Incident
-	err := ex.GetContext(ctx, &inc, `SELECT `+incidentColumns+` FROM incidents WHERE reference = $1`, ref)
-	return inc, err
+// ReferenceOf returns an incident's id and reference whoever asks, for
+// membership management by admins, who may not read the incident itself.
+func (Store) ReferenceOf(ctx context.Context, ex database.Executor, ref string) (uuid.UUID, workflow.Stage, error) {
+	var row struct {
+		ID    uuid.UUID      `db:"id"`
+		Stage workflow.Stage `db:"stage"`
+	}
+	err := ex.GetContext(ctx, &row, `SELECT id, stage FROM incidents WHERE reference = $1`, ref)
+	return row.ID, row.Stage, err
 }
 
-// Lock returns the incident with its row locked until the transaction ends.
+// Lock returns the incident, whoever may see it, with its row locked until the
+// transaction ends; the caller checks access before using it.
 func (Store) Lock(ctx context.Context, ex database.Executor, id uuid.UUID) (Incident, error) {
 	var inc Incident
 	err := ex.GetContext(ctx, &inc, `SELECT `+incidentColumns+` FROM incidents WHERE id = $1 FOR UPDATE`, id)
@@ -88,9 +115,10 @@ func (Store) Update(ctx context.Context, ex database.Executor, inc Incident) (In
 	return out, err
 }
 
-// filterSQL renders the WHERE clause of f, numbering parameters after args.
-func filterSQL(f Filter, args []any) (string, []any) {
-	var where []string
+// filterSQL renders the WHERE clause of f for viewer v, numbering parameters after args.
+func filterSQL(v Viewer, f Filter, args []any) (string, []any) {
+	visible, args := visibleSQL("incidents", v, args)
+	where := []string{visible}
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
@@ -122,9 +150,6 @@ func filterSQL(f Filter, args []any) (string, []any) {
 	if f.LeadID != nil {
 		where = append(where, "lead_id = "+arg(*f.LeadID))
 	}
-	if len(where) == 0 {
-		return "TRUE", args
-	}
 	return strings.Join(where, " AND "), args
 }
 
@@ -132,9 +157,9 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// List returns up to limit incidents matching f, newest first, after the cursor.
-func (Store) List(ctx context.Context, ex database.Executor, f Filter, after *Cursor, limit int) ([]Incident, error) {
-	where, args := filterSQL(f, nil)
+// List returns up to limit incidents the viewer may see matching f, newest first, after the cursor.
+func (Store) List(ctx context.Context, ex database.Executor, v Viewer, f Filter, after *Cursor, limit int) ([]Incident, error) {
+	where, args := filterSQL(v, f, nil)
 	if after != nil {
 		args = append(args, after.CreatedAt, after.ID)
 		where += fmt.Sprintf(" AND (created_at, id) < ($%d, $%d)", len(args)-1, len(args))
@@ -146,9 +171,9 @@ func (Store) List(ctx context.Context, ex database.Executor, f Filter, after *Cu
 	return out, err
 }
 
-// Count returns how many incidents match f.
-func (Store) Count(ctx context.Context, ex database.Executor, f Filter) (int, error) {
-	where, args := filterSQL(f, nil)
+// Count returns how many incidents the viewer may see match f.
+func (Store) Count(ctx context.Context, ex database.Executor, v Viewer, f Filter) (int, error) {
+	where, args := filterSQL(v, f, nil)
 	var n int
 	err := ex.GetContext(ctx, &n, `SELECT count(*) FROM incidents WHERE `+where, args...)
 	return n, err
@@ -163,17 +188,27 @@ func (Store) InsertTransition(ctx context.Context, ex database.Executor, t Trans
 	return err
 }
 
+// childRows selects columns of table's rows of the given incidents that the
+// viewer may see, in order.
+func childRows(ctx context.Context, ex database.Executor, dest any, v Viewer, table, columns, order string, incidentIDs []uuid.UUID) error {
+	visible, args := visibleSQL("i", v, []any{pq.Array(incidentIDs)})
+	return ex.SelectContext(ctx, dest, `SELECT `+columns+` FROM `+table+` c JOIN incidents i ON i.id = c.incident_id
+		WHERE c.incident_id = ANY($1) AND `+visible+` ORDER BY `+order, args...)
+}
+
 // Transitions returns the stage history of an incident, oldest first.
-func (Store) Transitions(ctx context.Context, ex database.Executor, incidentID uuid.UUID) ([]Transition, error) {
+func (Store) Transitions(ctx context.Context, ex database.Executor, v Viewer, incidentID uuid.UUID) ([]Transition, error) {
 	var out []Transition
-	err := ex.SelectContext(ctx, &out, `
-		SELECT id, incident_id, from_stage, to_stage, kind, actor_id, at, note
-		FROM incident_transitions WHERE incident_id = $1 ORDER BY seq`, incidentID)
+	err := childRows(ctx, ex, &out, v, "incident_transitions", "c.id, c.incident_id, c.from_stage, c.to_stage, c.kind, c.actor_id, c.at, c.note",
+		"c.seq", []uuid.UUID{incidentID})
 	return out, err
 }
 
 const taskColumns = `id, incident_id, stage, title, assignee_id, due_at, required, requirement,
 	done_at, done_by, created_by, created_at`
+
+const childTaskColumns = `c.id, c.incident_id, c.stage, c.title, c.assignee_id, c.due_at, c.required, c.requirement,
+	c.done_at, c.done_by, c.created_by, c.created_at`
 
 // InsertTask stores a task. A gate task whose requirement already has a task
 // is skipped, so entering a stage twice never duplicates them.
@@ -186,7 +221,8 @@ func (Store) InsertTask(ctx context.Context, ex database.Executor, t Task) error
 	return err
 }
 
-// GetTask returns one task; sql.ErrNoRows when there is none.
+// GetTask returns one task, whoever may see it; sql.ErrNoRows when there is none.
+// The caller checks access to its incident.
 func (Store) GetTask(ctx context.Context, ex database.Executor, id uuid.UUID) (Task, error) {
 	var t Task
 	err := ex.GetContext(ctx, &t, `SELECT `+taskColumns+` FROM tasks WHERE id = $1`, id)
@@ -205,11 +241,17 @@ func (Store) SetTaskDone(ctx context.Context, ex database.Executor, id uuid.UUID
 	return t, err
 }
 
-// TasksOf returns the tasks of the given incidents in creation order.
-func (Store) TasksOf(ctx context.Context, ex database.Executor, incidentIDs []uuid.UUID) ([]Task, error) {
+// TasksOf returns the tasks of the given incidents the viewer may see, in creation order.
+func (Store) TasksOf(ctx context.Context, ex database.Executor, v Viewer, incidentIDs []uuid.UUID) ([]Task, error) {
 	var out []Task
-	err := ex.SelectContext(ctx, &out, `SELECT `+taskColumns+` FROM tasks
-		WHERE incident_id = ANY($1) ORDER BY created_at, id`, pq.Array(incidentIDs))
+	err := childRows(ctx, ex, &out, v, "tasks", childTaskColumns, "c.created_at, c.id", incidentIDs)
+	return out, err
+}
+
+// allTasksOf returns every task of one incident, for the gates.
+func (Store) allTasksOf(ctx context.Context, ex database.Executor, incidentID uuid.UUID) ([]Task, error) {
+	var out []Task
+	err := ex.SelectContext(ctx, &out, `SELECT `+taskColumns+` FROM tasks WHERE incident_id = $1 ORDER BY created_at, id`, incidentID)
 	return out, err
 }
 
@@ -225,11 +267,10 @@ func (Store) InsertContainment(ctx context.Context, ex database.Executor, a Cont
 }
 
 // Containment returns an incident's containment actions in the order taken.
-func (Store) Containment(ctx context.Context, ex database.Executor, incidentID uuid.UUID) ([]ContainmentAction, error) {
+func (Store) Containment(ctx context.Context, ex database.Executor, v Viewer, incidentID uuid.UUID) ([]ContainmentAction, error) {
 	var out []ContainmentAction
-	err := ex.SelectContext(ctx, &out, `
-		SELECT id, incident_id, kind, description, taken_at, recorded_by, created_at
-		FROM containment_actions WHERE incident_id = $1 ORDER BY taken_at, id`, incidentID)
+	err := childRows(ctx, ex, &out, v, "containment_actions", "c.id, c.incident_id, c.kind, c.description, c.taken_at, c.recorded_by, c.created_at",
+		"c.taken_at, c.id", []uuid.UUID{incidentID})
 	return out, err
 }
 
@@ -245,11 +286,10 @@ func (Store) InsertNotification(ctx context.Context, ex database.Executor, n Not
 }
 
 // Notifications returns an incident's reports upward in time order.
-func (Store) Notifications(ctx context.Context, ex database.Executor, incidentID uuid.UUID) ([]Notification, error) {
+func (Store) Notifications(ctx context.Context, ex database.Executor, v Viewer, incidentID uuid.UUID) ([]Notification, error) {
 	var out []Notification
-	err := ex.SelectContext(ctx, &out, `
-		SELECT id, incident_id, authority, notified_at, reference, note, recorded_by, created_at
-		FROM authority_notifications WHERE incident_id = $1 ORDER BY notified_at, id`, incidentID)
+	err := childRows(ctx, ex, &out, v, "authority_notifications", "c.id, c.incident_id, c.authority, c.notified_at, c.reference, c.note, c.recorded_by, c.created_at",
+		"c.notified_at, c.id", []uuid.UUID{incidentID})
 	return out, err
 }
 
@@ -271,7 +311,61 @@ func (s Store) GateData(ctx context.Context, ex database.Executor, incidentID uu
 		`SELECT notified_at FROM authority_notifications WHERE incident_id = $1 ORDER BY notified_at`, incidentID); err != nil {
 		return d, err
 	}
-	tasks, err := s.TasksOf(ctx, ex, []uuid.UUID{incidentID})
+	tasks, err := s.allTasksOf(ctx, ex, incidentID)
 	d.Tasks = tasks
 	return d, err
+}
+
+const memberColumns = `incident_id, user_id, case_role, outcomes_access, added_by, added_at`
+
+// Member returns the user's membership of an incident, or nil.
+func (Store) Member(ctx context.Context, ex database.Executor, incidentID, userID uuid.UUID) (*Member, error) {
+	var m Member
+	err := ex.GetContext(ctx, &m, `SELECT `+memberColumns+` FROM incident_members WHERE incident_id = $1 AND user_id = $2`, incidentID, userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return &m, err
+}
+
+// Members returns an incident's members, the lead first.
+func (Store) Members(ctx context.Context, ex database.Executor, incidentID uuid.UUID) ([]Member, error) {
+	var out []Member
+	err := ex.SelectContext(ctx, &out, `SELECT `+memberColumns+` FROM incident_members WHERE incident_id = $1
+		ORDER BY case_role = 'LEAD' DESC, added_at, user_id`, incidentID)
+	return out, err
+}
+
+// PutMember adds a member or changes an existing member's role and outcomes access.
+func (Store) PutMember(ctx context.Context, ex database.Executor, m Member) (Member, error) {
+	var out Member
+	err := ex.GetContext(ctx, &out, `
+		INSERT INTO incident_members (incident_id, user_id, case_role, outcomes_access, added_by)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (incident_id, user_id) DO UPDATE SET case_role = EXCLUDED.case_role, outcomes_access = EXCLUDED.outcomes_access
+		RETURNING `+memberColumns, m.IncidentID, m.UserID, m.CaseRole, m.OutcomesAccess, m.AddedBy)
+	return out, err
+}
+
+// DemoteLead makes the incident's current lead an investigator.
+func (Store) DemoteLead(ctx context.Context, ex database.Executor, incidentID uuid.UUID) error {
+	_, err := ex.ExecContext(ctx, `UPDATE incident_members SET case_role = 'INVESTIGATOR'
+		WHERE incident_id = $1 AND case_role = 'LEAD'`, incidentID)
+	return err
+}
+
+// SetLeadID records the lead on the incident row.
+func (Store) SetLeadID(ctx context.Context, ex database.Executor, incidentID, userID uuid.UUID) error {
+	_, err := ex.ExecContext(ctx, `UPDATE incidents SET lead_id = $2 WHERE id = $1`, incidentID, userID)
+	return err
+}
+
+// DeleteMember removes a member; it reports whether there was one.
+func (Store) DeleteMember(ctx context.Context, ex database.Executor, incidentID, userID uuid.UUID) (bool, error) {
+	res, err := ex.ExecContext(ctx, `DELETE FROM incident_members WHERE incident_id = $1 AND user_id = $2`, incidentID, userID)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/migrations"
@@ -28,6 +29,7 @@ Usage:
   leaktrail dev [flags]              start a private PostgreSQL and MinIO, a demo case, and serve
   leaktrail migrate status|up        show or apply database migrations
   leaktrail user add --username U --role R [--role R2] --password-stdin
+  leaktrail audit verify             check the audit log's hash chain
 
 Run 'leaktrail COMMAND -h' for a command's flags.
 `
@@ -75,6 +77,8 @@ func (c *CLI) dispatch(ctx context.Context, args []string) error {
 		return c.migrate(ctx, args[1:])
 	case "user":
 		return c.user(ctx, args[1:])
+	case "audit":
+		return c.audit(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(c.Stdout, usage)
 		return nil
@@ -224,11 +228,42 @@ func (c *CLI) user(ctx context.Context, args []string) error {
 	if _, err := migrations.Up(ctx, db); err != nil {
 		return err
 	}
-	svc := &auth.Service{DB: db}
+	svc := auth.NewService(db, 0)
 	u, err := svc.AddUser(ctx, n)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(c.Stdout, "added user %s (%s) with roles %v\n", u.Username, u.ID, u.Roles)
 	return nil
+}
+
+// errAuditBroken makes `audit verify` exit non-zero; the report was printed.
+var errAuditBroken = errors.New("the audit chain is broken")
+
+func (c *CLI) audit(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "verify" {
+		fmt.Fprintln(c.Stderr, "usage: leaktrail audit verify")
+		return errUsage
+	}
+	var cfg Config
+	fs := c.flags("audit verify")
+	cfg.RegisterFlags(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	db, err := openDatabase(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	v, err := audit.Verify(ctx, db)
+	if err != nil {
+		return err
+	}
+	if v.OK {
+		fmt.Fprintf(c.Stdout, "OK: %d audit entries verified\n", v.Checked)
+		return nil
+	}
+	fmt.Fprintf(c.Stdout, "BROKEN at seq %d: %s (%d entries checked)\n", v.FirstBrokenSeq, v.Reason, v.Checked)
+	return errAuditBroken
 }

@@ -71,7 +71,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if m.Objects, err = objstore.Open(ctx, m.Config.S3); err != nil {
 		return err
 	}
-	m.Auth = &auth.Service{DB: m.DB, SessionTTL: m.Config.SessionTTL}
+	m.Auth = auth.NewService(m.DB, m.Config.SessionTTL)
 	m.Incidents = incident.NewService(m.DB)
 	m.Incidents.ReportWindow = m.Config.ReportWindow
 

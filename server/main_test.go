@@ -98,9 +98,14 @@ func TestSignInCookieAndSignOut(t *testing.T) {
 		t.Fatalf("session cookie %+v", cookie)
 	}
 
-	me := func() string {
-		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(`{"query":"{ me { username } }"}`))
+	// A browser's request: signed in by the cookie alone.
+	byCookie := func(query string, csrf bool) (int, string) {
+		body, _ := json.Marshal(map[string]string{"query": query})
+		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(string(body)))
 		req.Header.Set("Content-Type", "application/json")
+		if csrf {
+			req.Header.Set(auth.CSRFHeader, "1")
+		}
 		req.AddCookie(cookie)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -108,25 +113,27 @@ func TestSignInCookieAndSignOut(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		return string(b)
+		return resp.StatusCode, string(b)
 	}
-	if got := me(); !strings.Contains(got, `"username":"resp"`) {
+	if _, got := byCookie(`{ me { username } }`, true); !strings.Contains(got, `"username":"resp"`) {
 		t.Fatalf("me with cookie: %s", got)
 	}
-	req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(`{"query":"mutation { logout }"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.AddCookie(cookie)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	// Without the CSRF header a cookie-signed request is refused, so a cross-site
+	// form cannot act as the user.
+	const open = `mutation { openIncident(input: {title: "x", leakedItem: "x", classification: SECRET,
+		detectedAt: "2026-01-01T00:00:00Z", detectionMethod: SELF_REPORT, reportedBy: "x"}) { id } }`
+	if status, got := byCookie(open, false); status != http.StatusForbidden || !strings.Contains(got, `"code":"FORBIDDEN"`) {
+		t.Fatalf("cookie mutation without CSRF header: %d %s", status, got)
 	}
-	resp.Body.Close()
-	if got := me(); !strings.Contains(got, `"me":null`) {
+	if _, got := byCookie(open, true); !strings.Contains(got, `"openIncident":{"id"`) {
+		t.Fatalf("cookie mutation with CSRF header: %s", got)
+	}
+	byCookie(`mutation { logout }`, true)
+	if _, got := byCookie(`{ me { username } }`, true); !strings.Contains(got, `"me":null`) {
 		t.Fatalf("me after logout: %s", got)
 	}
 }
 
-// Every kind of bad input gets INVALID_INPUT with a message, never a 500.
 func TestBadInputIsInvalidInputNever500(t *testing.T) {
 	t.Parallel()
 	_, c := start(t)

@@ -3,8 +3,25 @@
 package model
 
 import (
+	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/incident"
 )
+
+type AuditPage struct {
+	Entries []*audit.Row `json:"entries"`
+	// Pass as `after` for the next page; null when there is none.
+	NextAfter *int `json:"nextAfter,omitempty"`
+}
+
+// What the signed-in user may do with an incident.
+type IncidentAccess struct {
+	// Null when the user reads the incident as LEADERSHIP without being a member.
+	CaseRole         *incident.CaseRole `json:"caseRole,omitempty"`
+	CanEdit          bool               `json:"canEdit"`
+	CanAdvance       bool               `json:"canAdvance"`
+	CanManageMembers bool               `json:"canManageMembers"`
+	CanSeeOutcomes   bool               `json:"canSeeOutcomes"`
+}
 
 type IncidentEdge struct {
 	Cursor string             `json:"cursor"`

@@ -1,15 +1,20 @@
-// Package requestid tags each HTTP request with an id that appears in logs
-// and in INTERNAL errors, so a user can quote it and an operator can find it.
+// Package requestid tags each HTTP request with an id that appears in logs,
+// the audit trail and INTERNAL errors, so a user can quote it and an operator
+// can find it; it also keeps the client's address.
 package requestid
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net"
 	"net/http"
 )
 
-type key struct{}
+type (
+	key     struct{}
+	addrKey struct{}
+)
 
 // Header carries the id back to the client.
 const Header = "X-Request-Id"
@@ -32,11 +37,23 @@ func With(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, key{}, id)
 }
 
-// Middleware gives every request an id and echoes it in the response header.
+// RemoteAddr returns the client address (host only) of the request in ctx, or "".
+func RemoteAddr(ctx context.Context) string {
+	a, _ := ctx.Value(addrKey{}).(string)
+	return a
+}
+
+// Middleware gives every request an id, echoed in the response header, and
+// remembers the client address for the audit log and rate limits.
 func Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := New()
 		w.Header().Set(Header, id)
-		next.ServeHTTP(w, r.WithContext(With(r.Context(), id)))
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		ctx := context.WithValue(With(r.Context(), id), addrKey{}, host)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -1,0 +1,179 @@
+// Package audit is Leaktrail's tamper-evident audit trail: an append-only log
+// in which each row's hash covers the previous row's hash and the row itself,
+// so editing, deleting or reordering any row breaks the chain from there on.
+package audit
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
+
+	"github.com/leaktrail/leaktrail/database"
+	"github.com/leaktrail/leaktrail/internal/requestid"
+)
+
+// lockKey serialises appends so each row links to the one before it.
+const lockKey = 0x6175646974 // "audit"
+
+// Entry is one thing that happened, as the caller describes it.
+type Entry struct {
+	ActorID    *uuid.UUID
+	ActorName  string
+	Action     string // e.g. "incident.open", "session.login_failed"
+	TargetType string // e.g. "incident", "task", "user"
+	TargetID   string
+	IncidentID *uuid.UUID
+	// Changes is what changed, marshalled to JSON (maps sort their keys).
+	Changes any
+}
+
+// Row is a stored entry with its place in the chain.
+type Row struct {
+	Seq        int64      `db:"seq"`
+	At         time.Time  `db:"at"`
+	ActorID    *uuid.UUID `db:"actor_id"`
+	ActorName  string     `db:"actor_name"`
+	Action     string     `db:"action"`
+	TargetType string     `db:"target_type"`
+	TargetID   string     `db:"target_id"`
+	IncidentID *uuid.UUID `db:"incident_id"`
+	RequestID  string     `db:"request_id"`
+	RemoteAddr string     `db:"remote_addr"`
+	Changes    string     `db:"changes"`
+	PrevHash   []byte     `db:"prev_hash"`
+	RowHash    []byte     `db:"row_hash"`
+}
+
+// canonical is the byte string a row's hash covers, in a fixed field order.
+func (r Row) canonical() []byte {
+	id := func(u *uuid.UUID) string {
+		if u == nil {
+			return ""
+		}
+		return u.String()
+	}
+	b, _ := json.Marshal([]any{ // strings and an integer always marshal
+		r.Seq, r.At.UTC().Format(time.RFC3339Nano), id(r.ActorID), r.ActorName, r.Action,
+		r.TargetType, r.TargetID, id(r.IncidentID), r.RequestID, r.RemoteAddr, r.Changes,
+	})
+	return b
+}
+
+// hash returns sha256(prev_hash || canonical entry).
+func (r Row) hash() []byte {
+	h := sha256.New()
+	h.Write(r.PrevHash)
+	h.Write(r.canonical())
+	return h.Sum(nil)
+}
+
+var genesis = make([]byte, sha256.Size)
+
+// Append adds e to the log inside tx, so the entry commits or rolls back with
+// the change it records. It holds the chain's lock until tx ends: call it last.
+func Append(ctx context.Context, tx *sqlx.Tx, e Entry) error {
+	changes := []byte("{}")
+	if e.Changes != nil {
+		var err error
+		if changes, err = json.Marshal(e.Changes); err != nil {
+			return fmt.Errorf("audit: marshal changes: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey); err != nil {
+		return err
+	}
+	var last struct {
+		Seq  int64  `db:"seq"`
+		Hash []byte `db:"row_hash"`
+	}
+	err := tx.GetContext(ctx, &last, `SELECT seq, row_hash FROM audit_log ORDER BY seq DESC LIMIT 1`)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		last.Hash = genesis
+	case err != nil:
+		return err
+	}
+	r := Row{
+		Seq: last.Seq + 1, At: time.Now().UTC().Truncate(time.Microsecond), ActorID: e.ActorID,
+		ActorName: e.ActorName, Action: e.Action, TargetType: e.TargetType, TargetID: e.TargetID,
+		IncidentID: e.IncidentID, RequestID: requestid.From(ctx), RemoteAddr: requestid.RemoteAddr(ctx),
+		Changes: string(changes), PrevHash: last.Hash,
+	}
+	r.RowHash = r.hash()
+	_, err = tx.NamedExecContext(ctx, `
+		INSERT INTO audit_log (seq, at, actor_id, actor_name, action, target_type, target_id, incident_id,
+			request_id, remote_addr, changes, prev_hash, row_hash)
+		VALUES (:seq, :at, :actor_id, :actor_name, :action, :target_type, :target_id, :incident_id,
+			:request_id, :remote_addr, :changes, :prev_hash, :row_hash)`, r)
+	return err
+}
+
+// AppendNow appends e in a transaction of its own, for events that change
+// nothing else (a failed sign-in).
+func AppendNow(ctx context.Context, db *sqlx.DB, e Entry) error {
+	return database.WithTx(ctx, db, func(tx *sqlx.Tx) error { return Append(ctx, tx, e) })
+}
+
+// Verification is the result of checking the whole chain.
+type Verification struct {
+	OK      bool
+	Checked int64
+	// FirstBrokenSeq is the first row that does not verify; zero when OK.
+	FirstBrokenSeq int64
+	Reason         string
+}
+
+// Verify walks the log in order and reports the first row whose link or hash
+// does not match.
+func Verify(ctx context.Context, db database.Executor) (Verification, error) {
+	rows, err := db.QueryxContext(ctx, `SELECT `+columns+` FROM audit_log ORDER BY seq`)
+	if err != nil {
+		return Verification{}, err
+	}
+	defer rows.Close()
+	v := Verification{OK: true}
+	prev, want := genesis, int64(1)
+	for rows.Next() {
+		var r Row
+		if err := rows.StructScan(&r); err != nil {
+			return v, err
+		}
+		v.Checked++
+		reason := ""
+		switch {
+		case r.Seq != want:
+			reason = fmt.Sprintf("row %d is missing (found %d next)", want, r.Seq)
+			r.Seq = want
+		case !bytes.Equal(r.PrevHash, prev):
+			reason = "prev_hash does not match the previous row's hash"
+		case !bytes.Equal(r.RowHash, r.hash()):
+			reason = "row_hash does not match the row's content"
+		}
+		if reason != "" {
+			return Verification{Checked: v.Checked, FirstBrokenSeq: r.Seq, Reason: reason}, nil
+		}
+		prev, want = r.RowHash, r.Seq+1
+	}
+	return v, rows.Err()
+}
+
+const columns = `seq, at, actor_id, actor_name, action, target_type, target_id, incident_id,
+	request_id, remote_addr, changes, prev_hash, row_hash`
+
+// List returns up to limit rows after seq `after`, oldest first; with
+// incidentID, only that incident's rows.
+func List(ctx context.Context, db database.Executor, incidentID *uuid.UUID, after int64, limit int) ([]Row, error) {
+	var out []Row
+	err := db.SelectContext(ctx, &out, `SELECT `+columns+` FROM audit_log
+		WHERE seq > $1 AND ($2::uuid IS NULL OR incident_id = $2)
+		ORDER BY seq LIMIT $3`, after, incidentID, limit)
+	return out, err
+}

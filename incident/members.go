@@ -1,0 +1,193 @@
+package incident
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
+
+	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/audit"
+	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/database"
+	"github.com/leaktrail/leaktrail/workflow"
+)
+
+// diff lists the fields that differ between two versions of an incident, as
+// {"column": {"from": old, "to": new}}, for the audit log.
+func diff(before, after Incident) map[string]any {
+	out := map[string]any{}
+	bv, av := reflect.ValueOf(before), reflect.ValueOf(after)
+	for i := range bv.NumField() {
+		name := bv.Type().Field(i).Tag.Get("db")
+		if name == "version" || name == "updated_at" {
+			continue
+		}
+		b, a := bv.Field(i).Interface(), av.Field(i).Interface()
+		if bt, ok := b.(time.Time); ok && bt.Equal(a.(time.Time)) {
+			continue
+		}
+		if !reflect.DeepEqual(b, a) {
+			out[name] = map[string]any{"from": b, "to": a}
+		}
+	}
+	return out
+}
+
+// AccessTo returns what the signed-in user may do with an incident read
+// through this service.
+func (s *Service) AccessTo(ctx context.Context, inc Incident) (Access, error) {
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return Access{}, err
+	}
+	return s.access(ctx, s.DB, actor, inc)
+}
+
+// Membership is an incident's need-to-know list, without any case content.
+type Membership struct {
+	IncidentID uuid.UUID
+	Reference  string
+	Members    []Member
+}
+
+// MembershipByReference returns who is on an incident's need-to-know list. Admins
+// see it for any incident (but nothing else of it); members see their own
+// incidents'; anyone else is told there is no such incident.
+func (s *Service) MembershipByReference(ctx context.Context, ref string) (*Membership, error) {
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id, stage, err := s.Store.ReferenceOf(ctx, s.DB, ref)
+	if err != nil {
+		return nil, notFound(err, errNoIncident)
+	}
+	if err := s.checkMembershipRead(ctx, s.DB, actor, id, stage); err != nil {
+		return nil, err
+	}
+	members, err := s.Store.Members(ctx, s.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	return &Membership{IncidentID: id, Reference: ref, Members: members}, nil
+}
+
+// Members returns the need-to-know list of an incident read through this service.
+func (s *Service) Members(ctx context.Context, inc Incident) ([]Member, error) {
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkMembershipRead(ctx, s.DB, actor, inc.ID, inc.Stage); err != nil {
+		return nil, err
+	}
+	return s.Store.Members(ctx, s.DB, inc.ID)
+}
+
+func (s *Service) checkMembershipRead(ctx context.Context, ex database.Executor, actor auth.User, id uuid.UUID, stage workflow.Stage) error {
+	m, err := s.Store.Member(ctx, ex, id, actor.ID)
+	if err != nil {
+		return err
+	}
+	a := Access{User: actor, Stage: stage, Member: m}
+	if a.Can(PermRead) || a.Can(PermManageMembers) {
+		return nil
+	}
+	return errNoIncident
+}
+
+// MemberInput adds a user to an incident or changes their case role.
+type MemberInput struct {
+	IncidentID     uuid.UUID
+	UserID         uuid.UUID
+	CaseRole       CaseRole
+	OutcomesAccess *bool
+}
+
+// PutMember adds a member or changes one. Making someone LEAD moves the lead:
+// the previous lead stays on as an investigator.
+func (s *Service) PutMember(ctx context.Context, in MemberInput) (Member, error) {
+	var out Member
+	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
+		if !slices.Contains(CaseRoles, in.CaseRole) {
+			return audit.Entry{}, apperr.Invalid("caseRole", "unknown case role %q", in.CaseRole)
+		}
+		if _, _, err := s.lockFor(ctx, tx, actor, in.IncidentID, PermManageMembers, nil); err != nil {
+			return audit.Entry{}, err
+		}
+		before, err := s.Store.Member(ctx, tx, in.IncidentID, in.UserID)
+		if err != nil {
+			return audit.Entry{}, err
+		}
+		if before != nil && before.CaseRole == RoleLead && in.CaseRole != RoleLead {
+			return audit.Entry{}, apperr.Invalid("caseRole", "make another member the lead first")
+		}
+		if in.CaseRole == RoleLead {
+			if err := s.setLead(ctx, tx, in.IncidentID, in.UserID, actor.ID); err != nil {
+				return audit.Entry{}, database.MapError(err)
+			}
+		}
+		m := Member{IncidentID: in.IncidentID, UserID: in.UserID, CaseRole: in.CaseRole, AddedBy: actor.ID,
+			OutcomesAccess: in.CaseRole == RoleLead || deref(in.OutcomesAccess)}
+		if out, err = s.Store.PutMember(ctx, tx, m); err != nil {
+			return audit.Entry{}, memberError(err)
+		}
+		return audit.Entry{Action: "member.put", TargetType: "user", TargetID: in.UserID.String(), IncidentID: &in.IncidentID,
+			Changes: map[string]any{"from": before, "to": out}}, nil
+	})
+	return out, err
+}
+
+func memberError(err error) error {
+	err = database.MapError(err)
+	if e, ok := apperr.As(err); ok && e.Field == "" && e.Code == apperr.InvalidInput {
+		return apperr.Invalid("userId", "%s", e.Message)
+	}
+	return err
+}
+
+// RemoveMember takes a user off an incident's need-to-know list. The lead
+// cannot be removed; name another lead first.
+func (s *Service) RemoveMember(ctx context.Context, incidentID, userID uuid.UUID) error {
+	return s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
+		if _, _, err := s.lockFor(ctx, tx, actor, incidentID, PermManageMembers, nil); err != nil {
+			return audit.Entry{}, err
+		}
+		m, err := s.Store.Member(ctx, tx, incidentID, userID)
+		if err != nil {
+			return audit.Entry{}, err
+		}
+		if m == nil {
+			return audit.Entry{}, apperr.Errorf(apperr.NotFound, "that user is not a member of this incident")
+		}
+		if m.CaseRole == RoleLead {
+			return audit.Entry{}, apperr.Invalid("userId", "the lead cannot be removed; make another member the lead first")
+		}
+		if _, err := s.Store.DeleteMember(ctx, tx, incidentID, userID); err != nil {
+			return audit.Entry{}, err
+		}
+		return audit.Entry{Action: "member.remove", TargetType: "user", TargetID: userID.String(), IncidentID: &incidentID,
+			Changes: map[string]any{"removed": m}}, nil
+	})
+}
+
+// AuditLog returns up to limit audit entries of an incident the caller may
+// read, after sequence number `after`, oldest first.
+func (s *Service) AuditLog(ctx context.Context, inc Incident, after int64, limit int) ([]audit.Row, error) {
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.access(ctx, s.DB, actor, inc)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.check(PermRead); err != nil {
+		return nil, err
+	}
+	return audit.List(ctx, s.DB, &inc.ID, after, limit)
+}
