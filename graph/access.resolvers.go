@@ -117,7 +117,7 @@ func (r *queryResolver) APITokens(ctx context.Context) ([]*auth.APIToken, error)
 
 func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *int) (*model.AuditPage, error) {
 	return auditPage(first, after, func(after int64, limit int) ([]audit.Row, error) {
-		return r.AuthService.AuditLog(ctx, after, limit)
+		return r.IncidentService.AuditTrail(ctx, after, limit)
 	})
 }
 

@@ -1690,7 +1690,10 @@ extend type Query {
   incidentMembership(reference: String!): IncidentMembership
   "The caller's API tokens, newest first."
   apiTokens: [ApiToken!]!
-  "The whole audit log, oldest first (ADMIN). ` + "`" + `first` + "`" + ` is capped at 200."
+  """
+  The whole audit log, oldest first (ADMIN). ` + "`" + `first` + "`" + ` is capped at 200. The changes of entries
+  about incidents the caller is not a member of read ` + "`" + `{"redacted":"need-to-know"}` + "`" + `.
+  """
   auditLog(first: Int = 50, after: Int): AuditPage!
   "Checks the whole audit chain and reports the first broken entry (ADMIN)."
   auditVerify: AuditVerification!

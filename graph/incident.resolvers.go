@@ -137,15 +137,11 @@ func (r *queryResolver) IncidentByReference(ctx context.Context, reference strin
 }
 
 func (r *queryResolver) Incidents(ctx context.Context, first *int, after *string, filter *incident.Filter) (*incident.Page, error) {
-	req, err := incident.NewPageRequest(first, after)
-	if err != nil {
-		return nil, err
-	}
 	var f incident.Filter
 	if filter != nil {
 		f = *filter
 	}
-	return ptr(r.IncidentService.List(ctx, f, req))
+	return ptr(r.IncidentService.List(ctx, f, first, after))
 }
 
 func (r *reportUpwardResolver) Deadline(ctx context.Context, obj *workflow.ReportUpwardClock) (*time.Time, error) {

@@ -316,9 +316,14 @@ type Page struct {
 	Filter    Filter
 }
 
-// List returns a page of the incidents the caller may see matching f, newest first.
-func (s *Service) List(ctx context.Context, f Filter, req PageRequest) (Page, error) {
+// List returns a page of the incidents the caller may see matching f, newest
+// first: `first` of them (default 25) after the cursor `after`.
+func (s *Service) List(ctx context.Context, f Filter, first *int, after *string) (Page, error) {
 	_, v, err := viewer(ctx)
+	if err != nil {
+		return Page{}, err
+	}
+	req, err := NewPageRequest(first, after)
 	if err != nil {
 		return Page{}, err
 	}

@@ -328,7 +328,7 @@ func TestAnonymousIsRefused(t *testing.T) {
 	anon := context.Background()
 	_, err := e.svc.Open(anon, openInput())
 	wantCode(t, err, apperr.Unauthenticated)
-	_, err = e.svc.List(anon, incident.Filter{}, incident.PageRequest{First: 10})
+	_, err = e.svc.List(anon, incident.Filter{}, nil, str("not a cursor"))
 	wantCode(t, err, apperr.Unauthenticated)
 }
 
@@ -350,9 +350,9 @@ func TestListFiltersAndPages(t *testing.T) {
 	e.advance(t, ids[0], workflow.InitialResponse, "")
 
 	var seen []uuid.UUID
-	var after *incident.Cursor
+	var after *string
 	for {
-		page, err := e.svc.List(e.ctx, incident.Filter{}, incident.PageRequest{First: 2, After: after})
+		page, err := e.svc.List(e.ctx, incident.Filter{}, ptr(2), after)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -362,8 +362,7 @@ func TestListFiltersAndPages(t *testing.T) {
 		if !page.HasNext {
 			break
 		}
-		c := incident.CursorOf(page.Incidents[len(page.Incidents)-1])
-		after = &c
+		after = str(incident.CursorOf(page.Incidents[len(page.Incidents)-1]).Encode())
 	}
 	slices.Reverse(ids) // newest first
 	if !slices.Equal(seen, ids) {
@@ -401,7 +400,7 @@ func TestListFiltersAndPages(t *testing.T) {
 		t.Fatalf("detected from: %d", n)
 	}
 	to := time.Now().Add(-3 * time.Hour)
-	_, err := e.svc.List(e.ctx, incident.Filter{DetectedFrom: &from, DetectedTo: &to}, incident.PageRequest{First: 1})
+	_, err := e.svc.List(e.ctx, incident.Filter{DetectedFrom: &from, DetectedTo: &to}, ptr(1), nil)
 	wantCode(t, err, apperr.InvalidInput)
 }
 

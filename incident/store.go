@@ -78,6 +78,20 @@ func getWhere(ctx context.Context, ex database.Executor, v Viewer, column string
 	return inc, err
 }
 
+// Visible returns which of the incidents the viewer may see.
+func (Store) Visible(ctx context.Context, ex database.Executor, v Viewer, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	visible, args := visibleSQL("incidents", v, []any{pq.Array(ids)})
+	var seen []uuid.UUID
+	if err := ex.SelectContext(ctx, &seen, `SELECT id FROM incidents WHERE id = ANY($1) AND `+visible, args...); err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]bool, len(seen))
+	for _, id := range seen {
+		out[id] = true
+	}
+	return out, nil
+}
+
 // ReferenceOf returns an incident's id and reference whoever asks, for
 // membership management by admins, who may not read the incident itself.
 func (Store) ReferenceOf(ctx context.Context, ex database.Executor, ref string) (uuid.UUID, workflow.Stage, error) {

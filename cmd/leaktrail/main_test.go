@@ -379,7 +379,9 @@ func TestDevStartsEverythingAndKeepsData(t *testing.T) {
 	var list struct {
 		Incidents struct {
 			TotalCount int
-			Edges      []struct{ Node struct{ Reference, Stage string } }
+			Edges      []struct {
+				Node struct{ Reference, Stage string }
+			}
 		}
 	}
 	c.Must(t, `{ incidents { totalCount edges { node { reference stage } } } }`, nil, &list)
