@@ -96,7 +96,9 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 	f.lead.Must(t, `mutation($id: ID!) { addTask(incidentId: $id, input: {title: "调取传真记录"}) { id } }`,
 		map[string]any{"id": f.incident.id}, &task)
 	f.incident.taskID = task.AddTask.ID
-	var tok struct{ CreateApiToken struct{ APIToken struct{ ID string } } }
+	var tok struct {
+		CreateApiToken struct{ APIToken struct{ ID string } }
+	}
 	f.lead.Must(t, `mutation { createApiToken(name: "nightly export") { apiToken { id } } }`, nil, &tok)
 	f.leadTokenID = tok.CreateApiToken.APIToken.ID
 	f.incident.version = f.currentVersion(t)
@@ -356,7 +358,9 @@ func TestListsCountsAndSearchHideIncidents(t *testing.T) {
 		t.Fatalf("observer edit: %+v", r.Errors)
 	}
 	var trail struct {
-		AuditLog struct{ Entries []struct{ Action, Changes string } }
+		AuditLog struct {
+			Entries []struct{ Action, Changes string }
+		}
 	}
 	admin.Must(t, `{ auditLog(first: 200) { entries { action changes } } }`, nil, &trail)
 	for _, e := range trail.AuditLog.Entries {
