@@ -129,6 +129,9 @@ type Verification struct {
 	// FirstBrokenSeq is the first row that does not verify; zero when OK.
 	FirstBrokenSeq int64
 	Reason         string
+	// HeadHash is the last row's hash. Truncating the tail leaves a valid
+	// shorter chain, so operators record the head elsewhere to detect that.
+	HeadHash []byte
 }
 
 // Verify walks the log in order and reports the first row whose link or hash
@@ -161,6 +164,9 @@ func Verify(ctx context.Context, db database.Executor) (Verification, error) {
 			return Verification{Checked: v.Checked, FirstBrokenSeq: r.Seq, Reason: reason}, nil
 		}
 		prev, want = r.RowHash, r.Seq+1
+	}
+	if v.Checked > 0 {
+		v.HeadHash = prev
 	}
 	return v, rows.Err()
 }

@@ -40,6 +40,14 @@ func (r *auditVerificationResolver) Reason(ctx context.Context, obj *audit.Verif
 	return &obj.Reason, nil
 }
 
+func (r *auditVerificationResolver) HeadHash(ctx context.Context, obj *audit.Verification) (*string, error) {
+	if obj.HeadHash == nil {
+		return nil, nil
+	}
+	h := hex.EncodeToString(obj.HeadHash)
+	return &h, nil
+}
+
 func (r *incidentResolver) Members(ctx context.Context, obj *incident.Incident) ([]*incident.Member, error) {
 	ms, err := r.IncidentService.Members(ctx, *obj)
 	return ptrs(ms), err

@@ -87,6 +87,7 @@ type ComplexityRoot struct {
 	AuditVerification struct {
 		Checked        func(childComplexity int) int
 		FirstBrokenSeq func(childComplexity int) int
+		HeadHash       func(childComplexity int) int
 		OK             func(childComplexity int) int
 		Reason         func(childComplexity int) int
 	}
@@ -296,6 +297,7 @@ type AuditEntryResolver interface {
 type AuditVerificationResolver interface {
 	FirstBrokenSeq(ctx context.Context, obj *audit.Verification) (*int, error)
 	Reason(ctx context.Context, obj *audit.Verification) (*string, error)
+	HeadHash(ctx context.Context, obj *audit.Verification) (*string, error)
 }
 type AuthorityNotificationResolver interface {
 	RecordedBy(ctx context.Context, obj *incident.Notification) (*auth.User, error)
@@ -533,6 +535,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditVerification.FirstBrokenSeq(childComplexity), true
+	case "AuditVerification.headHash":
+		if e.ComplexityRoot.AuditVerification.HeadHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.HeadHash(childComplexity), true
 	case "AuditVerification.ok":
 		if e.ComplexityRoot.AuditVerification.OK == nil {
 			break
@@ -1665,6 +1673,8 @@ type AuditVerification {
   "The first entry that does not verify."
   firstBrokenSeq: Int
   reason: String
+  "Hex hash of the last entry; record it elsewhere, since a cut tail leaves a valid shorter chain."
+  headHash: String
 }
 
 input CreateUserInput {
@@ -2211,6 +2221,8 @@ func (ec *executionContext) childFields_AuditVerification(ctx context.Context, f
 		return ec.fieldContext_AuditVerification_firstBrokenSeq(ctx, field)
 	case "reason":
 		return ec.fieldContext_AuditVerification_reason(ctx, field)
+	case "headHash":
+		return ec.fieldContext_AuditVerification_headHash(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditVerification", field.Name)
 }
@@ -3784,6 +3796,29 @@ func (ec *executionContext) _AuditVerification_reason(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_AuditVerification_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditVerification", field, true, true, "String")
+}
+
+func (ec *executionContext) _AuditVerification_headHash(ctx context.Context, field graphql.CollectedField, obj *audit.Verification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditVerification_headHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditVerification().HeadHash(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditVerification_headHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditVerification", field, true, true, "String")
 }
 
@@ -9585,6 +9620,12 @@ func (ec *executionContext) _AuditVerification(ctx context.Context, sel ast.Sele
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AuditVerification_reason(ctx, field, obj)
+				})
+		case "headHash":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditVerification_headHash(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

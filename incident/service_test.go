@@ -21,8 +21,19 @@ import (
 // env is a service on a fresh database with a signed-in investigator.
 type env struct {
 	svc  *incident.Service
+	auth *auth.Service
 	ctx  context.Context
 	user auth.User
+}
+
+// as signs in another user with the given roles.
+func (e env) as(t *testing.T, username string, roles ...auth.Role) context.Context {
+	t.Helper()
+	u, err := e.auth.AddUser(context.Background(), auth.NewUser{Username: username, Password: "correct horse battery", Roles: roles})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return auth.WithUser(context.Background(), u)
 }
 
 func newEnv(t *testing.T) env {
@@ -34,7 +45,7 @@ func newEnv(t *testing.T) env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return env{svc: incident.NewService(db), ctx: auth.WithUser(context.Background(), u), user: u}
+	return env{svc: incident.NewService(db), auth: a, ctx: auth.WithUser(context.Background(), u), user: u}
 }
 
 func str(s string) *string { return &s }
@@ -426,3 +437,101 @@ func TestPageRequestValidation(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// close meets every gate of the incident and walks it to CLOSED.
+func (e env) close(t *testing.T, id uuid.UUID) incident.Incident {
+	t.Helper()
+	e.advance(t, id, workflow.InitialResponse, "")
+	if _, err := e.svc.RecordContainment(e.ctx, id, incident.NewContainmentAction{Kind: "RECALL", Description: "撤回",
+		TakenAt: time.Now().Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.RecordNotification(e.ctx, id, incident.NewNotification{Authority: "POLICE", NotifiedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	inc := e.advance(t, id, workflow.Investigation, "")
+	e.completeGateTasks(t, id, workflow.Investigation)
+	cause, decision := incident.RootCause("CONVENIENCE"), incident.DisclosureDecision("NOT_DISCLOSE")
+	inc, err := e.svc.Update(e.ctx, id, inc.Version, incident.Patch{RootCause: &cause, ScopeAndImportance: str("x"),
+		BusinessImpact: str("x"), DisclosureDecision: &decision, DisclosureRationale: str("x")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.advance(t, id, workflow.Disclosure, "")
+	e.advance(t, id, workflow.Recovery, "")
+	e.completeGateTasks(t, id, workflow.Recovery)
+	return e.advance(t, id, workflow.Closed, "")
+}
+
+// LEADERSHIP reads closed cases it is not on, read-only, and loses them when reopened.
+func TestLeadershipReadsClosedCases(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	leader := e.as(t, "leader", auth.Leadership)
+	inc := e.open(t)
+	visible := func() bool {
+		t.Helper()
+		got, err := e.svc.Get(leader, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := e.svc.Count(leader, incident.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (got != nil) != (n == 1) {
+			t.Fatalf("lookup and count disagree: %v, %d", got != nil, n)
+		}
+		return got != nil
+	}
+	if visible() {
+		t.Fatal("leadership sees an open case it is not on")
+	}
+	e.close(t, inc.ID)
+	if !visible() {
+		t.Fatal("leadership does not see a closed case")
+	}
+	if ts, err := e.svc.Transitions(leader, inc.ID); err != nil || len(ts) != 6 {
+		t.Fatalf("history: %d %v", len(ts), err)
+	}
+	_, err := e.svc.Advance(leader, inc.ID, workflow.Recovery, "返工", nil)
+	wantCode(t, err, apperr.Forbidden)
+	_, err = e.svc.AddTask(leader, inc.ID, incident.NewTask{Title: "x"})
+	wantCode(t, err, apperr.Forbidden)
+	e.advance(t, inc.ID, workflow.Recovery, "领导审阅退回")
+	if visible() {
+		t.Fatal("leadership still sees the reopened case")
+	}
+}
+
+// Naming another lead moves the LEAD role; the old lead stays as investigator.
+func TestChangingTheLeadMovesMembership(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	other := e.as(t, "other", auth.Investigator)
+	otherUser, _ := auth.UserFrom(other)
+	inc := e.open(t)
+	if got, err := e.svc.Get(other, inc.ID); got != nil || err != nil {
+		t.Fatalf("not yet on the case, but reads it: %v %v", got, err)
+	}
+	inc, err := e.svc.Update(e.ctx, inc.ID, inc.Version, incident.Patch{LeadID: &otherUser.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, err := e.svc.Members(e.ctx, inc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := map[uuid.UUID]incident.CaseRole{}
+	for _, m := range members {
+		roles[m.UserID] = m.CaseRole
+	}
+	if roles[otherUser.ID] != incident.RoleLead || roles[e.user.ID] != incident.RoleInvestigator || *inc.LeadID != otherUser.ID {
+		t.Fatalf("members %v, lead %v", roles, inc.LeadID)
+	}
+	// The old lead may no longer manage members or change the lead.
+	_, err = e.svc.Update(e.ctx, inc.ID, inc.Version, incident.Patch{LeadID: &e.user.ID})
+	wantCode(t, err, apperr.Forbidden)
+	err = e.svc.RemoveMember(other, inc.ID, otherUser.ID)
+	wantCode(t, err, apperr.InvalidInput)
+}

@@ -261,7 +261,7 @@ func (c *CLI) audit(ctx context.Context, args []string) error {
 		return err
 	}
 	if v.OK {
-		fmt.Fprintf(c.Stdout, "OK: %d audit entries verified\n", v.Checked)
+		fmt.Fprintf(c.Stdout, "OK: %d audit entries verified; head hash %x (record it elsewhere to detect a cut tail)\n", v.Checked, v.HeadHash)
 		return nil
 	}
 	fmt.Fprintf(c.Stdout, "BROKEN at seq %d: %s (%d entries checked)\n", v.FirstBrokenSeq, v.Reason, v.Checked)

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/graph"
 	"github.com/leaktrail/leaktrail/internal/testdb"
@@ -240,4 +242,13 @@ func TestGateNotMetListsUnmetRequirements(t *testing.T) {
 	if r.Code() != "CONFLICT" || r.Errors[0].Extensions["currentVersion"] != float64(2) {
 		t.Fatalf("stale update: %+v", r.Errors)
 	}
+}
+
+func mustUUID(t *testing.T, s string) uuid.UUID {
+	t.Helper()
+	u, err := uuid.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

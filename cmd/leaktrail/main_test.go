@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq"
+
 	"github.com/leaktrail/leaktrail/internal/testdb"
 	"github.com/leaktrail/leaktrail/internal/testgql"
 )
@@ -165,7 +168,53 @@ func TestBinaryEndToEnd(t *testing.T) {
 	srv := serve(t, e)
 	c := &testgql.Client{URL: srv.url}
 	c.Login(t, "lin", pw)
-	walkEveryStage(t, c)
+	id := walkEveryStage(t, c)
+
+	// Every change of the walk is in the incident's audit trail, in order.
+	var trail struct {
+		Incident struct {
+			AuditLog struct {
+				Entries []struct {
+					Seq    int
+					Action string
+				}
+			}
+		}
+	}
+	c.Must(t, `query($id: ID!) { incident(id: $id) { auditLog(first: 200) { entries { seq action } } } }`, map[string]any{"id": id}, &trail)
+	var actions []string
+	for _, en := range trail.Incident.AuditLog.Entries {
+		actions = append(actions, en.Action)
+	}
+	got := strings.Join(actions, " ")
+	for _, want := range []string{"incident.open incident.advance containment.record notification.record incident.advance task.complete",
+		"incident.update incident.advance incident.advance incident.advance"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("audit trail %q lacks %q", got, want)
+		}
+	}
+
+	if out, _, code := run(t, e, "", "audit", "verify"); code != 0 || !strings.HasPrefix(out, "OK: ") {
+		t.Fatalf("audit verify after the walk: %d %s", code, out)
+	}
+	// Edit one row in SQL behind the trigger's back: verify names that row.
+	tampered := trail.Incident.AuditLog.Entries[3].Seq
+	db, err := sqlx.Open("postgres", e["LEAKTRAIL_DATABASE_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tx := db.MustBegin()
+	tx.MustExec(`ALTER TABLE audit_log DISABLE TRIGGER USER`)
+	tx.MustExec(`UPDATE audit_log SET changes = '{"note":"nothing happened"}' WHERE seq = $1`, tampered)
+	tx.MustExec(`ALTER TABLE audit_log ENABLE TRIGGER USER`)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code = run(t, e, "", "audit", "verify")
+	if want := fmt.Sprintf("BROKEN at seq %d:", tampered); code != 1 || !strings.HasPrefix(out, want) {
+		t.Fatalf("audit verify after tampering: %d %q, want %q", code, out, want)
+	}
 
 	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -208,7 +257,7 @@ const incidentFields = `id stage version gate { met requirements { id met task {
 
 // walkEveryStage opens an incident and drives it over the API through every
 // stage to CLOSED, meeting each gate, with a step back and a reopen.
-func walkEveryStage(t *testing.T, c *testgql.Client) {
+func walkEveryStage(t *testing.T, c *testgql.Client) (incidentID string) {
 	var opened struct{ OpenIncident incidentView }
 	c.Must(t, `mutation { openIncident(input: {title: "密码电报照片经彩信和微信群扩散", leakedItem: "机密级电报的翻拍照片",
 		classification: SECRET, detectedAt: "2026-02-01T10:00:00+08:00", detectionMethod: AUTHORITY_NOTICE,
@@ -302,6 +351,7 @@ func walkEveryStage(t *testing.T, c *testgql.Client) {
 	if last := v.Transitions[len(v.Transitions)-1]; last.Note != "领导审阅：整改措施缺少责任人" || *last.From != "CLOSED" {
 		t.Fatalf("reopen entry %+v", last)
 	}
+	return id
 }
 
 // `leaktrail dev` brings up its own PostgreSQL and MinIO, seeds an admin and
