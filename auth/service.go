@@ -382,3 +382,12 @@ func (s *Service) UsersByIDs(ctx context.Context, ids []uuid.UUID) ([]User, erro
 func (s *Service) CountUsers(ctx context.Context) (int, error) {
 	return s.Store.Count(ctx, s.DB)
 }
+
+// UserByUsername returns an enabled user by username, for trusted callers (the CLI).
+func (s *Service) UserByUsername(ctx context.Context, username string) (User, error) {
+	row, err := s.Store.byUsername(ctx, s.DB, strings.ToLower(strings.TrimSpace(username)))
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && row.Disabled) {
+		return User{}, apperr.Errorf(apperr.NotFound, "no enabled user is called %q", username)
+	}
+	return row.user(), err
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/graph/scalar"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/spread"
 	"github.com/leaktrail/leaktrail/workflow"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -47,6 +48,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	ReportUpward() ReportUpwardResolver
 	Requirement() RequirementResolver
+	Spread() SpreadResolver
 	Task() TaskResolver
 	Transition() TransitionResolver
 }
@@ -116,6 +118,22 @@ type ComplexityRoot struct {
 		Token    func(childComplexity int) int
 	}
 
+	Forward struct {
+		Alterations func(childComplexity int) int
+		At          func(childComplexity int) int
+		ByNode      func(childComplexity int) int
+		Confidence  func(childComplexity int) int
+		FromNode    func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Item        func(childComplexity int) int
+		Key         func(childComplexity int) int
+		Method      func(childComplexity int) int
+		MisSent     func(childComplexity int) int
+		Note        func(childComplexity int) int
+		RecalledAt  func(childComplexity int) int
+		ToNode      func(childComplexity int) int
+	}
+
 	Gate struct {
 		Met          func(childComplexity int) int
 		Requirements func(childComplexity int) int
@@ -147,6 +165,7 @@ type ComplexityRoot struct {
 		ReportedBy          func(childComplexity int) int
 		RootCause           func(childComplexity int) int
 		ScopeAndImportance  func(childComplexity int) int
+		Spread              func(childComplexity int) int
 		Stage               func(childComplexity int) int
 		Statement           func(childComplexity int) int
 		Summary             func(childComplexity int) int
@@ -191,28 +210,75 @@ type ComplexityRoot struct {
 		Reference  func(childComplexity int) int
 	}
 
+	LeakedItem struct {
+		Alterations    func(childComplexity int) int
+		Classification func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		DocumentNumber func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Key            func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Title          func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddTask                 func(childComplexity int, incidentID uuid.UUID, input incident.NewTask) int
 		AdvanceIncident         func(childComplexity int, id uuid.UUID, to workflow.Stage, note *string, expectedVersion *int) int
 		CompleteTask            func(childComplexity int, id uuid.UUID, done *bool) int
 		CreateAPIToken          func(childComplexity int, name string, expiresAt *time.Time) int
 		CreateUser              func(childComplexity int, input auth.NewUser) int
+		DeleteForward           func(childComplexity int, id uuid.UUID) int
 		Login                   func(childComplexity int, username string, password string) int
 		Logout                  func(childComplexity int) int
 		OpenIncident            func(childComplexity int, input incident.OpenInput) int
 		RecordContainmentAction func(childComplexity int, incidentID uuid.UUID, input incident.NewContainmentAction) int
+		RecordForwards          func(childComplexity int, incidentID uuid.UUID, forwards []*spread.ForwardInput) int
+		RecordLeakedItem        func(childComplexity int, incidentID uuid.UUID, input spread.ItemInput) int
 		RecordNotification      func(childComplexity int, incidentID uuid.UUID, input incident.NewNotification) int
 		RemoveIncidentMember    func(childComplexity int, incidentID uuid.UUID, userID uuid.UUID) int
 		RevokeAPIToken          func(childComplexity int, id uuid.UUID) int
 		SetIncidentMember       func(childComplexity int, incidentID uuid.UUID, userID uuid.UUID, caseRole incident.CaseRole, outcomesAccess *bool) int
+		SetNodeContainment      func(childComplexity int, nodeID uuid.UUID, input spread.ContainmentInput) int
 		SetUserDisabled         func(childComplexity int, id uuid.UUID, disabled bool) int
 		SetUserRoles            func(childComplexity int, id uuid.UUID, roles []auth.Role) int
+		UpdateForward           func(childComplexity int, id uuid.UUID, input spread.ForwardPatch) int
 		UpdateIncident          func(childComplexity int, id uuid.UUID, expectedVersion int, input incident.Patch) int
+	}
+
+	Node struct {
+		Cleared     func(childComplexity int) int
+		Containment func(childComplexity int) int
+		Exposure    func(childComplexity int) int
+		Handles     func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Key         func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		MemberCount func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Platform    func(childComplexity int) int
+		Position    func(childComplexity int) int
+		Unit        func(childComplexity int) int
+	}
+
+	NodeContainment struct {
+		Note        func(childComplexity int) int
+		RequestedAt func(childComplexity int) int
+		RequestedTo func(childComplexity int) int
+		Status      func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	PageInfo struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
+	}
+
+	PersonSpread struct {
+		FirstHop   func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Received   func(childComplexity int) int
+		Sent       func(childComplexity int) int
+		ToNewVenue func(childComplexity int) int
 	}
 
 	Query struct {
@@ -248,6 +314,30 @@ type ComplexityRoot struct {
 		ExpiresAt func(childComplexity int) int
 		Token     func(childComplexity int) int
 		User      func(childComplexity int) int
+	}
+
+	Spread struct {
+		Depth             func(childComplexity int) int
+		EstimatedAudience func(childComplexity int) int
+		FirstExternal     func(childComplexity int) int
+		FirstPublic       func(childComplexity int) int
+		ForwardCount      func(childComplexity int) int
+		Forwards          func(childComplexity int, first *int, after *string) int
+		Frontier          func(childComplexity int) int
+		Items             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		Origins           func(childComplexity int) int
+		PathTo            func(childComplexity int, nodeKey string) int
+		People            func(childComplexity int) int
+		ReachedNodes      func(childComplexity int) int
+		ReachedVenues     func(childComplexity int) int
+		Warnings          func(childComplexity int) int
+	}
+
+	SpreadWarning struct {
+		ForwardKeys func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		NodeKeys    func(childComplexity int) int
 	}
 
 	Task struct {
@@ -322,6 +412,7 @@ type IncidentResolver interface {
 	Members(ctx context.Context, obj *incident.Incident) ([]*incident.Member, error)
 	MyAccess(ctx context.Context, obj *incident.Incident) (*model.IncidentAccess, error)
 	AuditLog(ctx context.Context, obj *incident.Incident, first *int, after *int) (*model.AuditPage, error)
+	Spread(ctx context.Context, obj *incident.Incident) (*spread.Analysis, error)
 }
 type IncidentConnectionResolver interface {
 	Edges(ctx context.Context, obj *incident.Page) ([]*model.IncidentEdge, error)
@@ -350,6 +441,11 @@ type MutationResolver interface {
 	CompleteTask(ctx context.Context, id uuid.UUID, done *bool) (*incident.Task, error)
 	RecordContainmentAction(ctx context.Context, incidentID uuid.UUID, input incident.NewContainmentAction) (*incident.ContainmentAction, error)
 	RecordNotification(ctx context.Context, incidentID uuid.UUID, input incident.NewNotification) (*incident.Notification, error)
+	RecordLeakedItem(ctx context.Context, incidentID uuid.UUID, input spread.ItemInput) (*spread.Item, error)
+	RecordForwards(ctx context.Context, incidentID uuid.UUID, forwards []*spread.ForwardInput) ([]*spread.Forward, error)
+	UpdateForward(ctx context.Context, id uuid.UUID, input spread.ForwardPatch) (*spread.Forward, error)
+	DeleteForward(ctx context.Context, id uuid.UUID) (bool, error)
+	SetNodeContainment(ctx context.Context, nodeID uuid.UUID, input spread.ContainmentInput) (*spread.Node, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*auth.User, error)
@@ -368,6 +464,9 @@ type ReportUpwardResolver interface {
 }
 type RequirementResolver interface {
 	Task(ctx context.Context, obj *workflow.Result) (*incident.Task, error)
+}
+type SpreadResolver interface {
+	Forwards(ctx context.Context, obj *spread.Analysis, first *int, after *string) ([]*spread.Forward, error)
 }
 type TaskResolver interface {
 	Incident(ctx context.Context, obj *incident.Task) (*incident.Incident, error)
@@ -647,6 +746,85 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreatedApiToken.Token(childComplexity), true
 
+	case "Forward.alterations":
+		if e.ComplexityRoot.Forward.Alterations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Forward.Alterations(childComplexity), true
+	case "Forward.at":
+		if e.ComplexityRoot.Forward.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Forward.At(childComplexity), true
+	case "Forward.by":
+		if e.ComplexityRoot.Forward.ByNode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Forward.ByNode(childComplexity), true
+	case "Forward.confidence":
+		if e.ComplexityRoot.Forward.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Forward.Confidence(childComplexity), true
+	case "Forward.from":
+		if e.ComplexityRoot.Forward.FromNode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Forward.FromNode(childComplexity), true
+	case "Forward.id":
+		if e.ComplexityRoot.Forward.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Forward.ID(childComplexity), true
+	case "Forward.item":
+		if e.ComplexityRoot.Forward.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Forward.Item(childComplexity), true
+	case "Forward.key":
+		if e.ComplexityRoot.Forward.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Forward.Key(childComplexity), true
+	case "Forward.method":
+		if e.ComplexityRoot.Forward.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Forward.Method(childComplexity), true
+	case "Forward.misSent":
+		if e.ComplexityRoot.Forward.MisSent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Forward.MisSent(childComplexity), true
+	case "Forward.note":
+		if e.ComplexityRoot.Forward.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Forward.Note(childComplexity), true
+	case "Forward.recalledAt":
+		if e.ComplexityRoot.Forward.RecalledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Forward.RecalledAt(childComplexity), true
+	case "Forward.to":
+		if e.ComplexityRoot.Forward.ToNode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Forward.ToNode(childComplexity), true
+
 	case "Gate.met":
 		if e.ComplexityRoot.Gate.Met == nil {
 			break
@@ -815,6 +993,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.ScopeAndImportance(childComplexity), true
+	case "Incident.spread":
+		if e.ComplexityRoot.Incident.Spread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Spread(childComplexity), true
 	case "Incident.stage":
 		if e.ComplexityRoot.Incident.Stage == nil {
 			break
@@ -988,6 +1172,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IncidentMembership.Reference(childComplexity), true
 
+	case "LeakedItem.alterations":
+		if e.ComplexityRoot.LeakedItem.Alterations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakedItem.Alterations(childComplexity), true
+	case "LeakedItem.classification":
+		if e.ComplexityRoot.LeakedItem.Classification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakedItem.Classification(childComplexity), true
+	case "LeakedItem.createdAt":
+		if e.ComplexityRoot.LeakedItem.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakedItem.CreatedAt(childComplexity), true
+	case "LeakedItem.documentNumber":
+		if e.ComplexityRoot.LeakedItem.DocumentNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakedItem.DocumentNumber(childComplexity), true
+	case "LeakedItem.id":
+		if e.ComplexityRoot.LeakedItem.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakedItem.ID(childComplexity), true
+	case "LeakedItem.key":
+		if e.ComplexityRoot.LeakedItem.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakedItem.Key(childComplexity), true
+	case "LeakedItem.kind":
+		if e.ComplexityRoot.LeakedItem.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakedItem.Kind(childComplexity), true
+	case "LeakedItem.title":
+		if e.ComplexityRoot.LeakedItem.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakedItem.Title(childComplexity), true
+
 	case "Mutation.addTask":
 		if e.ComplexityRoot.Mutation.AddTask == nil {
 			break
@@ -1043,6 +1276,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["input"].(auth.NewUser)), true
+	case "Mutation.deleteForward":
+		if e.ComplexityRoot.Mutation.DeleteForward == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteForward_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteForward(childComplexity, args["id"].(uuid.UUID)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -1082,6 +1326,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordContainmentAction(childComplexity, args["incidentId"].(uuid.UUID), args["input"].(incident.NewContainmentAction)), true
+	case "Mutation.recordForwards":
+		if e.ComplexityRoot.Mutation.RecordForwards == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordForwards_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordForwards(childComplexity, args["incidentId"].(uuid.UUID), args["forwards"].([]*spread.ForwardInput)), true
+	case "Mutation.recordLeakedItem":
+		if e.ComplexityRoot.Mutation.RecordLeakedItem == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordLeakedItem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordLeakedItem(childComplexity, args["incidentId"].(uuid.UUID), args["input"].(spread.ItemInput)), true
 	case "Mutation.recordNotification":
 		if e.ComplexityRoot.Mutation.RecordNotification == nil {
 			break
@@ -1126,6 +1392,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetIncidentMember(childComplexity, args["incidentId"].(uuid.UUID), args["userId"].(uuid.UUID), args["caseRole"].(incident.CaseRole), args["outcomesAccess"].(*bool)), true
+	case "Mutation.setNodeContainment":
+		if e.ComplexityRoot.Mutation.SetNodeContainment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setNodeContainment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetNodeContainment(childComplexity, args["nodeId"].(uuid.UUID), args["input"].(spread.ContainmentInput)), true
 	case "Mutation.setUserDisabled":
 		if e.ComplexityRoot.Mutation.SetUserDisabled == nil {
 			break
@@ -1148,6 +1425,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetUserRoles(childComplexity, args["id"].(uuid.UUID), args["roles"].([]auth.Role)), true
+	case "Mutation.updateForward":
+		if e.ComplexityRoot.Mutation.UpdateForward == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateForward_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateForward(childComplexity, args["id"].(uuid.UUID), args["input"].(spread.ForwardPatch)), true
 	case "Mutation.updateIncident":
 		if e.ComplexityRoot.Mutation.UpdateIncident == nil {
 			break
@@ -1159,6 +1447,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateIncident(childComplexity, args["id"].(uuid.UUID), args["expectedVersion"].(int), args["input"].(incident.Patch)), true
+
+	case "Node.cleared":
+		if e.ComplexityRoot.Node.Cleared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Node.Cleared(childComplexity), true
+	case "Node.containment":
+		if e.ComplexityRoot.Node.Containment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Node.Containment(childComplexity), true
+	case "Node.exposure":
+		if e.ComplexityRoot.Node.Exposure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Node.Exposure(childComplexity), true
+	case "Node.handles":
+		if e.ComplexityRoot.Node.Handles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Node.Handles(childComplexity), true
+	case "Node.id":
+		if e.ComplexityRoot.Node.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Node.ID(childComplexity), true
+	case "Node.key":
+		if e.ComplexityRoot.Node.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Node.Key(childComplexity), true
+	case "Node.kind":
+		if e.ComplexityRoot.Node.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Node.Kind(childComplexity), true
+	case "Node.memberCount":
+		if e.ComplexityRoot.Node.MemberCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Node.MemberCount(childComplexity), true
+	case "Node.name":
+		if e.ComplexityRoot.Node.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Node.Name(childComplexity), true
+	case "Node.platform":
+		if e.ComplexityRoot.Node.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Node.Platform(childComplexity), true
+	case "Node.position":
+		if e.ComplexityRoot.Node.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Node.Position(childComplexity), true
+	case "Node.unit":
+		if e.ComplexityRoot.Node.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Node.Unit(childComplexity), true
+
+	case "NodeContainment.note":
+		if e.ComplexityRoot.NodeContainment.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeContainment.Note(childComplexity), true
+	case "NodeContainment.requestedAt":
+		if e.ComplexityRoot.NodeContainment.RequestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeContainment.RequestedAt(childComplexity), true
+	case "NodeContainment.requestedTo":
+		if e.ComplexityRoot.NodeContainment.RequestedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeContainment.RequestedTo(childComplexity), true
+	case "NodeContainment.status":
+		if e.ComplexityRoot.NodeContainment.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeContainment.Status(childComplexity), true
+	case "NodeContainment.updatedAt":
+		if e.ComplexityRoot.NodeContainment.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeContainment.UpdatedAt(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1172,6 +1564,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+
+	case "PersonSpread.firstHop":
+		if e.ComplexityRoot.PersonSpread.FirstHop == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonSpread.FirstHop(childComplexity), true
+	case "PersonSpread.node":
+		if e.ComplexityRoot.PersonSpread.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonSpread.Node(childComplexity), true
+	case "PersonSpread.received":
+		if e.ComplexityRoot.PersonSpread.Received == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonSpread.Received(childComplexity), true
+	case "PersonSpread.sent":
+		if e.ComplexityRoot.PersonSpread.Sent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonSpread.Sent(childComplexity), true
+	case "PersonSpread.toNewVenue":
+		if e.ComplexityRoot.PersonSpread.ToNewVenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonSpread.ToNewVenue(childComplexity), true
 
 	case "Query.apiTokens":
 		if e.ComplexityRoot.Query.APITokens == nil {
@@ -1341,6 +1764,126 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Session.User(childComplexity), true
 
+	case "Spread.depth":
+		if e.ComplexityRoot.Spread.Depth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.Depth(childComplexity), true
+	case "Spread.estimatedAudience":
+		if e.ComplexityRoot.Spread.EstimatedAudience == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.EstimatedAudience(childComplexity), true
+	case "Spread.firstExternal":
+		if e.ComplexityRoot.Spread.FirstExternal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.FirstExternal(childComplexity), true
+	case "Spread.firstPublic":
+		if e.ComplexityRoot.Spread.FirstPublic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.FirstPublic(childComplexity), true
+	case "Spread.forwardCount":
+		if e.ComplexityRoot.Spread.ForwardCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.ForwardCount(childComplexity), true
+	case "Spread.forwards":
+		if e.ComplexityRoot.Spread.Forwards == nil {
+			break
+		}
+
+		args, err := ec.field_Spread_forwards_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Spread.Forwards(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Spread.frontier":
+		if e.ComplexityRoot.Spread.Frontier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.Frontier(childComplexity), true
+	case "Spread.items":
+		if e.ComplexityRoot.Spread.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.Items(childComplexity), true
+	case "Spread.nodes":
+		if e.ComplexityRoot.Spread.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.Nodes(childComplexity), true
+	case "Spread.origins":
+		if e.ComplexityRoot.Spread.Origins == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.Origins(childComplexity), true
+	case "Spread.pathTo":
+		if e.ComplexityRoot.Spread.PathTo == nil {
+			break
+		}
+
+		args, err := ec.field_Spread_pathTo_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Spread.PathTo(childComplexity, args["nodeKey"].(string)), true
+	case "Spread.people":
+		if e.ComplexityRoot.Spread.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.People(childComplexity), true
+	case "Spread.reachedNodes":
+		if e.ComplexityRoot.Spread.ReachedNodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.ReachedNodes(childComplexity), true
+	case "Spread.reachedVenues":
+		if e.ComplexityRoot.Spread.ReachedVenues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.ReachedVenues(childComplexity), true
+	case "Spread.warnings":
+		if e.ComplexityRoot.Spread.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.Warnings(childComplexity), true
+
+	case "SpreadWarning.forwardKeys":
+		if e.ComplexityRoot.SpreadWarning.ForwardKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpreadWarning.ForwardKeys(childComplexity), true
+	case "SpreadWarning.kind":
+		if e.ComplexityRoot.SpreadWarning.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpreadWarning.Kind(childComplexity), true
+	case "SpreadWarning.nodeKeys":
+		if e.ComplexityRoot.SpreadWarning.NodeKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpreadWarning.NodeKeys(childComplexity), true
+
 	case "Task.assignee":
 		if e.ComplexityRoot.Task.Assignee == nil {
 			break
@@ -1505,8 +2048,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AddTaskInput", ec.unmarshalInputAddTaskInput),
 			graphql.NewInputUnmarshaler("ContainmentActionInput", ec.unmarshalInputContainmentActionInput),
+			graphql.NewInputUnmarshaler("ContainmentInput", ec.unmarshalInputContainmentInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("ForwardInput", ec.unmarshalInputForwardInput),
+			graphql.NewInputUnmarshaler("ForwardPatch", ec.unmarshalInputForwardPatch),
 			graphql.NewInputUnmarshaler("IncidentFilter", ec.unmarshalInputIncidentFilter),
+			graphql.NewInputUnmarshaler("LeakedItemInput", ec.unmarshalInputLeakedItemInput),
+			graphql.NewInputUnmarshaler("NodeRefInput", ec.unmarshalInputNodeRefInput),
 			graphql.NewInputUnmarshaler("NotificationInput", ec.unmarshalInputNotificationInput),
 			graphql.NewInputUnmarshaler("OpenIncidentInput", ec.unmarshalInputOpenIncidentInput),
 			graphql.NewInputUnmarshaler("UpdateIncidentInput", ec.unmarshalInputUpdateIncidentInput),
@@ -2101,6 +2649,309 @@ extend type Mutation {
   recordNotification(incidentId: ID!, input: NotificationInput!): AuthorityNotification!
 }
 `, BuiltIn: false},
+	{Name: "../schema/spread.graphqls", Input: `enum NodeKind {
+  "人员"
+  PERSON
+  "群聊"
+  GROUP_CHAT
+  "点对点聊天"
+  DIRECT_CHAT
+  "朋友圈/动态"
+  FEED_POST
+  "短信/彩信"
+  SMS_MMS
+  "传真"
+  FAX
+  "电子邮件"
+  EMAIL
+  "公开社交媒体账号"
+  PUBLIC_SOCIAL
+  "网站"
+  WEBSITE
+  "小程序"
+  MINI_PROGRAM
+  "网盘"
+  CLOUD_DRIVE
+  OTHER
+}
+
+"How far outside the organisation a node is."
+enum Exposure {
+  INTERNAL
+  EXTERNAL
+  PUBLIC
+}
+
+enum ForwardMethod {
+  "拍照"
+  PHOTO
+  "转发"
+  FORWARD
+  "截图"
+  SCREENSHOT
+  "扫描"
+  SCAN
+  "重新录入"
+  RETYPE
+  "OCR 识别"
+  OCR
+  FAX
+  MMS
+  EMAIL
+  "发布"
+  POST
+  OTHER
+}
+
+enum Confidence {
+  CONFIRMED
+  SUSPECTED
+}
+
+enum ItemKind {
+  DOCUMENT
+  PHOTO_OF_DOCUMENT
+  SCAN
+  SCREENSHOT
+  TEXT_EXCERPT
+  AUDIO
+}
+
+"Alterations seen on copies of the item."
+enum Alteration {
+  "遮盖密级标志"
+  CLASSIFICATION_MARK_COVERED
+  "截去文件编号"
+  DOCUMENT_NUMBER_CROPPED
+  RETYPED
+  OCR_CONVERTED
+  PHOTOGRAPHED_FROM_SCREEN
+  WATERMARK_REMOVED
+  OTHER
+}
+
+enum Platform {
+  WECHAT
+  WECOM
+  QQ
+  DINGTALK
+  LARK
+  LINE
+  MESSENGER
+  TELEGRAM
+  WEIBO
+  DOUYIN
+  SMS
+  EMAIL
+  FAX
+  WEB
+  OTHER
+}
+
+"Takedown state of a venue."
+enum ContainmentStatus {
+  NONE
+  "删除或撤回已请求"
+  REQUESTED
+  "确认已删除"
+  CONFIRMED_REMOVED
+  "被拒绝"
+  REFUSED
+  "无法触达（境外等）"
+  UNREACHABLE
+}
+
+enum SpreadWarningKind {
+  "A node forwarded the item before it is recorded as receiving it."
+  FORWARDED_BEFORE_RECEIVED
+  "A person forwarded out of a venue they are not known to be in."
+  SENDER_NOT_IN_VENUE
+  "Two forwards with the same ends, sender and method within a minute."
+  DUPLICATE_FORWARD
+}
+
+type LeakedItem {
+  id: ID!
+  key: String!
+  title: String!
+  kind: ItemKind!
+  classification: Classification!
+  documentNumber: String!
+  alterations: [Alteration!]!
+  createdAt: Time!
+}
+
+type NodeContainment {
+  status: ContainmentStatus!
+  requestedTo: String!
+  requestedAt: Time
+  note: String!
+  updatedAt: Time
+}
+
+"A person or a venue the item passed through."
+type Node {
+  id: ID!
+  "Client-chosen, unique within the incident, e.g. ` + "`" + `wechat-group:民政工作群` + "`" + `."
+  key: String!
+  kind: NodeKind!
+  name: String!
+  exposure: Exposure!
+  "People: unit, position, handles (e.g. a WeChat id), cleared for classified work."
+  unit: String!
+  position: String!
+  handles: [String!]!
+  cleared: Boolean
+  "Venues: platform and audience estimate."
+  platform: Platform
+  memberCount: Int
+  containment: NodeContainment!
+}
+
+"One hop of the item, made by a person."
+type Forward {
+  id: ID!
+  key: String!
+  from: Node!
+  to: Node!
+  by: Node!
+  at: Time!
+  method: ForwardMethod!
+  item: LeakedItem
+  alterations: [Alteration!]!
+  misSent: Boolean!
+  recalledAt: Time
+  confidence: Confidence!
+  note: String!
+}
+
+"What one person did with the item: input to responsibility findings."
+type PersonSpread {
+  node: Node!
+  sent: Int!
+  received: Int!
+  "Moved the item out of an origin."
+  firstHop: Boolean!
+  "Forwards by which this person brought the item into a venue it had not reached before."
+  toNewVenue: Int!
+}
+
+type SpreadWarning {
+  kind: SpreadWarningKind!
+  forwardKeys: [String!]!
+  nodeKeys: [String!]!
+}
+
+"""
+The analysis of an incident's spread chain. Reached means reachable from an origin along forwards;
+paths respect time (each hop at or after the one before). Cycle-safe.
+"""
+type Spread {
+  "Nodes that sent the item and never received it, by their first send."
+  origins: [Node!]!
+  "The earliest-arriving time-respecting path from an origin to the node; empty if none."
+  pathTo(nodeKey: String!): [Forward!]!
+  "The largest, over reached nodes, of the fewest hops from any origin."
+  depth: Int!
+  reachedNodes: Int!
+  "Reached nodes that are not people."
+  reachedVenues: Int!
+  "Sum of memberCount over reached venues, each counted once."
+  estimatedAudience: Int!
+  "The earliest forward into an EXTERNAL or PUBLIC node."
+  firstExternal: Forward
+  "The earliest forward into a PUBLIC node."
+  firstPublic: Forward
+  "Reached venues whose removal is not confirmed, largest audience first."
+  frontier: [Node!]!
+  people: [PersonSpread!]!
+  warnings: [SpreadWarning!]!
+  items: [LeakedItem!]!
+  "Every node, for drawing the graph."
+  nodes: [Node!]!
+  "Forwards in time order, ` + "`" + `first` + "`" + ` (at most 1000) after the forward key ` + "`" + `after` + "`" + `."
+  forwards(first: Int = 100, after: String): [Forward!]!
+  forwardCount: Int!
+}
+
+input NodeRefInput {
+  key: String!
+  kind: NodeKind!
+  "Defaults to the key."
+  name: String
+  "Defaults to INTERNAL."
+  exposure: Exposure
+  memberCount: Int
+  unit: String
+  position: String
+  handles: [String!]
+  cleared: Boolean
+  platform: Platform
+}
+
+input ForwardInput {
+  "Client-chosen, unique within the incident: a retry with the same key never duplicates."
+  key: String!
+  at: Time!
+  method: ForwardMethod!
+  from: NodeRefInput!
+  to: NodeRefInput!
+  "The person who made the forward."
+  by: NodeRefInput!
+  "A leaked item recorded with recordLeakedItem."
+  itemKey: String
+  alterations: [Alteration!]
+  misSent: Boolean
+  recalledAt: Time
+  "Defaults to CONFIRMED."
+  confidence: Confidence
+  note: String
+}
+
+input ForwardPatch {
+  at: Time
+  method: ForwardMethod
+  alterations: [Alteration!]
+  misSent: Boolean
+  recalledAt: Time
+  confidence: Confidence
+  note: String
+}
+
+input LeakedItemInput {
+  key: String!
+  title: String!
+  kind: ItemKind!
+  classification: Classification!
+  documentNumber: String
+  alterations: [Alteration!]
+}
+
+input ContainmentInput {
+  status: ContainmentStatus!
+  "Whom the takedown or recall was asked of (group owner, platform, site)."
+  requestedTo: String
+  requestedAt: Time
+  note: String
+}
+
+extend type Incident {
+  spread: Spread!
+}
+
+extend type Mutation {
+  recordLeakedItem(incidentId: ID!, input: LeakedItemInput!): LeakedItem!
+  """
+  Records a batch of forwards, all or nothing. Bad rows are reported together in
+  ` + "`" + `extensions.errors` + "`" + ` as ` + "`" + `{ index, field, message }` + "`" + `.
+  """
+  recordForwards(incidentId: ID!, forwards: [ForwardInput!]!): [Forward!]!
+  updateForward(id: ID!, input: ForwardPatch!): Forward!
+  deleteForward(id: ID!): Boolean!
+  "Records the takedown state of a venue."
+  setNodeContainment(nodeId: ID!, input: ContainmentInput!): Node!
+}
+`, BuiltIn: false},
 	{Name: "../schema/user.graphqls", Input: `"An RFC 3339 timestamp with a zone offset, e.g. ` + "`" + `2026-03-04T09:15:00+08:00` + "`" + `."
 scalar Time
 
@@ -2275,6 +3126,38 @@ func (ec *executionContext) childFields_CreatedApiToken(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type CreatedApiToken", field.Name)
 }
 
+func (ec *executionContext) childFields_Forward(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Forward_id(ctx, field)
+	case "key":
+		return ec.fieldContext_Forward_key(ctx, field)
+	case "from":
+		return ec.fieldContext_Forward_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Forward_to(ctx, field)
+	case "by":
+		return ec.fieldContext_Forward_by(ctx, field)
+	case "at":
+		return ec.fieldContext_Forward_at(ctx, field)
+	case "method":
+		return ec.fieldContext_Forward_method(ctx, field)
+	case "item":
+		return ec.fieldContext_Forward_item(ctx, field)
+	case "alterations":
+		return ec.fieldContext_Forward_alterations(ctx, field)
+	case "misSent":
+		return ec.fieldContext_Forward_misSent(ctx, field)
+	case "recalledAt":
+		return ec.fieldContext_Forward_recalledAt(ctx, field)
+	case "confidence":
+		return ec.fieldContext_Forward_confidence(ctx, field)
+	case "note":
+		return ec.fieldContext_Forward_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Forward", field.Name)
+}
+
 func (ec *executionContext) childFields_Gate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "stage":
@@ -2355,6 +3238,8 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_myAccess(ctx, field)
 	case "auditLog":
 		return ec.fieldContext_Incident_auditLog(ctx, field)
+	case "spread":
+		return ec.fieldContext_Incident_spread(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Incident", field.Name)
 }
@@ -2425,6 +3310,74 @@ func (ec *executionContext) childFields_IncidentMembership(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type IncidentMembership", field.Name)
 }
 
+func (ec *executionContext) childFields_LeakedItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeakedItem_id(ctx, field)
+	case "key":
+		return ec.fieldContext_LeakedItem_key(ctx, field)
+	case "title":
+		return ec.fieldContext_LeakedItem_title(ctx, field)
+	case "kind":
+		return ec.fieldContext_LeakedItem_kind(ctx, field)
+	case "classification":
+		return ec.fieldContext_LeakedItem_classification(ctx, field)
+	case "documentNumber":
+		return ec.fieldContext_LeakedItem_documentNumber(ctx, field)
+	case "alterations":
+		return ec.fieldContext_LeakedItem_alterations(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LeakedItem_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeakedItem", field.Name)
+}
+
+func (ec *executionContext) childFields_Node(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Node_id(ctx, field)
+	case "key":
+		return ec.fieldContext_Node_key(ctx, field)
+	case "kind":
+		return ec.fieldContext_Node_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_Node_name(ctx, field)
+	case "exposure":
+		return ec.fieldContext_Node_exposure(ctx, field)
+	case "unit":
+		return ec.fieldContext_Node_unit(ctx, field)
+	case "position":
+		return ec.fieldContext_Node_position(ctx, field)
+	case "handles":
+		return ec.fieldContext_Node_handles(ctx, field)
+	case "cleared":
+		return ec.fieldContext_Node_cleared(ctx, field)
+	case "platform":
+		return ec.fieldContext_Node_platform(ctx, field)
+	case "memberCount":
+		return ec.fieldContext_Node_memberCount(ctx, field)
+	case "containment":
+		return ec.fieldContext_Node_containment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Node", field.Name)
+}
+
+func (ec *executionContext) childFields_NodeContainment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_NodeContainment_status(ctx, field)
+	case "requestedTo":
+		return ec.fieldContext_NodeContainment_requestedTo(ctx, field)
+	case "requestedAt":
+		return ec.fieldContext_NodeContainment_requestedAt(ctx, field)
+	case "note":
+		return ec.fieldContext_NodeContainment_note(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_NodeContainment_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NodeContainment", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -2433,6 +3386,22 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonSpread(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PersonSpread_node(ctx, field)
+	case "sent":
+		return ec.fieldContext_PersonSpread_sent(ctx, field)
+	case "received":
+		return ec.fieldContext_PersonSpread_received(ctx, field)
+	case "firstHop":
+		return ec.fieldContext_PersonSpread_firstHop(ctx, field)
+	case "toNewVenue":
+		return ec.fieldContext_PersonSpread_toNewVenue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonSpread", field.Name)
 }
 
 func (ec *executionContext) childFields_ReportUpward(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2479,6 +3448,54 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_user(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
+}
+
+func (ec *executionContext) childFields_Spread(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "origins":
+		return ec.fieldContext_Spread_origins(ctx, field)
+	case "pathTo":
+		return ec.fieldContext_Spread_pathTo(ctx, field)
+	case "depth":
+		return ec.fieldContext_Spread_depth(ctx, field)
+	case "reachedNodes":
+		return ec.fieldContext_Spread_reachedNodes(ctx, field)
+	case "reachedVenues":
+		return ec.fieldContext_Spread_reachedVenues(ctx, field)
+	case "estimatedAudience":
+		return ec.fieldContext_Spread_estimatedAudience(ctx, field)
+	case "firstExternal":
+		return ec.fieldContext_Spread_firstExternal(ctx, field)
+	case "firstPublic":
+		return ec.fieldContext_Spread_firstPublic(ctx, field)
+	case "frontier":
+		return ec.fieldContext_Spread_frontier(ctx, field)
+	case "people":
+		return ec.fieldContext_Spread_people(ctx, field)
+	case "warnings":
+		return ec.fieldContext_Spread_warnings(ctx, field)
+	case "items":
+		return ec.fieldContext_Spread_items(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Spread_nodes(ctx, field)
+	case "forwards":
+		return ec.fieldContext_Spread_forwards(ctx, field)
+	case "forwardCount":
+		return ec.fieldContext_Spread_forwardCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Spread", field.Name)
+}
+
+func (ec *executionContext) childFields_SpreadWarning(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_SpreadWarning_kind(ctx, field)
+	case "forwardKeys":
+		return ec.fieldContext_SpreadWarning_forwardKeys(ctx, field)
+	case "nodeKeys":
+		return ec.fieldContext_SpreadWarning_nodeKeys(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SpreadWarning", field.Name)
 }
 
 func (ec *executionContext) childFields_Task(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2819,6 +3836,20 @@ func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteForward_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2869,6 +3900,50 @@ func (ec *executionContext) field_Mutation_recordContainmentAction_args(ctx cont
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (incident.NewContainmentAction, error) {
 			return ec.unmarshalNContainmentActionInput2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐNewContainmentAction(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordForwards_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "incidentId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["incidentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "forwards",
+		func(ctx context.Context, v any) ([]*spread.ForwardInput, error) {
+			return ec.unmarshalNForwardInput2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["forwards"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordLeakedItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "incidentId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["incidentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (spread.ItemInput, error) {
+			return ec.unmarshalNLeakedItemInput2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐItemInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2973,6 +4048,28 @@ func (ec *executionContext) field_Mutation_setIncidentMember_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setNodeContainment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "nodeId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["nodeId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (spread.ContainmentInput, error) {
+			return ec.unmarshalNContainmentInput2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐContainmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setUserDisabled_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3014,6 +4111,28 @@ func (ec *executionContext) field_Mutation_setUserRoles_args(ctx context.Context
 		return nil, err
 	}
 	args["roles"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateForward_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (spread.ForwardPatch, error) {
+			return ec.unmarshalNForwardPatch2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -3152,6 +4271,42 @@ func (ec *executionContext) field_Query_incidents_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Spread_forwards_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Spread_pathTo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "nodeKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["nodeKey"] = arg0
 	return args, nil
 }
 
@@ -4194,6 +5349,341 @@ func (ec *executionContext) fieldContext_CreatedApiToken_apiToken(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Forward_id(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Forward_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Forward_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Forward", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Forward_key(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Forward_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Forward_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Forward", field, false, false, "String")
+}
+
+func (ec *executionContext) _Forward_from(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Forward_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromNode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Forward_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Forward",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Node(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Forward_to(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Forward_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToNode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Forward_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Forward",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Node(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Forward_by(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Forward_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByNode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Forward_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Forward",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Node(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Forward_at(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Forward_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Forward_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Forward", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Forward_method(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Forward_method(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Method, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v spread.Method) graphql.Marshaler {
+			return ec.marshalNForwardMethod2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐMethod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Forward_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Forward", field, false, false, "ForwardMethod")
+}
+
+func (ec *executionContext) _Forward_item(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Forward_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Item) graphql.Marshaler {
+			return ec.marshalOLeakedItem2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐItem(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Forward_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Forward",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeakedItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Forward_alterations(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Forward_alterations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alterations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []spread.Alteration) graphql.Marshaler {
+			return ec.marshalNAlteration2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlterationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Forward_alterations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Forward", field, false, false, "Alteration")
+}
+
+func (ec *executionContext) _Forward_misSent(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Forward_misSent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MisSent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Forward_misSent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Forward", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Forward_recalledAt(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Forward_recalledAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecalledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Forward_recalledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Forward", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Forward_confidence(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Forward_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v spread.Confidence) graphql.Marshaler {
+			return ec.marshalNConfidence2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐConfidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Forward_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Forward", field, false, false, "Confidence")
+}
+
+func (ec *executionContext) _Forward_note(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Forward_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Forward_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Forward", field, false, false, "String")
+}
+
 func (ec *executionContext) _Gate_stage(ctx context.Context, field graphql.CollectedField, obj *model.Gate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5154,6 +6644,38 @@ func (ec *executionContext) fieldContext_Incident_auditLog(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Incident_spread(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_spread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().Spread(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Analysis) graphql.Marshaler {
+			return ec.marshalNSpread2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_spread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Spread(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _IncidentAccess_caseRole(ctx context.Context, field graphql.CollectedField, obj *model.IncidentAccess) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5620,6 +7142,190 @@ func (ec *executionContext) fieldContext_IncidentMembership_members(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _LeakedItem_id(ctx context.Context, field graphql.CollectedField, obj *spread.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakedItem_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeakedItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakedItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeakedItem_key(ctx context.Context, field graphql.CollectedField, obj *spread.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakedItem_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeakedItem_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakedItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeakedItem_title(ctx context.Context, field graphql.CollectedField, obj *spread.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakedItem_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeakedItem_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakedItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeakedItem_kind(ctx context.Context, field graphql.CollectedField, obj *spread.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakedItem_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v spread.ItemKind) graphql.Marshaler {
+			return ec.marshalNItemKind2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐItemKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeakedItem_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakedItem", field, false, false, "ItemKind")
+}
+
+func (ec *executionContext) _LeakedItem_classification(ctx context.Context, field graphql.CollectedField, obj *spread.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakedItem_classification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Classification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v incident.Classification) graphql.Marshaler {
+			return ec.marshalNClassification2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClassification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeakedItem_classification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakedItem", field, false, false, "Classification")
+}
+
+func (ec *executionContext) _LeakedItem_documentNumber(ctx context.Context, field graphql.CollectedField, obj *spread.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakedItem_documentNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeakedItem_documentNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakedItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeakedItem_alterations(ctx context.Context, field graphql.CollectedField, obj *spread.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakedItem_alterations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alterations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []spread.Alteration) graphql.Marshaler {
+			return ec.marshalNAlteration2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlterationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeakedItem_alterations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakedItem", field, false, false, "Alteration")
+}
+
+func (ec *executionContext) _LeakedItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *spread.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakedItem_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeakedItem_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakedItem", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -6305,6 +8011,626 @@ func (ec *executionContext) fieldContext_Mutation_recordNotification(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_recordLeakedItem(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordLeakedItem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordLeakedItem(ctx, fc.Args["incidentId"].(uuid.UUID), fc.Args["input"].(spread.ItemInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Item) graphql.Marshaler {
+			return ec.marshalNLeakedItem2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordLeakedItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeakedItem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordLeakedItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordForwards(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordForwards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordForwards(ctx, fc.Args["incidentId"].(uuid.UUID), fc.Args["forwards"].([]*spread.ForwardInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Forward) graphql.Marshaler {
+			return ec.marshalNForward2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordForwards(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Forward(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordForwards_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateForward(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateForward(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateForward(ctx, fc.Args["id"].(uuid.UUID), fc.Args["input"].(spread.ForwardPatch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Forward) graphql.Marshaler {
+			return ec.marshalNForward2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForward(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateForward(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Forward(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateForward_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteForward(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteForward(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteForward(ctx, fc.Args["id"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteForward(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteForward_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setNodeContainment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setNodeContainment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetNodeContainment(ctx, fc.Args["nodeId"].(uuid.UUID), fc.Args["input"].(spread.ContainmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setNodeContainment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Node(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setNodeContainment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Node_id(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Node_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Node_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Node", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Node_key(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Node_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Node_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Node", field, false, false, "String")
+}
+
+func (ec *executionContext) _Node_kind(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Node_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v spread.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Node_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Node", field, false, false, "NodeKind")
+}
+
+func (ec *executionContext) _Node_name(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Node_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Node_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Node", field, false, false, "String")
+}
+
+func (ec *executionContext) _Node_exposure(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Node_exposure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exposure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v spread.Exposure) graphql.Marshaler {
+			return ec.marshalNExposure2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐExposure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Node_exposure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Node", field, false, false, "Exposure")
+}
+
+func (ec *executionContext) _Node_unit(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Node_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Node_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Node", field, false, false, "String")
+}
+
+func (ec *executionContext) _Node_position(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Node_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Node_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Node", field, false, false, "String")
+}
+
+func (ec *executionContext) _Node_handles(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Node_handles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Handles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Node_handles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Node", field, false, false, "String")
+}
+
+func (ec *executionContext) _Node_cleared(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Node_cleared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cleared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Node_cleared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Node", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Node_platform(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Node_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Platform, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Platform) graphql.Marshaler {
+			return ec.marshalOPlatform2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Node_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Node", field, false, false, "Platform")
+}
+
+func (ec *executionContext) _Node_memberCount(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Node_memberCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Node_memberCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Node", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Node_containment(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Node_containment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Containment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v spread.Containment) graphql.Marshaler {
+			return ec.marshalNNodeContainment2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐContainment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Node_containment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Node",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeContainment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeContainment_status(ctx context.Context, field graphql.CollectedField, obj *spread.Containment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeContainment_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v spread.ContainmentStatus) graphql.Marshaler {
+			return ec.marshalNContainmentStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐContainmentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeContainment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeContainment", field, false, false, "ContainmentStatus")
+}
+
+func (ec *executionContext) _NodeContainment_requestedTo(ctx context.Context, field graphql.CollectedField, obj *spread.Containment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeContainment_requestedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeContainment_requestedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeContainment", field, false, false, "String")
+}
+
+func (ec *executionContext) _NodeContainment_requestedAt(ctx context.Context, field graphql.CollectedField, obj *spread.Containment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeContainment_requestedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NodeContainment_requestedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeContainment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _NodeContainment_note(ctx context.Context, field graphql.CollectedField, obj *spread.Containment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeContainment_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeContainment_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeContainment", field, false, false, "String")
+}
+
+func (ec *executionContext) _NodeContainment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *spread.Containment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeContainment_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NodeContainment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeContainment", field, false, false, "Time")
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6349,6 +8675,130 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonSpread_node(ctx context.Context, field graphql.CollectedField, obj *spread.PersonSpread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonSpread_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonSpread_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonSpread",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Node(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonSpread_sent(ctx context.Context, field graphql.CollectedField, obj *spread.PersonSpread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonSpread_sent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonSpread_sent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonSpread", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PersonSpread_received(ctx context.Context, field graphql.CollectedField, obj *spread.PersonSpread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonSpread_received(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Received, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonSpread_received(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonSpread", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PersonSpread_firstHop(ctx context.Context, field graphql.CollectedField, obj *spread.PersonSpread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonSpread_firstHop(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstHop, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonSpread_firstHop(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonSpread", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PersonSpread_toNewVenue(ctx context.Context, field graphql.CollectedField, obj *spread.PersonSpread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonSpread_toNewVenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToNewVenue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonSpread_toNewVenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonSpread", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -7113,6 +9563,534 @@ func (ec *executionContext) fieldContext_Session_user(_ context.Context, field g
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Spread_origins(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_origins(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Origins(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_origins(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Spread",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Node(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Spread_pathTo(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_pathTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.PathTo(fc.Args["nodeKey"].(string)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Forward) graphql.Marshaler {
+			return ec.marshalNForward2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_pathTo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Spread",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Forward(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Spread_pathTo_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Spread_depth(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_depth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Depth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Spread", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Spread_reachedNodes(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_reachedNodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReachedNodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_reachedNodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Spread", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Spread_reachedVenues(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_reachedVenues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReachedVenues, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_reachedVenues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Spread", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Spread_estimatedAudience(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_estimatedAudience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EstimatedAudience, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_estimatedAudience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Spread", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Spread_firstExternal(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_firstExternal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstExternal(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Forward) graphql.Marshaler {
+			return ec.marshalOForward2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForward(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_firstExternal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Spread",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Forward(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Spread_firstPublic(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_firstPublic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstPublic(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Forward) graphql.Marshaler {
+			return ec.marshalOForward2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForward(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_firstPublic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Spread",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Forward(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Spread_frontier(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_frontier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Frontier(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_frontier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Spread",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Node(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Spread_people(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*spread.PersonSpread) graphql.Marshaler {
+			return ec.marshalNPersonSpread2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPersonSpreadᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Spread",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonSpread(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Spread_warnings(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []spread.Warning) graphql.Marshaler {
+			return ec.marshalNSpreadWarning2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Spread",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SpreadWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Spread_items(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Item) graphql.Marshaler {
+			return ec.marshalNLeakedItem2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Spread",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeakedItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Spread_nodes(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Spread",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Node(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Spread_forwards(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_forwards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Spread().Forwards(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Forward) graphql.Marshaler {
+			return ec.marshalNForward2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_forwards(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Spread",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Forward(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Spread_forwards_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Spread_forwardCount(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_forwardCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ForwardCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_forwardCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Spread", field, true, false, "Int")
+}
+
+func (ec *executionContext) _SpreadWarning_kind(ctx context.Context, field graphql.CollectedField, obj *spread.Warning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpreadWarning_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v spread.WarningKind) graphql.Marshaler {
+			return ec.marshalNSpreadWarningKind2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐWarningKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SpreadWarning_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpreadWarning", field, false, false, "SpreadWarningKind")
+}
+
+func (ec *executionContext) _SpreadWarning_forwardKeys(ctx context.Context, field graphql.CollectedField, obj *spread.Warning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpreadWarning_forwardKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ForwardKeys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SpreadWarning_forwardKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpreadWarning", field, false, false, "String")
+}
+
+func (ec *executionContext) _SpreadWarning_nodeKeys(ctx context.Context, field graphql.CollectedField, obj *spread.Warning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpreadWarning_nodeKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeKeys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SpreadWarning_nodeKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpreadWarning", field, false, false, "String")
 }
 
 func (ec *executionContext) _Task_id(ctx context.Context, field graphql.CollectedField, obj *incident.Task) (ret graphql.Marshaler) {
@@ -8925,6 +11903,69 @@ func UnmarshalContainmentActionInput(ctx context.Context, raw any) (incident.New
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputContainmentInput(ctx context.Context, obj any) (spread.ContainmentInput, error) {
+	var it spread.ContainmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "requestedTo", "requestedAt", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNContainmentStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐContainmentStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "requestedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedTo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedTo = data
+		case "requestedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedAt = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContainmentInput unmarshals raw into the ContainmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContainmentInput(ctx context.Context, raw any) (spread.ContainmentInput, error) {
+	var out spread.ContainmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContainmentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, obj any) (auth.NewUser, error) {
 	var it auth.NewUser
 	if obj == nil {
@@ -8992,6 +12033,209 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 func UnmarshalCreateUserInput(ctx context.Context, raw any) (auth.NewUser, error) {
 	var out auth.NewUser
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputForwardInput(ctx context.Context, obj any) (spread.ForwardInput, error) {
+	var it spread.ForwardInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "at", "method", "from", "to", "by", "itemKey", "alterations", "misSent", "recalledAt", "confidence", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "method":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
+			data, err := ec.unmarshalNForwardMethod2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐMethod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Method = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNNodeRefInput2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNNodeRefInput2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "by":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("by"))
+			data, err := ec.unmarshalNNodeRefInput2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.By = data
+		case "itemKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemKey = data
+		case "alterations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alterations"))
+			data, err := ec.unmarshalOAlteration2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlterationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Alterations = data
+		case "misSent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("misSent"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MisSent = data
+		case "recalledAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recalledAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecalledAt = data
+		case "confidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence"))
+			data, err := ec.unmarshalOConfidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐConfidence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confidence = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalForwardInput unmarshals raw into the ForwardInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalForwardInput(ctx context.Context, raw any) (spread.ForwardInput, error) {
+	var out spread.ForwardInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ForwardInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputForwardPatch(ctx context.Context, obj any) (spread.ForwardPatch, error) {
+	var it spread.ForwardPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"at", "method", "alterations", "misSent", "recalledAt", "confidence", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "method":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
+			data, err := ec.unmarshalOForwardMethod2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐMethod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Method = data
+		case "alterations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alterations"))
+			data, err := ec.unmarshalOAlteration2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlterationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Alterations = data
+		case "misSent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("misSent"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MisSent = data
+		case "recalledAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recalledAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecalledAt = data
+		case "confidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence"))
+			data, err := ec.unmarshalOConfidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐConfidence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confidence = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalForwardPatch unmarshals raw into the ForwardPatch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalForwardPatch(ctx context.Context, raw any) (spread.ForwardPatch, error) {
+	var out spread.ForwardPatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ForwardPatch", raw, &out)
 	return out, err
 }
 
@@ -9069,6 +12313,188 @@ func (ec *executionContext) unmarshalInputIncidentFilter(ctx context.Context, ob
 func UnmarshalIncidentFilter(ctx context.Context, raw any) (incident.Filter, error) {
 	var out incident.Filter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "IncidentFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeakedItemInput(ctx context.Context, obj any) (spread.ItemInput, error) {
+	var it spread.ItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "title", "kind", "classification", "documentNumber", "alterations"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNItemKind2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐItemKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "classification":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("classification"))
+			data, err := ec.unmarshalNClassification2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClassification(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Classification = data
+		case "documentNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumber = data
+		case "alterations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alterations"))
+			data, err := ec.unmarshalOAlteration2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlterationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Alterations = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeakedItemInput unmarshals raw into the LeakedItemInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeakedItemInput(ctx context.Context, raw any) (spread.ItemInput, error) {
+	var out spread.ItemInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeakedItemInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNodeRefInput(ctx context.Context, obj any) (spread.NodeRef, error) {
+	var it spread.NodeRef
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "kind", "name", "exposure", "memberCount", "unit", "position", "handles", "cleared", "platform"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNNodeKind2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "exposure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exposure"))
+			data, err := ec.unmarshalOExposure2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐExposure(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Exposure = data
+		case "memberCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberCount = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "handles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handles"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handles = data
+		case "cleared":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cleared"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cleared = data
+		case "platform":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platform"))
+			data, err := ec.unmarshalOPlatform2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Platform = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNodeRefInput unmarshals raw into the NodeRefInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNodeRefInput(ctx context.Context, raw any) (spread.NodeRef, error) {
+	var out spread.NodeRef
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NodeRefInput", raw, &out)
 	return out, err
 }
 
@@ -9805,6 +13231,99 @@ func (ec *executionContext) _CreatedApiToken(ctx context.Context, sel ast.Select
 	return out
 }
 
+var forwardImplementors = []string{"Forward"}
+
+func (ec *executionContext) _Forward(ctx context.Context, sel ast.SelectionSet, obj *spread.Forward) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, forwardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Forward")
+		case "id":
+			out.Values[i] = ec._Forward_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._Forward_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._Forward_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._Forward_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "by":
+			out.Values[i] = ec._Forward_by(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._Forward_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "method":
+			out.Values[i] = ec._Forward_method(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "item":
+			out.Values[i] = ec._Forward_item(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "alterations":
+			out.Values[i] = ec._Forward_alterations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "misSent":
+			out.Values[i] = ec._Forward_misSent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recalledAt":
+			out.Values[i] = ec._Forward_recalledAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._Forward_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Forward_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var gateImplementors = []string{"Gate"}
 
 func (ec *executionContext) _Gate(ctx context.Context, sel ast.SelectionSet, obj *model.Gate) graphql.Marshaler {
@@ -10035,6 +13554,12 @@ func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Incident_auditLog(ctx, field, obj)
+				})
+		case "spread":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_spread(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10288,6 +13813,74 @@ func (ec *executionContext) _IncidentMembership(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var leakedItemImplementors = []string{"LeakedItem"}
+
+func (ec *executionContext) _LeakedItem(ctx context.Context, sel ast.SelectionSet, obj *spread.Item) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leakedItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeakedItem")
+		case "id":
+			out.Values[i] = ec._LeakedItem_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._LeakedItem_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._LeakedItem_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._LeakedItem_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "classification":
+			out.Values[i] = ec._LeakedItem_classification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documentNumber":
+			out.Values[i] = ec._LeakedItem_documentNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "alterations":
+			out.Values[i] = ec._LeakedItem_alterations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._LeakedItem_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -10419,6 +14012,182 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "recordLeakedItem":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordLeakedItem(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordForwards":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordForwards(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateForward":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateForward(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteForward":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteForward(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setNodeContainment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setNodeContainment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nodeImplementors = []string{"Node"}
+
+func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj *spread.Node) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Node")
+		case "id":
+			out.Values[i] = ec._Node_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._Node_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Node_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Node_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exposure":
+			out.Values[i] = ec._Node_exposure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unit":
+			out.Values[i] = ec._Node_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "position":
+			out.Values[i] = ec._Node_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "handles":
+			out.Values[i] = ec._Node_handles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cleared":
+			out.Values[i] = ec._Node_cleared(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "platform":
+			out.Values[i] = ec._Node_platform(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "memberCount":
+			out.Values[i] = ec._Node_memberCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "containment":
+			out.Values[i] = ec._Node_containment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nodeContainmentImplementors = []string{"NodeContainment"}
+
+func (ec *executionContext) _NodeContainment(ctx context.Context, sel ast.SelectionSet, obj *spread.Containment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nodeContainmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NodeContainment")
+		case "status":
+			out.Values[i] = ec._NodeContainment_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestedTo":
+			out.Values[i] = ec._NodeContainment_requestedTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestedAt":
+			out.Values[i] = ec._NodeContainment_requestedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._NodeContainment_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._NodeContainment_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10455,6 +14224,59 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personSpreadImplementors = []string{"PersonSpread"}
+
+func (ec *executionContext) _PersonSpread(ctx context.Context, sel ast.SelectionSet, obj *spread.PersonSpread) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personSpreadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonSpread")
+		case "node":
+			out.Values[i] = ec._PersonSpread_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sent":
+			out.Values[i] = ec._PersonSpread_sent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "received":
+			out.Values[i] = ec._PersonSpread_received(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "firstHop":
+			out.Values[i] = ec._PersonSpread_firstHop(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toNewVenue":
+			out.Values[i] = ec._PersonSpread_toNewVenue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -10715,6 +14537,153 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "user":
 			out.Values[i] = ec._Session_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var spreadImplementors = []string{"Spread"}
+
+func (ec *executionContext) _Spread(ctx context.Context, sel ast.SelectionSet, obj *spread.Analysis) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, spreadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Spread")
+		case "origins":
+			out.Values[i] = ec._Spread_origins(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pathTo":
+			out.Values[i] = ec._Spread_pathTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "depth":
+			out.Values[i] = ec._Spread_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reachedNodes":
+			out.Values[i] = ec._Spread_reachedNodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reachedVenues":
+			out.Values[i] = ec._Spread_reachedVenues(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "estimatedAudience":
+			out.Values[i] = ec._Spread_estimatedAudience(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstExternal":
+			out.Values[i] = ec._Spread_firstExternal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstPublic":
+			out.Values[i] = ec._Spread_firstPublic(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "frontier":
+			out.Values[i] = ec._Spread_frontier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "people":
+			out.Values[i] = ec._Spread_people(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "warnings":
+			out.Values[i] = ec._Spread_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "items":
+			out.Values[i] = ec._Spread_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._Spread_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "forwards":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Spread_forwards(ctx, field, obj)
+				})
+		case "forwardCount":
+			out.Values[i] = ec._Spread_forwardCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var spreadWarningImplementors = []string{"SpreadWarning"}
+
+func (ec *executionContext) _SpreadWarning(ctx context.Context, sel ast.SelectionSet, obj *spread.Warning) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, spreadWarningImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SpreadWarning")
+		case "kind":
+			out.Values[i] = ec._SpreadWarning_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "forwardKeys":
+			out.Values[i] = ec._SpreadWarning_forwardKeys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodeKeys":
+			out.Values[i] = ec._SpreadWarning_nodeKeys(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11316,6 +15285,51 @@ func (ec *executionContext) unmarshalNAddTaskInput2githubᚗcomᚋleaktrailᚋle
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNAlteration2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlteration(ctx context.Context, v any) (spread.Alteration, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := spread.Alteration(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAlteration2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlteration(ctx context.Context, sel ast.SelectionSet, v spread.Alteration) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Alteration!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNAlteration2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlterationᚄ(ctx context.Context, v any) ([]spread.Alteration, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]spread.Alteration, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAlteration2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlteration(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNAlteration2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlterationᚄ(ctx context.Context, sel ast.SelectionSet, v []spread.Alteration) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAlteration2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlteration(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNApiToken2githubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐAPIToken(ctx context.Context, sel ast.SelectionSet, v auth.APIToken) graphql.Marshaler {
 	return ec._ApiToken(ctx, sel, &v)
 }
@@ -11467,6 +15481,21 @@ func (ec *executionContext) marshalNClassification2githubᚗcomᚋleaktrailᚋle
 	return res
 }
 
+func (ec *executionContext) unmarshalNConfidence2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐConfidence(ctx context.Context, v any) (spread.Confidence, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := spread.Confidence(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConfidence2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐConfidence(ctx context.Context, sel ast.SelectionSet, v spread.Confidence) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Confidence!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNContainmentAction2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐContainmentActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*incident.ContainmentAction) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -11496,6 +15525,11 @@ func (ec *executionContext) unmarshalNContainmentActionInput2githubᚗcomᚋleak
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNContainmentInput2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐContainmentInput(ctx context.Context, v any) (spread.ContainmentInput, error) {
+	res, err := ec.unmarshalInputContainmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNContainmentKind2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐContainmentKind(ctx context.Context, v any) (incident.ContainmentKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := incident.ContainmentKind(tmp)
@@ -11507,6 +15541,21 @@ func (ec *executionContext) marshalNContainmentKind2githubᚗcomᚋleaktrailᚋl
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ContainmentKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNContainmentStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐContainmentStatus(ctx context.Context, v any) (spread.ContainmentStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := spread.ContainmentStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContainmentStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐContainmentStatus(ctx context.Context, sel ast.SelectionSet, v spread.ContainmentStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ContainmentStatus!")
 	}
 	return res
 }
@@ -11537,6 +15586,84 @@ func (ec *executionContext) marshalNDetectionMethod2githubᚗcomᚋleaktrailᚋl
 		graphql.AddInvalidNullFromMarshaler(ctx, "DetectionMethod!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNExposure2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐExposure(ctx context.Context, v any) (spread.Exposure, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := spread.Exposure(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExposure2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐExposure(ctx context.Context, sel ast.SelectionSet, v spread.Exposure) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Exposure!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNForward2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardᚄ(ctx context.Context, sel ast.SelectionSet, v []*spread.Forward) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNForward2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForward(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNForward2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForward(ctx context.Context, sel ast.SelectionSet, v *spread.Forward) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Forward!")
+		return graphql.Null
+	}
+	return ec._Forward(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNForwardInput2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardInputᚄ(ctx context.Context, v any) ([]*spread.ForwardInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*spread.ForwardInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNForwardInput2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNForwardInput2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardInput(ctx context.Context, v any) (*spread.ForwardInput, error) {
+	res, err := ec.unmarshalInputForwardInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNForwardMethod2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐMethod(ctx context.Context, v any) (spread.Method, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := spread.Method(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNForwardMethod2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐMethod(ctx context.Context, sel ast.SelectionSet, v spread.Method) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ForwardMethod!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNForwardPatch2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardPatch(ctx context.Context, v any) (spread.ForwardPatch, error) {
+	res, err := ec.unmarshalInputForwardPatch(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNGate2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐGate(ctx context.Context, sel ast.SelectionSet, v *model.Gate) graphql.Marshaler {
@@ -11681,6 +15808,98 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNItemKind2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐItemKind(ctx context.Context, v any) (spread.ItemKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := spread.ItemKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNItemKind2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐItemKind(ctx context.Context, sel ast.SelectionSet, v spread.ItemKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ItemKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNLeakedItem2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*spread.Item) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeakedItem2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLeakedItem2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐItem(ctx context.Context, sel ast.SelectionSet, v *spread.Item) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeakedItem!")
+		return graphql.Null
+	}
+	return ec._LeakedItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLeakedItemInput2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐItemInput(ctx context.Context, v any) (spread.ItemInput, error) {
+	res, err := ec.unmarshalInputLeakedItemInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNode2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*spread.Node) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNode2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNode2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNode(ctx context.Context, sel ast.SelectionSet, v *spread.Node) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Node!")
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNodeContainment2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐContainment(ctx context.Context, sel ast.SelectionSet, v spread.Containment) graphql.Marshaler {
+	return ec._NodeContainment(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNNodeKind2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeKind(ctx context.Context, v any) (spread.NodeKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := spread.NodeKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNodeKind2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeKind(ctx context.Context, sel ast.SelectionSet, v spread.NodeKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "NodeKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNNodeRefInput2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeRef(ctx context.Context, v any) (spread.NodeRef, error) {
+	res, err := ec.unmarshalInputNodeRefInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNNotificationInput2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐNewNotification(ctx context.Context, v any) (incident.NewNotification, error) {
 	res, err := ec.unmarshalInputNotificationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11697,6 +15916,30 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋleaktrailᚋleakt
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPersonSpread2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPersonSpreadᚄ(ctx context.Context, sel ast.SelectionSet, v []*spread.PersonSpread) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPersonSpread2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPersonSpread(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPersonSpread2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPersonSpread(ctx context.Context, sel ast.SelectionSet, v *spread.PersonSpread) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonSpread!")
+		return graphql.Null
+	}
+	return ec._PersonSpread(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNReportUpward2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐReportUpwardClock(ctx context.Context, sel ast.SelectionSet, v *workflow.ReportUpwardClock) graphql.Marshaler {
@@ -11782,6 +16025,49 @@ func (ec *executionContext) marshalNSession2ᚖgithubᚗcomᚋleaktrailᚋleaktr
 		return graphql.Null
 	}
 	return ec._Session(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSpread2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAnalysis(ctx context.Context, sel ast.SelectionSet, v *spread.Analysis) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Spread!")
+		return graphql.Null
+	}
+	return ec._Spread(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSpreadWarning2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐWarning(ctx context.Context, sel ast.SelectionSet, v spread.Warning) graphql.Marshaler {
+	return ec._SpreadWarning(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSpreadWarning2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐWarningᚄ(ctx context.Context, sel ast.SelectionSet, v []spread.Warning) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSpreadWarning2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐWarning(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSpreadWarningKind2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐWarningKind(ctx context.Context, v any) (spread.WarningKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := spread.WarningKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSpreadWarningKind2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐWarningKind(ctx context.Context, sel ast.SelectionSet, v spread.WarningKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SpreadWarningKind!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNStage2githubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐStage(ctx context.Context, v any) (workflow.Stage, error) {
@@ -12094,6 +16380,42 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOAlteration2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlterationᚄ(ctx context.Context, v any) ([]spread.Alteration, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]spread.Alteration, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAlteration2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlteration(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAlteration2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlterationᚄ(ctx context.Context, sel ast.SelectionSet, v []spread.Alteration) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAlteration2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlteration(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12198,6 +16520,25 @@ func (ec *executionContext) marshalOClassification2ᚖgithubᚗcomᚋleaktrail�
 	return res
 }
 
+func (ec *executionContext) unmarshalOConfidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐConfidence(ctx context.Context, v any) (*spread.Confidence, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := spread.Confidence(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOConfidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐConfidence(ctx context.Context, sel ast.SelectionSet, v *spread.Confidence) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalODetectionMethod2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐDetectionMethod(ctx context.Context, v any) (*incident.DetectionMethod, error) {
 	if v == nil {
 		return nil, nil
@@ -12227,6 +16568,51 @@ func (ec *executionContext) unmarshalODisclosureDecision2ᚖgithubᚗcomᚋleakt
 }
 
 func (ec *executionContext) marshalODisclosureDecision2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐDisclosureDecision(ctx context.Context, sel ast.SelectionSet, v *incident.DisclosureDecision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOExposure2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐExposure(ctx context.Context, v any) (*spread.Exposure, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := spread.Exposure(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExposure2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐExposure(ctx context.Context, sel ast.SelectionSet, v *spread.Exposure) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) marshalOForward2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForward(ctx context.Context, sel ast.SelectionSet, v *spread.Forward) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Forward(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOForwardMethod2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐMethod(ctx context.Context, v any) (*spread.Method, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := spread.Method(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOForwardMethod2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐMethod(ctx context.Context, sel ast.SelectionSet, v *spread.Method) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -12291,6 +16677,32 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) marshalOLeakedItem2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐItem(ctx context.Context, sel ast.SelectionSet, v *spread.Item) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeakedItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPlatform2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx context.Context, v any) (*spread.Platform, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := spread.Platform(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlatform2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx context.Context, sel ast.SelectionSet, v *spread.Platform) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 
@@ -12378,6 +16790,41 @@ func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.S
 	_ = ctx
 	res := graphql.MarshalString(v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -10,12 +10,14 @@ import (
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/spread"
 )
 
 // Resolver holds the services the resolvers delegate to.
 type Resolver struct {
 	AuthService     *auth.Service
 	IncidentService *incident.Service
+	SpreadService   *spread.Service
 }
 
 // ptrs returns pointers to the elements of xs, the shape gqlgen wants for lists.

@@ -28,7 +28,12 @@ type Service struct {
 	Store        Store
 	Gates        *workflow.Gates
 	ReportWindow time.Duration
+	// FactSources add what other features know to the facts the gates see.
+	FactSources []FactSource
 }
+
+// FactSource fills in facts about one incident from another feature's data.
+type FactSource func(ctx context.Context, ex database.Executor, incidentID uuid.UUID, f *workflow.Facts) error
 
 // NewService returns a service with the default gates and report window.
 func NewService(db *sqlx.DB) *Service {
@@ -68,6 +73,17 @@ func (s *Service) change(ctx context.Context, fn func(tx *sqlx.Tx, actor auth.Us
 func (s *Service) access(ctx context.Context, ex database.Executor, actor auth.User, inc Incident) (Access, error) {
 	m, err := s.Store.Member(ctx, ex, inc.ID, actor.ID)
 	return Access{User: actor, Stage: inc.Stage, Member: m}, err
+}
+
+// LockFor locks the incident inside tx for the signed-in user and checks they
+// may do p with it, for features that change an incident's data.
+func (s *Service) LockFor(ctx context.Context, tx *sqlx.Tx, id uuid.UUID, p Permission) (Incident, auth.User, error) {
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return Incident{}, actor, err
+	}
+	inc, _, err := s.lockFor(ctx, tx, actor, id, p, nil)
+	return inc, actor, err
 }
 
 // lockFor locks the incident and checks that actor may do p with it and that
@@ -253,6 +269,11 @@ func (s *Service) facts(ctx context.Context, ex database.Executor, inc Incident)
 	for _, t := range d.Tasks {
 		f.Tasks = append(f.Tasks, workflow.TaskFact{ID: t.ID.String(), Stage: t.Stage, Title: t.Title,
 			Requirement: deref(t.Requirement), Required: t.Required, Done: t.Done()})
+	}
+	for _, source := range s.FactSources {
+		if err := source(ctx, ex, inc.ID, &f); err != nil {
+			return f, err
+		}
 	}
 	return f, nil
 }

@@ -53,6 +53,7 @@ type authzFixture struct {
 		version         int
 	}
 	leadTokenID string
+	strings     int
 }
 
 func newAuthzFixture(t *testing.T) *authzFixture {
@@ -146,7 +147,8 @@ func (f *authzFixture) argValue(field, arg string, typ *ast.Type) any {
 		if arg == "reference" {
 			return f.incident.ref
 		}
-		return "a plausible value"
+		f.strings++ // distinct, so keys that must differ do
+		return fmt.Sprintf("a plausible value %d", f.strings)
 	case "Int":
 		if arg == "expectedVersion" {
 			return f.incident.version

@@ -30,6 +30,7 @@ Usage:
   leaktrail migrate status|up        show or apply database migrations
   leaktrail user add --username U --role R [--role R2] --password-stdin
   leaktrail audit verify             check the audit log's hash chain
+  leaktrail import forwards --incident LT-2026-0001 --as USERNAME FILE.csv|FILE.jsonl
 
 Run 'leaktrail COMMAND -h' for a command's flags.
 `
@@ -79,6 +80,8 @@ func (c *CLI) dispatch(ctx context.Context, args []string) error {
 		return c.user(ctx, args[1:])
 	case "audit":
 		return c.audit(ctx, args[1:])
+	case "import":
+		return c.importForwards(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(c.Stdout, usage)
 		return nil

@@ -21,6 +21,7 @@ import (
 	"github.com/leaktrail/leaktrail/internal/requestid"
 	"github.com/leaktrail/leaktrail/migrations"
 	"github.com/leaktrail/leaktrail/objstore"
+	"github.com/leaktrail/leaktrail/spread"
 	"github.com/leaktrail/leaktrail/ui"
 )
 
@@ -33,6 +34,7 @@ type Main struct {
 	Objects   *objstore.Store
 	Auth      *auth.Service
 	Incidents *incident.Service
+	Spread    *spread.Service
 
 	listener net.Listener
 	http     *http.Server
@@ -44,8 +46,9 @@ func NewMain(cfg Config, log *slog.Logger) *Main {
 	return &Main{Config: cfg, Log: log}
 }
 
-// maxRequestBody bounds a GraphQL request; file bytes never travel through /graphql.
-const maxRequestBody = 4 << 20
+// maxRequestBody bounds a GraphQL request: room for a batch of 100,000
+// forwards; file bytes never travel through /graphql.
+const maxRequestBody = 96 << 20
 
 // Open connects to the database and object store, migrates, and starts
 // serving on Config.Listen (port 0 picks a free port; see Addr).
@@ -74,6 +77,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	m.Auth = auth.NewService(m.DB, m.Config.SessionTTL)
 	m.Incidents = incident.NewService(m.DB)
 	m.Incidents.ReportWindow = m.Config.ReportWindow
+	m.Spread = spread.NewService(m.DB, m.Incidents)
 
 	if m.listener, err = net.Listen("tcp", m.Config.Listen); err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Listen, err)
@@ -121,7 +125,7 @@ func (m *Main) Close() error {
 }
 
 func (m *Main) routes() http.Handler {
-	resolver := &graph.Resolver{AuthService: m.Auth, IncidentService: m.Incidents}
+	resolver := &graph.Resolver{AuthService: m.Auth, IncidentService: m.Incidents, SpreadService: m.Spread}
 	gql := graph.NewHandler(resolver, graph.HandlerConfig{
 		Introspection:    m.Config.Introspection,
 		ComplexityLimit:  m.Config.ComplexityLimit,
@@ -130,6 +134,9 @@ func (m *Main) routes() http.Handler {
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", http.MaxBytesHandler(m.Auth.Middleware(gql), maxRequestBody))
+	mux.Handle("GET /incidents/{reference}/spread.json", m.Auth.Middleware(http.HandlerFunc(m.spreadJSON)))
+	mux.Handle("GET /incidents/{reference}/spread.graphml", m.Auth.Middleware(http.HandlerFunc(m.spreadGraphML)))
+	mux.Handle("POST /incidents/{reference}/forwards", m.Auth.Middleware(http.HandlerFunc(m.importForwards)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -172,7 +172,7 @@ func TestBadInputIsInvalidInputNever500(t *testing.T) {
 		{name: "page too large", query: `{ incidents(first: 1000) { totalCount } }`},
 		{name: "bad cursor", query: `{ incidents(after: "garbage") { totalCount } }`, field: "after"},
 		{name: "advance with a bad stage variable", query: `mutation($s: Stage!) { advanceIncident(id: "7d0d6f52-3e43-4a55-9d2b-95f1c4a5a7c1", to: $s) { id } }`, vars: map[string]any{"s": "LIMBO"}},
-		{name: "body over the limit", raw: `{"query": "{ me { id } }", "x": "` + strings.Repeat("a", 5<<20) + `"}`},
+		{name: "body over the limit", raw: `{"query": "{ me { id } }", "x": "` + strings.Repeat("a", 97<<20) + `"}`},
 		{name: "too complex", query: `{ incidents(first: 100) { edges { node { tasks { incident { tasks { incident { tasks { incident { transitions { by { id } } } } } } } } } } } }`},
 	}
 	for _, tt := range tests {

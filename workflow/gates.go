@@ -15,6 +15,10 @@ type Facts struct {
 	DetectedAt          time.Time
 	ReachedOutside      bool
 	ContainmentActions  int
+	// VenuesContained counts venues of the spread chain with a takedown or recall step recorded.
+	VenuesContained int
+	// SpreadMapped is true once forwards are recorded and the chain has an origin.
+	SpreadMapped bool
 	NotifiedAt          []time.Time
 	RootCause           string
 	ScopeAndImportance  string
@@ -152,8 +156,8 @@ func DefaultGates() *Gates {
 		{ID: "detect.detected_at", Stage: Detect, Description: "When the leak was detected is recorded",
 			Check: func(f Facts) bool { return !f.DetectedAt.IsZero() }},
 
-		{ID: "initial.containment", Stage: InitialResponse, Description: "At least one containment action (recall, takedown request, device or account isolated) is recorded",
-			Check: func(f Facts) bool { return f.ContainmentActions > 0 }},
+		{ID: "initial.containment", Stage: InitialResponse, Description: "At least one containment action (recall, takedown request, device or account isolated) is recorded, on the incident or on a venue of the spread chain",
+			Check: func(f Facts) bool { return f.ContainmentActions > 0 || f.VenuesContained > 0 }},
 		{ID: "initial.report_upward", Stage: InitialResponse, Description: "The report-upward conditions are met, so the confidentiality bureau, headquarters or police have been notified",
 			Check: func(f Facts) bool { return !ReportUpward(f, 0, time.Time{}).Required || len(f.NotifiedAt) > 0 }},
 
@@ -184,3 +188,8 @@ func DefaultGates() *Gates {
 	}
 	return g
 }
+
+// SpreadChainMapped is the real check of investigation.spread_chain, for when
+// the spread chain is recorded (it replaces the task the gate creates otherwise).
+var SpreadChainMapped = Requirement{ID: "investigation.spread_chain", Stage: Investigation,
+	Description: "The spread chain is mapped to its origin", Check: func(f Facts) bool { return f.SpreadMapped }}

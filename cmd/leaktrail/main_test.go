@@ -318,6 +318,12 @@ func walkEveryStage(t *testing.T, c *testgql.Client) (incidentID string) {
 		t.Fatalf("investigation gate: %v", got)
 	}
 	completeGateTasks(v)
+	// The spread chain, mapped to its origin, meets investigation.spread_chain.
+	c.Must(t, `mutation($id: ID!) { recordForwards(incidentId: $id, forwards: [
+		{key: "w1", at: "2026-02-01T08:00:00+08:00", method: FAX, from: {key: "p:宗某", kind: PERSON},
+			to: {key: "fax:普通传真", kind: FAX}, by: {key: "p:宗某", kind: PERSON}},
+		{key: "w2", at: "2026-02-01T08:30:00+08:00", method: PHOTO, from: {key: "fax:普通传真", kind: FAX},
+			to: {key: "p:杨某", kind: PERSON}, by: {key: "p:杨某", kind: PERSON}}]) { id } }`, vars, nil)
 	update(map[string]any{"rootCause": "URGENT_RELAY", "scopeAndImportance": "电报全文", "businessImpact": "部署被迫调整"})
 	advance("DISCLOSURE", "")
 	advance("INVESTIGATION", "起点复核：传真记录与照片时间不符")

@@ -1,0 +1,84 @@
+-- The spread chain: leaked items, the people and venues they passed through,
+-- and each forward between them.
+
+CREATE TABLE leaked_items (
+    id              uuid PRIMARY KEY,
+    incident_id     uuid NOT NULL REFERENCES incidents (id),
+    key             text NOT NULL,
+    title           text NOT NULL,
+    kind            text NOT NULL,
+    classification  text NOT NULL,
+    document_number text NOT NULL DEFAULT '',
+    alterations     text[] NOT NULL DEFAULT '{}',
+    created_by      uuid NOT NULL REFERENCES users (id),
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT leaked_items_key_unique UNIQUE (incident_id, key),
+    CONSTRAINT leaked_items_key_present CHECK (btrim(key) <> '' AND length(key) <= 200),
+    CONSTRAINT leaked_items_title_present CHECK (btrim(title) <> ''),
+    CONSTRAINT leaked_items_kind_valid CHECK (kind IN (
+        'DOCUMENT', 'PHOTO_OF_DOCUMENT', 'SCAN', 'SCREENSHOT', 'TEXT_EXCERPT', 'AUDIO')),
+    CONSTRAINT leaked_items_classification_valid CHECK (classification IN (
+        'TOP_SECRET', 'SECRET', 'CONFIDENTIAL', 'WORK_SECRET', 'COMMERCIAL_SECRET', 'PERSONAL_DATA', 'UNCLASSIFIED'))
+);
+
+CREATE TABLE spread_nodes (
+    id                     uuid PRIMARY KEY,
+    incident_id            uuid NOT NULL REFERENCES incidents (id),
+    key                    text NOT NULL,
+    kind                   text NOT NULL,
+    name                   text NOT NULL,
+    exposure               text NOT NULL,
+    unit                   text NOT NULL DEFAULT '',
+    position               text NOT NULL DEFAULT '',
+    handles                text[] NOT NULL DEFAULT '{}',
+    cleared                boolean,
+    platform               text,
+    member_count           integer,
+    containment_status     text NOT NULL DEFAULT 'NONE',
+    containment_requested_to text NOT NULL DEFAULT '',
+    containment_requested_at timestamptz,
+    containment_note       text NOT NULL DEFAULT '',
+    containment_updated_at timestamptz,
+    created_at             timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT spread_nodes_key_unique UNIQUE (incident_id, key),
+    CONSTRAINT spread_nodes_key_present CHECK (btrim(key) <> '' AND length(key) <= 200),
+    CONSTRAINT spread_nodes_kind_valid CHECK (kind IN ('PERSON', 'GROUP_CHAT', 'DIRECT_CHAT', 'FEED_POST',
+        'SMS_MMS', 'FAX', 'EMAIL', 'PUBLIC_SOCIAL', 'WEBSITE', 'MINI_PROGRAM', 'CLOUD_DRIVE', 'OTHER')),
+    CONSTRAINT spread_nodes_exposure_valid CHECK (exposure IN ('INTERNAL', 'EXTERNAL', 'PUBLIC')),
+    CONSTRAINT spread_nodes_member_count_valid CHECK (member_count >= 0),
+    -- People have no audience or platform; venues have no unit, position or clearance.
+    CONSTRAINT spread_nodes_person_shape CHECK (
+        (kind = 'PERSON' AND member_count IS NULL AND platform IS NULL AND containment_status = 'NONE')
+        OR (kind <> 'PERSON' AND unit = '' AND position = '' AND cleared IS NULL)),
+    CONSTRAINT spread_nodes_containment_valid CHECK (containment_status IN (
+        'NONE', 'REQUESTED', 'CONFIRMED_REMOVED', 'REFUSED', 'UNREACHABLE'))
+);
+
+CREATE TABLE forwards (
+    id          uuid PRIMARY KEY,
+    incident_id uuid NOT NULL REFERENCES incidents (id),
+    key         text NOT NULL,
+    from_node   uuid NOT NULL REFERENCES spread_nodes (id),
+    to_node     uuid NOT NULL REFERENCES spread_nodes (id),
+    by_node     uuid NOT NULL REFERENCES spread_nodes (id),
+    at          timestamptz NOT NULL,
+    method      text NOT NULL,
+    item_id     uuid REFERENCES leaked_items (id),
+    alterations text[] NOT NULL DEFAULT '{}',
+    mis_sent    boolean NOT NULL DEFAULT false,
+    recalled_at timestamptz,
+    confidence  text NOT NULL DEFAULT 'CONFIRMED',
+    note        text NOT NULL DEFAULT '',
+    created_by  uuid NOT NULL REFERENCES users (id),
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT forwards_key_unique UNIQUE (incident_id, key),
+    CONSTRAINT forwards_key_present CHECK (btrim(key) <> '' AND length(key) <= 200),
+    CONSTRAINT forwards_not_to_itself CHECK (from_node <> to_node),
+    CONSTRAINT forwards_method_valid CHECK (method IN ('PHOTO', 'FORWARD', 'SCREENSHOT', 'SCAN', 'RETYPE', 'OCR',
+        'FAX', 'MMS', 'EMAIL', 'POST', 'OTHER')),
+    CONSTRAINT forwards_confidence_valid CHECK (confidence IN ('CONFIRMED', 'SUSPECTED')),
+    CONSTRAINT forwards_recalled_after_sent CHECK (recalled_at IS NULL OR recalled_at >= at)
+);
+CREATE INDEX forwards_incident_at_idx ON forwards (incident_id, at);
+-- For "is there an origin": a sender nobody sent to.
+CREATE INDEX forwards_to_node_idx ON forwards (to_node);

@@ -1,0 +1,103 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/spread"
+)
+
+// maxImportBody bounds an uploaded forwards file.
+const maxImportBody = 64 << 20
+
+// writeError answers with a client-safe error as GraphQL-shaped JSON, so every
+// endpoint speaks the same error language; anything else is logged and hidden.
+func (m *Main) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e, ok := apperr.As(err)
+	if !ok {
+		m.Log.ErrorContext(r.Context(), "internal error", "error", err.Error(), "path", r.URL.Path)
+		e = apperr.Errorf(apperr.Internal, "internal error; quote the X-Request-Id header to your administrator")
+	}
+	status := map[apperr.Code]int{apperr.Unauthenticated: http.StatusUnauthorized, apperr.Forbidden: http.StatusForbidden,
+		apperr.NotFound: http.StatusNotFound, apperr.InvalidInput: http.StatusBadRequest, apperr.Conflict: http.StatusConflict,
+		apperr.RateLimited: http.StatusTooManyRequests, apperr.GateNotMet: http.StatusConflict}[e.Code]
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	ext := map[string]any{"code": e.Code}
+	for k, v := range e.Extensions {
+		ext[k] = v
+	}
+	if e.Field != "" {
+		ext["field"] = e.Field
+	}
+	writeJSON(w, status, map[string]any{"errors": []map[string]any{{"message": e.Message, "extensions": ext}}})
+}
+
+// analysisOf reads the spread of the incident named in the path, as the caller may see it.
+func (m *Main) analysisOf(r *http.Request) (*spread.Analysis, string, error) {
+	ref := r.PathValue("reference")
+	inc, err := m.Incidents.GetByReference(r.Context(), ref)
+	if err != nil {
+		return nil, ref, err
+	}
+	if inc == nil {
+		return nil, ref, apperr.Errorf(apperr.NotFound, "no incident has that reference")
+	}
+	a, err := m.Spread.Analyze(r.Context(), *inc)
+	return a, ref, err
+}
+
+func (m *Main) spreadJSON(w http.ResponseWriter, r *http.Request) {
+	a, ref, err := m.analysisOf(r)
+	if err != nil {
+		m.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if err := a.WriteJSON(w, ref); err != nil {
+		m.Log.WarnContext(r.Context(), "writing spread.json", "error", err)
+	}
+}
+
+func (m *Main) spreadGraphML(w http.ResponseWriter, r *http.Request) {
+	a, _, err := m.analysisOf(r)
+	if err != nil {
+		m.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/graphml+xml")
+	if err := a.WriteGraphML(w); err != nil {
+		m.Log.WarnContext(r.Context(), "writing spread.graphml", "error", err)
+	}
+}
+
+// importForwards records an uploaded CSV or JSONL file of forwards, all or nothing.
+func (m *Main) importForwards(w http.ResponseWriter, r *http.Request) {
+	inc, err := m.Incidents.GetByReference(r.Context(), r.PathValue("reference"))
+	if err == nil && inc == nil {
+		err = apperr.Errorf(apperr.NotFound, "no incident has that reference")
+	}
+	if err != nil {
+		m.writeError(w, r, err)
+		return
+	}
+	forwards, err := spread.ParseForwards(http.MaxBytesReader(w, r.Body, maxImportBody))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		err = apperr.Invalid("file", "the file is larger than %d MiB", maxImportBody>>20)
+	}
+	if err != nil {
+		m.writeError(w, r, err)
+		return
+	}
+	recorded, err := m.Spread.RecordForwards(r.Context(), inc.ID, forwards)
+	if err != nil {
+		m.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]int{"forwards": len(recorded)}) //nolint:errcheck // the client went away
+}

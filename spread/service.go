@@ -1,0 +1,499 @@
+package spread
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
+
+	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/audit"
+	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/database"
+	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/workflow"
+)
+
+// MaxBatch bounds one recordForwards call.
+const MaxBatch = 200000
+
+// Service records and analyses spread chains, honouring the incident's
+// need-to-know through the incident service.
+type Service struct {
+	DB        *sqlx.DB
+	Store     Store
+	Incidents *incident.Service
+}
+
+// NewService returns the spread service and plugs the spread chain into the
+// incident gates: investigation.spread_chain becomes a real check, and venue
+// containment counts toward the INITIAL_RESPONSE gate.
+func NewService(db *sqlx.DB, incidents *incident.Service) *Service {
+	s := &Service{DB: db, Incidents: incidents}
+	incidents.Gates.Register(workflow.SpreadChainMapped)
+	incidents.FactSources = append(incidents.FactSources, func(ctx context.Context, ex database.Executor, id uuid.UUID, f *workflow.Facts) error {
+		sum, err := s.Store.Summary(ctx, ex, id)
+		f.SpreadMapped = sum.Forwards > 0 && sum.HasOrigin
+		f.VenuesContained = sum.VenuesContained
+		return err
+	})
+	return s
+}
+
+func (s *Service) change(ctx context.Context, incidentID uuid.UUID, fn func(tx *sqlx.Tx) (audit.Entry, error)) error {
+	return database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		_, actor, err := s.Incidents.LockFor(ctx, tx, incidentID, incident.PermEdit)
+		if err != nil {
+			return err
+		}
+		e, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		e.ActorID, e.ActorName, e.IncidentID = &actor.ID, actor.Username, &incidentID
+		return audit.Append(ctx, tx, e)
+	})
+}
+
+// nodeRowOf is the node a reference creates when its key is new.
+func nodeRowOf(incidentID uuid.UUID, r NodeRef) nodeRow {
+	row := nodeRow{ID: uuid.New(), IncidentID: incidentID, Key: r.Key, Kind: r.Kind, Name: deref(r.Name),
+		Exposure: Internal, Unit: deref(r.Unit), Position: deref(r.Position), Handles: r.Handles, Cleared: r.Cleared,
+		Platform: r.Platform, MemberCount: r.MemberCount}
+	if strings.TrimSpace(row.Name) == "" {
+		row.Name = r.Key
+	}
+	if r.Exposure != nil {
+		row.Exposure = *r.Exposure
+	}
+	return row
+}
+
+// Validate checks every row of a batch on its own and against the others
+// (keys must not repeat), reporting every bad row at once.
+func (s *Service) Validate(in []*ForwardInput) error {
+	now := time.Now()
+	var errs []FieldError
+	firstIndex := make(map[string]int, len(in))
+	for i, f := range in {
+		errs = append(errs, f.validate(i, now)...)
+		if j, dup := firstIndex[f.Key]; dup {
+			errs = append(errs, FieldError{Index: i, Field: "key", Message: fmt.Sprintf("repeats the key of forwards[%d]", j)})
+		} else {
+			firstIndex[f.Key] = i
+		}
+	}
+	if len(errs) > 0 {
+		return batchError(errs)
+	}
+	return nil
+}
+
+// RecordForwards records a batch of forwards atomically: every bad row is
+// reported at once, by index and field; nodes are created the first time
+// their key is seen; a forward whose key is already recorded is left as it
+// was and returned, so a retried batch never duplicates.
+func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in []*ForwardInput) ([]*Forward, error) {
+	if len(in) > MaxBatch {
+		return nil, apperr.Invalid("forwards", "at most %d forwards in one batch", MaxBatch)
+	}
+	if err := s.Validate(in); err != nil {
+		return nil, err
+	}
+	var errs []FieldError
+	var out []*Forward
+	err := s.change(ctx, incidentID, func(tx *sqlx.Tx) (audit.Entry, error) {
+		nodes, err := s.ensureNodes(ctx, tx, incidentID, in)
+		if err != nil {
+			return audit.Entry{}, err
+		}
+		items, err := s.Store.Items(ctx, tx, incidentID)
+		if err != nil {
+			return audit.Entry{}, err
+		}
+		itemByKey := map[string]*Item{}
+		for _, it := range items {
+			itemByKey[it.Key] = it
+		}
+		actor, _ := authUser(ctx)
+		rows := make([]forwardRow, len(in))
+		keys := make([]string, len(in))
+		for i, f := range in {
+			row := forwardRow{ID: uuid.New(), IncidentID: incidentID, Key: f.Key, From: nodes[f.From.Key].ID,
+				To: nodes[f.To.Key].ID, By: nodes[f.By.Key].ID, At: f.At, Method: f.Method, Alterations: f.Alterations,
+				MisSent: deref(f.MisSent), RecalledAt: f.RecalledAt, Confidence: "CONFIRMED", Note: deref(f.Note), CreatedBy: actor}
+			if f.Confidence != nil {
+				row.Confidence = *f.Confidence
+			}
+			if f.ItemKey != nil {
+				it, ok := itemByKey[*f.ItemKey]
+				if !ok {
+					errs = append(errs, FieldError{Index: i, Field: "itemKey", Message: "no leaked item has that key in this incident"})
+					continue
+				}
+				row.ItemID = &it.ID
+			}
+			rows[i], keys[i] = row, f.Key
+		}
+		if len(errs) > 0 {
+			return audit.Entry{}, batchError(errs)
+		}
+		if err := s.Store.InsertForwards(ctx, tx, rows); err != nil {
+			return audit.Entry{}, err
+		}
+		stored, err := s.Store.Forwards(ctx, tx, incidentID, keys)
+		if err != nil {
+			return audit.Entry{}, err
+		}
+		byKey := make(map[string]*Forward, len(stored))
+		for _, f := range stored {
+			byKey[f.Key] = f
+		}
+		out = make([]*Forward, len(in))
+		created := 0
+		for i, k := range keys {
+			out[i] = byKey[k]
+			if out[i].ID == rows[i].ID {
+				created++
+			}
+		}
+		s.hydrate(out, nodesByID(nodes), items)
+		changes := map[string]any{"forwards": len(in), "created": created}
+		if len(in) > 0 {
+			changes["firstKey"], changes["lastKey"] = keys[0], keys[len(keys)-1]
+		}
+		return audit.Entry{Action: "spread.record", TargetType: "incident", TargetID: incidentID.String(), Changes: changes}, nil
+	})
+	return out, err
+}
+
+// ensureNodes creates the nodes the batch names for the first time and returns
+// every node it names, by key. A key already known with another kind is an error.
+func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, in []*ForwardInput) (map[string]*Node, error) {
+	type ref struct {
+		r     NodeRef
+		index int
+		field string
+	}
+	first := map[string]ref{}
+	var errs []FieldError
+	var keys []string
+	for i, f := range in {
+		for _, r := range []ref{{f.From, i, "from"}, {f.To, i, "to"}, {f.By, i, "by"}} {
+			seen, ok := first[r.r.Key]
+			switch {
+			case !ok:
+				first[r.r.Key] = r
+				keys = append(keys, r.r.Key)
+			case seen.r.Kind != r.r.Kind:
+				errs = append(errs, FieldError{Index: i, Field: r.field + ".kind",
+					Message: fmt.Sprintf("%q is a %s in forwards[%d].%s", r.r.Key, seen.r.Kind, seen.index, seen.field)})
+			}
+		}
+	}
+	existing, err := s.Store.Nodes(ctx, tx, incidentID, keys)
+	if err != nil {
+		return nil, err
+	}
+	nodes := make(map[string]*Node, len(keys))
+	for _, n := range existing {
+		nodes[n.Key] = n
+		if r := first[n.Key]; r.r.Kind != n.Kind {
+			errs = append(errs, FieldError{Index: r.index, Field: r.field + ".kind",
+				Message: fmt.Sprintf("%q is already recorded as a %s", n.Key, n.Kind)})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, batchError(errs)
+	}
+	var fresh []nodeRow
+	for _, k := range keys {
+		if _, ok := nodes[k]; !ok {
+			fresh = append(fresh, nodeRowOf(incidentID, first[k].r))
+		}
+	}
+	if err := s.Store.InsertNodes(ctx, tx, fresh); err != nil {
+		return nil, err
+	}
+	if len(fresh) > 0 {
+		all, err := s.Store.Nodes(ctx, tx, incidentID, keys)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range all {
+			nodes[n.Key] = n
+		}
+	}
+	return nodes, nil
+}
+
+func nodesByID(byKey map[string]*Node) map[uuid.UUID]*Node {
+	out := make(map[uuid.UUID]*Node, len(byKey))
+	for _, n := range byKey {
+		out[n.ID] = n
+	}
+	return out
+}
+
+// hydrate points each forward at its nodes and item.
+func (s *Service) hydrate(forwards []*Forward, nodes map[uuid.UUID]*Node, items []*Item) {
+	itemByID := map[uuid.UUID]*Item{}
+	for _, it := range items {
+		itemByID[it.ID] = it
+	}
+	for _, f := range forwards {
+		f.FromNode, f.ToNode, f.ByNode = nodes[f.From], nodes[f.To], nodes[f.By]
+		if f.ItemID != nil {
+			f.Item = itemByID[*f.ItemID]
+		}
+	}
+}
+
+// Graph is an incident's whole spread chain, read at once.
+type Graph struct {
+	Items    []*Item
+	Nodes    []*Node
+	Forwards []*Forward
+}
+
+// Graph reads the spread chain of an incident read through the incident
+// service (so the caller may see it).
+func (s *Service) Graph(ctx context.Context, inc incident.Incident) (*Graph, error) {
+	if _, err := s.Incidents.AccessTo(ctx, inc); err != nil {
+		return nil, err
+	}
+	g := &Graph{}
+	var err error
+	if g.Items, err = s.Store.Items(ctx, s.DB, inc.ID); err != nil {
+		return nil, err
+	}
+	if g.Nodes, err = s.Store.Nodes(ctx, s.DB, inc.ID, nil); err != nil {
+		return nil, err
+	}
+	if g.Forwards, err = s.Store.Forwards(ctx, s.DB, inc.ID, nil); err != nil {
+		return nil, err
+	}
+	byID := make(map[uuid.UUID]*Node, len(g.Nodes))
+	for _, n := range g.Nodes {
+		byID[n.ID] = n
+	}
+	s.hydrate(g.Forwards, byID, g.Items)
+	return g, nil
+}
+
+// Analyze reads and analyses the spread chain of an incident read through the incident service.
+func (s *Service) Analyze(ctx context.Context, inc incident.Incident) (*Analysis, error) {
+	g, err := s.Graph(ctx, inc)
+	if err != nil {
+		return nil, err
+	}
+	a := Analyze(g.Nodes, g.Forwards)
+	a.Items = g.Items
+	return a, nil
+}
+
+var (
+	errNoForward = apperr.Errorf(apperr.NotFound, "no forward has that id")
+	errNoNode    = apperr.Errorf(apperr.NotFound, "no node has that id")
+)
+
+// editForward finds a forward and checks, inside tx, that the caller may edit its incident.
+func (s *Service) editForward(ctx context.Context, id uuid.UUID, fn func(tx *sqlx.Tx, f *Forward) (audit.Entry, error)) error {
+	if _, err := auth.Require(ctx); err != nil {
+		return err
+	}
+	f, err := s.Store.Forward(ctx, s.DB, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errNoForward
+	} else if err != nil {
+		return err
+	}
+	err = s.change(ctx, f.IncidentID, func(tx *sqlx.Tx) (audit.Entry, error) { return fn(tx, f) })
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return errNoForward // the incident is hidden from the caller: so is the forward
+	}
+	return err
+}
+
+// ForwardPatch changes some fields of a forward; nil fields stay as they are.
+type ForwardPatch struct {
+	At          *time.Time
+	Method      *Method
+	Alterations []Alteration
+	MisSent     *bool
+	RecalledAt  *time.Time
+	Confidence  *Confidence
+	Note        *string
+}
+
+// UpdateForward edits one forward; the audit log keeps what it was.
+func (s *Service) UpdateForward(ctx context.Context, id uuid.UUID, p ForwardPatch) (*Forward, error) {
+	var out *Forward
+	err := s.editForward(ctx, id, func(tx *sqlx.Tx, f *Forward) (audit.Entry, error) {
+		before := *f
+		if p.At != nil {
+			f.At = *p.At
+		}
+		if p.Method != nil {
+			f.Method = *p.Method
+		}
+		if p.Alterations != nil {
+			f.Alterations = p.Alterations
+		}
+		if p.MisSent != nil {
+			f.MisSent = *p.MisSent
+		}
+		if p.RecalledAt != nil {
+			f.RecalledAt = p.RecalledAt
+		}
+		if p.Confidence != nil {
+			f.Confidence = *p.Confidence
+		}
+		if p.Note != nil {
+			f.Note = *p.Note
+		}
+		in := ForwardInput{Key: f.Key, At: f.At, Method: f.Method, Alterations: f.Alterations, RecalledAt: f.RecalledAt,
+			Confidence: &f.Confidence, Note: &f.Note, From: NodeRef{Key: "from", Kind: Person}, To: NodeRef{Key: "to", Kind: Person},
+			By: NodeRef{Key: "by", Kind: Person}}
+		if errs := in.validate(0, time.Now()); len(errs) > 0 {
+			return audit.Entry{}, apperr.Invalid("input."+errs[0].Field, "%s", errs[0].Message)
+		}
+		if err := s.Store.UpdateForward(ctx, tx, f); err != nil {
+			return audit.Entry{}, database.MapError(err)
+		}
+		out = f
+		return audit.Entry{Action: "spread.forward_update", TargetType: "forward", TargetID: id.String(),
+			Changes: map[string]any{"from": forwardRecord(&before), "to": forwardRecord(f)}}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, s.hydrateOne(ctx, out)
+}
+
+// forwardRecord is a forward as the audit log keeps it.
+func forwardRecord(f *Forward) map[string]any {
+	return map[string]any{"key": f.Key, "from": f.From, "to": f.To, "by": f.By, "at": f.At.UTC(), "method": f.Method,
+		"itemId": f.ItemID, "alterations": f.Alterations, "misSent": f.MisSent, "recalledAt": f.RecalledAt,
+		"confidence": f.Confidence, "note": f.Note}
+}
+
+func (s *Service) hydrateOne(ctx context.Context, f *Forward) error {
+	nodes := map[uuid.UUID]*Node{}
+	for _, id := range []uuid.UUID{f.From, f.To, f.By} {
+		n, err := s.Store.Node(ctx, s.DB, id)
+		if err != nil {
+			return err
+		}
+		nodes[id] = n
+	}
+	items, err := s.Store.Items(ctx, s.DB, f.IncidentID)
+	if err != nil {
+		return err
+	}
+	s.hydrate([]*Forward{f}, nodes, items)
+	return nil
+}
+
+// DeleteForward removes one forward; the audit log keeps what it was.
+func (s *Service) DeleteForward(ctx context.Context, id uuid.UUID) error {
+	return s.editForward(ctx, id, func(tx *sqlx.Tx, f *Forward) (audit.Entry, error) {
+		if err := s.Store.DeleteForward(ctx, tx, id); err != nil {
+			return audit.Entry{}, err
+		}
+		return audit.Entry{Action: "spread.forward_delete", TargetType: "forward", TargetID: id.String(),
+			Changes: map[string]any{"deleted": forwardRecord(f)}}, nil
+	})
+}
+
+// ContainmentInput records a venue's takedown state.
+type ContainmentInput struct {
+	Status      ContainmentStatus
+	RequestedTo *string
+	RequestedAt *time.Time
+	Note        *string
+}
+
+// SetContainment records the takedown state of a venue: requested (to whom,
+// when), confirmed removed, refused, or unreachable.
+func (s *Service) SetContainment(ctx context.Context, nodeID uuid.UUID, in ContainmentInput) (*Node, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
+	n, err := s.Store.Node(ctx, s.DB, nodeID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoNode
+	} else if err != nil {
+		return nil, err
+	}
+	c := checker{}
+	c.text("requestedTo", deref(in.RequestedTo), false, maxName)
+	c.text("note", deref(in.Note), false, maxNote)
+	if !oneOf(in.Status, ContainmentStatuses) {
+		c.fail("status", "unknown status %q", in.Status)
+	}
+	if !n.IsVenue() {
+		c.fail("nodeId", "containment is recorded on venues, not people")
+	}
+	err = s.change(ctx, n.IncidentID, func(tx *sqlx.Tx) (audit.Entry, error) {
+		if len(c.errs) > 0 {
+			return audit.Entry{}, apperr.Invalid("input."+c.errs[0].Field, "%s", c.errs[0].Message)
+		}
+		next := Containment{Status: in.Status, RequestedTo: strings.TrimSpace(deref(in.RequestedTo)),
+			RequestedAt: in.RequestedAt, Note: strings.TrimSpace(deref(in.Note))}
+		if err := s.Store.SetContainment(ctx, tx, nodeID, next); err != nil {
+			return audit.Entry{}, err
+		}
+		return audit.Entry{Action: "spread.containment", TargetType: "node", TargetID: nodeID.String(),
+			Changes: map[string]any{"node": n.Key, "from": n.Containment.Status, "to": next}}, nil
+	})
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return nil, errNoNode
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Node(ctx, s.DB, nodeID)
+}
+
+// RecordItem records a leaked item of an incident (idempotent by key).
+func (s *Service) RecordItem(ctx context.Context, incidentID uuid.UUID, in ItemInput) (*Item, error) {
+	c := checker{}
+	c.text("key", in.Key, true, maxKey)
+	c.text("title", in.Title, true, maxName)
+	c.text("documentNumber", deref(in.DocumentNumber), false, maxName)
+	if !oneOf(in.Kind, ItemKinds) {
+		c.fail("kind", "unknown item kind %q", in.Kind)
+	}
+	if !oneOf(in.Classification, incident.Classifications) {
+		c.fail("classification", "unknown classification %q", in.Classification)
+	}
+	c.alterations("alterations", in.Alterations)
+	var out *Item
+	err := s.change(ctx, incidentID, func(tx *sqlx.Tx) (audit.Entry, error) {
+		if len(c.errs) > 0 {
+			return audit.Entry{}, apperr.Invalid("input."+c.errs[0].Field, "%s", c.errs[0].Message)
+		}
+		actor, _ := authUser(ctx)
+		var err error
+		out, err = s.Store.PutItem(ctx, tx, Item{ID: uuid.New(), IncidentID: incidentID, Key: strings.TrimSpace(in.Key),
+			Title: strings.TrimSpace(in.Title), Kind: in.Kind, Classification: in.Classification,
+			DocumentNumber: strings.TrimSpace(deref(in.DocumentNumber)), Alterations: in.Alterations}, actor)
+		if err != nil {
+			return audit.Entry{}, err
+		}
+		return audit.Entry{Action: "spread.item", TargetType: "leaked_item", TargetID: out.ID.String(), Changes: out}, nil
+	})
+	return out, err
+}
+
+// authUser is the signed-in user's id; callers run after LockFor checked there is one.
+func authUser(ctx context.Context) (uuid.UUID, bool) {
+	u, ok := auth.UserFrom(ctx)
+	return u.ID, ok
+}

@@ -1,0 +1,295 @@
+// Package spread is the spread chain (传播链) of a leaked item: the people and
+// venues it passed through, each forward between them, and the analysis that
+// answers the investigators' questions (origin, path, depth, audience, first
+// exposure, what is still not taken down).
+package spread
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/incident"
+)
+
+// Enumerations; values match the GraphQL enums of the same names.
+type (
+	NodeKind          string
+	Exposure          string
+	Method            string
+	Confidence        string
+	ItemKind          string
+	Alteration        string
+	Platform          string
+	ContainmentStatus string
+)
+
+const Person NodeKind = "PERSON"
+
+var (
+	NodeKinds = []NodeKind{Person, "GROUP_CHAT", "DIRECT_CHAT", "FEED_POST", "SMS_MMS", "FAX", "EMAIL",
+		"PUBLIC_SOCIAL", "WEBSITE", "MINI_PROGRAM", "CLOUD_DRIVE", "OTHER"}
+	Exposures   = []Exposure{"INTERNAL", "EXTERNAL", "PUBLIC"}
+	Methods     = []Method{"PHOTO", "FORWARD", "SCREENSHOT", "SCAN", "RETYPE", "OCR", "FAX", "MMS", "EMAIL", "POST", "OTHER"}
+	Confidences = []Confidence{"CONFIRMED", "SUSPECTED"}
+	ItemKinds   = []ItemKind{"DOCUMENT", "PHOTO_OF_DOCUMENT", "SCAN", "SCREENSHOT", "TEXT_EXCERPT", "AUDIO"}
+	Alterations = []Alteration{"CLASSIFICATION_MARK_COVERED", "DOCUMENT_NUMBER_CROPPED", "RETYPED", "OCR_CONVERTED",
+		"PHOTOGRAPHED_FROM_SCREEN", "WATERMARK_REMOVED", "OTHER"}
+	Platforms = []Platform{"WECHAT", "WECOM", "QQ", "DINGTALK", "LARK", "LINE", "MESSENGER", "TELEGRAM", "WEIBO",
+		"DOUYIN", "SMS", "EMAIL", "FAX", "WEB", "OTHER"}
+	ContainmentStatuses = []ContainmentStatus{"NONE", "REQUESTED", "CONFIRMED_REMOVED", "REFUSED", "UNREACHABLE"}
+)
+
+// Exposure levels, as used by the analysis.
+const (
+	Internal Exposure = "INTERNAL"
+	External Exposure = "EXTERNAL"
+	Public   Exposure = "PUBLIC"
+)
+
+// ConfirmedRemoved is the containment status that takes a venue off the frontier.
+const ConfirmedRemoved ContainmentStatus = "CONFIRMED_REMOVED"
+
+// Node is a person or a venue the item passed through.
+type Node struct {
+	ID          uuid.UUID   `db:"id"`
+	IncidentID  uuid.UUID   `db:"incident_id"`
+	Key         string      `db:"key"`
+	Kind        NodeKind    `db:"kind"`
+	Name        string      `db:"name"`
+	Exposure    Exposure    `db:"exposure"`
+	Unit        string      `db:"unit"`
+	Position    string      `db:"position"`
+	Handles     []string    `db:"-"`
+	Cleared     *bool       `db:"cleared"`
+	Platform    *Platform   `db:"platform"`
+	MemberCount *int        `db:"member_count"`
+	Containment Containment `db:"-"`
+	CreatedAt   time.Time   `db:"created_at"`
+}
+
+// IsVenue reports whether the node is a venue (anything but a person).
+func (n Node) IsVenue() bool { return n.Kind != Person }
+
+// Containment is the takedown state of a venue.
+type Containment struct {
+	Status      ContainmentStatus
+	RequestedTo string
+	RequestedAt *time.Time
+	Note        string
+	UpdatedAt   *time.Time
+}
+
+// Item is a leaked item: the document or photo that spread.
+type Item struct {
+	ID             uuid.UUID               `db:"id"`
+	IncidentID     uuid.UUID               `db:"incident_id"`
+	Key            string                  `db:"key"`
+	Title          string                  `db:"title"`
+	Kind           ItemKind                `db:"kind"`
+	Classification incident.Classification `db:"classification"`
+	DocumentNumber string                  `db:"document_number"`
+	Alterations    []Alteration            `db:"-"`
+	CreatedAt      time.Time               `db:"created_at"`
+}
+
+// Forward is one hop of the item from a node to a node, made by a person.
+type Forward struct {
+	ID          uuid.UUID
+	IncidentID  uuid.UUID
+	Key         string
+	From, To    uuid.UUID
+	By          uuid.UUID
+	At          time.Time
+	Method      Method
+	ItemID      *uuid.UUID
+	Alterations []Alteration
+	MisSent     bool
+	RecalledAt  *time.Time
+	Confidence  Confidence
+	Note        string
+	CreatedAt   time.Time
+
+	// The nodes and item the ids name, filled in when read.
+	FromNode, ToNode, ByNode *Node
+	Item                     *Item
+}
+
+// NodeRef names a node in a forward: created the first time its key is seen
+// in the incident, matched by key after.
+type NodeRef struct {
+	Key         string
+	Kind        NodeKind
+	Name        *string
+	Exposure    *Exposure
+	MemberCount *int
+	Unit        *string
+	Position    *string
+	Handles     []string
+	Cleared     *bool
+	Platform    *Platform
+}
+
+// ForwardInput is one forward to record.
+type ForwardInput struct {
+	Key         string
+	At          time.Time
+	Method      Method
+	From        NodeRef
+	To          NodeRef
+	By          NodeRef
+	ItemKey     *string
+	Alterations []Alteration
+	MisSent     *bool
+	RecalledAt  *time.Time
+	Confidence  *Confidence
+	Note        *string
+}
+
+// ItemInput records a leaked item.
+type ItemInput struct {
+	Key            string
+	Title          string
+	Kind           ItemKind
+	Classification incident.Classification
+	DocumentNumber *string
+	Alterations    []Alteration
+}
+
+// FieldError is one bad field of one row of a batch.
+type FieldError struct {
+	Index   int    `json:"index"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// batchError reports every bad row of a batch at once.
+func batchError(errs []FieldError) error {
+	const shown = 100 // the first hundred are plenty to fix a file
+	more := len(errs) - shown
+	if more > 0 {
+		errs = errs[:shown]
+	}
+	e := apperr.Errorf(apperr.InvalidInput, "%d forwards are invalid; see errors (index, field)", len(errs)+max(more, 0))
+	e.Field = fmt.Sprintf("forwards[%d].%s", errs[0].Index, errs[0].Field)
+	return e.With("errors", errs)
+}
+
+// Text limits, in characters.
+const (
+	maxKey  = 200
+	maxName = 300
+	maxNote = 4000
+)
+
+func oneOf[T ~string](v T, valid []T) bool { return slices.Contains(valid, v) }
+
+// checker collects the field errors of one row.
+type checker struct {
+	index int
+	errs  []FieldError
+}
+
+func (c *checker) fail(field, format string, args ...any) {
+	c.errs = append(c.errs, FieldError{Index: c.index, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) text(field, s string, required bool, max int) {
+	switch {
+	case required && strings.TrimSpace(s) == "":
+		c.fail(field, "must not be empty")
+	case utf8.RuneCountInString(s) > max:
+		c.fail(field, "longer than %d characters", max)
+	case strings.ContainsRune(s, 0):
+		c.fail(field, "contains a NUL character")
+	}
+}
+
+func (c *checker) nodeRef(field string, r NodeRef) {
+	c.text(field+".key", r.Key, true, maxKey)
+	if !oneOf(r.Kind, NodeKinds) {
+		c.fail(field+".kind", "unknown node kind %q", r.Kind)
+	}
+	if r.Name != nil {
+		c.text(field+".name", *r.Name, false, maxName)
+	}
+	if r.Exposure != nil && !oneOf(*r.Exposure, Exposures) {
+		c.fail(field+".exposure", "unknown exposure %q", *r.Exposure)
+	}
+	if r.Platform != nil && !oneOf(*r.Platform, Platforms) {
+		c.fail(field+".platform", "unknown platform %q", *r.Platform)
+	}
+	if r.MemberCount != nil && *r.MemberCount < 0 {
+		c.fail(field+".memberCount", "must not be negative")
+	}
+	if r.Kind == Person && (r.MemberCount != nil || r.Platform != nil) {
+		c.fail(field, "a person has no memberCount or platform")
+	}
+	if r.Kind != Person && (deref(r.Unit) != "" || deref(r.Position) != "" || r.Cleared != nil) {
+		c.fail(field, "a venue has no unit, position or clearance")
+	}
+	for _, s := range []*string{r.Unit, r.Position} {
+		if s != nil {
+			c.text(field, *s, false, maxName)
+		}
+	}
+	if len(r.Handles) > 20 {
+		c.fail(field+".handles", "at most 20 handles")
+	}
+}
+
+func (c *checker) alterations(field string, as []Alteration) {
+	for _, a := range as {
+		if !oneOf(a, Alterations) {
+			c.fail(field, "unknown alteration %q", a)
+		}
+	}
+}
+
+// validate checks one forward; index is its place in the batch.
+func (f ForwardInput) validate(index int, now time.Time) []FieldError {
+	c := checker{index: index}
+	c.text("key", f.Key, true, maxKey)
+	if !oneOf(f.Method, Methods) {
+		c.fail("method", "unknown method %q", f.Method)
+	}
+	if f.At.IsZero() || f.At.Before(time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)) || f.At.After(now.Add(10*time.Minute)) {
+		c.fail("at", "not a plausible time (1990 until now)")
+	}
+	c.nodeRef("from", f.From)
+	c.nodeRef("to", f.To)
+	c.nodeRef("by", f.By)
+	if f.By.Kind != Person {
+		c.fail("by.kind", "a forward is made by a PERSON")
+	}
+	if f.From.Key == f.To.Key && f.From.Key != "" {
+		c.fail("to.key", "a forward goes to another node")
+	}
+	if f.RecalledAt != nil && f.RecalledAt.Before(f.At) {
+		c.fail("recalledAt", "recalled before it was sent")
+	}
+	if f.Confidence != nil && !oneOf(*f.Confidence, Confidences) {
+		c.fail("confidence", "unknown confidence %q", *f.Confidence)
+	}
+	if f.Note != nil {
+		c.text("note", *f.Note, false, maxNote)
+	}
+	if f.ItemKey != nil {
+		c.text("itemKey", *f.ItemKey, true, maxKey)
+	}
+	c.alterations("alterations", f.Alterations)
+	return c.errs
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -1,0 +1,269 @@
+package spread
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/lib/pq"
+
+	"github.com/leaktrail/leaktrail/database"
+)
+
+// Store is the SQL for the spread chain. Batches travel as one JSON parameter
+// expanded by jsonb_to_recordset: one statement per table, however many rows.
+type Store struct{}
+
+type nodeRow struct {
+	ID          uuid.UUID `json:"id"`
+	IncidentID  uuid.UUID `json:"incident_id"`
+	Key         string    `json:"key"`
+	Kind        NodeKind  `json:"kind"`
+	Name        string    `json:"name"`
+	Exposure    Exposure  `json:"exposure"`
+	Unit        string    `json:"unit"`
+	Position    string    `json:"position"`
+	Handles     []string  `json:"handles"`
+	Cleared     *bool     `json:"cleared"`
+	Platform    *Platform `json:"platform"`
+	MemberCount *int      `json:"member_count"`
+}
+
+// InsertNodes adds the nodes whose keys the incident does not have yet.
+func (Store) InsertNodes(ctx context.Context, ex database.Executor, nodes []nodeRow) error {
+	if len(nodes) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(nodes)
+	if err != nil {
+		return err
+	}
+	_, err = ex.ExecContext(ctx, `
+		INSERT INTO spread_nodes (id, incident_id, key, kind, name, exposure, unit, position, handles, cleared, platform, member_count)
+		SELECT id, incident_id, key, kind, name, exposure, unit, position, coalesce(handles, '{}'), cleared, platform, member_count
+		FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, incident_id uuid, key text, kind text, name text, exposure text,
+			unit text, position text, handles text[], cleared boolean, platform text, member_count integer)
+		ON CONFLICT (incident_id, key) DO NOTHING`, string(b))
+	return err
+}
+
+type forwardRow struct {
+	ID          uuid.UUID    `json:"id"`
+	IncidentID  uuid.UUID    `json:"incident_id"`
+	Key         string       `json:"key"`
+	From        uuid.UUID    `json:"from_node"`
+	To          uuid.UUID    `json:"to_node"`
+	By          uuid.UUID    `json:"by_node"`
+	At          time.Time    `json:"at"`
+	Method      Method       `json:"method"`
+	ItemID      *uuid.UUID   `json:"item_id"`
+	Alterations []Alteration `json:"alterations"`
+	MisSent     bool         `json:"mis_sent"`
+	RecalledAt  *time.Time   `json:"recalled_at"`
+	Confidence  Confidence   `json:"confidence"`
+	Note        string       `json:"note"`
+	CreatedBy   uuid.UUID    `json:"created_by"`
+}
+
+// InsertForwards adds the forwards whose keys the incident does not have yet,
+// so a retried batch never duplicates.
+func (Store) InsertForwards(ctx context.Context, ex database.Executor, rows []forwardRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	_, err = ex.ExecContext(ctx, `
+		INSERT INTO forwards (id, incident_id, key, from_node, to_node, by_node, at, method, item_id, alterations,
+			mis_sent, recalled_at, confidence, note, created_by)
+		SELECT id, incident_id, key, from_node, to_node, by_node, at, method, item_id, coalesce(alterations, '{}'),
+			mis_sent, recalled_at, confidence, note, created_by
+		FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, incident_id uuid, key text, from_node uuid, to_node uuid,
+			by_node uuid, at timestamptz, method text, item_id uuid, alterations text[], mis_sent boolean,
+			recalled_at timestamptz, confidence text, note text, created_by uuid)
+		ON CONFLICT (incident_id, key) DO NOTHING`, string(b))
+	return err
+}
+
+const nodeColumns = `id, incident_id, key, kind, name, exposure, unit, position, handles, cleared, platform,
+	member_count, containment_status, containment_requested_to, containment_requested_at, containment_note,
+	containment_updated_at, created_at`
+
+func scanNode(sc interface{ Scan(...any) error }) (*Node, error) {
+	n := &Node{}
+	var handles pq.StringArray
+	err := sc.Scan(&n.ID, &n.IncidentID, &n.Key, &n.Kind, &n.Name, &n.Exposure, &n.Unit, &n.Position, &handles,
+		&n.Cleared, &n.Platform, &n.MemberCount, &n.Containment.Status, &n.Containment.RequestedTo,
+		&n.Containment.RequestedAt, &n.Containment.Note, &n.Containment.UpdatedAt, &n.CreatedAt)
+	n.Handles = handles
+	return n, err
+}
+
+// Nodes returns the incident's nodes, all of them or those with the given keys.
+func (Store) Nodes(ctx context.Context, ex database.Executor, incidentID uuid.UUID, keys []string) ([]*Node, error) {
+	q := `SELECT ` + nodeColumns + ` FROM spread_nodes WHERE incident_id = $1`
+	args := []any{incidentID}
+	if keys != nil {
+		q += ` AND key = ANY($2)`
+		args = append(args, pq.StringArray(keys))
+	}
+	rows, err := ex.QueryContext(ctx, q+` ORDER BY created_at, key`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Node
+	for rows.Next() {
+		n, err := scanNode(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// Node returns one node by id; sql.ErrNoRows when there is none.
+func (Store) Node(ctx context.Context, ex database.Executor, id uuid.UUID) (*Node, error) {
+	return scanNode(ex.QueryRowxContext(ctx, `SELECT `+nodeColumns+` FROM spread_nodes WHERE id = $1`, id))
+}
+
+const forwardColumns = `id, incident_id, key, from_node, to_node, by_node, at, method, item_id, alterations,
+	mis_sent, recalled_at, confidence, note, created_at`
+
+func scanForward(sc interface{ Scan(...any) error }) (*Forward, error) {
+	f := &Forward{}
+	var alterations pq.StringArray
+	err := sc.Scan(&f.ID, &f.IncidentID, &f.Key, &f.From, &f.To, &f.By, &f.At, &f.Method, &f.ItemID, &alterations,
+		&f.MisSent, &f.RecalledAt, &f.Confidence, &f.Note, &f.CreatedAt)
+	f.Alterations = make([]Alteration, len(alterations))
+	for i, a := range alterations {
+		f.Alterations[i] = Alteration(a)
+	}
+	return f, err
+}
+
+// Forwards returns the incident's forwards, all of them or those with the given keys.
+func (Store) Forwards(ctx context.Context, ex database.Executor, incidentID uuid.UUID, keys []string) ([]*Forward, error) {
+	q := `SELECT ` + forwardColumns + ` FROM forwards WHERE incident_id = $1`
+	args := []any{incidentID}
+	if keys != nil {
+		q += ` AND key = ANY($2)`
+		args = append(args, pq.StringArray(keys))
+	}
+	rows, err := ex.QueryContext(ctx, q+` ORDER BY at, key`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Forward
+	for rows.Next() {
+		f, err := scanForward(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// Forward returns one forward by id; sql.ErrNoRows when there is none.
+func (Store) Forward(ctx context.Context, ex database.Executor, id uuid.UUID) (*Forward, error) {
+	return scanForward(ex.QueryRowxContext(ctx, `SELECT `+forwardColumns+` FROM forwards WHERE id = $1`, id))
+}
+
+// UpdateForward writes a forward's editable fields.
+func (Store) UpdateForward(ctx context.Context, ex database.Executor, f *Forward) error {
+	alterations := make(pq.StringArray, len(f.Alterations))
+	for i, a := range f.Alterations {
+		alterations[i] = string(a)
+	}
+	_, err := ex.ExecContext(ctx, `UPDATE forwards SET at = $2, method = $3, alterations = $4, mis_sent = $5,
+		recalled_at = $6, confidence = $7, note = $8 WHERE id = $1`,
+		f.ID, f.At, f.Method, alterations, f.MisSent, f.RecalledAt, f.Confidence, f.Note)
+	return err
+}
+
+// DeleteForward removes one forward.
+func (Store) DeleteForward(ctx context.Context, ex database.Executor, id uuid.UUID) error {
+	_, err := ex.ExecContext(ctx, `DELETE FROM forwards WHERE id = $1`, id)
+	return err
+}
+
+// SetContainment records a venue's takedown state.
+func (Store) SetContainment(ctx context.Context, ex database.Executor, id uuid.UUID, c Containment) error {
+	_, err := ex.ExecContext(ctx, `UPDATE spread_nodes SET containment_status = $2, containment_requested_to = $3,
+		containment_requested_at = $4, containment_note = $5, containment_updated_at = now() WHERE id = $1`,
+		id, c.Status, c.RequestedTo, c.RequestedAt, c.Note)
+	return err
+}
+
+const itemColumns = `id, incident_id, key, title, kind, classification, document_number, alterations, created_at`
+
+func scanItem(sc interface{ Scan(...any) error }) (*Item, error) {
+	it := &Item{}
+	var alterations pq.StringArray
+	err := sc.Scan(&it.ID, &it.IncidentID, &it.Key, &it.Title, &it.Kind, &it.Classification, &it.DocumentNumber,
+		&alterations, &it.CreatedAt)
+	for _, a := range alterations {
+		it.Alterations = append(it.Alterations, Alteration(a))
+	}
+	return it, err
+}
+
+// PutItem records a leaked item, or returns the one the incident already has with that key.
+func (Store) PutItem(ctx context.Context, ex database.Executor, it Item, createdBy uuid.UUID) (*Item, error) {
+	alterations := make(pq.StringArray, len(it.Alterations))
+	for i, a := range it.Alterations {
+		alterations[i] = string(a)
+	}
+	if _, err := ex.ExecContext(ctx, `INSERT INTO leaked_items (id, incident_id, key, title, kind, classification,
+		document_number, alterations, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (incident_id, key) DO NOTHING`,
+		it.ID, it.IncidentID, it.Key, it.Title, it.Kind, it.Classification, it.DocumentNumber, alterations, createdBy); err != nil {
+		return nil, err
+	}
+	return scanItem(ex.QueryRowxContext(ctx, `SELECT `+itemColumns+` FROM leaked_items WHERE incident_id = $1 AND key = $2`,
+		it.IncidentID, it.Key))
+}
+
+// Items returns the incident's leaked items.
+func (Store) Items(ctx context.Context, ex database.Executor, incidentID uuid.UUID) ([]*Item, error) {
+	rows, err := ex.QueryContext(ctx, `SELECT `+itemColumns+` FROM leaked_items WHERE incident_id = $1 ORDER BY created_at, key`, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Item
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// Summary is what the gates need to know of an incident's spread.
+type Summary struct {
+	Forwards        int  `db:"forwards"`
+	HasOrigin       bool `db:"has_origin"`
+	VenuesContained int  `db:"venues_contained"`
+}
+
+// Summary counts an incident's forwards, whether some sender received from
+// nobody (an origin), and the venues with a containment step taken.
+func (Store) Summary(ctx context.Context, ex database.Executor, incidentID uuid.UUID) (Summary, error) {
+	var s Summary
+	err := ex.GetContext(ctx, &s, `SELECT
+		(SELECT count(*) FROM forwards WHERE incident_id = $1) AS forwards,
+		EXISTS (SELECT 1 FROM forwards f WHERE f.incident_id = $1
+			AND NOT EXISTS (SELECT 1 FROM forwards g WHERE g.to_node = f.from_node)) AS has_origin,
+		(SELECT count(*) FROM spread_nodes WHERE incident_id = $1 AND containment_status <> 'NONE') AS venues_contained`,
+		incidentID)
+	return s, err
+}
