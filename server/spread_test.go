@@ -98,7 +98,9 @@ const record = `mutation($id: ID!, $f: [ForwardInput!]!) { recordForwards(incide
 
 func openCase(t *testing.T, c *testgql.Client, title string) (id, reference string) {
 	t.Helper()
-	var out struct{ OpenIncident struct{ ID, Reference string } }
+	var out struct {
+		OpenIncident struct{ ID, Reference string }
+	}
 	c.Must(t, `mutation($t: String!) { openIncident(input: {title: $t, leakedItem: "密码电报照片", classification: SECRET,
 		detectedAt: "2026-02-04T10:00:00+08:00", detectionMethod: AUTHORITY_NOTICE, reportedBy: "市保密局"}) { id reference } }`,
 		map[string]any{"t": title}, &out)
@@ -252,7 +254,11 @@ func TestRecordForwardsIsAtomicIdempotentAndReportsEveryBadRow(t *testing.T) {
 	}
 
 	// Takedown of the largest group takes it off the frontier and meets the containment gate.
-	var node struct{ Incident struct{ Spread struct{ Frontier []struct{ ID, Key string } } } }
+	var node struct {
+		Incident struct {
+			Spread struct{ Frontier []struct{ ID, Key string } }
+		}
+	}
 	c.Must(t, `query($id: ID!) { incident(id: $id) { spread { frontier { id key } } } }`, map[string]any{"id": id}, &node)
 	top := node.Incident.Spread.Frontier[0]
 	c.Must(t, `mutation($n: ID!) { setNodeContainment(nodeId: $n, input: {status: CONFIRMED_REMOVED, requestedTo: "群主",

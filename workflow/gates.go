@@ -7,18 +7,18 @@ import (
 
 // Facts are what the gates look at: the incident's data, gathered by the caller.
 type Facts struct {
-	Title               string
-	LeakedItem          string
-	Classification      string
-	DetectionMethod     string
-	ReportedBy          string
-	DetectedAt          time.Time
-	ReachedOutside      bool
-	ContainmentActions  int
+	Title              string
+	LeakedItem         string
+	Classification     string
+	DetectionMethod    string
+	ReportedBy         string
+	DetectedAt         time.Time
+	ReachedOutside     bool
+	ContainmentActions int
 	// VenuesContained counts venues of the spread chain with a takedown or recall step recorded.
 	VenuesContained int
 	// SpreadMapped is true once forwards are recorded and the chain has an origin.
-	SpreadMapped bool
+	SpreadMapped        bool
 	NotifiedAt          []time.Time
 	RootCause           string
 	ScopeAndImportance  string
