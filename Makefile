@@ -30,3 +30,8 @@ vet:
 # Every test, against a throwaway PostgreSQL and MinIO that withservices starts.
 test: check-generated vet
 	$(GO) run ./internal/cmd/withservices -- $(GO) test -race -count=1 ./...
+
+# Speed figures, each beside its floor; not part of `make test`.
+.PHONY: bench
+bench:
+	$(GO) run ./internal/cmd/withservices -- $(GO) test -run '^$$' -bench . -benchtime 3x -timeout 60m ./bench/

@@ -115,7 +115,7 @@ func (c *CLI) seed(ctx context.Context, m *Main, dataDir string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	inc, err := demo.Load(auth.WithUser(ctx, admin), m.Incidents, time.Now())
+	inc, err := demo.Load(auth.WithUser(ctx, admin), m.Incidents, m.Spread, time.Now())
 	if err != nil {
 		return "", fmt.Errorf("load the demo case: %w", err)
 	}

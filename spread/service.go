@@ -1,11 +1,14 @@
 package spread
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -122,7 +125,6 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 		}
 		actor, _ := authUser(ctx)
 		rows := make([]forwardRow, len(in))
-		keys := make([]string, len(in))
 		for i, f := range in {
 			row := forwardRow{ID: uuid.New(), IncidentID: incidentID, Key: f.Key, From: nodes[f.From.Key].ID,
 				To: nodes[f.To.Key].ID, By: nodes[f.By.Key].ID, At: f.At, Method: f.Method, Alterations: f.Alterations,
@@ -138,34 +140,47 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 				}
 				row.ItemID = &it.ID
 			}
-			rows[i], keys[i] = row, f.Key
+			rows[i] = row
 		}
 		if len(errs) > 0 {
 			return audit.Entry{}, batchError(errs)
 		}
-		if err := s.Store.InsertForwards(ctx, tx, rows); err != nil {
-			return audit.Entry{}, err
-		}
-		stored, err := s.Store.Forwards(ctx, tx, incidentID, keys)
+		inserted, err := s.Store.InsertForwards(ctx, tx, rows)
 		if err != nil {
 			return audit.Entry{}, err
 		}
-		byKey := make(map[string]*Forward, len(stored))
-		for _, f := range stored {
-			byKey[f.Key] = f
-		}
-		out = make([]*Forward, len(in))
-		created := 0
-		for i, k := range keys {
-			out[i] = byKey[k]
-			if out[i].ID == rows[i].ID {
-				created++
+		// Forwards recorded before (a retry) are returned as they were stored.
+		var again []string
+		for _, r := range rows {
+			if _, ok := inserted[r.Key]; !ok {
+				again = append(again, r.Key)
 			}
 		}
+		stored := map[string]*Forward{}
+		if len(again) > 0 {
+			prior, err := s.Store.Forwards(ctx, tx, incidentID, again)
+			if err != nil {
+				return audit.Entry{}, err
+			}
+			for _, f := range prior {
+				stored[f.Key] = f
+			}
+		}
+		out = make([]*Forward, len(rows))
+		for i, r := range rows {
+			if f, ok := stored[r.Key]; ok {
+				out[i] = f
+				continue
+			}
+			out[i] = &Forward{ID: r.ID, IncidentID: incidentID, Key: r.Key, From: r.From, To: r.To, By: r.By, At: r.At,
+				Method: r.Method, ItemID: r.ItemID, Alterations: r.Alterations, MisSent: r.MisSent, RecalledAt: r.RecalledAt,
+				Confidence: r.Confidence, Note: r.Note, CreatedAt: inserted[r.Key]}
+		}
+		created := len(inserted)
 		s.hydrate(out, nodesByID(nodes), items)
 		changes := map[string]any{"forwards": len(in), "created": created}
 		if len(in) > 0 {
-			changes["firstKey"], changes["lastKey"] = keys[0], keys[len(keys)-1]
+			changes["firstKey"], changes["lastKey"] = in[0].Key, in[len(in)-1].Key
 		}
 		return audit.Entry{Action: "spread.record", TargetType: "incident", TargetID: incidentID.String(), Changes: changes}, nil
 	})
@@ -217,15 +232,27 @@ func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 			fresh = append(fresh, nodeRowOf(incidentID, first[k].r))
 		}
 	}
-	if err := s.Store.InsertNodes(ctx, tx, fresh); err != nil {
+	inserted, err := s.Store.InsertNodes(ctx, tx, fresh)
+	if err != nil {
 		return nil, err
 	}
-	if len(fresh) > 0 {
-		all, err := s.Store.Nodes(ctx, tx, incidentID, keys)
+	var raced []string // added by a concurrent batch since we looked
+	for _, r := range fresh {
+		at, ok := inserted[r.Key]
+		if !ok {
+			raced = append(raced, r.Key)
+			continue
+		}
+		nodes[r.Key] = &Node{ID: r.ID, IncidentID: incidentID, Key: r.Key, Kind: r.Kind, Name: r.Name, Exposure: r.Exposure,
+			Unit: r.Unit, Position: r.Position, Handles: r.Handles, Cleared: r.Cleared, Platform: r.Platform,
+			MemberCount: r.MemberCount, Containment: Containment{Status: "NONE"}, CreatedAt: at}
+	}
+	if len(raced) > 0 {
+		late, err := s.Store.Nodes(ctx, tx, incidentID, raced)
 		if err != nil {
 			return nil, err
 		}
-		for _, n := range all {
+		for _, n := range late {
 			nodes[n.Key] = n
 		}
 	}
@@ -267,17 +294,22 @@ func (s *Service) Graph(ctx context.Context, inc incident.Incident) (*Graph, err
 	if _, err := s.Incidents.AccessTo(ctx, inc); err != nil {
 		return nil, err
 	}
+	// The three reads run side by side on their own connections.
 	g := &Graph{}
-	var err error
-	if g.Items, err = s.Store.Items(ctx, s.DB, inc.ID); err != nil {
+	var itemsErr, nodesErr, forwardsErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { g.Items, itemsErr = s.Store.Items(ctx, s.DB, inc.ID) })
+	wg.Go(func() { g.Nodes, nodesErr = s.Store.Nodes(ctx, s.DB, inc.ID, nil) })
+	wg.Go(func() { g.Forwards, forwardsErr = s.Store.Forwards(ctx, s.DB, inc.ID, nil) })
+	wg.Wait()
+	if err := errors.Join(itemsErr, nodesErr, forwardsErr); err != nil {
 		return nil, err
 	}
-	if g.Nodes, err = s.Store.Nodes(ctx, s.DB, inc.ID, nil); err != nil {
-		return nil, err
-	}
-	if g.Forwards, err = s.Store.Forwards(ctx, s.DB, inc.ID, nil); err != nil {
-		return nil, err
-	}
+	// Sorted here rather than by the database: one less sort of the whole chain there.
+	slices.SortFunc(g.Nodes, func(a, b *Node) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.Key, b.Key))
+	})
+	slices.SortFunc(g.Forwards, func(a, b *Forward) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key, b.Key)) })
 	byID := make(map[uuid.UUID]*Node, len(g.Nodes))
 	for _, n := range g.Nodes {
 		byID[n.ID] = n

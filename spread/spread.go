@@ -123,32 +123,33 @@ type Forward struct {
 // NodeRef names a node in a forward: created the first time its key is seen
 // in the incident, matched by key after.
 type NodeRef struct {
-	Key         string
-	Kind        NodeKind
-	Name        *string
-	Exposure    *Exposure
-	MemberCount *int
-	Unit        *string
-	Position    *string
-	Handles     []string
-	Cleared     *bool
-	Platform    *Platform
+	Key         string    `json:"key"`
+	Kind        NodeKind  `json:"kind"`
+	Name        *string   `json:"name,omitempty"`
+	Exposure    *Exposure `json:"exposure,omitempty"`
+	MemberCount *int      `json:"memberCount,omitempty"`
+	Unit        *string   `json:"unit,omitempty"`
+	Position    *string   `json:"position,omitempty"`
+	Handles     []string  `json:"handles,omitempty"`
+	Cleared     *bool     `json:"cleared,omitempty"`
+	Platform    *Platform `json:"platform,omitempty"`
 }
 
-// ForwardInput is one forward to record.
+// ForwardInput is one forward to record; its JSON form is the GraphQL
+// ForwardInput and a line of a JSONL import.
 type ForwardInput struct {
-	Key         string
-	At          time.Time
-	Method      Method
-	From        NodeRef
-	To          NodeRef
-	By          NodeRef
-	ItemKey     *string
-	Alterations []Alteration
-	MisSent     *bool
-	RecalledAt  *time.Time
-	Confidence  *Confidence
-	Note        *string
+	Key         string       `json:"key"`
+	At          time.Time    `json:"at"`
+	Method      Method       `json:"method"`
+	From        NodeRef      `json:"from"`
+	To          NodeRef      `json:"to"`
+	By          NodeRef      `json:"by"`
+	ItemKey     *string      `json:"itemKey,omitempty"`
+	Alterations []Alteration `json:"alterations,omitempty"`
+	MisSent     *bool        `json:"misSent,omitempty"`
+	RecalledAt  *time.Time   `json:"recalledAt,omitempty"`
+	Confidence  *Confidence  `json:"confidence,omitempty"`
+	Note        *string      `json:"note,omitempty"`
 }
 
 // ItemInput records a leaked item.

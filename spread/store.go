@@ -30,22 +30,42 @@ type nodeRow struct {
 	MemberCount *int      `json:"member_count"`
 }
 
-// InsertNodes adds the nodes whose keys the incident does not have yet.
-func (Store) InsertNodes(ctx context.Context, ex database.Executor, nodes []nodeRow) error {
+// InsertNodes adds the nodes whose keys the incident does not have yet and
+// returns the keys it added with their creation time.
+func (Store) InsertNodes(ctx context.Context, ex database.Executor, nodes []nodeRow) (map[string]time.Time, error) {
 	if len(nodes) == 0 {
-		return nil
+		return nil, nil
 	}
 	b, err := json.Marshal(nodes)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = ex.ExecContext(ctx, `
+	return insertedKeys(ctx, ex, `
 		INSERT INTO spread_nodes (id, incident_id, key, kind, name, exposure, unit, position, handles, cleared, platform, member_count)
 		SELECT id, incident_id, key, kind, name, exposure, unit, position, coalesce(handles, '{}'), cleared, platform, member_count
-		FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, incident_id uuid, key text, kind text, name text, exposure text,
+		FROM json_to_recordset($1::json) AS x(id uuid, incident_id uuid, key text, kind text, name text, exposure text,
 			unit text, position text, handles text[], cleared boolean, platform text, member_count integer)
-		ON CONFLICT (incident_id, key) DO NOTHING`, string(b))
-	return err
+		ON CONFLICT (incident_id, key) DO NOTHING
+		RETURNING key, created_at`, string(b))
+}
+
+// insertedKeys runs an INSERT ... RETURNING key, created_at.
+func insertedKeys(ctx context.Context, ex database.Executor, query string, args ...any) (map[string]time.Time, error) {
+	rows, err := ex.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var key string
+		var at time.Time
+		if err := rows.Scan(&key, &at); err != nil {
+			return nil, err
+		}
+		out[key] = at
+	}
+	return out, rows.Err()
 }
 
 type forwardRow struct {
@@ -67,25 +87,25 @@ type forwardRow struct {
 }
 
 // InsertForwards adds the forwards whose keys the incident does not have yet,
-// so a retried batch never duplicates.
-func (Store) InsertForwards(ctx context.Context, ex database.Executor, rows []forwardRow) error {
+// so a retried batch never duplicates, and returns the keys it added.
+func (Store) InsertForwards(ctx context.Context, ex database.Executor, rows []forwardRow) (map[string]time.Time, error) {
 	if len(rows) == 0 {
-		return nil
+		return nil, nil
 	}
 	b, err := json.Marshal(rows)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = ex.ExecContext(ctx, `
+	return insertedKeys(ctx, ex, `
 		INSERT INTO forwards (id, incident_id, key, from_node, to_node, by_node, at, method, item_id, alterations,
 			mis_sent, recalled_at, confidence, note, created_by)
 		SELECT id, incident_id, key, from_node, to_node, by_node, at, method, item_id, coalesce(alterations, '{}'),
 			mis_sent, recalled_at, confidence, note, created_by
-		FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, incident_id uuid, key text, from_node uuid, to_node uuid,
+		FROM json_to_recordset($1::json) AS x(id uuid, incident_id uuid, key text, from_node uuid, to_node uuid,
 			by_node uuid, at timestamptz, method text, item_id uuid, alterations text[], mis_sent boolean,
 			recalled_at timestamptz, confidence text, note text, created_by uuid)
-		ON CONFLICT (incident_id, key) DO NOTHING`, string(b))
-	return err
+		ON CONFLICT (incident_id, key) DO NOTHING
+		RETURNING key, created_at`, string(b))
 }
 
 const nodeColumns = `id, incident_id, key, kind, name, exposure, unit, position, handles, cleared, platform,
@@ -102,7 +122,7 @@ func scanNode(sc interface{ Scan(...any) error }) (*Node, error) {
 	return n, err
 }
 
-// Nodes returns the incident's nodes, all of them or those with the given keys.
+// Nodes returns the incident's nodes, all of them or those with the given keys, in no particular order.
 func (Store) Nodes(ctx context.Context, ex database.Executor, incidentID uuid.UUID, keys []string) ([]*Node, error) {
 	q := `SELECT ` + nodeColumns + ` FROM spread_nodes WHERE incident_id = $1`
 	args := []any{incidentID}
@@ -110,7 +130,7 @@ func (Store) Nodes(ctx context.Context, ex database.Executor, incidentID uuid.UU
 		q += ` AND key = ANY($2)`
 		args = append(args, pq.StringArray(keys))
 	}
-	rows, err := ex.QueryContext(ctx, q+` ORDER BY created_at, key`, args...)
+	rows, err := ex.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +166,7 @@ func scanForward(sc interface{ Scan(...any) error }) (*Forward, error) {
 	return f, err
 }
 
-// Forwards returns the incident's forwards, all of them or those with the given keys.
+// Forwards returns the incident's forwards, all of them or those with the given keys, in no particular order.
 func (Store) Forwards(ctx context.Context, ex database.Executor, incidentID uuid.UUID, keys []string) ([]*Forward, error) {
 	q := `SELECT ` + forwardColumns + ` FROM forwards WHERE incident_id = $1`
 	args := []any{incidentID}
@@ -154,7 +174,7 @@ func (Store) Forwards(ctx context.Context, ex database.Executor, incidentID uuid
 		q += ` AND key = ANY($2)`
 		args = append(args, pq.StringArray(keys))
 	}
-	rows, err := ex.QueryContext(ctx, q+` ORDER BY at, key`, args...)
+	rows, err := ex.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -168,7 +168,7 @@ func TestBinaryEndToEnd(t *testing.T) {
 	srv := serve(t, e)
 	c := &testgql.Client{URL: srv.url}
 	c.Login(t, "lin", pw)
-	id := walkEveryStage(t, c)
+	id, ref := walkEveryStage(t, c)
 
 	// Every change of the walk is in the incident's audit trail, in order.
 	var trail struct {
@@ -192,6 +192,33 @@ func TestBinaryEndToEnd(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Fatalf("audit trail %q lacks %q", got, want)
 		}
+	}
+
+	// Import chat-derived forwards from a file, with a progress bar; bad rows are named by row.
+	file := filepath.Join(t.TempDir(), "chain.csv")
+	var csv strings.Builder
+	csv.WriteString("key,at,method,from_key,from_kind,to_key,to_kind,to_exposure,to_member_count,by_key\n")
+	for i := range 25000 {
+		fmt.Fprintf(&csv, "imp-%d,2026-02-01T%02d:%02d:00+08:00,FORWARD,p:%d,PERSON,g:%d,GROUP_CHAT,EXTERNAL,%d,p:%d\n",
+			i, 9+i/3600%10, i/60%60, i, i+1, 10+i%90, i)
+	}
+	if err := os.WriteFile(file, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := run(t, e, "", "import", "forwards", "--incident", ref, "--as", "lin", file)
+	if code != 0 || !strings.Contains(stderr, "25000/25000 (100%)") || !strings.Contains(stderr, "recorded 25000 forwards") {
+		t.Fatalf("import: %d %s", code, stderr)
+	}
+	if _, _, code := run(t, e, "", "import", "forwards", "--incident", ref, "--as", "lin", file); code != 0 {
+		t.Fatal("re-running an import is not idempotent")
+	}
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(bad, []byte("key,at,method,from_key,from_kind,to_key,to_kind,by_key\n"+
+		"b1,2026-02-01T09:00:00+08:00,FORWARD,p:a,PERSON,p:a,PERSON,p:a\n"+
+		"b2,2026-02-01T09:00:00+08:00,WHISPER,p:a,PERSON,p:b,PERSON,p:a\n"), 0o600)
+	if _, stderr, code := run(t, e, "", "import", "forwards", "--incident", ref, "--as", "lin", bad); code != 1 ||
+		!strings.Contains(stderr, "row 1, to.key") || !strings.Contains(stderr, "row 2, method") {
+		t.Fatalf("bad import: %d %s", code, stderr)
 	}
 
 	if out, _, code := run(t, e, "", "audit", "verify"); code != 0 || !strings.HasPrefix(out, "OK: ") {
@@ -257,12 +284,17 @@ const incidentFields = `id stage version gate { met requirements { id met task {
 
 // walkEveryStage opens an incident and drives it over the API through every
 // stage to CLOSED, meeting each gate, with a step back and a reopen.
-func walkEveryStage(t *testing.T, c *testgql.Client) (incidentID string) {
-	var opened struct{ OpenIncident incidentView }
+func walkEveryStage(t *testing.T, c *testgql.Client) (incidentID, reference string) {
+	var opened struct {
+		OpenIncident struct {
+			incidentView
+			Reference string
+		}
+	}
 	c.Must(t, `mutation { openIncident(input: {title: "密码电报照片经彩信和微信群扩散", leakedItem: "机密级电报的翻拍照片",
 		classification: SECRET, detectedAt: "2026-02-01T10:00:00+08:00", detectionMethod: AUTHORITY_NOTICE,
-		reportedBy: "市保密局", whereSeen: "境外网站", reachedOutside: true}) { `+incidentFields+` } }`, nil, &opened)
-	inc := opened.OpenIncident
+		reportedBy: "市保密局", whereSeen: "境外网站", reachedOutside: true}) { reference `+incidentFields+` } }`, nil, &opened)
+	inc := opened.OpenIncident.incidentView
 	id := inc.ID
 	vars := map[string]any{"id": id}
 
@@ -357,7 +389,7 @@ func walkEveryStage(t *testing.T, c *testgql.Client) (incidentID string) {
 	if last := v.Transitions[len(v.Transitions)-1]; last.Note != "领导审阅：整改措施缺少责任人" || *last.From != "CLOSED" {
 		t.Fatalf("reopen entry %+v", last)
 	}
-	return id
+	return id, opened.OpenIncident.Reference
 }
 
 // `leaktrail dev` brings up its own PostgreSQL and MinIO, seeds an admin and
