@@ -2,51 +2,79 @@ package spread
 
 import (
 	"context"
-	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/leaktrail/leaktrail/database"
 )
 
-// Store is the SQL for the spread chain. Batches travel as one JSON parameter
-// expanded by jsonb_to_recordset: one statement per table, however many rows.
+// Store is the SQL for the spread chain. Batches travel by COPY into a
+// staging table and one INSERT ... SELECT per table, however many rows.
 type Store struct{}
 
 type nodeRow struct {
-	ID          uuid.UUID `json:"id"`
-	IncidentID  uuid.UUID `json:"incident_id"`
-	Key         string    `json:"key"`
-	Kind        NodeKind  `json:"kind"`
-	Name        string    `json:"name"`
-	Exposure    Exposure  `json:"exposure"`
-	Unit        string    `json:"unit"`
-	Position    string    `json:"position"`
-	Handles     []string  `json:"handles"`
-	Cleared     *bool     `json:"cleared"`
-	Platform    *Platform `json:"platform"`
-	MemberCount *int      `json:"member_count"`
+	ID          uuid.UUID
+	IncidentID  uuid.UUID
+	Key         string
+	Kind        NodeKind
+	Name        string
+	Exposure    Exposure
+	Unit        string
+	Position    string
+	Handles     []string
+	Cleared     *bool
+	Platform    *Platform
+	MemberCount *int
 }
 
 // InsertNodes adds the nodes whose keys the incident does not have yet and
 // returns the keys it added with their creation time.
-func (Store) InsertNodes(ctx context.Context, ex database.Executor, nodes []nodeRow) (map[string]time.Time, error) {
+func (Store) InsertNodes(ctx context.Context, tx *sqlx.Tx, nodes []nodeRow) (map[string]time.Time, error) {
 	if len(nodes) == 0 {
 		return nil, nil
 	}
-	b, err := json.Marshal(nodes)
+	err := copyStage(ctx, tx, "spread_nodes", []string{"id", "incident_id", "key", "kind", "name", "exposure", "unit",
+		"position", "handles", "cleared", "platform", "member_count"}, len(nodes), func(i int) []any {
+		n := nodes[i]
+		return []any{n.ID, n.IncidentID, n.Key, n.Kind, n.Name, n.Exposure, n.Unit, n.Position,
+			pq.StringArray(append([]string{}, n.Handles...)), n.Cleared, n.Platform, n.MemberCount}
+	})
 	if err != nil {
 		return nil, err
 	}
-	return insertedKeys(ctx, ex, `
+	return insertedKeys(ctx, tx, `
 		INSERT INTO spread_nodes (id, incident_id, key, kind, name, exposure, unit, position, handles, cleared, platform, member_count)
-		SELECT id, incident_id, key, kind, name, exposure, unit, position, coalesce(handles, '{}'), cleared, platform, member_count
-		FROM json_to_recordset($1::json) AS x(id uuid, incident_id uuid, key text, kind text, name text, exposure text,
-			unit text, position text, handles text[], cleared boolean, platform text, member_count integer)
+		SELECT id, incident_id, key, kind, name, exposure, unit, position, handles, cleared, platform, member_count
+		FROM stage_spread_nodes
 		ON CONFLICT (incident_id, key) DO NOTHING
-		RETURNING key, created_at`, string(b))
+		RETURNING key, created_at`)
+}
+
+// copyStage COPYs rows into a temporary table shaped like table, without its
+// indexes, constraints or triggers, from which one INSERT ... SELECT then
+// moves them: the cheapest way to bring many rows into PostgreSQL.
+func copyStage(ctx context.Context, tx *sqlx.Tx, table string, columns []string, n int, row func(int) []any) error {
+	stage := "stage_" + table
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+stage+` (LIKE `+table+` INCLUDING DEFAULTS) ON COMMIT DROP;
+		TRUNCATE `+stage); err != nil {
+		return err
+	}
+	stmt, err := tx.PrepareContext(ctx, `COPY `+stage+` (`+strings.Join(columns, ", ")+`) FROM STDIN`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for i := range n {
+		if _, err := stmt.ExecContext(ctx, row(i)...); err != nil {
+			return err
+		}
+	}
+	_, err = stmt.ExecContext(ctx)
+	return err
 }
 
 // insertedKeys runs an INSERT ... RETURNING key, created_at.
@@ -69,43 +97,51 @@ func insertedKeys(ctx context.Context, ex database.Executor, query string, args 
 }
 
 type forwardRow struct {
-	ID          uuid.UUID    `json:"id"`
-	IncidentID  uuid.UUID    `json:"incident_id"`
-	Key         string       `json:"key"`
-	From        uuid.UUID    `json:"from_node"`
-	To          uuid.UUID    `json:"to_node"`
-	By          uuid.UUID    `json:"by_node"`
-	At          time.Time    `json:"at"`
-	Method      Method       `json:"method"`
-	ItemID      *uuid.UUID   `json:"item_id"`
-	Alterations []Alteration `json:"alterations"`
-	MisSent     bool         `json:"mis_sent"`
-	RecalledAt  *time.Time   `json:"recalled_at"`
-	Confidence  Confidence   `json:"confidence"`
-	Note        string       `json:"note"`
-	CreatedBy   uuid.UUID    `json:"created_by"`
+	ID          uuid.UUID
+	IncidentID  uuid.UUID
+	Key         string
+	From        uuid.UUID
+	To          uuid.UUID
+	By          uuid.UUID
+	At          time.Time
+	Method      Method
+	ItemID      *uuid.UUID
+	Alterations []Alteration
+	MisSent     bool
+	RecalledAt  *time.Time
+	Confidence  Confidence
+	Note        string
+	CreatedBy   uuid.UUID
 }
 
 // InsertForwards adds the forwards whose keys the incident does not have yet,
 // so a retried batch never duplicates, and returns the keys it added.
-func (Store) InsertForwards(ctx context.Context, ex database.Executor, rows []forwardRow) (map[string]time.Time, error) {
+func (Store) InsertForwards(ctx context.Context, tx *sqlx.Tx, rows []forwardRow) (map[string]time.Time, error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	b, err := json.Marshal(rows)
+	err := copyStage(ctx, tx, "forwards", []string{"id", "incident_id", "key", "from_node", "to_node", "by_node", "at",
+		"method", "item_id", "alterations", "mis_sent", "recalled_at", "confidence", "note", "created_by"}, len(rows),
+		func(i int) []any {
+			f := rows[i]
+			alterations := make(pq.StringArray, len(f.Alterations))
+			for j, a := range f.Alterations {
+				alterations[j] = string(a)
+			}
+			return []any{f.ID, f.IncidentID, f.Key, f.From, f.To, f.By, f.At, f.Method, f.ItemID, alterations,
+				f.MisSent, f.RecalledAt, f.Confidence, f.Note, f.CreatedBy}
+		})
 	if err != nil {
 		return nil, err
 	}
-	return insertedKeys(ctx, ex, `
+	return insertedKeys(ctx, tx, `
 		INSERT INTO forwards (id, incident_id, key, from_node, to_node, by_node, at, method, item_id, alterations,
 			mis_sent, recalled_at, confidence, note, created_by)
-		SELECT id, incident_id, key, from_node, to_node, by_node, at, method, item_id, coalesce(alterations, '{}'),
+		SELECT id, incident_id, key, from_node, to_node, by_node, at, method, item_id, alterations,
 			mis_sent, recalled_at, confidence, note, created_by
-		FROM json_to_recordset($1::json) AS x(id uuid, incident_id uuid, key text, from_node uuid, to_node uuid,
-			by_node uuid, at timestamptz, method text, item_id uuid, alterations text[], mis_sent boolean,
-			recalled_at timestamptz, confidence text, note text, created_by uuid)
+		FROM stage_forwards
 		ON CONFLICT (incident_id, key) DO NOTHING
-		RETURNING key, created_at`, string(b))
+		RETURNING key, created_at`)
 }
 
 const nodeColumns = `id, incident_id, key, kind, name, exposure, unit, position, handles, cleared, platform,
