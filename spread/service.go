@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -145,20 +146,27 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 		if len(errs) > 0 {
 			return audit.Entry{}, batchError(errs)
 		}
-		inserted, err := s.Store.InsertForwards(ctx, tx, rows)
+		recorded, err := s.Store.RecordedForwardKeys(ctx, tx, incidentID, forwardKeys(in))
+		if err != nil {
+			return audit.Entry{}, err
+		}
+		fresh := make([]forwardRow, 0, len(rows))
+		for _, r := range rows {
+			if !recorded[r.Key] {
+				fresh = append(fresh, r)
+			}
+		}
+		if err := s.Store.InsertForwards(ctx, tx, fresh); err != nil {
+			return audit.Entry{}, database.MapError(err)
+		}
+		now, err := s.Store.Now(ctx, tx)
 		if err != nil {
 			return audit.Entry{}, err
 		}
 		// Forwards recorded before (a retry) are returned as they were stored.
-		var again []string
-		for _, r := range rows {
-			if _, ok := inserted[r.Key]; !ok {
-				again = append(again, r.Key)
-			}
-		}
 		stored := map[string]*Forward{}
-		if len(again) > 0 {
-			prior, err := s.Store.Forwards(ctx, tx, incidentID, again)
+		if len(recorded) > 0 {
+			prior, err := s.Store.Forwards(ctx, tx, incidentID, slices.Collect(maps.Keys(recorded)))
 			if err != nil {
 				return audit.Entry{}, err
 			}
@@ -174,9 +182,9 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 			}
 			out[i] = &Forward{ID: r.ID, IncidentID: incidentID, Key: r.Key, From: r.From, To: r.To, By: r.By, At: r.At,
 				Method: r.Method, ItemID: r.ItemID, Alterations: r.Alterations, MisSent: r.MisSent, RecalledAt: r.RecalledAt,
-				Confidence: r.Confidence, Note: r.Note, CreatedAt: inserted[r.Key]}
+				Confidence: r.Confidence, Note: r.Note, CreatedAt: now}
 		}
-		created := len(inserted)
+		created := len(fresh)
 		s.hydrate(out, nodesByID(nodes), items)
 		changes := map[string]any{"forwards": len(in), "created": created}
 		if len(in) > 0 {
@@ -188,7 +196,8 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 }
 
 // ensureNodes creates the nodes the batch names for the first time and returns
-// every node it names, by key. A key already known with another kind is an error.
+// every node it names, by key. A key already known with another kind is an
+// error. It runs under the incident's row lock, so no other batch adds nodes meanwhile.
 func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, in []*ForwardInput) (map[string]*Node, error) {
 	type ref struct {
 		r     NodeRef
@@ -232,29 +241,17 @@ func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 			fresh = append(fresh, nodeRowOf(incidentID, first[k].r))
 		}
 	}
-	inserted, err := s.Store.InsertNodes(ctx, tx, fresh)
+	if err := s.Store.InsertNodes(ctx, tx, fresh); err != nil {
+		return nil, database.MapError(err)
+	}
+	now, err := s.Store.Now(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
-	var raced []string // added by a concurrent batch since we looked
 	for _, r := range fresh {
-		at, ok := inserted[r.Key]
-		if !ok {
-			raced = append(raced, r.Key)
-			continue
-		}
 		nodes[r.Key] = &Node{ID: r.ID, IncidentID: incidentID, Key: r.Key, Kind: r.Kind, Name: r.Name, Exposure: r.Exposure,
 			Unit: r.Unit, Position: r.Position, Handles: r.Handles, Cleared: r.Cleared, Platform: r.Platform,
-			MemberCount: r.MemberCount, Containment: Containment{Status: "NONE"}, CreatedAt: at}
-	}
-	if len(raced) > 0 {
-		late, err := s.Store.Nodes(ctx, tx, incidentID, raced)
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range late {
-			nodes[n.Key] = n
-		}
+			MemberCount: r.MemberCount, Containment: Containment{Status: "NONE"}, CreatedAt: now}
 	}
 	return nodes, nil
 }
@@ -528,4 +525,12 @@ func (s *Service) RecordItem(ctx context.Context, incidentID uuid.UUID, in ItemI
 func authUser(ctx context.Context) (uuid.UUID, bool) {
 	u, ok := auth.UserFrom(ctx)
 	return u.ID, ok
+}
+
+func forwardKeys(in []*ForwardInput) []string {
+	out := make([]string, len(in))
+	for i, f := range in {
+		out[i] = f.Key
+	}
+	return out
 }

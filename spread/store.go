@@ -12,8 +12,9 @@ import (
 	"github.com/leaktrail/leaktrail/database"
 )
 
-// Store is the SQL for the spread chain. Batches travel by COPY into a
-// staging table and one INSERT ... SELECT per table, however many rows.
+// Store is the SQL for the spread chain. Batches travel by COPY. Writes to
+// one incident's chain are serialised by its incident row lock, so a batch
+// can look up which keys are new and then COPY just those.
 type Store struct{}
 
 type nodeRow struct {
@@ -31,39 +32,23 @@ type nodeRow struct {
 	MemberCount *int
 }
 
-// InsertNodes adds the nodes whose keys the incident does not have yet and
-// returns the keys it added with their creation time.
-func (Store) InsertNodes(ctx context.Context, tx *sqlx.Tx, nodes []nodeRow) (map[string]time.Time, error) {
-	if len(nodes) == 0 {
-		return nil, nil
-	}
-	err := copyStage(ctx, tx, "spread_nodes", []string{"id", "incident_id", "key", "kind", "name", "exposure", "unit",
+// InsertNodes adds new nodes by COPY. The caller holds the incident's row
+// lock, under which it found none of their keys recorded.
+func (Store) InsertNodes(ctx context.Context, tx *sqlx.Tx, nodes []nodeRow) error {
+	return copyRows(ctx, tx, "spread_nodes", []string{"id", "incident_id", "key", "kind", "name", "exposure", "unit",
 		"position", "handles", "cleared", "platform", "member_count"}, len(nodes), func(i int) []any {
 		n := nodes[i]
 		return []any{n.ID, n.IncidentID, n.Key, n.Kind, n.Name, n.Exposure, n.Unit, n.Position,
 			pq.StringArray(append([]string{}, n.Handles...)), n.Cleared, n.Platform, n.MemberCount}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return insertedKeys(ctx, tx, `
-		INSERT INTO spread_nodes (id, incident_id, key, kind, name, exposure, unit, position, handles, cleared, platform, member_count)
-		SELECT id, incident_id, key, kind, name, exposure, unit, position, handles, cleared, platform, member_count
-		FROM stage_spread_nodes
-		ON CONFLICT (incident_id, key) DO NOTHING
-		RETURNING key, created_at`)
 }
 
-// copyStage COPYs rows into a temporary table shaped like table, without its
-// indexes, constraints or triggers, from which one INSERT ... SELECT then
-// moves them: the cheapest way to bring many rows into PostgreSQL.
-func copyStage(ctx context.Context, tx *sqlx.Tx, table string, columns []string, n int, row func(int) []any) error {
-	stage := "stage_" + table
-	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+stage+` (LIKE `+table+` INCLUDING DEFAULTS) ON COMMIT DROP;
-		TRUNCATE `+stage); err != nil {
-		return err
+// copyRows COPYs n rows into table: the cheapest way to bring many rows into PostgreSQL.
+func copyRows(ctx context.Context, tx *sqlx.Tx, table string, columns []string, n int, row func(int) []any) error {
+	if n == 0 {
+		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, `COPY `+stage+` (`+strings.Join(columns, ", ")+`) FROM STDIN`)
+	stmt, err := tx.PrepareContext(ctx, `COPY `+table+` (`+strings.Join(columns, ", ")+`) FROM STDIN`)
 	if err != nil {
 		return err
 	}
@@ -77,23 +62,18 @@ func copyStage(ctx context.Context, tx *sqlx.Tx, table string, columns []string,
 	return err
 }
 
-// insertedKeys runs an INSERT ... RETURNING key, created_at.
-func insertedKeys(ctx context.Context, ex database.Executor, query string, args ...any) (map[string]time.Time, error) {
-	rows, err := ex.QueryContext(ctx, query, args...)
-	if err != nil {
+// RecordedForwardKeys returns which of the keys the incident's forwards already have.
+func (Store) RecordedForwardKeys(ctx context.Context, ex database.Executor, incidentID uuid.UUID, keys []string) (map[string]bool, error) {
+	var found []string
+	if err := ex.SelectContext(ctx, &found, `SELECT key FROM forwards WHERE incident_id = $1 AND key = ANY($2)`,
+		incidentID, pq.StringArray(keys)); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[string]time.Time{}
-	for rows.Next() {
-		var key string
-		var at time.Time
-		if err := rows.Scan(&key, &at); err != nil {
-			return nil, err
-		}
-		out[key] = at
+	out := make(map[string]bool, len(found))
+	for _, k := range found {
+		out[k] = true
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 type forwardRow struct {
@@ -114,13 +94,10 @@ type forwardRow struct {
 	CreatedBy   uuid.UUID
 }
 
-// InsertForwards adds the forwards whose keys the incident does not have yet,
-// so a retried batch never duplicates, and returns the keys it added.
-func (Store) InsertForwards(ctx context.Context, tx *sqlx.Tx, rows []forwardRow) (map[string]time.Time, error) {
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	err := copyStage(ctx, tx, "forwards", []string{"id", "incident_id", "key", "from_node", "to_node", "by_node", "at",
+// InsertForwards adds new forwards by COPY. The caller holds the incident's
+// row lock, under which it found none of their keys recorded.
+func (Store) InsertForwards(ctx context.Context, tx *sqlx.Tx, rows []forwardRow) error {
+	return copyRows(ctx, tx, "forwards", []string{"id", "incident_id", "key", "from_node", "to_node", "by_node", "at",
 		"method", "item_id", "alterations", "mis_sent", "recalled_at", "confidence", "note", "created_by"}, len(rows),
 		func(i int) []any {
 			f := rows[i]
@@ -131,17 +108,13 @@ func (Store) InsertForwards(ctx context.Context, tx *sqlx.Tx, rows []forwardRow)
 			return []any{f.ID, f.IncidentID, f.Key, f.From, f.To, f.By, f.At, f.Method, f.ItemID, alterations,
 				f.MisSent, f.RecalledAt, f.Confidence, f.Note, f.CreatedBy}
 		})
-	if err != nil {
-		return nil, err
-	}
-	return insertedKeys(ctx, tx, `
-		INSERT INTO forwards (id, incident_id, key, from_node, to_node, by_node, at, method, item_id, alterations,
-			mis_sent, recalled_at, confidence, note, created_by)
-		SELECT id, incident_id, key, from_node, to_node, by_node, at, method, item_id, alterations,
-			mis_sent, recalled_at, confidence, note, created_by
-		FROM stage_forwards
-		ON CONFLICT (incident_id, key) DO NOTHING
-		RETURNING key, created_at`)
+}
+
+// Now is the transaction's timestamp: what now() gives every row it writes.
+func (Store) Now(ctx context.Context, ex database.Executor) (time.Time, error) {
+	var t time.Time
+	err := ex.GetContext(ctx, &t, `SELECT now()`)
+	return t, err
 }
 
 const nodeColumns = `id, incident_id, key, kind, name, exposure, unit, position, handles, cleared, platform,
