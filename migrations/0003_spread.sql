@@ -1,6 +1,10 @@
 -- The spread chain: leaked items, the people and venues they passed through,
 -- and each forward between them.
 
+-- Counts changes to an incident's spread chain, so an analysis computed at one
+-- version can be reused until the next change.
+ALTER TABLE incidents ADD COLUMN spread_version bigint NOT NULL DEFAULT 0;
+
 CREATE TABLE leaked_items (
     id              uuid PRIMARY KEY,
     incident_id     uuid NOT NULL REFERENCES incidents (id),

@@ -3,6 +3,7 @@ package spread
 import (
 	"cmp"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -36,6 +37,13 @@ type Analysis struct {
 	EstimatedAudience int
 	firstExternal     int
 	firstPublic       int
+
+	// The longer answers are computed once, on first use: an Analysis is
+	// shared by every request until the chain changes.
+	frontierOnce, peopleOnce, warningsOnce sync.Once
+	frontier                               []*Node
+	people                                 []*PersonSpread
+	warnings                               []Warning
 }
 
 // Analyze computes the analysis of nodes and forwards (every forward's
@@ -247,6 +255,11 @@ func (a *Analysis) forward(i int) *Forward {
 // Frontier lists the reached venues whose removal is not confirmed, largest
 // audience first: where to send the next takedown request.
 func (a *Analysis) Frontier() []*Node {
+	a.frontierOnce.Do(func() { a.frontier = a.computeFrontier() })
+	return a.frontier
+}
+
+func (a *Analysis) computeFrontier() []*Node {
 	var out []*Node
 	for i, n := range a.Nodes {
 		if a.hops[i] >= 0 && n.IsVenue() && n.Containment.Status != ConfirmedRemoved {
@@ -286,6 +299,11 @@ type PersonSpread struct {
 
 // People lists every person who sent or received the item, in order of first involvement.
 func (a *Analysis) People() []*PersonSpread {
+	a.peopleOnce.Do(func() { a.people = a.computePeople() })
+	return a.people
+}
+
+func (a *Analysis) computePeople() []*PersonSpread {
 	byNode := map[int]*PersonSpread{}
 	get := func(i int, at time.Time) *PersonSpread {
 		p, ok := byNode[i]
@@ -346,6 +364,11 @@ type Warning struct {
 // the item, a forward out of a venue the sender is not known to be in, and
 // forwards that look recorded twice.
 func (a *Analysis) Warnings() []Warning {
+	a.warningsOnce.Do(func() { a.warnings = a.computeWarnings() })
+	return a.warnings
+}
+
+func (a *Analysis) computeWarnings() []Warning {
 	out := []Warning{}
 	firstIn := make([]time.Time, len(a.Nodes))
 	hasIn := make([]bool, len(a.Nodes))

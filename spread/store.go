@@ -296,3 +296,16 @@ func (Store) Summary(ctx context.Context, ex database.Executor, incidentID uuid.
 		incidentID)
 	return s, err
 }
+
+// BumpVersion marks the incident's spread chain as changed.
+func (Store) BumpVersion(ctx context.Context, ex database.Executor, incidentID uuid.UUID) error {
+	_, err := ex.ExecContext(ctx, `UPDATE incidents SET spread_version = spread_version + 1 WHERE id = $1`, incidentID)
+	return err
+}
+
+// Version returns the incident's spread chain version.
+func (Store) Version(ctx context.Context, ex database.Executor, incidentID uuid.UUID) (int64, error) {
+	var v int64
+	err := ex.GetContext(ctx, &v, `SELECT spread_version FROM incidents WHERE id = $1`, incidentID)
+	return v, err
+}
