@@ -236,6 +236,20 @@ func TestRecordForwardsIsAtomicIdempotentAndReportsEveryBadRow(t *testing.T) {
 	if err := m.DB.Get(&n, `SELECT count(*) FROM forwards`); err != nil || n != len(chain) {
 		t.Fatalf("%d forwards after a retry", n)
 	}
+	// A retry naming other nodes for a recorded key returns the forward as first recorded.
+	changed := slices.Clone(chain[:1])
+	changed[0] = fwd("c5-01", 0, "FAX", person("p:别人"), venue("fax:另一台", "FAX", "INTERNAL", 0), person("p:别人"))
+	var retried struct {
+		RecordForwards []struct {
+			ID   string
+			From struct{ Key string }
+		}
+	}
+	c.Must(t, `mutation($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id from { key } } }`,
+		map[string]any{"id": id, "f": changed}, &retried)
+	if retried.RecordForwards[0].ID != first.RecordForwards[0].ID || retried.RecordForwards[0].From.Key != "p:宗某" {
+		t.Fatalf("retry with other nodes: %+v", retried)
+	}
 	// A known node named with another kind is refused.
 	clash := []map[string]any{fwd("x-1", 5*time.Hour, "FORWARD", venue("p:陶某", "GROUP_CHAT", "INTERNAL", 3), person("p:新人"), person("p:陶某"))}
 	if r := c.Do(t, record, map[string]any{"id": id, "f": clash}); r.Code() != "INVALID_INPUT" {

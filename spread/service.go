@@ -68,18 +68,18 @@ func (s *Service) change(ctx context.Context, incidentID uuid.UUID, fn func(tx *
 	})
 }
 
-// nodeRowOf is the node a reference creates when its key is new.
-func nodeRowOf(incidentID uuid.UUID, r NodeRef) nodeRow {
-	row := nodeRow{ID: newID(), IncidentID: incidentID, Key: r.Key, Kind: r.Kind, Name: deref(r.Name),
+// nodeOf is the node a reference creates when its key is new.
+func nodeOf(incidentID uuid.UUID, r NodeRef, now time.Time) *Node {
+	n := &Node{ID: newID(), IncidentID: incidentID, Key: r.Key, Kind: r.Kind, Name: deref(r.Name),
 		Exposure: Internal, Unit: deref(r.Unit), Position: deref(r.Position), Handles: r.Handles, Cleared: r.Cleared,
-		Platform: r.Platform, MemberCount: r.MemberCount}
-	if strings.TrimSpace(row.Name) == "" {
-		row.Name = r.Key
+		Platform: r.Platform, MemberCount: r.MemberCount, Containment: Containment{Status: "NONE"}, CreatedAt: now}
+	if strings.TrimSpace(n.Name) == "" {
+		n.Name = r.Key
 	}
 	if r.Exposure != nil {
-		row.Exposure = *r.Exposure
+		n.Exposure = *r.Exposure
 	}
-	return row
+	return n
 }
 
 // Validate checks every row of a batch on its own and against the others
@@ -128,14 +128,17 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 		for _, it := range items {
 			itemByKey[it.Key] = it
 		}
-		actor, _ := authUser(ctx)
-		rows := make([]forwardRow, len(in))
+		now, err := s.Store.Now(ctx, tx)
+		if err != nil {
+			return audit.Entry{}, err
+		}
+		out = make([]*Forward, len(in))
 		for i, f := range in {
-			row := forwardRow{ID: newID(), IncidentID: incidentID, Key: f.Key, From: nodes[f.From.Key].ID,
+			fw := &Forward{ID: newID(), IncidentID: incidentID, Key: f.Key, From: nodes[f.From.Key].ID,
 				To: nodes[f.To.Key].ID, By: nodes[f.By.Key].ID, At: f.At, Method: f.Method, Alterations: f.Alterations,
-				MisSent: deref(f.MisSent), RecalledAt: f.RecalledAt, Confidence: "CONFIRMED", Note: deref(f.Note), CreatedBy: actor}
+				MisSent: deref(f.MisSent), RecalledAt: f.RecalledAt, Confidence: "CONFIRMED", Note: deref(f.Note), CreatedAt: now}
 			if f.Confidence != nil {
-				row.Confidence = *f.Confidence
+				fw.Confidence = *f.Confidence
 			}
 			if f.ItemKey != nil {
 				it, ok := itemByKey[*f.ItemKey]
@@ -143,9 +146,9 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 					errs = append(errs, FieldError{Index: i, Field: "itemKey", Message: "no leaked item has that key in this incident"})
 					continue
 				}
-				row.ItemID = &it.ID
+				fw.ItemID = &it.ID
 			}
-			rows[i] = row
+			out[i] = fw
 		}
 		if len(errs) > 0 {
 			return audit.Entry{}, batchError(errs)
@@ -154,39 +157,45 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 		if err != nil {
 			return audit.Entry{}, err
 		}
-		fresh := make([]forwardRow, 0, len(rows))
-		for _, r := range rows {
-			if !recorded[r.Key] {
-				fresh = append(fresh, r)
-			}
-		}
-		if err := s.Store.InsertForwards(ctx, tx, fresh); err != nil {
+		fresh := slices.DeleteFunc(slices.Clone(out), func(f *Forward) bool { return recorded[f.Key] })
+		actor, _ := authUser(ctx)
+		if err := s.Store.InsertForwards(ctx, tx, fresh, actor); err != nil {
 			return audit.Entry{}, database.MapError(err)
 		}
-		now, err := s.Store.Now(ctx, tx)
-		if err != nil {
-			return audit.Entry{}, err
-		}
 		// Forwards recorded before (a retry) are returned as they were stored.
-		stored := map[string]*Forward{}
 		if len(recorded) > 0 {
 			prior, err := s.Store.Forwards(ctx, tx, incidentID, slices.Collect(maps.Keys(recorded)))
 			if err != nil {
 				return audit.Entry{}, err
 			}
+			stored := make(map[string]*Forward, len(prior))
 			for _, f := range prior {
 				stored[f.Key] = f
 			}
-		}
-		out = make([]*Forward, len(rows))
-		for i, r := range rows {
-			if f, ok := stored[r.Key]; ok {
-				out[i] = f
-				continue
+			for i, f := range out {
+				if p, ok := stored[f.Key]; ok {
+					out[i] = p
+				}
 			}
-			out[i] = &Forward{ID: r.ID, IncidentID: incidentID, Key: r.Key, From: r.From, To: r.To, By: r.By, At: r.At,
-				Method: r.Method, ItemID: r.ItemID, Alterations: r.Alterations, MisSent: r.MisSent, RecalledAt: r.RecalledAt,
-				Confidence: r.Confidence, Note: r.Note, CreatedAt: now}
+			// A retry may name other nodes than the forward first recorded with its key.
+			var missing []uuid.UUID
+			byID := nodesByID(nodes)
+			for _, f := range prior {
+				for _, id := range []uuid.UUID{f.From, f.To, f.By} {
+					if byID[id] == nil {
+						missing = append(missing, id)
+					}
+				}
+			}
+			if len(missing) > 0 {
+				more, err := s.Store.NodesByID(ctx, tx, missing)
+				if err != nil {
+					return audit.Entry{}, err
+				}
+				for _, n := range more {
+					nodes[n.Key] = n
+				}
+			}
 		}
 		created := len(fresh)
 		s.hydrate(out, nodesByID(nodes), items)
@@ -239,23 +248,20 @@ func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 	if len(errs) > 0 {
 		return nil, batchError(errs)
 	}
-	var fresh []nodeRow
-	for _, k := range keys {
-		if _, ok := nodes[k]; !ok {
-			fresh = append(fresh, nodeRowOf(incidentID, first[k].r))
-		}
-	}
-	if err := s.Store.InsertNodes(ctx, tx, fresh); err != nil {
-		return nil, database.MapError(err)
-	}
 	now, err := s.Store.Now(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range fresh {
-		nodes[r.Key] = &Node{ID: r.ID, IncidentID: incidentID, Key: r.Key, Kind: r.Kind, Name: r.Name, Exposure: r.Exposure,
-			Unit: r.Unit, Position: r.Position, Handles: r.Handles, Cleared: r.Cleared, Platform: r.Platform,
-			MemberCount: r.MemberCount, Containment: Containment{Status: "NONE"}, CreatedAt: now}
+	var fresh []*Node
+	for _, k := range keys {
+		if _, ok := nodes[k]; !ok {
+			n := nodeOf(incidentID, first[k].r, now)
+			fresh = append(fresh, n)
+			nodes[k] = n
+		}
+	}
+	if err := s.Store.InsertNodes(ctx, tx, fresh); err != nil {
+		return nil, database.MapError(err)
 	}
 	return nodes, nil
 }

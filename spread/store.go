@@ -17,24 +17,9 @@ import (
 // can look up which keys are new and then COPY just those.
 type Store struct{}
 
-type nodeRow struct {
-	ID          uuid.UUID
-	IncidentID  uuid.UUID
-	Key         string
-	Kind        NodeKind
-	Name        string
-	Exposure    Exposure
-	Unit        string
-	Position    string
-	Handles     []string
-	Cleared     *bool
-	Platform    *Platform
-	MemberCount *int
-}
-
 // InsertNodes adds new nodes by COPY. The caller holds the incident's row
 // lock, under which it found none of their keys recorded.
-func (Store) InsertNodes(ctx context.Context, tx *sqlx.Tx, nodes []nodeRow) error {
+func (Store) InsertNodes(ctx context.Context, tx *sqlx.Tx, nodes []*Node) error {
 	return copyRows(ctx, tx, "spread_nodes", []string{"id", "incident_id", "key", "kind", "name", "exposure", "unit",
 		"position", "handles", "cleared", "platform", "member_count"}, len(nodes), func(i int) []any {
 		n := nodes[i]
@@ -76,27 +61,9 @@ func (Store) RecordedForwardKeys(ctx context.Context, ex database.Executor, inci
 	return out, nil
 }
 
-type forwardRow struct {
-	ID          uuid.UUID
-	IncidentID  uuid.UUID
-	Key         string
-	From        uuid.UUID
-	To          uuid.UUID
-	By          uuid.UUID
-	At          time.Time
-	Method      Method
-	ItemID      *uuid.UUID
-	Alterations []Alteration
-	MisSent     bool
-	RecalledAt  *time.Time
-	Confidence  Confidence
-	Note        string
-	CreatedBy   uuid.UUID
-}
-
 // InsertForwards adds new forwards by COPY. The caller holds the incident's
 // row lock, under which it found none of their keys recorded.
-func (Store) InsertForwards(ctx context.Context, tx *sqlx.Tx, rows []forwardRow) error {
+func (Store) InsertForwards(ctx context.Context, tx *sqlx.Tx, rows []*Forward, createdBy uuid.UUID) error {
 	return copyRows(ctx, tx, "forwards", []string{"id", "incident_id", "key", "from_node", "to_node", "by_node", "at",
 		"method", "item_id", "alterations", "mis_sent", "recalled_at", "confidence", "note", "created_by"}, len(rows),
 		func(i int) []any {
@@ -106,7 +73,7 @@ func (Store) InsertForwards(ctx context.Context, tx *sqlx.Tx, rows []forwardRow)
 				alterations[j] = string(a)
 			}
 			return []any{f.ID, f.IncidentID, f.Key, f.From, f.To, f.By, f.At, f.Method, f.ItemID, alterations,
-				f.MisSent, f.RecalledAt, f.Confidence, f.Note, f.CreatedBy}
+				f.MisSent, f.RecalledAt, f.Confidence, f.Note, createdBy}
 		})
 }
 
@@ -121,7 +88,7 @@ const nodeColumns = `id, incident_id, key, kind, name, exposure, unit, position,
 	member_count, containment_status, containment_requested_to, containment_requested_at, containment_note,
 	containment_updated_at, created_at`
 
-func scanNode(sc interface{ Scan(...any) error }) (*Node, error) {
+func scanNode(sc scanner) (*Node, error) {
 	n := &Node{}
 	var handles pq.StringArray
 	err := sc.Scan(&n.ID, &n.IncidentID, &n.Key, &n.Kind, &n.Name, &n.Exposure, &n.Unit, &n.Position, &handles,
@@ -133,26 +100,51 @@ func scanNode(sc interface{ Scan(...any) error }) (*Node, error) {
 
 // Nodes returns the incident's nodes, all of them or those with the given keys, in no particular order.
 func (Store) Nodes(ctx context.Context, ex database.Executor, incidentID uuid.UUID, keys []string) ([]*Node, error) {
-	q := `SELECT ` + nodeColumns + ` FROM spread_nodes WHERE incident_id = $1`
-	args := []any{incidentID}
-	if keys != nil {
-		q += ` AND key = ANY($2)`
-		args = append(args, pq.StringArray(keys))
+	return queryAll(ctx, ex, scanNode, byKeys(`SELECT `+nodeColumns+` FROM spread_nodes`, incidentID, keys))
+}
+
+// scanner is a row to scan: *sql.Rows or *sql.Row.
+type scanner interface{ Scan(...any) error }
+
+// statement is a query with its arguments.
+type statement struct {
+	query string
+	args  []any
+}
+
+// byKeys selects an incident's rows, or only those with the given keys.
+func byKeys(query string, incidentID uuid.UUID, keys []string) statement {
+	if keys == nil {
+		return statement{query + ` WHERE incident_id = $1`, []any{incidentID}}
 	}
-	rows, err := ex.QueryContext(ctx, q, args...)
+	return statement{query + ` WHERE incident_id = $1 AND key = ANY($2)`, []any{incidentID, pq.StringArray(keys)}}
+}
+
+// queryAll runs a statement and scans every row it returns.
+func queryAll[T any](ctx context.Context, ex database.Executor, scan func(scanner) (*T, error), st statement) ([]*T, error) {
+	rows, err := ex.QueryContext(ctx, st.query, st.args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*Node
+	var out []*T
 	for rows.Next() {
-		n, err := scanNode(rows)
+		v, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, n)
+		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// NodesByID returns the nodes with the given ids.
+func (Store) NodesByID(ctx context.Context, ex database.Executor, ids []uuid.UUID) ([]*Node, error) {
+	strs := make(pq.StringArray, len(ids))
+	for i, id := range ids {
+		strs[i] = id.String()
+	}
+	return queryAll(ctx, ex, scanNode, statement{`SELECT ` + nodeColumns + ` FROM spread_nodes WHERE id = ANY($1::uuid[])`, []any{strs}})
 }
 
 // Node returns one node by id; sql.ErrNoRows when there is none.
@@ -163,7 +155,7 @@ func (Store) Node(ctx context.Context, ex database.Executor, id uuid.UUID) (*Nod
 const forwardColumns = `id, incident_id, key, from_node, to_node, by_node, at, method, item_id, alterations,
 	mis_sent, recalled_at, confidence, note, created_at`
 
-func scanForward(sc interface{ Scan(...any) error }) (*Forward, error) {
+func scanForward(sc scanner) (*Forward, error) {
 	f := &Forward{}
 	var alterations pq.StringArray
 	err := sc.Scan(&f.ID, &f.IncidentID, &f.Key, &f.From, &f.To, &f.By, &f.At, &f.Method, &f.ItemID, &alterations,
@@ -177,26 +169,7 @@ func scanForward(sc interface{ Scan(...any) error }) (*Forward, error) {
 
 // Forwards returns the incident's forwards, all of them or those with the given keys, in no particular order.
 func (Store) Forwards(ctx context.Context, ex database.Executor, incidentID uuid.UUID, keys []string) ([]*Forward, error) {
-	q := `SELECT ` + forwardColumns + ` FROM forwards WHERE incident_id = $1`
-	args := []any{incidentID}
-	if keys != nil {
-		q += ` AND key = ANY($2)`
-		args = append(args, pq.StringArray(keys))
-	}
-	rows, err := ex.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Forward
-	for rows.Next() {
-		f, err := scanForward(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, ex, scanForward, byKeys(`SELECT `+forwardColumns+` FROM forwards`, incidentID, keys))
 }
 
 // Forward returns one forward by id; sql.ErrNoRows when there is none.
@@ -232,7 +205,7 @@ func (Store) SetContainment(ctx context.Context, ex database.Executor, id uuid.U
 
 const itemColumns = `id, incident_id, key, title, kind, classification, document_number, alterations, created_at`
 
-func scanItem(sc interface{ Scan(...any) error }) (*Item, error) {
+func scanItem(sc scanner) (*Item, error) {
 	it := &Item{}
 	var alterations pq.StringArray
 	err := sc.Scan(&it.ID, &it.IncidentID, &it.Key, &it.Title, &it.Kind, &it.Classification, &it.DocumentNumber,
@@ -261,20 +234,7 @@ func (Store) PutItem(ctx context.Context, ex database.Executor, it Item, created
 
 // Items returns the incident's leaked items.
 func (Store) Items(ctx context.Context, ex database.Executor, incidentID uuid.UUID) ([]*Item, error) {
-	rows, err := ex.QueryContext(ctx, `SELECT `+itemColumns+` FROM leaked_items WHERE incident_id = $1 ORDER BY created_at, key`, incidentID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Item
-	for rows.Next() {
-		it, err := scanItem(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, ex, scanItem, byKeys(`SELECT `+itemColumns+` FROM leaked_items`, incidentID, nil))
 }
 
 // Summary is what the gates need to know of an incident's spread.
