@@ -304,12 +304,14 @@ func (a *Analysis) People() []*PersonSpread {
 }
 
 func (a *Analysis) computePeople() []*PersonSpread {
-	byNode := map[int]*PersonSpread{}
+	byNode := make([]*PersonSpread, len(a.Nodes))
+	var out []*PersonSpread
 	get := func(i int, at time.Time) *PersonSpread {
-		p, ok := byNode[i]
-		if !ok {
+		p := byNode[i]
+		if p == nil {
 			p = &PersonSpread{Node: a.Nodes[i], firstSeen: at}
 			byNode[i] = p
+			out = append(out, p)
 		} else if at.Before(p.firstSeen) {
 			p.firstSeen = at
 		}
@@ -328,16 +330,15 @@ func (a *Analysis) computePeople() []*PersonSpread {
 			get(a.to[i], f.At).Received++
 		}
 	}
-	out := make([]*PersonSpread, 0, len(byNode))
-	for _, p := range byNode {
-		out = append(out, p)
-	}
 	slices.SortFunc(out, func(x, y *PersonSpread) int {
 		if c := x.firstSeen.Compare(y.firstSeen); c != 0 {
 			return c
 		}
 		return cmp.Compare(x.Node.Key, y.Node.Key)
 	})
+	if out == nil {
+		return []*PersonSpread{}
+	}
 	return out
 }
 
@@ -372,17 +373,17 @@ func (a *Analysis) computeWarnings() []Warning {
 	out := []Warning{}
 	firstIn := make([]time.Time, len(a.Nodes))
 	hasIn := make([]bool, len(a.Nodes))
-	type pair struct{ person, venue int }
-	known := map[pair]bool{}
+	pair := func(person, venue int) uint64 { return uint64(person)<<32 | uint64(venue) }
+	known := map[uint64]struct{}{} // person and venue known to go together
 	for i, f := range a.Forwards {
 		v := a.to[i]
 		if !hasIn[v] || f.At.Before(firstIn[v]) {
 			firstIn[v], hasIn[v] = f.At, true
 		}
 		if a.Nodes[v].IsVenue() {
-			known[pair{a.by[i], v}] = true // posted into it
+			known[pair(a.by[i], v)] = struct{}{} // posted into it
 		} else if a.Nodes[a.from[i]].IsVenue() {
-			known[pair{v, a.from[i]}] = true // received from it
+			known[pair(v, a.from[i])] = struct{}{} // received from it
 		}
 	}
 	for i, f := range a.Forwards {
@@ -390,33 +391,28 @@ func (a *Analysis) computeWarnings() []Warning {
 		if hasIn[u] && f.At.Before(firstIn[u]) {
 			out = append(out, Warning{Kind: ForwardedBeforeReceived, ForwardKeys: []string{f.Key}, NodeKeys: []string{a.Nodes[u].Key}})
 		}
-		if a.Nodes[u].IsVenue() && !known[pair{a.by[i], u}] {
+		if _, ok := known[pair(a.by[i], u)]; a.Nodes[u].IsVenue() && !ok {
 			out = append(out, Warning{Kind: SenderNotInVenue, ForwardKeys: []string{f.Key},
 				NodeKeys: []string{a.Nodes[a.by[i]].Key, a.Nodes[u].Key}})
 		}
 	}
-	type sig struct {
-		from, to, by int
-		method       Method
+	// Duplicates: sort by (from, to, by, method, time) and compare neighbours.
+	order := make([]int, len(a.Forwards))
+	for i := range order {
+		order[i] = i
 	}
-	same := map[sig][]int{}
-	for i, f := range a.Forwards {
-		s := sig{a.from[i], a.to[i], a.by[i], f.Method}
-		same[s] = append(same[s], i)
-	}
+	slices.SortFunc(order, func(x, y int) int {
+		return cmp.Or(cmp.Compare(a.from[x], a.from[y]), cmp.Compare(a.to[x], a.to[y]), cmp.Compare(a.by[x], a.by[y]),
+			cmp.Compare(a.Forwards[x].Method, a.Forwards[y].Method), a.Forwards[x].At.Compare(a.Forwards[y].At),
+			cmp.Compare(a.Forwards[x].Key, a.Forwards[y].Key))
+	})
 	var dups []Warning
-	for _, group := range same {
-		slices.SortFunc(group, func(x, y int) int {
-			if a.before(x, y) {
-				return -1
-			}
-			return 1
-		})
-		for k := 1; k < len(group); k++ {
-			f, g := a.Forwards[group[k-1]], a.Forwards[group[k]]
-			if g.At.Sub(f.At) <= duplicateWindow {
-				dups = append(dups, Warning{Kind: DuplicateForward, ForwardKeys: []string{f.Key, g.Key}})
-			}
+	for k := 1; k < len(order); k++ {
+		x, y := order[k-1], order[k]
+		f, g := a.Forwards[x], a.Forwards[y]
+		if a.from[x] == a.from[y] && a.to[x] == a.to[y] && a.by[x] == a.by[y] && f.Method == g.Method &&
+			g.At.Sub(f.At) <= duplicateWindow {
+			dups = append(dups, Warning{Kind: DuplicateForward, ForwardKeys: []string{f.Key, g.Key}})
 		}
 	}
 	slices.SortFunc(dups, func(x, y Warning) int { return cmp.Compare(x.ForwardKeys[0], y.ForwardKeys[0]) })

@@ -69,10 +69,10 @@ func (s *Service) change(ctx context.Context, incidentID uuid.UUID, fn func(tx *
 }
 
 // nodeOf is the node a reference creates when its key is new.
-func nodeOf(incidentID uuid.UUID, r NodeRef, now time.Time) *Node {
+func nodeOf(incidentID uuid.UUID, r NodeRef) *Node {
 	n := &Node{ID: newID(), IncidentID: incidentID, Key: r.Key, Kind: r.Kind, Name: deref(r.Name),
 		Exposure: Internal, Unit: deref(r.Unit), Position: deref(r.Position), Handles: r.Handles, Cleared: r.Cleared,
-		Platform: r.Platform, MemberCount: r.MemberCount, Containment: Containment{Status: "NONE"}, CreatedAt: now}
+		Platform: r.Platform, MemberCount: r.MemberCount, Containment: Containment{Status: "NONE"}}
 	if strings.TrimSpace(n.Name) == "" {
 		n.Name = r.Key
 	}
@@ -128,15 +128,11 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 		for _, it := range items {
 			itemByKey[it.Key] = it
 		}
-		now, err := s.Store.Now(ctx, tx)
-		if err != nil {
-			return audit.Entry{}, err
-		}
 		out = make([]*Forward, len(in))
 		for i, f := range in {
 			fw := &Forward{ID: newID(), IncidentID: incidentID, Key: f.Key, From: nodes[f.From.Key].ID,
 				To: nodes[f.To.Key].ID, By: nodes[f.By.Key].ID, At: f.At, Method: f.Method, Alterations: f.Alterations,
-				MisSent: deref(f.MisSent), RecalledAt: f.RecalledAt, Confidence: "CONFIRMED", Note: deref(f.Note), CreatedAt: now}
+				MisSent: deref(f.MisSent), RecalledAt: f.RecalledAt, Confidence: "CONFIRMED", Note: deref(f.Note)}
 			if f.Confidence != nil {
 				fw.Confidence = *f.Confidence
 			}
@@ -248,14 +244,10 @@ func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 	if len(errs) > 0 {
 		return nil, batchError(errs)
 	}
-	now, err := s.Store.Now(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
 	var fresh []*Node
 	for _, k := range keys {
 		if _, ok := nodes[k]; !ok {
-			n := nodeOf(incidentID, first[k].r, now)
+			n := nodeOf(incidentID, first[k].r)
 			fresh = append(fresh, n)
 			nodes[k] = n
 		}

@@ -70,7 +70,6 @@ type Node struct {
 	Platform    *Platform   `db:"platform"`
 	MemberCount *int        `db:"member_count"`
 	Containment Containment `db:"-"`
-	CreatedAt   time.Time   `db:"created_at"`
 }
 
 // IsVenue reports whether the node is a venue (anything but a person).
@@ -113,7 +112,6 @@ type Forward struct {
 	RecalledAt  *time.Time
 	Confidence  Confidence
 	Note        string
-	CreatedAt   time.Time
 
 	// The nodes and item the ids name, filled in when read.
 	FromNode, ToNode, ByNode *Node

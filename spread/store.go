@@ -77,23 +77,16 @@ func (Store) InsertForwards(ctx context.Context, tx *sqlx.Tx, rows []*Forward, c
 		})
 }
 
-// Now is the transaction's timestamp: what now() gives every row it writes.
-func (Store) Now(ctx context.Context, ex database.Executor) (time.Time, error) {
-	var t time.Time
-	err := ex.GetContext(ctx, &t, `SELECT now()`)
-	return t, err
-}
-
 const nodeColumns = `id, incident_id, key, kind, name, exposure, unit, position, handles, cleared, platform,
 	member_count, containment_status, containment_requested_to, containment_requested_at, containment_note,
-	containment_updated_at, created_at`
+	containment_updated_at`
 
 func scanNode(sc scanner) (*Node, error) {
 	n := &Node{}
 	var handles pq.StringArray
 	err := sc.Scan(&n.ID, &n.IncidentID, &n.Key, &n.Kind, &n.Name, &n.Exposure, &n.Unit, &n.Position, &handles,
 		&n.Cleared, &n.Platform, &n.MemberCount, &n.Containment.Status, &n.Containment.RequestedTo,
-		&n.Containment.RequestedAt, &n.Containment.Note, &n.Containment.UpdatedAt, &n.CreatedAt)
+		&n.Containment.RequestedAt, &n.Containment.Note, &n.Containment.UpdatedAt)
 	n.Handles = handles
 	return n, err
 }
@@ -152,14 +145,23 @@ func (Store) Node(ctx context.Context, ex database.Executor, id uuid.UUID) (*Nod
 	return scanNode(ex.QueryRowxContext(ctx, `SELECT `+nodeColumns+` FROM spread_nodes WHERE id = $1`, id))
 }
 
-const forwardColumns = `id, incident_id, key, from_node, to_node, by_node, at, method, item_id, alterations,
-	mis_sent, recalled_at, confidence, note, created_at`
+// forwardColumns read times as microseconds since the epoch: integers scan
+// several times faster than timestamp text, which matters for 100,000 rows.
+const forwardColumns = `id, incident_id, key, from_node, to_node, by_node, (extract(epoch from at) * 1000000)::bigint,
+	method, item_id, alterations, mis_sent, (extract(epoch from recalled_at) * 1000000)::bigint, confidence, note`
 
 func scanForward(sc scanner) (*Forward, error) {
 	f := &Forward{}
 	var alterations pq.StringArray
-	err := sc.Scan(&f.ID, &f.IncidentID, &f.Key, &f.From, &f.To, &f.By, &f.At, &f.Method, &f.ItemID, &alterations,
-		&f.MisSent, &f.RecalledAt, &f.Confidence, &f.Note, &f.CreatedAt)
+	var at int64
+	var recalledAt *int64
+	err := sc.Scan(&f.ID, &f.IncidentID, &f.Key, &f.From, &f.To, &f.By, &at, &f.Method, &f.ItemID, &alterations,
+		&f.MisSent, &recalledAt, &f.Confidence, &f.Note)
+	f.At = time.UnixMicro(at).UTC()
+	if recalledAt != nil {
+		t := time.UnixMicro(*recalledAt).UTC()
+		f.RecalledAt = &t
+	}
 	f.Alterations = make([]Alteration, len(alterations))
 	for i, a := range alterations {
 		f.Alterations[i] = Alteration(a)
