@@ -213,6 +213,7 @@ func BenchmarkAnalyze(b *testing.B) {
 // BenchmarkAnalyzeWarm asks again with the chain unchanged, as a screen does.
 func BenchmarkAnalyzeWarm(b *testing.B) {
 	f := analysed(b)
+	figures(b, f) // the one cold computation
 	for b.Loop() {
 		figures(b, f)
 	}
@@ -284,8 +285,12 @@ func spreadQueryHTTP(b *testing.B, cold bool) {
 	q := `query($id: ID!, $target: String!) { incident(id: $id) { spread {
 		origins { key name } pathTo(nodeKey: $target) { key at method from { key } to { key } by { key } }
 		depth reachedNodes reachedVenues estimatedAudience firstExternal { key at } firstPublic { key }
-		frontier { key name memberCount containment { status } } warnings { kind forwardKeys } forwardCount } } }`
+		frontier(first: 100) { key name memberCount containment { status } } frontierCount
+		warnings(first: 100) { kind forwardKeys } warningCount forwardCount } } }`
 	vars := map[string]any{"id": f.incident.ID, "target": fmt.Sprint("p:", viralForwards)}
+	if !cold {
+		f.client.Do(b, q, vars) // the one cold computation
+	}
 	for b.Loop() {
 		if cold {
 			if err := f.main.Spread.Store.BumpVersion(f.ctx, f.main.DB, f.incident.ID); err != nil {

@@ -323,7 +323,8 @@ type ComplexityRoot struct {
 		FirstPublic       func(childComplexity int) int
 		ForwardCount      func(childComplexity int) int
 		Forwards          func(childComplexity int, first *int, after *string) int
-		Frontier          func(childComplexity int) int
+		Frontier          func(childComplexity int, first *int) int
+		FrontierCount     func(childComplexity int) int
 		Items             func(childComplexity int) int
 		Nodes             func(childComplexity int) int
 		Origins           func(childComplexity int) int
@@ -331,7 +332,8 @@ type ComplexityRoot struct {
 		People            func(childComplexity int) int
 		ReachedNodes      func(childComplexity int) int
 		ReachedVenues     func(childComplexity int) int
-		Warnings          func(childComplexity int) int
+		WarningCount      func(childComplexity int) int
+		Warnings          func(childComplexity int, first *int) int
 	}
 
 	SpreadWarning struct {
@@ -466,6 +468,12 @@ type RequirementResolver interface {
 	Task(ctx context.Context, obj *workflow.Result) (*incident.Task, error)
 }
 type SpreadResolver interface {
+	Frontier(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Node, error)
+	FrontierCount(ctx context.Context, obj *spread.Analysis) (int, error)
+
+	Warnings(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Warning, error)
+	WarningCount(ctx context.Context, obj *spread.Analysis) (int, error)
+
 	Forwards(ctx context.Context, obj *spread.Analysis, first *int, after *string) ([]*spread.Forward, error)
 }
 type TaskResolver interface {
@@ -1810,7 +1818,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Spread.Frontier(childComplexity), true
+		args, err := ec.field_Spread_frontier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Spread.Frontier(childComplexity, args["first"].(*int)), true
+	case "Spread.frontierCount":
+		if e.ComplexityRoot.Spread.FrontierCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.FrontierCount(childComplexity), true
 	case "Spread.items":
 		if e.ComplexityRoot.Spread.Items == nil {
 			break
@@ -1858,12 +1877,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Spread.ReachedVenues(childComplexity), true
+	case "Spread.warningCount":
+		if e.ComplexityRoot.Spread.WarningCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.WarningCount(childComplexity), true
 	case "Spread.warnings":
 		if e.ComplexityRoot.Spread.Warnings == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Spread.Warnings(childComplexity), true
+		args, err := ec.field_Spread_warnings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Spread.Warnings(childComplexity, args["first"].(*int)), true
 
 	case "SpreadWarning.forwardKeys":
 		if e.ComplexityRoot.SpreadWarning.ForwardKeys == nil {
@@ -2862,10 +2892,13 @@ type Spread {
   firstExternal: Forward
   "The earliest forward into a PUBLIC node."
   firstPublic: Forward
-  "Reached venues whose removal is not confirmed, largest audience first."
-  frontier: [Node!]!
+  "Reached venues whose removal is not confirmed, largest audience first; the first ` + "`" + `first` + "`" + ` of them (all when omitted)."
+  frontier(first: Int): [Node!]!
+  frontierCount: Int!
   people: [PersonSpread!]!
-  warnings: [SpreadWarning!]!
+  "Data-quality findings; the first ` + "`" + `first` + "`" + ` of them (all when omitted)."
+  warnings(first: Int): [SpreadWarning!]!
+  warningCount: Int!
   items: [LeakedItem!]!
   "Every node, for drawing the graph."
   nodes: [Node!]!
@@ -3470,10 +3503,14 @@ func (ec *executionContext) childFields_Spread(ctx context.Context, field graphq
 		return ec.fieldContext_Spread_firstPublic(ctx, field)
 	case "frontier":
 		return ec.fieldContext_Spread_frontier(ctx, field)
+	case "frontierCount":
+		return ec.fieldContext_Spread_frontierCount(ctx, field)
 	case "people":
 		return ec.fieldContext_Spread_people(ctx, field)
 	case "warnings":
 		return ec.fieldContext_Spread_warnings(ctx, field)
+	case "warningCount":
+		return ec.fieldContext_Spread_warningCount(ctx, field)
 	case "items":
 		return ec.fieldContext_Spread_items(ctx, field)
 	case "nodes":
@@ -4296,6 +4333,20 @@ func (ec *executionContext) field_Spread_forwards_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Spread_frontier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Spread_pathTo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4307,6 +4358,20 @@ func (ec *executionContext) field_Spread_pathTo_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["nodeKey"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Spread_warnings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -9806,7 +9871,8 @@ func (ec *executionContext) _Spread_frontier(ctx context.Context, field graphql.
 			return ec.fieldContext_Spread_frontier(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Frontier(), nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Spread().Frontier(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Node) graphql.Marshaler {
@@ -9816,17 +9882,51 @@ func (ec *executionContext) _Spread_frontier(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Spread_frontier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Spread_frontier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Spread",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Node(ctx, field)
 		},
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Spread_frontier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Spread_frontierCount(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_frontierCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Spread().FrontierCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_frontierCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Spread", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Spread_people(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
@@ -9870,27 +9970,62 @@ func (ec *executionContext) _Spread_warnings(ctx context.Context, field graphql.
 			return ec.fieldContext_Spread_warnings(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Warnings(), nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Spread().Warnings(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []spread.Warning) graphql.Marshaler {
-			return ec.marshalNSpreadWarning2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐWarningᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Warning) graphql.Marshaler {
+			return ec.marshalNSpreadWarning2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐWarningᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Spread_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Spread_warnings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Spread",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SpreadWarning(ctx, field)
 		},
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Spread_warnings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Spread_warningCount(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_warningCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Spread().WarningCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_warningCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Spread", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Spread_items(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
@@ -14609,20 +14744,34 @@ func (ec *executionContext) _Spread(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "frontier":
-			out.Values[i] = ec._Spread_frontier(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Spread_frontier(ctx, field, obj)
+				})
+		case "frontierCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Spread_frontierCount(ctx, field, obj)
+				})
 		case "people":
 			out.Values[i] = ec._Spread_people(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "warnings":
-			out.Values[i] = ec._Spread_warnings(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Spread_warnings(ctx, field, obj)
+				})
+		case "warningCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Spread_warningCount(ctx, field, obj)
+				})
 		case "items":
 			out.Values[i] = ec._Spread_items(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -16035,15 +16184,11 @@ func (ec *executionContext) marshalNSpread2ᚖgithubᚗcomᚋleaktrailᚋleaktra
 	return ec._Spread(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSpreadWarning2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐWarning(ctx context.Context, sel ast.SelectionSet, v spread.Warning) graphql.Marshaler {
-	return ec._SpreadWarning(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNSpreadWarning2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐWarningᚄ(ctx context.Context, sel ast.SelectionSet, v []spread.Warning) graphql.Marshaler {
+func (ec *executionContext) marshalNSpreadWarning2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐWarningᚄ(ctx context.Context, sel ast.SelectionSet, v []*spread.Warning) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSpreadWarning2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐWarning(ctx, sel, v[i])
+		return ec.marshalNSpreadWarning2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐWarning(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -16053,6 +16198,14 @@ func (ec *executionContext) marshalNSpreadWarning2ᚕgithubᚗcomᚋleaktrailᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSpreadWarning2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐWarning(ctx context.Context, sel ast.SelectionSet, v *spread.Warning) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SpreadWarning!")
+		return graphql.Null
+	}
+	return ec._SpreadWarning(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSpreadWarningKind2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐWarningKind(ctx context.Context, v any) (spread.WarningKind, error) {

@@ -74,3 +74,14 @@ func auditPage(first, after *int, list func(after int64, limit int) ([]audit.Row
 	}
 	return page, nil
 }
+
+// firstOf returns the first n of xs, all of them when n is nil.
+func firstOf[T any](xs []T, n *int) ([]T, error) {
+	if n == nil {
+		return xs, nil
+	}
+	if *n < 0 {
+		return nil, apperr.Invalid("first", "first must not be negative")
+	}
+	return xs[:min(*n, len(xs))], nil
+}

@@ -37,6 +37,23 @@ func (r *mutationResolver) SetNodeContainment(ctx context.Context, nodeID uuid.U
 	return r.SpreadService.SetContainment(ctx, nodeID, input)
 }
 
+func (r *spreadResolver) Frontier(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Node, error) {
+	return firstOf(obj.Frontier(), first)
+}
+
+func (r *spreadResolver) FrontierCount(ctx context.Context, obj *spread.Analysis) (int, error) {
+	return len(obj.Frontier()), nil
+}
+
+func (r *spreadResolver) Warnings(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Warning, error) {
+	ws, err := firstOf(obj.Warnings(), first)
+	return ptrs(ws), err
+}
+
+func (r *spreadResolver) WarningCount(ctx context.Context, obj *spread.Analysis) (int, error) {
+	return len(obj.Warnings()), nil
+}
+
 func (r *spreadResolver) Forwards(ctx context.Context, obj *spread.Analysis, first *int, after *string) ([]*spread.Forward, error) {
 	n, key := 100, ""
 	if first != nil {

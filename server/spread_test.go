@@ -171,6 +171,21 @@ func TestDomainChainsOverTheAPI(t *testing.T) {
 		"wechat-group:民政工作群", "fax:县政府办普通传真", "web:境外网站"}) {
 		t.Fatalf("frontier %v", got)
 	}
+	var top struct {
+		Incident struct {
+			Spread struct {
+				Frontier      []struct{ Key string }
+				FrontierCount int
+				WarningCount  int
+			}
+		}
+	}
+	c.Must(t, `query($id: ID!) { incident(id: $id) { spread { frontier(first: 2) { key } frontierCount warningCount } } }`,
+		map[string]any{"id": id}, &top)
+	if sp := top.Incident.Spread; len(sp.Frontier) != 2 || sp.Frontier[0].Key != "wechat-group:乡镇工作群乙" || sp.FrontierCount != 5 ||
+		sp.WarningCount != len(s.Warnings) {
+		t.Fatalf("first of the frontier: %+v", sp)
+	}
 	for _, p := range s.People {
 		if p.Node.Key == "p:宗某" && (!p.FirstHop || p.Sent != 1) || p.Node.Key == "p:杨某" && (p.FirstHop || p.Sent != 4) {
 			t.Fatalf("people %+v", s.People)
