@@ -96,26 +96,33 @@ func (c *CLI) dev(ctx context.Context, args []string) error {
 	return err
 }
 
-// seed creates the admin and the demo case on first start and returns the
-// admin's password (kept in the data folder so later runs can show it).
+// seed creates the admin when there are no users and the demo case when there
+// are no incidents, and returns the admin's password (kept in the data folder
+// so later runs can show it).
 func (c *CLI) seed(ctx context.Context, m *Main, dataDir string) (string, error) {
 	password, err := services.Secret(filepath.Join(dataDir, "admin-password"))
 	if err != nil {
 		return "", err
 	}
-	n, err := m.Auth.CountUsers(ctx)
+	users, err := m.Auth.CountUsers(ctx)
 	if err != nil {
 		return "", err
 	}
-	if n > 0 {
-		return password, nil
+	if users == 0 {
+		if _, err := m.Auth.AddUser(ctx, auth.NewUser{Username: devAdmin, DisplayName: "管理员", Password: password,
+			Roles: auth.AllRoles, Locale: "zh-CN"}); err != nil {
+			return "", err
+		}
 	}
-	admin, err := m.Auth.AddUser(ctx, auth.NewUser{Username: devAdmin, DisplayName: "管理员", Password: password,
-		Roles: auth.AllRoles, Locale: "zh-CN"})
+	admin, err := m.Auth.UserByUsername(ctx, devAdmin)
 	if err != nil {
-		return "", err
+		return password, nil // the admin was renamed or disabled: leave the data alone
 	}
-	inc, err := demo.Load(auth.WithUser(ctx, admin), m.Incidents, m.Spread, time.Now())
+	ctx = auth.WithUser(ctx, admin)
+	if n, err := m.Incidents.Count(ctx, incident.Filter{}); err != nil || n > 0 {
+		return password, err
+	}
+	inc, err := demo.Load(ctx, m.Incidents, m.Spread, time.Now())
 	if err != nil {
 		return "", fmt.Errorf("load the demo case: %w", err)
 	}
