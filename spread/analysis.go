@@ -396,10 +396,18 @@ func (a *Analysis) computeWarnings() []Warning {
 				NodeKeys: []string{a.Nodes[a.by[i]].Key, a.Nodes[u].Key}})
 		}
 	}
-	// Duplicates: sort by (from, to, by, method, time) and compare neighbours.
-	order := make([]int, len(a.Forwards))
-	for i := range order {
-		order[i] = i
+	// Duplicates: only forwards sharing their two ends can be; sort those by
+	// (from, to, by, method, time) and compare neighbours.
+	ends := func(i int) uint64 { return uint64(a.from[i])<<32 | uint64(a.to[i]) }
+	sharing := make(map[uint64]int32, len(a.Forwards))
+	for i := range a.Forwards {
+		sharing[ends(i)]++
+	}
+	var order []int
+	for i := range a.Forwards {
+		if sharing[ends(i)] > 1 {
+			order = append(order, i)
+		}
 	}
 	slices.SortFunc(order, func(x, y int) int {
 		return cmp.Or(cmp.Compare(a.from[x], a.from[y]), cmp.Compare(a.to[x], a.to[y]), cmp.Compare(a.by[x], a.by[y]),
