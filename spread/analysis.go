@@ -20,8 +20,9 @@ type Analysis struct {
 	Forwards []*Forward // in time order when read by the service
 
 	nodeIndex map[uuid.UUID]int
-	keyIndex  map[string]int
-	from, to  []int // per forward: node indexes
+	keyOnce   sync.Once
+	keyIndex  map[string]int // built on the first PathTo
+	from, to  []int          // per forward: node indexes
 	by        []int
 
 	origins  []int
@@ -47,17 +48,16 @@ type Analysis struct {
 }
 
 // Analyze computes the analysis of nodes and forwards (every forward's
-// endpoints must be among nodes).
+// endpoints must be among nodes), pointing each forward at its nodes.
 func Analyze(nodes []*Node, forwards []*Forward) *Analysis {
-	a := &Analysis{Nodes: nodes, Forwards: forwards, nodeIndex: make(map[uuid.UUID]int, len(nodes)),
-		keyIndex: make(map[string]int, len(nodes))}
+	a := &Analysis{Nodes: nodes, Forwards: forwards, nodeIndex: make(map[uuid.UUID]int, len(nodes))}
 	for i, n := range nodes {
 		a.nodeIndex[n.ID] = i
-		a.keyIndex[n.Key] = i
 	}
 	a.from, a.to, a.by = make([]int, len(forwards)), make([]int, len(forwards)), make([]int, len(forwards))
 	for i, f := range forwards {
 		a.from[i], a.to[i], a.by[i] = a.nodeIndex[f.From], a.nodeIndex[f.To], a.nodeIndex[f.By]
+		f.FromNode, f.ToNode, f.ByNode = nodes[a.from[i]], nodes[a.to[i]], nodes[a.by[i]]
 	}
 	a.findOrigins()
 	a.countHops()
@@ -222,6 +222,12 @@ func (a *Analysis) Origins() []*Node {
 // node with that key, in order; empty when the node is an origin, unknown, or
 // not reachable in time order.
 func (a *Analysis) PathTo(nodeKey string) []*Forward {
+	a.keyOnce.Do(func() {
+		a.keyIndex = make(map[string]int, len(a.Nodes))
+		for i, n := range a.Nodes {
+			a.keyIndex[n.Key] = i
+		}
+	})
 	v, ok := a.keyIndex[nodeKey]
 	if !ok || !a.arrived[v] {
 		return []*Forward{}

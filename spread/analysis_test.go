@@ -135,7 +135,7 @@ func TestAnalysisMatchesBruteForceOnRandomGraphs(t *testing.T) {
 		}
 		var gotOrigins []int
 		for _, o := range a.Origins() {
-			gotOrigins = append(gotOrigins, a.keyIndex[o.Key])
+			gotOrigins = append(gotOrigins, a.nodeIndex[o.ID])
 		}
 		if len(gotOrigins) != len(want.origins) {
 			fail("origins %v, want %v", gotOrigins, want.origins)
@@ -194,7 +194,7 @@ func TestAnalysisMatchesBruteForceOnRandomGraphs(t *testing.T) {
 		}
 		seen := map[string]bool{}
 		for _, n := range a.Frontier() {
-			if seen[n.Key] || !n.IsVenue() || a.hops[a.keyIndex[n.Key]] < 0 {
+			if seen[n.Key] || !n.IsVenue() || a.hops[a.nodeIndex[n.ID]] < 0 {
 				fail("frontier holds %s wrongly", n.Key)
 			}
 			seen[n.Key] = true

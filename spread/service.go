@@ -268,12 +268,19 @@ func nodesByID(byKey map[string]*Node) map[uuid.UUID]*Node {
 
 // hydrate points each forward at its nodes and item.
 func (s *Service) hydrate(forwards []*Forward, nodes map[uuid.UUID]*Node, items []*Item) {
-	itemByID := map[uuid.UUID]*Item{}
+	for _, f := range forwards {
+		f.FromNode, f.ToNode, f.ByNode = nodes[f.From], nodes[f.To], nodes[f.By]
+	}
+	linkItems(forwards, items)
+}
+
+// linkItems points each forward at its leaked item.
+func linkItems(forwards []*Forward, items []*Item) {
+	itemByID := make(map[uuid.UUID]*Item, len(items))
 	for _, it := range items {
 		itemByID[it.ID] = it
 	}
 	for _, f := range forwards {
-		f.FromNode, f.ToNode, f.ByNode = nodes[f.From], nodes[f.To], nodes[f.By]
 		if f.ItemID != nil {
 			f.Item = itemByID[*f.ItemID]
 		}
@@ -304,20 +311,16 @@ func (s *Service) Analyze(ctx context.Context, inc incident.Incident) (*Analysis
 	var itemsErr, nodesErr, forwardsErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { items, itemsErr = s.Store.Items(ctx, s.DB, inc.ID) })
-	wg.Go(func() { nodes, nodesErr = s.Store.Nodes(ctx, s.DB, inc.ID, nil) })
+	wg.Go(func() { nodes, nodesErr = s.Store.NodesByKey(ctx, s.DB, inc.ID) })
 	wg.Go(func() { forwards, forwardsErr = s.Store.Forwards(ctx, s.DB, inc.ID, nil) })
 	wg.Wait()
 	if err := errors.Join(itemsErr, nodesErr, forwardsErr); err != nil {
 		return nil, err
 	}
-	// Sorted here rather than by the database: one less sort of the whole chain there.
-	slices.SortFunc(nodes, func(a, b *Node) int { return cmp.Compare(a.Key, b.Key) })
+	// Nodes come in key order from their index; forwards are sorted here, in
+	// parallel with the database's other work.
 	slices.SortFunc(forwards, func(a, b *Forward) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key, b.Key)) })
-	byID := make(map[uuid.UUID]*Node, len(nodes))
-	for _, n := range nodes {
-		byID[n.ID] = n
-	}
-	s.hydrate(forwards, byID, items)
+	linkItems(forwards, items)
 	a := Analyze(nodes, forwards)
 	a.Items = items
 	s.analyses.put(inc.ID, version, a)

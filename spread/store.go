@@ -96,6 +96,13 @@ func (Store) Nodes(ctx context.Context, ex database.Executor, incidentID uuid.UU
 	return queryAll(ctx, ex, scanNode, byKeys(`SELECT `+nodeColumns+` FROM spread_nodes`, incidentID, keys))
 }
 
+// NodesByKey returns all the incident's nodes in key order, as their unique index holds them.
+func (Store) NodesByKey(ctx context.Context, ex database.Executor, incidentID uuid.UUID) ([]*Node, error) {
+	st := byKeys(`SELECT `+nodeColumns+` FROM spread_nodes`, incidentID, nil)
+	st.query += ` ORDER BY key`
+	return queryAll(ctx, ex, scanNode, st)
+}
+
 // scanner is a row to scan: *sql.Rows or *sql.Row.
 type scanner interface{ Scan(...any) error }
 
