@@ -93,13 +93,15 @@ CREATE INDEX forwards_to_node_idx ON forwards (to_node);
 
 CREATE FUNCTION forwards_check_references() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM checked f LEFT JOIN spread_nodes n ON n.id = f.from_node AND n.incident_id = f.incident_id WHERE n.id IS NULL)
-        OR EXISTS (SELECT 1 FROM checked f LEFT JOIN spread_nodes n ON n.id = f.to_node AND n.incident_id = f.incident_id WHERE n.id IS NULL)
-        OR EXISTS (SELECT 1 FROM checked f LEFT JOIN spread_nodes n ON n.id = f.by_node AND n.incident_id = f.incident_id
-            AND n.kind = 'PERSON' WHERE n.id IS NULL)
-        OR EXISTS (SELECT 1 FROM checked f LEFT JOIN leaked_items i ON i.id = f.item_id AND i.incident_id = f.incident_id
-            WHERE f.item_id IS NOT NULL AND i.id IS NULL)
-        OR EXISTS (SELECT 1 FROM checked f LEFT JOIN users u ON u.id = f.created_by WHERE u.id IS NULL)
+    IF EXISTS (
+        SELECT 1 FROM checked f
+        LEFT JOIN spread_nodes a ON a.id = f.from_node AND a.incident_id = f.incident_id
+        LEFT JOIN spread_nodes b ON b.id = f.to_node AND b.incident_id = f.incident_id
+        LEFT JOIN spread_nodes c ON c.id = f.by_node AND c.incident_id = f.incident_id AND c.kind = 'PERSON'
+        LEFT JOIN leaked_items i ON i.id = f.item_id AND i.incident_id = f.incident_id
+        WHERE a.id IS NULL OR b.id IS NULL OR c.id IS NULL OR (f.item_id IS NOT NULL AND i.id IS NULL))
+        OR EXISTS (SELECT 1 FROM (SELECT DISTINCT created_by FROM checked) f
+            WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = f.created_by))
     THEN
         RAISE EXCEPTION 'a forward must name nodes and an item of its own incident, made by a person'
             USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'forwards_references';
