@@ -4,6 +4,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"runtime"
 	"testing"
 	"time"
@@ -137,6 +139,37 @@ func BenchmarkRecordForwardsHTTP(b *testing.B) {
 	}
 	perSecond(b, viralForwards)
 	b.ReportMetric(float64(len(body))/1e6, "MB/request")
+}
+
+// BenchmarkImportUploadHTTP is the same batch as a JSONL file posted to the
+// import endpoint, the way the UI uploads chat-derived records.
+func BenchmarkImportUploadHTTP(b *testing.B) {
+	f := newFixture(b)
+	var body bytes.Buffer
+	enc := json.NewEncoder(&body)
+	for _, fw := range viralSpread(viralForwards) {
+		if err := enc.Encode(fw); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		inc := f.openIncident(b)
+		req, err := http.NewRequest(http.MethodPost, f.main.URL()+"/incidents/"+inc.Reference+"/forwards", bytes.NewReader(body.Bytes()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+f.client.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body) //nolint:errcheck
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatal(resp.Status)
+		}
+	}
+	perSecond(b, viralForwards)
 }
 
 // BenchmarkCopyFloor is the floor for recording: a bare COPY of the same
