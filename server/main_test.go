@@ -50,25 +50,11 @@ func start(t *testing.T) (*server.Main, *testgql.Client) {
 func TestHealthAndReadiness(t *testing.T) {
 	t.Parallel()
 	m, _ := start(t)
-	for path, want := range map[string]string{"/healthz": `"status":"ok"`, "/readyz": `"status":"ready"`} {
-		resp, err := http.Get(m.URL() + path)
-		if err != nil {
-			t.Fatal(err)
+	anon := &testgql.Client{URL: m.URL()}
+	for path, want := range map[string]string{"/healthz": `"status":"ok"`, "/readyz": `"status":"ready"`, "/": "Leaktrail"} {
+		if status, body := anon.Send(t, http.MethodGet, path, ""); status != http.StatusOK || !strings.Contains(body, want) {
+			t.Fatalf("%s: %d %s", path, status, body)
 		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), want) {
-			t.Fatalf("%s: %d %s", path, resp.StatusCode, b)
-		}
-	}
-	resp, err := http.Get(m.URL() + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), "Leaktrail") {
-		t.Fatalf("placeholder page: %d", resp.StatusCode)
 	}
 }
 

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -305,42 +304,22 @@ func TestRecordForwardsIsAtomicIdempotentAndReportsEveryBadRow(t *testing.T) {
 
 	// Exports, for the UI and other tools.
 	for path, want := range map[string]string{"/spread.json": `"key":"c5-01"`, "/spread.graphml": `<edge id="c5-01"`} {
-		req, _ := http.NewRequest(http.MethodGet, m.URL()+"/incidents/"+ref+path, nil)
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), want) {
-			t.Fatalf("%s: %d %.300s", path, resp.StatusCode, b)
+		if status, body := c.Send(t, http.MethodGet, "/incidents/"+ref+path, ""); status != http.StatusOK || !strings.Contains(body, want) {
+			t.Fatalf("%s: %d %.300s", path, status, body)
 		}
 	}
-	resp, err := http.Get(m.URL() + "/incidents/" + ref + "/spread.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("anonymous export: %d", resp.StatusCode)
+	anon := &testgql.Client{URL: m.URL()}
+	if status, _ := anon.Send(t, http.MethodGet, "/incidents/"+ref+"/spread.json", ""); status != http.StatusUnauthorized {
+		t.Fatalf("anonymous export: %d", status)
 	}
 }
 
 func TestImportUpload(t *testing.T) {
 	t.Parallel()
-	m, c := start(t)
+	_, c := start(t)
 	_, ref := openCase(t, c, "上传导入")
 	upload := func(body string) (int, string) {
-		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/incidents/"+ref+"/forwards", strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		return c.Send(t, http.MethodPost, "/incidents/"+ref+"/forwards", body)
 	}
 	csv := "key,at,method,from_key,from_kind,to_key,to_kind,to_exposure,to_member_count,by_key,alterations\n" +
 		"u1,2026-02-03T09:00:00+08:00,PHOTO,p:甲,PERSON,p:乙,PERSON,,,p:甲,\n" +

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -104,4 +105,27 @@ func (c *Client) Login(t testing.TB, username, password string) {
 	c.Must(t, `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
 		map[string]any{"u": username, "p": password}, &out)
 	c.Token = out.Login.Token
+}
+
+// Send makes a plain HTTP request to path, signed in when the client has a
+// token, and returns the status and body.
+func (c *Client) Send(t testing.TB, method, path, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, c.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
 }
