@@ -172,8 +172,9 @@ func BenchmarkImportUploadHTTP(b *testing.B) {
 	perSecond(b, viralForwards)
 }
 
-// BenchmarkCopyFloor is the floor for recording: a bare COPY of the same
-// forward rows into the table (nodes already there).
+// BenchmarkCopyFloor is one half of the floor for recording: a bare COPY of
+// the same forward rows into the table (nodes already there). The other half
+// is BenchmarkCopyFloorNodes; a batch that creates its nodes pays both.
 func BenchmarkCopyFloor(b *testing.B) {
 	f := newFixture(b)
 	inc := f.openIncident(b)
@@ -218,6 +219,42 @@ func BenchmarkCopyFloor(b *testing.B) {
 		tx.Rollback() //nolint:errcheck // the floor leaves nothing behind
 	}
 	perSecond(b, viralForwards)
+}
+
+// BenchmarkCopyFloorNodes is the other half of the recording floor: a bare
+// COPY of the nodes the batch creates (nodes per batch reported).
+func BenchmarkCopyFloorNodes(b *testing.B) {
+	f := newFixture(b)
+	inc := f.openIncident(b)
+	if _, err := f.main.Spread.RecordForwards(f.ctx, inc.ID, viralSpread(viralForwards)); err != nil {
+		b.Fatal(err)
+	}
+	var nodes []struct {
+		Key, Kind, Name, Exposure string
+		MemberCount               *int `db:"member_count"`
+	}
+	if err := f.main.DB.Select(&nodes, `SELECT key, kind, name, exposure, member_count FROM spread_nodes WHERE incident_id = $1`, inc.ID); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		other := f.openIncident(b)
+		tx := f.main.DB.MustBegin()
+		stmt, err := tx.Prepare(`COPY spread_nodes (id, incident_id, key, kind, name, exposure, member_count) FROM STDIN`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, n := range nodes {
+			if _, err := stmt.Exec(uuid.Must(uuid.NewV7()), other.ID, n.Key, n.Kind, n.Name, n.Exposure, n.MemberCount); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := stmt.Exec(); err != nil {
+			b.Fatal(err)
+		}
+		stmt.Close()
+		tx.Rollback() //nolint:errcheck // the floor leaves nothing behind
+	}
+	b.ReportMetric(float64(len(nodes)), "nodes")
 }
 
 // analysed returns a fixture whose incident has the 100,000-forward spread.
