@@ -26,13 +26,23 @@ type requestKey struct{}
 // Leaktrail never grants. Bearer-token requests need no such header.
 const CSRFHeader = "X-Leaktrail-CSRF"
 
+// BearerToken returns the token of an "Authorization: Bearer <token>" value
+// (the scheme in any case), or the value itself when it has no scheme, as
+// websocket init payloads often send it.
+func BearerToken(authorization string) string {
+	if scheme, tok, ok := strings.Cut(strings.TrimSpace(authorization), " "); ok {
+		if strings.EqualFold(scheme, "Bearer") {
+			return strings.TrimSpace(tok)
+		}
+		return ""
+	}
+	return strings.TrimSpace(authorization)
+}
+
 // tokenFrom reads the bearer token, else the session cookie.
 func tokenFrom(r *http.Request) (token string, viaCookie bool) {
 	if h := r.Header.Get("Authorization"); h != "" {
-		if scheme, tok, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") {
-			return strings.TrimSpace(tok), false
-		}
-		return "", false
+		return BearerToken(h), false
 	}
 	if c, err := r.Cookie(CookieName); err == nil {
 		return c.Value, true

@@ -60,7 +60,7 @@ func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
 		KeepAlivePingInterval: 10 * time.Second,
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			if tok := p.Authorization(); tok != "" {
-				u, err := r.AuthService.Authenticate(ctx, trimBearer(tok))
+				u, err := r.AuthService.Authenticate(ctx, auth.BearerToken(tok))
 				if err != nil {
 					return ctx, nil, err
 				}
@@ -92,11 +92,4 @@ func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(recoverPanic(log))
 	return r.WithLoaders(srv)
-}
-
-func trimBearer(s string) string {
-	if len(s) > 7 && (s[:7] == "Bearer " || s[:7] == "bearer ") {
-		return s[7:]
-	}
-	return s
 }
