@@ -10,6 +10,7 @@ import (
 
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/spread"
 )
 
 // Loaders batch the lookups of one request. Each batch function returns a map
@@ -17,6 +18,18 @@ import (
 type Loaders struct {
 	Users *dataloadgen.Loader[uuid.UUID, auth.User]
 	Tasks *dataloadgen.Loader[uuid.UUID, []incident.Task]
+	// NodeDetails and ForwardDetails complete the partial nodes and forwards an analysis holds.
+	NodeDetails    *dataloadgen.Loader[uuid.UUID, *spread.Node]
+	ForwardDetails *dataloadgen.Loader[uuid.UUID, *spread.Forward]
+}
+
+// byID maps rows to their ids for a mapped loader.
+func byID[T any](rows []T, err error, id func(T) uuid.UUID) (map[uuid.UUID]T, error) {
+	out := make(map[uuid.UUID]T, len(rows))
+	for _, r := range rows {
+		out[id(r)] = r
+	}
+	return out, err
 }
 
 const loaderWait = time.Millisecond
@@ -42,7 +55,31 @@ func newLoaders(r *Resolver) *Loaders {
 			}
 			return out, err
 		}, dataloadgen.WithWait(loaderWait)),
+		NodeDetails: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*spread.Node, error) {
+			nodes, err := r.SpreadService.NodeDetails(ctx, ids)
+			return byID(nodes, err, func(n *spread.Node) uuid.UUID { return n.ID })
+		}, dataloadgen.WithWait(loaderWait)),
+		ForwardDetails: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*spread.Forward, error) {
+			forwards, err := r.SpreadService.ForwardDetails(ctx, ids)
+			return byID(forwards, err, func(f *spread.Forward) uuid.UUID { return f.ID })
+		}, dataloadgen.WithWait(loaderWait)),
 	}
+}
+
+// nodeDetail is n with every field, read when n came partial from an analysis.
+func nodeDetail(ctx context.Context, n *spread.Node) (*spread.Node, error) {
+	if !n.Partial {
+		return n, nil
+	}
+	return loaders(ctx).NodeDetails.Load(ctx, n.ID)
+}
+
+// forwardDetail is f with every field, read when f came partial from an analysis.
+func forwardDetail(ctx context.Context, f *spread.Forward) (*spread.Forward, error) {
+	if !f.Partial {
+		return f, nil
+	}
+	return loaders(ctx).ForwardDetails.Load(ctx, f.ID)
 }
 
 type loadersKey struct{}
@@ -65,4 +102,14 @@ func user(ctx context.Context, id *uuid.UUID) (*auth.User, error) {
 		return nil, nil
 	}
 	return ptr(loaders(ctx).Users.Load(ctx, *id))
+}
+
+// fieldOf reads one field of obj, completing obj first with detail when it is partial.
+func fieldOf[T, V any](ctx context.Context, obj T, detail func(context.Context, T) (T, error), field func(T) V) (V, error) {
+	full, err := detail(ctx, obj)
+	if err != nil {
+		var zero V
+		return zero, err
+	}
+	return field(full), nil
 }

@@ -40,11 +40,13 @@ type ResolverRoot interface {
 	AuditVerification() AuditVerificationResolver
 	AuthorityNotification() AuthorityNotificationResolver
 	ContainmentAction() ContainmentActionResolver
+	Forward() ForwardResolver
 	Gate() GateResolver
 	Incident() IncidentResolver
 	IncidentConnection() IncidentConnectionResolver
 	IncidentMember() IncidentMemberResolver
 	Mutation() MutationResolver
+	Node() NodeResolver
 	Query() QueryResolver
 	ReportUpward() ReportUpwardResolver
 	Requirement() RequirementResolver
@@ -397,6 +399,14 @@ type AuthorityNotificationResolver interface {
 type ContainmentActionResolver interface {
 	RecordedBy(ctx context.Context, obj *incident.ContainmentAction) (*auth.User, error)
 }
+type ForwardResolver interface {
+	Item(ctx context.Context, obj *spread.Forward) (*spread.Item, error)
+	Alterations(ctx context.Context, obj *spread.Forward) ([]spread.Alteration, error)
+	MisSent(ctx context.Context, obj *spread.Forward) (bool, error)
+	RecalledAt(ctx context.Context, obj *spread.Forward) (*time.Time, error)
+	Confidence(ctx context.Context, obj *spread.Forward) (spread.Confidence, error)
+	Note(ctx context.Context, obj *spread.Forward) (string, error)
+}
 type GateResolver interface {
 	Requirements(ctx context.Context, obj *model.Gate) ([]*workflow.Result, error)
 }
@@ -448,6 +458,15 @@ type MutationResolver interface {
 	UpdateForward(ctx context.Context, id uuid.UUID, input spread.ForwardPatch) (*spread.Forward, error)
 	DeleteForward(ctx context.Context, id uuid.UUID) (bool, error)
 	SetNodeContainment(ctx context.Context, nodeID uuid.UUID, input spread.ContainmentInput) (*spread.Node, error)
+}
+type NodeResolver interface {
+	Unit(ctx context.Context, obj *spread.Node) (string, error)
+	Position(ctx context.Context, obj *spread.Node) (string, error)
+	Handles(ctx context.Context, obj *spread.Node) ([]string, error)
+	Cleared(ctx context.Context, obj *spread.Node) (*bool, error)
+	Platform(ctx context.Context, obj *spread.Node) (*spread.Platform, error)
+
+	Containment(ctx context.Context, obj *spread.Node) (*spread.Containment, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*auth.User, error)
@@ -5611,7 +5630,7 @@ func (ec *executionContext) _Forward_item(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Forward_item(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Item, nil
+			return ec.Resolvers.Forward().Item(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *spread.Item) graphql.Marshaler {
@@ -5625,8 +5644,8 @@ func (ec *executionContext) fieldContext_Forward_item(_ context.Context, field g
 	fc = &graphql.FieldContext{
 		Object:     "Forward",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LeakedItem(ctx, field)
 		},
@@ -5643,7 +5662,7 @@ func (ec *executionContext) _Forward_alterations(ctx context.Context, field grap
 			return ec.fieldContext_Forward_alterations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Alterations, nil
+			return ec.Resolvers.Forward().Alterations(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []spread.Alteration) graphql.Marshaler {
@@ -5654,7 +5673,7 @@ func (ec *executionContext) _Forward_alterations(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Forward_alterations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Forward", field, false, false, "Alteration")
+	return graphql.NewScalarFieldContext("Forward", field, true, true, "Alteration")
 }
 
 func (ec *executionContext) _Forward_misSent(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
@@ -5666,7 +5685,7 @@ func (ec *executionContext) _Forward_misSent(ctx context.Context, field graphql.
 			return ec.fieldContext_Forward_misSent(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.MisSent, nil
+			return ec.Resolvers.Forward().MisSent(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -5677,7 +5696,7 @@ func (ec *executionContext) _Forward_misSent(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Forward_misSent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Forward", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("Forward", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Forward_recalledAt(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
@@ -5689,7 +5708,7 @@ func (ec *executionContext) _Forward_recalledAt(ctx context.Context, field graph
 			return ec.fieldContext_Forward_recalledAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RecalledAt, nil
+			return ec.Resolvers.Forward().RecalledAt(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
@@ -5700,7 +5719,7 @@ func (ec *executionContext) _Forward_recalledAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Forward_recalledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Forward", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Forward", field, true, true, "Time")
 }
 
 func (ec *executionContext) _Forward_confidence(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
@@ -5712,7 +5731,7 @@ func (ec *executionContext) _Forward_confidence(ctx context.Context, field graph
 			return ec.fieldContext_Forward_confidence(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
+			return ec.Resolvers.Forward().Confidence(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v spread.Confidence) graphql.Marshaler {
@@ -5723,7 +5742,7 @@ func (ec *executionContext) _Forward_confidence(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Forward_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Forward", field, false, false, "Confidence")
+	return graphql.NewScalarFieldContext("Forward", field, true, true, "Confidence")
 }
 
 func (ec *executionContext) _Forward_note(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
@@ -5735,7 +5754,7 @@ func (ec *executionContext) _Forward_note(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Forward_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			return ec.Resolvers.Forward().Note(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5746,7 +5765,7 @@ func (ec *executionContext) _Forward_note(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Forward_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Forward", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Forward", field, true, true, "String")
 }
 
 func (ec *executionContext) _Gate_stage(ctx context.Context, field graphql.CollectedField, obj *model.Gate) (ret graphql.Marshaler) {
@@ -8420,7 +8439,7 @@ func (ec *executionContext) _Node_unit(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Node_unit(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Unit, nil
+			return ec.Resolvers.Node().Unit(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8431,7 +8450,7 @@ func (ec *executionContext) _Node_unit(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Node_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Node", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Node", field, true, true, "String")
 }
 
 func (ec *executionContext) _Node_position(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
@@ -8443,7 +8462,7 @@ func (ec *executionContext) _Node_position(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Node_position(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Position, nil
+			return ec.Resolvers.Node().Position(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8454,7 +8473,7 @@ func (ec *executionContext) _Node_position(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Node_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Node", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Node", field, true, true, "String")
 }
 
 func (ec *executionContext) _Node_handles(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
@@ -8466,7 +8485,7 @@ func (ec *executionContext) _Node_handles(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Node_handles(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Handles, nil
+			return ec.Resolvers.Node().Handles(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -8477,7 +8496,7 @@ func (ec *executionContext) _Node_handles(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Node_handles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Node", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Node", field, true, true, "String")
 }
 
 func (ec *executionContext) _Node_cleared(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
@@ -8489,7 +8508,7 @@ func (ec *executionContext) _Node_cleared(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Node_cleared(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cleared, nil
+			return ec.Resolvers.Node().Cleared(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
@@ -8500,7 +8519,7 @@ func (ec *executionContext) _Node_cleared(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Node_cleared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Node", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("Node", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Node_platform(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
@@ -8512,7 +8531,7 @@ func (ec *executionContext) _Node_platform(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Node_platform(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Platform, nil
+			return ec.Resolvers.Node().Platform(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *spread.Platform) graphql.Marshaler {
@@ -8523,7 +8542,7 @@ func (ec *executionContext) _Node_platform(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Node_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Node", field, false, false, "Platform")
+	return graphql.NewScalarFieldContext("Node", field, true, true, "Platform")
 }
 
 func (ec *executionContext) _Node_memberCount(ctx context.Context, field graphql.CollectedField, obj *spread.Node) (ret graphql.Marshaler) {
@@ -8558,11 +8577,11 @@ func (ec *executionContext) _Node_containment(ctx context.Context, field graphql
 			return ec.fieldContext_Node_containment(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Containment, nil
+			return ec.Resolvers.Node().Containment(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v spread.Containment) graphql.Marshaler {
-			return ec.marshalNNodeContainment2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐContainment(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Containment) graphql.Marshaler {
+			return ec.marshalNNodeContainment2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐContainment(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8572,8 +8591,8 @@ func (ec *executionContext) fieldContext_Node_containment(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "Node",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NodeContainment(ctx, field)
 		},
@@ -13380,68 +13399,74 @@ func (ec *executionContext) _Forward(ctx context.Context, sel ast.SelectionSet, 
 		case "id":
 			out.Values[i] = ec._Forward_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "key":
 			out.Values[i] = ec._Forward_key(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "from":
 			out.Values[i] = ec._Forward_from(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "to":
 			out.Values[i] = ec._Forward_to(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "by":
 			out.Values[i] = ec._Forward_by(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "at":
 			out.Values[i] = ec._Forward_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "method":
 			out.Values[i] = ec._Forward_method(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "item":
-			out.Values[i] = ec._Forward_item(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Forward_item(ctx, field, obj)
+				})
 		case "alterations":
-			out.Values[i] = ec._Forward_alterations(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Forward_alterations(ctx, field, obj)
+				})
 		case "misSent":
-			out.Values[i] = ec._Forward_misSent(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Forward_misSent(ctx, field, obj)
+				})
 		case "recalledAt":
-			out.Values[i] = ec._Forward_recalledAt(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Forward_recalledAt(ctx, field, obj)
+				})
 		case "confidence":
-			out.Values[i] = ec._Forward_confidence(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Forward_confidence(ctx, field, obj)
+				})
 		case "note":
-			out.Values[i] = ec._Forward_note(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Forward_note(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14213,63 +14238,69 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 		case "id":
 			out.Values[i] = ec._Node_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "key":
 			out.Values[i] = ec._Node_key(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "kind":
 			out.Values[i] = ec._Node_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Node_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "exposure":
 			out.Values[i] = ec._Node_exposure(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "unit":
-			out.Values[i] = ec._Node_unit(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Node_unit(ctx, field, obj)
+				})
 		case "position":
-			out.Values[i] = ec._Node_position(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Node_position(ctx, field, obj)
+				})
 		case "handles":
-			out.Values[i] = ec._Node_handles(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Node_handles(ctx, field, obj)
+				})
 		case "cleared":
-			out.Values[i] = ec._Node_cleared(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Node_cleared(ctx, field, obj)
+				})
 		case "platform":
-			out.Values[i] = ec._Node_platform(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Node_platform(ctx, field, obj)
+				})
 		case "memberCount":
 			out.Values[i] = ec._Node_memberCount(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "containment":
-			out.Values[i] = ec._Node_containment(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Node_containment(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16025,8 +16056,12 @@ func (ec *executionContext) marshalNNode2ᚖgithubᚗcomᚋleaktrailᚋleaktrail
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNodeContainment2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐContainment(ctx context.Context, sel ast.SelectionSet, v spread.Containment) graphql.Marshaler {
-	return ec._NodeContainment(ctx, sel, &v)
+func (ec *executionContext) marshalNNodeContainment2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐContainment(ctx context.Context, sel ast.SelectionSet, v *spread.Containment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NodeContainment!")
+		return graphql.Null
+	}
+	return ec._NodeContainment(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNNodeKind2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeKind(ctx context.Context, v any) (spread.NodeKind, error) {

@@ -7,11 +7,36 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/spread"
 )
+
+func (r *forwardResolver) Item(ctx context.Context, obj *spread.Forward) (*spread.Item, error) {
+	return fieldOf(ctx, obj, forwardDetail, func(f *spread.Forward) *spread.Item { return f.Item })
+}
+
+func (r *forwardResolver) Alterations(ctx context.Context, obj *spread.Forward) ([]spread.Alteration, error) {
+	return fieldOf(ctx, obj, forwardDetail, func(f *spread.Forward) []spread.Alteration { return f.Alterations })
+}
+
+func (r *forwardResolver) MisSent(ctx context.Context, obj *spread.Forward) (bool, error) {
+	return fieldOf(ctx, obj, forwardDetail, func(f *spread.Forward) bool { return f.MisSent })
+}
+
+func (r *forwardResolver) RecalledAt(ctx context.Context, obj *spread.Forward) (*time.Time, error) {
+	return fieldOf(ctx, obj, forwardDetail, func(f *spread.Forward) *time.Time { return f.RecalledAt })
+}
+
+func (r *forwardResolver) Confidence(ctx context.Context, obj *spread.Forward) (spread.Confidence, error) {
+	return fieldOf(ctx, obj, forwardDetail, func(f *spread.Forward) spread.Confidence { return f.Confidence })
+}
+
+func (r *forwardResolver) Note(ctx context.Context, obj *spread.Forward) (string, error) {
+	return fieldOf(ctx, obj, forwardDetail, func(f *spread.Forward) string { return f.Note })
+}
 
 func (r *incidentResolver) Spread(ctx context.Context, obj *incident.Incident) (*spread.Analysis, error) {
 	return r.SpreadService.Analyze(ctx, *obj)
@@ -35,6 +60,30 @@ func (r *mutationResolver) DeleteForward(ctx context.Context, id uuid.UUID) (boo
 
 func (r *mutationResolver) SetNodeContainment(ctx context.Context, nodeID uuid.UUID, input spread.ContainmentInput) (*spread.Node, error) {
 	return r.SpreadService.SetContainment(ctx, nodeID, input)
+}
+
+func (r *nodeResolver) Unit(ctx context.Context, obj *spread.Node) (string, error) {
+	return fieldOf(ctx, obj, nodeDetail, func(n *spread.Node) string { return n.Unit })
+}
+
+func (r *nodeResolver) Position(ctx context.Context, obj *spread.Node) (string, error) {
+	return fieldOf(ctx, obj, nodeDetail, func(n *spread.Node) string { return n.Position })
+}
+
+func (r *nodeResolver) Handles(ctx context.Context, obj *spread.Node) ([]string, error) {
+	return fieldOf(ctx, obj, nodeDetail, func(n *spread.Node) []string { return n.Handles })
+}
+
+func (r *nodeResolver) Cleared(ctx context.Context, obj *spread.Node) (*bool, error) {
+	return fieldOf(ctx, obj, nodeDetail, func(n *spread.Node) *bool { return n.Cleared })
+}
+
+func (r *nodeResolver) Platform(ctx context.Context, obj *spread.Node) (*spread.Platform, error) {
+	return fieldOf(ctx, obj, nodeDetail, func(n *spread.Node) *spread.Platform { return n.Platform })
+}
+
+func (r *nodeResolver) Containment(ctx context.Context, obj *spread.Node) (*spread.Containment, error) {
+	return fieldOf(ctx, obj, nodeDetail, func(n *spread.Node) *spread.Containment { return &n.Containment })
 }
 
 func (r *spreadResolver) Frontier(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Node, error) {
@@ -65,6 +114,14 @@ func (r *spreadResolver) Forwards(ctx context.Context, obj *spread.Analysis, fir
 	return obj.ForwardPage(n, key)
 }
 
+func (r *Resolver) Forward() ForwardResolver { return &forwardResolver{r} }
+
+func (r *Resolver) Node() NodeResolver { return &nodeResolver{r} }
+
 func (r *Resolver) Spread() SpreadResolver { return &spreadResolver{r} }
 
-type spreadResolver struct{ *Resolver }
+type (
+	forwardResolver struct{ *Resolver }
+	nodeResolver    struct{ *Resolver }
+	spreadResolver  struct{ *Resolver }
+)

@@ -192,6 +192,15 @@ func (s *Service) AuditLog(ctx context.Context, inc Incident, after int64, limit
 	return audit.List(ctx, s.DB, &inc.ID, after, limit)
 }
 
+// Visible reports which of the incidents the signed-in user may read.
+func (s *Service) Visible(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	_, v, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Visible(ctx, s.DB, v, ids)
+}
+
 // redacted replaces what changed in an entry about an incident the reader may not see.
 const redacted = `{"redacted":"need-to-know"}`
 

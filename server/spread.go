@@ -46,7 +46,7 @@ func (m *Main) analysisOf(r *http.Request) (*spread.Analysis, string, error) {
 	if inc == nil {
 		return nil, ref, apperr.Errorf(apperr.NotFound, "no incident has that reference")
 	}
-	a, err := m.Spread.Analyze(r.Context(), *inc)
+	a, err := m.Spread.FullAnalysis(r.Context(), *inc)
 	return a, ref, err
 }
 

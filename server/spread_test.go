@@ -198,6 +198,33 @@ func TestDomainChainsOverTheAPI(t *testing.T) {
 		t.Fatalf("cropped chain %+v", s)
 	}
 
+	// Fields the analysis does not need are read for just the nodes and forwards returned.
+	var detail struct {
+		Incident struct {
+			Spread struct {
+				PathTo []struct {
+					Key         string
+					Alterations []string
+					Confidence  string
+					MisSent     bool
+					From        struct{ Handles []string }
+				}
+				Frontier []struct {
+					Key         string
+					Platform    *string
+					Containment struct{ Status string }
+				}
+			}
+		}
+	}
+	c.Must(t, `query($id: ID!) { incident(id: $id) { spread {
+		pathTo(nodeKey: "web:论坛") { key alterations confidence misSent from { handles } }
+		frontier(first: 1) { key platform containment { status } } } } }`, map[string]any{"id": id2}, &detail)
+	if p := detail.Incident.Spread.PathTo; len(p) != 4 || p[1].Alterations[0] != "DOCUMENT_NUMBER_CROPPED" || p[1].Confidence != "CONFIRMED" ||
+		detail.Incident.Spread.Frontier[0].Containment.Status != "NONE" {
+		t.Fatalf("details: %+v", detail)
+	}
+
 	id3, _ := openCase(t, c, "检验报告照片发到家族群")
 	c.Must(t, record, map[string]any{"id": id3, "f": hospitalChain()}, nil)
 	s = analyse(t, c, id3, "wechat-group:县城生活群")

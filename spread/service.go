@@ -302,29 +302,109 @@ func (s *Service) Analyze(ctx context.Context, inc incident.Incident) (*Analysis
 	if a := s.analyses.get(inc.ID, version); a != nil {
 		return a, nil
 	}
-	// The three reads run side by side on their own connections. A change
-	// committed between reading the version and these reads only makes the
-	// cached analysis newer than its version says, and the next read replaces it.
+	// The reads run side by side on their own connections and take only what
+	// the analysis needs; the rest of a node or forward is read for the few a
+	// query returns (NodeDetails, ForwardDetails). A change committed between
+	// reading the version and these reads only makes the cached analysis newer
+	// than its version says, and the next read replaces it.
+	a, err := s.read(ctx, inc.ID, s.Store.AnalysisNodes, s.Store.AnalysisForwards)
+	if err != nil {
+		return nil, err
+	}
+	s.analyses.put(inc.ID, version, a)
+	return a, nil
+}
+
+// FullAnalysis reads every field of the chain and analyses it, uncached: for
+// exports, which write every attribute of every node and forward.
+func (s *Service) FullAnalysis(ctx context.Context, inc incident.Incident) (*Analysis, error) {
+	if _, err := s.Incidents.AccessTo(ctx, inc); err != nil {
+		return nil, err
+	}
+	return s.read(ctx, inc.ID,
+		func(ctx context.Context, ex database.Executor, id uuid.UUID) ([]*Node, error) {
+			nodes, err := s.Store.Nodes(ctx, ex, id, nil)
+			slices.SortFunc(nodes, func(a, b *Node) int { return cmp.Compare(a.Key, b.Key) })
+			return nodes, err
+		},
+		func(ctx context.Context, ex database.Executor, id uuid.UUID) ([]*Forward, error) {
+			return s.Store.Forwards(ctx, ex, id, nil)
+		})
+}
+
+type (
+	nodeReader    func(context.Context, database.Executor, uuid.UUID) ([]*Node, error)
+	forwardReader func(context.Context, database.Executor, uuid.UUID) ([]*Forward, error)
+)
+
+// read loads an incident's items, nodes (in key order) and forwards side by side and analyses them.
+func (s *Service) read(ctx context.Context, incidentID uuid.UUID, readNodes nodeReader, readForwards forwardReader) (*Analysis, error) {
 	var items []*Item
 	var nodes []*Node
 	var forwards []*Forward
 	var itemsErr, nodesErr, forwardsErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { items, itemsErr = s.Store.Items(ctx, s.DB, inc.ID) })
-	wg.Go(func() { nodes, nodesErr = s.Store.NodesByKey(ctx, s.DB, inc.ID) })
-	wg.Go(func() { forwards, forwardsErr = s.Store.Forwards(ctx, s.DB, inc.ID, nil) })
+	wg.Go(func() { items, itemsErr = s.Store.Items(ctx, s.DB, incidentID) })
+	wg.Go(func() { nodes, nodesErr = readNodes(ctx, s.DB, incidentID) })
+	wg.Go(func() { forwards, forwardsErr = readForwards(ctx, s.DB, incidentID) })
 	wg.Wait()
 	if err := errors.Join(itemsErr, nodesErr, forwardsErr); err != nil {
 		return nil, err
 	}
-	// Nodes come in key order from their index; forwards are sorted here, in
-	// parallel with the database's other work.
 	slices.SortFunc(forwards, func(a, b *Forward) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key, b.Key)) })
 	linkItems(forwards, items)
 	a := Analyze(nodes, forwards)
 	a.Items = items
-	s.analyses.put(inc.ID, version, a)
 	return a, nil
+}
+
+// NodeDetails returns every field of the nodes with these ids, of incidents
+// the caller may see (for nodes an analysis returned Partial).
+func (s *Service) NodeDetails(ctx context.Context, ids []uuid.UUID) ([]*Node, error) {
+	nodes, err := s.Store.NodesByID(ctx, s.DB, ids)
+	if err != nil {
+		return nil, err
+	}
+	return visibleOnly(ctx, s.Incidents, nodes, func(n *Node) uuid.UUID { return n.IncidentID })
+}
+
+// ForwardDetails returns every field of the forwards with these ids, of
+// incidents the caller may see (for forwards an analysis returned Partial).
+func (s *Service) ForwardDetails(ctx context.Context, ids []uuid.UUID) ([]*Forward, error) {
+	forwards, err := s.Store.ForwardsByID(ctx, s.DB, ids)
+	if err != nil {
+		return nil, err
+	}
+	visible, err := visibleOnly(ctx, s.Incidents, forwards, func(f *Forward) uuid.UUID { return f.IncidentID })
+	if err != nil || len(visible) == 0 {
+		return visible, err
+	}
+	var incidentIDs []uuid.UUID
+	for _, f := range visible {
+		incidentIDs = append(incidentIDs, f.IncidentID)
+	}
+	slices.SortFunc(incidentIDs, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
+	for _, id := range slices.Compact(incidentIDs) {
+		items, err := s.Store.Items(ctx, s.DB, id)
+		if err != nil {
+			return nil, err
+		}
+		linkItems(visible, items)
+	}
+	return visible, nil
+}
+
+// visibleOnly keeps the rows whose incident the caller may see.
+func visibleOnly[T any](ctx context.Context, incidents *incident.Service, rows []T, incidentOf func(T) uuid.UUID) ([]T, error) {
+	ids := make([]uuid.UUID, len(rows))
+	for i, r := range rows {
+		ids[i] = incidentOf(r)
+	}
+	visible, err := incidents.Visible(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(rows, func(r T) bool { return !visible[incidentOf(r)] }), nil
 }
 
 // analysisCache keeps the latest analyses of a few incidents; an Analysis is

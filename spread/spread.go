@@ -70,6 +70,11 @@ type Node struct {
 	Platform    *Platform   `db:"platform"`
 	MemberCount *int        `db:"member_count"`
 	Containment Containment `db:"-"`
+
+	// Partial is set on nodes read for an analysis: only the fields the
+	// analysis needs are there (key, kind, name, exposure, memberCount,
+	// containment status); Details reads the rest.
+	Partial bool `db:"-"`
 }
 
 // IsVenue reports whether the node is a venue (anything but a person).
@@ -116,6 +121,10 @@ type Forward struct {
 	// The nodes and item the ids name, filled in when read.
 	FromNode, ToNode, ByNode *Node
 	Item                     *Item
+
+	// Partial is set on forwards read for an analysis: only key, ends, time
+	// and method are there; Details reads the rest.
+	Partial bool
 }
 
 // NodeRef names a node in a forward: created the first time its key is seen

@@ -96,11 +96,42 @@ func (Store) Nodes(ctx context.Context, ex database.Executor, incidentID uuid.UU
 	return queryAll(ctx, ex, scanNode, byKeys(`SELECT `+nodeColumns+` FROM spread_nodes`, incidentID, keys))
 }
 
-// NodesByKey returns all the incident's nodes in key order, as their unique index holds them.
-func (Store) NodesByKey(ctx context.Context, ex database.Executor, incidentID uuid.UUID) ([]*Node, error) {
-	st := byKeys(`SELECT `+nodeColumns+` FROM spread_nodes`, incidentID, nil)
-	st.query += ` ORDER BY key`
-	return queryAll(ctx, ex, scanNode, st)
+// AnalysisNodes returns the incident's nodes in key order, as their unique
+// index holds them, with only what the analysis needs (Partial).
+func (Store) AnalysisNodes(ctx context.Context, ex database.Executor, incidentID uuid.UUID) ([]*Node, error) {
+	return queryAll(ctx, ex, func(sc scanner) (*Node, error) {
+		n := &Node{IncidentID: incidentID, Partial: true}
+		err := sc.Scan(&n.ID, &n.Key, &n.Kind, &n.Name, &n.Exposure, &n.MemberCount, &n.Containment.Status)
+		return n, err
+	}, statement{`SELECT id, key, kind, name, exposure, member_count, containment_status FROM spread_nodes
+		WHERE incident_id = $1 ORDER BY key`, []any{incidentID}})
+}
+
+// AnalysisForwards returns the incident's forwards with only what the
+// analysis needs (Partial), in no particular order.
+func (Store) AnalysisForwards(ctx context.Context, ex database.Executor, incidentID uuid.UUID) ([]*Forward, error) {
+	return queryAll(ctx, ex, func(sc scanner) (*Forward, error) {
+		f := &Forward{IncidentID: incidentID, Partial: true}
+		var at int64
+		err := sc.Scan(&f.ID, &f.Key, &f.From, &f.To, &f.By, &at, &f.Method)
+		f.At = time.UnixMicro(at).UTC()
+		return f, err
+	}, statement{`SELECT id, key, from_node, to_node, by_node, (extract(epoch from at) * 1000000)::bigint, method
+		FROM forwards WHERE incident_id = $1`, []any{incidentID}})
+}
+
+// ForwardsByID returns the forwards with the given ids.
+func (Store) ForwardsByID(ctx context.Context, ex database.Executor, ids []uuid.UUID) ([]*Forward, error) {
+	return queryAll(ctx, ex, scanForward, statement{`SELECT ` + forwardColumns + ` FROM forwards WHERE id = ANY($1::uuid[])`,
+		[]any{uuidArray(ids)}})
+}
+
+func uuidArray(ids []uuid.UUID) pq.StringArray {
+	strs := make(pq.StringArray, len(ids))
+	for i, id := range ids {
+		strs[i] = id.String()
+	}
+	return strs
 }
 
 // scanner is a row to scan: *sql.Rows or *sql.Row.
@@ -140,11 +171,8 @@ func queryAll[T any](ctx context.Context, ex database.Executor, scan func(scanne
 
 // NodesByID returns the nodes with the given ids.
 func (Store) NodesByID(ctx context.Context, ex database.Executor, ids []uuid.UUID) ([]*Node, error) {
-	strs := make(pq.StringArray, len(ids))
-	for i, id := range ids {
-		strs[i] = id.String()
-	}
-	return queryAll(ctx, ex, scanNode, statement{`SELECT ` + nodeColumns + ` FROM spread_nodes WHERE id = ANY($1::uuid[])`, []any{strs}})
+	return queryAll(ctx, ex, scanNode, statement{`SELECT ` + nodeColumns + ` FROM spread_nodes WHERE id = ANY($1::uuid[])`,
+		[]any{uuidArray(ids)}})
 }
 
 // Node returns one node by id; sql.ErrNoRows when there is none.
