@@ -158,39 +158,9 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 		if err := s.Store.InsertForwards(ctx, tx, fresh, actor); err != nil {
 			return audit.Entry{}, database.MapError(err)
 		}
-		// Forwards recorded before (a retry) are returned as they were stored.
 		if len(recorded) > 0 {
-			prior, err := s.Store.Forwards(ctx, tx, incidentID, slices.Collect(maps.Keys(recorded)))
-			if err != nil {
+			if err := s.useRecorded(ctx, tx, incidentID, out, nodes, recorded); err != nil {
 				return audit.Entry{}, err
-			}
-			stored := make(map[string]*Forward, len(prior))
-			for _, f := range prior {
-				stored[f.Key] = f
-			}
-			for i, f := range out {
-				if p, ok := stored[f.Key]; ok {
-					out[i] = p
-				}
-			}
-			// A retry may name other nodes than the forward first recorded with its key.
-			var missing []uuid.UUID
-			byID := nodesByID(nodes)
-			for _, f := range prior {
-				for _, id := range []uuid.UUID{f.From, f.To, f.By} {
-					if byID[id] == nil {
-						missing = append(missing, id)
-					}
-				}
-			}
-			if len(missing) > 0 {
-				more, err := s.Store.NodesByID(ctx, tx, missing)
-				if err != nil {
-					return audit.Entry{}, err
-				}
-				for _, n := range more {
-					nodes[n.Key] = n
-				}
 			}
 		}
 		created := len(fresh)
@@ -202,6 +172,42 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 		return audit.Entry{Action: "spread.record", TargetType: "incident", TargetID: incidentID.String(), Changes: changes}, nil
 	})
 	return out, err
+}
+
+// useRecorded puts the forwards recorded before (a retry) in out as they were
+// stored, and adds their nodes to nodes: a retry may name other nodes than the
+// forward first recorded with its key.
+func (s *Service) useRecorded(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, out []*Forward, nodes map[string]*Node, recorded map[string]bool) error {
+	prior, err := s.Store.Forwards(ctx, tx, incidentID, slices.Collect(maps.Keys(recorded)))
+	if err != nil {
+		return err
+	}
+	stored := make(map[string]*Forward, len(prior))
+	for _, f := range prior {
+		stored[f.Key] = f
+	}
+	for i, f := range out {
+		if p, ok := stored[f.Key]; ok {
+			out[i] = p
+		}
+	}
+	var missing []uuid.UUID
+	byID := nodesByID(nodes)
+	for _, f := range prior {
+		for _, id := range []uuid.UUID{f.From, f.To, f.By} {
+			if byID[id] == nil {
+				missing = append(missing, id)
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	more, err := s.Store.NodesByID(ctx, tx, missing)
+	for _, n := range more {
+		nodes[n.Key] = n
+	}
+	return err
 }
 
 // ensureNodes creates the nodes the batch names for the first time and returns
