@@ -136,11 +136,11 @@ func (s *Service) SetRoles(ctx context.Context, id uuid.UUID, roles []Role) (Use
 	if err != nil {
 		return User{}, err
 	}
-	n, err := NewUser{Username: "placeholder", Password: strings.Repeat("x", minPasswordLength), Roles: roles}.Normalize()
+	roles, err = normalizeRoles(roles)
 	if err != nil {
 		return User{}, err
 	}
-	if id == admin.ID && !slices.Contains(n.Roles, Admin) {
+	if id == admin.ID && !slices.Contains(roles, Admin) {
 		return User{}, apperr.Invalid("roles", "you cannot remove your own ADMIN role")
 	}
 	var u User
@@ -152,7 +152,7 @@ func (s *Service) SetRoles(ctx context.Context, id uuid.UUID, roles []Role) (Use
 		if len(before) == 0 {
 			return audit.Entry{}, errNoUser
 		}
-		if u, err = s.Store.SetRoles(ctx, tx, id, n.Roles); err != nil {
+		if u, err = s.Store.SetRoles(ctx, tx, id, roles); err != nil {
 			return audit.Entry{}, err
 		}
 		return userEntry("user.roles", id, map[string]any{"from": before[0].Roles, "to": u.Roles}), nil

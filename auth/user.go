@@ -86,17 +86,10 @@ func (n NewUser) Normalize() (NewUser, error) {
 	if l := utf8.RuneCountInString(n.Password); l < minPasswordLength || l > maxPasswordLength {
 		return n, apperr.Invalid("password", "a password has %d to %d characters", minPasswordLength, maxPasswordLength)
 	}
-	if len(n.Roles) == 0 {
-		return n, apperr.Invalid("roles", "give the user at least one role")
+	var err error
+	if n.Roles, err = normalizeRoles(n.Roles); err != nil {
+		return n, err
 	}
-	for _, r := range n.Roles {
-		if _, err := ParseRole(string(r)); err != nil {
-			return n, err
-		}
-	}
-	n.Roles = slices.Clone(n.Roles) // sorted in place below; the caller's slice stays as it was
-	slices.Sort(n.Roles)
-	n.Roles = slices.Compact(n.Roles)
 	if n.Locale == "" {
 		n.Locale = "zh-CN"
 	}
@@ -104,6 +97,21 @@ func (n NewUser) Normalize() (NewUser, error) {
 		return n, apperr.Invalid("locale", "the locale must be zh-CN, zh-TW or en")
 	}
 	return n, nil
+}
+
+// normalizeRoles checks a user's roles and returns them sorted without repeats.
+func normalizeRoles(roles []Role) ([]Role, error) {
+	if len(roles) == 0 {
+		return nil, apperr.Invalid("roles", "give the user at least one role")
+	}
+	for _, r := range roles {
+		if _, err := ParseRole(string(r)); err != nil {
+			return nil, err
+		}
+	}
+	roles = slices.Clone(roles) // sorted in place below; the caller's slice stays as it was
+	slices.Sort(roles)
+	return slices.Compact(roles), nil
 }
 
 type ctxKey int

@@ -11,6 +11,7 @@ import (
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/spread"
+	"github.com/leaktrail/leaktrail/workflow"
 )
 
 // Loaders batch the lookups of one request. Each batch function returns a map
@@ -18,6 +19,8 @@ import (
 type Loaders struct {
 	Users *dataloadgen.Loader[uuid.UUID, auth.User]
 	Tasks *dataloadgen.Loader[uuid.UUID, []incident.Task]
+	// Facts are read once per incident object, though gate and reportUpward both need them.
+	Facts *dataloadgen.Loader[*incident.Incident, workflow.Facts]
 	// NodeDetails and ForwardDetails complete the partial nodes and forwards an analysis holds.
 	NodeDetails    *dataloadgen.Loader[uuid.UUID, *spread.Node]
 	ForwardDetails *dataloadgen.Loader[uuid.UUID, *spread.Forward]
@@ -54,6 +57,13 @@ func newLoaders(r *Resolver) *Loaders {
 				out[t.IncidentID] = append(out[t.IncidentID], t)
 			}
 			return out, err
+		}, dataloadgen.WithWait(loaderWait)),
+		Facts: dataloadgen.NewLoader(func(ctx context.Context, incs []*incident.Incident) ([]workflow.Facts, []error) {
+			facts, errs := make([]workflow.Facts, len(incs)), make([]error, len(incs))
+			for i, inc := range incs {
+				facts[i], errs[i] = r.IncidentService.Facts(ctx, *inc)
+			}
+			return facts, errs
 		}, dataloadgen.WithWait(loaderWait)),
 		NodeDetails: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*spread.Node, error) {
 			nodes, err := r.SpreadService.NodeDetails(ctx, ids)

@@ -37,12 +37,20 @@ func (r *incidentResolver) CreatedBy(ctx context.Context, obj *incident.Incident
 }
 
 func (r *incidentResolver) Gate(ctx context.Context, obj *incident.Incident) (*model.Gate, error) {
-	ev, err := r.IncidentService.Gate(ctx, *obj)
-	return &model.Gate{Stage: obj.Stage, Requirements: ev}, err
+	f, err := loaders(ctx).Facts.Load(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Gate{Stage: obj.Stage, Requirements: r.IncidentService.Gate(*obj, f)}, nil
 }
 
 func (r *incidentResolver) ReportUpward(ctx context.Context, obj *incident.Incident) (*workflow.ReportUpwardClock, error) {
-	return ptr(r.IncidentService.ReportUpward(ctx, *obj))
+	f, err := loaders(ctx).Facts.Load(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	clock := r.IncidentService.ReportUpward(f)
+	return &clock, nil
 }
 
 func (r *incidentResolver) Tasks(ctx context.Context, obj *incident.Incident, stage *workflow.Stage) ([]*incident.Task, error) {

@@ -278,24 +278,21 @@ func (s *Service) facts(ctx context.Context, ex database.Executor, inc Incident)
 	return f, nil
 }
 
-// Gate evaluates the gate of the incident's current stage. inc must have been
-// read through this service (so the caller may see it).
-func (s *Service) Gate(ctx context.Context, inc Incident) (workflow.Evaluation, error) {
-	f, err := s.facts(ctx, s.DB, inc)
-	if err != nil {
-		return nil, err
-	}
-	return s.Gates.Evaluate(inc.Stage, f), nil
+// Facts gathers what the gates and the report-upward clock look at, for an
+// incident read through this service (so the caller may see it). Read them
+// once and pass them to Gate and ReportUpward.
+func (s *Service) Facts(ctx context.Context, inc Incident) (workflow.Facts, error) {
+	return s.facts(ctx, s.DB, inc)
 }
 
-// ReportUpward returns the report-upward clock of the incident now. inc must
-// have been read through this service.
-func (s *Service) ReportUpward(ctx context.Context, inc Incident) (workflow.ReportUpwardClock, error) {
-	f, err := s.facts(ctx, s.DB, inc)
-	if err != nil {
-		return workflow.ReportUpwardClock{}, err
-	}
-	return workflow.ReportUpward(f, s.ReportWindow, time.Now()), nil
+// Gate evaluates the gate of the incident's current stage.
+func (s *Service) Gate(inc Incident, f workflow.Facts) workflow.Evaluation {
+	return s.Gates.Evaluate(inc.Stage, f)
+}
+
+// ReportUpward returns the report-upward clock now.
+func (s *Service) ReportUpward(f workflow.Facts) workflow.ReportUpwardClock {
+	return workflow.ReportUpward(f, s.ReportWindow, time.Now())
 }
 
 // viewer returns the signed-in user as the store's viewer.

@@ -538,13 +538,13 @@ func forwardRecord(f *Forward) map[string]any {
 }
 
 func (s *Service) hydrateOne(ctx context.Context, f *Forward) error {
-	nodes := map[uuid.UUID]*Node{}
-	for _, id := range []uuid.UUID{f.From, f.To, f.By} {
-		n, err := s.Store.Node(ctx, s.DB, id)
-		if err != nil {
-			return err
-		}
-		nodes[id] = n
+	found, err := s.Store.NodesByID(ctx, s.DB, []uuid.UUID{f.From, f.To, f.By})
+	if err != nil {
+		return err
+	}
+	nodes := make(map[uuid.UUID]*Node, len(found))
+	for _, n := range found {
+		nodes[n.ID] = n
 	}
 	items, err := s.Store.Items(ctx, s.DB, f.IncidentID)
 	if err != nil {
