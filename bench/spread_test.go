@@ -311,7 +311,7 @@ func BenchmarkAnalyzeInMemory(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		a := spread.Analyze(g.Nodes, g.Forwards)
+		a := spread.Analyze(g.Nodes(), g.Forwards)
 		a.Frontier()
 		a.People()
 		a.Warnings()

@@ -10088,7 +10088,7 @@ func (ec *executionContext) _Spread_nodes(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Spread_nodes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Nodes, nil
+			return obj.Nodes(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Node) graphql.Marshaler {
@@ -10102,7 +10102,7 @@ func (ec *executionContext) fieldContext_Spread_nodes(_ context.Context, field g
 	fc = &graphql.FieldContext{
 		Object:     "Spread",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Node(ctx, field)

@@ -3,6 +3,7 @@ package spread
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,14 +17,19 @@ import (
 // forwards: a sort and a few linear passes, cycle-safe by construction.
 type Analysis struct {
 	Items    []*Item
-	Nodes    []*Node
-	Forwards []*Forward // in time order when read by the service
+	nodes    []*Node    // in the order read
+	byKey    []*Node    // the same, in key order, on first use
+	Forwards []*Forward // in time order, then key order: an index is a place in time
 
 	nodeIndex map[uuid.UUID]int
-	keyOnce   sync.Once
-	keyIndex  map[string]int // built on the first PathTo
-	from, to  []int          // per forward: node indexes
-	by        []int
+	// Dense copies of what every pass reads, so the passes walk arrays
+	// instead of following a pointer per node or forward.
+	from, to []int   // per forward: node indexes
+	by       []int   //
+	at       []int64 // per forward: Unix nanoseconds
+	venue    []bool  // per node
+	// Forwards grouped by sender node: outOf[outStart[u]:outStart[u+1]], in time order.
+	outStart, outOf []int
 
 	origins  []int
 	isOrigin []bool
@@ -41,24 +47,28 @@ type Analysis struct {
 
 	// The longer answers are computed once, on first use: an Analysis is
 	// shared by every request until the chain changes.
-	frontierOnce, peopleOnce, warningsOnce sync.Once
-	frontier                               []*Node
-	people                                 []*PersonSpread
-	warnings                               []Warning
+	byKeyOnce, frontierOnce, peopleOnce, warningsOnce sync.Once
+	frontier                                          []*Node
+	people                                            []*PersonSpread
+	warnings                                          []Warning
 }
 
 // Analyze computes the analysis of nodes and forwards (every forward's
-// endpoints must be among nodes), pointing each forward at its nodes.
+// endpoints must be among nodes), pointing each forward at its nodes. It
+// sorts forwards in place.
 func Analyze(nodes []*Node, forwards []*Forward) *Analysis {
-	a := &Analysis{Nodes: nodes, Forwards: forwards, nodeIndex: make(map[uuid.UUID]int, len(nodes))}
+	a := &Analysis{nodes: nodes, Forwards: forwards, at: sortForwards(forwards),
+		nodeIndex: make(map[uuid.UUID]int, len(nodes)), venue: make([]bool, len(nodes))}
 	for i, n := range nodes {
 		a.nodeIndex[n.ID] = i
+		a.venue[i] = n.IsVenue()
 	}
 	a.from, a.to, a.by = make([]int, len(forwards)), make([]int, len(forwards)), make([]int, len(forwards))
 	for i, f := range forwards {
 		a.from[i], a.to[i], a.by[i] = a.nodeIndex[f.From], a.nodeIndex[f.To], a.nodeIndex[f.By]
 		f.FromNode, f.ToNode, f.ByNode = nodes[a.from[i]], nodes[a.to[i]], nodes[a.by[i]]
 	}
+	a.groupBySender()
 	a.findOrigins()
 	a.countHops()
 	a.earliestArrival()
@@ -66,9 +76,59 @@ func Analyze(nodes []*Node, forwards []*Forward) *Analysis {
 	return a
 }
 
+// Nodes are the incident's nodes in key order.
+func (a *Analysis) Nodes() []*Node {
+	a.byKeyOnce.Do(func() {
+		a.byKey = slices.Clone(a.nodes)
+		slices.SortFunc(a.byKey, func(x, y *Node) int { return strings.Compare(x.Key, y.Key) })
+	})
+	return a.byKey
+}
+
+// sortForwards puts forwards in time order, then key order (keys are unique),
+// comparing plain integers where it can rather than following pointers, and
+// returns their times in that order.
+func sortForwards(forwards []*Forward) []int64 {
+	type entry struct {
+		at int64
+		f  *Forward
+	}
+	entries := make([]entry, len(forwards))
+	for i, f := range forwards {
+		entries[i] = entry{f.At.UnixNano(), f}
+	}
+	order := func(x, y entry) int { return cmp.Or(cmp.Compare(x.at, y.at), strings.Compare(x.f.Key, y.f.Key)) }
+	if !slices.IsSortedFunc(entries, order) {
+		slices.SortFunc(entries, order)
+	}
+	at := make([]int64, len(forwards))
+	for i, e := range entries {
+		forwards[i], at[i] = e.f, e.at
+	}
+	return at
+}
+
+// groupBySender fills outStart and outOf (a counting sort by sender node).
+func (a *Analysis) groupBySender() {
+	n := len(a.nodes)
+	a.outStart = make([]int, n+1)
+	for _, u := range a.from {
+		a.outStart[u+1]++
+	}
+	for u := range n {
+		a.outStart[u+1] += a.outStart[u]
+	}
+	a.outOf = make([]int, len(a.from))
+	next := slices.Clone(a.outStart[:n])
+	for i, u := range a.from {
+		a.outOf[next[u]] = i
+		next[u]++
+	}
+}
+
 // findOrigins: nodes that send and never receive, by their first send.
 func (a *Analysis) findOrigins() {
-	n := len(a.Nodes)
+	n := len(a.nodes)
 	received := make([]bool, n)
 	firstOut := make([]int, n) // forward index of the earliest send, -1 if none
 	for i := range firstOut {
@@ -76,7 +136,7 @@ func (a *Analysis) findOrigins() {
 	}
 	for i := range a.Forwards {
 		received[a.to[i]] = true
-		if f := firstOut[a.from[i]]; f < 0 || a.before(i, f) {
+		if firstOut[a.from[i]] < 0 {
 			firstOut[a.from[i]] = i
 		}
 	}
@@ -87,30 +147,12 @@ func (a *Analysis) findOrigins() {
 			a.isOrigin[i] = true
 		}
 	}
-	slices.SortFunc(a.origins, func(x, y int) int {
-		if a.before(firstOut[x], firstOut[y]) {
-			return -1
-		}
-		return 1
-	})
-}
-
-// before orders forwards by time, then key, so results are deterministic.
-func (a *Analysis) before(i, j int) bool {
-	fi, fj := a.Forwards[i], a.Forwards[j]
-	if !fi.At.Equal(fj.At) {
-		return fi.At.Before(fj.At)
-	}
-	return fi.Key < fj.Key
+	slices.SortFunc(a.origins, func(x, y int) int { return cmp.Compare(firstOut[x], firstOut[y]) })
 }
 
 // countHops is a breadth-first search from every origin at once, ignoring time.
 func (a *Analysis) countHops() {
-	n := len(a.Nodes)
-	out := make([][]int, n)
-	for i := range a.Forwards {
-		out[a.from[i]] = append(out[a.from[i]], a.to[i])
-	}
+	n := len(a.nodes)
 	a.hops = make([]int, n)
 	for i := range a.hops {
 		a.hops[i] = -1
@@ -123,8 +165,8 @@ func (a *Analysis) countHops() {
 	for len(queue) > 0 {
 		u := queue[0]
 		queue = queue[1:]
-		for _, v := range out[u] {
-			if a.hops[v] < 0 {
+		for _, f := range a.outOf[a.outStart[u]:a.outStart[u+1]] {
+			if v := a.to[f]; a.hops[v] < 0 {
 				a.hops[v] = a.hops[u] + 1
 				queue = append(queue, v)
 			}
@@ -136,9 +178,9 @@ func (a *Analysis) countHops() {
 		}
 		a.ReachedNodes++
 		a.Depth = max(a.Depth, h)
-		if a.Nodes[i].IsVenue() {
+		if a.venue[i] {
 			a.ReachedVenues++
-			if c := a.Nodes[i].MemberCount; c != nil {
+			if c := a.nodes[i].MemberCount; c != nil {
 				a.EstimatedAudience += *c
 			}
 		}
@@ -150,7 +192,7 @@ func (a *Analysis) countHops() {
 // one before). Forwards are taken in time order; forwards sharing a timestamp
 // are chained within their group by a small breadth-first pass.
 func (a *Analysis) earliestArrival() {
-	n := len(a.Nodes)
+	n := len(a.nodes)
 	a.arrived, a.arrival, a.pred = make([]bool, n), make([]time.Time, n), make([]int, n)
 	for i := range a.pred {
 		a.pred[i] = -1
@@ -158,27 +200,24 @@ func (a *Analysis) earliestArrival() {
 	for _, o := range a.origins {
 		a.arrived[o] = true // an origin holds the item from the start
 	}
-	order := make([]int, len(a.Forwards))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(x, y int) int {
-		if a.before(x, y) {
-			return -1
-		}
-		return 1
-	})
 	bySender := map[int][]int{}
-	for start := 0; start < len(order); {
-		t := a.Forwards[order[start]].At
-		end := start
-		for end < len(order) && a.Forwards[order[end]].At.Equal(t) {
+	var queue []int
+	for start := 0; start < len(a.Forwards); {
+		t := a.Forwards[start].At
+		end := start + 1
+		for end < len(a.at) && a.at[end] == a.at[start] {
 			end++
 		}
-		group := order[start:end]
+		if end == start+1 { // alone at its time, as most forwards are
+			if u, v := a.from[start], a.to[start]; a.arrived[u] && !a.arrived[v] {
+				a.arrived[v], a.arrival[v], a.pred[v] = true, t, start
+			}
+			start = end
+			continue
+		}
 		clear(bySender)
-		var queue []int
-		for _, f := range group {
+		queue = queue[:0]
+		for f := start; f < end; f++ {
 			bySender[a.from[f]] = append(bySender[a.from[f]], f)
 			if a.arrived[a.from[f]] {
 				queue = append(queue, f)
@@ -200,20 +239,19 @@ func (a *Analysis) earliestArrival() {
 
 // firstInto is the earliest forward into a node of one of the exposures, or -1.
 func (a *Analysis) firstInto(exposures ...Exposure) int {
-	first := -1
 	for i := range a.Forwards {
-		if slices.Contains(exposures, a.Nodes[a.to[i]].Exposure) && (first < 0 || a.before(i, first)) {
-			first = i
+		if slices.Contains(exposures, a.nodes[a.to[i]].Exposure) {
+			return i
 		}
 	}
-	return first
+	return -1
 }
 
 // Origins are the nodes that sent the item and never received it, by their first send.
 func (a *Analysis) Origins() []*Node {
 	out := make([]*Node, len(a.origins))
 	for i, o := range a.origins {
-		out[i] = a.Nodes[o]
+		out[i] = a.nodes[o]
 	}
 	return out
 }
@@ -222,13 +260,10 @@ func (a *Analysis) Origins() []*Node {
 // node with that key, in order; empty when the node is an origin, unknown, or
 // not reachable in time order.
 func (a *Analysis) PathTo(nodeKey string) []*Forward {
-	a.keyOnce.Do(func() {
-		a.keyIndex = make(map[string]int, len(a.Nodes))
-		for i, n := range a.Nodes {
-			a.keyIndex[n.Key] = i
-		}
-	})
-	v, ok := a.keyIndex[nodeKey]
+	// One scan costs less than building an index of every key, and a path
+	// is as long to walk as that in the worst case anyway.
+	v := slices.IndexFunc(a.nodes, func(n *Node) bool { return n.Key == nodeKey })
+	ok := v >= 0
 	if !ok || !a.arrived[v] {
 		return []*Forward{}
 	}
@@ -266,26 +301,27 @@ func (a *Analysis) Frontier() []*Node {
 }
 
 func (a *Analysis) computeFrontier() []*Node {
-	var out []*Node
-	for i, n := range a.Nodes {
-		if a.hops[i] >= 0 && n.IsVenue() && n.Containment.Status != ConfirmedRemoved {
-			out = append(out, n)
+	type venue struct {
+		audience int
+		key      string
+		node     *Node
+	}
+	var venues []venue
+	for i, n := range a.nodes {
+		if a.hops[i] >= 0 && a.venue[i] && n.Containment.Status != ConfirmedRemoved {
+			audience := -1 // unknown sorts after every known audience
+			if n.MemberCount != nil {
+				audience = *n.MemberCount
+			}
+			venues = append(venues, venue{audience, n.Key, n})
 		}
 	}
-	audience := func(n *Node) int {
-		if n.MemberCount == nil {
-			return -1
-		}
-		return *n.MemberCount
-	}
-	slices.SortStableFunc(out, func(x, y *Node) int {
-		if c := cmp.Compare(audience(y), audience(x)); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.Key, y.Key)
+	slices.SortFunc(venues, func(x, y venue) int {
+		return cmp.Or(cmp.Compare(y.audience, x.audience), strings.Compare(x.key, y.key))
 	})
-	if out == nil {
-		return []*Node{}
+	out := make([]*Node, len(venues))
+	for i, v := range venues {
+		out[i] = v.node
 	}
 	return out
 }
@@ -300,7 +336,6 @@ type PersonSpread struct {
 	// ToNewVenue counts the forwards by which this person brought the item
 	// into a venue it had not reached before.
 	ToNewVenue int
-	firstSeen  time.Time
 }
 
 // People lists every person who sent or received the item, in order of first involvement.
@@ -310,40 +345,48 @@ func (a *Analysis) People() []*PersonSpread {
 }
 
 func (a *Analysis) computePeople() []*PersonSpread {
-	byNode := make([]*PersonSpread, len(a.Nodes))
-	var out []*PersonSpread
-	get := func(i int, at time.Time) *PersonSpread {
-		p := byNode[i]
-		if p == nil {
-			p = &PersonSpread{Node: a.Nodes[i], firstSeen: at}
-			byNode[i] = p
-			out = append(out, p)
-		} else if at.Before(p.firstSeen) {
-			p.firstSeen = at
+	// Forwards come in time order, so a person's first forward is their first
+	// involvement: all keeps people in that order, slot finds them by node.
+	slot := make([]int32, len(a.nodes))
+	type involved struct {
+		node    int
+		firstAt time.Time
+	}
+	var all []PersonSpread
+	var first []involved
+	get := func(i int, f *Forward) *PersonSpread {
+		if slot[i] == 0 {
+			all = append(all, PersonSpread{Node: a.nodes[i]})
+			first = append(first, involved{i, f.At})
+			slot[i] = int32(len(all))
 		}
-		return p
+		return &all[slot[i]-1]
 	}
 	for i, f := range a.Forwards {
-		sender := get(a.by[i], f.At)
+		sender := get(a.by[i], f)
 		sender.Sent++
 		if a.isOrigin[a.from[i]] {
 			sender.FirstHop = true
 		}
-		if v := a.to[i]; a.Nodes[v].IsVenue() && a.pred[v] == i {
+		if v := a.to[i]; a.venue[v] && a.pred[v] == i {
 			sender.ToNewVenue++
 		}
-		if a.Nodes[a.to[i]].Kind == Person {
-			get(a.to[i], f.At).Received++
+		if !a.venue[a.to[i]] {
+			get(a.to[i], f).Received++
 		}
 	}
-	slices.SortFunc(out, func(x, y *PersonSpread) int {
-		if c := x.firstSeen.Compare(y.firstSeen); c != 0 {
-			return c
+	// People first seen at the same time go in key order.
+	for start := 0; start < len(first); {
+		end := start + 1
+		for end < len(first) && first[end].firstAt.Equal(first[start].firstAt) {
+			end++
 		}
-		return cmp.Compare(x.Node.Key, y.Node.Key)
-	})
-	if out == nil {
-		return []*PersonSpread{}
+		slices.SortFunc(first[start:end], func(x, y involved) int { return strings.Compare(a.nodes[x.node].Key, a.nodes[y.node].Key) })
+		start = end
+	}
+	out := make([]*PersonSpread, len(first))
+	for k, p := range first {
+		out[k] = &all[slot[p.node]-1]
 	}
 	return out
 }
@@ -377,60 +420,84 @@ func (a *Analysis) Warnings() []Warning {
 
 func (a *Analysis) computeWarnings() []Warning {
 	out := []Warning{}
-	firstIn := make([]time.Time, len(a.Nodes))
-	hasIn := make([]bool, len(a.Nodes))
+	var keys stringBlocks
+	// Forwards come in time order, so a node's first forward in is its earliest.
+	firstIn := make([]int, len(a.nodes))
+	for i := range firstIn {
+		firstIn[i] = -1
+	}
+	// Person and venue pairs known to go together, as a sorted set: far
+	// cheaper than a map at a hundred thousand forwards.
 	pair := func(person, venue int) uint64 { return uint64(person)<<32 | uint64(venue) }
-	known := map[uint64]struct{}{} // person and venue known to go together
-	for i, f := range a.Forwards {
-		v := a.to[i]
-		if !hasIn[v] || f.At.Before(firstIn[v]) {
-			firstIn[v], hasIn[v] = f.At, true
+	var known []uint64
+	for i := range a.Forwards {
+		u, v := a.from[i], a.to[i]
+		if firstIn[v] < 0 {
+			firstIn[v] = i
 		}
-		if a.Nodes[v].IsVenue() {
-			known[pair(a.by[i], v)] = struct{}{} // posted into it
-		} else if a.Nodes[a.from[i]].IsVenue() {
-			known[pair(v, a.from[i])] = struct{}{} // received from it
+		if a.venue[v] {
+			known = append(known, pair(a.by[i], v)) // posted into it
+		} else if a.venue[u] {
+			known = append(known, pair(v, u)) // received from it
 		}
 	}
+	slices.Sort(known)
 	for i, f := range a.Forwards {
 		u := a.from[i]
-		if hasIn[u] && f.At.Before(firstIn[u]) {
-			out = append(out, Warning{Kind: ForwardedBeforeReceived, ForwardKeys: []string{f.Key}, NodeKeys: []string{a.Nodes[u].Key}})
+		if in := firstIn[u]; in >= 0 && a.at[i] < a.at[in] {
+			out = append(out, Warning{Kind: ForwardedBeforeReceived, ForwardKeys: keys.of(f.Key), NodeKeys: keys.of(a.nodes[u].Key)})
 		}
-		if _, ok := known[pair(a.by[i], u)]; a.Nodes[u].IsVenue() && !ok {
-			out = append(out, Warning{Kind: SenderNotInVenue, ForwardKeys: []string{f.Key},
-				NodeKeys: []string{a.Nodes[a.by[i]].Key, a.Nodes[u].Key}})
+		if !a.venue[u] {
+			continue
 		}
-	}
-	// Duplicates: only forwards sharing their two ends can be; sort those by
-	// (from, to, by, method, time) and compare neighbours.
-	ends := func(i int) uint64 { return uint64(a.from[i])<<32 | uint64(a.to[i]) }
-	sharing := make(map[uint64]int32, len(a.Forwards))
-	for i := range a.Forwards {
-		sharing[ends(i)]++
-	}
-	var order []int
-	for i := range a.Forwards {
-		if sharing[ends(i)] > 1 {
-			order = append(order, i)
+		if _, ok := slices.BinarySearch(known, pair(a.by[i], u)); !ok {
+			out = append(out, Warning{Kind: SenderNotInVenue, ForwardKeys: keys.of(f.Key),
+				NodeKeys: keys.of(a.nodes[a.by[i]].Key, a.nodes[u].Key)})
 		}
 	}
-	slices.SortFunc(order, func(x, y int) int {
-		return cmp.Or(cmp.Compare(a.from[x], a.from[y]), cmp.Compare(a.to[x], a.to[y]), cmp.Compare(a.by[x], a.by[y]),
-			cmp.Compare(a.Forwards[x].Method, a.Forwards[y].Method), a.Forwards[x].At.Compare(a.Forwards[y].At),
-			cmp.Compare(a.Forwards[x].Key, a.Forwards[y].Key))
-	})
-	var dups []Warning
-	for k := 1; k < len(order); k++ {
-		x, y := order[k-1], order[k]
-		f, g := a.Forwards[x], a.Forwards[y]
-		if a.from[x] == a.from[y] && a.to[x] == a.to[y] && a.by[x] == a.by[y] && f.Method == g.Method &&
-			g.At.Sub(f.At) <= duplicateWindow {
-			dups = append(dups, Warning{Kind: DuplicateForward, ForwardKeys: []string{f.Key, g.Key}})
+	return append(out, a.duplicates()...)
+}
+
+// stringBlocks hands out short string slices carved from larger blocks: a
+// large incident can have tens of thousands of warnings.
+type stringBlocks struct{ block []string }
+
+func (b *stringBlocks) of(values ...string) []string {
+	if len(b.block) < len(values) {
+		b.block = make([]string, 1024)
+	}
+	out := b.block[:len(values):len(values)]
+	copy(out, values)
+	b.block = b.block[len(values):]
+	return out
+}
+
+// duplicates finds forwards that look recorded twice: the same two ends,
+// sender and method within duplicateWindow of each other.
+func (a *Analysis) duplicates() []Warning {
+	dups := []Warning{}
+	var group []int
+	for u := range a.nodes {
+		sent := a.outOf[a.outStart[u]:a.outStart[u+1]]
+		if len(sent) < 2 {
+			continue
+		}
+		// Within one sender's forwards, sort by (to, by, method, time) and compare neighbours.
+		group = append(group[:0], sent...)
+		slices.SortFunc(group, func(x, y int) int {
+			return cmp.Or(cmp.Compare(a.to[x], a.to[y]), cmp.Compare(a.by[x], a.by[y]),
+				cmp.Compare(a.Forwards[x].Method, a.Forwards[y].Method), cmp.Compare(x, y))
+		})
+		for k := 1; k < len(group); k++ {
+			x, y := group[k-1], group[k]
+			if a.to[x] == a.to[y] && a.by[x] == a.by[y] && a.Forwards[x].Method == a.Forwards[y].Method &&
+				a.at[y]-a.at[x] <= int64(duplicateWindow) {
+				dups = append(dups, Warning{Kind: DuplicateForward, ForwardKeys: []string{a.Forwards[x].Key, a.Forwards[y].Key}})
+			}
 		}
 	}
 	slices.SortFunc(dups, func(x, y Warning) int { return cmp.Compare(x.ForwardKeys[0], y.ForwardKeys[0]) })
-	return append(out, dups...)
+	return dups
 }
 
 // MaxForwardPage bounds one page of Spread.forwards.

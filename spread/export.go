@@ -52,10 +52,10 @@ func (a *Analysis) WriteJSON(w io.Writer, reference string) error {
 		Nodes    []exportNode    `json:"nodes"`
 		Forwards []exportForward `json:"forwards"`
 		Summary  map[string]int  `json:"summary"`
-	}{Incident: reference, Nodes: make([]exportNode, len(a.Nodes)), Forwards: make([]exportForward, len(a.Forwards)),
+	}{Incident: reference, Nodes: make([]exportNode, len(a.Nodes())), Forwards: make([]exportForward, len(a.Forwards)),
 		Summary: map[string]int{"depth": a.Depth, "reachedNodes": a.ReachedNodes, "reachedVenues": a.ReachedVenues,
 			"estimatedAudience": a.EstimatedAudience}}
-	for i, n := range a.Nodes {
+	for i, n := range a.Nodes() {
 		e := exportNode{ID: n.ID.String(), Key: n.Key, Kind: n.Kind, Name: n.Name, Exposure: n.Exposure, Unit: n.Unit,
 			Position: n.Position, Handles: n.Handles, Cleared: n.Cleared, Platform: n.Platform, MemberCount: n.MemberCount,
 			Containment: n.Containment.Status, Origin: a.isOrigin[i]}
@@ -65,8 +65,8 @@ func (a *Analysis) WriteJSON(w io.Writer, reference string) error {
 		out.Nodes[i] = e
 	}
 	for i, f := range a.Forwards {
-		e := exportForward{ID: f.ID.String(), Key: f.Key, From: a.Nodes[a.from[i]].Key, To: a.Nodes[a.to[i]].Key,
-			By: a.Nodes[a.by[i]].Key, At: f.At.UTC(), Method: f.Method, Alterations: f.Alterations, MisSent: f.MisSent,
+		e := exportForward{ID: f.ID.String(), Key: f.Key, From: a.Nodes()[a.from[i]].Key, To: a.Nodes()[a.to[i]].Key,
+			By: a.Nodes()[a.by[i]].Key, At: f.At.UTC(), Method: f.Method, Alterations: f.Alterations, MisSent: f.MisSent,
 			RecalledAt: f.RecalledAt, Confidence: f.Confidence, Note: f.Note}
 		if f.Item != nil {
 			e.Item = f.Item.Key
@@ -114,7 +114,7 @@ func (a *Analysis) WriteGraphML(w io.Writer) error {
 		{"containment", "node", "containment", "string"}, {"at", "edge", "at", "string"},
 		{"method", "edge", "method", "string"}, {"by", "edge", "by", "string"}}
 	doc.Graph.ID, doc.Graph.Default = "spread", "directed"
-	for _, n := range a.Nodes {
+	for _, n := range a.Nodes() {
 		d := []data{{"name", n.Name}, {"kind", string(n.Kind)}, {"exposure", string(n.Exposure)},
 			{"containment", string(n.Containment.Status)}}
 		if n.MemberCount != nil {
@@ -123,8 +123,8 @@ func (a *Analysis) WriteGraphML(w io.Writer) error {
 		doc.Graph.Nodes = append(doc.Graph.Nodes, node{ID: n.Key, Data: d})
 	}
 	for i, f := range a.Forwards {
-		doc.Graph.Edges = append(doc.Graph.Edges, edge{ID: f.Key, Source: a.Nodes[a.from[i]].Key, Target: a.Nodes[a.to[i]].Key,
-			Data: []data{{"at", f.At.UTC().Format(time.RFC3339)}, {"method", string(f.Method)}, {"by", a.Nodes[a.by[i]].Key}}})
+		doc.Graph.Edges = append(doc.Graph.Edges, edge{ID: f.Key, Source: a.Nodes()[a.from[i]].Key, Target: a.Nodes()[a.to[i]].Key,
+			Data: []data{{"at", f.At.UTC().Format(time.RFC3339)}, {"method", string(f.Method)}, {"by", a.Nodes()[a.by[i]].Key}}})
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

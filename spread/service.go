@@ -1,7 +1,6 @@
 package spread
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -329,9 +328,7 @@ func (s *Service) FullAnalysis(ctx context.Context, inc incident.Incident) (*Ana
 	}
 	return s.read(ctx, inc.ID,
 		func(ctx context.Context, ex database.Executor, id uuid.UUID) ([]*Node, error) {
-			nodes, err := s.Store.Nodes(ctx, ex, id, nil)
-			slices.SortFunc(nodes, func(a, b *Node) int { return cmp.Compare(a.Key, b.Key) })
-			return nodes, err
+			return s.Store.Nodes(ctx, ex, id, nil)
 		},
 		func(ctx context.Context, ex database.Executor, id uuid.UUID) ([]*Forward, error) {
 			return s.Store.Forwards(ctx, ex, id, nil)
@@ -343,7 +340,7 @@ type (
 	forwardReader func(context.Context, database.Executor, uuid.UUID) ([]*Forward, error)
 )
 
-// read loads an incident's items, nodes (in key order) and forwards side by side and analyses them.
+// read loads an incident's items, nodes and forwards side by side and analyses them.
 func (s *Service) read(ctx context.Context, incidentID uuid.UUID, readNodes nodeReader, readForwards forwardReader) (*Analysis, error) {
 	var items []*Item
 	var nodes []*Node
@@ -357,7 +354,6 @@ func (s *Service) read(ctx context.Context, incidentID uuid.UUID, readNodes node
 	if err := errors.Join(itemsErr, nodesErr, forwardsErr); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(forwards, func(a, b *Forward) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key, b.Key)) })
 	linkItems(forwards, items)
 	a := Analyze(nodes, forwards)
 	a.Items = items
