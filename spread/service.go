@@ -1,7 +1,9 @@
 package spread
 
 import (
+	"bufio"
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -68,8 +70,8 @@ func (s *Service) change(ctx context.Context, incidentID uuid.UUID, fn func(tx *
 }
 
 // nodeOf is the node a reference creates when its key is new.
-func nodeOf(incidentID uuid.UUID, r NodeRef) *Node {
-	n := &Node{ID: newID(), IncidentID: incidentID, Key: r.Key, Kind: r.Kind, Name: deref(r.Name),
+func nodeOf(id, incidentID uuid.UUID, r NodeRef) *Node {
+	n := &Node{ID: id, IncidentID: incidentID, Key: r.Key, Kind: r.Kind, Name: deref(r.Name),
 		Exposure: Internal, Unit: deref(r.Unit), Position: deref(r.Position), Handles: r.Handles, Cleared: r.Cleared,
 		Platform: r.Platform, MemberCount: r.MemberCount, Containment: Containment{Status: "NONE"}}
 	if strings.TrimSpace(n.Name) == "" {
@@ -115,7 +117,11 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 	var errs []FieldError
 	var out []*Forward
 	err := s.change(ctx, incidentID, func(tx *sqlx.Tx) (audit.Entry, error) {
-		nodes, err := s.ensureNodes(ctx, tx, incidentID, in)
+		hasNodes, hasForwards, err := s.Store.Recorded(ctx, tx, incidentID)
+		if err != nil {
+			return audit.Entry{}, err
+		}
+		nodes, err := s.ensureNodes(ctx, tx, incidentID, in, hasNodes)
 		if err != nil {
 			return audit.Entry{}, err
 		}
@@ -128,10 +134,12 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 			itemByKey[it.Key] = it
 		}
 		out = make([]*Forward, len(in))
+		newID := newIDs(len(in))
 		for i, f := range in {
-			fw := &Forward{ID: newID(), IncidentID: incidentID, Key: f.Key, From: nodes[f.From.Key].ID,
-				To: nodes[f.To.Key].ID, By: nodes[f.By.Key].ID, At: f.At, Method: f.Method, Alterations: f.Alterations,
-				MisSent: deref(f.MisSent), RecalledAt: f.RecalledAt, Confidence: "CONFIRMED", Note: deref(f.Note)}
+			from, to, by := nodes[f.From.Key], nodes[f.To.Key], nodes[f.By.Key]
+			fw := &Forward{ID: newID(), IncidentID: incidentID, Key: f.Key, From: from.ID, To: to.ID, By: by.ID,
+				At: f.At, Method: f.Method, Alterations: f.Alterations, MisSent: deref(f.MisSent), RecalledAt: f.RecalledAt,
+				Confidence: "CONFIRMED", Note: deref(f.Note), FromNode: from, ToNode: to, ByNode: by}
 			if f.Confidence != nil {
 				fw.Confidence = *f.Confidence
 			}
@@ -141,16 +149,18 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 					errs = append(errs, FieldError{Index: i, Field: "itemKey", Message: "no leaked item has that key in this incident"})
 					continue
 				}
-				fw.ItemID = &it.ID
+				fw.ItemID, fw.Item = &it.ID, it
 			}
 			out[i] = fw
 		}
 		if len(errs) > 0 {
 			return audit.Entry{}, batchError(errs)
 		}
-		recorded, err := s.Store.RecordedForwardKeys(ctx, tx, incidentID, forwardKeys(in))
-		if err != nil {
-			return audit.Entry{}, err
+		recorded := map[string]bool{}
+		if hasForwards {
+			if recorded, err = s.Store.RecordedForwardKeys(ctx, tx, incidentID, forwardKeys(in)); err != nil {
+				return audit.Entry{}, err
+			}
 		}
 		fresh := slices.DeleteFunc(slices.Clone(out), func(f *Forward) bool { return recorded[f.Key] })
 		actor, _ := authUser(ctx)
@@ -158,12 +168,11 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 			return audit.Entry{}, database.MapError(err)
 		}
 		if len(recorded) > 0 {
-			if err := s.useRecorded(ctx, tx, incidentID, out, nodes, recorded); err != nil {
+			if err := s.useRecorded(ctx, tx, incidentID, out, nodes, items, recorded); err != nil {
 				return audit.Entry{}, err
 			}
 		}
 		created := len(fresh)
-		s.hydrate(out, nodesByID(nodes), items)
 		changes := map[string]any{"forwards": len(in), "created": created}
 		if len(in) > 0 {
 			changes["firstKey"], changes["lastKey"] = in[0].Key, in[len(in)-1].Key
@@ -174,9 +183,9 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 }
 
 // useRecorded puts the forwards recorded before (a retry) in out as they were
-// stored, and adds their nodes to nodes: a retry may name other nodes than the
+// stored, with their nodes and items: a retry may name other nodes than the
 // forward first recorded with its key.
-func (s *Service) useRecorded(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, out []*Forward, nodes map[string]*Node, recorded map[string]bool) error {
+func (s *Service) useRecorded(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, out []*Forward, nodes map[string]*Node, items []*Item, recorded map[string]bool) error {
 	prior, err := s.Store.Forwards(ctx, tx, incidentID, slices.Collect(maps.Keys(recorded)))
 	if err != nil {
 		return err
@@ -199,20 +208,24 @@ func (s *Service) useRecorded(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 			}
 		}
 	}
-	if len(missing) == 0 {
-		return nil
+	if len(missing) > 0 {
+		more, err := s.Store.NodesByID(ctx, tx, missing)
+		if err != nil {
+			return err
+		}
+		for _, n := range more {
+			byID[n.ID] = n
+		}
 	}
-	more, err := s.Store.NodesByID(ctx, tx, missing)
-	for _, n := range more {
-		nodes[n.Key] = n
-	}
-	return err
+	s.hydrate(prior, byID, items)
+	return nil
 }
 
 // ensureNodes creates the nodes the batch names for the first time and returns
-// every node it names, by key. A key already known with another kind is an
-// error. It runs under the incident's row lock, so no other batch adds nodes meanwhile.
-func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, in []*ForwardInput) (map[string]*Node, error) {
+// every node it names, by key (looked up only when the incident has nodes). A
+// key already known with another kind is an error. It runs under the
+// incident's row lock, so no other batch adds nodes meanwhile.
+func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, in []*ForwardInput, hasNodes bool) (map[string]*Node, error) {
 	type ref struct {
 		r     NodeRef
 		index int
@@ -234,9 +247,12 @@ func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 			}
 		}
 	}
-	existing, err := s.Store.Nodes(ctx, tx, incidentID, keys)
-	if err != nil {
-		return nil, err
+	var existing []*Node
+	if hasNodes {
+		var err error
+		if existing, err = s.Store.Nodes(ctx, tx, incidentID, keys); err != nil {
+			return nil, err
+		}
 	}
 	nodes := make(map[string]*Node, len(keys))
 	for _, n := range existing {
@@ -250,9 +266,10 @@ func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 		return nil, batchError(errs)
 	}
 	var fresh []*Node
+	newID := newIDs(len(keys) - len(existing))
 	for _, k := range keys {
 		if _, ok := nodes[k]; !ok {
-			n := nodeOf(incidentID, first[k].r)
+			n := nodeOf(newID(), incidentID, first[k].r)
 			fresh = append(fresh, n)
 			nodes[k] = n
 		}
@@ -656,6 +673,10 @@ func forwardKeys(in []*ForwardInput) []string {
 	return out
 }
 
-// newID returns a time-ordered (version 7) UUID: rows of one batch then land
-// side by side in the primary-key index instead of all over it.
-func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
+// newIDs returns a source of n time-ordered (version 7) UUIDs: rows of one
+// batch then land side by side in the primary-key index instead of all over
+// it. Their randomness is read from the system in one go, not once per id.
+func newIDs(n int) func() uuid.UUID {
+	random := bufio.NewReaderSize(rand.Reader, min(16*n, 1<<16))
+	return func() uuid.UUID { return uuid.Must(uuid.NewV7FromReader(random)) }
+}

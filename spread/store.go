@@ -49,6 +49,14 @@ func copyRows(ctx context.Context, tx *sqlx.Tx, table string, columns []string, 
 	return err
 }
 
+// Recorded tells whether the incident has any nodes and any forwards: a batch
+// into an empty chain (the usual first import) need not look up its keys.
+func (Store) Recorded(ctx context.Context, ex database.Executor, incidentID uuid.UUID) (nodes, forwards bool, err error) {
+	err = ex.QueryRowxContext(ctx, `SELECT EXISTS (SELECT 1 FROM spread_nodes WHERE incident_id = $1),
+		EXISTS (SELECT 1 FROM forwards WHERE incident_id = $1)`, incidentID).Scan(&nodes, &forwards)
+	return nodes, forwards, err
+}
+
 // RecordedForwardKeys returns which of the keys the incident's forwards already have.
 func (Store) RecordedForwardKeys(ctx context.Context, ex database.Executor, incidentID uuid.UUID, keys []string) (map[string]bool, error) {
 	var found []string
@@ -354,7 +362,7 @@ func (Store) Summary(ctx context.Context, ex database.Executor, incidentID uuid.
 	err := ex.GetContext(ctx, &s, `SELECT
 		(SELECT count(*) FROM forwards WHERE incident_id = $1) AS forwards,
 		EXISTS (SELECT 1 FROM forwards f WHERE f.incident_id = $1
-			AND NOT EXISTS (SELECT 1 FROM forwards g WHERE g.to_node = f.from_node)) AS has_origin,
+			AND NOT EXISTS (SELECT 1 FROM forwards g WHERE g.incident_id = $1 AND g.to_node = f.from_node)) AS has_origin,
 		(SELECT count(*) FROM spread_nodes WHERE incident_id = $1 AND containment_status <> 'NONE') AS venues_contained`,
 		incidentID)
 	return s, err

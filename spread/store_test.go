@@ -15,7 +15,8 @@ import (
 )
 
 // The database itself refuses a forward whose nodes belong to another
-// incident or whose sender is not a person, and never loses a node.
+// incident or whose sender is not a person, a node of no incident, and never
+// loses a node or an incident.
 func TestDatabaseKeepsTheChainConsistent(t *testing.T) {
 	t.Parallel()
 	db := testdb.New(t)
@@ -64,5 +65,12 @@ func TestDatabaseKeepsTheChainConsistent(t *testing.T) {
 	}
 	if _, err := db.Exec(`UPDATE spread_nodes SET kind = 'WEBSITE' WHERE key = 'p'`); err == nil {
 		t.Error("a person became a website")
+	}
+	if _, err := db.Exec(`INSERT INTO spread_nodes (id, incident_id, key, kind, name, exposure)
+		VALUES ($1, $2, 'lost', 'PERSON', 'lost', 'INTERNAL')`, uuid.New(), uuid.New()); err == nil || !strings.Contains(err.Error(), "must belong to an incident") {
+		t.Errorf("a node of no incident: %v", err)
+	}
+	if _, err := db.Exec(`DELETE FROM incidents WHERE id = $1`, ids[1]); err == nil {
+		t.Error("an incident was deleted")
 	}
 }
