@@ -19,6 +19,7 @@ const (
 	Conflict        Code = "CONFLICT"
 	GateNotMet      Code = "GATE_NOT_MET"
 	RateLimited     Code = "RATE_LIMITED"
+	Unavailable     Code = "UNAVAILABLE"
 	Internal        Code = "INTERNAL"
 )
 

@@ -9,6 +9,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/spread"
 	"github.com/leaktrail/leaktrail/workflow"
@@ -24,6 +25,9 @@ type Loaders struct {
 	// NodeDetails and ForwardDetails complete the partial nodes and forwards an analysis holds.
 	NodeDetails    *dataloadgen.Loader[uuid.UUID, *spread.Node]
 	ForwardDetails *dataloadgen.Loader[uuid.UUID, *spread.Forward]
+	// Evidence is read by id (only items the caller may see); Custody is each item's chain of custody.
+	Evidence *dataloadgen.Loader[uuid.UUID, *evidence.Evidence]
+	Custody  *dataloadgen.Loader[uuid.UUID, []*evidence.CustodyEvent]
 }
 
 // byID maps rows to their ids for a mapped loader.
@@ -68,6 +72,21 @@ func newLoaders(r *Resolver) *Loaders {
 		NodeDetails: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*spread.Node, error) {
 			nodes, err := r.SpreadService.NodeDetails(ctx, ids)
 			return byID(nodes, err, func(n *spread.Node) uuid.UUID { return n.ID })
+		}, dataloadgen.WithWait(loaderWait)),
+		Evidence: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*evidence.Evidence, error) {
+			items, err := r.EvidenceService.ByIDs(ctx, ids)
+			return byID(items, err, func(e *evidence.Evidence) uuid.UUID { return e.ID })
+		}, dataloadgen.WithWait(loaderWait)),
+		Custody: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]*evidence.CustodyEvent, error) {
+			events, err := r.EvidenceService.Custody(ctx, ids)
+			out := make(map[uuid.UUID][]*evidence.CustodyEvent, len(ids))
+			for _, id := range ids {
+				out[id] = []*evidence.CustodyEvent{}
+			}
+			for _, e := range events {
+				out[e.EvidenceID] = append(out[e.EvidenceID], e)
+			}
+			return out, err
 		}, dataloadgen.WithWait(loaderWait)),
 		ForwardDetails: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*spread.Forward, error) {
 			forwards, err := r.SpreadService.ForwardDetails(ctx, ids)

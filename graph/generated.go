@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/graph/scalar"
 	"github.com/leaktrail/leaktrail/incident"
@@ -36,10 +37,14 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Alert() AlertResolver
 	AuditEntry() AuditEntryResolver
 	AuditVerification() AuditVerificationResolver
 	AuthorityNotification() AuthorityNotificationResolver
 	ContainmentAction() ContainmentActionResolver
+	CustodyEvent() CustodyEventResolver
+	Evidence() EvidenceResolver
+	EvidenceUpload() EvidenceUploadResolver
 	Forward() ForwardResolver
 	Gate() GateResolver
 	Incident() IncidentResolver
@@ -59,6 +64,20 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Acquisition struct {
+		At    func(childComplexity int) int
+		From  func(childComplexity int) int
+		How   func(childComplexity int) int
+		Where func(childComplexity int) int
+	}
+
+	Alert struct {
+		Details  func(childComplexity int) int
+		Evidence func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		RaisedAt func(childComplexity int) int
+	}
+
 	ApiToken struct {
 		CreatedAt  func(childComplexity int) int
 		ExpiresAt  func(childComplexity int) int
@@ -120,6 +139,66 @@ type ComplexityRoot struct {
 		Token    func(childComplexity int) int
 	}
 
+	CustodyEvent struct {
+		Action        func(childComplexity int) int
+		Actor         func(childComplexity int) int
+		ActorName     func(childComplexity int) int
+		At            func(childComplexity int) int
+		Matched       func(childComplexity int) int
+		Purpose       func(childComplexity int) int
+		SHA256        func(childComplexity int) int
+		TimeZone      func(childComplexity int) int
+		TransferredTo func(childComplexity int) int
+	}
+
+	Evidence struct {
+		Acquisition    func(childComplexity int) int
+		CapturedAt     func(childComplexity int) int
+		ContentType    func(childComplexity int) int
+		Custody        func(childComplexity int) int
+		Description    func(childComplexity int) int
+		Device         func(childComplexity int) int
+		DuplicateOf    func(childComplexity int) int
+		FileName       func(childComplexity int) int
+		Fixity         func(childComplexity int) int
+		Forward        func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Incident       func(childComplexity int) int
+		LastVerifiedAt func(childComplexity int) int
+		LegalHold      func(childComplexity int) int
+		Node           func(childComplexity int) int
+		RetainUntil    func(childComplexity int) int
+		RetentionMode  func(childComplexity int) int
+		SHA256         func(childComplexity int) int
+		Size           func(childComplexity int) int
+		Task           func(childComplexity int) int
+		TimeZone       func(childComplexity int) int
+		UploadedAt     func(childComplexity int) int
+		UploadedBy     func(childComplexity int) int
+	}
+
+	EvidenceLink struct {
+		ExpiresAt func(childComplexity int) int
+		URL       func(childComplexity int) int
+	}
+
+	EvidenceUpload struct {
+		ID        func(childComplexity int) int
+		MaxSize   func(childComplexity int) int
+		NextPart  func(childComplexity int) int
+		PartSize  func(childComplexity int) int
+		Received  func(childComplexity int) int
+		State     func(childComplexity int) int
+		UploadURL func(childComplexity int) int
+	}
+
+	FixityReport struct {
+		Checked    func(childComplexity int) int
+		Mismatched func(childComplexity int) int
+		Missing    func(childComplexity int) int
+		OK         func(childComplexity int) int
+	}
+
 	Forward struct {
 		Alterations func(childComplexity int) int
 		At          func(childComplexity int) int
@@ -144,6 +223,7 @@ type ComplexityRoot struct {
 
 	Incident struct {
 		AffectedNotice      func(childComplexity int) int
+		Alerts              func(childComplexity int) int
 		AuditLog            func(childComplexity int, first *int, after *int) int
 		BusinessImpact      func(childComplexity int) int
 		Classification      func(childComplexity int) int
@@ -154,6 +234,7 @@ type ComplexityRoot struct {
 		DetectionMethod     func(childComplexity int) int
 		DisclosureDecision  func(childComplexity int) int
 		DisclosureRationale func(childComplexity int) int
+		Evidence            func(childComplexity int) int
 		Gate                func(childComplexity int) int
 		ID                  func(childComplexity int) int
 		Lead                func(childComplexity int) int
@@ -226,25 +307,32 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AddTask                 func(childComplexity int, incidentID uuid.UUID, input incident.NewTask) int
 		AdvanceIncident         func(childComplexity int, id uuid.UUID, to workflow.Stage, note *string, expectedVersion *int) int
+		BeginEvidenceUpload     func(childComplexity int, incidentID uuid.UUID, input model.EvidenceInput) int
+		CancelEvidenceUpload    func(childComplexity int, uploadID uuid.UUID) int
+		CompleteEvidenceUpload  func(childComplexity int, uploadID uuid.UUID) int
 		CompleteTask            func(childComplexity int, id uuid.UUID, done *bool) int
 		CreateAPIToken          func(childComplexity int, name string, expiresAt *time.Time) int
 		CreateUser              func(childComplexity int, input auth.NewUser) int
 		DeleteForward           func(childComplexity int, id uuid.UUID) int
+		EvidenceLink            func(childComplexity int, evidenceID uuid.UUID, purpose string, view *bool, timeZone *string) int
 		Login                   func(childComplexity int, username string, password string) int
 		Logout                  func(childComplexity int) int
 		OpenIncident            func(childComplexity int, input incident.OpenInput) int
 		RecordContainmentAction func(childComplexity int, incidentID uuid.UUID, input incident.NewContainmentAction) int
+		RecordCustody           func(childComplexity int, evidenceID uuid.UUID, input model.CustodyInput) int
 		RecordForwards          func(childComplexity int, incidentID uuid.UUID, forwards []*spread.ForwardInput) int
 		RecordLeakedItem        func(childComplexity int, incidentID uuid.UUID, input spread.ItemInput) int
 		RecordNotification      func(childComplexity int, incidentID uuid.UUID, input incident.NewNotification) int
 		RemoveIncidentMember    func(childComplexity int, incidentID uuid.UUID, userID uuid.UUID) int
 		RevokeAPIToken          func(childComplexity int, id uuid.UUID) int
 		SetIncidentMember       func(childComplexity int, incidentID uuid.UUID, userID uuid.UUID, caseRole incident.CaseRole, outcomesAccess *bool) int
+		SetLegalHold            func(childComplexity int, evidenceID uuid.UUID, on bool, purpose string, timeZone *string) int
 		SetNodeContainment      func(childComplexity int, nodeID uuid.UUID, input spread.ContainmentInput) int
 		SetUserDisabled         func(childComplexity int, id uuid.UUID, disabled bool) int
 		SetUserRoles            func(childComplexity int, id uuid.UUID, roles []auth.Role) int
 		UpdateForward           func(childComplexity int, id uuid.UUID, input spread.ForwardPatch) int
 		UpdateIncident          func(childComplexity int, id uuid.UUID, expectedVersion int, input incident.Patch) int
+		VerifyEvidence          func(childComplexity int, incidentID uuid.UUID) int
 	}
 
 	Node struct {
@@ -287,6 +375,7 @@ type ComplexityRoot struct {
 		APITokens           func(childComplexity int) int
 		AuditLog            func(childComplexity int, first *int, after *int) int
 		AuditVerify         func(childComplexity int) int
+		Evidence            func(childComplexity int, id uuid.UUID) int
 		Incident            func(childComplexity int, id uuid.UUID) int
 		IncidentByReference func(childComplexity int, reference string) int
 		IncidentMembership  func(childComplexity int, reference string) int
@@ -383,6 +472,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AlertResolver interface {
+	Evidence(ctx context.Context, obj *evidence.Alert) (*evidence.Evidence, error)
+}
 type AuditEntryResolver interface {
 	Actor(ctx context.Context, obj *audit.Row) (*auth.User, error)
 
@@ -398,6 +490,26 @@ type AuthorityNotificationResolver interface {
 }
 type ContainmentActionResolver interface {
 	RecordedBy(ctx context.Context, obj *incident.ContainmentAction) (*auth.User, error)
+}
+type CustodyEventResolver interface {
+	Actor(ctx context.Context, obj *evidence.CustodyEvent) (*auth.User, error)
+}
+type EvidenceResolver interface {
+	Incident(ctx context.Context, obj *evidence.Evidence) (*incident.Incident, error)
+
+	UploadedBy(ctx context.Context, obj *evidence.Evidence) (*auth.User, error)
+
+	Forward(ctx context.Context, obj *evidence.Evidence) (*spread.Forward, error)
+	Node(ctx context.Context, obj *evidence.Evidence) (*spread.Node, error)
+	Task(ctx context.Context, obj *evidence.Evidence) (*incident.Task, error)
+	DuplicateOf(ctx context.Context, obj *evidence.Evidence) (*evidence.Evidence, error)
+
+	Custody(ctx context.Context, obj *evidence.Evidence) ([]*evidence.CustodyEvent, error)
+}
+type EvidenceUploadResolver interface {
+	UploadURL(ctx context.Context, obj *evidence.Upload) (string, error)
+	PartSize(ctx context.Context, obj *evidence.Upload) (int64, error)
+	MaxSize(ctx context.Context, obj *evidence.Upload) (int64, error)
 }
 type ForwardResolver interface {
 	Item(ctx context.Context, obj *spread.Forward) (*spread.Item, error)
@@ -424,6 +536,8 @@ type IncidentResolver interface {
 	Members(ctx context.Context, obj *incident.Incident) ([]*incident.Member, error)
 	MyAccess(ctx context.Context, obj *incident.Incident) (*model.IncidentAccess, error)
 	AuditLog(ctx context.Context, obj *incident.Incident, first *int, after *int) (*model.AuditPage, error)
+	Evidence(ctx context.Context, obj *incident.Incident) ([]*evidence.Evidence, error)
+	Alerts(ctx context.Context, obj *incident.Incident) ([]*evidence.Alert, error)
 	Spread(ctx context.Context, obj *incident.Incident) (*spread.Analysis, error)
 }
 type IncidentConnectionResolver interface {
@@ -446,6 +560,13 @@ type MutationResolver interface {
 	SetUserDisabled(ctx context.Context, id uuid.UUID, disabled bool) (*auth.User, error)
 	CreateAPIToken(ctx context.Context, name string, expiresAt *time.Time) (*auth.CreatedToken, error)
 	RevokeAPIToken(ctx context.Context, id uuid.UUID) (*auth.APIToken, error)
+	BeginEvidenceUpload(ctx context.Context, incidentID uuid.UUID, input model.EvidenceInput) (*evidence.Upload, error)
+	CompleteEvidenceUpload(ctx context.Context, uploadID uuid.UUID) (*evidence.Evidence, error)
+	CancelEvidenceUpload(ctx context.Context, uploadID uuid.UUID) (bool, error)
+	RecordCustody(ctx context.Context, evidenceID uuid.UUID, input model.CustodyInput) (*evidence.CustodyEvent, error)
+	SetLegalHold(ctx context.Context, evidenceID uuid.UUID, on bool, purpose string, timeZone *string) (*evidence.Evidence, error)
+	EvidenceLink(ctx context.Context, evidenceID uuid.UUID, purpose string, view *bool, timeZone *string) (*evidence.Link, error)
+	VerifyEvidence(ctx context.Context, incidentID uuid.UUID) (*evidence.FixityReport, error)
 	OpenIncident(ctx context.Context, input incident.OpenInput) (*incident.Incident, error)
 	UpdateIncident(ctx context.Context, id uuid.UUID, expectedVersion int, input incident.Patch) (*incident.Incident, error)
 	AdvanceIncident(ctx context.Context, id uuid.UUID, to workflow.Stage, note *string, expectedVersion *int) (*incident.Incident, error)
@@ -475,6 +596,7 @@ type QueryResolver interface {
 	APITokens(ctx context.Context) ([]*auth.APIToken, error)
 	AuditLog(ctx context.Context, first *int, after *int) (*model.AuditPage, error)
 	AuditVerify(ctx context.Context) (*audit.Verification, error)
+	Evidence(ctx context.Context, id uuid.UUID) (*evidence.Evidence, error)
 	Incident(ctx context.Context, id uuid.UUID) (*incident.Incident, error)
 	IncidentByReference(ctx context.Context, reference string) (*incident.Incident, error)
 	Incidents(ctx context.Context, first *int, after *string, filter *incident.Filter) (*incident.Page, error)
@@ -525,6 +647,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Acquisition.at":
+		if e.ComplexityRoot.Acquisition.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Acquisition.At(childComplexity), true
+	case "Acquisition.from":
+		if e.ComplexityRoot.Acquisition.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Acquisition.From(childComplexity), true
+	case "Acquisition.how":
+		if e.ComplexityRoot.Acquisition.How == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Acquisition.How(childComplexity), true
+	case "Acquisition.where":
+		if e.ComplexityRoot.Acquisition.Where == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Acquisition.Where(childComplexity), true
+
+	case "Alert.details":
+		if e.ComplexityRoot.Alert.Details == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alert.Details(childComplexity), true
+	case "Alert.evidence":
+		if e.ComplexityRoot.Alert.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alert.Evidence(childComplexity), true
+	case "Alert.kind":
+		if e.ComplexityRoot.Alert.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alert.Kind(childComplexity), true
+	case "Alert.raisedAt":
+		if e.ComplexityRoot.Alert.RaisedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alert.RaisedAt(childComplexity), true
 
 	case "ApiToken.createdAt":
 		if e.ComplexityRoot.ApiToken.CreatedAt == nil {
@@ -773,6 +945,281 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreatedApiToken.Token(childComplexity), true
 
+	case "CustodyEvent.action":
+		if e.ComplexityRoot.CustodyEvent.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustodyEvent.Action(childComplexity), true
+	case "CustodyEvent.actor":
+		if e.ComplexityRoot.CustodyEvent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustodyEvent.Actor(childComplexity), true
+	case "CustodyEvent.actorName":
+		if e.ComplexityRoot.CustodyEvent.ActorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustodyEvent.ActorName(childComplexity), true
+	case "CustodyEvent.at":
+		if e.ComplexityRoot.CustodyEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustodyEvent.At(childComplexity), true
+	case "CustodyEvent.matched":
+		if e.ComplexityRoot.CustodyEvent.Matched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustodyEvent.Matched(childComplexity), true
+	case "CustodyEvent.purpose":
+		if e.ComplexityRoot.CustodyEvent.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustodyEvent.Purpose(childComplexity), true
+	case "CustodyEvent.sha256":
+		if e.ComplexityRoot.CustodyEvent.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustodyEvent.SHA256(childComplexity), true
+	case "CustodyEvent.timeZone":
+		if e.ComplexityRoot.CustodyEvent.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustodyEvent.TimeZone(childComplexity), true
+	case "CustodyEvent.transferredTo":
+		if e.ComplexityRoot.CustodyEvent.TransferredTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustodyEvent.TransferredTo(childComplexity), true
+
+	case "Evidence.acquisition":
+		if e.ComplexityRoot.Evidence.Acquisition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Acquisition(childComplexity), true
+	case "Evidence.capturedAt":
+		if e.ComplexityRoot.Evidence.CapturedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.CapturedAt(childComplexity), true
+	case "Evidence.contentType":
+		if e.ComplexityRoot.Evidence.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.ContentType(childComplexity), true
+	case "Evidence.custody":
+		if e.ComplexityRoot.Evidence.Custody == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Custody(childComplexity), true
+	case "Evidence.description":
+		if e.ComplexityRoot.Evidence.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Description(childComplexity), true
+	case "Evidence.device":
+		if e.ComplexityRoot.Evidence.Device == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Device(childComplexity), true
+	case "Evidence.duplicateOf":
+		if e.ComplexityRoot.Evidence.DuplicateOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.DuplicateOf(childComplexity), true
+	case "Evidence.fileName":
+		if e.ComplexityRoot.Evidence.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.FileName(childComplexity), true
+	case "Evidence.fixity":
+		if e.ComplexityRoot.Evidence.Fixity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Fixity(childComplexity), true
+	case "Evidence.forward":
+		if e.ComplexityRoot.Evidence.Forward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Forward(childComplexity), true
+	case "Evidence.id":
+		if e.ComplexityRoot.Evidence.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.ID(childComplexity), true
+	case "Evidence.incident":
+		if e.ComplexityRoot.Evidence.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Incident(childComplexity), true
+	case "Evidence.lastVerifiedAt":
+		if e.ComplexityRoot.Evidence.LastVerifiedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.LastVerifiedAt(childComplexity), true
+	case "Evidence.legalHold":
+		if e.ComplexityRoot.Evidence.LegalHold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.LegalHold(childComplexity), true
+	case "Evidence.node":
+		if e.ComplexityRoot.Evidence.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Node(childComplexity), true
+	case "Evidence.retainUntil":
+		if e.ComplexityRoot.Evidence.RetainUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.RetainUntil(childComplexity), true
+	case "Evidence.retentionMode":
+		if e.ComplexityRoot.Evidence.RetentionMode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.RetentionMode(childComplexity), true
+	case "Evidence.sha256":
+		if e.ComplexityRoot.Evidence.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.SHA256(childComplexity), true
+	case "Evidence.size":
+		if e.ComplexityRoot.Evidence.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Size(childComplexity), true
+	case "Evidence.task":
+		if e.ComplexityRoot.Evidence.Task == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Task(childComplexity), true
+	case "Evidence.timeZone":
+		if e.ComplexityRoot.Evidence.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.TimeZone(childComplexity), true
+	case "Evidence.uploadedAt":
+		if e.ComplexityRoot.Evidence.UploadedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.UploadedAt(childComplexity), true
+	case "Evidence.uploadedBy":
+		if e.ComplexityRoot.Evidence.UploadedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.UploadedBy(childComplexity), true
+
+	case "EvidenceLink.expiresAt":
+		if e.ComplexityRoot.EvidenceLink.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceLink.ExpiresAt(childComplexity), true
+	case "EvidenceLink.url":
+		if e.ComplexityRoot.EvidenceLink.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceLink.URL(childComplexity), true
+
+	case "EvidenceUpload.id":
+		if e.ComplexityRoot.EvidenceUpload.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceUpload.ID(childComplexity), true
+	case "EvidenceUpload.maxSize":
+		if e.ComplexityRoot.EvidenceUpload.MaxSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceUpload.MaxSize(childComplexity), true
+	case "EvidenceUpload.nextPart":
+		if e.ComplexityRoot.EvidenceUpload.NextPart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceUpload.NextPart(childComplexity), true
+	case "EvidenceUpload.partSize":
+		if e.ComplexityRoot.EvidenceUpload.PartSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceUpload.PartSize(childComplexity), true
+	case "EvidenceUpload.receivedBytes":
+		if e.ComplexityRoot.EvidenceUpload.Received == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceUpload.Received(childComplexity), true
+	case "EvidenceUpload.state":
+		if e.ComplexityRoot.EvidenceUpload.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceUpload.State(childComplexity), true
+	case "EvidenceUpload.uploadUrl":
+		if e.ComplexityRoot.EvidenceUpload.UploadURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceUpload.UploadURL(childComplexity), true
+
+	case "FixityReport.checked":
+		if e.ComplexityRoot.FixityReport.Checked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FixityReport.Checked(childComplexity), true
+	case "FixityReport.mismatched":
+		if e.ComplexityRoot.FixityReport.Mismatched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FixityReport.Mismatched(childComplexity), true
+	case "FixityReport.missing":
+		if e.ComplexityRoot.FixityReport.Missing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FixityReport.Missing(childComplexity), true
+	case "FixityReport.ok":
+		if e.ComplexityRoot.FixityReport.OK == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FixityReport.OK(childComplexity), true
+
 	case "Forward.alterations":
 		if e.ComplexityRoot.Forward.Alterations == nil {
 			break
@@ -877,6 +1324,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.AffectedNotice(childComplexity), true
+	case "Incident.alerts":
+		if e.ComplexityRoot.Incident.Alerts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Alerts(childComplexity), true
 	case "Incident.auditLog":
 		if e.ComplexityRoot.Incident.AuditLog == nil {
 			break
@@ -942,6 +1395,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.DisclosureRationale(childComplexity), true
+	case "Incident.evidence":
+		if e.ComplexityRoot.Incident.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Evidence(childComplexity), true
 	case "Incident.gate":
 		if e.ComplexityRoot.Incident.Gate == nil {
 			break
@@ -1270,6 +1729,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AdvanceIncident(childComplexity, args["id"].(uuid.UUID), args["to"].(workflow.Stage), args["note"].(*string), args["expectedVersion"].(*int)), true
+	case "Mutation.beginEvidenceUpload":
+		if e.ComplexityRoot.Mutation.BeginEvidenceUpload == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_beginEvidenceUpload_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BeginEvidenceUpload(childComplexity, args["incidentId"].(uuid.UUID), args["input"].(model.EvidenceInput)), true
+	case "Mutation.cancelEvidenceUpload":
+		if e.ComplexityRoot.Mutation.CancelEvidenceUpload == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelEvidenceUpload_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelEvidenceUpload(childComplexity, args["uploadId"].(uuid.UUID)), true
+	case "Mutation.completeEvidenceUpload":
+		if e.ComplexityRoot.Mutation.CompleteEvidenceUpload == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_completeEvidenceUpload_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CompleteEvidenceUpload(childComplexity, args["uploadId"].(uuid.UUID)), true
 	case "Mutation.completeTask":
 		if e.ComplexityRoot.Mutation.CompleteTask == nil {
 			break
@@ -1314,6 +1806,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteForward(childComplexity, args["id"].(uuid.UUID)), true
+	case "Mutation.evidenceLink":
+		if e.ComplexityRoot.Mutation.EvidenceLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_evidenceLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EvidenceLink(childComplexity, args["evidenceId"].(uuid.UUID), args["purpose"].(string), args["view"].(*bool), args["timeZone"].(*string)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -1353,6 +1856,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordContainmentAction(childComplexity, args["incidentId"].(uuid.UUID), args["input"].(incident.NewContainmentAction)), true
+	case "Mutation.recordCustody":
+		if e.ComplexityRoot.Mutation.RecordCustody == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordCustody_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordCustody(childComplexity, args["evidenceId"].(uuid.UUID), args["input"].(model.CustodyInput)), true
 	case "Mutation.recordForwards":
 		if e.ComplexityRoot.Mutation.RecordForwards == nil {
 			break
@@ -1419,6 +1933,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetIncidentMember(childComplexity, args["incidentId"].(uuid.UUID), args["userId"].(uuid.UUID), args["caseRole"].(incident.CaseRole), args["outcomesAccess"].(*bool)), true
+	case "Mutation.setLegalHold":
+		if e.ComplexityRoot.Mutation.SetLegalHold == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setLegalHold_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetLegalHold(childComplexity, args["evidenceId"].(uuid.UUID), args["on"].(bool), args["purpose"].(string), args["timeZone"].(*string)), true
 	case "Mutation.setNodeContainment":
 		if e.ComplexityRoot.Mutation.SetNodeContainment == nil {
 			break
@@ -1474,6 +1999,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateIncident(childComplexity, args["id"].(uuid.UUID), args["expectedVersion"].(int), args["input"].(incident.Patch)), true
+	case "Mutation.verifyEvidence":
+		if e.ComplexityRoot.Mutation.VerifyEvidence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifyEvidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifyEvidence(childComplexity, args["incidentId"].(uuid.UUID)), true
 
 	case "Node.cleared":
 		if e.ComplexityRoot.Node.Cleared == nil {
@@ -1646,6 +2182,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditVerify(childComplexity), true
+	case "Query.evidence":
+		if e.ComplexityRoot.Query.Evidence == nil {
+			break
+		}
+
+		args, err := ec.field_Query_evidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Evidence(childComplexity, args["id"].(uuid.UUID)), true
 	case "Query.incident":
 		if e.ComplexityRoot.Query.Incident == nil {
 			break
@@ -2095,10 +2642,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AcquisitionInput", ec.unmarshalInputAcquisitionInput),
 			graphql.NewInputUnmarshaler("AddTaskInput", ec.unmarshalInputAddTaskInput),
 			graphql.NewInputUnmarshaler("ContainmentActionInput", ec.unmarshalInputContainmentActionInput),
 			graphql.NewInputUnmarshaler("ContainmentInput", ec.unmarshalInputContainmentInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("CustodyInput", ec.unmarshalInputCustodyInput),
+			graphql.NewInputUnmarshaler("EvidenceInput", ec.unmarshalInputEvidenceInput),
 			graphql.NewInputUnmarshaler("ForwardInput", ec.unmarshalInputForwardInput),
 			graphql.NewInputUnmarshaler("ForwardPatch", ec.unmarshalInputForwardPatch),
 			graphql.NewInputUnmarshaler("IncidentFilter", ec.unmarshalInputIncidentFilter),
@@ -2345,8 +2895,205 @@ enum ErrorCode {
   GATE_NOT_MET
   "Too many failed sign-ins for this username or address; see ` + "`" + `retryAfterSeconds` + "`" + `."
   RATE_LIMITED
+  "A service Leaktrail depends on (the object store) did not answer; nothing was recorded. Try again."
+  UNAVAILABLE
   "Something went wrong on the server; the details are in the server log."
   INTERNAL
+}
+`, BuiltIn: false},
+	{Name: "../schema/evidence.graphqls", Input: `"""
+A whole number of bytes; larger than GraphQL's 32-bit Int allows, sent as a JSON number.
+"""
+scalar Int64
+
+"How an item came into the investigators' hands."
+type Acquisition {
+  "Collected from whom."
+  from: String!
+  "Where."
+  where: String!
+  "How (seized phone, screenshot by the reporter, fax log printout, ...)."
+  how: String!
+  "When."
+  at: Time
+}
+
+input AcquisitionInput {
+  from: String
+  where: String
+  how: String
+  at: Time
+}
+
+"Whether an item's stored content still hashes to what was recorded."
+enum Fixity {
+  "Not checked since upload."
+  UNVERIFIED
+  OK
+  "The stored content hashes to something else: an alert is raised on the incident."
+  MISMATCH
+  "The object is gone from the store: an alert is raised on the incident."
+  MISSING
+}
+
+"A file in the evidence vault."
+type Evidence {
+  id: ID!
+  incident: Incident!
+  fileName: String!
+  description: String!
+  "Lower-case hex SHA-256 of the content, computed by the server while it was stored."
+  sha256: String!
+  size: Int64!
+  "The content type sniffed from the bytes (not the uploader's claim)."
+  contentType: String!
+  uploadedBy: User
+  uploadedAt: Time!
+  acquisition: Acquisition!
+  "The IANA time zone the uploader worked in."
+  timeZone: String!
+  forward: Forward
+  node: Node
+  task: Task
+  "The earlier item of this incident with the same content, whose stored object this one shares."
+  duplicateOf: Evidence
+  "When the photo was taken, from its EXIF (images only)."
+  capturedAt: Time
+  "The camera or phone, from the image's EXIF."
+  device: String!
+  legalHold: Boolean!
+  "COMPLIANCE or GOVERNANCE when the object is retention-locked."
+  retentionMode: String
+  retainUntil: Time
+  fixity: Fixity!
+  lastVerifiedAt: Time
+  "Every handling of the item, oldest first."
+  custody: [CustodyEvent!]!
+}
+
+enum CustodyAction {
+  COLLECTED
+  UPLOADED
+  VIEWED
+  DOWNLOADED
+  EXPORTED
+  VERIFIED
+  SEALED
+  TRANSFERRED
+  LEGAL_HOLD_ON
+  LEGAL_HOLD_OFF
+  RELEASED
+}
+
+"One handling of an item; the chain of custody is append-only."
+type CustodyEvent {
+  action: CustodyAction!
+  "Null when Leaktrail acted by itself (scheduled fixity checks)."
+  actor: User
+  actorName: String!
+  at: Time!
+  "The IANA time zone of the person acting."
+  timeZone: String!
+  purpose: String!
+  "The SHA-256 observed, when the content was read (UPLOADED, VERIFIED) or the manifest's (EXPORTED)."
+  sha256: String
+  "For VERIFIED: whether the observed hash matched the recorded one."
+  matched: Boolean
+  "For TRANSFERRED: to whom."
+  transferredTo: String!
+}
+
+enum UploadState {
+  UPLOADING
+  COMMITTED
+  ABANDONED
+}
+
+"""
+A file on its way into the vault. The bytes go to ` + "`" + `PUT uploadUrl` + "`" + ` (the whole
+file; the item is committed when it ends) or, to resume, to
+` + "`" + `PUT uploadUrl/parts/{nextPart}` + "`" + ` (the rest of the file from byte
+(nextPart-1)*partSize on), then ` + "`" + `completeEvidenceUpload` + "`" + `.
+"""
+type EvidenceUpload {
+  id: ID!
+  state: UploadState!
+  uploadUrl: String!
+  partSize: Int64!
+  maxSize: Int64!
+  receivedBytes: Int64!
+  nextPart: Int!
+}
+
+input EvidenceInput {
+  fileName: String!
+  description: String
+  acquisition: AcquisitionInput
+  "IANA time zone, e.g. Asia/Shanghai; UTC when omitted."
+  timeZone: String
+  forwardId: ID
+  nodeId: ID
+  taskId: ID
+}
+
+input CustodyInput {
+  "COLLECTED, SEALED, TRANSFERRED or RELEASED; the others are recorded by Leaktrail."
+  action: CustodyAction!
+  purpose: String!
+  transferredTo: String
+  timeZone: String
+}
+
+"A short-lived link to an item's content."
+type EvidenceLink {
+  url: String!
+  expiresAt: Time!
+}
+
+type FixityReport {
+  checked: Int!
+  ok: Int!
+  mismatched: Int!
+  missing: Int!
+}
+
+enum AlertKind {
+  FIXITY_MISMATCH
+  EVIDENCE_MISSING
+}
+
+"A problem Leaktrail found by itself."
+type Alert {
+  kind: AlertKind!
+  evidence: Evidence
+  details: String!
+  raisedAt: Time!
+}
+
+extend type Incident {
+  "The incident's evidence, oldest first."
+  evidence: [Evidence!]!
+  "Problems Leaktrail found, newest first."
+  alerts: [Alert!]!
+}
+
+extend type Query {
+  evidence(id: ID!): Evidence
+}
+
+extend type Mutation {
+  "Starts an upload to an incident the caller may edit; send the bytes to the returned URL."
+  beginEvidenceUpload(incidentId: ID!, input: EvidenceInput!): EvidenceUpload!
+  "Commits an upload whose parts are all sent."
+  completeEvidenceUpload(uploadId: ID!): Evidence!
+  "Gives up an upload; its stored parts are dropped."
+  cancelEvidenceUpload(uploadId: ID!): Boolean!
+  recordCustody(evidenceId: ID!, input: CustodyInput!): CustodyEvent!
+  setLegalHold(evidenceId: ID!, on: Boolean!, purpose: String!, timeZone: String): Evidence!
+  "A presigned link to the content, valid for a few minutes; issuing it is a custody event (DOWNLOADED, or VIEWED with view: true)."
+  evidenceLink(evidenceId: ID!, purpose: String!, view: Boolean = false, timeZone: String): EvidenceLink!
+  "Re-reads the incident's stored objects and checks their hashes now."
+  verifyEvidence(incidentId: ID!): FixityReport!
 }
 `, BuiltIn: false},
 	{Name: "../schema/incident.graphqls", Input: `"The response stages, in order. An incident moves forward one stage at a time."
@@ -3056,6 +3803,34 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Acquisition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_Acquisition_from(ctx, field)
+	case "where":
+		return ec.fieldContext_Acquisition_where(ctx, field)
+	case "how":
+		return ec.fieldContext_Acquisition_how(ctx, field)
+	case "at":
+		return ec.fieldContext_Acquisition_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Acquisition", field.Name)
+}
+
+func (ec *executionContext) childFields_Alert(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Alert_kind(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Alert_evidence(ctx, field)
+	case "details":
+		return ec.fieldContext_Alert_details(ctx, field)
+	case "raisedAt":
+		return ec.fieldContext_Alert_raisedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Alert", field.Name)
+}
+
 func (ec *executionContext) childFields_ApiToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3178,6 +3953,126 @@ func (ec *executionContext) childFields_CreatedApiToken(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type CreatedApiToken", field.Name)
 }
 
+func (ec *executionContext) childFields_CustodyEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "action":
+		return ec.fieldContext_CustodyEvent_action(ctx, field)
+	case "actor":
+		return ec.fieldContext_CustodyEvent_actor(ctx, field)
+	case "actorName":
+		return ec.fieldContext_CustodyEvent_actorName(ctx, field)
+	case "at":
+		return ec.fieldContext_CustodyEvent_at(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_CustodyEvent_timeZone(ctx, field)
+	case "purpose":
+		return ec.fieldContext_CustodyEvent_purpose(ctx, field)
+	case "sha256":
+		return ec.fieldContext_CustodyEvent_sha256(ctx, field)
+	case "matched":
+		return ec.fieldContext_CustodyEvent_matched(ctx, field)
+	case "transferredTo":
+		return ec.fieldContext_CustodyEvent_transferredTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustodyEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_Evidence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Evidence_id(ctx, field)
+	case "incident":
+		return ec.fieldContext_Evidence_incident(ctx, field)
+	case "fileName":
+		return ec.fieldContext_Evidence_fileName(ctx, field)
+	case "description":
+		return ec.fieldContext_Evidence_description(ctx, field)
+	case "sha256":
+		return ec.fieldContext_Evidence_sha256(ctx, field)
+	case "size":
+		return ec.fieldContext_Evidence_size(ctx, field)
+	case "contentType":
+		return ec.fieldContext_Evidence_contentType(ctx, field)
+	case "uploadedBy":
+		return ec.fieldContext_Evidence_uploadedBy(ctx, field)
+	case "uploadedAt":
+		return ec.fieldContext_Evidence_uploadedAt(ctx, field)
+	case "acquisition":
+		return ec.fieldContext_Evidence_acquisition(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_Evidence_timeZone(ctx, field)
+	case "forward":
+		return ec.fieldContext_Evidence_forward(ctx, field)
+	case "node":
+		return ec.fieldContext_Evidence_node(ctx, field)
+	case "task":
+		return ec.fieldContext_Evidence_task(ctx, field)
+	case "duplicateOf":
+		return ec.fieldContext_Evidence_duplicateOf(ctx, field)
+	case "capturedAt":
+		return ec.fieldContext_Evidence_capturedAt(ctx, field)
+	case "device":
+		return ec.fieldContext_Evidence_device(ctx, field)
+	case "legalHold":
+		return ec.fieldContext_Evidence_legalHold(ctx, field)
+	case "retentionMode":
+		return ec.fieldContext_Evidence_retentionMode(ctx, field)
+	case "retainUntil":
+		return ec.fieldContext_Evidence_retainUntil(ctx, field)
+	case "fixity":
+		return ec.fieldContext_Evidence_fixity(ctx, field)
+	case "lastVerifiedAt":
+		return ec.fieldContext_Evidence_lastVerifiedAt(ctx, field)
+	case "custody":
+		return ec.fieldContext_Evidence_custody(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
+}
+
+func (ec *executionContext) childFields_EvidenceLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_EvidenceLink_url(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_EvidenceLink_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EvidenceLink", field.Name)
+}
+
+func (ec *executionContext) childFields_EvidenceUpload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_EvidenceUpload_id(ctx, field)
+	case "state":
+		return ec.fieldContext_EvidenceUpload_state(ctx, field)
+	case "uploadUrl":
+		return ec.fieldContext_EvidenceUpload_uploadUrl(ctx, field)
+	case "partSize":
+		return ec.fieldContext_EvidenceUpload_partSize(ctx, field)
+	case "maxSize":
+		return ec.fieldContext_EvidenceUpload_maxSize(ctx, field)
+	case "receivedBytes":
+		return ec.fieldContext_EvidenceUpload_receivedBytes(ctx, field)
+	case "nextPart":
+		return ec.fieldContext_EvidenceUpload_nextPart(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EvidenceUpload", field.Name)
+}
+
+func (ec *executionContext) childFields_FixityReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "checked":
+		return ec.fieldContext_FixityReport_checked(ctx, field)
+	case "ok":
+		return ec.fieldContext_FixityReport_ok(ctx, field)
+	case "mismatched":
+		return ec.fieldContext_FixityReport_mismatched(ctx, field)
+	case "missing":
+		return ec.fieldContext_FixityReport_missing(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FixityReport", field.Name)
+}
+
 func (ec *executionContext) childFields_Forward(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3290,6 +4185,10 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_myAccess(ctx, field)
 	case "auditLog":
 		return ec.fieldContext_Incident_auditLog(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Incident_evidence(ctx, field)
+	case "alerts":
+		return ec.fieldContext_Incident_alerts(ctx, field)
 	case "spread":
 		return ec.fieldContext_Incident_spread(ctx, field)
 	}
@@ -3834,6 +4733,56 @@ func (ec *executionContext) field_Mutation_advanceIncident_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_beginEvidenceUpload_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "incidentId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["incidentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EvidenceInput, error) {
+			return ec.unmarshalNEvidenceInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐEvidenceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelEvidenceUpload_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "uploadId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["uploadId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_completeEvidenceUpload_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "uploadId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["uploadId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_completeTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3906,6 +4855,44 @@ func (ec *executionContext) field_Mutation_deleteForward_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_evidenceLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "evidenceId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["evidenceId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "purpose",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["purpose"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3956,6 +4943,28 @@ func (ec *executionContext) field_Mutation_recordContainmentAction_args(ctx cont
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (incident.NewContainmentAction, error) {
 			return ec.unmarshalNContainmentActionInput2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐNewContainmentAction(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordCustody_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "evidenceId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["evidenceId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CustodyInput, error) {
+			return ec.unmarshalNCustodyInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐCustodyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4104,6 +5113,44 @@ func (ec *executionContext) field_Mutation_setIncidentMember_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setLegalHold_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "evidenceId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["evidenceId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "purpose",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["purpose"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setNodeContainment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4222,6 +5269,20 @@ func (ec *executionContext) field_Mutation_updateIncident_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_verifyEvidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "incidentId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["incidentId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4255,6 +5316,20 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_evidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -4467,6 +5542,199 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Acquisition_from(ctx context.Context, field graphql.CollectedField, obj *evidence.Acquisition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Acquisition_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Acquisition_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Acquisition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Acquisition_where(ctx context.Context, field graphql.CollectedField, obj *evidence.Acquisition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Acquisition_where(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Where, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Acquisition_where(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Acquisition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Acquisition_how(ctx context.Context, field graphql.CollectedField, obj *evidence.Acquisition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Acquisition_how(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.How, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Acquisition_how(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Acquisition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Acquisition_at(ctx context.Context, field graphql.CollectedField, obj *evidence.Acquisition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Acquisition_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Acquisition_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Acquisition", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Alert_kind(ctx context.Context, field graphql.CollectedField, obj *evidence.Alert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alert_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v evidence.AlertKind) graphql.Marshaler {
+			return ec.marshalNAlertKind2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐAlertKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Alert_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Alert", field, false, false, "AlertKind")
+}
+
+func (ec *executionContext) _Alert_evidence(ctx context.Context, field graphql.CollectedField, obj *evidence.Alert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alert_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Alert().Evidence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.Evidence) graphql.Marshaler {
+			return ec.marshalOEvidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Alert_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Alert",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Alert_details(ctx context.Context, field graphql.CollectedField, obj *evidence.Alert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alert_details(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Details, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Alert_details(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Alert", field, false, false, "String")
+}
+
+func (ec *executionContext) _Alert_raisedAt(ctx context.Context, field graphql.CollectedField, obj *evidence.Alert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alert_raisedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RaisedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Alert_raisedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Alert", field, false, false, "Time")
+}
 
 func (ec *executionContext) _ApiToken_id(ctx context.Context, field graphql.CollectedField, obj *auth.APIToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -5431,6 +6699,1122 @@ func (ec *executionContext) fieldContext_CreatedApiToken_apiToken(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CustodyEvent_action(ctx context.Context, field graphql.CollectedField, obj *evidence.CustodyEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustodyEvent_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v evidence.Action) graphql.Marshaler {
+			return ec.marshalNCustodyAction2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustodyEvent_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustodyEvent", field, false, false, "CustodyAction")
+}
+
+func (ec *executionContext) _CustodyEvent_actor(ctx context.Context, field graphql.CollectedField, obj *evidence.CustodyEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustodyEvent_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CustodyEvent().Actor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustodyEvent_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustodyEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustodyEvent_actorName(ctx context.Context, field graphql.CollectedField, obj *evidence.CustodyEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustodyEvent_actorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustodyEvent_actorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustodyEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustodyEvent_at(ctx context.Context, field graphql.CollectedField, obj *evidence.CustodyEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustodyEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustodyEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustodyEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CustodyEvent_timeZone(ctx context.Context, field graphql.CollectedField, obj *evidence.CustodyEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustodyEvent_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustodyEvent_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustodyEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustodyEvent_purpose(ctx context.Context, field graphql.CollectedField, obj *evidence.CustodyEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustodyEvent_purpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustodyEvent_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustodyEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustodyEvent_sha256(ctx context.Context, field graphql.CollectedField, obj *evidence.CustodyEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustodyEvent_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustodyEvent_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustodyEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustodyEvent_matched(ctx context.Context, field graphql.CollectedField, obj *evidence.CustodyEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustodyEvent_matched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustodyEvent_matched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustodyEvent", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CustodyEvent_transferredTo(ctx context.Context, field graphql.CollectedField, obj *evidence.CustodyEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustodyEvent_transferredTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransferredTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustodyEvent_transferredTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustodyEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _Evidence_id(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Evidence_incident(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_incident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Evidence().Incident(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *incident.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_incident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evidence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evidence_fileName(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_fileName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Evidence_description(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Evidence_sha256(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Evidence_size(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _Evidence_contentType(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_contentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Evidence_uploadedBy(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_uploadedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Evidence().UploadedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_uploadedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evidence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evidence_uploadedAt(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_uploadedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UploadedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_uploadedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Evidence_acquisition(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_acquisition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Acquisition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v evidence.Acquisition) graphql.Marshaler {
+			return ec.marshalNAcquisition2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐAcquisition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_acquisition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evidence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Acquisition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evidence_timeZone(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Evidence_forward(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_forward(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Evidence().Forward(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Forward) graphql.Marshaler {
+			return ec.marshalOForward2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForward(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_forward(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evidence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Forward(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evidence_node(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Evidence().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Node) graphql.Marshaler {
+			return ec.marshalONode2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evidence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Node(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evidence_task(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_task(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Evidence().Task(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *incident.Task) graphql.Marshaler {
+			return ec.marshalOTask2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐTask(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_task(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evidence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evidence_duplicateOf(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_duplicateOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Evidence().DuplicateOf(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.Evidence) graphql.Marshaler {
+			return ec.marshalOEvidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_duplicateOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evidence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evidence_capturedAt(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_capturedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CapturedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_capturedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Evidence_device(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_device(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Device, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_device(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Evidence_legalHold(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_legalHold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegalHold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_legalHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Evidence_retentionMode(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_retentionMode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RetentionMode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_retentionMode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Evidence_retainUntil(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_retainUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RetainUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_retainUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Evidence_fixity(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_fixity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fixity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v evidence.Fixity) graphql.Marshaler {
+			return ec.marshalNFixity2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐFixity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_fixity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "Fixity")
+}
+
+func (ec *executionContext) _Evidence_lastVerifiedAt(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_lastVerifiedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastVerifiedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_lastVerifiedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Evidence_custody(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_custody(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Evidence().Custody(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*evidence.CustodyEvent) graphql.Marshaler {
+			return ec.marshalNCustodyEvent2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐCustodyEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_custody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evidence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustodyEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EvidenceLink_url(ctx context.Context, field graphql.CollectedField, obj *evidence.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceLink_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceLink_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceLink", field, false, false, "String")
+}
+
+func (ec *executionContext) _EvidenceLink_expiresAt(ctx context.Context, field graphql.CollectedField, obj *evidence.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceLink_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceLink_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceLink", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EvidenceUpload_id(ctx context.Context, field graphql.CollectedField, obj *evidence.Upload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceUpload_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceUpload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceUpload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EvidenceUpload_state(ctx context.Context, field graphql.CollectedField, obj *evidence.Upload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceUpload_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v evidence.UploadState) graphql.Marshaler {
+			return ec.marshalNUploadState2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐUploadState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceUpload_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceUpload", field, false, false, "UploadState")
+}
+
+func (ec *executionContext) _EvidenceUpload_uploadUrl(ctx context.Context, field graphql.CollectedField, obj *evidence.Upload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceUpload_uploadUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EvidenceUpload().UploadURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceUpload_uploadUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceUpload", field, true, true, "String")
+}
+
+func (ec *executionContext) _EvidenceUpload_partSize(ctx context.Context, field graphql.CollectedField, obj *evidence.Upload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceUpload_partSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EvidenceUpload().PartSize(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceUpload_partSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceUpload", field, true, true, "Int64")
+}
+
+func (ec *executionContext) _EvidenceUpload_maxSize(ctx context.Context, field graphql.CollectedField, obj *evidence.Upload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceUpload_maxSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EvidenceUpload().MaxSize(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceUpload_maxSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceUpload", field, true, true, "Int64")
+}
+
+func (ec *executionContext) _EvidenceUpload_receivedBytes(ctx context.Context, field graphql.CollectedField, obj *evidence.Upload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceUpload_receivedBytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Received, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceUpload_receivedBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceUpload", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _EvidenceUpload_nextPart(ctx context.Context, field graphql.CollectedField, obj *evidence.Upload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceUpload_nextPart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextPart(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceUpload_nextPart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceUpload", field, true, false, "Int")
+}
+
+func (ec *executionContext) _FixityReport_checked(ctx context.Context, field graphql.CollectedField, obj *evidence.FixityReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FixityReport_checked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FixityReport_checked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FixityReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FixityReport_ok(ctx context.Context, field graphql.CollectedField, obj *evidence.FixityReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FixityReport_ok(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OK, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FixityReport_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FixityReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FixityReport_mismatched(ctx context.Context, field graphql.CollectedField, obj *evidence.FixityReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FixityReport_mismatched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mismatched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FixityReport_mismatched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FixityReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FixityReport_missing(ctx context.Context, field graphql.CollectedField, obj *evidence.FixityReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FixityReport_missing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Missing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FixityReport_missing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FixityReport", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Forward_id(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
@@ -6728,6 +9112,70 @@ func (ec *executionContext) fieldContext_Incident_auditLog(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Incident_evidence(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().Evidence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*evidence.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Incident_alerts(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_alerts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().Alerts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*evidence.Alert) graphql.Marshaler {
+			return ec.marshalNAlert2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐAlertᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_alerts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Alert(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Incident_spread(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7781,6 +10229,314 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiToken(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeApiToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_beginEvidenceUpload(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_beginEvidenceUpload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BeginEvidenceUpload(ctx, fc.Args["incidentId"].(uuid.UUID), fc.Args["input"].(model.EvidenceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.Upload) graphql.Marshaler {
+			return ec.marshalNEvidenceUpload2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐUpload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_beginEvidenceUpload(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EvidenceUpload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_beginEvidenceUpload_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_completeEvidenceUpload(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_completeEvidenceUpload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CompleteEvidenceUpload(ctx, fc.Args["uploadId"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_completeEvidenceUpload(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_completeEvidenceUpload_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelEvidenceUpload(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelEvidenceUpload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelEvidenceUpload(ctx, fc.Args["uploadId"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelEvidenceUpload(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelEvidenceUpload_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordCustody(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordCustody(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordCustody(ctx, fc.Args["evidenceId"].(uuid.UUID), fc.Args["input"].(model.CustodyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.CustodyEvent) graphql.Marshaler {
+			return ec.marshalNCustodyEvent2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐCustodyEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordCustody(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustodyEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordCustody_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setLegalHold(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setLegalHold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetLegalHold(ctx, fc.Args["evidenceId"].(uuid.UUID), fc.Args["on"].(bool), fc.Args["purpose"].(string), fc.Args["timeZone"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setLegalHold(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setLegalHold_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_evidenceLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_evidenceLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EvidenceLink(ctx, fc.Args["evidenceId"].(uuid.UUID), fc.Args["purpose"].(string), fc.Args["view"].(*bool), fc.Args["timeZone"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.Link) graphql.Marshaler {
+			return ec.marshalNEvidenceLink2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_evidenceLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EvidenceLink(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_evidenceLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_verifyEvidence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_verifyEvidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().VerifyEvidence(ctx, fc.Args["incidentId"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.FixityReport) graphql.Marshaler {
+			return ec.marshalNFixityReport2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐFixityReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_verifyEvidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FixityReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_verifyEvidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9097,6 +11853,50 @@ func (ec *executionContext) fieldContext_Query_auditVerify(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AuditVerification(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_evidence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Evidence(ctx, fc.Args["id"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.Evidence) graphql.Marshaler {
+			return ec.marshalOEvidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_evidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11931,6 +14731,69 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAcquisitionInput(ctx context.Context, obj any) (model.AcquisitionInput, error) {
+	var it model.AcquisitionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "where", "how", "at"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "how":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("how"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.How = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAcquisitionInput unmarshals raw into the AcquisitionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAcquisitionInput(ctx context.Context, raw any) (model.AcquisitionInput, error) {
+	var out model.AcquisitionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AcquisitionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAddTaskInput(ctx context.Context, obj any) (incident.NewTask, error) {
 	var it incident.NewTask
 	if obj == nil {
@@ -12187,6 +15050,153 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 func UnmarshalCreateUserInput(ctx context.Context, raw any) (auth.NewUser, error) {
 	var out auth.NewUser
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCustodyInput(ctx context.Context, obj any) (model.CustodyInput, error) {
+	var it model.CustodyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"action", "purpose", "transferredTo", "timeZone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "action":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("action"))
+			data, err := ec.unmarshalNCustodyAction2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐAction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Action = data
+		case "purpose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Purpose = data
+		case "transferredTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transferredTo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransferredTo = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCustodyInput unmarshals raw into the CustodyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCustodyInput(ctx context.Context, raw any) (model.CustodyInput, error) {
+	var out model.CustodyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustodyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEvidenceInput(ctx context.Context, obj any) (model.EvidenceInput, error) {
+	var it model.EvidenceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"fileName", "description", "acquisition", "timeZone", "forwardId", "nodeId", "taskId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fileName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileName = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "acquisition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acquisition"))
+			data, err := ec.unmarshalOAcquisitionInput2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐAcquisitionInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Acquisition = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "forwardId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("forwardId"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ForwardID = data
+		case "nodeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeId"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeID = data
+		case "taskId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskId"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEvidenceInput unmarshals raw into the EvidenceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEvidenceInput(ctx context.Context, raw any) (model.EvidenceInput, error) {
+	var out model.EvidenceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EvidenceInput", raw, &out)
 	return out, err
 }
 
@@ -12982,6 +15992,103 @@ func UnmarshalUpdateIncidentInput(ctx context.Context, raw any) (incident.Patch,
 
 // region    **************************** object.gotpl ****************************
 
+var acquisitionImplementors = []string{"Acquisition"}
+
+func (ec *executionContext) _Acquisition(ctx context.Context, sel ast.SelectionSet, obj *evidence.Acquisition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, acquisitionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Acquisition")
+		case "from":
+			out.Values[i] = ec._Acquisition_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "where":
+			out.Values[i] = ec._Acquisition_where(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "how":
+			out.Values[i] = ec._Acquisition_how(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._Acquisition_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var alertImplementors = []string{"Alert"}
+
+func (ec *executionContext) _Alert(ctx context.Context, sel ast.SelectionSet, obj *evidence.Alert) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, alertImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Alert")
+		case "kind":
+			out.Values[i] = ec._Alert_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evidence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Alert_evidence(ctx, field, obj)
+				})
+		case "details":
+			out.Values[i] = ec._Alert_details(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "raisedAt":
+			out.Values[i] = ec._Alert_raisedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var apiTokenImplementors = []string{"ApiToken"}
 
 func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet, obj *auth.APIToken) graphql.Marshaler {
@@ -13385,6 +16492,382 @@ func (ec *executionContext) _CreatedApiToken(ctx context.Context, sel ast.Select
 	return out
 }
 
+var custodyEventImplementors = []string{"CustodyEvent"}
+
+func (ec *executionContext) _CustodyEvent(ctx context.Context, sel ast.SelectionSet, obj *evidence.CustodyEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, custodyEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustodyEvent")
+		case "action":
+			out.Values[i] = ec._CustodyEvent_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustodyEvent_actor(ctx, field, obj)
+				})
+		case "actorName":
+			out.Values[i] = ec._CustodyEvent_actorName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._CustodyEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timeZone":
+			out.Values[i] = ec._CustodyEvent_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "purpose":
+			out.Values[i] = ec._CustodyEvent_purpose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sha256":
+			out.Values[i] = ec._CustodyEvent_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "matched":
+			out.Values[i] = ec._CustodyEvent_matched(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "transferredTo":
+			out.Values[i] = ec._CustodyEvent_transferredTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var evidenceImplementors = []string{"Evidence"}
+
+func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet, obj *evidence.Evidence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Evidence")
+		case "id":
+			out.Values[i] = ec._Evidence_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "incident":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Evidence_incident(ctx, field, obj)
+				})
+		case "fileName":
+			out.Values[i] = ec._Evidence_fileName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Evidence_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sha256":
+			out.Values[i] = ec._Evidence_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.Values[i] = ec._Evidence_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contentType":
+			out.Values[i] = ec._Evidence_contentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "uploadedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Evidence_uploadedBy(ctx, field, obj)
+				})
+		case "uploadedAt":
+			out.Values[i] = ec._Evidence_uploadedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "acquisition":
+			out.Values[i] = ec._Evidence_acquisition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timeZone":
+			out.Values[i] = ec._Evidence_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "forward":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Evidence_forward(ctx, field, obj)
+				})
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Evidence_node(ctx, field, obj)
+				})
+		case "task":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Evidence_task(ctx, field, obj)
+				})
+		case "duplicateOf":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Evidence_duplicateOf(ctx, field, obj)
+				})
+		case "capturedAt":
+			out.Values[i] = ec._Evidence_capturedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "device":
+			out.Values[i] = ec._Evidence_device(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "legalHold":
+			out.Values[i] = ec._Evidence_legalHold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "retentionMode":
+			out.Values[i] = ec._Evidence_retentionMode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "retainUntil":
+			out.Values[i] = ec._Evidence_retainUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fixity":
+			out.Values[i] = ec._Evidence_fixity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastVerifiedAt":
+			out.Values[i] = ec._Evidence_lastVerifiedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "custody":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Evidence_custody(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var evidenceLinkImplementors = []string{"EvidenceLink"}
+
+func (ec *executionContext) _EvidenceLink(ctx context.Context, sel ast.SelectionSet, obj *evidence.Link) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EvidenceLink")
+		case "url":
+			out.Values[i] = ec._EvidenceLink_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._EvidenceLink_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var evidenceUploadImplementors = []string{"EvidenceUpload"}
+
+func (ec *executionContext) _EvidenceUpload(ctx context.Context, sel ast.SelectionSet, obj *evidence.Upload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceUploadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EvidenceUpload")
+		case "id":
+			out.Values[i] = ec._EvidenceUpload_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._EvidenceUpload_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "uploadUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EvidenceUpload_uploadUrl(ctx, field, obj)
+				})
+		case "partSize":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EvidenceUpload_partSize(ctx, field, obj)
+				})
+		case "maxSize":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EvidenceUpload_maxSize(ctx, field, obj)
+				})
+		case "receivedBytes":
+			out.Values[i] = ec._EvidenceUpload_receivedBytes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nextPart":
+			out.Values[i] = ec._EvidenceUpload_nextPart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fixityReportImplementors = []string{"FixityReport"}
+
+func (ec *executionContext) _FixityReport(ctx context.Context, sel ast.SelectionSet, obj *evidence.FixityReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fixityReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FixityReport")
+		case "checked":
+			out.Values[i] = ec._FixityReport_checked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ok":
+			out.Values[i] = ec._FixityReport_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mismatched":
+			out.Values[i] = ec._FixityReport_mismatched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "missing":
+			out.Values[i] = ec._FixityReport_missing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var forwardImplementors = []string{"Forward"}
 
 func (ec *executionContext) _Forward(ctx context.Context, sel ast.SelectionSet, obj *spread.Forward) graphql.Marshaler {
@@ -13714,6 +17197,18 @@ func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Incident_auditLog(ctx, field, obj)
+				})
+		case "evidence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_evidence(ctx, field, obj)
+				})
+		case "alerts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_alerts(ctx, field, obj)
 				})
 		case "spread":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -14123,6 +17618,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "beginEvidenceUpload":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_beginEvidenceUpload(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completeEvidenceUpload":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_completeEvidenceUpload(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelEvidenceUpload":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelEvidenceUpload(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordCustody":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordCustody(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setLegalHold":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setLegalHold(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidenceLink":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_evidenceLink(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verifyEvidence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_verifyEvidence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "openIncident":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_openIncident(ctx, field)
@@ -14516,6 +18060,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditVerify(ctx, field)
+				})
+		case "evidence":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_evidence(ctx, field)
 				})
 		case "incident":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -15460,9 +19010,52 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAcquisition2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐAcquisition(ctx context.Context, sel ast.SelectionSet, v evidence.Acquisition) graphql.Marshaler {
+	return ec._Acquisition(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNAddTaskInput2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐNewTask(ctx context.Context, v any) (incident.NewTask, error) {
 	res, err := ec.unmarshalInputAddTaskInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAlert2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐAlertᚄ(ctx context.Context, sel ast.SelectionSet, v []*evidence.Alert) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAlert2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐAlert(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAlert2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐAlert(ctx context.Context, sel ast.SelectionSet, v *evidence.Alert) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Alert!")
+		return graphql.Null
+	}
+	return ec._Alert(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAlertKind2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐAlertKind(ctx context.Context, v any) (evidence.AlertKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := evidence.AlertKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAlertKind2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐAlertKind(ctx context.Context, sel ast.SelectionSet, v evidence.AlertKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AlertKind!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNAlteration2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlteration(ctx context.Context, v any) (spread.Alteration, error) {
@@ -15753,6 +19346,50 @@ func (ec *executionContext) marshalNCreatedApiToken2ᚖgithubᚗcomᚋleaktrail�
 	return ec._CreatedApiToken(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCustodyAction2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐAction(ctx context.Context, v any) (evidence.Action, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := evidence.Action(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCustodyAction2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐAction(ctx context.Context, sel ast.SelectionSet, v evidence.Action) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CustodyAction!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNCustodyEvent2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐCustodyEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*evidence.CustodyEvent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustodyEvent2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐCustodyEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustodyEvent2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐCustodyEvent(ctx context.Context, sel ast.SelectionSet, v *evidence.CustodyEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustodyEvent!")
+		return graphql.Null
+	}
+	return ec._CustodyEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCustodyInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐCustodyInput(ctx context.Context, v any) (model.CustodyInput, error) {
+	res, err := ec.unmarshalInputCustodyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDetectionMethod2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐDetectionMethod(ctx context.Context, v any) (incident.DetectionMethod, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := incident.DetectionMethod(tmp)
@@ -15768,6 +19405,51 @@ func (ec *executionContext) marshalNDetectionMethod2githubᚗcomᚋleaktrailᚋl
 	return res
 }
 
+func (ec *executionContext) marshalNEvidence2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*evidence.Evidence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEvidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEvidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidence(ctx context.Context, sel ast.SelectionSet, v *evidence.Evidence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Evidence!")
+		return graphql.Null
+	}
+	return ec._Evidence(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEvidenceInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐEvidenceInput(ctx context.Context, v any) (model.EvidenceInput, error) {
+	res, err := ec.unmarshalInputEvidenceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEvidenceLink2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐLink(ctx context.Context, sel ast.SelectionSet, v *evidence.Link) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EvidenceLink!")
+		return graphql.Null
+	}
+	return ec._EvidenceLink(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEvidenceUpload2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐUpload(ctx context.Context, sel ast.SelectionSet, v *evidence.Upload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EvidenceUpload!")
+		return graphql.Null
+	}
+	return ec._EvidenceUpload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNExposure2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐExposure(ctx context.Context, v any) (spread.Exposure, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := spread.Exposure(tmp)
@@ -15781,6 +19463,29 @@ func (ec *executionContext) marshalNExposure2githubᚗcomᚋleaktrailᚋleaktrai
 		graphql.AddInvalidNullFromMarshaler(ctx, "Exposure!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNFixity2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐFixity(ctx context.Context, v any) (evidence.Fixity, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := evidence.Fixity(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFixity2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐFixity(ctx context.Context, sel ast.SelectionSet, v evidence.Fixity) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Fixity!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNFixityReport2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐFixityReport(ctx context.Context, sel ast.SelectionSet, v *evidence.FixityReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FixityReport!")
+		return graphql.Null
+	}
+	return ec._FixityReport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNForward2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardᚄ(ctx context.Context, sel ast.SelectionSet, v []*spread.Forward) graphql.Marshaler {
@@ -15984,6 +19689,20 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 	res := graphql.MarshalInt64(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNInt642int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt642int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int64!")
 	}
 	return res
 }
@@ -16398,6 +20117,21 @@ func (ec *executionContext) unmarshalNUpdateIncidentInput2githubᚗcomᚋleaktra
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUploadState2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐUploadState(ctx context.Context, v any) (evidence.UploadState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := evidence.UploadState(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUploadState2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐUploadState(ctx context.Context, sel ast.SelectionSet, v evidence.UploadState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "UploadState!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNUser2githubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐUser(ctx context.Context, sel ast.SelectionSet, v auth.User) graphql.Marshaler {
 	return ec._User(ctx, sel, &v)
 }
@@ -16566,6 +20300,14 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalOAcquisitionInput2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐAcquisitionInput(ctx context.Context, v any) (*model.AcquisitionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAcquisitionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOAlteration2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAlterationᚄ(ctx context.Context, v any) ([]spread.Alteration, error) {
@@ -16765,6 +20507,13 @@ func (ec *executionContext) marshalODisclosureDecision2ᚖgithubᚗcomᚋleaktra
 	return res
 }
 
+func (ec *executionContext) marshalOEvidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidence(ctx context.Context, sel ast.SelectionSet, v *evidence.Evidence) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Evidence(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOExposure2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐExposure(ctx context.Context, v any) (*spread.Exposure, error) {
 	if v == nil {
 		return nil, nil
@@ -16873,6 +20622,13 @@ func (ec *executionContext) marshalOLeakedItem2ᚖgithubᚗcomᚋleaktrailᚋlea
 		return graphql.Null
 	}
 	return ec._LeakedItem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONode2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNode(ctx context.Context, sel ast.SelectionSet, v *spread.Node) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPlatform2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx context.Context, v any) (*spread.Platform, error) {

@@ -8,6 +8,7 @@ import (
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/spread"
@@ -18,6 +19,7 @@ type Resolver struct {
 	AuthService     *auth.Service
 	IncidentService *incident.Service
 	SpreadService   *spread.Service
+	EvidenceService *evidence.Service
 }
 
 // ptrs returns pointers to the elements of xs, the shape gqlgen wants for lists.
@@ -84,4 +86,23 @@ func firstOf[T any](xs []T, n *int) ([]T, error) {
 		return nil, apperr.Invalid("first", "first must not be negative")
 	}
 	return xs[:min(*n, len(xs))], nil
+}
+
+// deref is the value p points to, or the zero value for nil (an omitted optional argument).
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
+
+// evidenceDetails is what an uploader says of a file, from the GraphQL input.
+func evidenceDetails(in model.EvidenceInput) evidence.Details {
+	d := evidence.Details{FileName: in.FileName, Description: deref(in.Description), TimeZone: deref(in.TimeZone),
+		ForwardID: in.ForwardID, NodeID: in.NodeID, TaskID: in.TaskID}
+	if a := in.Acquisition; a != nil {
+		d.Acquisition = evidence.Acquisition{From: deref(a.From), Where: deref(a.Where), How: deref(a.How), At: a.At}
+	}
+	return d
 }

@@ -80,6 +80,10 @@ func (a Access) Can(p Permission) bool {
 
 // check returns nil when the access allows p. A user who may not even read the
 // incident is told it does not exist, so its existence does not leak.
+// Require is nil when the access allows p, and otherwise the error to answer
+// (NOT_FOUND to those who may not even read the incident).
+func (a Access) Require(p Permission) error { return a.check(p) }
+
 func (a Access) check(p Permission) error {
 	if a.Can(p) {
 		return nil

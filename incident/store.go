@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/lib/pq"
 
+	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/workflow"
 )
@@ -69,6 +70,17 @@ func (Store) Get(ctx context.Context, ex database.Executor, v Viewer, id uuid.UU
 // GetByReference returns one incident the viewer may see by its reference; sql.ErrNoRows otherwise.
 func (Store) GetByReference(ctx context.Context, ex database.Executor, v Viewer, ref string) (Incident, error) {
 	return getWhere(ctx, ex, v, "reference", ref)
+}
+
+// IDByReference returns the id of the incident with that reference, whoever
+// may see it: for Leaktrail's own maintenance commands, never for a user.
+func (Store) IDByReference(ctx context.Context, ex database.Executor, ref string) (uuid.UUID, error) {
+	var id uuid.UUID
+	err := ex.GetContext(ctx, &id, `SELECT id FROM incidents WHERE reference = $1`, ref)
+	if errors.Is(err, sql.ErrNoRows) {
+		return id, apperr.Errorf(apperr.NotFound, "no incident has reference %s", ref)
+	}
+	return id, err
 }
 
 func getWhere(ctx context.Context, ex database.Executor, v Viewer, column string, value any) (Incident, error) {

@@ -25,7 +25,11 @@ type Config struct {
 // Store is a connected bucket.
 type Store struct {
 	Client *minio.Client
+	Core   minio.Core // the same client, for multipart uploads part by part
 	Bucket string
+	// Locking is true when the bucket has S3 object locking, which retention
+	// and legal holds need.
+	Locking bool
 }
 
 // Open connects to the store and creates the bucket when it is missing.
@@ -44,7 +48,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("S3 endpoint %q: %w", cfg.Endpoint, err)
 	}
-	s := &Store{Client: client, Bucket: cfg.Bucket}
+	s := &Store{Client: client, Core: minio.Core{Client: client}, Bucket: cfg.Bucket}
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	exists, err := client.BucketExists(ctx, cfg.Bucket)
@@ -52,10 +56,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("cannot reach S3 at %s: %w", cfg.Endpoint, err)
 	}
 	if !exists {
-		if err := client.MakeBucket(ctx, cfg.Bucket, minio.MakeBucketOptions{Region: cfg.Region}); err != nil {
+		// Locking can only be turned on when a bucket is made, so it always is:
+		// objects are then locked only when retention or a legal hold asks.
+		if err := client.MakeBucket(ctx, cfg.Bucket, minio.MakeBucketOptions{Region: cfg.Region, ObjectLocking: true}); err != nil {
 			return nil, fmt.Errorf("create bucket %q: %w", cfg.Bucket, err)
 		}
 	}
+	lock, _, _, _, err := client.GetObjectLockConfig(ctx, cfg.Bucket)
+	s.Locking = err == nil && lock == "Enabled"
 	return s, nil
 }
 

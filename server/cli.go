@@ -31,6 +31,8 @@ Usage:
   leaktrail user add --username U --role R [--role R2] --password-stdin
   leaktrail audit verify             check the audit log's hash chain
   leaktrail import forwards --incident LT-2026-0001 --as USERNAME FILE.csv|FILE.jsonl
+  leaktrail evidence verify [--incident LT-2026-0001]   re-hash stored evidence; alert on mismatch
+  leaktrail evidence reconcile       repair the object store and database after crashes
 
 Run 'leaktrail COMMAND -h' for a command's flags.
 `
@@ -82,6 +84,8 @@ func (c *CLI) dispatch(ctx context.Context, args []string) error {
 		return c.audit(ctx, args[1:])
 	case "import":
 		return c.importForwards(ctx, args[1:])
+	case "evidence":
+		return c.evidence(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(c.Stdout, usage)
 		return nil

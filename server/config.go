@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/graph"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/objstore"
@@ -23,6 +24,15 @@ type Config struct {
 	Introspection   bool
 	ComplexityLimit int
 	LogLevel        string
+
+	// The evidence vault; zero values take evidence.DefaultConfig's.
+	EvidenceMaxBytes  int64
+	EvidenceRetention string // "off", "compliance:7y", "governance:1y", ...
+	EvidenceLinkTTL   time.Duration
+	// How often serve re-verifies every object and reconciles the store with
+	// the database; zero or negative turns the job off.
+	FixityInterval    time.Duration
+	ReconcileInterval time.Duration
 }
 
 // DefaultListen is the address served when none is configured.
@@ -37,6 +47,13 @@ func envOr(name, def string) string {
 
 func envBool(name string, def bool) bool {
 	if v, err := strconv.ParseBool(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+func envInt64(name string, def int64) int64 {
+	if v, err := strconv.ParseInt(os.Getenv(name), 10, 64); err == nil {
 		return v
 	}
 	return def
@@ -64,6 +81,16 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 		"time from detection to the report-upward deadline (LEAKTRAIL_REPORT_UPWARD_WINDOW)")
 	fs.BoolVar(&c.Introspection, "graphql-introspection", envBool("LEAKTRAIL_GRAPHQL_INTROSPECTION", false), "allow GraphQL introspection (LEAKTRAIL_GRAPHQL_INTROSPECTION)")
 	fs.IntVar(&c.ComplexityLimit, "graphql-complexity-limit", graph.DefaultComplexityLimit, "largest GraphQL operation cost")
+	fs.Int64Var(&c.EvidenceMaxBytes, "evidence-max-bytes", envInt64("LEAKTRAIL_EVIDENCE_MAX_BYTES", evidence.DefaultConfig.MaxSize),
+		"largest evidence file accepted, in bytes (LEAKTRAIL_EVIDENCE_MAX_BYTES)")
+	fs.StringVar(&c.EvidenceRetention, "evidence-retention", envOr("LEAKTRAIL_EVIDENCE_RETENTION", "off"),
+		"write-once retention of evidence objects: off, compliance:7y, governance:1y, ... (LEAKTRAIL_EVIDENCE_RETENTION)")
+	fs.DurationVar(&c.EvidenceLinkTTL, "evidence-link-ttl", envDuration("LEAKTRAIL_EVIDENCE_LINK_TTL", evidence.DefaultConfig.LinkTTL),
+		"how long an evidence download link works (LEAKTRAIL_EVIDENCE_LINK_TTL)")
+	fs.DurationVar(&c.FixityInterval, "fixity-interval", envDuration("LEAKTRAIL_FIXITY_INTERVAL", 24*time.Hour),
+		"how often every evidence object is re-read and its hash checked; 0 turns it off (LEAKTRAIL_FIXITY_INTERVAL)")
+	fs.DurationVar(&c.ReconcileInterval, "reconcile-interval", envDuration("LEAKTRAIL_RECONCILE_INTERVAL", 15*time.Minute),
+		"how often the object store is reconciled with the database; 0 turns it off (LEAKTRAIL_RECONCILE_INTERVAL)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr("LEAKTRAIL_LOG_LEVEL", "info"), "debug, info, warn or error (LEAKTRAIL_LOG_LEVEL)")
 }
 
@@ -78,8 +105,25 @@ func (c Config) Validate() error {
 		return fmt.Errorf("LEAKTRAIL_SESSION_TTL must be positive")
 	case c.ReportWindow <= 0:
 		return fmt.Errorf("LEAKTRAIL_REPORT_UPWARD_WINDOW must be positive")
+	case c.EvidenceMaxBytes < 0:
+		return fmt.Errorf("LEAKTRAIL_EVIDENCE_MAX_BYTES must be positive")
 	}
-	return nil
+	_, err := c.Evidence()
+	return err
+}
+
+// Evidence is the evidence vault's configuration, defaults filled in.
+func (c Config) Evidence() (evidence.Config, error) {
+	out := evidence.DefaultConfig
+	if c.EvidenceMaxBytes > 0 {
+		out.MaxSize = c.EvidenceMaxBytes
+	}
+	if c.EvidenceLinkTTL > 0 {
+		out.LinkTTL = c.EvidenceLinkTTL
+	}
+	var err error
+	out.Retention, err = evidence.ParseRetention(c.EvidenceRetention)
+	return out, err
 }
 
 func objstoreConfig(endpoint, accessKey, secretKey string) objstore.Config {

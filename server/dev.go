@@ -79,6 +79,13 @@ func (c *CLI) dev(ctx context.Context, args []string) error {
 		ReportWindow:  incident.DefaultReportWindow,
 		Introspection: true,
 		LogLevel:      logLevel,
+		// The vault's jobs run as in production.
+		ReconcileInterval: 15 * time.Minute,
+		FixityInterval:    24 * time.Hour,
+	}
+	envFile := filepath.Join(dataDir, "env")
+	if err := writeEnvFile(envFile, cfg); err != nil {
+		return err
 	}
 	m := NewMain(cfg, log)
 	if err := m.Open(ctx); err != nil {
@@ -89,8 +96,9 @@ func (c *CLI) dev(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Stdout, "\nLeaktrail is running at %s\n  sign in as %q with password %q\n  GraphQL: POST %s/graphql\n  Ctrl-C stops it; data stays in %s\n\n",
-		m.URL(), devAdmin, password, m.URL(), dataDir)
+	fmt.Fprintf(c.Stdout, "\nLeaktrail is running at %s\n  sign in as %q with password %q\n  GraphQL: POST %s/graphql\n"+
+		"  other commands reach it after: set -a; . %s; set +a\n  Ctrl-C stops it; data stays in %s\n\n",
+		m.URL(), devAdmin, password, m.URL(), envFile, dataDir)
 	err = m.Wait(ctx)
 	fmt.Fprintln(c.Stderr, "leaktrail dev: stopping")
 	return err
@@ -128,4 +136,12 @@ func (c *CLI) seed(ctx context.Context, m *Main, dataDir string) (string, error)
 	}
 	m.Log.Info("loaded the demo case", "reference", inc.Reference)
 	return password, nil
+}
+
+// writeEnvFile writes the settings other leaktrail commands need to reach the
+// dev instance's database and object store, readable by the owner only.
+func writeEnvFile(path string, cfg Config) error {
+	body := fmt.Sprintf("LEAKTRAIL_DATABASE_URL=%s\nLEAKTRAIL_S3_ENDPOINT=%s\nLEAKTRAIL_S3_ACCESS_KEY=%s\nLEAKTRAIL_S3_SECRET_KEY=%s\nLEAKTRAIL_S3_BUCKET=%s\n",
+		cfg.DatabaseURL, cfg.S3.Endpoint, cfg.S3.AccessKey, cfg.S3.SecretKey, cfg.S3.Bucket)
+	return os.WriteFile(path, []byte(body), 0o600)
 }

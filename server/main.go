@@ -10,12 +10,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/database"
+	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/graph"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/internal/requestid"
@@ -35,7 +37,10 @@ type Main struct {
 	Auth      *auth.Service
 	Incidents *incident.Service
 	Spread    *spread.Service
+	Evidence  *evidence.Service
 
+	jobs     context.CancelFunc
+	jobsDone sync.WaitGroup
 	listener net.Listener
 	http     *http.Server
 	served   chan error
@@ -78,6 +83,16 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	m.Incidents = incident.NewService(m.DB)
 	m.Incidents.ReportWindow = m.Config.ReportWindow
 	m.Spread = spread.NewService(m.DB, m.Incidents)
+	vault, err := m.Config.Evidence()
+	if err != nil {
+		return err
+	}
+	if vault.Retention.On() && !m.Objects.Locking {
+		return fmt.Errorf("LEAKTRAIL_EVIDENCE_RETENTION needs object locking, but bucket %q was made without it; "+
+			"use a new bucket (Leaktrail makes it with locking) or turn retention off", m.Config.S3.Bucket)
+	}
+	m.Evidence = evidence.NewService(m.DB, m.Incidents, m.Objects, vault, m.Log)
+	m.startJobs()
 
 	if m.listener, err = net.Listen("tcp", m.Config.Listen); err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Listen, err)
@@ -113,6 +128,10 @@ func (m *Main) Wait(ctx context.Context) error {
 // Close stops serving, letting requests in flight finish, and disconnects.
 func (m *Main) Close() error {
 	var errs []error
+	if m.jobs != nil {
+		m.jobs()
+		m.jobsDone.Wait()
+	}
 	if m.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
@@ -125,7 +144,7 @@ func (m *Main) Close() error {
 }
 
 func (m *Main) routes() http.Handler {
-	resolver := &graph.Resolver{AuthService: m.Auth, IncidentService: m.Incidents, SpreadService: m.Spread}
+	resolver := &graph.Resolver{AuthService: m.Auth, IncidentService: m.Incidents, SpreadService: m.Spread, EvidenceService: m.Evidence}
 	gql := graph.NewHandler(resolver, graph.HandlerConfig{
 		Introspection:    m.Config.Introspection,
 		ComplexityLimit:  m.Config.ComplexityLimit,
@@ -137,6 +156,10 @@ func (m *Main) routes() http.Handler {
 	mux.Handle("GET /incidents/{reference}/spread.json", m.Auth.Middleware(http.HandlerFunc(m.spreadJSON)))
 	mux.Handle("GET /incidents/{reference}/spread.graphml", m.Auth.Middleware(http.HandlerFunc(m.spreadGraphML)))
 	mux.Handle("POST /incidents/{reference}/forwards", m.Auth.Middleware(http.HandlerFunc(m.importForwards)))
+	mux.Handle("GET /incidents/{reference}/evidence.zip", m.Auth.Middleware(http.HandlerFunc(m.exportEvidence)))
+	mux.Handle("GET /evidence/uploads/{id}", m.Auth.Middleware(http.HandlerFunc(m.uploadStatus)))
+	mux.Handle("PUT /evidence/uploads/{id}", m.Auth.Middleware(http.HandlerFunc(m.uploadWhole)))
+	mux.Handle("PUT /evidence/uploads/{id}/parts/{part}", m.Auth.Middleware(http.HandlerFunc(m.uploadParts)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

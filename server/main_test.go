@@ -25,6 +25,12 @@ const password = "a long enough password"
 // one user "resp" signed in on the returned client.
 func start(t *testing.T) (*server.Main, *testgql.Client) {
 	t.Helper()
+	return startWith(t, nil)
+}
+
+// startWith starts a server whose configuration adjust may change first.
+func startWith(t *testing.T, adjust func(*server.Config)) (*server.Main, *testgql.Client) {
+	t.Helper()
 	cfg := server.Config{
 		DatabaseURL:     testdb.NewURL(t),
 		Listen:          "127.0.0.1:0",
@@ -32,6 +38,9 @@ func start(t *testing.T) (*server.Main, *testgql.Client) {
 		SessionTTL:      time.Hour,
 		ReportWindow:    24 * time.Hour,
 		ComplexityLimit: graph.DefaultComplexityLimit,
+	}
+	if adjust != nil {
+		adjust(&cfg)
 	}
 	m := server.NewMain(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err := m.Open(context.Background()); err != nil {

@@ -18,7 +18,9 @@ type Facts struct {
 	// VenuesContained counts venues of the spread chain with a takedown or recall step recorded.
 	VenuesContained int
 	// SpreadMapped is true once forwards are recorded and the chain has an origin.
-	SpreadMapped        bool
+	SpreadMapped bool
+	// EvidenceItems counts the items in the incident's evidence vault.
+	EvidenceItems       int
 	NotifiedAt          []time.Time
 	RootCause           string
 	ScopeAndImportance  string

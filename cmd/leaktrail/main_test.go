@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -187,8 +188,8 @@ func TestBinaryEndToEnd(t *testing.T) {
 		actions = append(actions, en.Action)
 	}
 	got := strings.Join(actions, " ")
-	for _, want := range []string{"incident.open incident.advance containment.record notification.record incident.advance task.complete",
-		"incident.update incident.advance incident.advance incident.advance"} {
+	for _, want := range []string{"incident.open incident.advance containment.record notification.record incident.advance spread.record",
+		"incident.update evidence.add incident.advance incident.advance incident.advance"} {
 		if !strings.Contains(got, want) {
 			t.Fatalf("audit trail %q lacks %q", got, want)
 		}
@@ -357,6 +358,15 @@ func walkEveryStage(t *testing.T, c *testgql.Client) (incidentID, reference stri
 		{key: "w2", at: "2026-02-01T08:30:00+08:00", method: PHOTO, from: {key: "fax:普通传真", kind: FAX},
 			to: {key: "p:杨某", kind: PERSON}, by: {key: "p:杨某", kind: PERSON}}]) { id } }`, vars, nil)
 	update(map[string]any{"rootCause": "URGENT_RELAY", "scopeAndImportance": "电报全文", "businessImpact": "部署被迫调整"})
+	refused("DISCLOSURE") // investigation.evidence: the vault is still empty
+	// A photo of the telegram, streamed into the vault, meets investigation.evidence.
+	var begun struct{ BeginEvidenceUpload struct{ UploadURL string } }
+	c.Must(t, `mutation($id: ID!) { beginEvidenceUpload(incidentId: $id, input: {fileName: "电报照片.txt",
+		acquisition: {from: "杨某", how: "手机截图"}, timeZone: "Asia/Shanghai"}) { uploadUrl } }`, vars, &begun)
+	if status, body := c.Send(t, http.MethodPut, begun.BeginEvidenceUpload.UploadURL, "明电全文照片"); status != http.StatusOK ||
+		!strings.Contains(body, `"sha256"`) {
+		t.Fatalf("evidence upload: %d %s", status, body)
+	}
 	advance("DISCLOSURE", "")
 	advance("INVESTIGATION", "起点复核：传真记录与照片时间不符")
 	advance("DISCLOSURE", "")

@@ -3,14 +3,44 @@
 package model
 
 import (
+	"time"
+
+	"github.com/google/uuid"
 	"github.com/leaktrail/leaktrail/audit"
+	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/incident"
 )
+
+type AcquisitionInput struct {
+	From  *string    `json:"from,omitempty"`
+	Where *string    `json:"where,omitempty"`
+	How   *string    `json:"how,omitempty"`
+	At    *time.Time `json:"at,omitempty"`
+}
 
 type AuditPage struct {
 	Entries []*audit.Row `json:"entries"`
 	// Pass as `after` for the next page; null when there is none.
 	NextAfter *int `json:"nextAfter,omitempty"`
+}
+
+type CustodyInput struct {
+	// COLLECTED, SEALED, TRANSFERRED or RELEASED; the others are recorded by Leaktrail.
+	Action        evidence.Action `json:"action"`
+	Purpose       string          `json:"purpose"`
+	TransferredTo *string         `json:"transferredTo,omitempty"`
+	TimeZone      *string         `json:"timeZone,omitempty"`
+}
+
+type EvidenceInput struct {
+	FileName    string            `json:"fileName"`
+	Description *string           `json:"description,omitempty"`
+	Acquisition *AcquisitionInput `json:"acquisition,omitempty"`
+	// IANA time zone, e.g. Asia/Shanghai; UTC when omitted.
+	TimeZone  *string    `json:"timeZone,omitempty"`
+	ForwardID *uuid.UUID `json:"forwardId,omitempty"`
+	NodeID    *uuid.UUID `json:"nodeId,omitempty"`
+	TaskID    *uuid.UUID `json:"taskId,omitempty"`
 }
 
 // What the signed-in user may do with an incident.

@@ -1,0 +1,239 @@
+package evidence
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
+	"github.com/minio/minio-go/v7"
+
+	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/database"
+	"github.com/leaktrail/leaktrail/incident"
+)
+
+var errNoEvidence = apperr.Errorf(apperr.NotFound, "no evidence has that id")
+
+// allowed checks that the caller may do p with an incident; those who may not
+// see it are told it does not exist.
+func (s *Service) allowed(ctx context.Context, incidentID uuid.UUID, p incident.Permission) (auth.User, error) {
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return actor, err
+	}
+	inc, err := s.Incidents.Get(ctx, incidentID)
+	if err != nil {
+		return actor, err
+	}
+	if inc == nil {
+		return actor, apperr.Errorf(apperr.NotFound, "no incident has that id")
+	}
+	a, err := s.Incidents.AccessTo(ctx, *inc)
+	if err != nil {
+		return actor, err
+	}
+	return actor, a.Require(p)
+}
+
+// List returns an incident's evidence, if the caller may see the incident.
+func (s *Service) List(ctx context.Context, incidentID uuid.UUID) ([]*Evidence, error) {
+	if _, err := s.allowed(ctx, incidentID, incident.PermRead); err != nil {
+		return nil, err
+	}
+	return s.Store.List(ctx, s.DB, incidentID)
+}
+
+// Get returns one item, or nil when there is none the caller may see.
+func (s *Service) Get(ctx context.Context, id uuid.UUID) (*Evidence, error) {
+	items, err := s.ByIDs(ctx, []uuid.UUID{id})
+	if err != nil || len(items) == 0 {
+		return nil, err
+	}
+	return items[0], nil
+}
+
+// ByIDs returns the items with these ids that the caller may see.
+func (s *Service) ByIDs(ctx context.Context, ids []uuid.UUID) ([]*Evidence, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
+	items, err := s.Store.ByIDs(ctx, s.DB, ids)
+	if err != nil {
+		return nil, err
+	}
+	visible := map[uuid.UUID]bool{}
+	var out []*Evidence
+	for _, e := range items {
+		ok, seen := visible[e.IncidentID]
+		if !seen {
+			_, err := s.allowed(ctx, e.IncidentID, incident.PermRead)
+			if ok = err == nil; !ok && apperr.CodeOf(err) != apperr.NotFound {
+				return nil, err
+			}
+			visible[e.IncidentID] = ok
+		}
+		if ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// Custody returns the custody events of the items, which the caller was allowed to read.
+func (s *Service) Custody(ctx context.Context, evidenceIDs []uuid.UUID) ([]*CustodyEvent, error) {
+	return s.Store.Custody(ctx, s.DB, evidenceIDs)
+}
+
+// Alerts returns an incident's alerts, if the caller may see the incident.
+func (s *Service) Alerts(ctx context.Context, incidentID uuid.UUID) ([]*Alert, error) {
+	if _, err := s.allowed(ctx, incidentID, incident.PermRead); err != nil {
+		return nil, err
+	}
+	return s.Store.Alerts(ctx, s.DB, incidentID)
+}
+
+// handle runs fn on an item the caller may edit, in one transaction with the
+// incident locked, and records the custody event fn returns.
+func (s *Service) handle(ctx context.Context, id uuid.UUID, fn func(tx *sqlx.Tx, e *Evidence) (*CustodyEvent, error)) (*CustodyEvent, error) {
+	e, err := s.Store.Get(ctx, s.DB, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return nil, errNoEvidence
+	}
+	var event *CustodyEvent
+	err = database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		_, actor, err := s.Incidents.LockFor(ctx, tx, e.IncidentID, incident.PermEdit)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			return errNoEvidence
+		}
+		if err != nil {
+			return err
+		}
+		if e, err = s.Store.Get(ctx, tx, id, true); err != nil {
+			return err
+		}
+		if event, err = fn(tx, e); err != nil {
+			return err
+		}
+		event.EvidenceID, event.IncidentID, event.ActorID, event.ActorName = e.ID, e.IncidentID, &actor.ID, actor.Username
+		return s.Store.AppendCustody(ctx, tx, event)
+	})
+	return event, err
+}
+
+// Record adds a custody event a person records by hand (collected, sealed, transferred, released).
+func (s *Service) Record(ctx context.Context, id uuid.UUID, in CustodyInput) (*CustodyEvent, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	return s.handle(ctx, id, func(*sqlx.Tx, *Evidence) (*CustodyEvent, error) {
+		return &CustodyEvent{Action: in.Action, Purpose: in.Purpose, TransferredTo: in.TransferredTo, TimeZone: in.TimeZone}, nil
+	})
+}
+
+// SetLegalHold puts an item's object under legal hold, or lifts it: a held
+// object cannot be deleted or overwritten whatever its retention.
+func (s *Service) SetLegalHold(ctx context.Context, id uuid.UUID, on bool, purpose, zone string) (*Evidence, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
+	_, err := s.handle(ctx, id, func(tx *sqlx.Tx, e *Evidence) (*CustodyEvent, error) {
+		purpose = strings.TrimSpace(purpose)
+		if purpose == "" {
+			return nil, apperr.Invalid("purpose", "say why the hold is set or lifted")
+		}
+		zone, err := ZoneOf(zone, "timeZone")
+		if err != nil {
+			return nil, err
+		}
+		if !s.Objects.Locking {
+			return nil, apperr.Errorf(apperr.Unavailable, "the evidence bucket was made without object locking, so it cannot hold objects")
+		}
+		status, action := minio.LegalHoldDisabled, LegalHoldOff
+		if on {
+			status, action = minio.LegalHoldEnabled, LegalHoldOn
+		}
+		if e.LegalHold == on {
+			return nil, apperr.Errorf(apperr.Conflict, "the legal hold is already %s", map[bool]string{true: "on", false: "off"}[on])
+		}
+		if err := s.Store.SetLegalHold(ctx, tx, e.ObjectKey, on); err != nil {
+			return nil, err
+		}
+		// Last, so the transaction commits only once the object store has the hold.
+		if err := s.Objects.Client.PutObjectLegalHold(ctx, s.Objects.Bucket, e.ObjectKey,
+			minio.PutObjectLegalHoldOptions{VersionID: e.VersionID, Status: &status}); err != nil {
+			return nil, s.unavailable(ctx, "set the legal hold", err)
+		}
+		return &CustodyEvent{Action: action, Purpose: purpose, TimeZone: zone}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Get(ctx, s.DB, id, false)
+}
+
+// Link is a short-lived URL to an item's content.
+type Link struct {
+	URL       string
+	ExpiresAt time.Time
+}
+
+// Link issues a presigned URL to download (or, with view, to show in the
+// browser) an item's content, to a user who may read the incident, and
+// records the issue as a custody event.
+func (s *Service) Link(ctx context.Context, id uuid.UUID, purpose string, view bool, zone string) (*Link, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
+	e, err := s.Store.Get(ctx, s.DB, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return nil, errNoEvidence
+	}
+	actor, err := s.allowed(ctx, e.IncidentID, incident.PermRead)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return nil, errNoEvidence
+	}
+	if err != nil {
+		return nil, err
+	}
+	purpose = strings.TrimSpace(purpose)
+	if purpose == "" {
+		return nil, apperr.Invalid("purpose", "say why the content is needed")
+	}
+	if zone, err = ZoneOf(zone, "timeZone"); err != nil {
+		return nil, err
+	}
+	disposition, action := "attachment", Downloaded
+	if view {
+		disposition, action = "inline", Viewed
+	}
+	params := url.Values{
+		"response-content-disposition": {disposition + "; filename*=UTF-8''" + url.PathEscape(e.FileName)},
+		"response-content-type":        {e.ContentType},
+	}
+	if e.VersionID != "" {
+		params.Set("versionId", e.VersionID)
+	}
+	u, err := s.Objects.Client.PresignedGetObject(ctx, s.Objects.Bucket, e.ObjectKey, s.Config.LinkTTL, params)
+	if err != nil {
+		return nil, s.unavailable(ctx, "sign a download link", err)
+	}
+	event := &CustodyEvent{EvidenceID: e.ID, IncidentID: e.IncidentID, Action: action, ActorID: &actor.ID,
+		ActorName: actor.Username, TimeZone: zone, Purpose: purpose}
+	if err := s.Store.AppendCustody(ctx, s.DB, event); err != nil {
+		return nil, err
+	}
+	return &Link{URL: u.String(), ExpiresAt: event.At.Add(s.Config.LinkTTL)}, nil
+}

@@ -1,0 +1,190 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/evidence"
+)
+
+// uploadID reads the upload id from the path.
+func uploadID(r *http.Request) (uuid.UUID, error) {
+	id, err := uuid.Parse(r.PathValue("id"))
+	if err != nil {
+		return id, apperr.Invalid("id", "not an upload id")
+	}
+	return id, nil
+}
+
+// uploadBody is the request body, refused early when it says it is too large.
+func (m *Main) uploadBody(w http.ResponseWriter, r *http.Request) (*http.Request, error) {
+	limit := m.Evidence.Config.MaxSize
+	if r.ContentLength > limit {
+		return r, apperr.Invalid("file", "the file is larger than the limit of %d MiB", limit>>20).With("maxSize", limit)
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit+1)
+	return r, nil
+}
+
+func (m *Main) writeUpload(w http.ResponseWriter, u *evidence.Upload) {
+	writeJSON(w, http.StatusOK, map[string]any{"id": u.ID, "state": u.State, "receivedBytes": u.Received,
+		"nextPart": u.NextPart(), "partSize": m.Evidence.Config.PartSize, "maxSize": m.Evidence.Config.MaxSize})
+}
+
+// uploadStatus tells where one of the caller's uploads stands, to resume it.
+func (m *Main) uploadStatus(w http.ResponseWriter, r *http.Request) {
+	id, err := uploadID(r)
+	if err == nil {
+		var u *evidence.Upload
+		if u, err = m.Evidence.Status(r.Context(), id); err == nil {
+			m.writeUpload(w, u)
+			return
+		}
+	}
+	m.writeError(w, r, err)
+}
+
+// uploadWhole stores a whole file in one request and commits it.
+func (m *Main) uploadWhole(w http.ResponseWriter, r *http.Request) {
+	id, err := uploadID(r)
+	if err == nil {
+		r, err = m.uploadBody(w, r)
+	}
+	if err == nil {
+		var e *evidence.Evidence
+		if e, err = m.Evidence.Put(r.Context(), id, r.Body); err == nil {
+			writeJSON(w, http.StatusOK, map[string]any{"id": e.ID, "sha256": e.SHA256, "size": e.Size,
+				"contentType": e.ContentType, "duplicateOf": e.DuplicateOf})
+			return
+		}
+	}
+	m.writeError(w, r, err)
+}
+
+// uploadParts stores the body as the upload's parts from the numbered one
+// on: one part, or the rest of the file after an interruption.
+func (m *Main) uploadParts(w http.ResponseWriter, r *http.Request) {
+	id, err := uploadID(r)
+	part, perr := strconv.Atoi(r.PathValue("part"))
+	if err == nil && (perr != nil || part < 1 || part > 10000) {
+		err = apperr.Invalid("part", "a part number is between 1 and 10000")
+	}
+	if err == nil {
+		r, err = m.uploadBody(w, r)
+	}
+	if err == nil {
+		var u *evidence.Upload
+		if u, err = m.Evidence.Receive(r.Context(), id, part, r.Body); err == nil {
+			m.writeUpload(w, u)
+			return
+		}
+	}
+	m.writeError(w, r, err)
+}
+
+// writeTracker notes whether anything reached the client, so an error can
+// still be answered as JSON until then.
+type writeTracker struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (t *writeTracker) Write(b []byte) (int, error) {
+	t.wrote = true
+	return t.ResponseWriter.Write(b)
+}
+
+// exportEvidence streams an incident's sealed evidence package.
+func (m *Main) exportEvidence(w http.ResponseWriter, r *http.Request) {
+	ref := r.PathValue("reference")
+	inc, err := m.Incidents.GetByReference(r.Context(), ref)
+	if err == nil && inc == nil {
+		err = apperr.Errorf(apperr.NotFound, "no incident has that reference")
+	}
+	if err != nil {
+		m.writeError(w, r, err)
+		return
+	}
+	name := fmt.Sprintf("%s-evidence-%s.zip", ref, time.Now().UTC().Format("20060102T150405Z"))
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	tw := &writeTracker{ResponseWriter: w}
+	if err := m.Evidence.Export(r.Context(), *inc, tw); err != nil {
+		if !tw.wrote {
+			w.Header().Del("Content-Disposition")
+			m.writeError(w, r, err)
+			return
+		}
+		// Too late for an error answer: the client gets a truncated zip.
+		m.Log.ErrorContext(r.Context(), "evidence export broke off", "incident", ref, "error", err)
+	}
+}
+
+// Advisory lock keys: a scheduled job runs on one instance at a time.
+const (
+	lockReconcile = 0x4c54_0001
+	lockFixity    = 0x4c54_0002
+)
+
+// startJobs runs the vault's reconciler (at once, then on its interval) and
+// fixity checks (on theirs) until Close.
+func (m *Main) startJobs() {
+	ctx, cancel := context.WithCancel(context.Background())
+	m.jobs = cancel
+	m.every(ctx, m.Config.ReconcileInterval, true, lockReconcile, "reconcile", func(ctx context.Context) (any, error) {
+		return m.Evidence.Reconcile(ctx)
+	})
+	m.every(ctx, m.Config.FixityInterval, false, lockFixity, "fixity", func(ctx context.Context) (any, error) {
+		return m.Evidence.VerifyAll(ctx, nil)
+	})
+}
+
+func (m *Main) every(ctx context.Context, interval time.Duration, now bool, lock int64, name string, job func(context.Context) (any, error)) {
+	if interval <= 0 {
+		return
+	}
+	m.jobsDone.Go(func() {
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for first := now; ; first = false {
+			if !first {
+				select {
+				case <-ctx.Done():
+					return
+				case <-tick.C:
+				}
+			}
+			m.runLocked(ctx, lock, name, job)
+		}
+	})
+}
+
+// runLocked runs job if no other instance holds its lock.
+func (m *Main) runLocked(ctx context.Context, lock int64, name string, job func(context.Context) (any, error)) {
+	conn, err := m.DB.Conn(ctx)
+	if err != nil {
+		m.Log.Warn("scheduled job: no database connection", "job", name, "error", err)
+		return
+	}
+	defer conn.Close()
+	var got bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, lock).Scan(&got); err != nil || !got {
+		return
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, lock) //nolint:errcheck // the session ends anyway
+	report, err := job(ctx)
+	if err != nil {
+		m.Log.Warn("scheduled job failed", "job", name, "error", err)
+		return
+	}
+	out, _ := json.Marshal(report)
+	m.Log.Info("scheduled job done", "job", name, "report", string(out))
+}

@@ -1,0 +1,220 @@
+package server_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/evidence"
+	"github.com/leaktrail/leaktrail/internal/services"
+	"github.com/leaktrail/leaktrail/internal/testgql"
+	"github.com/leaktrail/leaktrail/objstore"
+	"github.com/leaktrail/leaktrail/server"
+)
+
+// beginUpload starts an upload over GraphQL and returns its URL.
+func beginUpload(t *testing.T, c *testgql.Client, incidentID, name string) string {
+	t.Helper()
+	var out struct{ BeginEvidenceUpload struct{ UploadURL string } }
+	c.Must(t, `mutation($id: ID!, $name: String!) { beginEvidenceUpload(incidentId: $id, input: {fileName: $name,
+		acquisition: {from: "举报人", where: "微信群", how: "截图"}, timeZone: "Asia/Shanghai"}) { uploadUrl } }`,
+		map[string]any{"id": incidentID, "name": name}, &out)
+	return out.BeginEvidenceUpload.UploadURL
+}
+
+// send makes one request with the client's token and returns the status and decoded JSON body.
+func send(t *testing.T, c *testgql.Client, method, path string, body io.Reader, length int64) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, c.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = length
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	raw, _ := io.ReadAll(resp.Body)
+	json.Unmarshal(raw, &out) //nolint:errcheck // a zip or an empty body stays nil
+	return resp.StatusCode, out
+}
+
+func codeOf(body map[string]any) string {
+	errs, _ := body["errors"].([]any)
+	if len(errs) == 0 {
+		return ""
+	}
+	ext, _ := errs[0].(map[string]any)["extensions"].(map[string]any)
+	code, _ := ext["code"].(string)
+	return code
+}
+
+func hexSHA256(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Evidence goes in over HTTP, comes back through a logged link, counts for
+// the gate, and leaves in a sealed package; uploads belong to their creator
+// and the size limit is enforced before a byte is stored.
+func TestEvidenceOverHTTP(t *testing.T) {
+	t.Parallel()
+	m, c := startWith(t, func(cfg *server.Config) { cfg.EvidenceMaxBytes = 1 << 20 })
+	id, ref := openCase(t, c, "截图外泄")
+	content := []byte("微信群聊天记录截图（模拟）")
+	url := beginUpload(t, c, id, "群聊截图.txt")
+
+	if _, err := m.Auth.AddUser(context.Background(), auth.NewUser{Username: "other", Password: password,
+		Roles: []auth.Role{auth.Investigator}}); err != nil {
+		t.Fatal(err)
+	}
+	other := &testgql.Client{URL: m.URL()}
+	other.Login(t, "other", password)
+	if status, body := send(t, other, http.MethodPut, url, bytes.NewReader(content), int64(len(content))); status != http.StatusNotFound {
+		t.Fatalf("someone else's upload: %d %v", status, body)
+	}
+	if status, body := send(t, c, http.MethodPut, url, bytes.NewReader(make([]byte, 2<<20)), 2<<20); status != http.StatusBadRequest ||
+		codeOf(body) != "INVALID_INPUT" {
+		t.Fatalf("over the limit: %d %v", status, body)
+	}
+	status, body := send(t, c, http.MethodPut, url, bytes.NewReader(content), int64(len(content)))
+	if status != http.StatusOK || body["sha256"] != hexSHA256(content) {
+		t.Fatalf("upload: %d %v", status, body)
+	}
+
+	var got struct {
+		Incident struct {
+			Evidence []struct {
+				ID, Sha256, ContentType string
+				Size                    int64
+				Acquisition             struct{ From string }
+				Custody                 []struct{ Action, TimeZone string }
+			}
+			Gate struct{ Requirements []struct{ ID string } }
+		}
+	}
+	c.Must(t, `query($id: ID!) { incident(id: $id) { evidence { id sha256 contentType size acquisition { from }
+		custody { action timeZone } } } }`, map[string]any{"id": id}, &got)
+	items := got.Incident.Evidence
+	if len(items) != 1 || items[0].Sha256 != hexSHA256(content) || items[0].Size != int64(len(content)) ||
+		items[0].Acquisition.From != "举报人" || len(items[0].Custody) != 2 || items[0].Custody[0].TimeZone != "Asia/Shanghai" {
+		t.Fatalf("evidence: %+v", items)
+	}
+	var link struct{ EvidenceLink struct{ URL string } }
+	c.Must(t, `mutation($id: ID!) { evidenceLink(evidenceId: $id, purpose: "核对原件", view: true) { url } }`,
+		map[string]any{"id": items[0].ID}, &link)
+	resp, err := http.Get(link.EvidenceLink.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	downloaded, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.Equal(downloaded, content) {
+		t.Fatalf("link gave %q", downloaded)
+	}
+
+	req, _ := http.NewRequest(http.MethodGet, m.URL()+"/incidents/"+ref+"/evidence.zip", nil)
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	zresp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg, _ := io.ReadAll(zresp.Body)
+	zresp.Body.Close()
+	z, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	if zresp.StatusCode != http.StatusOK || err != nil || len(z.File) != 4 {
+		t.Fatalf("package: %d %v", zresp.StatusCode, err)
+	}
+	if status, body := send(t, other, http.MethodGet, "/incidents/"+ref+"/evidence.zip", nil, 0); status != http.StatusNotFound {
+		t.Fatalf("outsider's package: %d %v", status, body)
+	}
+}
+
+// randomFile is content that does not compress or repeat.
+func randomFile(n int) []byte {
+	b := make([]byte, n)
+	r := rand.New(rand.NewPCG(7, 7))
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+// With the object store down mid-upload, a part is refused with UNAVAILABLE
+// and no item is recorded; when it returns, the upload resumes from the part
+// that failed, commits with the whole file's hash, and reconcile finds
+// nothing to repair.
+func TestEvidenceUploadSurvivesObjectStoreOutage(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, err := services.StartMinIO(ctx, services.MinIOOptions{Dir: dir, AccessKey: "outage", SecretKey: "outage-secret-key"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Stop() })
+	m, c := startWith(t, func(cfg *server.Config) {
+		cfg.S3 = objstore.Config{Endpoint: store.Endpoint, AccessKey: "outage", SecretKey: "outage-secret-key", Bucket: "outage"}
+	})
+	id, _ := openCase(t, c, "对象存储故障")
+	part := evidence.DefaultConfig.PartSize
+	content := randomFile(int(part) + 1000)
+	url := beginUpload(t, c, id, "导出.bin")
+	if status, body := send(t, c, http.MethodPut, url+"/parts/1", bytes.NewReader(content[:part]), part); status != http.StatusOK ||
+		body["nextPart"] != 2.0 {
+		t.Fatalf("part 1: %d %v", status, body)
+	}
+
+	store.Stop()
+	rest := content[part:]
+	start := time.Now()
+	status, body := send(t, c, http.MethodPut, url+"/parts/2", bytes.NewReader(rest), int64(len(rest)))
+	if status != http.StatusServiceUnavailable || codeOf(body) != "UNAVAILABLE" {
+		t.Fatalf("part 2 with the store down: %d %v", status, body)
+	}
+	t.Logf("the outage was reported after %v", time.Since(start).Round(time.Millisecond))
+	var count struct {
+		Incident struct{ Evidence []struct{ ID string } }
+	}
+	c.Must(t, `query($id: ID!) { incident(id: $id) { evidence { id } } }`, map[string]any{"id": id}, &count)
+	if len(count.Incident.Evidence) != 0 {
+		t.Fatal("an item was recorded during the outage")
+	}
+
+	_, port, _ := net.SplitHostPort(store.Endpoint)
+	p, _ := strconv.Atoi(port)
+	store, err = services.StartMinIO(ctx, services.MinIOOptions{Dir: dir, Port: p, AccessKey: "outage", SecretKey: "outage-secret-key"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, body := send(t, c, http.MethodPut, url+"/parts/2", bytes.NewReader(rest), int64(len(rest))); status != http.StatusOK {
+		t.Fatalf("part 2 after the outage: %d %v", status, body)
+	}
+	uploadID := url[strings.LastIndex(url, "/")+1:]
+	var done struct{ CompleteEvidenceUpload struct{ Sha256 string } }
+	c.Must(t, `mutation($id: ID!) { completeEvidenceUpload(uploadId: $id) { sha256 } }`, map[string]any{"id": uploadID}, &done)
+	if done.CompleteEvidenceUpload.Sha256 != hexSHA256(content) {
+		t.Fatal("the resumed upload's hash is not the file's")
+	}
+	if r, err := m.Evidence.Reconcile(ctx); err != nil || !r.Clean() {
+		t.Fatalf("reconcile after the outage: %+v %v", r, err)
+	}
+	if r, err := m.Evidence.VerifyAll(ctx, nil); err != nil || r.OK != 1 {
+		t.Fatalf("verify: %+v %v", r, err)
+	}
+}
