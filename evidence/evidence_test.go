@@ -617,3 +617,21 @@ func jpegWithEXIF(maker, model, taken, offset string) []byte {
 }
 
 func make4(v uint32) []byte { return []byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)} }
+
+// The object store refuses a part whose content does not match the CRC-32C
+// it travels with: what makes the parts' transit safe.
+func TestStoreChecksPartChecksums(t *testing.T) {
+	t.Parallel()
+	v := newVault(t, evidence.Config{})
+	key := "incidents/" + v.incident.String() + "/evidence/" + uuid.NewString()
+	id, err := v.objects.Core.NewMultipartUpload(v.ctx, v.objects.Bucket, key, minio.PutObjectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.objects.Core.AbortMultipartUpload(v.ctx, v.objects.Bucket, key, id) //nolint:errcheck // best effort
+	_, err = v.objects.Core.PutObjectPart(v.ctx, v.objects.Bucket, key, id, 1, strings.NewReader("changed in transit"), 18,
+		minio.PutObjectPartOptions{DisableContentSha256: true, CustomHeader: http.Header{"X-Amz-Checksum-Crc32c": {"AAAAAA=="}}})
+	if err == nil {
+		t.Fatal("a part with a wrong checksum was stored")
+	}
+}

@@ -5,10 +5,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
+	"hash/crc32"
 	"io"
 	"log/slog"
 	"net/http"
@@ -144,6 +147,8 @@ func (s *Service) Status(ctx context.Context, id uuid.UUID) (*Upload, error) {
 	return u, err
 }
 
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
 // headSize is how much of the start of a file is kept for sniffing its type and reading its EXIF.
 const headSize = 64 << 10
 
@@ -151,7 +156,7 @@ const headSize = 64 << 10
 type part struct {
 	Part
 	buf       *[]byte
-	sha256    string // of the part, which the object store checks on arrival
+	crc32c    string // of the part, which the object store checks on arrival
 	hashState []byte // of the whole file up to the end of this part
 	head      []byte // the start of the file, with the first part only
 }
@@ -182,7 +187,7 @@ func (s *Service) Receive(ctx context.Context, id uuid.UUID, from int, body io.R
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	parts := make(chan part, 1)
+	parts := make(chan part) // unbuffered: two parts in memory, one read while the other is stored
 	stored := make(chan error, 1)
 	go func() { stored <- s.storeParts(ctx, cancel, u, parts) }()
 	readErr := s.readParts(ctx, u, from, body, hasher, parts)
@@ -225,13 +230,13 @@ func (s *Service) readParts(ctx context.Context, u *Upload, from int, body io.Re
 		}
 		data := (*buf)[:k]
 		hasher.Write(data)
-		sum := sha256.Sum256(data)
 		state, err := hasher.(encoding.BinaryMarshaler).MarshalBinary()
 		if err != nil {
 			s.buffers.Put(buf)
 			return err
 		}
-		p := part{Part: Part{Number: n, Size: int64(k)}, buf: buf, sha256: hex.EncodeToString(sum[:]), hashState: state}
+		p := part{Part: Part{Number: n, Size: int64(k)}, buf: buf, hashState: state,
+			crc32c: base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint32(nil, crc32.Checksum(data, castagnoli)))}
 		if n == 1 {
 			p.head = bytes.Clone(data[:min(k, headSize)])
 		}
@@ -285,8 +290,12 @@ func (s *Service) storeParts(ctx context.Context, stop context.CancelFunc, u *Up
 }
 
 func (s *Service) storePart(ctx context.Context, u *Upload, p part) error {
+	// The part travels with its CRC-32C, which the store checks on arrival: as
+	// sure in transit as a SHA-256 of the part, at a fraction of the cost (the
+	// file's own SHA-256 is computed once, as it is read).
 	stored, err := s.Objects.Core.PutObjectPart(ctx, s.Objects.Bucket, u.ObjectKey, u.S3UploadID, p.Number,
-		bytes.NewReader((*p.buf)[:p.Size]), p.Size, minio.PutObjectPartOptions{Sha256Hex: p.sha256})
+		bytes.NewReader((*p.buf)[:p.Size]), p.Size, minio.PutObjectPartOptions{DisableContentSha256: true,
+			CustomHeader: http.Header{"X-Amz-Checksum-Crc32c": {p.crc32c}}})
 	if err != nil {
 		return s.unavailable(ctx, fmt.Sprintf("store part %d", p.Number), err).(*apperr.Error).With("nextPart", p.Number)
 	}
