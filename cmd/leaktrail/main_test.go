@@ -3,6 +3,7 @@ package main_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +18,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq"
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/leaktrail/leaktrail/internal/testdb"
 	"github.com/leaktrail/leaktrail/internal/testgql"
@@ -220,6 +223,29 @@ func TestBinaryEndToEnd(t *testing.T) {
 	if _, stderr, code := run(t, e, "", "import", "forwards", "--incident", ref, "--as", "lin", bad); code != 1 ||
 		!strings.Contains(stderr, "row 1, to.key") || !strings.Contains(stderr, "row 2, method") {
 		t.Fatalf("bad import: %d %s", code, stderr)
+	}
+
+	// The vault's maintenance from the command line: all well, then an
+	// object changed behind Leaktrail's back is caught.
+	if out, _, code := run(t, e, "", "evidence", "verify", "--incident", ref); code != 0 || !strings.HasPrefix(out, "checked 1 objects: 1 OK") {
+		t.Fatalf("evidence verify: %d %s", code, out)
+	}
+	if out, _, code := run(t, e, "", "evidence", "reconcile"); code != 0 || !strings.HasPrefix(out, "finished 0 uploads, abandoned 0") {
+		t.Fatalf("evidence reconcile: %d %s", code, out)
+	}
+	objects, err := minio.New(e["LEAKTRAIL_S3_ENDPOINT"], &minio.Options{Creds: credentials.NewStaticV4(e["LEAKTRAIL_S3_ACCESS_KEY"],
+		e["LEAKTRAIL_S3_SECRET_KEY"], "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for obj := range objects.ListObjects(context.Background(), e["LEAKTRAIL_S3_BUCKET"], minio.ListObjectsOptions{Recursive: true}) {
+		if _, err := objects.PutObject(context.Background(), e["LEAKTRAIL_S3_BUCKET"], obj.Key, strings.NewReader("篡改"), -1,
+			minio.PutObjectOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, _, code := run(t, e, "", "evidence", "verify"); code != 1 || !strings.Contains(out, "1 MISMATCH") {
+		t.Fatalf("evidence verify after tampering: %d %s", code, out)
 	}
 
 	if out, _, code := run(t, e, "", "audit", "verify"); code != 0 || !strings.HasPrefix(out, "OK: ") {
@@ -485,6 +511,21 @@ func TestDevStartsEverythingAndKeepsData(t *testing.T) {
 	c.Must(t, `{ incidents { totalCount edges { node { reference stage } } } }`, nil, &list)
 	if list.Incidents.TotalCount != 1 || list.Incidents.Edges[0].Node.Stage != "INVESTIGATION" {
 		t.Fatalf("demo case: %+v", list)
+	}
+	// Other commands reach the dev instance through the settings it writes.
+	settings, err := os.ReadFile(filepath.Join(data, "env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	devEnv := env{}
+	for _, line := range strings.Split(strings.TrimSpace(string(settings)), "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		devEnv[k] = v
+	}
+	for _, args := range [][]string{{"evidence", "verify"}, {"evidence", "reconcile"}} {
+		if out, stderr, code := run(t, devEnv, "", args...); code != 0 {
+			t.Fatalf("%v on the dev instance: %d %s %s", args, code, out, stderr)
+		}
 	}
 	stop(cmd)
 
