@@ -254,6 +254,16 @@ func TestInterruptedUploadResumes(t *testing.T) {
 	if _, err := v.svc.Receive(v.ctx, u.ID, 2, bytes.NewReader(content)); apperr.CodeOf(err) != apperr.Conflict {
 		t.Fatalf("a part already stored: %v", err)
 	}
+	// While one request sends parts, another may not.
+	if ok, err := v.svc.Store.Lease(v.ctx, v.db, u.ID, time.Minute); err != nil || !ok {
+		t.Fatalf("lease: %v", err)
+	}
+	if _, err := v.svc.Receive(v.ctx, u.ID, 3, bytes.NewReader(content[2*smallParts:])); apperr.CodeOf(err) != apperr.Conflict {
+		t.Fatalf("a second sender: %v", err)
+	}
+	if err := v.svc.Store.Release(v.ctx, v.db, u.ID); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := v.svc.Receive(v.ctx, u.ID, 3, bytes.NewReader(content[2*smallParts:])); err != nil {
 		t.Fatal(err)
 	}

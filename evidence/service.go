@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding"
@@ -149,6 +150,12 @@ func (s *Service) Status(ctx context.Context, id uuid.UUID) (*Upload, error) {
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
+// leaseTime is how long a request may go without storing a part before
+// another request may take the upload over (after a server died mid-upload).
+const leaseTime = 10 * time.Minute
+
+var errBusy = apperr.Errorf(apperr.Conflict, "another request is sending this upload's parts")
+
 // headSize is how much of the start of a file is kept for sniffing its type and reading its EXIF.
 const headSize = 64 << 10
 
@@ -167,7 +174,14 @@ type part struct {
 // after it, so a broken request resumes from the next part. Memory stays at
 // two parts per request whatever the file's size.
 func (s *Service) Receive(ctx context.Context, id uuid.UUID, from int, body io.Reader) (*Upload, error) {
-	u, _, err := s.ownUpload(ctx, s.DB, id, false)
+	if u, _, err := s.ownUpload(ctx, s.DB, id, false); err != nil || u.State != Uploading {
+		return nil, cmp.Or(err, error(apperr.Errorf(apperr.Conflict, "the upload is %s", u.State)))
+	}
+	if ok, err := s.Store.Lease(ctx, s.DB, id, leaseTime); err != nil || !ok {
+		return nil, cmp.Or(err, error(errBusy))
+	}
+	defer s.release(ctx, id)
+	u, err := s.Store.Upload(ctx, s.DB, id, false) // as it stands now that no one else sends
 	if err != nil {
 		return nil, err
 	}
@@ -202,6 +216,13 @@ func (s *Service) Receive(ctx context.Context, id uuid.UUID, from int, body io.R
 		return nil, readErr
 	}
 	return s.Store.Upload(ctx, s.DB, id, false)
+}
+
+// release gives an upload's sending lease back.
+func (s *Service) release(ctx context.Context, id uuid.UUID) {
+	if err := s.Store.Release(context.WithoutCancel(ctx), s.DB, id); err != nil {
+		s.Log.WarnContext(ctx, "upload lease not released; it expires", "upload", id, "error", err)
+	}
 }
 
 // readParts cuts body into parts, hashing each, and hands them to be stored.
@@ -300,7 +321,7 @@ func (s *Service) storePart(ctx context.Context, u *Upload, p part) error {
 		return s.unavailable(ctx, fmt.Sprintf("store part %d", p.Number), err).(*apperr.Error).With("nextPart", p.Number)
 	}
 	p.ETag = stored.ETag
-	ok, err := s.Store.AddPart(context.WithoutCancel(ctx), s.DB, u.ID, p.Part, p.hashState, p.head)
+	ok, err := s.Store.AddPart(context.WithoutCancel(ctx), s.DB, u.ID, p.Part, p.hashState, p.head, leaseTime)
 	if err == nil && !ok {
 		err = apperr.Errorf(apperr.Conflict, "another request stored part %d of this upload", p.Number)
 	}
@@ -328,6 +349,10 @@ func (s *Service) Complete(ctx context.Context, id uuid.UUID) (*Evidence, error)
 	if u.State != Uploading {
 		return nil, apperr.Errorf(apperr.Conflict, "the upload is %s", u.State)
 	}
+	if ok, err := s.Store.Lease(ctx, s.DB, u.ID, leaseTime); err != nil || !ok {
+		return nil, cmp.Or(err, error(errBusy))
+	}
+	defer s.release(ctx, u.ID)
 	if u.Received == 0 {
 		s.abandon(ctx, u)
 		return nil, apperr.Invalid("file", "the file is empty; an empty file is not evidence")

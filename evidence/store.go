@@ -63,17 +63,36 @@ func (Store) Upload(ctx context.Context, ex database.Executor, id uuid.UUID, loc
 	return u, err
 }
 
+// Lease takes the upload's sending lease for d; false when another request holds it.
+func (Store) Lease(ctx context.Context, ex database.Executor, id uuid.UUID, d time.Duration) (bool, error) {
+	res, err := ex.ExecContext(ctx, `UPDATE evidence_uploads SET receiving_until = now() + $2 * interval '1 microsecond'
+		WHERE id = $1 AND state = 'UPLOADING' AND (receiving_until IS NULL OR receiving_until < now())`, id, d.Microseconds())
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// Release gives the sending lease back.
+func (Store) Release(ctx context.Context, ex database.Executor, id uuid.UUID) error {
+	_, err := ex.ExecContext(ctx, `UPDATE evidence_uploads SET receiving_until = NULL WHERE id = $1`, id)
+	return err
+}
+
 // AddPart records a stored part and the hash state after it, if the upload
-// still expects that part (false otherwise: another request got there first).
-func (Store) AddPart(ctx context.Context, ex database.Executor, id uuid.UUID, p Part, hashState, head []byte) (bool, error) {
+// still expects that part (false otherwise: another request got there
+// first), and renews the sending lease.
+func (Store) AddPart(ctx context.Context, ex database.Executor, id uuid.UUID, p Part, hashState, head []byte, lease time.Duration) (bool, error) {
 	part, err := json.Marshal([]Part{p})
 	if err != nil {
 		return false, err
 	}
 	res, err := ex.ExecContext(ctx, `UPDATE evidence_uploads SET parts = parts || $2::jsonb, received = received + $3,
-		hash_state = $4, head = CASE WHEN $5::bytea IS NULL THEN head ELSE $5 END, updated_at = now()
+		hash_state = $4, head = CASE WHEN $5::bytea IS NULL THEN head ELSE $5 END, updated_at = now(),
+		receiving_until = now() + $7 * interval '1 microsecond'
 		WHERE id = $1 AND state = 'UPLOADING' AND jsonb_array_length(parts) = $6`,
-		id, part, p.Size, hashState, head, p.Number-1)
+		id, part, p.Size, hashState, head, p.Number-1, lease.Microseconds())
 	if err != nil {
 		return false, err
 	}

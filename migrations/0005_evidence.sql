@@ -18,6 +18,9 @@ CREATE TABLE evidence_uploads (
     -- Set once the object is known to be redundant (its content was already
     -- in the incident) and has been removed.
     object_released boolean NOT NULL DEFAULT false,
+    -- While a request is sending parts it holds this lease, renewed with each
+    -- part, so two requests never send the same upload's parts at once.
+    receiving_until timestamptz,
     created_by      uuid NOT NULL REFERENCES users (id),
     created_at      timestamptz NOT NULL DEFAULT now(),
     updated_at      timestamptz NOT NULL DEFAULT now(),
