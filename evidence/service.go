@@ -174,8 +174,10 @@ type part struct {
 // after it, so a broken request resumes from the next part. Memory stays at
 // two parts per request whatever the file's size.
 func (s *Service) Receive(ctx context.Context, id uuid.UUID, from int, body io.Reader) (*Upload, error) {
-	if u, _, err := s.ownUpload(ctx, s.DB, id, false); err != nil || u.State != Uploading {
-		return nil, cmp.Or(err, error(apperr.Errorf(apperr.Conflict, "the upload is %s", u.State)))
+	if u, _, err := s.ownUpload(ctx, s.DB, id, false); err != nil {
+		return nil, err
+	} else if u.State != Uploading {
+		return nil, apperr.Errorf(apperr.Conflict, "the upload is %s", u.State)
 	}
 	if ok, err := s.Store.Lease(ctx, s.DB, id, leaseTime); err != nil || !ok {
 		return nil, cmp.Or(err, error(errBusy))
