@@ -218,3 +218,33 @@ func TestEvidenceUploadSurvivesObjectStoreOutage(t *testing.T) {
 		t.Fatalf("verify: %+v %v", r, err)
 	}
 }
+
+// Malformed upload requests get a coded error, never a 500.
+func TestUploadEndpointsRefuseBadInput(t *testing.T) {
+	t.Parallel()
+	_, c := start(t)
+	id, _ := openCase(t, c, "错误输入")
+	url := beginUpload(t, c, id, "a.txt")
+	for _, tt := range []struct {
+		name, method, path string
+		status             int
+		code               string
+	}{
+		{"malformed upload id", http.MethodPut, "/evidence/uploads/not-a-uuid", http.StatusBadRequest, "INVALID_INPUT"},
+		{"part zero", http.MethodPut, url + "/parts/0", http.StatusBadRequest, "INVALID_INPUT"},
+		{"part not a number", http.MethodPut, url + "/parts/two", http.StatusBadRequest, "INVALID_INPUT"},
+		{"a part out of order", http.MethodPut, url + "/parts/3", http.StatusConflict, "CONFLICT"},
+		{"unknown upload", http.MethodGet, "/evidence/uploads/7d0d6f52-3e43-4a55-9d2b-95f1c4a5a7c1", http.StatusNotFound, "NOT_FOUND"},
+		{"an empty file", http.MethodPut, url, http.StatusBadRequest, "INVALID_INPUT"},
+		{"after it was abandoned", http.MethodPut, url, http.StatusConflict, "CONFLICT"},
+	} {
+		status, body := send(t, c, tt.method, tt.path, strings.NewReader(""), 0)
+		if status != tt.status || codeOf(body) != tt.code {
+			t.Errorf("%s: %d %v, want %d %s", tt.name, status, body, tt.status, tt.code)
+		}
+	}
+	anon := &testgql.Client{URL: c.URL}
+	if status, body := send(t, anon, http.MethodGet, url, nil, 0); status != http.StatusUnauthorized {
+		t.Errorf("anonymous: %d %v", status, body)
+	}
+}
