@@ -31,6 +31,27 @@ var (
 	_ Executor = (*sqlx.Tx)(nil)
 )
 
+// Scanner is a row to scan: *sql.Rows or *sql.Row (and their sqlx kin).
+type Scanner interface{ Scan(...any) error }
+
+// QueryAll runs a query and returns what scan makes of each row.
+func QueryAll[T any](ctx context.Context, ex Executor, scan func(Scanner) (*T, error), query string, args ...any) ([]*T, error) {
+	rows, err := ex.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // Open connects to the database at dsn (a postgres:// URL or key=value string),
 // adding a connect timeout when the DSN has none, and checks it is reachable.
 func Open(ctx context.Context, dsn string) (*sqlx.DB, error) {

@@ -19,7 +19,7 @@ type Store struct{}
 const uploadColumns = `id, incident_id, object_key, s3_upload_id, state, parts, received, hash_state, head, details,
 	object_released, created_by, created_at, updated_at`
 
-func scanUpload(sc interface{ Scan(...any) error }) (*Upload, error) {
+func scanUpload(sc database.Scanner) (*Upload, error) {
 	u := &Upload{}
 	var parts, details []byte
 	err := sc.Scan(&u.ID, &u.IncidentID, &u.ObjectKey, &u.S3UploadID, &u.State, &parts, &u.Received, &u.HashState,
@@ -125,20 +125,7 @@ func (Store) UnreleasedDuplicates(ctx context.Context, ex database.Executor) ([]
 }
 
 func queryUploads(ctx context.Context, ex database.Executor, q string, args ...any) ([]*Upload, error) {
-	rows, err := ex.QueryxContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Upload
-	for rows.Next() {
-		u, err := scanUpload(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return database.QueryAll(ctx, ex, scanUpload, q, args...)
 }
 
 // TrackedKeys returns every object key the vault knows: its items' objects
@@ -161,7 +148,7 @@ const evidenceColumns = `id, incident_id, upload_id, object_key, version_id, sha
 	duplicate_of, captured_at, device, legal_hold, retention_mode, retain_until, fixity, last_verified_at, uploaded_by,
 	uploaded_at`
 
-func scanEvidence(sc interface{ Scan(...any) error }) (*Evidence, error) {
+func scanEvidence(sc database.Scanner) (*Evidence, error) {
 	e := &Evidence{}
 	err := sc.Scan(&e.ID, &e.IncidentID, &e.UploadID, &e.ObjectKey, &e.VersionID, &e.SHA256, &e.Size, &e.ContentType,
 		&e.FileName, &e.Description, &e.Acquisition.From, &e.Acquisition.Where, &e.Acquisition.How, &e.Acquisition.At,
@@ -183,20 +170,7 @@ func (Store) InsertEvidence(ctx context.Context, ex database.Executor, e *Eviden
 }
 
 func queryEvidence(ctx context.Context, ex database.Executor, q string, args ...any) ([]*Evidence, error) {
-	rows, err := ex.QueryxContext(ctx, `SELECT `+evidenceColumns+` FROM evidence `+q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Evidence
-	for rows.Next() {
-		e, err := scanEvidence(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return database.QueryAll(ctx, ex, scanEvidence, `SELECT `+evidenceColumns+` FROM evidence `+q, args...)
 }
 
 // ByUpload returns the item an upload was committed as, or nil.

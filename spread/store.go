@@ -208,8 +208,7 @@ func uuidArray(ids []uuid.UUID) pq.StringArray {
 	return strs
 }
 
-// scanner is a row to scan: *sql.Rows or *sql.Row.
-type scanner interface{ Scan(...any) error }
+type scanner = database.Scanner
 
 // statement is a query with its arguments.
 type statement struct {
@@ -227,20 +226,7 @@ func byKeys(query string, incidentID uuid.UUID, keys []string) statement {
 
 // queryAll runs a statement and scans every row it returns.
 func queryAll[T any](ctx context.Context, ex database.Executor, scan func(scanner) (*T, error), st statement) ([]*T, error) {
-	rows, err := ex.QueryContext(ctx, st.query, st.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return database.QueryAll(ctx, ex, scan, st.query, st.args...)
 }
 
 // NodesByID returns the nodes with the given ids.
