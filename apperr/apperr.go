@@ -20,6 +20,7 @@ const (
 	GateNotMet      Code = "GATE_NOT_MET"
 	RateLimited     Code = "RATE_LIMITED"
 	Unavailable     Code = "UNAVAILABLE"
+	Frozen          Code = "FROZEN"
 	Internal        Code = "INTERNAL"
 )
 

@@ -9,6 +9,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/discipline"
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/spread"
@@ -28,6 +29,9 @@ type Loaders struct {
 	// Evidence is read by id (only items the caller may see); Custody is each item's chain of custody.
 	Evidence *dataloadgen.Loader[uuid.UUID, *evidence.Evidence]
 	Custody  *dataloadgen.Loader[uuid.UUID, []*evidence.CustodyEvent]
+	// Outcomes are an incident's (nil for callers outside the outcomes tier); History is each outcome's status changes.
+	Outcomes *dataloadgen.Loader[uuid.UUID, []*discipline.Outcome]
+	History  *dataloadgen.Loader[uuid.UUID, []*discipline.StatusChange]
 }
 
 // byID maps rows to their ids for a mapped loader.
@@ -85,6 +89,28 @@ func newLoaders(r *Resolver) *Loaders {
 			}
 			for _, e := range events {
 				out[e.EvidenceID] = append(out[e.EvidenceID], e)
+			}
+			return out, err
+		}, dataloadgen.WithWait(loaderWait)),
+		Outcomes: dataloadgen.NewMappedLoader(func(ctx context.Context, incidentIDs []uuid.UUID) (map[uuid.UUID][]*discipline.Outcome, error) {
+			out := make(map[uuid.UUID][]*discipline.Outcome, len(incidentIDs))
+			for _, id := range incidentIDs {
+				outcomes, err := r.DisciplineService.Outcomes(ctx, id)
+				if err != nil {
+					return out, err
+				}
+				out[id] = outcomes
+			}
+			return out, nil
+		}, dataloadgen.WithWait(loaderWait)),
+		History: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]*discipline.StatusChange, error) {
+			changes, err := r.DisciplineService.History(ctx, ids)
+			out := make(map[uuid.UUID][]*discipline.StatusChange, len(ids))
+			for _, id := range ids {
+				out[id] = []*discipline.StatusChange{}
+			}
+			for _, c := range changes {
+				out[c.OutcomeID] = append(out[c.OutcomeID], c)
 			}
 			return out, err
 		}, dataloadgen.WithWait(loaderWait)),

@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/discipline"
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/graph/scalar"
@@ -45,16 +46,21 @@ type ResolverRoot interface {
 	CustodyEvent() CustodyEventResolver
 	Evidence() EvidenceResolver
 	EvidenceUpload() EvidenceUploadResolver
+	Finding() FindingResolver
 	Forward() ForwardResolver
 	Gate() GateResolver
 	Incident() IncidentResolver
 	IncidentConnection() IncidentConnectionResolver
 	IncidentMember() IncidentMemberResolver
+	Measure() MeasureResolver
 	Mutation() MutationResolver
 	Node() NodeResolver
+	Outcome() OutcomeResolver
+	OutcomeStatusChange() OutcomeStatusChangeResolver
 	Query() QueryResolver
 	ReportUpward() ReportUpwardResolver
 	Requirement() RequirementResolver
+	Review() ReviewResolver
 	Spread() SpreadResolver
 	Task() TaskResolver
 	Transition() TransitionResolver
@@ -125,6 +131,12 @@ type ComplexityRoot struct {
 		Reference  func(childComplexity int) int
 	}
 
+	CaseReport struct {
+		Language func(childComplexity int) int
+		Markdown func(childComplexity int) int
+		Sha256   func(childComplexity int) int
+	}
+
 	ContainmentAction struct {
 		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -192,6 +204,22 @@ type ComplexityRoot struct {
 		UploadURL func(childComplexity int) int
 	}
 
+	Finding struct {
+		Evidence        func(childComplexity int) int
+		Facts           func(childComplexity int) int
+		Forwards        func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		MadeAt          func(childComplexity int) int
+		MadeBy          func(childComplexity int) int
+		NoOutcomeReason func(childComplexity int) int
+		Outcomes        func(childComplexity int) int
+		Person          func(childComplexity int) int
+		PersonName      func(childComplexity int) int
+		Position        func(childComplexity int) int
+		Unit            func(childComplexity int) int
+	}
+
 	FixityReport struct {
 		Checked    func(childComplexity int) int
 		Mismatched func(childComplexity int) int
@@ -222,42 +250,47 @@ type ComplexityRoot struct {
 	}
 
 	Incident struct {
-		AffectedNotice      func(childComplexity int) int
-		Alerts              func(childComplexity int) int
-		AuditLog            func(childComplexity int, first *int, after *int) int
-		BusinessImpact      func(childComplexity int) int
-		Classification      func(childComplexity int) int
-		ContainmentActions  func(childComplexity int) int
-		CreatedAt           func(childComplexity int) int
-		CreatedBy           func(childComplexity int) int
-		DetectedAt          func(childComplexity int) int
-		DetectionMethod     func(childComplexity int) int
-		DisclosureDecision  func(childComplexity int) int
-		DisclosureRationale func(childComplexity int) int
-		Evidence            func(childComplexity int) int
-		Gate                func(childComplexity int) int
-		ID                  func(childComplexity int) int
-		Lead                func(childComplexity int) int
-		LeakedItem          func(childComplexity int) int
-		Members             func(childComplexity int) int
-		MyAccess            func(childComplexity int) int
-		Notifications       func(childComplexity int) int
-		ReachedOutside      func(childComplexity int) int
-		Reference           func(childComplexity int) int
-		ReportUpward        func(childComplexity int) int
-		ReportedBy          func(childComplexity int) int
-		RootCause           func(childComplexity int) int
-		ScopeAndImportance  func(childComplexity int) int
-		Spread              func(childComplexity int) int
-		Stage               func(childComplexity int) int
-		Statement           func(childComplexity int) int
-		Summary             func(childComplexity int) int
-		Tasks               func(childComplexity int, stage *workflow.Stage) int
-		Title               func(childComplexity int) int
-		Transitions         func(childComplexity int) int
-		UpdatedAt           func(childComplexity int) int
-		Version             func(childComplexity int) int
-		WhereSeen           func(childComplexity int) int
+		AffectedNotice           func(childComplexity int) int
+		Alerts                   func(childComplexity int) int
+		AuditLog                 func(childComplexity int, first *int, after *int) int
+		BusinessImpact           func(childComplexity int) int
+		Classification           func(childComplexity int) int
+		ContainmentActions       func(childComplexity int) int
+		CreatedAt                func(childComplexity int) int
+		CreatedBy                func(childComplexity int) int
+		DetectedAt               func(childComplexity int) int
+		DetectionMethod          func(childComplexity int) int
+		DisclosureDecision       func(childComplexity int) int
+		DisclosureRationale      func(childComplexity int) int
+		Evidence                 func(childComplexity int) int
+		Findings                 func(childComplexity int) int
+		FrozenAt                 func(childComplexity int) int
+		Gate                     func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		Lead                     func(childComplexity int) int
+		LeakedItem               func(childComplexity int) int
+		Measures                 func(childComplexity int) int
+		Members                  func(childComplexity int) int
+		MyAccess                 func(childComplexity int) int
+		Notifications            func(childComplexity int) int
+		ReachedOutside           func(childComplexity int) int
+		Reference                func(childComplexity int) int
+		ReportUpward             func(childComplexity int) int
+		ReportedBy               func(childComplexity int) int
+		ResponsibilityCandidates func(childComplexity int) int
+		Reviews                  func(childComplexity int) int
+		RootCause                func(childComplexity int) int
+		ScopeAndImportance       func(childComplexity int) int
+		Spread                   func(childComplexity int) int
+		Stage                    func(childComplexity int) int
+		Statement                func(childComplexity int) int
+		Summary                  func(childComplexity int) int
+		Tasks                    func(childComplexity int, stage *workflow.Stage) int
+		Title                    func(childComplexity int) int
+		Transitions              func(childComplexity int) int
+		UpdatedAt                func(childComplexity int) int
+		Version                  func(childComplexity int) int
+		WhereSeen                func(childComplexity int) int
 	}
 
 	IncidentAccess struct {
@@ -304,6 +337,15 @@ type ComplexityRoot struct {
 		Title          func(childComplexity int) int
 	}
 
+	Measure struct {
+		DueOn   func(childComplexity int) int
+		ID      func(childComplexity int) int
+		Overdue func(childComplexity int) int
+		Owner   func(childComplexity int) int
+		Status  func(childComplexity int) int
+		Title   func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddTask                 func(childComplexity int, incidentID uuid.UUID, input incident.NewTask) int
 		AdvanceIncident         func(childComplexity int, id uuid.UUID, to workflow.Stage, note *string, expectedVersion *int) int
@@ -315,23 +357,31 @@ type ComplexityRoot struct {
 		CreateUser              func(childComplexity int, input auth.NewUser) int
 		DeleteForward           func(childComplexity int, id uuid.UUID) int
 		EvidenceLink            func(childComplexity int, evidenceID uuid.UUID, purpose string, view *bool, timeZone *string) int
+		GenerateCaseReport      func(childComplexity int, incidentID uuid.UUID, language *string) int
 		Login                   func(childComplexity int, username string, password string) int
 		Logout                  func(childComplexity int) int
 		OpenIncident            func(childComplexity int, input incident.OpenInput) int
+		ProposeOutcome          func(childComplexity int, findingID uuid.UUID, input model.OutcomeInput) int
 		RecordContainmentAction func(childComplexity int, incidentID uuid.UUID, input incident.NewContainmentAction) int
 		RecordCustody           func(childComplexity int, evidenceID uuid.UUID, input model.CustodyInput) int
+		RecordFinding           func(childComplexity int, incidentID uuid.UUID, input model.FindingInput) int
 		RecordForwards          func(childComplexity int, incidentID uuid.UUID, forwards []*spread.ForwardInput) int
 		RecordLeakedItem        func(childComplexity int, incidentID uuid.UUID, input spread.ItemInput) int
+		RecordMeasure           func(childComplexity int, incidentID uuid.UUID, input model.MeasureInput) int
 		RecordNotification      func(childComplexity int, incidentID uuid.UUID, input incident.NewNotification) int
 		RemoveIncidentMember    func(childComplexity int, incidentID uuid.UUID, userID uuid.UUID) int
+		ReviewIncident          func(childComplexity int, incidentID uuid.UUID, decision discipline.Decision, comments *string, returnTo *workflow.Stage) int
 		RevokeAPIToken          func(childComplexity int, id uuid.UUID) int
 		SetIncidentMember       func(childComplexity int, incidentID uuid.UUID, userID uuid.UUID, caseRole incident.CaseRole, outcomesAccess *bool) int
 		SetLegalHold            func(childComplexity int, evidenceID uuid.UUID, on bool, purpose string, timeZone *string) int
 		SetNodeContainment      func(childComplexity int, nodeID uuid.UUID, input spread.ContainmentInput) int
+		SetOutcomeStatus        func(childComplexity int, id uuid.UUID, status discipline.Status, decidedOn *time.Time, note *string) int
 		SetUserDisabled         func(childComplexity int, id uuid.UUID, disabled bool) int
 		SetUserRoles            func(childComplexity int, id uuid.UUID, roles []auth.Role) int
+		UpdateFinding           func(childComplexity int, id uuid.UUID, input model.FindingInput) int
 		UpdateForward           func(childComplexity int, id uuid.UUID, input spread.ForwardPatch) int
 		UpdateIncident          func(childComplexity int, id uuid.UUID, expectedVersion int, input incident.Patch) int
+		UpdateMeasure           func(childComplexity int, id uuid.UUID, input model.MeasureInput) int
 		VerifyEvidence          func(childComplexity int, incidentID uuid.UUID) int
 	}
 
@@ -358,6 +408,25 @@ type ComplexityRoot struct {
 		UpdatedAt   func(childComplexity int) int
 	}
 
+	Outcome struct {
+		Category     func(childComplexity int) int
+		DecidedOn    func(childComplexity int) int
+		DecidingBody func(childComplexity int) int
+		History      func(childComplexity int) int
+		ID           func(childComplexity int) int
+		LegalBasis   func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Type         func(childComplexity int) int
+	}
+
+	OutcomeStatusChange struct {
+		By        func(childComplexity int) int
+		ChangedAt func(childComplexity int) int
+		From      func(childComplexity int) int
+		Note      func(childComplexity int) int
+		To        func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
@@ -380,6 +449,7 @@ type ComplexityRoot struct {
 		IncidentByReference func(childComplexity int, reference string) int
 		IncidentMembership  func(childComplexity int, reference string) int
 		Incidents           func(childComplexity int, first *int, after *string, filter *incident.Filter) int
+		LegalBasisPresets   func(childComplexity int) int
 		Me                  func(childComplexity int) int
 		Users               func(childComplexity int) int
 	}
@@ -399,6 +469,21 @@ type ComplexityRoot struct {
 		Met         func(childComplexity int) int
 		Stage       func(childComplexity int) int
 		Task        func(childComplexity int) int
+	}
+
+	ResponsibilityCandidate struct {
+		Node    func(childComplexity int) int
+		Reasons func(childComplexity int) int
+	}
+
+	Review struct {
+		Comments       func(childComplexity int) int
+		Decision       func(childComplexity int) int
+		ID             func(childComplexity int) int
+		ReturnTo       func(childComplexity int) int
+		ReviewedAt     func(childComplexity int) int
+		Reviewer       func(childComplexity int) int
+		SnapshotSHA256 func(childComplexity int) int
 	}
 
 	Session struct {
@@ -511,6 +596,16 @@ type EvidenceUploadResolver interface {
 	PartSize(ctx context.Context, obj *evidence.Upload) (int64, error)
 	MaxSize(ctx context.Context, obj *evidence.Upload) (int64, error)
 }
+type FindingResolver interface {
+	Person(ctx context.Context, obj *discipline.Finding) (*spread.Node, error)
+
+	Forwards(ctx context.Context, obj *discipline.Finding) ([]*spread.Forward, error)
+	Evidence(ctx context.Context, obj *discipline.Finding) ([]*evidence.Evidence, error)
+
+	MadeBy(ctx context.Context, obj *discipline.Finding) (*auth.User, error)
+
+	Outcomes(ctx context.Context, obj *discipline.Finding) ([]*discipline.Outcome, error)
+}
 type ForwardResolver interface {
 	Item(ctx context.Context, obj *spread.Forward) (*spread.Item, error)
 	Alterations(ctx context.Context, obj *spread.Forward) ([]spread.Alteration, error)
@@ -536,6 +631,11 @@ type IncidentResolver interface {
 	Members(ctx context.Context, obj *incident.Incident) ([]*incident.Member, error)
 	MyAccess(ctx context.Context, obj *incident.Incident) (*model.IncidentAccess, error)
 	AuditLog(ctx context.Context, obj *incident.Incident, first *int, after *int) (*model.AuditPage, error)
+	Findings(ctx context.Context, obj *incident.Incident) ([]*discipline.Finding, error)
+	ResponsibilityCandidates(ctx context.Context, obj *incident.Incident) ([]*discipline.Candidate, error)
+	Measures(ctx context.Context, obj *incident.Incident) ([]*discipline.Measure, error)
+	Reviews(ctx context.Context, obj *incident.Incident) ([]*discipline.Review, error)
+
 	Evidence(ctx context.Context, obj *incident.Incident) ([]*evidence.Evidence, error)
 	Alerts(ctx context.Context, obj *incident.Incident) ([]*evidence.Alert, error)
 	Spread(ctx context.Context, obj *incident.Incident) (*spread.Analysis, error)
@@ -550,6 +650,11 @@ type IncidentMemberResolver interface {
 
 	AddedBy(ctx context.Context, obj *incident.Member) (*auth.User, error)
 }
+type MeasureResolver interface {
+	Owner(ctx context.Context, obj *discipline.Measure) (*auth.User, error)
+
+	Overdue(ctx context.Context, obj *discipline.Measure) (bool, error)
+}
 type MutationResolver interface {
 	Login(ctx context.Context, username string, password string) (*auth.Session, error)
 	Logout(ctx context.Context) (bool, error)
@@ -560,6 +665,14 @@ type MutationResolver interface {
 	SetUserDisabled(ctx context.Context, id uuid.UUID, disabled bool) (*auth.User, error)
 	CreateAPIToken(ctx context.Context, name string, expiresAt *time.Time) (*auth.CreatedToken, error)
 	RevokeAPIToken(ctx context.Context, id uuid.UUID) (*auth.APIToken, error)
+	RecordFinding(ctx context.Context, incidentID uuid.UUID, input model.FindingInput) (*discipline.Finding, error)
+	UpdateFinding(ctx context.Context, id uuid.UUID, input model.FindingInput) (*discipline.Finding, error)
+	ProposeOutcome(ctx context.Context, findingID uuid.UUID, input model.OutcomeInput) (*discipline.Outcome, error)
+	SetOutcomeStatus(ctx context.Context, id uuid.UUID, status discipline.Status, decidedOn *time.Time, note *string) (*discipline.Outcome, error)
+	RecordMeasure(ctx context.Context, incidentID uuid.UUID, input model.MeasureInput) (*discipline.Measure, error)
+	UpdateMeasure(ctx context.Context, id uuid.UUID, input model.MeasureInput) (*discipline.Measure, error)
+	ReviewIncident(ctx context.Context, incidentID uuid.UUID, decision discipline.Decision, comments *string, returnTo *workflow.Stage) (*discipline.Review, error)
+	GenerateCaseReport(ctx context.Context, incidentID uuid.UUID, language *string) (*model.CaseReport, error)
 	BeginEvidenceUpload(ctx context.Context, incidentID uuid.UUID, input model.EvidenceInput) (*evidence.Upload, error)
 	CompleteEvidenceUpload(ctx context.Context, uploadID uuid.UUID) (*evidence.Evidence, error)
 	CancelEvidenceUpload(ctx context.Context, uploadID uuid.UUID) (bool, error)
@@ -589,6 +702,12 @@ type NodeResolver interface {
 
 	Containment(ctx context.Context, obj *spread.Node) (*spread.Containment, error)
 }
+type OutcomeResolver interface {
+	History(ctx context.Context, obj *discipline.Outcome) ([]*discipline.StatusChange, error)
+}
+type OutcomeStatusChangeResolver interface {
+	By(ctx context.Context, obj *discipline.StatusChange) (*auth.User, error)
+}
 type QueryResolver interface {
 	Me(ctx context.Context) (*auth.User, error)
 	Users(ctx context.Context) ([]*auth.User, error)
@@ -596,6 +715,7 @@ type QueryResolver interface {
 	APITokens(ctx context.Context) ([]*auth.APIToken, error)
 	AuditLog(ctx context.Context, first *int, after *int) (*model.AuditPage, error)
 	AuditVerify(ctx context.Context) (*audit.Verification, error)
+	LegalBasisPresets(ctx context.Context) ([]string, error)
 	Evidence(ctx context.Context, id uuid.UUID) (*evidence.Evidence, error)
 	Incident(ctx context.Context, id uuid.UUID) (*incident.Incident, error)
 	IncidentByReference(ctx context.Context, reference string) (*incident.Incident, error)
@@ -607,6 +727,10 @@ type ReportUpwardResolver interface {
 }
 type RequirementResolver interface {
 	Task(ctx context.Context, obj *workflow.Result) (*incident.Task, error)
+}
+type ReviewResolver interface {
+	ReturnTo(ctx context.Context, obj *discipline.Review) (*workflow.Stage, error)
+	Reviewer(ctx context.Context, obj *discipline.Review) (*auth.User, error)
 }
 type SpreadResolver interface {
 	Frontier(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Node, error)
@@ -894,6 +1018,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuthorityNotification.Reference(childComplexity), true
+
+	case "CaseReport.language":
+		if e.ComplexityRoot.CaseReport.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReport.Language(childComplexity), true
+	case "CaseReport.markdown":
+		if e.ComplexityRoot.CaseReport.Markdown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReport.Markdown(childComplexity), true
+	case "CaseReport.sha256":
+		if e.ComplexityRoot.CaseReport.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReport.Sha256(childComplexity), true
 
 	case "ContainmentAction.createdAt":
 		if e.ComplexityRoot.ContainmentAction.CreatedAt == nil {
@@ -1195,6 +1338,85 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EvidenceUpload.UploadURL(childComplexity), true
 
+	case "Finding.evidence":
+		if e.ComplexityRoot.Finding.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Evidence(childComplexity), true
+	case "Finding.facts":
+		if e.ComplexityRoot.Finding.Facts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Facts(childComplexity), true
+	case "Finding.forwards":
+		if e.ComplexityRoot.Finding.Forwards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Forwards(childComplexity), true
+	case "Finding.id":
+		if e.ComplexityRoot.Finding.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.ID(childComplexity), true
+	case "Finding.kind":
+		if e.ComplexityRoot.Finding.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Kind(childComplexity), true
+	case "Finding.madeAt":
+		if e.ComplexityRoot.Finding.MadeAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.MadeAt(childComplexity), true
+	case "Finding.madeBy":
+		if e.ComplexityRoot.Finding.MadeBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.MadeBy(childComplexity), true
+	case "Finding.noOutcomeReason":
+		if e.ComplexityRoot.Finding.NoOutcomeReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.NoOutcomeReason(childComplexity), true
+	case "Finding.outcomes":
+		if e.ComplexityRoot.Finding.Outcomes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Outcomes(childComplexity), true
+	case "Finding.person":
+		if e.ComplexityRoot.Finding.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Person(childComplexity), true
+	case "Finding.personName":
+		if e.ComplexityRoot.Finding.PersonName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.PersonName(childComplexity), true
+	case "Finding.position":
+		if e.ComplexityRoot.Finding.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Position(childComplexity), true
+	case "Finding.unit":
+		if e.ComplexityRoot.Finding.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Unit(childComplexity), true
+
 	case "FixityReport.checked":
 		if e.ComplexityRoot.FixityReport.Checked == nil {
 			break
@@ -1401,6 +1623,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Evidence(childComplexity), true
+	case "Incident.findings":
+		if e.ComplexityRoot.Incident.Findings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Findings(childComplexity), true
+	case "Incident.frozenAt":
+		if e.ComplexityRoot.Incident.FrozenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.FrozenAt(childComplexity), true
 	case "Incident.gate":
 		if e.ComplexityRoot.Incident.Gate == nil {
 			break
@@ -1425,6 +1659,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.LeakedItem(childComplexity), true
+	case "Incident.measures":
+		if e.ComplexityRoot.Incident.Measures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Measures(childComplexity), true
 	case "Incident.members":
 		if e.ComplexityRoot.Incident.Members == nil {
 			break
@@ -1467,6 +1707,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.ReportedBy(childComplexity), true
+	case "Incident.responsibilityCandidates":
+		if e.ComplexityRoot.Incident.ResponsibilityCandidates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.ResponsibilityCandidates(childComplexity), true
+	case "Incident.reviews":
+		if e.ComplexityRoot.Incident.Reviews == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Reviews(childComplexity), true
 	case "Incident.rootCause":
 		if e.ComplexityRoot.Incident.RootCause == nil {
 			break
@@ -1707,6 +1959,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LeakedItem.Title(childComplexity), true
 
+	case "Measure.dueOn":
+		if e.ComplexityRoot.Measure.DueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.DueOn(childComplexity), true
+	case "Measure.id":
+		if e.ComplexityRoot.Measure.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.ID(childComplexity), true
+	case "Measure.overdue":
+		if e.ComplexityRoot.Measure.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.Overdue(childComplexity), true
+	case "Measure.owner":
+		if e.ComplexityRoot.Measure.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.Owner(childComplexity), true
+	case "Measure.status":
+		if e.ComplexityRoot.Measure.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.Status(childComplexity), true
+	case "Measure.title":
+		if e.ComplexityRoot.Measure.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.Title(childComplexity), true
+
 	case "Mutation.addTask":
 		if e.ComplexityRoot.Mutation.AddTask == nil {
 			break
@@ -1817,6 +2106,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EvidenceLink(childComplexity, args["evidenceId"].(uuid.UUID), args["purpose"].(string), args["view"].(*bool), args["timeZone"].(*string)), true
+	case "Mutation.generateCaseReport":
+		if e.ComplexityRoot.Mutation.GenerateCaseReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_generateCaseReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.GenerateCaseReport(childComplexity, args["incidentId"].(uuid.UUID), args["language"].(*string)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -1845,6 +2145,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.OpenIncident(childComplexity, args["input"].(incident.OpenInput)), true
+	case "Mutation.proposeOutcome":
+		if e.ComplexityRoot.Mutation.ProposeOutcome == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_proposeOutcome_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ProposeOutcome(childComplexity, args["findingId"].(uuid.UUID), args["input"].(model.OutcomeInput)), true
 	case "Mutation.recordContainmentAction":
 		if e.ComplexityRoot.Mutation.RecordContainmentAction == nil {
 			break
@@ -1867,6 +2178,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordCustody(childComplexity, args["evidenceId"].(uuid.UUID), args["input"].(model.CustodyInput)), true
+	case "Mutation.recordFinding":
+		if e.ComplexityRoot.Mutation.RecordFinding == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordFinding_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordFinding(childComplexity, args["incidentId"].(uuid.UUID), args["input"].(model.FindingInput)), true
 	case "Mutation.recordForwards":
 		if e.ComplexityRoot.Mutation.RecordForwards == nil {
 			break
@@ -1889,6 +2211,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordLeakedItem(childComplexity, args["incidentId"].(uuid.UUID), args["input"].(spread.ItemInput)), true
+	case "Mutation.recordMeasure":
+		if e.ComplexityRoot.Mutation.RecordMeasure == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordMeasure_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordMeasure(childComplexity, args["incidentId"].(uuid.UUID), args["input"].(model.MeasureInput)), true
 	case "Mutation.recordNotification":
 		if e.ComplexityRoot.Mutation.RecordNotification == nil {
 			break
@@ -1911,6 +2244,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveIncidentMember(childComplexity, args["incidentId"].(uuid.UUID), args["userId"].(uuid.UUID)), true
+	case "Mutation.reviewIncident":
+		if e.ComplexityRoot.Mutation.ReviewIncident == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reviewIncident_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReviewIncident(childComplexity, args["incidentId"].(uuid.UUID), args["decision"].(discipline.Decision), args["comments"].(*string), args["returnTo"].(*workflow.Stage)), true
 	case "Mutation.revokeApiToken":
 		if e.ComplexityRoot.Mutation.RevokeAPIToken == nil {
 			break
@@ -1955,6 +2299,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetNodeContainment(childComplexity, args["nodeId"].(uuid.UUID), args["input"].(spread.ContainmentInput)), true
+	case "Mutation.setOutcomeStatus":
+		if e.ComplexityRoot.Mutation.SetOutcomeStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setOutcomeStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetOutcomeStatus(childComplexity, args["id"].(uuid.UUID), args["status"].(discipline.Status), args["decidedOn"].(*time.Time), args["note"].(*string)), true
 	case "Mutation.setUserDisabled":
 		if e.ComplexityRoot.Mutation.SetUserDisabled == nil {
 			break
@@ -1977,6 +2332,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetUserRoles(childComplexity, args["id"].(uuid.UUID), args["roles"].([]auth.Role)), true
+	case "Mutation.updateFinding":
+		if e.ComplexityRoot.Mutation.UpdateFinding == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateFinding_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateFinding(childComplexity, args["id"].(uuid.UUID), args["input"].(model.FindingInput)), true
 	case "Mutation.updateForward":
 		if e.ComplexityRoot.Mutation.UpdateForward == nil {
 			break
@@ -1999,6 +2365,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateIncident(childComplexity, args["id"].(uuid.UUID), args["expectedVersion"].(int), args["input"].(incident.Patch)), true
+	case "Mutation.updateMeasure":
+		if e.ComplexityRoot.Mutation.UpdateMeasure == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMeasure_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMeasure(childComplexity, args["id"].(uuid.UUID), args["input"].(model.MeasureInput)), true
 	case "Mutation.verifyEvidence":
 		if e.ComplexityRoot.Mutation.VerifyEvidence == nil {
 			break
@@ -2114,6 +2491,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NodeContainment.UpdatedAt(childComplexity), true
+
+	case "Outcome.category":
+		if e.ComplexityRoot.Outcome.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.Category(childComplexity), true
+	case "Outcome.decidedOn":
+		if e.ComplexityRoot.Outcome.DecidedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.DecidedOn(childComplexity), true
+	case "Outcome.decidingBody":
+		if e.ComplexityRoot.Outcome.DecidingBody == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.DecidingBody(childComplexity), true
+	case "Outcome.history":
+		if e.ComplexityRoot.Outcome.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.History(childComplexity), true
+	case "Outcome.id":
+		if e.ComplexityRoot.Outcome.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.ID(childComplexity), true
+	case "Outcome.legalBasis":
+		if e.ComplexityRoot.Outcome.LegalBasis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.LegalBasis(childComplexity), true
+	case "Outcome.status":
+		if e.ComplexityRoot.Outcome.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.Status(childComplexity), true
+	case "Outcome.type":
+		if e.ComplexityRoot.Outcome.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.Type(childComplexity), true
+
+	case "OutcomeStatusChange.by":
+		if e.ComplexityRoot.OutcomeStatusChange.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeStatusChange.By(childComplexity), true
+	case "OutcomeStatusChange.at":
+		if e.ComplexityRoot.OutcomeStatusChange.ChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeStatusChange.ChangedAt(childComplexity), true
+	case "OutcomeStatusChange.from":
+		if e.ComplexityRoot.OutcomeStatusChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeStatusChange.From(childComplexity), true
+	case "OutcomeStatusChange.note":
+		if e.ComplexityRoot.OutcomeStatusChange.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeStatusChange.Note(childComplexity), true
+	case "OutcomeStatusChange.to":
+		if e.ComplexityRoot.OutcomeStatusChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeStatusChange.To(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2238,6 +2695,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Incidents(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*incident.Filter)), true
 
+	case "Query.legalBasisPresets":
+		if e.ComplexityRoot.Query.LegalBasisPresets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.LegalBasisPresets(childComplexity), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -2318,6 +2781,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Requirement.Task(childComplexity), true
+
+	case "ResponsibilityCandidate.node":
+		if e.ComplexityRoot.ResponsibilityCandidate.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResponsibilityCandidate.Node(childComplexity), true
+	case "ResponsibilityCandidate.reasons":
+		if e.ComplexityRoot.ResponsibilityCandidate.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResponsibilityCandidate.Reasons(childComplexity), true
+
+	case "Review.comments":
+		if e.ComplexityRoot.Review.Comments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.Comments(childComplexity), true
+	case "Review.decision":
+		if e.ComplexityRoot.Review.Decision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.Decision(childComplexity), true
+	case "Review.id":
+		if e.ComplexityRoot.Review.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.ID(childComplexity), true
+	case "Review.returnTo":
+		if e.ComplexityRoot.Review.ReturnTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.ReturnTo(childComplexity), true
+	case "Review.reviewedAt":
+		if e.ComplexityRoot.Review.ReviewedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.ReviewedAt(childComplexity), true
+	case "Review.reviewer":
+		if e.ComplexityRoot.Review.Reviewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.Reviewer(childComplexity), true
+	case "Review.snapshotSha256":
+		if e.ComplexityRoot.Review.SnapshotSHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.SnapshotSHA256(childComplexity), true
 
 	case "Session.expiresAt":
 		if e.ComplexityRoot.Session.ExpiresAt == nil {
@@ -2649,13 +3168,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("CustodyInput", ec.unmarshalInputCustodyInput),
 			graphql.NewInputUnmarshaler("EvidenceInput", ec.unmarshalInputEvidenceInput),
+			graphql.NewInputUnmarshaler("FindingInput", ec.unmarshalInputFindingInput),
 			graphql.NewInputUnmarshaler("ForwardInput", ec.unmarshalInputForwardInput),
 			graphql.NewInputUnmarshaler("ForwardPatch", ec.unmarshalInputForwardPatch),
 			graphql.NewInputUnmarshaler("IncidentFilter", ec.unmarshalInputIncidentFilter),
 			graphql.NewInputUnmarshaler("LeakedItemInput", ec.unmarshalInputLeakedItemInput),
+			graphql.NewInputUnmarshaler("MeasureInput", ec.unmarshalInputMeasureInput),
 			graphql.NewInputUnmarshaler("NodeRefInput", ec.unmarshalInputNodeRefInput),
 			graphql.NewInputUnmarshaler("NotificationInput", ec.unmarshalInputNotificationInput),
 			graphql.NewInputUnmarshaler("OpenIncidentInput", ec.unmarshalInputOpenIncidentInput),
+			graphql.NewInputUnmarshaler("OutcomeInput", ec.unmarshalInputOutcomeInput),
 			graphql.NewInputUnmarshaler("UpdateIncidentInput", ec.unmarshalInputUpdateIncidentInput),
 		)
 	}
@@ -2870,6 +3392,225 @@ extend type Mutation {
   revokeApiToken(id: ID!): ApiToken!
 }
 `, BuiltIn: false},
+	{Name: "../schema/discipline.graphqls", Input: `"A calendar date, YYYY-MM-DD."
+scalar Date
+
+enum ResponsibilityKind {
+  "直接责任"
+  DIRECT
+  "领导责任"
+  LEADERSHIP
+  "监管责任"
+  SUPERVISORY
+  OTHER
+}
+
+enum OutcomeCategory {
+  "政务/行政处分"
+  ADMINISTRATIVE
+  "党纪处分"
+  PARTY
+  "组织处理"
+  ORGANISATIONAL
+  "人事"
+  EMPLOYMENT
+  "刑事/法律"
+  CRIMINAL
+}
+
+"Each type belongs to one category (the prefix says which)."
+enum OutcomeType {
+  "警告" ADMIN_WARNING
+  "记过" ADMIN_DEMERIT
+  "记大过" ADMIN_MAJOR_DEMERIT
+  "降级" ADMIN_DEMOTION
+  "撤职" ADMIN_REMOVAL_FROM_POST
+  "开除" ADMIN_DISMISSAL
+  "党内警告" PARTY_WARNING
+  "党内严重警告" PARTY_SERIOUS_WARNING
+  "撤销党内职务" PARTY_REMOVAL_FROM_POST
+  "留党察看" PARTY_PROBATION
+  "开除党籍" PARTY_EXPULSION
+  "诫勉谈话" ORG_ADMONISHMENT_TALK
+  "约谈提醒" ORG_REMINDER_TALK
+  "责令书面检查" ORG_WRITTEN_SELF_CRITICISM
+  "通报批评" ORG_CIRCULATED_CRITICISM
+  "批评教育" ORG_CRITICISM_AND_EDUCATION
+  "停职检查" ORG_SUSPENSION_FOR_INSPECTION
+  "调离岗位" ORG_TRANSFER_FROM_POST
+  "延期转正" ORG_DELAYED_CONFIRMATION
+  "辞退" EMPLOYMENT_DISMISSAL
+  "扣薪 / 扣除绩效" EMPLOYMENT_PAY_DEDUCTION
+  "立案审查" CRIMINAL_CASE_FILED
+  "缓起诉" CRIMINAL_DEFERRED_PROSECUTION
+  "追究刑事责任" CRIMINAL_LIABILITY
+}
+
+"PROPOSED → DECIDED → (APPEALED → DECIDED) → FINAL; REVOKED from any of them."
+enum OutcomeStatus {
+  PROPOSED
+  DECIDED
+  APPEALED
+  FINAL
+  REVOKED
+}
+
+enum MeasureStatus {
+  OPEN
+  IN_PROGRESS
+  DONE
+  DROPPED
+}
+
+enum ReviewDecision {
+  ACCEPTED
+  RETURNED
+}
+
+enum CandidateReason {
+  "The person put the item into circulation."
+  ORIGIN
+  "The person moved the item out of where it started."
+  FIRST_HOP
+  "The person brought the item into a venue it had not reached."
+  NEW_VENUE
+}
+
+"The conclusion that one person bears responsibility for the leak."
+type Finding {
+  id: ID!
+  "The person's node in the spread chain, when the finding names one."
+  person: Node
+  personName: String!
+  unit: String!
+  position: String!
+  kind: ResponsibilityKind!
+  facts: String!
+  forwards: [Forward!]!
+  evidence: [Evidence!]!
+  "Why no disciplinary outcome applies; settles the finding for the RECOVERY gate."
+  noOutcomeReason: String!
+  madeBy: User
+  madeAt: Time!
+  "Null for callers outside the outcomes tier (the LEAD, members with outcomesAccess, LEADERSHIP)."
+  outcomes: [Outcome!]
+}
+
+type Outcome {
+  id: ID!
+  category: OutcomeCategory!
+  type: OutcomeType!
+  decidingBody: String!
+  decidedOn: Date
+  legalBasis: String!
+  status: OutcomeStatus!
+  "Every status the outcome has been in, oldest first."
+  history: [OutcomeStatusChange!]!
+}
+
+type OutcomeStatusChange {
+  from: OutcomeStatus
+  to: OutcomeStatus!
+  note: String!
+  by: User
+  at: Time!
+}
+
+"A step against a recurrence; trackable after the case is closed and frozen."
+type Measure {
+  id: ID!
+  title: String!
+  owner: User
+  dueOn: Date!
+  status: MeasureStatus!
+  "Still OPEN or IN_PROGRESS after its due date."
+  overdue: Boolean!
+}
+
+"Leadership's review of a closed case."
+type Review {
+  id: ID!
+  decision: ReviewDecision!
+  comments: String!
+  "For RETURNED: the stage the case went back to."
+  returnTo: Stage
+  reviewer: User
+  reviewedAt: Time!
+  "For ACCEPTED: the SHA-256 of the frozen case's snapshot, the reviewer's sign-off."
+  snapshotSha256: String
+}
+
+"A person the spread analysis suggests for a finding; nothing is assigned automatically."
+type ResponsibilityCandidate {
+  node: Node!
+  reasons: [CandidateReason!]!
+}
+
+type CaseReport {
+  "zh-CN, zh-TW or en."
+  language: String!
+  markdown: String!
+  "Recorded in the audit log as the report is generated."
+  sha256: String!
+}
+
+input FindingInput {
+  "A PERSON node of the incident's spread chain; or name the person directly."
+  nodeId: ID
+  personName: String
+  unit: String
+  position: String
+  kind: ResponsibilityKind!
+  facts: String!
+  forwardIds: [ID!]
+  evidenceIds: [ID!]
+  noOutcomeReason: String
+}
+
+input OutcomeInput {
+  type: OutcomeType!
+  decidingBody: String!
+  decidedOn: Date
+  "Free text; see ` + "`" + `legalBasisPresets` + "`" + `."
+  legalBasis: String
+}
+
+input MeasureInput {
+  title: String!
+  ownerId: ID!
+  dueOn: Date!
+  status: MeasureStatus
+}
+
+extend type Incident {
+  findings: [Finding!]!
+  responsibilityCandidates: [ResponsibilityCandidate!]!
+  measures: [Measure!]!
+  reviews: [Review!]!
+  "Set while leadership's accepted review freezes the case."
+  frozenAt: Time
+}
+
+extend type Query {
+  "Common legal bases for outcomes."
+  legalBasisPresets: [String!]!
+}
+
+extend type Mutation {
+  recordFinding(incidentId: ID!, input: FindingInput!): Finding!
+  updateFinding(id: ID!, input: FindingInput!): Finding!
+  "Proposes an outcome for a finding (LEAD, or INVESTIGATOR with outcomesAccess)."
+  proposeOutcome(findingId: ID!, input: OutcomeInput!): Outcome!
+  "Moves an outcome's status; DECIDED needs a decision date, APPEALED and REVOKED a note."
+  setOutcomeStatus(id: ID!, status: OutcomeStatus!, decidedOn: Date, note: String): Outcome!
+  recordMeasure(incidentId: ID!, input: MeasureInput!): Measure!
+  updateMeasure(id: ID!, input: MeasureInput!): Measure!
+  "LEADERSHIP reviews a CLOSED case: ACCEPTED freezes it; RETURNED (with comments) reopens it into returnTo."
+  reviewIncident(incidentId: ID!, decision: ReviewDecision!, comments: String, returnTo: Stage): Review!
+  "Writes the case report in a language (the caller's by default); its hash goes to the audit log."
+  generateCaseReport(incidentId: ID!, language: String): CaseReport!
+}
+`, BuiltIn: false},
 	{Name: "../schema/errors.graphqls", Input: `"""
 Every error Leaktrail returns carries ` + "`" + `extensions.code` + "`" + `, one of these values.
 Anything not listed here is reported as INTERNAL with an opaque message.
@@ -2897,6 +3638,8 @@ enum ErrorCode {
   RATE_LIMITED
   "A service Leaktrail depends on (the object store) did not answer; nothing was recorded. Try again."
   UNAVAILABLE
+  "Leadership accepted the closed case's review, which froze it; reopen it (LEAD or LEADERSHIP) to change it."
+  FROZEN
   "Something went wrong on the server; the details are in the server log."
   INTERNAL
 }
@@ -3925,6 +4668,18 @@ func (ec *executionContext) childFields_AuthorityNotification(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type AuthorityNotification", field.Name)
 }
 
+func (ec *executionContext) childFields_CaseReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "language":
+		return ec.fieldContext_CaseReport_language(ctx, field)
+	case "markdown":
+		return ec.fieldContext_CaseReport_markdown(ctx, field)
+	case "sha256":
+		return ec.fieldContext_CaseReport_sha256(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseReport", field.Name)
+}
+
 func (ec *executionContext) childFields_ContainmentAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4059,6 +4814,38 @@ func (ec *executionContext) childFields_EvidenceUpload(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type EvidenceUpload", field.Name)
 }
 
+func (ec *executionContext) childFields_Finding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Finding_id(ctx, field)
+	case "person":
+		return ec.fieldContext_Finding_person(ctx, field)
+	case "personName":
+		return ec.fieldContext_Finding_personName(ctx, field)
+	case "unit":
+		return ec.fieldContext_Finding_unit(ctx, field)
+	case "position":
+		return ec.fieldContext_Finding_position(ctx, field)
+	case "kind":
+		return ec.fieldContext_Finding_kind(ctx, field)
+	case "facts":
+		return ec.fieldContext_Finding_facts(ctx, field)
+	case "forwards":
+		return ec.fieldContext_Finding_forwards(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Finding_evidence(ctx, field)
+	case "noOutcomeReason":
+		return ec.fieldContext_Finding_noOutcomeReason(ctx, field)
+	case "madeBy":
+		return ec.fieldContext_Finding_madeBy(ctx, field)
+	case "madeAt":
+		return ec.fieldContext_Finding_madeAt(ctx, field)
+	case "outcomes":
+		return ec.fieldContext_Finding_outcomes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Finding", field.Name)
+}
+
 func (ec *executionContext) childFields_FixityReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "checked":
@@ -4185,6 +4972,16 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_myAccess(ctx, field)
 	case "auditLog":
 		return ec.fieldContext_Incident_auditLog(ctx, field)
+	case "findings":
+		return ec.fieldContext_Incident_findings(ctx, field)
+	case "responsibilityCandidates":
+		return ec.fieldContext_Incident_responsibilityCandidates(ctx, field)
+	case "measures":
+		return ec.fieldContext_Incident_measures(ctx, field)
+	case "reviews":
+		return ec.fieldContext_Incident_reviews(ctx, field)
+	case "frozenAt":
+		return ec.fieldContext_Incident_frozenAt(ctx, field)
 	case "evidence":
 		return ec.fieldContext_Incident_evidence(ctx, field)
 	case "alerts":
@@ -4283,6 +5080,24 @@ func (ec *executionContext) childFields_LeakedItem(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type LeakedItem", field.Name)
 }
 
+func (ec *executionContext) childFields_Measure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Measure_id(ctx, field)
+	case "title":
+		return ec.fieldContext_Measure_title(ctx, field)
+	case "owner":
+		return ec.fieldContext_Measure_owner(ctx, field)
+	case "dueOn":
+		return ec.fieldContext_Measure_dueOn(ctx, field)
+	case "status":
+		return ec.fieldContext_Measure_status(ctx, field)
+	case "overdue":
+		return ec.fieldContext_Measure_overdue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Measure", field.Name)
+}
+
 func (ec *executionContext) childFields_Node(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4327,6 +5142,44 @@ func (ec *executionContext) childFields_NodeContainment(ctx context.Context, fie
 		return ec.fieldContext_NodeContainment_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NodeContainment", field.Name)
+}
+
+func (ec *executionContext) childFields_Outcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Outcome_id(ctx, field)
+	case "category":
+		return ec.fieldContext_Outcome_category(ctx, field)
+	case "type":
+		return ec.fieldContext_Outcome_type(ctx, field)
+	case "decidingBody":
+		return ec.fieldContext_Outcome_decidingBody(ctx, field)
+	case "decidedOn":
+		return ec.fieldContext_Outcome_decidedOn(ctx, field)
+	case "legalBasis":
+		return ec.fieldContext_Outcome_legalBasis(ctx, field)
+	case "status":
+		return ec.fieldContext_Outcome_status(ctx, field)
+	case "history":
+		return ec.fieldContext_Outcome_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Outcome", field.Name)
+}
+
+func (ec *executionContext) childFields_OutcomeStatusChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_OutcomeStatusChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_OutcomeStatusChange_to(ctx, field)
+	case "note":
+		return ec.fieldContext_OutcomeStatusChange_note(ctx, field)
+	case "by":
+		return ec.fieldContext_OutcomeStatusChange_by(ctx, field)
+	case "at":
+		return ec.fieldContext_OutcomeStatusChange_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OutcomeStatusChange", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4387,6 +5240,36 @@ func (ec *executionContext) childFields_Requirement(ctx context.Context, field g
 		return ec.fieldContext_Requirement_task(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Requirement", field.Name)
+}
+
+func (ec *executionContext) childFields_ResponsibilityCandidate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ResponsibilityCandidate_node(ctx, field)
+	case "reasons":
+		return ec.fieldContext_ResponsibilityCandidate_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResponsibilityCandidate", field.Name)
+}
+
+func (ec *executionContext) childFields_Review(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Review_id(ctx, field)
+	case "decision":
+		return ec.fieldContext_Review_decision(ctx, field)
+	case "comments":
+		return ec.fieldContext_Review_comments(ctx, field)
+	case "returnTo":
+		return ec.fieldContext_Review_returnTo(ctx, field)
+	case "reviewer":
+		return ec.fieldContext_Review_reviewer(ctx, field)
+	case "reviewedAt":
+		return ec.fieldContext_Review_reviewedAt(ctx, field)
+	case "snapshotSha256":
+		return ec.fieldContext_Review_snapshotSha256(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Review", field.Name)
 }
 
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4893,6 +5776,28 @@ func (ec *executionContext) field_Mutation_evidenceLink_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_generateCaseReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "incidentId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["incidentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4926,6 +5831,28 @@ func (ec *executionContext) field_Mutation_openIncident_args(ctx context.Context
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_proposeOutcome_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "findingId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["findingId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OutcomeInput, error) {
+			return ec.unmarshalNOutcomeInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐOutcomeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -4965,6 +5892,28 @@ func (ec *executionContext) field_Mutation_recordCustody_args(ctx context.Contex
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CustodyInput, error) {
 			return ec.unmarshalNCustodyInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐCustodyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordFinding_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "incidentId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["incidentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.FindingInput, error) {
+			return ec.unmarshalNFindingInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐFindingInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5017,6 +5966,28 @@ func (ec *executionContext) field_Mutation_recordLeakedItem_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_recordMeasure_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "incidentId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["incidentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MeasureInput, error) {
+			return ec.unmarshalNMeasureInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐMeasureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_recordNotification_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5058,6 +6029,44 @@ func (ec *executionContext) field_Mutation_removeIncidentMember_args(ctx context
 		return nil, err
 	}
 	args["userId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reviewIncident_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "incidentId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["incidentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "decision",
+		func(ctx context.Context, v any) (discipline.Decision, error) {
+			return ec.unmarshalNReviewDecision2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐDecision(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["decision"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "comments",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["comments"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "returnTo",
+		func(ctx context.Context, v any) (*workflow.Stage, error) {
+			return ec.unmarshalOStage2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐStage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["returnTo"] = arg3
 	return args, nil
 }
 
@@ -5173,6 +6182,44 @@ func (ec *executionContext) field_Mutation_setNodeContainment_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setOutcomeStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (discipline.Status, error) {
+			return ec.unmarshalNOutcomeStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "decidedOn",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["decidedOn"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setUserDisabled_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5214,6 +6261,28 @@ func (ec *executionContext) field_Mutation_setUserRoles_args(ctx context.Context
 		return nil, err
 	}
 	args["roles"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateFinding_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.FindingInput, error) {
+			return ec.unmarshalNFindingInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐFindingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -5266,6 +6335,28 @@ func (ec *executionContext) field_Mutation_updateIncident_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMeasure_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MeasureInput, error) {
+			return ec.unmarshalNMeasureInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐMeasureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -6499,6 +7590,75 @@ func (ec *executionContext) fieldContext_AuthorityNotification_createdAt(_ conte
 	return graphql.NewScalarFieldContext("AuthorityNotification", field, false, false, "Time")
 }
 
+func (ec *executionContext) _CaseReport_language(ctx context.Context, field graphql.CollectedField, obj *model.CaseReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseReport_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseReport_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaseReport_markdown(ctx context.Context, field graphql.CollectedField, obj *model.CaseReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseReport_markdown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Markdown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseReport_markdown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaseReport_sha256(ctx context.Context, field graphql.CollectedField, obj *model.CaseReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseReport_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sha256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseReport_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseReport", field, false, false, "String")
+}
+
 func (ec *executionContext) _ContainmentAction_id(ctx context.Context, field graphql.CollectedField, obj *incident.ContainmentAction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7723,6 +8883,350 @@ func (ec *executionContext) _EvidenceUpload_nextPart(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_EvidenceUpload_nextPart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EvidenceUpload", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Finding_id(ctx context.Context, field graphql.CollectedField, obj *discipline.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Finding_person(ctx context.Context, field graphql.CollectedField, obj *discipline.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Finding().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Node) graphql.Marshaler {
+			return ec.marshalONode2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Finding",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Node(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Finding_personName(ctx context.Context, field graphql.CollectedField, obj *discipline.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_personName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_personName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "String")
+}
+
+func (ec *executionContext) _Finding_unit(ctx context.Context, field graphql.CollectedField, obj *discipline.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "String")
+}
+
+func (ec *executionContext) _Finding_position(ctx context.Context, field graphql.CollectedField, obj *discipline.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "String")
+}
+
+func (ec *executionContext) _Finding_kind(ctx context.Context, field graphql.CollectedField, obj *discipline.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v discipline.Kind) graphql.Marshaler {
+			return ec.marshalNResponsibilityKind2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "ResponsibilityKind")
+}
+
+func (ec *executionContext) _Finding_facts(ctx context.Context, field graphql.CollectedField, obj *discipline.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_facts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "String")
+}
+
+func (ec *executionContext) _Finding_forwards(ctx context.Context, field graphql.CollectedField, obj *discipline.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_forwards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Finding().Forwards(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Forward) graphql.Marshaler {
+			return ec.marshalNForward2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_forwards(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Finding",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Forward(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Finding_evidence(ctx context.Context, field graphql.CollectedField, obj *discipline.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Finding().Evidence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*evidence.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Finding",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Finding_noOutcomeReason(ctx context.Context, field graphql.CollectedField, obj *discipline.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_noOutcomeReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoOutcomeReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_noOutcomeReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "String")
+}
+
+func (ec *executionContext) _Finding_madeBy(ctx context.Context, field graphql.CollectedField, obj *discipline.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_madeBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Finding().MadeBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_madeBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Finding",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Finding_madeAt(ctx context.Context, field graphql.CollectedField, obj *discipline.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_madeAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MadeAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_madeAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Finding_outcomes(ctx context.Context, field graphql.CollectedField, obj *discipline.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_outcomes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Finding().Outcomes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*discipline.Outcome) graphql.Marshaler {
+			return ec.marshalOOutcome2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐOutcomeᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_outcomes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Finding",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Outcome(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _FixityReport_checked(ctx context.Context, field graphql.CollectedField, obj *evidence.FixityReport) (ret graphql.Marshaler) {
@@ -9112,6 +10616,157 @@ func (ec *executionContext) fieldContext_Incident_auditLog(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Incident_findings(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_findings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().Findings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*discipline.Finding) graphql.Marshaler {
+			return ec.marshalNFinding2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Finding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Incident_responsibilityCandidates(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_responsibilityCandidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().ResponsibilityCandidates(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*discipline.Candidate) graphql.Marshaler {
+			return ec.marshalNResponsibilityCandidate2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_responsibilityCandidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResponsibilityCandidate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Incident_measures(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_measures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().Measures(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*discipline.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐMeasureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_measures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Incident_reviews(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_reviews(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().Reviews(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*discipline.Review) graphql.Marshaler {
+			return ec.marshalNReview2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐReviewᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_reviews(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Incident_frozenAt(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_frozenAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FrozenAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_frozenAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Incident_evidence(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9860,6 +11515,153 @@ func (ec *executionContext) fieldContext_LeakedItem_createdAt(_ context.Context,
 	return graphql.NewScalarFieldContext("LeakedItem", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Measure_id(ctx context.Context, field graphql.CollectedField, obj *discipline.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measure", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Measure_title(ctx context.Context, field graphql.CollectedField, obj *discipline.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measure", field, false, false, "String")
+}
+
+func (ec *executionContext) _Measure_owner(ctx context.Context, field graphql.CollectedField, obj *discipline.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measure().Owner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Measure_dueOn(ctx context.Context, field graphql.CollectedField, obj *discipline.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_dueOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_dueOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measure", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Measure_status(ctx context.Context, field graphql.CollectedField, obj *discipline.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v discipline.MeasureStatus) graphql.Marshaler {
+			return ec.marshalNMeasureStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐMeasureStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measure", field, false, false, "MeasureStatus")
+}
+
+func (ec *executionContext) _Measure_overdue(ctx context.Context, field graphql.CollectedField, obj *discipline.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measure().Overdue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measure", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10229,6 +12031,358 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiToken(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeApiToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordFinding(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordFinding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordFinding(ctx, fc.Args["incidentId"].(uuid.UUID), fc.Args["input"].(model.FindingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *discipline.Finding) graphql.Marshaler {
+			return ec.marshalNFinding2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐFinding(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordFinding(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Finding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordFinding_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateFinding(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateFinding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateFinding(ctx, fc.Args["id"].(uuid.UUID), fc.Args["input"].(model.FindingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *discipline.Finding) graphql.Marshaler {
+			return ec.marshalNFinding2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐFinding(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateFinding(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Finding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateFinding_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_proposeOutcome(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_proposeOutcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ProposeOutcome(ctx, fc.Args["findingId"].(uuid.UUID), fc.Args["input"].(model.OutcomeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *discipline.Outcome) graphql.Marshaler {
+			return ec.marshalNOutcome2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐOutcome(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_proposeOutcome(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Outcome(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_proposeOutcome_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setOutcomeStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setOutcomeStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetOutcomeStatus(ctx, fc.Args["id"].(uuid.UUID), fc.Args["status"].(discipline.Status), fc.Args["decidedOn"].(*time.Time), fc.Args["note"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *discipline.Outcome) graphql.Marshaler {
+			return ec.marshalNOutcome2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐOutcome(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setOutcomeStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Outcome(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setOutcomeStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordMeasure(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordMeasure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordMeasure(ctx, fc.Args["incidentId"].(uuid.UUID), fc.Args["input"].(model.MeasureInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *discipline.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordMeasure(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordMeasure_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMeasure(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMeasure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMeasure(ctx, fc.Args["id"].(uuid.UUID), fc.Args["input"].(model.MeasureInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *discipline.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMeasure(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMeasure_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reviewIncident(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reviewIncident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReviewIncident(ctx, fc.Args["incidentId"].(uuid.UUID), fc.Args["decision"].(discipline.Decision), fc.Args["comments"].(*string), fc.Args["returnTo"].(*workflow.Stage))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *discipline.Review) graphql.Marshaler {
+			return ec.marshalNReview2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐReview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reviewIncident(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reviewIncident_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_generateCaseReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_generateCaseReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().GenerateCaseReport(ctx, fc.Args["incidentId"].(uuid.UUID), fc.Args["language"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CaseReport) graphql.Marshaler {
+			return ec.marshalNCaseReport2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐCaseReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_generateCaseReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_generateCaseReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11471,6 +13625,323 @@ func (ec *executionContext) fieldContext_NodeContainment_updatedAt(_ context.Con
 	return graphql.NewScalarFieldContext("NodeContainment", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Outcome_id(ctx context.Context, field graphql.CollectedField, obj *discipline.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Outcome_category(ctx context.Context, field graphql.CollectedField, obj *discipline.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v discipline.Category) graphql.Marshaler {
+			return ec.marshalNOutcomeCategory2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "OutcomeCategory")
+}
+
+func (ec *executionContext) _Outcome_type(ctx context.Context, field graphql.CollectedField, obj *discipline.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v discipline.OutcomeType) graphql.Marshaler {
+			return ec.marshalNOutcomeType2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐOutcomeType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "OutcomeType")
+}
+
+func (ec *executionContext) _Outcome_decidingBody(ctx context.Context, field graphql.CollectedField, obj *discipline.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_decidingBody(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidingBody, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_decidingBody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _Outcome_decidedOn(ctx context.Context, field graphql.CollectedField, obj *discipline.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_decidedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_decidedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Outcome_legalBasis(ctx context.Context, field graphql.CollectedField, obj *discipline.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_legalBasis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegalBasis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_legalBasis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _Outcome_status(ctx context.Context, field graphql.CollectedField, obj *discipline.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v discipline.Status) graphql.Marshaler {
+			return ec.marshalNOutcomeStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "OutcomeStatus")
+}
+
+func (ec *executionContext) _Outcome_history(ctx context.Context, field graphql.CollectedField, obj *discipline.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Outcome().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*discipline.StatusChange) graphql.Marshaler {
+			return ec.marshalNOutcomeStatusChange2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatusChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Outcome",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutcomeStatusChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OutcomeStatusChange_from(ctx context.Context, field graphql.CollectedField, obj *discipline.StatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeStatusChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *discipline.Status) graphql.Marshaler {
+			return ec.marshalOOutcomeStatus2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeStatusChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutcomeStatusChange", field, false, false, "OutcomeStatus")
+}
+
+func (ec *executionContext) _OutcomeStatusChange_to(ctx context.Context, field graphql.CollectedField, obj *discipline.StatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeStatusChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v discipline.Status) graphql.Marshaler {
+			return ec.marshalNOutcomeStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeStatusChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutcomeStatusChange", field, false, false, "OutcomeStatus")
+}
+
+func (ec *executionContext) _OutcomeStatusChange_note(ctx context.Context, field graphql.CollectedField, obj *discipline.StatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeStatusChange_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeStatusChange_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutcomeStatusChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutcomeStatusChange_by(ctx context.Context, field graphql.CollectedField, obj *discipline.StatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeStatusChange_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OutcomeStatusChange().By(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeStatusChange_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutcomeStatusChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OutcomeStatusChange_at(ctx context.Context, field graphql.CollectedField, obj *discipline.StatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeStatusChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeStatusChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutcomeStatusChange", field, false, false, "Time")
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11855,6 +14326,29 @@ func (ec *executionContext) fieldContext_Query_auditVerify(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Query_legalBasisPresets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_legalBasisPresets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().LegalBasisPresets(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_legalBasisPresets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
 }
 
 func (ec *executionContext) _Query_evidence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -12369,6 +14863,231 @@ func (ec *executionContext) fieldContext_Requirement_task(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ResponsibilityCandidate_node(ctx context.Context, field graphql.CollectedField, obj *discipline.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResponsibilityCandidate_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResponsibilityCandidate_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResponsibilityCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Node(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResponsibilityCandidate_reasons(ctx context.Context, field graphql.CollectedField, obj *discipline.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResponsibilityCandidate_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []discipline.CandidateReason) graphql.Marshaler {
+			return ec.marshalNCandidateReason2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐCandidateReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResponsibilityCandidate_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResponsibilityCandidate", field, false, false, "CandidateReason")
+}
+
+func (ec *executionContext) _Review_id(ctx context.Context, field graphql.CollectedField, obj *discipline.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Review_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Review", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Review_decision(ctx context.Context, field graphql.CollectedField, obj *discipline.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_decision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Decision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v discipline.Decision) graphql.Marshaler {
+			return ec.marshalNReviewDecision2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐDecision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Review_decision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Review", field, false, false, "ReviewDecision")
+}
+
+func (ec *executionContext) _Review_comments(ctx context.Context, field graphql.CollectedField, obj *discipline.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_comments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Review_comments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
+}
+
+func (ec *executionContext) _Review_returnTo(ctx context.Context, field graphql.CollectedField, obj *discipline.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_returnTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Review().ReturnTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *workflow.Stage) graphql.Marshaler {
+			return ec.marshalOStage2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐStage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Review_returnTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Review", field, true, true, "Stage")
+}
+
+func (ec *executionContext) _Review_reviewer(ctx context.Context, field graphql.CollectedField, obj *discipline.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_reviewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Review().Reviewer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Review_reviewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Review",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Review_reviewedAt(ctx context.Context, field graphql.CollectedField, obj *discipline.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_reviewedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Review_reviewedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Review", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Review_snapshotSha256(ctx context.Context, field graphql.CollectedField, obj *discipline.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_snapshotSha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SnapshotSHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Review_snapshotSha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
 }
 
 func (ec *executionContext) _Session_token(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
@@ -15200,6 +17919,104 @@ func UnmarshalEvidenceInput(ctx context.Context, raw any) (model.EvidenceInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputFindingInput(ctx context.Context, obj any) (model.FindingInput, error) {
+	var it model.FindingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nodeId", "personName", "unit", "position", "kind", "facts", "forwardIds", "evidenceIds", "noOutcomeReason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nodeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeId"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeID = data
+		case "personName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonName = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNResponsibilityKind2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "facts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facts"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Facts = data
+		case "forwardIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("forwardIds"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋgoogleᚋuuidᚐUUIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ForwardIds = data
+		case "evidenceIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceIds"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋgoogleᚋuuidᚐUUIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceIds = data
+		case "noOutcomeReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noOutcomeReason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoOutcomeReason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFindingInput unmarshals raw into the FindingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFindingInput(ctx context.Context, raw any) (model.FindingInput, error) {
+	var out model.FindingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FindingInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputForwardInput(ctx context.Context, obj any) (spread.ForwardInput, error) {
 	var it spread.ForwardInput
 	if obj == nil {
@@ -15557,6 +18374,69 @@ func UnmarshalLeakedItemInput(ctx context.Context, raw any) (spread.ItemInput, e
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMeasureInput(ctx context.Context, obj any) (model.MeasureInput, error) {
+	var it model.MeasureInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "ownerId", "dueOn", "status"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "ownerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerId"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerID = data
+		case "dueOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueOn = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOMeasureStatus2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐMeasureStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMeasureInput unmarshals raw into the MeasureInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMeasureInput(ctx context.Context, raw any) (model.MeasureInput, error) {
+	var out model.MeasureInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MeasureInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNodeRefInput(ctx context.Context, obj any) (spread.NodeRef, error) {
 	var it spread.NodeRef
 	if obj == nil {
@@ -15827,6 +18707,69 @@ func (ec *executionContext) unmarshalInputOpenIncidentInput(ctx context.Context,
 func UnmarshalOpenIncidentInput(ctx context.Context, raw any) (incident.OpenInput, error) {
 	var out incident.OpenInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OpenIncidentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOutcomeInput(ctx context.Context, obj any) (model.OutcomeInput, error) {
+	var it model.OutcomeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "decidingBody", "decidedOn", "legalBasis"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNOutcomeType2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐOutcomeType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "decidingBody":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidingBody"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidingBody = data
+		case "decidedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedOn = data
+		case "legalBasis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalBasis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalBasis = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOutcomeInput unmarshals raw into the OutcomeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOutcomeInput(ctx context.Context, raw any) (model.OutcomeInput, error) {
+	var out model.OutcomeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OutcomeInput", raw, &out)
 	return out, err
 }
 
@@ -16395,6 +19338,49 @@ func (ec *executionContext) _AuthorityNotification(ctx context.Context, sel ast.
 	return out
 }
 
+var caseReportImplementors = []string{"CaseReport"}
+
+func (ec *executionContext) _CaseReport(ctx context.Context, sel ast.SelectionSet, obj *model.CaseReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaseReport")
+		case "language":
+			out.Values[i] = ec._CaseReport_language(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markdown":
+			out.Values[i] = ec._CaseReport_markdown(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sha256":
+			out.Values[i] = ec._CaseReport_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var containmentActionImplementors = []string{"ContainmentAction"}
 
 func (ec *executionContext) _ContainmentAction(ctx context.Context, sel ast.SelectionSet, obj *incident.ContainmentAction) graphql.Marshaler {
@@ -16820,6 +19806,104 @@ func (ec *executionContext) _EvidenceUpload(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var findingImplementors = []string{"Finding"}
+
+func (ec *executionContext) _Finding(ctx context.Context, sel ast.SelectionSet, obj *discipline.Finding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, findingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Finding")
+		case "id":
+			out.Values[i] = ec._Finding_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Finding_person(ctx, field, obj)
+				})
+		case "personName":
+			out.Values[i] = ec._Finding_personName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			out.Values[i] = ec._Finding_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "position":
+			out.Values[i] = ec._Finding_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Finding_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "facts":
+			out.Values[i] = ec._Finding_facts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "forwards":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Finding_forwards(ctx, field, obj)
+				})
+		case "evidence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Finding_evidence(ctx, field, obj)
+				})
+		case "noOutcomeReason":
+			out.Values[i] = ec._Finding_noOutcomeReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "madeBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Finding_madeBy(ctx, field, obj)
+				})
+		case "madeAt":
+			out.Values[i] = ec._Finding_madeAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outcomes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Finding_outcomes(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var fixityReportImplementors = []string{"FixityReport"}
 
 func (ec *executionContext) _FixityReport(ctx context.Context, sel ast.SelectionSet, obj *evidence.FixityReport) graphql.Marshaler {
@@ -17198,6 +20282,35 @@ func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Incident_auditLog(ctx, field, obj)
 				})
+		case "findings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_findings(ctx, field, obj)
+				})
+		case "responsibilityCandidates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_responsibilityCandidates(ctx, field, obj)
+				})
+		case "measures":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_measures(ctx, field, obj)
+				})
+		case "reviews":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_reviews(ctx, field, obj)
+				})
+		case "frozenAt":
+			out.Values[i] = ec._Incident_frozenAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "evidence":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17536,6 +20649,66 @@ func (ec *executionContext) _LeakedItem(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var measureImplementors = []string{"Measure"}
+
+func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, obj *discipline.Measure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, measureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Measure")
+		case "id":
+			out.Values[i] = ec._Measure_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Measure_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Measure_owner(ctx, field, obj)
+				})
+		case "dueOn":
+			out.Values[i] = ec._Measure_dueOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Measure_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Measure_overdue(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -17614,6 +20787,62 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revokeApiToken":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeApiToken(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordFinding":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordFinding(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateFinding":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateFinding(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proposeOutcome":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_proposeOutcome(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setOutcomeStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setOutcomeStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordMeasure":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordMeasure(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMeasure":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMeasure(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reviewIncident":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reviewIncident(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "generateCaseReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_generateCaseReport(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -17915,6 +21144,129 @@ func (ec *executionContext) _NodeContainment(ctx context.Context, sel ast.Select
 	return out
 }
 
+var outcomeImplementors = []string{"Outcome"}
+
+func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, obj *discipline.Outcome) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Outcome")
+		case "id":
+			out.Values[i] = ec._Outcome_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "category":
+			out.Values[i] = ec._Outcome_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._Outcome_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidingBody":
+			out.Values[i] = ec._Outcome_decidingBody(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedOn":
+			out.Values[i] = ec._Outcome_decidedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "legalBasis":
+			out.Values[i] = ec._Outcome_legalBasis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Outcome_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Outcome_history(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var outcomeStatusChangeImplementors = []string{"OutcomeStatusChange"}
+
+func (ec *executionContext) _OutcomeStatusChange(ctx context.Context, sel ast.SelectionSet, obj *discipline.StatusChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeStatusChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OutcomeStatusChange")
+		case "from":
+			out.Values[i] = ec._OutcomeStatusChange_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._OutcomeStatusChange_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._OutcomeStatusChange_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "by":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OutcomeStatusChange_by(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._OutcomeStatusChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -18060,6 +21412,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditVerify(ctx, field)
+				})
+		case "legalBasisPresets":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_legalBasisPresets(ctx, field)
 				})
 		case "evidence":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -18213,6 +21571,109 @@ func (ec *executionContext) _Requirement(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Requirement_task(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var responsibilityCandidateImplementors = []string{"ResponsibilityCandidate"}
+
+func (ec *executionContext) _ResponsibilityCandidate(ctx context.Context, sel ast.SelectionSet, obj *discipline.Candidate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, responsibilityCandidateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResponsibilityCandidate")
+		case "node":
+			out.Values[i] = ec._ResponsibilityCandidate_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._ResponsibilityCandidate_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reviewImplementors = []string{"Review"}
+
+func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, obj *discipline.Review) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reviewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Review")
+		case "id":
+			out.Values[i] = ec._Review_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decision":
+			out.Values[i] = ec._Review_decision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "comments":
+			out.Values[i] = ec._Review_comments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "returnTo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Review_returnTo(ctx, field, obj)
+				})
+		case "reviewer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Review_reviewer(ctx, field, obj)
+				})
+		case "reviewedAt":
+			out.Values[i] = ec._Review_reviewedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "snapshotSha256":
+			out.Values[i] = ec._Review_snapshotSha256(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19224,6 +22685,59 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNCandidateReason2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐCandidateReason(ctx context.Context, v any) (discipline.CandidateReason, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := discipline.CandidateReason(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCandidateReason2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐCandidateReason(ctx context.Context, sel ast.SelectionSet, v discipline.CandidateReason) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CandidateReason!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNCandidateReason2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐCandidateReasonᚄ(ctx context.Context, v any) ([]discipline.CandidateReason, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]discipline.CandidateReason, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCandidateReason2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐCandidateReason(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCandidateReason2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐCandidateReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []discipline.CandidateReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCandidateReason2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐCandidateReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCaseReport2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐCaseReport(ctx context.Context, sel ast.SelectionSet, v *model.CaseReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CaseReport!")
+		return graphql.Null
+	}
+	return ec._CaseReport(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCaseRole2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐCaseRole(ctx context.Context, v any) (incident.CaseRole, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := incident.CaseRole(tmp)
@@ -19390,6 +22904,20 @@ func (ec *executionContext) unmarshalNCustodyInput2githubᚗcomᚋleaktrailᚋle
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := scalar.UnmarshalDate(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNDetectionMethod2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐDetectionMethod(ctx context.Context, v any) (incident.DetectionMethod, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := incident.DetectionMethod(tmp)
@@ -19463,6 +22991,35 @@ func (ec *executionContext) marshalNExposure2githubᚗcomᚋleaktrailᚋleaktrai
 		graphql.AddInvalidNullFromMarshaler(ctx, "Exposure!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNFinding2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*discipline.Finding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFinding2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐFinding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFinding2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐFinding(ctx context.Context, sel ast.SelectionSet, v *discipline.Finding) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Finding!")
+		return graphql.Null
+	}
+	return ec._Finding(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFindingInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐFindingInput(ctx context.Context, v any) (model.FindingInput, error) {
+	res, err := ec.unmarshalInputFindingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNFixity2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐFixity(ctx context.Context, v any) (evidence.Fixity, error) {
@@ -19751,6 +23308,50 @@ func (ec *executionContext) unmarshalNLeakedItemInput2githubᚗcomᚋleaktrail�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNMeasure2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐMeasureᚄ(ctx context.Context, sel ast.SelectionSet, v []*discipline.Measure) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMeasure2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐMeasure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMeasure2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐMeasure(ctx context.Context, sel ast.SelectionSet, v *discipline.Measure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Measure!")
+		return graphql.Null
+	}
+	return ec._Measure(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMeasureInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐMeasureInput(ctx context.Context, v any) (model.MeasureInput, error) {
+	res, err := ec.unmarshalInputMeasureInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMeasureStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐMeasureStatus(ctx context.Context, v any) (discipline.MeasureStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := discipline.MeasureStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMeasureStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐMeasureStatus(ctx context.Context, sel ast.SelectionSet, v discipline.MeasureStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MeasureStatus!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNNode2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*spread.Node) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19811,6 +23412,88 @@ func (ec *executionContext) unmarshalNNotificationInput2githubᚗcomᚋleaktrail
 func (ec *executionContext) unmarshalNOpenIncidentInput2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐOpenInput(ctx context.Context, v any) (incident.OpenInput, error) {
 	res, err := ec.unmarshalInputOpenIncidentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOutcome2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐOutcome(ctx context.Context, sel ast.SelectionSet, v *discipline.Outcome) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Outcome!")
+		return graphql.Null
+	}
+	return ec._Outcome(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOutcomeCategory2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐCategory(ctx context.Context, v any) (discipline.Category, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := discipline.Category(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOutcomeCategory2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐCategory(ctx context.Context, sel ast.SelectionSet, v discipline.Category) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "OutcomeCategory!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNOutcomeInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐOutcomeInput(ctx context.Context, v any) (model.OutcomeInput, error) {
+	res, err := ec.unmarshalInputOutcomeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNOutcomeStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatus(ctx context.Context, v any) (discipline.Status, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := discipline.Status(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOutcomeStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatus(ctx context.Context, sel ast.SelectionSet, v discipline.Status) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "OutcomeStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNOutcomeStatusChange2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatusChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*discipline.StatusChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOutcomeStatusChange2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatusChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOutcomeStatusChange2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatusChange(ctx context.Context, sel ast.SelectionSet, v *discipline.StatusChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OutcomeStatusChange!")
+		return graphql.Null
+	}
+	return ec._OutcomeStatusChange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOutcomeType2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐOutcomeType(ctx context.Context, v any) (discipline.OutcomeType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := discipline.OutcomeType(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOutcomeType2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐOutcomeType(ctx context.Context, sel ast.SelectionSet, v discipline.OutcomeType) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "OutcomeType!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -19875,6 +23558,84 @@ func (ec *executionContext) marshalNRequirement2ᚖgithubᚗcomᚋleaktrailᚋle
 		return graphql.Null
 	}
 	return ec._Requirement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNResponsibilityCandidate2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐCandidateᚄ(ctx context.Context, sel ast.SelectionSet, v []*discipline.Candidate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResponsibilityCandidate2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐCandidate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNResponsibilityCandidate2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐCandidate(ctx context.Context, sel ast.SelectionSet, v *discipline.Candidate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResponsibilityCandidate!")
+		return graphql.Null
+	}
+	return ec._ResponsibilityCandidate(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNResponsibilityKind2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐKind(ctx context.Context, v any) (discipline.Kind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := discipline.Kind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResponsibilityKind2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐKind(ctx context.Context, sel ast.SelectionSet, v discipline.Kind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ResponsibilityKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNReview2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐReviewᚄ(ctx context.Context, sel ast.SelectionSet, v []*discipline.Review) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReview2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐReview(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReview2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐReview(ctx context.Context, sel ast.SelectionSet, v *discipline.Review) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Review!")
+		return graphql.Null
+	}
+	return ec._Review(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReviewDecision2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐDecision(ctx context.Context, v any) (discipline.Decision, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := discipline.Decision(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReviewDecision2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐDecision(ctx context.Context, sel ast.SelectionSet, v discipline.Decision) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ReviewDecision!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐRole(ctx context.Context, v any) (auth.Role, error) {
@@ -20469,6 +24230,24 @@ func (ec *executionContext) marshalOConfidence2ᚖgithubᚗcomᚋleaktrailᚋlea
 	return res
 }
 
+func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDate(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalODetectionMethod2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐDetectionMethod(ctx context.Context, v any) (*incident.DetectionMethod, error) {
 	if v == nil {
 		return nil, nil
@@ -20559,6 +24338,41 @@ func (ec *executionContext) marshalOForwardMethod2ᚖgithubᚗcomᚋleaktrailᚋ
 	return res
 }
 
+func (ec *executionContext) unmarshalOID2ᚕgithubᚗcomᚋgoogleᚋuuidᚐUUIDᚄ(ctx context.Context, v any) ([]uuid.UUID, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]uuid.UUID, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕgithubᚗcomᚋgoogleᚋuuidᚐUUIDᚄ(ctx context.Context, sel ast.SelectionSet, v []uuid.UUID) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOID2ᚖgithubᚗcomᚋgoogleᚋuuidᚐUUID(ctx context.Context, v any) (*uuid.UUID, error) {
 	if v == nil {
 		return nil, nil
@@ -20624,11 +24438,68 @@ func (ec *executionContext) marshalOLeakedItem2ᚖgithubᚗcomᚋleaktrailᚋlea
 	return ec._LeakedItem(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOMeasureStatus2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐMeasureStatus(ctx context.Context, v any) (*discipline.MeasureStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := discipline.MeasureStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMeasureStatus2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐMeasureStatus(ctx context.Context, sel ast.SelectionSet, v *discipline.MeasureStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) marshalONode2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNode(ctx context.Context, sel ast.SelectionSet, v *spread.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOOutcome2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []*discipline.Outcome) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOutcome2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐOutcome(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOOutcomeStatus2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatus(ctx context.Context, v any) (*discipline.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := discipline.Status(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOutcomeStatus2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatus(ctx context.Context, sel ast.SelectionSet, v *discipline.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOPlatform2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx context.Context, v any) (*spread.Platform, error) {

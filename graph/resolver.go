@@ -3,11 +3,17 @@
 package graph
 
 import (
+	"context"
+	"errors"
 	"time"
+
+	"github.com/google/uuid"
+	"github.com/vikstrous/dataloadgen"
 
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/discipline"
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/incident"
@@ -16,10 +22,11 @@ import (
 
 // Resolver holds the services the resolvers delegate to.
 type Resolver struct {
-	AuthService     *auth.Service
-	IncidentService *incident.Service
-	SpreadService   *spread.Service
-	EvidenceService *evidence.Service
+	AuthService       *auth.Service
+	IncidentService   *incident.Service
+	SpreadService     *spread.Service
+	EvidenceService   *evidence.Service
+	DisciplineService *discipline.Service
 }
 
 // ptrs returns pointers to the elements of xs, the shape gqlgen wants for lists.
@@ -105,4 +112,36 @@ func evidenceDetails(in model.EvidenceInput) evidence.Details {
 		d.Acquisition = evidence.Acquisition{From: deref(a.From), Where: deref(a.Where), How: deref(a.How), At: a.At}
 	}
 	return d
+}
+
+// loadAll loads the values of ids, in their order, skipping those the caller may not see.
+func loadAll[T any](ctx context.Context, l *dataloadgen.Loader[uuid.UUID, *T], ids []uuid.UUID) ([]*T, error) {
+	thunks := make([]func() (*T, error), len(ids))
+	for i, id := range ids {
+		thunks[i] = l.LoadThunk(ctx, id) // all queued first, so they load in one batch
+	}
+	out := []*T{}
+	for _, load := range thunks {
+		v, err := load()
+		if errors.Is(err, dataloadgen.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// findingInput is a finding from the GraphQL input.
+func findingInput(in model.FindingInput) discipline.FindingInput {
+	return discipline.FindingInput{NodeID: in.NodeID, PersonName: deref(in.PersonName), Unit: deref(in.Unit),
+		Position: deref(in.Position), Kind: in.Kind, Facts: in.Facts, ForwardIDs: in.ForwardIds,
+		EvidenceIDs: in.EvidenceIds, NoOutcomeReason: deref(in.NoOutcomeReason)}
+}
+
+// measureInput is a measure from the GraphQL input.
+func measureInput(in model.MeasureInput) discipline.MeasureInput {
+	return discipline.MeasureInput{Title: in.Title, OwnerID: in.OwnerID, DueOn: in.DueOn, Status: deref(in.Status)}
 }

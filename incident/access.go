@@ -43,13 +43,23 @@ const (
 	PermAdvance       Permission = "advance"
 	PermManageMembers Permission = "manage members of"
 	PermSeeOutcomes   Permission = "see the disciplinary outcomes of"
+	PermDecide        Permission = "record disciplinary outcomes of"
+	PermReview        Permission = "review"
+	PermReopenFrozen  Permission = "reopen the frozen"
+	// PermTrackMeasures lets the case team follow up recurrence-prevention
+	// measures, even once the case is frozen.
+	PermTrackMeasures Permission = "track the measures of"
 )
+
+// changes are the permissions a frozen case refuses.
+var changes = []Permission{PermEdit, PermAdvance, PermManageMembers, PermDecide}
 
 // Access is what one user may do with one incident: the single place the
 // permission matrix (README, "Who may do what") is written down.
 type Access struct {
 	User   auth.User
 	Stage  workflow.Stage
+	Frozen bool
 	Member *Member // nil when the user is not a member
 }
 
@@ -74,6 +84,14 @@ func (a Access) Can(p Permission) bool {
 	case PermSeeOutcomes:
 		return role == RoleLead || (a.Member != nil && a.Member.OutcomesAccess) ||
 			(a.User.Has(auth.Leadership) && a.Can(PermRead))
+	case PermDecide:
+		return role == RoleLead || (role == RoleInvestigator && a.Member.OutcomesAccess)
+	case PermReview:
+		return a.User.Has(auth.Leadership) && a.Stage == workflow.Closed
+	case PermReopenFrozen:
+		return a.Frozen && (role == RoleLead || (a.User.Has(auth.Leadership) && a.Stage == workflow.Closed))
+	case PermTrackMeasures:
+		return slices.Contains([]CaseRole{RoleLead, RoleInvestigator, RoleResponder}, role)
 	}
 	return false
 }
@@ -86,6 +104,9 @@ func (a Access) Require(p Permission) error { return a.check(p) }
 
 func (a Access) check(p Permission) error {
 	if a.Can(p) {
+		if a.Frozen && slices.Contains(changes, p) {
+			return apperr.Errorf(apperr.Frozen, "the case was reviewed and frozen; it must be reopened before it changes")
+		}
 		return nil
 	}
 	if !a.Can(PermRead) {

@@ -64,6 +64,8 @@ type Incident struct {
 	CreatedBy           uuid.UUID           `db:"created_by"`
 	CreatedAt           time.Time           `db:"created_at"`
 	UpdatedAt           time.Time           `db:"updated_at"`
+	// FrozenAt is set while leadership's accepted review freezes the case.
+	FrozenAt *time.Time `db:"frozen_at"`
 }
 
 // Task is a piece of work on an incident, in one stage.

@@ -72,7 +72,7 @@ func (s *Service) change(ctx context.Context, fn func(tx *sqlx.Tx, actor auth.Us
 // access returns what actor may do with the incident.
 func (s *Service) access(ctx context.Context, ex database.Executor, actor auth.User, inc Incident) (Access, error) {
 	m, err := s.Store.Member(ctx, ex, inc.ID, actor.ID)
-	return Access{User: actor, Stage: inc.Stage, Member: m}, err
+	return Access{User: actor, Stage: inc.Stage, Frozen: inc.FrozenAt != nil, Member: m}, err
 }
 
 // LockFor locks the incident inside tx for the signed-in user and checks they
@@ -214,33 +214,63 @@ func (s *Service) setLead(ctx context.Context, tx *sqlx.Tx, incidentID, userID, 
 func (s *Service) Advance(ctx context.Context, id uuid.UUID, to workflow.Stage, note string, expectedVersion *int) (Incident, error) {
 	var out Incident
 	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
-		inc, _, err := s.lockFor(ctx, tx, actor, id, PermAdvance, expectedVersion)
+		inc, a, err := s.lockFor(ctx, tx, actor, id, PermRead, expectedVersion)
 		if err != nil {
 			return audit.Entry{}, err
 		}
-		facts, err := s.facts(ctx, tx, inc)
-		if err != nil {
+		if inc.FrozenAt != nil {
+			// The one change a frozen case takes: formally reopening it.
+			if err := a.check(PermReopenFrozen); err != nil {
+				return audit.Entry{}, err
+			}
+			if to.Index() >= inc.Stage.Index() {
+				return audit.Entry{}, apperr.Errorf(apperr.Frozen, "the case was reviewed and frozen; only reopening it to an earlier stage is possible")
+			}
+		} else if err := a.check(PermAdvance); err != nil {
 			return audit.Entry{}, err
 		}
-		kind, err := workflow.Decide(s.Gates, inc.Stage, to, note, facts)
-		if err != nil {
-			return audit.Entry{}, err
-		}
-		from := inc.Stage
-		inc.Stage = to
-		if out, err = s.Store.Update(ctx, tx, inc); err != nil {
-			return audit.Entry{}, err
-		}
-		if err := s.Store.InsertTransition(ctx, tx, Transition{ID: uuid.New(), IncidentID: id, From: &from,
-			To: to, Kind: kind, ActorID: actor.ID, At: out.UpdatedAt, Note: note}); err != nil {
-			return audit.Entry{}, err
-		}
-		if err := s.createGateTasks(ctx, tx, id, to, actor.ID); err != nil {
-			return audit.Entry{}, err
-		}
-		return incidentEntry("incident.advance", id, map[string]any{"from": from, "to": to, "kind": kind, "note": note}), nil
+		e, err := s.Transition(ctx, tx, inc, to, note, actor)
+		out = e
+		return incidentEntry("incident.advance", id, map[string]any{"from": inc.Stage, "to": to, "note": note,
+			"unfrozen": inc.FrozenAt != nil}), err
 	})
 	return out, err
+}
+
+// Transition moves a locked incident to another stage as the workflow
+// decides, recording the transition: for Advance, and for leadership
+// returning a reviewed case. Reopening a frozen case unfreezes it.
+func (s *Service) Transition(ctx context.Context, tx *sqlx.Tx, inc Incident, to workflow.Stage, note string, actor auth.User) (Incident, error) {
+	facts, err := s.facts(ctx, tx, inc)
+	if err != nil {
+		return inc, err
+	}
+	kind, err := workflow.Decide(s.Gates, inc.Stage, to, note, facts)
+	if err != nil {
+		return inc, err
+	}
+	from := inc.Stage
+	inc.Stage, inc.FrozenAt = to, nil
+	out, err := s.Store.Update(ctx, tx, inc)
+	if err != nil {
+		return out, err
+	}
+	if err := s.Store.InsertTransition(ctx, tx, Transition{ID: uuid.New(), IncidentID: inc.ID, From: &from,
+		To: to, Kind: kind, ActorID: actor.ID, At: out.UpdatedAt, Note: note}); err != nil {
+		return out, err
+	}
+	return out, s.createGateTasks(ctx, tx, inc.ID, to, actor.ID)
+}
+
+// Freeze marks a locked, closed incident as reviewed and frozen.
+func (s *Service) Freeze(ctx context.Context, tx *sqlx.Tx, inc Incident, at time.Time) (Incident, error) {
+	inc.FrozenAt = &at
+	return s.Store.Update(ctx, tx, inc)
+}
+
+// LockAs locks an incident inside tx for actor and returns it with what actor may do with it.
+func (s *Service) LockAs(ctx context.Context, tx *sqlx.Tx, actor auth.User, id uuid.UUID) (Incident, Access, error) {
+	return s.lockFor(ctx, tx, actor, id, PermRead, nil)
 }
 
 func (s *Service) facts(ctx context.Context, ex database.Executor, inc Incident) (workflow.Facts, error) {

@@ -158,6 +158,10 @@ func (f *authzFixture) argValue(field, arg string, typ *ast.Type) any {
 		return true
 	case "Time":
 		return time.Now().Add(-time.Hour).Format(time.RFC3339)
+	case "Date":
+		return time.Now().Format(time.DateOnly)
+	case "Int64":
+		return 1
 	}
 	def := f.schema.Types[typ.NamedType]
 	switch def.Kind {
@@ -206,11 +210,12 @@ var publicFields = map[string]bool{"login": true, "logout": true, "me": true}
 // only on the caller's own things or on nothing of anyone else's case:
 var selfScoped = map[string]bool{
 	"login": true, "logout": true, "me": true, // the caller's own session
-	"users":          true, // the directory of names and roles; no case content
-	"apiTokens":      true, // the caller's own tokens
-	"createApiToken": true, // a token for the caller, with the caller's rights
-	"openIncident":   true, // a new case the caller is on
-	"incidents":      true, // filtered to the caller's cases; checked to exclude the hidden one
+	"users":             true, // the directory of names and roles; no case content
+	"apiTokens":         true, // the caller's own tokens
+	"createApiToken":    true, // a token for the caller, with the caller's rights
+	"openIncident":      true, // a new case the caller is on
+	"incidents":         true, // filtered to the caller's cases; checked to exclude the hidden one
+	"legalBasisPresets": true, // reference text, no case content
 }
 
 // Fields an administrator may call on an incident they are not on: membership

@@ -17,6 +17,7 @@ import (
 
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/database"
+	"github.com/leaktrail/leaktrail/discipline"
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/graph"
 	"github.com/leaktrail/leaktrail/incident"
@@ -32,12 +33,13 @@ type Main struct {
 	Config Config
 	Log    *slog.Logger
 
-	DB        *sqlx.DB
-	Objects   *objstore.Store
-	Auth      *auth.Service
-	Incidents *incident.Service
-	Spread    *spread.Service
-	Evidence  *evidence.Service
+	DB         *sqlx.DB
+	Objects    *objstore.Store
+	Auth       *auth.Service
+	Incidents  *incident.Service
+	Spread     *spread.Service
+	Evidence   *evidence.Service
+	Discipline *discipline.Service
 
 	jobs     context.CancelFunc
 	jobsDone sync.WaitGroup
@@ -92,6 +94,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 			"use a new bucket (Leaktrail makes it with locking) or turn retention off", m.Config.S3.Bucket)
 	}
 	m.Evidence = evidence.NewService(m.DB, m.Incidents, m.Objects, vault, m.Log)
+	m.Discipline = discipline.NewService(m.DB, m.Incidents, m.Spread, m.Evidence)
 	m.startJobs()
 
 	if m.listener, err = net.Listen("tcp", m.Config.Listen); err != nil {
@@ -144,7 +147,8 @@ func (m *Main) Close() error {
 }
 
 func (m *Main) routes() http.Handler {
-	resolver := &graph.Resolver{AuthService: m.Auth, IncidentService: m.Incidents, SpreadService: m.Spread, EvidenceService: m.Evidence}
+	resolver := &graph.Resolver{AuthService: m.Auth, IncidentService: m.Incidents, SpreadService: m.Spread, EvidenceService: m.Evidence,
+		DisciplineService: m.Discipline}
 	gql := graph.NewHandler(resolver, graph.HandlerConfig{
 		Introspection:    m.Config.Introspection,
 		ComplexityLimit:  m.Config.ComplexityLimit,

@@ -23,7 +23,7 @@ func (m *Main) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status := map[apperr.Code]int{apperr.Unauthenticated: http.StatusUnauthorized, apperr.Forbidden: http.StatusForbidden,
 		apperr.NotFound: http.StatusNotFound, apperr.InvalidInput: http.StatusBadRequest, apperr.Conflict: http.StatusConflict,
 		apperr.RateLimited: http.StatusTooManyRequests, apperr.GateNotMet: http.StatusConflict,
-		apperr.Unavailable: http.StatusServiceUnavailable}[e.Code]
+		apperr.Unavailable: http.StatusServiceUnavailable, apperr.Frozen: http.StatusConflict}[e.Code]
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}

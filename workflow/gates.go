@@ -20,16 +20,21 @@ type Facts struct {
 	// SpreadMapped is true once forwards are recorded and the chain has an origin.
 	SpreadMapped bool
 	// EvidenceItems counts the items in the incident's evidence vault.
-	EvidenceItems       int
-	NotifiedAt          []time.Time
-	RootCause           string
-	ScopeAndImportance  string
-	BusinessImpact      string
-	DisclosureDecision  string
-	DisclosureRationale string
-	AffectedNotice      string
-	Statement           string
-	Tasks               []TaskFact
+	EvidenceItems int
+	// Measures counts recurrence-prevention measures not dropped.
+	Measures int
+	// FindingsAwaitingOutcome counts DIRECT or LEADERSHIP findings with
+	// neither a decided or final outcome nor a reason why none applies.
+	FindingsAwaitingOutcome int
+	NotifiedAt              []time.Time
+	RootCause               string
+	ScopeAndImportance      string
+	BusinessImpact          string
+	DisclosureDecision      string
+	DisclosureRationale     string
+	AffectedNotice          string
+	Statement               string
+	Tasks                   []TaskFact
 }
 
 // TaskFact is what a gate needs to know of a task.

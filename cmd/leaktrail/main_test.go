@@ -399,8 +399,24 @@ func walkEveryStage(t *testing.T, c *testgql.Client) (incidentID, reference stri
 	refused("RECOVERY")
 	update(map[string]any{"disclosureDecision": "NOT_DISCLOSE", "disclosureRationale": "涉及国家秘密"})
 	v = advance("RECOVERY", "")
-	refused("CLOSED")
 	completeGateTasks(v)
+	// Closing needs the measures against a recurrence and, for the person held
+	// directly responsible, a decided outcome.
+	var finding struct{ RecordFinding struct{ ID string } }
+	c.Must(t, `mutation($id: ID!) { recordFinding(incidentId: $id, input: {personName: "杨某", kind: DIRECT,
+		facts: "用手机翻拍明电并发至微信群"}) { id } }`, vars, &finding)
+	if got := refused("CLOSED"); strings.Join(got, ",") != "recovery.measures,recovery.outcomes" {
+		t.Fatalf("recovery gate: %v", got)
+	}
+	var outcome struct{ ProposeOutcome struct{ ID string } }
+	c.Must(t, `mutation($f: ID!) { proposeOutcome(findingId: $f, input: {type: PARTY_SERIOUS_WARNING, decidingBody: "市纪委监委",
+		legalBasis: "中华人民共和国保守国家秘密法 第四十八条"}) { id } }`, map[string]any{"f": finding.RecordFinding.ID}, &outcome)
+	c.Must(t, `mutation($o: ID!) { setOutcomeStatus(id: $o, status: DECIDED, decidedOn: "2026-03-01") { status } }`,
+		map[string]any{"o": outcome.ProposeOutcome.ID}, nil)
+	var me struct{ Me struct{ ID string } }
+	c.Must(t, `{ me { id } }`, nil, &me)
+	c.Must(t, `mutation($id: ID!, $owner: ID!) { recordMeasure(incidentId: $id, input: {title: "涉密文件禁止拍照上传的专项教育",
+		ownerId: $owner, dueOn: "2026-06-30"}) { id } }`, map[string]any{"id": id, "owner": me.Me.ID}, nil)
 	v = advance("CLOSED", "")
 	if !v.Gate.Met {
 		t.Fatal("CLOSED has an unmet gate")

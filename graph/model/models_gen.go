@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/leaktrail/leaktrail/audit"
+	"github.com/leaktrail/leaktrail/discipline"
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/incident"
 )
@@ -22,6 +23,14 @@ type AuditPage struct {
 	Entries []*audit.Row `json:"entries"`
 	// Pass as `after` for the next page; null when there is none.
 	NextAfter *int `json:"nextAfter,omitempty"`
+}
+
+type CaseReport struct {
+	// zh-CN, zh-TW or en.
+	Language string `json:"language"`
+	Markdown string `json:"markdown"`
+	// Recorded in the audit log as the report is generated.
+	Sha256 string `json:"sha256"`
 }
 
 type CustodyInput struct {
@@ -43,6 +52,19 @@ type EvidenceInput struct {
 	TaskID    *uuid.UUID `json:"taskId,omitempty"`
 }
 
+type FindingInput struct {
+	// A PERSON node of the incident's spread chain; or name the person directly.
+	NodeID          *uuid.UUID      `json:"nodeId,omitempty"`
+	PersonName      *string         `json:"personName,omitempty"`
+	Unit            *string         `json:"unit,omitempty"`
+	Position        *string         `json:"position,omitempty"`
+	Kind            discipline.Kind `json:"kind"`
+	Facts           string          `json:"facts"`
+	ForwardIds      []uuid.UUID     `json:"forwardIds,omitempty"`
+	EvidenceIds     []uuid.UUID     `json:"evidenceIds,omitempty"`
+	NoOutcomeReason *string         `json:"noOutcomeReason,omitempty"`
+}
+
 // What the signed-in user may do with an incident.
 type IncidentAccess struct {
 	// Null when the user reads the incident as LEADERSHIP without being a member.
@@ -58,7 +80,22 @@ type IncidentEdge struct {
 	Node   *incident.Incident `json:"node"`
 }
 
+type MeasureInput struct {
+	Title   string                    `json:"title"`
+	OwnerID uuid.UUID                 `json:"ownerId"`
+	DueOn   time.Time                 `json:"dueOn"`
+	Status  *discipline.MeasureStatus `json:"status,omitempty"`
+}
+
 type Mutation struct {
+}
+
+type OutcomeInput struct {
+	Type         discipline.OutcomeType `json:"type"`
+	DecidingBody string                 `json:"decidingBody"`
+	DecidedOn    *time.Time             `json:"decidedOn,omitempty"`
+	// Free text; see `legalBasisPresets`.
+	LegalBasis *string `json:"legalBasis,omitempty"`
 }
 
 type PageInfo struct {

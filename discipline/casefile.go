@@ -1,0 +1,225 @@
+package discipline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/leaktrail/leaktrail/incident"
+)
+
+// CaseFile is the whole of a case as leadership signs it off and as the case
+// report shows it. Its JSON, with fields in this fixed order and times in
+// UTC, is the snapshot whose SHA-256 an accepted review records: the same
+// case always gives the same bytes.
+type CaseFile struct {
+	Incident      CaseIncident                 `json:"incident"`
+	Transitions   []CaseTransition             `json:"transitions"`
+	Containment   []incident.ContainmentAction `json:"containment"`
+	Notifications []incident.Notification      `json:"notifications"`
+	Chain         ChainSummary                 `json:"chain"`
+	Evidence      []EvidenceEntry              `json:"evidence"`
+	Findings      []CaseFinding                `json:"findings"`
+	Measures      []*Measure                   `json:"measures"`
+}
+
+// CaseIncident is the incident's own facts.
+type CaseIncident struct {
+	Reference           string    `json:"reference"`
+	Title               string    `json:"title"`
+	Summary             string    `json:"summary"`
+	LeakedItem          string    `json:"leakedItem"`
+	Classification      string    `json:"classification"`
+	DetectedAt          time.Time `json:"detectedAt"`
+	DetectionMethod     string    `json:"detectionMethod"`
+	ReportedBy          string    `json:"reportedBy"`
+	WhereSeen           string    `json:"whereSeen"`
+	RootCause           string    `json:"rootCause"`
+	ScopeAndImportance  string    `json:"scopeAndImportance"`
+	BusinessImpact      string    `json:"businessImpact"`
+	ReachedOutside      bool      `json:"reachedOutside"`
+	DisclosureDecision  string    `json:"disclosureDecision"`
+	DisclosureRationale string    `json:"disclosureRationale"`
+	AffectedNotice      string    `json:"affectedNotice"`
+	Statement           string    `json:"statement"`
+	Stage               string    `json:"stage"`
+}
+
+// CaseTransition is one stage change.
+type CaseTransition struct {
+	From  string    `json:"from"`
+	To    string    `json:"to"`
+	Kind  string    `json:"kind"`
+	Actor uuid.UUID `json:"actor"`
+	At    time.Time `json:"at"`
+	Note  string    `json:"note"`
+}
+
+// ChainSummary is what the spread analysis says of the case.
+type ChainSummary struct {
+	Forwards          int   `json:"forwards"`
+	Depth             int   `json:"depth"`
+	ReachedNodes      int   `json:"reachedNodes"`
+	ReachedVenues     int   `json:"reachedVenues"`
+	EstimatedAudience int   `json:"estimatedAudience"`
+	Origins           []Hop `json:"origins"`
+	// PathToFirstExternal is the earliest time-respecting path from an
+	// origin to the first node outside the organisation, hop by hop.
+	PathToFirstExternal []Hop `json:"pathToFirstExternal"`
+}
+
+// Hop is a node, or a forward from one node to another.
+type Hop struct {
+	Key    string     `json:"key"`
+	Name   string     `json:"name"`
+	At     *time.Time `json:"at,omitempty"`
+	Method string     `json:"method,omitempty"`
+	By     string     `json:"by,omitempty"`
+}
+
+// EvidenceEntry is one line of the evidence manifest.
+type EvidenceEntry struct {
+	ID          uuid.UUID  `json:"id"`
+	FileName    string     `json:"fileName"`
+	SHA256      string     `json:"sha256"`
+	Size        int64      `json:"size"`
+	ContentType string     `json:"contentType"`
+	UploadedAt  time.Time  `json:"uploadedAt"`
+	DuplicateOf *uuid.UUID `json:"duplicateOf,omitempty"`
+}
+
+// CaseFinding is a finding with its outcomes and their histories.
+type CaseFinding struct {
+	*Finding
+	Outcomes []CaseOutcome `json:"outcomes"`
+}
+
+// CaseOutcome is an outcome with its status history.
+type CaseOutcome struct {
+	*Outcome
+	History []*StatusChange `json:"history"`
+}
+
+// CaseFile gathers the whole of a case, as the caller may see it (outcomes
+// only for those of the tier that sees them).
+func (s *Service) CaseFile(ctx context.Context, inc incident.Incident) (*CaseFile, error) {
+	cf := &CaseFile{Incident: CaseIncident{Reference: inc.Reference, Title: inc.Title, Summary: inc.Summary,
+		LeakedItem: inc.LeakedItem, Classification: string(inc.Classification), DetectedAt: inc.DetectedAt.UTC(),
+		DetectionMethod: string(inc.DetectionMethod), ReportedBy: inc.ReportedBy, WhereSeen: inc.WhereSeen,
+		ScopeAndImportance: inc.ScopeAndImportance, BusinessImpact: inc.BusinessImpact, ReachedOutside: inc.ReachedOutside,
+		DisclosureRationale: inc.DisclosureRationale, AffectedNotice: inc.AffectedNotice, Statement: inc.Statement,
+		Stage: string(inc.Stage)}}
+	if inc.RootCause != nil {
+		cf.Incident.RootCause = string(*inc.RootCause)
+	}
+	if inc.DisclosureDecision != nil {
+		cf.Incident.DisclosureDecision = string(*inc.DisclosureDecision)
+	}
+	transitions, err := s.Incidents.Transitions(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range transitions {
+		ct := CaseTransition{To: string(t.To), Kind: string(t.Kind), Actor: t.ActorID, At: t.At.UTC(), Note: t.Note}
+		if t.From != nil {
+			ct.From = string(*t.From)
+		}
+		cf.Transitions = append(cf.Transitions, ct)
+	}
+	if cf.Containment, err = s.Incidents.Containment(ctx, inc.ID); err != nil {
+		return nil, err
+	}
+	if cf.Notifications, err = s.Incidents.Notifications(ctx, inc.ID); err != nil {
+		return nil, err
+	}
+	if cf.Chain, err = s.chainSummary(ctx, inc); err != nil {
+		return nil, err
+	}
+	items, err := s.Evidence.List(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range items {
+		cf.Evidence = append(cf.Evidence, EvidenceEntry{ID: e.ID, FileName: e.FileName, SHA256: e.SHA256, Size: e.Size,
+			ContentType: e.ContentType, UploadedAt: e.UploadedAt.UTC(), DuplicateOf: e.DuplicateOf})
+	}
+	findings, err := s.Findings(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	outcomes, err := s.Outcomes(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]uuid.UUID, len(outcomes))
+	for i, o := range outcomes {
+		ids[i] = o.ID
+	}
+	history, err := s.History(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range findings {
+		cfd := CaseFinding{Finding: f, Outcomes: []CaseOutcome{}}
+		for _, o := range outcomes {
+			if o.FindingID != f.ID {
+				continue
+			}
+			co := CaseOutcome{Outcome: o, History: []*StatusChange{}}
+			for _, h := range history {
+				if h.OutcomeID == o.ID {
+					co.History = append(co.History, h)
+				}
+			}
+			cfd.Outcomes = append(cfd.Outcomes, co)
+		}
+		cf.Findings = append(cf.Findings, cfd)
+	}
+	if cf.Measures, err = s.Measures(ctx, inc.ID); err != nil {
+		return nil, err
+	}
+	return cf, nil
+}
+
+func (s *Service) chainSummary(ctx context.Context, inc incident.Incident) (ChainSummary, error) {
+	a, err := s.Spread.Analyze(ctx, inc)
+	if err != nil {
+		return ChainSummary{}, err
+	}
+	c := ChainSummary{Forwards: a.ForwardCount(), Depth: a.Depth, ReachedNodes: a.ReachedNodes,
+		ReachedVenues: a.ReachedVenues, EstimatedAudience: a.EstimatedAudience, Origins: []Hop{}, PathToFirstExternal: []Hop{}}
+	for _, n := range a.Origins() {
+		c.Origins = append(c.Origins, Hop{Key: n.Key, Name: n.Name})
+	}
+	if first := a.FirstExternal(); first != nil {
+		for _, f := range a.PathTo(first.ToNode.Key) {
+			at := f.At.UTC()
+			c.PathToFirstExternal = append(c.PathToFirstExternal, Hop{Key: f.ToNode.Key, Name: f.ToNode.Name, At: &at,
+				Method: string(f.Method), By: f.ByNode.Name})
+		}
+	}
+	return c, nil
+}
+
+// Snapshot is the case file's JSON and its SHA-256 (lower-case hex).
+func (s *Service) Snapshot(ctx context.Context, inc incident.Incident) ([]byte, string, error) {
+	cf, err := s.CaseFile(ctx, inc)
+	if err != nil {
+		return nil, "", err
+	}
+	return Seal(cf)
+}
+
+// Seal is a case file's JSON and its SHA-256.
+func Seal(cf *CaseFile) ([]byte, string, error) {
+	body, err := json.Marshal(cf)
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(body)
+	return body, hex.EncodeToString(sum[:]), nil
+}
