@@ -16,6 +16,7 @@ import (
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/spread"
+	"github.com/leaktrail/leaktrail/stats"
 	"github.com/leaktrail/leaktrail/workflow"
 )
 
@@ -129,6 +130,10 @@ func (r *queryResolver) LegalBasisPresets(ctx context.Context) ([]string, error)
 	return discipline.LegalBasisPresets, nil
 }
 
+func (r *queryResolver) Statistics(ctx context.Context, from *time.Time, to *time.Time, unit *string) (*stats.Statistics, error) {
+	return r.StatsService.Compute(ctx, stats.Filter{From: deref(from), To: deref(to), Unit: deref(unit)})
+}
+
 func (r *reviewResolver) ReturnTo(ctx context.Context, obj *discipline.Review) (*workflow.Stage, error) {
 	if obj.ReturnTo == nil {
 		return nil, nil
@@ -139,6 +144,18 @@ func (r *reviewResolver) ReturnTo(ctx context.Context, obj *discipline.Review) (
 
 func (r *reviewResolver) Reviewer(ctx context.Context, obj *discipline.Review) (*auth.User, error) {
 	return user(ctx, &obj.ReviewerID)
+}
+
+func (r *statisticsResolver) From(ctx context.Context, obj *stats.Statistics) (*time.Time, error) {
+	return &obj.Filter.From, nil
+}
+
+func (r *statisticsResolver) To(ctx context.Context, obj *stats.Statistics) (*time.Time, error) {
+	return &obj.Filter.To, nil
+}
+
+func (r *statisticsResolver) Unit(ctx context.Context, obj *stats.Statistics) (string, error) {
+	return obj.Filter.Unit, nil
 }
 
 func (r *Resolver) Finding() FindingResolver { return &findingResolver{r} }
@@ -153,10 +170,13 @@ func (r *Resolver) OutcomeStatusChange() OutcomeStatusChangeResolver {
 
 func (r *Resolver) Review() ReviewResolver { return &reviewResolver{r} }
 
+func (r *Resolver) Statistics() StatisticsResolver { return &statisticsResolver{r} }
+
 type (
 	findingResolver             struct{ *Resolver }
 	measureResolver             struct{ *Resolver }
 	outcomeResolver             struct{ *Resolver }
 	outcomeStatusChangeResolver struct{ *Resolver }
 	reviewResolver              struct{ *Resolver }
+	statisticsResolver          struct{ *Resolver }
 )

@@ -23,6 +23,7 @@ import (
 	"github.com/leaktrail/leaktrail/graph/scalar"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/spread"
+	"github.com/leaktrail/leaktrail/stats"
 	"github.com/leaktrail/leaktrail/workflow"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -62,6 +63,7 @@ type ResolverRoot interface {
 	Requirement() RequirementResolver
 	Review() ReviewResolver
 	Spread() SpreadResolver
+	Statistics() StatisticsResolver
 	Task() TaskResolver
 	Transition() TransitionResolver
 }
@@ -451,6 +453,7 @@ type ComplexityRoot struct {
 		Incidents           func(childComplexity int, first *int, after *string, filter *incident.Filter) int
 		LegalBasisPresets   func(childComplexity int) int
 		Me                  func(childComplexity int) int
+		Statistics          func(childComplexity int, from *time.Time, to *time.Time, unit *string) int
 		Users               func(childComplexity int) int
 	}
 
@@ -516,6 +519,39 @@ type ComplexityRoot struct {
 		ForwardKeys func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		NodeKeys    func(childComplexity int) int
+	}
+
+	StatCount struct {
+		Count func(childComplexity int) int
+		Key   func(childComplexity int) int
+	}
+
+	StatDurations struct {
+		Key         func(childComplexity int) int
+		MedianHours func(childComplexity int) int
+		P90Hours    func(childComplexity int) int
+		Samples     func(childComplexity int) int
+	}
+
+	Statistics struct {
+		ByClassification       func(childComplexity int) int
+		ByDetectionMethod      func(childComplexity int) int
+		ByPlatform             func(childComplexity int) int
+		ByRootCause            func(childComplexity int) int
+		ByStage                func(childComplexity int) int
+		ByVenueKind            func(childComplexity int) int
+		DetectionToContainment func(childComplexity int) int
+		From                   func(childComplexity int) int
+		Incidents              func(childComplexity int) int
+		OutcomesByCategory     func(childComplexity int) int
+		OutcomesByType         func(childComplexity int) int
+		OverdueMeasures        func(childComplexity int) int
+		ReportUpwardMet        func(childComplexity int) int
+		ReportUpwardMetRate    func(childComplexity int) int
+		ReportUpwardRequired   func(childComplexity int) int
+		TimeInStage            func(childComplexity int) int
+		To                     func(childComplexity int) int
+		Unit                   func(childComplexity int) int
 	}
 
 	Task struct {
@@ -716,6 +752,7 @@ type QueryResolver interface {
 	AuditLog(ctx context.Context, first *int, after *int) (*model.AuditPage, error)
 	AuditVerify(ctx context.Context) (*audit.Verification, error)
 	LegalBasisPresets(ctx context.Context) ([]string, error)
+	Statistics(ctx context.Context, from *time.Time, to *time.Time, unit *string) (*stats.Statistics, error)
 	Evidence(ctx context.Context, id uuid.UUID) (*evidence.Evidence, error)
 	Incident(ctx context.Context, id uuid.UUID) (*incident.Incident, error)
 	IncidentByReference(ctx context.Context, reference string) (*incident.Incident, error)
@@ -740,6 +777,11 @@ type SpreadResolver interface {
 	WarningCount(ctx context.Context, obj *spread.Analysis) (int, error)
 
 	Forwards(ctx context.Context, obj *spread.Analysis, first *int, after *string) ([]*spread.Forward, error)
+}
+type StatisticsResolver interface {
+	From(ctx context.Context, obj *stats.Statistics) (*time.Time, error)
+	To(ctx context.Context, obj *stats.Statistics) (*time.Time, error)
+	Unit(ctx context.Context, obj *stats.Statistics) (string, error)
 }
 type TaskResolver interface {
 	Incident(ctx context.Context, obj *incident.Task) (*incident.Incident, error)
@@ -2707,6 +2749,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.statistics":
+		if e.ComplexityRoot.Query.Statistics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_statistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Statistics(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time), args["unit"].(*string)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -2998,6 +3051,153 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SpreadWarning.NodeKeys(childComplexity), true
+
+	case "StatCount.count":
+		if e.ComplexityRoot.StatCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatCount.Count(childComplexity), true
+	case "StatCount.key":
+		if e.ComplexityRoot.StatCount.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatCount.Key(childComplexity), true
+
+	case "StatDurations.key":
+		if e.ComplexityRoot.StatDurations.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatDurations.Key(childComplexity), true
+	case "StatDurations.medianHours":
+		if e.ComplexityRoot.StatDurations.MedianHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatDurations.MedianHours(childComplexity), true
+	case "StatDurations.p90Hours":
+		if e.ComplexityRoot.StatDurations.P90Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatDurations.P90Hours(childComplexity), true
+	case "StatDurations.samples":
+		if e.ComplexityRoot.StatDurations.Samples == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatDurations.Samples(childComplexity), true
+
+	case "Statistics.byClassification":
+		if e.ComplexityRoot.Statistics.ByClassification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.ByClassification(childComplexity), true
+	case "Statistics.byDetectionMethod":
+		if e.ComplexityRoot.Statistics.ByDetectionMethod == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.ByDetectionMethod(childComplexity), true
+	case "Statistics.byPlatform":
+		if e.ComplexityRoot.Statistics.ByPlatform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.ByPlatform(childComplexity), true
+	case "Statistics.byRootCause":
+		if e.ComplexityRoot.Statistics.ByRootCause == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.ByRootCause(childComplexity), true
+	case "Statistics.byStage":
+		if e.ComplexityRoot.Statistics.ByStage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.ByStage(childComplexity), true
+	case "Statistics.byVenueKind":
+		if e.ComplexityRoot.Statistics.ByVenueKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.ByVenueKind(childComplexity), true
+	case "Statistics.detectionToContainment":
+		if e.ComplexityRoot.Statistics.DetectionToContainment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.DetectionToContainment(childComplexity), true
+	case "Statistics.from":
+		if e.ComplexityRoot.Statistics.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.From(childComplexity), true
+	case "Statistics.incidents":
+		if e.ComplexityRoot.Statistics.Incidents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.Incidents(childComplexity), true
+	case "Statistics.outcomesByCategory":
+		if e.ComplexityRoot.Statistics.OutcomesByCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.OutcomesByCategory(childComplexity), true
+	case "Statistics.outcomesByType":
+		if e.ComplexityRoot.Statistics.OutcomesByType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.OutcomesByType(childComplexity), true
+	case "Statistics.overdueMeasures":
+		if e.ComplexityRoot.Statistics.OverdueMeasures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.OverdueMeasures(childComplexity), true
+	case "Statistics.reportUpwardMet":
+		if e.ComplexityRoot.Statistics.ReportUpwardMet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.ReportUpwardMet(childComplexity), true
+	case "Statistics.reportUpwardMetRate":
+		if e.ComplexityRoot.Statistics.ReportUpwardMetRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.ReportUpwardMetRate(childComplexity), true
+	case "Statistics.reportUpwardRequired":
+		if e.ComplexityRoot.Statistics.ReportUpwardRequired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.ReportUpwardRequired(childComplexity), true
+	case "Statistics.timeInStage":
+		if e.ComplexityRoot.Statistics.TimeInStage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.TimeInStage(childComplexity), true
+	case "Statistics.to":
+		if e.ComplexityRoot.Statistics.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.To(childComplexity), true
+	case "Statistics.unit":
+		if e.ComplexityRoot.Statistics.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.Unit(childComplexity), true
 
 	case "Task.assignee":
 		if e.ComplexityRoot.Task.Assignee == nil {
@@ -3609,6 +3809,59 @@ extend type Mutation {
   reviewIncident(incidentId: ID!, decision: ReviewDecision!, comments: String, returnTo: Stage): Review!
   "Writes the case report in a language (the caller's by default); its hash goes to the audit log."
   generateCaseReport(incidentId: ID!, language: String): CaseReport!
+}
+
+"How many incidents (or outcomes) have one value of a dimension."
+type StatCount {
+  key: String!
+  count: Int!
+}
+
+"Percentiles of a duration, in hours, over ` + "`" + `samples` + "`" + ` cases."
+type StatDurations {
+  "The stage, for time in stage."
+  key: String!
+  samples: Int!
+  medianHours: Float
+  p90Hours: Float
+}
+
+"""
+Figures across the incidents the caller may see, detected in [from, to), and
+with a finding about someone of ` + "`" + `unit` + "`" + ` when one is given. Also as CSV:
+` + "`" + `GET /statistics.csv?from=...&to=...&unit=...` + "`" + `.
+"""
+type Statistics {
+  from: Time!
+  to: Time!
+  unit: String!
+  incidents: Int!
+  byStage: [StatCount!]!
+  byClassification: [StatCount!]!
+  byRootCause: [StatCount!]!
+  byDetectionMethod: [StatCount!]!
+  "Incidents that reached a venue on each platform."
+  byPlatform: [StatCount!]!
+  "Incidents that reached a venue of each kind."
+  byVenueKind: [StatCount!]!
+  "Per stay in a stage that ended (a case sent back stays twice)."
+  timeInStage: [StatDurations!]!
+  "From detection to the first containment step."
+  detectionToContainment: StatDurations!
+  reportUpwardRequired: Int!
+  reportUpwardMet: Int!
+  "Met / required; null when none was required."
+  reportUpwardMetRate: Float
+  "Outcomes not revoked, of incidents whose outcomes the caller may see."
+  outcomesByCategory: [StatCount!]!
+  outcomesByType: [StatCount!]!
+  "Recurrence measures still open after their due date."
+  overdueMeasures: Int!
+}
+
+extend type Query {
+  "Leadership's figures; from defaults to a year before to, to to now."
+  statistics(from: Time, to: Time, unit: String): Statistics!
 }
 `, BuiltIn: false},
 	{Name: "../schema/errors.graphqls", Input: `"""
@@ -5336,6 +5589,72 @@ func (ec *executionContext) childFields_SpreadWarning(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type SpreadWarning", field.Name)
 }
 
+func (ec *executionContext) childFields_StatCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_StatCount_key(ctx, field)
+	case "count":
+		return ec.fieldContext_StatCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatCount", field.Name)
+}
+
+func (ec *executionContext) childFields_StatDurations(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_StatDurations_key(ctx, field)
+	case "samples":
+		return ec.fieldContext_StatDurations_samples(ctx, field)
+	case "medianHours":
+		return ec.fieldContext_StatDurations_medianHours(ctx, field)
+	case "p90Hours":
+		return ec.fieldContext_StatDurations_p90Hours(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatDurations", field.Name)
+}
+
+func (ec *executionContext) childFields_Statistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_Statistics_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Statistics_to(ctx, field)
+	case "unit":
+		return ec.fieldContext_Statistics_unit(ctx, field)
+	case "incidents":
+		return ec.fieldContext_Statistics_incidents(ctx, field)
+	case "byStage":
+		return ec.fieldContext_Statistics_byStage(ctx, field)
+	case "byClassification":
+		return ec.fieldContext_Statistics_byClassification(ctx, field)
+	case "byRootCause":
+		return ec.fieldContext_Statistics_byRootCause(ctx, field)
+	case "byDetectionMethod":
+		return ec.fieldContext_Statistics_byDetectionMethod(ctx, field)
+	case "byPlatform":
+		return ec.fieldContext_Statistics_byPlatform(ctx, field)
+	case "byVenueKind":
+		return ec.fieldContext_Statistics_byVenueKind(ctx, field)
+	case "timeInStage":
+		return ec.fieldContext_Statistics_timeInStage(ctx, field)
+	case "detectionToContainment":
+		return ec.fieldContext_Statistics_detectionToContainment(ctx, field)
+	case "reportUpwardRequired":
+		return ec.fieldContext_Statistics_reportUpwardRequired(ctx, field)
+	case "reportUpwardMet":
+		return ec.fieldContext_Statistics_reportUpwardMet(ctx, field)
+	case "reportUpwardMetRate":
+		return ec.fieldContext_Statistics_reportUpwardMetRate(ctx, field)
+	case "outcomesByCategory":
+		return ec.fieldContext_Statistics_outcomesByCategory(ctx, field)
+	case "outcomesByType":
+		return ec.fieldContext_Statistics_outcomesByType(ctx, field)
+	case "overdueMeasures":
+		return ec.fieldContext_Statistics_overdueMeasures(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Statistics", field.Name)
+}
+
 func (ec *executionContext) childFields_Task(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6493,6 +6812,36 @@ func (ec *executionContext) field_Query_incidents_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_statistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "unit",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unit"] = arg2
 	return args, nil
 }
 
@@ -14351,6 +14700,50 @@ func (ec *executionContext) fieldContext_Query_legalBasisPresets(_ context.Conte
 	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
 }
 
+func (ec *executionContext) _Query_statistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_statistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Statistics(ctx, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["unit"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.Statistics) graphql.Marshaler {
+			return ec.marshalNStatistics2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_statistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Statistics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_statistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_evidence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15764,6 +16157,648 @@ func (ec *executionContext) _SpreadWarning_nodeKeys(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_SpreadWarning_nodeKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SpreadWarning", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatCount_key(ctx context.Context, field graphql.CollectedField, obj *stats.Count) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatCount_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatCount_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatCount_count(ctx context.Context, field graphql.CollectedField, obj *stats.Count) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatDurations_key(ctx context.Context, field graphql.CollectedField, obj *stats.Durations) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatDurations_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatDurations_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatDurations", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatDurations_samples(ctx context.Context, field graphql.CollectedField, obj *stats.Durations) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatDurations_samples(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Samples, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatDurations_samples(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatDurations", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatDurations_medianHours(ctx context.Context, field graphql.CollectedField, obj *stats.Durations) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatDurations_medianHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MedianHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatDurations_medianHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatDurations", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatDurations_p90Hours(ctx context.Context, field graphql.CollectedField, obj *stats.Durations) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatDurations_p90Hours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P90Hours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatDurations_p90Hours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatDurations", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Statistics_from(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Statistics().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, true, true, "Time")
+}
+
+func (ec *executionContext) _Statistics_to(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Statistics().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, true, true, "Time")
+}
+
+func (ec *executionContext) _Statistics_unit(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Statistics().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, true, true, "String")
+}
+
+func (ec *executionContext) _Statistics_incidents(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_incidents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Incidents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_incidents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Statistics_byStage(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_byStage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByStage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []stats.Count) graphql.Marshaler {
+			return ec.marshalNStatCount2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_byStage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_byClassification(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_byClassification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByClassification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []stats.Count) graphql.Marshaler {
+			return ec.marshalNStatCount2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_byClassification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_byRootCause(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_byRootCause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByRootCause, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []stats.Count) graphql.Marshaler {
+			return ec.marshalNStatCount2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_byRootCause(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_byDetectionMethod(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_byDetectionMethod(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByDetectionMethod, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []stats.Count) graphql.Marshaler {
+			return ec.marshalNStatCount2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_byDetectionMethod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_byPlatform(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_byPlatform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByPlatform, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []stats.Count) graphql.Marshaler {
+			return ec.marshalNStatCount2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_byPlatform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_byVenueKind(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_byVenueKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByVenueKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []stats.Count) graphql.Marshaler {
+			return ec.marshalNStatCount2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_byVenueKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_timeInStage(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_timeInStage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeInStage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []stats.Durations) graphql.Marshaler {
+			return ec.marshalNStatDurations2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐDurationsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_timeInStage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatDurations(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_detectionToContainment(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_detectionToContainment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DetectionToContainment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v stats.Durations) graphql.Marshaler {
+			return ec.marshalNStatDurations2githubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐDurations(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_detectionToContainment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatDurations(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_reportUpwardRequired(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_reportUpwardRequired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportUpwardRequired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_reportUpwardRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Statistics_reportUpwardMet(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_reportUpwardMet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportUpwardMet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_reportUpwardMet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Statistics_reportUpwardMetRate(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_reportUpwardMetRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportUpwardMetRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_reportUpwardMetRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, true, false, "Float")
+}
+
+func (ec *executionContext) _Statistics_outcomesByCategory(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_outcomesByCategory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutcomesByCategory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []stats.Count) graphql.Marshaler {
+			return ec.marshalNStatCount2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_outcomesByCategory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_outcomesByType(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_outcomesByType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutcomesByType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []stats.Count) graphql.Marshaler {
+			return ec.marshalNStatCount2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_outcomesByType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_overdueMeasures(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_overdueMeasures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OverdueMeasures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_overdueMeasures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Task_id(ctx context.Context, field graphql.CollectedField, obj *incident.Task) (ret graphql.Marshaler) {
@@ -21419,6 +22454,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_legalBasisPresets(ctx, field)
 				})
+		case "statistics":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_statistics(ctx, field)
+				})
 		case "evidence":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -21877,6 +22918,213 @@ func (ec *executionContext) _SpreadWarning(ctx context.Context, sel ast.Selectio
 			out.Values[i] = ec._SpreadWarning_nodeKeys(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statCountImplementors = []string{"StatCount"}
+
+func (ec *executionContext) _StatCount(ctx context.Context, sel ast.SelectionSet, obj *stats.Count) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatCount")
+		case "key":
+			out.Values[i] = ec._StatCount_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._StatCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statDurationsImplementors = []string{"StatDurations"}
+
+func (ec *executionContext) _StatDurations(ctx context.Context, sel ast.SelectionSet, obj *stats.Durations) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statDurationsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatDurations")
+		case "key":
+			out.Values[i] = ec._StatDurations_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "samples":
+			out.Values[i] = ec._StatDurations_samples(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "medianHours":
+			out.Values[i] = ec._StatDurations_medianHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p90Hours":
+			out.Values[i] = ec._StatDurations_p90Hours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statisticsImplementors = []string{"Statistics"}
+
+func (ec *executionContext) _Statistics(ctx context.Context, sel ast.SelectionSet, obj *stats.Statistics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statisticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Statistics")
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Statistics_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Statistics_to(ctx, field, obj)
+				})
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Statistics_unit(ctx, field, obj)
+				})
+		case "incidents":
+			out.Values[i] = ec._Statistics_incidents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byStage":
+			out.Values[i] = ec._Statistics_byStage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byClassification":
+			out.Values[i] = ec._Statistics_byClassification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byRootCause":
+			out.Values[i] = ec._Statistics_byRootCause(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byDetectionMethod":
+			out.Values[i] = ec._Statistics_byDetectionMethod(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byPlatform":
+			out.Values[i] = ec._Statistics_byPlatform(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byVenueKind":
+			out.Values[i] = ec._Statistics_byVenueKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timeInStage":
+			out.Values[i] = ec._Statistics_timeInStage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "detectionToContainment":
+			out.Values[i] = ec._Statistics_detectionToContainment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reportUpwardRequired":
+			out.Values[i] = ec._Statistics_reportUpwardRequired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reportUpwardMet":
+			out.Values[i] = ec._Statistics_reportUpwardMet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reportUpwardMetRate":
+			out.Values[i] = ec._Statistics_reportUpwardMetRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outcomesByCategory":
+			out.Values[i] = ec._Statistics_outcomesByCategory(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outcomesByType":
+			out.Values[i] = ec._Statistics_outcomesByType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdueMeasures":
+			out.Values[i] = ec._Statistics_overdueMeasures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -23753,6 +25001,54 @@ func (ec *executionContext) marshalNStage2githubᚗcomᚋleaktrailᚋleaktrail�
 	return res
 }
 
+func (ec *executionContext) marshalNStatCount2githubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐCount(ctx context.Context, sel ast.SelectionSet, v stats.Count) graphql.Marshaler {
+	return ec._StatCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStatCount2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐCountᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.Count) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatCount2githubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatDurations2githubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐDurations(ctx context.Context, sel ast.SelectionSet, v stats.Durations) graphql.Marshaler {
+	return ec._StatDurations(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStatDurations2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐDurationsᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.Durations) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatDurations2githubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐDurations(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatistics2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐStatistics(ctx context.Context, sel ast.SelectionSet, v *stats.Statistics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Statistics!")
+		return graphql.Null
+	}
+	return ec._Statistics(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23828,6 +25124,24 @@ func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v an
 func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
 	res := scalar.MarshalTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	res, err := scalar.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Time!")
+		return graphql.Null
+	}
+	_ = sel
+	res := scalar.MarshalTime(*v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
@@ -24310,6 +25624,23 @@ func (ec *executionContext) marshalOExposure2ᚖgithubᚗcomᚋleaktrailᚋleakt
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) marshalOForward2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForward(ctx context.Context, sel ast.SelectionSet, v *spread.Forward) graphql.Marshaler {

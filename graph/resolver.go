@@ -18,6 +18,7 @@ import (
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/spread"
+	"github.com/leaktrail/leaktrail/stats"
 )
 
 // Resolver holds the services the resolvers delegate to.
@@ -27,6 +28,7 @@ type Resolver struct {
 	SpreadService     *spread.Service
 	EvidenceService   *evidence.Service
 	DisciplineService *discipline.Service
+	StatsService      *stats.Service
 }
 
 // ptrs returns pointers to the elements of xs, the shape gqlgen wants for lists.

@@ -126,4 +126,5 @@ type Viewer struct {
 	Leadership bool
 }
 
-func viewerOf(u auth.User) Viewer { return Viewer{UserID: u.ID, Leadership: u.Has(auth.Leadership)} }
+// ViewerOf is who a read by u is for.
+func ViewerOf(u auth.User) Viewer { return Viewer{UserID: u.ID, Leadership: u.Has(auth.Leadership)} }

@@ -223,7 +223,7 @@ func (s *Service) AuditTrail(ctx context.Context, after int64, limit int) ([]aud
 			ids = append(ids, *r.IncidentID)
 		}
 	}
-	visible, err := s.Store.Visible(ctx, s.DB, viewerOf(actor), ids)
+	visible, err := s.Store.Visible(ctx, s.DB, ViewerOf(actor), ids)
 	if err != nil {
 		return nil, err
 	}

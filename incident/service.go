@@ -328,7 +328,7 @@ func (s *Service) ReportUpward(f workflow.Facts) workflow.ReportUpwardClock {
 // viewer returns the signed-in user as the store's viewer.
 func viewer(ctx context.Context) (auth.User, Viewer, error) {
 	u, err := auth.Require(ctx)
-	return u, viewerOf(u), err
+	return u, ViewerOf(u), err
 }
 
 // Get returns one incident, or nil when none has that id or the caller may not see it.

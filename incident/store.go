@@ -53,10 +53,10 @@ func (Store) Insert(ctx context.Context, ex database.Executor, inc Incident) (In
 	return out, err
 }
 
-// visibleSQL is the need-to-know rule as SQL, for the incidents aliased as
+// VisibleSQL is the need-to-know rule as SQL, for the incidents aliased as
 // alias: members see their incidents, LEADERSHIP also sees closed ones. Every
 // read of incident data goes through it.
-func visibleSQL(alias string, v Viewer, args []any) (string, []any) {
+func VisibleSQL(alias string, v Viewer, args []any) (string, []any) {
 	args = append(args, v.UserID, v.Leadership)
 	return fmt.Sprintf(`(EXISTS (SELECT 1 FROM incident_members vm WHERE vm.incident_id = %[1]s.id AND vm.user_id = $%[2]d)
 		OR ($%[3]d AND %[1]s.stage = 'CLOSED'))`, alias, len(args)-1, len(args)), args
@@ -84,7 +84,7 @@ func (Store) IDByReference(ctx context.Context, ex database.Executor, ref string
 }
 
 func getWhere(ctx context.Context, ex database.Executor, v Viewer, column string, value any) (Incident, error) {
-	visible, args := visibleSQL("incidents", v, []any{value})
+	visible, args := VisibleSQL("incidents", v, []any{value})
 	var inc Incident
 	err := ex.GetContext(ctx, &inc, `SELECT `+incidentColumns+` FROM incidents WHERE `+column+` = $1 AND `+visible, args...)
 	return inc, err
@@ -92,7 +92,7 @@ func getWhere(ctx context.Context, ex database.Executor, v Viewer, column string
 
 // Visible returns which of the incidents the viewer may see.
 func (Store) Visible(ctx context.Context, ex database.Executor, v Viewer, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
-	visible, args := visibleSQL("incidents", v, []any{pq.Array(ids)})
+	visible, args := VisibleSQL("incidents", v, []any{pq.Array(ids)})
 	var seen []uuid.UUID
 	if err := ex.SelectContext(ctx, &seen, `SELECT id FROM incidents WHERE id = ANY($1) AND `+visible, args...); err != nil {
 		return nil, err
@@ -143,7 +143,7 @@ func (Store) Update(ctx context.Context, ex database.Executor, inc Incident) (In
 
 // filterSQL renders the WHERE clause of f for viewer v, numbering parameters after args.
 func filterSQL(v Viewer, f Filter, args []any) (string, []any) {
-	visible, args := visibleSQL("incidents", v, args)
+	visible, args := VisibleSQL("incidents", v, args)
 	where := []string{visible}
 	arg := func(v any) string {
 		args = append(args, v)
@@ -217,7 +217,7 @@ func (Store) InsertTransition(ctx context.Context, ex database.Executor, t Trans
 // childRows selects columns of table's rows of the given incidents that the
 // viewer may see, in order.
 func childRows(ctx context.Context, ex database.Executor, dest any, v Viewer, table, columns, order string, incidentIDs []uuid.UUID) error {
-	visible, args := visibleSQL("i", v, []any{pq.Array(incidentIDs)})
+	visible, args := VisibleSQL("i", v, []any{pq.Array(incidentIDs)})
 	return ex.SelectContext(ctx, dest, `SELECT `+columns+` FROM `+table+` c JOIN incidents i ON i.id = c.incident_id
 		WHERE c.incident_id = ANY($1) AND `+visible+` ORDER BY `+order, args...)
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/leaktrail/leaktrail/migrations"
 	"github.com/leaktrail/leaktrail/objstore"
 	"github.com/leaktrail/leaktrail/spread"
+	"github.com/leaktrail/leaktrail/stats"
 	"github.com/leaktrail/leaktrail/ui"
 )
 
@@ -40,6 +41,7 @@ type Main struct {
 	Spread     *spread.Service
 	Evidence   *evidence.Service
 	Discipline *discipline.Service
+	Stats      *stats.Service
 
 	jobs     context.CancelFunc
 	jobsDone sync.WaitGroup
@@ -95,6 +97,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	}
 	m.Evidence = evidence.NewService(m.DB, m.Incidents, m.Objects, vault, m.Log)
 	m.Discipline = discipline.NewService(m.DB, m.Incidents, m.Spread, m.Evidence)
+	m.Stats = &stats.Service{DB: m.DB, ReportWindow: m.Config.ReportWindow}
 	m.startJobs()
 
 	if m.listener, err = net.Listen("tcp", m.Config.Listen); err != nil {
@@ -148,7 +151,7 @@ func (m *Main) Close() error {
 
 func (m *Main) routes() http.Handler {
 	resolver := &graph.Resolver{AuthService: m.Auth, IncidentService: m.Incidents, SpreadService: m.Spread, EvidenceService: m.Evidence,
-		DisciplineService: m.Discipline}
+		DisciplineService: m.Discipline, StatsService: m.Stats}
 	gql := graph.NewHandler(resolver, graph.HandlerConfig{
 		Introspection:    m.Config.Introspection,
 		ComplexityLimit:  m.Config.ComplexityLimit,
@@ -161,6 +164,8 @@ func (m *Main) routes() http.Handler {
 	mux.Handle("GET /incidents/{reference}/spread.graphml", m.Auth.Middleware(http.HandlerFunc(m.spreadGraphML)))
 	mux.Handle("POST /incidents/{reference}/forwards", m.Auth.Middleware(http.HandlerFunc(m.importForwards)))
 	mux.Handle("GET /incidents/{reference}/evidence.zip", m.Auth.Middleware(http.HandlerFunc(m.exportEvidence)))
+	mux.Handle("GET /statistics.csv", m.Auth.Middleware(http.HandlerFunc(m.statisticsCSV)))
+	mux.Handle("GET /incidents/{reference}/report.md", m.Auth.Middleware(http.HandlerFunc(m.reportMarkdown)))
 	mux.Handle("GET /evidence/uploads/{id}", m.Auth.Middleware(http.HandlerFunc(m.uploadStatus)))
 	mux.Handle("PUT /evidence/uploads/{id}", m.Auth.Middleware(http.HandlerFunc(m.uploadWhole)))
 	mux.Handle("PUT /evidence/uploads/{id}/parts/{part}", m.Auth.Middleware(http.HandlerFunc(m.uploadParts)))
