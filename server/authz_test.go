@@ -216,6 +216,7 @@ var selfScoped = map[string]bool{
 	"openIncident":      true, // a new case the caller is on
 	"incidents":         true, // filtered to the caller's cases; checked to exclude the hidden one
 	"legalBasisPresets": true, // reference text, no case content
+	"statistics":        true, // counts only the caller's cases; checked to exclude the hidden one
 }
 
 // Fields an administrator may call on an incident they are not on: membership
@@ -326,6 +327,19 @@ func TestListsCountsAndSearchHideIncidents(t *testing.T) {
 	}
 	if n := count(f.lead, marker); n != 1 {
 		t.Fatalf("the lead finds %d", n)
+	}
+	// Statistics count only the caller's cases.
+	for who, want := range map[string]int{"outsider": 0, "leadership": 0, "admin": 0} {
+		var out struct{ Statistics struct{ Incidents int } }
+		f.callers[who].Must(t, `{ statistics { incidents } }`, nil, &out)
+		if out.Statistics.Incidents != want {
+			t.Errorf("%s's statistics count %d incidents", who, out.Statistics.Incidents)
+		}
+	}
+	var leads struct{ Statistics struct{ Incidents int } }
+	f.lead.Must(t, `{ statistics { incidents } }`, nil, &leads)
+	if leads.Statistics.Incidents == 0 {
+		t.Error("the lead's statistics count nothing")
 	}
 
 	// Nobody lets themselves in.
