@@ -1,9 +1,13 @@
 package discipline_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -426,6 +430,39 @@ func TestCaseReport(t *testing.T) {
 	}
 	if reports != 4 {
 		t.Fatalf("%d reports logged", reports)
+	}
+}
+
+// The PDF report embeds its font: the Chinese text reads back out of it
+// with poppler's pdftotext, and the PDF's hash is logged.
+func TestCaseReportPDF(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.measure(t, "OPEN")
+	f.outcome(t, f.finding(t, discipline.Direct, ""), "DECIDED")
+	for lang, want := range map[string][]string{
+		"zh-CN": {"案件报告", "明电翻拍外泄", "杨某", "直接责任", "记过", "涉密载体管理专项检查"},
+		"zh-TW": {"案件報告", "責任認定與處理結果", "記過"},
+		"en":    {"Case report", "demerit"},
+	} {
+		pdf, sum, _, err := f.svc.ReportPDF(f.lead, f.incident.ID, lang)
+		if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) || len(sum) != 64 {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		path := filepath.Join(t.TempDir(), "report.pdf")
+		if err := os.WriteFile(path, pdf, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		text := strings.Join(strings.Fields(string(out)), "")
+		for _, w := range want {
+			if !strings.Contains(text, strings.Join(strings.Fields(w), "")) {
+				t.Errorf("%s PDF lacks %q; it reads:\n%s", lang, w, out)
+			}
+		}
 	}
 }
 

@@ -133,6 +133,29 @@ func LanguageOf(lang string, u auth.User) (string, error) {
 // Report is a readable report of one case in Markdown, with its SHA-256,
 // which is recorded in the audit log as the report is handed out.
 func (s *Service) Report(ctx context.Context, incidentID uuid.UUID, lang string) (markdown, hash, language string, err error) {
+	md, _, lang, err := s.report(ctx, incidentID, lang)
+	if err != nil {
+		return "", "", "", err
+	}
+	hash, err = s.logReport(ctx, incidentID, "markdown", lang, []byte(md))
+	return md, hash, lang, err
+}
+
+// ReportPDF is the same report as a PDF with its font embedded, and the PDF's SHA-256, which is logged.
+func (s *Service) ReportPDF(ctx context.Context, incidentID uuid.UUID, lang string) (pdf []byte, hash, language string, err error) {
+	md, title, lang, err := s.report(ctx, incidentID, lang)
+	if err != nil {
+		return nil, "", "", err
+	}
+	if pdf, err = RenderPDF(md, title); err != nil {
+		return nil, "", "", err
+	}
+	hash, err = s.logReport(ctx, incidentID, "pdf", lang, pdf)
+	return pdf, hash, lang, err
+}
+
+// report writes the case report in Markdown, in lang or the caller's language.
+func (s *Service) report(ctx context.Context, incidentID uuid.UUID, lang string) (markdown, title, language string, err error) {
 	actor, err := auth.Require(ctx)
 	if err != nil {
 		return "", "", "", err
@@ -156,13 +179,20 @@ func (s *Service) Report(ctx context.Context, incidentID uuid.UUID, lang string)
 	if err != nil {
 		return "", "", "", err
 	}
-	md := RenderMarkdown(cf, lang, seeOutcomes, names, time.Now())
-	sum := sha256.Sum256([]byte(md))
-	hash = hex.EncodeToString(sum[:])
-	err = audit.AppendNow(ctx, s.DB, audit.Entry{ActorID: &actor.ID, ActorName: actor.Username, Action: "report.generate",
+	return RenderMarkdown(cf, lang, seeOutcomes, names, time.Now()), inc.Reference + " " + inc.Title, lang, nil
+}
+
+// logReport records a generated report's hash in the audit log.
+func (s *Service) logReport(ctx context.Context, incidentID uuid.UUID, format, lang string, body []byte) (string, error) {
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(body)
+	hash := hex.EncodeToString(sum[:])
+	return hash, audit.AppendNow(ctx, s.DB, audit.Entry{ActorID: &actor.ID, ActorName: actor.Username, Action: "report.generate",
 		TargetType: "incident", TargetID: incidentID.String(), IncidentID: &incidentID,
-		Changes: map[string]any{"format": "markdown", "language": lang, "sha256": hash}})
-	return md, hash, lang, err
+		Changes: map[string]any{"format": format, "language": lang, "sha256": hash}})
 }
 
 func ownersOf(cf *CaseFile) []uuid.UUID {

@@ -37,23 +37,32 @@ func (m *Main) statisticsCSV(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// reportMarkdown answers an incident's case report as Markdown (?lang=zh-CN|zh-TW|en).
-func (m *Main) reportMarkdown(w http.ResponseWriter, r *http.Request) {
-	ref := r.PathValue("reference")
-	inc, err := m.Incidents.GetByReference(r.Context(), ref)
-	if err == nil && inc == nil {
-		err = apperr.Errorf(apperr.NotFound, "no incident has that reference")
+// report answers an incident's case report (?lang=zh-CN|zh-TW|en) as
+// Markdown or, with pdf, as a PDF; its hash is logged and sent as X-Content-SHA256.
+func (m *Main) report(pdf bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ref := r.PathValue("reference")
+		inc, err := m.Incidents.GetByReference(r.Context(), ref)
+		if err == nil && inc == nil {
+			err = apperr.Errorf(apperr.NotFound, "no incident has that reference")
+		}
+		var body []byte
+		var sum, lang, md string
+		contentType, ext := "text/markdown; charset=utf-8", "md"
+		if err == nil && pdf {
+			body, sum, lang, err = m.Discipline.ReportPDF(r.Context(), inc.ID, r.URL.Query().Get("lang"))
+			contentType, ext = "application/pdf", "pdf"
+		} else if err == nil {
+			md, sum, lang, err = m.Discipline.Report(r.Context(), inc.ID, r.URL.Query().Get("lang"))
+			body = []byte(md)
+		}
+		if err != nil {
+			m.writeError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(fmt.Sprintf("%s-report-%s.%s", ref, lang, ext)))
+		w.Header().Set("X-Content-SHA256", sum)
+		w.Write(body) //nolint:errcheck // the client went away
 	}
-	var md, sum, lang string
-	if err == nil {
-		md, sum, lang, err = m.Discipline.Report(r.Context(), inc.ID, r.URL.Query().Get("lang"))
-	}
-	if err != nil {
-		m.writeError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(fmt.Sprintf("%s-report-%s.md", ref, lang)))
-	w.Header().Set("X-Content-SHA256", sum)
-	w.Write([]byte(md)) //nolint:errcheck // the client went away
 }

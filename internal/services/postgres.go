@@ -77,15 +77,36 @@ func EnsurePostgresInstalled(log io.Writer) (string, error) {
 	if dir, err := postgresBinDir(); err == nil {
 		return dir, nil
 	}
+	if err := AptInstall(log, "postgresql"); err != nil {
+		return "", fmt.Errorf("PostgreSQL 15 or newer is not installed (set LEAKTRAIL_DATABASE_URL and use `leaktrail serve`, or install it): %w", err)
+	}
+	return postgresBinDir()
+}
+
+// EnsureCommand makes sure a command is on the PATH, installing its Debian
+// package with apt when it is missing and this process may.
+func EnsureCommand(log io.Writer, command, pkg string) error {
+	if _, err := exec.LookPath(command); err == nil {
+		return nil
+	}
+	if err := AptInstall(log, pkg); err != nil {
+		return fmt.Errorf("%s is not installed: %w", command, err)
+	}
+	return nil
+}
+
+// AptInstall installs Debian packages with apt-get, as root, updating the
+// package lists first when the install fails on stale ones.
+func AptInstall(log io.Writer, pkgs ...string) error {
 	if os.Geteuid() != 0 {
-		return "", errors.New("PostgreSQL 15 or newer is not installed: run `sudo apt-get install postgresql` (or set LEAKTRAIL_DATABASE_URL and use `leaktrail serve`)")
+		return fmt.Errorf("run `sudo apt-get install %s`", strings.Join(pkgs, " "))
 	}
 	if _, err := exec.LookPath("apt-get"); err != nil {
-		return "", errors.New("PostgreSQL 15 or newer is not installed and apt-get is not available: install the PostgreSQL server")
+		return fmt.Errorf("apt-get is not available to install %s", strings.Join(pkgs, " "))
 	}
-	fmt.Fprintln(log, "installing PostgreSQL with apt-get (once) ...")
+	fmt.Fprintf(log, "installing %s with apt-get (once) ...\n", strings.Join(pkgs, " "))
 	install := func() error {
-		cmd := exec.Command("apt-get", "install", "-y", "--no-install-recommends", "postgresql")
+		cmd := exec.Command("apt-get", append([]string{"install", "-y", "--no-install-recommends"}, pkgs...)...)
 		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 		cmd.Stdout, cmd.Stderr = log, log
 		return cmd.Run()
@@ -94,13 +115,13 @@ func EnsurePostgresInstalled(log io.Writer) (string, error) {
 		update := exec.Command("apt-get", "update")
 		update.Stdout, update.Stderr = log, log
 		if err := update.Run(); err != nil {
-			return "", fmt.Errorf("apt-get update: %w", err)
+			return fmt.Errorf("apt-get update: %w", err)
 		}
 		if err := install(); err != nil {
-			return "", fmt.Errorf("apt-get install postgresql: %w", err)
+			return fmt.Errorf("apt-get install %s: %w", strings.Join(pkgs, " "), err)
 		}
 	}
-	return postgresBinDir()
+	return nil
 }
 
 // runAs returns the credential to run PostgreSQL with: initdb and postgres

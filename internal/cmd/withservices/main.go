@@ -45,6 +45,10 @@ func run() int {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return fail(err)
 	}
+	// The case report's PDF test reads the text back with poppler's pdftotext.
+	if err := services.EnsureCommand(os.Stderr, "pdftotext", "poppler-utils"); err != nil {
+		return fail(err)
+	}
 	pg, err := services.StartPostgres(ctx, services.PostgresOptions{Dir: filepath.Join(dir, "pg"), Throwaway: true, Log: os.Stderr})
 	if err != nil {
 		return fail(err)
