@@ -225,6 +225,41 @@ func TestBinaryEndToEnd(t *testing.T) {
 		t.Fatalf("bad import: %d %s", code, stderr)
 	}
 
+	// Closed again, leadership reviews and accepts the case, which freezes it;
+	// the report is handed out and the statistics count the case.
+	vars := map[string]any{"id": id}
+	c.Must(t, `mutation($id: ID!) { advanceIncident(id: $id, to: CLOSED) { stage } }`, vars, nil)
+	if _, stderr, code := run(t, e, pw+"\n", "user", "add", "--username", "boss", "--role", "leadership", "--password-stdin"); code != 0 {
+		t.Fatalf("user add boss: %s", stderr)
+	}
+	boss := &testgql.Client{URL: srv.url}
+	boss.Login(t, "boss", pw)
+	var review struct{ ReviewIncident struct{ SnapshotSha256 string } }
+	boss.Must(t, `mutation($id: ID!) { reviewIncident(incidentId: $id, decision: ACCEPTED, comments: "同意结案") { snapshotSha256 } }`,
+		vars, &review)
+	if len(review.ReviewIncident.SnapshotSha256) != 64 {
+		t.Fatalf("review: %+v", review)
+	}
+	if r := c.Do(t, `mutation($id: ID!) { addTask(incidentId: $id, input: {title: "补充"}) { id } }`, vars); r.Code() != "FROZEN" {
+		t.Fatalf("a change to the frozen case: %+v", r.Errors)
+	}
+	var report struct{ GenerateCaseReport struct{ Markdown, Sha256 string } }
+	boss.Must(t, `mutation($id: ID!) { generateCaseReport(incidentId: $id, language: "zh-CN") { markdown sha256 } }`, vars, &report)
+	if !strings.Contains(report.GenerateCaseReport.Markdown, "党内严重警告") {
+		t.Fatalf("report: %s", report.GenerateCaseReport.Markdown)
+	}
+	var st struct {
+		Statistics struct {
+			Incidents      int
+			ByStage        []struct{ Key string }
+			OutcomesByType []struct{ Key string }
+		}
+	}
+	boss.Must(t, `{ statistics(from: "2026-01-01T00:00:00Z") { incidents byStage { key } outcomesByType { key } } }`, nil, &st)
+	if st.Statistics.Incidents != 1 || st.Statistics.ByStage[0].Key != "CLOSED" || st.Statistics.OutcomesByType[0].Key != "PARTY_SERIOUS_WARNING" {
+		t.Fatalf("statistics: %+v", st)
+	}
+
 	// The vault's maintenance from the command line: all well, then an
 	// object changed behind Leaktrail's back is caught.
 	if out, _, code := run(t, e, "", "evidence", "verify", "--incident", ref); code != 0 || !strings.HasPrefix(out, "checked 1 objects: 1 OK") {
