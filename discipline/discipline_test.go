@@ -400,7 +400,7 @@ func TestCaseReport(t *testing.T) {
 	f.measure(t, "OPEN")
 	f.outcome(t, f.finding(t, discipline.Direct, ""), "DECIDED")
 	for lang, want := range map[string][]string{
-		"zh-CN": {"# 案件报告 — 明电翻拍外泄", "## 责任认定与处理结果", "杨某（直接责任）", "记过 — 市纪委监委, 已决定", "涉密载体管理专项检查"},
+		"zh-CN": {"# 案件报告 — 明电翻拍外泄", "| 密级 | 机密 |", "| 发现方式 | 主管部门通报 |", "## 责任认定与处理结果", "杨某（直接责任）", "记过 — 市纪委监委, 已决定", "涉密载体管理专项检查"},
 		"zh-TW": {"# 案件報告", "## 責任認定與處理結果", "記過"},
 		"en":    {"# Case report", "## Responsibility findings", "demerit"},
 	} {

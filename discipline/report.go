@@ -35,6 +35,14 @@ var words = map[string]map[string]string{
 		"noOutcomeReason": "Why no outcome applies", "outcomes": "Outcomes", "outcomesHidden": "Outcomes are shown only to the outcomes tier.",
 		"none": "none", "title": "Measure", "owner": "Owner", "due": "Due", "status": "Status", "from": "from", "to": "to",
 		"by": "by", "decidedOn": "decided", "legalBasis": "legal basis", "generated": "Generated", "hashNote": "The SHA-256 of this report is recorded in the audit log.",
+		"TOP_SECRET": "top secret", "SECRET": "secret", "CONFIDENTIAL": "confidential", "WORK_SECRET": "work secret",
+		"COMMERCIAL_SECRET": "commercial secret", "PERSONAL_DATA": "personal data", "UNCLASSIFIED": "unclassified",
+		"SELF_REPORT": "self-report", "AUDIT_INSPECTION": "audit or inspection", "EXTERNAL_TIP": "external tip",
+		"MONITORING": "monitoring", "AUTHORITY_NOTICE": "notice from an authority",
+		"URGENT_RELAY": "urgent relay", "REPORTING_TO_SUPERIOR": "reporting to a superior", "LEADER_INSTRUCTION": "leader's instruction",
+		"MIS_SEND": "mis-click or mis-send", "MULTIPLE": "several combined", "CONVENIENCE": "convenience",
+		"THIRD_PARTY_APP": "third-party app or mini-program", "ACCOUNT_COMPROMISE": "account compromise or phishing",
+		"INSIDER_INTENT": "insider intent", "DISCLOSE": "disclose", "NOT_DISCLOSE": "do not disclose",
 		"DETECT": "Detect", "INITIAL_RESPONSE": "Initial response", "INVESTIGATION": "Investigation", "DISCLOSURE": "Disclosure",
 		"RECOVERY": "Recovery", "CLOSED": "Closed",
 		"DIRECT": "direct", "LEADERSHIP": "leadership", "SUPERVISORY": "supervisory", "OTHER": "other",
@@ -62,6 +70,12 @@ var words = map[string]map[string]string{
 		"outcomes": "处理结果", "outcomesHidden": "处理结果仅对有权限人员显示。", "none": "无", "title": "措施", "owner": "负责人",
 		"due": "期限", "status": "状态", "from": "从", "to": "至", "by": "经办", "decidedOn": "决定日期", "legalBasis": "依据",
 		"generated": "生成时间", "hashNote": "本报告的 SHA-256 已记入审计日志。",
+		"TOP_SECRET": "绝密", "SECRET": "机密", "CONFIDENTIAL": "秘密", "WORK_SECRET": "工作秘密", "COMMERCIAL_SECRET": "商业秘密",
+		"PERSONAL_DATA": "个人信息", "UNCLASSIFIED": "非涉密", "SELF_REPORT": "本人报告", "AUDIT_INSPECTION": "审计检查",
+		"EXTERNAL_TIP": "外部举报", "MONITORING": "监测发现", "AUTHORITY_NOTICE": "主管部门通报", "URGENT_RELAY": "紧急传达",
+		"REPORTING_TO_SUPERIOR": "汇报工作", "LEADER_INSTRUCTION": "领导交办", "MIS_SEND": "误点误传", "MULTIPLE": "多种并存",
+		"CONVENIENCE": "图方便", "THIRD_PARTY_APP": "第三方应用或小程序", "ACCOUNT_COMPROMISE": "账号被盗或钓鱼",
+		"INSIDER_INTENT": "内部人员故意", "DISCLOSE": "对外通报", "NOT_DISCLOSE": "不对外通报",
 		"DETECT": "发现", "INITIAL_RESPONSE": "初步处置", "INVESTIGATION": "调查", "DISCLOSURE": "通报", "RECOVERY": "整改",
 		"CLOSED": "结案", "DIRECT": "直接责任", "LEADERSHIP": "领导责任", "SUPERVISORY": "监管责任", "OTHER": "其他",
 		"PROPOSED": "拟处理", "DECIDED": "已决定", "APPEALED": "申诉中", "FINAL": "已生效", "REVOKED": "已撤销",
@@ -86,6 +100,12 @@ var words = map[string]map[string]string{
 		"outcomes": "處理結果", "outcomesHidden": "處理結果僅對有權限人員顯示。", "none": "無", "title": "措施", "owner": "負責人",
 		"due": "期限", "status": "狀態", "from": "從", "to": "至", "by": "經辦", "decidedOn": "決定日期", "legalBasis": "依據",
 		"generated": "產生時間", "hashNote": "本報告的 SHA-256 已記入稽核日誌。",
+		"TOP_SECRET": "絕對機密", "SECRET": "極機密", "CONFIDENTIAL": "機密", "WORK_SECRET": "工作秘密", "COMMERCIAL_SECRET": "營業秘密",
+		"PERSONAL_DATA": "個人資料", "UNCLASSIFIED": "非機密", "SELF_REPORT": "本人報告", "AUDIT_INSPECTION": "稽核檢查",
+		"EXTERNAL_TIP": "外部檢舉", "MONITORING": "監測發現", "AUTHORITY_NOTICE": "主管機關通報", "URGENT_RELAY": "緊急傳達",
+		"REPORTING_TO_SUPERIOR": "向上級報告", "LEADER_INSTRUCTION": "長官交辦", "MIS_SEND": "誤點誤傳", "MULTIPLE": "多種並存",
+		"CONVENIENCE": "貪圖方便", "THIRD_PARTY_APP": "第三方應用程式或小程式", "ACCOUNT_COMPROMISE": "帳號遭盜或釣魚",
+		"INSIDER_INTENT": "內部人員故意", "DISCLOSE": "對外通報", "NOT_DISCLOSE": "不對外通報",
 		"DETECT": "發現", "INITIAL_RESPONSE": "初步處置", "INVESTIGATION": "調查", "DISCLOSURE": "通報", "RECOVERY": "改善",
 		"CLOSED": "結案", "DIRECT": "直接責任", "LEADERSHIP": "領導責任", "SUPERVISORY": "監督責任", "OTHER": "其他",
 		"PROPOSED": "擬處理", "DECIDED": "已決定", "APPEALED": "申訴中", "FINAL": "已確定", "REVOKED": "已撤銷",
@@ -216,11 +236,17 @@ func RenderMarkdown(cf *CaseFile, lang string, seeOutcomes bool, names map[uuid.
 		fmt.Fprintf(&b, "%s\n\n", inc.Summary)
 	}
 	fmt.Fprintf(&b, "## %s\n\n| | |\n|---|---|\n", w("summary"))
+	enum := func(v string) string {
+		if v == "" {
+			return ""
+		}
+		return w(v)
+	}
 	for _, row := range [][2]string{
-		{w("classification"), inc.Classification}, {w("detectedAt"), inc.DetectedAt.Format(time.RFC3339)},
-		{w("detectionMethod"), inc.DetectionMethod}, {w("reportedBy"), inc.ReportedBy}, {w("whereSeen"), inc.WhereSeen},
-		{w("rootCause"), inc.RootCause}, {w("reachedOutside"), yesNo(inc.ReachedOutside)},
-		{w("disclosure"), inc.DisclosureDecision},
+		{w("classification"), enum(inc.Classification)}, {w("detectedAt"), inc.DetectedAt.Format(time.RFC3339)},
+		{w("detectionMethod"), enum(inc.DetectionMethod)}, {w("reportedBy"), inc.ReportedBy}, {w("whereSeen"), inc.WhereSeen},
+		{w("rootCause"), enum(inc.RootCause)}, {w("reachedOutside"), yesNo(inc.ReachedOutside)},
+		{w("disclosure"), enum(inc.DisclosureDecision)},
 	} {
 		fmt.Fprintf(&b, "| %s | %s |\n", row[0], cell(row[1]))
 	}
