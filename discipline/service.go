@@ -2,6 +2,8 @@ package discipline
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -69,18 +71,22 @@ func (s *Service) change(ctx context.Context, incidentID uuid.UUID, p incident.P
 
 // allowed returns the incident if the caller may do p with it.
 func (s *Service) allowed(ctx context.Context, incidentID uuid.UUID, p incident.Permission) (*incident.Incident, error) {
-	inc, err := s.Incidents.Get(ctx, incidentID)
-	if err != nil {
-		return nil, err
+	inc, _, err := s.Incidents.Allowed(ctx, incidentID, p)
+	return inc, err
+}
+
+// incidentOf returns the incident a finding, outcome or measure belongs to,
+// for a signed-in caller; the access check follows when the incident is locked.
+func (s *Service) incidentOf(ctx context.Context, lookup func(context.Context, database.Executor, uuid.UUID) (uuid.UUID, error),
+	id uuid.UUID, what string) (uuid.UUID, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return uuid.Nil, err
 	}
-	if inc == nil {
-		return nil, apperr.Errorf(apperr.NotFound, "no incident has that id")
+	incidentID, err := lookup(ctx, s.DB, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return incidentID, apperr.Errorf(apperr.NotFound, "no %s has that id", what)
 	}
-	a, err := s.Incidents.AccessTo(ctx, *inc)
-	if err != nil {
-		return nil, err
-	}
-	return inc, a.Require(p)
+	return incidentID, err
 }
 
 // CanSeeOutcomes reports whether the caller may see an incident's outcomes.
@@ -96,12 +102,9 @@ func (s *Service) AddFinding(ctx context.Context, incidentID uuid.UUID, in Findi
 
 // UpdateFinding changes a finding.
 func (s *Service) UpdateFinding(ctx context.Context, id uuid.UUID, in FindingInput) (*Finding, error) {
-	if _, err := auth.Require(ctx); err != nil {
+	incidentID, err := s.incidentOf(ctx, s.Store.FindingIncident, id, "finding")
+	if err != nil {
 		return nil, err
-	}
-	var incidentID uuid.UUID
-	if err := s.DB.GetContext(ctx, &incidentID, `SELECT incident_id FROM findings WHERE id = $1`, id); err != nil {
-		return nil, apperr.Errorf(apperr.NotFound, "no finding has that id")
 	}
 	return s.PutFinding(ctx, incidentID, &id, in)
 }
@@ -258,16 +261,13 @@ func (s *Service) ProposeOutcome(ctx context.Context, findingID uuid.UUID, in Ou
 // (APPEALED → DECIDED) → FINAL, or to REVOKED, keeping each change with who
 // and when. A decided outcome needs its decision date.
 func (s *Service) MoveOutcome(ctx context.Context, id uuid.UUID, to Status, decidedOn *time.Time, note string) (*Outcome, error) {
-	if _, err := auth.Require(ctx); err != nil {
+	incidentID, err := s.incidentOf(ctx, s.Store.OutcomeIncident, id, "outcome")
+	if err != nil {
 		return nil, err
 	}
 	var o *Outcome
-	var incidentID uuid.UUID
-	if err := s.DB.GetContext(ctx, &incidentID, `SELECT incident_id FROM outcomes WHERE id = $1`, id); err != nil {
-		return nil, apperr.Errorf(apperr.NotFound, "no outcome has that id")
-	}
 	note = strings.TrimSpace(note)
-	err := s.change(ctx, incidentID, incident.PermDecide, func(tx *sqlx.Tx, _ incident.Incident, actor auth.User) (audit.Entry, error) {
+	err = s.change(ctx, incidentID, incident.PermDecide, func(tx *sqlx.Tx, _ incident.Incident, actor auth.User) (audit.Entry, error) {
 		var err error
 		if o, err = s.Store.Outcome(ctx, tx, id); err != nil {
 			return audit.Entry{}, err
@@ -328,12 +328,9 @@ func (s *Service) AddMeasure(ctx context.Context, incidentID uuid.UUID, in Measu
 
 // UpdateMeasure changes a measure (its status, typically, as it is carried out).
 func (s *Service) UpdateMeasure(ctx context.Context, id uuid.UUID, in MeasureInput) (*Measure, error) {
-	if _, err := auth.Require(ctx); err != nil {
+	incidentID, err := s.incidentOf(ctx, s.Store.MeasureIncident, id, "measure")
+	if err != nil {
 		return nil, err
-	}
-	var incidentID uuid.UUID
-	if err := s.DB.GetContext(ctx, &incidentID, `SELECT incident_id FROM measures WHERE id = $1`, id); err != nil {
-		return nil, apperr.Errorf(apperr.NotFound, "no measure has that id")
 	}
 	return s.PutMeasure(ctx, incidentID, &id, in)
 }

@@ -212,6 +212,25 @@ func today(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
+// FindingIncident, OutcomeIncident and MeasureIncident return the incident a row belongs to.
+func (Store) FindingIncident(ctx context.Context, ex database.Executor, id uuid.UUID) (uuid.UUID, error) {
+	return incidentOf(ctx, ex, "findings", id)
+}
+
+func (Store) OutcomeIncident(ctx context.Context, ex database.Executor, id uuid.UUID) (uuid.UUID, error) {
+	return incidentOf(ctx, ex, "outcomes", id)
+}
+
+func (Store) MeasureIncident(ctx context.Context, ex database.Executor, id uuid.UUID) (uuid.UUID, error) {
+	return incidentOf(ctx, ex, "measures", id)
+}
+
+func incidentOf(ctx context.Context, ex database.Executor, table string, id uuid.UUID) (uuid.UUID, error) {
+	var incidentID uuid.UUID
+	err := ex.GetContext(ctx, &incidentID, `SELECT incident_id FROM `+table+` WHERE id = $1`, id)
+	return incidentID, err
+}
+
 // UserNames returns the display names of users by id.
 func (Store) UserNames(ctx context.Context, ex database.Executor, ids []uuid.UUID) (map[uuid.UUID]string, error) {
 	var rows []struct {

@@ -18,25 +18,10 @@ import (
 
 var errNoEvidence = apperr.Errorf(apperr.NotFound, "no evidence has that id")
 
-// allowed checks that the caller may do p with an incident; those who may not
-// see it are told it does not exist.
+// allowed checks that the caller may do p with an incident.
 func (s *Service) allowed(ctx context.Context, incidentID uuid.UUID, p incident.Permission) (auth.User, error) {
-	actor, err := auth.Require(ctx)
-	if err != nil {
-		return actor, err
-	}
-	inc, err := s.Incidents.Get(ctx, incidentID)
-	if err != nil {
-		return actor, err
-	}
-	if inc == nil {
-		return actor, apperr.Errorf(apperr.NotFound, "no incident has that id")
-	}
-	a, err := s.Incidents.AccessTo(ctx, *inc)
-	if err != nil {
-		return actor, err
-	}
-	return actor, a.Require(p)
+	_, actor, err := s.Incidents.Allowed(ctx, incidentID, p)
+	return actor, err
 }
 
 // List returns an incident's evidence, if the caller may see the incident.
