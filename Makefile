@@ -1,24 +1,40 @@
 # Leaktrail. `make run` starts it with everything it needs; `make test` runs every test.
 GO ?= go
-GENERATED := graph/generated.go graph/model/models_gen.go $(wildcard graph/*.resolvers.go)
+GENERATED := graph/generated.go graph/model/models_gen.go $(wildcard graph/*.resolvers.go) $(wildcard ui/web/src/gql/*.ts)
+UI_SOURCES := $(shell find ui/web/src ui/web/index.html ui/web/package.json ui/web/package-lock.json ui/web/vite.config.ts ui/web/tsconfig.json -type f -not -path '*/gql/*') $(wildcard schema/*.graphqls)
 
-.PHONY: run test build generate check-generated vet
+.PHONY: run test build generate check-generated vet ui ui-test
 
-build:
+build: ui
 	$(GO) build -o bin/leaktrail ./cmd/leaktrail
+
+# The web UI, built into ui/dist/app (which the binary embeds) when its sources changed.
+ui: ui/dist/app/index.html
+
+ui/web/node_modules/.package-lock.json: ui/web/package-lock.json
+	cd ui/web && npm ci --no-audit --no-fund
+
+ui/dist/app/index.html: ui/web/node_modules/.package-lock.json $(UI_SOURCES)
+	cd ui/web && npm run --silent codegen && npm run --silent build
+
+# The UI's component tests (Vitest under jsdom).
+ui-test: ui/web/node_modules/.package-lock.json
+	cd ui/web && npm test --silent
 
 # Starts a private PostgreSQL and MinIO (installing or building them once), a
 # demo case, and serves http://127.0.0.1:8080.
 run: build
 	./bin/leaktrail dev
 
-generate:
+generate: ui/web/node_modules/.package-lock.json
 	$(GO) generate ./...
+	cd ui/web && npm run --silent codegen
 
 # Regenerates and fails if that changed anything: generated code is committed.
-check-generated:
+check-generated: ui/web/node_modules/.package-lock.json
 	@before=$$(cat $(GENERATED) | sha256sum); \
 	$(GO) generate ./... || exit 1; \
+	(cd ui/web && npm run --silent codegen >/dev/null) || exit 1; \
 	after=$$(cat $(GENERATED) | sha256sum); \
 	if [ "$$before" != "$$after" ]; then \
 		echo "generated code was stale: it is now regenerated; review and commit it"; exit 1; \
@@ -28,7 +44,7 @@ vet:
 	$(GO) vet ./...
 
 # Every test, against a throwaway PostgreSQL and MinIO that withservices starts.
-test: check-generated vet
+test: check-generated vet ui ui-test
 	$(GO) run ./internal/cmd/withservices -- $(GO) test -race -count=1 ./...
 
 # Speed figures, each beside its floor; not part of `make test`.

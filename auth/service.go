@@ -184,6 +184,24 @@ func (s *Service) SetDisabled(ctx context.Context, id uuid.UUID, disabled bool) 
 	return u, err
 }
 
+// SetMyLocale remembers the signed-in user's language for every device they use.
+func (s *Service) SetMyLocale(ctx context.Context, locale string) (User, error) {
+	me, err := Require(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	if !slices.Contains(Locales, locale) {
+		return User{}, apperr.Invalid("locale", "zh-CN, zh-TW or en")
+	}
+	var u User
+	err = s.change(ctx, func(tx *sqlx.Tx) (audit.Entry, error) {
+		var err error
+		u, err = s.Store.SetLocale(ctx, tx, me.ID, locale)
+		return userEntry("user.locale", me.ID, map[string]any{"locale": locale}), err
+	})
+	return u, err
+}
+
 // Users lists every user: the directory members are chosen from.
 func (s *Service) Users(ctx context.Context) ([]User, error) {
 	if _, err := Require(ctx); err != nil {

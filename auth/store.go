@@ -162,6 +162,16 @@ func (Store) SetRoles(ctx context.Context, ex database.Executor, id uuid.UUID, r
 }
 
 // SetDisabled disables or re-enables a user; disabling ends their sessions and tokens.
+// SetLocale changes a user's language.
+func (Store) SetLocale(ctx context.Context, ex database.Executor, id uuid.UUID, locale string) (User, error) {
+	var row userRow
+	if err := ex.QueryRowxContext(ctx, `UPDATE users SET locale = $2 WHERE id = $1 RETURNING `+userColumns,
+		id, locale).StructScan(&row); err != nil {
+		return User{}, err
+	}
+	return row.user(), nil
+}
+
 func (Store) SetDisabled(ctx context.Context, ex database.Executor, id uuid.UUID, disabled bool) (User, error) {
 	var row userRow
 	if err := ex.QueryRowxContext(ctx, `UPDATE users SET disabled = $2 WHERE id = $1 RETURNING `+userColumns,

@@ -376,6 +376,7 @@ type ComplexityRoot struct {
 		RevokeAPIToken          func(childComplexity int, id uuid.UUID) int
 		SetIncidentMember       func(childComplexity int, incidentID uuid.UUID, userID uuid.UUID, caseRole incident.CaseRole, outcomesAccess *bool) int
 		SetLegalHold            func(childComplexity int, evidenceID uuid.UUID, on bool, purpose string, timeZone *string) int
+		SetMyLocale             func(childComplexity int, locale string) int
 		SetNodeContainment      func(childComplexity int, nodeID uuid.UUID, input spread.ContainmentInput) int
 		SetOutcomeStatus        func(childComplexity int, id uuid.UUID, status discipline.Status, decidedOn *time.Time, note *string) int
 		SetUserDisabled         func(childComplexity int, id uuid.UUID, disabled bool) int
@@ -694,6 +695,7 @@ type MeasureResolver interface {
 type MutationResolver interface {
 	Login(ctx context.Context, username string, password string) (*auth.Session, error)
 	Logout(ctx context.Context) (bool, error)
+	SetMyLocale(ctx context.Context, locale string) (*auth.User, error)
 	SetIncidentMember(ctx context.Context, incidentID uuid.UUID, userID uuid.UUID, caseRole incident.CaseRole, outcomesAccess *bool) (*incident.Member, error)
 	RemoveIncidentMember(ctx context.Context, incidentID uuid.UUID, userID uuid.UUID) (bool, error)
 	CreateUser(ctx context.Context, input auth.NewUser) (*auth.User, error)
@@ -2330,6 +2332,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetLegalHold(childComplexity, args["evidenceId"].(uuid.UUID), args["on"].(bool), args["purpose"].(string), args["timeZone"].(*string)), true
+	case "Mutation.setMyLocale":
+		if e.ComplexityRoot.Mutation.SetMyLocale == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setMyLocale_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetMyLocale(childComplexity, args["locale"].(string)), true
 	case "Mutation.setNodeContainment":
 		if e.ComplexityRoot.Mutation.SetNodeContainment == nil {
 			break
@@ -4790,6 +4803,8 @@ type Mutation {
   login(username: String!, password: String!): Session!
   "Ends the current session (cookie or bearer token). Always succeeds."
   logout: Boolean!
+  "Remembers the signed-in user's language (zh-CN, zh-TW or en) for every device they use."
+  setMyLocale(locale: String!): User!
 }
 `, BuiltIn: false},
 }
@@ -6476,6 +6491,20 @@ func (ec *executionContext) field_Mutation_setLegalHold_args(ctx context.Context
 		return nil, err
 	}
 	args["timeZone"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setMyLocale_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
 	return args, nil
 }
 
@@ -12076,6 +12105,50 @@ func (ec *executionContext) _Mutation_logout(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Mutation_logout(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Mutation", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Mutation_setMyLocale(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setMyLocale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetMyLocale(ctx, fc.Args["locale"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setMyLocale(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setMyLocale_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_setIncidentMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -21773,6 +21846,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "logout":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_logout(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setMyLocale":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setMyLocale(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -19,6 +19,10 @@ func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
 	return true, r.AuthService.Logout(ctx)
 }
 
+func (r *mutationResolver) SetMyLocale(ctx context.Context, locale string) (*auth.User, error) {
+	return ptr(r.AuthService.SetMyLocale(ctx, locale))
+}
+
 func (r *queryResolver) Me(ctx context.Context) (*auth.User, error) {
 	if u, ok := auth.UserFrom(ctx); ok {
 		return &u, nil

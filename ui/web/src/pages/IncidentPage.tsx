@@ -1,0 +1,145 @@
+import { Alert, Button, Card, Col, Descriptions, Form, Input, List, Modal, Row, Select, Space, Tag, Timeline, Typography, message } from "antd";
+import dayjs from "dayjs";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useParams } from "react-router";
+import { useMutation, useQuery } from "urql";
+import { errorMessage } from "../api";
+import { GateChecklist } from "../components/GateChecklist";
+import { StageBar, stages, type Stage } from "../components/StageBar";
+import { graphql } from "../gql";
+
+const IncidentQuery = graphql(`
+  query IncidentPage($reference: String!) {
+    incidentByReference(reference: $reference) {
+      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt
+      lead { displayName }
+      reportUpward { required deadline notifiedAt met }
+      gate { stage met requirements { id description met task { id done } } }
+      tasks { id title stage done required }
+      transitions { id from to kind at note by { displayName } }
+    }
+  }
+`);
+
+const AdvanceMutation = graphql(`
+  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {
+    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }
+  }
+`);
+
+const CompleteTask = graphql(`
+  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }
+`);
+
+const time = (s?: string | null) => (s ? dayjs(s).format("YYYY-MM-DD HH:mm") : "");
+
+// IncidentPage is one case: its header with the report-upward clock, the
+// stage bar with the current gate's checklist, advancing and sending back,
+// tasks and the stage history.
+export function IncidentPage() {
+  const { reference = "" } = useParams();
+  const { t } = useTranslation();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: IncidentQuery, variables: { reference }, requestPolicy: "cache-and-network" });
+  const [advanceResult, advance] = useMutation(AdvanceMutation);
+  const [, completeTask] = useMutation(CompleteTask);
+  const [sendBack, setSendBack] = useState(false);
+  const inc = data?.incidentByReference;
+  if (error) return <Alert type="error" showIcon message={errorMessage(t, error)} />;
+  if (!inc) return fetching ? <Typography.Text>{t("common.loading")}</Typography.Text> : <Alert type="warning" showIcon message={t("incident.notFound")} />;
+  const stage = inc.stage as Stage;
+  const next = stages[stages.indexOf(stage) + 1];
+  const earlier = stages.slice(0, stages.indexOf(stage));
+  const move = async (to: Stage, note?: string) => {
+    const r = await advance({ id: inc.id, to, note, version: inc.version });
+    if (r.data) {
+      message.success(t("incident.advanced", { stage: t(`stage.${to}`) }));
+      refetch({ requestPolicy: "network-only" });
+    }
+  };
+  const ru = inc.reportUpward;
+  const clock = !ru.required ? <Tag>{t("incident.notRequired")}</Tag>
+    : ru.notifiedAt ? <Tag color={ru.met ? "green" : "orange"}>{t("incident.met", { time: time(ru.notifiedAt) })}</Tag>
+    : dayjs(ru.deadline).isBefore(dayjs()) ? <Tag color="red">{t("incident.overdue", { time: time(ru.deadline) })}</Tag>
+    : <Tag color="gold">{t("incident.deadline", { time: time(ru.deadline) })}</Tag>;
+  return (
+    <Space direction="vertical" size="large" style={{ width: "100%" }}>
+      <div>
+        <Typography.Text type="secondary">{inc.reference}</Typography.Text>
+        <Typography.Title level={3} style={{ marginTop: 0 }}>{inc.title}</Typography.Title>
+        <Space wrap>
+          <Tag color="red">{t(`classification.${inc.classification}`)}</Tag>
+          <Tag color="blue">{t(`stage.${stage}`)}</Tag>
+          <span>{t("incident.reportUpward")}: {clock}</span>
+        </Space>
+      </div>
+      {inc.frozenAt && <Alert type="info" showIcon message={t("incident.frozen")} />}
+      <StageBar stage={stage} />
+      {advanceResult.error && <Alert type="error" showIcon message={errorMessage(t, advanceResult.error)} />}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} md={14}>
+          {stage !== "CLOSED" && (
+            <Card title={t("incident.gate", { stage: t(`stage.${stage}`) })}>
+              {inc.gate.met && <Typography.Paragraph type="success">{t("incident.gateMet")}</Typography.Paragraph>}
+              <GateChecklist requirements={inc.gate.requirements} />
+            </Card>
+          )}
+          <Space wrap style={{ marginTop: 16 }}>
+            {next && <Button type="primary" disabled={!inc.gate.met || !!inc.frozenAt} loading={advanceResult.fetching}
+              onClick={() => move(next)}>{t("incident.advance", { stage: t(`stage.${next}`) })}</Button>}
+            {earlier.length > 0 && <Button onClick={() => setSendBack(true)}>{t("incident.sendBack")}</Button>}
+          </Space>
+          <Card id="tasks" title={t("incident.tasks")} style={{ marginTop: 16 }}>
+            <List size="small" dataSource={inc.tasks} locale={{ emptyText: t("incident.noTasks") }} renderItem={(task) => (
+              <List.Item actions={[<Button key="done" size="small" type="link" disabled={!!inc.frozenAt}
+                onClick={async () => { await completeTask({ id: task.id, done: !task.done }); refetch({ requestPolicy: "network-only" }); }}>
+                {task.done ? t("incident.open") : t("incident.done")}</Button>]}>
+                <Typography.Text delete={task.done}>{task.title}</Typography.Text> <Tag>{t(`stage.${task.stage}`)}</Tag>
+              </List.Item>)} />
+          </Card>
+        </Col>
+        <Col xs={24} md={10}>
+          <Card id="details" title={t("incident.details")}>
+            <Descriptions column={1} size="small" items={[
+              { key: "leaked", label: t("incident.leakedItem"), children: inc.leakedItem },
+              { key: "detected", label: t("incidents.detectedAt"), children: time(inc.detectedAt) },
+              { key: "how", label: t("intake.detectionMethod"), children: t(`detection.${inc.detectionMethod}`) },
+              { key: "where", label: t("incident.whereSeen"), children: inc.whereSeen },
+              { key: "by", label: t("incident.reportedBy"), children: inc.reportedBy },
+              { key: "lead", label: t("incident.lead"), children: inc.lead?.displayName },
+            ]} />
+          </Card>
+          <Card title={t("incident.history")} style={{ marginTop: 16 }}>
+            <Timeline items={inc.transitions.map((tr) => ({
+              key: tr.id,
+              color: tr.kind === "RETURN" || tr.kind === "REOPEN" ? "orange" : "blue",
+              children: <>
+                <Typography.Text strong>{t(`transition.${tr.kind}`)} → {t(`stage.${tr.to}`)}</Typography.Text>
+                <div><Typography.Text type="secondary">{time(tr.at)} · {tr.by.displayName}</Typography.Text></div>
+                {tr.note && <div>{tr.note}</div>}
+              </>,
+            }))} />
+          </Card>
+        </Col>
+      </Row>
+      <SendBack open={sendBack} stages={earlier} onClose={() => setSendBack(false)} onSend={async (to, note) => { await move(to, note); setSendBack(false); }} />
+    </Space>
+  );
+}
+
+function SendBack({ open, stages, onClose, onSend }: { open: boolean; stages: Stage[]; onClose: () => void; onSend: (to: Stage, note: string) => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ to: Stage; note: string }>();
+  return (
+    <Modal open={open} title={t("incident.sendBack")} onCancel={onClose} onOk={() => form.submit()} destroyOnHidden>
+      <Form form={form} layout="vertical" onFinish={(v) => onSend(v.to, v.note)} initialValues={{ to: stages[stages.length - 1] }}>
+        <Form.Item name="to" label={t("incident.sendBackTo")} rules={[{ required: true }]}>
+          <Select options={stages.map((s) => ({ value: s, label: t(`stage.${s}`) }))} />
+        </Form.Item>
+        <Form.Item name="note" label={t("incident.reason")} rules={[{ required: true, whitespace: true, message: t("incident.reasonRequired") }]}>
+          <Input.TextArea rows={3} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
