@@ -47,6 +47,11 @@ vet:
 test: check-generated vet ui ui-test
 	$(GO) run ./internal/cmd/withservices -- $(GO) test -race -count=1 ./...
 
+# The UI end-to-end run, keeping its screenshots of the main screens in docs/screenshots.
+.PHONY: screenshots
+screenshots: ui
+	SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) run ./internal/cmd/withservices -- $(GO) test -count=1 -run TestUIEndToEnd ./cmd/leaktrail/
+
 # Speed figures, each beside its floor; not part of `make test`.
 .PHONY: bench
 bench:

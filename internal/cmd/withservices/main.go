@@ -45,9 +45,18 @@ func run() int {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return fail(err)
 	}
-	// The case report's PDF test reads the text back with poppler's pdftotext.
-	if err := services.EnsureCommand(os.Stderr, "pdftotext", "poppler-utils"); err != nil {
-		return fail(err)
+	// The case report's PDF test reads the text back with poppler's pdftotext;
+	// the UI's end-to-end test runs in Debian's Chromium, with CJK fonts so
+	// Chinese renders in its screenshots.
+	for _, need := range [][2]string{{"pdftotext", "poppler-utils"}, {"chromium", "chromium"}} {
+		if err := services.EnsureCommand(os.Stderr, need[0], need[1]); err != nil {
+			return fail(err)
+		}
+	}
+	if _, err := os.Stat("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"); err != nil {
+		if err := services.AptInstall(os.Stderr, "fonts-noto-cjk"); err != nil {
+			return fail(err)
+		}
 	}
 	pg, err := services.StartPostgres(ctx, services.PostgresOptions{Dir: filepath.Join(dir, "pg"), Throwaway: true, Log: os.Stderr})
 	if err != nil {

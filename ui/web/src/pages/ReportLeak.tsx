@@ -49,7 +49,7 @@ export function ReportLeak({ open, onClose }: { open: boolean; onClose: () => vo
     <Modal open={open} title={t("intake.title")} onCancel={onClose} onOk={() => form.submit()} okText={t("intake.submit")}
       cancelText={t("intake.cancel")} confirmLoading={result.fetching} destroyOnHidden>
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" onFinish={submit} requiredMark="optional"
+      <Form form={form} layout="vertical" onFinish={submit}
         initialValues={{ detectedAt: dayjs(), classification: "SECRET", detectionMethod: "SELF_REPORT" }}>
         <Form.Item name="leakedItem" label={t("intake.leakedItem")} extra={t("intake.leakedItemHelp")} rules={[{ required: true, whitespace: true, message: t("login.required") }]}>
           <Input autoFocus />

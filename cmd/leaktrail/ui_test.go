@@ -1,0 +1,48 @@
+package main_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// The web UI end to end, in Debian's Chromium driven by playwright-core
+// (ui/web/e2e/run.mjs), against the real binary with the UI embedded, on a
+// desktop and a phone-sized screen: sign-in, reporting a leak, the gate and
+// advancing, the language switch. Screenshots go to SCREENSHOTS when set
+// (`make screenshots` puts them in docs/screenshots), else to a temp folder.
+func TestUIEndToEnd(t *testing.T) {
+	t.Parallel()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "ui/dist/app/index.html")); err != nil {
+		t.Fatal("the UI is not built into ui/dist/app: run `make ui` (make test does)")
+	}
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("Debian's chromium is not installed: `make test` installs it")
+	}
+	e := testEnv(t)
+	const pw = "correct horse battery staple"
+	if _, stderr, code := run(t, e, pw+"\n", "user", "add", "--username", "duty", "--display-name", "值班员",
+		"--role", "responder", "--password-stdin"); code != 0 {
+		t.Fatalf("user add: %s", stderr)
+	}
+	srv := serve(t, e)
+	shots := os.Getenv("SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	cmd := exec.Command("node", "e2e/run.mjs")
+	cmd.Dir = filepath.Join(root, "ui/web")
+	cmd.Env = append(os.Environ(), "LEAKTRAIL_URL="+srv.url, "LEAKTRAIL_E2E_USER=duty", "LEAKTRAIL_E2E_PASSWORD="+pw,
+		"SCREENSHOTS="+shots, "CHROMIUM="+chromium)
+	out, err := cmd.CombinedOutput()
+	t.Logf("UI end to end:\n%s", out)
+	if err != nil {
+		t.Fatalf("the UI end-to-end run failed: %v", err)
+	}
+}
