@@ -210,6 +210,7 @@ var publicFields = map[string]bool{"login": true, "logout": true, "me": true}
 // only on the caller's own things or on nothing of anyone else's case:
 var selfScoped = map[string]bool{
 	"login": true, "logout": true, "me": true, // the caller's own session
+	"setMyLocale":       true, // the caller's own language
 	"users":             true, // the directory of names and roles; no case content
 	"apiTokens":         true, // the caller's own tokens
 	"createApiToken":    true, // a token for the caller, with the caller's rights

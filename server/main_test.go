@@ -131,6 +131,22 @@ func TestSignInCookieAndSignOut(t *testing.T) {
 	}
 }
 
+// A user's language is remembered for every device they sign in from.
+func TestLanguageIsRememberedPerUser(t *testing.T) {
+	t.Parallel()
+	_, c := start(t)
+	var out struct{ SetMyLocale struct{ Locale string } }
+	c.Must(t, `mutation { setMyLocale(locale: "zh-TW") { locale } }`, nil, &out)
+	var me struct{ Me struct{ Locale string } }
+	c.Must(t, `{ me { locale } }`, nil, &me)
+	if out.SetMyLocale.Locale != "zh-TW" || me.Me.Locale != "zh-TW" {
+		t.Fatalf("locale %q then %q", out.SetMyLocale.Locale, me.Me.Locale)
+	}
+	if r := c.Do(t, `mutation { setMyLocale(locale: "fr") { locale } }`, nil); r.Code() != "INVALID_INPUT" {
+		t.Fatalf("French: %+v", r.Errors)
+	}
+}
+
 func TestBadInputIsInvalidInputNever500(t *testing.T) {
 	t.Parallel()
 	_, c := start(t)
