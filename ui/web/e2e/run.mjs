@@ -2,6 +2,7 @@
 // against a running Leaktrail (started by the Go test that runs this script).
 // Environment: LEAKTRAIL_URL, LEAKTRAIL_E2E_USER, LEAKTRAIL_E2E_PASSWORD, and
 // SCREENSHOTS (a folder for the screenshots of the main screens).
+import { createHash } from "node:crypto";
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -59,6 +60,16 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.locator(".ant-modal-wrap").waitFor({ state: "hidden" }); // the form's closing animation
     console.log(`     reported in ${((Date.now() - started) / 1000).toFixed(1)} s of automation`);
     await page.screenshot({ path: join(shots, `incident${suffix}.png`), fullPage: true });
+  });
+
+  await step(`evidence upload shows its hash${suffix}`, async () => {
+    const photo = Buffer.from(`群聊截图（模拟）${suffix} ${Date.now()}`);
+    const want = createHash("sha256").update(photo).digest("hex");
+    await page.locator("#evidence input[type=file]").setInputFiles({ name: "群聊截图.txt", mimeType: "text/plain", buffer: photo });
+    const shown = await page.locator("[data-sha256]").first().textContent({ timeout: 30000 });
+    if (!shown.includes(want)) throw new Error(`the page shows ${shown}, the file's SHA-256 is ${want}`);
+    await page.getByRole("cell", { name: /群聊截图\.txt/ }).first().waitFor();
+    await page.locator("#evidence").screenshot({ path: join(shots, `evidence${suffix}.png`) });
   });
 
   await step(`the gate lets the case advance${suffix}`, async () => {

@@ -17,6 +17,10 @@ type Documents = {
     "query Me { me { id username displayName roles locale } }": typeof types.MeDocument,
     "mutation SetLocale($locale: String!) { setMyLocale(locale: $locale) { id locale } }": typeof types.SetLocaleDocument,
     "mutation Logout { logout }": typeof types.LogoutDocument,
+    "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n": typeof types.EvidenceDocument,
+    "\n  mutation BeginUpload($id: ID!, $input: EvidenceInput!) { beginEvidenceUpload(incidentId: $id, input: $input) { id uploadUrl maxSize } }\n": typeof types.BeginUploadDocument,
+    "\n  mutation EvidenceLink($id: ID!, $purpose: String!, $view: Boolean, $tz: String) {\n    evidenceLink(evidenceId: $id, purpose: $purpose, view: $view, timeZone: $tz) { url }\n  }\n": typeof types.EvidenceLinkDocument,
+    "\n  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {\n    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }\n  }\n": typeof types.LegalHoldDocument,
     "\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n": typeof types.IncidentPageDocument,
     "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": typeof types.AdvanceDocument,
     "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n": typeof types.CompleteTaskDocument,
@@ -28,6 +32,10 @@ const documents: Documents = {
     "query Me { me { id username displayName roles locale } }": types.MeDocument,
     "mutation SetLocale($locale: String!) { setMyLocale(locale: $locale) { id locale } }": types.SetLocaleDocument,
     "mutation Logout { logout }": types.LogoutDocument,
+    "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n": types.EvidenceDocument,
+    "\n  mutation BeginUpload($id: ID!, $input: EvidenceInput!) { beginEvidenceUpload(incidentId: $id, input: $input) { id uploadUrl maxSize } }\n": types.BeginUploadDocument,
+    "\n  mutation EvidenceLink($id: ID!, $purpose: String!, $view: Boolean, $tz: String) {\n    evidenceLink(evidenceId: $id, purpose: $purpose, view: $view, timeZone: $tz) { url }\n  }\n": types.EvidenceLinkDocument,
+    "\n  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {\n    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }\n  }\n": types.LegalHoldDocument,
     "\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n": types.IncidentPageDocument,
     "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": types.AdvanceDocument,
     "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n": types.CompleteTaskDocument,
@@ -62,6 +70,22 @@ export function graphql(source: "mutation SetLocale($locale: String!) { setMyLoc
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation Logout { logout }"): (typeof documents)["mutation Logout { logout }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BeginUpload($id: ID!, $input: EvidenceInput!) { beginEvidenceUpload(incidentId: $id, input: $input) { id uploadUrl maxSize } }\n"): (typeof documents)["\n  mutation BeginUpload($id: ID!, $input: EvidenceInput!) { beginEvidenceUpload(incidentId: $id, input: $input) { id uploadUrl maxSize } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EvidenceLink($id: ID!, $purpose: String!, $view: Boolean, $tz: String) {\n    evidenceLink(evidenceId: $id, purpose: $purpose, view: $view, timeZone: $tz) { url }\n  }\n"): (typeof documents)["\n  mutation EvidenceLink($id: ID!, $purpose: String!, $view: Boolean, $tz: String) {\n    evidenceLink(evidenceId: $id, purpose: $purpose, view: $view, timeZone: $tz) { url }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {\n    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }\n  }\n"): (typeof documents)["\n  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {\n    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -6,6 +6,7 @@ import { useParams } from "react-router";
 import { useMutation, useQuery } from "urql";
 import { errorMessage } from "../api";
 import { GateChecklist } from "../components/GateChecklist";
+import { EvidencePanel } from "./EvidencePanel";
 import { StageBar, stages, type Stage } from "../components/StageBar";
 import { graphql } from "../gql";
 
@@ -122,6 +123,7 @@ export function IncidentPage() {
           </Card>
         </Col>
       </Row>
+      <EvidencePanel incidentId={inc.id} reference={inc.reference} frozen={!!inc.frozenAt} />
       <SendBack open={sendBack} stages={earlier} onClose={() => setSendBack(false)} onSend={async (to, note) => { await move(to, note); setSendBack(false); }} />
     </Space>
   );

@@ -1,0 +1,167 @@
+import { InboxOutlined } from "@ant-design/icons";
+import { Alert, Button, Card, Form, Image, Input, Modal, Progress, Space, Switch, Table, Tag, Timeline, Typography, Upload, message } from "antd";
+import dayjs from "dayjs";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useMutation, useQuery } from "urql";
+import { errorMessage } from "../api";
+import { graphql } from "../gql";
+
+const EvidenceQuery = graphql(`
+  query Evidence($id: ID!) {
+    incident(id: $id) {
+      id
+      evidence {
+        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device
+        uploadedBy { displayName }
+        duplicateOf { id }
+        custody { action actorName at timeZone purpose sha256 transferredTo }
+      }
+    }
+  }
+`);
+const Begin = graphql(`
+  mutation BeginUpload($id: ID!, $input: EvidenceInput!) { beginEvidenceUpload(incidentId: $id, input: $input) { id uploadUrl maxSize } }
+`);
+const LinkMutation = graphql(`
+  mutation EvidenceLink($id: ID!, $purpose: String!, $view: Boolean, $tz: String) {
+    evidenceLink(evidenceId: $id, purpose: $purpose, view: $view, timeZone: $tz) { url }
+  }
+`);
+const Hold = graphql(`
+  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {
+    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }
+  }
+`);
+
+const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`);
+
+// put sends a file to its upload URL, reporting progress; the answer is the committed item.
+function put(url: string, file: File, onProgress: (percent: number) => void): Promise<{ sha256: string }> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("PUT", url);
+    xhr.setRequestHeader("X-Leaktrail-CSRF", "1");
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
+    xhr.onload = () => {
+      const body = JSON.parse(xhr.responseText || "{}");
+      if (xhr.status === 200) resolve(body);
+      else reject(new Error(body.errors?.[0]?.message ?? xhr.statusText));
+    };
+    xhr.onerror = () => reject(new Error("network"));
+    xhr.send(file);
+  });
+}
+
+interface Uploading { name: string; percent: number; error?: string; sha256?: string }
+
+// EvidencePanel is the incident's vault: drag-and-drop upload with progress
+// and the hash once computed, each item's custody log, download and preview
+// through short-lived links (each a custody event, with its purpose), legal
+// hold, and the sealed package.
+export function EvidencePanel({ incidentId, reference, frozen }: { incidentId: string; reference: string; frozen: boolean }) {
+  const { t } = useTranslation();
+  const [{ data, error }, refetch] = useQuery({ query: EvidenceQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
+  const [, begin] = useMutation(Begin);
+  const [, link] = useMutation(LinkMutation);
+  const [, hold] = useMutation(Hold);
+  const [uploads, setUploads] = useState<Record<string, Uploading>>({});
+  const [asking, setAsking] = useState<null | { title: string; run: (purpose: string) => Promise<void> }>(null);
+  const [preview, setPreview] = useState<string>();
+  const items = data?.incident?.evidence ?? [];
+
+  const upload = async (file: File) => {
+    const track = (u: Partial<Uploading>) => setUploads((all) => ({ ...all, [file.name]: { ...all[file.name], name: file.name, percent: 0, ...u } }));
+    track({ percent: 0 });
+    const begun = await begin({ id: incidentId, input: { fileName: file.name, timeZone } });
+    if (!begun.data) return track({ error: errorMessage(t, begun.error) });
+    try {
+      const stored = await put(begun.data.beginEvidenceUpload.uploadUrl, file, (percent) => track({ percent }));
+      track({ percent: 100, sha256: stored.sha256 });
+      message.success(t("evidence.stored", { name: file.name, hash: stored.sha256.slice(0, 16) + "…" }));
+      refetch({ requestPolicy: "network-only" });
+    } catch (err) {
+      track({ error: (err as Error).message });
+    }
+  };
+  const withPurpose = (title: string, run: (purpose: string) => Promise<void>) => setAsking({ title, run });
+  const open = (id: string, view: boolean) => withPurpose(view ? t("evidence.preview") : t("evidence.download"), async (purpose) => {
+    const r = await link({ id, purpose, view, tz: timeZone });
+    if (!r.data) return void message.error(errorMessage(t, r.error));
+    if (view) setPreview(r.data.evidenceLink.url);
+    else window.location.assign(r.data.evidenceLink.url);
+    refetch({ requestPolicy: "network-only" });
+  });
+
+  return (
+    <Card id="evidence" title={t("evidence.title")} extra={items.length > 0 &&
+      <a href={`/incidents/${reference}/evidence.zip`}>{t("evidence.export")}</a>}>
+      {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
+      {!frozen && (
+        <Upload.Dragger multiple showUploadList={false} customRequest={({ file }) => void upload(file as File)}>
+          <p className="ant-upload-drag-icon"><InboxOutlined /></p>
+          <p>{t("evidence.drop")}</p>
+          <Typography.Text type="secondary">{t("evidence.dropHint", { max: 2048 })}</Typography.Text>
+        </Upload.Dragger>
+      )}
+      {Object.values(uploads).map((u) => (
+        <div key={u.name} style={{ marginTop: 8 }} data-upload={u.name}>
+          <Typography.Text>{u.sha256 ? t("evidence.stored", { name: u.name, hash: "" }) : t("evidence.uploading", { name: u.name })}</Typography.Text>
+          <Progress percent={u.percent} status={u.error ? "exception" : u.sha256 ? "success" : "active"} size="small" />
+          {u.sha256 && <Typography.Text code copyable data-sha256>{u.sha256}</Typography.Text>}
+          {u.error && <Typography.Text type="danger">{u.error}</Typography.Text>}
+        </div>
+      ))}
+      <Table style={{ marginTop: 16 }} rowKey="id" size="small" dataSource={items} pagination={false} scroll={{ x: true }}
+        locale={{ emptyText: t("evidence.empty") }}
+        expandable={{ expandedRowRender: (e) => (
+          <Timeline items={e.custody.map((c, i) => ({ key: i, children: <>
+            <Typography.Text strong>{t(`evidence.action.${c.action}`)}</Typography.Text>{" "}
+            <Typography.Text type="secondary">{dayjs(c.at).format("YYYY-MM-DD HH:mm:ss")} ({c.timeZone}) · {c.actorName}</Typography.Text>
+            <div>{c.purpose}{c.transferredTo && ` → ${c.transferredTo}`}</div>
+            {c.sha256 && <Typography.Text code style={{ fontSize: 11 }}>{c.sha256}</Typography.Text>}
+          </> }))} />
+        ) }}
+        columns={[
+          { title: t("evidence.file"), dataIndex: "fileName", render: (name: string, e) => <Space direction="vertical" size={0}>
+            <Typography.Text strong>{name}</Typography.Text>
+            <Typography.Text type="secondary">{e.contentType} · {bytes(e.size)}</Typography.Text>
+            {e.capturedAt && <Typography.Text type="secondary">{t("evidence.captured", { time: dayjs(e.capturedAt).format("YYYY-MM-DD HH:mm"), device: e.device })}</Typography.Text>}
+            {e.duplicateOf && <Tag>{t("evidence.duplicate")}</Tag>}
+          </Space> },
+          { title: t("evidence.hash"), dataIndex: "sha256", render: (h: string, e) => <Space direction="vertical" size={0}>
+            <Typography.Text code copyable={{ text: h }} style={{ fontSize: 11 }}>{h.slice(0, 16)}…</Typography.Text>
+            <Tag color={e.fixity === "OK" ? "green" : e.fixity === "UNVERIFIED" ? "default" : "red"}>{t(`evidence.fixity.${e.fixity}`)}</Tag>
+          </Space> },
+          { title: t("evidence.uploaded"), dataIndex: "uploadedAt", render: (at: string, e) => <>{dayjs(at).format("YYYY-MM-DD HH:mm")}<br />{e.uploadedBy?.displayName}</> },
+          { title: t("evidence.legalHold"), dataIndex: "legalHold", render: (on: boolean, e) => <Switch checked={on} disabled={frozen}
+            aria-label={t("evidence.legalHold")} onChange={(next) => withPurpose(t("evidence.legalHold"), async (purpose) => {
+              const r = await hold({ id: e.id, on: next, purpose, tz: timeZone });
+              if (!r.data) message.error(errorMessage(t, r.error));
+              refetch({ requestPolicy: "network-only" });
+            })} /> },
+          { key: "actions", render: (_, e) => <Space>
+            {e.contentType.startsWith("image/") && <Button size="small" onClick={() => open(e.id, true)}>{t("evidence.preview")}</Button>}
+            <Button size="small" onClick={() => open(e.id, false)}>{t("evidence.download")}</Button>
+          </Space> },
+        ]} />
+      <PurposeModal asking={asking} onClose={() => setAsking(null)} />
+      {preview && <Image style={{ display: "none" }} src={preview} preview={{ visible: true, onVisibleChange: (v) => !v && setPreview(undefined) }} />}
+    </Card>
+  );
+}
+
+function PurposeModal({ asking, onClose }: { asking: null | { title: string; run: (purpose: string) => Promise<void> }; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ purpose: string }>();
+  return (
+    <Modal open={!!asking} title={asking?.title} onCancel={onClose} onOk={() => form.submit()} destroyOnHidden>
+      <Form form={form} layout="vertical" onFinish={async (v) => { await asking?.run(v.purpose); onClose(); }}>
+        <Form.Item name="purpose" label={t("evidence.purpose")} rules={[{ required: true, whitespace: true, message: t("evidence.purposeRequired") }]}>
+          <Input autoFocus />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
