@@ -19,12 +19,14 @@ const browser = await chromium.launch({
     "--disable-component-update", "--disable-sync"],
 });
 const problems = [];
+let current; // the page of the running step, photographed when it fails
 const step = async (name, fn) => {
   try {
     await fn();
     console.log(`ok   ${name}`);
   } catch (err) {
-    problems.push(`${name}: ${err.message.split("\n")[0]}`);
+    problems.push(`${name}: ${err.message.split("\n").slice(0, 4).join(" | ")}`);
+    await current?.screenshot({ path: join(shots, `failed-${name.replace(/\W+/g, "-")}.png`), fullPage: true }).catch(() => {});
     console.log(`FAIL ${name}: ${err.message.split("\n")[0]}`);
   }
 };
@@ -32,9 +34,18 @@ const step = async (name, fn) => {
 for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 360, height: 740 }, "-phone"]]) {
   const context = await browser.newContext({ locale: "zh-CN", viewport });
   const page = await context.newPage();
+  current = page;
   page.setDefaultTimeout(15000);
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console error${suffix}: ${m.text()}`); });
   page.on("pageerror", (e) => problems.push(`page error${suffix}: ${e.message}`));
+
+  // choose picks an option of an antd Select by the option's exact text.
+  const choose = async (select, option) => {
+    await page.locator(".ant-select", { has: page.locator(select) }).click();
+    const open = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)");
+    await open.locator(`.ant-select-item-option[title="${option}"]`).click();
+    await open.waitFor({ state: "detached" });
+  };
 
   await step(`sign in${suffix}`, async () => {
     await page.goto(url);
@@ -72,6 +83,41 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.locator("#evidence").screenshot({ path: join(shots, `evidence${suffix}.png`) });
   });
 
+  await step(`an investigator records the DOMAIN.md case 5 chain and sees the path to the website${suffix}`, async () => {
+    const person = (k) => ({ key: `p:${k}`, kind: "PERSON", name: k });
+    const venue = (k, kind, exposure = "INTERNAL") => ({ key: k, kind, name: k, exposure });
+    const hop = (i, from, to, by, method) => JSON.stringify({ key: `c5-${i}`, at: `2026-02-01T0${i}:00:00+08:00`, method, from, to, by });
+    const jsonl = [
+      hop(1, person("宗某"), venue("普通传真", "FAX"), person("宗某"), "FAX"),
+      hop(2, venue("普通传真", "FAX"), person("杨某"), person("杨某"), "PHOTO"),
+      hop(3, person("杨某"), person("张某"), person("杨某"), "MMS"),
+      hop(3, person("杨某"), person("徐某"), person("杨某"), "MMS").replace("c5-3", "c5-3b"),
+      hop(4, person("张某"), person("陶某"), person("张某"), "FORWARD"),
+      hop(5, person("陶某"), venue("民政工作群", "GROUP_CHAT", "EXTERNAL"), person("陶某"), "POST"),
+      hop(6, venue("民政工作群", "GROUP_CHAT", "EXTERNAL"), venue("其他群", "GROUP_CHAT", "EXTERNAL"), person("乡办主任张某"), "FORWARD"),
+    ].join("\n");
+    await page.getByLabel("导入 CSV 或 JSONL 文件").setInputFiles({ name: "case5.jsonl", mimeType: "application/x-ndjson", buffer: Buffer.from(jsonl) });
+    await page.getByText("已记录 7 次转发").waitFor();
+    // The last hop through the form: from the other groups onto the overseas website, public.
+    await page.getByLabel("来源").fill("其他群");
+    await choose("#fromKind", "群聊");
+    await page.getByLabel("去向", { exact: true }).fill("境外网站");
+    await choose("#toKind", "网站");
+    await choose("#toExposure", "公开");
+    await page.getByLabel("经手人").fill("网友");
+    await page.getByRole("button", { name: /^记\s*录$/ }).click();
+    await page.getByText("已记录转发").waitFor();
+    await page.getByRole("button", { name: /显示到「民政工作群」的路径/ }).click();
+    await page.getByTestId("path").getByText("陶某 → 民政工作群").waitFor();
+    // The website, picked from the frontier: its path from the origin, hop by hop, highlighted.
+    await page.locator("#spread .ant-list-item", { hasText: "境外网站" }).first().click();
+    await page.getByTestId("path").getByText("其他群 → 境外网站").waitFor();
+    const hops = await page.getByTestId("path").locator(".ant-list-item").count();
+    if (hops !== 7) throw new Error(`the path to the website has ${hops} hops, want 7`);
+    await page.waitForTimeout(300);
+    await page.locator("#spread").screenshot({ path: join(shots, `spread${suffix}.png`) });
+  });
+
   await step(`the gate lets the case advance${suffix}`, async () => {
     await page.getByRole("button", { name: "推进到「初步处置」" }).click();
     await page.getByText("离开「初步处置」所需").waitFor();
@@ -79,11 +125,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
   });
 
   // The language switch is an antd Select: open it by its label, pick the option shown.
-  const chooseLanguage = async (label, option) => {
-    await page.locator(".ant-select", { has: page.getByRole("combobox", { name: label }) }).click();
-    await page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option", { hasText: option }).click();
-    await page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)").waitFor({ state: "detached" });
-  };
+  const chooseLanguage = (label, option) => choose(`[aria-label="${label}"]`, option);
   await step(`the language switch changes the page${suffix}`, async () => {
     await chooseLanguage("语言", "English");
     await page.getByRole("button", { name: "Report a leak" }).waitFor();

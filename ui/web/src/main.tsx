@@ -1,3 +1,4 @@
+import "@ant-design/v5-patch-for-react-19"; // antd 5 static message and modal APIs under React 19
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { Provider } from "urql";

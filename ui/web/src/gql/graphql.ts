@@ -11,6 +11,18 @@ export type AcquisitionInput = {
   where?: string | null | undefined;
 };
 
+/** Alterations seen on copies of the item. */
+export type Alteration =
+  /** 遮盖密级标志 */
+  | 'CLASSIFICATION_MARK_COVERED'
+  /** 截去文件编号 */
+  | 'DOCUMENT_NUMBER_CROPPED'
+  | 'OCR_CONVERTED'
+  | 'OTHER'
+  | 'PHOTOGRAPHED_FROM_SCREEN'
+  | 'RETYPED'
+  | 'WATERMARK_REMOVED';
+
 /** Classification of the leaked item. */
 export type Classification =
   /** 商业秘密 */
@@ -27,6 +39,22 @@ export type Classification =
   | 'UNCLASSIFIED'
   /** 工作秘密 / 内部 */
   | 'WORK_SECRET';
+
+export type Confidence =
+  | 'CONFIRMED'
+  | 'SUSPECTED';
+
+/** Takedown state of a venue. */
+export type ContainmentStatus =
+  /** 确认已删除 */
+  | 'CONFIRMED_REMOVED'
+  | 'NONE'
+  /** 被拒绝 */
+  | 'REFUSED'
+  /** 删除或撤回已请求 */
+  | 'REQUESTED'
+  /** 无法触达（境外等） */
+  | 'UNREACHABLE';
 
 export type CustodyAction =
   | 'COLLECTED'
@@ -64,6 +92,12 @@ export type EvidenceInput = {
   timeZone?: string | null | undefined;
 };
 
+/** How far outside the organisation a node is. */
+export type Exposure =
+  | 'EXTERNAL'
+  | 'INTERNAL'
+  | 'PUBLIC';
+
 /** Whether an item's stored content still hashes to what was recorded. */
 export type Fixity =
   /** The stored content hashes to something else: an alert is raised on the incident. */
@@ -73,6 +107,85 @@ export type Fixity =
   | 'OK'
   /** Not checked since upload. */
   | 'UNVERIFIED';
+
+export type ForwardInput = {
+  alterations?: Array<Alteration> | null | undefined;
+  at: string;
+  /** The person who made the forward. */
+  by: NodeRefInput;
+  /** Defaults to CONFIRMED. */
+  confidence?: Confidence | null | undefined;
+  from: NodeRefInput;
+  /** A leaked item recorded with recordLeakedItem. */
+  itemKey?: string | null | undefined;
+  /** Client-chosen, unique within the incident: a retry with the same key never duplicates. */
+  key: string;
+  method: ForwardMethod;
+  misSent?: boolean | null | undefined;
+  note?: string | null | undefined;
+  recalledAt?: string | null | undefined;
+  to: NodeRefInput;
+};
+
+export type ForwardMethod =
+  | 'EMAIL'
+  | 'FAX'
+  /** 转发 */
+  | 'FORWARD'
+  | 'MMS'
+  /** OCR 识别 */
+  | 'OCR'
+  | 'OTHER'
+  /** 拍照 */
+  | 'PHOTO'
+  /** 发布 */
+  | 'POST'
+  /** 重新录入 */
+  | 'RETYPE'
+  /** 扫描 */
+  | 'SCAN'
+  /** 截图 */
+  | 'SCREENSHOT';
+
+export type NodeKind =
+  /** 网盘 */
+  | 'CLOUD_DRIVE'
+  /** 点对点聊天 */
+  | 'DIRECT_CHAT'
+  /** 电子邮件 */
+  | 'EMAIL'
+  /** 传真 */
+  | 'FAX'
+  /** 朋友圈/动态 */
+  | 'FEED_POST'
+  /** 群聊 */
+  | 'GROUP_CHAT'
+  /** 小程序 */
+  | 'MINI_PROGRAM'
+  | 'OTHER'
+  /** 人员 */
+  | 'PERSON'
+  /** 公开社交媒体账号 */
+  | 'PUBLIC_SOCIAL'
+  /** 短信/彩信 */
+  | 'SMS_MMS'
+  /** 网站 */
+  | 'WEBSITE';
+
+export type NodeRefInput = {
+  cleared?: boolean | null | undefined;
+  /** Defaults to INTERNAL. */
+  exposure?: Exposure | null | undefined;
+  handles?: Array<string> | null | undefined;
+  key: string;
+  kind: NodeKind;
+  memberCount?: number | null | undefined;
+  /** Defaults to the key. */
+  name?: string | null | undefined;
+  platform?: Platform | null | undefined;
+  position?: string | null | undefined;
+  unit?: string | null | undefined;
+};
 
 export type OpenIncidentInput = {
   classification: Classification;
@@ -87,6 +200,23 @@ export type OpenIncidentInput = {
   title: string;
   whereSeen?: string | null | undefined;
 };
+
+export type Platform =
+  | 'DINGTALK'
+  | 'DOUYIN'
+  | 'EMAIL'
+  | 'FAX'
+  | 'LARK'
+  | 'LINE'
+  | 'MESSENGER'
+  | 'OTHER'
+  | 'QQ'
+  | 'SMS'
+  | 'TELEGRAM'
+  | 'WEB'
+  | 'WECHAT'
+  | 'WECOM'
+  | 'WEIBO';
 
 export type Role =
   /** Manages users and case membership. */
@@ -220,6 +350,29 @@ export type OpenIncidentMutationVariables = Exact<{
 
 export type OpenIncidentMutation = { openIncident: { id: string, reference: string } };
 
+export type SpreadSummaryQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type SpreadSummaryQuery = { incident: { id: string, spread: { depth: number, reachedNodes: number, estimatedAudience: number, forwardCount: number, frontierCount: number, origins: Array<{ key: string, name: string }>, firstExternal: { key: string, to: { key: string, name: string } } | null, frontier: Array<{ key: string, name: string, kind: NodeKind, memberCount: number | null, containment: { status: ContainmentStatus } }> } } | null };
+
+export type SpreadPathQueryVariables = Exact<{
+  id: string;
+  key: string;
+}>;
+
+
+export type SpreadPathQuery = { incident: { id: string, spread: { pathTo: Array<{ key: string, at: string, method: ForwardMethod, from: { name: string }, to: { name: string }, by: { name: string } }> } } | null };
+
+export type RecordForwardMutationVariables = Exact<{
+  id: string;
+  f: Array<ForwardInput> | ForwardInput;
+}>;
+
+
+export type RecordForwardMutation = { recordForwards: Array<{ id: string }> };
+
 
 export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}},{"kind":"Field","name":{"kind":"Name","value":"locale"}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
 export const SetLocaleDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetLocale"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"locale"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setMyLocale"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"locale"},"value":{"kind":"Variable","name":{"kind":"Name","value":"locale"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"locale"}}]}}]}}]} as unknown as DocumentNode<SetLocaleMutation, SetLocaleMutationVariables>;
@@ -234,3 +387,6 @@ export const CompleteTaskDocument = {"kind":"Document","definitions":[{"kind":"O
 export const IncidentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Incidents"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"reference"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}},{"kind":"Field","name":{"kind":"Name","value":"classification"}},{"kind":"Field","name":{"kind":"Name","value":"detectedAt"}}]}}]}}]}}]}}]} as unknown as DocumentNode<IncidentsQuery, IncidentsQueryVariables>;
 export const LoginDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Login"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"username"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"password"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"username"},"value":{"kind":"Variable","name":{"kind":"Name","value":"username"}}},{"kind":"Argument","name":{"kind":"Name","value":"password"},"value":{"kind":"Variable","name":{"kind":"Name","value":"password"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}},{"kind":"Field","name":{"kind":"Name","value":"locale"}}]}}]}}]}}]} as unknown as DocumentNode<LoginMutation, LoginMutationVariables>;
 export const OpenIncidentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"OpenIncident"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"OpenIncidentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"openIncident"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"reference"}}]}}]}}]} as unknown as DocumentNode<OpenIncidentMutation, OpenIncidentMutationVariables>;
+export const SpreadSummaryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SpreadSummary"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incident"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"spread"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"reachedNodes"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedAudience"}},{"kind":"Field","name":{"kind":"Name","value":"forwardCount"}},{"kind":"Field","name":{"kind":"Name","value":"frontierCount"}},{"kind":"Field","name":{"kind":"Name","value":"origins"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"firstExternal"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"to"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"frontier"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"memberCount"}},{"kind":"Field","name":{"kind":"Name","value":"containment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<SpreadSummaryQuery, SpreadSummaryQueryVariables>;
+export const SpreadPathDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SpreadPath"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incident"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"spread"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pathTo"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"nodeKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"from"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"to"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"by"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<SpreadPathQuery, SpreadPathQueryVariables>;
+export const RecordForwardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordForward"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"f"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ForwardInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordForwards"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"incidentId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"forwards"},"value":{"kind":"Variable","name":{"kind":"Name","value":"f"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<RecordForwardMutation, RecordForwardMutationVariables>;

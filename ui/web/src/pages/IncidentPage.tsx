@@ -7,6 +7,7 @@ import { useMutation, useQuery } from "urql";
 import { errorMessage } from "../api";
 import { GateChecklist } from "../components/GateChecklist";
 import { EvidencePanel } from "./EvidencePanel";
+import { SpreadExplorer } from "./SpreadExplorer";
 import { StageBar, stages, type Stage } from "../components/StageBar";
 import { graphql } from "../gql";
 
@@ -123,6 +124,7 @@ export function IncidentPage() {
           </Card>
         </Col>
       </Row>
+      <SpreadExplorer incidentId={inc.id} reference={inc.reference} frozen={!!inc.frozenAt} />
       <EvidencePanel incidentId={inc.id} reference={inc.reference} frozen={!!inc.frozenAt} />
       <SendBack open={sendBack} stages={earlier} onClose={() => setSendBack(false)} onSend={async (to, note) => { await move(to, note); setSendBack(false); }} />
     </Space>

@@ -1,0 +1,204 @@
+import { Alert, Button, Card, Col, DatePicker, Form, Input, List, Row, Select, Slider, Space, Tag, Typography, message } from "antd";
+import cytoscape, { type Core } from "cytoscape";
+import dayjs from "dayjs";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useMutation, useQuery } from "urql";
+import { errorMessage } from "../api";
+import { graphql } from "../gql";
+import type { Exposure, ForwardMethod, NodeKind } from "../gql/graphql";
+import { elkLayout } from "../spread/elkLayout";
+import { elkLimit, forwardsUntil, hopLayout, pathEdges, timeRange, type Position, type SpreadExport } from "../spread/graphData";
+
+const SpreadQuery = graphql(`
+  query SpreadSummary($id: ID!) {
+    incident(id: $id) {
+      id
+      spread {
+        depth reachedNodes estimatedAudience forwardCount frontierCount
+        origins { key name }
+        firstExternal { key to { key name } }
+        frontier(first: 20) { key name kind memberCount containment { status } }
+      }
+    }
+  }
+`);
+const PathQuery = graphql(`
+  query SpreadPath($id: ID!, $key: String!) { incident(id: $id) { id spread { pathTo(nodeKey: $key) { key at method from { name } to { name } by { name } } } } }
+`);
+const Record = graphql(`
+  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }
+`);
+
+const exposureColor = { INTERNAL: "#1f4e79", EXTERNAL: "#d4830b", PUBLIC: "#c0392b" } as const;
+const venueKinds = ["GROUP_CHAT", "DIRECT_CHAT", "FEED_POST", "SMS_MMS", "FAX", "EMAIL", "PUBLIC_SOCIAL", "WEBSITE", "MINI_PROGRAM", "CLOUD_DRIVE", "OTHER"];
+const methods = ["PHOTO", "FORWARD", "SCREENSHOT", "SCAN", "RETYPE", "OCR", "FAX", "MMS", "EMAIL", "POST", "OTHER"];
+
+// SpreadExplorer is the investigators' workspace: the forwarding graph laid
+// out left to right in time order, people and venues drawn by kind and
+// exposure, the origin and the path to the selected node highlighted, a
+// replay slider, the frontier beside it, and recording or importing forwards.
+export function SpreadExplorer({ incidentId, reference, frozen }: { incidentId: string; reference: string; frozen: boolean }) {
+  const { t } = useTranslation();
+  const [{ data: summary }, refetchSummary] = useQuery({ query: SpreadQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
+  const [graph, setGraph] = useState<SpreadExport>();
+  const [positions, setPositions] = useState<Map<string, Position>>();
+  const [selected, setSelected] = useState<string>();
+  const [until, setUntil] = useState<number>();
+  const [loadError, setLoadError] = useState<string>();
+  const [version, setVersion] = useState(0);
+  const [{ data: path }] = useQuery({ query: PathQuery, variables: { id: incidentId, key: selected ?? "" }, pause: !selected });
+  const container = useRef<HTMLDivElement>(null);
+  const cy = useRef<Core>(undefined);
+
+  useEffect(() => {
+    let live = true;
+    fetch(`/incidents/${reference}/spread.json`, { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+      .then(async (d: SpreadExport) => {
+        const at = d.nodes.length > elkLimit ? hopLayout(d) : await elkLayout(d);
+        if (live) { setGraph(d); setPositions(at); setUntil(undefined); }
+      })
+      .catch((e: Error) => live && setLoadError(e.message));
+    return () => { live = false; };
+  }, [reference, version]);
+
+  const [lo, hi] = useMemo(() => (graph ? timeRange(graph.forwards) : [0, 0]), [graph]);
+  const shown = useMemo(() => (graph ? (until === undefined ? graph.forwards : forwardsUntil(graph.forwards, until)) : []), [graph, until]);
+
+  useEffect(() => {
+    if (!graph || !positions || !container.current) return;
+    const reached = new Set(shown.flatMap((f) => [f.from, f.to]));
+    cy.current?.destroy();
+    cy.current = cytoscape({
+      container: container.current,
+      elements: [
+        ...graph.nodes.filter((n) => until === undefined || reached.has(n.key) || n.origin).map((n) => ({
+          data: { id: n.key, label: n.name, exposure: n.exposure, person: n.kind === "PERSON" ? 1 : 0, origin: n.origin ? 1 : 0 },
+          position: positions.get(n.key) ?? { x: 0, y: 0 },
+        })),
+        ...shown.map((f) => ({ data: { id: f.key, source: f.from, target: f.to, label: f.method } })),
+      ],
+      layout: { name: "preset" },
+      wheelSensitivity: 0.3,
+      style: [
+        { selector: "node", style: { label: "data(label)", "font-size": 11, "text-valign": "center", color: "#fff", width: 130, height: 30,
+          "background-color": (n) => exposureColor[n.data("exposure") as keyof typeof exposureColor], shape: "round-rectangle", "text-wrap": "ellipsis", "text-max-width": "120px" } },
+        { selector: "node[person = 1]", style: { shape: "ellipse", width: 110 } },
+        { selector: "node[origin = 1]", style: { "border-width": 4, "border-color": "#111" } },
+        { selector: "edge", style: { width: 1.5, "line-color": "#9aa5b1", "target-arrow-color": "#9aa5b1", "target-arrow-shape": "triangle", "curve-style": "bezier" } },
+        { selector: ".path", style: { width: 4, "line-color": "#e03131", "target-arrow-color": "#e03131" } },
+        { selector: "node:selected", style: { "border-width": 4, "border-color": "#e03131" } },
+      ],
+    });
+    cy.current.on("tap", "node", (e) => setSelected(e.target.id()));
+    return () => { cy.current?.destroy(); cy.current = undefined; };
+  }, [graph, positions, shown, until]);
+
+  useEffect(() => {
+    const edges = pathEdges(path?.incident?.spread.pathTo ?? []);
+    cy.current?.edges().forEach((e) => { if (edges.has(e.id())) e.addClass("path"); else e.removeClass("path"); });
+  }, [path, graph, shown]);
+
+  const s = summary?.incident?.spread;
+  const refresh = () => { setVersion((v) => v + 1); refetchSummary({ requestPolicy: "network-only" }); };
+  return (
+    <Card id="spread" title={t("spread.title")} extra={<Space>
+      <a href={`/incidents/${reference}/spread.json`}>JSON</a><a href={`/incidents/${reference}/spread.graphml`}>GraphML</a></Space>}>
+      {loadError && <Alert type="error" showIcon message={loadError} />}
+      {s && <Space wrap style={{ marginBottom: 8 }}>
+        <Tag>{t("spread.forwards", { count: s.forwardCount })}</Tag><Tag>{t("spread.depth", { depth: s.depth })}</Tag>
+        <Tag>{t("spread.reached", { count: s.reachedNodes })}</Tag><Tag>{t("spread.audience", { count: s.estimatedAudience })}</Tag>
+        {s.origins.map((o) => <Tag key={o.key} color="black">{t("spread.origin")}: {o.name}</Tag>)}
+        {s.firstExternal && <Button size="small" danger onClick={() => setSelected(s.firstExternal!.to.key)}>{t("spread.showFirstExternal", { name: s.firstExternal.to.name })}</Button>}
+      </Space>}
+      {graph && graph.nodes.length > elkLimit && <Alert type="info" showIcon style={{ marginBottom: 8 }} message={t("spread.large", { count: graph.nodes.length })} />}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={17}>
+          <div ref={container} data-testid="spread-graph" role="img" aria-label={t("spread.title")}
+            style={{ height: 460, border: "1px solid #e5e7eb", borderRadius: 4, background: "#fafbfc" }} />
+          {graph && graph.forwards.length > 1 && <div style={{ padding: "8px 12px" }}>
+            <Typography.Text type="secondary">{t("spread.replay")}: {dayjs(until ?? hi).format("YYYY-MM-DD HH:mm")}</Typography.Text>
+            <Slider min={lo} max={hi} value={until ?? hi} step={Math.max(1, Math.round((hi - lo) / 200))} tooltip={{ open: false }}
+              onChange={(v) => setUntil(v >= hi ? undefined : v)} aria-label={t("spread.replay")} />
+          </div>}
+          {path?.incident?.spread.pathTo && selected && <List size="small" data-testid="path" header={t("spread.pathTo", { name: selected })}
+            dataSource={path.incident.spread.pathTo} locale={{ emptyText: t("spread.noPath") }}
+            renderItem={(f) => <List.Item>{dayjs(f.at).format("MM-DD HH:mm")} {f.from.name} → {f.to.name} <Tag>{t(`spread.methods.${f.method}`)}</Tag> {f.by.name}</List.Item>} />}
+        </Col>
+        <Col xs={24} lg={7}>
+          <Typography.Title level={5}>{t("spread.frontier", { count: s?.frontierCount ?? 0 })}</Typography.Title>
+          <List size="small" dataSource={s?.frontier ?? []} locale={{ emptyText: t("spread.noFrontier") }} renderItem={(n) => (
+            <List.Item onClick={() => setSelected(n.key)} style={{ cursor: "pointer" }}>
+              <span>{n.name}</span><Tag>{n.memberCount ?? "?"}</Tag>
+            </List.Item>)} />
+          {!frozen && <AddForward incidentId={incidentId} onDone={refresh} />}
+          {!frozen && <ImportForwards reference={reference} onDone={refresh} />}
+        </Col>
+      </Row>
+    </Card>
+  );
+}
+
+function AddForward({ incidentId, onDone }: { incidentId: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm();
+  const [result, record] = useMutation(Record);
+  const ref = (key: string, kind: string) => ({ key, kind: kind as NodeKind, name: key.replace(/^[a-z-]+:/, "") });
+  const submit = async (v: { from: string; fromKind: string; to: string; toKind: string; toExposure: Exposure; by: string; method: string; at: dayjs.Dayjs }) => {
+    const r = await record({ id: incidentId, f: [{ key: `ui-${Date.now()}`, at: v.at.format(), method: v.method as ForwardMethod,
+      from: ref(v.from, v.fromKind), to: { ...ref(v.to, v.toKind), exposure: v.toExposure }, by: ref(v.by, "PERSON") }] });
+    if (r.data) { message.success(t("spread.recorded")); form.resetFields(["to"]); onDone(); }
+  };
+  const kinds = ["PERSON", ...venueKinds].map((k) => ({ value: k, label: t(`spread.kind.${k}`) }));
+  return (
+    <Card size="small" title={t("spread.add")} style={{ marginTop: 16 }}>
+      {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} />}
+      <Form form={form} layout="vertical" size="small" onFinish={submit} initialValues={{ fromKind: "PERSON", toKind: "GROUP_CHAT", toExposure: "INTERNAL", method: "FORWARD", at: dayjs() }}>
+        <Space.Compact block>
+          <Form.Item name="from" label={t("spread.from")} rules={[{ required: true }]} style={{ flex: 1 }}><Input /></Form.Item>
+          <Form.Item name="fromKind" label=" " style={{ width: 110 }}><Select options={kinds} /></Form.Item>
+        </Space.Compact>
+        <Space.Compact block>
+          <Form.Item name="to" label={t("spread.to")} rules={[{ required: true }]} style={{ flex: 1 }}><Input /></Form.Item>
+          <Form.Item name="toKind" label=" " style={{ width: 110 }}><Select options={kinds} /></Form.Item>
+        </Space.Compact>
+        <Form.Item name="toExposure" label={t("spread.exposure")}>
+          <Select options={(["INTERNAL", "EXTERNAL", "PUBLIC"] as const).map((x) => ({ value: x, label: t(`spread.exposures.${x}`) }))} />
+        </Form.Item>
+        <Form.Item name="by" label={t("spread.by")} rules={[{ required: true }]}><Input /></Form.Item>
+        <Space.Compact block>
+          <Form.Item name="method" label={t("spread.method")} style={{ width: 120 }}>
+            <Select options={methods.map((m) => ({ value: m, label: t(`spread.methods.${m}`) }))} /></Form.Item>
+          <Form.Item name="at" label={t("spread.at")} style={{ flex: 1 }}><DatePicker showTime style={{ width: "100%" }} /></Form.Item>
+        </Space.Compact>
+        <Button htmlType="submit" type="primary" block loading={result.fetching}>{t("spread.record")}</Button>
+      </Form>
+    </Card>
+  );
+}
+
+function ImportForwards({ reference, onDone }: { reference: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [percent, setPercent] = useState<number>();
+  const [outcome, setOutcome] = useState<string>();
+  const send = (file: File) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `/incidents/${reference}/forwards`);
+    xhr.setRequestHeader("X-Leaktrail-CSRF", "1");
+    xhr.upload.onprogress = (e) => e.lengthComputable && setPercent(Math.round((e.loaded / e.total) * 100));
+    xhr.onload = () => {
+      const body = JSON.parse(xhr.responseText || "{}");
+      setOutcome(xhr.status === 200 ? t("spread.imported", { count: body.forwards }) : body.errors?.[0]?.message);
+      if (xhr.status === 200) onDone();
+    };
+    xhr.send(file);
+  };
+  return (
+    <Card size="small" title={t("spread.import")} style={{ marginTop: 16 }}>
+      <input type="file" accept=".csv,.jsonl" aria-label={t("spread.import")} onChange={(e) => e.target.files?.[0] && send(e.target.files[0])} />
+      {percent !== undefined && <Typography.Paragraph>{percent}%</Typography.Paragraph>}
+      {outcome && <Typography.Paragraph>{outcome}</Typography.Paragraph>}
+    </Card>
+  );
+}

@@ -1,0 +1,19 @@
+import ELK from "elkjs/lib/elk-api.js";
+import workerUrl from "elkjs/lib/elk-worker.min.js?url";
+import type { Position, SpreadExport } from "./graphData";
+
+// ELK's layered layout, left to right, in a Web Worker so the page stays responsive.
+const elk = new ELK({ workerUrl });
+
+export async function elkLayout(data: SpreadExport): Promise<Map<string, Position>> {
+  const graph = await elk.layout({
+    id: "root",
+    layoutOptions: {
+      "elk.algorithm": "layered", "elk.direction": "RIGHT", "elk.spacing.nodeNode": "24",
+      "elk.layered.spacing.nodeNodeBetweenLayers": "60", "elk.edgeRouting": "POLYLINE",
+    },
+    children: data.nodes.map((n) => ({ id: n.key, width: 140, height: 36 })),
+    edges: data.forwards.map((f) => ({ id: f.key, sources: [f.from], targets: [f.to] })),
+  });
+  return new Map((graph.children ?? []).map((c) => [c.id, { x: c.x ?? 0, y: c.y ?? 0 }]));
+}

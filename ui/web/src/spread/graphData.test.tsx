@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { forwardsUntil, hopLayout, timeRange, type SpreadExport } from "./graphData";
+
+const data: SpreadExport = {
+  incident: "LT-2026-0001",
+  nodes: [
+    { id: "1", key: "p:宗某", kind: "PERSON", name: "宗某", exposure: "INTERNAL", containment: "NONE", origin: true, hops: 0 },
+    { id: "2", key: "fax", kind: "FAX", name: "传真", exposure: "INTERNAL", containment: "NONE", origin: false, hops: 1 },
+    { id: "3", key: "g:群", kind: "GROUP_CHAT", name: "群", exposure: "EXTERNAL", containment: "NONE", origin: false, hops: 2 },
+    { id: "4", key: "p:杨某", kind: "PERSON", name: "杨某", exposure: "INTERNAL", containment: "NONE", origin: false, hops: 2 },
+    { id: "5", key: "p:孤", kind: "PERSON", name: "孤", exposure: "INTERNAL", containment: "NONE", origin: false, hops: null },
+  ],
+  forwards: [
+    { id: "a", key: "f1", from: "p:宗某", to: "fax", by: "p:宗某", at: "2026-02-01T08:00:00+08:00", method: "FAX" },
+    { id: "b", key: "f2", from: "fax", to: "p:杨某", by: "p:杨某", at: "2026-02-01T08:30:00+08:00", method: "PHOTO" },
+    { id: "c", key: "f3", from: "fax", to: "g:群", by: "p:杨某", at: "2026-02-01T08:10:00+08:00", method: "FORWARD" },
+  ],
+};
+
+describe("hopLayout", () => {
+  it("puts nodes in columns by hops and rows by arrival, unreached last", () => {
+    const at = hopLayout(data, 100, 10);
+    expect(at.get("p:宗某")).toEqual({ x: 0, y: 0 });
+    expect(at.get("fax")).toEqual({ x: 100, y: 0 });
+    expect(at.get("g:群")).toEqual({ x: 200, y: 0 }); // arrived 08:10, before 杨某 at 08:30
+    expect(at.get("p:杨某")).toEqual({ x: 200, y: 10 });
+    expect(at.get("p:孤")).toEqual({ x: 300, y: 0 });
+  });
+});
+
+describe("replay", () => {
+  it("keeps the forwards made by a time", () => {
+    const [lo, hi] = timeRange(data.forwards);
+    expect(hi - lo).toBe(30 * 60 * 1000);
+    expect(forwardsUntil(data.forwards, lo + 10 * 60 * 1000).map((f) => f.key)).toEqual(["f1", "f3"]);
+  });
+});
