@@ -118,6 +118,23 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.locator("#spread").screenshot({ path: join(shots, `spread${suffix}.png`) });
   });
 
+  await step(`a finding and its outcome${suffix}`, async () => {
+    const panel = page.locator("#responsibility");
+    await panel.getByLabel("人员").fill("杨某");
+    await panel.getByLabel("认定事实").fill("用手机翻拍明电并以彩信发出");
+    await panel.getByRole("button", { name: /^保\s*存$/ }).click();
+    await panel.getByText("用手机翻拍明电并以彩信发出").waitFor();
+    await panel.locator(".ant-select", { hasText: "处理方式" }).click();
+    const open = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)");
+    await open.locator('.ant-select-item-option[title="党内严重警告"]').click();
+    await panel.getByPlaceholder("决定机关").fill("市纪委监委");
+    await panel.getByRole("button", { name: "提出处理意见" }).click();
+    await panel.getByText("拟处理").waitFor();
+    await panel.getByRole("button", { name: "标记为已决定" }).click();
+    await panel.getByText("已决定", { exact: true }).waitFor();
+    await panel.screenshot({ path: join(shots, `responsibility${suffix}.png`) });
+  });
+
   await step(`the gate lets the case advance${suffix}`, async () => {
     await page.getByRole("button", { name: "推进到「初步处置」" }).click();
     await page.getByText("离开「初步处置」所需").waitFor();

@@ -27,6 +27,11 @@ type Documents = {
     "\n  query Incidents { incidents(first: 50) { totalCount edges { node { id reference title stage classification detectedAt } } } }\n": typeof types.IncidentsDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) { user { id username displayName roles locale } }\n  }\n": typeof types.LoginDocument,
     "\n  mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }\n": typeof types.OpenIncidentDocument,
+    "\n  query Responsibility($id: ID!) {\n    legalBasisPresets\n    users { id displayName }\n    incident(id: $id) {\n      id\n      responsibilityCandidates { node { key name } reasons }\n      findings {\n        id personName unit position kind facts noOutcomeReason\n        outcomes { id category type status decidingBody decidedOn legalBasis history { to note at by { displayName } } }\n      }\n      measures { id title dueOn status overdue owner { id displayName } }\n    }\n  }\n": typeof types.ResponsibilityDocument,
+    "mutation RecordFinding($id: ID!, $input: FindingInput!) { recordFinding(incidentId: $id, input: $input) { id } }": typeof types.RecordFindingDocument,
+    "mutation ProposeOutcome($id: ID!, $input: OutcomeInput!) { proposeOutcome(findingId: $id, input: $input) { id } }": typeof types.ProposeOutcomeDocument,
+    "mutation MoveOutcome($id: ID!, $status: OutcomeStatus!, $decidedOn: Date, $note: String) {\n  setOutcomeStatus(id: $id, status: $status, decidedOn: $decidedOn, note: $note) { id status } }": typeof types.MoveOutcomeDocument,
+    "mutation AddMeasure($id: ID!, $input: MeasureInput!) { recordMeasure(incidentId: $id, input: $input) { id } }": typeof types.AddMeasureDocument,
     "\n  query SpreadSummary($id: ID!) {\n    incident(id: $id) {\n      id\n      spread {\n        depth reachedNodes estimatedAudience forwardCount frontierCount\n        origins { key name }\n        firstExternal { key to { key name } }\n        frontier(first: 20) { key name kind memberCount containment { status } }\n      }\n    }\n  }\n": typeof types.SpreadSummaryDocument,
     "\n  query SpreadPath($id: ID!, $key: String!) { incident(id: $id) { id spread { pathTo(nodeKey: $key) { key at method from { name } to { name } by { name } } } } }\n": typeof types.SpreadPathDocument,
     "\n  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }\n": typeof types.RecordForwardDocument,
@@ -45,6 +50,11 @@ const documents: Documents = {
     "\n  query Incidents { incidents(first: 50) { totalCount edges { node { id reference title stage classification detectedAt } } } }\n": types.IncidentsDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) { user { id username displayName roles locale } }\n  }\n": types.LoginDocument,
     "\n  mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }\n": types.OpenIncidentDocument,
+    "\n  query Responsibility($id: ID!) {\n    legalBasisPresets\n    users { id displayName }\n    incident(id: $id) {\n      id\n      responsibilityCandidates { node { key name } reasons }\n      findings {\n        id personName unit position kind facts noOutcomeReason\n        outcomes { id category type status decidingBody decidedOn legalBasis history { to note at by { displayName } } }\n      }\n      measures { id title dueOn status overdue owner { id displayName } }\n    }\n  }\n": types.ResponsibilityDocument,
+    "mutation RecordFinding($id: ID!, $input: FindingInput!) { recordFinding(incidentId: $id, input: $input) { id } }": types.RecordFindingDocument,
+    "mutation ProposeOutcome($id: ID!, $input: OutcomeInput!) { proposeOutcome(findingId: $id, input: $input) { id } }": types.ProposeOutcomeDocument,
+    "mutation MoveOutcome($id: ID!, $status: OutcomeStatus!, $decidedOn: Date, $note: String) {\n  setOutcomeStatus(id: $id, status: $status, decidedOn: $decidedOn, note: $note) { id status } }": types.MoveOutcomeDocument,
+    "mutation AddMeasure($id: ID!, $input: MeasureInput!) { recordMeasure(incidentId: $id, input: $input) { id } }": types.AddMeasureDocument,
     "\n  query SpreadSummary($id: ID!) {\n    incident(id: $id) {\n      id\n      spread {\n        depth reachedNodes estimatedAudience forwardCount frontierCount\n        origins { key name }\n        firstExternal { key to { key name } }\n        frontier(first: 20) { key name kind memberCount containment { status } }\n      }\n    }\n  }\n": types.SpreadSummaryDocument,
     "\n  query SpreadPath($id: ID!, $key: String!) { incident(id: $id) { id spread { pathTo(nodeKey: $key) { key at method from { name } to { name } by { name } } } } }\n": types.SpreadPathDocument,
     "\n  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }\n": types.RecordForwardDocument,
@@ -116,6 +126,26 @@ export function graphql(source: "\n  mutation Login($username: String!, $passwor
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }\n"): (typeof documents)["\n  mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Responsibility($id: ID!) {\n    legalBasisPresets\n    users { id displayName }\n    incident(id: $id) {\n      id\n      responsibilityCandidates { node { key name } reasons }\n      findings {\n        id personName unit position kind facts noOutcomeReason\n        outcomes { id category type status decidingBody decidedOn legalBasis history { to note at by { displayName } } }\n      }\n      measures { id title dueOn status overdue owner { id displayName } }\n    }\n  }\n"): (typeof documents)["\n  query Responsibility($id: ID!) {\n    legalBasisPresets\n    users { id displayName }\n    incident(id: $id) {\n      id\n      responsibilityCandidates { node { key name } reasons }\n      findings {\n        id personName unit position kind facts noOutcomeReason\n        outcomes { id category type status decidingBody decidedOn legalBasis history { to note at by { displayName } } }\n      }\n      measures { id title dueOn status overdue owner { id displayName } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RecordFinding($id: ID!, $input: FindingInput!) { recordFinding(incidentId: $id, input: $input) { id } }"): (typeof documents)["mutation RecordFinding($id: ID!, $input: FindingInput!) { recordFinding(incidentId: $id, input: $input) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ProposeOutcome($id: ID!, $input: OutcomeInput!) { proposeOutcome(findingId: $id, input: $input) { id } }"): (typeof documents)["mutation ProposeOutcome($id: ID!, $input: OutcomeInput!) { proposeOutcome(findingId: $id, input: $input) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MoveOutcome($id: ID!, $status: OutcomeStatus!, $decidedOn: Date, $note: String) {\n  setOutcomeStatus(id: $id, status: $status, decidedOn: $decidedOn, note: $note) { id status } }"): (typeof documents)["mutation MoveOutcome($id: ID!, $status: OutcomeStatus!, $decidedOn: Date, $note: String) {\n  setOutcomeStatus(id: $id, status: $status, decidedOn: $decidedOn, note: $note) { id status } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation AddMeasure($id: ID!, $input: MeasureInput!) { recordMeasure(incidentId: $id, input: $input) { id } }"): (typeof documents)["mutation AddMeasure($id: ID!, $input: MeasureInput!) { recordMeasure(incidentId: $id, input: $input) { id } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -7,6 +7,7 @@ import { useMutation, useQuery } from "urql";
 import { errorMessage } from "../api";
 import { GateChecklist } from "../components/GateChecklist";
 import { EvidencePanel } from "./EvidencePanel";
+import { ResponsibilityPanel } from "./ResponsibilityPanel";
 import { SpreadExplorer } from "./SpreadExplorer";
 import { StageBar, stages, type Stage } from "../components/StageBar";
 import { graphql } from "../gql";
@@ -126,6 +127,7 @@ export function IncidentPage() {
       </Row>
       <SpreadExplorer incidentId={inc.id} reference={inc.reference} frozen={!!inc.frozenAt} />
       <EvidencePanel incidentId={inc.id} reference={inc.reference} frozen={!!inc.frozenAt} />
+      <ResponsibilityPanel incidentId={inc.id} frozen={!!inc.frozenAt} />
       <SendBack open={sendBack} stages={earlier} onClose={() => setSendBack(false)} onSend={async (to, note) => { await move(to, note); setSendBack(false); }} />
     </Space>
   );

@@ -1,0 +1,128 @@
+import { AutoComplete, Alert, Button, Card, DatePicker, Form, Input, List, Select, Space, Tag, Typography, message } from "antd";
+import dayjs, { type Dayjs } from "dayjs";
+import { useTranslation } from "react-i18next";
+import { useMutation, useQuery } from "urql";
+import { errorMessage } from "../api";
+import { graphql } from "../gql";
+import type { OutcomeStatus, OutcomeType, ResponsibilityKind } from "../gql/graphql";
+
+const Query = graphql(`
+  query Responsibility($id: ID!) {
+    legalBasisPresets
+    users { id displayName }
+    incident(id: $id) {
+      id
+      responsibilityCandidates { node { key name } reasons }
+      findings {
+        id personName unit position kind facts noOutcomeReason
+        outcomes { id category type status decidingBody decidedOn legalBasis history { to note at by { displayName } } }
+      }
+      measures { id title dueOn status overdue owner { id displayName } }
+    }
+  }
+`);
+const RecordFinding = graphql(`mutation RecordFinding($id: ID!, $input: FindingInput!) { recordFinding(incidentId: $id, input: $input) { id } }`);
+const Propose = graphql(`mutation ProposeOutcome($id: ID!, $input: OutcomeInput!) { proposeOutcome(findingId: $id, input: $input) { id } }`);
+const Move = graphql(`mutation MoveOutcome($id: ID!, $status: OutcomeStatus!, $decidedOn: Date, $note: String) {
+  setOutcomeStatus(id: $id, status: $status, decidedOn: $decidedOn, note: $note) { id status } }`);
+const AddMeasure = graphql(`mutation AddMeasure($id: ID!, $input: MeasureInput!) { recordMeasure(incidentId: $id, input: $input) { id } }`);
+
+const types: OutcomeType[] = ["ADMIN_WARNING", "ADMIN_DEMERIT", "ADMIN_MAJOR_DEMERIT", "ADMIN_DEMOTION", "ADMIN_REMOVAL_FROM_POST",
+  "ADMIN_DISMISSAL", "PARTY_WARNING", "PARTY_SERIOUS_WARNING", "PARTY_REMOVAL_FROM_POST", "PARTY_PROBATION", "PARTY_EXPULSION",
+  "ORG_ADMONISHMENT_TALK", "ORG_REMINDER_TALK", "ORG_WRITTEN_SELF_CRITICISM", "ORG_CIRCULATED_CRITICISM", "ORG_CRITICISM_AND_EDUCATION",
+  "ORG_SUSPENSION_FOR_INSPECTION", "ORG_TRANSFER_FROM_POST", "ORG_DELAYED_CONFIRMATION", "EMPLOYMENT_DISMISSAL",
+  "EMPLOYMENT_PAY_DEDUCTION", "CRIMINAL_CASE_FILED", "CRIMINAL_DEFERRED_PROSECUTION", "CRIMINAL_LIABILITY"];
+const categoryOf = (t: string) => ({ ADMIN: "ADMINISTRATIVE", PARTY: "PARTY", ORG: "ORGANISATIONAL", EMPLOYMENT: "EMPLOYMENT", CRIMINAL: "CRIMINAL" } as Record<string, string>)[t.split("_")[0]];
+// next mirrors the server's outcome status machine, to offer only moves it accepts.
+const next: Record<OutcomeStatus, OutcomeStatus[]> = { PROPOSED: ["DECIDED", "REVOKED"], DECIDED: ["APPEALED", "FINAL", "REVOKED"],
+  APPEALED: ["DECIDED", "REVOKED"], FINAL: ["REVOKED"], REVOKED: [] };
+const kinds: ResponsibilityKind[] = ["DIRECT", "LEADERSHIP", "SUPERVISORY", "OTHER"];
+
+// ResponsibilityPanel records who is responsible and what they receive: findings
+// (with the spread chain's suggestions), outcomes for the outcomes tier, and
+// the measures against a recurrence.
+export function ResponsibilityPanel({ incidentId, frozen }: { incidentId: string; frozen: boolean }) {
+  const { t } = useTranslation();
+  const [{ data, error }, refetch] = useQuery({ query: Query, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
+  const [findingResult, recordFinding] = useMutation(RecordFinding);
+  const [proposeResult, propose] = useMutation(Propose);
+  const [moveResult, move] = useMutation(Move);
+  const [measureResult, addMeasure] = useMutation(AddMeasure);
+  const [findingForm] = Form.useForm();
+  const reload = () => refetch({ requestPolicy: "network-only" });
+  const inc = data?.incident;
+  const failure = errorMessage(t, error ?? findingResult.error ?? proposeResult.error ?? moveResult.error ?? measureResult.error);
+  const typeOptions = ["ADMINISTRATIVE", "PARTY", "ORGANISATIONAL", "EMPLOYMENT", "CRIMINAL"].map((c) => ({
+    label: t(`discipline.category.${c}`), options: types.filter((ty) => categoryOf(ty) === c).map((ty) => ({ value: ty, label: t(`discipline.types.${ty}`) })) }));
+  return (
+    <Card id="responsibility" title={t("discipline.title")}>
+      {failure && <Alert type="error" showIcon message={failure} style={{ marginBottom: 12 }} />}
+      {inc && inc.responsibilityCandidates.length > 0 && <div style={{ marginBottom: 12 }}>
+        <Typography.Text type="secondary">{t("discipline.candidates")}: </Typography.Text>
+        {inc.responsibilityCandidates.map((c) => <Tag key={c.node.key} style={{ cursor: "pointer" }}
+          onClick={() => findingForm.setFieldsValue({ personName: c.node.name })}>
+          {c.node.name} ({c.reasons.map((r) => t(`discipline.reasons.${r}`)).join("、")})</Tag>)}
+      </div>}
+      <List dataSource={inc?.findings ?? []} locale={{ emptyText: t("discipline.empty") }} renderItem={(f) => (
+        <List.Item style={{ display: "block" }}>
+          <Typography.Text strong>{f.personName}</Typography.Text> <Tag color="volcano">{t(`discipline.kinds.${f.kind}`)}</Tag>
+          <Typography.Text type="secondary"> {f.unit} {f.position}</Typography.Text>
+          <div>{f.facts}</div>
+          {f.noOutcomeReason && <div><Typography.Text type="secondary">{t("discipline.noOutcomeReason")}: {f.noOutcomeReason}</Typography.Text></div>}
+          {f.outcomes === null ? <Typography.Text type="secondary">{t("discipline.hidden")}</Typography.Text> : <>
+            {f.outcomes?.map((o) => <div key={o.id} style={{ marginTop: 6 }}>
+              <Tag>{t(`discipline.category.${o.category}`)}</Tag><Typography.Text>{t(`discipline.types.${o.type}`)}</Typography.Text>
+              {" — "}{o.decidingBody} <Tag color={o.status === "FINAL" || o.status === "DECIDED" ? "green" : o.status === "REVOKED" ? "default" : "gold"}>
+                {t(`discipline.statuses.${o.status}`)}</Tag>{o.decidedOn} {o.legalBasis && `· ${o.legalBasis}`}
+              {!frozen && <Space size={4} style={{ marginLeft: 8 }}>{next[o.status].map((s) => <Button key={s} size="small" onClick={async () => {
+                const note = s === "APPEALED" || s === "REVOKED" ? window.prompt(t("discipline.note")) ?? "" : "";
+                const r = await move({ id: o.id, status: s, decidedOn: s === "DECIDED" ? o.decidedOn ?? dayjs().format("YYYY-MM-DD") : undefined, note });
+                if (r.data) reload();
+              }}>{t("discipline.moveTo", { status: t(`discipline.statuses.${s}`) })}</Button>)}</Space>}
+            </div>)}
+            {!frozen && <Form layout="inline" size="small" style={{ marginTop: 8, rowGap: 8 }} onFinish={async (v: { type: OutcomeType; body: string; decidedOn?: Dayjs; legalBasis?: string }) => {
+              const r = await propose({ id: f.id, input: { type: v.type, decidingBody: v.body, decidedOn: v.decidedOn?.format("YYYY-MM-DD"), legalBasis: v.legalBasis } });
+              if (r.data) { message.success(t("discipline.propose")); reload(); }
+            }}>
+              <Form.Item name="type" rules={[{ required: true }]}><Select style={{ width: 200 }} placeholder={t("discipline.type")} options={typeOptions} /></Form.Item>
+              <Form.Item name="body" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("discipline.body")} /></Form.Item>
+              <Form.Item name="decidedOn"><DatePicker placeholder={t("discipline.decidedOn")} /></Form.Item>
+              <Form.Item name="legalBasis"><AutoComplete style={{ width: 260 }} placeholder={t("discipline.legalBasis")}
+                options={(data?.legalBasisPresets ?? []).map((p) => ({ value: p }))} /></Form.Item>
+              <Button htmlType="submit">{t("discipline.propose")}</Button>
+            </Form>}
+          </>}
+        </List.Item>)} />
+      {!frozen && <Card size="small" title={t("discipline.addFinding")} style={{ marginTop: 12 }}>
+        <Form form={findingForm} layout="vertical" initialValues={{ kind: "DIRECT" }} onFinish={async (v) => {
+          const r = await recordFinding({ id: incidentId, input: v });
+          if (r.data) { findingForm.resetFields(); reload(); }
+        }}>
+          <Space wrap>
+            <Form.Item name="personName" label={t("discipline.person")} rules={[{ required: true, whitespace: true }]}><Input /></Form.Item>
+            <Form.Item name="unit" label={t("discipline.unit")}><Input /></Form.Item>
+            <Form.Item name="position" label={t("discipline.position")}><Input /></Form.Item>
+            <Form.Item name="kind" label={t("discipline.kind")}><Select style={{ width: 140 }} options={kinds.map((k) => ({ value: k, label: t(`discipline.kinds.${k}`) }))} /></Form.Item>
+          </Space>
+          <Form.Item name="facts" label={t("discipline.facts")} rules={[{ required: true, whitespace: true }]}><Input.TextArea rows={2} /></Form.Item>
+          <Form.Item name="noOutcomeReason" label={t("discipline.noOutcomeReason")}><Input /></Form.Item>
+          <Button type="primary" htmlType="submit" loading={findingResult.fetching}>{t("discipline.save")}</Button>
+        </Form>
+      </Card>}
+      <Typography.Title level={5} style={{ marginTop: 16 }}>{t("discipline.measures")}</Typography.Title>
+      <List size="small" dataSource={inc?.measures ?? []} locale={{ emptyText: t("discipline.none") }} renderItem={(m) => (
+        <List.Item>{m.title} · {m.owner?.displayName} · {m.dueOn} <Tag>{t(`discipline.statuses.${m.status}`)}</Tag>
+          {m.overdue && <Tag color="red">{t("discipline.overdue")}</Tag>}</List.Item>)} />
+      {!frozen && <Form layout="inline" style={{ marginTop: 8, rowGap: 8 }} onFinish={async (v: { title: string; owner: string; due: Dayjs }) => {
+        const r = await addMeasure({ id: incidentId, input: { title: v.title, ownerId: v.owner, dueOn: v.due.format("YYYY-MM-DD") } });
+        if (r.data) reload();
+      }}>
+        <Form.Item name="title" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("discipline.measure")} /></Form.Item>
+        <Form.Item name="owner" rules={[{ required: true }]}><Select style={{ width: 160 }} placeholder={t("discipline.owner")}
+          options={(data?.users ?? []).map((u) => ({ value: u.id, label: u.displayName }))} /></Form.Item>
+        <Form.Item name="due" rules={[{ required: true }]}><DatePicker placeholder={t("discipline.due")} /></Form.Item>
+        <Button htmlType="submit">{t("discipline.addMeasure")}</Button>
+      </Form>}
+    </Card>
+  );
+}
