@@ -5,6 +5,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/leaktrail/leaktrail/internal/testgql"
 )
 
 // The web UI end to end, in Debian's Chromium driven by playwright-core
@@ -31,7 +35,26 @@ func TestUIEndToEnd(t *testing.T) {
 		"--role", "responder", "--password-stdin"); code != 0 {
 		t.Fatalf("user add: %s", stderr)
 	}
+	if _, stderr, code := run(t, e, pw+"\n", "user", "add", "--username", "chief", "--display-name", "分管领导",
+		"--role", "leadership", "--password-stdin"); code != 0 {
+		t.Fatalf("user add: %s", stderr)
+	}
 	srv := serve(t, e)
+	// A closed case waiting for leadership's review: the walk through the
+	// gates is covered by TestBinaryEndToEnd, so this one is closed in SQL.
+	duty := &testgql.Client{URL: srv.url}
+	duty.Login(t, "duty", pw)
+	var opened struct{ OpenIncident struct{ ID string } }
+	duty.Must(t, `mutation { openIncident(input: {title: "待审阅的结案", leakedItem: "会议纪要照片", classification: CONFIDENTIAL,
+		detectedAt: "2026-03-01T09:00:00+08:00", detectionMethod: SELF_REPORT, reportedBy: "本人"}) { id } }`, nil, &opened)
+	db, err := sqlx.Open("postgres", e["LEAKTRAIL_DATABASE_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE incidents SET stage = 'CLOSED' WHERE id = $1`, opened.OpenIncident.ID); err != nil {
+		t.Fatal(err)
+	}
 	shots := os.Getenv("SCREENSHOTS")
 	if shots == "" {
 		shots = t.TempDir()
@@ -39,6 +62,7 @@ func TestUIEndToEnd(t *testing.T) {
 	cmd := exec.Command("node", "e2e/run.mjs")
 	cmd.Dir = filepath.Join(root, "ui/web")
 	cmd.Env = append(os.Environ(), "LEAKTRAIL_URL="+srv.url, "LEAKTRAIL_E2E_USER=duty", "LEAKTRAIL_E2E_PASSWORD="+pw,
+		"LEAKTRAIL_E2E_LEADER=chief",
 		"SCREENSHOTS="+shots, "CHROMIUM="+chromium)
 	out, err := cmd.CombinedOutput()
 	t.Logf("UI end to end:\n%s", out)

@@ -162,6 +162,31 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
   });
   await context.close();
 }
+// A leader reviews a closed case from the dashboard.
+{
+  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  current = page;
+  page.setDefaultTimeout(15000);
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console error (leader): ${m.text()}`); });
+  await step("a leader reviews a closed case", async () => {
+    await page.goto(url);
+    await page.getByLabel("用户名").fill(process.env.LEAKTRAIL_E2E_LEADER);
+    await page.getByLabel("密码").fill(password);
+    await page.getByRole("button", { name: /登\s*录/ }).click();
+    await page.getByRole("link", { name: "领导" }).click();
+    await page.getByText("待审阅的结案").first().waitFor();
+    await page.locator("canvas").first().waitFor();
+    await page.waitForTimeout(500); // the charts' first animation
+    await page.screenshot({ path: join(shots, "leadership.png"), fullPage: true });
+    await page.getByRole("button", { name: /同意结案/ }).first().click();
+    await page.getByLabel("意见").fill("处置得当，同意结案");
+    await page.locator(".ant-modal-footer").getByRole("button", { name: /同意结案/ }).click();
+    await page.getByText("已同意，案件已封存").waitFor();
+    await page.getByText("暂无待审阅的结案。").waitFor();
+  });
+  await context.close();
+}
 await browser.close();
 if (problems.length > 0) {
   console.error(problems.join("\n"));

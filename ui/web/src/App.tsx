@@ -1,8 +1,8 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { Button, ConfigProvider, Layout, Select, Space, Spin, Typography } from "antd";
-import enUS from "antd/locale/en_US";
-import zhCN from "antd/locale/zh_CN";
-import zhTW from "antd/locale/zh_TW";
+import enUS from "antd/es/locale/en_US";
+import zhCN from "antd/es/locale/zh_CN";
+import zhTW from "antd/es/locale/zh_TW";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import "dayjs/locale/zh-tw";
@@ -14,6 +14,7 @@ import { graphql } from "./gql";
 import { languages, rememberLanguage, type Language } from "./i18n";
 import { IncidentPage } from "./pages/IncidentPage";
 import { Incidents } from "./pages/Incidents";
+import { Leadership } from "./pages/Leadership";
 import { Login } from "./pages/Login";
 import { ReportLeak } from "./pages/ReportLeak";
 
@@ -55,6 +56,7 @@ export function App() {
             <Layout.Header style={{ display: "flex", alignItems: "center", gap: 16, padding: "0 16px", flexWrap: "wrap", height: "auto", minHeight: 64 }}>
               <Link to="/" style={{ color: "#fff", fontWeight: 600 }}>{t("app.name")}</Link>
               <Link to="/" style={{ color: "#d6e4f0" }}>{t("nav.incidents")}</Link>
+              {user.roles.includes("LEADERSHIP") && <Link to="/leadership" style={{ color: "#d6e4f0" }}>{t("leadership.nav")}</Link>}
               <span style={{ flex: 1 }} />
               <Space wrap>
                 <Button type="primary" danger icon={<PlusOutlined />} onClick={() => setReporting(true)}>{t("nav.report")}</Button>
@@ -67,6 +69,7 @@ export function App() {
               <Routes>
                 <Route path="/" element={<Incidents />} />
                 <Route path="/incidents/:reference" element={<IncidentPage />} />
+                <Route path="/leadership" element={<Leadership />} />
                 <Route path="*" element={<Incidents />} />
               </Routes>
             </Layout.Content>

@@ -19,7 +19,7 @@ export function Incidents() {
     <>
       <Typography.Title level={3}>{t("incidents.title")}</Typography.Title>
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
-      <Table rowKey="id" loading={fetching} dataSource={rows} pagination={false} scroll={{ x: true }}
+      <Table rowKey="id" loading={fetching} dataSource={rows} pagination={false} scroll={{ x: 720 }}
         locale={{ emptyText: t("incidents.empty") }}
         footer={() => t("incidents.total", { count: data?.incidents.totalCount ?? 0 })}
         columns={[

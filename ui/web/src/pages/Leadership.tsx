@@ -1,0 +1,128 @@
+import { Alert, Button, Card, Col, DatePicker, Form, Input, List, Modal, Row, Select, Space, Statistic, Table, Typography, message } from "antd";
+import dayjs, { type Dayjs } from "dayjs";
+import { BarChart } from "echarts/charts";
+import { GridComponent, TooltipComponent } from "echarts/components";
+import * as echarts from "echarts/core";
+import { CanvasRenderer } from "echarts/renderers";
+import ReactECharts from "echarts-for-react/esm/core";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { useMutation, useQuery } from "urql";
+import { errorMessage } from "../api";
+import { stages, type Stage } from "../components/StageBar";
+import { graphql } from "../gql";
+
+echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
+
+const StatsQuery = graphql(`
+  query Statistics($from: Time, $to: Time, $unit: String) {
+    statistics(from: $from, to: $to, unit: $unit) {
+      incidents reportUpwardRequired reportUpwardMet reportUpwardMetRate overdueMeasures
+      byStage { key count } byRootCause { key count } byPlatform { key count } byClassification { key count }
+      outcomesByType { key count }
+      timeInStage { key samples medianHours p90Hours }
+      detectionToContainment { samples medianHours p90Hours }
+    }
+    incidents(first: 100, filter: { stages: [CLOSED] }) { edges { node { id reference title frozenAt } } }
+  }
+`);
+const Review = graphql(`
+  mutation Review($id: ID!, $decision: ReviewDecision!, $comments: String, $returnTo: Stage) {
+    reviewIncident(incidentId: $id, decision: $decision, comments: $comments, returnTo: $returnTo) { id snapshotSha256 }
+  }
+`);
+
+// Leadership is the dashboard of statistics over a date range and unit (with
+// CSV export), the queue of closed cases to review, and their reports.
+export function Leadership() {
+  const { t } = useTranslation();
+  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().subtract(1, "year"), dayjs()]);
+  const [unit, setUnit] = useState("");
+  const vars = { from: range[0].toISOString(), to: range[1].toISOString(), unit };
+  const [{ data, error }, refetch] = useQuery({ query: StatsQuery, variables: vars, requestPolicy: "cache-and-network" });
+  const [reviewing, setReviewing] = useState<{ id: string; reference: string }>();
+  const st = data?.statistics;
+  const bars = (title: string, counts: { key: string; count: number }[], label: (k: string) => string) => (
+    <Card size="small" title={title}>
+      <ReactECharts echarts={echarts} style={{ height: 220 }} option={{
+        tooltip: {}, grid: { left: 110, right: 16, top: 8, bottom: 24 },
+        xAxis: { type: "value", minInterval: 1 }, yAxis: { type: "category", data: counts.map((c) => label(c.key)) },
+        series: [{ type: "bar", data: counts.map((c) => c.count), itemStyle: { color: "#1f4e79" } }],
+      }} />
+    </Card>
+  );
+  const csv = `/statistics.csv?from=${encodeURIComponent(vars.from)}&to=${encodeURIComponent(vars.to)}&unit=${encodeURIComponent(unit)}`;
+  const queue = (data?.incidents.edges ?? []).map((e) => e.node).filter((n) => !n.frozenAt);
+  return (
+    <Space direction="vertical" size="large" style={{ width: "100%" }}>
+      <Typography.Title level={3}>{t("leadership.title")}</Typography.Title>
+      <Space wrap>
+        <DatePicker.RangePicker value={range} onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])} aria-label={t("leadership.from")} />
+        <Input.Search placeholder={t("leadership.unit")} allowClear onSearch={setUnit} style={{ width: 200 }} aria-label={t("leadership.unit")} />
+        <a href={csv}>{t("leadership.csv")}</a>
+      </Space>
+      {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
+      {st && <>
+        <Row gutter={[16, 16]}>
+          <Col xs={12} md={6}><Card size="small"><Statistic title={t("leadership.incidents")} value={st.incidents} /></Card></Col>
+          <Col xs={12} md={6}><Card size="small"><Statistic title={t("leadership.reportUpward")}
+            value={st.reportUpwardMetRate == null ? "—" : `${Math.round(st.reportUpwardMetRate * 100)}%`} suffix={`(${st.reportUpwardMet}/${st.reportUpwardRequired})`} /></Card></Col>
+          <Col xs={12} md={6}><Card size="small"><Statistic title={`${t("leadership.containment")} (${t("leadership.median")})`}
+            value={st.detectionToContainment.medianHours == null ? "—" : st.detectionToContainment.medianHours.toFixed(1)} suffix="h" /></Card></Col>
+          <Col xs={12} md={6}><Card size="small"><Statistic title={t("leadership.overdueMeasures")} value={st.overdueMeasures}
+            valueStyle={{ color: st.overdueMeasures > 0 ? "#c0392b" : undefined }} /></Card></Col>
+        </Row>
+        <Row gutter={[16, 16]}>
+          <Col xs={24} md={12}>{bars(t("leadership.byStage"), st.byStage, (k) => t(`stage.${k}`))}</Col>
+          <Col xs={24} md={12}>{bars(t("leadership.byClassification"), st.byClassification, (k) => t(`classification.${k}`))}</Col>
+          <Col xs={24} md={12}>{bars(t("leadership.byRootCause"), st.byRootCause, (k) => (k === "UNKNOWN" ? t("leadership.unknown") : k))}</Col>
+          <Col xs={24} md={12}>{bars(t("leadership.byPlatform"), st.byPlatform, (k) => (k === "UNKNOWN" ? t("leadership.unknown") : k))}</Col>
+          <Col xs={24} md={12}>{bars(t("leadership.outcomes"), st.outcomesByType, (k) => t(`discipline.types.${k}`))}</Col>
+          <Col xs={24} md={12}><Card size="small" title={t("leadership.timeInStage")}>
+            <Table size="small" pagination={false} rowKey="key" dataSource={st.timeInStage} columns={[
+              { title: t("incidents.stage"), dataIndex: "key", render: (k: string) => t(`stage.${k}`) },
+              { title: t("leadership.median"), dataIndex: "medianHours", render: (v?: number | null) => v?.toFixed(1) ?? "—" },
+              { title: t("leadership.p90"), dataIndex: "p90Hours", render: (v?: number | null) => v?.toFixed(1) ?? "—" },
+              { title: "n", dataIndex: "samples" },
+            ]} />
+          </Card></Col>
+        </Row>
+      </>}
+      <Card title={t("leadership.reviewQueue")}>
+        <List dataSource={queue} locale={{ emptyText: t("leadership.noReviews") }} renderItem={(n) => (
+          <List.Item actions={[
+            <a key="md" href={`/incidents/${n.reference}/report.md`}>{t("leadership.report")} (MD)</a>,
+            <a key="pdf" href={`/incidents/${n.reference}/report.pdf`}>{t("leadership.report")} (PDF)</a>,
+            <Button key="review" type="primary" onClick={() => setReviewing(n)}>{t("leadership.accept")} / {t("leadership.return")}</Button>]}>
+            <Link to={`/incidents/${n.reference}`}>{n.reference}</Link> {n.title}
+          </List.Item>)} />
+      </Card>
+      <ReviewModal incident={reviewing} onClose={() => setReviewing(undefined)} onDone={() => refetch({ requestPolicy: "network-only" })} />
+    </Space>
+  );
+}
+
+function ReviewModal({ incident, onClose, onDone }: { incident?: { id: string; reference: string }; onClose: () => void; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ comments?: string; returnTo?: Stage }>();
+  const [result, review] = useMutation(Review);
+  const decide = async (accept: boolean) => {
+    const v = form.getFieldsValue();
+    const r = await review({ id: incident!.id, decision: accept ? "ACCEPTED" : "RETURNED", comments: v.comments, returnTo: accept ? undefined : v.returnTo });
+    if (r.data) { message.success(accept ? t("leadership.accepted") : t("leadership.returned")); onClose(); onDone(); }
+  };
+  return (
+    <Modal open={!!incident} title={incident?.reference} onCancel={onClose} destroyOnHidden footer={[
+      <Button key="return" onClick={() => decide(false)}>{t("leadership.return")}</Button>,
+      <Button key="accept" type="primary" loading={result.fetching} onClick={() => decide(true)}>{t("leadership.accept")}</Button>]}>
+      {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 12 }} />}
+      <Form form={form} layout="vertical" initialValues={{ returnTo: "RECOVERY" }}>
+        <Form.Item name="comments" label={t("leadership.comments")}><Input.TextArea rows={3} /></Form.Item>
+        <Form.Item name="returnTo" label={t("leadership.returnTo")}>
+          <Select options={stages.filter((s) => s !== "CLOSED").map((s) => ({ value: s, label: t(`stage.${s}`) }))} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
