@@ -24,3 +24,23 @@ export function errorMessage(t: TFunction, error?: CombinedError): string | unde
   const ext = error?.graphQLErrors[0]?.extensions ?? {};
   return t(`error.${code}`, { message: error?.graphQLErrors[0]?.message ?? "", requestId: ext.requestId ?? "" });
 }
+
+// sendFile sends a file as a request body with the CSRF header, reporting
+// upload progress; it resolves with the JSON answer, or rejects with the
+// server's error message.
+export function sendFile<T>(method: "PUT" | "POST", url: string, file: File, onProgress: (percent: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url);
+    xhr.setRequestHeader("X-Leaktrail-CSRF", "1");
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
+    xhr.onload = () => {
+      let body: { errors?: { message: string }[] } & Record<string, unknown> = {};
+      try { body = JSON.parse(xhr.responseText || "{}"); } catch { /* not JSON: the status says enough */ }
+      if (xhr.status === 200) resolve(body as T);
+      else reject(new Error(body.errors?.[0]?.message ?? xhr.statusText));
+    };
+    xhr.onerror = () => reject(new Error("network"));
+    xhr.send(file);
+  });
+}

@@ -4,7 +4,7 @@ import dayjs from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
-import { errorMessage } from "../api";
+import { errorMessage, sendFile } from "../api";
 import { graphql } from "../gql";
 
 const EvidenceQuery = graphql(`
@@ -37,23 +37,6 @@ const Hold = graphql(`
 const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`);
 
-// put sends a file to its upload URL, reporting progress; the answer is the committed item.
-function put(url: string, file: File, onProgress: (percent: number) => void): Promise<{ sha256: string }> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("PUT", url);
-    xhr.setRequestHeader("X-Leaktrail-CSRF", "1");
-    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
-    xhr.onload = () => {
-      const body = JSON.parse(xhr.responseText || "{}");
-      if (xhr.status === 200) resolve(body);
-      else reject(new Error(body.errors?.[0]?.message ?? xhr.statusText));
-    };
-    xhr.onerror = () => reject(new Error("network"));
-    xhr.send(file);
-  });
-}
-
 interface Uploading { name: string; percent: number; error?: string; sha256?: string }
 
 // EvidencePanel is the incident's vault: drag-and-drop upload with progress
@@ -77,7 +60,7 @@ export function EvidencePanel({ incidentId, reference, frozen }: { incidentId: s
     const begun = await begin({ id: incidentId, input: { fileName: file.name, timeZone } });
     if (!begun.data) return track({ error: errorMessage(t, begun.error) });
     try {
-      const stored = await put(begun.data.beginEvidenceUpload.uploadUrl, file, (percent) => track({ percent }));
+      const stored = await sendFile<{ sha256: string }>("PUT", begun.data.beginEvidenceUpload.uploadUrl, file, (percent) => track({ percent }));
       track({ percent: 100, sha256: stored.sha256 });
       message.success(t("evidence.stored", { name: file.name, hash: stored.sha256.slice(0, 16) + "…" }));
       refetch({ requestPolicy: "network-only" });

@@ -4,7 +4,7 @@ import dayjs from "dayjs";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
-import { errorMessage } from "../api";
+import { errorMessage, sendFile } from "../api";
 import { graphql } from "../gql";
 import type { Exposure, ForwardMethod, NodeKind } from "../gql/graphql";
 import { elkLayout } from "../spread/elkLayout";
@@ -182,18 +182,10 @@ function ImportForwards({ reference, onDone }: { reference: string; onDone: () =
   const { t } = useTranslation();
   const [percent, setPercent] = useState<number>();
   const [outcome, setOutcome] = useState<string>();
-  const send = (file: File) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", `/incidents/${reference}/forwards`);
-    xhr.setRequestHeader("X-Leaktrail-CSRF", "1");
-    xhr.upload.onprogress = (e) => e.lengthComputable && setPercent(Math.round((e.loaded / e.total) * 100));
-    xhr.onload = () => {
-      const body = JSON.parse(xhr.responseText || "{}");
-      setOutcome(xhr.status === 200 ? t("spread.imported", { count: body.forwards }) : body.errors?.[0]?.message);
-      if (xhr.status === 200) onDone();
-    };
-    xhr.send(file);
-  };
+  const send = (file: File) =>
+    sendFile<{ forwards: number }>("POST", `/incidents/${reference}/forwards`, file, setPercent)
+      .then((r) => { setOutcome(t("spread.imported", { count: r.forwards })); onDone(); })
+      .catch((err: Error) => setOutcome(err.message));
   return (
     <Card size="small" title={t("spread.import")} style={{ marginTop: 16 }}>
       <input type="file" accept=".csv,.jsonl" aria-label={t("spread.import")} onChange={(e) => e.target.files?.[0] && send(e.target.files[0])} />
