@@ -54,5 +54,5 @@ screenshots: ui
 
 # Speed figures, each beside its floor; not part of `make test`.
 .PHONY: bench
-bench:
+bench: ui
 	$(GO) run ./internal/cmd/withservices -- $(GO) test -run '^$$' -bench . -benchtime 3x -timeout 60m ./bench/

@@ -92,12 +92,14 @@ export function SpreadExplorer({ incidentId, reference, frozen }: { incidentId: 
       ],
     });
     cy.current.on("tap", "node", (e) => setSelected(e.target.id()));
+    container.current.dataset.drawn = String(cy.current.nodes().length); // for tests and measurements
     return () => { cy.current?.destroy(); cy.current = undefined; };
   }, [graph, positions, shown, until]);
 
   useEffect(() => {
     const edges = pathEdges(path?.incident?.spread.pathTo ?? []);
     cy.current?.edges().forEach((e) => { if (edges.has(e.id())) e.addClass("path"); else e.removeClass("path"); });
+    if (container.current) container.current.dataset.path = String(edges.size);
   }, [path, graph, shown]);
 
   const s = summary?.incident?.spread;

@@ -1,0 +1,35 @@
+// Measures the spread explorer on a large incident, in Debian's Chromium:
+// how long the incident page takes to draw the graph, and to highlight the
+// path to a node picked from the frontier. Run by bench/ui_test.go; prints
+// one JSON line of figures in milliseconds.
+import { chromium } from "playwright-core";
+
+const url = process.env.LEAKTRAIL_URL;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+const page = await (await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } })).newPage();
+page.setDefaultTimeout(120000);
+await page.goto(url);
+await page.getByLabel("用户名").fill(process.env.LEAKTRAIL_E2E_USER);
+await page.getByLabel("密码").fill(process.env.LEAKTRAIL_E2E_PASSWORD);
+await page.getByRole("button", { name: /登\s*录/ }).click();
+await page.getByRole("heading", { name: "事件" }).waitFor();
+const started = Date.now();
+await page.goto(`${url}/incidents/${process.env.REFERENCE}`);
+await page.locator("[data-testid=spread-graph][data-drawn]").waitFor();
+const drawn = Date.now() - started;
+const nodes = Number(await page.getAttribute("[data-testid=spread-graph]", "data-drawn"));
+const pick = Date.now();
+await page.locator("#spread .ant-list-item").first().click();
+await page.locator("[data-testid=spread-graph][data-path]:not([data-path='0'])").waitFor();
+const path = Date.now() - pick;
+const zoom = Date.now();
+await page.mouse.move(400, 600);
+for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -300);
+await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+const zoomed = Date.now() - zoom;
+console.log(JSON.stringify({ nodes, drawnMs: drawn, pathMs: path, zoomMs: zoomed }));
+await browser.close();
