@@ -31,5 +31,6 @@ await page.mouse.move(400, 600);
 for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -300);
 await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 const zoomed = Date.now() - zoom;
+if (process.env.SCREENSHOTS) await page.locator("#spread").screenshot({ path: `${process.env.SCREENSHOTS}/spread-10k.png` });
 console.log(JSON.stringify({ nodes, drawnMs: drawn, pathMs: path, zoomMs: zoomed }));
 await browser.close();

@@ -8,7 +8,7 @@ import { errorMessage, sendFile } from "../api";
 import { graphql } from "../gql";
 import type { Exposure, ForwardMethod, NodeKind } from "../gql/graphql";
 import { elkLayout } from "../spread/elkLayout";
-import { elkLimit, forwardsUntil, hopLayout, pathEdges, timeRange, type Position, type SpreadExport } from "../spread/graphData";
+import { collapse, elkLimit, foldedLimit, forwardsUntil, pathEdges, timeRange, type Collapsed, type Position, type SpreadExport } from "../spread/graphData";
 
 const SpreadQuery = graphql(`
   query SpreadSummary($id: ID!) {
@@ -42,6 +42,7 @@ export function SpreadExplorer({ incidentId, reference, frozen }: { incidentId: 
   const { t } = useTranslation();
   const [{ data: summary }, refetchSummary] = useQuery({ query: SpreadQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
   const [graph, setGraph] = useState<SpreadExport>();
+  const [folded, setFolded] = useState<Collapsed>();
   const [positions, setPositions] = useState<Map<string, Position>>();
   const [selected, setSelected] = useState<string>();
   const [until, setUntil] = useState<number>();
@@ -56,8 +57,11 @@ export function SpreadExplorer({ incidentId, reference, frozen }: { incidentId: 
     fetch(`/incidents/${reference}/spread.json`, { credentials: "same-origin" })
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
       .then(async (d: SpreadExport) => {
-        const at = d.nodes.length > elkLimit ? hopLayout(d) : await elkLayout(d);
-        if (live) { setGraph(d); setPositions(at); setUntil(undefined); }
+        // Beyond what reads as a graph, fold the far hops into boxes.
+        const big = d.nodes.length > elkLimit ? collapse(d, foldedLimit) : undefined;
+        const drawn = big?.data ?? d;
+        const at = await elkLayout(drawn);
+        if (live) { setGraph(drawn); setFolded(big); setPositions(at); setUntil(undefined); }
       })
       .catch((e: Error) => live && setLoadError(e.message));
     return () => { live = false; };
@@ -74,7 +78,8 @@ export function SpreadExplorer({ incidentId, reference, frozen }: { incidentId: 
       container: container.current,
       elements: [
         ...graph.nodes.filter((n) => until === undefined || reached.has(n.key) || n.origin).map((n) => ({
-          data: { id: n.key, label: n.name, exposure: n.exposure, person: n.kind === "PERSON" ? 1 : 0, origin: n.origin ? 1 : 0 },
+          data: { id: n.key, label: n.kind === "AGGREGATE" ? t("spread.folded", { count: Number(n.name), hops: n.hops }) : n.name,
+            exposure: n.exposure, person: n.kind === "PERSON" ? 1 : 0, origin: n.origin ? 1 : 0, box: n.kind === "AGGREGATE" ? 1 : 0 },
           position: positions.get(n.key) ?? { x: 0, y: 0 },
         })),
         ...shown.map((f) => ({ data: { id: f.key, source: f.from, target: f.to, label: f.method } })),
@@ -86,6 +91,7 @@ export function SpreadExplorer({ incidentId, reference, frozen }: { incidentId: 
           "background-color": (n) => exposureColor[n.data("exposure") as keyof typeof exposureColor], shape: "round-rectangle", "text-wrap": "ellipsis", "text-max-width": "120px" } },
         { selector: "node[person = 1]", style: { shape: "ellipse", width: 110 } },
         { selector: "node[origin = 1]", style: { "border-width": 4, "border-color": "#111" } },
+        { selector: "node[box = 1]", style: { "background-color": "#868e96", shape: "round-rectangle", width: 170, height: 40 } },
         { selector: "edge", style: { width: 1.5, "line-color": "#9aa5b1", "target-arrow-color": "#9aa5b1", "target-arrow-shape": "triangle", "curve-style": "bezier" } },
         { selector: ".path", style: { width: 4, "line-color": "#e03131", "target-arrow-color": "#e03131" } },
         { selector: "node:selected", style: { "border-width": 4, "border-color": "#e03131" } },
@@ -94,7 +100,7 @@ export function SpreadExplorer({ incidentId, reference, frozen }: { incidentId: 
     cy.current.on("tap", "node", (e) => setSelected(e.target.id()));
     container.current.dataset.drawn = String(cy.current.nodes().length); // for tests and measurements
     return () => { cy.current?.destroy(); cy.current = undefined; };
-  }, [graph, positions, shown, until]);
+  }, [graph, positions, shown, until, t]);
 
   useEffect(() => {
     const edges = pathEdges(path?.incident?.spread.pathTo ?? []);
@@ -114,7 +120,8 @@ export function SpreadExplorer({ incidentId, reference, frozen }: { incidentId: 
         {s.origins.map((o) => <Tag key={o.key} color="black">{t("spread.origin")}: {o.name}</Tag>)}
         {s.firstExternal && <Button size="small" danger onClick={() => setSelected(s.firstExternal!.to.key)}>{t("spread.showFirstExternal", { name: s.firstExternal.to.name })}</Button>}
       </Space>}
-      {graph && graph.nodes.length > elkLimit && <Alert type="info" showIcon style={{ marginBottom: 8 }} message={t("spread.large", { count: graph.nodes.length })} />}
+      {folded && <Alert type="info" showIcon style={{ marginBottom: 8 }}
+        message={t("spread.large", { count: folded.hiddenNodes, hops: folded.shownHops })} />}
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={17}>
           <div ref={container} data-testid="spread-graph" role="img" aria-label={t("spread.title")}

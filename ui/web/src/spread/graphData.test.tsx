@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { forwardsUntil, hopLayout, timeRange, type SpreadExport } from "./graphData";
+import { collapse, forwardsUntil, timeRange, type SpreadExport } from "./graphData";
 
 const data: SpreadExport = {
   incident: "LT-2026-0001",
@@ -17,21 +17,24 @@ const data: SpreadExport = {
   ],
 };
 
-describe("hopLayout", () => {
-  it("puts nodes in columns by hops and rows by arrival, unreached last", () => {
-    const at = hopLayout(data, 100, 10);
-    expect(at.get("p:宗某")).toEqual({ x: 0, y: 0 });
-    expect(at.get("fax")).toEqual({ x: 100, y: 0 });
-    expect(at.get("g:群")).toEqual({ x: 200, y: 0 }); // arrived 08:10, before 杨某 at 08:30
-    expect(at.get("p:杨某")).toEqual({ x: 200, y: 10 });
-    expect(at.get("p:孤")).toEqual({ x: 300, y: 0 });
-  });
-});
-
 describe("replay", () => {
   it("keeps the forwards made by a time", () => {
     const [lo, hi] = timeRange(data.forwards);
     expect(hi - lo).toBe(30 * 60 * 1000);
     expect(forwardsUntil(data.forwards, lo + 10 * 60 * 1000).map((f) => f.key)).toEqual(["f1", "f3"]);
+  });
+});
+
+describe("collapse", () => {
+  it("draws the nodes nearest the origin and folds each further hop into a box", () => {
+    const c = collapse(data, 3);
+    expect(c.shownHops).toBe(1);
+    expect(c.hiddenNodes).toBe(3);
+    expect(c.data.nodes.map((n) => n.key)).toEqual(["p:宗某", "fax", "agg:2", "agg:3"]);
+    expect(c.data.nodes.find((n) => n.key === "agg:2")?.name).toBe("2");
+    expect(c.data.forwards.map((f) => `${f.from}>${f.to}`).sort()).toEqual(["fax>agg:2", "p:宗某>fax"]);
+  });
+  it("keeps everything when it fits", () => {
+    expect(collapse(data, 100).hiddenNodes).toBe(0);
   });
 });
