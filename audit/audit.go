@@ -113,8 +113,19 @@ func Append(ctx context.Context, tx *sqlx.Tx, e Entry) error {
 			request_id, remote_addr, changes, prev_hash, row_hash)
 		VALUES (:seq, :at, :actor_id, :actor_name, :action, :target_type, :target_id, :incident_id,
 			:request_id, :remote_addr, :changes, :prev_hash, :row_hash)`, r)
+	if err != nil || e.IncidentID == nil {
+		return err
+	}
+	// Every change to an incident is audited here, so this is the one place
+	// that tells listening servers (incidents open in browsers, on any
+	// instance) that it changed; PostgreSQL delivers it only on commit.
+	_, err = tx.ExecContext(ctx, `SELECT pg_notify($1, $2)`, ChangesChannel, e.IncidentID.String()+" "+e.Action)
 	return err
 }
+
+// ChangesChannel is the PostgreSQL notification channel of incident changes:
+// each payload is the incident id and the audited action, space-separated.
+const ChangesChannel = "leaktrail_incident_changes"
 
 // AppendNow appends e in a transaction of its own, for events that change
 // nothing else (a failed sign-in).

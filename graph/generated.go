@@ -22,6 +22,7 @@ import (
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/graph/scalar"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/live"
 	"github.com/leaktrail/leaktrail/spread"
 	"github.com/leaktrail/leaktrail/stats"
 	"github.com/leaktrail/leaktrail/workflow"
@@ -64,6 +65,7 @@ type ResolverRoot interface {
 	Review() ReviewResolver
 	Spread() SpreadResolver
 	Statistics() StatisticsResolver
+	Subscription() SubscriptionResolver
 	Task() TaskResolver
 	Transition() TransitionResolver
 }
@@ -301,6 +303,11 @@ type ComplexityRoot struct {
 		CanManageMembers func(childComplexity int) int
 		CanSeeOutcomes   func(childComplexity int) int
 		CaseRole         func(childComplexity int) int
+	}
+
+	IncidentChange struct {
+		Action     func(childComplexity int) int
+		IncidentID func(childComplexity int) int
 	}
 
 	IncidentConnection struct {
@@ -555,6 +562,10 @@ type ComplexityRoot struct {
 		Unit                   func(childComplexity int) int
 	}
 
+	Subscription struct {
+		IncidentChanged func(childComplexity int, id uuid.UUID) int
+	}
+
 	Task struct {
 		Assignee    func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
@@ -784,6 +795,9 @@ type StatisticsResolver interface {
 	From(ctx context.Context, obj *stats.Statistics) (*time.Time, error)
 	To(ctx context.Context, obj *stats.Statistics) (*time.Time, error)
 	Unit(ctx context.Context, obj *stats.Statistics) (string, error)
+}
+type SubscriptionResolver interface {
+	IncidentChanged(ctx context.Context, id uuid.UUID) (<-chan *live.Change, error)
 }
 type TaskResolver interface {
 	Incident(ctx context.Context, obj *incident.Task) (*incident.Incident, error)
@@ -1871,6 +1885,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IncidentAccess.CaseRole(childComplexity), true
+
+	case "IncidentChange.action":
+		if e.ComplexityRoot.IncidentChange.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentChange.Action(childComplexity), true
+	case "IncidentChange.incidentId":
+		if e.ComplexityRoot.IncidentChange.IncidentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentChange.IncidentID(childComplexity), true
 
 	case "IncidentConnection.edges":
 		if e.ComplexityRoot.IncidentConnection.Edges == nil {
@@ -3212,6 +3239,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Statistics.Unit(childComplexity), true
 
+	case "Subscription.incidentChanged":
+		if e.ComplexityRoot.Subscription.IncidentChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_incidentChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.IncidentChanged(childComplexity, args["id"].(uuid.UUID)), true
+
 	case "Task.assignee":
 		if e.ComplexityRoot.Task.Assignee == nil {
 			break
@@ -3436,6 +3475,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -4453,6 +4509,18 @@ extend type Mutation {
   recordContainmentAction(incidentId: ID!, input: ContainmentActionInput!): ContainmentAction!
   recordNotification(incidentId: ID!, input: NotificationInput!): AuthorityNotification!
 }
+
+"A committed change to an incident, pushed to the browsers that have it open."
+type IncidentChange {
+  incidentId: ID!
+  "The audited action, e.g. ` + "`" + `incident.advance` + "`" + `, ` + "`" + `spread.record` + "`" + `, ` + "`" + `evidence.add` + "`" + `; ` + "`" + `RESYNC` + "`" + ` after the server lost changes: reload."
+  action: String!
+}
+
+type Subscription {
+  "Changes to an incident the caller may see, made by anyone on any server instance (over the websocket transport)."
+  incidentChanged(id: ID!): IncidentChange!
+}
 `, BuiltIn: false},
 	{Name: "../schema/spread.graphqls", Input: `enum NodeKind {
   "人员"
@@ -5274,6 +5342,16 @@ func (ec *executionContext) childFields_IncidentAccess(ctx context.Context, fiel
 		return ec.fieldContext_IncidentAccess_canSeeOutcomes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IncidentAccess", field.Name)
+}
+
+func (ec *executionContext) childFields_IncidentChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "incidentId":
+		return ec.fieldContext_IncidentChange_incidentId(ctx, field)
+	case "action":
+		return ec.fieldContext_IncidentChange_action(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IncidentChange", field.Name)
 }
 
 func (ec *executionContext) childFields_IncidentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6935,6 +7013,20 @@ func (ec *executionContext) field_Spread_warnings_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_incidentChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -11354,6 +11446,52 @@ func (ec *executionContext) _IncidentAccess_canSeeOutcomes(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_IncidentAccess_canSeeOutcomes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IncidentAccess", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IncidentChange_incidentId(ctx context.Context, field graphql.CollectedField, obj *live.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentChange_incidentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IncidentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentChange_incidentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncidentChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _IncidentChange_action(ctx context.Context, field graphql.CollectedField, obj *live.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentChange_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentChange_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncidentChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _IncidentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *incident.Page) (ret graphql.Marshaler) {
@@ -16874,6 +17012,50 @@ func (ec *executionContext) fieldContext_Statistics_overdueMeasures(_ context.Co
 	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Subscription_incidentChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_incidentChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().IncidentChanged(ctx, fc.Args["id"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *live.Change) graphql.Marshaler {
+			return ec.marshalNIncidentChange2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋliveᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_incidentChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IncidentChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_incidentChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Task_id(ctx context.Context, field graphql.CollectedField, obj *incident.Task) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21507,6 +21689,44 @@ func (ec *executionContext) _IncidentAccess(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var incidentChangeImplementors = []string{"IncidentChange"}
+
+func (ec *executionContext) _IncidentChange(ctx context.Context, sel ast.SelectionSet, obj *live.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, incidentChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IncidentChange")
+		case "incidentId":
+			out.Values[i] = ec._IncidentChange_incidentId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._IncidentChange_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var incidentConnectionImplementors = []string{"IncidentConnection"}
 
 func (ec *executionContext) _IncidentConnection(ctx context.Context, sel ast.SelectionSet, obj *incident.Page) graphql.Marshaler {
@@ -23223,6 +23443,26 @@ func (ec *executionContext) _Statistics(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "incidentChanged":
+		return ec._Subscription_incidentChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var taskImplementors = []string{"Task"}
 
 func (ec *executionContext) _Task(ctx context.Context, sel ast.SelectionSet, obj *incident.Task) graphql.Marshaler {
@@ -24472,6 +24712,14 @@ func (ec *executionContext) marshalNIncidentAccess2ᚖgithubᚗcomᚋleaktrail�
 		return graphql.Null
 	}
 	return ec._IncidentAccess(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIncidentChange2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋliveᚐChange(ctx context.Context, sel ast.SelectionSet, v *live.Change) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IncidentChange!")
+		return graphql.Null
+	}
+	return ec._IncidentChange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNIncidentConnection2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐPage(ctx context.Context, sel ast.SelectionSet, v *incident.Page) graphql.Marshaler {

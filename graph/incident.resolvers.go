@@ -13,6 +13,7 @@ import (
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/live"
 	"github.com/leaktrail/leaktrail/workflow"
 )
 
@@ -167,6 +168,10 @@ func (r *requirementResolver) Task(ctx context.Context, obj *workflow.Result) (*
 	return ptr(r.IncidentService.Task(ctx, uuid.MustParse(obj.TaskID)))
 }
 
+func (r *subscriptionResolver) IncidentChanged(ctx context.Context, id uuid.UUID) (<-chan *live.Change, error) {
+	return r.incidentChanges(ctx, id)
+}
+
 func (r *taskResolver) Incident(ctx context.Context, obj *incident.Task) (*incident.Incident, error) {
 	return r.IncidentService.Get(ctx, obj.IncidentID)
 }
@@ -207,6 +212,8 @@ func (r *Resolver) ReportUpward() ReportUpwardResolver { return &reportUpwardRes
 
 func (r *Resolver) Requirement() RequirementResolver { return &requirementResolver{r} }
 
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
 func (r *Resolver) Task() TaskResolver { return &taskResolver{r} }
 
 func (r *Resolver) Transition() TransitionResolver { return &transitionResolver{r} }
@@ -219,6 +226,7 @@ type (
 	incidentConnectionResolver    struct{ *Resolver }
 	reportUpwardResolver          struct{ *Resolver }
 	requirementResolver           struct{ *Resolver }
+	subscriptionResolver          struct{ *Resolver }
 	taskResolver                  struct{ *Resolver }
 	transitionResolver            struct{ *Resolver }
 )

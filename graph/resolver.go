@@ -17,6 +17,7 @@ import (
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/live"
 	"github.com/leaktrail/leaktrail/spread"
 	"github.com/leaktrail/leaktrail/stats"
 )
@@ -29,6 +30,7 @@ type Resolver struct {
 	EvidenceService   *evidence.Service
 	DisciplineService *discipline.Service
 	StatsService      *stats.Service
+	Live              *live.Hub
 }
 
 // ptrs returns pointers to the elements of xs, the shape gqlgen wants for lists.
@@ -146,4 +148,35 @@ func findingInput(in model.FindingInput) discipline.FindingInput {
 // measureInput is a measure from the GraphQL input.
 func measureInput(in model.MeasureInput) discipline.MeasureInput {
 	return discipline.MeasureInput{Title: in.Title, OwnerID: in.OwnerID, DueOn: in.DueOn, Status: deref(in.Status)}
+}
+
+// incidentChanges streams the changes of an incident the caller may see
+// until the subscription ends.
+func (r *Resolver) incidentChanges(ctx context.Context, id uuid.UUID) (<-chan *live.Change, error) {
+	inc, err := r.IncidentService.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if inc == nil {
+		return nil, apperr.Errorf(apperr.NotFound, "no incident has that id")
+	}
+	changes, cancel := r.Live.Subscribe(id)
+	out := make(chan *live.Change)
+	go func() {
+		defer close(out)
+		defer cancel()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case c := <-changes:
+				select {
+				case out <- &c:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out, nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/leaktrail/leaktrail/graph"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/internal/requestid"
+	"github.com/leaktrail/leaktrail/live"
 	"github.com/leaktrail/leaktrail/migrations"
 	"github.com/leaktrail/leaktrail/objstore"
 	"github.com/leaktrail/leaktrail/spread"
@@ -42,6 +43,7 @@ type Main struct {
 	Evidence   *evidence.Service
 	Discipline *discipline.Service
 	Stats      *stats.Service
+	Live       *live.Hub
 
 	jobs     context.CancelFunc
 	jobsDone sync.WaitGroup
@@ -98,6 +100,9 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	m.Evidence = evidence.NewService(m.DB, m.Incidents, m.Objects, vault, m.Log)
 	m.Discipline = discipline.NewService(m.DB, m.Incidents, m.Spread, m.Evidence)
 	m.Stats = &stats.Service{DB: m.DB, ReportWindow: m.Config.ReportWindow}
+	if m.Live, err = live.Open(m.Config.DatabaseURL, m.Log); err != nil {
+		return fmt.Errorf("listen for incident changes: %w", err)
+	}
 	m.startJobs()
 
 	if m.listener, err = net.Listen("tcp", m.Config.Listen); err != nil {
@@ -143,6 +148,9 @@ func (m *Main) Close() error {
 		defer cancel()
 		errs = append(errs, m.http.Shutdown(ctx))
 	}
+	if m.Live != nil {
+		errs = append(errs, m.Live.Close())
+	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
 	}
@@ -151,7 +159,7 @@ func (m *Main) Close() error {
 
 func (m *Main) routes() http.Handler {
 	resolver := &graph.Resolver{AuthService: m.Auth, IncidentService: m.Incidents, SpreadService: m.Spread, EvidenceService: m.Evidence,
-		DisciplineService: m.Discipline, StatsService: m.Stats}
+		DisciplineService: m.Discipline, StatsService: m.Stats, Live: m.Live}
 	gql := graph.NewHandler(resolver, graph.HandlerConfig{
 		Introspection:    m.Config.Introspection,
 		ComplexityLimit:  m.Config.ComplexityLimit,

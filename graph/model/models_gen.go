@@ -105,3 +105,6 @@ type PageInfo struct {
 
 type Query struct {
 }
+
+type Subscription struct {
+}

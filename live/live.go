@@ -1,0 +1,118 @@
+// Package live fans incident changes out to the browsers that have the
+// incident open: PostgreSQL notifies every server instance of each committed
+// change (see audit.ChangesChannel), and each instance passes it on to its
+// own subscribers.
+package live
+
+import (
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/lib/pq"
+
+	"github.com/leaktrail/leaktrail/audit"
+)
+
+// Change is one committed change to an incident. Action RESYNC means the
+// server lost its connection for a while: changes may have been missed.
+type Change struct {
+	IncidentID uuid.UUID
+	Action     string
+}
+
+// Hub listens for changes and hands them to subscribers.
+type Hub struct {
+	listener *pq.Listener
+	log      *slog.Logger
+
+	mu   sync.Mutex
+	subs map[uuid.UUID]map[chan Change]struct{}
+	done chan struct{}
+}
+
+// Open starts listening on the database at dsn.
+func Open(dsn string, log *slog.Logger) (*Hub, error) {
+	h := &Hub{log: log, subs: map[uuid.UUID]map[chan Change]struct{}{}, done: make(chan struct{})}
+	h.listener = pq.NewListener(dsn, time.Second, time.Minute, func(ev pq.ListenerEventType, err error) {
+		if err != nil {
+			log.Warn("live updates: database connection", "event", ev, "error", err)
+		}
+	})
+	if err := h.listener.Listen(audit.ChangesChannel); err != nil {
+		h.listener.Close()
+		return nil, err
+	}
+	go h.run()
+	return h, nil
+}
+
+func (h *Hub) run() {
+	defer close(h.done)
+	for n := range h.listener.Notify {
+		if n == nil { // reconnected: tell everyone to reload
+			h.broadcast()
+			continue
+		}
+		id, action, _ := strings.Cut(n.Extra, " ")
+		incidentID, err := uuid.Parse(id)
+		if err != nil {
+			continue
+		}
+		h.send(Change{IncidentID: incidentID, Action: action})
+	}
+}
+
+func (h *Hub) send(c Change) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ch := range h.subs[c.IncidentID] {
+		select {
+		case ch <- c:
+		default: // a slow subscriber misses a change, not the others; the next one makes it reload
+		}
+	}
+}
+
+func (h *Hub) broadcast() {
+	h.mu.Lock()
+	ids := make([]uuid.UUID, 0, len(h.subs))
+	for id := range h.subs {
+		ids = append(ids, id)
+	}
+	h.mu.Unlock()
+	for _, id := range ids {
+		h.send(Change{IncidentID: id, Action: "RESYNC"})
+	}
+}
+
+// Subscribe returns the changes of one incident until cancel is called.
+func (h *Hub) Subscribe(incidentID uuid.UUID) (changes <-chan Change, cancel func()) {
+	ch := make(chan Change, 16)
+	h.mu.Lock()
+	if h.subs[incidentID] == nil {
+		h.subs[incidentID] = map[chan Change]struct{}{}
+	}
+	h.subs[incidentID][ch] = struct{}{}
+	h.mu.Unlock()
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			h.mu.Lock()
+			delete(h.subs[incidentID], ch)
+			if len(h.subs[incidentID]) == 0 {
+				delete(h.subs, incidentID)
+			}
+			h.mu.Unlock()
+		})
+	}
+}
+
+// Close stops listening.
+func (h *Hub) Close() error {
+	err := h.listener.Close()
+	<-h.done
+	return err
+}

@@ -1,0 +1,117 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/internal/testgql"
+	"github.com/leaktrail/leaktrail/server"
+)
+
+// tokenFor adds an investigator and returns their session token.
+func tokenFor(t *testing.T, m *server.Main, username string) string {
+	t.Helper()
+	if _, err := m.Auth.AddUser(context.Background(), auth.NewUser{Username: username, Password: password,
+		Roles: []auth.Role{auth.Investigator}}); err != nil {
+		t.Fatal(err)
+	}
+	c := &testgql.Client{URL: m.URL()}
+	c.Login(t, username, password)
+	return c.Token
+}
+
+// subscribe opens a graphql-transport-ws subscription to an incident's changes.
+func subscribe(t *testing.T, ctx context.Context, baseURL, token, incidentID string) *websocket.Conn {
+	t.Helper()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(baseURL, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(websocket.StatusNormalClosure, "") })
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(wsjson.Write(ctx, conn, map[string]any{"type": "connection_init", "payload": map[string]any{"authorization": "Bearer " + token}}))
+	var ack struct{ Type string }
+	must(wsjson.Read(ctx, conn, &ack))
+	if ack.Type != "connection_ack" {
+		t.Fatalf("init answered %q", ack.Type)
+	}
+	must(wsjson.Write(ctx, conn, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
+		"query": `subscription($id: ID!) { incidentChanged(id: $id) { incidentId action } }`, "variables": map[string]any{"id": incidentID}}}))
+	return conn
+}
+
+// next reads the subscription's next change, skipping keep-alive pings.
+func next(t *testing.T, ctx context.Context, conn *websocket.Conn) string {
+	t.Helper()
+	for {
+		var msg struct {
+			Type    string
+			Payload json.RawMessage
+		}
+		if err := wsjson.Read(ctx, conn, &msg); err != nil {
+			t.Fatal(err)
+		}
+		switch msg.Type {
+		case "ping", "pong":
+			continue
+		case "next":
+			var p struct {
+				Data struct{ IncidentChanged struct{ Action string } }
+			}
+			json.Unmarshal(msg.Payload, &p) //nolint:errcheck // checked by the caller's comparison
+			return p.Data.IncidentChanged.Action
+		default:
+			t.Fatalf("unexpected %s %s", msg.Type, msg.Payload)
+		}
+	}
+}
+
+// A change made through one server instance reaches a browser subscribed on
+// another instance over the same database (PostgreSQL LISTEN/NOTIFY).
+func TestChangesReachSubscribersOnEveryInstance(t *testing.T) {
+	t.Parallel()
+	first, c := start(t)
+	second := server.NewMain(first.Config, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := second.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { second.Close() })
+	id, _ := openCase(t, c, "实时更新")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	onFirst := subscribe(t, ctx, first.URL(), c.Token, id)
+	onSecond := subscribe(t, ctx, second.URL(), c.Token, id)
+	time.Sleep(200 * time.Millisecond) // the subscriptions are registered
+	c.Must(t, `mutation($id: ID!) { addTask(incidentId: $id, input: {title: "核实转发范围"}) { id } }`, map[string]any{"id": id}, nil)
+	for name, conn := range map[string]*websocket.Conn{"first": onFirst, "second": onSecond} {
+		if got := next(t, ctx, conn); got != "task.add" {
+			t.Errorf("%s instance got %q", name, got)
+		}
+	}
+
+	// Someone not on the case cannot listen to it.
+	outsider := tokenFor(t, first, "listener")
+	conn := subscribe(t, ctx, first.URL(), outsider, id)
+	var msg struct {
+		Type    string
+		Payload json.RawMessage
+	}
+	if err := wsjson.Read(ctx, conn, &msg); err != nil || !strings.Contains(string(msg.Payload), `"code":"NOT_FOUND"`) ||
+		!strings.Contains(string(msg.Payload), `"data":null`) {
+		t.Fatalf("an outsider's subscription: %v %s %s", err, msg.Type, msg.Payload)
+	}
+}
