@@ -135,6 +135,28 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await panel.screenshot({ path: join(shots, `responsibility${suffix}.png`) });
   });
 
+  await step(`a colleague's change appears without reload${suffix}`, async () => {
+    const colleague = await browser.newContext({ locale: "zh-CN" });
+    const other = await colleague.newPage();
+    await other.goto(url);
+    await other.getByLabel("用户名").fill(user);
+    await other.getByLabel("密码").fill(password);
+    await other.getByRole("button", { name: /登\s*录/ }).click();
+    await other.getByRole("heading", { name: "事件" }).waitFor();
+    const reference = page.url().split("/").pop();
+    const title = `核实转发范围 ${suffix || "desktop"}`;
+    const answer = await other.evaluate(async ([reference, title]) => {
+      const gql = async (query, variables) => (await fetch("/graphql", { method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-Leaktrail-CSRF": "1" }, body: JSON.stringify({ query, variables }) })).json();
+      const inc = await gql("query($r: String!) { incidentByReference(reference: $r) { id } }", { r: reference });
+      return gql("mutation($id: ID!, $t: String!) { addTask(incidentId: $id, input: {title: $t}) { id } }",
+        { id: inc.data.incidentByReference.id, t: title });
+    }, [reference, title]);
+    if (answer.errors) throw new Error(JSON.stringify(answer.errors));
+    await page.locator("#tasks").getByText(title).waitFor();
+    await colleague.close();
+  });
+
   await step(`the gate lets the case advance${suffix}`, async () => {
     await page.getByRole("button", { name: "推进到「初步处置」" }).click();
     await page.getByText("离开「初步处置」所需").waitFor();

@@ -1,11 +1,25 @@
-import { Client, cacheExchange, fetchExchange, CombinedError } from "urql";
+import { createClient as createWSClient } from "graphql-ws";
+import { Client, cacheExchange, fetchExchange, subscriptionExchange, CombinedError } from "urql";
 import type { TFunction } from "i18next";
+
+// Subscriptions (live updates) go over a websocket to the same origin; the
+// session cookie signs it in.
+const ws = createWSClient({
+  url: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`,
+  lazy: true,
+  retryAttempts: Infinity,
+});
 
 // The session is the HttpOnly cookie login sets; every POST carries the CSRF
 // header the server requires of cookie-signed requests.
 export const client = new Client({
   url: "/graphql",
-  exchanges: [cacheExchange, fetchExchange],
+  exchanges: [cacheExchange, fetchExchange, subscriptionExchange({
+    forwardSubscription(request) {
+      const input = { ...request, query: request.query ?? "" };
+      return { subscribe: (sink) => ({ unsubscribe: ws.subscribe(input, sink) }) };
+    },
+  })],
   fetchOptions: () => ({ credentials: "same-origin", headers: { "X-Leaktrail-CSRF": "1" } }),
   preferGetMethod: false,
 });

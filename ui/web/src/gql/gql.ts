@@ -23,6 +23,7 @@ type Documents = {
     "\n  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {\n    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }\n  }\n": typeof types.LegalHoldDocument,
     "\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n": typeof types.IncidentPageDocument,
     "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": typeof types.AdvanceDocument,
+    "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": typeof types.IncidentChangedDocument,
     "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n": typeof types.CompleteTaskDocument,
     "\n  query Incidents { incidents(first: 50) { totalCount edges { node { id reference title stage classification detectedAt } } } }\n": typeof types.IncidentsDocument,
     "\n  query Statistics($from: Time, $to: Time, $unit: String) {\n    statistics(from: $from, to: $to, unit: $unit) {\n      incidents reportUpwardRequired reportUpwardMet reportUpwardMetRate overdueMeasures\n      byStage { key count } byRootCause { key count } byPlatform { key count } byClassification { key count }\n      outcomesByType { key count }\n      timeInStage { key samples medianHours p90Hours }\n      detectionToContainment { samples medianHours p90Hours }\n    }\n    incidents(first: 100, filter: { stages: [CLOSED] }) { edges { node { id reference title frozenAt } } }\n  }\n": typeof types.StatisticsDocument,
@@ -48,6 +49,7 @@ const documents: Documents = {
     "\n  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {\n    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }\n  }\n": types.LegalHoldDocument,
     "\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n": types.IncidentPageDocument,
     "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": types.AdvanceDocument,
+    "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": types.IncidentChangedDocument,
     "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n": types.CompleteTaskDocument,
     "\n  query Incidents { incidents(first: 50) { totalCount edges { node { id reference title stage classification detectedAt } } } }\n": types.IncidentsDocument,
     "\n  query Statistics($from: Time, $to: Time, $unit: String) {\n    statistics(from: $from, to: $to, unit: $unit) {\n      incidents reportUpwardRequired reportUpwardMet reportUpwardMetRate overdueMeasures\n      byStage { key count } byRootCause { key count } byPlatform { key count } byClassification { key count }\n      outcomesByType { key count }\n      timeInStage { key samples medianHours p90Hours }\n      detectionToContainment { samples medianHours p90Hours }\n    }\n    incidents(first: 100, filter: { stages: [CLOSED] }) { edges { node { id reference title frozenAt } } }\n  }\n": types.StatisticsDocument,
@@ -114,6 +116,10 @@ export function graphql(source: "\n  query IncidentPage($reference: String!) {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n"): (typeof documents)["\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n"): (typeof documents)["\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

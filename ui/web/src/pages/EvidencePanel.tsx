@@ -1,7 +1,7 @@
 import { InboxOutlined } from "@ant-design/icons";
 import { Alert, Button, Card, Form, Image, Input, Modal, Progress, Space, Switch, Table, Tag, Timeline, Typography, Upload, message } from "antd";
 import dayjs from "dayjs";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
 import { errorMessage, sendFile } from "../api";
@@ -43,7 +43,7 @@ interface Uploading { name: string; percent: number; error?: string; sha256?: st
 // and the hash once computed, each item's custody log, download and preview
 // through short-lived links (each a custody event, with its purpose), legal
 // hold, and the sealed package.
-export function EvidencePanel({ incidentId, reference, frozen }: { incidentId: string; reference: string; frozen: boolean }) {
+export function EvidencePanel({ incidentId, reference, frozen, changes }: { incidentId: string; reference: string; frozen: boolean; changes: number }) {
   const { t } = useTranslation();
   const [{ data, error }, refetch] = useQuery({ query: EvidenceQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
   const [, begin] = useMutation(Begin);
@@ -53,6 +53,7 @@ export function EvidencePanel({ incidentId, reference, frozen }: { incidentId: s
   const [asking, setAsking] = useState<null | { title: string; run: (purpose: string) => Promise<void> }>(null);
   const [preview, setPreview] = useState<string>();
   const items = data?.incident?.evidence ?? [];
+  useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
 
   const upload = async (file: File) => {
     const track = (u: Partial<Uploading>) => setUploads((all) => ({ ...all, [file.name]: { ...all[file.name], name: file.name, percent: 0, ...u } }));

@@ -1,9 +1,9 @@
 import { Alert, Button, Card, Col, Descriptions, Form, Input, List, Modal, Row, Select, Space, Tag, Timeline, Typography, message } from "antd";
 import dayjs from "dayjs";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
-import { useMutation, useQuery } from "urql";
+import { useMutation, useQuery, useSubscription } from "urql";
 import { errorMessage } from "../api";
 import { GateChecklist } from "../components/GateChecklist";
 import { EvidencePanel } from "./EvidencePanel";
@@ -31,6 +31,10 @@ const AdvanceMutation = graphql(`
   }
 `);
 
+const Changed = graphql(`
+  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }
+`);
+
 const CompleteTask = graphql(`
   mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }
 `);
@@ -48,6 +52,10 @@ export function IncidentPage() {
   const [, completeTask] = useMutation(CompleteTask);
   const [sendBack, setSendBack] = useState(false);
   const inc = data?.incidentByReference;
+  // A colleague's change, on any server, arrives here: reload what it may have touched.
+  const [live] = useSubscription({ query: Changed, variables: { id: inc?.id ?? "" }, pause: !inc },
+    (count: number = 0) => count + 1);
+  useEffect(() => { if (live.data) refetch({ requestPolicy: "network-only" }); }, [live.data, refetch]);
   if (error) return <Alert type="error" showIcon message={errorMessage(t, error)} />;
   if (!inc) return fetching ? <Typography.Text>{t("common.loading")}</Typography.Text> : <Alert type="warning" showIcon message={t("incident.notFound")} />;
   const stage = inc.stage as Stage;
@@ -125,9 +133,9 @@ export function IncidentPage() {
           </Card>
         </Col>
       </Row>
-      <SpreadExplorer incidentId={inc.id} reference={inc.reference} frozen={!!inc.frozenAt} />
-      <EvidencePanel incidentId={inc.id} reference={inc.reference} frozen={!!inc.frozenAt} />
-      <ResponsibilityPanel incidentId={inc.id} frozen={!!inc.frozenAt} />
+      <SpreadExplorer incidentId={inc.id} reference={inc.reference} frozen={!!inc.frozenAt} changes={live.data ?? 0} />
+      <EvidencePanel incidentId={inc.id} reference={inc.reference} frozen={!!inc.frozenAt} changes={live.data ?? 0} />
+      <ResponsibilityPanel incidentId={inc.id} frozen={!!inc.frozenAt} changes={live.data ?? 0} />
       <SendBack open={sendBack} stages={earlier} onClose={() => setSendBack(false)} onSend={async (to, note) => { await move(to, note); setSendBack(false); }} />
     </Space>
   );

@@ -1,5 +1,6 @@
 import { AutoComplete, Alert, Button, Card, DatePicker, Form, Input, List, Select, Space, Tag, Typography, message } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
 import { errorMessage } from "../api";
@@ -41,7 +42,7 @@ const kinds: ResponsibilityKind[] = ["DIRECT", "LEADERSHIP", "SUPERVISORY", "OTH
 // ResponsibilityPanel records who is responsible and what they receive: findings
 // (with the spread chain's suggestions), outcomes for the outcomes tier, and
 // the measures against a recurrence.
-export function ResponsibilityPanel({ incidentId, frozen }: { incidentId: string; frozen: boolean }) {
+export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentId: string; frozen: boolean; changes: number }) {
   const { t } = useTranslation();
   const [{ data, error }, refetch] = useQuery({ query: Query, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
   const [findingResult, recordFinding] = useMutation(RecordFinding);
@@ -50,6 +51,7 @@ export function ResponsibilityPanel({ incidentId, frozen }: { incidentId: string
   const [measureResult, addMeasure] = useMutation(AddMeasure);
   const [findingForm] = Form.useForm();
   const reload = () => refetch({ requestPolicy: "network-only" });
+  useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
   const inc = data?.incident;
   const failure = errorMessage(t, error ?? findingResult.error ?? proposeResult.error ?? moveResult.error ?? measureResult.error);
   const typeOptions = ["ADMINISTRATIVE", "PARTY", "ORGANISATIONAL", "EMPLOYMENT", "CRIMINAL"].map((c) => ({

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Col, DatePicker, Form, Input, List, Row, Select, Slider, Space, Tag, Typography, message } from "antd";
 import cytoscape, { type Core } from "cytoscape";
 import dayjs from "dayjs";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
 import { errorMessage, sendFile } from "../api";
@@ -38,7 +38,7 @@ const methods = ["PHOTO", "FORWARD", "SCREENSHOT", "SCAN", "RETYPE", "OCR", "FAX
 // out left to right in time order, people and venues drawn by kind and
 // exposure, the origin and the path to the selected node highlighted, a
 // replay slider, the frontier beside it, and recording or importing forwards.
-export function SpreadExplorer({ incidentId, reference, frozen }: { incidentId: string; reference: string; frozen: boolean }) {
+export function SpreadExplorer({ incidentId, reference, frozen, changes }: { incidentId: string; reference: string; frozen: boolean; changes: number }) {
   const { t } = useTranslation();
   const [{ data: summary }, refetchSummary] = useQuery({ query: SpreadQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
   const [graph, setGraph] = useState<SpreadExport>();
@@ -109,7 +109,8 @@ export function SpreadExplorer({ incidentId, reference, frozen }: { incidentId: 
   }, [path, graph, shown]);
 
   const s = summary?.incident?.spread;
-  const refresh = () => { setVersion((v) => v + 1); refetchSummary({ requestPolicy: "network-only" }); };
+  const refresh = useCallback(() => { setVersion((v) => v + 1); refetchSummary({ requestPolicy: "network-only" }); }, [refetchSummary]);
+  useEffect(() => { if (changes) refresh(); }, [changes, refresh]);
   return (
     <Card id="spread" title={t("spread.title")} extra={<Space>
       <a href={`/incidents/${reference}/spread.json`}>JSON</a><a href={`/incidents/${reference}/spread.graphml`}>GraphML</a></Space>}>
