@@ -161,6 +161,16 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.getByRole("button", { name: "推进到「初步处置」" }).click();
     await page.getByText("离开「初步处置」所需").waitFor();
     await page.getByText("已采取控制措施（撤回、要求删除、隔离）").waitFor();
+    // The initial-response gate through the page: a containment step and the report upward.
+    const response = page.locator("#response");
+    await response.getByLabel("具体措施").fill("要求群主撤回并解散民政工作群");
+    await response.getByRole("button", { name: "记录控制措施" }).click();
+    await response.getByText("要求群主撤回并解散民政工作群").waitFor();
+    await response.getByLabel("文号").fill("保密局值班室电话报告");
+    await response.getByRole("button", { name: "记录向上报告" }).click();
+    await response.getByText("保密局值班室电话报告").waitFor();
+    await page.getByRole("button", { name: "推进到「调查」" }).click();
+    await page.getByText("离开「调查」所需").waitFor();
   });
 
   // The language switch is an antd Select: open it by its label, pick the option shown.
@@ -168,7 +178,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
   await step(`the language switch changes the page${suffix}`, async () => {
     await chooseLanguage("语言", "English");
     await page.getByRole("button", { name: "Report a leak" }).waitFor();
-    await page.getByText("To leave Initial response").waitFor();
+    await page.getByText("To leave Investigation").waitFor();
     await page.screenshot({ path: join(shots, `incident-en${suffix}.png`), fullPage: true });
     await chooseLanguage("Language", "繁體中文");
     await page.getByRole("button", { name: "通報洩密" }).waitFor();

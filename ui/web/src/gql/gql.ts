@@ -17,6 +17,11 @@ type Documents = {
     "query Me { me { id username displayName roles locale } }": typeof types.MeDocument,
     "mutation SetLocale($locale: String!) { setMyLocale(locale: $locale) { id locale } }": typeof types.SetLocaleDocument,
     "mutation Logout { logout }": typeof types.LogoutDocument,
+    "\n  query Response($id: ID!) {\n    incident(id: $id) {\n      id version summary rootCause scopeAndImportance businessImpact reachedOutside disclosureDecision disclosureRationale affectedNotice statement\n      containmentActions { id kind description takenAt recordedBy { displayName } }\n      notifications { id authority notifiedAt reference recordedBy { displayName } }\n    }\n  }\n": typeof types.ResponseDocument,
+    "mutation RecordContainment($id: ID!, $input: ContainmentActionInput!) {\n  recordContainmentAction(incidentId: $id, input: $input) { id } }": typeof types.RecordContainmentDocument,
+    "mutation RecordNotification($id: ID!, $input: NotificationInput!) {\n  recordNotification(incidentId: $id, input: $input) { id } }": typeof types.RecordNotificationDocument,
+    "mutation UpdateIncident($id: ID!, $version: Int!, $input: UpdateIncidentInput!) {\n  updateIncident(id: $id, expectedVersion: $version, input: $input) { id version } }": typeof types.UpdateIncidentDocument,
+    "mutation AddTaskTo($id: ID!, $input: AddTaskInput!) { addTask(incidentId: $id, input: $input) { id } }": typeof types.AddTaskToDocument,
     "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n": typeof types.EvidenceDocument,
     "\n  mutation BeginUpload($id: ID!, $input: EvidenceInput!) { beginEvidenceUpload(incidentId: $id, input: $input) { id uploadUrl maxSize } }\n": typeof types.BeginUploadDocument,
     "\n  mutation EvidenceLink($id: ID!, $purpose: String!, $view: Boolean, $tz: String) {\n    evidenceLink(evidenceId: $id, purpose: $purpose, view: $view, timeZone: $tz) { url }\n  }\n": typeof types.EvidenceLinkDocument,
@@ -43,6 +48,11 @@ const documents: Documents = {
     "query Me { me { id username displayName roles locale } }": types.MeDocument,
     "mutation SetLocale($locale: String!) { setMyLocale(locale: $locale) { id locale } }": types.SetLocaleDocument,
     "mutation Logout { logout }": types.LogoutDocument,
+    "\n  query Response($id: ID!) {\n    incident(id: $id) {\n      id version summary rootCause scopeAndImportance businessImpact reachedOutside disclosureDecision disclosureRationale affectedNotice statement\n      containmentActions { id kind description takenAt recordedBy { displayName } }\n      notifications { id authority notifiedAt reference recordedBy { displayName } }\n    }\n  }\n": types.ResponseDocument,
+    "mutation RecordContainment($id: ID!, $input: ContainmentActionInput!) {\n  recordContainmentAction(incidentId: $id, input: $input) { id } }": types.RecordContainmentDocument,
+    "mutation RecordNotification($id: ID!, $input: NotificationInput!) {\n  recordNotification(incidentId: $id, input: $input) { id } }": types.RecordNotificationDocument,
+    "mutation UpdateIncident($id: ID!, $version: Int!, $input: UpdateIncidentInput!) {\n  updateIncident(id: $id, expectedVersion: $version, input: $input) { id version } }": types.UpdateIncidentDocument,
+    "mutation AddTaskTo($id: ID!, $input: AddTaskInput!) { addTask(incidentId: $id, input: $input) { id } }": types.AddTaskToDocument,
     "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n": types.EvidenceDocument,
     "\n  mutation BeginUpload($id: ID!, $input: EvidenceInput!) { beginEvidenceUpload(incidentId: $id, input: $input) { id uploadUrl maxSize } }\n": types.BeginUploadDocument,
     "\n  mutation EvidenceLink($id: ID!, $purpose: String!, $view: Boolean, $tz: String) {\n    evidenceLink(evidenceId: $id, purpose: $purpose, view: $view, timeZone: $tz) { url }\n  }\n": types.EvidenceLinkDocument,
@@ -92,6 +102,26 @@ export function graphql(source: "mutation SetLocale($locale: String!) { setMyLoc
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation Logout { logout }"): (typeof documents)["mutation Logout { logout }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Response($id: ID!) {\n    incident(id: $id) {\n      id version summary rootCause scopeAndImportance businessImpact reachedOutside disclosureDecision disclosureRationale affectedNotice statement\n      containmentActions { id kind description takenAt recordedBy { displayName } }\n      notifications { id authority notifiedAt reference recordedBy { displayName } }\n    }\n  }\n"): (typeof documents)["\n  query Response($id: ID!) {\n    incident(id: $id) {\n      id version summary rootCause scopeAndImportance businessImpact reachedOutside disclosureDecision disclosureRationale affectedNotice statement\n      containmentActions { id kind description takenAt recordedBy { displayName } }\n      notifications { id authority notifiedAt reference recordedBy { displayName } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RecordContainment($id: ID!, $input: ContainmentActionInput!) {\n  recordContainmentAction(incidentId: $id, input: $input) { id } }"): (typeof documents)["mutation RecordContainment($id: ID!, $input: ContainmentActionInput!) {\n  recordContainmentAction(incidentId: $id, input: $input) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RecordNotification($id: ID!, $input: NotificationInput!) {\n  recordNotification(incidentId: $id, input: $input) { id } }"): (typeof documents)["mutation RecordNotification($id: ID!, $input: NotificationInput!) {\n  recordNotification(incidentId: $id, input: $input) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation UpdateIncident($id: ID!, $version: Int!, $input: UpdateIncidentInput!) {\n  updateIncident(id: $id, expectedVersion: $version, input: $input) { id version } }"): (typeof documents)["mutation UpdateIncident($id: ID!, $version: Int!, $input: UpdateIncidentInput!) {\n  updateIncident(id: $id, expectedVersion: $version, input: $input) { id version } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation AddTaskTo($id: ID!, $input: AddTaskInput!) { addTask(incidentId: $id, input: $input) { id } }"): (typeof documents)["mutation AddTaskTo($id: ID!, $input: AddTaskInput!) { addTask(incidentId: $id, input: $input) { id } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -6,6 +6,7 @@ import { useParams } from "react-router";
 import { useMutation, useQuery, useSubscription } from "urql";
 import { errorMessage } from "../api";
 import { GateChecklist } from "../components/GateChecklist";
+import { AddTask, CaseFacts, ResponsePanel } from "./CasePanels";
 import { EvidencePanel } from "./EvidencePanel";
 import { ResponsibilityPanel } from "./ResponsibilityPanel";
 import { SpreadExplorer } from "./SpreadExplorer";
@@ -107,6 +108,7 @@ export function IncidentPage() {
                 {task.done ? t("incident.open") : t("incident.done")}</Button>]}>
                 <Typography.Text delete={task.done}>{task.title}</Typography.Text> <Tag>{t(`stage.${task.stage}`)}</Tag>
               </List.Item>)} />
+            {!inc.frozenAt && <AddTask incidentId={inc.id} onAdded={() => refetch({ requestPolicy: "network-only" })} />}
           </Card>
         </Col>
         <Col xs={24} md={10}>
@@ -132,6 +134,12 @@ export function IncidentPage() {
             }))} />
           </Card>
         </Col>
+      </Row>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={12}><ResponsePanel incidentId={inc.id} frozen={!!inc.frozenAt} changes={live.data ?? 0}
+          onChanged={() => refetch({ requestPolicy: "network-only" })} /></Col>
+        <Col xs={24} lg={12}><CaseFacts incidentId={inc.id} frozen={!!inc.frozenAt} changes={live.data ?? 0}
+          onChanged={() => refetch({ requestPolicy: "network-only" })} /></Col>
       </Row>
       <SpreadExplorer incidentId={inc.id} reference={inc.reference} frozen={!!inc.frozenAt} changes={live.data ?? 0} />
       <EvidencePanel incidentId={inc.id} reference={inc.reference} frozen={!!inc.frozenAt} changes={live.data ?? 0} />

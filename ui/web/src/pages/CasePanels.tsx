@@ -1,0 +1,128 @@
+import { Alert, Button, Card, DatePicker, Form, Input, List, Select, Space, Switch, Typography, message } from "antd";
+import dayjs, { type Dayjs } from "dayjs";
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
+import { useMutation, useQuery } from "urql";
+import { errorMessage } from "../api";
+import { graphql } from "../gql";
+import type { Authority, ContainmentKind, DisclosureDecision, RootCause } from "../gql/graphql";
+
+const ResponseQuery = graphql(`
+  query Response($id: ID!) {
+    incident(id: $id) {
+      id version summary rootCause scopeAndImportance businessImpact reachedOutside disclosureDecision disclosureRationale affectedNotice statement
+      containmentActions { id kind description takenAt recordedBy { displayName } }
+      notifications { id authority notifiedAt reference recordedBy { displayName } }
+    }
+  }
+`);
+const RecordContainment = graphql(`mutation RecordContainment($id: ID!, $input: ContainmentActionInput!) {
+  recordContainmentAction(incidentId: $id, input: $input) { id } }`);
+const RecordNotification = graphql(`mutation RecordNotification($id: ID!, $input: NotificationInput!) {
+  recordNotification(incidentId: $id, input: $input) { id } }`);
+const Update = graphql(`mutation UpdateIncident($id: ID!, $version: Int!, $input: UpdateIncidentInput!) {
+  updateIncident(id: $id, expectedVersion: $version, input: $input) { id version } }`);
+const AddTaskMutation = graphql(`mutation AddTaskTo($id: ID!, $input: AddTaskInput!) { addTask(incidentId: $id, input: $input) { id } }`);
+
+const kinds: ContainmentKind[] = ["RECALL", "TAKEDOWN_REQUEST", "DEVICE_ISOLATED", "ACCOUNT_ISOLATED", "OTHER"];
+const authorities: Authority[] = ["CONFIDENTIALITY_BUREAU", "HEADQUARTERS", "POLICE", "DISCIPLINE_COMMISSION", "OTHER"];
+const causes: RootCause[] = ["URGENT_RELAY", "REPORTING_TO_SUPERIOR", "LEADER_INSTRUCTION", "MIS_SEND", "MULTIPLE", "CONVENIENCE",
+  "THIRD_PARTY_APP", "ACCOUNT_COMPROMISE", "INSIDER_INTENT", "OTHER"];
+const decisions: DisclosureDecision[] = ["DISCLOSE", "NOT_DISCLOSE"];
+const time = (s: string) => dayjs(s).format("YYYY-MM-DD HH:mm");
+
+interface PanelProps { incidentId: string; frozen: boolean; changes: number; onChanged: () => void }
+
+// ResponsePanel records containment steps and reports upward: the INITIAL_RESPONSE gate's facts.
+export function ResponsePanel({ incidentId, frozen, changes, onChanged }: PanelProps) {
+  const { t } = useTranslation();
+  const [{ data }, refetch] = useQuery({ query: ResponseQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
+  useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
+  const [containResult, contain] = useMutation(RecordContainment);
+  const [notifyResult, notify] = useMutation(RecordNotification);
+  const done = () => { refetch({ requestPolicy: "network-only" }); onChanged(); };
+  const inc = data?.incident;
+  const failure = errorMessage(t, containResult.error ?? notifyResult.error);
+  return (
+    <Card id="response" title={t("response.title")}>
+      {failure && <Alert type="error" showIcon message={failure} style={{ marginBottom: 12 }} />}
+      <Typography.Title level={5}>{t("response.containment")}</Typography.Title>
+      <List size="small" dataSource={inc?.containmentActions ?? []} locale={{ emptyText: t("response.none") }} renderItem={(c) => (
+        <List.Item>{time(c.takenAt)} · {t(`containment.${c.kind}`)} · {c.description} · {c.recordedBy.displayName}</List.Item>)} />
+      {!frozen && <Form layout="inline" style={{ margin: "8px 0 16px", rowGap: 8 }} initialValues={{ kind: "RECALL", takenAt: dayjs() }}
+        onFinish={async (v: { kind: ContainmentKind; description: string; takenAt: Dayjs }) => {
+          const r = await contain({ id: incidentId, input: { kind: v.kind, description: v.description, takenAt: v.takenAt.format() } });
+          if (r.data) done();
+        }}>
+        <Form.Item name="kind"><Select style={{ width: 140 }} aria-label={t("response.kind")} options={kinds.map((k) => ({ value: k, label: t(`containment.${k}`) }))} /></Form.Item>
+        <Form.Item name="description" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("response.description")} aria-label={t("response.description")} /></Form.Item>
+        <Form.Item name="takenAt"><DatePicker showTime aria-label={t("response.takenAt")} /></Form.Item>
+        <Button htmlType="submit">{t("response.addContainment")}</Button>
+      </Form>}
+      <Typography.Title level={5}>{t("response.notifications")}</Typography.Title>
+      <List size="small" dataSource={inc?.notifications ?? []} locale={{ emptyText: t("response.none") }} renderItem={(n) => (
+        <List.Item>{time(n.notifiedAt)} · {t(`authority.${n.authority}`)} {n.reference && `· ${n.reference}`} · {n.recordedBy.displayName}</List.Item>)} />
+      {!frozen && <Form layout="inline" style={{ marginTop: 8, rowGap: 8 }} initialValues={{ authority: "CONFIDENTIALITY_BUREAU", notifiedAt: dayjs() }}
+        onFinish={async (v: { authority: Authority; notifiedAt: Dayjs; reference?: string }) => {
+          const r = await notify({ id: incidentId, input: { authority: v.authority, notifiedAt: v.notifiedAt.format(), reference: v.reference } });
+          if (r.data) done();
+        }}>
+        <Form.Item name="authority"><Select style={{ width: 160 }} aria-label={t("response.authority")} options={authorities.map((a) => ({ value: a, label: t(`authority.${a}`) }))} /></Form.Item>
+        <Form.Item name="notifiedAt"><DatePicker showTime aria-label={t("response.notifiedAt")} /></Form.Item>
+        <Form.Item name="reference"><Input placeholder={t("response.reference")} aria-label={t("response.reference")} /></Form.Item>
+        <Button htmlType="submit">{t("response.addNotification")}</Button>
+      </Form>}
+    </Card>
+  );
+}
+
+// CaseFacts edits what the investigation and disclosure gates ask for.
+export function CaseFacts({ incidentId, frozen, changes, onChanged }: PanelProps) {
+  const { t } = useTranslation();
+  const [{ data }, refetch] = useQuery({ query: ResponseQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
+  useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
+  const [result, update] = useMutation(Update);
+  const [form] = Form.useForm();
+  const inc = data?.incident;
+  useEffect(() => { if (inc) form.setFieldsValue(inc); }, [inc, form]);
+  if (!inc) return null;
+  return (
+    <Card id="details-edit" title={t("edit.title")}>
+      {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 12 }} />}
+      <Form form={form} layout="vertical" disabled={frozen} onFinish={async (v) => {
+        const r = await update({ id: incidentId, version: inc.version, input: v });
+        if (r.data) { message.success(t("edit.saved")); refetch({ requestPolicy: "network-only" }); onChanged(); }
+      }}>
+        <Form.Item name="summary" label={t("edit.summary")}><Input.TextArea rows={2} /></Form.Item>
+        <Space wrap>
+          <Form.Item name="rootCause" label={t("edit.rootCause")}><Select allowClear style={{ width: 220 }} options={causes.map((c) => ({ value: c, label: t(`rootCause.${c}`) }))} /></Form.Item>
+          <Form.Item name="reachedOutside" label={t("edit.reachedOutside")} valuePropName="checked"><Switch /></Form.Item>
+        </Space>
+        <Form.Item name="scopeAndImportance" label={t("edit.scope")}><Input.TextArea rows={2} /></Form.Item>
+        <Form.Item name="businessImpact" label={t("edit.impact")}><Input.TextArea rows={2} /></Form.Item>
+        <Form.Item name="disclosureDecision" label={t("edit.decision")}><Select allowClear style={{ width: 220 }} options={decisions.map((d) => ({ value: d, label: t(`disclosure.${d}`) }))} /></Form.Item>
+        <Form.Item name="disclosureRationale" label={t("edit.rationale")}><Input.TextArea rows={2} /></Form.Item>
+        <Form.Item name="affectedNotice" label={t("edit.affectedNotice")}><Input.TextArea rows={2} /></Form.Item>
+        <Form.Item name="statement" label={t("edit.statement")}><Input.TextArea rows={2} /></Form.Item>
+        <Button type="primary" htmlType="submit" loading={result.fetching}>{t("edit.save")}</Button>
+      </Form>
+    </Card>
+  );
+}
+
+// AddTask adds a task to the current stage.
+export function AddTask({ incidentId, onAdded }: { incidentId: string; onAdded: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm();
+  const [result, add] = useMutation(AddTaskMutation);
+  return (
+    <Form form={form} layout="inline" style={{ marginTop: 8 }} onFinish={async (v: { title: string }) => {
+      const r = await add({ id: incidentId, input: { title: v.title } });
+      if (r.data) { form.resetFields(); onAdded(); }
+    }}>
+      {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} />}
+      <Form.Item name="title" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("task.title")} aria-label={t("task.title")} /></Form.Item>
+      <Button htmlType="submit">{t("task.add")}</Button>
+    </Form>
+  );
+}
