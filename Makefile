@@ -41,6 +41,7 @@ check-generated: ui/web/node_modules/.package-lock.json
 	fi
 
 vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
 # Every test, against a throwaway PostgreSQL and MinIO that withservices starts.

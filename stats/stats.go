@@ -59,8 +59,8 @@ type Statistics struct {
 	DetectionToContainment Durations
 	// ReportUpwardRequired counts incidents whose report upward was due; Met those notified in time.
 	ReportUpwardRequired, ReportUpwardMet int
-	OutcomesByCategory, OutcomesByType []Count // outcomes not revoked, of incidents whose outcomes the reader may see
-	OverdueMeasures                    int     // open measures past their due date
+	OutcomesByCategory, OutcomesByType    []Count // outcomes not revoked, of incidents whose outcomes the reader may see
+	OverdueMeasures                       int     // open measures past their due date
 }
 
 // ReportUpwardMetRate is the share of due reports upward made in time, or nil when none was due.

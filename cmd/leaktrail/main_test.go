@@ -234,7 +234,9 @@ func TestBinaryEndToEnd(t *testing.T) {
 	}
 	boss := &testgql.Client{URL: srv.url}
 	boss.Login(t, "boss", pw)
-	var review struct{ ReviewIncident struct{ SnapshotSha256 string } }
+	var review struct {
+		ReviewIncident struct{ SnapshotSha256 string }
+	}
 	boss.Must(t, `mutation($id: ID!) { reviewIncident(incidentId: $id, decision: ACCEPTED, comments: "同意结案") { snapshotSha256 } }`,
 		vars, &review)
 	if len(review.ReviewIncident.SnapshotSha256) != 64 {
@@ -243,7 +245,9 @@ func TestBinaryEndToEnd(t *testing.T) {
 	if r := c.Do(t, `mutation($id: ID!) { addTask(incidentId: $id, input: {title: "补充"}) { id } }`, vars); r.Code() != "FROZEN" {
 		t.Fatalf("a change to the frozen case: %+v", r.Errors)
 	}
-	var report struct{ GenerateCaseReport struct{ Markdown, Sha256 string } }
+	var report struct {
+		GenerateCaseReport struct{ Markdown, Sha256 string }
+	}
 	boss.Must(t, `mutation($id: ID!) { generateCaseReport(incidentId: $id, language: "zh-CN") { markdown sha256 } }`, vars, &report)
 	if !strings.Contains(report.GenerateCaseReport.Markdown, "党内严重警告") {
 		t.Fatalf("report: %s", report.GenerateCaseReport.Markdown)
