@@ -124,9 +124,11 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await panel.getByLabel("认定事实").fill("用手机翻拍明电并以彩信发出");
     await panel.getByRole("button", { name: /^保\s*存$/ }).click();
     await panel.getByText("用手机翻拍明电并以彩信发出").waitFor();
+    // The first option of the list (the dropdown renders only the options in view).
     await panel.locator(".ant-select", { hasText: "处理方式" }).click();
     const open = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)");
-    await open.locator('.ant-select-item-option[title="党内严重警告"]').click();
+    await open.locator('.ant-select-item-option[title="警告"]').click();
+    await panel.locator('.ant-select-selection-item[title="警告"]').waitFor();
     await panel.getByPlaceholder("决定机关").fill("市纪委监委");
     await panel.getByRole("button", { name: "提出处理意见" }).click();
     await panel.getByText("拟处理").waitFor();

@@ -86,7 +86,7 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
               const r = await propose({ id: f.id, input: { type: v.type, decidingBody: v.body, decidedOn: v.decidedOn?.format("YYYY-MM-DD"), legalBasis: v.legalBasis } });
               if (r.data) { message.success(t("discipline.propose")); reload(); }
             }}>
-              <Form.Item name="type" rules={[{ required: true }]}><Select style={{ width: 200 }} placeholder={t("discipline.type")} options={typeOptions} /></Form.Item>
+              <Form.Item name="type" rules={[{ required: true }]}><Select virtual={false} style={{ width: 200 }} placeholder={t("discipline.type")} options={typeOptions} /></Form.Item>
               <Form.Item name="body" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("discipline.body")} /></Form.Item>
               <Form.Item name="decidedOn"><DatePicker placeholder={t("discipline.decidedOn")} /></Form.Item>
               <Form.Item name="legalBasis"><AutoComplete style={{ width: 260 }} placeholder={t("discipline.legalBasis")}

@@ -167,11 +167,11 @@ function AddForward({ incidentId, onDone }: { incidentId: string; onDone: () => 
       <Form form={form} layout="vertical" size="small" onFinish={submit} initialValues={{ fromKind: "PERSON", toKind: "GROUP_CHAT", toExposure: "INTERNAL", method: "FORWARD", at: dayjs() }}>
         <Space.Compact block>
           <Form.Item name="from" label={t("spread.from")} rules={[{ required: true }]} style={{ flex: 1 }}><Input /></Form.Item>
-          <Form.Item name="fromKind" label=" " style={{ width: 110 }}><Select options={kinds} /></Form.Item>
+          <Form.Item name="fromKind" label=" " style={{ width: 110 }}><Select virtual={false} options={kinds} /></Form.Item>
         </Space.Compact>
         <Space.Compact block>
           <Form.Item name="to" label={t("spread.to")} rules={[{ required: true }]} style={{ flex: 1 }}><Input /></Form.Item>
-          <Form.Item name="toKind" label=" " style={{ width: 110 }}><Select options={kinds} /></Form.Item>
+          <Form.Item name="toKind" label=" " style={{ width: 110 }}><Select virtual={false} options={kinds} /></Form.Item>
         </Space.Compact>
         <Form.Item name="toExposure" label={t("spread.exposure")}>
           <Select options={(["INTERNAL", "EXTERNAL", "PUBLIC"] as const).map((x) => ({ value: x, label: t(`spread.exposures.${x}`) }))} />
