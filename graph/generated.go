@@ -392,6 +392,7 @@ type ComplexityRoot struct {
 		UpdateForward           func(childComplexity int, id uuid.UUID, input spread.ForwardPatch) int
 		UpdateIncident          func(childComplexity int, id uuid.UUID, expectedVersion int, input incident.Patch) int
 		UpdateMeasure           func(childComplexity int, id uuid.UUID, input model.MeasureInput) int
+		UpdateNode              func(childComplexity int, id uuid.UUID, input spread.NodePatch) int
 		VerifyEvidence          func(childComplexity int, incidentID uuid.UUID) int
 	}
 
@@ -740,6 +741,7 @@ type MutationResolver interface {
 	RecordForwards(ctx context.Context, incidentID uuid.UUID, forwards []*spread.ForwardInput) ([]*spread.Forward, error)
 	UpdateForward(ctx context.Context, id uuid.UUID, input spread.ForwardPatch) (*spread.Forward, error)
 	DeleteForward(ctx context.Context, id uuid.UUID) (bool, error)
+	UpdateNode(ctx context.Context, id uuid.UUID, input spread.NodePatch) (*spread.Node, error)
 	SetNodeContainment(ctx context.Context, nodeID uuid.UUID, input spread.ContainmentInput) (*spread.Node, error)
 }
 type NodeResolver interface {
@@ -2458,6 +2460,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateMeasure(childComplexity, args["id"].(uuid.UUID), args["input"].(model.MeasureInput)), true
+	case "Mutation.updateNode":
+		if e.ComplexityRoot.Mutation.UpdateNode == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateNode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateNode(childComplexity, args["id"].(uuid.UUID), args["input"].(spread.NodePatch)), true
 	case "Mutation.verifyEvidence":
 		if e.ComplexityRoot.Mutation.VerifyEvidence == nil {
 			break
@@ -3426,6 +3439,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("IncidentFilter", ec.unmarshalInputIncidentFilter),
 			graphql.NewInputUnmarshaler("LeakedItemInput", ec.unmarshalInputLeakedItemInput),
 			graphql.NewInputUnmarshaler("MeasureInput", ec.unmarshalInputMeasureInput),
+			graphql.NewInputUnmarshaler("NodePatch", ec.unmarshalInputNodePatch),
 			graphql.NewInputUnmarshaler("NodeRefInput", ec.unmarshalInputNodeRefInput),
 			graphql.NewInputUnmarshaler("NotificationInput", ec.unmarshalInputNotificationInput),
 			graphql.NewInputUnmarshaler("OpenIncidentInput", ec.unmarshalInputOpenIncidentInput),
@@ -4803,6 +4817,18 @@ input LeakedItemInput {
   alterations: [Alteration!]
 }
 
+"Changes what is known of a person or venue; omitted fields stay. The key and kind do not change."
+input NodePatch {
+  name: String
+  exposure: Exposure
+  memberCount: Int
+  unit: String
+  position: String
+  handles: [String!]
+  cleared: Boolean
+  platform: Platform
+}
+
 input ContainmentInput {
   status: ContainmentStatus!
   "Whom the takedown or recall was asked of (group owner, platform, site)."
@@ -4824,6 +4850,7 @@ extend type Mutation {
   recordForwards(incidentId: ID!, forwards: [ForwardInput!]!): [Forward!]!
   updateForward(id: ID!, input: ForwardPatch!): Forward!
   deleteForward(id: ID!): Boolean!
+  updateNode(id: ID!, input: NodePatch!): Node!
   "Records the takedown state of a venue."
   setNodeContainment(nodeId: ID!, input: ContainmentInput!): Node!
 }
@@ -6778,6 +6805,28 @@ func (ec *executionContext) field_Mutation_updateMeasure_args(ctx context.Contex
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.MeasureInput, error) {
 			return ec.unmarshalNMeasureInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐMeasureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateNode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (spread.NodePatch, error) {
+			return ec.unmarshalNNodePatch2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodePatch(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13741,6 +13790,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteForward(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateNode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateNode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateNode(ctx, fc.Args["id"].(uuid.UUID), fc.Args["input"].(spread.NodePatch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateNode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Node(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateNode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_setNodeContainment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19727,6 +19820,97 @@ func UnmarshalMeasureInput(ctx context.Context, raw any) (model.MeasureInput, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNodePatch(ctx context.Context, obj any) (spread.NodePatch, error) {
+	var it spread.NodePatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "exposure", "memberCount", "unit", "position", "handles", "cleared", "platform"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "exposure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exposure"))
+			data, err := ec.unmarshalOExposure2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐExposure(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Exposure = data
+		case "memberCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberCount = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "handles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handles"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handles = data
+		case "cleared":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cleared"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cleared = data
+		case "platform":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platform"))
+			data, err := ec.unmarshalOPlatform2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Platform = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNodePatch unmarshals raw into the NodePatch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNodePatch(ctx context.Context, raw any) (spread.NodePatch, error) {
+	var out spread.NodePatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NodePatch", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNodeRefInput(ctx context.Context, obj any) (spread.NodeRef, error) {
 	var it spread.NodeRef
 	if obj == nil {
@@ -22304,6 +22488,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteForward":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteForward(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateNode":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateNode(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -24973,6 +25164,11 @@ func (ec *executionContext) marshalNNodeKind2githubᚗcomᚋleaktrailᚋleaktrai
 		graphql.AddInvalidNullFromMarshaler(ctx, "NodeKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNNodePatch2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodePatch(ctx context.Context, v any) (spread.NodePatch, error) {
+	res, err := ec.unmarshalInputNodePatch(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNNodeRefInput2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeRef(ctx context.Context, v any) (spread.NodeRef, error) {

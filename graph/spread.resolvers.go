@@ -58,6 +58,10 @@ func (r *mutationResolver) DeleteForward(ctx context.Context, id uuid.UUID) (boo
 	return true, r.SpreadService.DeleteForward(ctx, id)
 }
 
+func (r *mutationResolver) UpdateNode(ctx context.Context, id uuid.UUID, input spread.NodePatch) (*spread.Node, error) {
+	return r.SpreadService.UpdateNode(ctx, id, input)
+}
+
 func (r *mutationResolver) SetNodeContainment(ctx context.Context, nodeID uuid.UUID, input spread.ContainmentInput) (*spread.Node, error) {
 	return r.SpreadService.SetContainment(ctx, nodeID, input)
 }

@@ -322,6 +322,34 @@ func TestRecordForwardsIsAtomicIdempotentAndReportsEveryBadRow(t *testing.T) {
 	if slices.Contains(keys(s.Frontier), top.Key) {
 		t.Fatalf("removed venue still on the frontier: %v", keys(s.Frontier))
 	}
+	// A venue found to be public with more members: the analysis follows the edit.
+	var edited struct {
+		UpdateNode struct {
+			Name, Exposure string
+			MemberCount    int
+		}
+	}
+	c.Must(t, `mutation($n: ID!) { updateNode(id: $n, input: {name: "  外网论坛  ", exposure: PUBLIC, memberCount: 5000}) { name exposure memberCount } }`,
+		map[string]any{"n": top.ID}, &edited)
+	if edited.UpdateNode.Name != "外网论坛" || edited.UpdateNode.Exposure != "PUBLIC" || edited.UpdateNode.MemberCount != 5000 {
+		t.Fatalf("updateNode: %+v", edited)
+	}
+	if err := m.DB.Get(&n, `SELECT count(*) FROM audit_log WHERE action = 'spread.node_update' AND changes LIKE '%外网论坛%'`); err != nil || n != 1 {
+		t.Fatalf("audit of the node edit: %d %v", n, err)
+	}
+	for _, bad := range []struct{ input, field string }{
+		{`{name: " "}`, "input.name"},
+		{`{memberCount: -1}`, "input.memberCount"},
+		{`{unit: "办公室"}`, "input"}, // a venue has no unit
+	} {
+		r := c.Do(t, `mutation($n: ID!) { updateNode(id: $n, input: `+bad.input+`) { id } }`, map[string]any{"n": top.ID})
+		if r.Code() != "INVALID_INPUT" || r.Errors[0].Extensions["field"] != bad.field {
+			t.Fatalf("updateNode %s: %+v", bad.input, r.Errors)
+		}
+	}
+	if r := c.Do(t, `mutation { updateNode(id: "0190a3c4-0000-7000-8000-000000000000", input: {name: "x"}) { id } }`, nil); r.Code() != "NOT_FOUND" {
+		t.Fatalf("updateNode of no node: %+v", r.Errors)
+	}
 	c.Must(t, `mutation($id: ID!) { advanceIncident(id: $id, to: INITIAL_RESPONSE) { id } }`, map[string]any{"id": id}, nil)
 	r = c.Do(t, `mutation($id: ID!) { advanceIncident(id: $id, to: INVESTIGATION) { id } }`, map[string]any{"id": id})
 	unmet, _ := json.Marshal(r.Errors[0].Extensions["unmet"])

@@ -292,6 +292,14 @@ func (Store) DeleteForward(ctx context.Context, ex database.Executor, id uuid.UU
 	return err
 }
 
+// UpdateNode writes a node's details (not its key, kind or containment).
+func (Store) UpdateNode(ctx context.Context, ex database.Executor, n *Node) error {
+	_, err := ex.ExecContext(ctx, `UPDATE spread_nodes SET name = $2, exposure = $3, member_count = $4, unit = $5,
+		position = $6, handles = $7, cleared = $8, platform = $9 WHERE id = $1`,
+		n.ID, n.Name, n.Exposure, n.MemberCount, n.Unit, n.Position, pq.StringArray(append([]string{}, n.Handles...)), n.Cleared, n.Platform)
+	return err
+}
+
 // SetContainment records a venue's takedown state.
 func (Store) SetContainment(ctx context.Context, ex database.Executor, id uuid.UUID, c Containment) error {
 	_, err := ex.ExecContext(ctx, `UPDATE spread_nodes SET containment_status = $2, containment_requested_to = $3,
