@@ -1,9 +1,12 @@
 package spread
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -330,6 +333,68 @@ func TestWarnings(t *testing.T) {
 	for _, k := range kinds {
 		if k == "SENDER_NOT_IN_VENUE:f00002" {
 			t.Fatalf("warnings %v", kinds)
+		}
+	}
+}
+
+// The exports list nodes in key order while the analysis keeps them in the
+// order read: with nodes read in any order, every node and edge must still
+// carry its own hops, origin flag and endpoints.
+func TestExportsMatchBruteForceWhateverTheReadOrder(t *testing.T) {
+	t.Parallel()
+	for seed := range uint64(100) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		b := randomGraph(r, 2+r.IntN(25), r.IntN(60))
+		r.Shuffle(len(b.nodes), func(i, j int) { b.nodes[i], b.nodes[j] = b.nodes[j], b.nodes[i] })
+		want := bruteForce(b.nodes, b.forwards)
+		keyOf := map[uuid.UUID]string{}
+		for _, n := range b.nodes {
+			keyOf[n.ID] = n.Key
+		}
+		endpoints := map[string][3]string{}
+		for _, f := range b.forwards {
+			endpoints[f.Key] = [3]string{keyOf[f.From], keyOf[f.To], keyOf[f.By]}
+		}
+		a := Analyze(b.nodes, b.forwards)
+
+		var doc struct {
+			Nodes []struct {
+				Key    string
+				Origin bool
+				Hops   *int
+			}
+			Forwards []struct{ Key, From, To, By string }
+		}
+		var buf bytes.Buffer
+		if err := a.WriteJSON(&buf, "R"); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range doc.Nodes {
+			i := slices.IndexFunc(b.nodes, func(m *Node) bool { return m.Key == n.Key })
+			hops := -1
+			if n.Hops != nil {
+				hops = *n.Hops
+			}
+			if n.Origin != want.origins[i] || hops != want.hops[i] {
+				t.Fatalf("seed %d: node %s origin %v hops %d, want %v %d", seed, n.Key, n.Origin, hops, want.origins[i], want.hops[i])
+			}
+		}
+		for _, f := range doc.Forwards {
+			if got := [3]string{f.From, f.To, f.By}; got != endpoints[f.Key] {
+				t.Fatalf("seed %d: forward %s goes %v, want %v", seed, f.Key, got, endpoints[f.Key])
+			}
+		}
+		buf.Reset()
+		if err := a.WriteGraphML(&buf); err != nil {
+			t.Fatal(err)
+		}
+		for key, e := range endpoints {
+			if edge := fmt.Sprintf(`<edge id="%s" source="%s" target="%s">`, key, e[0], e[1]); !strings.Contains(buf.String(), edge) {
+				t.Fatalf("seed %d: GraphML lacks %s", seed, edge)
+			}
 		}
 	}
 }

@@ -56,17 +56,18 @@ func (a *Analysis) WriteJSON(w io.Writer, reference string) error {
 		Summary: map[string]int{"depth": a.Depth, "reachedNodes": a.ReachedNodes, "reachedVenues": a.ReachedVenues,
 			"estimatedAudience": a.EstimatedAudience}}
 	for i, n := range a.Nodes() {
+		v := a.nodeIndex[n.ID] // the analysis arrays are in read order, the export in key order
 		e := exportNode{ID: n.ID.String(), Key: n.Key, Kind: n.Kind, Name: n.Name, Exposure: n.Exposure, Unit: n.Unit,
 			Position: n.Position, Handles: n.Handles, Cleared: n.Cleared, Platform: n.Platform, MemberCount: n.MemberCount,
-			Containment: n.Containment.Status, Origin: a.isOrigin[i]}
-		if h := a.hops[i]; h >= 0 {
+			Containment: n.Containment.Status, Origin: a.isOrigin[v]}
+		if h := a.hops[v]; h >= 0 {
 			e.Hops = &h
 		}
 		out.Nodes[i] = e
 	}
 	for i, f := range a.Forwards {
-		e := exportForward{ID: f.ID.String(), Key: f.Key, From: a.Nodes()[a.from[i]].Key, To: a.Nodes()[a.to[i]].Key,
-			By: a.Nodes()[a.by[i]].Key, At: f.At.UTC(), Method: f.Method, Alterations: f.Alterations, MisSent: f.MisSent,
+		e := exportForward{ID: f.ID.String(), Key: f.Key, From: a.nodes[a.from[i]].Key, To: a.nodes[a.to[i]].Key,
+			By: a.nodes[a.by[i]].Key, At: f.At.UTC(), Method: f.Method, Alterations: f.Alterations, MisSent: f.MisSent,
 			RecalledAt: f.RecalledAt, Confidence: f.Confidence, Note: f.Note}
 		if f.Item != nil {
 			e.Item = f.Item.Key
@@ -123,8 +124,8 @@ func (a *Analysis) WriteGraphML(w io.Writer) error {
 		doc.Graph.Nodes = append(doc.Graph.Nodes, node{ID: n.Key, Data: d})
 	}
 	for i, f := range a.Forwards {
-		doc.Graph.Edges = append(doc.Graph.Edges, edge{ID: f.Key, Source: a.Nodes()[a.from[i]].Key, Target: a.Nodes()[a.to[i]].Key,
-			Data: []data{{"at", f.At.UTC().Format(time.RFC3339)}, {"method", string(f.Method)}, {"by", a.Nodes()[a.by[i]].Key}}})
+		doc.Graph.Edges = append(doc.Graph.Edges, edge{ID: f.Key, Source: a.nodes[a.from[i]].Key, Target: a.nodes[a.to[i]].Key,
+			Data: []data{{"at", f.At.UTC().Format(time.RFC3339)}, {"method", string(f.Method)}, {"by", a.nodes[a.by[i]].Key}}})
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
