@@ -14,5 +14,5 @@ export default defineConfig({
       "/statistics.csv": "http://127.0.0.1:8080",
     },
   },
-  test: { environment: "jsdom", setupFiles: ["./src/test-setup.ts"], include: ["src/**/*.test.tsx"] },
+  test: { environment: "jsdom", setupFiles: ["./src/test-setup.ts"], include: ["src/**/*.test.{ts,tsx}"] },
 });

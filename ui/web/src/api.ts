@@ -36,7 +36,12 @@ export function errorMessage(t: TFunction, error?: CombinedError): string | unde
   const code = errorCode(error);
   if (!code) return undefined;
   const ext = error?.graphQLErrors[0]?.extensions ?? {};
-  return t(`error.${code}`, { message: error?.graphQLErrors[0]?.message ?? "", requestId: ext.requestId ?? "" });
+  const message = error?.graphQLErrors[0]?.message ?? "";
+  // The server names the field at fault ("input.memberCount", "forwards[3].to.key"):
+  // the reader gets its label in their language, the server's detail after it.
+  const field = typeof ext.field === "string" ? ext.field.replace(/\[\d+\]/g, "").split(".").filter((p) => p !== "input").pop() : undefined;
+  if (code === "INVALID_INPUT" && field) return t("error.INVALID_FIELD", { field: t(`field.${field}`, { defaultValue: field }), message });
+  return t(`error.${code}`, { message, requestId: ext.requestId ?? "" });
 }
 
 // sendFile sends a file as a request body with the CSRF header, reporting

@@ -43,6 +43,10 @@ type Documents = {
     "\n  query SpreadSummary($id: ID!) {\n    incident(id: $id) {\n      id\n      spread {\n        depth reachedNodes estimatedAudience forwardCount frontierCount\n        origins { key name }\n        firstExternal { key to { key name } }\n        frontier(first: 20) { key name kind memberCount containment { status } }\n      }\n    }\n  }\n": typeof types.SpreadSummaryDocument,
     "\n  query SpreadPath($id: ID!, $key: String!) { incident(id: $id) { id spread { pathTo(nodeKey: $key) { key at method from { name } to { name } by { name } } } } }\n": typeof types.SpreadPathDocument,
     "\n  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }\n": typeof types.RecordForwardDocument,
+    "\n  mutation UpdateNode($id: ID!, $input: NodePatch!) { updateNode(id: $id, input: $input) { id name exposure memberCount } }\n": typeof types.UpdateNodeDocument,
+    "\n  mutation SetNodeContainment($id: ID!, $input: ContainmentInput!) { setNodeContainment(nodeId: $id, input: $input) { id containment { status } } }\n": typeof types.SetNodeContainmentDocument,
+    "\n  mutation UpdateForward($id: ID!, $input: ForwardPatch!) { updateForward(id: $id, input: $input) { id at method confidence note } }\n": typeof types.UpdateForwardDocument,
+    "\n  mutation DeleteForward($id: ID!) { deleteForward(id: $id) }\n": typeof types.DeleteForwardDocument,
 };
 const documents: Documents = {
     "query Me { me { id username displayName roles locale } }": types.MeDocument,
@@ -74,6 +78,10 @@ const documents: Documents = {
     "\n  query SpreadSummary($id: ID!) {\n    incident(id: $id) {\n      id\n      spread {\n        depth reachedNodes estimatedAudience forwardCount frontierCount\n        origins { key name }\n        firstExternal { key to { key name } }\n        frontier(first: 20) { key name kind memberCount containment { status } }\n      }\n    }\n  }\n": types.SpreadSummaryDocument,
     "\n  query SpreadPath($id: ID!, $key: String!) { incident(id: $id) { id spread { pathTo(nodeKey: $key) { key at method from { name } to { name } by { name } } } } }\n": types.SpreadPathDocument,
     "\n  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }\n": types.RecordForwardDocument,
+    "\n  mutation UpdateNode($id: ID!, $input: NodePatch!) { updateNode(id: $id, input: $input) { id name exposure memberCount } }\n": types.UpdateNodeDocument,
+    "\n  mutation SetNodeContainment($id: ID!, $input: ContainmentInput!) { setNodeContainment(nodeId: $id, input: $input) { id containment { status } } }\n": types.SetNodeContainmentDocument,
+    "\n  mutation UpdateForward($id: ID!, $input: ForwardPatch!) { updateForward(id: $id, input: $input) { id at method confidence note } }\n": types.UpdateForwardDocument,
+    "\n  mutation DeleteForward($id: ID!) { deleteForward(id: $id) }\n": types.DeleteForwardDocument,
 };
 
 /**
@@ -206,6 +214,22 @@ export function graphql(source: "\n  query SpreadPath($id: ID!, $key: String!) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }\n"): (typeof documents)["\n  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateNode($id: ID!, $input: NodePatch!) { updateNode(id: $id, input: $input) { id name exposure memberCount } }\n"): (typeof documents)["\n  mutation UpdateNode($id: ID!, $input: NodePatch!) { updateNode(id: $id, input: $input) { id name exposure memberCount } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetNodeContainment($id: ID!, $input: ContainmentInput!) { setNodeContainment(nodeId: $id, input: $input) { id containment { status } } }\n"): (typeof documents)["\n  mutation SetNodeContainment($id: ID!, $input: ContainmentInput!) { setNodeContainment(nodeId: $id, input: $input) { id containment { status } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateForward($id: ID!, $input: ForwardPatch!) { updateForward(id: $id, input: $input) { id at method confidence note } }\n"): (typeof documents)["\n  mutation UpdateForward($id: ID!, $input: ForwardPatch!) { updateForward(id: $id, input: $input) { id at method confidence note } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteForward($id: ID!) { deleteForward(id: $id) }\n"): (typeof documents)["\n  mutation DeleteForward($id: ID!) { deleteForward(id: $id) }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

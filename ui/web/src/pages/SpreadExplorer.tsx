@@ -8,7 +8,8 @@ import { errorMessage, sendFile } from "../api";
 import { graphql } from "../gql";
 import type { Exposure, ForwardMethod, NodeKind } from "../gql/graphql";
 import { elkLayout } from "../spread/elkLayout";
-import { collapse, elkLimit, foldedLimit, forwardsUntil, pathEdges, timeRange, type Collapsed, type Position, type SpreadExport } from "../spread/graphData";
+import { NodePanel, exposures, methods } from "./SpreadSide";
+import { boxMembers, collapse, elkLimit, foldedLimit, forwardsUntil, pathEdges, timeRange, type Collapsed, type Position, type SpreadExport } from "../spread/graphData";
 
 const SpreadQuery = graphql(`
   query SpreadSummary($id: ID!) {
@@ -30,9 +31,8 @@ const Record = graphql(`
   mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }
 `);
 
-const exposureColor = { INTERNAL: "#1f4e79", EXTERNAL: "#d4830b", PUBLIC: "#c0392b" } as const;
+const exposureColor = { INTERNAL: "#1f4e79", EXTERNAL: "#b35c00", PUBLIC: "#c0392b" } as const;
 const venueKinds = ["GROUP_CHAT", "DIRECT_CHAT", "FEED_POST", "SMS_MMS", "FAX", "EMAIL", "PUBLIC_SOCIAL", "WEBSITE", "MINI_PROGRAM", "CLOUD_DRIVE", "OTHER"];
-const methods = ["PHOTO", "FORWARD", "SCREENSHOT", "SCAN", "RETYPE", "OCR", "FAX", "MMS", "EMAIL", "POST", "OTHER"];
 
 // SpreadExplorer is the investigators' workspace: the forwarding graph laid
 // out left to right in time order, people and venues drawn by kind and
@@ -41,6 +41,7 @@ const methods = ["PHOTO", "FORWARD", "SCREENSHOT", "SCAN", "RETYPE", "OCR", "FAX
 export function SpreadExplorer({ incidentId, reference, frozen, changes }: { incidentId: string; reference: string; frozen: boolean; changes: number }) {
   const { t } = useTranslation();
   const [{ data: summary }, refetchSummary] = useQuery({ query: SpreadQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
+  const [full, setFull] = useState<SpreadExport>();
   const [graph, setGraph] = useState<SpreadExport>();
   const [folded, setFolded] = useState<Collapsed>();
   const [positions, setPositions] = useState<Map<string, Position>>();
@@ -48,6 +49,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
   const [until, setUntil] = useState<number>();
   const [loadError, setLoadError] = useState<string>();
   const [version, setVersion] = useState(0);
+  const [box, setBox] = useState<number>();
   const [{ data: path }] = useQuery({ query: PathQuery, variables: { id: incidentId, key: selected ?? "" }, pause: !selected });
   const container = useRef<HTMLDivElement>(null);
   const cy = useRef<Core>(undefined);
@@ -61,7 +63,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
         const big = d.nodes.length > elkLimit ? collapse(d, foldedLimit) : undefined;
         const drawn = big?.data ?? d;
         const at = await elkLayout(drawn);
-        if (live) { setGraph(drawn); setFolded(big); setPositions(at); setUntil(undefined); }
+        if (live) { setFull(d); setGraph(drawn); setFolded(big); setPositions(at); setUntil(undefined); }
       })
       .catch((e: Error) => live && setLoadError(e.message));
     return () => { live = false; };
@@ -97,7 +99,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
         { selector: "node:selected", style: { "border-width": 4, "border-color": "#e03131" } },
       ],
     });
-    cy.current.on("tap", "node", (e) => setSelected(e.target.id()));
+    cy.current.on("tap", "node", (e) => (e.target.data("box") ? setBox(Number(e.target.id().slice(4))) : setSelected(e.target.id())));
     container.current.dataset.drawn = String(cy.current.nodes().length); // for tests and measurements
     return () => { cy.current?.destroy(); cy.current = undefined; };
   }, [graph, positions, shown, until, t]);
@@ -108,7 +110,16 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
     if (container.current) container.current.dataset.path = String(edges.size);
   }, [path, graph, shown]);
 
+  // A node chosen from a list is selected on the graph too, when drawn.
+  useEffect(() => {
+    cy.current?.nodes(":selected").unselect();
+    if (selected) cy.current?.getElementById(selected).select();
+  }, [selected, graph, shown]);
+
   const s = summary?.incident?.spread;
+  const names = useMemo(() => new Map((full?.nodes ?? []).map((n) => [n.key, n.name])), [full]);
+  const nodeOptions = useMemo(() => (full?.nodes ?? []).map((n) => ({ value: n.key, label: `${n.name} · ${t(`spread.kind.${n.kind}`)}` })), [full, t]);
+  const selectedNode = selected ? full?.nodes.find((n) => n.key === selected) : undefined;
   const refresh = useCallback(() => { setVersion((v) => v + 1); refetchSummary({ requestPolicy: "network-only" }); }, [refetchSummary]);
   useEffect(() => { if (changes) refresh(); }, [changes, refresh]);
   return (
@@ -132,15 +143,28 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
             <Slider min={lo} max={hi} value={until ?? hi} step={Math.max(1, Math.round((hi - lo) / 200))} tooltip={{ open: false }}
               onChange={(v) => setUntil(v >= hi ? undefined : v)} aria-label={t("spread.replay")} />
           </div>}
-          {path?.incident?.spread.pathTo && selected && <List size="small" data-testid="path" header={t("spread.pathTo", { name: selected })}
+          {path?.incident?.spread.pathTo && selected && <List size="small" data-testid="path" header={t("spread.pathTo", { name: names.get(selected) ?? selected })}
             dataSource={path.incident.spread.pathTo} locale={{ emptyText: t("spread.noPath") }}
             renderItem={(f) => <List.Item>{dayjs(f.at).format("MM-DD HH:mm")} {f.from.name} → {f.to.name} <Tag>{t(`spread.methods.${f.method}`)}</Tag> {f.by.name}</List.Item>} />}
         </Col>
         <Col xs={24} lg={7}>
-          <Typography.Title level={5}>{t("spread.frontier", { count: s?.frontierCount ?? 0 })}</Typography.Title>
+          {full && full.nodes.length > 0 && <Select showSearch allowClear style={{ width: "100%", marginBottom: 12 }} value={selected}
+            placeholder={t("spread.find")} aria-label={t("spread.find")} onChange={(k?: string) => setSelected(k)}
+            optionFilterProp="label" options={nodeOptions} />}
+          {selectedNode && full && <NodePanel node={selectedNode} forwards={full.forwards} names={names} frozen={frozen}
+            onChanged={refresh} onClose={() => setSelected(undefined)} />}
+          {box !== undefined && full && !selectedNode && <Card size="small" data-testid="box-panel"
+            title={t("spread.boxTitle", { hops: box, count: boxMembers(full, box).length })}
+            extra={<Button size="small" type="text" onClick={() => setBox(undefined)} aria-label={t("spread.closePanel")}>×</Button>}>
+            <List size="small" dataSource={boxMembers(full, box).slice(0, 100)} footer={boxMembers(full, box).length > 100 && t("spread.boxMore")}
+              renderItem={(n) => <List.Item><Button type="link" size="small" onClick={() => setSelected(n.key)}>{n.name}</Button>
+                <Tag>{t(`spread.kind.${n.kind}`)}</Tag>{n.memberCount !== undefined && <Tag>{n.memberCount}</Tag>}</List.Item>} />
+          </Card>}
+          <Typography.Title level={5} style={{ marginTop: 12 }}>{t("spread.frontier", { count: s?.frontierCount ?? 0 })}</Typography.Title>
           <List size="small" dataSource={s?.frontier ?? []} locale={{ emptyText: t("spread.noFrontier") }} renderItem={(n) => (
-            <List.Item onClick={() => setSelected(n.key)} style={{ cursor: "pointer" }}>
-              <span>{n.name}</span><Tag>{n.memberCount ?? "?"}</Tag>
+            <List.Item>
+              <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setSelected(n.key)}>{n.name}</Button>
+              <Tag>{n.memberCount ?? "?"}</Tag>
             </List.Item>)} />
           {!frozen && <AddForward incidentId={incidentId} onDone={refresh} />}
           {!frozen && <ImportForwards reference={reference} onDone={refresh} />}
@@ -174,7 +198,7 @@ function AddForward({ incidentId, onDone }: { incidentId: string; onDone: () => 
           <Form.Item name="toKind" label=" " style={{ width: 110 }}><Select virtual={false} options={kinds} /></Form.Item>
         </Space.Compact>
         <Form.Item name="toExposure" label={t("spread.exposure")}>
-          <Select options={(["INTERNAL", "EXTERNAL", "PUBLIC"] as const).map((x) => ({ value: x, label: t(`spread.exposures.${x}`) }))} />
+          <Select options={exposures.map((x) => ({ value: x, label: t(`spread.exposures.${x}`) }))} />
         </Form.Item>
         <Form.Item name="by" label={t("spread.by")} rules={[{ required: true }]}><Input /></Form.Item>
         <Space.Compact block>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collapse, forwardsUntil, timeRange, type SpreadExport } from "./graphData";
+import { boxMembers, collapse, forwardsUntil, timeRange, type SpreadExport } from "./graphData";
 
 const data: SpreadExport = {
   incident: "LT-2026-0001",
@@ -36,5 +36,12 @@ describe("collapse", () => {
   });
   it("keeps everything when it fits", () => {
     expect(collapse(data, 100).hiddenNodes).toBe(0);
+  });
+  it("opens a box as the list of what it holds, the unreached in the last box", () => {
+    const withAudience = { ...data, nodes: data.nodes.map((n) => (n.key === "g:群" ? { ...n, memberCount: 200 } : n)) };
+    expect(boxMembers(withAudience, 2).map((n) => n.key)).toEqual(["g:群", "p:杨某"]);
+    expect(boxMembers(data, 3).map((n) => n.key)).toEqual(["p:孤"]);
+    const boxes = collapse(data, 3).data.nodes.filter((n) => n.kind === "AGGREGATE");
+    expect(boxes.map((b) => boxMembers(data, b.hops!).length)).toEqual(boxes.map((b) => Number(b.name)));
   });
 });

@@ -4,8 +4,12 @@
 export interface ExportNode {
   id: string; key: string; kind: string; name: string; exposure: "INTERNAL" | "EXTERNAL" | "PUBLIC";
   memberCount?: number; containment: string; origin: boolean; hops: number | null;
+  unit?: string; position?: string; handles?: string[]; cleared?: boolean; platform?: string;
 }
-export interface ExportForward { id: string; key: string; from: string; to: string; by: string; at: string; method: string }
+export interface ExportForward {
+  id: string; key: string; from: string; to: string; by: string; at: string; method: string;
+  confidence?: string; note?: string; misSent?: boolean;
+}
 export interface SpreadExport { incident: string; nodes: ExportNode[]; forwards: ExportForward[] }
 
 export interface Position { x: number; y: number }
@@ -89,4 +93,12 @@ export function collapse(data: SpreadExport, limit: number): Collapsed {
     hiddenNodes: data.nodes.length - shown.size,
     shownHops,
   };
+}
+
+// boxMembers are the nodes folded into the box of hop h (see collapse), the
+// largest audiences first, so a box can be opened as a list.
+export function boxMembers(data: SpreadExport, h: number): ExportNode[] {
+  const maxHops = Math.max(0, ...data.nodes.map((n) => n.hops ?? 0));
+  return data.nodes.filter((n) => (n.hops ?? maxHops + 1) === h)
+    .sort((a, b) => (b.memberCount ?? 0) - (a.memberCount ?? 0) || a.key.localeCompare(b.key));
 }
