@@ -13,6 +13,9 @@ const password = process.env.LEAKTRAIL_E2E_PASSWORD;
 const shots = process.env.SCREENSHOTS;
 mkdirSync(shots, { recursive: true });
 
+// An 8×8 red PNG, for the thumbnail.
+const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGM4ISeHFTEMLQkAkL9BAbKfPiIAAAAASUVORK5CYII=", "base64");
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -27,6 +30,8 @@ const step = async (name, fn) => {
   } catch (err) {
     problems.push(`${name}: ${err.message.split("\n").slice(0, 4).join(" | ")}`);
     await current?.screenshot({ path: join(shots, `failed-${name.replace(/\W+/g, "-")}.png`), fullPage: true }).catch(() => {});
+    // A dialog left open would block every later step: close it.
+    await current?.keyboard.press("Escape").catch(() => {});
     console.log(`FAIL ${name}: ${err.message.split("\n")[0]}`);
   }
 };
@@ -80,6 +85,22 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     const shown = await page.locator("[data-sha256]").first().textContent({ timeout: 30000 });
     if (!shown.includes(want)) throw new Error(`the page shows ${shown}, the file's SHA-256 is ${want}`);
     await page.getByRole("cell", { name: /群聊截图\.txt/ }).first().waitFor();
+    // A photo: its thumbnail is shown once asked for (a logged view), and a seal recorded by hand.
+    await page.locator("#evidence input[type=file]").setInputFiles({ name: "翻拍照片.png", mimeType: "image/png", buffer: png });
+    await page.getByRole("cell", { name: /翻拍照片\.png/ }).first().waitFor();
+    await page.getByRole("button", { name: "显示缩略图" }).click();
+    await page.locator(".ant-modal").getByLabel("用途").fill("核对翻拍内容");
+    await page.locator(".ant-modal-footer .ant-btn-primary").click();
+    const thumb = page.locator("#evidence [data-thumbnail] img").first();
+    await thumb.waitFor();
+    await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await thumb.elementHandle());
+    const row = page.locator("#evidence tr", { hasText: "翻拍照片.png" }).first();
+    await row.getByRole("button", { name: "记录保管" }).click();
+    await page.locator(".ant-modal").getByLabel("用途").fill("封存原始照片备查");
+    await page.locator(".ant-modal-footer .ant-btn-primary").click();
+    await page.locator(".ant-modal-wrap").waitFor({ state: "hidden" });
+    await row.locator(".ant-table-row-expand-icon").click();
+    await page.locator("#evidence").getByText("封存原始照片备查").waitFor();
     await page.locator("#evidence").screenshot({ path: join(shots, `evidence${suffix}.png`) });
   });
 
@@ -106,16 +127,46 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await choose("#toExposure", "公开");
     await page.getByLabel("经手人").fill("网友");
     await page.getByRole("button", { name: /^记\s*录$/ }).click();
-    await page.locator("#spread .ant-list-item", { hasText: "境外网站" }).first().waitFor(); // in the frontier now
+    await page.getByTestId("frontier").getByRole("button", { name: "境外网站" }).waitFor(); // in the frontier now
     await page.getByRole("button", { name: /显示到「民政工作群」的路径/ }).click();
     await page.getByTestId("path").getByText("陶某 → 民政工作群").waitFor();
     // The website, picked from the frontier: its path from the origin, hop by hop, highlighted.
-    await page.locator("#spread .ant-list-item", { hasText: "境外网站" }).first().click();
+    await page.getByTestId("frontier").getByRole("button", { name: "境外网站" }).click();
     await page.getByTestId("path").getByText("其他群 → 境外网站").waitFor();
     const hops = await page.getByTestId("path").locator(".ant-list-item").count();
     if (hops !== 7) throw new Error(`the path to the website has ${hops} hops, want 7`);
     await page.waitForTimeout(300);
     await page.locator("#spread").screenshot({ path: join(shots, `spread${suffix}.png`) });
+  });
+
+  await step(`the side panel edits the website and records its takedown${suffix}`, async () => {
+    const side = page.getByTestId("node-panel");
+    await side.getByText("境外网站").first().waitFor();
+    await side.getByRole("button", { name: "编辑信息" }).click();
+    await page.locator(".ant-modal").getByLabel("成员/受众人数").fill("1200");
+    await page.locator(".ant-modal-footer .ant-btn-primary").click();
+    await side.getByText("1200").waitFor();
+    await side.getByRole("button", { name: "记录删除情况" }).click();
+    await choose("#status", "确认已删除");
+    await page.locator(".ant-modal").getByLabel("要求对象").fill("网站管理员");
+    await page.locator(".ant-modal-footer .ant-btn-primary").click();
+    await side.getByText("确认已删除").waitFor();
+    await page.getByTestId("frontier").getByRole("button", { name: "境外网站" }).waitFor({ state: "detached" });
+    // A forward marked as unverified, from the same panel.
+    await side.getByRole("button", { name: "编辑", exact: true }).first().click();
+    await choose("#confidence", "待核实");
+    await page.locator(".ant-modal-footer .ant-btn-primary").click();
+    await side.getByText("待核实").waitFor();
+  });
+
+  await step(`the audit history and the members${suffix}`, async () => {
+    const record = page.locator("#record");
+    await record.getByRole("tab", { name: "审计记录" }).click();
+    await record.getByText("修改人员/场所").first().waitFor();
+    await record.getByText("记录删除情况").first().waitFor();
+    await record.getByRole("tab", { name: "成员" }).click();
+    await record.getByText("负责人").first().waitFor();
+    await record.screenshot({ path: join(shots, `record${suffix}.png`) });
   });
 
   await step(`a finding and its outcome${suffix}`, async () => {
@@ -133,6 +184,8 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await panel.getByRole("button", { name: "提出处理意见" }).click();
     await panel.getByText("拟处理").waitFor();
     await panel.getByRole("button", { name: "标记为已决定" }).click();
+    await page.locator(".ant-modal").getByLabel("说明").fill("经市纪委监委会议研究决定");
+    await page.locator(".ant-modal-footer .ant-btn-primary").click();
     await panel.getByText("已决定", { exact: true }).waitFor();
     await panel.screenshot({ path: join(shots, `responsibility${suffix}.png`) });
   });

@@ -22,10 +22,16 @@ type Documents = {
     "mutation RecordNotification($id: ID!, $input: NotificationInput!) {\n  recordNotification(incidentId: $id, input: $input) { id } }": typeof types.RecordNotificationDocument,
     "mutation UpdateIncident($id: ID!, $version: Int!, $input: UpdateIncidentInput!) {\n  updateIncident(id: $id, expectedVersion: $version, input: $input) { id version } }": typeof types.UpdateIncidentDocument,
     "mutation AddTaskTo($id: ID!, $input: AddTaskInput!) { addTask(incidentId: $id, input: $input) { id } }": typeof types.AddTaskToDocument,
+    "\n  query AuditLog($id: ID!, $after: Int) {\n    incident(id: $id) { id auditLog(first: 100, after: $after) { nextAfter entries { seq at actorName action targetType changes } } }\n  }\n": typeof types.AuditLogDocument,
+    "\n  query Members($id: ID!) {\n    users { id username displayName }\n    incident(id: $id) {\n      id myAccess { canManageMembers }\n      members { caseRole outcomesAccess addedAt user { id username displayName } addedBy { displayName } }\n    }\n  }\n": typeof types.MembersDocument,
+    "\n  mutation SetMember($id: ID!, $user: ID!, $role: CaseRole!, $outcomes: Boolean) {\n    setIncidentMember(incidentId: $id, userId: $user, caseRole: $role, outcomesAccess: $outcomes) { caseRole outcomesAccess }\n  }\n": typeof types.SetMemberDocument,
+    "\n  mutation RemoveMember($id: ID!, $user: ID!) { removeIncidentMember(incidentId: $id, userId: $user) }\n": typeof types.RemoveMemberDocument,
     "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n": typeof types.EvidenceDocument,
     "\n  mutation BeginUpload($id: ID!, $input: EvidenceInput!) { beginEvidenceUpload(incidentId: $id, input: $input) { id uploadUrl maxSize } }\n": typeof types.BeginUploadDocument,
     "\n  mutation EvidenceLink($id: ID!, $purpose: String!, $view: Boolean, $tz: String) {\n    evidenceLink(evidenceId: $id, purpose: $purpose, view: $view, timeZone: $tz) { url }\n  }\n": typeof types.EvidenceLinkDocument,
     "\n  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {\n    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }\n  }\n": typeof types.LegalHoldDocument,
+    "\n  mutation RecordCustody($id: ID!, $input: CustodyInput!) { recordCustody(evidenceId: $id, input: $input) { action } }\n": typeof types.RecordCustodyDocument,
+    "\n  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) { checked ok mismatched missing } }\n": typeof types.VerifyEvidenceDocument,
     "\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n": typeof types.IncidentPageDocument,
     "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": typeof types.AdvanceDocument,
     "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": typeof types.IncidentChangedDocument,
@@ -39,6 +45,7 @@ type Documents = {
     "mutation RecordFinding($id: ID!, $input: FindingInput!) { recordFinding(incidentId: $id, input: $input) { id } }": typeof types.RecordFindingDocument,
     "mutation ProposeOutcome($id: ID!, $input: OutcomeInput!) { proposeOutcome(findingId: $id, input: $input) { id } }": typeof types.ProposeOutcomeDocument,
     "mutation MoveOutcome($id: ID!, $status: OutcomeStatus!, $decidedOn: Date, $note: String) {\n  setOutcomeStatus(id: $id, status: $status, decidedOn: $decidedOn, note: $note) { id status } }": typeof types.MoveOutcomeDocument,
+    "mutation UpdateMeasure($id: ID!, $input: MeasureInput!) { updateMeasure(id: $id, input: $input) { id status overdue } }": typeof types.UpdateMeasureDocument,
     "mutation AddMeasure($id: ID!, $input: MeasureInput!) { recordMeasure(incidentId: $id, input: $input) { id } }": typeof types.AddMeasureDocument,
     "\n  query SpreadSummary($id: ID!) {\n    incident(id: $id) {\n      id\n      spread {\n        depth reachedNodes estimatedAudience forwardCount frontierCount\n        origins { key name }\n        firstExternal { key to { key name } }\n        frontier(first: 20) { key name kind memberCount containment { status } }\n      }\n    }\n  }\n": typeof types.SpreadSummaryDocument,
     "\n  query SpreadPath($id: ID!, $key: String!) { incident(id: $id) { id spread { pathTo(nodeKey: $key) { key at method from { name } to { name } by { name } } } } }\n": typeof types.SpreadPathDocument,
@@ -57,10 +64,16 @@ const documents: Documents = {
     "mutation RecordNotification($id: ID!, $input: NotificationInput!) {\n  recordNotification(incidentId: $id, input: $input) { id } }": types.RecordNotificationDocument,
     "mutation UpdateIncident($id: ID!, $version: Int!, $input: UpdateIncidentInput!) {\n  updateIncident(id: $id, expectedVersion: $version, input: $input) { id version } }": types.UpdateIncidentDocument,
     "mutation AddTaskTo($id: ID!, $input: AddTaskInput!) { addTask(incidentId: $id, input: $input) { id } }": types.AddTaskToDocument,
+    "\n  query AuditLog($id: ID!, $after: Int) {\n    incident(id: $id) { id auditLog(first: 100, after: $after) { nextAfter entries { seq at actorName action targetType changes } } }\n  }\n": types.AuditLogDocument,
+    "\n  query Members($id: ID!) {\n    users { id username displayName }\n    incident(id: $id) {\n      id myAccess { canManageMembers }\n      members { caseRole outcomesAccess addedAt user { id username displayName } addedBy { displayName } }\n    }\n  }\n": types.MembersDocument,
+    "\n  mutation SetMember($id: ID!, $user: ID!, $role: CaseRole!, $outcomes: Boolean) {\n    setIncidentMember(incidentId: $id, userId: $user, caseRole: $role, outcomesAccess: $outcomes) { caseRole outcomesAccess }\n  }\n": types.SetMemberDocument,
+    "\n  mutation RemoveMember($id: ID!, $user: ID!) { removeIncidentMember(incidentId: $id, userId: $user) }\n": types.RemoveMemberDocument,
     "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n": types.EvidenceDocument,
     "\n  mutation BeginUpload($id: ID!, $input: EvidenceInput!) { beginEvidenceUpload(incidentId: $id, input: $input) { id uploadUrl maxSize } }\n": types.BeginUploadDocument,
     "\n  mutation EvidenceLink($id: ID!, $purpose: String!, $view: Boolean, $tz: String) {\n    evidenceLink(evidenceId: $id, purpose: $purpose, view: $view, timeZone: $tz) { url }\n  }\n": types.EvidenceLinkDocument,
     "\n  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {\n    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }\n  }\n": types.LegalHoldDocument,
+    "\n  mutation RecordCustody($id: ID!, $input: CustodyInput!) { recordCustody(evidenceId: $id, input: $input) { action } }\n": types.RecordCustodyDocument,
+    "\n  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) { checked ok mismatched missing } }\n": types.VerifyEvidenceDocument,
     "\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n": types.IncidentPageDocument,
     "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": types.AdvanceDocument,
     "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": types.IncidentChangedDocument,
@@ -74,6 +87,7 @@ const documents: Documents = {
     "mutation RecordFinding($id: ID!, $input: FindingInput!) { recordFinding(incidentId: $id, input: $input) { id } }": types.RecordFindingDocument,
     "mutation ProposeOutcome($id: ID!, $input: OutcomeInput!) { proposeOutcome(findingId: $id, input: $input) { id } }": types.ProposeOutcomeDocument,
     "mutation MoveOutcome($id: ID!, $status: OutcomeStatus!, $decidedOn: Date, $note: String) {\n  setOutcomeStatus(id: $id, status: $status, decidedOn: $decidedOn, note: $note) { id status } }": types.MoveOutcomeDocument,
+    "mutation UpdateMeasure($id: ID!, $input: MeasureInput!) { updateMeasure(id: $id, input: $input) { id status overdue } }": types.UpdateMeasureDocument,
     "mutation AddMeasure($id: ID!, $input: MeasureInput!) { recordMeasure(incidentId: $id, input: $input) { id } }": types.AddMeasureDocument,
     "\n  query SpreadSummary($id: ID!) {\n    incident(id: $id) {\n      id\n      spread {\n        depth reachedNodes estimatedAudience forwardCount frontierCount\n        origins { key name }\n        firstExternal { key to { key name } }\n        frontier(first: 20) { key name kind memberCount containment { status } }\n      }\n    }\n  }\n": types.SpreadSummaryDocument,
     "\n  query SpreadPath($id: ID!, $key: String!) { incident(id: $id) { id spread { pathTo(nodeKey: $key) { key at method from { name } to { name } by { name } } } } }\n": types.SpreadPathDocument,
@@ -133,6 +147,22 @@ export function graphql(source: "mutation AddTaskTo($id: ID!, $input: AddTaskInp
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query AuditLog($id: ID!, $after: Int) {\n    incident(id: $id) { id auditLog(first: 100, after: $after) { nextAfter entries { seq at actorName action targetType changes } } }\n  }\n"): (typeof documents)["\n  query AuditLog($id: ID!, $after: Int) {\n    incident(id: $id) { id auditLog(first: 100, after: $after) { nextAfter entries { seq at actorName action targetType changes } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Members($id: ID!) {\n    users { id username displayName }\n    incident(id: $id) {\n      id myAccess { canManageMembers }\n      members { caseRole outcomesAccess addedAt user { id username displayName } addedBy { displayName } }\n    }\n  }\n"): (typeof documents)["\n  query Members($id: ID!) {\n    users { id username displayName }\n    incident(id: $id) {\n      id myAccess { canManageMembers }\n      members { caseRole outcomesAccess addedAt user { id username displayName } addedBy { displayName } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetMember($id: ID!, $user: ID!, $role: CaseRole!, $outcomes: Boolean) {\n    setIncidentMember(incidentId: $id, userId: $user, caseRole: $role, outcomesAccess: $outcomes) { caseRole outcomesAccess }\n  }\n"): (typeof documents)["\n  mutation SetMember($id: ID!, $user: ID!, $role: CaseRole!, $outcomes: Boolean) {\n    setIncidentMember(incidentId: $id, userId: $user, caseRole: $role, outcomesAccess: $outcomes) { caseRole outcomesAccess }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveMember($id: ID!, $user: ID!) { removeIncidentMember(incidentId: $id, userId: $user) }\n"): (typeof documents)["\n  mutation RemoveMember($id: ID!, $user: ID!) { removeIncidentMember(incidentId: $id, userId: $user) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -146,6 +176,14 @@ export function graphql(source: "\n  mutation EvidenceLink($id: ID!, $purpose: S
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {\n    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }\n  }\n"): (typeof documents)["\n  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {\n    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RecordCustody($id: ID!, $input: CustodyInput!) { recordCustody(evidenceId: $id, input: $input) { action } }\n"): (typeof documents)["\n  mutation RecordCustody($id: ID!, $input: CustodyInput!) { recordCustody(evidenceId: $id, input: $input) { action } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) { checked ok mismatched missing } }\n"): (typeof documents)["\n  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) { checked ok mismatched missing } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -198,6 +236,10 @@ export function graphql(source: "mutation ProposeOutcome($id: ID!, $input: Outco
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation MoveOutcome($id: ID!, $status: OutcomeStatus!, $decidedOn: Date, $note: String) {\n  setOutcomeStatus(id: $id, status: $status, decidedOn: $decidedOn, note: $note) { id status } }"): (typeof documents)["mutation MoveOutcome($id: ID!, $status: OutcomeStatus!, $decidedOn: Date, $note: String) {\n  setOutcomeStatus(id: $id, status: $status, decidedOn: $decidedOn, note: $note) { id status } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation UpdateMeasure($id: ID!, $input: MeasureInput!) { updateMeasure(id: $id, input: $input) { id status overdue } }"): (typeof documents)["mutation UpdateMeasure($id: ID!, $input: MeasureInput!) { updateMeasure(id: $id, input: $input) { id status overdue } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

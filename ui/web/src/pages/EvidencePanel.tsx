@@ -1,5 +1,5 @@
 import { InboxOutlined } from "@ant-design/icons";
-import { Alert, Button, Card, Form, Image, Input, Modal, Progress, Space, Switch, Table, Tag, Timeline, Typography, Upload, message } from "antd";
+import { Alert, Button, Card, Form, Image, Input, Modal, Progress, Select, Space, Switch, Table, Tag, Timeline, Typography, Upload, message } from "antd";
 import dayjs from "dayjs";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -34,6 +34,14 @@ const Hold = graphql(`
   }
 `);
 
+const Custody = graphql(`
+  mutation RecordCustody($id: ID!, $input: CustodyInput!) { recordCustody(evidenceId: $id, input: $input) { action } }
+`);
+const Verify = graphql(`
+  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) { checked ok mismatched missing } }
+`);
+
+const handActions = ["COLLECTED", "SEALED", "TRANSFERRED", "RELEASED"] as const;
 const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`);
 
@@ -52,6 +60,9 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
   const [uploads, setUploads] = useState<Record<string, Uploading>>({});
   const [asking, setAsking] = useState<null | { title: string; run: (purpose: string) => Promise<void> }>(null);
   const [preview, setPreview] = useState<string>();
+  const [thumbs, setThumbs] = useState<Record<string, string>>();
+  const [custodyOf, setCustodyOf] = useState<string>();
+  const [verified, verify] = useMutation(Verify);
   const items = data?.incident?.evidence ?? [];
   useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
 
@@ -78,9 +89,35 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
     refetch({ requestPolicy: "network-only" });
   });
 
+  // Thumbnails are views of the content: they are fetched only when asked
+  // for, each logged as VIEWED with the purpose given.
+  const images = items.filter((e) => e.contentType.startsWith("image/"));
+  const showThumbnails = () => withPurpose(t("evidence.thumbnails"), async (purpose) => {
+    const links: Record<string, string> = {};
+    for (const e of images) {
+      const r = await link({ id: e.id, purpose, view: true, tz: timeZone });
+      if (!r.data) return void message.error(errorMessage(t, r.error));
+      links[e.id] = r.data.evidenceLink.url;
+    }
+    setThumbs(links);
+    refetch({ requestPolicy: "network-only" });
+  });
+  const runVerify = async () => {
+    const r = await verify({ id: incidentId });
+    const report = r.data?.verifyEvidence;
+    if (report) {
+      const clean = report.mismatched === 0 && report.missing === 0;
+      message[clean ? "success" : "error"](t(clean ? "evidence.verifiedOk" : "evidence.verifiedBad", { count: report.checked }));
+    }
+    refetch({ requestPolicy: "network-only" });
+  };
+
   return (
-    <Card id="evidence" title={t("evidence.title")} extra={items.length > 0 &&
-      <a href={`/incidents/${reference}/evidence.zip`}>{t("evidence.export")}</a>}>
+    <Card id="evidence" title={t("evidence.title")} extra={items.length > 0 && <Space wrap>
+      {images.length > 0 && !thumbs && <Button size="small" onClick={showThumbnails}>{t("evidence.thumbnails")}</Button>}
+      <Button size="small" loading={verified.fetching} onClick={runVerify}>{t("evidence.verify")}</Button>
+      <a href={`/incidents/${reference}/evidence.zip`}>{t("evidence.export")}</a></Space>}>
+      {verified.error && <Alert type="error" showIcon message={errorMessage(t, verified.error)} />}
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
       {!frozen && (
         <Upload.Dragger multiple showUploadList={false} customRequest={({ file }) => void upload(file as File)}>
@@ -109,6 +146,7 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
         ) }}
         columns={[
           { title: t("evidence.file"), dataIndex: "fileName", render: (name: string, e) => <Space direction="vertical" size={0}>
+            {thumbs?.[e.id] && <span data-thumbnail><Image width={96} src={thumbs[e.id]} alt={name} /></span>}
             <Typography.Text strong>{name}</Typography.Text>
             <Typography.Text type="secondary">{e.contentType} · {bytes(e.size)}</Typography.Text>
             {e.capturedAt && <Typography.Text type="secondary">{t("evidence.captured", { time: dayjs(e.capturedAt).format("YYYY-MM-DD HH:mm"), device: e.device })}</Typography.Text>}
@@ -128,9 +166,11 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
           { key: "actions", render: (_, e) => <Space>
             {e.contentType.startsWith("image/") && <Button size="small" onClick={() => open(e.id, true)}>{t("evidence.preview")}</Button>}
             <Button size="small" onClick={() => open(e.id, false)}>{t("evidence.download")}</Button>
+            {!frozen && <Button size="small" onClick={() => setCustodyOf(e.id)}>{t("evidence.recordCustody")}</Button>}
           </Space> },
         ]} />
       <PurposeModal asking={asking} onClose={() => setAsking(null)} />
+      {custodyOf && <CustodyModal evidenceId={custodyOf} onClose={() => setCustodyOf(undefined)} onDone={() => { setCustodyOf(undefined); refetch({ requestPolicy: "network-only" }); }} />}
       {preview && <Image style={{ display: "none" }} src={preview} preview={{ visible: true, onVisibleChange: (v) => !v && setPreview(undefined) }} />}
     </Card>
   );
@@ -144,6 +184,33 @@ function PurposeModal({ asking, onClose }: { asking: null | { title: string; run
       <Form form={form} layout="vertical" onFinish={async (v) => { await asking?.run(v.purpose); onClose(); }}>
         <Form.Item name="purpose" label={t("evidence.purpose")} rules={[{ required: true, whitespace: true, message: t("evidence.purposeRequired") }]}>
           <Input autoFocus />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+// CustodyModal records a hand-over of the item that happened outside
+// Leaktrail: collected, sealed, transferred (to whom), released.
+function CustodyModal({ evidenceId, onClose, onDone }: { evidenceId: string; onClose: () => void; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ action: (typeof handActions)[number]; purpose: string; transferredTo?: string }>();
+  const [result, record] = useMutation(Custody);
+  const action = Form.useWatch("action", form);
+  return (
+    <Modal open title={t("evidence.recordCustody")} onCancel={onClose} onOk={() => form.submit()} confirmLoading={result.fetching} destroyOnHidden>
+      {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 8 }} />}
+      <Form form={form} layout="vertical" initialValues={{ action: "SEALED" }} onFinish={async (v) => {
+        const r = await record({ id: evidenceId, input: { action: v.action, purpose: v.purpose, transferredTo: v.action === "TRANSFERRED" ? v.transferredTo : undefined, timeZone } });
+        if (r.data) { message.success(t("evidence.custodyRecorded")); onDone(); }
+      }}>
+        <Form.Item name="action" label={t("evidence.custodyAction")}>
+          <Select virtual={false} options={handActions.map((a) => ({ value: a, label: t(`evidence.action.${a}`) }))} />
+        </Form.Item>
+        {action === "TRANSFERRED" && <Form.Item name="transferredTo" label={t("evidence.transferredTo")}
+          rules={[{ required: true, whitespace: true, message: t("evidence.transferredToRequired") }]}><Input /></Form.Item>}
+        <Form.Item name="purpose" label={t("evidence.purpose")} rules={[{ required: true, whitespace: true, message: t("evidence.purposeRequired") }]}>
+          <Input.TextArea rows={2} />
         </Form.Item>
       </Form>
     </Modal>

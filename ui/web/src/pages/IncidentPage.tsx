@@ -7,6 +7,7 @@ import { useMutation, useQuery, useSubscription } from "urql";
 import { errorMessage } from "../api";
 import { GateChecklist } from "../components/GateChecklist";
 import { AddTask, CaseFacts, ResponsePanel } from "./CasePanels";
+import { CaseRecord } from "./CaseRecord";
 import { EvidencePanel } from "./EvidencePanel";
 import { ResponsibilityPanel } from "./ResponsibilityPanel";
 import { SpreadExplorer } from "./SpreadExplorer";
@@ -144,6 +145,7 @@ export function IncidentPage() {
       <SpreadExplorer incidentId={inc.id} reference={inc.reference} frozen={!!inc.frozenAt} changes={live.data ?? 0} />
       <EvidencePanel incidentId={inc.id} reference={inc.reference} frozen={!!inc.frozenAt} changes={live.data ?? 0} />
       <ResponsibilityPanel incidentId={inc.id} frozen={!!inc.frozenAt} changes={live.data ?? 0} />
+      <CaseRecord incidentId={inc.id} frozen={!!inc.frozenAt} changes={live.data ?? 0} />
       <SendBack open={sendBack} stages={earlier} onClose={() => setSendBack(false)} onSend={async (to, note) => { await move(to, note); setSendBack(false); }} />
     </Space>
   );

@@ -1,11 +1,11 @@
-import { AutoComplete, Alert, Button, Card, DatePicker, Form, Input, List, Select, Space, Tag, Typography, message } from "antd";
+import { AutoComplete, Alert, Button, Card, DatePicker, Form, Input, List, Modal, Select, Space, Tag, Typography, message } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
 import { errorMessage } from "../api";
 import { graphql } from "../gql";
-import type { OutcomeStatus, OutcomeType, ResponsibilityKind } from "../gql/graphql";
+import type { MeasureStatus, OutcomeStatus, OutcomeType, ResponsibilityKind } from "../gql/graphql";
 
 const Query = graphql(`
   query Responsibility($id: ID!) {
@@ -26,6 +26,7 @@ const RecordFinding = graphql(`mutation RecordFinding($id: ID!, $input: FindingI
 const Propose = graphql(`mutation ProposeOutcome($id: ID!, $input: OutcomeInput!) { proposeOutcome(findingId: $id, input: $input) { id } }`);
 const Move = graphql(`mutation MoveOutcome($id: ID!, $status: OutcomeStatus!, $decidedOn: Date, $note: String) {
   setOutcomeStatus(id: $id, status: $status, decidedOn: $decidedOn, note: $note) { id status } }`);
+const UpdateMeasure = graphql(`mutation UpdateMeasure($id: ID!, $input: MeasureInput!) { updateMeasure(id: $id, input: $input) { id status overdue } }`);
 const AddMeasure = graphql(`mutation AddMeasure($id: ID!, $input: MeasureInput!) { recordMeasure(incidentId: $id, input: $input) { id } }`);
 
 const types: OutcomeType[] = ["ADMIN_WARNING", "ADMIN_DEMERIT", "ADMIN_MAJOR_DEMERIT", "ADMIN_DEMOTION", "ADMIN_REMOVAL_FROM_POST",
@@ -37,6 +38,7 @@ const categoryOf = (t: string) => ({ ADMIN: "ADMINISTRATIVE", PARTY: "PARTY", OR
 // next mirrors the server's outcome status machine, to offer only moves it accepts.
 const next: Record<OutcomeStatus, OutcomeStatus[]> = { PROPOSED: ["DECIDED", "REVOKED"], DECIDED: ["APPEALED", "FINAL", "REVOKED"],
   APPEALED: ["DECIDED", "REVOKED"], FINAL: ["REVOKED"], REVOKED: [] };
+const measureStatuses: MeasureStatus[] = ["OPEN", "IN_PROGRESS", "DONE", "DROPPED"];
 const kinds: ResponsibilityKind[] = ["DIRECT", "LEADERSHIP", "SUPERVISORY", "OTHER"];
 
 // ResponsibilityPanel records who is responsible and what they receive: findings
@@ -49,11 +51,13 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
   const [proposeResult, propose] = useMutation(Propose);
   const [moveResult, move] = useMutation(Move);
   const [measureResult, addMeasure] = useMutation(AddMeasure);
+  const [updateResult, updateMeasure] = useMutation(UpdateMeasure);
+  const [moving, setMoving] = useState<{ id: string; status: OutcomeStatus; decidedOn?: string | null }>();
   const [findingForm] = Form.useForm();
   const reload = () => refetch({ requestPolicy: "network-only" });
   useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
   const inc = data?.incident;
-  const failure = errorMessage(t, error ?? findingResult.error ?? proposeResult.error ?? moveResult.error ?? measureResult.error);
+  const failure = errorMessage(t, error ?? findingResult.error ?? proposeResult.error ?? moveResult.error ?? measureResult.error ?? updateResult.error);
   const typeOptions = ["ADMINISTRATIVE", "PARTY", "ORGANISATIONAL", "EMPLOYMENT", "CRIMINAL"].map((c) => ({
     label: t(`discipline.category.${c}`), options: types.filter((ty) => categoryOf(ty) === c).map((ty) => ({ value: ty, label: t(`discipline.types.${ty}`) })) }));
   return (
@@ -76,11 +80,12 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
               <Tag>{t(`discipline.category.${o.category}`)}</Tag><Typography.Text>{t(`discipline.types.${o.type}`)}</Typography.Text>
               {" — "}{o.decidingBody} <Tag color={o.status === "FINAL" || o.status === "DECIDED" ? "green" : o.status === "REVOKED" ? "default" : "gold"}>
                 {t(`discipline.statuses.${o.status}`)}</Tag>{o.decidedOn} {o.legalBasis && `· ${o.legalBasis}`}
-              {!frozen && <Space size={4} style={{ marginLeft: 8 }}>{next[o.status].map((s) => <Button key={s} size="small" onClick={async () => {
-                const note = s === "APPEALED" || s === "REVOKED" ? window.prompt(t("discipline.note")) ?? "" : "";
-                const r = await move({ id: o.id, status: s, decidedOn: s === "DECIDED" ? o.decidedOn ?? dayjs().format("YYYY-MM-DD") : undefined, note });
-                if (r.data) reload();
-              }}>{t("discipline.moveTo", { status: t(`discipline.statuses.${s}`) })}</Button>)}</Space>}
+              {!frozen && <Space size={4} style={{ marginLeft: 8 }}>{next[o.status].map((s) => <Button key={s} size="small"
+                onClick={() => setMoving({ id: o.id, status: s, decidedOn: o.decidedOn })}>
+                {t("discipline.moveTo", { status: t(`discipline.statuses.${s}`) })}</Button>)}</Space>}
+              {o.history.length > 1 && <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {o.history.map((h) => `${t(`discipline.statuses.${h.to}`)} ${dayjs(h.at).format("YYYY-MM-DD")} ${h.by?.displayName ?? ""}${h.note ? `（${h.note}）` : ""}`).join(" → ")}
+              </Typography.Text></div>}
             </div>)}
             {!frozen && <Form layout="inline" size="small" style={{ marginTop: 8, rowGap: 8 }} onFinish={async (v: { type: OutcomeType; body: string; decidedOn?: Dayjs; legalBasis?: string }) => {
               const r = await propose({ id: f.id, input: { type: v.type, decidingBody: v.body, decidedOn: v.decidedOn?.format("YYYY-MM-DD"), legalBasis: v.legalBasis } });
@@ -113,8 +118,13 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
       </Card>}
       <Typography.Title level={5} style={{ marginTop: 16 }}>{t("discipline.measures")}</Typography.Title>
       <List size="small" dataSource={inc?.measures ?? []} locale={{ emptyText: t("discipline.none") }} renderItem={(m) => (
-        <List.Item>{m.title} · {m.owner?.displayName} · {m.dueOn} <Tag>{t(`discipline.statuses.${m.status}`)}</Tag>
-          {m.overdue && <Tag color="red">{t("discipline.overdue")}</Tag>}</List.Item>)} />
+        <List.Item actions={[<Select key="status" size="small" virtual={false} style={{ width: 120 }} value={m.status} aria-label={t("discipline.measureStatus")}
+          onChange={async (status: MeasureStatus) => {
+            const r = await updateMeasure({ id: m.id, input: { title: m.title, ownerId: m.owner?.id ?? "", dueOn: m.dueOn, status } });
+            if (r.data) reload();
+          }} options={measureStatuses.map((ms) => ({ value: ms, label: t(`discipline.statuses.${ms}`) }))} />]}>
+          {m.title} · {m.owner?.displayName} · {m.dueOn}
+          {m.overdue && <Tag color="red" style={{ marginLeft: 8 }}>{t("discipline.overdue")}</Tag>}</List.Item>)} />
       {!frozen && <Form layout="inline" style={{ marginTop: 8, rowGap: 8 }} onFinish={async (v: { title: string; owner: string; due: Dayjs }) => {
         const r = await addMeasure({ id: incidentId, input: { title: v.title, ownerId: v.owner, dueOn: v.due.format("YYYY-MM-DD") } });
         if (r.data) reload();
@@ -125,6 +135,32 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
         <Form.Item name="due" rules={[{ required: true }]}><DatePicker placeholder={t("discipline.due")} /></Form.Item>
         <Button htmlType="submit">{t("discipline.addMeasure")}</Button>
       </Form>}
+      {moving && <MoveOutcome moving={moving} onCancel={() => setMoving(undefined)} onMove={async (decidedOn, note) => {
+        const r = await move({ id: moving.id, status: moving.status, decidedOn, note });
+        setMoving(undefined);
+        if (r.data) reload();
+      }} />}
     </Card>
+  );
+}
+
+// MoveOutcome asks what a status change needs: the decision date for DECIDED,
+// a reason for APPEALED and REVOKED (the server refuses them without one).
+function MoveOutcome({ moving, onCancel, onMove }: { moving: { status: OutcomeStatus; decidedOn?: string | null }; onCancel: () => void;
+  onMove: (decidedOn: string | undefined, note: string) => Promise<void> }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ decidedOn?: Dayjs; note?: string }>();
+  const needsReason = moving.status === "APPEALED" || moving.status === "REVOKED";
+  return (
+    <Modal open title={t("discipline.moveTo", { status: t(`discipline.statuses.${moving.status}`) })} onCancel={onCancel} onOk={() => form.submit()} destroyOnHidden>
+      <Form form={form} layout="vertical" initialValues={{ decidedOn: moving.decidedOn ? dayjs(moving.decidedOn) : dayjs() }}
+        onFinish={(v) => onMove(moving.status === "DECIDED" ? v.decidedOn?.format("YYYY-MM-DD") : undefined, v.note?.trim() ?? "")}>
+        {moving.status === "DECIDED" && <Form.Item name="decidedOn" label={t("discipline.decidedOn")} rules={[{ required: true }]}><DatePicker /></Form.Item>}
+        <Form.Item name="note" label={needsReason ? t("discipline.reason") : t("discipline.note")}
+          rules={needsReason ? [{ required: true, whitespace: true, message: t("discipline.reasonRequired") }] : []}>
+          <Input.TextArea rows={3} autoFocus />
+        </Form.Item>
+      </Form>
+    </Modal>
   );
 }

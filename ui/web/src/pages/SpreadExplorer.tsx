@@ -161,7 +161,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
                 <Tag>{t(`spread.kind.${n.kind}`)}</Tag>{n.memberCount !== undefined && <Tag>{n.memberCount}</Tag>}</List.Item>} />
           </Card>}
           <Typography.Title level={5} style={{ marginTop: 12 }}>{t("spread.frontier", { count: s?.frontierCount ?? 0 })}</Typography.Title>
-          <List size="small" dataSource={s?.frontier ?? []} locale={{ emptyText: t("spread.noFrontier") }} renderItem={(n) => (
+          <List size="small" data-testid="frontier" dataSource={s?.frontier ?? []} locale={{ emptyText: t("spread.noFrontier") }} renderItem={(n) => (
             <List.Item>
               <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setSelected(n.key)}>{n.name}</Button>
               <Tag>{n.memberCount ?? "?"}</Tag>
