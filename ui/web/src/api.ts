@@ -24,6 +24,17 @@ export const client = new Client({
   preferGetMethod: false,
 });
 
+// ServerError is one error as both /graphql and the plain HTTP endpoints send it.
+export interface ServerError { message: string; extensions?: Record<string, unknown> }
+
+// RequestError is a failed plain HTTP request: the server's error, or none
+// when the server could not be reached (status 0).
+export class RequestError extends Error {
+  constructor(readonly status: number, readonly detail?: ServerError) {
+    super(detail?.message ?? (status === 0 ? "network" : String(status)));
+  }
+}
+
 // errorCode returns the application error code of an operation's error.
 export function errorCode(error?: CombinedError): string | undefined {
   if (!error) return undefined;
@@ -33,20 +44,47 @@ export function errorCode(error?: CombinedError): string | undefined {
 
 // errorMessage is an operation's error in the reader's language.
 export function errorMessage(t: TFunction, error?: CombinedError): string | undefined {
-  const code = errorCode(error);
-  if (!code) return undefined;
-  const ext = error?.graphQLErrors[0]?.extensions ?? {};
-  const message = error?.graphQLErrors[0]?.message ?? "";
+  if (!error) return undefined;
+  if (error.networkError) return t("error.NETWORK");
+  return describe(t, error.graphQLErrors[0] ?? { message: "" });
+}
+
+// requestErrorMessage is a failed plain request's error in the reader's language.
+export function requestErrorMessage(t: TFunction, err: unknown): string {
+  if (err instanceof RequestError && err.detail) return describe(t, err.detail);
+  return t(err instanceof RequestError && err.status !== 0 ? "error.INTERNAL" : "error.NETWORK", { requestId: "" });
+}
+
+function describe(t: TFunction, e: ServerError): string {
+  const ext = e.extensions ?? {};
+  const code = (ext.code as string | undefined) ?? "INTERNAL";
   // The server names the field at fault ("input.memberCount", "forwards[3].to.key"):
   // the reader gets its label in their language, the server's detail after it.
-  const field = typeof ext.field === "string" ? ext.field.replace(/\[\d+\]/g, "").split(".").filter((p) => p !== "input").pop() : undefined;
-  if (code === "INVALID_INPUT" && field) return t("error.INVALID_FIELD", { field: t(`field.${field}`, { defaultValue: field }), message });
-  return t(`error.${code}`, { message, requestId: ext.requestId ?? "" });
+  const fieldLabel = (f: string) => {
+    const name = f.replace(/\[\d+\]/g, "").split(".").filter((p) => p !== "input").pop() ?? f;
+    return t(`field.${name}`, { defaultValue: name });
+  };
+  // An import names its bad rows: each with its line.
+  const rows = Array.isArray(ext.errors) ? (ext.errors as { index: number; field: string; message: string }[]) : [];
+  if (code === "INVALID_INPUT" && rows.length > 0) {
+    return rows.slice(0, 5).map((r) => t("error.ROW", { line: r.index + 1, field: fieldLabel(r.field), message: r.message })).join("; ");
+  }
+  if (code === "INVALID_INPUT" && typeof ext.field === "string") return t("error.INVALID_FIELD", { field: fieldLabel(ext.field), message: e.message });
+  return t(`error.${code}`, { message: e.message, requestId: ext.requestId ?? "" });
+}
+
+// fetchJSON reads a JSON document the session may see.
+export async function fetchJSON<T>(url: string): Promise<T> {
+  let r: Response;
+  try { r = await fetch(url, { credentials: "same-origin" }); } catch { throw new RequestError(0); }
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) throw new RequestError(r.status, (body as { errors?: ServerError[] }).errors?.[0]);
+  return body as T;
 }
 
 // sendFile sends a file as a request body with the CSRF header, reporting
-// upload progress; it resolves with the JSON answer, or rejects with the
-// server's error message.
+// upload progress; it resolves with the JSON answer, or rejects with a
+// RequestError.
 export function sendFile<T>(method: "PUT" | "POST", url: string, file: File, onProgress: (percent: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -54,12 +92,12 @@ export function sendFile<T>(method: "PUT" | "POST", url: string, file: File, onP
     xhr.setRequestHeader("X-Leaktrail-CSRF", "1");
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
     xhr.onload = () => {
-      let body: { errors?: { message: string }[] } & Record<string, unknown> = {};
+      let body: { errors?: ServerError[] } & Record<string, unknown> = {};
       try { body = JSON.parse(xhr.responseText || "{}"); } catch { /* not JSON: the status says enough */ }
       if (xhr.status === 200) resolve(body as T);
-      else reject(new Error(body.errors?.[0]?.message ?? xhr.statusText));
+      else reject(new RequestError(xhr.status, body.errors?.[0]));
     };
-    xhr.onerror = () => reject(new Error("network"));
+    xhr.onerror = () => reject(new RequestError(0));
     xhr.send(file);
   });
 }

@@ -1,3 +1,6 @@
+import { cleanup } from "@testing-library/react";
+import { afterEach } from "vitest";
+
 // antd under jsdom needs these browser APIs.
 Object.defineProperty(window, "matchMedia", {
   writable: true,
@@ -8,3 +11,6 @@ Object.defineProperty(window, "matchMedia", {
 });
 class ResizeObserverStub { observe() {} unobserve() {} disconnect() {} }
 (globalThis as unknown as { ResizeObserver: unknown }).ResizeObserver = ResizeObserverStub;
+
+// Each test starts from an empty page (Testing Library cleans up by itself only with vitest globals).
+afterEach(cleanup);

@@ -4,7 +4,7 @@ import dayjs from "dayjs";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
-import { errorMessage, sendFile } from "../api";
+import { errorMessage, requestErrorMessage, sendFile } from "../api";
 import { graphql } from "../gql";
 
 const EvidenceQuery = graphql(`
@@ -77,7 +77,7 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
       message.success(t("evidence.stored", { name: file.name, hash: stored.sha256.slice(0, 16) + "…" }));
       refetch({ requestPolicy: "network-only" });
     } catch (err) {
-      track({ error: (err as Error).message });
+      track({ error: requestErrorMessage(t, err) });
     }
   };
   const withPurpose = (title: string, run: (purpose: string) => Promise<void>) => setAsking({ title, run });

@@ -4,7 +4,7 @@ import dayjs from "dayjs";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
-import { errorMessage, sendFile } from "../api";
+import { errorMessage, fetchJSON, requestErrorMessage, sendFile } from "../api";
 import { graphql } from "../gql";
 import type { Exposure, ForwardMethod, NodeKind } from "../gql/graphql";
 import { elkLayout } from "../spread/elkLayout";
@@ -56,18 +56,18 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
 
   useEffect(() => {
     let live = true;
-    fetch(`/incidents/${reference}/spread.json`, { credentials: "same-origin" })
-      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
-      .then(async (d: SpreadExport) => {
+    fetchJSON<SpreadExport>(`/incidents/${reference}/spread.json`)
+      .then(async (d) => {
         // Beyond what reads as a graph, fold the far hops into boxes.
         const big = d.nodes.length > elkLimit ? collapse(d, foldedLimit) : undefined;
         const drawn = big?.data ?? d;
         const at = await elkLayout(drawn);
         if (live) { setFull(d); setGraph(drawn); setFolded(big); setPositions(at); setUntil(undefined); }
       })
-      .catch((e: Error) => live && setLoadError(e.message));
+      .then(() => live && setLoadError(undefined))
+      .catch((e: unknown) => live && setLoadError(requestErrorMessage(t, e)));
     return () => { live = false; };
-  }, [reference, version]);
+  }, [reference, version, t]);
 
   const [lo, hi] = useMemo(() => (graph ? timeRange(graph.forwards) : [0, 0]), [graph]);
   const shown = useMemo(() => (graph ? (until === undefined ? graph.forwards : forwardsUntil(graph.forwards, until)) : []), [graph, until]);
@@ -219,7 +219,7 @@ function ImportForwards({ reference, onDone }: { reference: string; onDone: () =
   const send = (file: File) =>
     sendFile<{ forwards: number }>("POST", `/incidents/${reference}/forwards`, file, setPercent)
       .then((r) => { setOutcome(t("spread.imported", { count: r.forwards })); onDone(); })
-      .catch((err: Error) => setOutcome(err.message));
+      .catch((err: unknown) => setOutcome(requestErrorMessage(t, err)));
   return (
     <Card size="small" title={t("spread.import")} style={{ marginTop: 16 }}>
       <input type="file" accept=".csv,.jsonl" aria-label={t("spread.import")} onChange={(e) => e.target.files?.[0] && send(e.target.files[0])} />
