@@ -1,32 +1,80 @@
-import { Alert, Table, Tag, Typography } from "antd";
+import { Alert, Button, Input, Select, Space, Table, Tag, Typography } from "antd";
 import dayjs from "dayjs";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { useQuery } from "urql";
 import { errorMessage } from "../api";
+import { stages, type Stage } from "../components/StageBar";
 import { graphql } from "../gql";
+import type { Classification } from "../gql/graphql";
 
 const IncidentsQuery = graphql(`
-  query Incidents { incidents(first: 50) { totalCount edges { node { id reference title stage classification detectedAt } } } }
+  query Incidents($after: String, $filter: IncidentFilter) {
+    incidents(first: 50, after: $after, filter: $filter) {
+      totalCount pageInfo { hasNextPage endCursor }
+      edges { node { id reference title stage classification detectedAt frozenAt lead { displayName }
+        reportUpward { required deadline notifiedAt } tasks { done } } }
+    }
+  }
 `);
 
-// Incidents lists the cases the user is on, newest first.
+const classifications: Classification[] = ["TOP_SECRET", "SECRET", "CONFIDENTIAL", "WORK_SECRET"];
+
+// Incidents lists the cases the user may see, newest first: searchable,
+// filtered by stage and classification (kept in the address, so a filtered
+// list can be shared or reloaded), fifty to a page.
 export function Incidents() {
   const { t } = useTranslation();
-  const [{ data, fetching, error }] = useQuery({ query: IncidentsQuery, requestPolicy: "cache-and-network" });
+  const [params, setParams] = useSearchParams();
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const text = params.get("q") ?? "";
+  const stage = params.getAll("stage") as Stage[];
+  const classification = params.getAll("classification") as Classification[];
+  const filter = { text: text || undefined, stages: stage.length ? stage : undefined, classifications: classification.length ? classification : undefined };
+  const after = cursors[cursors.length - 1];
+  const [{ data, fetching, error }] = useQuery({ query: IncidentsQuery, variables: { after, filter }, requestPolicy: "cache-and-network" });
   const rows = data?.incidents.edges.map((e) => e.node) ?? [];
+  const update = (key: string, values: string[]) => {
+    const next = new URLSearchParams(params);
+    next.delete(key);
+    values.filter(Boolean).forEach((v) => next.append(key, v));
+    setParams(next, { replace: true });
+    setCursors([undefined]);
+  };
   return (
     <>
       <Typography.Title level={3}>{t("incidents.title")}</Typography.Title>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Input.Search allowClear defaultValue={text} placeholder={t("incidents.search")} aria-label={t("incidents.search")} style={{ width: 260 }}
+          onSearch={(q) => update("q", [q.trim()])} />
+        <Select mode="multiple" allowClear virtual={false} value={stage} placeholder={t("incidents.stage")} aria-label={t("incidents.stage")}
+          style={{ minWidth: 180 }} onChange={(v: string[]) => update("stage", v)} options={stages.map((s) => ({ value: s, label: t(`stage.${s}`) }))} />
+        <Select mode="multiple" allowClear virtual={false} value={classification} placeholder={t("incidents.classification")}
+          aria-label={t("incidents.classification")} style={{ minWidth: 180 }} onChange={(v: string[]) => update("classification", v)}
+          options={classifications.map((c) => ({ value: c, label: t(`classification.${c}`) }))} />
+      </Space>
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
-      <Table rowKey="id" loading={fetching} dataSource={rows} pagination={false} scroll={{ x: 720 }}
-        locale={{ emptyText: t("incidents.empty") }}
-        footer={() => t("incidents.total", { count: data?.incidents.totalCount ?? 0 })}
+      <Table rowKey="id" loading={fetching && !data} dataSource={rows} pagination={false} scroll={{ x: 900 }}
+        locale={{ emptyText: text || stage.length || classification.length ? t("incidents.noMatch") : t("incidents.empty") }}
+        footer={() => <Space wrap>
+          {t("incidents.total", { count: data?.incidents.totalCount ?? 0 })}
+          {cursors.length > 1 && <Button size="small" onClick={() => setCursors((c) => c.slice(0, -1))}>{t("incidents.previous")}</Button>}
+          {data?.incidents.pageInfo.hasNextPage && <Button size="small"
+            onClick={() => setCursors((c) => [...c, data.incidents.pageInfo.endCursor ?? undefined])}>{t("incidents.next")}</Button>}
+        </Space>}
         columns={[
           { title: t("incidents.reference"), dataIndex: "reference", render: (ref: string) => <Link to={`/incidents/${ref}`}>{ref}</Link> },
           { title: t("incidents.caseTitle"), dataIndex: "title" },
-          { title: t("incidents.stage"), dataIndex: "stage", render: (s: string) => <Tag>{t(`stage.${s}`)}</Tag> },
+          { title: t("incidents.stage"), dataIndex: "stage", render: (s: string, r) => <Space size={4}><Tag>{t(`stage.${s}`)}</Tag>
+            {r.frozenAt && <Tag color="purple">{t("incidents.frozen")}</Tag>}</Space> },
           { title: t("incidents.classification"), dataIndex: "classification", render: (c: string) => t(`classification.${c}`) },
+          { title: t("incidents.lead"), key: "lead", render: (_, r) => r.lead?.displayName },
+          { title: t("incidents.tasks"), key: "tasks", render: (_, r) => `${r.tasks.filter((x) => x.done).length}/${r.tasks.length}` },
+          { title: t("incidents.reportUpward"), key: "ru", render: (_, r) => !r.reportUpward.required ? "—"
+            : r.reportUpward.notifiedAt ? <Tag color="green">{t("incidents.reported")}</Tag>
+            : dayjs(r.reportUpward.deadline).isBefore(dayjs()) ? <Tag color="red">{t("incidents.overdue")}</Tag>
+            : <Tag color="gold">{dayjs(r.reportUpward.deadline).format("MM-DD HH:mm")}</Tag> },
           { title: t("incidents.detectedAt"), dataIndex: "detectedAt", render: (d: string) => dayjs(d).format("YYYY-MM-DD HH:mm") },
         ]} />
     </>

@@ -65,9 +65,9 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
       {failure && <Alert type="error" showIcon message={failure} style={{ marginBottom: 12 }} />}
       {inc && inc.responsibilityCandidates.length > 0 && <div style={{ marginBottom: 12 }}>
         <Typography.Text type="secondary">{t("discipline.candidates")}: </Typography.Text>
-        {inc.responsibilityCandidates.map((c) => <Tag key={c.node.key} style={{ cursor: "pointer" }}
+        {inc.responsibilityCandidates.map((c) => <Button key={c.node.key} size="small" style={{ margin: "0 6px 6px 0" }}
           onClick={() => findingForm.setFieldsValue({ personName: c.node.name })}>
-          {c.node.name} ({c.reasons.map((r) => t(`discipline.reasons.${r}`)).join("、")})</Tag>)}
+          {c.node.name} ({c.reasons.map((r) => t(`discipline.reasons.${r}`)).join("、")})</Button>)}
       </div>}
       <List dataSource={inc?.findings ?? []} locale={{ emptyText: t("discipline.empty") }} renderItem={(f) => (
         <List.Item style={{ display: "block" }}>
@@ -91,10 +91,10 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
               const r = await propose({ id: f.id, input: { type: v.type, decidingBody: v.body, decidedOn: v.decidedOn?.format("YYYY-MM-DD"), legalBasis: v.legalBasis } });
               if (r.data) { message.success(t("discipline.propose")); reload(); }
             }}>
-              <Form.Item name="type" rules={[{ required: true }]}><Select virtual={false} style={{ width: 200 }} placeholder={t("discipline.type")} options={typeOptions} /></Form.Item>
-              <Form.Item name="body" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("discipline.body")} /></Form.Item>
-              <Form.Item name="decidedOn"><DatePicker placeholder={t("discipline.decidedOn")} /></Form.Item>
-              <Form.Item name="legalBasis"><AutoComplete style={{ width: 260 }} placeholder={t("discipline.legalBasis")}
+              <Form.Item name="type" rules={[{ required: true }]}><Select virtual={false} style={{ width: 200 }} placeholder={t("discipline.type")} aria-label={t("discipline.type")} options={typeOptions} /></Form.Item>
+              <Form.Item name="body" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("discipline.body")} aria-label={t("discipline.body")} /></Form.Item>
+              <Form.Item name="decidedOn"><DatePicker placeholder={t("discipline.decidedOn")} aria-label={t("discipline.decidedOn")} /></Form.Item>
+              <Form.Item name="legalBasis"><AutoComplete style={{ width: 260 }} placeholder={t("discipline.legalBasis")} aria-label={t("discipline.legalBasis")}
                 options={(data?.legalBasisPresets ?? []).map((p) => ({ value: p }))} /></Form.Item>
               <Button htmlType="submit">{t("discipline.propose")}</Button>
             </Form>}
@@ -129,10 +129,10 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
         const r = await addMeasure({ id: incidentId, input: { title: v.title, ownerId: v.owner, dueOn: v.due.format("YYYY-MM-DD") } });
         if (r.data) reload();
       }}>
-        <Form.Item name="title" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("discipline.measure")} /></Form.Item>
-        <Form.Item name="owner" rules={[{ required: true }]}><Select style={{ width: 160 }} placeholder={t("discipline.owner")}
+        <Form.Item name="title" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("discipline.measure")} aria-label={t("discipline.measure")} /></Form.Item>
+        <Form.Item name="owner" rules={[{ required: true }]}><Select style={{ width: 160 }} placeholder={t("discipline.owner")} aria-label={t("discipline.owner")}
           options={(data?.users ?? []).map((u) => ({ value: u.id, label: u.displayName }))} /></Form.Item>
-        <Form.Item name="due" rules={[{ required: true }]}><DatePicker placeholder={t("discipline.due")} /></Form.Item>
+        <Form.Item name="due" rules={[{ required: true }]}><DatePicker placeholder={t("discipline.due")} aria-label={t("discipline.due")} /></Form.Item>
         <Button htmlType="submit">{t("discipline.addMeasure")}</Button>
       </Form>}
       {moving && <MoveOutcome moving={moving} onCancel={() => setMoving(undefined)} onMove={async (decidedOn, note) => {

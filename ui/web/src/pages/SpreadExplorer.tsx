@@ -93,7 +93,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
           "background-color": (n) => exposureColor[n.data("exposure") as keyof typeof exposureColor], shape: "round-rectangle", "text-wrap": "ellipsis", "text-max-width": "120px" } },
         { selector: "node[person = 1]", style: { shape: "ellipse", width: 110 } },
         { selector: "node[origin = 1]", style: { "border-width": 4, "border-color": "#111" } },
-        { selector: "node[box = 1]", style: { "background-color": "#868e96", shape: "round-rectangle", width: 170, height: 40 } },
+        { selector: "node[box = 1]", style: { "background-color": "#5c636a", shape: "round-rectangle", width: 170, height: 40 } },
         { selector: "edge", style: { width: 1.5, "line-color": "#9aa5b1", "target-arrow-color": "#9aa5b1", "target-arrow-shape": "triangle", "curve-style": "bezier" } },
         { selector: ".path", style: { width: 4, "line-color": "#e03131", "target-arrow-color": "#e03131" } },
         { selector: "node:selected", style: { "border-width": 4, "border-color": "#e03131" } },
@@ -136,7 +136,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
         message={t("spread.large", { count: folded.hiddenNodes, hops: folded.shownHops })} />}
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={17}>
-          <div ref={container} data-testid="spread-graph" role="img" aria-label={t("spread.title")}
+          <div ref={container} data-testid="spread-graph" role="img" aria-label={t("spread.graphLabel", { count: full?.nodes.length ?? 0 })}
             style={{ height: 460, border: "1px solid #e5e7eb", borderRadius: 4, background: "#fafbfc" }} />
           {graph && graph.forwards.length > 1 && <div style={{ padding: "8px 12px" }}>
             <Typography.Text type="secondary">{t("spread.replay")}: {dayjs(until ?? hi).format("YYYY-MM-DD HH:mm")}</Typography.Text>
