@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -37,9 +38,11 @@ func BenchmarkSpreadExplorer10k(b *testing.B) {
 		cmd.Dir = filepath.Join(root, "ui/web")
 		cmd.Env = append(os.Environ(), "LEAKTRAIL_URL="+f.main.URL(), "LEAKTRAIL_E2E_USER=bench",
 			"LEAKTRAIL_E2E_PASSWORD=benchmark password", "REFERENCE="+inc.Reference)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
 		out, err := cmd.Output()
 		if err != nil {
-			b.Fatalf("%v: %s", err, out)
+			b.Fatalf("%v: %s%s", err, out, stderr.String())
 		}
 		if err := json.Unmarshal(out, &figures); err != nil {
 			b.Fatalf("%v: %s", err, out)

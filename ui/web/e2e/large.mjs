@@ -23,7 +23,7 @@ await page.locator("[data-testid=spread-graph][data-drawn]").waitFor();
 const drawn = Date.now() - started;
 const nodes = Number(await page.getAttribute("[data-testid=spread-graph]", "data-drawn"));
 const pick = Date.now();
-await page.locator("#spread .ant-list-item").first().click();
+await page.getByTestId("frontier").getByRole("button").first().click();
 await page.locator("[data-testid=spread-graph][data-path]:not([data-path='0'])").waitFor();
 const path = Date.now() - pick;
 const zoom = Date.now();
