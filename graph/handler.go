@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -26,6 +27,8 @@ type HandlerConfig struct {
 	// ParserTokenLimit bounds the size of a query document.
 	ParserTokenLimit int
 	Log              *slog.Logger
+	// Extensions are used as well, e.g. metrics.
+	Extensions []graphql.HandlerExtension
 }
 
 // DefaultComplexityLimit admits a full page of incidents with their nested fields.
@@ -82,6 +85,9 @@ func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
 	}
 	srv.Use(extension.FixedComplexityLimit(limit))
 	srv.Use(depthLimit{Max: DefaultMaxDepth})
+	for _, e := range cfg.Extensions {
+		srv.Use(e)
+	}
 	if cfg.ParserTokenLimit > 0 {
 		srv.SetParserTokenLimit(cfg.ParserTokenLimit)
 	}

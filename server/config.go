@@ -24,6 +24,9 @@ type Config struct {
 	Introspection   bool
 	ComplexityLimit int
 	LogLevel        string
+	// MetricsToken, when set, is the bearer token /metrics requires; without
+	// it /metrics answers loopback clients only.
+	MetricsToken string
 
 	// The evidence vault; zero values take evidence.DefaultConfig's.
 	EvidenceMaxBytes  int64
@@ -91,6 +94,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 		"how often every evidence object is re-read and its hash checked; 0 turns it off (LEAKTRAIL_FIXITY_INTERVAL)")
 	fs.DurationVar(&c.ReconcileInterval, "reconcile-interval", envDuration("LEAKTRAIL_RECONCILE_INTERVAL", 15*time.Minute),
 		"how often the object store is reconciled with the database; 0 turns it off (LEAKTRAIL_RECONCILE_INTERVAL)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", envOr("LEAKTRAIL_METRICS_TOKEN", ""),
+		"bearer token for /metrics; without one only loopback clients may read it (LEAKTRAIL_METRICS_TOKEN)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr("LEAKTRAIL_LOG_LEVEL", "info"), "debug, info, warn or error (LEAKTRAIL_LOG_LEVEL)")
 }
 

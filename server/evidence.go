@@ -54,6 +54,7 @@ func (m *Main) uploadStatus(w http.ResponseWriter, r *http.Request) {
 
 // uploadWhole stores a whole file in one request and commits it.
 func (m *Main) uploadWhole(w http.ResponseWriter, r *http.Request) {
+	defer m.Metrics.UploadStarted()()
 	id, err := uploadID(r)
 	if err == nil {
 		r, err = m.uploadBody(w, r)
@@ -72,6 +73,7 @@ func (m *Main) uploadWhole(w http.ResponseWriter, r *http.Request) {
 // uploadParts stores the body as the upload's parts from the numbered one
 // on: one part, or the rest of the file after an interruption.
 func (m *Main) uploadParts(w http.ResponseWriter, r *http.Request) {
+	defer m.Metrics.UploadStarted()()
 	id, err := uploadID(r)
 	part, perr := strconv.Atoi(r.PathValue("part"))
 	if err == nil && (perr != nil || part < 1 || part > 10000) {
@@ -128,26 +130,31 @@ func (m *Main) exportEvidence(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// Advisory lock keys: a scheduled job runs on one instance at a time.
-const (
-	lockReconcile = 0x4c54_0001
-	lockFixity    = 0x4c54_0002
-)
+// job is a scheduled task of the vault; lock is its advisory lock key, so
+// that across instances it runs on one at a time.
+type job struct {
+	lock int64
+	run  func(m *Main, ctx context.Context) (any, error)
+}
+
+var jobs = map[string]job{
+	"reconcile": {0x4c54_0001, func(m *Main, ctx context.Context) (any, error) { return m.Evidence.Reconcile(ctx) }},
+	"fixity":    {0x4c54_0002, func(m *Main, ctx context.Context) (any, error) { return m.Evidence.VerifyAll(ctx, nil) }},
+}
+
+// JobLock is the advisory lock key of a scheduled job.
+func JobLock(name string) int64 { return jobs[name].lock }
 
 // startJobs runs the vault's reconciler (at once, then on its interval) and
 // fixity checks (on theirs) until Close.
 func (m *Main) startJobs() {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.jobs = cancel
-	m.every(ctx, m.Config.ReconcileInterval, true, lockReconcile, "reconcile", func(ctx context.Context) (any, error) {
-		return m.Evidence.Reconcile(ctx)
-	})
-	m.every(ctx, m.Config.FixityInterval, false, lockFixity, "fixity", func(ctx context.Context) (any, error) {
-		return m.Evidence.VerifyAll(ctx, nil)
-	})
+	m.every(ctx, m.Config.ReconcileInterval, true, "reconcile")
+	m.every(ctx, m.Config.FixityInterval, false, "fixity")
 }
 
-func (m *Main) every(ctx context.Context, interval time.Duration, now bool, lock int64, name string, job func(context.Context) (any, error)) {
+func (m *Main) every(ctx context.Context, interval time.Duration, now bool, name string) {
 	if interval <= 0 {
 		return
 	}
@@ -162,29 +169,36 @@ func (m *Main) every(ctx context.Context, interval time.Duration, now bool, lock
 				case <-tick.C:
 				}
 			}
-			m.runLocked(ctx, lock, name, job)
+			m.RunJob(ctx, name)
 		}
 	})
 }
 
-// runLocked runs job if no other instance holds its lock.
-func (m *Main) runLocked(ctx context.Context, lock int64, name string, job func(context.Context) (any, error)) {
+// RunJob runs the named scheduled job now unless another instance is running
+// it, and tells whether it ran.
+func (m *Main) RunJob(ctx context.Context, name string) (ran bool) {
+	j := jobs[name]
 	conn, err := m.DB.Conn(ctx)
 	if err != nil {
+		m.Metrics.JobRun(name, "failed")
 		m.Log.Warn("scheduled job: no database connection", "job", name, "error", err)
-		return
+		return false
 	}
 	defer conn.Close()
 	var got bool
-	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, lock).Scan(&got); err != nil || !got {
-		return
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, j.lock).Scan(&got); err != nil || !got {
+		m.Metrics.JobRun(name, "skipped")
+		return false
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, lock) //nolint:errcheck // the session ends anyway
-	report, err := job(ctx)
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, j.lock) //nolint:errcheck // the session ends anyway
+	report, err := j.run(m, ctx)
 	if err != nil {
+		m.Metrics.JobRun(name, "failed")
 		m.Log.Warn("scheduled job failed", "job", name, "error", err)
-		return
+		return true
 	}
+	m.Metrics.JobRun(name, "ok")
 	out, _ := json.Marshal(report)
 	m.Log.Info("scheduled job done", "job", name, "report", string(out))
+	return true
 }

@@ -108,6 +108,41 @@ func TestChangesReachSubscribersOnEveryInstance(t *testing.T) {
 		}
 	}
 
+	// A session made on one instance works on the other.
+	onOther := &testgql.Client{URL: second.URL(), Token: c.Token}
+	var seen struct {
+		Incident struct{ Tasks []struct{ Title string } }
+	}
+	onOther.Must(t, `query($id: ID!) { incident(id: $id) { tasks { title } } }`, map[string]any{"id": id}, &seen)
+	if len(seen.Incident.Tasks) == 0 {
+		t.Fatalf("the second instance does not see the task added through the first: %+v", seen)
+	}
+
+	// A scheduled job runs on one instance at a time: while one holds its
+	// lock (held here as a running instance would), every instance skips it.
+	lock := server.JobLock("reconcile")
+	held, err := first.DB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	if _, err := held.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, lock); err != nil {
+		t.Fatal(err)
+	}
+	if first.RunJob(ctx, "reconcile") || second.RunJob(ctx, "reconcile") {
+		t.Fatal("a job ran while another instance held its lock")
+	}
+	if _, err := held.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, lock); err != nil {
+		t.Fatal(err)
+	}
+	ran := make(chan bool, 2)
+	for _, m := range []*server.Main{first, second} {
+		go func() { ran <- m.RunJob(ctx, "reconcile") }()
+	}
+	if a, b := <-ran, <-ran; !a && !b {
+		t.Fatal("the job ran on neither instance once the lock was free")
+	}
+
 	// Someone not on the case cannot listen to it.
 	outsider := tokenFor(t, first, "listener")
 	conn := subscribe(t, ctx, first.URL(), outsider, id)

@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,8 +14,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/jmoiron/sqlx"
 
+	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/discipline"
@@ -23,6 +26,7 @@ import (
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/internal/requestid"
 	"github.com/leaktrail/leaktrail/live"
+	"github.com/leaktrail/leaktrail/metrics"
 	"github.com/leaktrail/leaktrail/migrations"
 	"github.com/leaktrail/leaktrail/objstore"
 	"github.com/leaktrail/leaktrail/spread"
@@ -44,6 +48,7 @@ type Main struct {
 	Discipline *discipline.Service
 	Stats      *stats.Service
 	Live       *live.Hub
+	Metrics    *metrics.Metrics
 
 	jobs     context.CancelFunc
 	jobsDone sync.WaitGroup
@@ -75,6 +80,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if m.DB, err = database.Open(ctx, m.Config.DatabaseURL); err != nil {
 		return err
 	}
+	m.Metrics = metrics.New(m.DB.DB)
 	applied, err := migrations.Up(ctx, m.DB)
 	if err != nil {
 		return fmt.Errorf("migrate the database: %w", err)
@@ -165,6 +171,7 @@ func (m *Main) routes() http.Handler {
 		ComplexityLimit:  m.Config.ComplexityLimit,
 		ParserTokenLimit: 15000,
 		Log:              m.Log,
+		Extensions:       []graphql.HandlerExtension{m.Metrics.GraphQL()},
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", http.MaxBytesHandler(m.Auth.Middleware(gql), maxRequestBody))
@@ -182,6 +189,7 @@ func (m *Main) routes() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", m.ready)
+	mux.Handle("GET /metrics", m.metricsGuard(m.Metrics.Handler()))
 	mux.Handle("/", getOnly(ui.Handler()))
 	return requestid.Middleware(m.accessLog(mux))
 }
@@ -201,6 +209,24 @@ func (m *Main) ready(w http.ResponseWriter, r *http.Request) {
 		m.Log.Warn("readiness: object store unreachable", "error", err)
 	}
 	writeJSON(w, code, body)
+}
+
+// metricsGuard lets a scraper with the configured token through, or, when
+// none is configured, clients on this host only: the figures say how busy
+// the case work is, which is not for everyone.
+func (m *Main) metricsGuard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if token := m.Config.MetricsToken; token != "" {
+			if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+token)) != 1 {
+				m.writeError(w, r, apperr.Errorf(apperr.Unauthenticated, "/metrics needs the metrics token"))
+				return
+			}
+		} else if host, _, _ := net.SplitHostPort(r.RemoteAddr); !net.ParseIP(host).IsLoopback() {
+			m.writeError(w, r, apperr.Errorf(apperr.Forbidden, "/metrics answers this host only unless a metrics token is set"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func getOnly(next http.Handler) http.Handler {
@@ -238,6 +264,8 @@ func (m *Main) accessLog(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
+		// The mux has set the pattern it matched on this same request.
+		m.Metrics.ObserveRequest(r.Pattern, sw.status, time.Since(start))
 		m.Log.LogAttrs(r.Context(), slog.LevelDebug, "request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
 			slog.Duration("duration", time.Since(start)), slog.String("request_id", requestid.From(r.Context())))

@@ -27,6 +27,7 @@ func (m *Main) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
+	m.Metrics.Error(string(e.Code))
 	ext := map[string]any{"code": e.Code}
 	for k, v := range e.Extensions {
 		ext[k] = v
