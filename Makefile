@@ -44,9 +44,24 @@ vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-# Every test, against a throwaway PostgreSQL and MinIO that withservices starts.
+# Every test, against a throwaway PostgreSQL and MinIO that withservices starts,
+# then a short run of each fuzz target (their seed corpora also run as tests).
 test: check-generated vet ui ui-test
 	$(GO) run ./internal/cmd/withservices -- $(GO) test -race -count=1 ./...
+	$(GO) run ./internal/cmd/withservices -- $(MAKE) --no-print-directory fuzz
+
+# Each fuzz target for FUZZTIME (seconds each in `make test`; longer by hand).
+# Inputs that fail are written to the package's testdata/fuzz and must be committed with the fix.
+FUZZTIME ?= 5s
+FUZZ_TARGETS = workflow:FuzzDecide spread:FuzzParseForwards evidence:FuzzUploadMetadata server:FuzzGraphQL
+.PHONY: fuzz
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) ./$$pkg/ >/tmp/leaktrail-fuzz-$$name.log 2>&1 || \
+			{ tail -30 /tmp/leaktrail-fuzz-$$name.log; exit 1; }; \
+	done
 
 # The UI end-to-end run, keeping its screenshots of the main screens in docs/screenshots.
 .PHONY: screenshots

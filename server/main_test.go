@@ -23,13 +23,13 @@ const password = "a long enough password"
 
 // start runs a Main on a free port against a fresh database and bucket, with
 // one user "resp" signed in on the returned client.
-func start(t *testing.T) (*server.Main, *testgql.Client) {
+func start(t testing.TB) (*server.Main, *testgql.Client) {
 	t.Helper()
 	return startWith(t, nil)
 }
 
 // startWith starts a server whose configuration adjust may change first.
-func startWith(t *testing.T, adjust func(*server.Config)) (*server.Main, *testgql.Client) {
+func startWith(t testing.TB, adjust func(*server.Config)) (*server.Main, *testgql.Client) {
 	t.Helper()
 	cfg := server.Config{
 		DatabaseURL:     testdb.NewURL(t),

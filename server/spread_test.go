@@ -95,7 +95,7 @@ func hospitalChain() []map[string]any {
 
 const record = `mutation($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id key } }`
 
-func openCase(t *testing.T, c *testgql.Client, title string) (id, reference string) {
+func openCase(t testing.TB, c *testgql.Client, title string) (id, reference string) {
 	t.Helper()
 	var out struct {
 		OpenIncident struct{ ID, Reference string }
