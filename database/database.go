@@ -6,10 +6,14 @@ package database
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -104,6 +108,21 @@ func Redact(dsn string) string {
 	return strings.Join(parts, " ")
 }
 
+// CommitHook joins the transactions run by WithTx under a context: each
+// writes its own rows before the commit, in the same transaction, and learns
+// of the commit (e.g. an idempotency key claimed with the change it guards).
+type CommitHook interface {
+	BeforeCommit(ctx context.Context, tx *sqlx.Tx) error
+	Committed()
+}
+
+type commitHookKey struct{}
+
+// WithCommitHook returns ctx whose WithTx transactions run h.
+func WithCommitHook(ctx context.Context, h CommitHook) context.Context {
+	return context.WithValue(ctx, commitHookKey{}, h)
+}
+
 // WithTx runs fn in a transaction, committing when it returns nil. Errors are
 // passed through MapError.
 func WithTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
@@ -115,7 +134,19 @@ func WithTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error 
 	if err := fn(tx); err != nil {
 		return MapError(err)
 	}
-	return MapError(tx.Commit())
+	hook, _ := ctx.Value(commitHookKey{}).(CommitHook)
+	if hook != nil {
+		if err := hook.BeforeCommit(ctx, tx); err != nil {
+			return MapError(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return MapError(err)
+	}
+	if hook != nil {
+		hook.Committed()
+	}
+	return nil
 }
 
 // constraintErrors maps constraint names to the client error they mean. It is
@@ -135,6 +166,28 @@ var constraintErrors = map[string]*apperr.Error{
 	"containment_actions_incident_id_fkey":     apperr.Errorf(apperr.NotFound, "no incident has that id"),
 	"authority_notifications_incident_id_fkey": apperr.Errorf(apperr.NotFound, "no incident has that id"),
 	"containment_actions_description_present":  apperr.Invalid("description", "describe the action"),
+	"idempotency_keys_pkey": apperr.Errorf(apperr.Conflict,
+		"another request with this Idempotency-Key is being carried out or was carried out: read the current state"),
+}
+
+var errUnreachable = apperr.Errorf(apperr.Unavailable,
+	"the database did not answer; a change may or may not have been saved: retry with the same Idempotency-Key")
+
+// Unreachable reports whether err means the database could not be reached or
+// went away during a statement (a restart, a failover, the network): nothing
+// the client did, and worth a retry.
+func Unreachable(err error) bool {
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		// 08: connection exception; 57P01-03: shut down by an administrator, crash, or starting up.
+		return pqErr.Code.Class() == "08" || pqErr.Code == "57P01" || pqErr.Code == "57P02" || pqErr.Code == "57P03"
+	}
+	var netErr *net.OpError
+	return errors.As(err, &netErr)
 }
 
 // MapError turns a PostgreSQL error into an application error where the
@@ -149,6 +202,9 @@ func MapError(err error) error {
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return apperr.Errorf(apperr.NotFound, "not found")
+	}
+	if Unreachable(err) {
+		return errUnreachable
 	}
 	var pqErr *pq.Error
 	if !errors.As(err, &pqErr) {

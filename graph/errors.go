@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/internal/requestid"
 )
 
@@ -22,6 +23,10 @@ var errPanicked = errors.New("panic in resolver")
 func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		if _, ok := apperr.As(err); !ok && database.Unreachable(err) {
+			log.WarnContext(ctx, "database unreachable", "error", err.Error(), "request_id", requestid.From(ctx))
+			err = database.MapError(err)
+		}
 		if e, ok := apperr.As(err); ok {
 			ext := map[string]any{"code": string(e.Code)}
 			for k, v := range e.Extensions {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/evidence"
+	"github.com/leaktrail/leaktrail/idempotency"
 )
 
 // uploadID reads the upload id from the path.
@@ -130,7 +131,7 @@ func (m *Main) exportEvidence(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// job is a scheduled task of the vault; lock is its advisory lock key, so
+// job is a scheduled task; lock is its advisory lock key, so
 // that across instances it runs on one at a time.
 type job struct {
 	lock int64
@@ -140,18 +141,24 @@ type job struct {
 var jobs = map[string]job{
 	"reconcile": {0x4c54_0001, func(m *Main, ctx context.Context) (any, error) { return m.Evidence.Reconcile(ctx) }},
 	"fixity":    {0x4c54_0002, func(m *Main, ctx context.Context) (any, error) { return m.Evidence.VerifyAll(ctx, nil) }},
+	"prune-idempotency-keys": {0x4c54_0003, func(m *Main, ctx context.Context) (any, error) {
+		n, err := idempotency.Prune(ctx, m.DB)
+		return map[string]int64{"pruned": n}, err
+	}},
 }
 
 // JobLock is the advisory lock key of a scheduled job.
 func JobLock(name string) int64 { return jobs[name].lock }
 
-// startJobs runs the vault's reconciler (at once, then on its interval) and
-// fixity checks (on theirs) until Close.
+// startJobs runs the vault's reconciler (at once, then on its interval),
+// fixity checks (on theirs) and the pruning of old idempotency keys (hourly)
+// until Close.
 func (m *Main) startJobs() {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.jobs = cancel
 	m.every(ctx, m.Config.ReconcileInterval, true, "reconcile")
 	m.every(ctx, m.Config.FixityInterval, false, "fixity")
+	m.every(ctx, time.Hour, false, "prune-idempotency-keys")
 }
 
 func (m *Main) every(ctx context.Context, interval time.Duration, now bool, name string) {

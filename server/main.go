@@ -23,6 +23,7 @@ import (
 	"github.com/leaktrail/leaktrail/discipline"
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/graph"
+	"github.com/leaktrail/leaktrail/idempotency"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/internal/requestid"
 	"github.com/leaktrail/leaktrail/live"
@@ -174,10 +175,12 @@ func (m *Main) routes() http.Handler {
 		Extensions:       []graphql.HandlerExtension{m.Metrics.GraphQL()},
 	})
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", http.MaxBytesHandler(m.Auth.Middleware(gql), maxRequestBody))
+	// A retried mutation carrying an Idempotency-Key is never applied twice.
+	once := idempotency.Middleware(m.DB, m.Log, m.writeError)
+	mux.Handle("/graphql", http.MaxBytesHandler(m.Auth.Middleware(once(gql)), maxRequestBody))
 	mux.Handle("GET /incidents/{reference}/spread.json", m.Auth.Middleware(http.HandlerFunc(m.spreadJSON)))
 	mux.Handle("GET /incidents/{reference}/spread.graphml", m.Auth.Middleware(http.HandlerFunc(m.spreadGraphML)))
-	mux.Handle("POST /incidents/{reference}/forwards", m.Auth.Middleware(http.HandlerFunc(m.importForwards)))
+	mux.Handle("POST /incidents/{reference}/forwards", m.Auth.Middleware(once(http.HandlerFunc(m.importForwards))))
 	mux.Handle("GET /incidents/{reference}/evidence.zip", m.Auth.Middleware(http.HandlerFunc(m.exportEvidence)))
 	mux.Handle("GET /statistics.csv", m.Auth.Middleware(http.HandlerFunc(m.statisticsCSV)))
 	mux.Handle("GET /incidents/{reference}/report.md", m.Auth.Middleware(m.report(false)))

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/spread"
 )
 
@@ -15,6 +16,10 @@ const maxImportBody = 64 << 20
 // writeError answers with a client-safe error as GraphQL-shaped JSON, so every
 // endpoint speaks the same error language; anything else is logged and hidden.
 func (m *Main) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if _, ok := apperr.As(err); !ok && database.Unreachable(err) {
+		m.Log.WarnContext(r.Context(), "database unreachable", "error", err.Error(), "path", r.URL.Path)
+		err = database.MapError(err)
+	}
 	e, ok := apperr.As(err)
 	if !ok {
 		m.Log.ErrorContext(r.Context(), "internal error", "error", err.Error(), "path", r.URL.Path)

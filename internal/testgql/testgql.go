@@ -15,6 +15,8 @@ type Client struct {
 	URL   string // base URL, e.g. http://127.0.0.1:1234
 	Token string // bearer token, once signed in
 	HTTP  *http.Client
+	// IdempotencyKey, when set, is sent with every request.
+	IdempotencyKey string
 }
 
 // Error is one GraphQL error as the server sent it.
@@ -51,6 +53,9 @@ func (c *Client) Raw(t testing.TB, contentType string, body []byte) Response {
 	req.Header.Set("Content-Type", contentType)
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	if c.IdempotencyKey != "" {
+		req.Header.Set("Idempotency-Key", c.IdempotencyKey)
 	}
 	hc := c.HTTP
 	if hc == nil {
