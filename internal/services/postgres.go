@@ -279,6 +279,10 @@ func (p *Postgres) waitReady(ctx context.Context) error {
 // Stop shuts the server down (fast shutdown) and waits for it.
 func (p *Postgres) Stop() { p.proc.stop(syscall.SIGINT) }
 
+// Crash stops the server as `pg_ctl stop -m immediate` does (SIGQUIT): no
+// checkpoint, so the next start recovers from the WAL, as after a power cut.
+func (p *Postgres) Crash() { p.proc.stop(syscall.SIGQUIT) }
+
 // process is a started child whose exit is observed once, by a goroutine.
 type process struct {
 	cmd  *exec.Cmd
