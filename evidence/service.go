@@ -150,11 +150,14 @@ func (s *Service) Status(ctx context.Context, id uuid.UUID) (*Upload, error) {
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// leaseTime is how long a request may go without storing a part before
-// another request may take the upload over (after a server died mid-upload).
-const leaseTime = 10 * time.Minute
+// leaseTime is how long an upload's sending lease lasts unless renewed. A
+// request renews it every leaseTime/4 while it runs, however slow its
+// client; when the server holding it dies, a client can resume after this.
+const leaseTime = 20 * time.Second
 
-var errBusy = apperr.Errorf(apperr.Conflict, "another request is sending this upload's parts")
+var errBusy = apperr.Errorf(apperr.Conflict,
+	"another request is sending this upload's parts; if it broke off, resume in %d seconds", int(leaseTime.Seconds())).
+	With("retryAfterSeconds", int(leaseTime.Seconds()))
 
 // headSize is how much of the start of a file is kept for sniffing its type and reading its EXIF.
 const headSize = 64 << 10
@@ -179,10 +182,11 @@ func (s *Service) Receive(ctx context.Context, id uuid.UUID, from int, body io.R
 	} else if u.State != Uploading {
 		return nil, apperr.Errorf(apperr.Conflict, "the upload is %s", u.State)
 	}
-	if ok, err := s.Store.Lease(ctx, s.DB, id, leaseTime); err != nil || !ok {
-		return nil, cmp.Or(err, error(errBusy))
+	release, err := s.hold(ctx, id)
+	if err != nil {
+		return nil, err
 	}
-	defer s.release(ctx, id)
+	defer release()
 	u, err := s.Store.Upload(ctx, s.DB, id, false) // as it stands now that no one else sends
 	if err != nil {
 		return nil, err
@@ -220,11 +224,35 @@ func (s *Service) Receive(ctx context.Context, id uuid.UUID, from int, body io.R
 	return s.Store.Upload(ctx, s.DB, id, false)
 }
 
-// release gives an upload's sending lease back.
-func (s *Service) release(ctx context.Context, id uuid.UUID) {
-	if err := s.Store.Release(context.WithoutCancel(ctx), s.DB, id); err != nil {
-		s.Log.WarnContext(ctx, "upload lease not released; it expires", "upload", id, "error", err)
+// hold takes an upload's sending lease and renews it until release is
+// called, which gives it back.
+func (s *Service) hold(ctx context.Context, id uuid.UUID) (release func(), err error) {
+	if ok, err := s.Store.Lease(ctx, s.DB, id, leaseTime); err != nil || !ok {
+		return nil, cmp.Or(err, error(errBusy))
 	}
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(leaseTime / 4)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if err := s.Store.Renew(context.WithoutCancel(ctx), s.DB, id, leaseTime); err != nil {
+					s.Log.WarnContext(ctx, "upload lease not renewed", "upload", id, "error", err)
+				}
+			}
+		}
+	}()
+	return func() {
+		close(stop)
+		<-stopped
+		if err := s.Store.Release(context.WithoutCancel(ctx), s.DB, id); err != nil {
+			s.Log.WarnContext(ctx, "upload lease not released; it expires", "upload", id, "error", err)
+		}
+	}, nil
 }
 
 // readParts cuts body into parts, hashing each, and hands them to be stored.
@@ -351,10 +379,11 @@ func (s *Service) Complete(ctx context.Context, id uuid.UUID) (*Evidence, error)
 	if u.State != Uploading {
 		return nil, apperr.Errorf(apperr.Conflict, "the upload is %s", u.State)
 	}
-	if ok, err := s.Store.Lease(ctx, s.DB, u.ID, leaseTime); err != nil || !ok {
-		return nil, cmp.Or(err, error(errBusy))
+	release, err := s.hold(ctx, u.ID)
+	if err != nil {
+		return nil, err
 	}
-	defer s.release(ctx, u.ID)
+	defer release()
 	if u.Received == 0 {
 		s.abandon(ctx, u)
 		return nil, apperr.Invalid("file", "the file is empty; an empty file is not evidence")

@@ -74,6 +74,13 @@ func (Store) Lease(ctx context.Context, ex database.Executor, id uuid.UUID, d ti
 	return n == 1, err
 }
 
+// Renew extends the sending lease its holder has.
+func (Store) Renew(ctx context.Context, ex database.Executor, id uuid.UUID, d time.Duration) error {
+	_, err := ex.ExecContext(ctx, `UPDATE evidence_uploads SET receiving_until = now() + $2 * interval '1 microsecond'
+		WHERE id = $1 AND state = 'UPLOADING'`, id, d.Microseconds())
+	return err
+}
+
 // Release gives the sending lease back.
 func (Store) Release(ctx context.Context, ex database.Executor, id uuid.UUID) error {
 	_, err := ex.ExecContext(ctx, `UPDATE evidence_uploads SET receiving_until = NULL WHERE id = $1`, id)
