@@ -21,6 +21,8 @@ import (
 type Loaders struct {
 	Users *dataloadgen.Loader[uuid.UUID, auth.User]
 	Tasks *dataloadgen.Loader[uuid.UUID, []incident.Task]
+	// Counts are per incident, for lists.
+	Counts *dataloadgen.Loader[uuid.UUID, incident.Counts]
 	// Facts are read once per incident object, though gate and reportUpward both need them.
 	Facts *dataloadgen.Loader[*incident.Incident, workflow.Facts]
 	// NodeDetails and ForwardDetails complete the partial nodes and forwards an analysis holds.
@@ -65,6 +67,10 @@ func newLoaders(r *Resolver) *Loaders {
 				out[t.IncidentID] = append(out[t.IncidentID], t)
 			}
 			return out, err
+		}, dataloadgen.WithWait(loaderWait)),
+		Counts: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]incident.Counts, error) {
+			counts, err := r.IncidentService.CountsOf(ctx, ids)
+			return byID(counts, err, func(c incident.Counts) uuid.UUID { return c.IncidentID })
 		}, dataloadgen.WithWait(loaderWait)),
 		Facts: dataloadgen.NewLoader(func(ctx context.Context, incs []*incident.Incident) ([]workflow.Facts, []error) {
 			facts, errs := make([]workflow.Facts, len(incs)), make([]error, len(incs))

@@ -260,6 +260,7 @@ type ComplexityRoot struct {
 		BusinessImpact           func(childComplexity int) int
 		Classification           func(childComplexity int) int
 		ContainmentActions       func(childComplexity int) int
+		Counts                   func(childComplexity int) int
 		CreatedAt                func(childComplexity int) int
 		CreatedBy                func(childComplexity int) int
 		DetectedAt               func(childComplexity int) int
@@ -314,6 +315,13 @@ type ComplexityRoot struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	IncidentCounts struct {
+		Evidence  func(childComplexity int) int
+		Forwards  func(childComplexity int) int
+		OpenTasks func(childComplexity int) int
+		Tasks     func(childComplexity int) int
 	}
 
 	IncidentEdge struct {
@@ -674,6 +682,7 @@ type IncidentResolver interface {
 	Gate(ctx context.Context, obj *incident.Incident) (*model.Gate, error)
 	ReportUpward(ctx context.Context, obj *incident.Incident) (*workflow.ReportUpwardClock, error)
 	Tasks(ctx context.Context, obj *incident.Incident, stage *workflow.Stage) ([]*incident.Task, error)
+	Counts(ctx context.Context, obj *incident.Incident) (*incident.Counts, error)
 	Transitions(ctx context.Context, obj *incident.Incident) ([]*incident.Transition, error)
 	ContainmentActions(ctx context.Context, obj *incident.Incident) ([]*incident.ContainmentAction, error)
 	Notifications(ctx context.Context, obj *incident.Incident) ([]*incident.Notification, error)
@@ -1641,6 +1650,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.ContainmentActions(childComplexity), true
+	case "Incident.counts":
+		if e.ComplexityRoot.Incident.Counts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Counts(childComplexity), true
 	case "Incident.createdAt":
 		if e.ComplexityRoot.Incident.CreatedAt == nil {
 			break
@@ -1919,6 +1934,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IncidentConnection.TotalCount(childComplexity), true
+
+	case "IncidentCounts.evidence":
+		if e.ComplexityRoot.IncidentCounts.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentCounts.Evidence(childComplexity), true
+	case "IncidentCounts.forwards":
+		if e.ComplexityRoot.IncidentCounts.Forwards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentCounts.Forwards(childComplexity), true
+	case "IncidentCounts.openTasks":
+		if e.ComplexityRoot.IncidentCounts.OpenTasks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentCounts.OpenTasks(childComplexity), true
+	case "IncidentCounts.tasks":
+		if e.ComplexityRoot.IncidentCounts.Tasks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentCounts.Tasks(childComplexity), true
 
 	case "IncidentEdge.cursor":
 		if e.ComplexityRoot.IncidentEdge.Cursor == nil {
@@ -4324,10 +4364,21 @@ type Incident {
   reportUpward: ReportUpward!
   "Tasks, optionally of one stage only, in creation order."
   tasks(stage: Stage): [Task!]!
+  "How much the incident holds: read in one batch for a whole list."
+  counts: IncidentCounts!
   "Every stage change, oldest first."
   transitions: [Transition!]!
   containmentActions: [ContainmentAction!]!
   notifications: [AuthorityNotification!]!
+}
+
+type IncidentCounts {
+  tasks: Int!
+  openTasks: Int!
+  "Items in the evidence vault."
+  evidence: Int!
+  "Forwards recorded in the spread chain."
+  forwards: Int!
 }
 
 type Gate {
@@ -5323,6 +5374,8 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_reportUpward(ctx, field)
 	case "tasks":
 		return ec.fieldContext_Incident_tasks(ctx, field)
+	case "counts":
+		return ec.fieldContext_Incident_counts(ctx, field)
 	case "transitions":
 		return ec.fieldContext_Incident_transitions(ctx, field)
 	case "containmentActions":
@@ -5391,6 +5444,20 @@ func (ec *executionContext) childFields_IncidentConnection(ctx context.Context, 
 		return ec.fieldContext_IncidentConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IncidentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_IncidentCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tasks":
+		return ec.fieldContext_IncidentCounts_tasks(ctx, field)
+	case "openTasks":
+		return ec.fieldContext_IncidentCounts_openTasks(ctx, field)
+	case "evidence":
+		return ec.fieldContext_IncidentCounts_evidence(ctx, field)
+	case "forwards":
+		return ec.fieldContext_IncidentCounts_forwards(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IncidentCounts", field.Name)
 }
 
 func (ec *executionContext) childFields_IncidentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10931,6 +10998,38 @@ func (ec *executionContext) fieldContext_Incident_tasks(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Incident_counts(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().Counts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *incident.Counts) graphql.Marshaler {
+			return ec.marshalNIncidentCounts2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IncidentCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Incident_transitions(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11628,6 +11727,98 @@ func (ec *executionContext) _IncidentConnection_totalCount(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_IncidentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IncidentConnection", field, true, true, "Int")
+}
+
+func (ec *executionContext) _IncidentCounts_tasks(ctx context.Context, field graphql.CollectedField, obj *incident.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentCounts_tasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tasks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentCounts_tasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncidentCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IncidentCounts_openTasks(ctx context.Context, field graphql.CollectedField, obj *incident.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentCounts_openTasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenTasks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentCounts_openTasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncidentCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IncidentCounts_evidence(ctx context.Context, field graphql.CollectedField, obj *incident.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentCounts_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentCounts_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncidentCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IncidentCounts_forwards(ctx context.Context, field graphql.CollectedField, obj *incident.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentCounts_forwards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Forwards, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentCounts_forwards(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncidentCounts", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IncidentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.IncidentEdge) (ret graphql.Marshaler) {
@@ -21720,6 +21911,12 @@ func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Incident_tasks(ctx, field, obj)
 				})
+		case "counts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_counts(ctx, field, obj)
+				})
 		case "transitions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -21940,6 +22137,54 @@ func (ec *executionContext) _IncidentConnection(ctx context.Context, sel ast.Sel
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._IncidentConnection_totalCount(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var incidentCountsImplementors = []string{"IncidentCounts"}
+
+func (ec *executionContext) _IncidentCounts(ctx context.Context, sel ast.SelectionSet, obj *incident.Counts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, incidentCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IncidentCounts")
+		case "tasks":
+			out.Values[i] = ec._IncidentCounts_tasks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openTasks":
+			out.Values[i] = ec._IncidentCounts_openTasks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._IncidentCounts_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "forwards":
+			out.Values[i] = ec._IncidentCounts_forwards(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24919,6 +25164,14 @@ func (ec *executionContext) marshalNIncidentConnection2ᚖgithubᚗcomᚋleaktra
 		return graphql.Null
 	}
 	return ec._IncidentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIncidentCounts2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐCounts(ctx context.Context, sel ast.SelectionSet, v *incident.Counts) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IncidentCounts!")
+		return graphql.Null
+	}
+	return ec._IncidentCounts(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNIncidentEdge2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐIncidentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IncidentEdge) graphql.Marshaler {

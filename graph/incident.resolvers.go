@@ -68,6 +68,11 @@ func (r *incidentResolver) Tasks(ctx context.Context, obj *incident.Incident, st
 	return out, nil
 }
 
+func (r *incidentResolver) Counts(ctx context.Context, obj *incident.Incident) (*incident.Counts, error) {
+	c, err := loaders(ctx).Counts.Load(ctx, obj.ID)
+	return &c, err
+}
+
 func (r *incidentResolver) Transitions(ctx context.Context, obj *incident.Incident) ([]*incident.Transition, error) {
 	ts, err := r.IncidentService.Transitions(ctx, obj.ID)
 	return ptrs(ts), err

@@ -482,6 +482,24 @@ func (s *Service) TasksOf(ctx context.Context, incidentIDs []uuid.UUID) ([]Task,
 	return s.Store.TasksOf(ctx, s.DB, v, incidentIDs)
 }
 
+// Counts is how much an incident holds, for lists.
+type Counts struct {
+	IncidentID uuid.UUID `db:"incident_id"`
+	Tasks      int       `db:"tasks"`
+	OpenTasks  int       `db:"open_tasks"`
+	Evidence   int       `db:"evidence"`
+	Forwards   int       `db:"forwards"`
+}
+
+// CountsOf returns the counts of the incidents the caller may see among ids.
+func (s *Service) CountsOf(ctx context.Context, incidentIDs []uuid.UUID) ([]Counts, error) {
+	_, v, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Counts(ctx, s.DB, v, incidentIDs)
+}
+
 // Transitions returns the stage history of an incident the caller may see.
 func (s *Service) Transitions(ctx context.Context, incidentID uuid.UUID) ([]Transition, error) {
 	_, v, err := viewer(ctx)

@@ -222,6 +222,19 @@ func childRows(ctx context.Context, ex database.Executor, dest any, v Viewer, ta
 		WHERE c.incident_id = ANY($1) AND `+visible+` ORDER BY `+order, args...)
 }
 
+// Counts returns, for each visible incident of the ids, how much it holds.
+func (Store) Counts(ctx context.Context, ex database.Executor, v Viewer, incidentIDs []uuid.UUID) ([]Counts, error) {
+	visible, args := VisibleSQL("i", v, []any{pq.Array(incidentIDs)})
+	var out []Counts
+	err := ex.SelectContext(ctx, &out, `SELECT i.id AS incident_id,
+		(SELECT count(*) FROM tasks t WHERE t.incident_id = i.id) AS tasks,
+		(SELECT count(*) FROM tasks t WHERE t.incident_id = i.id AND t.done_at IS NULL) AS open_tasks,
+		(SELECT count(*) FROM evidence e WHERE e.incident_id = i.id) AS evidence,
+		(SELECT count(*) FROM forwards f WHERE f.incident_id = i.id) AS forwards
+		FROM incidents i WHERE i.id = ANY($1) AND `+visible, args...)
+	return out, err
+}
+
 // Transitions returns the stage history of an incident, oldest first.
 func (Store) Transitions(ctx context.Context, ex database.Executor, v Viewer, incidentID uuid.UUID) ([]Transition, error) {
 	var out []Transition

@@ -308,6 +308,19 @@ func TestRecordForwardsIsAtomicIdempotentAndReportsEveryBadRow(t *testing.T) {
 		t.Fatalf("audit of the delete: %v %v", trail, err)
 	}
 
+	// The list's counts, read in one batch.
+	var counted struct {
+		Incidents struct {
+			Edges []struct {
+				Node struct{ Counts struct{ Tasks, OpenTasks, Evidence, Forwards int } }
+			}
+		}
+	}
+	c.Must(t, `{ incidents { edges { node { counts { tasks openTasks evidence forwards } } } } }`, nil, &counted)
+	if got := counted.Incidents.Edges[0].Node.Counts; got.Forwards != len(chain)-1 || got.Evidence != 0 || got.OpenTasks > got.Tasks {
+		t.Fatalf("counts: %+v", got)
+	}
+
 	// Takedown of the largest group takes it off the frontier and meets the containment gate.
 	var node struct {
 		Incident struct {

@@ -14,7 +14,7 @@ const IncidentsQuery = graphql(`
     incidents(first: 50, after: $after, filter: $filter) {
       totalCount pageInfo { hasNextPage endCursor }
       edges { node { id reference title stage classification detectedAt frozenAt lead { displayName }
-        reportUpward { required deadline notifiedAt } tasks { done } } }
+        reportUpward { required deadline notifiedAt } counts { tasks openTasks evidence forwards } } }
     }
   }
 `);
@@ -55,7 +55,7 @@ export function Incidents() {
           options={classifications.map((c) => ({ value: c, label: t(`classification.${c}`) }))} />
       </Space>
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
-      <Table rowKey="id" loading={fetching && !data} dataSource={rows} pagination={false} scroll={{ x: 900 }}
+      <Table rowKey="id" loading={fetching && !data} dataSource={rows} pagination={false} scroll={{ x: 1040 }}
         locale={{ emptyText: text || stage.length || classification.length ? t("incidents.noMatch") : t("incidents.empty") }}
         footer={() => <Space wrap>
           {t("incidents.total", { count: data?.incidents.totalCount ?? 0 })}
@@ -70,7 +70,9 @@ export function Incidents() {
             {r.frozenAt && <Tag color="purple">{t("incidents.frozen")}</Tag>}</Space> },
           { title: t("incidents.classification"), dataIndex: "classification", render: (c: string) => t(`classification.${c}`) },
           { title: t("incidents.lead"), key: "lead", render: (_, r) => r.lead?.displayName },
-          { title: t("incidents.tasks"), key: "tasks", render: (_, r) => `${r.tasks.filter((x) => x.done).length}/${r.tasks.length}` },
+          { title: t("incidents.tasks"), key: "tasks", render: (_, r) => `${r.counts.tasks - r.counts.openTasks}/${r.counts.tasks}` },
+          { title: t("incidents.evidence"), key: "evidence", render: (_, r) => r.counts.evidence },
+          { title: t("incidents.forwards"), key: "forwards", render: (_, r) => r.counts.forwards },
           { title: t("incidents.reportUpward"), key: "ru", render: (_, r) => !r.reportUpward.required ? "—"
             : r.reportUpward.notifiedAt ? <Tag color="green">{t("incidents.reported")}</Tag>
             : dayjs(r.reportUpward.deadline).isBefore(dayjs()) ? <Tag color="red">{t("incidents.overdue")}</Tag>
