@@ -68,7 +68,8 @@ fuzz:
 screenshots: ui
 	SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) run ./internal/cmd/withservices -- $(GO) test -count=1 -run TestUIEndToEnd ./cmd/leaktrail/
 
-# Speed figures, each beside its floor; not part of `make test`.
+# Speed figures, each beside its floor, then a table of them and the soak's
+# result (LEAKTRAIL_SOAK=5m by default); not part of `make test`.
 .PHONY: bench
 bench: ui
-	$(GO) run ./internal/cmd/withservices -- $(GO) test -run '^$$' -bench . -benchtime 3x -timeout 60m ./bench/
+	$(GO) run ./internal/cmd/withservices -- $(GO) test -run '^$$' -bench . -benchtime 3x -timeout 60m ./bench/ | tee bench.out

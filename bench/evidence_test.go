@@ -108,6 +108,8 @@ func BenchmarkEvidenceUpload(b *testing.B) {
 	}
 	b.SetBytes(evidenceFileSize)
 	b.ReportMetric(float64(growth)/1024, "MiB-peak-RSS-growth")
+	note("upload.MBps", evidenceFileSize/secondsPerOp(b)/1e6)
+	note("upload.rssGrowth.MiB", float64(growth)/1024)
 }
 
 // BenchmarkEvidenceUploadFloor is the floor: minio-go's PutObject of the same
@@ -128,4 +130,5 @@ func BenchmarkEvidenceUploadFloor(b *testing.B) {
 		file.Close()
 	}
 	b.SetBytes(evidenceFileSize)
+	note("uploadFloor.MBps", evidenceFileSize/secondsPerOp(b)/1e6)
 }

@@ -119,6 +119,7 @@ func BenchmarkRecordForwards(b *testing.B) {
 		}
 	}
 	perSecond(b, viralForwards)
+	note("record.s", secondsPerOp(b))
 }
 
 // BenchmarkRecordForwardsHTTP is the same batch as one GraphQL request.
@@ -219,6 +220,7 @@ func BenchmarkCopyFloor(b *testing.B) {
 		tx.Rollback() //nolint:errcheck // the floor leaves nothing behind
 	}
 	perSecond(b, viralForwards)
+	note("copyForwards.s", secondsPerOp(b))
 }
 
 // BenchmarkCopyFloorNodes is the other half of the recording floor: a bare
@@ -255,6 +257,7 @@ func BenchmarkCopyFloorNodes(b *testing.B) {
 		tx.Rollback() //nolint:errcheck // the floor leaves nothing behind
 	}
 	b.ReportMetric(float64(len(nodes)), "nodes")
+	note("copyNodes.s", secondsPerOp(b))
 }
 
 // analysed returns a fixture whose incident has the 100,000-forward spread.
@@ -278,6 +281,7 @@ func BenchmarkAnalyze(b *testing.B) {
 		}
 		figures(b, f)
 	}
+	note("analyze.ms", secondsPerOp(b)*1000)
 }
 
 // BenchmarkAnalyzeWarm asks again with the chain unchanged, as a screen does.
@@ -341,6 +345,7 @@ func BenchmarkReadFloor(b *testing.B) {
 			b.Fatal(n)
 		}
 	}
+	note("readFloor.ms", secondsPerOp(b)*1000)
 }
 
 // BenchmarkSpreadQueryHTTP is the whole spread query over HTTP, as the UI

@@ -1,11 +1,15 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"net/http"
+	"slices"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/google/uuid"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/leaktrail/leaktrail/auth"
@@ -173,4 +177,54 @@ func fieldOf[T, V any](ctx context.Context, obj T, detail func(context.Context, 
 		return zero, err
 	}
 	return field(full), nil
+}
+
+// prefetchPage starts, for a page of incidents, the batch loads its nested
+// fields will ask for (when the operation selects them), so each is one
+// statement for the whole page however the field resolvers are scheduled.
+func prefetchPage(ctx context.Context, page []incident.Incident) {
+	if len(page) == 0 {
+		return
+	}
+	l := loaders(ctx)
+	ids := make([]uuid.UUID, len(page))
+	var leads []uuid.UUID
+	for i, inc := range page {
+		ids[i] = inc.ID
+		if inc.LeadID != nil {
+			leads = append(leads, *inc.LeadID)
+		}
+	}
+	if selects(ctx, "edges", "node", "tasks") {
+		l.Tasks.LoadAllThunk(ctx, ids)
+	}
+	if selects(ctx, "edges", "node", "counts") {
+		l.Counts.LoadAllThunk(ctx, ids)
+	}
+	if selects(ctx, "edges", "node", "lead") && len(leads) > 0 {
+		l.Users.LoadAllThunk(ctx, slices.Compact(slices.SortedFunc(slices.Values(leads), func(a, b uuid.UUID) int {
+			return bytes.Compare(a[:], b[:])
+		})))
+	}
+}
+
+// selects reports whether the operation selects the path of fields below
+// the field being resolved (fragments included).
+func selects(ctx context.Context, path ...string) bool {
+	op := graphql.GetOperationContext(ctx)
+	sel := graphql.GetFieldContext(ctx).Field.Selections
+	for _, name := range path {
+		var next ast.SelectionSet
+		found := false
+		for _, f := range graphql.CollectFields(op, sel, nil) {
+			if f.Name == name {
+				next, found = append(next, f.Selections...), true
+			}
+		}
+		if !found {
+			return false
+		}
+		sel = next
+	}
+	return true
 }

@@ -107,6 +107,9 @@ func (r *incidentConnectionResolver) PageInfo(ctx context.Context, obj *incident
 }
 
 func (r *incidentConnectionResolver) TotalCount(ctx context.Context, obj *incident.Page) (int, error) {
+	if obj.Total >= 0 {
+		return obj.Total, nil
+	}
 	return r.IncidentService.Count(ctx, obj.Filter)
 }
 
@@ -155,7 +158,12 @@ func (r *queryResolver) Incidents(ctx context.Context, first *int, after *string
 	if filter != nil {
 		f = *filter
 	}
-	return ptr(r.IncidentService.List(ctx, f, first, after))
+	page, err := r.IncidentService.List(ctx, f, first, after)
+	if err != nil {
+		return nil, err
+	}
+	prefetchPage(ctx, page.Incidents)
+	return &page, nil
 }
 
 func (r *reportUpwardResolver) Deadline(ctx context.Context, obj *workflow.ReportUpwardClock) (*time.Time, error) {

@@ -362,6 +362,8 @@ type Page struct {
 	Incidents []Incident
 	HasNext   bool
 	Filter    Filter
+	// Total is how many match in all, when the page's read could tell (-1 otherwise).
+	Total int
 }
 
 // List returns a page of the incidents the caller may see matching f, newest
@@ -378,11 +380,11 @@ func (s *Service) List(ctx context.Context, f Filter, first *int, after *string)
 	if err := f.validate(); err != nil {
 		return Page{}, err
 	}
-	rows, err := s.Store.List(ctx, s.DB, v, f, req.After, req.First+1)
+	rows, total, err := s.Store.List(ctx, s.DB, v, f, req.After, req.First+1)
 	if err != nil {
 		return Page{}, err
 	}
-	p := Page{Filter: f, HasNext: len(rows) > req.First}
+	p := Page{Filter: f, HasNext: len(rows) > req.First, Total: total}
 	if p.HasNext {
 		rows = rows[:req.First]
 	}

@@ -183,18 +183,30 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// List returns up to limit incidents the viewer may see matching f, newest first, after the cursor.
-func (Store) List(ctx context.Context, ex database.Executor, v Viewer, f Filter, after *Cursor, limit int) ([]Incident, error) {
+// List returns up to limit incidents the viewer may see matching f, newest
+// first, after the cursor, with how many match in all (counted in the same
+// statement; -1 when the page is empty and so cannot carry it).
+func (Store) List(ctx context.Context, ex database.Executor, v Viewer, f Filter, after *Cursor, limit int) ([]Incident, int, error) {
 	where, args := filterSQL(v, f, nil)
+	page := "true"
 	if after != nil {
 		args = append(args, after.CreatedAt, after.ID)
-		where += fmt.Sprintf(" AND (created_at, id) < ($%d, $%d)", len(args)-1, len(args))
+		page = fmt.Sprintf("(created_at, id) < ($%d, $%d)", len(args)-1, len(args))
 	}
 	args = append(args, limit)
-	var out []Incident
-	err := ex.SelectContext(ctx, &out, `SELECT `+incidentColumns+` FROM incidents WHERE `+where+
-		fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args)), args...)
-	return out, err
+	var rows []struct {
+		Incident
+		Total int `db:"total"`
+	}
+	// The count is an uncorrelated subquery: PostgreSQL runs it once.
+	err := ex.SelectContext(ctx, &rows, `SELECT `+incidentColumns+`, (SELECT count(*) FROM incidents WHERE `+where+`) AS total
+		FROM incidents WHERE `+where+` AND `+page+fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args)), args...)
+	out := make([]Incident, len(rows))
+	total := -1
+	for i, r := range rows {
+		out[i], total = r.Incident, r.Total
+	}
+	return out, total, err
 }
 
 // Count returns how many incidents the viewer may see match f.

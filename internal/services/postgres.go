@@ -210,7 +210,9 @@ func StartPostgres(ctx context.Context, opts PostgresOptions) (*Postgres, error)
 	args := []string{"-D", dataDir, "-c", "listen_addresses=127.0.0.1", "-c", "port=" + strconv.Itoa(opts.Port),
 		"-c", "unix_socket_directories=" + opts.Dir, "-c", "max_connections=300"}
 	if opts.Throwaway {
-		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+		// pg_stat_statements lets the benchmarks count the statements a request runs.
+		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+			"-c", "shared_preload_libraries=pg_stat_statements")
 	}
 	cmd := exec.Command(filepath.Join(bin, "postgres"), args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setpgid: true}

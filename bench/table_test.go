@@ -1,0 +1,113 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"testing"
+	"text/tabwriter"
+)
+
+// Figures noted by the benchmarks, printed side by side with their floors
+// once every benchmark has run.
+var (
+	notedMu sync.Mutex
+	noted   = map[string]float64{}
+)
+
+func note(key string, value float64) {
+	notedMu.Lock()
+	defer notedMu.Unlock()
+	noted[key] = value
+}
+
+// secondsPerOp is how long one b.Loop iteration took, once the loop is done.
+func secondsPerOp(b *testing.B) float64 { return b.Elapsed().Seconds() / float64(b.N) }
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	printTable(os.Stdout)
+	os.Exit(code)
+}
+
+// A row compares a figure with its floor; ratio is Leaktrail's speed as a
+// fraction of the floor's (higher is better, 1 is the floor itself).
+type row struct {
+	label, unit    string
+	value, floor   func(map[string]float64) (float64, bool)
+	higherIsFaster bool
+	target         string
+	// paired rows show a second figure beside the first, not a floor: no ratio.
+	paired bool
+}
+
+func key(k string) func(map[string]float64) (float64, bool) {
+	return func(n map[string]float64) (float64, bool) { v, ok := n[k]; return v, ok }
+}
+
+func sum(keys ...string) func(map[string]float64) (float64, bool) {
+	return func(n map[string]float64) (float64, bool) {
+		total := 0.0
+		for _, k := range keys {
+			v, ok := n[k]
+			if !ok {
+				return 0, false
+			}
+			total += v
+		}
+		return total, true
+	}
+}
+
+var rows = []row{
+	{"incident list, 16 clients: throughput", "req/s", key("list.rps"), key("listFloor.rps"), true, "ratio ≥ 0.5", false},
+	{"incident list: p50 latency", "ms", key("list.p50.ms"), key("listFloor.p50.ms"), false, "", false},
+	{"incident list: p99 latency", "ms", key("list.p99.ms"), key("listFloor.p99.ms"), false, "", false},
+	{"incident list: SQL statements per request", "", key("list.statements"), key("listFloor.statements"), false, "≤ 5", true},
+	{"spread analysis, 100k forwards, cold", "ms", key("analyze.ms"), key("readFloor.ms"), false, "", false},
+	{"recordForwards, 100k forwards", "s", key("record.s"), sum("copyForwards.s", "copyNodes.s"), false, "≥ 50k forwards/s", false},
+	{"evidence upload, 1 GiB", "MB/s", key("upload.MBps"), key("uploadFloor.MBps"), true, "ratio ≥ 0.7", false},
+	{"evidence upload: peak RSS growth", "MiB", key("upload.rssGrowth.MiB"), nil, false, "≤ 64", false},
+	{"server RSS, idle", "MiB", key("rss.idle.MiB"), nil, false, "", false},
+	{"server RSS, under the list load", "MiB", key("rss.load.MiB"), nil, false, "", false},
+	{"soak: requests / errors", "", key("soak.requests"), key("soak.errors"), false, "errors 0", true},
+	{"soak: p99 first minute / last minute", "ms", key("soak.p99.first.ms"), key("soak.p99.last.ms"), false, "stable", true},
+	{"soak: server RSS start / end", "MiB", key("soak.rss.start.MiB"), key("soak.rss.end.MiB"), false, "flat", true},
+}
+
+func printTable(out io.Writer) {
+	notedMu.Lock()
+	defer notedMu.Unlock()
+	if len(noted) == 0 {
+		return
+	}
+	fmt.Fprintf(out, "\nLeaktrail beside its floors — %d cores, %s/%s\n\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "figure\tLeaktrail\tfloor / other\tratio\ttarget")
+	for _, r := range rows {
+		v, ok := r.value(noted)
+		if !ok {
+			continue
+		}
+		floor, ratio := "", ""
+		if r.floor != nil {
+			if f, ok := r.floor(noted); ok {
+				floor = fmt.Sprintf("%.4g %s", f, r.unit)
+				switch {
+				case r.paired:
+				case r.higherIsFaster && f > 0:
+					ratio = fmt.Sprintf("%.2f", v/f)
+				case !r.higherIsFaster && v > 0:
+					ratio = fmt.Sprintf("%.2f", f/v)
+				}
+			}
+		}
+		fmt.Fprintf(w, "%s\t%.4g %s\t%s\t%s\t%s\n", r.label, v, r.unit, floor, ratio, r.target)
+	}
+	w.Flush()
+	if s, ok := noted["record.s"]; ok {
+		fmt.Fprintf(out, "\nrecordForwards: %.0f forwards/s\n", viralForwards/s)
+	}
+}
