@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/internal/services"
@@ -216,6 +217,9 @@ func TestEvidenceUploadSurvivesObjectStoreOutage(t *testing.T) {
 	}
 	if r, err := m.Evidence.VerifyAll(ctx, nil); err != nil || r.OK != 1 {
 		t.Fatalf("verify: %+v %v", r, err)
+	}
+	if v, err := audit.Verify(ctx, m.DB); err != nil || !v.OK {
+		t.Fatalf("audit chain after the outage: %+v %v", v, err)
 	}
 }
 

@@ -20,7 +20,9 @@ func TestIdempotencyKeyMakesRetriesSafe(t *testing.T) {
 		}
 		return n
 	}
-	with := func(key string) *testgql.Client { return &testgql.Client{URL: c.URL, Token: c.Token, IdempotencyKey: key} }
+	with := func(key string) *testgql.Client {
+		return &testgql.Client{URL: c.URL, Token: c.Token, IdempotencyKey: key}
+	}
 
 	// A retry gets the first answer again and adds nothing.
 	first := with("k-1").Do(t, addTask, map[string]any{"id": id, "t": "核实群成员"})

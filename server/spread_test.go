@@ -312,7 +312,9 @@ func TestRecordForwardsIsAtomicIdempotentAndReportsEveryBadRow(t *testing.T) {
 	var counted struct {
 		Incidents struct {
 			Edges []struct {
-				Node struct{ Counts struct{ Tasks, OpenTasks, Evidence, Forwards int } }
+				Node struct {
+					Counts struct{ Tasks, OpenTasks, Evidence, Forwards int }
+				}
 			}
 		}
 	}
