@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
@@ -10,8 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -26,6 +23,7 @@ import (
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/internal/testgql"
+	"github.com/leaktrail/leaktrail/internal/testserve"
 )
 
 // The list page the incident list screen asks for: 50 incidents with their
@@ -92,7 +90,7 @@ func newListFixture(b *testing.B) *listFixture {
 	}
 	b.Logf("dataset: %d incidents in %v", listIncidents, time.Since(started).Round(time.Millisecond))
 	lf := &listFixture{fixture: f, served: serveBinary(b, f)}
-	lf.client = &testgql.Client{URL: lf.served.url}
+	lf.client = &testgql.Client{URL: lf.served.URL}
 	lf.client.Login(b, "bench", "benchmark password")
 	return lf
 }
@@ -364,10 +362,7 @@ func listFloor(db *sqlx.DB) http.Handler {
 }
 
 // servedBinary is `leaktrail serve`, built from this tree, on the fixture's database.
-type servedBinary struct {
-	cmd *exec.Cmd
-	url string
-}
+type servedBinary struct{ *testserve.Server }
 
 var (
 	binaryOnce sync.Once
@@ -383,50 +378,20 @@ func serveBinary(b *testing.B, f *fixture) *servedBinary {
 			binaryErr = err
 			return
 		}
-		binaryPath = filepath.Join(dir, "leaktrail")
-		out, err := exec.Command("go", "build", "-o", binaryPath, "github.com/leaktrail/leaktrail/cmd/leaktrail").CombinedOutput()
-		if err != nil {
-			binaryErr = fmt.Errorf("%v: %s", err, out)
-		}
+		binaryPath, binaryErr = testserve.Build(dir)
 	})
 	if binaryErr != nil {
 		b.Fatal(binaryErr)
 	}
 	cfg := f.main.Config
-	cmd := exec.Command(binaryPath, "serve")
-	cmd.Env = append(os.Environ(), "LEAKTRAIL_DATABASE_URL="+cfg.DatabaseURL, "LEAKTRAIL_LISTEN=127.0.0.1:0",
-		"LEAKTRAIL_S3_ENDPOINT="+cfg.S3.Endpoint, "LEAKTRAIL_S3_ACCESS_KEY="+cfg.S3.AccessKey,
-		"LEAKTRAIL_S3_SECRET_KEY="+cfg.S3.SecretKey, "LEAKTRAIL_S3_BUCKET="+cfg.S3.Bucket)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			var line struct{ Msg, URL string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "serving" {
-				urls <- line.URL
-			}
-		}
-	}()
-	select {
-	case u := <-urls:
-		return &servedBinary{cmd: cmd, url: u}
-	case <-time.After(60 * time.Second):
-		b.Fatal("leaktrail serve did not start")
-		return nil
-	}
+	return &servedBinary{testserve.Start(b, binaryPath, []string{"LEAKTRAIL_DATABASE_URL=" + cfg.DatabaseURL,
+		"LEAKTRAIL_LISTEN=127.0.0.1:0", "LEAKTRAIL_S3_ENDPOINT=" + cfg.S3.Endpoint, "LEAKTRAIL_S3_ACCESS_KEY=" + cfg.S3.AccessKey,
+		"LEAKTRAIL_S3_SECRET_KEY=" + cfg.S3.SecretKey, "LEAKTRAIL_S3_BUCKET=" + cfg.S3.Bucket})}
 }
 
 // rssMiB is the served process's resident memory.
 func (s *servedBinary) rssMiB(b *testing.B) float64 {
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.Cmd.Process.Pid))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"sync"
@@ -94,7 +95,7 @@ func printTable(out io.Writer) {
 		floor, ratio := "", ""
 		if r.floor != nil {
 			if f, ok := r.floor(noted); ok {
-				floor = fmt.Sprintf("%.4g %s", f, r.unit)
+				floor = num(f) + " " + r.unit
 				switch {
 				case r.paired:
 				case r.higherIsFaster && f > 0:
@@ -104,10 +105,18 @@ func printTable(out io.Writer) {
 				}
 			}
 		}
-		fmt.Fprintf(w, "%s\t%.4g %s\t%s\t%s\t%s\n", r.label, v, r.unit, floor, ratio, r.target)
+		fmt.Fprintf(w, "%s\t%s %s\t%s\t%s\t%s\n", r.label, num(v), r.unit, floor, ratio, r.target)
 	}
 	w.Flush()
 	if s, ok := noted["record.s"]; ok {
 		fmt.Fprintf(out, "\nrecordForwards: %.0f forwards/s\n", viralForwards/s)
 	}
+}
+
+// num prints counts whole and measurements to four significant digits.
+func num(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e9 {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.4g", v)
 }

@@ -594,16 +594,7 @@ type NodePatch struct {
 // UpdateNode edits a node's details under the same rules as recording it;
 // the audit log keeps what it was.
 func (s *Service) UpdateNode(ctx context.Context, nodeID uuid.UUID, p NodePatch) (*Node, error) {
-	if _, err := auth.Require(ctx); err != nil {
-		return nil, err
-	}
-	n, err := s.Store.Node(ctx, s.DB, nodeID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNoNode
-	} else if err != nil {
-		return nil, err
-	}
-	err = s.change(ctx, n.IncidentID, func(tx *sqlx.Tx) (audit.Entry, error) {
+	return s.editNode(ctx, nodeID, func(tx *sqlx.Tx, n *Node) (audit.Entry, error) {
 		ref := NodeRef{Key: n.Key, Kind: n.Kind, Name: p.Name, Exposure: p.Exposure, MemberCount: p.MemberCount,
 			Unit: p.Unit, Position: p.Position, Handles: p.Handles, Cleared: p.Cleared, Platform: p.Platform}
 		c := checker{}
@@ -614,7 +605,6 @@ func (s *Service) UpdateNode(ctx context.Context, nodeID uuid.UUID, p NodePatch)
 		if len(c.errs) > 0 {
 			return audit.Entry{}, apperr.Invalid(c.errs[0].Field, "%s", c.errs[0].Message)
 		}
-		before := *n
 		next := *n
 		if p.Name != nil {
 			next.Name = strings.TrimSpace(*p.Name)
@@ -644,10 +634,26 @@ func (s *Service) UpdateNode(ctx context.Context, nodeID uuid.UUID, p NodePatch)
 			return audit.Entry{}, database.MapError(err)
 		}
 		return audit.Entry{Action: "spread.node_update", TargetType: "node", TargetID: nodeID.String(),
-			Changes: map[string]any{"from": nodeRecord(&before), "to": nodeRecord(&next)}}, nil
+			Changes: map[string]any{"from": nodeRecord(n), "to": nodeRecord(&next)}}, nil
 	})
-	if apperr.CodeOf(err) == apperr.NotFound {
+}
+
+// editNode finds a node and runs fn in a change of the node's incident (so
+// fn's refusals of bad input come only once the caller may change it); it
+// returns the node as it then is.
+func (s *Service) editNode(ctx context.Context, nodeID uuid.UUID, fn func(tx *sqlx.Tx, n *Node) (audit.Entry, error)) (*Node, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
+	n, err := s.Store.Node(ctx, s.DB, nodeID)
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNoNode
+	} else if err != nil {
+		return nil, err
+	}
+	err = s.change(ctx, n.IncidentID, func(tx *sqlx.Tx) (audit.Entry, error) { return fn(tx, n) })
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return nil, errNoNode // the incident is hidden from the caller: so is the node
 	}
 	if err != nil {
 		return nil, err
@@ -672,25 +678,16 @@ type ContainmentInput struct {
 // SetContainment records the takedown state of a venue: requested (to whom,
 // when), confirmed removed, refused, or unreachable.
 func (s *Service) SetContainment(ctx context.Context, nodeID uuid.UUID, in ContainmentInput) (*Node, error) {
-	if _, err := auth.Require(ctx); err != nil {
-		return nil, err
-	}
-	n, err := s.Store.Node(ctx, s.DB, nodeID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNoNode
-	} else if err != nil {
-		return nil, err
-	}
-	c := checker{}
-	c.text("requestedTo", deref(in.RequestedTo), false, maxName)
-	c.text("note", deref(in.Note), false, maxNote)
-	if !oneOf(in.Status, ContainmentStatuses) {
-		c.fail("status", "unknown status %q", in.Status)
-	}
-	if !n.IsVenue() {
-		c.fail("nodeId", "containment is recorded on venues, not people")
-	}
-	err = s.change(ctx, n.IncidentID, func(tx *sqlx.Tx) (audit.Entry, error) {
+	return s.editNode(ctx, nodeID, func(tx *sqlx.Tx, n *Node) (audit.Entry, error) {
+		c := checker{}
+		c.text("requestedTo", deref(in.RequestedTo), false, maxName)
+		c.text("note", deref(in.Note), false, maxNote)
+		if !oneOf(in.Status, ContainmentStatuses) {
+			c.fail("status", "unknown status %q", in.Status)
+		}
+		if !n.IsVenue() {
+			c.fail("nodeId", "containment is recorded on venues, not people")
+		}
 		if len(c.errs) > 0 {
 			return audit.Entry{}, apperr.Invalid("input."+c.errs[0].Field, "%s", c.errs[0].Message)
 		}
@@ -702,13 +699,6 @@ func (s *Service) SetContainment(ctx context.Context, nodeID uuid.UUID, in Conta
 		return audit.Entry{Action: "spread.containment", TargetType: "node", TargetID: nodeID.String(),
 			Changes: map[string]any{"node": n.Key, "from": n.Containment.Status, "to": next}}, nil
 	})
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, errNoNode
-	}
-	if err != nil {
-		return nil, err
-	}
-	return s.Store.Node(ctx, s.DB, nodeID)
 }
 
 // RecordItem records a leaked item of an incident (idempotent by key).

@@ -34,7 +34,7 @@ func TestServerKilledMidUploadLeavesNothingHalfDone(t *testing.T) {
 		t.Fatalf("user add: %s", stderr)
 	}
 	srv := serve(t, e)
-	c := &testgql.Client{URL: srv.url}
+	c := &testgql.Client{URL: srv.URL}
 	c.Login(t, "kill", pw)
 	var opened struct{ OpenIncident struct{ ID string } }
 	c.Must(t, `mutation { openIncident(input: {title: "上传中断", leakedItem: "截图", classification: SECRET,
@@ -64,7 +64,7 @@ func TestServerKilledMidUploadLeavesNothingHalfDone(t *testing.T) {
 				time.Sleep(time.Minute) // hold the rest back until the kill breaks the request
 				w.Close()
 			}()
-			req, _ := http.NewRequest(http.MethodPut, srv.url+url, body)
+			req, _ := http.NewRequest(http.MethodPut, srv.URL+url, body)
 			req.Header.Set("Authorization", "Bearer "+c.Token)
 			if resp, err := http.DefaultClient.Do(req); err == nil {
 				resp.Body.Close()
@@ -92,11 +92,11 @@ func TestServerKilledMidUploadLeavesNothingHalfDone(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	srv.cmd.Process.Kill()
-	srv.cmd.Wait()
+	srv.Cmd.Process.Kill()
+	srv.Cmd.Wait()
 
 	srv = serve(t, e) // reconciles at start-up
-	c.URL = srv.url
+	c.URL = srv.URL
 	var items struct {
 		Incident struct{ Evidence []struct{ ID string } }
 	}
@@ -112,7 +112,7 @@ func TestServerKilledMidUploadLeavesNothingHalfDone(t *testing.T) {
 	// The killed request's sending lease runs out first (CONFLICT with retryAfterSeconds meanwhile).
 	for n, chunk := range [][]byte{file[part : 2*part], file[2*part:]} {
 		for deadline := time.Now().Add(time.Minute); ; time.Sleep(time.Second) {
-			req, _ := http.NewRequest(http.MethodPut, fmt.Sprintf("%s%s/parts/%d", srv.url, resumedURL, n+2), bytes.NewReader(chunk))
+			req, _ := http.NewRequest(http.MethodPut, fmt.Sprintf("%s%s/parts/%d", srv.URL, resumedURL, n+2), bytes.NewReader(chunk))
 			req.Header.Set("Authorization", "Bearer "+c.Token)
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {

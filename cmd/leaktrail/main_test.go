@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/leaktrail/leaktrail/internal/testdb"
 	"github.com/leaktrail/leaktrail/internal/testgql"
+	"github.com/leaktrail/leaktrail/internal/testserve"
 )
 
 var binary string
@@ -32,9 +32,8 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	binary = filepath.Join(dir, "leaktrail")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build leaktrail: %v\n%s", err, out)
+	if binary, err = testserve.Build(dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	code := m.Run()
@@ -109,41 +108,14 @@ func TestCommandsFailWithOneLine(t *testing.T) {
 	}
 }
 
-// server is a running `leaktrail serve`.
-type server struct {
-	cmd *exec.Cmd
-	url string
-}
-
-func serve(t *testing.T, e env) *server {
+// serve starts `leaktrail serve` with the environment e.
+func serve(t *testing.T, e env) *testserve.Server {
 	t.Helper()
-	cmd := exec.Command(binary, "serve")
-	cmd.Env = e.list()
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
+	var list []string
+	for k, v := range e {
+		list = append(list, k+"="+v)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			var line struct{ Msg, URL string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "serving" {
-				urls <- line.URL
-			}
-		}
-	}()
-	select {
-	case u := <-urls:
-		return &server{cmd: cmd, url: u}
-	case <-time.After(30 * time.Second):
-		t.Fatal("leaktrail serve did not start")
-		return nil
-	}
+	return testserve.Start(t, binary, list)
 }
 
 func TestBinaryEndToEnd(t *testing.T) {
@@ -170,7 +142,7 @@ func TestBinaryEndToEnd(t *testing.T) {
 	}
 
 	srv := serve(t, e)
-	c := &testgql.Client{URL: srv.url}
+	c := &testgql.Client{URL: srv.URL}
 	c.Login(t, "lin", pw)
 	id, ref := walkEveryStage(t, c)
 
@@ -232,7 +204,7 @@ func TestBinaryEndToEnd(t *testing.T) {
 	if _, stderr, code := run(t, e, pw+"\n", "user", "add", "--username", "boss", "--role", "leadership", "--password-stdin"); code != 0 {
 		t.Fatalf("user add boss: %s", stderr)
 	}
-	boss := &testgql.Client{URL: srv.url}
+	boss := &testgql.Client{URL: srv.URL}
 	boss.Login(t, "boss", pw)
 	var review struct {
 		ReviewIncident struct{ SnapshotSha256 string }
@@ -309,11 +281,11 @@ func TestBinaryEndToEnd(t *testing.T) {
 		t.Fatalf("audit verify after tampering: %d %q, want %q", code, out, want)
 	}
 
-	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := srv.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- srv.cmd.Wait() }()
+	go func() { done <- srv.Cmd.Wait() }()
 	select {
 	case err := <-done:
 		if err != nil {

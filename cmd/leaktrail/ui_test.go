@@ -42,7 +42,7 @@ func TestUIEndToEnd(t *testing.T) {
 	srv := serve(t, e)
 	// A closed case waiting for leadership's review: the walk through the
 	// gates is covered by TestBinaryEndToEnd, so this one is closed in SQL.
-	duty := &testgql.Client{URL: srv.url}
+	duty := &testgql.Client{URL: srv.URL}
 	duty.Login(t, "duty", pw)
 	var opened struct{ OpenIncident struct{ ID string } }
 	duty.Must(t, `mutation { openIncident(input: {title: "待审阅的结案", leakedItem: "会议纪要照片", classification: CONFIDENTIAL,
@@ -61,7 +61,7 @@ func TestUIEndToEnd(t *testing.T) {
 	}
 	cmd := exec.Command("node", "e2e/run.mjs")
 	cmd.Dir = filepath.Join(root, "ui/web")
-	cmd.Env = append(os.Environ(), "LEAKTRAIL_URL="+srv.url, "LEAKTRAIL_E2E_USER=duty", "LEAKTRAIL_E2E_PASSWORD="+pw,
+	cmd.Env = append(os.Environ(), "LEAKTRAIL_URL="+srv.URL, "LEAKTRAIL_E2E_USER=duty", "LEAKTRAIL_E2E_PASSWORD="+pw,
 		"LEAKTRAIL_E2E_LEADER=chief",
 		"SCREENSHOTS="+shots, "CHROMIUM="+chromium)
 	out, err := cmd.CombinedOutput()
