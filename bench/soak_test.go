@@ -57,7 +57,7 @@ func soak(b *testing.B, lf *listFixture, ids []string, duration time.Duration) {
 	)
 	send := func(i int) {
 		defer inFlight.Done()
-		c := &testgql.Client{URL: lf.client.URL, Token: lf.client.Token}
+		c := &testgql.Client{URL: lf.client.URL, Token: lf.client.Token, HTTP: keepAlive}
 		id := ids[i%len(ids)]
 		var r testgql.Response
 		start := time.Now()
