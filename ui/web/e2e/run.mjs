@@ -37,6 +37,12 @@ const step = async (name, fn) => {
   }
 };
 
+// shot saves a screenshot once the brief notices have gone, so they do not cover the screen.
+const shot = async (page, target, path, options = {}) => {
+  await page.locator(".ant-message-notice").first().waitFor({ state: "detached", timeout: 10000 }).catch(() => {});
+  await target.screenshot({ path, ...options });
+};
+
 for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 360, height: 740 }, "-phone"]]) {
   const context = await browser.newContext({ locale: "zh-CN", viewport });
   const page = await context.newPage();
@@ -58,7 +64,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.goto(url);
     await page.getByLabel("用户名").fill(user);
     await page.getByLabel("密码").fill(password);
-    await page.screenshot({ path: join(shots, `login${suffix}.png`) });
+    await shot(page, page, join(shots, `login${suffix}.png`));
     await page.getByRole("button", { name: /登\s*录/ }).click();
     await page.getByRole("heading", { name: "事件" }).waitFor();
   });
@@ -70,14 +76,14 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.getByLabel("发现地点").fill("民政工作群（微信）");
     await page.getByLabel("报告人").fill("值班室");
     await page.waitForTimeout(400); // the form's opening animation
-    await page.screenshot({ path: join(shots, `report-a-leak${suffix}.png`) });
+    await shot(page, page, join(shots, `report-a-leak${suffix}.png`));
     await page.getByRole("button", { name: /立\s*案/ }).click();
     await page.waitForURL(/\/incidents\/LT-\d{4}-\d{4}/);
     await page.getByRole("heading", { name: "机密级通知的翻拍照片" }).waitFor();
     await page.getByText("离开「发现」所需").waitFor();
     await page.locator(".ant-modal-wrap").waitFor({ state: "hidden" }); // the form's closing animation
     console.log(`     reported in ${((Date.now() - started) / 1000).toFixed(1)} s of automation`);
-    await page.screenshot({ path: join(shots, `incident${suffix}.png`), fullPage: true });
+    await shot(page, page, join(shots, `incident${suffix}.png`), { fullPage: true });
   });
 
   await step(`evidence upload shows its hash${suffix}`, async () => {
@@ -103,7 +109,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.locator(".ant-modal-wrap").waitFor({ state: "hidden" });
     await row.locator(".ant-table-row-expand-icon").click();
     await page.locator("#evidence").getByText("封存原始照片备查").waitFor();
-    await page.locator("#evidence").screenshot({ path: join(shots, `evidence${suffix}.png`) });
+    await shot(page, page.locator("#evidence"), join(shots, `evidence${suffix}.png`));
   });
 
   await step(`an investigator records the DOMAIN.md case 5 chain and sees the path to the website${suffix}`, async () => {
@@ -138,7 +144,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     const hops = await page.getByTestId("path").locator(".ant-list-item").count();
     if (hops !== 7) throw new Error(`the path to the website has ${hops} hops, want 7`);
     await page.waitForTimeout(300);
-    await page.locator("#spread").screenshot({ path: join(shots, `spread${suffix}.png`) });
+    await shot(page, page.locator("#spread"), join(shots, `spread${suffix}.png`));
   });
 
   await step(`the side panel edits the website and records its takedown${suffix}`, async () => {
@@ -168,7 +174,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await record.getByText("记录删除情况").first().waitFor();
     await record.getByRole("tab", { name: "成员" }).click();
     await record.getByText("负责人").first().waitFor();
-    await record.screenshot({ path: join(shots, `record${suffix}.png`) });
+    await shot(page, record, join(shots, `record${suffix}.png`));
   });
 
   await step(`a finding and its outcome${suffix}`, async () => {
@@ -189,7 +195,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.locator(".ant-modal").getByLabel("说明").fill("经市纪委监委会议研究决定");
     await page.locator(".ant-modal-footer .ant-btn-primary").click();
     await panel.getByText("已决定", { exact: true }).waitFor();
-    await panel.screenshot({ path: join(shots, `responsibility${suffix}.png`) });
+    await shot(page, panel, join(shots, `responsibility${suffix}.png`));
   });
 
   await step(`a colleague's change appears without reload${suffix}`, async () => {
@@ -236,10 +242,10 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await chooseLanguage("语言", "English");
     await page.getByRole("button", { name: "Report a leak" }).waitFor();
     await page.getByText("To leave Investigation").waitFor();
-    await page.screenshot({ path: join(shots, `incident-en${suffix}.png`), fullPage: true });
+    await shot(page, page, join(shots, `incident-en${suffix}.png`), { fullPage: true });
     await chooseLanguage("Language", "繁體中文");
     await page.getByRole("button", { name: "通報洩密" }).waitFor();
-    await page.screenshot({ path: join(shots, `incident-zh-TW${suffix}.png`), fullPage: true });
+    await shot(page, page, join(shots, `incident-zh-TW${suffix}.png`), { fullPage: true });
     await chooseLanguage("語言", "简体中文");
     await page.getByRole("button", { name: "报告泄密" }).waitFor();
   });
@@ -247,7 +253,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
   await step(`the list shows the case${suffix}`, async () => {
     await page.getByRole("link", { name: "事件" }).first().click();
     await page.getByRole("cell", { name: "机密级通知的翻拍照片" }).first().waitFor();
-    await page.screenshot({ path: join(shots, `incidents${suffix}.png`) });
+    await shot(page, page, join(shots, `incidents${suffix}.png`));
     const search = page.getByRole("searchbox", { name: "搜索编号、标题、泄露内容…" });
     await search.fill("没有这样的事件");
     await search.press("Enter");
@@ -276,7 +282,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.getByText("待审阅的结案").first().waitFor();
     await page.locator("canvas").first().waitFor();
     await page.waitForTimeout(500); // the charts' first animation
-    await page.screenshot({ path: join(shots, "leadership.png"), fullPage: true });
+    await shot(page, page, join(shots, "leadership.png"), { fullPage: true });
     await page.getByRole("button", { name: /同意结案/ }).first().click();
     await page.getByLabel("意见").fill("处置得当，同意结案");
     await page.locator(".ant-modal-footer").getByRole("button", { name: /同意结案/ }).click();

@@ -41,6 +41,10 @@ const Verify = graphql(`
   mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) { checked ok mismatched missing } }
 `);
 
+// The purposes Leaktrail writes itself on the events it records, shown in the reader's language.
+const systemPurposes: Record<string, string> = {
+  "stored in the evidence vault": "stored", "fixity check": "fixity", "sealed evidence package": "package",
+};
 const handActions = ["COLLECTED", "SEALED", "TRANSFERRED", "RELEASED"] as const;
 const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`);
@@ -140,7 +144,7 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
           <Timeline items={e.custody.map((c, i) => ({ key: i, children: <>
             <Typography.Text strong>{t(`evidence.action.${c.action}`)}</Typography.Text>{" "}
             <Typography.Text type="secondary">{dayjs(c.at).format("YYYY-MM-DD HH:mm:ss")} ({c.timeZone}) · {c.actorName}</Typography.Text>
-            <div>{c.purpose}{c.transferredTo && ` → ${c.transferredTo}`}</div>
+            <div>{systemPurposes[c.purpose] ? t(`evidence.systemPurpose.${systemPurposes[c.purpose]}`) : c.purpose}{c.transferredTo && ` → ${c.transferredTo}`}</div>
             {c.sha256 && <Typography.Text code style={{ fontSize: 11 }}>{c.sha256}</Typography.Text>}
           </> }))} />
         ) }}
