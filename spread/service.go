@@ -503,27 +503,15 @@ func (s *Service) UpdateForward(ctx context.Context, id uuid.UUID, p ForwardPatc
 	var out *Forward
 	err := s.editForward(ctx, id, func(tx *sqlx.Tx, f *Forward) (audit.Entry, error) {
 		before := *f
-		if p.At != nil {
-			f.At = *p.At
-		}
-		if p.Method != nil {
-			f.Method = *p.Method
-		}
+		patch(&f.At, p.At)
+		patch(&f.Method, p.Method)
 		if p.Alterations != nil {
 			f.Alterations = p.Alterations
 		}
-		if p.MisSent != nil {
-			f.MisSent = *p.MisSent
-		}
-		if p.RecalledAt != nil {
-			f.RecalledAt = p.RecalledAt
-		}
-		if p.Confidence != nil {
-			f.Confidence = *p.Confidence
-		}
-		if p.Note != nil {
-			f.Note = *p.Note
-		}
+		patch(&f.MisSent, p.MisSent)
+		patchPointer(&f.RecalledAt, p.RecalledAt)
+		patch(&f.Confidence, p.Confidence)
+		patch(&f.Note, p.Note)
 		in := ForwardInput{Key: f.Key, At: f.At, Method: f.Method, Alterations: f.Alterations, RecalledAt: f.RecalledAt,
 			Confidence: &f.Confidence, Note: &f.Note, From: NodeRef{Key: "from", Kind: Person}, To: NodeRef{Key: "to", Kind: Person},
 			By: NodeRef{Key: "by", Kind: Person}}
@@ -541,6 +529,29 @@ func (s *Service) UpdateForward(ctx context.Context, id uuid.UUID, p ForwardPatc
 		return nil, err
 	}
 	return out, s.hydrateOne(ctx, out)
+}
+
+// patch sets *field to *value when a patch gives a value.
+func patch[T any](field *T, value *T) {
+	if value != nil {
+		*field = *value
+	}
+}
+
+// patchPointer sets an optional field when a patch gives a value.
+func patchPointer[T any](field **T, value *T) {
+	if value != nil {
+		*field = value
+	}
+}
+
+// trimmed is a patch's text without surrounding space.
+func trimmed(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	t := strings.TrimSpace(*s)
+	return &t
 }
 
 // forwardRecord is a forward as the audit log keeps it.
@@ -606,30 +617,16 @@ func (s *Service) UpdateNode(ctx context.Context, nodeID uuid.UUID, p NodePatch)
 			return audit.Entry{}, apperr.Invalid(c.errs[0].Field, "%s", c.errs[0].Message)
 		}
 		next := *n
-		if p.Name != nil {
-			next.Name = strings.TrimSpace(*p.Name)
-		}
-		if p.Exposure != nil {
-			next.Exposure = *p.Exposure
-		}
-		if p.MemberCount != nil {
-			next.MemberCount = p.MemberCount
-		}
-		if p.Unit != nil {
-			next.Unit = strings.TrimSpace(*p.Unit)
-		}
-		if p.Position != nil {
-			next.Position = strings.TrimSpace(*p.Position)
-		}
+		patch(&next.Name, trimmed(p.Name))
+		patch(&next.Exposure, p.Exposure)
+		patchPointer(&next.MemberCount, p.MemberCount)
+		patch(&next.Unit, trimmed(p.Unit))
+		patch(&next.Position, trimmed(p.Position))
 		if p.Handles != nil {
 			next.Handles = p.Handles
 		}
-		if p.Cleared != nil {
-			next.Cleared = p.Cleared
-		}
-		if p.Platform != nil {
-			next.Platform = p.Platform
-		}
+		patchPointer(&next.Cleared, p.Cleared)
+		patchPointer(&next.Platform, p.Platform)
 		if err := s.Store.UpdateNode(ctx, tx, &next); err != nil {
 			return audit.Entry{}, database.MapError(err)
 		}
