@@ -27,6 +27,8 @@ type Loaders struct {
 	Tasks *dataloadgen.Loader[uuid.UUID, []incident.Task]
 	// Counts are per incident, for lists.
 	Counts *dataloadgen.Loader[uuid.UUID, incident.Counts]
+	// Notifications are an incident's reports upward (its report-upward clock reads them too).
+	Notifications *dataloadgen.Loader[uuid.UUID, []incident.Notification]
 	// Facts are read once per incident object, though gate and reportUpward both need them.
 	Facts *dataloadgen.Loader[*incident.Incident, workflow.Facts]
 	// NodeDetails and ForwardDetails complete the partial nodes and forwards an analysis holds.
@@ -75,6 +77,17 @@ func newLoaders(r *Resolver) *Loaders {
 		Counts: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]incident.Counts, error) {
 			counts, err := r.IncidentService.CountsOf(ctx, ids)
 			return byID(counts, err, func(c incident.Counts) uuid.UUID { return c.IncidentID })
+		}, dataloadgen.WithWait(loaderWait)),
+		Notifications: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]incident.Notification, error) {
+			ns, err := r.IncidentService.Notifications(ctx, ids...)
+			out := make(map[uuid.UUID][]incident.Notification, len(ids))
+			for _, id := range ids {
+				out[id] = []incident.Notification{}
+			}
+			for _, n := range ns {
+				out[n.IncidentID] = append(out[n.IncidentID], n)
+			}
+			return out, err
 		}, dataloadgen.WithWait(loaderWait)),
 		Facts: dataloadgen.NewLoader(func(ctx context.Context, incs []*incident.Incident) ([]workflow.Facts, []error) {
 			facts, errs := make([]workflow.Facts, len(incs)), make([]error, len(incs))
@@ -200,6 +213,9 @@ func prefetchPage(ctx context.Context, page []incident.Incident) {
 	}
 	if selects(ctx, "edges", "node", "counts") {
 		l.Counts.LoadAllThunk(ctx, ids)
+	}
+	if selects(ctx, "edges", "node", "reportUpward") || selects(ctx, "edges", "node", "notifications") {
+		l.Notifications.LoadAllThunk(ctx, ids)
 	}
 	if selects(ctx, "edges", "node", "lead") && len(leads) > 0 {
 		l.Users.LoadAllThunk(ctx, slices.Compact(slices.SortedFunc(slices.Values(leads), func(a, b uuid.UUID) int {

@@ -46,11 +46,11 @@ func (r *incidentResolver) Gate(ctx context.Context, obj *incident.Incident) (*m
 }
 
 func (r *incidentResolver) ReportUpward(ctx context.Context, obj *incident.Incident) (*workflow.ReportUpwardClock, error) {
-	f, err := loaders(ctx).Facts.Load(ctx, obj)
+	ns, err := loaders(ctx).Notifications.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
-	clock := r.IncidentService.ReportUpward(f)
+	clock := r.IncidentService.ReportUpward(*obj, ns)
 	return &clock, nil
 }
 
@@ -84,7 +84,7 @@ func (r *incidentResolver) ContainmentActions(ctx context.Context, obj *incident
 }
 
 func (r *incidentResolver) Notifications(ctx context.Context, obj *incident.Incident) ([]*incident.Notification, error) {
-	ns, err := r.IncidentService.Notifications(ctx, obj.ID)
+	ns, err := loaders(ctx).Notifications.Load(ctx, obj.ID)
 	return ptrs(ns), err
 }
 

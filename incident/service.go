@@ -320,8 +320,14 @@ func (s *Service) Gate(inc Incident, f workflow.Facts) workflow.Evaluation {
 	return s.Gates.Evaluate(inc.Stage, f)
 }
 
-// ReportUpward returns the report-upward clock now.
-func (s *Service) ReportUpward(f workflow.Facts) workflow.ReportUpwardClock {
+// ReportUpward returns the report-upward clock of an incident now, from the
+// incident and its reports upward: the few facts the clock needs, so a list
+// need not gather every gate fact of each incident.
+func (s *Service) ReportUpward(inc Incident, notifications []Notification) workflow.ReportUpwardClock {
+	f := workflow.Facts{Classification: string(inc.Classification), ReachedOutside: inc.ReachedOutside, DetectedAt: inc.DetectedAt}
+	for _, n := range notifications {
+		f.NotifiedAt = append(f.NotifiedAt, n.NotifiedAt)
+	}
 	return workflow.ReportUpward(f, s.ReportWindow, time.Now())
 }
 
@@ -565,10 +571,10 @@ func (s *Service) RecordNotification(ctx context.Context, incidentID uuid.UUID, 
 }
 
 // Notifications returns the reports upward of an incident the caller may see.
-func (s *Service) Notifications(ctx context.Context, incidentID uuid.UUID) ([]Notification, error) {
+func (s *Service) Notifications(ctx context.Context, incidentIDs ...uuid.UUID) ([]Notification, error) {
 	_, v, err := viewer(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return s.Store.Notifications(ctx, s.DB, v, incidentID)
+	return s.Store.Notifications(ctx, s.DB, v, incidentIDs)
 }

@@ -336,11 +336,11 @@ func (Store) InsertNotification(ctx context.Context, ex database.Executor, n Not
 	return out, err
 }
 
-// Notifications returns an incident's reports upward in time order.
-func (Store) Notifications(ctx context.Context, ex database.Executor, v Viewer, incidentID uuid.UUID) ([]Notification, error) {
+// Notifications returns the reports upward of the incidents, in time order.
+func (Store) Notifications(ctx context.Context, ex database.Executor, v Viewer, incidentIDs []uuid.UUID) ([]Notification, error) {
 	var out []Notification
 	err := childRows(ctx, ex, &out, v, "authority_notifications", "c.id, c.incident_id, c.authority, c.notified_at, c.reference, c.note, c.recorded_by, c.created_at",
-		"c.notified_at, c.id", []uuid.UUID{incidentID})
+		"c.notified_at, c.id", incidentIDs)
 	return out, err
 }
 
