@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/leaktrail/leaktrail/budget"
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/graph"
 	"github.com/leaktrail/leaktrail/incident"
@@ -36,6 +37,9 @@ type Config struct {
 	// the database; zero or negative turns the job off.
 	FixityInterval    time.Duration
 	ReconcileInterval time.Duration
+
+	// Limits sizes the pools of expensive work; zero values take budget.DefaultConfig's.
+	Limits budget.Config
 }
 
 // DefaultListen is the address served when none is configured.

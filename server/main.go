@@ -19,6 +19,7 @@ import (
 
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/budget"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/discipline"
 	"github.com/leaktrail/leaktrail/evidence"
@@ -50,6 +51,8 @@ type Main struct {
 	Stats      *stats.Service
 	Live       *live.Hub
 	Metrics    *metrics.Metrics
+	// Limits bound the expensive work done at once (hashing, imports, reports, fixity).
+	Limits *budget.Limits
 
 	jobs     context.CancelFunc
 	jobsDone sync.WaitGroup
@@ -92,6 +95,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if m.Objects, err = objstore.Open(ctx, m.Config.S3); err != nil {
 		return err
 	}
+	m.Limits = budget.New(m.Config.Limits)
 	m.Auth = auth.NewService(m.DB, m.Config.SessionTTL)
 	m.Incidents = incident.NewService(m.DB)
 	m.Incidents.ReportWindow = m.Config.ReportWindow
