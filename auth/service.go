@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"errors"
+	"log/slog"
 	"math"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/audit"
+	"github.com/leaktrail/leaktrail/budget"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/internal/requestid"
 )
@@ -28,17 +30,27 @@ type Service struct {
 	DB         *sqlx.DB
 	Store      Store
 	SessionTTL time.Duration
-	// ByUsername and ByAddress limit failed sign-ins; nil means no limit.
+	// ByUsername and ByAddress limit sign-in attempts; nil means no limit.
 	ByUsername *Limiter
 	ByAddress  *Limiter
+	// Hashing bounds the password hashes computed at once; nil means no bound.
+	Hashing *budget.Pool
+	Log     *slog.Logger
+
+	limited *limitedLog
 }
 
 // NewService returns a service with the default sign-in limits: 5 failures
 // per username and 20 per address in 15 minutes.
 func NewService(db *sqlx.DB, sessionTTL time.Duration) *Service {
 	return &Service{DB: db, SessionTTL: sessionTTL,
-		ByUsername: NewLimiter(5, 15*time.Minute), ByAddress: NewLimiter(20, 15*time.Minute)}
+		ByUsername: NewLimiter(5, 15*time.Minute), ByAddress: NewLimiter(20, 15*time.Minute),
+		limited: &limitedLog{window: LimitedLogWindow, sources: map[string]*limitedSource{}}}
 }
+
+// LimitedLogWindow is how long refused sign-ins from one address are
+// counted into one audit entry.
+const LimitedLogWindow = time.Minute
 
 // Session is a freshly created session; Token is never stored, only its hash.
 type Session struct {
@@ -213,14 +225,16 @@ func (s *Service) Users(ctx context.Context) ([]User, error) {
 var errBadLogin = apperr.Errorf(apperr.Unauthenticated, "wrong username or password")
 
 func rateLimited(wait time.Duration) error {
-	secs := int(math.Ceil(wait.Seconds()))
-	return apperr.Errorf(apperr.RateLimited, "too many failed sign-ins; try again in %d seconds", secs).
+	secs := max(1, int(math.Ceil(wait.Seconds())))
+	return apperr.Errorf(apperr.RateLimited, "too many sign-in attempts; try again in %d seconds", secs).
 		With("retryAfterSeconds", secs)
 }
 
 // Login checks the password and opens a session. Unknown users, disabled users
-// and wrong passwords all get the same error after the same work; repeated
-// failures for a username or from an address are refused for a while.
+// and wrong passwords all get the same error after the same work. Each
+// attempt is reserved against the limits per username and per address before
+// the password is checked, and the check itself waits for a slot of the
+// server's hashing budget, so a burst of sign-ins costs bounded memory.
 func (s *Service) Login(ctx context.Context, username, password string) (Session, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
 	if utf8.RuneCountInString(username) > 64 || len(password) > 4*maxPasswordLength {
@@ -228,21 +242,34 @@ func (s *Service) Login(ctx context.Context, username, password string) (Session
 	}
 	now := time.Now()
 	addr := requestid.RemoteAddr(ctx)
-	if wait := max(s.retryAfter(s.ByUsername, username, now), s.retryAfter(s.ByAddress, addr, now)); wait > 0 {
-		audit.AppendNow(ctx, s.DB, audit.Entry{ActorName: username, Action: "session.login_limited"}) //nolint:errcheck // best effort while under attack
+	done, wait := s.reserve(username, addr, now)
+	if wait > 0 {
+		if closed := s.limited.add(addr, username, now); closed != nil {
+			s.logLimited(ctx, addr, closed)
+		}
 		return Session{}, rateLimited(wait)
 	}
+	failed := false
+	defer func() { done(failed) }()
+	release, err := s.Hashing.Acquire(ctx)
+	if err != nil {
+		return Session{}, err
+	}
+	defer release()
 	row, err := s.Store.byUsername(ctx, s.DB, username)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		CheckPassword(dummyHash, password)
-		return Session{}, s.loginFailed(ctx, username, addr, now)
+		failed = true
+		return Session{}, s.loginFailed(ctx, username)
 	case err != nil:
 		return Session{}, err
 	}
 	if !CheckPassword(row.PasswordHash, password) || row.Disabled {
-		return Session{}, s.loginFailed(ctx, username, addr, now)
+		failed = true
+		return Session{}, s.loginFailed(ctx, username)
 	}
+	release()
 	token, err := newToken(TokenPrefix)
 	if err != nil {
 		return Session{}, err
@@ -265,23 +292,64 @@ func (s *Service) Login(ctx context.Context, username, password string) (Session
 	return sess, nil
 }
 
-func (s *Service) retryAfter(l *Limiter, key string, now time.Time) time.Duration {
-	if l == nil || key == "" {
-		return 0
+// reserve takes an attempt from both limits, or from neither, and returns
+// how long to wait when either is full.
+func (s *Service) reserve(username, addr string, now time.Time) (done func(failed bool), wait time.Duration) {
+	var dones []func(bool)
+	for _, l := range []struct {
+		limiter *Limiter
+		key     string
+	}{{s.ByUsername, username}, {s.ByAddress, addr}} {
+		if l.limiter == nil || l.key == "" {
+			continue
+		}
+		d, w := l.limiter.Reserve(l.key, now)
+		if w > 0 {
+			for _, d := range dones {
+				d(false)
+			}
+			return nil, w
+		}
+		dones = append(dones, d)
 	}
-	return l.RetryAfter(key, now)
+	return func(failed bool) {
+		for _, d := range dones {
+			d(failed)
+		}
+	}, 0
 }
 
-func (s *Service) loginFailed(ctx context.Context, username, addr string, now time.Time) error {
-	for key, l := range map[string]*Limiter{username: s.ByUsername, addr: s.ByAddress} {
-		if l != nil && key != "" {
-			l.Fail(key, now)
-		}
-	}
+func (s *Service) loginFailed(ctx context.Context, username string) error {
 	if err := audit.AppendNow(ctx, s.DB, audit.Entry{ActorName: username, Action: "session.login_failed"}); err != nil {
 		return err
 	}
 	return errBadLogin
+}
+
+// logLimited writes one aggregated entry for the refused attempts of one
+// address in one window.
+func (s *Service) logLimited(ctx context.Context, addr string, src *limitedSource) {
+	ctx = requestid.WithRemoteAddr(ctx, addr)
+	err := audit.AppendNow(ctx, s.DB, audit.Entry{ActorName: "anonymous", Action: "session.login_limited", Changes: map[string]any{
+		"attempts": src.Attempts, "from": src.First.UTC(), "to": src.Last.UTC(), "usernames": src.Usernames}})
+	if err != nil {
+		s.logger().WarnContext(ctx, "audit of refused sign-ins", "address", addr, "attempts", src.Attempts, "error", err)
+	}
+}
+
+// FlushLimited writes the aggregated entries of refused sign-ins whose window
+// has ended, or of all when final is set (the server is stopping).
+func (s *Service) FlushLimited(ctx context.Context, final bool) {
+	for addr, src := range s.limited.take(time.Now(), final) {
+		s.logLimited(ctx, addr, src)
+	}
+}
+
+func (s *Service) logger() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
 }
 
 // Authenticate returns the user of a live session or API token.

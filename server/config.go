@@ -11,6 +11,7 @@ import (
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/graph"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/internal/requestid"
 	"github.com/leaktrail/leaktrail/objstore"
 )
 
@@ -38,6 +39,11 @@ type Config struct {
 	FixityInterval    time.Duration
 	ReconcileInterval time.Duration
 
+	// TrustedProxies are the load balancers whose X-Forwarded-For names the
+	// client (comma-separated addresses and CIDR ranges).
+	TrustedProxies string
+	// GraphQLMaxBody bounds a signed-in caller's /graphql request body, in bytes.
+	GraphQLMaxBody int64
 	// Limits sizes the pools of expensive work; zero values take budget.DefaultConfig's.
 	Limits budget.Config
 }
@@ -88,6 +94,10 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 		"time from detection to the report-upward deadline (LEAKTRAIL_REPORT_UPWARD_WINDOW)")
 	fs.BoolVar(&c.Introspection, "graphql-introspection", envBool("LEAKTRAIL_GRAPHQL_INTROSPECTION", false), "allow GraphQL introspection (LEAKTRAIL_GRAPHQL_INTROSPECTION)")
 	fs.IntVar(&c.ComplexityLimit, "graphql-complexity-limit", graph.DefaultComplexityLimit, "largest GraphQL operation cost")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", envOr("LEAKTRAIL_TRUSTED_PROXIES", ""),
+		"addresses and CIDR ranges of the proxies whose X-Forwarded-For names the client, comma-separated (LEAKTRAIL_TRUSTED_PROXIES)")
+	fs.Int64Var(&c.GraphQLMaxBody, "graphql-max-body", envInt64("LEAKTRAIL_GRAPHQL_MAX_BODY", DefaultGraphQLMaxBody),
+		"largest /graphql request body of a signed-in caller, in bytes; its JSON may hold one object per 160 bytes (LEAKTRAIL_GRAPHQL_MAX_BODY)")
 	fs.Int64Var(&c.EvidenceMaxBytes, "evidence-max-bytes", envInt64("LEAKTRAIL_EVIDENCE_MAX_BYTES", evidence.DefaultConfig.MaxSize),
 		"largest evidence file accepted, in bytes (LEAKTRAIL_EVIDENCE_MAX_BYTES)")
 	fs.StringVar(&c.EvidenceRetention, "evidence-retention", envOr("LEAKTRAIL_EVIDENCE_RETENTION", "off"),
@@ -116,6 +126,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("LEAKTRAIL_REPORT_UPWARD_WINDOW must be positive")
 	case c.EvidenceMaxBytes < 0:
 		return fmt.Errorf("LEAKTRAIL_EVIDENCE_MAX_BYTES must be positive")
+	}
+	if _, err := requestid.ParsePrefixes(c.TrustedProxies); err != nil {
+		return fmt.Errorf("LEAKTRAIL_TRUSTED_PROXIES: %w", err)
 	}
 	_, err := c.Evidence()
 	return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/leaktrail/leaktrail/auth"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -159,6 +160,19 @@ func (m *Main) startJobs() {
 	m.every(ctx, m.Config.ReconcileInterval, true, "reconcile")
 	m.every(ctx, m.Config.FixityInterval, false, "fixity")
 	m.every(ctx, time.Hour, false, "prune-idempotency-keys")
+	// Each instance counts its own refused sign-ins, so each writes its own.
+	m.jobsDone.Go(func() {
+		tick := time.NewTicker(auth.LimitedLogWindow / 4)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				m.Auth.FlushLimited(ctx, false)
+			}
+		}
+	})
 }
 
 func (m *Main) every(ctx context.Context, interval time.Duration, now bool, name string) {

@@ -66,10 +66,6 @@ func NewMain(cfg Config, log *slog.Logger) *Main {
 	return &Main{Config: cfg, Log: log}
 }
 
-// maxRequestBody bounds a GraphQL request: room for a batch of 100,000
-// forwards; file bytes never travel through /graphql.
-const maxRequestBody = 96 << 20
-
 // Open connects to the database and object store, migrates, and starts
 // serving on Config.Listen (port 0 picks a free port; see Addr).
 func (m *Main) Open(ctx context.Context) (err error) {
@@ -97,6 +93,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	}
 	m.Limits = budget.New(m.Config.Limits)
 	m.Auth = auth.NewService(m.DB, m.Config.SessionTTL)
+	m.Auth.Hashing, m.Auth.Log = m.Limits.Hashing, m.Log
 	m.Incidents = incident.NewService(m.DB)
 	m.Incidents.ReportWindow = m.Config.ReportWindow
 	m.Spread = spread.NewService(m.DB, m.Incidents)
@@ -122,6 +119,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	m.http = &http.Server{
 		Handler:           m.routes(),
 		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    maxHeaderBytes,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
 	}
@@ -153,6 +151,7 @@ func (m *Main) Close() error {
 	if m.jobs != nil {
 		m.jobs()
 		m.jobsDone.Wait()
+		m.Auth.FlushLimited(context.Background(), true)
 	}
 	if m.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -181,7 +180,7 @@ func (m *Main) routes() http.Handler {
 	mux := http.NewServeMux()
 	// A retried mutation carrying an Idempotency-Key is never applied twice.
 	once := idempotency.Middleware(m.DB, m.Log, m.writeError)
-	mux.Handle("/graphql", http.MaxBytesHandler(m.Auth.Middleware(once(gql)), maxRequestBody))
+	mux.Handle("/graphql", m.Auth.Middleware(m.boundGraphQL(once(gql))))
 	mux.Handle("GET /incidents/{reference}/spread.json", m.Auth.Middleware(http.HandlerFunc(m.spreadJSON)))
 	mux.Handle("GET /incidents/{reference}/spread.graphml", m.Auth.Middleware(http.HandlerFunc(m.spreadGraphML)))
 	mux.Handle("POST /incidents/{reference}/forwards", m.Auth.Middleware(once(http.HandlerFunc(m.importForwards))))
@@ -198,7 +197,8 @@ func (m *Main) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", m.ready)
 	mux.Handle("GET /metrics", m.metricsGuard(m.Metrics.Handler()))
 	mux.Handle("/", getOnly(ui.Handler()))
-	return requestid.Middleware(m.accessLog(mux))
+	trusted, _ := requestid.ParsePrefixes(m.Config.TrustedProxies) // checked by Validate
+	return requestid.Middleware(trusted)(m.accessLog(mux))
 }
 
 // ready reports whether the database and the object store answer.

@@ -47,24 +47,6 @@ func TestSignInRateLimits(t *testing.T) {
 	}
 }
 
-func TestLimiterWindow(t *testing.T) {
-	t.Parallel()
-	l := auth.NewLimiter(2, time.Minute)
-	now := time.Now()
-	l.Fail("k", now)
-	l.Fail("k", now.Add(10*time.Second))
-	if w := l.RetryAfter("k", now.Add(20*time.Second)); w != 40*time.Second {
-		t.Fatalf("retry after %v", w)
-	}
-	if w := l.RetryAfter("k", now.Add(61*time.Second)); w != 0 {
-		t.Fatalf("after the window: %v", w)
-	}
-	l.Reset("k")
-	if w := l.RetryAfter("k", now.Add(20*time.Second)); w != 0 {
-		t.Fatalf("after reset: %v", w)
-	}
-}
-
 func TestAPITokens(t *testing.T) {
 	t.Parallel()
 	m, c := start(t)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/database"
@@ -33,6 +34,9 @@ func (m *Main) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusInternalServerError
 	}
 	m.Metrics.Error(string(e.Code))
+	if secs, ok := e.Extensions["retryAfterSeconds"].(int); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	}
 	ext := map[string]any{"code": e.Code}
 	for k, v := range e.Extensions {
 		ext[k] = v

@@ -1,0 +1,142 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/leaktrail/leaktrail/internal/testgql"
+	"github.com/leaktrail/leaktrail/server"
+)
+
+// attackBody is the shape that took a server to 3.2 GiB: millions of tiny
+// objects in the variables of a query that needs none.
+func attackBody(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"query":"{me{id}}","variables":{"x":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"a":[1,2,3,4]}`)
+	}
+	b.WriteString(`]}}`)
+	return b.Bytes()
+}
+
+func TestGraphQLBodyIsBoundedByWhoIsAsking(t *testing.T) {
+	t.Parallel()
+	m, c := startWith(t, func(cfg *server.Config) { cfg.GraphQLMaxBody = 1 << 20 })
+	anon := &testgql.Client{URL: m.URL()}
+
+	// Anonymous: only what signing in needs, refused while reading.
+	if r := anon.Raw(t, "application/json", attackBody(100_000)); r.Code() != "UNAUTHENTICATED" ||
+		!strings.Contains(r.Errors[0].Message, "sign in first") {
+		t.Fatalf("anonymous 1.5 MB body: %d %+v", r.Status, r.Errors)
+	}
+	// Signed in: the configured size, and a shape bounded to match it.
+	if r := c.Raw(t, "application/json", attackBody(100_000)); r.Code() != "INVALID_INPUT" ||
+		!strings.Contains(r.Errors[0].Message, "at most 1 MiB") {
+		t.Fatalf("signed-in 1.5 MB body: %d %+v", r.Status, r.Errors)
+	}
+	if r := c.Raw(t, "application/json", attackBody(20_000)); r.Code() != "INVALID_INPUT" ||
+		!strings.Contains(r.Errors[0].Message, "objects and arrays") {
+		t.Fatalf("signed-in 300 kB of tiny objects: %d %+v", r.Status, r.Errors)
+	}
+	deep := `{"query":"{me{id}}","variables":{"x":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}}`
+	if r := c.Raw(t, "application/json", []byte(deep)); r.Code() != "INVALID_INPUT" || !strings.Contains(r.Errors[0].Message, "deeper") {
+		t.Fatalf("40 levels deep: %d %+v", r.Status, r.Errors)
+	}
+	// A GET carries its variables in the URL: the same shape rules.
+	status, body := anon.Send(t, http.MethodGet, "/graphql?query={me{id}}&variables="+strings.Repeat("%5B", 40)+strings.Repeat("%5D", 40), "")
+	if status != http.StatusBadRequest || !strings.Contains(body, "deeper") {
+		t.Fatalf("GET 40 levels deep: %d %s", status, body)
+	}
+	// Ordinary requests pass, signed in or not.
+	if r := anon.Do(t, `{ me { id } }`, nil); len(r.Errors) > 0 {
+		t.Fatalf("anonymous me: %+v", r.Errors)
+	}
+	c.Must(t, `{ incidents { totalCount } }`, nil, nil)
+}
+
+func loginAs(t *testing.T, c *testgql.Client, user, pw string) testgql.Response {
+	t.Helper()
+	return c.Do(t, `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+		map[string]any{"u": user, "p": pw})
+}
+
+// Forty parallel guesses at one username get five password checks, and the
+// right password after them is refused too; the refusals are one audit entry.
+func TestSignInAttemptsAreReservedBeforeThePasswordIsChecked(t *testing.T) {
+	t.Parallel()
+	m, _ := start(t)
+	anon := &testgql.Client{URL: m.URL()}
+	var wg sync.WaitGroup
+	codes := make(chan string, 40)
+	for i := range 40 {
+		wg.Go(func() { codes <- loginAs(t, anon, "resp", fmt.Sprintf("wrong password %d", i)).Code() })
+	}
+	wg.Wait()
+	close(codes)
+	count := map[string]int{}
+	for c := range codes {
+		count[c]++
+	}
+	if count["UNAUTHENTICATED"] > 5 || count["RATE_LIMITED"] < 35 || count["UNAUTHENTICATED"]+count["RATE_LIMITED"] != 40 {
+		t.Fatalf("40 parallel attempts: %v; want at most 5 checked and the rest RATE_LIMITED", count)
+	}
+	if r := loginAs(t, anon, "resp", password); r.Code() != "RATE_LIMITED" {
+		t.Fatalf("right password after the limit: %d %+v %v", r.Status, r.Errors, r.Header)
+	}
+	var failed int
+	if err := m.DB.Get(&failed, `SELECT count(*) FROM audit_log WHERE action = 'session.login_failed'`); err != nil || failed > 5 {
+		t.Fatalf("%d login_failed entries (%v), want at most 5", failed, err)
+	}
+	m.Auth.FlushLimited(context.Background(), true)
+	var limited []string
+	if err := m.DB.Select(&limited, `SELECT changes FROM audit_log WHERE action = 'session.login_limited'`); err != nil ||
+		len(limited) != 1 || !strings.Contains(limited[0], fmt.Sprintf(`"attempts":%d`, count["RATE_LIMITED"]+1)) {
+		t.Fatalf("login_limited entries: %v %v; want one with the count", limited, err)
+	}
+}
+
+// Behind a trusted load balancer each client is limited on its own address;
+// from anyone else X-Forwarded-For is ignored.
+func TestSignInLimitsUseTheClientBehindTrustedProxies(t *testing.T) {
+	t.Parallel()
+	for _, trusted := range []bool{true, false} {
+		m, _ := startWith(t, func(cfg *server.Config) {
+			if trusted {
+				cfg.TrustedProxies = "127.0.0.0/8, ::1"
+			}
+		})
+		m.Auth.ByAddress.Max = 3
+		login := func(client, user string) string {
+			body, _ := json.Marshal(map[string]any{"query": `mutation($u: String!) { login(username: $u, password: "wrong password") { token } }`,
+				"variables": map[string]any{"u": user}})
+			req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Forwarded-For", "198.51.100.77, "+client)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var r testgql.Response
+			json.NewDecoder(resp.Body).Decode(&r) //nolint:errcheck // checked by the caller through Code
+			return r.Code()
+		}
+		for i := range 3 {
+			login("203.0.113.1", fmt.Sprintf("guess%d", i))
+		}
+		got := login("203.0.113.2", "someone")
+		if want := map[bool]string{true: "UNAUTHENTICATED", false: "RATE_LIMITED"}[trusted]; got != want {
+			t.Fatalf("trusted proxies %v: another client after one was limited: %s, want %s", trusted, got, want)
+		}
+	}
+}
