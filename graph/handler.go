@@ -11,9 +11,11 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/google/uuid"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/budget"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/workflow"
 )
@@ -29,15 +31,19 @@ type HandlerConfig struct {
 	Log              *slog.Logger
 	// Extensions are used as well, e.g. metrics.
 	Extensions []graphql.HandlerExtension
+	// Limits are the server's pools of expensive work; nil pools admit everything.
+	Limits *budget.Limits
 }
 
 // DefaultComplexityLimit admits a full page of incidents with their nested fields.
 const DefaultComplexityLimit = 20000
 
 // complexity multiplies a list's cost by its page size, so asking for more
-// items costs more.
-func complexity() ComplexityRoot {
+// items costs more, and weighs the fields whose work is large whatever is
+// asked of them (see weigh).
+func complexity(limit int) ComplexityRoot {
 	var c ComplexityRoot
+	weigh(&c, limit)
 	c.Query.Incidents = func(child int, first *int, _ *string, _ *incident.Filter) int {
 		n := incident.DefaultPageSize
 		if first != nil && *first > 0 {
@@ -56,9 +62,55 @@ func complexity() ComplexityRoot {
 
 const nestedListSize = 10
 
+// weigh prices fields by the work behind them, against the operation's
+// limit: a heavy field (a password hash, re-reading every evidence file, a
+// report, the whole audit chain) fits once in an operation, a moderate one
+// (a logged download link, the statistics) about two dozen times, so a
+// request cannot repeat them by the hundred through aliases.
+func weigh(c *ComplexityRoot, limit int) {
+	heavy, moderate := limit/2+1, limit/25
+	c.Mutation.Login = func(child int, _, _ string) int { return heavy + child }
+	c.Mutation.CreateUser = func(child int, _ auth.NewUser) int { return heavy + child }
+	c.Mutation.CreateAPIToken = func(child int, _ string, _ *time.Time) int { return heavy + child }
+	c.Mutation.VerifyEvidence = func(child int, _ uuid.UUID) int { return heavy + child }
+	c.Mutation.GenerateCaseReport = func(child int, _ uuid.UUID, _ *string) int { return heavy + child }
+	c.Query.AuditVerify = func(child int) int { return heavy + child }
+	c.Mutation.EvidenceLink = func(child int, _ uuid.UUID, _ string, _ *bool, _ *string) int { return moderate + child }
+	c.Query.Statistics = func(child int, _, _ *time.Time, _ *string) int { return moderate + child }
+}
+
+// pooled runs the resolvers of the heaviest fields inside the server's pool
+// for their kind of work, so that many requests at once queue briefly and
+// are then refused with RATE_LIMITED rather than run together.
+func pooled(l *budget.Limits) graphql.FieldMiddleware {
+	if l == nil {
+		return func(ctx context.Context, next graphql.Resolver) (any, error) { return next(ctx) }
+	}
+	pools := map[string]*budget.Pool{
+		"verifyEvidence": l.Fixity, "generateCaseReport": l.Reports, "statistics": l.Reports, "auditVerify": l.Reports,
+	}
+	return func(ctx context.Context, next graphql.Resolver) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		if fc.Object != "Mutation" && fc.Object != "Query" || pools[fc.Field.Name] == nil {
+			return next(ctx)
+		}
+		pool := pools[fc.Field.Name]
+		release, err := pool.Acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+		return next(ctx)
+	}
+}
+
 // NewHandler returns the GraphQL endpoint, built with explicit transports.
 func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: complexity()}))
+	limit := cfg.ComplexityLimit
+	if limit <= 0 {
+		limit = DefaultComplexityLimit
+	}
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: complexity(limit)}))
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 10 * time.Second,
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
@@ -79,11 +131,8 @@ func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	limit := cfg.ComplexityLimit
-	if limit <= 0 {
-		limit = DefaultComplexityLimit
-	}
 	srv.Use(extension.FixedComplexityLimit(limit))
+	srv.AroundFields(pooled(cfg.Limits))
 	srv.Use(depthLimit{Max: DefaultMaxDepth})
 	for _, e := range cfg.Extensions {
 		srv.Use(e)

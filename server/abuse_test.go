@@ -140,3 +140,50 @@ func TestSignInLimitsUseTheClientBehindTrustedProxies(t *testing.T) {
 		}
 	}
 }
+
+// Work that is large whatever the query asks (re-reading every evidence file,
+// a report, a password hash) fits once in an operation; a logged download
+// link a couple of dozen times: aliases cannot repeat them by the hundred.
+func TestExpensiveFieldsCannotBeRepeatedThroughAliases(t *testing.T) {
+	t.Parallel()
+	_, c := start(t)
+	id, _ := openCase(t, c, "别名攻击")
+	aliases := func(n int, field string) string {
+		var b strings.Builder
+		b.WriteString("mutation($id: ID!) {")
+		for i := range n {
+			fmt.Fprintf(&b, " a%d: %s", i, field)
+		}
+		return b.String() + " }"
+	}
+	verify := "verifyEvidence(incidentId: $id) { checked }"
+	c.Must(t, aliases(1, verify), map[string]any{"id": id}, nil)
+	for _, op := range []string{aliases(2, verify), aliases(100, verify),
+		aliases(2, "generateCaseReport(incidentId: $id) { sha256 }"),
+		aliases(200, `evidenceLink(evidenceId: $id, purpose: "x") { url }`),
+		`mutation { a: login(username: "resp", password: "x") { token } b: login(username: "resp", password: "y") { token } }`,
+	} {
+		if r := c.Do(t, op, map[string]any{"id": id}); r.Code() != "INVALID_INPUT" || r.Errors[0].Extensions["reason"] != "COMPLEXITY_LIMIT_EXCEEDED" {
+			t.Fatalf("%.80s…: %+v", op, r.Errors)
+		}
+	}
+}
+
+// Many requests at once for the same heavy work queue for the server's
+// slots for a moment and are then refused with RATE_LIMITED, never run
+// together without bound.
+func TestHeavyWorkIsRefusedWhenTheServerIsBusy(t *testing.T) {
+	t.Parallel()
+	m, c := start(t)
+	id, _ := openCase(t, c, "忙")
+	release, err := m.Limits.Fixity.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Do(t, `mutation($id: ID!) { verifyEvidence(incidentId: $id) { checked } }`, map[string]any{"id": id})
+	if r.Code() != "RATE_LIMITED" || r.Errors[0].Extensions["retryAfterSeconds"] == nil {
+		t.Fatalf("verify while the fixity slot is taken: %+v", r.Errors)
+	}
+	release()
+	c.Must(t, `mutation($id: ID!) { verifyEvidence(incidentId: $id) { checked } }`, map[string]any{"id": id}, nil)
+}

@@ -176,6 +176,7 @@ func (m *Main) routes() http.Handler {
 		ParserTokenLimit: 15000,
 		Log:              m.Log,
 		Extensions:       []graphql.HandlerExtension{m.Metrics.GraphQL()},
+		Limits:           m.Limits,
 	})
 	mux := http.NewServeMux()
 	// A retried mutation carrying an Idempotency-Key is never applied twice.
