@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -121,18 +120,8 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	tuneGC()
+	log.Info("memory", "GOMEMLIMIT_bytes", tuneMemory())
 	return runUntilSignal(ctx, NewMain(cfg, log))
-}
-
-// tuneGC lets the heap grow to five times the live data between collections
-// unless GOGC says otherwise: a server's live heap is small (tens of MiB),
-// and at Go's default of 100 collection took a quarter of the CPU of a
-// busy incident list (see docs/performance.md). GOMEMLIMIT still caps it.
-func tuneGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
 }
 
 // runUntilSignal opens m, serves until ctx ends (SIGINT/SIGTERM), and closes it.
