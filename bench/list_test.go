@@ -384,6 +384,12 @@ var (
 
 func serveBinary(b *testing.B, f *fixture) *servedBinary {
 	b.Helper()
+	return &servedBinary{serveBinaryWith(b, f)}
+}
+
+// serveBinaryWith runs the binary on f's database and bucket with env added.
+func serveBinaryWith(b *testing.B, f *fixture, env ...string) *testserve.Server {
+	b.Helper()
 	binaryOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "leaktrail-bench-")
 		if err != nil {
@@ -396,9 +402,9 @@ func serveBinary(b *testing.B, f *fixture) *servedBinary {
 		b.Fatal(binaryErr)
 	}
 	cfg := f.main.Config
-	return &servedBinary{testserve.Start(b, binaryPath, []string{"LEAKTRAIL_DATABASE_URL=" + cfg.DatabaseURL,
+	return testserve.Start(b, binaryPath, append([]string{"LEAKTRAIL_DATABASE_URL=" + cfg.DatabaseURL,
 		"LEAKTRAIL_LISTEN=127.0.0.1:0", "LEAKTRAIL_S3_ENDPOINT=" + cfg.S3.Endpoint, "LEAKTRAIL_S3_ACCESS_KEY=" + cfg.S3.AccessKey,
-		"LEAKTRAIL_S3_SECRET_KEY=" + cfg.S3.SecretKey, "LEAKTRAIL_S3_BUCKET=" + cfg.S3.Bucket})}
+		"LEAKTRAIL_S3_SECRET_KEY=" + cfg.S3.SecretKey, "LEAKTRAIL_S3_BUCKET=" + cfg.S3.Bucket}, env...))
 }
 
 // rssMiB is the served process's resident memory.

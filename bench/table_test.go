@@ -78,6 +78,35 @@ var rows = []row{
 	{"soak: server RSS start / end", "MiB", key("soak.rss.start.MiB"), key("soak.rss.end.MiB"), false, "flat", true},
 }
 
+// abuseRows are the attacks of BenchmarkAbuse, each with the server's peak
+// RSS, the p99 of /readyz and of a small query during it, and INTERNAL answers.
+var abuseRows = []struct{ label, key string }{
+	{"8 parallel 96 MiB anonymous bodies", "bodies"},
+	{"200 parallel sign-ins", "signins"},
+	{"50 parallel 100k-row imports", "imports"},
+	{"60 stalled uploads", "stalled"},
+}
+
+func printAbuse(out io.Writer) {
+	if _, ok := noted["abuse.bodies.rss.MiB"]; !ok {
+		if _, ok := noted["abuse.signins.rss.MiB"]; !ok {
+			return
+		}
+	}
+	fmt.Fprintf(out, "\nUnder attack (real binary; targets: peak RSS ≤ 1024 MiB, /readyz p99 ≤ 1000 ms, 0 INTERNAL)\n\n")
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "attack\tpeak RSS\t/readyz p99\tquery p99\tINTERNAL")
+	for _, r := range abuseRows {
+		rss, ok := noted["abuse."+r.key+".rss.MiB"]
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(w, "%s\t%s MiB\t%s ms\t%s ms\t%s\n", r.label, num(rss), num(noted["abuse."+r.key+".readyz.p99.ms"]),
+			num(noted["abuse."+r.key+".query.p99.ms"]), num(noted["abuse."+r.key+".internal"]))
+	}
+	w.Flush()
+}
+
 func printTable(out io.Writer) {
 	notedMu.Lock()
 	defer notedMu.Unlock()
@@ -111,6 +140,7 @@ func printTable(out io.Writer) {
 	if s, ok := noted["record.s"]; ok {
 		fmt.Fprintf(out, "\nrecordForwards: %.0f forwards/s\n", viralForwards/s)
 	}
+	printAbuse(out)
 }
 
 // num prints counts whole and measurements to four significant digits.
