@@ -16,6 +16,7 @@ import (
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/internal/text"
 	"github.com/leaktrail/leaktrail/spread"
 	"github.com/leaktrail/leaktrail/workflow"
 )
@@ -267,6 +268,9 @@ func (s *Service) MoveOutcome(ctx context.Context, id uuid.UUID, to Status, deci
 	}
 	var o *Outcome
 	note = strings.TrimSpace(note)
+	if err := text.Block("note", note); err != nil {
+		return nil, err
+	}
 	err = s.change(ctx, incidentID, incident.PermDecide, func(tx *sqlx.Tx, _ incident.Incident, actor auth.User) (audit.Entry, error) {
 		var err error
 		if o, err = s.Store.Outcome(ctx, tx, id); err != nil {
@@ -409,6 +413,9 @@ func (s *Service) Review(ctx context.Context, incidentID uuid.UUID, decision Dec
 		return nil, apperr.Invalid("returnTo", "an accepted case stays closed")
 	case len(comments) > maxText:
 		return nil, apperr.Invalid("comments", "at most %d bytes", maxText)
+	}
+	if err := text.Block("comments", comments); err != nil {
+		return nil, err
 	}
 	// The snapshot is read before the review's transaction (it reads through
 	// the services, as the reviewer may); the transaction then checks that
