@@ -79,13 +79,13 @@ func (s *Service) allowed(ctx context.Context, incidentID uuid.UUID, p incident.
 // incidentOf returns the incident a finding, outcome or measure belongs to,
 // for a signed-in caller; the access check follows when the incident is locked.
 func (s *Service) incidentOf(ctx context.Context, lookup func(context.Context, database.Executor, uuid.UUID) (uuid.UUID, error),
-	id uuid.UUID, what string) (uuid.UUID, error) {
+	id uuid.UUID) (uuid.UUID, error) {
 	if _, err := auth.Require(ctx); err != nil {
 		return uuid.Nil, err
 	}
 	incidentID, err := lookup(ctx, s.DB, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return incidentID, apperr.Errorf(apperr.NotFound, "no %s has that id", what)
+		return incidentID, apperr.Hidden()
 	}
 	return incidentID, err
 }
@@ -103,7 +103,7 @@ func (s *Service) AddFinding(ctx context.Context, incidentID uuid.UUID, in Findi
 
 // UpdateFinding changes a finding.
 func (s *Service) UpdateFinding(ctx context.Context, id uuid.UUID, in FindingInput) (*Finding, error) {
-	incidentID, err := s.incidentOf(ctx, s.Store.FindingIncident, id, "finding")
+	incidentID, err := s.incidentOf(ctx, s.Store.FindingIncident, id)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (s *Service) PutFinding(ctx context.Context, incidentID uuid.UUID, id *uuid
 				return audit.Entry{}, err
 			}
 			if f == nil || f.IncidentID != incidentID {
-				return audit.Entry{}, apperr.Errorf(apperr.NotFound, "no finding of this incident has that id")
+				return audit.Entry{}, apperr.Hidden()
 			}
 			action = "finding.update"
 		}
@@ -235,7 +235,7 @@ func (s *Service) ProposeOutcome(ctx context.Context, findingID uuid.UUID, in Ou
 		return nil, err
 	}
 	if f == nil {
-		return nil, apperr.Errorf(apperr.NotFound, "no finding has that id")
+		return nil, apperr.Hidden()
 	}
 	var out *Outcome
 	err = s.change(ctx, f.IncidentID, incident.PermDecide, func(tx *sqlx.Tx, _ incident.Incident, actor auth.User) (audit.Entry, error) {
@@ -262,7 +262,7 @@ func (s *Service) ProposeOutcome(ctx context.Context, findingID uuid.UUID, in Ou
 // (APPEALED → DECIDED) → FINAL, or to REVOKED, keeping each change with who
 // and when. A decided outcome needs its decision date.
 func (s *Service) MoveOutcome(ctx context.Context, id uuid.UUID, to Status, decidedOn *time.Time, note string) (*Outcome, error) {
-	incidentID, err := s.incidentOf(ctx, s.Store.OutcomeIncident, id, "outcome")
+	incidentID, err := s.incidentOf(ctx, s.Store.OutcomeIncident, id)
 	if err != nil {
 		return nil, err
 	}
@@ -332,7 +332,7 @@ func (s *Service) AddMeasure(ctx context.Context, incidentID uuid.UUID, in Measu
 
 // UpdateMeasure changes a measure (its status, typically, as it is carried out).
 func (s *Service) UpdateMeasure(ctx context.Context, id uuid.UUID, in MeasureInput) (*Measure, error) {
-	incidentID, err := s.incidentOf(ctx, s.Store.MeasureIncident, id, "measure")
+	incidentID, err := s.incidentOf(ctx, s.Store.MeasureIncident, id)
 	if err != nil {
 		return nil, err
 	}
@@ -360,7 +360,7 @@ func (s *Service) PutMeasure(ctx context.Context, incidentID uuid.UUID, id *uuid
 				return audit.Entry{}, err
 			}
 			if m == nil || m.IncidentID != incidentID {
-				return audit.Entry{}, apperr.Errorf(apperr.NotFound, "no measure of this incident has that id")
+				return audit.Entry{}, apperr.Hidden()
 			}
 			action = "measure.update"
 		}

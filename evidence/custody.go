@@ -19,7 +19,7 @@ import (
 	"github.com/leaktrail/leaktrail/internal/text"
 )
 
-var errNoEvidence = apperr.Errorf(apperr.NotFound, "no evidence has that id")
+var errNoEvidence = apperr.Hidden()
 
 // allowed checks that the caller may do p with an incident.
 func (s *Service) allowed(ctx context.Context, incidentID uuid.UUID, p incident.Permission) (auth.User, error) {

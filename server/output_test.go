@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/internal/testgql"
 	"github.com/leaktrail/leaktrail/internal/text"
 )
 
@@ -166,5 +169,92 @@ func TestNamesWithBidiOrControlsAreRefused(t *testing.T) {
 	if _, err := m.Auth.AddUser(context.Background(), auth.NewUser{Username: "rlo", DisplayName: "管理员\u202E", Password: password,
 		Roles: []auth.Role{auth.Investigator}}); apperr.CodeOf(err) != apperr.InvalidInput {
 		t.Errorf("display name with an override: %v", err)
+	}
+}
+
+// Every id or reference the caller may not see, of whatever kind, and every
+// id that does not exist, gets the same NOT_FOUND answer, byte for byte: an
+// outsider learns neither that it exists nor what it is.
+func TestHiddenIdsAllAnswerTheSame(t *testing.T) {
+	t.Parallel()
+	m, c := start(t)
+	id, ref := openCase(t, c, "隐藏对象")
+	var me struct{ Me struct{ ID string } }
+	c.Must(t, `{ me { id } }`, nil, &me)
+	var fw struct {
+		RecordForwards []struct {
+			ID   string
+			From struct{ ID string }
+		}
+	}
+	c.Must(t, `mutation($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id from { id } } }`,
+		map[string]any{"id": id, "f": []any{map[string]any{"key": "f1", "at": "2026-02-04T10:00:00+08:00", "method": "FORWARD",
+			"from": map[string]any{"key": "a", "kind": "PERSON"}, "to": map[string]any{"key": "b", "kind": "PERSON"},
+			"by": map[string]any{"key": "a", "kind": "PERSON"}}}}, &fw)
+	var task struct{ AddTask struct{ ID string } }
+	c.Must(t, `mutation($id: ID!) { addTask(incidentId: $id, input: {title: "核查"}) { id } }`, map[string]any{"id": id}, &task)
+	var finding struct{ RecordFinding struct{ ID string } }
+	c.Must(t, `mutation($id: ID!) { recordFinding(incidentId: $id, input: {personName: "杨某", kind: DIRECT, facts: "转发"}) { id } }`,
+		map[string]any{"id": id}, &finding)
+	var measure struct{ RecordMeasure struct{ ID string } }
+	c.Must(t, `mutation($id: ID!, $o: ID!) { recordMeasure(incidentId: $id, input: {title: "培训", ownerId: $o, dueOn: "2026-12-31"}) { id } }`,
+		map[string]any{"id": id, "o": me.Me.ID}, &measure)
+	content := []byte("截图")
+	if status, body := send(t, c, http.MethodPut, beginUpload(t, c, id, "截图.txt"), bytes.NewReader(content), int64(len(content))); status != http.StatusOK {
+		t.Fatalf("upload: %d %v", status, body)
+	}
+	var ev struct {
+		Incident struct{ Evidence []struct{ ID string } }
+	}
+	c.Must(t, `query($id: ID!) { incident(id: $id) { evidence { id } } }`, map[string]any{"id": id}, &ev)
+
+	if _, err := m.Auth.AddUser(context.Background(), auth.NewUser{Username: "outsider", Password: password,
+		Roles: []auth.Role{auth.Investigator}}); err != nil {
+		t.Fatal(err)
+	}
+	outsider := &testgql.Client{URL: m.URL()}
+	outsider.Login(t, "outsider", password)
+	var outsiderMe struct{ Me struct{ ID string } }
+	outsider.Must(t, `{ me { id } }`, nil, &outsiderMe)
+
+	asks := []struct{ name, query, hidden string }{
+		{"incident", `mutation($id: ID!) { updateIncident(id: $id, expectedVersion: 1, input: {title: "改"}) { id } }`, id},
+		{"task's incident", `mutation($id: ID!) { addTask(incidentId: $id, input: {title: "改"}) { id } }`, id},
+		{"task", `mutation($id: ID!) { completeTask(id: $id) { id } }`, task.AddTask.ID},
+		{"forward", `mutation($id: ID!) { updateForward(id: $id, input: {misSent: true}) { id } }`, fw.RecordForwards[0].ID},
+		{"node", `mutation($id: ID!) { updateNode(id: $id, input: {name: "改"}) { id } }`, fw.RecordForwards[0].From.ID},
+		{"evidence", `mutation($id: ID!) { evidenceLink(evidenceId: $id, purpose: "看") { url } }`, ev.Incident.Evidence[0].ID},
+		{"finding", `mutation($id: ID!) { updateFinding(id: $id, input: {personName: "某", kind: DIRECT, facts: "改"}) { id } }`,
+			finding.RecordFinding.ID},
+		{"measure", `mutation($id: ID!, $o: ID!) { updateMeasure(id: $id, input: {title: "改", ownerId: $o, dueOn: "2026-12-31"}) { id } }`,
+			measure.RecordMeasure.ID},
+	}
+	answer := func(r testgql.Response) string {
+		if len(r.Errors) != 1 {
+			return fmt.Sprintf("%d errors: %s", len(r.Errors), r.Data)
+		}
+		b, _ := json.Marshal(map[string]any{"message": r.Errors[0].Message, "extensions": r.Errors[0].Extensions})
+		return string(b)
+	}
+	first := ""
+	for _, a := range asks {
+		for _, target := range []string{a.hidden, "0190f5a4-0000-7000-8000-000000000000"} {
+			got := answer(outsider.Do(t, a.query, map[string]any{"id": target, "o": outsiderMe.Me.ID}))
+			if first == "" {
+				first = got
+			}
+			if got != first || !strings.Contains(got, `"NOT_FOUND"`) {
+				t.Errorf("%s %s: %s, want %s", a.name, target, got, first)
+			}
+		}
+	}
+	var want struct{ Message string }
+	json.Unmarshal([]byte(first), &want) //nolint:errcheck // checked by the comparison below
+	for _, r := range []string{ref, "LT-1999-9999"} {
+		status, body := send(t, outsider, http.MethodGet, "/incidents/"+r+"/report.md", nil, 0)
+		errs, _ := body["errors"].([]any)
+		if status != http.StatusNotFound || len(errs) != 1 || errs[0].(map[string]any)["message"] != want.Message {
+			t.Errorf("report of %s: %d %v, want %q", r, status, body, want.Message)
+		}
 	}
 }
