@@ -46,6 +46,14 @@ func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
+// Hidden is NOT_FOUND for an id or reference that does not exist or that the
+// caller may not see. Its message is the same for every kind of object, so
+// the answer tells an outsider neither whether the object exists nor what
+// kind of object a hidden id belongs to.
+func Hidden() *Error {
+	return &Error{Code: NotFound, Message: "not found, or you may not see it"}
+}
+
 // Invalid reports bad input in one field.
 func Invalid(field, format string, args ...any) *Error {
 	return &Error{Code: InvalidInput, Field: field, Message: fmt.Sprintf(format, args...)}

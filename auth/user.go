@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/internal/text"
 )
 
 // Role values match the GraphQL Role enum.
@@ -82,6 +83,9 @@ func (n NewUser) Normalize() (NewUser, error) {
 	}
 	if utf8.RuneCountInString(n.DisplayName) > 100 {
 		return n, apperr.Invalid("displayName", "the display name is longer than 100 characters")
+	}
+	if err := text.Line("displayName", n.DisplayName); err != nil {
+		return n, err
 	}
 	if l := utf8.RuneCountInString(n.Password); l < minPasswordLength || l > maxPasswordLength {
 		return n, apperr.Invalid("password", "a password has %d to %d characters", minPasswordLength, maxPasswordLength)

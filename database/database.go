@@ -162,9 +162,9 @@ var constraintErrors = map[string]*apperr.Error{
 	"incidents_lead_id_fkey":                   apperr.Invalid("leadId", "no user has that id"),
 	"tasks_assignee_id_fkey":                   apperr.Invalid("assigneeId", "no user has that id"),
 	"tasks_title_present":                      apperr.Invalid("title", "the title must not be empty"),
-	"tasks_incident_id_fkey":                   apperr.Errorf(apperr.NotFound, "no incident has that id"),
-	"containment_actions_incident_id_fkey":     apperr.Errorf(apperr.NotFound, "no incident has that id"),
-	"authority_notifications_incident_id_fkey": apperr.Errorf(apperr.NotFound, "no incident has that id"),
+	"tasks_incident_id_fkey":                   apperr.Hidden(),
+	"containment_actions_incident_id_fkey":     apperr.Hidden(),
+	"authority_notifications_incident_id_fkey": apperr.Hidden(),
 	"containment_actions_description_present":  apperr.Invalid("description", "describe the action"),
 	"idempotency_keys_pkey": apperr.Errorf(apperr.Conflict,
 		"another request with this Idempotency-Key is being carried out or was carried out: read the current state"),
@@ -201,7 +201,7 @@ func MapError(err error) error {
 		return err
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return apperr.Errorf(apperr.NotFound, "not found")
+		return apperr.Hidden()
 	}
 	if Unreachable(err) {
 		return errUnreachable

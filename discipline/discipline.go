@@ -4,6 +4,7 @@
 package discipline
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/internal/text"
 )
 
 // Kind is a kind of responsibility; values match the GraphQL enum.
@@ -160,7 +162,9 @@ func (in *FindingInput) Validate() error {
 	case len(in.ForwardIDs) > 100 || len(in.EvidenceIDs) > 100:
 		return apperr.Invalid("input.forwardIds", "link at most 100 forwards and 100 evidence items")
 	}
-	return nil
+	return cmp.Or(text.Line("input.personName", in.PersonName), text.Line("input.unit", in.Unit),
+		text.Line("input.position", in.Position), text.Block("input.facts", in.Facts),
+		text.Block("input.noOutcomeReason", in.NoOutcomeReason))
 }
 
 // Outcome is one disciplinary outcome of a finding.
@@ -200,7 +204,7 @@ func (in *OutcomeInput) Validate() error {
 	case in.DecidedOn != nil && in.DecidedOn.After(time.Now().Add(24*time.Hour)):
 		return apperr.Invalid("input.decidedOn", "the decision date is in the future")
 	}
-	return nil
+	return cmp.Or(text.Line("input.decidingBody", in.DecidingBody), text.Block("input.legalBasis", in.LegalBasis))
 }
 
 // StatusChange is one move of an outcome's status.
@@ -259,7 +263,7 @@ func (in *MeasureInput) Validate() error {
 	case !slices.Contains(MeasureStatuses, in.Status):
 		return apperr.Invalid("input.status", "unknown status %q", in.Status)
 	}
-	return nil
+	return text.Line("input.title", in.Title)
 }
 
 // Decision is leadership's verdict on a closed case.

@@ -34,6 +34,8 @@ const (
 	pageHeight = 841.89
 	pageMargin = 50.0
 	textWidth  = pageWidth - 2*pageMargin
+	// quoteIndent sets quoted user text in from the margin, behind a bar.
+	quoteIndent = 16.0
 )
 
 // pdfWriter lays out lines of mixed Latin and Chinese text on A4 pages.
@@ -43,7 +45,8 @@ type pdfWriter struct {
 }
 
 // RenderPDF lays out a Markdown report as an A4 PDF with its fonts embedded:
-// headings by size, table rows as lines of cells, long lines wrapped.
+// headings by size, table rows as lines of cells, block quotes (the user's
+// own text) indented behind a bar on every line, long lines wrapped.
 func RenderPDF(markdown, title string) ([]byte, error) {
 	w := &pdfWriter{pdf: &gopdf.GoPdf{}, y: pageMargin}
 	w.pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4})
@@ -56,11 +59,11 @@ func RenderPDF(markdown, title string) ([]byte, error) {
 	}
 	w.pdf.AddPage()
 	for _, line := range strings.Split(markdown, "\n") {
-		size, text, gap := lineStyle(line)
+		size, text, gap, quoted := lineStyle(line)
 		if w.y += gap; text == "" {
 			continue
 		}
-		if err := w.paragraph(text, size); err != nil {
+		if err := w.paragraph(unescape(text), size, quoted); err != nil {
 			return nil, err
 		}
 	}
@@ -74,17 +77,22 @@ type run struct {
 	width float64
 }
 
-// paragraph writes text at size, wrapped to the text width.
-func (w *pdfWriter) paragraph(text string, size float64) error {
+// paragraph writes text at size, wrapped to the text width; quoted text
+// is indented and marked on each line.
+func (w *pdfWriter) paragraph(text string, size float64, quoted bool) error {
 	var line []run
 	var lineWidth float64
+	width := textWidth
+	if quoted {
+		width -= quoteIndent
+	}
 	for _, word := range splitBreakable(text) {
-		runs, width, err := w.measure(word, size)
+		runs, wordWidth, err := w.measure(word, size)
 		if err != nil {
 			return err
 		}
-		if lineWidth+width > textWidth && len(line) > 0 {
-			if err := w.writeLine(line, size); err != nil {
+		if lineWidth+wordWidth > width && len(line) > 0 {
+			if err := w.writeLine(line, size, quoted); err != nil {
 				return err
 			}
 			line, lineWidth = nil, 0
@@ -92,9 +100,9 @@ func (w *pdfWriter) paragraph(text string, size float64) error {
 				continue // no space at the start of a line
 			}
 		}
-		line, lineWidth = append(line, runs...), lineWidth+width
+		line, lineWidth = append(line, runs...), lineWidth+wordWidth
 	}
-	return w.writeLine(line, size)
+	return w.writeLine(line, size, quoted)
 }
 
 // splitBreakable cuts text where a line may break: before every CJK
@@ -136,14 +144,25 @@ func (w *pdfWriter) measure(text string, size float64) ([]run, float64, error) {
 	return runs, total, nil
 }
 
-// writeLine draws one line of runs, starting a page when this one is full.
-func (w *pdfWriter) writeLine(line []run, size float64) error {
+// writeLine draws one line of runs, starting a page when this one is full;
+// a quoted line starts with a bar and is indented.
+func (w *pdfWriter) writeLine(line []run, size float64, quoted bool) error {
 	height := size * 1.45
 	if w.y+height > pageHeight-pageMargin {
 		w.pdf.AddPage()
 		w.y = pageMargin
 	}
 	x := pageMargin
+	if quoted {
+		if err := w.pdf.SetFont("latin", "", size); err != nil {
+			return err
+		}
+		w.pdf.SetXY(x, w.y)
+		if err := w.pdf.Cell(nil, quoteBar); err != nil {
+			return err
+		}
+		x += quoteIndent
+	}
 	for _, r := range line {
 		if err := w.pdf.SetFont(r.font, "", size); err != nil {
 			return err
@@ -158,27 +177,60 @@ func (w *pdfWriter) writeLine(line []run, size float64) error {
 	return nil
 }
 
-// lineStyle is the font size, text and space before of one Markdown line.
-func lineStyle(line string) (size float64, text string, gap float64) {
+// quoteBar marks each line of quoted text, visibly and in the PDF's text.
+const quoteBar = "│"
+
+// lineStyle is the font size, text, space before and quoting of one Markdown
+// line. Its text is still escaped Markdown.
+func lineStyle(line string) (size float64, text string, gap float64, quoted bool) {
 	switch {
 	case strings.HasPrefix(line, "# "):
-		return 18, strings.TrimPrefix(line, "# "), 0
+		return 18, strings.TrimPrefix(line, "# "), 0, false
 	case strings.HasPrefix(line, "## "):
-		return 14, strings.TrimPrefix(line, "## "), 10
+		return 14, strings.TrimPrefix(line, "## "), 10, false
 	case strings.HasPrefix(line, "### "):
-		return 12, strings.TrimPrefix(line, "### "), 6
+		return 12, strings.TrimPrefix(line, "### "), 6, false
 	case strings.HasPrefix(line, "|---") || line == "---":
-		return 10, "", 0
+		return 10, "", 0, false
 	case strings.HasPrefix(line, "| "):
 		cells := strings.Split(strings.Trim(line, "| "), " | ")
 		for i, c := range cells {
-			cells[i] = strings.ReplaceAll(strings.Trim(c, "`"), `\|`, "|")
+			cells[i] = strings.Trim(c, "`")
 		}
-		return 9, strings.Join(cells, "    "), 0
+		return 9, strings.Join(cells, "    "), 0, false
 	case strings.HasPrefix(line, "- "):
-		return 10, "• " + strings.TrimPrefix(line, "- "), 0
+		return 10, "• " + strings.TrimPrefix(line, "- "), 0, false
+	case line == ">":
+		return 10, " ", 0, true // a blank line within a quote keeps its bar
+	case strings.HasPrefix(line, "> "):
+		return 10, strings.TrimPrefix(line, "> "), 0, true
 	case line == "":
-		return 10, "", 4
+		return 10, "", 4, false
 	}
-	return 10, line, 0
+	return 10, line, 0, false
+}
+
+// unescape undoes escapeMarkdown's backslashes for the PDF, which shows
+// the text itself.
+func unescape(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	escaped := false
+	for _, r := range s {
+		if !escaped && r == '\\' {
+			escaped = true
+			continue
+		}
+		if escaped && (r > 0x7F || !unicode.IsPunct(r) && !unicode.IsSymbol(r)) {
+			b.WriteByte('\\')
+		}
+		escaped = false
+		b.WriteRune(r)
+	}
+	if escaped {
+		b.WriteByte('\\')
+	}
+	return b.String()
 }

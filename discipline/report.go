@@ -223,17 +223,58 @@ func ownersOf(cf *CaseFile) []uuid.UUID {
 	return ids
 }
 
+// escapeMarkdown makes user text plain text in Markdown: every character
+// that marks up inline (emphasis, code, links, raw HTML, entities, table
+// cells, headings) is escaped with a backslash, and on each line whatever
+// could start a block (a list, a quote, a heading, a setext underline, an
+// indented code block) is escaped or trimmed. Line breaks are kept.
+func escapeMarkdown(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, line := range lines {
+		line = strings.TrimLeft(line, " \t\r")
+		var b strings.Builder
+		for j, r := range line {
+			if strings.ContainsRune("\\`*_[]<>|#~&", r) || (j == 0 && strings.ContainsRune("-+=", r)) {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		}
+		line = b.String()
+		if digits := len(line) - len(strings.TrimLeft(line, "0123456789")); digits > 0 && digits < len(line) &&
+			(line[digits] == '.' || line[digits] == ')') {
+			line = line[:digits] + "\\" + line[digits:]
+		}
+		lines[i] = strings.TrimRight(line, " \t\r")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// inline is user text within one line of the report: a table cell, a list
+// item, a heading.
+func inline(s string) string {
+	return escapeMarkdown(strings.Join(strings.Fields(s), " "))
+}
+
+// quote is user text of any length as a block quote, so that it reads as
+// quoted in Markdown and in the PDF, never as part of the report's own structure.
+func quote(s string) string {
+	lines := strings.Split(escapeMarkdown(strings.TrimSpace(s)), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight("> "+l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
 // RenderMarkdown writes a case file as a Markdown report in lang; names
 // gives users' display names by id.
 func RenderMarkdown(cf *CaseFile, lang string, seeOutcomes bool, names map[uuid.UUID]string, now time.Time) string {
 	w := func(key string) string { return word(lang, key) }
 	yesNo := func(b bool) string { return w(map[bool]string{true: "yes", false: "no"}[b]) }
-	cell := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", "\\|"), "\n", " ") }
 	var b strings.Builder
 	inc := cf.Incident
-	fmt.Fprintf(&b, "# %s — %s\n\n%s · %s\n\n", w("report"), cell(inc.Title), inc.Reference, w(inc.Stage))
+	fmt.Fprintf(&b, "# %s — %s\n\n%s · %s\n\n", w("report"), inline(inc.Title), inline(inc.Reference), w(inc.Stage))
 	if inc.Summary != "" {
-		fmt.Fprintf(&b, "%s\n\n", inc.Summary)
+		fmt.Fprintf(&b, "%s\n\n", quote(inc.Summary))
 	}
 	fmt.Fprintf(&b, "## %s\n\n| | |\n|---|---|\n", w("summary"))
 	enum := func(v string) string {
@@ -248,13 +289,13 @@ func RenderMarkdown(cf *CaseFile, lang string, seeOutcomes bool, names map[uuid.
 		{w("rootCause"), enum(inc.RootCause)}, {w("reachedOutside"), yesNo(inc.ReachedOutside)},
 		{w("disclosure"), enum(inc.DisclosureDecision)},
 	} {
-		fmt.Fprintf(&b, "| %s | %s |\n", row[0], cell(row[1]))
+		fmt.Fprintf(&b, "| %s | %s |\n", row[0], inline(row[1]))
 	}
 	fmt.Fprintf(&b, "\n## %s\n\n", w("timeline"))
 	for _, t := range cf.Transitions {
 		fmt.Fprintf(&b, "- %s %s → %s", t.At.Format(time.RFC3339), w(cmpOr(t.From, "—")), w(t.To))
 		if t.Note != "" {
-			fmt.Fprintf(&b, ": %s", cell(t.Note))
+			fmt.Fprintf(&b, ": %s", inline(t.Note))
 		}
 		b.WriteString("\n")
 	}
@@ -263,7 +304,7 @@ func RenderMarkdown(cf *CaseFile, lang string, seeOutcomes bool, names map[uuid.
 		w("depth"), c.Depth, w("reached"), c.ReachedNodes, w("audience"), c.EstimatedAudience)
 	var origins []string
 	for _, o := range c.Origins {
-		origins = append(origins, o.Name)
+		origins = append(origins, inline(o.Name))
 	}
 	fmt.Fprintf(&b, "- %s: %s\n\n", w("origins"), cmpOr(strings.Join(origins, ", "), w("none")))
 	if len(c.PathToFirstExternal) == 0 {
@@ -271,7 +312,7 @@ func RenderMarkdown(cf *CaseFile, lang string, seeOutcomes bool, names map[uuid.
 	} else {
 		fmt.Fprintf(&b, "%s:\n\n", w("pathToExternal"))
 		for i, h := range c.PathToFirstExternal {
-			fmt.Fprintf(&b, "%d. %s %s (%s, %s %s)\n", i+1, h.At.Format(time.RFC3339), cell(h.Name), h.Method, w("by"), cell(h.By))
+			fmt.Fprintf(&b, "%d. %s %s (%s, %s %s)\n", i+1, h.At.Format(time.RFC3339), inline(h.Name), inline(h.Method), w("by"), inline(h.By))
 		}
 	}
 	fmt.Fprintf(&b, "\n## %s\n\n", w("evidence"))
@@ -280,7 +321,7 @@ func RenderMarkdown(cf *CaseFile, lang string, seeOutcomes bool, names map[uuid.
 	} else {
 		fmt.Fprintf(&b, "| %s | SHA-256 | %s |\n|---|---|---|\n", w("file"), w("size"))
 		for _, e := range cf.Evidence {
-			name := cell(e.FileName)
+			name := inline(e.FileName)
 			if e.DuplicateOf != nil {
 				name += fmt.Sprintf(" (%s %s)", w("sameAs"), e.DuplicateOf)
 			}
@@ -295,24 +336,24 @@ func RenderMarkdown(cf *CaseFile, lang string, seeOutcomes bool, names map[uuid.
 		fmt.Fprintf(&b, "%s\n\n", w("outcomesHidden"))
 	}
 	for _, f := range cf.Findings {
-		fmt.Fprintf(&b, "### %s（%s）\n\n", cell(f.PersonName), w(string(f.Kind)))
+		fmt.Fprintf(&b, "### %s（%s）\n\n", inline(f.PersonName), w(string(f.Kind)))
 		if f.Unit != "" || f.Position != "" {
-			fmt.Fprintf(&b, "%s %s\n\n", cell(f.Unit), cell(f.Position))
+			fmt.Fprintf(&b, "%s %s\n\n", inline(f.Unit), inline(f.Position))
 		}
-		fmt.Fprintf(&b, "%s: %s\n\n", w("facts"), f.Facts)
+		fmt.Fprintf(&b, "%s:\n\n%s\n\n", w("facts"), quote(f.Facts))
 		if f.NoOutcomeReason != "" {
-			fmt.Fprintf(&b, "%s: %s\n\n", w("noOutcomeReason"), f.NoOutcomeReason)
+			fmt.Fprintf(&b, "%s:\n\n%s\n\n", w("noOutcomeReason"), quote(f.NoOutcomeReason))
 		}
 		if !seeOutcomes {
 			continue
 		}
 		for _, o := range f.Outcomes {
-			fmt.Fprintf(&b, "- %s — %s, %s", w(string(o.Type)), cell(o.DecidingBody), w(string(o.Status)))
+			fmt.Fprintf(&b, "- %s — %s, %s", w(string(o.Type)), inline(o.DecidingBody), w(string(o.Status)))
 			if o.DecidedOn != nil {
 				fmt.Fprintf(&b, ", %s %s", w("decidedOn"), o.DecidedOn.Format(time.DateOnly))
 			}
 			if o.LegalBasis != "" {
-				fmt.Fprintf(&b, ", %s: %s", w("legalBasis"), cell(o.LegalBasis))
+				fmt.Fprintf(&b, ", %s: %s", w("legalBasis"), inline(o.LegalBasis))
 			}
 			b.WriteString("\n")
 		}
@@ -324,7 +365,7 @@ func RenderMarkdown(cf *CaseFile, lang string, seeOutcomes bool, names map[uuid.
 	} else {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n|---|---|---|---|\n", w("title"), w("owner"), w("due"), w("status"))
 		for _, m := range cf.Measures {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(m.Title), cell(names[m.OwnerID]), m.DueOn.Format(time.DateOnly), w(string(m.Status)))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", inline(m.Title), inline(names[m.OwnerID]), m.DueOn.Format(time.DateOnly), w(string(m.Status)))
 		}
 	}
 	fmt.Fprintf(&b, "\n---\n%s: %s. %s\n", w("generated"), now.UTC().Format(time.RFC3339), w("hashNote"))

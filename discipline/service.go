@@ -16,6 +16,7 @@ import (
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/internal/text"
 	"github.com/leaktrail/leaktrail/spread"
 	"github.com/leaktrail/leaktrail/workflow"
 )
@@ -78,13 +79,13 @@ func (s *Service) allowed(ctx context.Context, incidentID uuid.UUID, p incident.
 // incidentOf returns the incident a finding, outcome or measure belongs to,
 // for a signed-in caller; the access check follows when the incident is locked.
 func (s *Service) incidentOf(ctx context.Context, lookup func(context.Context, database.Executor, uuid.UUID) (uuid.UUID, error),
-	id uuid.UUID, what string) (uuid.UUID, error) {
+	id uuid.UUID) (uuid.UUID, error) {
 	if _, err := auth.Require(ctx); err != nil {
 		return uuid.Nil, err
 	}
 	incidentID, err := lookup(ctx, s.DB, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return incidentID, apperr.Errorf(apperr.NotFound, "no %s has that id", what)
+		return incidentID, apperr.Hidden()
 	}
 	return incidentID, err
 }
@@ -102,7 +103,7 @@ func (s *Service) AddFinding(ctx context.Context, incidentID uuid.UUID, in Findi
 
 // UpdateFinding changes a finding.
 func (s *Service) UpdateFinding(ctx context.Context, id uuid.UUID, in FindingInput) (*Finding, error) {
-	incidentID, err := s.incidentOf(ctx, s.Store.FindingIncident, id, "finding")
+	incidentID, err := s.incidentOf(ctx, s.Store.FindingIncident, id)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +136,7 @@ func (s *Service) PutFinding(ctx context.Context, incidentID uuid.UUID, id *uuid
 				return audit.Entry{}, err
 			}
 			if f == nil || f.IncidentID != incidentID {
-				return audit.Entry{}, apperr.Errorf(apperr.NotFound, "no finding of this incident has that id")
+				return audit.Entry{}, apperr.Hidden()
 			}
 			action = "finding.update"
 		}
@@ -234,7 +235,7 @@ func (s *Service) ProposeOutcome(ctx context.Context, findingID uuid.UUID, in Ou
 		return nil, err
 	}
 	if f == nil {
-		return nil, apperr.Errorf(apperr.NotFound, "no finding has that id")
+		return nil, apperr.Hidden()
 	}
 	var out *Outcome
 	err = s.change(ctx, f.IncidentID, incident.PermDecide, func(tx *sqlx.Tx, _ incident.Incident, actor auth.User) (audit.Entry, error) {
@@ -261,12 +262,15 @@ func (s *Service) ProposeOutcome(ctx context.Context, findingID uuid.UUID, in Ou
 // (APPEALED → DECIDED) → FINAL, or to REVOKED, keeping each change with who
 // and when. A decided outcome needs its decision date.
 func (s *Service) MoveOutcome(ctx context.Context, id uuid.UUID, to Status, decidedOn *time.Time, note string) (*Outcome, error) {
-	incidentID, err := s.incidentOf(ctx, s.Store.OutcomeIncident, id, "outcome")
+	incidentID, err := s.incidentOf(ctx, s.Store.OutcomeIncident, id)
 	if err != nil {
 		return nil, err
 	}
 	var o *Outcome
 	note = strings.TrimSpace(note)
+	if err := text.Block("note", note); err != nil {
+		return nil, err
+	}
 	err = s.change(ctx, incidentID, incident.PermDecide, func(tx *sqlx.Tx, _ incident.Incident, actor auth.User) (audit.Entry, error) {
 		var err error
 		if o, err = s.Store.Outcome(ctx, tx, id); err != nil {
@@ -328,7 +332,7 @@ func (s *Service) AddMeasure(ctx context.Context, incidentID uuid.UUID, in Measu
 
 // UpdateMeasure changes a measure (its status, typically, as it is carried out).
 func (s *Service) UpdateMeasure(ctx context.Context, id uuid.UUID, in MeasureInput) (*Measure, error) {
-	incidentID, err := s.incidentOf(ctx, s.Store.MeasureIncident, id, "measure")
+	incidentID, err := s.incidentOf(ctx, s.Store.MeasureIncident, id)
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +360,7 @@ func (s *Service) PutMeasure(ctx context.Context, incidentID uuid.UUID, id *uuid
 				return audit.Entry{}, err
 			}
 			if m == nil || m.IncidentID != incidentID {
-				return audit.Entry{}, apperr.Errorf(apperr.NotFound, "no measure of this incident has that id")
+				return audit.Entry{}, apperr.Hidden()
 			}
 			action = "measure.update"
 		}
@@ -409,6 +413,9 @@ func (s *Service) Review(ctx context.Context, incidentID uuid.UUID, decision Dec
 		return nil, apperr.Invalid("returnTo", "an accepted case stays closed")
 	case len(comments) > maxText:
 		return nil, apperr.Invalid("comments", "at most %d bytes", maxText)
+	}
+	if err := text.Block("comments", comments); err != nil {
+		return nil, err
 	}
 	// The snapshot is read before the review's transaction (it reads through
 	// the services, as the reviewer may); the transaction then checks that

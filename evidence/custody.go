@@ -2,7 +2,9 @@ package evidence
 
 import (
 	"context"
+	"mime"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,9 +16,10 @@ import (
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/internal/text"
 )
 
-var errNoEvidence = apperr.Errorf(apperr.NotFound, "no evidence has that id")
+var errNoEvidence = apperr.Hidden()
 
 // allowed checks that the caller may do p with an incident.
 func (s *Service) allowed(ctx context.Context, incidentID uuid.UUID, p incident.Permission) (auth.User, error) {
@@ -136,6 +139,9 @@ func (s *Service) SetLegalHold(ctx context.Context, id uuid.UUID, on bool, purpo
 		if purpose == "" {
 			return nil, apperr.Invalid("purpose", "say why the hold is set or lifted")
 		}
+		if err := text.Block("purpose", purpose); err != nil {
+			return nil, err
+		}
 		zone, err := ZoneOf(zone, "timeZone")
 		if err != nil {
 			return nil, err
@@ -172,9 +178,21 @@ type Link struct {
 	ExpiresAt time.Time
 }
 
+// viewable are the types a browser may show inline from the object store:
+// raster images and PDF. Anything else, SVG and HTML included, could run
+// script on the store's origin, so it is only ever downloaded.
+var viewable = []string{"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
+
+// Viewable reports whether content of this type may be shown in the browser.
+func Viewable(contentType string) bool {
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	return err == nil && slices.Contains(viewable, mediaType)
+}
+
 // Link issues a presigned URL to download (or, with view, to show in the
 // browser) an item's content, to a user who may read the incident, and
-// records the issue as a custody event.
+// records the issue as a custody event. Only Viewable content is shown; the
+// rest is downloaded as application/octet-stream, whatever was asked.
 func (s *Service) Link(ctx context.Context, id uuid.UUID, purpose string, view bool, zone string) (*Link, error) {
 	if _, err := auth.Require(ctx); err != nil {
 		return nil, err
@@ -197,16 +215,22 @@ func (s *Service) Link(ctx context.Context, id uuid.UUID, purpose string, view b
 	if purpose == "" {
 		return nil, apperr.Invalid("purpose", "say why the content is needed")
 	}
+	if err := text.Block("purpose", purpose); err != nil {
+		return nil, err
+	}
 	if zone, err = ZoneOf(zone, "timeZone"); err != nil {
 		return nil, err
 	}
-	disposition, action := "attachment", Downloaded
+	contentType, disposition, action := e.ContentType, "attachment", Downloaded
+	if !Viewable(contentType) {
+		contentType, view = "application/octet-stream", false
+	}
 	if view {
 		disposition, action = "inline", Viewed
 	}
 	params := url.Values{
-		"response-content-disposition": {disposition + "; filename*=UTF-8''" + url.PathEscape(e.FileName)},
-		"response-content-type":        {e.ContentType},
+		"response-content-disposition": {disposition + "; filename*=UTF-8''" + url.PathEscape(text.Clean(e.FileName))},
+		"response-content-type":        {contentType},
 	}
 	if e.VersionID != "" {
 		params.Set("versionId", e.VersionID)

@@ -4,6 +4,7 @@
 package evidence
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/internal/text"
 )
 
 // Action is a custody event's kind; values match the GraphQL enum.
@@ -82,6 +84,11 @@ func (d *Details) Validate() error {
 		return apperr.Invalid("input.acquisition", "each acquisition fact is at most %d bytes", maxText)
 	case d.Acquisition.At != nil && d.Acquisition.At.After(time.Now().Add(5*time.Minute)):
 		return apperr.Invalid("input.acquisition.at", "the acquisition time is in the future")
+	}
+	if err := cmp.Or(text.Line("input.fileName", d.FileName), text.Block("input.description", d.Description),
+		text.Block("input.acquisition.from", d.Acquisition.From), text.Block("input.acquisition.where", d.Acquisition.Where),
+		text.Block("input.acquisition.how", d.Acquisition.How)); err != nil {
+		return err
 	}
 	zone, err := ZoneOf(d.TimeZone, "input.timeZone")
 	d.TimeZone = zone
@@ -206,6 +213,9 @@ func (in *CustodyInput) Validate() error {
 		return apperr.Invalid("input.transferredTo", "a transfer names to whom")
 	case in.Action != Transferred && in.TransferredTo != "":
 		return apperr.Invalid("input.transferredTo", "only a transfer names to whom")
+	}
+	if err := cmp.Or(text.Block("input.purpose", in.Purpose), text.Line("input.transferredTo", in.TransferredTo)); err != nil {
+		return err
 	}
 	zone, err := ZoneOf(in.TimeZone, "input.timeZone")
 	in.TimeZone = zone

@@ -18,6 +18,7 @@ import (
 
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/internal/text"
 )
 
 // manifest lists an evidence package: every item with its hash and custody log.
@@ -61,7 +62,8 @@ func (s *Service) Export(ctx context.Context, inc incident.Incident, w io.Writer
 	pathOf := map[string]string{} // object key → its path in the zip: copies share one file
 	for _, e := range items {
 		if _, ok := pathOf[e.ObjectKey]; !ok {
-			pathOf[e.ObjectKey] = fmt.Sprintf("files/%s-%s", e.ID, e.FileName)
+			// Names stored before they were checked may hold controls or text-direction characters.
+			pathOf[e.ObjectKey] = fmt.Sprintf("files/%s-%s", e.ID, text.Clean(e.FileName))
 		}
 		item := manifestItem{Evidence: e, Path: pathOf[e.ObjectKey]}
 		for _, c := range custody {
@@ -146,14 +148,14 @@ func readableManifest(m manifest, hash string) []byte {
 	for _, item := range m.Items {
 		tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "File\t%s\nPath\t%s\nSHA-256\t%s\nSize\t%d bytes\nType\t%s\nUploaded\t%s\n",
-			item.FileName, item.Path, item.SHA256, item.Size, item.ContentType, item.UploadedAt.UTC().Format(time.RFC3339))
+			text.Clean(item.FileName), item.Path, item.SHA256, item.Size, item.ContentType, item.UploadedAt.UTC().Format(time.RFC3339))
 		if item.DuplicateOf != nil {
 			fmt.Fprintf(tw, "Same content as\t%s\n", item.DuplicateOf)
 		}
 		tw.Flush()
 		b.WriteString("Custody:\n")
 		for _, c := range item.Custody {
-			fmt.Fprintf(&b, "  %s  %-14s %s (%s) %s\n", c.At.UTC().Format(time.RFC3339), c.Action, c.ActorName, c.TimeZone, c.Purpose)
+			fmt.Fprintf(&b, "  %s  %-14s %s (%s) %s\n", c.At.UTC().Format(time.RFC3339), c.Action, c.ActorName, c.TimeZone, text.Clean(c.Purpose))
 		}
 		b.WriteString("\n")
 	}

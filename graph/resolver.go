@@ -158,7 +158,7 @@ func (r *Resolver) incidentChanges(ctx context.Context, id uuid.UUID) (<-chan *l
 		return nil, err
 	}
 	if inc == nil {
-		return nil, apperr.Errorf(apperr.NotFound, "no incident has that id")
+		return nil, apperr.Hidden()
 	}
 	changes, cancel := r.Live.Subscribe(id)
 	out := make(chan *live.Change)

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/internal/text"
 	"github.com/leaktrail/leaktrail/workflow"
 )
 
@@ -125,7 +126,8 @@ type Notification struct {
 	CreatedAt  time.Time `db:"created_at"`
 }
 
-// Text limits, in characters.
+// Text limits, in characters. Fields limited to maxShort (titles, names,
+// references) are one line; longer ones may hold line breaks.
 const (
 	maxShort = 300
 	maxLine  = 2000
@@ -145,10 +147,10 @@ func checkText(field, s string, required bool, max int) (string, error) {
 		return s, apperr.Invalid(field, "%s must not be empty", field)
 	case utf8.RuneCountInString(s) > max:
 		return s, apperr.Invalid(field, "%s is longer than %d characters", field, max)
-	case strings.ContainsRune(s, 0):
-		return s, apperr.Invalid(field, "%s contains a NUL character", field)
+	case max <= maxShort:
+		return s, text.Line(field, s)
 	}
-	return s, nil
+	return s, text.Block(field, s)
 }
 
 func checkEnum[T ~string](field string, v T, valid []T) error {

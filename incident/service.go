@@ -41,8 +41,8 @@ func NewService(db *sqlx.DB) *Service {
 }
 
 var (
-	errNoIncident = apperr.Errorf(apperr.NotFound, "no incident has that id")
-	errNoTask     = apperr.Errorf(apperr.NotFound, "no task has that id")
+	errNoIncident = apperr.Hidden()
+	errNoTask     = apperr.Hidden()
 )
 
 func notFound(err error, notFound *apperr.Error) error {

@@ -87,6 +87,7 @@ func (c *CLI) dev(ctx context.Context, args []string) error {
 	if err := writeEnvFile(envFile, cfg); err != nil {
 		return err
 	}
+	tuneMemory()
 	m := NewMain(cfg, log)
 	if err := m.Open(ctx); err != nil {
 		return err

@@ -111,7 +111,7 @@ func (m *Main) exportEvidence(w http.ResponseWriter, r *http.Request) {
 	ref := r.PathValue("reference")
 	inc, err := m.Incidents.GetByReference(r.Context(), ref)
 	if err == nil && inc == nil {
-		err = apperr.Errorf(apperr.NotFound, "no incident has that reference")
+		err = apperr.Hidden()
 	}
 	if err != nil {
 		m.writeError(w, r, err)

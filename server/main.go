@@ -199,7 +199,7 @@ func (m *Main) routes() http.Handler {
 	mux.Handle("GET /metrics", m.metricsGuard(m.Metrics.Handler()))
 	mux.Handle("/", getOnly(ui.Handler()))
 	trusted, _ := requestid.ParsePrefixes(m.Config.TrustedProxies) // checked by Validate
-	return requestid.Middleware(trusted)(m.accessLog(mux))
+	return requestid.Middleware(trusted)(m.accessLog(noSniff(mux)))
 }
 
 // ready reports whether the database and the object store answer.
@@ -233,6 +233,15 @@ func (m *Main) metricsGuard(next http.Handler) http.Handler {
 			m.writeError(w, r, apperr.Errorf(apperr.Forbidden, "/metrics answers this host only unless a metrics token is set"))
 			return
 		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// noSniff keeps browsers to the declared type of everything served (reports,
+// exports, JSON), so that no answer is ever run as a page or a script.
+func noSniff(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		next.ServeHTTP(w, r)
 	})
 }

@@ -44,7 +44,7 @@ func (m *Main) report(pdf bool) http.HandlerFunc {
 		ref := r.PathValue("reference")
 		inc, err := m.Incidents.GetByReference(r.Context(), ref)
 		if err == nil && inc == nil {
-			err = apperr.Errorf(apperr.NotFound, "no incident has that reference")
+			err = apperr.Hidden()
 		}
 		var body []byte
 		var sum, lang, md string

@@ -40,6 +40,9 @@ func TestReportAndStatisticsFiles(t *testing.T) {
 		if status != tt.status || !strings.HasPrefix(header.Get("Content-Type"), tt.contentType) || !strings.Contains(body, tt.contains) {
 			t.Errorf("%s: %d %s %.200q", tt.path, status, header.Get("Content-Type"), body)
 		}
+		if header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: the browser may sniff the type", tt.path)
+		}
 		if status == 200 && strings.Contains(tt.path, "report") && len(header.Get("X-Content-SHA256")) != 64 {
 			t.Errorf("%s: no hash header", tt.path)
 		}

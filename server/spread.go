@@ -55,7 +55,7 @@ func (m *Main) analysisOf(r *http.Request) (*spread.Analysis, string, error) {
 		return nil, ref, err
 	}
 	if inc == nil {
-		return nil, ref, apperr.Errorf(apperr.NotFound, "no incident has that reference")
+		return nil, ref, apperr.Hidden()
 	}
 	a, err := m.Spread.FullAnalysis(r.Context(), *inc)
 	return a, ref, err
@@ -89,7 +89,7 @@ func (m *Main) spreadGraphML(w http.ResponseWriter, r *http.Request) {
 func (m *Main) importForwards(w http.ResponseWriter, r *http.Request) {
 	inc, err := m.Incidents.GetByReference(r.Context(), r.PathValue("reference"))
 	if err == nil && inc == nil {
-		err = apperr.Errorf(apperr.NotFound, "no incident has that reference")
+		err = apperr.Hidden()
 	}
 	if err != nil {
 		m.writeError(w, r, err)

@@ -465,8 +465,8 @@ func (c *analysisCache) put(id uuid.UUID, version int64, a *Analysis) {
 }
 
 var (
-	errNoForward = apperr.Errorf(apperr.NotFound, "no forward has that id")
-	errNoNode    = apperr.Errorf(apperr.NotFound, "no node has that id")
+	errNoForward = apperr.Hidden()
+	errNoNode    = apperr.Hidden()
 )
 
 // editForward finds a forward and checks, inside tx, that the caller may edit its incident.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/internal/text"
 )
 
 // Enumerations; values match the GraphQL enums of the same names.
@@ -207,14 +208,22 @@ func (c *checker) fail(field, format string, args ...any) {
 	c.errs = append(c.errs, FieldError{Index: c.index, Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
+// text checks one text field; those limited to maxName or less (keys,
+// names, units) are one line, longer ones (notes) may hold line breaks.
 func (c *checker) text(field, s string, required bool, max int) {
+	check := text.Block
+	if max <= maxName {
+		check = text.Line
+	}
 	switch {
 	case required && strings.TrimSpace(s) == "":
 		c.fail(field, "must not be empty")
 	case utf8.RuneCountInString(s) > max:
 		c.fail(field, "longer than %d characters", max)
-	case strings.ContainsRune(s, 0):
-		c.fail(field, "contains a NUL character")
+	default:
+		if e, ok := apperr.As(check(field, s)); ok {
+			c.fail(field, "%s", e.Message)
+		}
 	}
 }
 
@@ -248,6 +257,9 @@ func (c *checker) nodeRef(field string, r NodeRef) {
 	}
 	if len(r.Handles) > 20 {
 		c.fail(field+".handles", "at most 20 handles")
+	}
+	for _, h := range r.Handles {
+		c.text(field+".handles", h, false, maxName)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/internal/text"
 	"github.com/leaktrail/leaktrail/workflow"
 )
 
@@ -245,7 +246,9 @@ func (s *Service) reportUpward(ctx context.Context, q query, st *Statistics) err
 // WriteCSV writes the statistics as rows of metric, key, value.
 func (st *Statistics) WriteCSV(w io.Writer) error {
 	out := csv.NewWriter(w)
-	write := func(metric, key, value string) { out.Write([]string{metric, key, value}) } //nolint:errcheck // Flush reports it
+	write := func(metric, key, value string) {
+		out.Write([]string{text.CSVCell(metric), text.CSVCell(key), text.CSVCell(value)}) //nolint:errcheck // Flush reports it
+	}
 	write("metric", "key", "value")
 	write("from", "", st.Filter.From.Format(time.RFC3339))
 	write("to", "", st.Filter.To.Format(time.RFC3339))

@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/internal/text"
 )
 
 // FuzzDecide drives the stage machine with any pair of stages, note and
@@ -33,7 +34,7 @@ func FuzzDecide(f *testing.F) {
 		ti, fi := Stage(to).Index(), from.Index()
 		var want Kind
 		switch {
-		case ti < 0 || len(note) > MaxNoteLength || ti == fi || ti > fi+1:
+		case ti < 0 || len(note) > MaxNoteLength || text.Block("note", note) != nil || ti == fi || ti > fi+1:
 		case ti < fi && trimmedEmpty(note):
 		case ti < fi && from == Closed:
 			want = KindReopen

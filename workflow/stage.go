@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/internal/text"
 )
 
 // Stage is a response stage; values match the GraphQL Stage enum.
@@ -66,6 +67,9 @@ func Decide(g *Gates, from, to Stage, note string, f Facts) (Kind, error) {
 	}
 	if len(note) > MaxNoteLength {
 		return "", apperr.Invalid("note", "the note is longer than %d characters", MaxNoteLength)
+	}
+	if err := text.Block("note", note); err != nil {
+		return "", err
 	}
 	fi, ti := from.Index(), to.Index()
 	switch {
