@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/workflow"
 )
@@ -61,16 +59,7 @@ func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: complexity()}))
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 10 * time.Second,
-		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			if tok := p.Authorization(); tok != "" {
-				u, err := r.AuthService.Authenticate(ctx, auth.BearerToken(tok))
-				if err != nil {
-					return ctx, nil, err
-				}
-				ctx = auth.WithUser(ctx, u)
-			}
-			return ctx, nil, nil
-		},
+		InitFunc:              r.initSocket,
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -95,6 +84,7 @@ func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
+	srv.Use(socketGuard{r: r, present: presentError(log)})
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(recoverPanic(log))
 	return r.WithLoaders(srv)
