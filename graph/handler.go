@@ -85,6 +85,7 @@ func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
 		log = slog.Default()
 	}
 	srv.Use(socketGuard{r: r, present: presentError(log)})
+	srv.Use(&secretAnswers{})
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(recoverPanic(log))
 	return r.WithLoaders(srv)
