@@ -315,18 +315,18 @@ var errEnded = apperr.Errorf(apperr.Unauthenticated, "the session or token has e
 func (s *Service) Logout(ctx context.Context) error {
 	setCookie(ctx, "", time.Unix(0, 0))
 	c, hasCredential := credentialFrom(ctx)
-	u, signedIn := UserFrom(ctx)
+	_, signedIn := UserFrom(ctx)
 	if !hasCredential || !signedIn {
 		return nil
 	}
 	return s.change(ctx, func(tx *sqlx.Tx) (audit.Entry, error) {
 		if !strings.HasPrefix(c.token, APITokenPrefix) {
-			return audit.Entry{ActorID: &u.ID, ActorName: u.Username, Action: "session.logout"},
+			return audit.Entry{Action: "session.logout"},
 				s.Store.RevokeSession(ctx, tx, hashToken(c.token))
 		}
 		t, err := s.Store.RevokeTokenByHash(ctx, tx, hashToken(c.token))
 		if errors.Is(err, sql.ErrNoRows) { // revoked meanwhile: nothing left to end
-			err = nil
+			return audit.Entry{Action: "session.logout"}, nil
 		}
 		return audit.Entry{Action: "token.revoke", TargetType: "api_token", TargetID: t.ID.String(),
 			Changes: map[string]any{"by": "logout"}}, err
