@@ -13,7 +13,6 @@ const CookieName = "leaktrail_session"
 // request is what the middleware remembers of the HTTP exchange, so that
 // login and logout can set and clear the cookie from inside a resolver.
 type request struct {
-	token  string
 	w      http.ResponseWriter
 	secure bool
 }
@@ -68,11 +67,11 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 			return
 		}
 		if tok != "" {
-			if u, err := s.Authenticate(ctx, tok); err == nil {
-				ctx = WithUser(ctx, u)
+			if signedIn, _, err := s.SignIn(ctx, tok); err == nil {
+				ctx = signedIn
 			}
 		}
-		ctx = context.WithValue(ctx, requestKey{}, &request{token: tok, w: w, secure: r.TLS != nil})
+		ctx = context.WithValue(ctx, requestKey{}, &request{w: w, secure: r.TLS != nil || s.SecureCookies})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -88,12 +87,4 @@ func setCookie(ctx context.Context, value string, expires time.Time) {
 		c.MaxAge = -1
 	}
 	http.SetCookie(req.w, c)
-}
-
-// requestToken is the token the current request was authenticated with.
-func requestToken(ctx context.Context) string {
-	if req, ok := ctx.Value(requestKey{}).(*request); ok {
-		return req.token
-	}
-	return ""
 }

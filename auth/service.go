@@ -38,6 +38,9 @@ type Service struct {
 	Log     *slog.Logger
 
 	limited *limitedLog
+	// SecureCookies marks the session cookie Secure even on plain HTTP, for a
+	// server behind a TLS-terminating proxy (its public URL is https).
+	SecureCookies bool
 }
 
 // NewService returns a service with the default sign-in limits: 5 failures
@@ -354,33 +357,47 @@ func (s *Service) logger() *slog.Logger {
 
 // Authenticate returns the user of a live session or API token.
 func (s *Service) Authenticate(ctx context.Context, token string) (User, error) {
-	var u User
-	var err error
-	if strings.HasPrefix(token, APITokenPrefix) {
-		u, err = s.Store.TokenUser(ctx, s.DB, hashToken(token))
-	} else {
-		u, err = s.Store.SessionUser(ctx, s.DB, hashToken(token))
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, apperr.Errorf(apperr.Unauthenticated, "the session or token has expired or was revoked; sign in again")
-	}
+	u, _, err := s.authenticate(ctx, token)
 	return u, err
 }
 
-// Logout revokes the session the request was authenticated with and clears
-// the cookie. Without a session it does nothing.
+func (s *Service) authenticate(ctx context.Context, token string) (User, time.Time, error) {
+	var u User
+	var expiresAt time.Time
+	var err error
+	if strings.HasPrefix(token, APITokenPrefix) {
+		u, expiresAt, err = s.Store.TokenUser(ctx, s.DB, hashToken(token))
+	} else {
+		u, expiresAt, err = s.Store.SessionUser(ctx, s.DB, hashToken(token))
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, time.Time{}, errEnded
+	}
+	return u, expiresAt, err
+}
+
+var errEnded = apperr.Errorf(apperr.Unauthenticated, "the session or token has expired or was revoked; sign in again")
+
+// Logout ends the session or API token the request was signed in with and
+// clears the cookie. Without one it does nothing.
 func (s *Service) Logout(ctx context.Context) error {
 	setCookie(ctx, "", time.Unix(0, 0))
-	tok := requestToken(ctx)
-	u, signedIn := UserFrom(ctx)
-	if tok == "" || !signedIn || strings.HasPrefix(tok, APITokenPrefix) {
+	c, hasCredential := credentialFrom(ctx)
+	_, signedIn := UserFrom(ctx)
+	if !hasCredential || !signedIn {
 		return nil
 	}
-	return database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		if err := s.Store.RevokeSession(ctx, tx, hashToken(tok)); err != nil {
-			return err
+	return s.change(ctx, func(tx *sqlx.Tx) (audit.Entry, error) {
+		if !strings.HasPrefix(c.token, APITokenPrefix) {
+			return audit.Entry{Action: "session.logout"},
+				s.Store.RevokeSession(ctx, tx, hashToken(c.token))
 		}
-		return audit.Append(ctx, tx, audit.Entry{ActorID: &u.ID, ActorName: u.Username, Action: "session.logout"})
+		t, err := s.Store.RevokeTokenByHash(ctx, tx, hashToken(c.token))
+		if errors.Is(err, sql.ErrNoRows) { // revoked meanwhile: nothing left to end
+			return audit.Entry{Action: "session.logout"}, nil
+		}
+		return audit.Entry{Action: "token.revoke", TargetType: "api_token", TargetID: t.ID.String(),
+			Changes: map[string]any{"by": "logout"}}, err
 	})
 }
 
@@ -408,9 +425,21 @@ func (s *Service) CreateToken(ctx context.Context, name string, expiresAt *time.
 	}
 	now := time.Now()
 	expiry := now.Add(DefaultTokenTTL)
+	// A token made by a token ends with it at the latest, so a leaked
+	// short-lived token cannot be turned into a lasting one. A session may
+	// make a token of any lifetime: signing in is how scripts get theirs.
+	parent, byToken := credentialFrom(ctx)
+	byToken = byToken && strings.HasPrefix(parent.token, APITokenPrefix)
+	if byToken && expiry.After(parent.expiresAt) {
+		expiry = parent.expiresAt
+	}
 	if expiresAt != nil {
 		if !expiresAt.After(now) || expiresAt.Sub(now) > MaxTokenTTL {
 			return CreatedToken{}, apperr.Invalid("expiresAt", "a token expires within a year from now")
+		}
+		if byToken && expiresAt.After(parent.expiresAt) {
+			return CreatedToken{}, apperr.Invalid("expiresAt", "a token cannot outlive the token that creates it (it expires at %s)",
+				parent.expiresAt.UTC().Format(time.RFC3339))
 		}
 		expiry = *expiresAt
 	}

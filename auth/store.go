@@ -80,24 +80,39 @@ func (Store) InsertSession(ctx context.Context, ex database.Executor, userID uui
 	return err
 }
 
+// credentialRow is the user of a live session or API token and when that credential expires.
+type credentialRow struct {
+	userRow
+	ExpiresAt time.Time `db:"expires_at"`
+}
+
 // SessionUser returns the user of a live session (not expired, not revoked,
-// user not disabled); sql.ErrNoRows otherwise.
-func (Store) SessionUser(ctx context.Context, ex database.Executor, tokenHash []byte) (User, error) {
-	var row userRow
+// user not disabled) and the session's expiry; sql.ErrNoRows otherwise. One
+// indexed read: it runs for every request and every websocket operation.
+func (Store) SessionUser(ctx context.Context, ex database.Executor, tokenHash []byte) (User, time.Time, error) {
+	var row credentialRow
 	err := ex.GetContext(ctx, &row, `
-		SELECT u.id, u.username, u.display_name, u.roles, u.locale, u.disabled, u.created_at, u.password_hash
+		SELECT u.id, u.username, u.display_name, u.roles, u.locale, u.disabled, u.created_at, u.password_hash, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND NOT u.disabled`,
 		tokenHash)
 	if err != nil {
-		return User{}, err
+		return User{}, time.Time{}, err
 	}
-	return row.user(), nil
+	return row.user(), row.ExpiresAt, nil
 }
+
+// CredentialsChannel is the PostgreSQL notification channel on which every
+// ended session or token and every disabled user is announced, so that each
+// server instance closes the websockets signed in with it. Each payload is
+// the user's id.
+const CredentialsChannel = "leaktrail_credentials"
 
 // RevokeSession ends the session with this token hash, if it is live.
 func (Store) RevokeSession(ctx context.Context, ex database.Executor, tokenHash []byte) error {
-	_, err := ex.ExecContext(ctx, `UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`, tokenHash)
+	_, err := ex.ExecContext(ctx, `
+		WITH ended AS (UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING user_id)
+		SELECT pg_notify($2, user_id::text) FROM ended`, tokenHash, CredentialsChannel)
 	return err
 }
 
@@ -122,20 +137,21 @@ func (Store) InsertToken(ctx context.Context, ex database.Executor, t APIToken, 
 	return out, err
 }
 
-// TokenUser returns the user of a live API token and notes its use; sql.ErrNoRows otherwise.
-func (Store) TokenUser(ctx context.Context, ex database.Executor, hash []byte) (User, error) {
-	var row userRow
+// TokenUser returns the user of a live API token and the token's expiry, and
+// notes its use; sql.ErrNoRows otherwise.
+func (Store) TokenUser(ctx context.Context, ex database.Executor, hash []byte) (User, time.Time, error) {
+	var row credentialRow
 	err := ex.GetContext(ctx, &row, `
 		WITH used AS (
 			UPDATE api_tokens SET last_used_at = now()
 			WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()
-			RETURNING user_id)
-		SELECT u.id, u.username, u.display_name, u.roles, u.locale, u.disabled, u.created_at, u.password_hash
+			RETURNING user_id, expires_at)
+		SELECT u.id, u.username, u.display_name, u.roles, u.locale, u.disabled, u.created_at, u.password_hash, used.expires_at
 		FROM used JOIN users u ON u.id = used.user_id WHERE NOT u.disabled`, hash)
 	if err != nil {
-		return User{}, err
+		return User{}, time.Time{}, err
 	}
-	return row.user(), nil
+	return row.user(), row.ExpiresAt, nil
 }
 
 // Tokens lists a user's API tokens, newest first.
@@ -150,7 +166,27 @@ func (Store) RevokeToken(ctx context.Context, ex database.Executor, userID, id u
 	var out APIToken
 	err := ex.GetContext(ctx, &out, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now())
 		WHERE id = $1 AND user_id = $2 RETURNING `+tokenColumns, id, userID)
-	return out, err
+	if err != nil {
+		return out, err
+	}
+	return out, notifyCredentials(ctx, ex, userID)
+}
+
+// RevokeTokenByHash revokes the live token with this secret's hash; sql.ErrNoRows when there is none.
+func (Store) RevokeTokenByHash(ctx context.Context, ex database.Executor, hash []byte) (APIToken, error) {
+	var out APIToken
+	err := ex.GetContext(ctx, &out, `UPDATE api_tokens SET revoked_at = now()
+		WHERE token_hash = $1 AND revoked_at IS NULL RETURNING `+tokenColumns, hash)
+	if err != nil {
+		return out, err
+	}
+	return out, notifyCredentials(ctx, ex, out.UserID)
+}
+
+// notifyCredentials announces on commit that a credential of the user ended.
+func notifyCredentials(ctx context.Context, ex database.Executor, userID uuid.UUID) error {
+	_, err := ex.ExecContext(ctx, `SELECT pg_notify($1, $2)`, CredentialsChannel, userID.String())
+	return err
 }
 
 // SetRoles replaces a user's roles.
@@ -161,7 +197,6 @@ func (Store) SetRoles(ctx context.Context, ex database.Executor, id uuid.UUID, r
 	return row.user(), err
 }
 
-// SetDisabled disables or re-enables a user; disabling ends their sessions and tokens.
 // SetLocale changes a user's language.
 func (Store) SetLocale(ctx context.Context, ex database.Executor, id uuid.UUID, locale string) (User, error) {
 	var row userRow
@@ -172,6 +207,7 @@ func (Store) SetLocale(ctx context.Context, ex database.Executor, id uuid.UUID, 
 	return row.user(), nil
 }
 
+// SetDisabled disables or re-enables a user; disabling ends their sessions and tokens.
 func (Store) SetDisabled(ctx context.Context, ex database.Executor, id uuid.UUID, disabled bool) (User, error) {
 	var row userRow
 	if err := ex.QueryRowxContext(ctx, `UPDATE users SET disabled = $2 WHERE id = $1 RETURNING `+userColumns,
@@ -183,6 +219,9 @@ func (Store) SetDisabled(ctx context.Context, ex database.Executor, id uuid.UUID
 			return User{}, err
 		}
 		if _, err := ex.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, id); err != nil {
+			return User{}, err
+		}
+		if err := notifyCredentials(ctx, ex, id); err != nil {
 			return User{}, err
 		}
 	}

@@ -113,16 +113,7 @@ func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: complexity(limit)}))
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 10 * time.Second,
-		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			if tok := p.Authorization(); tok != "" {
-				u, err := r.AuthService.Authenticate(ctx, auth.BearerToken(tok))
-				if err != nil {
-					return ctx, nil, err
-				}
-				ctx = auth.WithUser(ctx, u)
-			}
-			return ctx, nil, nil
-		},
+		InitFunc:              r.initSocket,
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -144,6 +135,8 @@ func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
+	srv.Use(socketGuard{r: r, present: presentError(log)})
+	srv.Use(&secretAnswers{})
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(recoverPanic(log))
 	return r.WithLoaders(srv)

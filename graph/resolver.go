@@ -152,6 +152,24 @@ func measureInput(in model.MeasureInput) discipline.MeasureInput {
 
 // incidentChanges streams the changes of an incident the caller may see
 // until the subscription ends.
+// recheckChange re-checks, before a change goes out, that the subscriber is
+// still signed in and may still see the incident (a removed member may not):
+// end when they lost the right; a failure to check only withholds the change.
+func (r *Resolver) recheckChange(ctx context.Context, id uuid.UUID) (deliver, end bool) {
+	ctx, err := r.recheckSocket(ctx)
+	if err == nil {
+		var inc *incident.Incident
+		if inc, err = r.IncidentService.Get(ctx, id); err == nil && inc != nil {
+			return true, false
+		}
+	}
+	switch apperr.CodeOf(err) {
+	case "", apperr.Unauthenticated, apperr.Forbidden, apperr.NotFound: // "": the incident is out of sight
+		return false, true
+	}
+	return false, false
+}
+
 func (r *Resolver) incidentChanges(ctx context.Context, id uuid.UUID) (<-chan *live.Change, error) {
 	inc, err := r.IncidentService.Get(ctx, id)
 	if err != nil {
@@ -170,6 +188,11 @@ func (r *Resolver) incidentChanges(ctx context.Context, id uuid.UUID) (<-chan *l
 			case <-ctx.Done():
 				return
 			case c := <-changes:
+				if deliver, end := r.recheckChange(ctx, id); end {
+					return
+				} else if !deliver {
+					continue
+				}
 				select {
 				case out <- &c:
 				case <-ctx.Done():

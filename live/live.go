@@ -1,7 +1,9 @@
 // Package live fans incident changes out to the browsers that have the
 // incident open: PostgreSQL notifies every server instance of each committed
 // change (see audit.ChangesChannel), and each instance passes it on to its
-// own subscribers.
+// own subscribers. It also passes on the end of a user's session or token
+// (see auth.CredentialsChannel), so that every instance closes the websockets
+// that were signed in with it.
 package live
 
 import (
@@ -14,6 +16,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/leaktrail/leaktrail/audit"
+	"github.com/leaktrail/leaktrail/auth"
 )
 
 // Change is one committed change to an incident. Action RESYNC means the
@@ -28,22 +31,26 @@ type Hub struct {
 	listener *pq.Listener
 	log      *slog.Logger
 
-	mu   sync.Mutex
-	subs map[uuid.UUID]map[chan Change]struct{}
-	done chan struct{}
+	mu    sync.Mutex
+	subs  map[uuid.UUID]map[chan Change]struct{}
+	users map[uuid.UUID]map[chan struct{}]struct{}
+	done  chan struct{}
 }
 
 // Open starts listening on the database at dsn.
 func Open(dsn string, log *slog.Logger) (*Hub, error) {
-	h := &Hub{log: log, subs: map[uuid.UUID]map[chan Change]struct{}{}, done: make(chan struct{})}
+	h := &Hub{log: log, subs: map[uuid.UUID]map[chan Change]struct{}{}, users: map[uuid.UUID]map[chan struct{}]struct{}{},
+		done: make(chan struct{})}
 	h.listener = pq.NewListener(dsn, time.Second, time.Minute, func(ev pq.ListenerEventType, err error) {
 		if err != nil {
 			log.Warn("live updates: database connection", "event", ev, "error", err)
 		}
 	})
-	if err := h.listener.Listen(audit.ChangesChannel); err != nil {
-		h.listener.Close()
-		return nil, err
+	for _, channel := range []string{audit.ChangesChannel, auth.CredentialsChannel} {
+		if err := h.listener.Listen(channel); err != nil {
+			h.listener.Close()
+			return nil, err
+		}
 	}
 	go h.run()
 	return h, nil
@@ -52,8 +59,15 @@ func Open(dsn string, log *slog.Logger) (*Hub, error) {
 func (h *Hub) run() {
 	defer close(h.done)
 	for n := range h.listener.Notify {
-		if n == nil { // reconnected: tell everyone to reload
+		if n == nil { // reconnected: tell everyone to reload, and every socket to re-check its credential
 			h.broadcast()
+			h.credentialsChanged(nil)
+			continue
+		}
+		if n.Channel == auth.CredentialsChannel {
+			if userID, err := uuid.Parse(n.Extra); err == nil {
+				h.credentialsChanged(&userID)
+			}
 			continue
 		}
 		id, action, _ := strings.Cut(n.Extra, " ")
@@ -107,6 +121,47 @@ func (h *Hub) Subscribe(incidentID uuid.UUID) (changes <-chan Change, cancel fun
 			}
 			h.mu.Unlock()
 		})
+	}
+}
+
+// Credentials signals each time a session or token of the user may have
+// ended (or the user was disabled), until cancel is called. Signals coalesce:
+// the receiver re-checks its credential, which tells it what happened.
+func (h *Hub) Credentials(userID uuid.UUID) (changed <-chan struct{}, cancel func()) {
+	ch := make(chan struct{}, 1)
+	h.mu.Lock()
+	if h.users[userID] == nil {
+		h.users[userID] = map[chan struct{}]struct{}{}
+	}
+	h.users[userID][ch] = struct{}{}
+	h.mu.Unlock()
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			h.mu.Lock()
+			delete(h.users[userID], ch)
+			if len(h.users[userID]) == 0 {
+				delete(h.users, userID)
+			}
+			h.mu.Unlock()
+		})
+	}
+}
+
+// credentialsChanged signals the user's watchers, or everyone's when userID is nil.
+func (h *Hub) credentialsChanged(userID *uuid.UUID) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for id, chans := range h.users {
+		if userID != nil && id != *userID {
+			continue
+		}
+		for ch := range chans {
+			select {
+			case ch <- struct{}{}:
+			default: // a signal is already waiting
+			}
+		}
 	}
 }
 

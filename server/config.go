@@ -3,6 +3,7 @@ package server
 import (
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 	"time"
@@ -26,6 +27,9 @@ type Config struct {
 	Introspection   bool
 	ComplexityLimit int
 	LogLevel        string
+	// PublicURL is the address browsers reach the server at; when it is
+	// https the session cookie is Secure even if TLS ends at a proxy.
+	PublicURL string
 	// MetricsToken, when set, is the bearer token /metrics requires; without
 	// it /metrics answers loopback clients only.
 	MetricsToken string
@@ -108,6 +112,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 		"how often every evidence object is re-read and its hash checked; 0 turns it off (LEAKTRAIL_FIXITY_INTERVAL)")
 	fs.DurationVar(&c.ReconcileInterval, "reconcile-interval", envDuration("LEAKTRAIL_RECONCILE_INTERVAL", 15*time.Minute),
 		"how often the object store is reconciled with the database; 0 turns it off (LEAKTRAIL_RECONCILE_INTERVAL)")
+	fs.StringVar(&c.PublicURL, "public-url", envOr("LEAKTRAIL_PUBLIC_URL", ""),
+		"the URL browsers reach the server at, e.g. https://leaktrail.example.org; https makes the session cookie Secure (LEAKTRAIL_PUBLIC_URL)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", envOr("LEAKTRAIL_METRICS_TOKEN", ""),
 		"bearer token for /metrics; without one only loopback clients may read it (LEAKTRAIL_METRICS_TOKEN)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr("LEAKTRAIL_LOG_LEVEL", "info"), "debug, info, warn or error (LEAKTRAIL_LOG_LEVEL)")
@@ -130,8 +136,20 @@ func (c Config) Validate() error {
 	if _, err := requestid.ParsePrefixes(c.TrustedProxies); err != nil {
 		return fmt.Errorf("LEAKTRAIL_TRUSTED_PROXIES: %w", err)
 	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("LEAKTRAIL_PUBLIC_URL must be an absolute http or https URL, e.g. https://leaktrail.example.org")
+		}
+	}
 	_, err := c.Evidence()
 	return err
+}
+
+// SecureCookies tells whether browsers reach the server over https.
+func (c Config) SecureCookies() bool {
+	u, err := url.Parse(c.PublicURL)
+	return err == nil && u.Scheme == "https"
 }
 
 // Evidence is the evidence vault's configuration, defaults filled in.

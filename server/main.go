@@ -94,6 +94,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	m.Limits = budget.New(m.Config.Limits)
 	m.Auth = auth.NewService(m.DB, m.Config.SessionTTL)
 	m.Auth.Hashing, m.Auth.Log = m.Limits.Hashing, m.Log
+	m.Auth.SecureCookies = m.Config.SecureCookies()
 	m.Incidents = incident.NewService(m.DB)
 	m.Incidents.ReportWindow = m.Config.ReportWindow
 	m.Spread = spread.NewService(m.DB, m.Incidents)
