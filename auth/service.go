@@ -22,6 +22,7 @@ import (
 	"github.com/leaktrail/leaktrail/budget"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/internal/requestid"
+	"github.com/leaktrail/leaktrail/internal/text"
 )
 
 // Service signs users in and out, manages users and API tokens, and records
@@ -422,6 +423,9 @@ func (s *Service) CreateToken(ctx context.Context, name string, expiresAt *time.
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > 100 {
 		return CreatedToken{}, apperr.Invalid("name", "name the token (up to 100 characters), e.g. after the script that uses it")
+	}
+	if err := text.Line("name", name); err != nil {
+		return CreatedToken{}, err
 	}
 	now := time.Now()
 	expiry := now.Add(DefaultTokenTTL)
