@@ -42,7 +42,7 @@ func (c *CLI) importForwards(ctx context.Context, args []string) error {
 		return err
 	}
 	defer f.Close()
-	forwards, err := spread.ParseForwards(f)
+	forwards, err := spread.ParseForwards(f, 0) // the operator's own file, recorded in chunks
 	if err != nil {
 		return err
 	}
