@@ -316,3 +316,52 @@ func TestUploadNeedsTheRightAtEveryChange(t *testing.T) {
 		})
 	}
 }
+
+// A request that sends many parts checks the sender's right before storing
+// each: demoted while it sends, it stores no part after that.
+func TestUploadRightCheckedAtEachPartOfARequest(t *testing.T) {
+	t.Parallel()
+	m, lead := start(t)
+	incidentID, _ := openCase(t, lead, "上传途中降级")
+	u, err := m.Auth.AddUser(context.Background(), auth.NewUser{Username: "sender", Password: password, Roles: []auth.Role{auth.Investigator}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	setRole := func(role string) {
+		lead.Must(t, `mutation($i: ID!, $u: ID!, $r: CaseRole!) { setIncidentMember(incidentId: $i, userId: $u, caseRole: $r) { caseRole } }`,
+			map[string]any{"i": incidentID, "u": u.ID.String(), "r": role}, nil)
+	}
+	setRole("INVESTIGATOR")
+	sender := &testgql.Client{URL: m.URL()}
+	sender.Login(t, "sender", password)
+	url := beginUpload(t, sender, incidentID, "大文件.bin")
+	partSize := int(m.Evidence.Config.PartSize)
+	r, w := io.Pipe()
+	answered := make(chan map[string]any, 1)
+	go func() {
+		_, body := send(t, sender, http.MethodPut, url+"/parts/1", r, -1)
+		answered <- body
+	}()
+	if _, err := w.Write(randomFile(partSize)); err != nil {
+		t.Fatal(err)
+	}
+	nextPart := func() float64 {
+		_, status := send(t, sender, http.MethodGet, url, nil, 0)
+		n, _ := status["nextPart"].(float64)
+		return n
+	}
+	for deadline := time.Now().Add(10 * time.Second); nextPart() != 2; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first part was never stored")
+		}
+	}
+	setRole("OBSERVER")
+	w.Write(randomFile(partSize + 10)) //nolint:errcheck // the server may stop reading once it refuses
+	w.Close()
+	if body := <-answered; codeOf(body) != "FORBIDDEN" {
+		t.Fatalf("parts after the demotion: %v", body)
+	}
+	if n := nextPart(); n != 2 {
+		t.Fatalf("next part %v: a part was stored after the demotion", n)
+	}
+}
