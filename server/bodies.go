@@ -22,7 +22,8 @@ type body struct {
 	idle     time.Duration
 	extended time.Time // when the read deadline was last moved
 	limit    int64
-	err      error
+	ended    bool  // the body was read to its end
+	err      error // why reading failed
 }
 
 // boundBody replaces r's body with one bounded to limit bytes and the
@@ -36,14 +37,19 @@ func (m *Main) boundBody(w http.ResponseWriter, r *http.Request, limit int64) *b
 
 func (b *body) Read(p []byte) (int, error) {
 	// The deadline moves at most every quarter of the idle time, which keeps
-	// it between three quarters and all of the idle time away.
-	if now := time.Now(); now.Sub(b.extended) > b.idle/4 {
+	// it between three quarters and all of the idle time away. Once the body
+	// has ended it stays put: net/http then clears it for its own read of
+	// the connection, which a deadline would break, cancelling the request.
+	if now := time.Now(); b.err == nil && !b.ended && now.Sub(b.extended) > b.idle/4 {
 		if b.rc.SetReadDeadline(now.Add(b.idle)) == nil {
 			b.extended = now
 		}
 	}
 	n, err := b.r.Read(p)
-	if err != nil && !errors.Is(err, io.EOF) && b.err == nil {
+	switch {
+	case errors.Is(err, io.EOF):
+		b.ended = true
+	case err != nil && b.err == nil:
 		b.err = err
 	}
 	return n, err
