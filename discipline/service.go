@@ -383,12 +383,28 @@ func (s *Service) Measures(ctx context.Context, incidentID uuid.UUID) ([]*Measur
 	return s.Store.Measures(ctx, s.DB, []uuid.UUID{incidentID})
 }
 
-// Reviews returns an incident's reviews, if the caller may read it.
+// Reviews returns an incident's reviews, if the caller may read it. A
+// snapshot holds the outcomes as the reviewer saw them, so only the outcomes
+// tier gets it; everyone keeps its SHA-256.
 func (s *Service) Reviews(ctx context.Context, incidentID uuid.UUID) ([]*Review, error) {
-	if _, err := s.allowed(ctx, incidentID, incident.PermRead); err != nil {
+	inc, err := s.allowed(ctx, incidentID, incident.PermRead)
+	if err != nil {
 		return nil, err
 	}
-	return s.Store.Reviews(ctx, s.DB, incidentID)
+	reviews, err := s.Store.Reviews(ctx, s.DB, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.CanSeeOutcomes(ctx, *inc)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		for _, r := range reviews {
+			r.Snapshot = nil
+		}
+	}
+	return reviews, nil
 }
 
 // Review records leadership's review of a closed case. ACCEPTED freezes the

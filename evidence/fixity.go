@@ -161,7 +161,7 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 		switch {
 		case err == nil:
 			// Assembled but never committed: the crash came between the two.
-			if _, err := s.commit(ctx, u, info.VersionID, u.CreatedBy, systemActor+" (reconcile)"); err != nil {
+			if _, err := s.commit(ctx, u, info.VersionID, u.CreatedBy, systemActor+" (reconcile)", false); err != nil {
 				r.FailedToCommit = append(r.FailedToCommit, fmt.Sprintf("%s: %v", u.ID, err))
 				continue
 			}

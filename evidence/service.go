@@ -137,9 +137,18 @@ func (s *Service) ownUpload(ctx context.Context, ex database.Executor, id uuid.U
 		return nil, actor, err
 	}
 	if u == nil || u.CreatedBy != actor.ID {
-		return nil, actor, apperr.Errorf(apperr.NotFound, "no upload of yours has that id")
+		return nil, actor, apperr.Hidden()
 	}
 	return u, actor, nil
+}
+
+// mayAdd checks that the caller may still add evidence to the upload's
+// incident. Rights are checked at each change, not only when the upload
+// began: a sender demoted, removed from the case, or whose case was frozen
+// since, stores no further part and commits nothing.
+func (s *Service) mayAdd(ctx context.Context, u *Upload) error {
+	_, _, err := s.Incidents.Allowed(ctx, u.IncidentID, incident.PermEdit)
+	return err
 }
 
 // Status returns one of the caller's uploads.
@@ -181,6 +190,8 @@ func (s *Service) Receive(ctx context.Context, id uuid.UUID, from int, body io.R
 		return nil, err
 	} else if u.State != Uploading {
 		return nil, apperr.Errorf(apperr.Conflict, "the upload is %s", u.State)
+	} else if err := s.mayAdd(ctx, u); err != nil {
+		return nil, err
 	}
 	release, err := s.hold(ctx, id)
 	if err != nil {
@@ -341,6 +352,10 @@ func (s *Service) storeParts(ctx context.Context, stop context.CancelFunc, u *Up
 }
 
 func (s *Service) storePart(ctx context.Context, u *Upload, p part) error {
+	// A request may carry many parts, for minutes: each is a change of its own.
+	if err := s.mayAdd(ctx, u); err != nil {
+		return err
+	}
 	// The part travels with its CRC-32C, which the store checks on arrival: as
 	// sure in transit as a SHA-256 of the part, at a fraction of the cost (the
 	// file's own SHA-256 is computed once, as it is read).
@@ -379,6 +394,9 @@ func (s *Service) Complete(ctx context.Context, id uuid.UUID) (*Evidence, error)
 	if u.State != Uploading {
 		return nil, apperr.Errorf(apperr.Conflict, "the upload is %s", u.State)
 	}
+	if err := s.mayAdd(ctx, u); err != nil {
+		return nil, err
+	}
 	release, err := s.hold(ctx, u.ID)
 	if err != nil {
 		return nil, err
@@ -396,7 +414,7 @@ func (s *Service) Complete(ctx context.Context, id uuid.UUID) (*Evidence, error)
 	if err != nil {
 		return nil, s.unavailable(ctx, "assemble the upload", err)
 	}
-	return s.commit(ctx, u, info.VersionID, actor.ID, actor.Username)
+	return s.commit(ctx, u, info.VersionID, actor.ID, actor.Username, true)
 }
 
 // abandon gives an upload up: its parts are dropped from the object store,
@@ -431,9 +449,10 @@ func (s *Service) Cancel(ctx context.Context, id uuid.UUID) error {
 }
 
 // commit records an assembled upload as an item, in one transaction with its
-// custody events and audit entry. Content already in the incident is linked
+// custody events and audit entry; bySender when the sender commits it (not
+// the reconciler). Content already in the incident is linked
 // to the item that stores it and this copy's object removed afterwards.
-func (s *Service) commit(ctx context.Context, u *Upload, versionID string, actorID uuid.UUID, actorName string) (*Evidence, error) {
+func (s *Service) commit(ctx context.Context, u *Upload, versionID string, actorID uuid.UUID, actorName string, bySender bool) (*Evidence, error) {
 	hasher := sha256.New()
 	if err := hasher.(encoding.BinaryUnmarshaler).UnmarshalBinary(u.HashState); err != nil {
 		return nil, err
@@ -452,8 +471,18 @@ func (s *Service) commit(ctx context.Context, u *Upload, versionID string, actor
 	}
 	var duplicate bool
 	err := database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		if _, err := s.Incidents.Store.Lock(ctx, tx, u.IncidentID); err != nil {
+		// The sender's rights, checked again under the incident's lock, so
+		// a demotion, removal or freeze that commits first is obeyed. The
+		// reconciler finishes what a sender's rights admitted before a
+		// crash, unless the case has been frozen since.
+		if bySender {
+			if _, _, err := s.Incidents.LockFor(ctx, tx, u.IncidentID, incident.PermEdit); err != nil {
+				return err
+			}
+		} else if inc, err := s.Incidents.Store.Lock(ctx, tx, u.IncidentID); err != nil {
 			return err
+		} else if inc.FrozenAt != nil {
+			return apperr.Errorf(apperr.Frozen, "the case was frozen before the upload was committed")
 		}
 		locked, err := s.Store.Upload(ctx, tx, u.ID, true)
 		if err != nil {

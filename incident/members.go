@@ -2,8 +2,11 @@ package incident
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -211,7 +214,32 @@ func (s *Service) AuditLog(ctx context.Context, inc Incident, after int64, limit
 	if err := a.check(PermRead); err != nil {
 		return nil, err
 	}
-	return audit.List(ctx, s.DB, &inc.ID, after, limit)
+	rows, err := audit.List(ctx, s.DB, &inc.ID, after, limit)
+	if err != nil || a.Can(PermSeeOutcomes) {
+		return rows, err
+	}
+	for i := range rows {
+		if outcomeAction(rows[i].Action) {
+			withhold(&rows[i])
+		}
+	}
+	return rows, nil
+}
+
+// outcomeAction reports whether an audit action records a disciplinary
+// outcome: its changes (type, deciding body, status, notes) are for the
+// outcomes tier only, on every path that shows them.
+func outcomeAction(action string) bool { return strings.HasPrefix(action, "outcome.") }
+
+// withheldOutcome replaces what changed in an outcome entry for a reader
+// outside the outcomes tier. The row stays, so the trail shows no gap and
+// who acted when.
+const withheldOutcome = `{"withheld":"outcomes-tier"}`
+
+// withhold hides an outcome entry's changes, and its hash too: the changes of
+// a status move are few enough to be found from the hash by trying each.
+func withhold(r *audit.Row) {
+	r.Changes, r.RowHash = withheldOutcome, nil
 }
 
 // Visible reports which of the incidents the signed-in user may read.
@@ -249,10 +277,37 @@ func (s *Service) AuditTrail(ctx context.Context, after int64, limit int) ([]aud
 	if err != nil {
 		return nil, err
 	}
+	outcomes := map[uuid.UUID]bool{} // incidents whose outcomes the administrator may see
 	for i, r := range rows {
-		if r.IncidentID != nil && !visible[*r.IncidentID] {
+		switch {
+		case r.IncidentID == nil:
+		case outcomeAction(r.Action):
+			sees, known := outcomes[*r.IncidentID]
+			if !known && visible[*r.IncidentID] {
+				if sees, err = s.seesOutcomes(ctx, actor, *r.IncidentID); err != nil {
+					return nil, err
+				}
+				outcomes[*r.IncidentID] = sees
+			}
+			if !sees {
+				withhold(&rows[i])
+			}
+		case !visible[*r.IncidentID]:
 			rows[i].Changes = redacted
 		}
 	}
 	return rows, nil
+}
+
+// seesOutcomes reports whether actor may see the outcomes of an incident they may read.
+func (s *Service) seesOutcomes(ctx context.Context, actor auth.User, id uuid.UUID) (bool, error) {
+	inc, err := s.Store.Get(ctx, s.DB, ViewerOf(actor), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	a, err := s.access(ctx, s.DB, actor, inc)
+	return a.Can(PermSeeOutcomes), err
 }

@@ -50,7 +50,22 @@ type Config struct {
 	GraphQLMaxBody int64
 	// Limits sizes the pools of expensive work; zero values take budget.DefaultConfig's.
 	Limits budget.Config
+
+	// Forward imports: the largest file and the most rows one may hold;
+	// zero values take the defaults below.
+	ImportMaxBytes int64
+	ImportMaxRows  int
+	// BodyIdleTimeout ends an upload or import whose body sends nothing for
+	// this long, freeing what it holds; zero takes DefaultBodyIdleTimeout.
+	BodyIdleTimeout time.Duration
 }
+
+// Defaults of the import and body settings.
+const (
+	DefaultImportMaxBytes  = 32 << 20
+	DefaultImportMaxRows   = 100000
+	DefaultBodyIdleTimeout = 30 * time.Second
+)
 
 // DefaultListen is the address served when none is configured.
 const DefaultListen = "127.0.0.1:8080"
@@ -116,6 +131,12 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 		"the URL browsers reach the server at, e.g. https://leaktrail.example.org; https makes the session cookie Secure (LEAKTRAIL_PUBLIC_URL)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", envOr("LEAKTRAIL_METRICS_TOKEN", ""),
 		"bearer token for /metrics; without one only loopback clients may read it (LEAKTRAIL_METRICS_TOKEN)")
+	fs.Int64Var(&c.ImportMaxBytes, "import-max-bytes", envInt64("LEAKTRAIL_IMPORT_MAX_BYTES", DefaultImportMaxBytes),
+		"largest forwards import file accepted, in bytes (LEAKTRAIL_IMPORT_MAX_BYTES)")
+	fs.IntVar(&c.ImportMaxRows, "import-max-rows", int(envInt64("LEAKTRAIL_IMPORT_MAX_ROWS", DefaultImportMaxRows)),
+		"most forwards one import file may hold (LEAKTRAIL_IMPORT_MAX_ROWS)")
+	fs.DurationVar(&c.BodyIdleTimeout, "body-idle-timeout", envDuration("LEAKTRAIL_BODY_IDLE_TIMEOUT", DefaultBodyIdleTimeout),
+		"how long an upload or import may send nothing before it is ended (LEAKTRAIL_BODY_IDLE_TIMEOUT)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr("LEAKTRAIL_LOG_LEVEL", "info"), "debug, info, warn or error (LEAKTRAIL_LOG_LEVEL)")
 }
 
@@ -132,6 +153,12 @@ func (c Config) Validate() error {
 		return fmt.Errorf("LEAKTRAIL_REPORT_UPWARD_WINDOW must be positive")
 	case c.EvidenceMaxBytes < 0:
 		return fmt.Errorf("LEAKTRAIL_EVIDENCE_MAX_BYTES must be positive")
+	case c.ImportMaxBytes < 0:
+		return fmt.Errorf("LEAKTRAIL_IMPORT_MAX_BYTES must be positive")
+	case c.ImportMaxRows < 0:
+		return fmt.Errorf("LEAKTRAIL_IMPORT_MAX_ROWS must be positive")
+	case c.BodyIdleTimeout < 0:
+		return fmt.Errorf("LEAKTRAIL_BODY_IDLE_TIMEOUT must be positive")
 	}
 	if _, err := requestid.ParsePrefixes(c.TrustedProxies); err != nil {
 		return fmt.Errorf("LEAKTRAIL_TRUSTED_PROXIES: %w", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/leaktrail/leaktrail/auth"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/idempotency"
 )
@@ -26,14 +26,24 @@ func uploadID(r *http.Request) (uuid.UUID, error) {
 	return id, nil
 }
 
-// uploadBody is the request body, refused early when it says it is too large.
-func (m *Main) uploadBody(w http.ResponseWriter, r *http.Request) (*http.Request, error) {
+// uploadBody bounds the request body in size and idle time, refusing it
+// early when it says it is too large, and takes one of the caller's upload
+// slots: each request holds up to two part buffers (evidence PartSize each,
+// pooled) while it runs, so one user's share of memory is bounded.
+func (m *Main) uploadBody(w http.ResponseWriter, r *http.Request) (release func(), err error) {
 	limit := m.Evidence.Config.MaxSize
 	if r.ContentLength > limit {
-		return r, apperr.Invalid("file", "the file is larger than the limit of %d MiB", limit>>20).With("maxSize", limit)
+		return nil, apperr.Invalid("file", "the file is larger than the limit of %d MiB", limit>>20).With("maxSize", limit)
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit+1)
-	return r, nil
+	actor, err := auth.Require(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	if release, err = m.Limits.Uploads.Acquire(actor.ID.String()); err != nil {
+		return nil, err
+	}
+	m.boundBody(w, r, limit+1)
+	return release, nil
 }
 
 func (m *Main) writeUpload(w http.ResponseWriter, u *evidence.Upload) {
@@ -58,10 +68,12 @@ func (m *Main) uploadStatus(w http.ResponseWriter, r *http.Request) {
 func (m *Main) uploadWhole(w http.ResponseWriter, r *http.Request) {
 	defer m.Metrics.UploadStarted()()
 	id, err := uploadID(r)
+	var release func()
 	if err == nil {
-		r, err = m.uploadBody(w, r)
+		release, err = m.uploadBody(w, r)
 	}
 	if err == nil {
+		defer release()
 		var e *evidence.Evidence
 		if e, err = m.Evidence.Put(r.Context(), id, r.Body); err == nil {
 			writeJSON(w, http.StatusOK, map[string]any{"id": e.ID, "sha256": e.SHA256, "size": e.Size,
@@ -81,10 +93,12 @@ func (m *Main) uploadParts(w http.ResponseWriter, r *http.Request) {
 	if err == nil && (perr != nil || part < 1 || part > 10000) {
 		err = apperr.Invalid("part", "a part number is between 1 and 10000")
 	}
+	var release func()
 	if err == nil {
-		r, err = m.uploadBody(w, r)
+		release, err = m.uploadBody(w, r)
 	}
 	if err == nil {
+		defer release()
 		var u *evidence.Upload
 		if u, err = m.Evidence.Receive(r.Context(), id, part, r.Body); err == nil {
 			m.writeUpload(w, u)

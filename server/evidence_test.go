@@ -252,3 +252,116 @@ func TestUploadEndpointsRefuseBadInput(t *testing.T) {
 		t.Errorf("anonymous: %d %v", status, body)
 	}
 }
+
+// Rights are checked at every change of an upload, not only when it began: a
+// sender demoted to OBSERVER, removed from the case, or whose case was
+// frozen sends no further part and commits nothing.
+func TestUploadNeedsTheRightAtEveryChange(t *testing.T) {
+	t.Parallel()
+	m, lead := start(t)
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name, code string
+		change     func(t *testing.T, incidentID, userID string)
+	}{
+		{"demoted to observer", "FORBIDDEN", func(t *testing.T, incidentID, userID string) {
+			lead.Must(t, `mutation($i: ID!, $u: ID!) { setIncidentMember(incidentId: $i, userId: $u, caseRole: OBSERVER) { caseRole } }`,
+				map[string]any{"i": incidentID, "u": userID}, nil)
+		}},
+		{"removed from the case", "NOT_FOUND", func(t *testing.T, incidentID, userID string) {
+			lead.Must(t, `mutation($i: ID!, $u: ID!) { removeIncidentMember(incidentId: $i, userId: $u) }`,
+				map[string]any{"i": incidentID, "u": userID}, nil)
+		}},
+		{"case frozen", "FROZEN", func(t *testing.T, incidentID, _ string) {
+			if _, err := m.DB.Exec(`UPDATE incidents SET stage = 'CLOSED', frozen_at = now() WHERE id = $1`, incidentID); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			incidentID, _ := openCase(t, lead, "上传权限 "+tt.name)
+			username := "sender" + strconv.Itoa(int(time.Now().UnixNano()%1e9))
+			u, err := m.Auth.AddUser(ctx, auth.NewUser{Username: username, Password: password, Roles: []auth.Role{auth.Investigator}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			lead.Must(t, `mutation($i: ID!, $u: ID!) { setIncidentMember(incidentId: $i, userId: $u, caseRole: INVESTIGATOR) { caseRole } }`,
+				map[string]any{"i": incidentID, "u": u.ID.String()}, nil)
+			sender := &testgql.Client{URL: m.URL()}
+			sender.Login(t, username, password)
+			content := []byte("传真记录扫描件")
+			unsent := beginUpload(t, sender, incidentID, "未发送.txt")
+			unfinished := beginUpload(t, sender, incidentID, "未提交.txt")
+			sentPart := beginUpload(t, sender, incidentID, "已发一部分.txt")
+			if status, body := send(t, sender, http.MethodPut, unfinished+"/parts/1", bytes.NewReader(content), int64(len(content))); status != http.StatusOK {
+				t.Fatalf("part before the change: %d %v", status, body)
+			}
+
+			tt.change(t, incidentID, u.ID.String())
+
+			for _, url := range []string{unsent, sentPart + "/parts/1"} {
+				if status, body := send(t, sender, http.MethodPut, url, bytes.NewReader(content), int64(len(content))); codeOf(body) != tt.code {
+					t.Errorf("PUT %s after the change: %d %v, want %s", url, status, body, tt.code)
+				}
+			}
+			r := sender.Do(t, `mutation($id: ID!) { completeEvidenceUpload(uploadId: $id) { id } }`,
+				map[string]any{"id": unfinished[strings.LastIndex(unfinished, "/")+1:]})
+			if r.Code() != tt.code {
+				t.Errorf("commit after the change: %+v, want %s", r.Errors, tt.code)
+			}
+			var items int
+			if err := m.DB.Get(&items, `SELECT count(*) FROM evidence WHERE incident_id = $1`, incidentID); err != nil || items != 0 {
+				t.Fatalf("%d items entered the vault (%v)", items, err)
+			}
+		})
+	}
+}
+
+// A request that sends many parts checks the sender's right before storing
+// each: demoted while it sends, it stores no part after that.
+func TestUploadRightCheckedAtEachPartOfARequest(t *testing.T) {
+	t.Parallel()
+	m, lead := start(t)
+	incidentID, _ := openCase(t, lead, "上传途中降级")
+	u, err := m.Auth.AddUser(context.Background(), auth.NewUser{Username: "sender", Password: password, Roles: []auth.Role{auth.Investigator}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	setRole := func(role string) {
+		lead.Must(t, `mutation($i: ID!, $u: ID!, $r: CaseRole!) { setIncidentMember(incidentId: $i, userId: $u, caseRole: $r) { caseRole } }`,
+			map[string]any{"i": incidentID, "u": u.ID.String(), "r": role}, nil)
+	}
+	setRole("INVESTIGATOR")
+	sender := &testgql.Client{URL: m.URL()}
+	sender.Login(t, "sender", password)
+	url := beginUpload(t, sender, incidentID, "大文件.bin")
+	partSize := int(m.Evidence.Config.PartSize)
+	r, w := io.Pipe()
+	answered := make(chan map[string]any, 1)
+	go func() {
+		_, body := send(t, sender, http.MethodPut, url+"/parts/1", r, -1)
+		answered <- body
+	}()
+	if _, err := w.Write(randomFile(partSize)); err != nil {
+		t.Fatal(err)
+	}
+	nextPart := func() float64 {
+		_, status := send(t, sender, http.MethodGet, url, nil, 0)
+		n, _ := status["nextPart"].(float64)
+		return n
+	}
+	for deadline := time.Now().Add(10 * time.Second); nextPart() != 2; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first part was never stored")
+		}
+	}
+	setRole("OBSERVER")
+	w.Write(randomFile(partSize + 10)) //nolint:errcheck // the server may stop reading once it refuses
+	w.Close()
+	if body := <-answered; codeOf(body) != "FORBIDDEN" {
+		t.Fatalf("parts after the demotion: %v", body)
+	}
+	if n := nextPart(); n != 2 {
+		t.Fatalf("next part %v: a part was stored after the demotion", n)
+	}
+}

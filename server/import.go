@@ -16,8 +16,9 @@ import (
 // importChunk is how many forwards one transaction of an import records.
 const importChunk = 10000
 
-// importForwards reads a CSV or JSONL file of forwards, validates all of it,
-// then records it in chunks with a progress bar. Forward keys make it
+// importForwards checks that the user may record forwards on the incident,
+// reads a CSV or JSONL file of forwards, validates all of it, then records it
+// in chunks with a progress bar. Forward keys make it
 // idempotent: after an interruption, running it again completes it.
 func (c *CLI) importForwards(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "forwards" {
@@ -36,15 +37,6 @@ func (c *CLI) importForwards(ctx context.Context, args []string) error {
 	if reference == "" || username == "" || fs.NArg() != 1 {
 		fmt.Fprintln(c.Stderr, "usage: leaktrail import forwards --incident LT-2026-0001 --as USERNAME FILE.csv|FILE.jsonl")
 		return errUsage
-	}
-	f, err := os.Open(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	forwards, err := spread.ParseForwards(f)
-	if err != nil {
-		return err
 	}
 	db, err := openDatabase(ctx, cfg)
 	if err != nil {
@@ -65,6 +57,19 @@ func (c *CLI) importForwards(ctx context.Context, args []string) error {
 	}
 	if inc == nil {
 		return fmt.Errorf("%s has no incident %s it may see", username, reference)
+	}
+	if err := spreadSvc.MayRecord(ctx, inc.ID); err != nil {
+		return err
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	// The operator's own file, recorded in chunks: no bound on its rows.
+	forwards, err := spread.ParseForwards(f, 0)
+	if err != nil {
+		return err
 	}
 	if err := spreadSvc.Validate(forwards); err != nil {
 		return describeBatchError(err)

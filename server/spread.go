@@ -1,18 +1,16 @@
 package server
 
 import (
+	"cmp"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/spread"
 )
-
-// maxImportBody bounds an uploaded forwards file.
-const maxImportBody = 64 << 20
 
 // writeError answers with a client-safe error as GraphQL-shaped JSON, so every
 // endpoint speaks the same error language; anything else is logged and hidden.
@@ -33,10 +31,10 @@ func (m *Main) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	m.Metrics.Error(string(e.Code))
-	if secs, ok := e.Extensions["retryAfterSeconds"].(int); ok {
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	if retry, ok := e.Extensions["retryAfterSeconds"].(int); ok && e.Code == apperr.RateLimited {
+		w.Header().Set("Retry-After", strconv.Itoa(retry))
 	}
+	m.Metrics.Error(string(e.Code))
 	ext := map[string]any{"code": e.Code}
 	for k, v := range e.Extensions {
 		ext[k] = v
@@ -85,30 +83,56 @@ func (m *Main) spreadGraphML(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// importForwards records an uploaded CSV or JSONL file of forwards, all or nothing.
+// importForwards records an uploaded CSV or JSONL file of forwards, all or
+// nothing. The caller's right to record forwards is checked before a byte of
+// the file is read; the file is bounded in size, rows and idle time, and its
+// parse and write hold one of the caller's import slots and one of the
+// server's.
 func (m *Main) importForwards(w http.ResponseWriter, r *http.Request) {
-	inc, err := m.Incidents.GetByReference(r.Context(), r.PathValue("reference"))
-	if err == nil && inc == nil {
-		err = apperr.Hidden()
-	}
-	if err != nil {
-		m.writeError(w, r, err)
-		return
-	}
-	forwards, err := spread.ParseForwards(http.MaxBytesReader(w, r.Body, maxImportBody))
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		err = apperr.Invalid("file", "the file is larger than %d MiB", maxImportBody>>20)
-	}
-	if err != nil {
-		m.writeError(w, r, err)
-		return
-	}
-	recorded, err := m.Spread.RecordForwards(r.Context(), inc.ID, forwards)
+	forwards, err := m.importOf(w, r)
 	if err != nil {
 		m.writeError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]int{"forwards": len(recorded)}) //nolint:errcheck // the client went away
+	json.NewEncoder(w).Encode(map[string]int{"forwards": forwards}) //nolint:errcheck // the client went away
+}
+
+func (m *Main) importOf(w http.ResponseWriter, r *http.Request) (int, error) {
+	ctx := r.Context()
+	inc, err := m.Incidents.GetByReference(ctx, r.PathValue("reference"))
+	if err != nil {
+		return 0, err
+	}
+	if inc == nil {
+		return 0, apperr.Hidden()
+	}
+	if err := m.Spread.MayRecord(ctx, inc.ID); err != nil {
+		return 0, err
+	}
+	limit := cmp.Or(m.Config.ImportMaxBytes, DefaultImportMaxBytes)
+	if r.ContentLength > limit {
+		return 0, apperr.Invalid("file", "the file is larger than the limit of %d MiB", limit>>20).With("maxSize", limit)
+	}
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return 0, err
+	}
+	releaseMine, err := m.Limits.UserImports.Acquire(actor.ID.String())
+	if err != nil {
+		return 0, err
+	}
+	defer releaseMine()
+	release, err := m.Limits.Imports.Acquire(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer release()
+	body := m.boundBody(w, r, limit)
+	forwards, err := spread.ParseForwards(body, cmp.Or(m.Config.ImportMaxRows, DefaultImportMaxRows))
+	if err != nil {
+		return 0, cmp.Or(body.problem(), err)
+	}
+	recorded, err := m.Spread.RecordForwards(ctx, inc.ID, forwards)
+	return len(recorded), err
 }

@@ -20,7 +20,7 @@ func FuzzParseForwards(f *testing.F) {
 	f.Add([]byte("\n\n \t"))
 	s := &Service{}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rows, err := ParseForwards(strings.NewReader(string(data)))
+		rows, err := ParseForwards(strings.NewReader(string(data)), 0)
 		if err != nil {
 			if apperr.CodeOf(err) != apperr.InvalidInput {
 				t.Fatalf("the import's refusal is not INVALID_INPUT: %v", err)

@@ -32,8 +32,10 @@ var csvColumns = []string{"key", "at", "method", "from_key", "from_kind", "from_
 var csvRequired = []string{"key", "at", "method", "from_key", "from_kind", "to_key", "to_kind", "by_key"}
 
 // ParseForwards reads a CSV or JSONL import, telling them apart by the first
-// non-blank byte ('{' is JSONL). Errors name the line.
-func ParseForwards(r io.Reader) ([]*ForwardInput, error) {
+// non-blank byte ('{' is JSONL). Errors name the line. It reads row by row
+// and stops at the first row past maxRows (0: no bound), so a file too long
+// costs no more than the rows allowed.
+func ParseForwards(r io.Reader, maxRows int) ([]*ForwardInput, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	for {
 		b, err := br.Peek(1)
@@ -45,17 +47,22 @@ func ParseForwards(r io.Reader) ([]*ForwardInput, error) {
 			continue
 		}
 		if b[0] == '{' {
-			return parseJSONL(br)
+			return parseJSONL(br, maxRows)
 		}
-		return parseCSV(br)
+		return parseCSV(br, maxRows)
 	}
+}
+
+// tooManyRows is the error for a file with more rows than allowed.
+func tooManyRows(maxRows int) error {
+	return apperr.Invalid("file", "the file has more than %d forwards; split it into smaller files", maxRows).With("maxRows", maxRows)
 }
 
 func lineError(line int, format string, args ...any) error {
 	return apperr.Invalid(fmt.Sprintf("line %d", line), "line %d: %s", line, fmt.Sprintf(format, args...))
 }
 
-func parseJSONL(r io.Reader) ([]*ForwardInput, error) {
+func parseJSONL(r io.Reader, maxRows int) ([]*ForwardInput, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<16), 1<<20)
 	var out []*ForwardInput
@@ -63,6 +70,9 @@ func parseJSONL(r io.Reader) ([]*ForwardInput, error) {
 		text := bytes.TrimSpace(sc.Bytes())
 		if len(text) == 0 {
 			continue
+		}
+		if maxRows > 0 && len(out) == maxRows {
+			return nil, tooManyRows(maxRows)
 		}
 		var f ForwardInput
 		dec := json.NewDecoder(bytes.NewReader(text))
@@ -78,7 +88,7 @@ func parseJSONL(r io.Reader) ([]*ForwardInput, error) {
 	return out, nil
 }
 
-func parseCSV(r io.Reader) ([]*ForwardInput, error) {
+func parseCSV(r io.Reader, maxRows int) ([]*ForwardInput, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -106,6 +116,9 @@ func parseCSV(r io.Reader) ([]*ForwardInput, error) {
 		}
 		if err != nil {
 			return nil, lineError(line, "%v", err)
+		}
+		if maxRows > 0 && len(out) == maxRows {
+			return nil, tooManyRows(maxRows)
 		}
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {

@@ -103,6 +103,13 @@ func (s *Service) Validate(in []*ForwardInput) error {
 	return nil
 }
 
+// MayRecord checks that the caller may record forwards on the incident, so an
+// import is refused before its file is read.
+func (s *Service) MayRecord(ctx context.Context, incidentID uuid.UUID) error {
+	_, _, err := s.Incidents.Allowed(ctx, incidentID, incident.PermEdit)
+	return err
+}
+
 // RecordForwards records a batch of forwards atomically: every bad row is
 // reported at once, by index and field; nodes are created the first time
 // their key is seen; a forward whose key is already recorded is left as it
