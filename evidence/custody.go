@@ -235,14 +235,44 @@ func (s *Service) Link(ctx context.Context, id uuid.UUID, purpose string, view b
 	if e.VersionID != "" {
 		params.Set("versionId", e.VersionID)
 	}
-	u, err := s.Objects.Client.PresignedGetObject(ctx, s.Objects.Bucket, e.ObjectKey, s.Config.LinkTTL, params)
+	event := &CustodyEvent{EvidenceID: e.ID, IncidentID: e.IncidentID, Action: action, ActorID: &actor.ID,
+		ActorName: actor.Username, TimeZone: zone, Purpose: purpose}
+	expires, covered, err := s.grantEnd(ctx, event)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.Objects.Client.PresignedGetObject(ctx, s.Objects.Bucket, e.ObjectKey, time.Until(expires), params)
 	if err != nil {
 		return nil, s.unavailable(ctx, "sign a download link", err)
 	}
-	event := &CustodyEvent{EvidenceID: e.ID, IncidentID: e.IncidentID, Action: action, ActorID: &actor.ID,
-		ActorName: actor.Username, TimeZone: zone, Purpose: purpose}
-	if err := s.Store.AppendCustody(ctx, s.DB, event); err != nil {
-		return nil, err
+	if !covered {
+		if err := s.Store.AppendCustody(ctx, s.DB, event); err != nil {
+			return nil, err
+		}
 	}
-	return &Link{URL: u.String(), ExpiresAt: event.At.Add(s.Config.LinkTTL)}, nil
+	return &Link{URL: u.String(), ExpiresAt: expires}, nil
+}
+
+// minGrantLeft is the least time left on a grant for a new link to share it.
+const minGrantLeft = 30 * time.Second
+
+// grantEnd says when the access event grants ends, and whether an earlier
+// grant already covers it. The custody log records who was given access to
+// the content, when, for how long and why; it cannot see each fetch of a
+// presigned link anyway. So a second link asked by the same person for the
+// same item, kind of access and purpose while an earlier grant still runs
+// falls under that grant: no new event, and the link ends when the grant
+// does. Anything else (another purpose, another person, a grant about to
+// end) is a new event, starting now.
+func (s *Service) grantEnd(ctx context.Context, event *CustodyEvent) (expires time.Time, covered bool, err error) {
+	now := time.Now().Truncate(time.Microsecond) // as PostgreSQL keeps it
+	at, found, err := s.Store.LatestGrant(ctx, s.DB, event, now.Add(-s.Config.LinkTTL))
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	if found && at.Add(s.Config.LinkTTL).Sub(now) >= minGrantLeft {
+		return at.Add(s.Config.LinkTTL), true, nil
+	}
+	event.At = now
+	return now.Add(s.Config.LinkTTL), false, nil
 }

@@ -274,6 +274,15 @@ func (Store) AppendCustody(ctx context.Context, ex database.Executor, e *Custody
 		e.SHA256, e.Matched, e.TransferredTo).Scan(&e.ID, &e.At)
 }
 
+// LatestGrant returns the time of the newest custody event of this kind that
+// gave this person access to this item for this purpose since since, if any.
+func (Store) LatestGrant(ctx context.Context, ex database.Executor, e *CustodyEvent, since time.Time) (time.Time, bool, error) {
+	var at sql.NullTime
+	err := ex.GetContext(ctx, &at, `SELECT max(at) FROM custody_events WHERE evidence_id = $1 AND action = $2
+		AND actor_id = $3 AND purpose = $4 AND time_zone = $5 AND at > $6`, e.EvidenceID, e.Action, e.ActorID, e.Purpose, e.TimeZone, since)
+	return at.Time, at.Valid, err
+}
+
 // Custody returns the custody events of the items with these ids, in order.
 func (Store) Custody(ctx context.Context, ex database.Executor, evidenceIDs []uuid.UUID) ([]*CustodyEvent, error) {
 	strs := make(pq.StringArray, len(evidenceIDs))

@@ -187,3 +187,36 @@ func TestHeavyWorkIsRefusedWhenTheServerIsBusy(t *testing.T) {
 	release()
 	c.Must(t, `mutation($id: ID!) { verifyEvidence(incidentId: $id) { checked } }`, map[string]any{"id": id}, nil)
 }
+
+// A link asked again by the same person for the same item and purpose while
+// the first still runs is covered by the first custody event and ends with
+// it; another purpose is another event.
+func TestRepeatedLinksShareTheirCustodyGrant(t *testing.T) {
+	t.Parallel()
+	m, c := start(t)
+	id, _ := openCase(t, c, "链接")
+	content := []byte("群聊截图")
+	if status, body := send(t, c, http.MethodPut, beginUpload(t, c, id, "截图.txt"), bytes.NewReader(content), int64(len(content))); status != http.StatusOK {
+		t.Fatalf("upload: %d %v", status, body)
+	}
+	var ev struct{ Incident struct{ Evidence []struct{ ID string } } }
+	c.Must(t, `query($id: ID!) { incident(id: $id) { evidence { id } } }`, map[string]any{"id": id}, &ev)
+	item := ev.Incident.Evidence[0].ID
+	link := func(purpose string) string {
+		var out struct{ EvidenceLink struct{ URL, ExpiresAt string } }
+		c.Must(t, `mutation($id: ID!, $p: String!) { evidenceLink(evidenceId: $id, purpose: $p) { url expiresAt } }`,
+			map[string]any{"id": item, "p": purpose}, &out)
+		return out.EvidenceLink.ExpiresAt
+	}
+	first := link("核对原件")
+	for range 5 {
+		if again := link("核对原件"); again != first {
+			t.Fatalf("a repeated link ends at %s, the grant at %s", again, first)
+		}
+	}
+	link("移交公安")
+	var downloads int
+	if err := m.DB.Get(&downloads, `SELECT count(*) FROM custody_events WHERE action = 'DOWNLOADED'`); err != nil || downloads != 2 {
+		t.Fatalf("%d DOWNLOADED events (%v), want 2: one per purpose", downloads, err)
+	}
+}
