@@ -7,7 +7,10 @@ package budget
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -147,4 +150,38 @@ func New(c Config) *Limits {
 		Uploads:     NewPerKey("uploads", pick(c.UploadsPerUser, d.UploadsPerUser)),
 		UserImports: NewPerKey("imports", pick(c.ImportsPerUser, d.ImportsPerUser)),
 	}
+}
+
+// ParseConfig reads "hashing=4,imports=2,reports=2,fixity=1,uploads-per-user=4,
+// imports-per-user=1,wait=2s"; names left out keep their defaults.
+func ParseConfig(s string) (Config, error) {
+	var c Config
+	ints := map[string]*int{"hashing": &c.Hashing, "imports": &c.Imports, "reports": &c.Reports, "fixity": &c.Fixity,
+		"uploads-per-user": &c.UploadsPerUser, "imports-per-user": &c.ImportsPerUser}
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(item, "=")
+		name = strings.TrimSpace(name)
+		if name == "wait" {
+			d, err := time.ParseDuration(strings.TrimSpace(value))
+			if err != nil || d <= 0 {
+				return c, fmt.Errorf("wait=%s is not a positive duration such as 2s", value)
+			}
+			c.Wait = d
+			continue
+		}
+		dst, ok := ints[name]
+		if !ok {
+			return c, fmt.Errorf("%q is not a limit; use hashing, imports, reports, fixity, uploads-per-user, imports-per-user or wait", name)
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(value))
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("%s=%s is not a whole number of at least 1", name, value)
+		}
+		*dst = n
+	}
+	return c, nil
 }

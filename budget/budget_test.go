@@ -68,3 +68,19 @@ func TestPerKeyBoundsEachKeyAlone(t *testing.T) {
 		t.Fatalf("after a release: %v", err)
 	}
 }
+
+func TestParseConfig(t *testing.T) {
+	t.Parallel()
+	c, err := ParseConfig(" hashing=2, imports-per-user=3,wait=500ms ")
+	if err != nil || c != (Config{Hashing: 2, ImportsPerUser: 3, Wait: 500 * time.Millisecond}) {
+		t.Fatalf("%+v %v", c, err)
+	}
+	if c, err := ParseConfig(""); err != nil || c != (Config{}) {
+		t.Fatalf("empty: %+v %v", c, err)
+	}
+	for _, bad := range []string{"hashing=0", "hashing=x", "nonsense=1", "wait=-1s", "wait=soon"} {
+		if _, err := ParseConfig(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

@@ -62,6 +62,9 @@ func complexity(limit int) ComplexityRoot {
 
 const nestedListSize = 10
 
+// socketMessageLimit bounds one websocket message, in bytes.
+var socketMessageLimit int64 = 256 << 10
+
 // weigh prices fields by the work behind them, against the operation's
 // limit: a heavy field (a password hash, re-reading every evidence file, a
 // report, the whole audit chain) fits once in an operation, a moderate one
@@ -114,6 +117,8 @@ func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 10 * time.Second,
 		InitFunc:              r.initSocket,
+		// A socket carries subscriptions and small operations; bulk goes over POST.
+		PayloadReadLimit: &socketMessageLimit,
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

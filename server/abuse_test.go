@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/leaktrail/leaktrail/internal/testgql"
 	"github.com/leaktrail/leaktrail/server"
@@ -199,11 +200,15 @@ func TestRepeatedLinksShareTheirCustodyGrant(t *testing.T) {
 	if status, body := send(t, c, http.MethodPut, beginUpload(t, c, id, "截图.txt"), bytes.NewReader(content), int64(len(content))); status != http.StatusOK {
 		t.Fatalf("upload: %d %v", status, body)
 	}
-	var ev struct{ Incident struct{ Evidence []struct{ ID string } } }
+	var ev struct {
+		Incident struct{ Evidence []struct{ ID string } }
+	}
 	c.Must(t, `query($id: ID!) { incident(id: $id) { evidence { id } } }`, map[string]any{"id": id}, &ev)
 	item := ev.Incident.Evidence[0].ID
 	link := func(purpose string) string {
-		var out struct{ EvidenceLink struct{ URL, ExpiresAt string } }
+		var out struct {
+			EvidenceLink struct{ URL, ExpiresAt string }
+		}
 		c.Must(t, `mutation($id: ID!, $p: String!) { evidenceLink(evidenceId: $id, purpose: $p) { url expiresAt } }`,
 			map[string]any{"id": item, "p": purpose}, &out)
 		return out.EvidenceLink.ExpiresAt
@@ -219,4 +224,19 @@ func TestRepeatedLinksShareTheirCustodyGrant(t *testing.T) {
 	if err := m.DB.Get(&downloads, `SELECT count(*) FROM custody_events WHERE action = 'DOWNLOADED'`); err != nil || downloads != 2 {
 		t.Fatalf("%d DOWNLOADED events (%v), want 2: one per purpose", downloads, err)
 	}
+}
+
+// A websocket message is bounded too: one larger than a subscription needs
+// closes the socket before it is decoded.
+func TestSocketMessagesAreBounded(t *testing.T) {
+	t.Parallel()
+	m, c := start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	conn := openSocket(t, ctx, m, c.Token, false)
+	if _, err := operate(ctx, conn, "small", `{ me { id } }`, nil); err != nil {
+		t.Fatalf("a small operation: %v", err)
+	}
+	operate(ctx, conn, "big", `{ me { id } }`, map[string]any{"x": strings.Repeat("x", 300<<10)}) //nolint:errcheck // the socket closes
+	closes(t, conn)
 }

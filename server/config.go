@@ -50,6 +50,8 @@ type Config struct {
 	GraphQLMaxBody int64
 	// Limits sizes the pools of expensive work; zero values take budget.DefaultConfig's.
 	Limits budget.Config
+	// LimitsText is Limits as LEAKTRAIL_LIMITS writes it; when set it replaces Limits.
+	LimitsText string
 
 	// Forward imports: the largest file and the most rows one may hold;
 	// zero values take the defaults below.
@@ -113,6 +115,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 		"time from detection to the report-upward deadline (LEAKTRAIL_REPORT_UPWARD_WINDOW)")
 	fs.BoolVar(&c.Introspection, "graphql-introspection", envBool("LEAKTRAIL_GRAPHQL_INTROSPECTION", false), "allow GraphQL introspection (LEAKTRAIL_GRAPHQL_INTROSPECTION)")
 	fs.IntVar(&c.ComplexityLimit, "graphql-complexity-limit", graph.DefaultComplexityLimit, "largest GraphQL operation cost")
+	fs.StringVar(&c.LimitsText, "limits", envOr("LEAKTRAIL_LIMITS", ""),
+		"work done at once: hashing=4,imports=2,reports=2,fixity=1,uploads-per-user=4,imports-per-user=1,wait=2s (LEAKTRAIL_LIMITS)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", envOr("LEAKTRAIL_TRUSTED_PROXIES", ""),
 		"addresses and CIDR ranges of the proxies whose X-Forwarded-For names the client, comma-separated (LEAKTRAIL_TRUSTED_PROXIES)")
 	fs.Int64Var(&c.GraphQLMaxBody, "graphql-max-body", envInt64("LEAKTRAIL_GRAPHQL_MAX_BODY", DefaultGraphQLMaxBody),
@@ -159,6 +163,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("LEAKTRAIL_IMPORT_MAX_ROWS must be positive")
 	case c.BodyIdleTimeout < 0:
 		return fmt.Errorf("LEAKTRAIL_BODY_IDLE_TIMEOUT must be positive")
+	}
+	if _, err := budget.ParseConfig(c.LimitsText); err != nil {
+		return fmt.Errorf("LEAKTRAIL_LIMITS: %w", err)
 	}
 	if _, err := requestid.ParsePrefixes(c.TrustedProxies); err != nil {
 		return fmt.Errorf("LEAKTRAIL_TRUSTED_PROXIES: %w", err)

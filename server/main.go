@@ -91,7 +91,11 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if m.Objects, err = objstore.Open(ctx, m.Config.S3); err != nil {
 		return err
 	}
-	m.Limits = budget.New(m.Config.Limits)
+	limits := m.Config.Limits
+	if m.Config.LimitsText != "" {
+		limits, _ = budget.ParseConfig(m.Config.LimitsText) // checked by Validate
+	}
+	m.Limits = budget.New(limits)
 	m.Auth = auth.NewService(m.DB, m.Config.SessionTTL)
 	m.Auth.Hashing, m.Auth.Log = m.Limits.Hashing, m.Log
 	m.Auth.SecureCookies = m.Config.SecureCookies()
