@@ -240,3 +240,24 @@ func TestSocketMessagesAreBounded(t *testing.T) {
 	operate(ctx, conn, "big", `{ me { id } }`, map[string]any{"x": strings.Repeat("x", 300<<10)}) //nolint:errcheck // the socket closes
 	closes(t, conn)
 }
+
+// Reports and exports over plain HTTP share the server's report slots.
+func TestReportsAreRefusedWhenTheServerIsBusy(t *testing.T) {
+	t.Parallel()
+	m, c := startWith(t, func(cfg *server.Config) { cfg.LimitsText = "reports=1,wait=100ms" })
+	_, ref := openCase(t, c, "报告")
+	release, err := m.Limits.Reports.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/incidents/" + ref + "/report.md", "/incidents/" + ref + "/evidence.zip", "/statistics.csv"} {
+		status, body := c.Send(t, http.MethodGet, path, "")
+		if status != http.StatusTooManyRequests || !strings.Contains(body, "RATE_LIMITED") {
+			t.Fatalf("%s while busy: %d %s", path, status, body)
+		}
+	}
+	release()
+	if status, body := c.Send(t, http.MethodGet, "/incidents/"+ref+"/report.md", ""); status != http.StatusOK {
+		t.Fatalf("report when free: %d %s", status, body)
+	}
+}

@@ -187,13 +187,13 @@ func (m *Main) routes() http.Handler {
 	// A retried mutation carrying an Idempotency-Key is never applied twice.
 	once := idempotency.Middleware(m.DB, m.Log, m.writeError)
 	mux.Handle("/graphql", m.Auth.Middleware(m.boundGraphQL(once(gql))))
-	mux.Handle("GET /incidents/{reference}/spread.json", m.Auth.Middleware(http.HandlerFunc(m.spreadJSON)))
-	mux.Handle("GET /incidents/{reference}/spread.graphml", m.Auth.Middleware(http.HandlerFunc(m.spreadGraphML)))
+	mux.Handle("GET /incidents/{reference}/spread.json", m.Auth.Middleware(m.heavy(m.Limits.Reports, http.HandlerFunc(m.spreadJSON))))
+	mux.Handle("GET /incidents/{reference}/spread.graphml", m.Auth.Middleware(m.heavy(m.Limits.Reports, http.HandlerFunc(m.spreadGraphML))))
 	mux.Handle("POST /incidents/{reference}/forwards", m.Auth.Middleware(once(http.HandlerFunc(m.importForwards))))
-	mux.Handle("GET /incidents/{reference}/evidence.zip", m.Auth.Middleware(http.HandlerFunc(m.exportEvidence)))
-	mux.Handle("GET /statistics.csv", m.Auth.Middleware(http.HandlerFunc(m.statisticsCSV)))
-	mux.Handle("GET /incidents/{reference}/report.md", m.Auth.Middleware(m.report(false)))
-	mux.Handle("GET /incidents/{reference}/report.pdf", m.Auth.Middleware(m.report(true)))
+	mux.Handle("GET /incidents/{reference}/evidence.zip", m.Auth.Middleware(m.heavy(m.Limits.Reports, http.HandlerFunc(m.exportEvidence))))
+	mux.Handle("GET /statistics.csv", m.Auth.Middleware(m.heavy(m.Limits.Reports, http.HandlerFunc(m.statisticsCSV))))
+	mux.Handle("GET /incidents/{reference}/report.md", m.Auth.Middleware(m.heavy(m.Limits.Reports, m.report(false))))
+	mux.Handle("GET /incidents/{reference}/report.pdf", m.Auth.Middleware(m.heavy(m.Limits.Reports, m.report(true))))
 	mux.Handle("GET /evidence/uploads/{id}", m.Auth.Middleware(http.HandlerFunc(m.uploadStatus)))
 	mux.Handle("PUT /evidence/uploads/{id}", m.Auth.Middleware(http.HandlerFunc(m.uploadWhole)))
 	mux.Handle("PUT /evidence/uploads/{id}/parts/{part}", m.Auth.Middleware(http.HandlerFunc(m.uploadParts)))
@@ -205,6 +205,25 @@ func (m *Main) routes() http.Handler {
 	mux.Handle("/", getOnly(ui.Handler()))
 	trusted, _ := requestid.ParsePrefixes(m.Config.TrustedProxies) // checked by Validate
 	return requestid.Middleware(trusted)(m.accessLog(noSniff(mux)))
+}
+
+// heavy runs a signed-in caller's request inside pool, so that reports and
+// exports asked all at once queue briefly and are then refused with
+// RATE_LIMITED; a request without a user goes straight on to be refused.
+func (m *Main) heavy(pool *budget.Pool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := auth.UserFrom(r.Context()); !ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		release, err := pool.Acquire(r.Context())
+		if err != nil {
+			m.writeError(w, r, err)
+			return
+		}
+		defer release()
+		next.ServeHTTP(w, r)
+	})
 }
 
 // ready reports whether the database and the object store answer.
