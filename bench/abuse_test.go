@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,6 +36,7 @@ const (
 
 type abuseServer struct {
 	*testserve.Server
+	env       []string
 	attackers []*testgql.Client
 	watcher   *testgql.Client
 	reference string
@@ -52,7 +54,7 @@ func startAbuseServer(b *testing.B) *abuseServer {
 	}
 	// Behind a "load balancer" on loopback, so that the sign-in attack can
 	// come from many addresses, the hardest case for the password budget.
-	s := &abuseServer{Server: serveBinaryWith(b, f, "LEAKTRAIL_TRUSTED_PROXIES=127.0.0.1")}
+	s := &abuseServer{Server: serveBinaryWith(b, f, "LEAKTRAIL_TRUSTED_PROXIES=127.0.0.1"), env: binaryEnv(f)}
 	s.watcher = &testgql.Client{URL: s.URL}
 	s.watcher.Login(b, "bench", "benchmark password")
 	for i := range abuseAttackers {
@@ -197,8 +199,23 @@ func (s *abuseServer) watch(b *testing.B, name string, attack func(o *outcome)) 
 	note("abuse."+name+".readyz.p99.ms", percentile(ready, 0.99))
 	note("abuse."+name+".query.p99.ms", percentile(query, 0.99))
 	note("abuse."+name+".internal", float64(int64(o.codes["INTERNAL"])+watcherErrors.Load()))
+	s.verify(b)
 	b.Logf("%s: answers %v; peak RSS %.0f MiB; /readyz p99 %.0f ms (%d probes); query p99 %.0f ms; watcher errors %d",
 		name, o.codes, float64(peakKiB.Load())/1024, percentile(ready, 0.99), len(ready), percentile(query, 0.99), watcherErrors.Load())
+}
+
+// verify runs `leaktrail audit verify` and `evidence verify` on the
+// attacked server's database and bucket: both must come out clean.
+func (s *abuseServer) verify(b *testing.B) {
+	b.Helper()
+	for _, args := range [][]string{{"audit", "verify"}, {"evidence", "verify"}} {
+		cmd := exec.Command(binaryPath, args...)
+		cmd.Env = append(os.Environ(), s.env...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("leaktrail %s after the attack: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	note("abuse.verified", 1)
 }
 
 func percentile(v []float64, p float64) float64 {

@@ -401,10 +401,15 @@ func serveBinaryWith(b *testing.B, f *fixture, env ...string) *testserve.Server 
 	if binaryErr != nil {
 		b.Fatal(binaryErr)
 	}
+	return testserve.Start(b, binaryPath, append(binaryEnv(f), env...))
+}
+
+// binaryEnv points the binary at f's database and bucket.
+func binaryEnv(f *fixture) []string {
 	cfg := f.main.Config
-	return testserve.Start(b, binaryPath, append([]string{"LEAKTRAIL_DATABASE_URL=" + cfg.DatabaseURL,
+	return []string{"LEAKTRAIL_DATABASE_URL=" + cfg.DatabaseURL,
 		"LEAKTRAIL_LISTEN=127.0.0.1:0", "LEAKTRAIL_S3_ENDPOINT=" + cfg.S3.Endpoint, "LEAKTRAIL_S3_ACCESS_KEY=" + cfg.S3.AccessKey,
-		"LEAKTRAIL_S3_SECRET_KEY=" + cfg.S3.SecretKey, "LEAKTRAIL_S3_BUCKET=" + cfg.S3.Bucket}, env...))
+		"LEAKTRAIL_S3_SECRET_KEY=" + cfg.S3.SecretKey, "LEAKTRAIL_S3_BUCKET=" + cfg.S3.Bucket}
 }
 
 // rssMiB is the served process's resident memory.

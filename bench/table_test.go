@@ -105,6 +105,9 @@ func printAbuse(out io.Writer) {
 			num(noted["abuse."+r.key+".query.p99.ms"]), num(noted["abuse."+r.key+".internal"]))
 	}
 	w.Flush()
+	if noted["abuse.verified"] == 1 {
+		fmt.Fprintln(out, "\naudit verify and evidence verify: clean after every attack")
+	}
 }
 
 func printTable(out io.Writer) {
