@@ -54,10 +54,19 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
 
   // choose picks an option of an antd Select by the option's exact text.
   const choose = async (select, option) => {
-    await page.locator(".ant-select", { has: page.locator(select) }).click();
+    const field = page.locator(".ant-select", { has: page.locator(select) });
+    await field.click();
     const open = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)");
     await open.locator(`.ant-select-item-option[title="${option}"]`).click();
-    await open.waitFor({ state: "detached" });
+    await field.locator(`.ant-select-selection-item[title="${option}"]`).waitFor();
+    // The pick is made; on a loaded machine the list has been seen to stay
+    // open after it (mid-animation), so a second click on the field closes it.
+    try {
+      await open.waitFor({ state: "detached", timeout: 5000 });
+    } catch {
+      await field.locator(".ant-select-selector").click();
+      await open.waitFor({ state: "detached" });
+    }
   };
 
   await step(`sign in${suffix}`, async () => {
