@@ -105,23 +105,7 @@ func (h *Hub) broadcast() {
 // Subscribe returns the changes of one incident until cancel is called.
 func (h *Hub) Subscribe(incidentID uuid.UUID) (changes <-chan Change, cancel func()) {
 	ch := make(chan Change, 16)
-	h.mu.Lock()
-	if h.subs[incidentID] == nil {
-		h.subs[incidentID] = map[chan Change]struct{}{}
-	}
-	h.subs[incidentID][ch] = struct{}{}
-	h.mu.Unlock()
-	var once sync.Once
-	return ch, func() {
-		once.Do(func() {
-			h.mu.Lock()
-			delete(h.subs[incidentID], ch)
-			if len(h.subs[incidentID]) == 0 {
-				delete(h.subs, incidentID)
-			}
-			h.mu.Unlock()
-		})
-	}
+	return ch, register(h, h.subs, incidentID, ch)
 }
 
 // Credentials signals each time a session or token of the user may have
@@ -129,19 +113,25 @@ func (h *Hub) Subscribe(incidentID uuid.UUID) (changes <-chan Change, cancel fun
 // the receiver re-checks its credential, which tells it what happened.
 func (h *Hub) Credentials(userID uuid.UUID) (changed <-chan struct{}, cancel func()) {
 	ch := make(chan struct{}, 1)
+	return ch, register(h, h.users, userID, ch)
+}
+
+// register adds ch to the subscribers of key in subs, under h's lock, and
+// returns the function that takes it out again.
+func register[V any](h *Hub, subs map[uuid.UUID]map[chan V]struct{}, key uuid.UUID, ch chan V) (cancel func()) {
 	h.mu.Lock()
-	if h.users[userID] == nil {
-		h.users[userID] = map[chan struct{}]struct{}{}
+	if subs[key] == nil {
+		subs[key] = map[chan V]struct{}{}
 	}
-	h.users[userID][ch] = struct{}{}
+	subs[key][ch] = struct{}{}
 	h.mu.Unlock()
 	var once sync.Once
-	return ch, func() {
+	return func() {
 		once.Do(func() {
 			h.mu.Lock()
-			delete(h.users[userID], ch)
-			if len(h.users[userID]) == 0 {
-				delete(h.users, userID)
+			delete(subs[key], ch)
+			if len(subs[key]) == 0 {
+				delete(subs, key)
 			}
 			h.mu.Unlock()
 		})
