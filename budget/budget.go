@@ -126,8 +126,10 @@ type Config struct {
 }
 
 // DefaultConfig suits a small server: a password hash takes ~19 MiB and most
-// of a core for ~50 ms, so four at once bound sign-in to ~80 MiB.
-var DefaultConfig = Config{Hashing: 4, Imports: 2, Reports: 2, Fixity: 1, UploadsPerUser: 4, ImportsPerUser: 1, Wait: 2 * time.Second}
+// of a core for ~50 ms, so four at once bound sign-in to ~80 MiB; an import
+// at the row limit takes a few hundred MiB and a core for seconds, so one at
+// a time (the others wait their turn for a moment, then retry).
+var DefaultConfig = Config{Hashing: 4, Imports: 1, Reports: 2, Fixity: 1, UploadsPerUser: 4, ImportsPerUser: 1, Wait: 2 * time.Second}
 
 // New returns the pools for c.
 func New(c Config) *Limits {
@@ -152,7 +154,7 @@ func New(c Config) *Limits {
 	}
 }
 
-// ParseConfig reads "hashing=4,imports=2,reports=2,fixity=1,uploads-per-user=4,
+// ParseConfig reads "hashing=4,imports=1,reports=2,fixity=1,uploads-per-user=4,
 // imports-per-user=1,wait=2s"; names left out keep their defaults.
 func ParseConfig(s string) (Config, error) {
 	var c Config

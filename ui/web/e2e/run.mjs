@@ -58,9 +58,8 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await field.click();
     const open = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)");
     await open.locator(`.ant-select-item-option[title="${option}"]`).click();
-    await field.locator(`.ant-select-selection-item[title="${option}"]`).waitFor();
-    // The pick is made; on a loaded machine the list has been seen to stay
-    // open after it (mid-animation), so a second click on the field closes it.
+    // On a loaded machine the list has been seen to stay open after the pick
+    // (mid-animation); a second click on the field closes it.
     try {
       await open.waitFor({ state: "detached", timeout: 5000 });
     } catch {
