@@ -54,17 +54,18 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
 
   // choose picks an option of an antd Select by the option's exact text.
   const choose = async (select, option) => {
-    const field = page.locator(".ant-select", { has: page.locator(select) });
-    await field.click();
+    await page.locator(".ant-select", { has: page.locator(select) }).click();
     const open = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)");
-    await open.locator(`.ant-select-item-option[title="${option}"]`).click();
-    // On a loaded machine the list has been seen to stay open after the pick
-    // (mid-animation); a second click on the field closes it.
-    try {
-      await open.waitFor({ state: "detached", timeout: 5000 });
-    } catch {
-      await field.locator(".ant-select-selector").click();
-      await open.waitFor({ state: "detached" });
+    // On a loaded machine a click on an option still sliding in has been seen
+    // not to take (the list stays open): pick it again, as a person would.
+    for (let attempt = 1; ; attempt++) {
+      await open.locator(`.ant-select-item-option[title="${option}"]`).click();
+      try {
+        await open.waitFor({ state: "detached", timeout: 5000 });
+        return;
+      } catch (err) {
+        if (attempt === 3) throw err;
+      }
     }
   };
 
