@@ -14,6 +14,7 @@ describe("error messages", () => {
       .toBe("请检查“成员人数”：must not be negative");
     expect(errorMessage(t, graphQLError("x", { code: "FROZEN" }))).toBe("案件已审阅并封存。");
     expect(errorMessage(t, new CombinedError({ networkError: new Error("offline") }))).toBe("无法连接服务器。");
+    expect(errorMessage(t, graphQLError("busy", { code: "RATE_LIMITED", retryAfterSeconds: 2 }))).toBe("请求过多或服务器正忙，请 2 秒后再试。");
   });
   it("list an import's bad rows with their place in the file", async () => {
     await i18n.changeLanguage("en");

@@ -70,7 +70,7 @@ function describe(t: TFunction, e: ServerError): string {
     return rows.slice(0, 5).map((r) => t("error.ROW", { line: r.index + 1, field: fieldLabel(r.field), message: r.message })).join("; ");
   }
   if (code === "INVALID_INPUT" && typeof ext.field === "string") return t("error.INVALID_FIELD", { field: fieldLabel(ext.field), message: e.message });
-  return t(`error.${code}`, { message: e.message, requestId: ext.requestId ?? "" });
+  return t(`error.${code}`, { message: e.message, requestId: ext.requestId ?? "", seconds: ext.retryAfterSeconds ?? 60 });
 }
 
 // fetchJSON reads a JSON document the session may see.
