@@ -92,7 +92,7 @@ func (p *PerKey) Acquire(key string) (release func(), err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.held[key] >= p.max {
-		return nil, apperr.Errorf(apperr.RateLimited, "you already have %d %s in progress; wait for one to finish", p.max, p.name).
+		return nil, apperr.Errorf(apperr.RateLimited, "at most %d %s at once; wait for one to finish", p.max, p.name).
 			With("retryAfterSeconds", 5)
 	}
 	p.held[key]++
@@ -116,12 +116,20 @@ type Limits struct {
 	Fixity      *Pool   // re-hashing stored evidence on request
 	Uploads     *PerKey // one user's evidence uploads sending at once
 	UserImports *PerKey // one user's imports at once
+	Requests    *PerKey // one user's GraphQL requests in flight
+	Reporting   *PerKey // one user's reports and exports at once
+	// SocketsPerAddress and Sockets bound the open websockets of one client
+	// address and of the server (key ""): each holds a file handle.
+	SocketsPerAddress *PerKey
+	Sockets           *PerKey
 }
 
 // Config sizes Limits; zero values take DefaultConfig's.
 type Config struct {
 	Hashing, Imports, Reports, Fixity int
 	UploadsPerUser, ImportsPerUser    int
+	RequestsPerUser                   int
+	SocketsPerAddress, Sockets        int
 	Wait                              time.Duration
 }
 
@@ -129,7 +137,8 @@ type Config struct {
 // of a core for ~50 ms, so four at once bound sign-in to ~80 MiB; an import
 // at the row limit takes a few hundred MiB and a core for seconds, so one at
 // a time (the others wait their turn for a moment, then retry).
-var DefaultConfig = Config{Hashing: 4, Imports: 1, Reports: 2, Fixity: 1, UploadsPerUser: 4, ImportsPerUser: 1, Wait: 2 * time.Second}
+var DefaultConfig = Config{Hashing: 4, Imports: 1, Reports: 2, Fixity: 1, UploadsPerUser: 4, ImportsPerUser: 1,
+	RequestsPerUser: 16, SocketsPerAddress: 32, Sockets: 4096, Wait: 2 * time.Second}
 
 // New returns the pools for c.
 func New(c Config) *Limits {
@@ -145,12 +154,16 @@ func New(c Config) *Limits {
 		wait = d.Wait
 	}
 	return &Limits{
-		Hashing:     NewPool("sign-ins", pick(c.Hashing, d.Hashing), wait),
-		Imports:     NewPool("imports", pick(c.Imports, d.Imports), wait),
-		Reports:     NewPool("reports", pick(c.Reports, d.Reports), wait),
-		Fixity:      NewPool("hash checks", pick(c.Fixity, d.Fixity), wait),
-		Uploads:     NewPerKey("uploads", pick(c.UploadsPerUser, d.UploadsPerUser)),
-		UserImports: NewPerKey("imports", pick(c.ImportsPerUser, d.ImportsPerUser)),
+		Hashing:           NewPool("sign-ins", pick(c.Hashing, d.Hashing), wait),
+		Imports:           NewPool("imports", pick(c.Imports, d.Imports), wait),
+		Reports:           NewPool("reports", pick(c.Reports, d.Reports), wait),
+		Fixity:            NewPool("hash checks", pick(c.Fixity, d.Fixity), wait),
+		Uploads:           NewPerKey("uploads of yours", pick(c.UploadsPerUser, d.UploadsPerUser)),
+		UserImports:       NewPerKey("imports of yours", pick(c.ImportsPerUser, d.ImportsPerUser)),
+		Requests:          NewPerKey("requests of yours", pick(c.RequestsPerUser, d.RequestsPerUser)),
+		Reporting:         NewPerKey("reports or exports of yours", 1),
+		SocketsPerAddress: NewPerKey("live connections from one address", pick(c.SocketsPerAddress, d.SocketsPerAddress)),
+		Sockets:           NewPerKey("live connections to this server", pick(c.Sockets, d.Sockets)),
 	}
 }
 
@@ -159,7 +172,8 @@ func New(c Config) *Limits {
 func ParseConfig(s string) (Config, error) {
 	var c Config
 	ints := map[string]*int{"hashing": &c.Hashing, "imports": &c.Imports, "reports": &c.Reports, "fixity": &c.Fixity,
-		"uploads-per-user": &c.UploadsPerUser, "imports-per-user": &c.ImportsPerUser}
+		"uploads-per-user": &c.UploadsPerUser, "imports-per-user": &c.ImportsPerUser, "requests-per-user": &c.RequestsPerUser,
+		"sockets-per-address": &c.SocketsPerAddress, "sockets": &c.Sockets}
 	for _, item := range strings.Split(s, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
@@ -177,7 +191,7 @@ func ParseConfig(s string) (Config, error) {
 		}
 		dst, ok := ints[name]
 		if !ok {
-			return c, fmt.Errorf("%q is not a limit; use hashing, imports, reports, fixity, uploads-per-user, imports-per-user or wait", name)
+			return c, fmt.Errorf("%q is not a limit; use hashing, imports, reports, fixity, uploads-per-user, imports-per-user, requests-per-user, sockets-per-address, sockets or wait", name)
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(value))
 		if err != nil || n < 1 {

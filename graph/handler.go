@@ -62,8 +62,10 @@ func complexity(limit int) ComplexityRoot {
 
 const nestedListSize = 10
 
-// socketMessageLimit bounds one websocket message, in bytes.
-var socketMessageLimit int64 = 256 << 10
+// socketMessageLimit bounds one websocket message, in bytes: a subscription
+// and its variables, or a small operation. Decoding 16 KiB costs at most a
+// few hundred KiB, whatever its shape.
+var socketMessageLimit int64 = 16 << 10
 
 // weigh prices fields by the work behind them, against the operation's
 // limit: a heavy field (a password hash, re-reading every evidence file, a
@@ -80,6 +82,13 @@ func weigh(c *ComplexityRoot, limit int) {
 	c.Query.AuditVerify = func(child int) int { return heavy + child }
 	c.Mutation.EvidenceLink = func(child int, _ uuid.UUID, _ string, _ *bool, _ *string) int { return moderate + child }
 	c.Query.Statistics = func(child int, _, _ *time.Time, _ *string) int { return moderate + child }
+	// The spread's unpaged lists hold every node of the chain (100,000 and
+	// more): three in an operation; the analysis itself a moderate cost.
+	whole := limit / 4
+	c.Incident.Spread = func(child int) int { return moderate + child }
+	c.Spread.Nodes = func(child int) int { return whole + child }
+	c.Spread.People = func(child int) int { return whole + child }
+	c.Spread.Origins = func(child int) int { return whole + child }
 }
 
 // pooled runs the resolvers of the heaviest fields inside the server's pool
@@ -119,6 +128,7 @@ func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
 		InitFunc:              r.initSocket,
 		// A socket carries subscriptions and small operations; bulk goes over POST.
 		PayloadReadLimit: &socketMessageLimit,
+		InitTimeout:      5 * time.Second,
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

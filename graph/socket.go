@@ -38,7 +38,8 @@ func (r *Resolver) initSocket(ctx context.Context, p transport.InitPayload) (con
 	expiresAt, signedIn := auth.ExpiresAt(ctx)
 	u, _ := auth.UserFrom(ctx)
 	if !signedIn {
-		return ctx, nil, nil
+		// Everything a socket carries needs a user: an anonymous one only costs.
+		return ctx, nil, apperr.Errorf(apperr.Unauthenticated, "sign in before opening a live connection")
 	}
 	// The transport closes the socket when this context ends.
 	ctx, end := context.WithCancel(ctx)

@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
 	"github.com/leaktrail/leaktrail/internal/testgql"
 	"github.com/leaktrail/leaktrail/server"
 )
@@ -237,7 +240,7 @@ func TestSocketMessagesAreBounded(t *testing.T) {
 	if _, err := operate(ctx, conn, "small", `{ me { id } }`, nil); err != nil {
 		t.Fatalf("a small operation: %v", err)
 	}
-	operate(ctx, conn, "big", `{ me { id } }`, map[string]any{"x": strings.Repeat("x", 300<<10)}) //nolint:errcheck // the socket closes
+	operate(ctx, conn, "big", `{ me { id } }`, map[string]any{"x": strings.Repeat("x", 20<<10)}) //nolint:errcheck // the socket closes
 	closes(t, conn)
 }
 
@@ -259,5 +262,93 @@ func TestReportsAreRefusedWhenTheServerIsBusy(t *testing.T) {
 	release()
 	if status, body := c.Send(t, http.MethodGet, "/incidents/"+ref+"/report.md", ""); status != http.StatusOK {
 		t.Fatalf("report when free: %d %s", status, body)
+	}
+}
+
+// Live connections: only a signed-in socket is kept, and one client address
+// holds a bounded number of them.
+func TestLiveConnectionsAreSignedInAndBounded(t *testing.T) {
+	t.Parallel()
+	m, c := startWith(t, func(cfg *server.Config) { cfg.LimitsText = "sockets-per-address=2" })
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	dial := func() (*websocket.Conn, error) {
+		conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(m.URL(), "http")+"/graphql",
+			&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+		return conn, err
+	}
+	anon, err := dial()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wsjson.Write(ctx, anon, map[string]any{"type": "connection_init", "payload": map[string]any{}}); err != nil {
+		t.Fatal(err)
+	}
+	closes(t, anon)
+
+	openSocket(t, ctx, m, c.Token, false)
+	openSocket(t, ctx, m, c.Token, false)
+	if conn, err := dial(); err == nil {
+		conn.Close(websocket.StatusNormalClosure, "")
+		t.Fatal("a third socket from one address was accepted")
+	}
+}
+
+// A signed-in user has a bounded number of requests in flight, and a body
+// past bulkBody waits for the server's import slot before the rest is read.
+func TestSignedInRequestsAreBounded(t *testing.T) {
+	t.Parallel()
+	m, c := startWith(t, func(cfg *server.Config) { cfg.LimitsText = "wait=100ms" })
+	release, err := m.Limits.Imports.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := []byte(`{"query":"{ me { id } }","variables":{"x":"` + strings.Repeat("x", 600<<10) + `"}}`)
+	if r := c.Raw(t, "application/json", big); r.Code() != "RATE_LIMITED" {
+		t.Fatalf("a 600 kB request while the import slot is taken: %+v", r.Errors)
+	}
+	release()
+	if r := c.Raw(t, "application/json", big); len(r.Errors) > 0 {
+		t.Fatalf("a 600 kB request when the slot is free: %+v", r.Errors)
+	}
+	// A malformed body is refused without being quoted back.
+	bad := append([]byte(`{"query":`), bytes.Repeat([]byte("y"), 100<<10)...)
+	if r := c.Raw(t, "application/json", bad); r.Code() != "INVALID_INPUT" || len(r.Errors[0].Message) > 200 {
+		t.Fatalf("malformed body: %d %.300v", r.Status, r.Errors)
+	}
+	u, _ := m.Auth.UserByUsername(context.Background(), "resp")
+	var held []func()
+	for range 16 {
+		rel, err := m.Limits.Requests.Acquire(u.ID.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, rel)
+	}
+	if r := c.Do(t, `{ me { id } }`, nil); r.Code() != "RATE_LIMITED" {
+		t.Fatalf("a 17th request in flight: %+v", r.Errors)
+	}
+	for _, rel := range held {
+		rel()
+	}
+	c.Must(t, `{ me { id } }`, nil, nil)
+}
+
+// The spread's whole-chain lists fit three to an operation.
+func TestWholeSpreadListsCannotBeRepeatedThroughAliases(t *testing.T) {
+	t.Parallel()
+	_, c := start(t)
+	id, _ := openCase(t, c, "扩散")
+	q := func(n int) string {
+		var b strings.Builder
+		b.WriteString("query($id: ID!) {")
+		for i := range n {
+			fmt.Fprintf(&b, " a%d: incident(id: $id) { spread { nodes { key } } }", i)
+		}
+		return b.String() + " }"
+	}
+	c.Must(t, q(1), map[string]any{"id": id}, nil)
+	if r := c.Do(t, q(4), map[string]any{"id": id}); r.Code() != "INVALID_INPUT" || r.Errors[0].Extensions["reason"] != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Fatalf("four whole node lists: %+v", r.Errors)
 	}
 }

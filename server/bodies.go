@@ -11,6 +11,10 @@ import (
 	"github.com/leaktrail/leaktrail/apperr"
 )
 
+// importBodyTime is the longest an import's body may take to arrive: at the
+// 32 MiB default limit, some 270 kB/s.
+const importBodyTime = 2 * time.Minute
+
 // body is an upload's or import's request body bounded in size and in idle
 // time: it fails once more than its limit arrives (http.MaxBytesReader,
 // which also has the connection closed after) or once nothing arrives for
@@ -22,8 +26,10 @@ type body struct {
 	idle     time.Duration
 	extended time.Time // when the read deadline was last moved
 	limit    int64
-	ended    bool  // the body was read to its end
-	err      error // why reading failed
+	// end, when set, is when the whole body must have arrived, however it trickles.
+	end   time.Time
+	ended bool  // the body was read to its end
+	err   error // why reading failed
 }
 
 // boundBody replaces r's body with one bounded to limit bytes and the
@@ -41,7 +47,11 @@ func (b *body) Read(p []byte) (int, error) {
 	// has ended it stays put: net/http then clears it for its own read of
 	// the connection, which a deadline would break, cancelling the request.
 	if now := time.Now(); b.err == nil && !b.ended && now.Sub(b.extended) > b.idle/4 {
-		if b.rc.SetReadDeadline(now.Add(b.idle)) == nil {
+		deadline := now.Add(b.idle)
+		if !b.end.IsZero() && deadline.After(b.end) {
+			deadline = b.end
+		}
+		if b.rc.SetReadDeadline(deadline) == nil {
 			b.extended = now
 		}
 	}
@@ -64,6 +74,8 @@ func (b *body) problem() error {
 	switch {
 	case errors.As(b.err, &tooLarge):
 		return apperr.Invalid("file", "the file is larger than the limit of %d MiB", b.limit>>20).With("maxSize", b.limit)
+	case errors.Is(b.err, os.ErrDeadlineExceeded) && !b.end.IsZero() && !time.Now().Before(b.end):
+		return apperr.Invalid("file", "the file did not arrive within %s, so the request was ended; send it again", importBodyTime)
 	case errors.Is(b.err, os.ErrDeadlineExceeded):
 		return apperr.Invalid("file", "nothing arrived for %s, so the request was ended; send it again", b.idle)
 	}

@@ -207,24 +207,59 @@ func (m *Main) routes() http.Handler {
 	return requestid.Middleware(trusted)(m.accessLog(noSniff(mux)))
 }
 
-// heavy runs a signed-in caller's request inside pool, so that reports and
-// exports asked all at once queue briefly and are then refused with
-// RATE_LIMITED; a request without a user goes straight on to be refused.
+// heavy runs a signed-in caller's request inside pool, one at a time per
+// user, so that reports and exports asked all at once queue briefly and are
+// then refused with RATE_LIMITED; a request without a user goes straight on
+// to be refused. An answer the client stops reading for writeIdle is cut
+// off, so a slow reader cannot hold a slot for long.
 func (m *Main) heavy(pool *budget.Pool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := auth.UserFrom(r.Context()); !ok {
+		u, ok := auth.UserFrom(r.Context())
+		if !ok {
 			next.ServeHTTP(w, r)
 			return
 		}
+		releaseMine, err := m.Limits.Reporting.Acquire(u.ID.String())
+		if err != nil {
+			m.writeError(w, r, err)
+			return
+		}
+		defer releaseMine()
 		release, err := pool.Acquire(r.Context())
 		if err != nil {
 			m.writeError(w, r, err)
 			return
 		}
 		defer release()
-		next.ServeHTTP(w, r)
+		rc := http.NewResponseController(w)
+		// The connection may serve another request after this one.
+		defer rc.SetWriteDeadline(time.Time{}) //nolint:errcheck // not every writer supports deadlines
+		next.ServeHTTP(&pacedWriter{ResponseWriter: w, rc: rc}, r)
 	})
 }
+
+// writeIdle is how long a client may leave an answer unread.
+const writeIdle = 30 * time.Second
+
+// pacedWriter moves the connection's write deadline along as an answer is
+// written, at most every quarter of writeIdle.
+type pacedWriter struct {
+	http.ResponseWriter
+	rc    *http.ResponseController
+	moved time.Time
+}
+
+func (p *pacedWriter) Write(b []byte) (int, error) {
+	if now := time.Now(); now.Sub(p.moved) > writeIdle/4 {
+		if p.rc.SetWriteDeadline(now.Add(writeIdle)) == nil {
+			p.moved = now
+		}
+	}
+	return p.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (p *pacedWriter) Unwrap() http.ResponseWriter { return p.ResponseWriter }
 
 // ready reports whether the database and the object store answer.
 func (m *Main) ready(w http.ResponseWriter, r *http.Request) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/auth"
@@ -129,6 +130,8 @@ func (m *Main) importOf(w http.ResponseWriter, r *http.Request) (int, error) {
 	}
 	defer release()
 	body := m.boundBody(w, r, limit)
+	// An import holds the server's one import slot: it may not trickle in.
+	body.end = time.Now().Add(importBodyTime)
 	forwards, err := spread.ParseForwards(body, cmp.Or(m.Config.ImportMaxRows, DefaultImportMaxRows))
 	if err != nil {
 		return 0, cmp.Or(body.problem(), err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/audit"
@@ -34,6 +35,9 @@ type Service struct {
 	Store     Store
 	Incidents *incident.Service
 	analyses  analysisCache
+	// computing runs one analysis of an incident's version at a time: callers
+	// asking together share it rather than each reading the whole chain.
+	computing singleflight.Group
 }
 
 // NewService returns the spread service and plugs the spread chain into the
@@ -331,17 +335,26 @@ func (s *Service) Analyze(ctx context.Context, inc incident.Incident) (*Analysis
 	if a := s.analyses.get(inc.ID, version); a != nil {
 		return a, nil
 	}
-	// The reads run side by side on their own connections and take only what
-	// the analysis needs; the rest of a node or forward is read for the few a
-	// query returns (NodeDetails, ForwardDetails). A change committed between
-	// reading the version and these reads only makes the cached analysis newer
-	// than its version says, and the next read replaces it.
-	a, err := s.read(ctx, inc.ID, s.Store.AnalysisNodes, s.Store.AnalysisForwards)
+	a, err, _ := s.computing.Do(fmt.Sprint(inc.ID, "@", version), func() (any, error) {
+		if a := s.analyses.get(inc.ID, version); a != nil {
+			return a, nil
+		}
+		// The reads run side by side on their own connections and take only what
+		// the analysis needs; the rest of a node or forward is read for the few a
+		// query returns (NodeDetails, ForwardDetails). A change committed between
+		// reading the version and these reads only makes the cached analysis newer
+		// than its version says, and the next read replaces it.
+		a, err := s.read(ctx, inc.ID, s.Store.AnalysisNodes, s.Store.AnalysisForwards)
+		if err != nil {
+			return nil, err
+		}
+		s.analyses.put(inc.ID, version, a)
+		return a, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	s.analyses.put(inc.ID, version, a)
-	return a, nil
+	return a.(*Analysis), nil
 }
 
 // FullAnalysis reads every field of the chain and analyses it, uncached: for
