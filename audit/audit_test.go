@@ -16,6 +16,7 @@ import (
 
 	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/internal/testdb"
+	"github.com/leaktrail/leaktrail/migrations"
 )
 
 func appendN(t *testing.T, db *sqlx.DB, n int) {
@@ -223,5 +224,39 @@ func TestNewRowHashNeedsTheSalt(t *testing.T) {
 			t.Fatalf("salts %x", salts)
 		}
 		seen[string(s)] = true
+	}
+}
+
+// A database whose log was written before salts migrates without touching a
+// row (the log refuses UPDATE) and still verifies, with new rows after.
+func TestChainFromBeforeSaltsVerifiesAfterMigrating(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.Empty(t)
+	db.MustExec(`CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
+	for _, m := range migrations.All() {
+		if m.Name >= "0009" {
+			break
+		}
+		db.MustExec(m.SQL)
+		db.MustExec(`INSERT INTO schema_migrations (name) VALUES ($1)`, m.Name)
+	}
+	prev := make([]byte, sha256.Size)
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i := range 3 {
+		seq, changes := int64(i+1), `{"to":"CONTAINMENT"}`
+		h := legacyHash(prev, seq, at, "lead", "incident.advance", "incident", "x", changes)
+		db.MustExec(`INSERT INTO audit_log (seq, at, actor_name, action, target_type, target_id,
+			request_id, remote_addr, changes, prev_hash, row_hash)
+			VALUES ($1, $2, 'lead', 'incident.advance', 'incident', 'x', '', '', $3, $4, $5)`, seq, at, changes, prev, h)
+		prev = h
+	}
+	if applied, err := migrations.Up(ctx, db); err != nil || len(applied) != len(migrations.All())-8 {
+		t.Fatalf("applied %v: %v", applied, err)
+	}
+	appendN(t, db, 2)
+	v, err := audit.Verify(ctx, db)
+	if err != nil || !v.OK || v.Checked != 5 {
+		t.Fatalf("%+v %v", v, err)
 	}
 }
