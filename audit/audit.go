@@ -6,6 +6,7 @@ package audit
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
@@ -35,7 +36,8 @@ type Entry struct {
 	Changes any
 }
 
-// Row is a stored entry with its place in the chain.
+// Row is a stored entry with its place in the chain. It holds no salt: rows
+// are what readers are shown.
 type Row struct {
 	Seq        int64      `db:"seq"`
 	At         time.Time  `db:"at"`
@@ -52,27 +54,44 @@ type Row struct {
 	RowHash    []byte     `db:"row_hash"`
 }
 
+// saltSize is the length of each row's secret salt.
+const saltSize = 16
+
 // canonical is the byte string a row's hash covers, in a fixed field order.
-func (r Row) canonical() []byte {
+// The salt, when there is one, comes last; rows written before salts were
+// added have none and keep the form they were hashed with.
+func (r Row) canonical(salt []byte) []byte {
 	id := func(u *uuid.UUID) string {
 		if u == nil {
 			return ""
 		}
 		return u.String()
 	}
-	b, _ := json.Marshal([]any{ // strings and an integer always marshal
+	fields := []any{
 		r.Seq, r.At.UTC().Format(time.RFC3339Nano), id(r.ActorID), r.ActorName, r.Action,
 		r.TargetType, r.TargetID, id(r.IncidentID), r.RequestID, r.RemoteAddr, r.Changes,
-	})
+	}
+	if len(salt) > 0 {
+		fields = append(fields, salt) // a byte slice marshals as base64
+	}
+	b, _ := json.Marshal(fields) // strings, an integer and bytes always marshal
 	return b
 }
 
-// hash returns sha256(prev_hash || canonical entry).
-func (r Row) hash() []byte {
+// hash returns sha256(prev_hash || canonical entry). The salt keeps the hash
+// from confirming a guess of changes a reader is not shown: without it every
+// other input is visible and changes are often one of a few values.
+func (r Row) hash(salt []byte) []byte {
 	h := sha256.New()
 	h.Write(r.PrevHash)
-	h.Write(r.canonical())
+	h.Write(r.canonical(salt))
 	return h.Sum(nil)
+}
+
+// salted is a row as verification reads it, with the salt that Row leaves out.
+type salted struct {
+	Row
+	Salt []byte `db:"salt"`
 }
 
 var genesis = make([]byte, sha256.Size)
@@ -107,12 +126,14 @@ func Append(ctx context.Context, tx *sqlx.Tx, e Entry) error {
 		IncidentID: e.IncidentID, RequestID: requestid.From(ctx), RemoteAddr: requestid.RemoteAddr(ctx),
 		Changes: string(changes), PrevHash: last.Hash,
 	}
-	r.RowHash = r.hash()
+	salt := make([]byte, saltSize)
+	rand.Read(salt) // documented never to return an error
+	r.RowHash = r.hash(salt)
 	_, err = tx.NamedExecContext(ctx, `
 		INSERT INTO audit_log (seq, at, actor_id, actor_name, action, target_type, target_id, incident_id,
-			request_id, remote_addr, changes, prev_hash, row_hash)
+			request_id, remote_addr, changes, prev_hash, row_hash, salt)
 		VALUES (:seq, :at, :actor_id, :actor_name, :action, :target_type, :target_id, :incident_id,
-			:request_id, :remote_addr, :changes, :prev_hash, :row_hash)`, r)
+			:request_id, :remote_addr, :changes, :prev_hash, :row_hash, :salt)`, salted{r, salt})
 	if err != nil || e.IncidentID == nil {
 		return err
 	}
@@ -148,7 +169,7 @@ type Verification struct {
 // Verify walks the log in order and reports the first row whose link or hash
 // does not match.
 func Verify(ctx context.Context, db database.Executor) (Verification, error) {
-	rows, err := db.QueryxContext(ctx, `SELECT `+columns+` FROM audit_log ORDER BY seq`)
+	rows, err := db.QueryxContext(ctx, `SELECT `+columns+`, salt FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return Verification{}, err
 	}
@@ -156,10 +177,11 @@ func Verify(ctx context.Context, db database.Executor) (Verification, error) {
 	v := Verification{OK: true}
 	prev, want := genesis, int64(1)
 	for rows.Next() {
-		var r Row
-		if err := rows.StructScan(&r); err != nil {
+		var s salted
+		if err := rows.StructScan(&s); err != nil {
 			return v, err
 		}
+		r := s.Row
 		v.Checked++
 		reason := ""
 		switch {
@@ -168,7 +190,7 @@ func Verify(ctx context.Context, db database.Executor) (Verification, error) {
 			r.Seq = want
 		case !bytes.Equal(r.PrevHash, prev):
 			reason = "prev_hash does not match the previous row's hash"
-		case !bytes.Equal(r.RowHash, r.hash()):
+		case !bytes.Equal(r.RowHash, r.hash(s.Salt)):
 			reason = "row_hash does not match the row's content"
 		}
 		if reason != "" {
@@ -182,6 +204,8 @@ func Verify(ctx context.Context, db database.Executor) (Verification, error) {
 	return v, rows.Err()
 }
 
+// columns are the ones a Row holds; the salt is read only to verify, so it
+// never reaches a reader.
 const columns = `seq, at, actor_id, actor_name, action, target_type, target_id, incident_id,
 	request_id, remote_addr, changes, prev_hash, row_hash`
 

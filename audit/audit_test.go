@@ -1,17 +1,22 @@
 package audit_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
 	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/internal/testdb"
+	"github.com/leaktrail/leaktrail/migrations"
 )
 
 func appendN(t *testing.T, db *sqlx.DB, n int) {
@@ -114,5 +119,144 @@ func TestVerifyFindsTamperedRow(t *testing.T) {
 				t.Fatalf("verify %+v, want broken at %d", v, tt.seq)
 			}
 		})
+	}
+}
+
+// legacyHash is the hash of a row written before salts: sha256(prev_hash ||
+// JSON array of its fields), written out here so the old form stays pinned.
+func legacyHash(prev []byte, seq int64, at time.Time, actorName, action, targetType, targetID, changes string) []byte {
+	b, _ := json.Marshal([]any{seq, at.UTC().Format(time.RFC3339Nano), "", actorName, action,
+		targetType, targetID, "", "", "", changes})
+	h := sha256.New()
+	h.Write(prev)
+	h.Write(b)
+	return h.Sum(nil)
+}
+
+// insertLegacy writes n rows as Append did before salts, as a database
+// migrated from then holds them (the salt column left at its default).
+func insertLegacy(t *testing.T, db *sqlx.DB, n int) {
+	t.Helper()
+	prev := make([]byte, sha256.Size)
+	at := time.Date(2026, 1, 2, 3, 4, 5, 123456000, time.UTC)
+	for i := range n {
+		seq, changes := int64(i+1), fmt.Sprintf(`{"i":%d}`, i)
+		h := legacyHash(prev, seq, at, "sys", "test.legacy", "thing", fmt.Sprint(i), changes)
+		db.MustExec(`INSERT INTO audit_log (seq, at, actor_name, action, target_type, target_id,
+			request_id, remote_addr, changes, prev_hash, row_hash)
+			VALUES ($1, $2, 'sys', 'test.legacy', 'thing', $3, '', '', $4, $5, $6)`, seq, at, fmt.Sprint(i), changes, prev, h)
+		prev = h
+	}
+}
+
+// Each new row has its own secret salt in its hash, so a reader shown the
+// hash but not the changes cannot test guesses of them; rows from before
+// salts still verify, and a chain may hold both.
+func TestSaltedAndLegacyRowsVerify(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name           string
+		legacy, salted int
+		tamper         string
+		broken         int64 // 0: the chain verifies
+	}{
+		{name: "salted", salted: 4},
+		{name: "legacy", legacy: 4},
+		{name: "legacy then salted", legacy: 3, salted: 3},
+		{name: "salted changes edited", legacy: 2, salted: 3, tamper: `UPDATE audit_log SET changes = '{"i":0,"名":"李某"}' WHERE seq = 4`, broken: 4},
+		{name: "salt replaced", salted: 3, tamper: `UPDATE audit_log SET salt = substring(sha256(salt) for 16) WHERE seq = 2`, broken: 2},
+		{name: "salt removed", salted: 3, tamper: `UPDATE audit_log SET salt = '' WHERE seq = 3`, broken: 3},
+		{name: "legacy changes edited", legacy: 3, salted: 1, tamper: `UPDATE audit_log SET changes = '{"i":9}' WHERE seq = 2`, broken: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			db := testdb.New(t)
+			insertLegacy(t, db, tt.legacy)
+			appendN(t, db, tt.salted)
+			if tt.tamper != "" {
+				tx := db.MustBegin()
+				tx.MustExec(`ALTER TABLE audit_log DISABLE TRIGGER USER`)
+				tx.MustExec(tt.tamper)
+				tx.MustExec(`ALTER TABLE audit_log ENABLE TRIGGER USER`)
+				if err := tx.Commit(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			v, err := audit.Verify(context.Background(), db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.broken == 0 && (!v.OK || v.Checked != int64(tt.legacy+tt.salted)) {
+				t.Fatalf("%+v", v)
+			}
+			if tt.broken != 0 && (v.OK || v.FirstBrokenSeq != tt.broken) {
+				t.Fatalf("verify %+v, want broken at %d", v, tt.broken)
+			}
+		})
+	}
+}
+
+// A new row's hash cannot confirm a guess of its changes from what a reader
+// sees: recomputed from every field but the salt, it does not match; and
+// each row has a salt of its own.
+func TestNewRowHashNeedsTheSalt(t *testing.T) {
+	t.Parallel()
+	db := testdb.New(t)
+	appendN(t, db, 3)
+	rows, err := audit.List(context.Background(), db, nil, 0, 10)
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("%d rows, %v", len(rows), err)
+	}
+	for _, r := range rows {
+		guess := legacyHash(r.PrevHash, r.Seq, r.At, r.ActorName, r.Action, r.TargetType, r.TargetID, r.Changes)
+		if bytes.Equal(guess, r.RowHash) {
+			t.Fatalf("row %d: its hash confirms its changes without the salt", r.Seq)
+		}
+	}
+	var salts [][]byte
+	if err := db.Select(&salts, `SELECT salt FROM audit_log ORDER BY seq`); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, s := range salts {
+		if len(s) != 16 || seen[string(s)] {
+			t.Fatalf("salts %x", salts)
+		}
+		seen[string(s)] = true
+	}
+}
+
+// A database whose log was written before salts migrates without touching a
+// row (the log refuses UPDATE) and still verifies, with new rows after.
+func TestChainFromBeforeSaltsVerifiesAfterMigrating(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.Empty(t)
+	db.MustExec(`CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
+	for _, m := range migrations.All() {
+		if m.Name >= "0009" {
+			break
+		}
+		db.MustExec(m.SQL)
+		db.MustExec(`INSERT INTO schema_migrations (name) VALUES ($1)`, m.Name)
+	}
+	prev := make([]byte, sha256.Size)
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i := range 3 {
+		seq, changes := int64(i+1), `{"to":"CONTAINMENT"}`
+		h := legacyHash(prev, seq, at, "lead", "incident.advance", "incident", "x", changes)
+		db.MustExec(`INSERT INTO audit_log (seq, at, actor_name, action, target_type, target_id,
+			request_id, remote_addr, changes, prev_hash, row_hash)
+			VALUES ($1, $2, 'lead', 'incident.advance', 'incident', 'x', '', '', $3, $4, $5)`, seq, at, changes, prev, h)
+		prev = h
+	}
+	if applied, err := migrations.Up(ctx, db); err != nil || len(applied) != len(migrations.All())-8 {
+		t.Fatalf("applied %v: %v", applied, err)
+	}
+	appendN(t, db, 2)
+	v, err := audit.Verify(ctx, db)
+	if err != nil || !v.OK || v.Checked != 5 {
+		t.Fatalf("%+v %v", v, err)
 	}
 }
