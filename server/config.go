@@ -116,7 +116,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Introspection, "graphql-introspection", envBool("LEAKTRAIL_GRAPHQL_INTROSPECTION", false), "allow GraphQL introspection (LEAKTRAIL_GRAPHQL_INTROSPECTION)")
 	fs.IntVar(&c.ComplexityLimit, "graphql-complexity-limit", graph.DefaultComplexityLimit, "largest GraphQL operation cost")
 	fs.StringVar(&c.LimitsText, "limits", envOr("LEAKTRAIL_LIMITS", ""),
-		"work done at once: hashing=4,imports=1,reports=2,fixity=1,uploads-per-user=4,imports-per-user=1,wait=2s (LEAKTRAIL_LIMITS)")
+		"work done at once: hashing=4,imports=1,reports=2,fixity=1,uploads-per-user=4,imports-per-user=1,requests-per-user=16,sockets-per-address=32,sockets=4096,wait=2s (LEAKTRAIL_LIMITS)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", envOr("LEAKTRAIL_TRUSTED_PROXIES", ""),
 		"addresses and CIDR ranges of the proxies whose X-Forwarded-For names the client, comma-separated (LEAKTRAIL_TRUSTED_PROXIES)")
 	fs.Int64Var(&c.GraphQLMaxBody, "graphql-max-body", envInt64("LEAKTRAIL_GRAPHQL_MAX_BODY", DefaultGraphQLMaxBody),

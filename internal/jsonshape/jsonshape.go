@@ -17,9 +17,9 @@ type Limits struct {
 }
 
 // ForBody scales the limits to a body size: a legitimate request (a batch of
-// forwards, say) has about one object per 160 bytes and one value per 16.
+// forwards, say) has about one object per 160 bytes and one value per 20.
 func ForBody(maxBytes int64) Limits {
-	return Limits{Depth: 32, Containers: int(max(maxBytes/160, 64)), Values: int(max(maxBytes/16, 1024))}
+	return Limits{Depth: 32, Containers: int(max(maxBytes/160, 64)), Values: int(max(maxBytes/32, 1024))}
 }
 
 // Error says which bound a document passed.
