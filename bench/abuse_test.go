@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/internal/testgql"
 	"github.com/leaktrail/leaktrail/internal/testserve"
@@ -337,6 +339,46 @@ func BenchmarkAbuse(b *testing.B) {
 			time.Sleep(abuseStallHold)
 			close(release)
 			wg.Wait()
+		})
+	})
+
+	b.Run("signed-in-bodies", func(b *testing.B) {
+		// Sixteen 8 MiB bodies at once, four from each of four members: one
+		// object with as many long keys as the shape bound lets through.
+		s := startAbuseServer(b)
+		var body bytes.Buffer
+		body.WriteString(`{"query":"{me{id}}","variables":{"x":{`)
+		for i := 0; body.Len() < (8<<20)-64; i++ {
+			fmt.Fprintf(&body, `"%040d":1,`, i)
+		}
+		body.WriteString(`"end":1}}}`)
+		s.watch(b, "signedIn", func(o *outcome) {
+			parallel(16, func(i int) {
+				o.add(answer(request(http.MethodPost, s.URL+"/graphql", s.attackers[i%4].Token, bytes.NewReader(body.Bytes()),
+					"Content-Type", "application/json")))
+			})
+		})
+	})
+
+	b.Run("idle-sockets", func(b *testing.B) {
+		// 500 websockets from 50 addresses that open and never sign in.
+		s := startAbuseServer(b)
+		s.watch(b, "sockets", func(o *outcome) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			parallel(500, func(i int) {
+				conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.URL, "http")+"/graphql", &websocket.DialOptions{
+					Subprotocols: []string{"graphql-transport-ws"},
+					HTTPHeader:   http.Header{"X-Forwarded-For": {fmt.Sprintf("10.9.0.%d", i%50)}}})
+				if err != nil {
+					o.add("refused")
+					return
+				}
+				defer conn.CloseNow()
+				if _, _, err := conn.Read(ctx); err != nil {
+					o.add("closed")
+				}
+			})
 		})
 	})
 }

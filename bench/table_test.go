@@ -85,6 +85,8 @@ var abuseRows = []struct{ label, key string }{
 	{"200 parallel sign-ins", "signins"},
 	{"50 parallel 100k-row imports", "imports"},
 	{"60 stalled uploads", "stalled"},
+	{"16 parallel 8 MiB signed-in bodies", "signedIn"},
+	{"500 websockets that never sign in", "sockets"},
 }
 
 func printAbuse(out io.Writer) {
