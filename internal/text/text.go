@@ -85,6 +85,16 @@ func Clean(s string) string {
 	return b.String()
 }
 
+// Lines returns s with its line breaks made LF: CRLF and a lone CR (pasted
+// from old editors) each become one, so that no text stored or rendered
+// holds a raw carriage return that a viewer may take otherwise.
+func Lines(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
 // CSVCell returns s so that a spreadsheet shows it as text: a cell starting
 // with =, +, -, @, a tab or a carriage return is taken as a formula, so such a
 // cell is prefixed with a single quote (the OWASP rule).

@@ -68,6 +68,22 @@ func TestClean(t *testing.T) {
 	}
 }
 
+func TestLines(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                 "",
+		"one line":         "one line",
+		"a\nb":             "a\nb",
+		"a\r\nb\r\n":       "a\nb\n",
+		"a\rb":             "a\nb",
+		"a\r\rb\r":         "a\n\nb\n",
+		"mixed\r\n\r\nend": "mixed\n\nend",
+	} {
+		if got := Lines(in); got != want {
+			t.Errorf("Lines(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestCSVCell(t *testing.T) {
 	for in, want := range map[string]string{
 		"":                  "",
