@@ -396,10 +396,31 @@ func (s *Service) Logout(ctx context.Context) error {
 		t, err := s.Store.RevokeTokenByHash(ctx, tx, hashToken(c.token))
 		if errors.Is(err, sql.ErrNoRows) { // revoked meanwhile: nothing left to end
 			return audit.Entry{Action: "session.logout"}, nil
+		} else if err != nil {
+			return audit.Entry{}, err
 		}
-		return audit.Entry{Action: "token.revoke", TargetType: "api_token", TargetID: t.ID.String(),
-			Changes: map[string]any{"by": "logout"}}, err
+		return s.revokeEntry(ctx, tx, t.ID, map[string]any{"by": "logout"})
 	})
+}
+
+// revokeEntry revokes the tokens that the revoked token id made, directly or
+// through others, and returns the audit entry of the whole revocation.
+func (s *Service) revokeEntry(ctx context.Context, tx *sqlx.Tx, id uuid.UUID, changes map[string]any) (audit.Entry, error) {
+	children, err := s.Store.RevokeChildren(ctx, tx, id)
+	if err != nil {
+		return audit.Entry{}, err
+	}
+	if len(children) > 0 {
+		if changes == nil {
+			changes = map[string]any{}
+		}
+		changes["children"] = children
+	}
+	e := audit.Entry{Action: "token.revoke", TargetType: "api_token", TargetID: id.String()}
+	if changes != nil {
+		e.Changes = changes
+	}
+	return e, nil
 }
 
 // CreatedToken is a new API token with its secret, shown this once.
@@ -453,8 +474,19 @@ func (s *Service) CreateToken(ctx context.Context, name string, expiresAt *time.
 	}
 	out := CreatedToken{Token: secret}
 	err = s.change(ctx, func(tx *sqlx.Tx) (audit.Entry, error) {
+		var parentID *uuid.UUID
+		if byToken {
+			// Held until commit: a parent revoked meanwhile leaves no live child.
+			id, err := s.Store.LockLiveToken(ctx, tx, hashToken(parent.token))
+			if errors.Is(err, sql.ErrNoRows) {
+				return audit.Entry{}, errEnded
+			} else if err != nil {
+				return audit.Entry{}, err
+			}
+			parentID = &id
+		}
 		var err error
-		out.APIToken, err = s.Store.InsertToken(ctx, tx, APIToken{ID: uuid.New(), UserID: u.ID, Name: name, ExpiresAt: expiry}, hashToken(secret))
+		out.APIToken, err = s.Store.InsertToken(ctx, tx, APIToken{ID: uuid.New(), UserID: u.ID, Name: name, ExpiresAt: expiry}, hashToken(secret), parentID)
 		if err != nil {
 			return audit.Entry{}, err
 		}
@@ -487,7 +519,7 @@ func (s *Service) RevokeToken(ctx context.Context, id uuid.UUID) (APIToken, erro
 		} else if err != nil {
 			return audit.Entry{}, err
 		}
-		return audit.Entry{Action: "token.revoke", TargetType: "api_token", TargetID: id.String()}, nil
+		return s.revokeEntry(ctx, tx, id, nil)
 	})
 	return t, err
 }

@@ -129,12 +129,55 @@ type APIToken struct {
 
 const tokenColumns = `id, user_id, name, created_at, expires_at, revoked_at, last_used_at`
 
-// InsertToken stores an API token by the hash of its secret.
-func (Store) InsertToken(ctx context.Context, ex database.Executor, t APIToken, hash []byte) (APIToken, error) {
+// InsertToken stores an API token by the hash of its secret, as a child of
+// parent when that is not nil.
+func (Store) InsertToken(ctx context.Context, ex database.Executor, t APIToken, hash []byte, parent *uuid.UUID) (APIToken, error) {
 	var out APIToken
-	err := ex.GetContext(ctx, &out, `INSERT INTO api_tokens (id, user_id, name, token_hash, expires_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING `+tokenColumns, t.ID, t.UserID, t.Name, hash, t.ExpiresAt)
+	err := ex.GetContext(ctx, &out, `INSERT INTO api_tokens (id, user_id, name, token_hash, expires_at, parent_id)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+tokenColumns, t.ID, t.UserID, t.Name, hash, t.ExpiresAt, parent)
 	return out, err
+}
+
+// LockLiveToken returns the id of the live token with this secret's hash and
+// holds its row until the transaction ends, so that it cannot be revoked
+// while a child is being added; sql.ErrNoRows when there is none.
+func (Store) LockLiveToken(ctx context.Context, ex database.Executor, hash []byte) (uuid.UUID, error) {
+	var id uuid.UUID
+	err := ex.GetContext(ctx, &id, `SELECT id FROM api_tokens
+		WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now() FOR UPDATE`, hash)
+	return id, err
+}
+
+// RevokeChildren revokes the live tokens made, directly or through others,
+// by the token id, announces each of their users' ended credentials and
+// returns their ids.
+func (Store) RevokeChildren(ctx context.Context, ex database.Executor, id uuid.UUID) ([]uuid.UUID, error) {
+	var ended []struct {
+		ID     uuid.UUID `db:"id"`
+		UserID uuid.UUID `db:"user_id"`
+	}
+	err := ex.SelectContext(ctx, &ended, `
+		WITH RECURSIVE tree AS (
+			SELECT id FROM api_tokens WHERE parent_id = $1
+			UNION SELECT t.id FROM api_tokens t JOIN tree ON t.parent_id = tree.id)
+		UPDATE api_tokens SET revoked_at = now()
+		WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL
+		RETURNING id, user_id`, id)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]uuid.UUID, len(ended))
+	notified := map[uuid.UUID]bool{}
+	for i, e := range ended {
+		ids[i] = e.ID
+		if !notified[e.UserID] {
+			notified[e.UserID] = true
+			if err := notifyCredentials(ctx, ex, e.UserID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return ids, nil
 }
 
 // TokenUser returns the user of a live API token and the token's expiry, and

@@ -146,8 +146,8 @@ const maxText = 10000
 
 // Validate checks a finding's input on its own.
 func (in *FindingInput) Validate() error {
-	in.PersonName, in.Facts = strings.TrimSpace(in.PersonName), strings.TrimSpace(in.Facts)
-	in.NoOutcomeReason = strings.TrimSpace(in.NoOutcomeReason)
+	in.PersonName, in.Facts = strings.TrimSpace(in.PersonName), text.Lines(strings.TrimSpace(in.Facts))
+	in.NoOutcomeReason = text.Lines(strings.TrimSpace(in.NoOutcomeReason))
 	switch {
 	case !slices.Contains(Kinds, in.Kind):
 		return apperr.Invalid("input.kind", "unknown responsibility kind %q", in.Kind)
@@ -193,7 +193,7 @@ type OutcomeInput struct {
 
 // Validate checks an outcome's input on its own.
 func (in *OutcomeInput) Validate() error {
-	in.DecidingBody, in.LegalBasis = strings.TrimSpace(in.DecidingBody), strings.TrimSpace(in.LegalBasis)
+	in.DecidingBody, in.LegalBasis = strings.TrimSpace(in.DecidingBody), text.Lines(strings.TrimSpace(in.LegalBasis))
 	switch {
 	case CategoryOf(in.Type) == "":
 		return apperr.Invalid("input.type", "unknown outcome type %q", in.Type)

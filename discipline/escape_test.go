@@ -26,6 +26,7 @@ func TestEscapeMarkdown(t *testing.T) {
 		"title\n---":                       "title\n\\---",
 		"        code block":               "code block",
 		"line one\r\n## two\n\n3. three  ": "line one\n\\#\\# two\n\n3\\. three",
+		"lone\r# CR":                       "lone\n\\# CR",
 	} {
 		if got := escapeMarkdown(in); got != want {
 			t.Errorf("escapeMarkdown(%q) = %q, want %q", in, got, want)
@@ -44,6 +45,9 @@ func TestEscapeMarkdown(t *testing.T) {
 	}
 	if got, want := quote("first\n\n## second\n"), "> first\n>\n> \\#\\# second"; got != want {
 		t.Errorf("quote = %q, want %q", got, want)
+	}
+	if got, want := quote("first\r## second\r\nthird"), "> first\n> \\#\\# second\n> third"; got != want {
+		t.Errorf("quote with CRs = %q, want %q", got, want)
 	}
 	for in, want := range map[string]string{
 		`\#\# x \| y`:   "## x | y",

@@ -14,6 +14,7 @@ import (
 	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/internal/text"
 )
 
 // Languages are the languages reports are written in.
@@ -229,7 +230,7 @@ func ownersOf(cf *CaseFile) []uuid.UUID {
 // could start a block (a list, a quote, a heading, a setext underline, an
 // indented code block) is escaped or trimmed. Line breaks are kept.
 func escapeMarkdown(s string) string {
-	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	lines := strings.Split(text.Lines(s), "\n")
 	for i, line := range lines {
 		line = strings.TrimLeft(line, " \t\r")
 		var b strings.Builder

@@ -267,7 +267,7 @@ func (s *Service) MoveOutcome(ctx context.Context, id uuid.UUID, to Status, deci
 		return nil, err
 	}
 	var o *Outcome
-	note = strings.TrimSpace(note)
+	note = text.Lines(strings.TrimSpace(note))
 	if err := text.Block("note", note); err != nil {
 		return nil, err
 	}
@@ -419,7 +419,7 @@ func (s *Service) Review(ctx context.Context, incidentID uuid.UUID, decision Dec
 	if err != nil {
 		return nil, err
 	}
-	comments = strings.TrimSpace(comments)
+	comments = text.Lines(strings.TrimSpace(comments))
 	switch {
 	case decision != Accepted && decision != Returned:
 		return nil, apperr.Invalid("decision", "ACCEPTED or RETURNED")

@@ -135,7 +135,7 @@ func (s *Service) SetLegalHold(ctx context.Context, id uuid.UUID, on bool, purpo
 		return nil, err
 	}
 	_, err := s.handle(ctx, id, func(tx *sqlx.Tx, e *Evidence) (*CustodyEvent, error) {
-		purpose = strings.TrimSpace(purpose)
+		purpose = text.Lines(strings.TrimSpace(purpose))
 		if purpose == "" {
 			return nil, apperr.Invalid("purpose", "say why the hold is set or lifted")
 		}
@@ -211,7 +211,7 @@ func (s *Service) Link(ctx context.Context, id uuid.UUID, purpose string, view b
 	if err != nil {
 		return nil, err
 	}
-	purpose = strings.TrimSpace(purpose)
+	purpose = text.Lines(strings.TrimSpace(purpose))
 	if purpose == "" {
 		return nil, apperr.Invalid("purpose", "say why the content is needed")
 	}

@@ -73,6 +73,8 @@ const maxText = 4000
 // Validate checks the details on their own, reporting the first problem by field.
 func (d *Details) Validate() error {
 	d.FileName = strings.TrimSpace(d.FileName)
+	d.Description = text.Lines(d.Description)
+	d.Acquisition.From, d.Acquisition.Where, d.Acquisition.How = text.Lines(d.Acquisition.From), text.Lines(d.Acquisition.Where), text.Lines(d.Acquisition.How)
 	switch {
 	case d.FileName == "":
 		return apperr.Invalid("input.fileName", "a file name is required")
@@ -199,7 +201,7 @@ type CustodyInput struct {
 
 // Validate checks a hand-recorded custody event.
 func (in *CustodyInput) Validate() error {
-	in.Purpose, in.TransferredTo = strings.TrimSpace(in.Purpose), strings.TrimSpace(in.TransferredTo)
+	in.Purpose, in.TransferredTo = text.Lines(strings.TrimSpace(in.Purpose)), strings.TrimSpace(in.TransferredTo)
 	ok := false
 	for _, a := range RecordableActions {
 		ok = ok || a == in.Action

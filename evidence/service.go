@@ -151,10 +151,18 @@ func (s *Service) mayAdd(ctx context.Context, u *Upload) error {
 	return err
 }
 
-// Status returns one of the caller's uploads.
+// Status returns one of the caller's uploads, while they may still add
+// evidence to its case: a sender removed or demoted since learns no more of
+// it than sending a part would tell.
 func (s *Service) Status(ctx context.Context, id uuid.UUID) (*Upload, error) {
 	u, _, err := s.ownUpload(ctx, s.DB, id, false)
-	return u, err
+	if err != nil {
+		return nil, err
+	}
+	if err := s.mayAdd(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)

@@ -142,6 +142,9 @@ const clockSkew = 10 * time.Minute
 
 func checkText(field, s string, required bool, max int) (string, error) {
 	s = strings.TrimSpace(s)
+	if max > maxShort {
+		s = text.Lines(s)
+	}
 	switch {
 	case required && s == "":
 		return s, apperr.Invalid(field, "%s must not be empty", field)

@@ -535,3 +535,20 @@ func TestChangingTheLeadMovesMembership(t *testing.T) {
 	err = e.svc.RemoveMember(other, inc.ID, otherUser.ID)
 	wantCode(t, err, apperr.InvalidInput)
 }
+
+// Multi-line text is stored with LF line breaks: a lone CR would reach the
+// report raw.
+func TestLineBreaksAreStoredAsLF(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	in := openInput()
+	in.Summary = str("one\rtwo\r\nthree")
+	inc, err := e.svc.Open(e.ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.svc.Get(e.ctx, inc.ID)
+	if err != nil || got.Summary != "one\ntwo\nthree" {
+		t.Fatalf("summary stored as %q: %v", got.Summary, err)
+	}
+}

@@ -51,7 +51,8 @@ func (m *Main) writeUpload(w http.ResponseWriter, u *evidence.Upload) {
 		"nextPart": u.NextPart(), "partSize": m.Evidence.Config.PartSize, "maxSize": m.Evidence.Config.MaxSize})
 }
 
-// uploadStatus tells where one of the caller's uploads stands, to resume it.
+// uploadStatus tells where one of the caller's uploads stands, to resume it,
+// while the caller may still add evidence to its case.
 func (m *Main) uploadStatus(w http.ResponseWriter, r *http.Request) {
 	id, err := uploadID(r)
 	if err == nil {

@@ -275,3 +275,54 @@ func TestSecureCookieFromPublicURL(t *testing.T) {
 		}
 	}
 }
+
+// Revoking a token revokes the tokens it made, and theirs, closing their
+// sockets; so does signing out with it.
+func TestRevokingATokenRevokesItsChildren(t *testing.T) {
+	t.Parallel()
+	m, c := start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var made struct {
+		CreateApiToken struct {
+			Token    string
+			APIToken struct{ ID string }
+		}
+	}
+	c.Must(t, `mutation { createApiToken(name: "parent") { token apiToken { id } } }`, nil, &made)
+	parent := &testgql.Client{URL: m.URL(), Token: made.CreateApiToken.Token}
+	childToken, _ := createToken(t, parent, "")
+	child := &testgql.Client{URL: m.URL(), Token: childToken}
+	grandchildToken, _ := createToken(t, child, "")
+	grandchild := &testgql.Client{URL: m.URL(), Token: grandchildToken}
+	conn := openSocket(t, ctx, m, grandchildToken, false)
+	if msg, err := operate(ctx, conn, "1", meQuery, nil); err != nil || !strings.Contains(string(msg.Payload), `"resp"`) {
+		t.Fatalf("me over the grandchild's socket: %v %s", err, msg.Payload)
+	}
+
+	c.Must(t, `mutation($id: ID!) { revokeApiToken(id: $id) { id } }`, map[string]any{"id": made.CreateApiToken.APIToken.ID}, nil)
+	for name, cl := range map[string]*testgql.Client{"parent": parent, "child": child, "grandchild": grandchild} {
+		if r := cl.Do(t, `{ incidents { totalCount } }`, nil); r.Code() != "UNAUTHENTICATED" {
+			t.Errorf("the %s after its ancestor's revocation: %+v", name, r.Errors)
+		}
+	}
+	closes(t, conn)
+	var audited int
+	if err := m.DB.Get(&audited, `SELECT count(*) FROM audit_log a JOIN api_tokens t ON a.changes::jsonb->'children' ? t.id::text
+		WHERE a.action = 'token.revoke' AND a.target_id = $1`, made.CreateApiToken.APIToken.ID); err != nil || audited != 2 {
+		t.Fatalf("the revocation's audit lists %d descendants (want 2): %v", audited, err)
+	}
+
+	// Signing out with a token ends its children too.
+	tok, _ := createToken(t, c, "")
+	script := &testgql.Client{URL: m.URL(), Token: tok}
+	childToken, _ = createToken(t, script, "")
+	script.Must(t, `mutation { logout }`, nil, nil)
+	if r := (&testgql.Client{URL: m.URL(), Token: childToken}).Do(t, `{ incidents { totalCount } }`, nil); r.Code() != "UNAUTHENTICATED" {
+		t.Fatalf("a child after its parent signed out: %+v", r.Errors)
+	}
+	// A revoked token makes no children.
+	if r := script.Do(t, `mutation { createApiToken(name: "orphan") { token } }`, nil); r.Code() != "UNAUTHENTICATED" {
+		t.Fatalf("a revoked token made a token: %+v", r.Errors)
+	}
+}

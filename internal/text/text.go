@@ -16,6 +16,14 @@ func hidden(r rune) bool {
 	return r == 0x061C || r == 0x200E || r == 0x200F || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
 }
 
+// invisible reports whether r takes no room and has no use in a name or
+// note other than to make two different texts look alike: zero width space,
+// word joiner, zero width no-break space (BOM) and Mongolian vowel separator.
+// Zero width (non-)joiners are kept: emoji and some scripts need them.
+func invisible(r rune) bool {
+	return r == 0x200B || r == 0x2060 || r == 0xFEFF || r == 0x180E
+}
+
 // control reports whether r is a C0 or C1 control character, DEL, or a
 // Unicode line or paragraph separator.
 func control(r rune) bool {
@@ -29,7 +37,7 @@ func refused(s string, multiline bool) (rune, bool) {
 		case r == utf8.RuneError:
 			return r, true
 		case multiline && (r == '\n' || r == '\t' || r == '\r'):
-		case hidden(r) || control(r):
+		case hidden(r) || invisible(r) || control(r):
 			return r, true
 		}
 	}
@@ -45,6 +53,8 @@ func check(field, s string, multiline bool) error {
 		return apperr.Invalid(field, "%s is not valid UTF-8", field)
 	case hidden(r):
 		return apperr.Invalid(field, "%s contains a text-direction character (U+%04X)", field, r)
+	case invisible(r):
+		return apperr.Invalid(field, "%s contains an invisible character (U+%04X)", field, r)
 	case multiline:
 		return apperr.Invalid(field, "%s contains a control character (U+%04X)", field, r)
 	}
@@ -52,11 +62,11 @@ func check(field, s string, multiline bool) error {
 }
 
 // Line checks a single-line value (a title, name, file name, key, reference):
-// no control characters, line breaks or text-direction characters.
+// no control characters, line breaks, text-direction or invisible characters.
 func Line(field, s string) error { return check(field, s, false) }
 
-// Block checks multi-line text: line breaks and tabs are kept, other control
-// and text-direction characters are refused.
+// Block checks multi-line text: line breaks and tabs are kept, other control,
+// text-direction and invisible characters are refused.
 func Block(field, s string) error { return check(field, s, true) }
 
 // Clean returns s with every character Line refuses replaced by '_', for
@@ -67,12 +77,22 @@ func Clean(s string) string {
 	}
 	var b strings.Builder
 	for _, r := range s {
-		if r == utf8.RuneError || hidden(r) || control(r) {
+		if r == utf8.RuneError || hidden(r) || invisible(r) || control(r) {
 			r = '_'
 		}
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// Lines returns s with its line breaks made LF: CRLF and a lone CR (pasted
+// from old editors) each become one, so that no text stored or rendered
+// holds a raw carriage return that a viewer may take otherwise.
+func Lines(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
 // CSVCell returns s so that a spreadsheet shows it as text: a cell starting

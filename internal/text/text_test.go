@@ -29,7 +29,13 @@ func TestLineAndBlock(t *testing.T) {
 		{"c1\u0085", false, false},
 		{"sep\u2028", false, false},
 		{"bad\xffutf8", false, false},
-		{"zero\u200Bwidth space is visible enough", true, true},
+		{"zero\u200Bwidth", false, false},
+		{"word\u2060joiner", false, false},
+		{"\uFEFFbom", false, false},
+		{"line\nwith\uFEFF", false, false},
+		{"mongolian\u180Evowel", false, false},
+		{"family 👩\u200D👩\u200D👧", true, true},
+		{"می\u200Cخواهم", true, true},
 	} {
 		if err := Line("title", tc.in); (err == nil) != tc.line {
 			t.Errorf("Line(%q) = %v, want accepted %v", tc.in, err, tc.line)
@@ -51,12 +57,29 @@ func TestClean(t *testing.T) {
 		"a\nb\tc\x00d":         "a_b_c_d",
 		"截图\u2066x\u2069.png":  "截图_x_.png",
 		"bad\xffutf8":          "bad_utf8",
+		"a\u200Bb\uFEFF":       "a_b_",
 	} {
 		if got := Clean(in); got != want {
 			t.Errorf("Clean(%q) = %q, want %q", in, got, want)
 		}
 		if err := Line("f", Clean(in)); err != nil {
 			t.Errorf("Line(Clean(%q)) = %v", in, err)
+		}
+	}
+}
+
+func TestLines(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                 "",
+		"one line":         "one line",
+		"a\nb":             "a\nb",
+		"a\r\nb\r\n":       "a\nb\n",
+		"a\rb":             "a\nb",
+		"a\r\rb\r":         "a\n\nb\n",
+		"mixed\r\n\r\nend": "mixed\n\nend",
+	} {
+		if got := Lines(in); got != want {
+			t.Errorf("Lines(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
