@@ -26,12 +26,17 @@ func (c *CLI) importForwards(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	var cfg Config
-	var reference, username string
+	var reference, username, timeZone string
 	fs := c.flags("import forwards")
 	cfg.RegisterFlags(fs)
 	fs.StringVar(&reference, "incident", "", "the incident's reference, e.g. LT-2026-0001")
 	fs.StringVar(&username, "as", "", "the user recording the forwards (must be able to edit the incident)")
+	fs.StringVar(&timeZone, "time-zone", spread.DefaultTimeZone, "the IANA zone of times written without an offset")
 	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	loc, err := spread.LoadTimeZone(timeZone)
+	if err != nil {
 		return err
 	}
 	if reference == "" || username == "" || fs.NArg() != 1 {
@@ -67,9 +72,9 @@ func (c *CLI) importForwards(ctx context.Context, args []string) error {
 	}
 	defer f.Close()
 	// The operator's own file, recorded in chunks: no bound on its rows.
-	forwards, err := spread.ParseForwards(f, 0)
+	forwards, err := spread.ParseForwards(f, 0, loc)
 	if err != nil {
-		return err
+		return describeBatchError(err)
 	}
 	if err := spreadSvc.Validate(forwards); err != nil {
 		return describeBatchError(err)
@@ -125,7 +130,11 @@ func describeBatchError(err error) error {
 	var b strings.Builder
 	b.WriteString(e.Message)
 	for _, r := range rows {
-		fmt.Fprintf(&b, "\n  row %d, %s: %s", r.Index+1, r.Field, r.Message)
+		if r.Line > 0 {
+			fmt.Fprintf(&b, "\n  line %d, %s: %s", r.Line, r.Field, r.Message)
+		} else {
+			fmt.Fprintf(&b, "\n  row %d, %s: %s", r.Index+1, r.Field, r.Message)
+		}
 	}
 	return errors.New(b.String())
 }

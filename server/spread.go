@@ -111,6 +111,11 @@ func (m *Main) importOf(w http.ResponseWriter, r *http.Request) (int, error) {
 	if err := m.Spread.MayRecord(ctx, inc.ID); err != nil {
 		return 0, err
 	}
+	// Incidents carry no time zone: the upload names the one its wall-clock times are in.
+	loc, err := spread.LoadTimeZone(r.URL.Query().Get("timeZone"))
+	if err != nil {
+		return 0, err
+	}
 	limit := cmp.Or(m.Config.ImportMaxBytes, DefaultImportMaxBytes)
 	if r.ContentLength > limit {
 		return 0, apperr.Invalid("file", "the file is larger than the limit of %d MiB", limit>>20).With("maxSize", limit)
@@ -132,7 +137,7 @@ func (m *Main) importOf(w http.ResponseWriter, r *http.Request) (int, error) {
 	body := m.boundBody(w, r, limit)
 	// An import holds the server's one import slot: it may not trickle in.
 	body.end = time.Now().Add(importBodyTime)
-	forwards, err := spread.ParseForwards(body, cmp.Or(m.Config.ImportMaxRows, DefaultImportMaxRows))
+	forwards, err := spread.ParseForwards(body, cmp.Or(m.Config.ImportMaxRows, DefaultImportMaxRows), loc)
 	if err != nil {
 		return 0, cmp.Or(body.problem(), err)
 	}

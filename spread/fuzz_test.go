@@ -3,6 +3,7 @@ package spread
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leaktrail/leaktrail/apperr"
 )
@@ -20,7 +21,7 @@ func FuzzParseForwards(f *testing.F) {
 	f.Add([]byte("\n\n \t"))
 	s := &Service{}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rows, err := ParseForwards(strings.NewReader(string(data)), 0)
+		rows, err := ParseForwards(strings.NewReader(string(data)), 0, time.UTC)
 		if err != nil {
 			if apperr.CodeOf(err) != apperr.InvalidInput {
 				t.Fatalf("the import's refusal is not INVALID_INPUT: %v", err)

@@ -3,6 +3,7 @@ package spread
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	// The import reads wall-clock times in an IANA zone; the zone database
+	// travels with the binary so a bare container reads them too.
+	_ "time/tzdata"
 
 	"github.com/leaktrail/leaktrail/apperr"
 )
@@ -31,11 +35,49 @@ var csvColumns = []string{"key", "at", "method", "from_key", "from_kind", "from_
 
 var csvRequired = []string{"key", "at", "method", "from_key", "from_kind", "to_key", "to_kind", "by_key"}
 
+// DefaultTimeZone reads an import's times written without an offset when
+// the upload names no zone: the cases Leaktrail tracks are in China.
+const DefaultTimeZone = "Asia/Shanghai"
+
+// LoadTimeZone is the IANA zone an import's wall-clock times are read in;
+// an empty name is DefaultTimeZone.
+func LoadTimeZone(name string) (*time.Location, error) {
+	loc, err := time.LoadLocation(cmp.Or(name, DefaultTimeZone))
+	if err != nil || name == "Local" {
+		return nil, apperr.Invalid("timeZone", "%q is not an IANA time zone such as Asia/Shanghai", name)
+	}
+	return loc, nil
+}
+
+// wallClock are the zone-less layouts people paste from chat records and
+// spreadsheets, read in the import's time zone; months, days and hours may
+// have one digit.
+var wallClock = []string{"2006-1-2 15:04", "2006-1-2 15:04:05", "2006/1/2 15:04", "2006/1/2 15:04:05",
+	"2006-1-2T15:04", "2006-1-2T15:04:05"}
+
+// ParseTime reads an RFC 3339 time (its offset kept, a space allowed for the
+// T) or a wall-clock time in loc.
+func ParseTime(s string, loc *time.Location) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04:05Z07:00"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	for _, layout := range wallClock {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time such as 2026-11-24 21:15 or 2026-11-24T21:15:00+08:00", s)
+}
+
 // ParseForwards reads a CSV or JSONL import, telling them apart by the first
-// non-blank byte ('{' is JSONL). Errors name the line. It reads row by row
-// and stops at the first row past maxRows (0: no bound), so a file too long
-// costs no more than the rows allowed.
-func ParseForwards(r io.Reader, maxRows int) ([]*ForwardInput, error) {
+// non-blank byte ('{' is JSONL). CSV times without an offset are read in loc.
+// Every bad row is reported at once (see batchError), by its index among the
+// rows and its line in the file, with the checks of Validate. It reads row
+// by row and stops at the first row past maxRows (0: no bound), so a file
+// too long costs no more than the rows allowed.
+func ParseForwards(r io.Reader, maxRows int, loc *time.Location) ([]*ForwardInput, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	for {
 		b, err := br.Peek(1)
@@ -46,11 +88,47 @@ func ParseForwards(r io.Reader, maxRows int) ([]*ForwardInput, error) {
 			br.ReadByte() //nolint:errcheck // peeked
 			continue
 		}
+		var p parsed
 		if b[0] == '{' {
-			return parseJSONL(br, maxRows)
+			err = p.jsonl(br, maxRows)
+		} else {
+			err = p.csv(br, maxRows, loc)
 		}
-		return parseCSV(br, maxRows)
+		if err != nil {
+			return nil, err
+		}
+		return p.result()
 	}
+}
+
+// parsed holds an import's rows as read: a row that could not be read is nil
+// and has its errors in errs.
+type parsed struct {
+	rows  []*ForwardInput
+	lines []int
+	errs  []FieldError
+}
+
+func (p *parsed) add(line int, f *ForwardInput, field string, err error) {
+	if err != nil {
+		p.errs = append(p.errs, FieldError{Index: len(p.rows), Line: line, Field: field, Message: err.Error()})
+		f = nil
+	}
+	p.rows = append(p.rows, f)
+	p.lines = append(p.lines, line)
+}
+
+// result checks the rows read and reports every bad one with its line.
+func (p *parsed) result() ([]*ForwardInput, error) {
+	errs := append(p.errs, checkBatch(p.rows, time.Now())...)
+	if len(errs) == 0 {
+		return p.rows, nil
+	}
+	for i := range errs {
+		errs[i].Line = p.lines[errs[i].Index]
+	}
+	slices.SortStableFunc(errs, func(a, b FieldError) int { return cmp.Compare(a.Index, b.Index) })
+	return nil, batchError(errs)
 }
 
 // tooManyRows is the error for a file with more rows than allowed.
@@ -62,75 +140,73 @@ func lineError(line int, format string, args ...any) error {
 	return apperr.Invalid(fmt.Sprintf("line %d", line), "line %d: %s", line, fmt.Sprintf(format, args...))
 }
 
-func parseJSONL(r io.Reader, maxRows int) ([]*ForwardInput, error) {
+func (p *parsed) jsonl(r io.Reader, maxRows int) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<16), 1<<20)
-	var out []*ForwardInput
 	for line := 1; sc.Scan(); line++ {
 		text := bytes.TrimSpace(sc.Bytes())
 		if len(text) == 0 {
 			continue
 		}
-		if maxRows > 0 && len(out) == maxRows {
-			return nil, tooManyRows(maxRows)
+		if maxRows > 0 && len(p.rows) == maxRows {
+			return tooManyRows(maxRows)
 		}
 		var f ForwardInput
 		dec := json.NewDecoder(bytes.NewReader(text))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(&f); err != nil {
-			return nil, lineError(line, "%v", err)
-		}
-		out = append(out, &f)
+		p.add(line, &f, "line", dec.Decode(&f))
 	}
 	if err := sc.Err(); err != nil {
-		return nil, apperr.Invalid("file", "reading the file: %v", err)
+		return apperr.Invalid("file", "reading the file: %v", err)
 	}
-	return out, nil
+	return nil
 }
 
-func parseCSV(r io.Reader, maxRows int) ([]*ForwardInput, error) {
+func (p *parsed) csv(r io.Reader, maxRows int, loc *time.Location) error {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return nil, lineError(1, "no header row: %v", err)
+		return lineError(1, "no header row: %v", err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")) // Excel's byte-order mark
 		if !slices.Contains(csvColumns, h) {
-			return nil, lineError(1, "unknown column %q (known: %s)", h, strings.Join(csvColumns, ", "))
+			return lineError(1, "unknown column %q (known: %s)", h, strings.Join(csvColumns, ", "))
 		}
 		col[h] = i
 	}
 	for _, req := range csvRequired {
 		if _, ok := col[req]; !ok {
-			return nil, lineError(1, "missing column %q", req)
+			return lineError(1, "missing column %q", req)
 		}
 	}
-	var out []*ForwardInput
-	for line := 2; ; line++ {
+	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			return out, nil
+			return nil
+		}
+		var pe *csv.ParseError
+		if err != nil && !errors.As(err, &pe) {
+			return apperr.Invalid("file", "reading the file: %v", err)
+		}
+		if maxRows > 0 && len(p.rows) == maxRows {
+			return tooManyRows(maxRows)
 		}
 		if err != nil {
-			return nil, lineError(line, "%v", err)
+			p.add(pe.StartLine, nil, "line", pe.Err)
+			continue
 		}
-		if maxRows > 0 && len(out) == maxRows {
-			return nil, tooManyRows(maxRows)
-		}
+		line, _ := cr.FieldPos(0)
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])
 			}
 			return ""
 		}
-		f, err := csvForward(get)
-		if err != nil {
-			return nil, lineError(line, "%v", err)
-		}
-		out = append(out, f)
+		f, field, err := csvForward(get, loc)
+		p.add(line, f, field, err)
 	}
 }
 
@@ -141,24 +217,26 @@ func optional(s string) *string {
 	return &s
 }
 
-func csvForward(get func(string) string) (*ForwardInput, error) {
+// csvForward reads one CSV row; a refusal names the field (as Validate
+// names it) at fault.
+func csvForward(get func(string) string, loc *time.Location) (*ForwardInput, string, error) {
 	f := &ForwardInput{Key: get("key"), Method: Method(get("method")), ItemKey: optional(get("item_key")),
 		Note: optional(get("note"))}
 	var err error
-	if f.At, err = time.Parse(time.RFC3339, get("at")); err != nil {
-		return nil, fmt.Errorf("at: %q is not an RFC 3339 time", get("at"))
+	if f.At, err = ParseTime(get("at"), loc); err != nil {
+		return nil, "at", err
 	}
 	if s := get("recalled_at"); s != "" {
-		t, err := time.Parse(time.RFC3339, s)
+		t, err := ParseTime(s, loc)
 		if err != nil {
-			return nil, fmt.Errorf("recalled_at: %q is not an RFC 3339 time", s)
+			return nil, "recalledAt", err
 		}
 		f.RecalledAt = &t
 	}
 	if s := get("mis_sent"); s != "" {
 		b, err := strconv.ParseBool(s)
 		if err != nil {
-			return nil, fmt.Errorf("mis_sent: %q is not true or false", s)
+			return nil, "misSent", fmt.Errorf("%q is not true or false", s)
 		}
 		f.MisSent = &b
 	}
@@ -188,11 +266,11 @@ func csvForward(get func(string) string) (*ForwardInput, error) {
 		if s := get(side.prefix + "_member_count"); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil {
-				return nil, fmt.Errorf("%s_member_count: %q is not a whole number", side.prefix, s)
+				return nil, side.prefix + ".memberCount", fmt.Errorf("%q is not a whole number", s)
 			}
 			r.MemberCount = &n
 		}
 	}
 	f.By = NodeRef{Key: get("by_key"), Kind: Person, Name: optional(get("by_name")), Unit: optional(get("by_unit"))}
-	return f, nil
+	return f, "", nil
 }

@@ -90,10 +90,21 @@ func nodeOf(id, incidentID uuid.UUID, r NodeRef) *Node {
 // Validate checks every row of a batch on its own and against the others
 // (keys must not repeat), reporting every bad row at once.
 func (s *Service) Validate(in []*ForwardInput) error {
-	now := time.Now()
+	if errs := checkBatch(in, time.Now()); len(errs) > 0 {
+		return batchError(errs)
+	}
+	return nil
+}
+
+// checkBatch is Validate's list of errors; a nil row (one an import could
+// not read) is skipped.
+func checkBatch(in []*ForwardInput, now time.Time) []FieldError {
 	var errs []FieldError
 	firstIndex := make(map[string]int, len(in))
 	for i, f := range in {
+		if f == nil {
+			continue
+		}
 		errs = append(errs, f.validate(i, now)...)
 		if j, dup := firstIndex[f.Key]; dup {
 			errs = append(errs, FieldError{Index: i, Field: "key", Message: fmt.Sprintf("repeats the key of forwards[%d]", j)})
@@ -101,10 +112,7 @@ func (s *Service) Validate(in []*ForwardInput) error {
 			firstIndex[f.Key] = i
 		}
 	}
-	if len(errs) > 0 {
-		return batchError(errs)
-	}
-	return nil
+	return errs
 }
 
 // MayRecord checks that the caller may record forwards on the incident, so an

@@ -172,19 +172,25 @@ type ItemInput struct {
 
 // FieldError is one bad field of one row of a batch.
 type FieldError struct {
-	Index   int    `json:"index"`
+	Index int `json:"index"`
+	// Line is the row's line in an import file (0 elsewhere).
+	Line    int    `json:"line,omitempty"`
 	Field   string `json:"field"`
 	Message string `json:"message"`
 }
 
-// batchError reports every bad row of a batch at once.
+// batchError reports every bad row of a batch at once: the first hundred
+// errors, plenty to fix a file, and how many rows are bad in all.
 func batchError(errs []FieldError) error {
-	const shown = 100 // the first hundred are plenty to fix a file
-	more := len(errs) - shown
-	if more > 0 {
+	const shown = 100
+	rows := map[int]bool{}
+	for _, e := range errs {
+		rows[e.Index] = true
+	}
+	if len(errs) > shown {
 		errs = errs[:shown]
 	}
-	e := apperr.Errorf(apperr.InvalidInput, "%d forwards are invalid; see errors (index, field)", len(errs)+max(more, 0))
+	e := apperr.Errorf(apperr.InvalidInput, "%d forwards are invalid; see errors (index, field)", len(rows))
 	e.Field = fmt.Sprintf("forwards[%d].%s", errs[0].Index, errs[0].Field)
 	return e.With("errors", errs)
 }
