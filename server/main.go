@@ -189,6 +189,7 @@ func (m *Main) routes() http.Handler {
 	mux.Handle("/graphql", m.Auth.Middleware(m.boundGraphQL(once(gql))))
 	mux.Handle("GET /incidents/{reference}/spread.json", m.Auth.Middleware(m.heavy(m.Limits.Reports, http.HandlerFunc(m.spreadJSON))))
 	mux.Handle("GET /incidents/{reference}/spread.graphml", m.Auth.Middleware(m.heavy(m.Limits.Reports, http.HandlerFunc(m.spreadGraphML))))
+	mux.HandleFunc("GET /forwards-template.csv", forwardsTemplate)
 	mux.Handle("POST /incidents/{reference}/forwards", m.Auth.Middleware(once(http.HandlerFunc(m.importForwards))))
 	mux.Handle("GET /incidents/{reference}/evidence.zip", m.Auth.Middleware(m.heavy(m.Limits.Reports, http.HandlerFunc(m.exportEvidence))))
 	mux.Handle("GET /statistics.csv", m.Auth.Middleware(m.heavy(m.Limits.Reports, http.HandlerFunc(m.statisticsCSV))))

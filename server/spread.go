@@ -3,6 +3,7 @@ package server
 import (
 	"cmp"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -82,6 +83,13 @@ func (m *Main) spreadGraphML(w http.ResponseWriter, r *http.Request) {
 	if err := a.WriteGraphML(w); err != nil {
 		m.Log.WarnContext(r.Context(), "writing spread.graphml", "error", err)
 	}
+}
+
+// forwardsTemplate serves the CSV import's template: no case data, so no sign-in.
+func forwardsTemplate(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="forwards-template.csv"`)
+	io.WriteString(w, spread.TemplateCSV) //nolint:errcheck // the client went away
 }
 
 // importForwards records an uploaded CSV or JSONL file of forwards, all or

@@ -293,8 +293,10 @@ func (a *Analysis) forward(i int) *Forward {
 	return a.Forwards[i]
 }
 
-// Frontier lists the reached venues whose removal is not confirmed, largest
-// audience first: where to send the next takedown request.
+// Frontier lists the reached venues whose removal is not confirmed, in the
+// order to send takedown requests: PUBLIC venues first, then EXTERNAL, then
+// the rest (a public website with an unknown audience outranks any internal
+// group), largest audience first within an exposure (unknown last), then by key.
 func (a *Analysis) Frontier() []*Node {
 	a.frontierOnce.Do(func() { a.frontier = a.computeFrontier() })
 	return a.frontier
@@ -302,9 +304,9 @@ func (a *Analysis) Frontier() []*Node {
 
 func (a *Analysis) computeFrontier() []*Node {
 	type venue struct {
-		audience int
-		key      string
-		node     *Node
+		exposure, audience int
+		key                string
+		node               *Node
 	}
 	var venues []venue
 	for i, n := range a.nodes {
@@ -313,17 +315,28 @@ func (a *Analysis) computeFrontier() []*Node {
 			if n.MemberCount != nil {
 				audience = *n.MemberCount
 			}
-			venues = append(venues, venue{audience, n.Key, n})
+			venues = append(venues, venue{exposureRank(n.Exposure), audience, n.Key, n})
 		}
 	}
 	slices.SortFunc(venues, func(x, y venue) int {
-		return cmp.Or(cmp.Compare(y.audience, x.audience), strings.Compare(x.key, y.key))
+		return cmp.Or(cmp.Compare(x.exposure, y.exposure), cmp.Compare(y.audience, x.audience), strings.Compare(x.key, y.key))
 	})
 	out := make([]*Node, len(venues))
 	for i, v := range venues {
 		out[i] = v.node
 	}
 	return out
+}
+
+// exposureRank orders exposures for takedown: the widest first.
+func exposureRank(e Exposure) int {
+	switch e {
+	case Public:
+		return 0
+	case External:
+		return 1
+	}
+	return 2
 }
 
 // PersonSpread is what one person did with the item.

@@ -398,3 +398,33 @@ func TestExportsMatchBruteForceWhateverTheReadOrder(t *testing.T) {
 		}
 	}
 }
+
+// The frontier puts PUBLIC venues first whatever their audience, then
+// EXTERNAL ones, then the rest; largest audience first within an exposure,
+// unknown audiences last, then by key.
+func TestFrontierOrdersByExposureThenAudience(t *testing.T) {
+	t.Parallel()
+	b := newBuilder()
+	b.node("p", Person, Internal, 0)
+	for _, v := range []struct {
+		key      string
+		exposure Exposure
+		members  int
+	}{{"internal-big", Internal, 5000}, {"internal-unknown", Internal, 0}, {"external-small", External, 12},
+		{"external-unknown", External, 0}, {"external-big", External, 900}, {"public-unknown", Public, 0},
+		{"public-b", Public, 30}, {"public-a", Public, 30}, {"removed", Public, 99999}} {
+		b.node(v.key, "GROUP_CHAT", v.exposure, v.members)
+		b.forward("p", v.key, "p", t0)
+	}
+	b.byKey["removed"].Containment.Status = ConfirmedRemoved
+	a := Analyze(b.nodes, b.forwards)
+	var got []string
+	for _, n := range a.Frontier() {
+		got = append(got, n.Key)
+	}
+	want := []string{"public-a", "public-b", "public-unknown", "external-big", "external-small", "external-unknown",
+		"internal-big", "internal-unknown"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("frontier %v, want %v", got, want)
+	}
+}

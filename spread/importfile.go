@@ -33,6 +33,14 @@ var csvColumns = []string{"key", "at", "method", "from_key", "from_kind", "from_
 	"to_platform", "by_key", "by_name", "by_unit", "item_key", "alterations", "mis_sent", "recalled_at",
 	"confidence", "note"}
 
+// TemplateCSV is the CSV import's template to download: every column, and
+// two example rows in the wall-clock format people paste. It starts with a
+// byte-order mark so spreadsheet programs open its Chinese as UTF-8.
+const TemplateCSV = "\ufeff" + `key,at,method,from_key,from_kind,from_name,from_exposure,from_member_count,from_platform,to_key,to_kind,to_name,to_exposure,to_member_count,to_platform,by_key,by_name,by_unit,item_key,alterations,mis_sent,recalled_at,confidence,note
+f1,2026-11-24 21:15,PHOTO,p:张某,PERSON,张某,INTERNAL,,,p:李某,PERSON,李某,EXTERNAL,,,p:张某,张某,县政府办公室,,,,,CONFIRMED,拍下文件后点对点发给李某
+f2,2026-11-24 21:40,FORWARD,p:李某,PERSON,李某,EXTERNAL,,,wechat-group:同学群,GROUP_CHAT,同学群,EXTERNAL,45,WECHAT,p:李某,李某,,,DOCUMENT_NUMBER_CROPPED,,,SUSPECTED,裁去文号后转发到同学群
+`
+
 var csvRequired = []string{"key", "at", "method", "from_key", "from_kind", "to_key", "to_kind", "by_key"}
 
 // DefaultTimeZone reads an import's times written without an offset when

@@ -2,12 +2,14 @@ package spread
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -124,8 +126,10 @@ func (s *Service) MayRecord(ctx context.Context, incidentID uuid.UUID) error {
 
 // RecordForwards records a batch of forwards atomically: every bad row is
 // reported at once, by index and field; nodes are created the first time
-// their key is seen; a forward whose key is already recorded is left as it
-// was and returned, so a retried batch never duplicates.
+// their key is seen, and a node seen before takes the batch's non-empty
+// attributes (audited with the batch); a forward whose key is already
+// recorded is left as it was and returned, so a retried batch never
+// duplicates.
 func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in []*ForwardInput) ([]*Forward, error) {
 	if len(in) > MaxBatch {
 		return nil, apperr.Invalid("forwards", "at most %d forwards in one batch", MaxBatch)
@@ -140,7 +144,7 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 		if err != nil {
 			return audit.Entry{}, err
 		}
-		nodes, err := s.ensureNodes(ctx, tx, incidentID, in, hasNodes)
+		nodes, updated, err := s.ensureNodes(ctx, tx, incidentID, in, hasNodes)
 		if err != nil {
 			return audit.Entry{}, err
 		}
@@ -193,6 +197,9 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 		}
 		created := len(fresh)
 		changes := map[string]any{"forwards": len(in), "created": created}
+		if len(updated) > 0 {
+			changes["updatedNodes"] = updated
+		}
 		if len(in) > 0 {
 			changes["firstKey"], changes["lastKey"] = in[0].Key, in[len(in)-1].Key
 		}
@@ -240,17 +247,20 @@ func (s *Service) useRecorded(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 	return nil
 }
 
-// ensureNodes creates the nodes the batch names for the first time and returns
-// every node it names, by key (looked up only when the incident has nodes). A
-// key already known with another kind is an error. It runs under the
-// incident's row lock, so no other batch adds nodes meanwhile.
-func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, in []*ForwardInput, hasNodes bool) (map[string]*Node, error) {
+// ensureNodes creates the nodes the batch names for the first time, gives
+// the nodes it names again the attributes it sets (see mergeRef), and returns
+// every node it names, by key (looked up only when the incident has nodes),
+// with the changes it made to existing ones for the audit. A key already
+// known with another kind is an error. It runs under the incident's row
+// lock, so no other batch adds nodes meanwhile.
+func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, in []*ForwardInput, hasNodes bool) (map[string]*Node, []map[string]any, error) {
 	type ref struct {
 		r     NodeRef
 		index int
 		field string
 	}
 	first := map[string]ref{}
+	merged := map[string]NodeRef{}
 	var errs []FieldError
 	var keys []string
 	for i, f := range in {
@@ -264,13 +274,14 @@ func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 				errs = append(errs, FieldError{Index: i, Field: r.field + ".kind",
 					Message: fmt.Sprintf("%q is a %s in forwards[%d].%s", r.r.Key, seen.r.Kind, seen.index, seen.field)})
 			}
+			merged[r.r.Key] = mergeRef(merged[r.r.Key], r.r)
 		}
 	}
 	var existing []*Node
 	if hasNodes {
 		var err error
 		if existing, err = s.Store.Nodes(ctx, tx, incidentID, keys); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	nodes := make(map[string]*Node, len(keys))
@@ -282,21 +293,70 @@ func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 		}
 	}
 	if len(errs) > 0 {
-		return nil, batchError(errs)
+		return nil, nil, batchError(errs)
+	}
+	var updated []map[string]any
+	for _, n := range existing {
+		next := withRef(*n, merged[n.Key])
+		if reflect.DeepEqual(nodeRecord(n), nodeRecord(&next)) {
+			continue
+		}
+		if err := s.Store.UpdateNode(ctx, tx, &next); err != nil {
+			return nil, nil, database.MapError(err)
+		}
+		updated = append(updated, map[string]any{"from": nodeRecord(n), "to": nodeRecord(&next)})
+		*n = next
 	}
 	var fresh []*Node
 	newID := newIDs(len(keys) - len(existing))
 	for _, k := range keys {
 		if _, ok := nodes[k]; !ok {
-			n := nodeOf(newID(), incidentID, first[k].r)
+			n := nodeOf(newID(), incidentID, merged[k])
 			fresh = append(fresh, n)
 			nodes[k] = n
 		}
 	}
 	if err := s.Store.InsertNodes(ctx, tx, fresh); err != nil {
-		return nil, database.MapError(err)
+		return nil, nil, database.MapError(err)
 	}
-	return nodes, nil
+	return nodes, updated, nil
+}
+
+// mergeRef folds a later mention of a node into what the batch said of it
+// before: the later row's non-empty values win, as they are the newer word.
+func mergeRef(was, r NodeRef) NodeRef {
+	if was.Key == "" {
+		return r
+	}
+	was.Name = cmp.Or(nonEmpty(r.Name), was.Name)
+	was.Unit = cmp.Or(nonEmpty(r.Unit), was.Unit)
+	was.Position = cmp.Or(nonEmpty(r.Position), was.Position)
+	if len(r.Handles) > 0 {
+		was.Handles = r.Handles
+	}
+	was.Exposure = cmp.Or(r.Exposure, was.Exposure)
+	was.MemberCount = cmp.Or(r.MemberCount, was.MemberCount)
+	was.Cleared = cmp.Or(r.Cleared, was.Cleared)
+	was.Platform = cmp.Or(r.Platform, was.Platform)
+	return was
+}
+
+// withRef is a recorded node with the attributes a batch gives it: every
+// non-empty value of the batch replaces the stored one, so an import
+// completes and corrects what was recorded (member counts, exposure, names);
+// an empty one leaves it.
+func withRef(n Node, r NodeRef) Node {
+	patch(&n.Name, nonEmpty(r.Name))
+	patch(&n.Exposure, r.Exposure)
+	patchPointer(&n.MemberCount, r.MemberCount)
+	patch(&n.Unit, nonEmpty(r.Unit))
+	patch(&n.Position, nonEmpty(r.Position))
+	if len(r.Handles) > 0 {
+		n.Handles = r.Handles
+	}
+	patchPointer(&n.Cleared, r.Cleared)
+	patchPointer(&n.Platform, r.Platform)
+	return n
 }
 
 func nodesByID(byKey map[string]*Node) map[uuid.UUID]*Node {
@@ -580,6 +640,14 @@ func trimmed(s *string) *string {
 	}
 	t := strings.TrimSpace(*s)
 	return &t
+}
+
+// nonEmpty is a text without surrounding space, nil when nothing is left.
+func nonEmpty(s *string) *string {
+	if t := trimmed(s); t != nil && *t != "" {
+		return t
+	}
+	return nil
 }
 
 // forwardRecord is a forward as the audit log keeps it.
