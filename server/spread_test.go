@@ -409,3 +409,101 @@ func TestImportUpload(t *testing.T) {
 		}
 	}
 }
+
+// The import reads the times people paste in the upload's zone (Asia/Shanghai
+// unless named), lists every bad row in one answer, and completes the nodes it
+// names again; its template downloads without signing in and imports as is.
+func TestImportDailyUse(t *testing.T) {
+	t.Parallel()
+	m, c := start(t)
+	id, ref := openCase(t, c, "粘贴导入")
+	upload := func(query, body string) (int, string) {
+		return c.Send(t, http.MethodPost, "/incidents/"+ref+"/forwards"+query, body)
+	}
+	header := "key,at,method,from_key,from_kind,to_key,to_kind,to_exposure,to_member_count,by_key\n"
+	if status, body := upload("", header+"t1,2026-11-24 21:15,PHOTO,p:甲,PERSON,g:群,GROUP_CHAT,INTERNAL,,p:甲\n"); status != http.StatusOK {
+		t.Fatalf("default zone: %d %s", status, body)
+	}
+	if status, body := upload("?timeZone=Asia/Tokyo", header+
+		"t2,2026/11/24 22:15,FORWARD,g:群,GROUP_CHAT,p:乙,PERSON,,,p:乙\n"+
+		"t3,2026-11-24T21:20:00+08:00,POST,p:乙,PERSON,g:群,GROUP_CHAT,EXTERNAL,88,p:乙\n"); status != http.StatusOK {
+		t.Fatalf("named zone: %d %s", status, body)
+	}
+	var out struct {
+		Incident struct {
+			Spread struct {
+				PathTo   []struct{ Key, At string }
+				Frontier []struct {
+					Key         string
+					Exposure    string
+					MemberCount *int
+				}
+			}
+		}
+	}
+	c.Must(t, `query($id: ID!) { incident(id: $id) { spread { pathTo(nodeKey: "p:乙") { key at }
+		frontier { key exposure memberCount } } } }`, map[string]any{"id": id}, &out)
+	sp := out.Incident.Spread
+	// 21:15 in Shanghai and 22:15 in Tokyo are the same instant.
+	if len(sp.PathTo) != 2 || !sameInstant(t, sp.PathTo[0].At, "2026-11-24T21:15:00+08:00") ||
+		!sameInstant(t, sp.PathTo[1].At, "2026-11-24T13:15:00Z") {
+		t.Fatalf("times %+v", sp.PathTo)
+	}
+	// The group was recorded INTERNAL with no audience; the later row set both.
+	if len(sp.Frontier) != 1 || sp.Frontier[0].Exposure != "EXTERNAL" || sp.Frontier[0].MemberCount == nil ||
+		*sp.Frontier[0].MemberCount != 88 {
+		t.Fatalf("the group was not updated: %+v", sp.Frontier)
+	}
+	var audited int
+	if err := m.DB.Get(&audited, `SELECT count(*) FROM audit_log WHERE action = 'spread.record' AND changes::jsonb ? 'updatedNodes'`); err != nil || audited != 1 {
+		t.Fatalf("audited node updates: %d %v", audited, err)
+	}
+
+	if status, body := upload("?timeZone=Mars/Olympus", header+"t4,2026-11-24 21:15,PHOTO,p:甲,PERSON,p:丙,PERSON,,,p:甲\n"); status != http.StatusBadRequest ||
+		!strings.Contains(body, `"field":"timeZone"`) {
+		t.Fatalf("bad zone: %d %s", status, body)
+	}
+
+	status, body := upload("", header+
+		"b1,明天,PHOTO,p:甲,PERSON,p:丙,PERSON,,,p:甲\n"+
+		"b2,2026-11-24 21:30,PHOTO,p:甲,PERSON,p:丁,PERSON,,,p:甲\n"+
+		"b3,2026-11-24 21:30,PHOTO,p:甲,PERSON,g:群2,GROUP_CHAT,EXTERNAL,很多,p:甲\n"+
+		"b4,2026-11-24 21:30,SHOUT,p:甲,PERSON,p:戊,PERSON,,,p:甲\n")
+	var answer struct {
+		Errors []struct {
+			Extensions struct {
+				Code   string
+				Errors []struct {
+					Index, Line    int
+					Field, Message string
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &answer); err != nil || status != http.StatusBadRequest || len(answer.Errors) != 1 {
+		t.Fatalf("three bad rows: %d %s", status, body)
+	}
+	rows := answer.Errors[0].Extensions.Errors
+	if len(rows) != 3 || rows[0].Line != 2 || rows[0].Field != "at" || rows[1].Line != 4 || rows[1].Field != "to.memberCount" ||
+		rows[2].Line != 5 || rows[2].Field != "method" {
+		t.Fatalf("three bad rows: %s", body)
+	}
+
+	anon := &testgql.Client{URL: m.URL()}
+	status, template := anon.Send(t, http.MethodGet, "/forwards-template.csv", "")
+	if status != http.StatusOK || !strings.Contains(template, "2026-11-24 21:15") || !strings.Contains(template, "同学群") {
+		t.Fatalf("template: %d %s", status, template)
+	}
+	_, ref2 := openCase(t, c, "模板导入")
+	if status, body := c.Send(t, http.MethodPost, "/incidents/"+ref2+"/forwards", template); status != http.StatusOK ||
+		!strings.Contains(body, `"forwards":2`) {
+		t.Fatalf("the template does not import: %d %s", status, body)
+	}
+}
+
+func sameInstant(t *testing.T, got, want string) bool {
+	t.Helper()
+	g, err1 := time.Parse(time.RFC3339, got)
+	w, err2 := time.Parse(time.RFC3339, want)
+	return err1 == nil && err2 == nil && g.Equal(w)
+}
