@@ -74,3 +74,66 @@ func TestDatabaseKeepsTheChainConsistent(t *testing.T) {
 		t.Error("an incident was deleted")
 	}
 }
+
+// A batch that names recorded nodes again gives them its non-empty
+// attributes (a later row of the batch over an earlier one); what it leaves
+// empty stays as recorded.
+func TestRecordingUpdatesTheNodesItNames(t *testing.T) {
+	t.Parallel()
+	db := testdb.New(t)
+	ctx := context.Background()
+	u, err := auth.NewService(db, time.Hour).AddUser(ctx, auth.NewUser{Username: "inv", Password: "a good password", Roles: []auth.Role{auth.Investigator}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx = auth.WithUser(ctx, u)
+	incidents := incident.NewService(db)
+	svc := spread.NewService(db, incidents)
+	inc, err := incidents.Open(ctx, incident.OpenInput{Title: "x", LeakedItem: "x", Classification: "SECRET",
+		DetectedAt: time.Now(), DetectionMethod: "SELF_REPORT", ReportedBy: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ptr := func(s string) *string { return &s }
+	members := func(n int) *int { return &n }
+	external, public, wechat := spread.External, spread.Public, spread.Platform("WECHAT")
+	p := spread.NodeRef{Key: "p", Kind: spread.Person}
+	at := time.Now().Add(-time.Hour)
+	if _, err := svc.RecordForwards(ctx, inc.ID, []*spread.ForwardInput{{Key: "f1", At: at, Method: "POST", From: p,
+		To: spread.NodeRef{Key: "g", Kind: "GROUP_CHAT", Name: ptr("工作群"), Platform: &wechat}, By: p}}); err != nil {
+		t.Fatal(err)
+	}
+	group := func() *spread.Node {
+		a, err := svc.FullAnalysis(ctx, inc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ns, err := svc.NodeDetails(ctx, []uuid.UUID{a.Frontier()[0].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ns[0]
+	}
+	if g := group(); g.MemberCount != nil || g.Exposure != spread.Internal {
+		t.Fatalf("recorded %+v", g)
+	}
+	q := spread.NodeRef{Key: "q", Kind: spread.Person}
+	if _, err := svc.RecordForwards(ctx, inc.ID, []*spread.ForwardInput{
+		{Key: "f2", At: at.Add(time.Minute), Method: "FORWARD", From: spread.NodeRef{Key: "g", Kind: "GROUP_CHAT",
+			MemberCount: members(80), Exposure: &external, Name: ptr("  ")}, To: q, By: q},
+		{Key: "f3", At: at.Add(2 * time.Minute), Method: "POST", From: q, By: q,
+			To: spread.NodeRef{Key: "g", Kind: "GROUP_CHAT", MemberCount: members(120), Exposure: &public}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	g := group()
+	if g.MemberCount == nil || *g.MemberCount != 120 || g.Exposure != spread.Public || g.Name != "工作群" ||
+		g.Platform == nil || *g.Platform != wechat {
+		t.Fatalf("updated %+v", g)
+	}
+	var changes string
+	if err := db.Get(&changes, `SELECT changes FROM audit_log WHERE action = 'spread.record' ORDER BY seq DESC LIMIT 1`); err != nil ||
+		!strings.Contains(changes, `"updatedNodes"`) || !strings.Contains(changes, `"memberCount":120`) {
+		t.Fatalf("audit %s %v", changes, err)
+	}
+}
