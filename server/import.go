@@ -71,12 +71,10 @@ func (c *CLI) importForwards(ctx context.Context, args []string) error {
 		return err
 	}
 	defer f.Close()
-	// The operator's own file, recorded in chunks: no bound on its rows.
+	// The operator's own file, checked whole (every bad row at once) and
+	// recorded in chunks: no bound on its rows.
 	forwards, err := spread.ParseForwards(f, 0, loc)
 	if err != nil {
-		return describeBatchError(err)
-	}
-	if err := spreadSvc.Validate(forwards); err != nil {
 		return describeBatchError(err)
 	}
 	for start := 0; start < len(forwards); start += importChunk {
@@ -130,11 +128,11 @@ func describeBatchError(err error) error {
 	var b strings.Builder
 	b.WriteString(e.Message)
 	for _, r := range rows {
+		fmt.Fprintf(&b, "\n  row %d", r.Index+1)
 		if r.Line > 0 {
-			fmt.Fprintf(&b, "\n  line %d, %s: %s", r.Line, r.Field, r.Message)
-		} else {
-			fmt.Fprintf(&b, "\n  row %d, %s: %s", r.Index+1, r.Field, r.Message)
+			fmt.Fprintf(&b, " (line %d)", r.Line)
 		}
+		fmt.Fprintf(&b, ", %s: %s", r.Field, r.Message)
 	}
 	return errors.New(b.String())
 }

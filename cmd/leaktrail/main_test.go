@@ -193,7 +193,7 @@ func TestBinaryEndToEnd(t *testing.T) {
 		"b1,2026-02-01T09:00:00+08:00,FORWARD,p:a,PERSON,p:a,PERSON,p:a\n"+
 		"b2,2026-02-01T09:00:00+08:00,WHISPER,p:a,PERSON,p:b,PERSON,p:a\n"), 0o600)
 	if _, stderr, code := run(t, e, "", "import", "forwards", "--incident", ref, "--as", "lin", bad); code != 1 ||
-		!strings.Contains(stderr, "row 1, to.key") || !strings.Contains(stderr, "row 2, method") {
+		!strings.Contains(stderr, "row 1 (line 2), to.key") || !strings.Contains(stderr, "row 2 (line 3), method") {
 		t.Fatalf("bad import: %d %s", code, stderr)
 	}
 
