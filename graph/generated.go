@@ -4295,6 +4295,8 @@ enum Classification {
 enum DetectionMethod {
   "本人报告"
   SELF_REPORT
+  "同事内部报告"
+  COLLEAGUE_REPORT
   "审计或保密检查"
   AUDIT_INSPECTION
   "外部举报"

@@ -148,6 +148,8 @@ export type DetectionMethod =
   | 'AUDIT_INSPECTION'
   /** 上级或主管部门通报 */
   | 'AUTHORITY_NOTICE'
+  /** 同事内部报告 */
+  | 'COLLEAGUE_REPORT'
   /** 外部举报 */
   | 'EXTERNAL_TIP'
   /** 技术监测 */
