@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -23,6 +24,23 @@ const systemActor = "leaktrail"
 // FixityReport is what a fixity check found.
 type FixityReport struct {
 	Checked, OK, Mismatched, Missing int
+	Problems                         []FixityProblem // the mismatched and missing items, in the order checked
+}
+
+// FixityProblem names an item whose stored object failed the check, so that
+// whoever reads the report can act on it.
+type FixityProblem struct {
+	Evidence  *Evidence
+	Reference string  // the incident's
+	Fixity    Fixity  // Mismatch or Missing
+	Found     *string // SHA-256 of the content read now; nil when the object is missing
+}
+
+// MarshalJSON keeps the scheduled check's log to what an operator acts on,
+// without the item's description.
+func (p FixityProblem) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]any{"reference": p.Reference, "evidenceId": p.Evidence.ID, "fileName": p.Evidence.FileName,
+		"objectKey": p.Evidence.ObjectKey, "fixity": p.Fixity, "expected": p.Evidence.SHA256, "found": p.Found})
 }
 
 // Verify re-reads an incident's stored objects on behalf of a user who may
@@ -62,6 +80,17 @@ func (s *Service) verify(ctx context.Context, incidentID, actorID *uuid.UUID, ac
 			report.Mismatched++
 		case Missing:
 			report.Missing++
+		}
+		if fixity != FixityOK {
+			reference, err := s.Incidents.Store.ReferenceByID(ctx, s.DB, e.IncidentID)
+			if err != nil {
+				return report, err
+			}
+			problem := FixityProblem{Evidence: e, Reference: reference, Fixity: fixity}
+			if observed != "" {
+				problem.Found = &observed
+			}
+			report.Problems = append(report.Problems, problem)
 		}
 		if err := s.recordFixity(ctx, e, observed, fixity, actorID, actorName); err != nil {
 			return report, err

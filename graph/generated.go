@@ -224,11 +224,18 @@ type ComplexityRoot struct {
 		Unit            func(childComplexity int) int
 	}
 
+	FixityProblem struct {
+		Evidence func(childComplexity int) int
+		Fixity   func(childComplexity int) int
+		Found    func(childComplexity int) int
+	}
+
 	FixityReport struct {
 		Checked    func(childComplexity int) int
 		Mismatched func(childComplexity int) int
 		Missing    func(childComplexity int) int
 		OK         func(childComplexity int) int
+		Problems   func(childComplexity int) int
 	}
 
 	Forward struct {
@@ -1486,6 +1493,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Finding.Unit(childComplexity), true
 
+	case "FixityProblem.evidence":
+		if e.ComplexityRoot.FixityProblem.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FixityProblem.Evidence(childComplexity), true
+	case "FixityProblem.fixity":
+		if e.ComplexityRoot.FixityProblem.Fixity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FixityProblem.Fixity(childComplexity), true
+	case "FixityProblem.found":
+		if e.ComplexityRoot.FixityProblem.Found == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FixityProblem.Found(childComplexity), true
+
 	case "FixityReport.checked":
 		if e.ComplexityRoot.FixityReport.Checked == nil {
 			break
@@ -1510,6 +1536,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FixityReport.OK(childComplexity), true
+	case "FixityReport.problems":
+		if e.ComplexityRoot.FixityReport.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FixityReport.Problems(childComplexity), true
 
 	case "Forward.alterations":
 		if e.ComplexityRoot.Forward.Alterations == nil {
@@ -4174,6 +4206,17 @@ type FixityReport {
   ok: Int!
   mismatched: Int!
   missing: Int!
+  "The items that failed the check, in the order checked."
+  problems: [FixityProblem!]!
+}
+
+"An item whose stored object no longer matches the SHA-256 recorded when it was stored."
+type FixityProblem {
+  evidence: Evidence!
+  "MISMATCH or MISSING."
+  fixity: Fixity!
+  "Lower-case hex SHA-256 of the content read now; null when the object is missing."
+  found: String
 }
 
 enum AlertKind {
@@ -4252,6 +4295,8 @@ enum Classification {
 enum DetectionMethod {
   "本人报告"
   SELF_REPORT
+  "同事内部报告"
+  COLLEAGUE_REPORT
   "审计或保密检查"
   AUDIT_INSPECTION
   "外部举报"
@@ -5260,6 +5305,18 @@ func (ec *executionContext) childFields_Finding(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Finding", field.Name)
 }
 
+func (ec *executionContext) childFields_FixityProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "evidence":
+		return ec.fieldContext_FixityProblem_evidence(ctx, field)
+	case "fixity":
+		return ec.fieldContext_FixityProblem_fixity(ctx, field)
+	case "found":
+		return ec.fieldContext_FixityProblem_found(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FixityProblem", field.Name)
+}
+
 func (ec *executionContext) childFields_FixityReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "checked":
@@ -5270,6 +5327,8 @@ func (ec *executionContext) childFields_FixityReport(ctx context.Context, field 
 		return ec.fieldContext_FixityReport_mismatched(ctx, field)
 	case "missing":
 		return ec.fieldContext_FixityReport_missing(ctx, field)
+	case "problems":
+		return ec.fieldContext_FixityReport_problems(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FixityReport", field.Name)
 }
@@ -9815,6 +9874,84 @@ func (ec *executionContext) fieldContext_Finding_outcomes(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _FixityProblem_evidence(ctx context.Context, field graphql.CollectedField, obj *evidence.FixityProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FixityProblem_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FixityProblem_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FixityProblem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FixityProblem_fixity(ctx context.Context, field graphql.CollectedField, obj *evidence.FixityProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FixityProblem_fixity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fixity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v evidence.Fixity) graphql.Marshaler {
+			return ec.marshalNFixity2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐFixity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FixityProblem_fixity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FixityProblem", field, false, false, "Fixity")
+}
+
+func (ec *executionContext) _FixityProblem_found(ctx context.Context, field graphql.CollectedField, obj *evidence.FixityProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FixityProblem_found(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Found, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FixityProblem_found(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FixityProblem", field, false, false, "String")
+}
+
 func (ec *executionContext) _FixityReport_checked(ctx context.Context, field graphql.CollectedField, obj *evidence.FixityReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9905,6 +10042,38 @@ func (ec *executionContext) _FixityReport_missing(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_FixityReport_missing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FixityReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FixityReport_problems(ctx context.Context, field graphql.CollectedField, obj *evidence.FixityReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FixityReport_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []evidence.FixityProblem) graphql.Marshaler {
+			return ec.marshalNFixityProblem2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐFixityProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FixityReport_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FixityReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FixityProblem(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Forward_id(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
@@ -21569,6 +21738,49 @@ func (ec *executionContext) _Finding(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var fixityProblemImplementors = []string{"FixityProblem"}
+
+func (ec *executionContext) _FixityProblem(ctx context.Context, sel ast.SelectionSet, obj *evidence.FixityProblem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fixityProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FixityProblem")
+		case "evidence":
+			out.Values[i] = ec._FixityProblem_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fixity":
+			out.Values[i] = ec._FixityProblem_fixity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "found":
+			out.Values[i] = ec._FixityProblem_found(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var fixityReportImplementors = []string{"FixityReport"}
 
 func (ec *executionContext) _FixityReport(ctx context.Context, sel ast.SelectionSet, obj *evidence.FixityReport) graphql.Marshaler {
@@ -21597,6 +21809,11 @@ func (ec *executionContext) _FixityReport(ctx context.Context, sel ast.Selection
 			}
 		case "missing":
 			out.Values[i] = ec._FixityReport_missing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problems":
+			out.Values[i] = ec._FixityReport_problems(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -25039,6 +25256,26 @@ func (ec *executionContext) marshalNFixity2githubᚗcomᚋleaktrailᚋleaktrail�
 		graphql.AddInvalidNullFromMarshaler(ctx, "Fixity!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNFixityProblem2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐFixityProblem(ctx context.Context, sel ast.SelectionSet, v evidence.FixityProblem) graphql.Marshaler {
+	return ec._FixityProblem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFixityProblem2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐFixityProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []evidence.FixityProblem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFixityProblem2githubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐFixityProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNFixityReport2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐFixityReport(ctx context.Context, sel ast.SelectionSet, v *evidence.FixityReport) graphql.Marshaler {

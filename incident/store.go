@@ -83,6 +83,14 @@ func (Store) IDByReference(ctx context.Context, ex database.Executor, ref string
 	return id, err
 }
 
+// ReferenceByID returns the reference of the incident with that id, whoever
+// may see it: for reports of Leaktrail's own checks, never for a user.
+func (Store) ReferenceByID(ctx context.Context, ex database.Executor, id uuid.UUID) (string, error) {
+	var ref string
+	err := ex.GetContext(ctx, &ref, `SELECT reference FROM incidents WHERE id = $1`, id)
+	return ref, err
+}
+
 func getWhere(ctx context.Context, ex database.Executor, v Viewer, column string, value any) (Incident, error) {
 	visible, args := VisibleSQL("incidents", v, []any{value})
 	var inc Incident

@@ -75,6 +75,14 @@ func (c *CLI) evidence(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	for _, p := range report.Problems {
+		found := "none"
+		if p.Found != nil {
+			found = *p.Found
+		}
+		fmt.Fprintf(c.Stdout, "%s %s evidence %s %q object %s: expected sha256 %s, found %s\n", p.Fixity, p.Reference,
+			p.Evidence.ID, p.Evidence.FileName, p.Evidence.ObjectKey, p.Evidence.SHA256, found)
+	}
 	fmt.Fprintf(c.Stdout, "checked %d objects: %d OK, %d MISMATCH, %d MISSING\n", report.Checked, report.OK, report.Mismatched, report.Missing)
 	if report.Mismatched+report.Missing > 0 {
 		return errEvidenceProblems

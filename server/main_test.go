@@ -210,6 +210,32 @@ func TestBadInputIsInvalidInputNever500(t *testing.T) {
 	}
 }
 
+// A leak a colleague reported internally is recorded as such and named so in
+// the case report.
+func TestOpenIncidentReportedByAColleague(t *testing.T) {
+	t.Parallel()
+	m, c := start(t)
+	var out struct {
+		OpenIncident struct{ Reference, DetectionMethod string }
+	}
+	c.Must(t, `mutation { openIncident(input: {title: "同事发现群内照片", leakedItem: "通知照片", classification: SECRET,
+		detectedAt: "2026-02-04T10:00:00+08:00", detectionMethod: COLLEAGUE_REPORT, reportedBy: "同处室张某"}) {
+		reference detectionMethod } }`, nil, &out)
+	if out.OpenIncident.DetectionMethod != "COLLEAGUE_REPORT" {
+		t.Fatalf("opened: %+v", out)
+	}
+	req, _ := http.NewRequest(http.MethodGet, m.URL()+"/incidents/"+out.OpenIncident.Reference+"/report.md?lang=zh-CN", nil)
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if body, _ := io.ReadAll(resp.Body); !strings.Contains(string(body), "| 发现方式 | 同事内部报告 |") {
+		t.Fatalf("report: %d %s", resp.StatusCode, body)
+	}
+}
+
 func TestUnknownIncidentIsNullAndMutationsNotFound(t *testing.T) {
 	t.Parallel()
 	_, c := start(t)

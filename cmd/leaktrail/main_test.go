@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"net/http"
@@ -255,8 +256,31 @@ func TestBinaryEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if out, _, code := run(t, e, "", "evidence", "verify"); code != 1 || !strings.Contains(out, "1 MISMATCH") {
+	// Each bad item is named, so that the operator can act on it.
+	var vault struct {
+		Incident struct{ Evidence []struct{ ID, Sha256 string } }
+	}
+	c.Must(t, `query($id: ID!) { incident(id: $id) { evidence { id sha256 } } }`, vars, &vault)
+	item := vault.Incident.Evidence[0]
+	var key string
+	for obj := range objects.ListObjects(context.Background(), e["LEAKTRAIL_S3_BUCKET"], minio.ListObjectsOptions{Recursive: true}) {
+		if strings.Contains(obj.Key, "/evidence/") {
+			key = obj.Key
+		}
+	}
+	named := func(fixity, found string) string {
+		return fmt.Sprintf("%s %s evidence %s \"电报照片.txt\" object %s: expected sha256 %s, found %s\n", fixity, ref, item.ID, key, item.Sha256, found)
+	}
+	if out, _, code := run(t, e, "", "evidence", "verify"); code != 1 ||
+		out != named("MISMATCH", fmt.Sprintf("%x", sha256.Sum256([]byte("篡改"))))+"checked 1 objects: 0 OK, 1 MISMATCH, 0 MISSING\n" {
 		t.Fatalf("evidence verify after tampering: %d %s", code, out)
+	}
+	if err := objects.RemoveObject(context.Background(), e["LEAKTRAIL_S3_BUCKET"], key, minio.RemoveObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, code := run(t, e, "", "evidence", "verify", "--incident", ref); code != 1 ||
+		out != named("MISSING", "none")+"checked 1 objects: 0 OK, 0 MISMATCH, 1 MISSING\n" {
+		t.Fatalf("evidence verify after removal: %d %s", code, out)
 	}
 
 	if out, _, code := run(t, e, "", "audit", "verify"); code != 0 || !strings.HasPrefix(out, "OK: ") {

@@ -31,7 +31,7 @@ type Documents = {
     "\n  mutation EvidenceLink($id: ID!, $purpose: String!, $view: Boolean, $tz: String) {\n    evidenceLink(evidenceId: $id, purpose: $purpose, view: $view, timeZone: $tz) { url }\n  }\n": typeof types.EvidenceLinkDocument,
     "\n  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {\n    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }\n  }\n": typeof types.LegalHoldDocument,
     "\n  mutation RecordCustody($id: ID!, $input: CustodyInput!) { recordCustody(evidenceId: $id, input: $input) { action } }\n": typeof types.RecordCustodyDocument,
-    "\n  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) { checked ok mismatched missing } }\n": typeof types.VerifyEvidenceDocument,
+    "\n  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) {\n    checked ok mismatched missing problems { fixity evidence { fileName } }\n  } }\n": typeof types.VerifyEvidenceDocument,
     "\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n": typeof types.IncidentPageDocument,
     "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": typeof types.AdvanceDocument,
     "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": typeof types.IncidentChangedDocument,
@@ -73,7 +73,7 @@ const documents: Documents = {
     "\n  mutation EvidenceLink($id: ID!, $purpose: String!, $view: Boolean, $tz: String) {\n    evidenceLink(evidenceId: $id, purpose: $purpose, view: $view, timeZone: $tz) { url }\n  }\n": types.EvidenceLinkDocument,
     "\n  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {\n    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }\n  }\n": types.LegalHoldDocument,
     "\n  mutation RecordCustody($id: ID!, $input: CustodyInput!) { recordCustody(evidenceId: $id, input: $input) { action } }\n": types.RecordCustodyDocument,
-    "\n  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) { checked ok mismatched missing } }\n": types.VerifyEvidenceDocument,
+    "\n  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) {\n    checked ok mismatched missing problems { fixity evidence { fileName } }\n  } }\n": types.VerifyEvidenceDocument,
     "\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n": types.IncidentPageDocument,
     "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": types.AdvanceDocument,
     "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": types.IncidentChangedDocument,
@@ -183,7 +183,7 @@ export function graphql(source: "\n  mutation RecordCustody($id: ID!, $input: Cu
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) { checked ok mismatched missing } }\n"): (typeof documents)["\n  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) { checked ok mismatched missing } }\n"];
+export function graphql(source: "\n  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) {\n    checked ok mismatched missing problems { fixity evidence { fileName } }\n  } }\n"): (typeof documents)["\n  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) {\n    checked ok mismatched missing problems { fixity evidence { fileName } }\n  } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

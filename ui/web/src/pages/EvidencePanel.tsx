@@ -38,7 +38,9 @@ const Custody = graphql(`
   mutation RecordCustody($id: ID!, $input: CustodyInput!) { recordCustody(evidenceId: $id, input: $input) { action } }
 `);
 const Verify = graphql(`
-  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) { checked ok mismatched missing } }
+  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) {
+    checked ok mismatched missing problems { fixity evidence { fileName } }
+  } }
 `);
 
 // The purposes Leaktrail writes itself on the events it records, shown in the reader's language.
@@ -56,7 +58,7 @@ interface Uploading { name: string; percent: number; error?: string; sha256?: st
 // through short-lived links (each a custody event, with its purpose), legal
 // hold, and the sealed package.
 export function EvidencePanel({ incidentId, reference, frozen, changes }: { incidentId: string; reference: string; frozen: boolean; changes: number }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [{ data, error }, refetch] = useQuery({ query: EvidenceQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
   const [, begin] = useMutation(Begin);
   const [, link] = useMutation(LinkMutation);
@@ -111,7 +113,10 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
     const report = r.data?.verifyEvidence;
     if (report) {
       const clean = report.mismatched === 0 && report.missing === 0;
-      message[clean ? "success" : "error"](t(clean ? "evidence.verifiedOk" : "evidence.verifiedBad", { count: report.checked }));
+      // Name each bad item, so that the reader knows which one to look at.
+      const items = new Intl.ListFormat(i18n.language).format(report.problems.map(
+        (p) => t("evidence.problem", { file: p.evidence.fileName, state: t(`evidence.fixity.${p.fixity}`) })));
+      message[clean ? "success" : "error"](t(clean ? "evidence.verifiedOk" : "evidence.verifiedBad", { count: report.checked, items }));
     }
     refetch({ requestPolicy: "network-only" });
   };

@@ -12,7 +12,7 @@ const OpenIncident = graphql(`
 `);
 
 const classifications: Classification[] = ["TOP_SECRET", "SECRET", "CONFIDENTIAL", "WORK_SECRET", "COMMERCIAL_SECRET", "PERSONAL_DATA", "UNCLASSIFIED"];
-const detections: DetectionMethod[] = ["SELF_REPORT", "AUDIT_INSPECTION", "EXTERNAL_TIP", "MONITORING", "AUTHORITY_NOTICE"];
+const detections: DetectionMethod[] = ["SELF_REPORT", "COLLEAGUE_REPORT", "AUDIT_INSPECTION", "EXTERNAL_TIP", "MONITORING", "AUTHORITY_NOTICE"];
 
 interface Values {
   leakedItem: string;
