@@ -110,15 +110,16 @@ export async function fetchJSON<T>(url: string): Promise<T> {
   return body as T;
 }
 
-// sendFile sends a file as a request body with the CSRF header and the user
-// action's idempotency key, reporting upload progress; it resolves with the
-// JSON answer, or rejects with a RequestError.
-export function sendFile<T>(method: "PUT" | "POST", url: string, file: File, idempotencyKey: string, onProgress: (percent: number) => void): Promise<T> {
+// sendFile sends a file as a request body with the CSRF header and, for a POST,
+// the user action's idempotency key (a PUT of a whole file is idempotent by
+// itself); it reports upload progress and resolves with the JSON answer, or
+// rejects with a RequestError.
+export function sendFile<T>(method: "PUT" | "POST", url: string, file: File, idempotencyKey: string | undefined, onProgress: (percent: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open(method, url);
     xhr.setRequestHeader("X-Leaktrail-CSRF", "1");
-    xhr.setRequestHeader("Idempotency-Key", idempotencyKey);
+    if (idempotencyKey) xhr.setRequestHeader("Idempotency-Key", idempotencyKey);
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
     xhr.onload = () => {
       let body: { errors?: ServerError[] } & Record<string, unknown> = {};

@@ -4,7 +4,7 @@ import dayjs from "dayjs";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
-import { errorMessage, newIdempotencyKey, requestErrorMessage, sendFile } from "../api";
+import { errorMessage, requestErrorMessage, sendFile } from "../api";
 import { GuardedForm, useSubmit } from "../components/forms";
 import { graphql } from "../gql";
 
@@ -77,7 +77,7 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
     const begun = await begin({ id: incidentId, input: { fileName: file.name, timeZone } });
     if (!begun.data) return track({ error: errorMessage(t, begun.error) });
     try {
-      const stored = await sendFile<{ sha256: string }>("PUT", begun.data.beginEvidenceUpload.uploadUrl, file, newIdempotencyKey(), (percent) => track({ percent }));
+      const stored = await sendFile<{ sha256: string }>("PUT", begun.data.beginEvidenceUpload.uploadUrl, file, undefined, (percent) => track({ percent }));
       track({ percent: 100, sha256: stored.sha256 });
       message.success(t("evidence.stored", { name: file.name, hash: stored.sha256.slice(0, 16) + "…" }));
       refetch({ requestPolicy: "network-only" });
