@@ -241,6 +241,18 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await response.getByLabel("文号").fill("保密局值班室电话报告");
     await response.getByRole("button", { name: "记录向上报告" }).click();
     await response.getByText("保密局值班室电话报告").waitFor();
+    // Enter in the date field confirms the date: it must not submit the form a
+    // second time (that once made a second report upward, without its number).
+    const reports = response.locator(".ant-list").nth(1).locator(".ant-list-item");
+    const notifyForm = response.locator("form").nth(1);
+    await notifyForm.getByLabel("文号").waitFor();
+    if (await notifyForm.getByLabel("文号").inputValue() !== "") throw new Error("the report form kept its values after saving");
+    const before = await reports.count();
+    await notifyForm.getByLabel("时间").press("Enter");
+    await page.waitForTimeout(1500);
+    await page.keyboard.press("Escape");
+    if (await reports.count() !== before) throw new Error(`Enter in the date field made a report: ${before} → ${await reports.count()}`);
+    if (await notifyForm.locator(".ant-form-item-explain-error").count() > 0) throw new Error("the emptied form shows an error");
     await page.getByRole("button", { name: "推进到「调查」" }).click();
     await page.getByText("离开「调查」所需").waitFor();
   });

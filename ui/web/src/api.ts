@@ -1,5 +1,5 @@
 import { createClient as createWSClient } from "graphql-ws";
-import { Client, cacheExchange, fetchExchange, subscriptionExchange, CombinedError } from "urql";
+import { Client, cacheExchange, fetchExchange, makeOperation, mapExchange, subscriptionExchange, CombinedError } from "urql";
 import type { TFunction } from "i18next";
 
 // Subscriptions (live updates) go over a websocket to the same origin; the
@@ -10,11 +10,33 @@ const ws = createWSClient({
   retryAttempts: Infinity,
 });
 
+// newIdempotencyKey is a fresh key for one user action. getRandomValues, not
+// randomUUID: the latter exists only on HTTPS or localhost.
+export function newIdempotencyKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// idempotencyExchange sends an Idempotency-Key with every mutation: the one the
+// caller chose for its user action (context.idempotencyKey, kept across a retry
+// of the same submit), else a fresh one, so the server makes each change once.
+export const idempotencyExchange = mapExchange({
+  onOperation(op) {
+    if (op.kind !== "mutation") return op;
+    const key = (op.context.idempotencyKey as string | undefined) ?? newIdempotencyKey();
+    const base = op.context.fetchOptions;
+    const options = (typeof base === "function" ? base() : base) ?? {};
+    return makeOperation(op.kind, op, {
+      ...op.context,
+      fetchOptions: { ...options, headers: { ...(options.headers as Record<string, string> | undefined), "Idempotency-Key": key } },
+    });
+  },
+});
+
 // The session is the HttpOnly cookie login sets; every POST carries the CSRF
 // header the server requires of cookie-signed requests.
 export const client = new Client({
   url: "/graphql",
-  exchanges: [cacheExchange, fetchExchange, subscriptionExchange({
+  exchanges: [cacheExchange, idempotencyExchange, fetchExchange, subscriptionExchange({
     forwardSubscription(request) {
       const input = { ...request, query: request.query ?? "" };
       return { subscribe: (sink) => ({ unsubscribe: ws.subscribe(input, sink) }) };
@@ -47,6 +69,12 @@ export function errorMessage(t: TFunction, error?: CombinedError): string | unde
   if (!error) return undefined;
   if (error.networkError) return t("error.NETWORK");
   return describe(t, error.graphQLErrors[0] ?? { message: "" });
+}
+
+// requestErrorCode is a failed plain request's application error code.
+export function requestErrorCode(err: unknown): string {
+  if (!(err instanceof RequestError) || err.status === 0) return "NETWORK";
+  return (err.detail?.extensions?.code as string | undefined) ?? "INTERNAL";
 }
 
 // requestErrorMessage is a failed plain request's error in the reader's language.
@@ -82,14 +110,16 @@ export async function fetchJSON<T>(url: string): Promise<T> {
   return body as T;
 }
 
-// sendFile sends a file as a request body with the CSRF header, reporting
-// upload progress; it resolves with the JSON answer, or rejects with a
-// RequestError.
-export function sendFile<T>(method: "PUT" | "POST", url: string, file: File, onProgress: (percent: number) => void): Promise<T> {
+// sendFile sends a file as a request body with the CSRF header and, for a POST,
+// the user action's idempotency key (a PUT of a whole file is idempotent by
+// itself); it reports upload progress and resolves with the JSON answer, or
+// rejects with a RequestError.
+export function sendFile<T>(method: "PUT" | "POST", url: string, file: File, idempotencyKey: string | undefined, onProgress: (percent: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open(method, url);
     xhr.setRequestHeader("X-Leaktrail-CSRF", "1");
+    if (idempotencyKey) xhr.setRequestHeader("Idempotency-Key", idempotencyKey);
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
     xhr.onload = () => {
       let body: { errors?: ServerError[] } & Record<string, unknown> = {};

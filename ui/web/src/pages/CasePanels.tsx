@@ -1,9 +1,10 @@
-import { Alert, Button, Card, DatePicker, Form, Input, List, Select, Space, Switch, Typography, message } from "antd";
+import { Alert, Button, Card, Form, Input, List, Select, Space, Switch, Typography, message } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { useMutation, useQuery } from "urql";
+import { useQuery } from "urql";
 import { errorMessage } from "../api";
+import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../components/forms";
 import { graphql } from "../gql";
 import type { Authority, ContainmentKind, DisclosureDecision, RootCause } from "../gql/graphql";
 
@@ -38,8 +39,10 @@ export function ResponsePanel({ incidentId, frozen, changes, onChanged }: PanelP
   const { t } = useTranslation();
   const [{ data }, refetch] = useQuery({ query: ResponseQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
   useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
-  const [containResult, contain] = useMutation(RecordContainment);
-  const [notifyResult, notify] = useMutation(RecordNotification);
+  const [containResult, contain] = useSubmit(RecordContainment);
+  const [notifyResult, notify] = useSubmit(RecordNotification);
+  const [containForm] = Form.useForm();
+  const [notifyForm] = Form.useForm();
   const done = () => { refetch({ requestPolicy: "network-only" }); onChanged(); };
   const inc = data?.incident;
   const failure = errorMessage(t, containResult.error ?? notifyResult.error);
@@ -49,29 +52,29 @@ export function ResponsePanel({ incidentId, frozen, changes, onChanged }: PanelP
       <Typography.Title level={5}>{t("response.containment")}</Typography.Title>
       <List size="small" dataSource={inc?.containmentActions ?? []} locale={{ emptyText: t("response.none") }} renderItem={(c) => (
         <List.Item>{time(c.takenAt)} · {t(`containment.${c.kind}`)} · {c.description} · {c.recordedBy.displayName}</List.Item>)} />
-      {!frozen && <Form layout="inline" style={{ margin: "8px 0 16px", rowGap: 8 }} initialValues={{ kind: "RECALL", takenAt: dayjs() }}
+      {!frozen && <GuardedForm form={containForm} layout="inline" style={{ margin: "8px 0 16px", rowGap: 8 }} initialValues={{ kind: "RECALL", takenAt: dayjs() }}
         onFinish={async (v: { kind: ContainmentKind; description: string; takenAt: Dayjs }) => {
           const r = await contain({ id: incidentId, input: { kind: v.kind, description: v.description, takenAt: v.takenAt.format() } });
-          if (r.data) done();
+          if (r?.data) { containForm.resetFields(); containForm.setFieldsValue({ takenAt: dayjs() }); done(); }
         }}>
         <Form.Item name="kind"><Select style={{ width: 140 }} aria-label={t("response.kind")} options={kinds.map((k) => ({ value: k, label: t(`containment.${k}`) }))} /></Form.Item>
         <Form.Item name="description" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("response.description")} aria-label={t("response.description")} /></Form.Item>
-        <Form.Item name="takenAt"><DatePicker showTime aria-label={t("response.takenAt")} /></Form.Item>
-        <Button htmlType="submit">{t("response.addContainment")}</Button>
-      </Form>}
+        <Form.Item name="takenAt" rules={[{ required: true }, notInFuture(t)]}><DateTimeField aria-label={t("response.takenAt")} /></Form.Item>
+        <Button htmlType="submit" loading={containResult.fetching}>{t("response.addContainment")}</Button>
+      </GuardedForm>}
       <Typography.Title level={5}>{t("response.notifications")}</Typography.Title>
       <List size="small" dataSource={inc?.notifications ?? []} locale={{ emptyText: t("response.none") }} renderItem={(n) => (
         <List.Item>{time(n.notifiedAt)} · {t(`authority.${n.authority}`)} {n.reference && `· ${n.reference}`} · {n.recordedBy.displayName}</List.Item>)} />
-      {!frozen && <Form layout="inline" style={{ marginTop: 8, rowGap: 8 }} initialValues={{ authority: "CONFIDENTIALITY_BUREAU", notifiedAt: dayjs() }}
+      {!frozen && <GuardedForm form={notifyForm} layout="inline" style={{ marginTop: 8, rowGap: 8 }} initialValues={{ authority: "CONFIDENTIALITY_BUREAU", notifiedAt: dayjs() }}
         onFinish={async (v: { authority: Authority; notifiedAt: Dayjs; reference?: string }) => {
           const r = await notify({ id: incidentId, input: { authority: v.authority, notifiedAt: v.notifiedAt.format(), reference: v.reference } });
-          if (r.data) done();
+          if (r?.data) { notifyForm.resetFields(); notifyForm.setFieldsValue({ notifiedAt: dayjs() }); done(); }
         }}>
         <Form.Item name="authority"><Select style={{ width: 160 }} aria-label={t("response.authority")} options={authorities.map((a) => ({ value: a, label: t(`authority.${a}`) }))} /></Form.Item>
-        <Form.Item name="notifiedAt"><DatePicker showTime aria-label={t("response.notifiedAt")} /></Form.Item>
+        <Form.Item name="notifiedAt" rules={[{ required: true }, notInFuture(t)]}><DateTimeField aria-label={t("response.notifiedAt")} /></Form.Item>
         <Form.Item name="reference"><Input placeholder={t("response.reference")} aria-label={t("response.reference")} /></Form.Item>
-        <Button htmlType="submit">{t("response.addNotification")}</Button>
-      </Form>}
+        <Button htmlType="submit" loading={notifyResult.fetching}>{t("response.addNotification")}</Button>
+      </GuardedForm>}
     </Card>
   );
 }
@@ -81,7 +84,7 @@ export function CaseFacts({ incidentId, frozen, changes, onChanged }: PanelProps
   const { t } = useTranslation();
   const [{ data }, refetch] = useQuery({ query: ResponseQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
   useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
-  const [result, update] = useMutation(Update);
+  const [result, update] = useSubmit(Update);
   const [form] = Form.useForm();
   const inc = data?.incident;
   useEffect(() => { if (inc) form.setFieldsValue(inc); }, [inc, form]);
@@ -89,9 +92,9 @@ export function CaseFacts({ incidentId, frozen, changes, onChanged }: PanelProps
   return (
     <Card id="details-edit" title={t("edit.title")}>
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" disabled={frozen} onFinish={async (v) => {
+      <GuardedForm form={form} layout="vertical" disabled={frozen} onFinish={async (v) => {
         const r = await update({ id: incidentId, version: inc.version, input: v });
-        if (r.data) { message.success(t("edit.saved")); refetch({ requestPolicy: "network-only" }); onChanged(); }
+        if (r?.data) { message.success(t("edit.saved")); refetch({ requestPolicy: "network-only" }); onChanged(); }
       }}>
         <Form.Item name="summary" label={t("edit.summary")}><Input.TextArea rows={2} /></Form.Item>
         <Space wrap>
@@ -105,7 +108,7 @@ export function CaseFacts({ incidentId, frozen, changes, onChanged }: PanelProps
         <Form.Item name="affectedNotice" label={t("edit.affectedNotice")}><Input.TextArea rows={2} /></Form.Item>
         <Form.Item name="statement" label={t("edit.statement")}><Input.TextArea rows={2} /></Form.Item>
         <Button type="primary" htmlType="submit" loading={result.fetching}>{t("edit.save")}</Button>
-      </Form>
+      </GuardedForm>
     </Card>
   );
 }
@@ -114,15 +117,15 @@ export function CaseFacts({ incidentId, frozen, changes, onChanged }: PanelProps
 export function AddTask({ incidentId, onAdded }: { incidentId: string; onAdded: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const [result, add] = useMutation(AddTaskMutation);
+  const [result, add] = useSubmit(AddTaskMutation);
   return (
-    <Form form={form} layout="inline" style={{ marginTop: 8 }} onFinish={async (v: { title: string }) => {
+    <GuardedForm form={form} layout="inline" style={{ marginTop: 8 }} onFinish={async (v: { title: string }) => {
       const r = await add({ id: incidentId, input: { title: v.title } });
-      if (r.data) { form.resetFields(); onAdded(); }
+      if (r?.data) { form.resetFields(); onAdded(); }
     }}>
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} />}
       <Form.Item name="title" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("task.title")} aria-label={t("task.title")} /></Form.Item>
-      <Button htmlType="submit">{t("task.add")}</Button>
-    </Form>
+      <Button htmlType="submit" loading={result.fetching}>{t("task.add")}</Button>
+    </GuardedForm>
   );
 }

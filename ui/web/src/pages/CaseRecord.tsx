@@ -2,8 +2,9 @@ import { Alert, Button, Card, Form, List, Popconfirm, Select, Space, Switch, Tab
 import dayjs from "dayjs";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useMutation, useQuery } from "urql";
+import { useQuery } from "urql";
 import { errorMessage } from "../api";
+import { GuardedForm, useSubmit } from "../components/forms";
 import { graphql } from "../gql";
 import type { AuditLogQuery, CaseRole } from "../gql/graphql";
 
@@ -85,8 +86,8 @@ function pretty(changes: string): string {
 function MemberList({ incidentId, frozen, changes }: { incidentId: string; frozen: boolean; changes: number }) {
   const { t } = useTranslation();
   const [{ data, error }, refetch] = useQuery({ query: Members, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
-  const [setResult, setMember] = useMutation(SetMember);
-  const [removeResult, remove] = useMutation(RemoveMember);
+  const [setResult, setMember] = useSubmit(SetMember);
+  const [removeResult, remove] = useSubmit(RemoveMember);
   const [form] = Form.useForm<{ user: string; role: CaseRole; outcomes: boolean }>();
   useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
   const inc = data?.incident;
@@ -95,7 +96,8 @@ function MemberList({ incidentId, frozen, changes }: { incidentId: string; froze
   const memberIds = new Set(inc?.members.map((m) => m.user.id));
   const change = async (user: string, role: CaseRole, outcomes: boolean) => {
     const r = await setMember({ id: incidentId, user, role, outcomes });
-    if (r.data) { message.success(t("members.saved")); reload(); }
+    if (r?.data) { message.success(t("members.saved")); reload(); }
+    return !!r?.data;
   };
   const failure = setResult.error ?? removeResult.error ?? error;
   return (
@@ -109,7 +111,7 @@ function MemberList({ incidentId, frozen, changes }: { incidentId: string; froze
           <Switch key="outcomes" size="small" checked={m.outcomesAccess} aria-label={t("members.outcomes")}
             onChange={(on) => change(m.user.id, m.caseRole, on)} />,
           <Popconfirm key="remove" title={t("members.removeConfirm", { name: m.user.displayName })} okText={t("common.yes")} cancelText={t("common.no")}
-            onConfirm={async () => { const r = await remove({ id: incidentId, user: m.user.id }); if (r.data) reload(); }}>
+            onConfirm={async () => { const r = await remove({ id: incidentId, user: m.user.id }); if (r?.data) reload(); }}>
             <Button size="small" type="link" danger>{t("members.remove")}</Button>
           </Popconfirm>,
         ] : []}>
@@ -118,8 +120,8 @@ function MemberList({ incidentId, frozen, changes }: { incidentId: string; froze
             description={t("members.added", { by: m.addedBy.displayName, time: dayjs(m.addedAt).format("YYYY-MM-DD HH:mm") })} />
         </List.Item>)} />
       {manage && (
-        <Form form={form} layout="inline" style={{ marginTop: 12, rowGap: 8 }} initialValues={{ role: "INVESTIGATOR", outcomes: false }}
-          onFinish={async (v) => { await change(v.user, v.role, v.outcomes); form.resetFields(["user"]); }}>
+        <GuardedForm form={form} layout="inline" style={{ marginTop: 12, rowGap: 8 }} initialValues={{ role: "INVESTIGATOR", outcomes: false }}
+          onFinish={async (v) => { if (await change(v.user, v.role, v.outcomes)) form.resetFields(["user"]); }}>
           <Form.Item name="user" rules={[{ required: true, message: t("members.userRequired") }]}>
             <Select showSearch optionFilterProp="label" placeholder={t("members.user")} aria-label={t("members.user")} style={{ width: 200 }}
               options={(data?.users ?? []).filter((u) => !memberIds.has(u.id)).map((u) => ({ value: u.id, label: `${u.displayName} (${u.username})` }))} />
@@ -128,7 +130,7 @@ function MemberList({ incidentId, frozen, changes }: { incidentId: string; froze
             options={caseRoles.filter((r) => r !== "LEAD").map((r) => ({ value: r, label: t(`members.roles.${r}`) }))} /></Form.Item>
           <Form.Item name="outcomes" label={t("members.outcomes")} valuePropName="checked"><Switch size="small" /></Form.Item>
           <Button htmlType="submit" type="primary" loading={setResult.fetching}>{t("members.add")}</Button>
-        </Form>
+        </GuardedForm>
       )}
     </>
   );

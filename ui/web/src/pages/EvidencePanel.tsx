@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
 import { errorMessage, requestErrorMessage, sendFile } from "../api";
+import { GuardedForm, useSubmit } from "../components/forms";
 import { graphql } from "../gql";
 
 const EvidenceQuery = graphql(`
@@ -78,7 +79,7 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
     const begun = await begin({ id: incidentId, input: { fileName: file.name, timeZone } });
     if (!begun.data) return track({ error: errorMessage(t, begun.error) });
     try {
-      const stored = await sendFile<{ sha256: string }>("PUT", begun.data.beginEvidenceUpload.uploadUrl, file, (percent) => track({ percent }));
+      const stored = await sendFile<{ sha256: string }>("PUT", begun.data.beginEvidenceUpload.uploadUrl, file, undefined, (percent) => track({ percent }));
       track({ percent: 100, sha256: stored.sha256 });
       message.success(t("evidence.stored", { name: file.name, hash: stored.sha256.slice(0, 16) + "…" }));
       refetch({ requestPolicy: "network-only" });
@@ -188,13 +189,20 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
 function PurposeModal({ asking, onClose }: { asking: null | { title: string; run: (purpose: string) => Promise<void> }; onClose: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ purpose: string }>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (v: { purpose: string }) => {
+    if (busy) return;
+    setBusy(true);
+    try { await asking?.run(v.purpose); } finally { setBusy(false); }
+    onClose();
+  };
   return (
-    <Modal open={!!asking} title={asking?.title} onCancel={onClose} onOk={() => form.submit()} destroyOnHidden>
-      <Form form={form} layout="vertical" onFinish={async (v) => { await asking?.run(v.purpose); onClose(); }}>
+    <Modal open={!!asking} title={asking?.title} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden>
+      <GuardedForm form={form} layout="vertical" onFinish={submit}>
         <Form.Item name="purpose" label={t("evidence.purpose")} rules={[{ required: true, whitespace: true, message: t("evidence.purposeRequired") }]}>
           <Input autoFocus />
         </Form.Item>
-      </Form>
+      </GuardedForm>
     </Modal>
   );
 }
@@ -204,14 +212,14 @@ function PurposeModal({ asking, onClose }: { asking: null | { title: string; run
 function CustodyModal({ evidenceId, onClose, onDone }: { evidenceId: string; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ action: (typeof handActions)[number]; purpose: string; transferredTo?: string }>();
-  const [result, record] = useMutation(Custody);
+  const [result, record] = useSubmit(Custody);
   const action = Form.useWatch("action", form);
   return (
     <Modal open title={t("evidence.recordCustody")} onCancel={onClose} onOk={() => form.submit()} confirmLoading={result.fetching} destroyOnHidden>
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 8 }} />}
-      <Form form={form} layout="vertical" initialValues={{ action: "SEALED" }} onFinish={async (v) => {
+      <GuardedForm form={form} layout="vertical" initialValues={{ action: "SEALED" }} onFinish={async (v) => {
         const r = await record({ id: evidenceId, input: { action: v.action, purpose: v.purpose, transferredTo: v.action === "TRANSFERRED" ? v.transferredTo : undefined, timeZone } });
-        if (r.data) { message.success(t("evidence.custodyRecorded")); onDone(); }
+        if (r?.data) { message.success(t("evidence.custodyRecorded")); onDone(); }
       }}>
         <Form.Item name="action" label={t("evidence.custodyAction")}>
           <Select virtual={false} options={handActions.map((a) => ({ value: a, label: t(`evidence.action.${a}`) }))} />
@@ -221,7 +229,7 @@ function CustodyModal({ evidenceId, onClose, onDone }: { evidenceId: string; onC
         <Form.Item name="purpose" label={t("evidence.purpose")} rules={[{ required: true, whitespace: true, message: t("evidence.purposeRequired") }]}>
           <Input.TextArea rows={2} />
         </Form.Item>
-      </Form>
+      </GuardedForm>
     </Modal>
   );
 }

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 import { useMutation, useQuery, useSubscription } from "urql";
 import { errorMessage } from "../api";
+import { GuardedForm, useSubmit } from "../components/forms";
 import { GateChecklist } from "../components/GateChecklist";
 import { AddTask, CaseFacts, ResponsePanel } from "./CasePanels";
 import { CaseRecord } from "./CaseRecord";
@@ -50,7 +51,7 @@ export function IncidentPage() {
   const { reference = "" } = useParams();
   const { t } = useTranslation();
   const [{ data, fetching, error }, refetch] = useQuery({ query: IncidentQuery, variables: { reference }, requestPolicy: "cache-and-network" });
-  const [advanceResult, advance] = useMutation(AdvanceMutation);
+  const [advanceResult, advance] = useSubmit(AdvanceMutation);
   const [, completeTask] = useMutation(CompleteTask);
   const [sendBack, setSendBack] = useState(false);
   const inc = data?.incidentByReference;
@@ -65,7 +66,7 @@ export function IncidentPage() {
   const earlier = stages.slice(0, stages.indexOf(stage));
   const move = async (to: Stage, note?: string) => {
     const r = await advance({ id: inc.id, to, note, version: inc.version });
-    if (r.data) {
+    if (r?.data) {
       message.success(t("incident.advanced", { stage: t(`stage.${to}`) }));
       refetch({ requestPolicy: "network-only" });
     }
@@ -146,24 +147,26 @@ export function IncidentPage() {
       <EvidencePanel incidentId={inc.id} reference={inc.reference} frozen={!!inc.frozenAt} changes={live.data ?? 0} />
       <ResponsibilityPanel incidentId={inc.id} frozen={!!inc.frozenAt} changes={live.data ?? 0} />
       <CaseRecord incidentId={inc.id} frozen={!!inc.frozenAt} changes={live.data ?? 0} />
-      <SendBack open={sendBack} stages={earlier} onClose={() => setSendBack(false)} onSend={async (to, note) => { await move(to, note); setSendBack(false); }} />
+      <SendBack open={sendBack} busy={advanceResult.fetching} stages={earlier} onClose={() => setSendBack(false)} onSend={async (to, note) => { await move(to, note); setSendBack(false); }} />
     </Space>
   );
 }
 
-function SendBack({ open, stages, onClose, onSend }: { open: boolean; stages: Stage[]; onClose: () => void; onSend: (to: Stage, note: string) => void }) {
+function SendBack({ open, busy, stages, onClose, onSend }: {
+  open: boolean; busy: boolean; stages: Stage[]; onClose: () => void; onSend: (to: Stage, note: string) => void;
+}) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ to: Stage; note: string }>();
   return (
-    <Modal open={open} title={t("incident.sendBack")} onCancel={onClose} onOk={() => form.submit()} destroyOnHidden>
-      <Form form={form} layout="vertical" onFinish={(v) => onSend(v.to, v.note)} initialValues={{ to: stages[stages.length - 1] }}>
+    <Modal open={open} title={t("incident.sendBack")} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden>
+      <GuardedForm form={form} layout="vertical" onFinish={(v) => onSend(v.to, v.note)} initialValues={{ to: stages[stages.length - 1] }}>
         <Form.Item name="to" label={t("incident.sendBackTo")} rules={[{ required: true }]}>
           <Select options={stages.map((s) => ({ value: s, label: t(`stage.${s}`) }))} />
         </Form.Item>
         <Form.Item name="note" label={t("incident.reason")} rules={[{ required: true, whitespace: true, message: t("incident.reasonRequired") }]}>
           <Input.TextArea rows={3} />
         </Form.Item>
-      </Form>
+      </GuardedForm>
     </Modal>
   );
 }

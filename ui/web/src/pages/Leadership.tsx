@@ -8,8 +8,9 @@ import ReactECharts from "echarts-for-react/esm/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { useMutation, useQuery } from "urql";
+import { useQuery } from "urql";
 import { errorMessage } from "../api";
+import { GuardedForm, useSubmit } from "../components/forms";
 import { stages, type Stage } from "../components/StageBar";
 import { graphql } from "../gql";
 
@@ -106,23 +107,23 @@ export function Leadership() {
 function ReviewModal({ incident, onClose, onDone }: { incident?: { id: string; reference: string }; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ comments?: string; returnTo?: Stage }>();
-  const [result, review] = useMutation(Review);
+  const [result, review] = useSubmit(Review);
   const decide = async (accept: boolean) => {
     const v = form.getFieldsValue();
     const r = await review({ id: incident!.id, decision: accept ? "ACCEPTED" : "RETURNED", comments: v.comments, returnTo: accept ? undefined : v.returnTo });
-    if (r.data) { message.success(accept ? t("leadership.accepted") : t("leadership.returned")); onClose(); onDone(); }
+    if (r?.data) { message.success(accept ? t("leadership.accepted") : t("leadership.returned")); onClose(); onDone(); }
   };
   return (
     <Modal open={!!incident} title={incident?.reference} onCancel={onClose} destroyOnHidden footer={[
-      <Button key="return" onClick={() => decide(false)}>{t("leadership.return")}</Button>,
+      <Button key="return" disabled={result.fetching} onClick={() => decide(false)}>{t("leadership.return")}</Button>,
       <Button key="accept" type="primary" loading={result.fetching} onClick={() => decide(true)}>{t("leadership.accept")}</Button>]}>
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" initialValues={{ returnTo: "RECOVERY" }}>
+      <GuardedForm form={form} layout="vertical" initialValues={{ returnTo: "RECOVERY" }}>
         <Form.Item name="comments" label={t("leadership.comments")}><Input.TextArea rows={3} /></Form.Item>
         <Form.Item name="returnTo" label={t("leadership.returnTo")}>
           <Select options={stages.filter((s) => s !== "CLOSED").map((s) => ({ value: s, label: t(`stage.${s}`) }))} />
         </Form.Item>
-      </Form>
+      </GuardedForm>
     </Modal>
   );
 }

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Form, Input, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import { useMutation } from "urql";
 import { errorMessage } from "../api";
+import { GuardedForm, useSubmit } from "../components/forms";
 import { graphql } from "../gql";
 import { languages, rememberLanguage, type Language } from "../i18n";
 
@@ -14,12 +14,12 @@ const LoginMutation = graphql(`
 // Login signs in, then speaks the user's own language.
 export function Login({ onSignedIn }: { onSignedIn: () => void }) {
   const { t } = useTranslation();
-  const [result, login] = useMutation(LoginMutation);
+  const [result, login] = useSubmit(LoginMutation);
   const submit = async (v: { username: string; password: string }) => {
     const r = await login(v);
-    const locale = r.data?.login.user.locale as Language | undefined;
+    const locale = r?.data?.login.user.locale as Language | undefined;
     if (locale && languages.includes(locale)) rememberLanguage(locale);
-    if (r.data) onSignedIn();
+    if (r?.data) onSignedIn();
   };
   return (
     <div style={{ display: "flex", justifyContent: "center", padding: "10vh 16px" }}>
@@ -27,7 +27,7 @@ export function Login({ onSignedIn }: { onSignedIn: () => void }) {
         <Typography.Title level={3}>{t("app.name")}</Typography.Title>
         <Typography.Paragraph type="secondary">{t("app.tagline")}</Typography.Paragraph>
         {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 16 }} />}
-        <Form layout="vertical" onFinish={submit} requiredMark={false}>
+        <GuardedForm layout="vertical" onFinish={submit} requiredMark={false}>
           <Form.Item name="username" label={t("login.username")} rules={[{ required: true, message: t("login.required") }]}>
             <Input autoComplete="username" autoFocus />
           </Form.Item>
@@ -35,7 +35,7 @@ export function Login({ onSignedIn }: { onSignedIn: () => void }) {
             <Input.Password autoComplete="current-password" />
           </Form.Item>
           <Button type="primary" htmlType="submit" block loading={result.fetching}>{t("login.submit")}</Button>
-        </Form>
+        </GuardedForm>
       </Card>
     </div>
   );

@@ -1,9 +1,9 @@
-import { Alert, DatePicker, Form, Input, Modal, Select, message } from "antd";
+import { Alert, Form, Input, Modal, Select, message } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { useMutation } from "urql";
 import { errorMessage } from "../api";
+import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../components/forms";
 import { graphql } from "../gql";
 import type { Classification, DetectionMethod } from "../gql/graphql";
 
@@ -29,7 +29,7 @@ interface Values {
 export function ReportLeak({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
-  const [result, openIncident] = useMutation(OpenIncident);
+  const [result, openIncident] = useSubmit(OpenIncident);
   const navigate = useNavigate();
   const submit = async (v: Values) => {
     const r = await openIncident({
@@ -38,7 +38,7 @@ export function ReportLeak({ open, onClose }: { open: boolean; onClose: () => vo
         detectionMethod: v.detectionMethod, detectedAt: v.detectedAt.format(), whereSeen: v.whereSeen, reportedBy: v.reportedBy,
       },
     });
-    if (r.data) {
+    if (r?.data) {
       message.success(t("intake.opened", { reference: r.data.openIncident.reference }));
       form.resetFields();
       onClose();
@@ -49,7 +49,7 @@ export function ReportLeak({ open, onClose }: { open: boolean; onClose: () => vo
     <Modal open={open} title={t("intake.title")} onCancel={onClose} onOk={() => form.submit()} okText={t("intake.submit")}
       cancelText={t("intake.cancel")} confirmLoading={result.fetching} destroyOnHidden>
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" onFinish={submit}
+      <GuardedForm form={form} layout="vertical" onFinish={submit}
         initialValues={{ detectedAt: dayjs(), classification: "SECRET", detectionMethod: "SELF_REPORT" }}>
         <Form.Item name="leakedItem" label={t("intake.leakedItem")} extra={t("intake.leakedItemHelp")} rules={[{ required: true, whitespace: true, message: t("login.required") }]}>
           <Input autoFocus />
@@ -61,14 +61,14 @@ export function ReportLeak({ open, onClose }: { open: boolean; onClose: () => vo
         <Form.Item name="detectionMethod" label={t("intake.detectionMethod")} rules={[{ required: true }]}>
           <Select options={detections.map((d) => ({ value: d, label: t(`detection.${d}`) }))} />
         </Form.Item>
-        <Form.Item name="detectedAt" label={t("intake.detectedAt")} rules={[{ required: true }]}>
-          <DatePicker showTime style={{ width: "100%" }} disabledDate={(d) => d.isAfter(dayjs())} />
+        <Form.Item name="detectedAt" label={t("intake.detectedAt")} rules={[{ required: true }, notInFuture(t)]}>
+          <DateTimeField style={{ width: "100%" }} />
         </Form.Item>
         <Form.Item name="whereSeen" label={t("intake.whereSeen")} extra={t("intake.whereSeenHelp")}><Input /></Form.Item>
         <Form.Item name="reportedBy" label={t("intake.reportedBy")} rules={[{ required: true, whitespace: true, message: t("login.required") }]}>
           <Input />
         </Form.Item>
-      </Form>
+      </GuardedForm>
     </Modal>
   );
 }

@@ -1,9 +1,10 @@
-import { AutoComplete, Alert, Button, Card, DatePicker, Form, Input, List, Modal, Select, Space, Tag, Typography, message } from "antd";
+import { type SelectProps, AutoComplete, Alert, Button, Card, DatePicker, Form, Input, List, Modal, Select, Space, Tag, Typography, message } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useMutation, useQuery } from "urql";
+import { useQuery } from "urql";
 import { errorMessage } from "../api";
+import { GuardedForm, useSubmit } from "../components/forms";
 import { graphql } from "../gql";
 import type { MeasureStatus, OutcomeStatus, OutcomeType, ResponsibilityKind } from "../gql/graphql";
 
@@ -47,13 +48,14 @@ const kinds: ResponsibilityKind[] = ["DIRECT", "LEADERSHIP", "SUPERVISORY", "OTH
 export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentId: string; frozen: boolean; changes: number }) {
   const { t } = useTranslation();
   const [{ data, error }, refetch] = useQuery({ query: Query, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
-  const [findingResult, recordFinding] = useMutation(RecordFinding);
-  const [proposeResult, propose] = useMutation(Propose);
-  const [moveResult, move] = useMutation(Move);
-  const [measureResult, addMeasure] = useMutation(AddMeasure);
-  const [updateResult, updateMeasure] = useMutation(UpdateMeasure);
+  const [findingResult, recordFinding] = useSubmit(RecordFinding);
+  const [proposeResult, propose] = useSubmit(Propose);
+  const [moveResult, move] = useSubmit(Move);
+  const [measureResult, addMeasure] = useSubmit(AddMeasure);
+  const [updateResult, updateMeasure] = useSubmit(UpdateMeasure);
   const [moving, setMoving] = useState<{ id: string; status: OutcomeStatus; decidedOn?: string | null }>();
   const [findingForm] = Form.useForm();
+  const [measureForm] = Form.useForm();
   const reload = () => refetch({ requestPolicy: "network-only" });
   useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
   const inc = data?.incident;
@@ -87,23 +89,18 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
                 {o.history.map((h) => `${t(`discipline.statuses.${h.to}`)} ${dayjs(h.at).format("YYYY-MM-DD")} ${h.by?.displayName ?? ""}${h.note ? `（${h.note}）` : ""}`).join(" → ")}
               </Typography.Text></div>}
             </div>)}
-            {!frozen && <Form layout="inline" size="small" style={{ marginTop: 8, rowGap: 8 }} onFinish={async (v: { type: OutcomeType; body: string; decidedOn?: Dayjs; legalBasis?: string }) => {
-              const r = await propose({ id: f.id, input: { type: v.type, decidingBody: v.body, decidedOn: v.decidedOn?.format("YYYY-MM-DD"), legalBasis: v.legalBasis } });
-              if (r.data) { message.success(t("discipline.propose")); reload(); }
-            }}>
-              <Form.Item name="type" rules={[{ required: true }]}><Select virtual={false} style={{ width: 200 }} placeholder={t("discipline.type")} aria-label={t("discipline.type")} options={typeOptions} /></Form.Item>
-              <Form.Item name="body" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("discipline.body")} aria-label={t("discipline.body")} /></Form.Item>
-              <Form.Item name="decidedOn"><DatePicker placeholder={t("discipline.decidedOn")} aria-label={t("discipline.decidedOn")} /></Form.Item>
-              <Form.Item name="legalBasis"><AutoComplete style={{ width: 260 }} placeholder={t("discipline.legalBasis")} aria-label={t("discipline.legalBasis")}
-                options={(data?.legalBasisPresets ?? []).map((p) => ({ value: p }))} /></Form.Item>
-              <Button htmlType="submit">{t("discipline.propose")}</Button>
-            </Form>}
+            {!frozen && <ProposeOutcome typeOptions={typeOptions} presets={data?.legalBasisPresets ?? []} busy={proposeResult.fetching}
+              onPropose={async (v) => {
+                const r = await propose({ id: f.id, input: { type: v.type, decidingBody: v.body, decidedOn: v.decidedOn?.format("YYYY-MM-DD"), legalBasis: v.legalBasis } });
+                if (r?.data) { message.success(t("discipline.propose")); reload(); }
+                return !!r?.data;
+              }} />}
           </>}
         </List.Item>)} />
       {!frozen && <Card size="small" title={t("discipline.addFinding")} style={{ marginTop: 12 }}>
-        <Form form={findingForm} layout="vertical" initialValues={{ kind: "DIRECT" }} onFinish={async (v) => {
+        <GuardedForm form={findingForm} layout="vertical" initialValues={{ kind: "DIRECT" }} onFinish={async (v) => {
           const r = await recordFinding({ id: incidentId, input: v });
-          if (r.data) { findingForm.resetFields(); reload(); }
+          if (r?.data) { findingForm.resetFields(); reload(); }
         }}>
           <Space wrap>
             <Form.Item name="personName" label={t("discipline.person")} rules={[{ required: true, whitespace: true }]}><Input /></Form.Item>
@@ -114,29 +111,30 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
           <Form.Item name="facts" label={t("discipline.facts")} rules={[{ required: true, whitespace: true }]}><Input.TextArea rows={2} /></Form.Item>
           <Form.Item name="noOutcomeReason" label={t("discipline.noOutcomeReason")}><Input /></Form.Item>
           <Button type="primary" htmlType="submit" loading={findingResult.fetching}>{t("discipline.save")}</Button>
-        </Form>
+        </GuardedForm>
       </Card>}
       <Typography.Title level={5} style={{ marginTop: 16 }}>{t("discipline.measures")}</Typography.Title>
       <List size="small" dataSource={inc?.measures ?? []} locale={{ emptyText: t("discipline.none") }} renderItem={(m) => (
         <List.Item actions={[<Select key="status" size="small" virtual={false} style={{ width: 120 }} value={m.status} aria-label={t("discipline.measureStatus")}
           onChange={async (status: MeasureStatus) => {
             const r = await updateMeasure({ id: m.id, input: { title: m.title, ownerId: m.owner?.id ?? "", dueOn: m.dueOn, status } });
-            if (r.data) reload();
+            if (r?.data) reload();
           }} options={measureStatuses.map((ms) => ({ value: ms, label: t(`discipline.statuses.${ms}`) }))} />]}>
           {m.title} · {m.owner?.displayName} · {m.dueOn}
           {m.overdue && <Tag color="red" style={{ marginLeft: 8 }}>{t("discipline.overdue")}</Tag>}</List.Item>)} />
-      {!frozen && <Form layout="inline" style={{ marginTop: 8, rowGap: 8 }} onFinish={async (v: { title: string; owner: string; due: Dayjs }) => {
+      {!frozen && <GuardedForm form={measureForm} layout="inline" style={{ marginTop: 8, rowGap: 8 }} onFinish={async (v: { title: string; owner: string; due: Dayjs }) => {
         const r = await addMeasure({ id: incidentId, input: { title: v.title, ownerId: v.owner, dueOn: v.due.format("YYYY-MM-DD") } });
-        if (r.data) reload();
+        if (r?.data) { measureForm.resetFields(); reload(); }
       }}>
         <Form.Item name="title" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("discipline.measure")} aria-label={t("discipline.measure")} /></Form.Item>
         <Form.Item name="owner" rules={[{ required: true }]}><Select style={{ width: 160 }} placeholder={t("discipline.owner")} aria-label={t("discipline.owner")}
           options={(data?.users ?? []).map((u) => ({ value: u.id, label: u.displayName }))} /></Form.Item>
         <Form.Item name="due" rules={[{ required: true }]}><DatePicker placeholder={t("discipline.due")} aria-label={t("discipline.due")} /></Form.Item>
-        <Button htmlType="submit">{t("discipline.addMeasure")}</Button>
-      </Form>}
-      {moving && <MoveOutcome moving={moving} onCancel={() => setMoving(undefined)} onMove={async (decidedOn, note) => {
+        <Button htmlType="submit" loading={measureResult.fetching}>{t("discipline.addMeasure")}</Button>
+      </GuardedForm>}
+      {moving && <MoveOutcome moving={moving} busy={moveResult.fetching} onCancel={() => setMoving(undefined)} onMove={async (decidedOn, note) => {
         const r = await move({ id: moving.id, status: moving.status, decidedOn, note });
+        if (!r) return;
         setMoving(undefined);
         if (r.data) reload();
       }} />}
@@ -146,21 +144,43 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
 
 // MoveOutcome asks what a status change needs: the decision date for DECIDED,
 // a reason for APPEALED and REVOKED (the server refuses them without one).
-function MoveOutcome({ moving, onCancel, onMove }: { moving: { status: OutcomeStatus; decidedOn?: string | null }; onCancel: () => void;
+function MoveOutcome({ moving, busy, onCancel, onMove }: { moving: { status: OutcomeStatus; decidedOn?: string | null }; busy: boolean; onCancel: () => void;
   onMove: (decidedOn: string | undefined, note: string) => Promise<void> }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ decidedOn?: Dayjs; note?: string }>();
   const needsReason = moving.status === "APPEALED" || moving.status === "REVOKED";
   return (
-    <Modal open title={t("discipline.moveTo", { status: t(`discipline.statuses.${moving.status}`) })} onCancel={onCancel} onOk={() => form.submit()} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={{ decidedOn: moving.decidedOn ? dayjs(moving.decidedOn) : dayjs() }}
+    <Modal open title={t("discipline.moveTo", { status: t(`discipline.statuses.${moving.status}`) })} onCancel={onCancel} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden>
+      <GuardedForm form={form} layout="vertical" initialValues={{ decidedOn: moving.decidedOn ? dayjs(moving.decidedOn) : dayjs() }}
         onFinish={(v) => onMove(moving.status === "DECIDED" ? v.decidedOn?.format("YYYY-MM-DD") : undefined, v.note?.trim() ?? "")}>
         {moving.status === "DECIDED" && <Form.Item name="decidedOn" label={t("discipline.decidedOn")} rules={[{ required: true }]}><DatePicker /></Form.Item>}
         <Form.Item name="note" label={needsReason ? t("discipline.reason") : t("discipline.note")}
           rules={needsReason ? [{ required: true, whitespace: true, message: t("discipline.reasonRequired") }] : []}>
           <Input.TextArea rows={3} autoFocus />
         </Form.Item>
-      </Form>
+      </GuardedForm>
     </Modal>
+  );
+}
+
+interface Proposal { type: OutcomeType; body: string; decidedOn?: Dayjs; legalBasis?: string }
+
+// ProposeOutcome is a finding's inline form for a proposed outcome; it empties
+// itself once the outcome is recorded.
+function ProposeOutcome({ typeOptions, presets, busy, onPropose }: {
+  typeOptions: SelectProps["options"]; presets: string[]; busy: boolean; onPropose: (v: Proposal) => Promise<boolean>;
+}) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<Proposal>();
+  return (
+    <GuardedForm form={form} layout="inline" size="small" style={{ marginTop: 8, rowGap: 8 }}
+      onFinish={async (v: Proposal) => { if (await onPropose(v)) form.resetFields(); }}>
+      <Form.Item name="type" rules={[{ required: true }]}><Select virtual={false} style={{ width: 200 }} placeholder={t("discipline.type")} aria-label={t("discipline.type")} options={typeOptions} /></Form.Item>
+      <Form.Item name="body" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("discipline.body")} aria-label={t("discipline.body")} /></Form.Item>
+      <Form.Item name="decidedOn"><DatePicker placeholder={t("discipline.decidedOn")} aria-label={t("discipline.decidedOn")} /></Form.Item>
+      <Form.Item name="legalBasis"><AutoComplete style={{ width: 260 }} placeholder={t("discipline.legalBasis")} aria-label={t("discipline.legalBasis")}
+        options={presets.map((p) => ({ value: p }))} /></Form.Item>
+      <Button htmlType="submit" loading={busy}>{t("discipline.propose")}</Button>
+    </GuardedForm>
   );
 }

@@ -1,10 +1,11 @@
-import { Alert, Button, Card, Col, DatePicker, Form, Input, List, Row, Select, Slider, Space, Tag, Typography, message } from "antd";
+import { Alert, Button, Card, Col, Form, Input, List, Row, Select, Slider, Space, Tag, Typography, message } from "antd";
 import cytoscape, { type Core } from "cytoscape";
 import dayjs from "dayjs";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useMutation, useQuery } from "urql";
-import { errorMessage, fetchJSON, requestErrorMessage, sendFile } from "../api";
+import { useQuery } from "urql";
+import { errorMessage, fetchJSON, requestErrorCode, requestErrorMessage, sendFile } from "../api";
+import { DateTimeField, GuardedForm, notInFuture, useRetryKey, useSubmit } from "../components/forms";
 import { graphql } from "../gql";
 import type { Exposure, ForwardMethod, NodeKind } from "../gql/graphql";
 import { elkLayout } from "../spread/elkLayout";
@@ -177,18 +178,22 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
 function AddForward({ incidentId, onDone }: { incidentId: string; onDone: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const [result, record] = useMutation(Record);
+  const [result, record] = useSubmit(Record);
+  // One forward key per forward being entered, kept until it is recorded, so a
+  // retry after a failure sends the same request.
+  const forwardKey = useRef<string>(undefined);
   const ref = (key: string, kind: string) => ({ key, kind: kind as NodeKind, name: key.replace(/^[a-z-]+:/, "") });
   const submit = async (v: { from: string; fromKind: string; to: string; toKind: string; toExposure: Exposure; by: string; method: string; at: dayjs.Dayjs }) => {
-    const r = await record({ id: incidentId, f: [{ key: `ui-${Date.now()}`, at: v.at.format(), method: v.method as ForwardMethod,
+    forwardKey.current ??= `ui-${Date.now()}`;
+    const r = await record({ id: incidentId, f: [{ key: forwardKey.current, at: v.at.format(), method: v.method as ForwardMethod,
       from: ref(v.from, v.fromKind), to: { ...ref(v.to, v.toKind), exposure: v.toExposure }, by: ref(v.by, "PERSON") }] });
-    if (r.data) { message.success(t("spread.recorded")); form.resetFields(["to"]); onDone(); }
+    if (r?.data) { forwardKey.current = undefined; message.success(t("spread.recorded")); form.resetFields(["to"]); onDone(); }
   };
   const kinds = ["PERSON", ...venueKinds].map((k) => ({ value: k, label: t(`spread.kind.${k}`) }));
   return (
     <Card size="small" title={t("spread.add")} style={{ marginTop: 16 }}>
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} />}
-      <Form form={form} layout="vertical" size="small" onFinish={submit} initialValues={{ fromKind: "PERSON", toKind: "GROUP_CHAT", toExposure: "INTERNAL", method: "FORWARD", at: dayjs() }}>
+      <GuardedForm form={form} layout="vertical" size="small" onFinish={submit} initialValues={{ fromKind: "PERSON", toKind: "GROUP_CHAT", toExposure: "INTERNAL", method: "FORWARD", at: dayjs() }}>
         <Space.Compact block>
           <Form.Item name="from" label={t("spread.from")} rules={[{ required: true }]} style={{ flex: 1 }}><Input /></Form.Item>
           <Form.Item name="fromKind" label=" " style={{ width: 110 }}><Select virtual={false} options={kinds} /></Form.Item>
@@ -204,10 +209,11 @@ function AddForward({ incidentId, onDone }: { incidentId: string; onDone: () => 
         <Space.Compact block>
           <Form.Item name="method" label={t("spread.method")} style={{ width: 120 }}>
             <Select options={methods.map((m) => ({ value: m, label: t(`spread.methods.${m}`) }))} /></Form.Item>
-          <Form.Item name="at" label={t("spread.at")} style={{ flex: 1 }}><DatePicker showTime style={{ width: "100%" }} /></Form.Item>
+          <Form.Item name="at" label={t("spread.at")} rules={[{ required: true }, notInFuture(t)]} style={{ flex: 1 }}>
+            <DateTimeField style={{ width: "100%" }} /></Form.Item>
         </Space.Compact>
         <Button htmlType="submit" type="primary" block loading={result.fetching}>{t("spread.record")}</Button>
-      </Form>
+      </GuardedForm>
     </Card>
   );
 }
@@ -216,13 +222,24 @@ function ImportForwards({ reference, onDone }: { reference: string; onDone: () =
   const { t } = useTranslation();
   const [percent, setPercent] = useState<number>();
   const [outcome, setOutcome] = useState<string>();
-  const send = (file: File) =>
-    sendFile<{ forwards: number }>("POST", `/incidents/${reference}/forwards`, file, setPercent)
-      .then((r) => { setOutcome(t("spread.imported", { count: r.forwards })); onDone(); })
-      .catch((err: unknown) => setOutcome(requestErrorMessage(t, err)));
+  const [sending, setSending] = useState(false);
+  const keys = useRetryKey();
+  const send = (file: File) => {
+    setSending(true);
+    const key = keys.take({ name: file.name, size: file.size, modified: file.lastModified });
+    sendFile<{ forwards: number }>("POST", `/incidents/${reference}/forwards`, file, key, setPercent)
+      .then((r) => { keys.settle(undefined); setOutcome(t("spread.imported", { count: r.forwards })); onDone(); })
+      .catch((err: unknown) => { keys.settle(requestErrorCode(err)); setOutcome(requestErrorMessage(t, err)); })
+      .finally(() => setSending(false));
+  };
   return (
     <Card size="small" title={t("spread.import")} style={{ marginTop: 16 }}>
-      <input type="file" accept=".csv,.jsonl" aria-label={t("spread.import")} onChange={(e) => e.target.files?.[0] && send(e.target.files[0])} />
+      <input type="file" accept=".csv,.jsonl" aria-label={t("spread.import")} disabled={sending} onChange={(e) => {
+        const file = e.target.files?.[0];
+        // Emptied, so that choosing the same file again (a retry) is a change.
+        e.target.value = "";
+        if (file) send(file);
+      }} />
       {percent !== undefined && <Typography.Paragraph>{percent}%</Typography.Paragraph>}
       {outcome && <Typography.Paragraph>{outcome}</Typography.Paragraph>}
     </Card>

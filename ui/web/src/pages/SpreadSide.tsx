@@ -1,9 +1,10 @@
-import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, List, Modal, Popconfirm, Select, Space, Switch, Tag, Typography, message } from "antd";
+import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, List, Modal, Popconfirm, Select, Space, Switch, Tag, Typography, message } from "antd";
 import dayjs from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation } from "urql";
 import { errorMessage } from "../api";
+import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../components/forms";
 import { graphql } from "../gql";
 import type { Confidence, ContainmentStatus, Exposure, ForwardMethod, Platform } from "../gql/graphql";
 import type { ExportForward, ExportNode } from "../spread/graphData";
@@ -89,7 +90,7 @@ export function NodePanel({ node, forwards, names, frozen, onChanged, onClose }:
 function NodeForm({ node, onDone, onCancel }: { node: ExportNode; onDone: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const [result, update] = useMutation(UpdateNode);
+  const [result, update] = useSubmit(UpdateNode);
   const venue = node.kind !== "PERSON";
   const submit = async (v: { name: string; exposure: Exposure; memberCount?: number | null; platform?: Platform; unit?: string; position?: string; cleared?: boolean; handles?: string }) => {
     const handles = (v.handles ?? "").split(/[,，\s]+/).filter(Boolean);
@@ -97,12 +98,12 @@ function NodeForm({ node, onDone, onCancel }: { node: ExportNode; onDone: () => 
       ? { name: v.name, exposure: v.exposure, memberCount: v.memberCount ?? undefined, platform: v.platform, handles }
       : { name: v.name, exposure: v.exposure, unit: v.unit ?? "", position: v.position ?? "", cleared: v.cleared, handles };
     const r = await update({ id: node.id, input });
-    if (r.data) { message.success(t("spread.saved")); onDone(); }
+    if (r?.data) { message.success(t("spread.saved")); onDone(); }
   };
   return (
     <Modal open title={t("spread.editNode")} onCancel={onCancel} onOk={() => form.submit()} confirmLoading={result.fetching} destroyOnHidden>
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 8 }} />}
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ name: node.name, exposure: node.exposure, memberCount: node.memberCount,
+      <GuardedForm form={form} layout="vertical" onFinish={submit} initialValues={{ name: node.name, exposure: node.exposure, memberCount: node.memberCount,
         platform: node.platform, unit: node.unit, position: node.position, cleared: node.cleared ?? false, handles: (node.handles ?? []).join(", ") }}>
         <Form.Item name="name" label={t("spread.name")} rules={[{ required: true, whitespace: true, message: t("spread.nameRequired") }]}><Input /></Form.Item>
         <Form.Item name="exposure" label={t("spread.exposureOf")}>
@@ -117,7 +118,7 @@ function NodeForm({ node, onDone, onCancel }: { node: ExportNode; onDone: () => 
           <Form.Item name="cleared" label={t("spread.cleared")} valuePropName="checked"><Switch /></Form.Item>
         </>}
         <Form.Item name="handles" label={t("spread.handles")} extra={t("spread.handlesHint")}><Input /></Form.Item>
-      </Form>
+      </GuardedForm>
     </Modal>
   );
 }
@@ -125,21 +126,21 @@ function NodeForm({ node, onDone, onCancel }: { node: ExportNode; onDone: () => 
 function ContainmentForm({ node, onDone, onCancel }: { node: ExportNode; onDone: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const [result, set] = useMutation(SetContainment);
+  const [result, set] = useSubmit(SetContainment);
   const submit = async (v: { status: ContainmentStatus; requestedTo?: string; requestedAt?: dayjs.Dayjs; note?: string }) => {
     const r = await set({ id: node.id, input: { status: v.status, requestedTo: v.requestedTo, requestedAt: v.requestedAt?.format(), note: v.note } });
-    if (r.data) { message.success(t("spread.saved")); onDone(); }
+    if (r?.data) { message.success(t("spread.saved")); onDone(); }
   };
   return (
     <Modal open title={t("spread.setContainment")} onCancel={onCancel} onOk={() => form.submit()} confirmLoading={result.fetching} destroyOnHidden>
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 8 }} />}
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ status: node.containment === "NONE" ? "REQUESTED" : node.containment, requestedAt: dayjs() }}>
+      <GuardedForm form={form} layout="vertical" onFinish={submit} initialValues={{ status: node.containment === "NONE" ? "REQUESTED" : node.containment, requestedAt: dayjs() }}>
         <Form.Item name="status" label={t("spread.containment")}>
           <Select virtual={false} options={containmentStatuses.map((s) => ({ value: s, label: t(`spread.containmentStatus.${s}`) }))} /></Form.Item>
         <Form.Item name="requestedTo" label={t("spread.requestedTo")} extra={t("spread.requestedToHint")}><Input /></Form.Item>
-        <Form.Item name="requestedAt" label={t("spread.requestedAt")}><DatePicker showTime style={{ width: "100%" }} /></Form.Item>
+        <Form.Item name="requestedAt" label={t("spread.requestedAt")} rules={[notInFuture(t)]}><DateTimeField style={{ width: "100%" }} /></Form.Item>
         <Form.Item name="note" label={t("spread.note")}><Input.TextArea rows={2} /></Form.Item>
-      </Form>
+      </GuardedForm>
     </Modal>
   );
 }
@@ -147,24 +148,24 @@ function ContainmentForm({ node, onDone, onCancel }: { node: ExportNode; onDone:
 function ForwardForm({ forward, onDone, onCancel }: { forward: ExportForward; onDone: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const [result, update] = useMutation(UpdateForward);
+  const [result, update] = useSubmit(UpdateForward);
   const submit = async (v: { at: dayjs.Dayjs; method: ForwardMethod; confidence: Confidence; note?: string; misSent: boolean }) => {
     const r = await update({ id: forward.id, input: { at: v.at.format(), method: v.method, confidence: v.confidence, note: v.note ?? "", misSent: v.misSent } });
-    if (r.data) { message.success(t("spread.saved")); onDone(); }
+    if (r?.data) { message.success(t("spread.saved")); onDone(); }
   };
   return (
     <Modal open title={t("spread.editForward", { key: forward.key })} onCancel={onCancel} onOk={() => form.submit()} confirmLoading={result.fetching} destroyOnHidden>
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 8 }} />}
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ at: dayjs(forward.at), method: forward.method,
+      <GuardedForm form={form} layout="vertical" onFinish={submit} initialValues={{ at: dayjs(forward.at), method: forward.method,
         confidence: forward.confidence ?? "CONFIRMED", note: forward.note ?? "", misSent: forward.misSent ?? false }}>
-        <Form.Item name="at" label={t("spread.at")} rules={[{ required: true }]}><DatePicker showTime style={{ width: "100%" }} /></Form.Item>
+        <Form.Item name="at" label={t("spread.at")} rules={[{ required: true }, notInFuture(t)]}><DateTimeField style={{ width: "100%" }} /></Form.Item>
         <Form.Item name="method" label={t("spread.method")}>
           <Select virtual={false} options={methods.map((m) => ({ value: m, label: t(`spread.methods.${m}`) }))} /></Form.Item>
         <Form.Item name="confidence" label={t("spread.confidence")}>
           <Select virtual={false} options={confidences.map((c) => ({ value: c, label: t(`spread.confidences.${c}`) }))} /></Form.Item>
         <Form.Item name="misSent" label={t("spread.misSent")} valuePropName="checked"><Switch /></Form.Item>
         <Form.Item name="note" label={t("spread.note")}><Input.TextArea rows={2} /></Form.Item>
-      </Form>
+      </GuardedForm>
     </Modal>
   );
 }
