@@ -227,7 +227,9 @@ function ImportForwards({ reference, onDone }: { reference: string; onDone: () =
   const send = (file: File) => {
     setSending(true);
     const key = keys.take({ name: file.name, size: file.size, modified: file.lastModified });
-    sendFile<{ forwards: number }>("POST", `/incidents/${reference}/forwards`, file, key, setPercent)
+    // Times without a zone ("2026-11-24 21:15") are read in the reader's own.
+    const zone = encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    sendFile<{ forwards: number }>("POST", `/incidents/${reference}/forwards?timeZone=${zone}`, file, key, setPercent)
       .then((r) => { keys.settle(undefined); setOutcome(t("spread.imported", { count: r.forwards })); onDone(); })
       .catch((err: unknown) => { keys.settle(requestErrorCode(err)); setOutcome(requestErrorMessage(t, err)); })
       .finally(() => setSending(false));
@@ -240,6 +242,9 @@ function ImportForwards({ reference, onDone }: { reference: string; onDone: () =
         e.target.value = "";
         if (file) send(file);
       }} />
+      <Typography.Paragraph type="secondary">
+        <a href="/forwards-template.csv" download>{t("spread.template")}</a>
+      </Typography.Paragraph>
       {percent !== undefined && <Typography.Paragraph>{percent}%</Typography.Paragraph>}
       {outcome && <Typography.Paragraph>{outcome}</Typography.Paragraph>}
     </Card>
