@@ -200,6 +200,41 @@ func (s *Service) SetDisabled(ctx context.Context, id uuid.UUID, disabled bool) 
 	return u, err
 }
 
+// ResetPassword sets another user's password and ends their sessions and
+// tokens; only admins may. Admins change their own password like everyone else.
+func (s *Service) ResetPassword(ctx context.Context, id uuid.UUID, password string) (User, error) {
+	admin, err := requireAdmin(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	if id == admin.ID {
+		return User{}, apperr.Invalid("id", "you cannot reset your own password here")
+	}
+	if err := checkPassword(password); err != nil {
+		return User{}, err
+	}
+	release, err := s.Hashing.Acquire(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	hash, err := HashPassword(password)
+	release()
+	if err != nil {
+		return User{}, err
+	}
+	var u User
+	err = s.change(ctx, func(tx *sqlx.Tx) (audit.Entry, error) {
+		var err error
+		if u, err = s.Store.SetPassword(ctx, tx, id, hash); errors.Is(err, sql.ErrNoRows) {
+			return audit.Entry{}, errNoUser
+		} else if err != nil {
+			return audit.Entry{}, err
+		}
+		return userEntry("user.password_reset", id, nil), nil
+	})
+	return u, err
+}
+
 // SetMyLocale remembers the signed-in user's language for every device they use.
 func (s *Service) SetMyLocale(ctx context.Context, locale string) (User, error) {
 	me, err := Require(ctx)

@@ -258,17 +258,32 @@ func (Store) SetDisabled(ctx context.Context, ex database.Executor, id uuid.UUID
 		return User{}, err
 	}
 	if disabled {
-		if _, err := ex.ExecContext(ctx, `UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, id); err != nil {
-			return User{}, err
-		}
-		if _, err := ex.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, id); err != nil {
-			return User{}, err
-		}
-		if err := notifyCredentials(ctx, ex, id); err != nil {
+		if err := endCredentials(ctx, ex, id); err != nil {
 			return User{}, err
 		}
 	}
 	return row.user(), nil
+}
+
+// SetPassword replaces a user's password hash and ends their sessions and tokens.
+func (Store) SetPassword(ctx context.Context, ex database.Executor, id uuid.UUID, hash string) (User, error) {
+	var row userRow
+	if err := ex.QueryRowxContext(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1 RETURNING `+userColumns,
+		id, hash).StructScan(&row); err != nil {
+		return User{}, err
+	}
+	return row.user(), endCredentials(ctx, ex, id)
+}
+
+// endCredentials revokes every live session and API token of the user.
+func endCredentials(ctx context.Context, ex database.Executor, id uuid.UUID) error {
+	if _, err := ex.ExecContext(ctx, `UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, id); err != nil {
+		return err
+	}
+	if _, err := ex.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, id); err != nil {
+		return err
+	}
+	return notifyCredentials(ctx, ex, id)
 }
 
 // All lists every user by username.

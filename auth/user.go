@@ -87,8 +87,8 @@ func (n NewUser) Normalize() (NewUser, error) {
 	if err := text.Line("displayName", n.DisplayName); err != nil {
 		return n, err
 	}
-	if l := utf8.RuneCountInString(n.Password); l < minPasswordLength || l > maxPasswordLength {
-		return n, apperr.Invalid("password", "a password has %d to %d characters", minPasswordLength, maxPasswordLength)
+	if err := checkPassword(n.Password); err != nil {
+		return n, err
 	}
 	var err error
 	if n.Roles, err = normalizeRoles(n.Roles); err != nil {
@@ -140,4 +140,12 @@ func Require(ctx context.Context) (User, error) {
 		return User{}, apperr.Errorf(apperr.Unauthenticated, "sign in first")
 	}
 	return u, nil
+}
+
+// checkPassword applies the password rules to a new password.
+func checkPassword(password string) error {
+	if l := utf8.RuneCountInString(password); l < minPasswordLength || l > maxPasswordLength {
+		return apperr.Invalid("password", "a password has %d to %d characters", minPasswordLength, maxPasswordLength)
+	}
+	return nil
 }

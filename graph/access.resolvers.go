@@ -101,6 +101,10 @@ func (r *mutationResolver) SetUserDisabled(ctx context.Context, id uuid.UUID, di
 	return ptr(r.AuthService.SetDisabled(ctx, id, disabled))
 }
 
+func (r *mutationResolver) ResetUserPassword(ctx context.Context, id uuid.UUID, password string) (*auth.User, error) {
+	return ptr(r.AuthService.ResetPassword(ctx, id, password))
+}
+
 func (r *mutationResolver) CreateAPIToken(ctx context.Context, name string, expiresAt *time.Time) (*auth.CreatedToken, error) {
 	return ptr(r.AuthService.CreateToken(ctx, name, expiresAt))
 }

@@ -127,6 +127,9 @@ func (f *authzFixture) argValue(field, arg string, typ *ast.Type) any {
 		return []any{"INVESTIGATOR"}
 	case "setUserDisabled.disabled":
 		return false
+	case "resetUserPassword.id":
+		// Not a caller: the admin's reset must not sign a caller out.
+		return f.ids["bystander"]
 	case "advanceIncident.to":
 		return "INITIAL_RESPONSE"
 	case "setIncidentMember.caseRole":
@@ -224,7 +227,7 @@ var selfScoped = map[string]bool{
 // (without case content) and user administration, the admin's job.
 var adminFields = map[string]bool{
 	"incidentMembership": true, "setIncidentMember": true, "removeIncidentMember": true,
-	"createUser": true, "setUserRoles": true, "setUserDisabled": true,
+	"createUser": true, "setUserRoles": true, "setUserDisabled": true, "resetUserPassword": true,
 	"auditLog": true, "auditVerify": true, // entries about others' cases are redacted
 }
 

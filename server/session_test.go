@@ -110,6 +110,66 @@ func TestAPITokens(t *testing.T) {
 	}
 }
 
+// An admin's password reset ends the user's sessions and tokens; the new
+// password signs in. Non-admins, short passwords and the admin's own
+// account are refused.
+func TestResetUserPassword(t *testing.T) {
+	t.Parallel()
+	m, c := start(t)
+	var created struct{ CreateApiToken struct{ Token string } }
+	c.Must(t, `mutation { createApiToken(name: "export script") { token } }`, nil, &created)
+	script := &testgql.Client{URL: m.URL(), Token: created.CreateApiToken.Token}
+	var me struct{ Me struct{ ID string } }
+	c.Must(t, `{ me { id } }`, nil, &me)
+	if _, err := m.Auth.AddUser(context.Background(), auth.NewUser{Username: "root", Password: password, Roles: []auth.Role{auth.Admin}}); err != nil {
+		t.Fatal(err)
+	}
+	admin := &testgql.Client{URL: m.URL()}
+	admin.Login(t, "root", password)
+	const reset = `mutation($id: ID!, $p: String!) { resetUserPassword(id: $id, password: $p) { username disabled } }`
+	const newPassword = "a fresh password 42"
+
+	if r := c.Do(t, reset, map[string]any{"id": me.Me.ID, "p": newPassword}); r.Code() != "FORBIDDEN" {
+		t.Fatalf("non-admin: %+v", r.Errors)
+	}
+	if r := admin.Do(t, reset, map[string]any{"id": me.Me.ID, "p": "short"}); r.Code() != "INVALID_INPUT" {
+		t.Fatalf("short password: %+v", r.Errors)
+	}
+	var rootMe struct{ Me struct{ ID string } }
+	admin.Must(t, `{ me { id } }`, nil, &rootMe)
+	if r := admin.Do(t, reset, map[string]any{"id": rootMe.Me.ID, "p": newPassword}); r.Code() != "INVALID_INPUT" {
+		t.Fatalf("own password: %+v", r.Errors)
+	}
+	// Still signed in: the refused attempts changed nothing.
+	c.Must(t, `{ me { id } }`, nil, nil)
+
+	admin.Must(t, reset, map[string]any{"id": me.Me.ID, "p": newPassword}, nil)
+	for name, cl := range map[string]*testgql.Client{"session": c, "token": script} {
+		if r := cl.Do(t, `{ incidents { totalCount } }`, nil); r.Code() != "UNAUTHENTICATED" {
+			t.Fatalf("%s after the reset: %+v", name, r.Errors)
+		}
+	}
+	fresh := &testgql.Client{URL: m.URL()}
+	if r := fresh.Do(t, `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+		map[string]any{"u": "resp", "p": password}); r.Code() != "UNAUTHENTICATED" {
+		t.Fatalf("old password: %+v", r.Errors)
+	}
+	fresh.Login(t, "resp", newPassword)
+	var audit struct {
+		AuditLog struct {
+			Entries []struct{ Action, TargetID string }
+		}
+	}
+	admin.Must(t, `{ auditLog(first: 200) { entries { action targetId } } }`, nil, &audit)
+	found := false
+	for _, e := range audit.AuditLog.Entries {
+		found = found || (e.Action == "user.password_reset" && e.TargetID == me.Me.ID)
+	}
+	if !found {
+		t.Fatal("the reset is not audited")
+	}
+}
+
 // A websocket from another site's page is refused at the handshake.
 func TestWebsocketChecksOrigin(t *testing.T) {
 	t.Parallel()
