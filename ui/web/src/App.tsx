@@ -10,6 +10,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Link, Route, Routes } from "react-router";
 import { useMutation, useQuery } from "urql";
+import { AdminPage } from "./features/admin/AdminPage";
 import { graphql } from "./gql";
 import { languages, rememberLanguage, type Language } from "./i18n";
 import { IncidentPage } from "./pages/IncidentPage";
@@ -57,6 +58,7 @@ export function App() {
               <Link to="/" style={{ color: "#fff", fontWeight: 600 }}>{t("app.name")}</Link>
               <Link to="/" style={{ color: "#d6e4f0" }}>{t("nav.incidents")}</Link>
               {user.roles.includes("LEADERSHIP") && <Link to="/leadership" style={{ color: "#d6e4f0" }}>{t("leadership.nav")}</Link>}
+              {user.roles.includes("ADMIN") && <Link to="/admin" style={{ color: "#d6e4f0" }}>{t("admin.nav")}</Link>}
               <span style={{ flex: 1 }} />
               <Space wrap>
                 <Button type="primary" danger icon={<PlusOutlined />} onClick={() => setReporting(true)}>{t("nav.report")}</Button>
@@ -70,6 +72,7 @@ export function App() {
                 <Route path="/" element={<Incidents />} />
                 <Route path="/incidents/:reference" element={<IncidentPage />} />
                 <Route path="/leadership" element={<Leadership />} />
+                <Route path="/admin" element={<AdminPage me={user} />} />
                 <Route path="*" element={<Incidents />} />
               </Routes>
             </Layout.Content>

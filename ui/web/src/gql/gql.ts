@@ -17,6 +17,13 @@ type Documents = {
     "query Me { me { id username displayName roles locale } }": typeof types.MeDocument,
     "mutation SetLocale($locale: String!) { setMyLocale(locale: $locale) { id locale } }": typeof types.SetLocaleDocument,
     "mutation Logout { logout }": typeof types.LogoutDocument,
+    "\n  query Admin {\n    users { id username displayName roles locale disabled }\n    apiTokens { id name createdAt expiresAt revokedAt lastUsedAt }\n  }\n": typeof types.AdminDocument,
+    "query AuditVerify { auditVerify { ok checked firstBrokenSeq reason headHash } }": typeof types.AuditVerifyDocument,
+    "\n  mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { id username displayName roles locale disabled } }\n": typeof types.CreateUserDocument,
+    "mutation SetUserRoles($id: ID!, $roles: [Role!]!) { setUserRoles(id: $id, roles: $roles) { id roles } }": typeof types.SetUserRolesDocument,
+    "mutation SetUserDisabled($id: ID!, $disabled: Boolean!) { setUserDisabled(id: $id, disabled: $disabled) { id disabled } }": typeof types.SetUserDisabledDocument,
+    "mutation ResetUserPassword($id: ID!, $password: String!) { resetUserPassword(id: $id, password: $password) { id } }": typeof types.ResetUserPasswordDocument,
+    "mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }": typeof types.RevokeApiTokenDocument,
     "\n  query Response($id: ID!) {\n    incident(id: $id) {\n      id version summary rootCause scopeAndImportance businessImpact reachedOutside disclosureDecision disclosureRationale affectedNotice statement\n      containmentActions { id kind description takenAt recordedBy { displayName } }\n      notifications { id authority notifiedAt reference recordedBy { displayName } }\n    }\n  }\n": typeof types.ResponseDocument,
     "mutation RecordContainment($id: ID!, $input: ContainmentActionInput!) {\n  recordContainmentAction(incidentId: $id, input: $input) { id } }": typeof types.RecordContainmentDocument,
     "mutation RecordNotification($id: ID!, $input: NotificationInput!) {\n  recordNotification(incidentId: $id, input: $input) { id } }": typeof types.RecordNotificationDocument,
@@ -59,6 +66,13 @@ const documents: Documents = {
     "query Me { me { id username displayName roles locale } }": types.MeDocument,
     "mutation SetLocale($locale: String!) { setMyLocale(locale: $locale) { id locale } }": types.SetLocaleDocument,
     "mutation Logout { logout }": types.LogoutDocument,
+    "\n  query Admin {\n    users { id username displayName roles locale disabled }\n    apiTokens { id name createdAt expiresAt revokedAt lastUsedAt }\n  }\n": types.AdminDocument,
+    "query AuditVerify { auditVerify { ok checked firstBrokenSeq reason headHash } }": types.AuditVerifyDocument,
+    "\n  mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { id username displayName roles locale disabled } }\n": types.CreateUserDocument,
+    "mutation SetUserRoles($id: ID!, $roles: [Role!]!) { setUserRoles(id: $id, roles: $roles) { id roles } }": types.SetUserRolesDocument,
+    "mutation SetUserDisabled($id: ID!, $disabled: Boolean!) { setUserDisabled(id: $id, disabled: $disabled) { id disabled } }": types.SetUserDisabledDocument,
+    "mutation ResetUserPassword($id: ID!, $password: String!) { resetUserPassword(id: $id, password: $password) { id } }": types.ResetUserPasswordDocument,
+    "mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }": types.RevokeApiTokenDocument,
     "\n  query Response($id: ID!) {\n    incident(id: $id) {\n      id version summary rootCause scopeAndImportance businessImpact reachedOutside disclosureDecision disclosureRationale affectedNotice statement\n      containmentActions { id kind description takenAt recordedBy { displayName } }\n      notifications { id authority notifiedAt reference recordedBy { displayName } }\n    }\n  }\n": types.ResponseDocument,
     "mutation RecordContainment($id: ID!, $input: ContainmentActionInput!) {\n  recordContainmentAction(incidentId: $id, input: $input) { id } }": types.RecordContainmentDocument,
     "mutation RecordNotification($id: ID!, $input: NotificationInput!) {\n  recordNotification(incidentId: $id, input: $input) { id } }": types.RecordNotificationDocument,
@@ -124,6 +138,34 @@ export function graphql(source: "mutation SetLocale($locale: String!) { setMyLoc
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation Logout { logout }"): (typeof documents)["mutation Logout { logout }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Admin {\n    users { id username displayName roles locale disabled }\n    apiTokens { id name createdAt expiresAt revokedAt lastUsedAt }\n  }\n"): (typeof documents)["\n  query Admin {\n    users { id username displayName roles locale disabled }\n    apiTokens { id name createdAt expiresAt revokedAt lastUsedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AuditVerify { auditVerify { ok checked firstBrokenSeq reason headHash } }"): (typeof documents)["query AuditVerify { auditVerify { ok checked firstBrokenSeq reason headHash } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { id username displayName roles locale disabled } }\n"): (typeof documents)["\n  mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { id username displayName roles locale disabled } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation SetUserRoles($id: ID!, $roles: [Role!]!) { setUserRoles(id: $id, roles: $roles) { id roles } }"): (typeof documents)["mutation SetUserRoles($id: ID!, $roles: [Role!]!) { setUserRoles(id: $id, roles: $roles) { id roles } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation SetUserDisabled($id: ID!, $disabled: Boolean!) { setUserDisabled(id: $id, disabled: $disabled) { id disabled } }"): (typeof documents)["mutation SetUserDisabled($id: ID!, $disabled: Boolean!) { setUserDisabled(id: $id, disabled: $disabled) { id disabled } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ResetUserPassword($id: ID!, $password: String!) { resetUserPassword(id: $id, password: $password) { id } }"): (typeof documents)["mutation ResetUserPassword($id: ID!, $password: String!) { resetUserPassword(id: $id, password: $password) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }"): (typeof documents)["mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
