@@ -14,7 +14,7 @@ import (
 // The web UI end to end, in Debian's Chromium driven by playwright-core
 // (ui/web/e2e/run.mjs), against the real binary with the UI embedded, on a
 // desktop and a phone-sized screen: sign-in, reporting a leak, the gate and
-// advancing, the language switch. Screenshots go to SCREENSHOTS when set
+// advancing, the language switch, creating a user on the administration page. Screenshots go to SCREENSHOTS when set
 // (`make screenshots` puts them in docs/screenshots), else to a temp folder.
 func TestUIEndToEnd(t *testing.T) {
 	t.Parallel()
@@ -37,6 +37,10 @@ func TestUIEndToEnd(t *testing.T) {
 	}
 	if _, stderr, code := run(t, e, pw+"\n", "user", "add", "--username", "chief", "--display-name", "分管领导",
 		"--role", "leadership", "--password-stdin"); code != 0 {
+		t.Fatalf("user add: %s", stderr)
+	}
+	if _, stderr, code := run(t, e, pw+"\n", "user", "add", "--username", "root", "--display-name", "管理员",
+		"--role", "admin", "--password-stdin"); code != 0 {
 		t.Fatalf("user add: %s", stderr)
 	}
 	srv := serve(t, e)
@@ -62,7 +66,7 @@ func TestUIEndToEnd(t *testing.T) {
 	cmd := exec.Command("node", "e2e/run.mjs")
 	cmd.Dir = filepath.Join(root, "ui/web")
 	cmd.Env = append(os.Environ(), "LEAKTRAIL_URL="+srv.URL, "LEAKTRAIL_E2E_USER=duty", "LEAKTRAIL_E2E_PASSWORD="+pw,
-		"LEAKTRAIL_E2E_LEADER=chief",
+		"LEAKTRAIL_E2E_LEADER=chief", "LEAKTRAIL_E2E_ADMIN=root",
 		"SCREENSHOTS="+shots, "CHROMIUM="+chromium)
 	out, err := cmd.CombinedOutput()
 	t.Logf("UI end to end:\n%s", out)

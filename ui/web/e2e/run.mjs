@@ -312,6 +312,34 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
   });
   await context.close();
 }
+// An administrator creates a user on a phone-sized screen and finds it in the list.
+{
+  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  current = page;
+  broken = false;
+  page.setDefaultTimeout(30000);
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console error (admin): ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`page error (admin): ${e.message}`));
+  await step("an administrator creates a user", async () => {
+    await page.goto(url);
+    await page.getByLabel("用户名").fill(process.env.LEAKTRAIL_E2E_ADMIN);
+    await page.getByLabel("密码").fill(password);
+    await page.getByRole("button", { name: /登\s*录/ }).click();
+    await page.getByRole("link", { name: "系统管理" }).click();
+    await page.getByRole("cell", { name: "值班员" }).waitFor();
+    await page.getByRole("button", { name: "新建用户" }).first().click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("用户名").fill("wang.wu");
+    await dialog.getByLabel("显示名称").fill("王五");
+    await dialog.getByLabel("密码").fill("a long enough password");
+    await dialog.getByRole("button", { name: "新建用户" }).click();
+    await page.getByRole("cell", { name: "王五" }).waitFor();
+    await dialog.waitFor({ state: "hidden" });
+    await shot(page, page, join(shots, "admin-phone.png"), { fullPage: true });
+  });
+  await context.close();
+}
 await browser.close();
 if (problems.length > 0) {
   console.error(problems.join("\n"));
