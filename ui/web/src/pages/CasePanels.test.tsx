@@ -32,5 +32,5 @@ describe("case panels", () => {
     panels(investigator);
     expect(await screen.findByText(/撤回邮件/)).toBeTruthy();
     expect(screen.getAllByRole("button").length).toBeGreaterThan(2);
-  });
+  }, 15000); // antd's forms render slowly on a loaded machine
 });
