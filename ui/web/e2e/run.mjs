@@ -304,11 +304,22 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.locator("canvas").first().waitFor();
     await page.waitForTimeout(500); // the charts' first animation
     await shot(page, page, join(shots, "leadership.png"), { fullPage: true });
+    const caseLink = await page.locator('a[href^="/incidents/"]:not([href$=".md"]):not([href$=".pdf"])').first().getAttribute("href");
     await page.getByRole("button", { name: /同意结案/ }).first().click();
     await page.getByLabel("意见").fill("处置得当，同意结案");
     await page.locator(".ant-modal-footer").getByRole("button", { name: /同意结案/ }).click();
     // The queue empties (the success toast is too brief to wait for on a loaded machine).
     await page.getByText("暂无待审阅的结案。").waitFor();
+    // Leadership reads the case but may not change it: it is offered no edit at all.
+    await page.goto(new URL(caseLink, url).href);
+    await page.getByText("只读：您可以查看本案，但不能修改").waitFor();
+    await page.locator("#evidence").waitFor();
+    await page.waitForLoadState("networkidle");
+    for (const name of [/^记\s*录$/, /^编辑信息$/, /^保\s*存$/, /^添加任务$/, /^记录控制措施$/, /^记录保管$/]) {
+      const count = await page.getByRole("button", { name }).count();
+      if (count > 0) throw new Error(`the leader is offered ${count} "${name.source}" button(s) on a case they may only read`);
+    }
+    if (await page.locator(".ant-upload-drag").count() > 0) throw new Error("the leader is offered an evidence upload");
   });
   await context.close();
 }

@@ -1,9 +1,10 @@
-import { Alert, Button, Card, Form, Input, List, Select, Space, Switch, Typography, message } from "antd";
+import { Alert, Button, Card, Descriptions, Form, Input, List, Select, Space, Switch, Typography, message } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
 import { errorMessage } from "../api";
+import { useIncidentAccess } from "../components/access";
 import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../components/forms";
 import { graphql } from "../gql";
 import type { Authority, ContainmentKind, DisclosureDecision, RootCause } from "../gql/graphql";
@@ -46,13 +47,14 @@ export function ResponsePanel({ incidentId, frozen, changes, onChanged }: PanelP
   const done = () => { refetch({ requestPolicy: "network-only" }); onChanged(); };
   const inc = data?.incident;
   const failure = errorMessage(t, containResult.error ?? notifyResult.error);
+  const { canEdit } = useIncidentAccess();
   return (
     <Card id="response" title={t("response.title")}>
       {failure && <Alert type="error" showIcon message={failure} style={{ marginBottom: 12 }} />}
       <Typography.Title level={5}>{t("response.containment")}</Typography.Title>
       <List size="small" dataSource={inc?.containmentActions ?? []} locale={{ emptyText: t("response.none") }} renderItem={(c) => (
         <List.Item>{time(c.takenAt)} · {t(`containment.${c.kind}`)} · {c.description} · {c.recordedBy.displayName}</List.Item>)} />
-      {!frozen && <GuardedForm form={containForm} layout="inline" style={{ margin: "8px 0 16px", rowGap: 8 }} initialValues={{ kind: "RECALL", takenAt: dayjs() }}
+      {canEdit && !frozen && <GuardedForm form={containForm} layout="inline" style={{ margin: "8px 0 16px", rowGap: 8 }} initialValues={{ kind: "RECALL", takenAt: dayjs() }}
         onFinish={async (v: { kind: ContainmentKind; description: string; takenAt: Dayjs }) => {
           const r = await contain({ id: incidentId, input: { kind: v.kind, description: v.description, takenAt: v.takenAt.format() } });
           if (r?.data) { containForm.resetFields(); containForm.setFieldsValue({ takenAt: dayjs() }); done(); }
@@ -65,7 +67,7 @@ export function ResponsePanel({ incidentId, frozen, changes, onChanged }: PanelP
       <Typography.Title level={5}>{t("response.notifications")}</Typography.Title>
       <List size="small" dataSource={inc?.notifications ?? []} locale={{ emptyText: t("response.none") }} renderItem={(n) => (
         <List.Item>{time(n.notifiedAt)} · {t(`authority.${n.authority}`)} {n.reference && `· ${n.reference}`} · {n.recordedBy.displayName}</List.Item>)} />
-      {!frozen && <GuardedForm form={notifyForm} layout="inline" style={{ marginTop: 8, rowGap: 8 }} initialValues={{ authority: "CONFIDENTIALITY_BUREAU", notifiedAt: dayjs() }}
+      {canEdit && !frozen && <GuardedForm form={notifyForm} layout="inline" style={{ marginTop: 8, rowGap: 8 }} initialValues={{ authority: "CONFIDENTIALITY_BUREAU", notifiedAt: dayjs() }}
         onFinish={async (v: { authority: Authority; notifiedAt: Dayjs; reference?: string }) => {
           const r = await notify({ id: incidentId, input: { authority: v.authority, notifiedAt: v.notifiedAt.format(), reference: v.reference } });
           if (r?.data) { notifyForm.resetFields(); notifyForm.setFieldsValue({ notifiedAt: dayjs() }); done(); }
@@ -86,9 +88,25 @@ export function CaseFacts({ incidentId, frozen, changes, onChanged }: PanelProps
   useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
   const [result, update] = useSubmit(Update);
   const [form] = Form.useForm();
+  const { canEdit } = useIncidentAccess();
   const inc = data?.incident;
-  useEffect(() => { if (inc) form.setFieldsValue(inc); }, [inc, form]);
+  useEffect(() => { if (inc && canEdit) form.setFieldsValue(inc); }, [inc, form, canEdit]);
   if (!inc) return null;
+  if (!canEdit) return (
+    <Card id="details-edit" title={t("edit.title")}>
+      <Descriptions column={1} size="small" items={[
+        { key: "summary", label: t("edit.summary"), children: inc.summary },
+        { key: "cause", label: t("edit.rootCause"), children: inc.rootCause && t(`rootCause.${inc.rootCause}`) },
+        { key: "outside", label: t("edit.reachedOutside"), children: inc.reachedOutside == null ? "" : t(inc.reachedOutside ? "common.yes" : "common.no") },
+        { key: "scope", label: t("edit.scope"), children: inc.scopeAndImportance },
+        { key: "impact", label: t("edit.impact"), children: inc.businessImpact },
+        { key: "decision", label: t("edit.decision"), children: inc.disclosureDecision && t(`disclosure.${inc.disclosureDecision}`) },
+        { key: "rationale", label: t("edit.rationale"), children: inc.disclosureRationale },
+        { key: "notice", label: t("edit.affectedNotice"), children: inc.affectedNotice },
+        { key: "statement", label: t("edit.statement"), children: inc.statement },
+      ]} />
+    </Card>
+  );
   return (
     <Card id="details-edit" title={t("edit.title")}>
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 12 }} />}

@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
 import { errorMessage } from "../api";
+import { useIncidentAccess } from "../components/access";
 import { GuardedForm, useSubmit } from "../components/forms";
 import { graphql } from "../gql";
 import type { AuditLogQuery, CaseRole } from "../gql/graphql";
@@ -17,7 +18,7 @@ const Members = graphql(`
   query Members($id: ID!) {
     users { id username displayName }
     incident(id: $id) {
-      id myAccess { canManageMembers }
+      id
       members { caseRole outcomesAccess addedAt user { id username displayName } addedBy { displayName } }
     }
   }
@@ -91,7 +92,7 @@ function MemberList({ incidentId, frozen, changes }: { incidentId: string; froze
   const [form] = Form.useForm<{ user: string; role: CaseRole; outcomes: boolean }>();
   useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
   const inc = data?.incident;
-  const manage = !!inc?.myAccess.canManageMembers && !frozen;
+  const manage = useIncidentAccess().canManageMembers && !frozen;
   const reload = () => refetch({ requestPolicy: "network-only" });
   const memberIds = new Set(inc?.members.map((m) => m.user.id));
   const change = async (user: string, role: CaseRole, outcomes: boolean) => {

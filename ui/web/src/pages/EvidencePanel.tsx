@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
 import { errorMessage, requestErrorMessage, sendFile } from "../api";
+import { useIncidentAccess } from "../components/access";
 import { GuardedForm, useSubmit } from "../components/forms";
 import { graphql } from "../gql";
 
@@ -67,6 +68,7 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
   const [uploads, setUploads] = useState<Record<string, Uploading>>({});
   const [asking, setAsking] = useState<null | { title: string; run: (purpose: string) => Promise<void> }>(null);
   const [preview, setPreview] = useState<string>();
+  const { canEdit } = useIncidentAccess();
   const [thumbs, setThumbs] = useState<Record<string, string>>();
   const [custodyOf, setCustodyOf] = useState<string>();
   const [verified, verify] = useMutation(Verify);
@@ -125,11 +127,11 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
   return (
     <Card id="evidence" title={t("evidence.title")} extra={items.length > 0 && <Space wrap>
       {images.length > 0 && !thumbs && <Button size="small" onClick={showThumbnails}>{t("evidence.thumbnails")}</Button>}
-      <Button size="small" loading={verified.fetching} onClick={runVerify}>{t("evidence.verify")}</Button>
+      {canEdit && <Button size="small" loading={verified.fetching} onClick={runVerify}>{t("evidence.verify")}</Button>}
       <a href={`/incidents/${reference}/evidence.zip`}>{t("evidence.export")}</a></Space>}>
       {verified.error && <Alert type="error" showIcon message={errorMessage(t, verified.error)} />}
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
-      {!frozen && (
+      {canEdit && !frozen && (
         <Upload.Dragger multiple showUploadList={false} customRequest={({ file }) => void upload(file as File)}>
           <p className="ant-upload-drag-icon"><InboxOutlined /></p>
           <p>{t("evidence.drop")}</p>
@@ -167,7 +169,7 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
             <Tag color={e.fixity === "OK" ? "green" : e.fixity === "UNVERIFIED" ? "default" : "red"}>{t(`evidence.fixity.${e.fixity}`)}</Tag>
           </Space> },
           { title: t("evidence.uploaded"), dataIndex: "uploadedAt", render: (at: string, e) => <>{dayjs(at).format("YYYY-MM-DD HH:mm")}<br />{e.uploadedBy?.displayName}</> },
-          { title: t("evidence.legalHold"), dataIndex: "legalHold", render: (on: boolean, e) => <Switch checked={on} disabled={frozen}
+          { title: t("evidence.legalHold"), dataIndex: "legalHold", render: (on: boolean, e) => !canEdit ? (on ? t("common.yes") : t("common.no")) : <Switch checked={on} disabled={frozen}
             aria-label={t("evidence.legalHold")} onChange={(next) => withPurpose(t("evidence.legalHold"), async (purpose) => {
               const r = await hold({ id: e.id, on: next, purpose, tz: timeZone });
               if (!r.data) message.error(errorMessage(t, r.error));
@@ -176,7 +178,7 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
           { key: "actions", render: (_, e) => <Space>
             {e.contentType.startsWith("image/") && <Button size="small" onClick={() => open(e.id, true)}>{t("evidence.preview")}</Button>}
             <Button size="small" onClick={() => open(e.id, false)}>{t("evidence.download")}</Button>
-            {!frozen && <Button size="small" onClick={() => setCustodyOf(e.id)}>{t("evidence.recordCustody")}</Button>}
+            {canEdit && !frozen && <Button size="small" onClick={() => setCustodyOf(e.id)}>{t("evidence.recordCustody")}</Button>}
           </Space> },
         ]} />
       <PurposeModal asking={asking} onClose={() => setAsking(null)} />

@@ -3,8 +3,9 @@ import dayjs from "dayjs";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
-import { useMutation, useQuery, useSubscription } from "urql";
+import { useMutation, useQuery, useSubscription, type CombinedError, type OperationContext } from "urql";
 import { errorMessage } from "../api";
+import { IncidentAccessProvider, useIncidentAccess } from "../components/access";
 import { GuardedForm, useSubmit } from "../components/forms";
 import { GateChecklist } from "../components/GateChecklist";
 import { AddTask, CaseFacts, ResponsePanel } from "./CasePanels";
@@ -14,12 +15,14 @@ import { ResponsibilityPanel } from "./ResponsibilityPanel";
 import { SpreadExplorer } from "./SpreadExplorer";
 import { StageBar, stages, type Stage } from "../components/StageBar";
 import { graphql } from "../gql";
+import type { IncidentPageQuery } from "../gql/graphql";
 
 const IncidentQuery = graphql(`
   query IncidentPage($reference: String!) {
     incidentByReference(reference: $reference) {
       id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt
       lead { displayName }
+      myAccess { caseRole canEdit canAdvance canManageMembers canSeeOutcomes }
       reportUpward { required deadline notifiedAt met }
       gate { stage met requirements { id description met task { id done } } }
       tasks { id title stage done required }
@@ -46,11 +49,23 @@ const time = (s?: string | null) => (s ? dayjs(s).format("YYYY-MM-DD HH:mm") : "
 
 // IncidentPage is one case: its header with the report-upward clock, the
 // stage bar with the current gate's checklist, advancing and sending back,
-// tasks and the stage history.
+// tasks and the stage history. What the caller may do (myAccess) is read here
+// once and given to every panel through useIncidentAccess.
 export function IncidentPage() {
   const { reference = "" } = useParams();
-  const { t } = useTranslation();
   const [{ data, fetching, error }, refetch] = useQuery({ query: IncidentQuery, variables: { reference }, requestPolicy: "cache-and-network" });
+  return (
+    <IncidentAccessProvider access={data?.incidentByReference?.myAccess}>
+      <Incident data={data} fetching={fetching} error={error} refetch={refetch} />
+    </IncidentAccessProvider>
+  );
+}
+
+function Incident({ data, fetching, error, refetch }: {
+  data?: IncidentPageQuery; fetching: boolean; error?: CombinedError; refetch: (opts?: Partial<OperationContext>) => void;
+}) {
+  const { t } = useTranslation();
+  const access = useIncidentAccess();
   const [advanceResult, advance] = useSubmit(AdvanceMutation);
   const [, completeTask] = useMutation(CompleteTask);
   const [sendBack, setSendBack] = useState(false);
@@ -88,6 +103,7 @@ export function IncidentPage() {
         </Space>
       </div>
       {inc.frozenAt && <Alert type="info" showIcon message={t("incident.frozen")} />}
+      {!access.canEdit && <Alert type="info" showIcon message={t("incident.readOnly")} />}
       <StageBar stage={stage} />
       {advanceResult.error && <Alert type="error" showIcon message={errorMessage(t, advanceResult.error)} />}
       <Row gutter={[16, 16]}>
@@ -99,18 +115,18 @@ export function IncidentPage() {
             </Card>
           )}
           <Space wrap style={{ marginTop: 16 }}>
-            {next && <Button type="primary" disabled={!inc.gate.met || !!inc.frozenAt} loading={advanceResult.fetching}
+            {next && access.canAdvance && <Button type="primary" disabled={!inc.gate.met || !!inc.frozenAt} loading={advanceResult.fetching}
               onClick={() => move(next)}>{t("incident.advance", { stage: t(`stage.${next}`) })}</Button>}
-            {earlier.length > 0 && <Button onClick={() => setSendBack(true)}>{t("incident.sendBack")}</Button>}
+            {earlier.length > 0 && (inc.frozenAt ? access.canReopen : access.canAdvance) && <Button onClick={() => setSendBack(true)}>{t("incident.sendBack")}</Button>}
           </Space>
           <Card id="tasks" title={t("incident.tasks")} style={{ marginTop: 16 }}>
             <List size="small" dataSource={inc.tasks} locale={{ emptyText: t("incident.noTasks") }} renderItem={(task) => (
-              <List.Item actions={[<Button key="done" size="small" type="link" disabled={!!inc.frozenAt}
+              <List.Item actions={access.canEdit ? [<Button key="done" size="small" type="link" disabled={!!inc.frozenAt}
                 onClick={async () => { await completeTask({ id: task.id, done: !task.done }); refetch({ requestPolicy: "network-only" }); }}>
-                {task.done ? t("incident.open") : t("incident.done")}</Button>]}>
+                {task.done ? t("incident.open") : t("incident.done")}</Button>] : []}>
                 <Typography.Text delete={task.done}>{task.title}</Typography.Text> <Tag>{t(`stage.${task.stage}`)}</Tag>
               </List.Item>)} />
-            {!inc.frozenAt && <AddTask incidentId={inc.id} onAdded={() => refetch({ requestPolicy: "network-only" })} />}
+            {!inc.frozenAt && access.canEdit && <AddTask incidentId={inc.id} onAdded={() => refetch({ requestPolicy: "network-only" })} />}
           </Card>
         </Col>
         <Col xs={24} md={10}>

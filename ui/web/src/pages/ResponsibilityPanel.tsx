@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
 import { errorMessage } from "../api";
+import { useIncidentAccess } from "../components/access";
 import { GuardedForm, useSubmit } from "../components/forms";
 import { graphql } from "../gql";
 import type { MeasureStatus, OutcomeStatus, OutcomeType, ResponsibilityKind } from "../gql/graphql";
@@ -57,6 +58,7 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
   const [findingForm] = Form.useForm();
   const [measureForm] = Form.useForm();
   const reload = () => refetch({ requestPolicy: "network-only" });
+  const { canEdit, canDecide } = useIncidentAccess();
   useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
   const inc = data?.incident;
   const failure = errorMessage(t, error ?? findingResult.error ?? proposeResult.error ?? moveResult.error ?? measureResult.error ?? updateResult.error);
@@ -82,14 +84,14 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
               <Tag>{t(`discipline.category.${o.category}`)}</Tag><Typography.Text>{t(`discipline.types.${o.type}`)}</Typography.Text>
               {" — "}{o.decidingBody} <Tag color={o.status === "FINAL" || o.status === "DECIDED" ? "green" : o.status === "REVOKED" ? "default" : "gold"}>
                 {t(`discipline.statuses.${o.status}`)}</Tag>{o.decidedOn} {o.legalBasis && `· ${o.legalBasis}`}
-              {!frozen && <Space size={4} style={{ marginLeft: 8 }}>{next[o.status].map((s) => <Button key={s} size="small"
+              {canDecide && !frozen && <Space size={4} style={{ marginLeft: 8 }}>{next[o.status].map((s) => <Button key={s} size="small"
                 onClick={() => setMoving({ id: o.id, status: s, decidedOn: o.decidedOn })}>
                 {t("discipline.moveTo", { status: t(`discipline.statuses.${s}`) })}</Button>)}</Space>}
               {o.history.length > 1 && <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>
                 {o.history.map((h) => `${t(`discipline.statuses.${h.to}`)} ${dayjs(h.at).format("YYYY-MM-DD")} ${h.by?.displayName ?? ""}${h.note ? `（${h.note}）` : ""}`).join(" → ")}
               </Typography.Text></div>}
             </div>)}
-            {!frozen && <ProposeOutcome typeOptions={typeOptions} presets={data?.legalBasisPresets ?? []} busy={proposeResult.fetching}
+            {canDecide && !frozen && <ProposeOutcome typeOptions={typeOptions} presets={data?.legalBasisPresets ?? []} busy={proposeResult.fetching}
               onPropose={async (v) => {
                 const r = await propose({ id: f.id, input: { type: v.type, decidingBody: v.body, decidedOn: v.decidedOn?.format("YYYY-MM-DD"), legalBasis: v.legalBasis } });
                 if (r?.data) { message.success(t("discipline.propose")); reload(); }
@@ -97,7 +99,7 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
               }} />}
           </>}
         </List.Item>)} />
-      {!frozen && <Card size="small" title={t("discipline.addFinding")} style={{ marginTop: 12 }}>
+      {canEdit && !frozen && <Card size="small" title={t("discipline.addFinding")} style={{ marginTop: 12 }}>
         <GuardedForm form={findingForm} layout="vertical" initialValues={{ kind: "DIRECT" }} onFinish={async (v) => {
           const r = await recordFinding({ id: incidentId, input: v });
           if (r?.data) { findingForm.resetFields(); reload(); }
@@ -115,14 +117,14 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
       </Card>}
       <Typography.Title level={5} style={{ marginTop: 16 }}>{t("discipline.measures")}</Typography.Title>
       <List size="small" dataSource={inc?.measures ?? []} locale={{ emptyText: t("discipline.none") }} renderItem={(m) => (
-        <List.Item actions={[<Select key="status" size="small" virtual={false} style={{ width: 120 }} value={m.status} aria-label={t("discipline.measureStatus")}
+        <List.Item actions={!canEdit ? [<Tag key="status">{t(`discipline.statuses.${m.status}`)}</Tag>] : [<Select key="status" size="small" virtual={false} style={{ width: 120 }} value={m.status} aria-label={t("discipline.measureStatus")}
           onChange={async (status: MeasureStatus) => {
             const r = await updateMeasure({ id: m.id, input: { title: m.title, ownerId: m.owner?.id ?? "", dueOn: m.dueOn, status } });
             if (r?.data) reload();
           }} options={measureStatuses.map((ms) => ({ value: ms, label: t(`discipline.statuses.${ms}`) }))} />]}>
           {m.title} · {m.owner?.displayName} · {m.dueOn}
           {m.overdue && <Tag color="red" style={{ marginLeft: 8 }}>{t("discipline.overdue")}</Tag>}</List.Item>)} />
-      {!frozen && <GuardedForm form={measureForm} layout="inline" style={{ marginTop: 8, rowGap: 8 }} onFinish={async (v: { title: string; owner: string; due: Dayjs }) => {
+      {canEdit && !frozen && <GuardedForm form={measureForm} layout="inline" style={{ marginTop: 8, rowGap: 8 }} onFinish={async (v: { title: string; owner: string; due: Dayjs }) => {
         const r = await addMeasure({ id: incidentId, input: { title: v.title, ownerId: v.owner, dueOn: v.due.format("YYYY-MM-DD") } });
         if (r?.data) { measureForm.resetFields(); reload(); }
       }}>

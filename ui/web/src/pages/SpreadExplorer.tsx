@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
 import { errorMessage, fetchJSON, requestErrorCode, requestErrorMessage, sendFile } from "../api";
+import { useIncidentAccess } from "../components/access";
 import { DateTimeField, GuardedForm, notInFuture, useRetryKey, useSubmit } from "../components/forms";
 import { graphql } from "../gql";
 import type { Exposure, ForwardMethod, NodeKind } from "../gql/graphql";
@@ -41,6 +42,7 @@ const venueKinds = ["GROUP_CHAT", "DIRECT_CHAT", "FEED_POST", "SMS_MMS", "FAX", 
 // replay slider, the frontier beside it, and recording or importing forwards.
 export function SpreadExplorer({ incidentId, reference, frozen, changes }: { incidentId: string; reference: string; frozen: boolean; changes: number }) {
   const { t } = useTranslation();
+  const { canEdit } = useIncidentAccess();
   const [{ data: summary }, refetchSummary] = useQuery({ query: SpreadQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
   const [full, setFull] = useState<SpreadExport>();
   const [graph, setGraph] = useState<SpreadExport>();
@@ -167,8 +169,8 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
               <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setSelected(n.key)}>{n.name}</Button>
               <Tag>{n.memberCount ?? "?"}</Tag>
             </List.Item>)} />
-          {!frozen && <AddForward incidentId={incidentId} onDone={refresh} />}
-          {!frozen && <ImportForwards reference={reference} onDone={refresh} />}
+          {canEdit && !frozen && <AddForward incidentId={incidentId} onDone={refresh} />}
+          {canEdit && !frozen && <ImportForwards reference={reference} onDone={refresh} />}
         </Col>
       </Row>
     </Card>

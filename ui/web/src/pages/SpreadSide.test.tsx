@@ -4,6 +4,7 @@ import { never } from "wonka";
 import { describe, expect, it, vi } from "vitest";
 import i18n from "../i18n";
 import type { ExportForward, ExportNode } from "../spread/graphData";
+import { IncidentAccessProvider } from "../components/access";
 import { NodePanel } from "./SpreadSide";
 
 const site: ExportNode = { id: "n1", key: "web:境外网站", kind: "WEBSITE", name: "境外网站", exposure: "PUBLIC", memberCount: 1200,
@@ -16,11 +17,16 @@ const names = new Map([["g:其他群", "其他群"], ["web:境外网站", "境�
 
 // A client that records mutations and never answers: the panel's own checks are under test.
 const client = () => ({ executeMutation: vi.fn(() => never), executeQuery: vi.fn(() => never) }) as unknown as Client;
+const investigator = { caseRole: "INVESTIGATOR" as const, canEdit: true, canAdvance: true, canManageMembers: false, canSeeOutcomes: false };
+const panel = (c: Client, frozen: boolean, access: typeof investigator | null = investigator) => (
+  <Provider value={c}><IncidentAccessProvider access={access}>
+    <NodePanel node={site} forwards={forwards} names={names} frozen={frozen} onChanged={() => {}} onClose={() => {}} />
+  </IncidentAccessProvider></Provider>);
 
 describe("NodePanel", () => {
   it("shows a venue, its takedown state and only the forwards involving it", async () => {
     await i18n.changeLanguage("zh-CN");
-    render(<Provider value={client()}><NodePanel node={site} forwards={forwards} names={names} frozen={false} onChanged={() => {}} onClose={() => {}} /></Provider>);
+    render(panel(client(), false));
     expect(screen.getByText("已要求删除")).toBeTruthy();
     expect(screen.getByText("1200")).toBeTruthy();
     expect(screen.getByText("相关转发（1）")).toBeTruthy();
@@ -30,14 +36,21 @@ describe("NodePanel", () => {
   });
   it("offers no edits on a frozen case", async () => {
     await i18n.changeLanguage("en");
-    render(<Provider value={client()}><NodePanel node={site} forwards={forwards} names={names} frozen onChanged={() => {}} onClose={() => {}} /></Provider>);
+    render(panel(client(), true));
+    expect(screen.queryByRole("button", { name: "Edit details" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Delete" })).toBeNull();
+  });
+  it("offers no edits to a reader who may not change the case", async () => {
+    await i18n.changeLanguage("en");
+    render(panel(client(), false, null));
+    expect(screen.getByText("takedown requested")).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Edit details" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Delete" })).toBeNull();
   });
   it("refuses an empty name before asking the server", async () => {
     await i18n.changeLanguage("en");
     const c = client();
-    render(<Provider value={c}><NodePanel node={site} forwards={forwards} names={names} frozen={false} onChanged={() => {}} onClose={() => {}} /></Provider>);
+    render(panel(c, false));
     fireEvent.click(screen.getByRole("button", { name: "Edit details" }));
     fireEvent.change(await screen.findByLabelText("Name"), { target: { value: "  " } });
     fireEvent.click(screen.getByRole("button", { name: "OK" }));

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation } from "urql";
 import { errorMessage } from "../api";
+import { useIncidentAccess } from "../components/access";
 import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../components/forms";
 import { graphql } from "../gql";
 import type { Confidence, ContainmentStatus, Exposure, ForwardMethod, Platform } from "../gql/graphql";
@@ -39,6 +40,8 @@ export function NodePanel({ node, forwards, names, frozen, onChanged, onClose }:
   const { t } = useTranslation();
   const [editing, setEditing] = useState<Editing>();
   const [deleted, remove] = useMutation(DeleteForward);
+  const { canEdit } = useIncidentAccess();
+  const editable = canEdit && !frozen;
   const venue = node.kind !== "PERSON";
   const involving = forwards.filter((f) => f.from === node.key || f.to === node.key || f.by === node.key);
   const name = (key: string) => names.get(key) ?? key;
@@ -62,14 +65,14 @@ export function NodePanel({ node, forwards, names, frozen, onChanged, onClose }:
         ]),
         ...(node.handles?.length ? [{ key: "handles", label: t("spread.handles"), children: node.handles.join(", ") }] : []),
       ]} />
-      {!frozen && <Space wrap style={{ margin: "8px 0" }}>
+      {editable && <Space wrap style={{ margin: "8px 0" }}>
         <Button size="small" onClick={() => setEditing({ kind: "node" })}>{t("spread.editNode")}</Button>
         {venue && <Button size="small" onClick={() => setEditing({ kind: "containment" })}>{t("spread.setContainment")}</Button>}
       </Space>}
       {deleted.error && <Alert type="error" showIcon message={errorMessage(t, deleted.error)} />}
       <List size="small" header={t("spread.forwardsOf", { count: involving.length })} dataSource={involving.slice(0, 50)}
         locale={{ emptyText: t("spread.noForwards") }} renderItem={(f) => (
-          <List.Item actions={frozen ? [] : [
+          <List.Item actions={!editable ? [] : [
             <Button key="edit" size="small" type="link" onClick={() => setEditing({ kind: "forward", forward: f })}>{t("spread.edit")}</Button>,
             <Popconfirm key="delete" title={t("spread.deleteForward")} okText={t("common.yes")} cancelText={t("common.no")}
               onConfirm={async () => { const r = await remove({ id: f.id }); if (r.data) { message.success(t("spread.deleted")); onChanged(); } }}>
