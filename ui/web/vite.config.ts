@@ -14,5 +14,6 @@ export default defineConfig({
       "/statistics.csv": "http://127.0.0.1:8080",
     },
   },
-  test: { environment: "jsdom", setupFiles: ["./src/test-setup.ts"], include: ["src/**/*.test.{ts,tsx}"] },
+  // antd under jsdom takes seconds per test on a loaded 2-core machine: 5 s (the default) is too close.
+  test: { environment: "jsdom", setupFiles: ["./src/test-setup.ts"], include: ["src/**/*.test.{ts,tsx}"], testTimeout: 30000 },
 });
