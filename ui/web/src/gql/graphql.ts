@@ -522,6 +522,7 @@ export type UpdateIncidentInput = {
   disclosureRationale?: string | null | undefined;
   leadId?: string | null | undefined;
   leakedItem?: string | null | undefined;
+  noResponsibleReason?: string | null | undefined;
   reachedOutside?: boolean | null | undefined;
   reportedBy?: string | null | undefined;
   rootCause?: RootCause | null | undefined;
