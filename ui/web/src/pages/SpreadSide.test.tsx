@@ -28,11 +28,12 @@ describe("NodePanel", () => {
     expect(screen.getByText("待核实")).toBeTruthy();
     expect(screen.getByRole("button", { name: "记录删除情况" })).toBeTruthy();
   });
-  it("offers no edits on a frozen case", async () => {
+  it("offers no edits on a frozen case but the takedown", async () => {
     await i18n.changeLanguage("en");
     render(<Provider value={client()}><NodePanel node={site} forwards={forwards} names={names} frozen onChanged={() => {}} onClose={() => {}} /></Provider>);
     expect(screen.queryByRole("button", { name: "Edit details" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Delete" })).toBeNull();
+    expect(screen.getByRole("button", { name: i18n.t("spread.setContainment") })).toBeTruthy();
   });
   it("refuses an empty name before asking the server", async () => {
     await i18n.changeLanguage("en");

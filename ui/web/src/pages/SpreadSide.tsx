@@ -62,8 +62,9 @@ export function NodePanel({ node, forwards, names, frozen, onChanged, onClose }:
         ]),
         ...(node.handles?.length ? [{ key: "handles", label: t("spread.handles"), children: node.handles.join(", ") }] : []),
       ]} />
-      {!frozen && <Space wrap style={{ margin: "8px 0" }}>
-        <Button size="small" onClick={() => setEditing({ kind: "node" })}>{t("spread.editNode")}</Button>
+      {/* A takedown is followed up even on a frozen case; the server allows it. */}
+      {(!frozen || venue) && <Space wrap style={{ margin: "8px 0" }}>
+        {!frozen && <Button size="small" onClick={() => setEditing({ kind: "node" })}>{t("spread.editNode")}</Button>}
         {venue && <Button size="small" onClick={() => setEditing({ kind: "containment" })}>{t("spread.setContainment")}</Button>}
       </Space>}
       {deleted.error && <Alert type="error" showIcon message={errorMessage(t, deleted.error)} />}
