@@ -47,6 +47,8 @@ type CaseIncident struct {
 	AffectedNotice      string    `json:"affectedNotice"`
 	Statement           string    `json:"statement"`
 	Stage               string    `json:"stage"`
+	// NoResponsibleReason is omitted when empty, so snapshots taken before it existed hash the same.
+	NoResponsibleReason string `json:"noResponsibleReason,omitempty"`
 }
 
 // CaseTransition is one stage change.
@@ -112,7 +114,7 @@ func (s *Service) CaseFile(ctx context.Context, inc incident.Incident) (*CaseFil
 		DetectionMethod: string(inc.DetectionMethod), ReportedBy: inc.ReportedBy, WhereSeen: inc.WhereSeen,
 		ScopeAndImportance: inc.ScopeAndImportance, BusinessImpact: inc.BusinessImpact, ReachedOutside: inc.ReachedOutside,
 		DisclosureRationale: inc.DisclosureRationale, AffectedNotice: inc.AffectedNotice, Statement: inc.Statement,
-		Stage: string(inc.Stage)}}
+		Stage: string(inc.Stage), NoResponsibleReason: inc.NoResponsibleReason}}
 	if inc.RootCause != nil {
 		cf.Incident.RootCause = string(*inc.RootCause)
 	}

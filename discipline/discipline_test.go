@@ -433,6 +433,23 @@ func TestCaseReport(t *testing.T) {
 	}
 }
 
+// A case that holds no one responsible says why in its report, in place of findings.
+func TestCaseReportStatesWhyNoOneIsResponsible(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	inc, err := f.incidents.Get(f.lead, f.incident.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.incidents.Update(f.lead, f.incident.ID, inc.Version, incident.Patch{NoResponsibleReason: ptr("系统自动同步所致，无人违规")}); err != nil {
+		t.Fatal(err)
+	}
+	md, _, _, err := f.svc.Report(f.lead, f.incident.ID, "zh-CN")
+	if err != nil || !strings.Contains(md, "无人担责: 系统自动同步所致，无人违规") {
+		t.Fatalf("report: %v\n%s", err, md)
+	}
+}
+
 // The PDF report embeds its font: the Chinese text reads back out of it
 // with poppler's pdftotext, and the PDF's hash is logged.
 func TestCaseReportPDF(t *testing.T) {

@@ -34,7 +34,7 @@ var words = map[string]map[string]string{
 		"noExternal": "The item did not reach outside the organisation.", "file": "File", "size": "Size (bytes)",
 		"sameAs": "same content as", "person": "Person", "kind": "Responsibility", "facts": "Facts relied on",
 		"noOutcomeReason": "Why no outcome applies", "outcomes": "Outcomes", "outcomesHidden": "Outcomes are shown only to the outcomes tier.",
-		"none": "none", "title": "Measure", "owner": "Owner", "due": "Due", "status": "Status", "from": "from", "to": "to",
+		"none": "none", "noResponsible": "No one is held responsible", "title": "Measure", "owner": "Owner", "due": "Due", "status": "Status", "from": "from", "to": "to",
 		"by": "by", "decidedOn": "decided", "legalBasis": "legal basis", "generated": "Generated", "hashNote": "The SHA-256 of this report is recorded in the audit log.",
 		"TOP_SECRET": "top secret", "SECRET": "secret", "CONFIDENTIAL": "confidential", "WORK_SECRET": "work secret",
 		"COMMERCIAL_SECRET": "commercial secret", "PERSONAL_DATA": "personal data", "UNCLASSIFIED": "unclassified",
@@ -68,7 +68,7 @@ var words = map[string]map[string]string{
 		"forwards": "已记录转发", "depth": "扩散层级", "reached": "波及人员和场所", "audience": "估计受众",
 		"origins": "源头", "pathToExternal": "首次外泄路径", "noExternal": "未扩散到单位以外。", "file": "文件", "size": "大小（字节）",
 		"sameAs": "内容同", "person": "人员", "kind": "责任类型", "facts": "认定事实", "noOutcomeReason": "不予处理的理由",
-		"outcomes": "处理结果", "outcomesHidden": "处理结果仅对有权限人员显示。", "none": "无", "title": "措施", "owner": "负责人",
+		"outcomes": "处理结果", "outcomesHidden": "处理结果仅对有权限人员显示。", "none": "无", "noResponsible": "无人担责", "title": "措施", "owner": "负责人",
 		"due": "期限", "status": "状态", "from": "从", "to": "至", "by": "经办", "decidedOn": "决定日期", "legalBasis": "依据",
 		"generated": "生成时间", "hashNote": "本报告的 SHA-256 已记入审计日志。",
 		"TOP_SECRET": "绝密", "SECRET": "机密", "CONFIDENTIAL": "秘密", "WORK_SECRET": "工作秘密", "COMMERCIAL_SECRET": "商业秘密",
@@ -99,7 +99,7 @@ var words = map[string]map[string]string{
 		"forwards": "已記錄轉傳", "depth": "擴散層級", "reached": "波及人員與場所", "audience": "估計受眾",
 		"origins": "源頭", "pathToExternal": "首次外洩路徑", "noExternal": "未擴散至單位以外。", "file": "檔案", "size": "大小（位元組）",
 		"sameAs": "內容同", "person": "人員", "kind": "責任類型", "facts": "認定事實", "noOutcomeReason": "不予處理的理由",
-		"outcomes": "處理結果", "outcomesHidden": "處理結果僅對有權限人員顯示。", "none": "無", "title": "措施", "owner": "負責人",
+		"outcomes": "處理結果", "outcomesHidden": "處理結果僅對有權限人員顯示。", "none": "無", "noResponsible": "無人擔責", "title": "措施", "owner": "負責人",
 		"due": "期限", "status": "狀態", "from": "從", "to": "至", "by": "經辦", "decidedOn": "決定日期", "legalBasis": "依據",
 		"generated": "產生時間", "hashNote": "本報告的 SHA-256 已記入稽核日誌。",
 		"TOP_SECRET": "絕對機密", "SECRET": "極機密", "CONFIDENTIAL": "機密", "WORK_SECRET": "工作秘密", "COMMERCIAL_SECRET": "營業秘密",
@@ -332,7 +332,9 @@ func RenderMarkdown(cf *CaseFile, lang string, seeOutcomes bool, names map[uuid.
 		}
 	}
 	fmt.Fprintf(&b, "\n## %s\n\n", w("findings"))
-	if len(cf.Findings) == 0 {
+	if len(cf.Findings) == 0 && cf.Incident.NoResponsibleReason != "" {
+		fmt.Fprintf(&b, "%s: %s\n", w("noResponsible"), inline(cf.Incident.NoResponsibleReason))
+	} else if len(cf.Findings) == 0 {
 		fmt.Fprintf(&b, "%s\n", w("none"))
 	}
 	if !seeOutcomes && len(cf.Findings) > 0 {

@@ -47,7 +47,7 @@ func NewService(db *sqlx.DB, incidents *incident.Service, spreadSvc *spread.Serv
 	incidents.Gates.Register(OutcomesDecided)
 	incidents.FactSources = append(incidents.FactSources, func(ctx context.Context, ex database.Executor, id uuid.UUID, f *workflow.Facts) error {
 		c, err := s.Store.GateCounts(ctx, ex, id)
-		f.Measures, f.FindingsAwaitingOutcome = c.Measures, c.AwaitingOutcome
+		f.Measures, f.FindingsAwaitingOutcome, f.Findings = c.Measures, c.AwaitingOutcome, c.Findings
 		return err
 	})
 	return s

@@ -177,9 +177,10 @@ func (Store) Measure(ctx context.Context, ex database.Executor, id uuid.UUID) (*
 type GateCounts struct {
 	Measures        int `db:"measures"`
 	AwaitingOutcome int `db:"awaiting_outcome"`
+	Findings        int `db:"findings"`
 }
 
-// GateCounts counts an incident's measures and the DIRECT or LEADERSHIP
+// GateCounts counts an incident's measures, its findings, and the DIRECT or LEADERSHIP
 // findings with neither a decided or final outcome nor a reason for none.
 func (Store) GateCounts(ctx context.Context, ex database.Executor, incidentID uuid.UUID) (GateCounts, error) {
 	var c GateCounts
@@ -187,7 +188,8 @@ func (Store) GateCounts(ctx context.Context, ex database.Executor, incidentID uu
 		(SELECT count(*) FROM measures WHERE incident_id = $1 AND status <> 'DROPPED') AS measures,
 		(SELECT count(*) FROM findings f WHERE f.incident_id = $1 AND f.kind IN ('DIRECT', 'LEADERSHIP')
 			AND f.no_outcome_reason = ''
-			AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.finding_id = f.id AND o.status IN ('DECIDED', 'FINAL'))) AS awaiting_outcome`,
+			AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.finding_id = f.id AND o.status IN ('DECIDED', 'FINAL'))) AS awaiting_outcome,
+		(SELECT count(*) FROM findings WHERE incident_id = $1) AS findings`,
 		incidentID)
 	return c, err
 }

@@ -284,6 +284,7 @@ type ComplexityRoot struct {
 		Measures                 func(childComplexity int) int
 		Members                  func(childComplexity int) int
 		MyAccess                 func(childComplexity int) int
+		NoResponsibleReason      func(childComplexity int) int
 		Notifications            func(childComplexity int) int
 		ReachedOutside           func(childComplexity int) int
 		Reference                func(childComplexity int) int
@@ -1787,6 +1788,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.MyAccess(childComplexity), true
+	case "Incident.noResponsibleReason":
+		if e.ComplexityRoot.Incident.NoResponsibleReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.NoResponsibleReason(childComplexity), true
 	case "Incident.notifications":
 		if e.ComplexityRoot.Incident.Notifications == nil {
 			break
@@ -4414,6 +4421,8 @@ type Incident {
   "Scope and importance of the damaged information."
   scopeAndImportance: String!
   businessImpact: String!
+  "Why no one is held responsible, when the case so concludes (instead of a finding)."
+  noResponsibleReason: String!
   "Whether the item is known to have left the organisation."
   reachedOutside: Boolean!
   disclosureDecision: DisclosureDecision
@@ -4588,6 +4597,7 @@ input UpdateIncidentInput {
   rootCause: RootCause
   scopeAndImportance: String
   businessImpact: String
+  noResponsibleReason: String
   reachedOutside: Boolean
   disclosureDecision: DisclosureDecision
   disclosureRationale: String
@@ -5432,6 +5442,8 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_scopeAndImportance(ctx, field)
 	case "businessImpact":
 		return ec.fieldContext_Incident_businessImpact(ctx, field)
+	case "noResponsibleReason":
+		return ec.fieldContext_Incident_noResponsibleReason(ctx, field)
 	case "reachedOutside":
 		return ec.fieldContext_Incident_reachedOutside(ctx, field)
 	case "disclosureDecision":
@@ -10836,6 +10848,29 @@ func (ec *executionContext) _Incident_businessImpact(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Incident_businessImpact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "String")
+}
+
+func (ec *executionContext) _Incident_noResponsibleReason(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_noResponsibleReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoResponsibleReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_noResponsibleReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Incident", field, false, false, "String")
 }
 
@@ -20736,7 +20771,7 @@ func (ec *executionContext) unmarshalInputUpdateIncidentInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "summary", "leakedItem", "classification", "detectedAt", "detectionMethod", "reportedBy", "whereSeen", "rootCause", "scopeAndImportance", "businessImpact", "reachedOutside", "disclosureDecision", "disclosureRationale", "affectedNotice", "statement", "leadId"}
+	fieldsInOrder := [...]string{"title", "summary", "leakedItem", "classification", "detectedAt", "detectionMethod", "reportedBy", "whereSeen", "rootCause", "scopeAndImportance", "businessImpact", "noResponsibleReason", "reachedOutside", "disclosureDecision", "disclosureRationale", "affectedNotice", "statement", "leadId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20820,6 +20855,13 @@ func (ec *executionContext) unmarshalInputUpdateIncidentInput(ctx context.Contex
 				return it, err
 			}
 			it.BusinessImpact = data
+		case "noResponsibleReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noResponsibleReason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoResponsibleReason = data
 		case "reachedOutside":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reachedOutside"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -22168,6 +22210,11 @@ func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "businessImpact":
 			out.Values[i] = ec._Incident_businessImpact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "noResponsibleReason":
+			out.Values[i] = ec._Incident_noResponsibleReason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

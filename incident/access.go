@@ -49,6 +49,9 @@ const (
 	// PermTrackMeasures lets the case team follow up recurrence-prevention
 	// measures, even once the case is frozen.
 	PermTrackMeasures Permission = "track the measures of"
+	// PermTrackTakedowns lets the case team follow up venue takedowns, even
+	// once the case is frozen.
+	PermTrackTakedowns Permission = "track the takedowns of"
 )
 
 // changes are the permissions a frozen case refuses.
@@ -90,7 +93,7 @@ func (a Access) Can(p Permission) bool {
 		return a.User.Has(auth.Leadership) && a.Stage == workflow.Closed
 	case PermReopenFrozen:
 		return a.Frozen && (role == RoleLead || (a.User.Has(auth.Leadership) && a.Stage == workflow.Closed))
-	case PermTrackMeasures:
+	case PermTrackMeasures, PermTrackTakedowns:
 		return slices.Contains([]CaseRole{RoleLead, RoleInvestigator, RoleResponder}, role)
 	}
 	return false

@@ -67,6 +67,8 @@ type Incident struct {
 	UpdatedAt           time.Time           `db:"updated_at"`
 	// FrozenAt is set while leadership's accepted review freezes the case.
 	FrozenAt *time.Time `db:"frozen_at"`
+	// NoResponsibleReason is why no one is held responsible, when the case so concludes.
+	NoResponsibleReason string `db:"no_responsible_reason"`
 }
 
 // Task is a piece of work on an incident, in one stage.
@@ -192,6 +194,7 @@ func (inc *Incident) validate(now time.Time) error {
 		{"disclosureRationale", &inc.DisclosureRationale, false, maxLong},
 		{"affectedNotice", &inc.AffectedNotice, false, maxLong},
 		{"statement", &inc.Statement, false, maxLong},
+		{"noResponsibleReason", &inc.NoResponsibleReason, false, maxLong},
 	} {
 		if *f.v, err = checkText(f.name, *f.v, f.required, f.max); err != nil {
 			return err
@@ -281,6 +284,7 @@ type Patch struct {
 	DisclosureRationale *string
 	AffectedNotice      *string
 	Statement           *string
+	NoResponsibleReason *string
 	LeadID              *uuid.UUID
 }
 
@@ -306,6 +310,7 @@ func (p Patch) apply(inc Incident, now time.Time) (Incident, error) {
 	set(&inc.DisclosureRationale, p.DisclosureRationale)
 	set(&inc.AffectedNotice, p.AffectedNotice)
 	set(&inc.Statement, p.Statement)
+	set(&inc.NoResponsibleReason, p.NoResponsibleReason)
 	if p.RootCause != nil {
 		inc.RootCause = p.RootCause
 	}

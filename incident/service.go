@@ -295,6 +295,7 @@ func (s *Service) facts(ctx context.Context, ex database.Executor, inc Incident)
 		DisclosureRationale: inc.DisclosureRationale,
 		AffectedNotice:      inc.AffectedNotice,
 		Statement:           inc.Statement,
+		NoResponsibleReason: inc.NoResponsibleReason,
 	}
 	for _, t := range d.Tasks {
 		f.Tasks = append(f.Tasks, workflow.TaskFact{ID: t.ID.String(), Stage: t.Stage, Title: t.Title,

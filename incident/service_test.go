@@ -168,10 +168,14 @@ func TestWalkThroughEveryStageBackAndReopen(t *testing.T) {
 	}
 	inc = e.advance(t, inc.ID, workflow.Recovery, "")
 	_, err = e.svc.Advance(e.ctx, inc.ID, workflow.Closed, "", nil)
-	if got := unmetIDs(t, err); !slices.Equal(got, []string{"recovery.measures", "recovery.outcomes"}) {
+	if got := unmetIDs(t, err); !slices.Equal(got, []string{"recovery.measures", "recovery.outcomes", "recovery.responsibility"}) {
 		t.Fatalf("unmet %v", got)
 	}
 	e.completeGateTasks(t, inc.ID, workflow.Recovery)
+	// With no finding recorded, closing needs the reason no one is responsible.
+	if inc, err = e.svc.Update(e.ctx, inc.ID, inc.Version, incident.Patch{NoResponsibleReason: str("系统自动转发所致，无人违规")}); err != nil {
+		t.Fatal(err)
+	}
 	inc = e.advance(t, inc.ID, workflow.Closed, "")
 
 	// Reopen with a reason.
@@ -453,7 +457,7 @@ func (e env) close(t *testing.T, id uuid.UUID) incident.Incident {
 	e.completeGateTasks(t, id, workflow.Investigation)
 	cause, decision := incident.RootCause("CONVENIENCE"), incident.DisclosureDecision("NOT_DISCLOSE")
 	inc, err := e.svc.Update(e.ctx, id, inc.Version, incident.Patch{RootCause: &cause, ScopeAndImportance: str("x"),
-		BusinessImpact: str("x"), DisclosureDecision: &decision, DisclosureRationale: str("x")})
+		BusinessImpact: str("x"), DisclosureDecision: &decision, DisclosureRationale: str("x"), NoResponsibleReason: str("x")})
 	if err != nil {
 		t.Fatal(err)
 	}

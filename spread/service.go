@@ -44,22 +44,27 @@ type Service struct {
 
 // NewService returns the spread service and plugs the spread chain into the
 // incident gates: investigation.spread_chain becomes a real check, and venue
-// containment counts toward the INITIAL_RESPONSE gate.
+// containment counts toward the INITIAL_RESPONSE and RECOVERY gates.
 func NewService(db *sqlx.DB, incidents *incident.Service) *Service {
 	s := &Service{DB: db, Incidents: incidents}
 	incidents.Gates.Register(workflow.SpreadChainMapped)
 	incidents.FactSources = append(incidents.FactSources, func(ctx context.Context, ex database.Executor, id uuid.UUID, f *workflow.Facts) error {
 		sum, err := s.Store.Summary(ctx, ex, id)
 		f.SpreadMapped = sum.Forwards > 0 && sum.HasOrigin
-		f.VenuesContained = sum.VenuesContained
+		f.VenuesContained, f.UncontainedVenues = sum.VenuesContained, sum.Uncontained
 		return err
 	})
 	return s
 }
 
 func (s *Service) change(ctx context.Context, incidentID uuid.UUID, fn func(tx *sqlx.Tx) (audit.Entry, error)) error {
+	return s.changeAs(ctx, incidentID, incident.PermEdit, fn)
+}
+
+// changeAs is change under permission p.
+func (s *Service) changeAs(ctx context.Context, incidentID uuid.UUID, p incident.Permission, fn func(tx *sqlx.Tx) (audit.Entry, error)) error {
 	return database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		_, actor, err := s.Incidents.LockFor(ctx, tx, incidentID, incident.PermEdit)
+		_, actor, err := s.Incidents.LockFor(ctx, tx, incidentID, p)
 		if err != nil {
 			return err
 		}
@@ -735,6 +740,11 @@ func (s *Service) UpdateNode(ctx context.Context, nodeID uuid.UUID, p NodePatch)
 // fn's refusals of bad input come only once the caller may change it); it
 // returns the node as it then is.
 func (s *Service) editNode(ctx context.Context, nodeID uuid.UUID, fn func(tx *sqlx.Tx, n *Node) (audit.Entry, error)) (*Node, error) {
+	return s.editNodeAs(ctx, nodeID, incident.PermEdit, fn)
+}
+
+// editNodeAs is editNode under permission p.
+func (s *Service) editNodeAs(ctx context.Context, nodeID uuid.UUID, p incident.Permission, fn func(tx *sqlx.Tx, n *Node) (audit.Entry, error)) (*Node, error) {
 	if _, err := auth.Require(ctx); err != nil {
 		return nil, err
 	}
@@ -744,7 +754,7 @@ func (s *Service) editNode(ctx context.Context, nodeID uuid.UUID, fn func(tx *sq
 	} else if err != nil {
 		return nil, err
 	}
-	err = s.change(ctx, n.IncidentID, func(tx *sqlx.Tx) (audit.Entry, error) { return fn(tx, n) })
+	err = s.changeAs(ctx, n.IncidentID, p, func(tx *sqlx.Tx) (audit.Entry, error) { return fn(tx, n) })
 	if apperr.CodeOf(err) == apperr.NotFound {
 		return nil, errNoNode // the incident is hidden from the caller: so is the node
 	}
@@ -769,9 +779,10 @@ type ContainmentInput struct {
 }
 
 // SetContainment records the takedown state of a venue: requested (to whom,
-// when), confirmed removed, refused, or unreachable.
+// when), confirmed removed, refused, or unreachable. A takedown is followed up
+// after the case is closed and frozen, so it needs only PermTrackTakedowns.
 func (s *Service) SetContainment(ctx context.Context, nodeID uuid.UUID, in ContainmentInput) (*Node, error) {
-	return s.editNode(ctx, nodeID, func(tx *sqlx.Tx, n *Node) (audit.Entry, error) {
+	return s.editNodeAs(ctx, nodeID, incident.PermTrackTakedowns, func(tx *sqlx.Tx, n *Node) (audit.Entry, error) {
 		c := checker{}
 		c.text("requestedTo", deref(in.RequestedTo), false, maxName)
 		c.text("note", deref(in.Note), false, maxNote)

@@ -347,6 +347,8 @@ type Summary struct {
 	Forwards        int  `db:"forwards"`
 	HasOrigin       bool `db:"has_origin"`
 	VenuesContained int  `db:"venues_contained"`
+	// Uncontained counts EXTERNAL or PUBLIC venues with no takedown step.
+	Uncontained int `db:"uncontained"`
 }
 
 // Summary counts an incident's forwards, whether some sender received from
@@ -357,7 +359,9 @@ func (Store) Summary(ctx context.Context, ex database.Executor, incidentID uuid.
 		(SELECT count(*) FROM forwards WHERE incident_id = $1) AS forwards,
 		EXISTS (SELECT 1 FROM forwards f WHERE f.incident_id = $1
 			AND NOT EXISTS (SELECT 1 FROM forwards g WHERE g.incident_id = $1 AND g.to_node = f.from_node)) AS has_origin,
-		(SELECT count(*) FROM spread_nodes WHERE incident_id = $1 AND containment_status <> 'NONE') AS venues_contained`,
+		(SELECT count(*) FROM spread_nodes WHERE incident_id = $1 AND containment_status <> 'NONE') AS venues_contained,
+		(SELECT count(*) FROM spread_nodes WHERE incident_id = $1 AND kind <> 'PERSON'
+			AND exposure IN ('EXTERNAL', 'PUBLIC') AND containment_status = 'NONE') AS uncontained`,
 		incidentID)
 	return s, err
 }

@@ -23,6 +23,13 @@ type Facts struct {
 	EvidenceItems int
 	// Measures counts recurrence-prevention measures not dropped.
 	Measures int
+	// UncontainedVenues counts EXTERNAL or PUBLIC venues of the spread chain
+	// whose takedown state is still NONE.
+	UncontainedVenues int
+	// Findings counts the responsibility findings recorded.
+	Findings int
+	// NoResponsibleReason is why the case holds no one responsible, if it so concludes.
+	NoResponsibleReason string
 	// FindingsAwaitingOutcome counts DIRECT or LEADERSHIP findings with
 	// neither a decided or final outcome nor a reason why none applies.
 	FindingsAwaitingOutcome int
@@ -190,6 +197,13 @@ func DefaultGates() *Gates {
 			TaskTitle: "Record remediation and recurrence-prevention measures, each with an owner"},
 		{ID: "recovery.outcomes", Stage: Recovery, Description: "A disciplinary outcome is decided for every person held responsible",
 			TaskTitle: "Decide the disciplinary outcome for every person held responsible"},
+		// Closing without settling responsibility would leave leadership's review
+		// with nothing to judge, so "no one" must be said, with its reason.
+		{ID: "recovery.responsibility", Stage: Recovery, Description: "Responsibility is settled: a finding is recorded, or the reason no one is responsible",
+			Check: func(f Facts) bool { return f.Findings > 0 || present(f.NoResponsibleReason) }},
+		// A venue outside the organisation with no takedown step is still spreading the item.
+		{ID: "recovery.takedowns", Stage: Recovery, Description: "Every external or public venue the item reached has its takedown recorded",
+			Check: func(f Facts) bool { return f.UncontainedVenues == 0 }},
 	} {
 		g.Register(r)
 	}

@@ -17,7 +17,7 @@ func complete() Facts {
 		Title: "照片外泄", LeakedItem: "会议纪要照片", Classification: "SECRET", DetectionMethod: "EXTERNAL_TIP",
 		ReportedBy: "张某", DetectedAt: detected, ContainmentActions: 1, NotifiedAt: []time.Time{detected.Add(time.Hour)},
 		RootCause: "MIS_SEND", ScopeAndImportance: "全文", BusinessImpact: "重大", DisclosureDecision: "NOT_DISCLOSE",
-		DisclosureRationale: "涉密，不公开",
+		DisclosureRationale: "涉密，不公开", Findings: 1,
 	}
 	for _, id := range []string{"investigation.spread_chain", "investigation.evidence", "recovery.measures", "recovery.outcomes"} {
 		f.Tasks = append(f.Tasks, TaskFact{ID: id, Requirement: id, Required: true, Done: true})
@@ -117,6 +117,15 @@ func TestGatesRefuseWithUnmetList(t *testing.T) {
 		{"disclosure: personal data without notices", Disclosure, func(f *Facts) { f.Classification = "PERSONAL_DATA" },
 			[]string{"disclosure.affected_notice"}},
 		{"recovery: outcomes open", Recovery, func(f *Facts) { f.Tasks[3].Done = false }, []string{"recovery.outcomes"}},
+		{"recovery: no finding and no reason", Recovery, func(f *Facts) { f.Findings = 0 }, []string{"recovery.responsibility"}},
+		{"recovery: a blank reason is no reason", Recovery, func(f *Facts) { f.Findings, f.NoResponsibleReason = 0, "  " },
+			[]string{"recovery.responsibility"}},
+		{"recovery: no one responsible, with the reason", Recovery, func(f *Facts) {
+			f.Findings, f.NoResponsibleReason = 0, "系统缺陷所致，非人为"
+		}, nil},
+		{"recovery: a public venue not taken down", Recovery, func(f *Facts) { f.UncontainedVenues = 1 }, []string{"recovery.takedowns"}},
+		{"recovery: nothing settled", Recovery, func(f *Facts) { f.Findings, f.UncontainedVenues, f.Tasks[2].Done = 0, 2, false },
+			[]string{"recovery.measures", "recovery.responsibility", "recovery.takedowns"}},
 		{"recovery: all met", Recovery, func(*Facts) {}, nil},
 	}
 	for _, tt := range tests {

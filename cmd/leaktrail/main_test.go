@@ -176,7 +176,7 @@ func TestBinaryEndToEnd(t *testing.T) {
 	var csv strings.Builder
 	csv.WriteString("key,at,method,from_key,from_kind,to_key,to_kind,to_exposure,to_member_count,by_key\n")
 	for i := range 25000 {
-		fmt.Fprintf(&csv, "imp-%d,2026-02-01T%02d:%02d:00+08:00,FORWARD,p:%d,PERSON,g:%d,GROUP_CHAT,EXTERNAL,%d,p:%d\n",
+		fmt.Fprintf(&csv, "imp-%d,2026-02-01T%02d:%02d:00+08:00,FORWARD,p:%d,PERSON,g:%d,GROUP_CHAT,INTERNAL,%d,p:%d\n",
 			i, 9+i/3600%10, i/60%60, i, i+1, 10+i%90, i)
 	}
 	if err := os.WriteFile(file, []byte(csv.String()), 0o600); err != nil {
@@ -435,14 +435,27 @@ func walkEveryStage(t *testing.T, c *testgql.Client) (incidentID, reference stri
 	update(map[string]any{"disclosureDecision": "NOT_DISCLOSE", "disclosureRationale": "涉及国家秘密"})
 	v = advance("RECOVERY", "")
 	completeGateTasks(v)
-	// Closing needs the measures against a recurrence and, for the person held
-	// directly responsible, a decided outcome.
+	// The photo found on the overseas website: a public venue, not yet taken down.
+	var posted struct {
+		RecordForwards []struct{ To struct{ ID string } }
+	}
+	c.Must(t, `mutation($id: ID!) { recordForwards(incidentId: $id, forwards: [
+		{key: "w3", at: "2026-02-01T09:00:00+08:00", method: POST, from: {key: "p:杨某", kind: PERSON},
+			to: {key: "web:境外网站", kind: WEBSITE, exposure: PUBLIC}, by: {key: "p:杨某", kind: PERSON}}]) { to { id } } }`, vars, &posted)
+	if got := refused("CLOSED"); strings.Join(got, ",") != "recovery.measures,recovery.responsibility,recovery.takedowns" {
+		t.Fatalf("recovery gate: %v", got)
+	}
+	// Closing needs the measures against a recurrence, responsibility settled
+	// (a finding, and for the person held directly responsible a decided
+	// outcome), and the website's takedown recorded.
 	var finding struct{ RecordFinding struct{ ID string } }
 	c.Must(t, `mutation($id: ID!) { recordFinding(incidentId: $id, input: {personName: "杨某", kind: DIRECT,
 		facts: "用手机翻拍明电并发至微信群"}) { id } }`, vars, &finding)
-	if got := refused("CLOSED"); strings.Join(got, ",") != "recovery.measures,recovery.outcomes" {
+	if got := refused("CLOSED"); strings.Join(got, ",") != "recovery.measures,recovery.outcomes,recovery.takedowns" {
 		t.Fatalf("recovery gate: %v", got)
 	}
+	c.Must(t, `mutation($n: ID!) { setNodeContainment(nodeId: $n, input: {status: REQUESTED, requestedTo: "网站运营方"}) { id } }`,
+		map[string]any{"n": posted.RecordForwards[0].To.ID}, nil)
 	var outcome struct{ ProposeOutcome struct{ ID string } }
 	c.Must(t, `mutation($f: ID!) { proposeOutcome(findingId: $f, input: {type: PARTY_SERIOUS_WARNING, decidingBody: "市纪委监委",
 		legalBasis: "中华人民共和国保守国家秘密法 第四十八条"}) { id } }`, map[string]any{"f": finding.RecordFinding.ID}, &outcome)

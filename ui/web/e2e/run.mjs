@@ -188,10 +188,20 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
 
   await step(`a finding and its outcome${suffix}`, async () => {
     const panel = page.locator("#responsibility");
+    // With no finding yet, the case may say why no one is responsible; a finding replaces that form.
+    const none = panel.getByTestId("no-responsible");
+    await none.getByLabel("无人担责的原因").fill("待查");
+    const saved = page.waitForResponse((r) => r.url().includes("/graphql") && (r.request().postData() ?? "").includes("SetNoResponsible"));
+    await none.getByRole("button", { name: "保存原因" }).click();
+    const answer = await (await saved).json();
+    if (answer.errors) throw new Error(`saving the reason: ${JSON.stringify(answer.errors)}`);
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('[data-testid="no-responsible"] textarea')?.value === "待查");
     await panel.getByLabel("人员").fill("杨某");
     await panel.getByLabel("认定事实").fill("用手机翻拍明电并以彩信发出");
     await panel.getByRole("button", { name: /^保\s*存$/ }).click();
     await panel.getByText("用手机翻拍明电并以彩信发出").waitFor();
+    await none.waitFor({ state: "detached" });
     // The first option of the list (the dropdown renders only the options in view).
     await panel.locator(".ant-select", { hasText: "处理方式" }).click();
     const open = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)");

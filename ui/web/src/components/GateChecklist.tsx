@@ -14,9 +14,9 @@ export function fixedAt(r: Requirement): string {
   if (r.task) return "#tasks";
   const section = r.id.split(".")[1] ?? "";
   if (["containment", "report_upward"].includes(section)) return "#response";
-  if (section === "spread_chain") return "#spread";
+  if (["spread_chain", "takedowns"].includes(section)) return "#spread";
   if (section === "evidence") return "#evidence";
-  if (["measures", "outcomes"].includes(section)) return "#responsibility";
+  if (["measures", "outcomes", "responsibility"].includes(section)) return "#responsibility";
   return "#details";
 }
 

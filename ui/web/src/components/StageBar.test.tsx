@@ -33,4 +33,8 @@ describe("GateChecklist", () => {
   it("falls back to the server's description for a requirement it does not know", () => {
     expect(fixedAt({ id: "recovery.outcomes", description: "", met: false })).toBe("#responsibility");
   });
+  it("sends the recovery gate's responsibility to the findings and its takedowns to the chain", () => {
+    expect(fixedAt({ id: "recovery.responsibility", description: "", met: false })).toBe("#responsibility");
+    expect(fixedAt({ id: "recovery.takedowns", description: "", met: false })).toBe("#spread");
+  });
 });

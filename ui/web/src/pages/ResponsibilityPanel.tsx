@@ -14,7 +14,7 @@ const Query = graphql(`
     legalBasisPresets
     users { id displayName }
     incident(id: $id) {
-      id
+      id version noResponsibleReason
       responsibilityCandidates { node { key name } reasons }
       findings {
         id personName unit position kind facts noOutcomeReason
@@ -29,6 +29,8 @@ const Propose = graphql(`mutation ProposeOutcome($id: ID!, $input: OutcomeInput!
 const Move = graphql(`mutation MoveOutcome($id: ID!, $status: OutcomeStatus!, $decidedOn: Date, $note: String) {
   setOutcomeStatus(id: $id, status: $status, decidedOn: $decidedOn, note: $note) { id status } }`);
 const UpdateMeasure = graphql(`mutation UpdateMeasure($id: ID!, $input: MeasureInput!) { updateMeasure(id: $id, input: $input) { id status overdue } }`);
+const SetNoResponsible = graphql(`mutation SetNoResponsible($id: ID!, $v: Int!, $reason: String!) {
+  updateIncident(id: $id, expectedVersion: $v, input: { noResponsibleReason: $reason }) { id version noResponsibleReason } }`);
 const AddMeasure = graphql(`mutation AddMeasure($id: ID!, $input: MeasureInput!) { recordMeasure(incidentId: $id, input: $input) { id } }`);
 
 const types: OutcomeType[] = ["ADMIN_WARNING", "ADMIN_DEMERIT", "ADMIN_MAJOR_DEMERIT", "ADMIN_DEMOTION", "ADMIN_REMOVAL_FROM_POST",
@@ -54,6 +56,7 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
   const [moveResult, move] = useSubmit(Move);
   const [measureResult, addMeasure] = useSubmit(AddMeasure);
   const [updateResult, updateMeasure] = useSubmit(UpdateMeasure);
+  const [reasonResult, setNoResponsible] = useSubmit(SetNoResponsible);
   const [moving, setMoving] = useState<{ id: string; status: OutcomeStatus; decidedOn?: string | null }>();
   const [findingForm] = Form.useForm();
   const [measureForm] = Form.useForm();
@@ -61,7 +64,7 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
   const { canEdit, canDecide } = useIncidentAccess();
   useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
   const inc = data?.incident;
-  const failure = errorMessage(t, error ?? findingResult.error ?? proposeResult.error ?? moveResult.error ?? measureResult.error ?? updateResult.error);
+  const failure = errorMessage(t, error ?? findingResult.error ?? proposeResult.error ?? moveResult.error ?? measureResult.error ?? updateResult.error ?? reasonResult.error);
   const typeOptions = ["ADMINISTRATIVE", "PARTY", "ORGANISATIONAL", "EMPLOYMENT", "CRIMINAL"].map((c) => ({
     label: t(`discipline.category.${c}`), options: types.filter((ty) => categoryOf(ty) === c).map((ty) => ({ value: ty, label: t(`discipline.types.${ty}`) })) }));
   return (
@@ -99,6 +102,12 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
               }} />}
           </>}
         </List.Item>)} />
+      {inc && inc.findings.length === 0 && <NoResponsible reason={inc.noResponsibleReason} frozen={frozen || !canEdit} busy={reasonResult.fetching}
+        onSave={async (reason) => {
+          const r = await setNoResponsible({ id: incidentId, v: inc.version, reason });
+          if (r?.data) reload();
+          return !!r?.data;
+        }} />}
       {canEdit && !frozen && <Card size="small" title={t("discipline.addFinding")} style={{ marginTop: 12 }}>
         <GuardedForm form={findingForm} layout="vertical" initialValues={{ kind: "DIRECT" }} onFinish={async (v) => {
           const r = await recordFinding({ id: incidentId, input: v });
@@ -162,6 +171,24 @@ function MoveOutcome({ moving, busy, onCancel, onMove }: { moving: { status: Out
         </Form.Item>
       </GuardedForm>
     </Modal>
+  );
+}
+
+// NoResponsible states, when no finding is recorded, why no one is held
+// responsible: the recovery gate needs a finding or this reason.
+function NoResponsible({ reason, frozen, busy, onSave }: { reason: string; frozen: boolean; busy: boolean; onSave: (reason: string) => Promise<boolean> }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ reason: string }>();
+  useEffect(() => { form.setFieldsValue({ reason }); }, [form, reason]);
+  if (frozen) return reason ? <Typography.Paragraph>{t("discipline.noResponsibleReason")}: {reason}</Typography.Paragraph> : null;
+  return (
+    <Card size="small" title={t("discipline.noResponsible")} data-testid="no-responsible" style={{ marginTop: 12 }}>
+      <Typography.Paragraph type="secondary">{t("discipline.noResponsibleHint")}</Typography.Paragraph>
+      <GuardedForm form={form} layout="vertical" initialValues={{ reason }} onFinish={(v) => onSave(v.reason.trim())}>
+        <Form.Item name="reason" label={t("discipline.noResponsibleReason")}><Input.TextArea rows={2} /></Form.Item>
+        <Button htmlType="submit" loading={busy}>{t("discipline.saveReason")}</Button>
+      </GuardedForm>
+    </Card>
   );
 }
 

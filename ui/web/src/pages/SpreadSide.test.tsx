@@ -34,11 +34,12 @@ describe("NodePanel", () => {
     expect(screen.getByText("待核实")).toBeTruthy();
     expect(screen.getByRole("button", { name: "记录删除情况" })).toBeTruthy();
   });
-  it("offers no edits on a frozen case", async () => {
+  it("offers no edits on a frozen case but the takedown", async () => {
     await i18n.changeLanguage("en");
     render(panel(client(), true));
     expect(screen.queryByRole("button", { name: "Edit details" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Delete" })).toBeNull();
+    expect(screen.getByRole("button", { name: i18n.t("spread.setContainment") })).toBeTruthy();
   });
   it("offers no edits to a reader who may not change the case", async () => {
     await i18n.changeLanguage("en");
@@ -46,6 +47,7 @@ describe("NodePanel", () => {
     expect(screen.getByText("takedown requested")).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Edit details" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Delete" })).toBeNull();
+    expect(screen.queryByRole("button", { name: i18n.t("spread.setContainment") })).toBeNull();
   });
   it("refuses an empty name before asking the server", async () => {
     await i18n.changeLanguage("en");

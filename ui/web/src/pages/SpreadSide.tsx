@@ -65,8 +65,9 @@ export function NodePanel({ node, forwards, names, frozen, onChanged, onClose }:
         ]),
         ...(node.handles?.length ? [{ key: "handles", label: t("spread.handles"), children: node.handles.join(", ") }] : []),
       ]} />
-      {editable && <Space wrap style={{ margin: "8px 0" }}>
-        <Button size="small" onClick={() => setEditing({ kind: "node" })}>{t("spread.editNode")}</Button>
+      {/* A takedown is followed up even on a frozen case; the server allows it. */}
+      {canEdit && (!frozen || venue) && <Space wrap style={{ margin: "8px 0" }}>
+        {editable && <Button size="small" onClick={() => setEditing({ kind: "node" })}>{t("spread.editNode")}</Button>}
         {venue && <Button size="small" onClick={() => setEditing({ kind: "containment" })}>{t("spread.setContainment")}</Button>}
       </Space>}
       {deleted.error && <Alert type="error" showIcon message={errorMessage(t, deleted.error)} />}
