@@ -10,7 +10,7 @@ import { DateTimeField, GuardedForm, notInFuture, useRetryKey, useSubmit } from 
 import { graphql } from "../gql";
 import type { Exposure, ForwardMethod, NodeKind } from "../gql/graphql";
 import { elkLayout } from "../spread/elkLayout";
-import { NodePanel, exposures, methods } from "./SpreadSide";
+import { NodePanel, TakedownTag, exposures, methods } from "./SpreadSide";
 import { boxMembers, collapse, elkLimit, foldedLimit, forwardsUntil, pathEdges, timeRange, type Collapsed, type Position, type SpreadExport } from "../spread/graphData";
 
 const SpreadQuery = graphql(`
@@ -21,7 +21,7 @@ const SpreadQuery = graphql(`
         depth reachedNodes estimatedAudience forwardCount frontierCount
         origins { key name }
         firstExternal { key to { key name } }
-        frontier(first: 20) { key name kind memberCount containment { status } }
+        frontier(first: 20) { key name kind exposure memberCount containment { status } }
       }
     }
   }
@@ -167,7 +167,11 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
           <List size="small" data-testid="frontier" dataSource={s?.frontier ?? []} locale={{ emptyText: t("spread.noFrontier") }} renderItem={(n) => (
             <List.Item>
               <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setSelected(n.key)}>{n.name}</Button>
-              <Tag>{n.memberCount ?? "?"}</Tag>
+              <Space size={4} wrap>
+                <Tag color={exposureColor[n.exposure]}>{t(`spread.exposures.${n.exposure}`)}</Tag>
+                <Tag>{n.memberCount ?? "?"}</Tag>
+                {n.containment && <TakedownTag status={n.containment.status} />}
+              </Space>
             </List.Item>)} />
           {canEdit && !frozen && <AddForward incidentId={incidentId} onDone={refresh} />}
           {canEdit && !frozen && <ImportForwards reference={reference} onDone={refresh} />}

@@ -56,8 +56,7 @@ export function NodePanel({ node, forwards, names, frozen, onChanged, onClose }:
         ...(venue ? [
           { key: "members", label: t("spread.memberCount"), children: node.memberCount ?? "—" },
           { key: "platform", label: t("spread.platform"), children: node.platform ? t(`spread.platforms.${node.platform}`) : "—" },
-          { key: "containment", label: t("spread.containment"), children: <Tag color={node.containment === "CONFIRMED_REMOVED" ? "green" : node.containment === "NONE" ? "red" : "gold"}>
-            {t(`spread.containmentStatus.${node.containment}`)}</Tag> },
+          { key: "containment", label: t("spread.containment"), children: <TakedownTag status={node.containment} /> },
         ] : [
           { key: "unit", label: t("spread.unit"), children: node.unit || "—" },
           { key: "position", label: t("spread.position"), children: node.position || "—" },
@@ -172,4 +171,11 @@ function ForwardForm({ forward, onDone, onCancel }: { forward: ExportForward; on
       </GuardedForm>
     </Modal>
   );
+}
+
+// TakedownTag is a venue's takedown state: red while nothing was asked,
+// green once removal is confirmed, amber in between.
+export function TakedownTag({ status }: { status: string }) {
+  const { t } = useTranslation();
+  return <Tag color={status === "CONFIRMED_REMOVED" ? "green" : status === "NONE" ? "red" : "gold"}>{t(`spread.containmentStatus.${status}`)}</Tag>;
 }
