@@ -13,11 +13,11 @@ import { useMutation, useQuery } from "urql";
 import { AdminPage } from "./features/admin/AdminPage";
 import { graphql } from "./gql";
 import { languages, rememberLanguage, type Language } from "./i18n";
-import { IncidentPage } from "./pages/IncidentPage";
-import { Incidents } from "./pages/Incidents";
-import { Leadership } from "./pages/Leadership";
-import { Login } from "./pages/Login";
-import { ReportLeak } from "./pages/ReportLeak";
+import { IncidentPage } from "./features/case/IncidentPage";
+import { Incidents } from "./features/incidents/Incidents";
+import { Leadership } from "./features/leadership/Leadership";
+import { Login } from "./features/session/Login";
+import { ReportLeak } from "./features/incidents/ReportLeak";
 
 const MeQuery = graphql(`query Me { me { id username displayName roles locale } }`);
 const SetLocale = graphql(`mutation SetLocale($locale: String!) { setMyLocale(locale: $locale) { id locale } }`);

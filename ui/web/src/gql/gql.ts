@@ -33,21 +33,20 @@ type Documents = {
     "\n  query Members($id: ID!) {\n    users { id username displayName }\n    incident(id: $id) {\n      id\n      members { caseRole outcomesAccess addedAt user { id username displayName } addedBy { displayName } }\n    }\n  }\n": typeof types.MembersDocument,
     "\n  mutation SetMember($id: ID!, $user: ID!, $role: CaseRole!, $outcomes: Boolean) {\n    setIncidentMember(incidentId: $id, userId: $user, caseRole: $role, outcomesAccess: $outcomes) { caseRole outcomesAccess }\n  }\n": typeof types.SetMemberDocument,
     "\n  mutation RemoveMember($id: ID!, $user: ID!) { removeIncidentMember(incidentId: $id, userId: $user) }\n": typeof types.RemoveMemberDocument,
+    "\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      myAccess { caseRole canEdit canAdvance canManageMembers canSeeOutcomes }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n": typeof types.IncidentPageDocument,
+    "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": typeof types.AdvanceDocument,
+    "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": typeof types.IncidentChangedDocument,
+    "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n": typeof types.CompleteTaskDocument,
     "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n": typeof types.EvidenceDocument,
     "\n  mutation BeginUpload($id: ID!, $input: EvidenceInput!) { beginEvidenceUpload(incidentId: $id, input: $input) { id uploadUrl maxSize } }\n": typeof types.BeginUploadDocument,
     "\n  mutation EvidenceLink($id: ID!, $purpose: String!, $view: Boolean, $tz: String) {\n    evidenceLink(evidenceId: $id, purpose: $purpose, view: $view, timeZone: $tz) { url }\n  }\n": typeof types.EvidenceLinkDocument,
     "\n  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {\n    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }\n  }\n": typeof types.LegalHoldDocument,
     "\n  mutation RecordCustody($id: ID!, $input: CustodyInput!) { recordCustody(evidenceId: $id, input: $input) { action } }\n": typeof types.RecordCustodyDocument,
     "\n  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) {\n    checked ok mismatched missing problems { fixity evidence { fileName } }\n  } }\n": typeof types.VerifyEvidenceDocument,
-    "\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      myAccess { caseRole canEdit canAdvance canManageMembers canSeeOutcomes }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n": typeof types.IncidentPageDocument,
-    "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": typeof types.AdvanceDocument,
-    "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": typeof types.IncidentChangedDocument,
-    "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n": typeof types.CompleteTaskDocument,
     "\n  query Incidents($after: String, $filter: IncidentFilter) {\n    incidents(first: 50, after: $after, filter: $filter) {\n      totalCount pageInfo { hasNextPage endCursor }\n      edges { node { id reference title stage classification detectedAt frozenAt lead { displayName }\n        reportUpward { required deadline notifiedAt } counts { tasks openTasks evidence forwards } } }\n    }\n  }\n": typeof types.IncidentsDocument,
+    "\n  mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }\n": typeof types.OpenIncidentDocument,
     "\n  query Statistics($from: Time, $to: Time, $unit: String) {\n    statistics(from: $from, to: $to, unit: $unit) {\n      incidents reportUpwardRequired reportUpwardMet reportUpwardMetRate overdueMeasures\n      byStage { key count } byRootCause { key count } byPlatform { key count } byClassification { key count }\n      outcomesByType { key count }\n      timeInStage { key samples medianHours p90Hours }\n      detectionToContainment { samples medianHours p90Hours }\n    }\n    incidents(first: 100, filter: { stages: [CLOSED] }) { edges { node { id reference title frozenAt } } }\n  }\n": typeof types.StatisticsDocument,
     "\n  mutation Review($id: ID!, $decision: ReviewDecision!, $comments: String, $returnTo: Stage) {\n    reviewIncident(incidentId: $id, decision: $decision, comments: $comments, returnTo: $returnTo) { id snapshotSha256 }\n  }\n": typeof types.ReviewDocument,
-    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) { user { id username displayName roles locale } }\n  }\n": typeof types.LoginDocument,
-    "\n  mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }\n": typeof types.OpenIncidentDocument,
     "\n  query Responsibility($id: ID!) {\n    legalBasisPresets\n    users { id displayName }\n    incident(id: $id) {\n      id version noResponsibleReason\n      responsibilityCandidates { node { key name } reasons }\n      findings {\n        id personName unit position kind facts noOutcomeReason\n        outcomes { id category type status decidingBody decidedOn legalBasis history { to note at by { displayName } } }\n      }\n      measures { id title dueOn status overdue owner { id displayName } }\n    }\n  }\n": typeof types.ResponsibilityDocument,
     "mutation RecordFinding($id: ID!, $input: FindingInput!) { recordFinding(incidentId: $id, input: $input) { id } }": typeof types.RecordFindingDocument,
     "mutation ProposeOutcome($id: ID!, $input: OutcomeInput!) { proposeOutcome(findingId: $id, input: $input) { id } }": typeof types.ProposeOutcomeDocument,
@@ -55,9 +54,10 @@ type Documents = {
     "mutation UpdateMeasure($id: ID!, $input: MeasureInput!) { updateMeasure(id: $id, input: $input) { id status overdue } }": typeof types.UpdateMeasureDocument,
     "mutation SetNoResponsible($id: ID!, $v: Int!, $reason: String!) {\n  updateIncident(id: $id, expectedVersion: $v, input: { noResponsibleReason: $reason }) { id version noResponsibleReason } }": typeof types.SetNoResponsibleDocument,
     "mutation AddMeasure($id: ID!, $input: MeasureInput!) { recordMeasure(incidentId: $id, input: $input) { id } }": typeof types.AddMeasureDocument,
+    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) { user { id username displayName roles locale } }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }\n": typeof types.RecordForwardDocument,
     "\n  query SpreadSummary($id: ID!) {\n    incident(id: $id) {\n      id\n      spread {\n        depth reachedNodes estimatedAudience forwardCount frontierCount\n        origins { key name }\n        firstExternal { key to { key name } }\n        frontier(first: 20) { key name kind exposure memberCount containment { status } }\n      }\n    }\n  }\n": typeof types.SpreadSummaryDocument,
     "\n  query SpreadPath($id: ID!, $key: String!) { incident(id: $id) { id spread { pathTo(nodeKey: $key) { key at method from { name } to { name } by { name } } } } }\n": typeof types.SpreadPathDocument,
-    "\n  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }\n": typeof types.RecordForwardDocument,
     "\n  mutation UpdateNode($id: ID!, $input: NodePatch!) { updateNode(id: $id, input: $input) { id name exposure memberCount } }\n": typeof types.UpdateNodeDocument,
     "\n  mutation SetNodeContainment($id: ID!, $input: ContainmentInput!) { setNodeContainment(nodeId: $id, input: $input) { id containment { status } } }\n": typeof types.SetNodeContainmentDocument,
     "\n  mutation UpdateForward($id: ID!, $input: ForwardPatch!) { updateForward(id: $id, input: $input) { id at method confidence note } }\n": typeof types.UpdateForwardDocument,
@@ -83,21 +83,20 @@ const documents: Documents = {
     "\n  query Members($id: ID!) {\n    users { id username displayName }\n    incident(id: $id) {\n      id\n      members { caseRole outcomesAccess addedAt user { id username displayName } addedBy { displayName } }\n    }\n  }\n": types.MembersDocument,
     "\n  mutation SetMember($id: ID!, $user: ID!, $role: CaseRole!, $outcomes: Boolean) {\n    setIncidentMember(incidentId: $id, userId: $user, caseRole: $role, outcomesAccess: $outcomes) { caseRole outcomesAccess }\n  }\n": types.SetMemberDocument,
     "\n  mutation RemoveMember($id: ID!, $user: ID!) { removeIncidentMember(incidentId: $id, userId: $user) }\n": types.RemoveMemberDocument,
+    "\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      myAccess { caseRole canEdit canAdvance canManageMembers canSeeOutcomes }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n": types.IncidentPageDocument,
+    "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": types.AdvanceDocument,
+    "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": types.IncidentChangedDocument,
+    "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n": types.CompleteTaskDocument,
     "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n": types.EvidenceDocument,
     "\n  mutation BeginUpload($id: ID!, $input: EvidenceInput!) { beginEvidenceUpload(incidentId: $id, input: $input) { id uploadUrl maxSize } }\n": types.BeginUploadDocument,
     "\n  mutation EvidenceLink($id: ID!, $purpose: String!, $view: Boolean, $tz: String) {\n    evidenceLink(evidenceId: $id, purpose: $purpose, view: $view, timeZone: $tz) { url }\n  }\n": types.EvidenceLinkDocument,
     "\n  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {\n    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }\n  }\n": types.LegalHoldDocument,
     "\n  mutation RecordCustody($id: ID!, $input: CustodyInput!) { recordCustody(evidenceId: $id, input: $input) { action } }\n": types.RecordCustodyDocument,
     "\n  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) {\n    checked ok mismatched missing problems { fixity evidence { fileName } }\n  } }\n": types.VerifyEvidenceDocument,
-    "\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      myAccess { caseRole canEdit canAdvance canManageMembers canSeeOutcomes }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n": types.IncidentPageDocument,
-    "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": types.AdvanceDocument,
-    "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": types.IncidentChangedDocument,
-    "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n": types.CompleteTaskDocument,
     "\n  query Incidents($after: String, $filter: IncidentFilter) {\n    incidents(first: 50, after: $after, filter: $filter) {\n      totalCount pageInfo { hasNextPage endCursor }\n      edges { node { id reference title stage classification detectedAt frozenAt lead { displayName }\n        reportUpward { required deadline notifiedAt } counts { tasks openTasks evidence forwards } } }\n    }\n  }\n": types.IncidentsDocument,
+    "\n  mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }\n": types.OpenIncidentDocument,
     "\n  query Statistics($from: Time, $to: Time, $unit: String) {\n    statistics(from: $from, to: $to, unit: $unit) {\n      incidents reportUpwardRequired reportUpwardMet reportUpwardMetRate overdueMeasures\n      byStage { key count } byRootCause { key count } byPlatform { key count } byClassification { key count }\n      outcomesByType { key count }\n      timeInStage { key samples medianHours p90Hours }\n      detectionToContainment { samples medianHours p90Hours }\n    }\n    incidents(first: 100, filter: { stages: [CLOSED] }) { edges { node { id reference title frozenAt } } }\n  }\n": types.StatisticsDocument,
     "\n  mutation Review($id: ID!, $decision: ReviewDecision!, $comments: String, $returnTo: Stage) {\n    reviewIncident(incidentId: $id, decision: $decision, comments: $comments, returnTo: $returnTo) { id snapshotSha256 }\n  }\n": types.ReviewDocument,
-    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) { user { id username displayName roles locale } }\n  }\n": types.LoginDocument,
-    "\n  mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }\n": types.OpenIncidentDocument,
     "\n  query Responsibility($id: ID!) {\n    legalBasisPresets\n    users { id displayName }\n    incident(id: $id) {\n      id version noResponsibleReason\n      responsibilityCandidates { node { key name } reasons }\n      findings {\n        id personName unit position kind facts noOutcomeReason\n        outcomes { id category type status decidingBody decidedOn legalBasis history { to note at by { displayName } } }\n      }\n      measures { id title dueOn status overdue owner { id displayName } }\n    }\n  }\n": types.ResponsibilityDocument,
     "mutation RecordFinding($id: ID!, $input: FindingInput!) { recordFinding(incidentId: $id, input: $input) { id } }": types.RecordFindingDocument,
     "mutation ProposeOutcome($id: ID!, $input: OutcomeInput!) { proposeOutcome(findingId: $id, input: $input) { id } }": types.ProposeOutcomeDocument,
@@ -105,9 +104,10 @@ const documents: Documents = {
     "mutation UpdateMeasure($id: ID!, $input: MeasureInput!) { updateMeasure(id: $id, input: $input) { id status overdue } }": types.UpdateMeasureDocument,
     "mutation SetNoResponsible($id: ID!, $v: Int!, $reason: String!) {\n  updateIncident(id: $id, expectedVersion: $v, input: { noResponsibleReason: $reason }) { id version noResponsibleReason } }": types.SetNoResponsibleDocument,
     "mutation AddMeasure($id: ID!, $input: MeasureInput!) { recordMeasure(incidentId: $id, input: $input) { id } }": types.AddMeasureDocument,
+    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) { user { id username displayName roles locale } }\n  }\n": types.LoginDocument,
+    "\n  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }\n": types.RecordForwardDocument,
     "\n  query SpreadSummary($id: ID!) {\n    incident(id: $id) {\n      id\n      spread {\n        depth reachedNodes estimatedAudience forwardCount frontierCount\n        origins { key name }\n        firstExternal { key to { key name } }\n        frontier(first: 20) { key name kind exposure memberCount containment { status } }\n      }\n    }\n  }\n": types.SpreadSummaryDocument,
     "\n  query SpreadPath($id: ID!, $key: String!) { incident(id: $id) { id spread { pathTo(nodeKey: $key) { key at method from { name } to { name } by { name } } } } }\n": types.SpreadPathDocument,
-    "\n  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }\n": types.RecordForwardDocument,
     "\n  mutation UpdateNode($id: ID!, $input: NodePatch!) { updateNode(id: $id, input: $input) { id name exposure memberCount } }\n": types.UpdateNodeDocument,
     "\n  mutation SetNodeContainment($id: ID!, $input: ContainmentInput!) { setNodeContainment(nodeId: $id, input: $input) { id containment { status } } }\n": types.SetNodeContainmentDocument,
     "\n  mutation UpdateForward($id: ID!, $input: ForwardPatch!) { updateForward(id: $id, input: $input) { id at method confidence note } }\n": types.UpdateForwardDocument,
@@ -207,6 +207,22 @@ export function graphql(source: "\n  mutation RemoveMember($id: ID!, $user: ID!)
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      myAccess { caseRole canEdit canAdvance canManageMembers canSeeOutcomes }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n"): (typeof documents)["\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      myAccess { caseRole canEdit canAdvance canManageMembers canSeeOutcomes }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n"): (typeof documents)["\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n"): (typeof documents)["\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n"): (typeof documents)["\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -231,23 +247,11 @@ export function graphql(source: "\n  mutation VerifyEvidence($id: ID!) { verifyE
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      myAccess { caseRole canEdit canAdvance canManageMembers canSeeOutcomes }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n"): (typeof documents)["\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      myAccess { caseRole canEdit canAdvance canManageMembers canSeeOutcomes }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n"): (typeof documents)["\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n"): (typeof documents)["\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n"): (typeof documents)["\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  query Incidents($after: String, $filter: IncidentFilter) {\n    incidents(first: 50, after: $after, filter: $filter) {\n      totalCount pageInfo { hasNextPage endCursor }\n      edges { node { id reference title stage classification detectedAt frozenAt lead { displayName }\n        reportUpward { required deadline notifiedAt } counts { tasks openTasks evidence forwards } } }\n    }\n  }\n"): (typeof documents)["\n  query Incidents($after: String, $filter: IncidentFilter) {\n    incidents(first: 50, after: $after, filter: $filter) {\n      totalCount pageInfo { hasNextPage endCursor }\n      edges { node { id reference title stage classification detectedAt frozenAt lead { displayName }\n        reportUpward { required deadline notifiedAt } counts { tasks openTasks evidence forwards } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }\n"): (typeof documents)["\n  mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -256,14 +260,6 @@ export function graphql(source: "\n  query Statistics($from: Time, $to: Time, $u
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Review($id: ID!, $decision: ReviewDecision!, $comments: String, $returnTo: Stage) {\n    reviewIncident(incidentId: $id, decision: $decision, comments: $comments, returnTo: $returnTo) { id snapshotSha256 }\n  }\n"): (typeof documents)["\n  mutation Review($id: ID!, $decision: ReviewDecision!, $comments: String, $returnTo: Stage) {\n    reviewIncident(incidentId: $id, decision: $decision, comments: $comments, returnTo: $returnTo) { id snapshotSha256 }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) { user { id username displayName roles locale } }\n  }\n"): (typeof documents)["\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) { user { id username displayName roles locale } }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }\n"): (typeof documents)["\n  mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -295,15 +291,19 @@ export function graphql(source: "mutation AddMeasure($id: ID!, $input: MeasureIn
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) { user { id username displayName roles locale } }\n  }\n"): (typeof documents)["\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) { user { id username displayName roles locale } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }\n"): (typeof documents)["\n  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query SpreadSummary($id: ID!) {\n    incident(id: $id) {\n      id\n      spread {\n        depth reachedNodes estimatedAudience forwardCount frontierCount\n        origins { key name }\n        firstExternal { key to { key name } }\n        frontier(first: 20) { key name kind exposure memberCount containment { status } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query SpreadSummary($id: ID!) {\n    incident(id: $id) {\n      id\n      spread {\n        depth reachedNodes estimatedAudience forwardCount frontierCount\n        origins { key name }\n        firstExternal { key to { key name } }\n        frontier(first: 20) { key name kind exposure memberCount containment { status } }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query SpreadPath($id: ID!, $key: String!) { incident(id: $id) { id spread { pathTo(nodeKey: $key) { key at method from { name } to { name } by { name } } } } }\n"): (typeof documents)["\n  query SpreadPath($id: ID!, $key: String!) { incident(id: $id) { id spread { pathTo(nodeKey: $key) { key at method from { name } to { name } by { name } } } } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }\n"): (typeof documents)["\n  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -3,11 +3,11 @@ import dayjs from "dayjs";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
-import { errorMessage } from "../api";
-import { useIncidentAccess } from "../components/access";
-import { GuardedForm, useSubmit } from "../components/forms";
-import { graphql } from "../gql";
-import type { AuditLogQuery, CaseRole } from "../gql/graphql";
+import { errorMessage } from "../../api";
+import { useIncidentAccess } from "../../components/access";
+import { GuardedForm, useSubmit } from "../../components/forms";
+import { graphql } from "../../gql";
+import type { AuditLogQuery, CaseRole } from "../../gql/graphql";
 
 const AuditLog = graphql(`
   query AuditLog($id: ID!, $after: Int) {

@@ -9,10 +9,10 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useQuery } from "urql";
-import { errorMessage } from "../api";
-import { GuardedForm, useSubmit } from "../components/forms";
-import { stages, type Stage } from "../components/StageBar";
-import { graphql } from "../gql";
+import { errorMessage } from "../../api";
+import { GuardedForm, useSubmit } from "../../components/forms";
+import { stages, type Stage } from "../../components/StageBar";
+import { graphql } from "../../gql";
 
 echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
 

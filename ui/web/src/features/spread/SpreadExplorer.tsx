@@ -1,17 +1,17 @@
-import { Alert, Button, Card, Col, Form, Input, List, Row, Select, Slider, Space, Tag, Typography, message } from "antd";
+import { Alert, Button, Card, Col, List, Row, Select, Slider, Space, Tag, Typography } from "antd";
 import cytoscape, { type Core } from "cytoscape";
 import dayjs from "dayjs";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
-import { errorMessage, fetchJSON, requestErrorCode, requestErrorMessage, sendFile } from "../api";
-import { useIncidentAccess } from "../components/access";
-import { DateTimeField, GuardedForm, notInFuture, useRetryKey, useSubmit } from "../components/forms";
-import { graphql } from "../gql";
-import type { Exposure, ForwardMethod, NodeKind } from "../gql/graphql";
-import { elkLayout } from "../spread/elkLayout";
-import { NodePanel, TakedownTag, exposures, methods } from "./SpreadSide";
-import { boxMembers, collapse, elkLimit, foldedLimit, forwardsUntil, pathEdges, timeRange, type Collapsed, type Position, type SpreadExport } from "../spread/graphData";
+import { fetchJSON, requestErrorMessage } from "../../api";
+import { useIncidentAccess } from "../../components/access";
+import { graphql } from "../../gql";
+import { elkLayout } from "./elkLayout";
+import { AddForward } from "./AddForward";
+import { ImportForwards } from "./ImportForwards";
+import { NodePanel, TakedownTag } from "./SpreadSide";
+import { boxMembers, collapse, elkLimit, foldedLimit, forwardsUntil, pathEdges, timeRange, type Collapsed, type Position, type SpreadExport } from "./graphData";
 
 const SpreadQuery = graphql(`
   query SpreadSummary($id: ID!) {
@@ -29,12 +29,8 @@ const SpreadQuery = graphql(`
 const PathQuery = graphql(`
   query SpreadPath($id: ID!, $key: String!) { incident(id: $id) { id spread { pathTo(nodeKey: $key) { key at method from { name } to { name } by { name } } } } }
 `);
-const Record = graphql(`
-  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }
-`);
 
 const exposureColor = { INTERNAL: "#1f4e79", EXTERNAL: "#b35c00", PUBLIC: "#c0392b" } as const;
-const venueKinds = ["GROUP_CHAT", "DIRECT_CHAT", "FEED_POST", "SMS_MMS", "FAX", "EMAIL", "PUBLIC_SOCIAL", "WEBSITE", "MINI_PROGRAM", "CLOUD_DRIVE", "OTHER"];
 
 // SpreadExplorer is the investigators' workspace: the forwarding graph laid
 // out left to right in time order, people and venues drawn by kind and
@@ -177,82 +173,6 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
           {canEdit && !frozen && <ImportForwards reference={reference} onDone={refresh} />}
         </Col>
       </Row>
-    </Card>
-  );
-}
-
-function AddForward({ incidentId, onDone }: { incidentId: string; onDone: () => void }) {
-  const { t } = useTranslation();
-  const [form] = Form.useForm();
-  const [result, record] = useSubmit(Record);
-  // One forward key per forward being entered, kept until it is recorded, so a
-  // retry after a failure sends the same request.
-  const forwardKey = useRef<string>(undefined);
-  const ref = (key: string, kind: string) => ({ key, kind: kind as NodeKind, name: key.replace(/^[a-z-]+:/, "") });
-  const submit = async (v: { from: string; fromKind: string; to: string; toKind: string; toExposure: Exposure; by: string; method: string; at: dayjs.Dayjs }) => {
-    forwardKey.current ??= `ui-${Date.now()}`;
-    const r = await record({ id: incidentId, f: [{ key: forwardKey.current, at: v.at.format(), method: v.method as ForwardMethod,
-      from: ref(v.from, v.fromKind), to: { ...ref(v.to, v.toKind), exposure: v.toExposure }, by: ref(v.by, "PERSON") }] });
-    if (r?.data) { forwardKey.current = undefined; message.success(t("spread.recorded")); form.resetFields(["to"]); onDone(); }
-  };
-  const kinds = ["PERSON", ...venueKinds].map((k) => ({ value: k, label: t(`spread.kind.${k}`) }));
-  return (
-    <Card size="small" title={t("spread.add")} style={{ marginTop: 16 }}>
-      {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} />}
-      <GuardedForm form={form} layout="vertical" size="small" onFinish={submit} initialValues={{ fromKind: "PERSON", toKind: "GROUP_CHAT", toExposure: "INTERNAL", method: "FORWARD", at: dayjs() }}>
-        <Space.Compact block>
-          <Form.Item name="from" label={t("spread.from")} rules={[{ required: true }]} style={{ flex: 1 }}><Input /></Form.Item>
-          <Form.Item name="fromKind" label=" " style={{ width: 110 }}><Select virtual={false} options={kinds} /></Form.Item>
-        </Space.Compact>
-        <Space.Compact block>
-          <Form.Item name="to" label={t("spread.to")} rules={[{ required: true }]} style={{ flex: 1 }}><Input /></Form.Item>
-          <Form.Item name="toKind" label=" " style={{ width: 110 }}><Select virtual={false} options={kinds} /></Form.Item>
-        </Space.Compact>
-        <Form.Item name="toExposure" label={t("spread.exposure")}>
-          <Select options={exposures.map((x) => ({ value: x, label: t(`spread.exposures.${x}`) }))} />
-        </Form.Item>
-        <Form.Item name="by" label={t("spread.by")} rules={[{ required: true }]}><Input /></Form.Item>
-        <Space.Compact block>
-          <Form.Item name="method" label={t("spread.method")} style={{ width: 120 }}>
-            <Select options={methods.map((m) => ({ value: m, label: t(`spread.methods.${m}`) }))} /></Form.Item>
-          <Form.Item name="at" label={t("spread.at")} rules={[{ required: true }, notInFuture(t)]} style={{ flex: 1 }}>
-            <DateTimeField style={{ width: "100%" }} /></Form.Item>
-        </Space.Compact>
-        <Button htmlType="submit" type="primary" block loading={result.fetching}>{t("spread.record")}</Button>
-      </GuardedForm>
-    </Card>
-  );
-}
-
-function ImportForwards({ reference, onDone }: { reference: string; onDone: () => void }) {
-  const { t } = useTranslation();
-  const [percent, setPercent] = useState<number>();
-  const [outcome, setOutcome] = useState<string>();
-  const [sending, setSending] = useState(false);
-  const keys = useRetryKey();
-  const send = (file: File) => {
-    setSending(true);
-    const key = keys.take({ name: file.name, size: file.size, modified: file.lastModified });
-    // Times without a zone ("2026-11-24 21:15") are read in the reader's own.
-    const zone = encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone);
-    sendFile<{ forwards: number }>("POST", `/incidents/${reference}/forwards?timeZone=${zone}`, file, key, setPercent)
-      .then((r) => { keys.settle(undefined); setOutcome(t("spread.imported", { count: r.forwards })); onDone(); })
-      .catch((err: unknown) => { keys.settle(requestErrorCode(err)); setOutcome(requestErrorMessage(t, err)); })
-      .finally(() => setSending(false));
-  };
-  return (
-    <Card size="small" title={t("spread.import")} style={{ marginTop: 16 }}>
-      <input type="file" accept=".csv,.jsonl" aria-label={t("spread.import")} disabled={sending} onChange={(e) => {
-        const file = e.target.files?.[0];
-        // Emptied, so that choosing the same file again (a retry) is a change.
-        e.target.value = "";
-        if (file) send(file);
-      }} />
-      <Typography.Paragraph type="secondary">
-        <a href="/forwards-template.csv" download>{t("spread.template")}</a>
-      </Typography.Paragraph>
-      {percent !== undefined && <Typography.Paragraph>{percent}%</Typography.Paragraph>}
-      {outcome && <Typography.Paragraph>{outcome}</Typography.Paragraph>}
     </Card>
   );
 }

@@ -2,10 +2,10 @@ import { Alert, Form, Input, Modal, Select, message } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { errorMessage } from "../api";
-import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../components/forms";
-import { graphql } from "../gql";
-import type { Classification, DetectionMethod } from "../gql/graphql";
+import { errorMessage } from "../../api";
+import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../../components/forms";
+import { graphql } from "../../gql";
+import type { Classification, DetectionMethod } from "../../gql/graphql";
 
 const OpenIncident = graphql(`
   mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }

@@ -2,9 +2,9 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { Provider, type Client } from "urql";
 import { never } from "wonka";
 import { describe, expect, it, vi } from "vitest";
-import i18n from "../i18n";
-import type { ExportForward, ExportNode } from "../spread/graphData";
-import { IncidentAccessProvider } from "../components/access";
+import i18n from "../../i18n";
+import type { ExportForward, ExportNode } from "./graphData";
+import { IncidentAccessProvider } from "../../components/access";
 import { NodePanel } from "./SpreadSide";
 
 const site: ExportNode = { id: "n1", key: "web:境外网站", kind: "WEBSITE", name: "境外网站", exposure: "PUBLIC", memberCount: 1200,

@@ -2,8 +2,8 @@ import { render, screen } from "@testing-library/react";
 import { Provider, type Client } from "urql";
 import { fromValue } from "wonka";
 import { describe, expect, it, vi } from "vitest";
-import { IncidentAccessProvider, type IncidentAccess } from "../components/access";
-import i18n from "../i18n";
+import { IncidentAccessProvider, type IncidentAccess } from "../../components/access";
+import i18n from "../../i18n";
 import { CaseFacts, ResponsePanel } from "./CasePanels";
 
 const incident = { id: "i1", version: 3, summary: "文件外传", rootCause: "HUMAN_ERROR", scopeAndImportance: null, businessImpact: null,

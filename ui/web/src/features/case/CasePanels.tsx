@@ -3,11 +3,11 @@ import dayjs, { type Dayjs } from "dayjs";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
-import { errorMessage } from "../api";
-import { useIncidentAccess } from "../components/access";
-import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../components/forms";
-import { graphql } from "../gql";
-import type { Authority, ContainmentKind, DisclosureDecision, RootCause } from "../gql/graphql";
+import { errorMessage } from "../../api";
+import { useIncidentAccess } from "../../components/access";
+import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../../components/forms";
+import { graphql } from "../../gql";
+import type { Authority, ContainmentKind, DisclosureDecision, RootCause } from "../../gql/graphql";
 
 const ResponseQuery = graphql(`
   query Response($id: ID!) {

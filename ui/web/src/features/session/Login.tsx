@@ -1,9 +1,9 @@
 import { Alert, Button, Card, Form, Input, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import { errorMessage } from "../api";
-import { GuardedForm, useSubmit } from "../components/forms";
-import { graphql } from "../gql";
-import { languages, rememberLanguage, type Language } from "../i18n";
+import { errorMessage } from "../../api";
+import { GuardedForm, useSubmit } from "../../components/forms";
+import { graphql } from "../../gql";
+import { languages, rememberLanguage, type Language } from "../../i18n";
 
 const LoginMutation = graphql(`
   mutation Login($username: String!, $password: String!) {

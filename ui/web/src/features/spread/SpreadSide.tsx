@@ -3,12 +3,12 @@ import dayjs from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation } from "urql";
-import { errorMessage } from "../api";
-import { useIncidentAccess } from "../components/access";
-import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../components/forms";
-import { graphql } from "../gql";
-import type { Confidence, ContainmentStatus, Exposure, ForwardMethod, Platform } from "../gql/graphql";
-import type { ExportForward, ExportNode } from "../spread/graphData";
+import { errorMessage } from "../../api";
+import { useIncidentAccess } from "../../components/access";
+import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../../components/forms";
+import { graphql } from "../../gql";
+import type { Confidence, ContainmentStatus, Exposure, ForwardMethod, Platform } from "../../gql/graphql";
+import type { ExportForward, ExportNode } from "./graphData";
 
 const UpdateNode = graphql(`
   mutation UpdateNode($id: ID!, $input: NodePatch!) { updateNode(id: $id, input: $input) { id name exposure memberCount } }

@@ -4,10 +4,10 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { useQuery } from "urql";
-import { errorMessage } from "../api";
-import { stages, type Stage } from "../components/StageBar";
-import { graphql } from "../gql";
-import type { Classification } from "../gql/graphql";
+import { errorMessage } from "../../api";
+import { stages, type Stage } from "../../components/StageBar";
+import { graphql } from "../../gql";
+import type { Classification } from "../../gql/graphql";
 
 const IncidentsQuery = graphql(`
   query Incidents($after: String, $filter: IncidentFilter) {

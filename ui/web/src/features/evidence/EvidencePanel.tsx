@@ -4,10 +4,10 @@ import dayjs from "dayjs";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
-import { errorMessage, requestErrorMessage, sendFile } from "../api";
-import { useIncidentAccess } from "../components/access";
-import { GuardedForm, useSubmit } from "../components/forms";
-import { graphql } from "../gql";
+import { errorMessage, requestErrorMessage, sendFile } from "../../api";
+import { useIncidentAccess } from "../../components/access";
+import { GuardedForm, useSubmit } from "../../components/forms";
+import { graphql } from "../../gql";
 
 const EvidenceQuery = graphql(`
   query Evidence($id: ID!) {

@@ -4,18 +4,18 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 import { useMutation, useQuery, useSubscription, type CombinedError, type OperationContext } from "urql";
-import { errorMessage } from "../api";
-import { IncidentAccessProvider, useIncidentAccess } from "../components/access";
-import { GuardedForm, useSubmit } from "../components/forms";
-import { GateChecklist } from "../components/GateChecklist";
+import { errorMessage } from "../../api";
+import { IncidentAccessProvider, useIncidentAccess } from "../../components/access";
+import { GuardedForm, useSubmit } from "../../components/forms";
+import { GateChecklist } from "../../components/GateChecklist";
 import { AddTask, CaseFacts, ResponsePanel } from "./CasePanels";
 import { CaseRecord } from "./CaseRecord";
-import { EvidencePanel } from "./EvidencePanel";
-import { ResponsibilityPanel } from "./ResponsibilityPanel";
-import { SpreadExplorer } from "./SpreadExplorer";
-import { StageBar, stages, type Stage } from "../components/StageBar";
-import { graphql } from "../gql";
-import type { IncidentPageQuery } from "../gql/graphql";
+import { EvidencePanel } from "../evidence/EvidencePanel";
+import { ResponsibilityPanel } from "../responsibility/ResponsibilityPanel";
+import { SpreadExplorer } from "../spread/SpreadExplorer";
+import { StageBar, stages, type Stage } from "../../components/StageBar";
+import { graphql } from "../../gql";
+import type { IncidentPageQuery } from "../../gql/graphql";
 
 const IncidentQuery = graphql(`
   query IncidentPage($reference: String!) {
