@@ -4,7 +4,8 @@
 // SCREENSHOTS (a folder for the screenshots of the main screens).
 import { createHash } from "node:crypto";
 import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 
 const url = process.env.LEAKTRAIL_URL;
@@ -41,6 +42,29 @@ const step = async (name, fn) => {
 const shot = async (page, target, path, options = {}) => {
   await page.locator(".ant-message-notice").first().waitFor({ state: "detached", timeout: 10000 }).catch(() => {});
   await target.screenshot({ path, ...options });
+};
+
+// openSection shows one area of the case page (overview, containment,
+// spread, evidence, responsibility, record) by its tab, as a person would.
+const openSection = async (page, id) => {
+  const tab = page.locator(`[data-section-tab="${id}"]`);
+  if (await tab.count() > 0) await tab.first().click();
+  await page.locator(`#${id}`).waitFor();
+};
+
+// axe-core checks the screen as it is for serious and critical accessibility
+// violations; every screen the run visits is checked (see `checked`).
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const checked = new Set();
+const accessible = async (page, screen) => {
+  await page.addScriptTag({ content: axeSource });
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")}`);
+  });
+  checked.add(screen);
+  if (found.length > 0) problems.push(`accessibility of ${screen}: ${found.join(" | ")}`);
 };
 
 for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 360, height: 740 }, "-phone"]]) {
@@ -96,6 +120,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
   });
 
   await step(`evidence upload shows its hash${suffix}`, async () => {
+    await openSection(page, "evidence");
     const photo = Buffer.from(`群聊截图（模拟）${suffix} ${Date.now()}`);
     const want = createHash("sha256").update(photo).digest("hex");
     await page.locator("#evidence input[type=file]").setInputFiles({ name: "群聊截图.txt", mimeType: "text/plain", buffer: photo });
@@ -122,6 +147,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
   });
 
   await step(`an investigator records the DOMAIN.md case 5 chain and sees the path to the website${suffix}`, async () => {
+    await openSection(page, "spread");
     const person = (k) => ({ key: `p:${k}`, kind: "PERSON", name: k });
     const venue = (k, kind, exposure = "INTERNAL") => ({ key: k, kind, name: k, exposure });
     const hop = (i, from, to, by, method) => JSON.stringify({ key: `c5-${i}`, at: `2026-02-01T0${i}:00:00+08:00`, method, from, to, by });
@@ -177,6 +203,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
   });
 
   await step(`the audit history and the members${suffix}`, async () => {
+    await openSection(page, "record");
     const record = page.locator("#record");
     await record.getByRole("tab", { name: "审计记录" }).click();
     await record.getByText("修改人员/场所").first().waitFor();
@@ -187,6 +214,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
   });
 
   await step(`a finding and its outcome${suffix}`, async () => {
+    await openSection(page, "responsibility");
     const panel = page.locator("#responsibility");
     // With no finding yet, the case may say why no one is responsible; a finding replaces that form.
     const none = panel.getByTestId("no-responsible");
@@ -235,6 +263,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
         { id: inc.data.incidentByReference.id, t: title });
     }, [reference, title]);
     if (answer.errors) throw new Error(JSON.stringify(answer.errors));
+    await openSection(page, "overview");
     await page.locator("#tasks").getByText(title).waitFor();
     await colleague.close();
   });
@@ -244,7 +273,8 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.getByText("离开「初步处置」所需").waitFor();
     await page.getByText("已采取控制措施（撤回、要求删除、隔离）").waitFor();
     // The initial-response gate through the page: a containment step and the report upward.
-    const response = page.locator("#response");
+    await openSection(page, "containment");
+    const response = page.locator("#containment");
     await response.getByLabel("具体措施").fill("要求群主撤回并解散民政工作群");
     await response.getByRole("button", { name: "记录控制措施" }).click();
     await response.getByText("要求群主撤回并解散民政工作群").waitFor();
@@ -323,7 +353,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     // Leadership reads the case but may not change it: it is offered no edit at all.
     await page.goto(new URL(caseLink, url).href);
     await page.getByText("只读：您可以查看本案，但不能修改").waitFor();
-    await page.locator("#evidence").waitFor();
+    await openSection(page, "evidence");
     await page.waitForLoadState("networkidle");
     for (const name of [/^记\s*录$/, /^编辑信息$/, /^保\s*存$/, /^添加任务$/, /^记录控制措施$/, /^记录保管$/]) {
       const count = await page.getByRole("button", { name }).count();

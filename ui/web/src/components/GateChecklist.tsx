@@ -13,7 +13,7 @@ export interface Requirement {
 export function fixedAt(r: Requirement): string {
   if (r.task) return "#tasks";
   const section = r.id.split(".")[1] ?? "";
-  if (["containment", "report_upward"].includes(section)) return "#response";
+  if (["containment", "report_upward"].includes(section)) return "#containment";
   if (["spread_chain", "takedowns"].includes(section)) return "#spread";
   if (section === "evidence") return "#evidence";
   if (["measures", "outcomes", "responsibility"].includes(section)) return "#responsibility";

@@ -49,7 +49,7 @@ export function ResponsePanel({ incidentId, frozen, changes, onChanged }: PanelP
   const failure = errorMessage(t, containResult.error ?? notifyResult.error);
   const { canEdit } = useIncidentAccess();
   return (
-    <Card id="response" title={t("response.title")}>
+    <Card id="containment" title={t("response.title")}>
       {failure && <Alert type="error" showIcon message={failure} style={{ marginBottom: 12 }} />}
       <Typography.Title level={5}>{t("response.containment")}</Typography.Title>
       <List size="small" dataSource={inc?.containmentActions ?? []} locale={{ emptyText: t("response.none") }} renderItem={(c) => (

@@ -106,7 +106,7 @@ function Incident({ data, fetching, error, refetch }: {
       {!access.canEdit && <Alert type="info" showIcon message={t("incident.readOnly")} />}
       <StageBar stage={stage} />
       {advanceResult.error && <Alert type="error" showIcon message={errorMessage(t, advanceResult.error)} />}
-      <Row gutter={[16, 16]}>
+      <Row id="overview" gutter={[16, 16]}>
         <Col xs={24} md={14}>
           {stage !== "CLOSED" && (
             <Card title={t("incident.gate", { stage: t(`stage.${stage}`) })}>
