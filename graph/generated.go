@@ -537,6 +537,8 @@ type ComplexityRoot struct {
 		People            func(childComplexity int) int
 		ReachedNodes      func(childComplexity int) int
 		ReachedVenues     func(childComplexity int) int
+		TakedownCount     func(childComplexity int) int
+		Takedowns         func(childComplexity int) int
 		WarningCount      func(childComplexity int) int
 		Warnings          func(childComplexity int, first *int) int
 	}
@@ -807,6 +809,8 @@ type ReviewResolver interface {
 type SpreadResolver interface {
 	Frontier(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Node, error)
 	FrontierCount(ctx context.Context, obj *spread.Analysis) (int, error)
+
+	TakedownCount(ctx context.Context, obj *spread.Analysis) (int, error)
 
 	Warnings(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Warning, error)
 	WarningCount(ctx context.Context, obj *spread.Analysis) (int, error)
@@ -3161,6 +3165,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Spread.ReachedVenues(childComplexity), true
+	case "Spread.takedownCount":
+		if e.ComplexityRoot.Spread.TakedownCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.TakedownCount(childComplexity), true
+	case "Spread.takedowns":
+		if e.ComplexityRoot.Spread.Takedowns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.Takedowns(childComplexity), true
 	case "Spread.warningCount":
 		if e.ComplexityRoot.Spread.WarningCount == nil {
 			break
@@ -4883,6 +4899,12 @@ type Spread {
   "Reached venues whose removal is not confirmed, largest audience first; the first ` + "`" + `first` + "`" + ` of them (all when omitted)."
   frontier(first: Int): [Node!]!
   frontierCount: Int!
+  """
+  Venues with a takedown step recorded (any state but NONE), widest exposure first; with the
+  incident's containment actions, what the initial-response gate counts as containment.
+  """
+  takedowns(first: Int): [Node!]!
+  takedownCount: Int!
   people: [PersonSpread!]!
   "Data-quality findings; the first ` + "`" + `first` + "`" + ` of them (all when omitted)."
   warnings(first: Int): [SpreadWarning!]!
@@ -5844,6 +5866,10 @@ func (ec *executionContext) childFields_Spread(ctx context.Context, field graphq
 		return ec.fieldContext_Spread_frontier(ctx, field)
 	case "frontierCount":
 		return ec.fieldContext_Spread_frontierCount(ctx, field)
+	case "takedowns":
+		return ec.fieldContext_Spread_takedowns(ctx, field)
+	case "takedownCount":
+		return ec.fieldContext_Spread_takedownCount(ctx, field)
 	case "people":
 		return ec.fieldContext_Spread_people(ctx, field)
 	case "warnings":
@@ -16654,6 +16680,61 @@ func (ec *executionContext) fieldContext_Spread_frontierCount(_ context.Context,
 	return graphql.NewScalarFieldContext("Spread", field, true, true, "Int")
 }
 
+func (ec *executionContext) _Spread_takedowns(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_takedowns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Takedowns(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_takedowns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Spread",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Node(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Spread_takedownCount(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_takedownCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Spread().TakedownCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_takedownCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Spread", field, true, true, "Int")
+}
+
 func (ec *executionContext) _Spread_people(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23962,6 +24043,17 @@ func (ec *executionContext) _Spread(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Spread_frontierCount(ctx, field, obj)
+				})
+		case "takedowns":
+			out.Values[i] = ec._Spread_takedowns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "takedownCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Spread_takedownCount(ctx, field, obj)
 				})
 		case "people":
 			out.Values[i] = ec._Spread_people(ctx, field, obj)

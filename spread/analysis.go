@@ -47,10 +47,10 @@ type Analysis struct {
 
 	// The longer answers are computed once, on first use: an Analysis is
 	// shared by every request until the chain changes.
-	byKeyOnce, frontierOnce, peopleOnce, warningsOnce sync.Once
-	frontier                                          []*Node
-	people                                            []*PersonSpread
-	warnings                                          []Warning
+	byKeyOnce, frontierOnce, takedownsOnce, peopleOnce, warningsOnce sync.Once
+	frontier, takedowns                                              []*Node
+	people                                                           []*PersonSpread
+	warnings                                                         []Warning
 }
 
 // Analyze computes the analysis of nodes and forwards (every forward's
@@ -326,6 +326,23 @@ func (a *Analysis) computeFrontier() []*Node {
 		out[i] = v.node
 	}
 	return out
+}
+
+// Takedowns lists the venues with a takedown step recorded (any state but
+// NONE), widest exposure first, then by key: with the incident's own
+// containment actions, what the initial-response gate counts as containment.
+func (a *Analysis) Takedowns() []*Node {
+	a.takedownsOnce.Do(func() {
+		for _, n := range a.nodes {
+			if n.IsVenue() && n.Containment.Status != NoContainment {
+				a.takedowns = append(a.takedowns, n)
+			}
+		}
+		slices.SortFunc(a.takedowns, func(x, y *Node) int {
+			return cmp.Or(cmp.Compare(exposureRank(x.Exposure), exposureRank(y.Exposure)), strings.Compare(x.Key, y.Key))
+		})
+	})
+	return a.takedowns
 }
 
 // exposureRank orders exposures for takedown: the widest first.

@@ -428,3 +428,30 @@ func TestFrontierOrdersByExposureThenAudience(t *testing.T) {
 		t.Fatalf("frontier %v, want %v", got, want)
 	}
 }
+
+// Takedowns are the venues with any takedown state but NONE, reached or not
+// (the containment gate counts them all), widest exposure first.
+func TestTakedownsAreTheVenuesWithAStepRecorded(t *testing.T) {
+	t.Parallel()
+	b := newBuilder()
+	b.node("p", Person, Internal, 0)
+	b.node("unreached", "WEBSITE", Public, 0)
+	for _, key := range []string{"internal", "external", "public", "untouched"} {
+		exposure := map[string]Exposure{"internal": Internal, "external": External, "public": Public, "untouched": Public}[key]
+		b.node(key, "GROUP_CHAT", exposure, 10)
+		b.forward("p", key, "p", t0)
+	}
+	b.byKey["untouched"].Containment.Status = NoContainment
+	b.byKey["p"].Containment.Status = "REQUESTED" // a person is not a venue
+	b.byKey["internal"].Containment.Status = ConfirmedRemoved
+	b.byKey["external"].Containment.Status = "REFUSED"
+	b.byKey["public"].Containment.Status = "REQUESTED"
+	b.byKey["unreached"].Containment.Status = "UNREACHABLE"
+	var got []string
+	for _, n := range Analyze(b.nodes, b.forwards).Takedowns() {
+		got = append(got, n.Key)
+	}
+	if want := []string{"public", "unreached", "external", "internal"}; !slices.Equal(got, want) {
+		t.Fatalf("takedowns %v, want %v", got, want)
+	}
+}

@@ -84,7 +84,7 @@ func (s *Service) changeAs(ctx context.Context, incidentID uuid.UUID, p incident
 func nodeOf(id, incidentID uuid.UUID, r NodeRef) *Node {
 	n := &Node{ID: id, IncidentID: incidentID, Key: r.Key, Kind: r.Kind, Name: deref(r.Name),
 		Exposure: Internal, Unit: deref(r.Unit), Position: deref(r.Position), Handles: r.Handles, Cleared: r.Cleared,
-		Platform: r.Platform, MemberCount: r.MemberCount, Containment: Containment{Status: "NONE"}}
+		Platform: r.Platform, MemberCount: r.MemberCount, Containment: Containment{Status: NoContainment}}
 	if strings.TrimSpace(n.Name) == "" {
 		n.Name = r.Key
 	}

@@ -54,7 +54,10 @@ const (
 )
 
 // ConfirmedRemoved is the containment status that takes a venue off the frontier.
-const ConfirmedRemoved ContainmentStatus = "CONFIRMED_REMOVED"
+const (
+	NoContainment    ContainmentStatus = "NONE"
+	ConfirmedRemoved ContainmentStatus = "CONFIRMED_REMOVED"
+)
 
 // Node is a person or a venue the item passed through.
 type Node struct {
