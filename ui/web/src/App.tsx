@@ -1,18 +1,20 @@
-import { PlusOutlined } from "@ant-design/icons";
-import { Button, ConfigProvider, Layout, Select, Space, Spin, Typography } from "antd";
+import { MenuOutlined, PlusOutlined } from "@ant-design/icons";
+import { Button, ConfigProvider, Drawer, Grid, Layout, Select, Space, Spin, Typography } from "antd";
 import enUS from "antd/es/locale/en_US";
 import zhCN from "antd/es/locale/zh_CN";
 import zhTW from "antd/es/locale/zh_TW";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import "dayjs/locale/zh-tw";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Link, Route, Routes } from "react-router";
 import { useMutation, useQuery } from "urql";
 import { AdminPage } from "./features/admin/AdminPage";
 import { graphql } from "./gql";
 import { languages, rememberLanguage, type Language } from "./i18n";
+import { theme } from "./theme";
+import "./styles/app.css";
 import { IncidentPage } from "./features/case/IncidentPage";
 import { Incidents } from "./features/incidents/Incidents";
 import { Leadership } from "./features/leadership/Leadership";
@@ -41,33 +43,22 @@ export function App() {
     if (user) void setLocale({ locale: l });
   };
   const languageSwitch = (
-    <Select aria-label={t("nav.language")} value={lang} onChange={changeLanguage} style={{ width: 120 }}
+    <Select aria-label={t("nav.language")} value={lang} onChange={changeLanguage} className="lt-language"
       options={languages.map((l) => ({ value: l, label: t(`lang.${l}`) }))} />
   );
   return (
-    <ConfigProvider locale={antdLocales[lang]} theme={{ token: { colorPrimary: "#1f4e79", borderRadius: 4 } }}>
+    <ConfigProvider locale={antdLocales[lang]} theme={theme}>
       <BrowserRouter>
-        {me.fetching && !me.data ? <Spin style={{ margin: "20vh auto", display: "block" }} /> : !user ? (
-          <Layout style={{ minHeight: "100vh" }}>
-            <div style={{ position: "absolute", top: 16, right: 16 }}>{languageSwitch}</div>
+        {me.fetching && !me.data ? <Spin className="lt-centered" /> : !user ? (
+          <Layout className="lt-shell">
+            <div className="lt-login-language">{languageSwitch}</div>
             <Login onSignedIn={() => refetchMe({ requestPolicy: "network-only" })} />
           </Layout>
         ) : (
-          <Layout style={{ minHeight: "100vh" }}>
-            <Layout.Header style={{ display: "flex", alignItems: "center", gap: 16, padding: "0 16px", flexWrap: "wrap", height: "auto", minHeight: 64 }}>
-              <Link to="/" style={{ color: "#fff", fontWeight: 600 }}>{t("app.name")}</Link>
-              <Link to="/" style={{ color: "#d6e4f0" }}>{t("nav.incidents")}</Link>
-              {user.roles.includes("LEADERSHIP") && <Link to="/leadership" style={{ color: "#d6e4f0" }}>{t("leadership.nav")}</Link>}
-              {user.roles.includes("ADMIN") && <Link to="/admin" style={{ color: "#d6e4f0" }}>{t("admin.nav")}</Link>}
-              <span style={{ flex: 1 }} />
-              <Space wrap>
-                <Button type="primary" danger icon={<PlusOutlined />} onClick={() => setReporting(true)}>{t("nav.report")}</Button>
-                {languageSwitch}
-                <Typography.Text style={{ color: "#fff" }}>{user.displayName}</Typography.Text>
-                <Button onClick={async () => { await logout({}); refetchMe({ requestPolicy: "network-only" }); }}>{t("nav.signOut")}</Button>
-              </Space>
-            </Layout.Header>
-            <Layout.Content style={{ padding: 16, maxWidth: 1200, width: "100%", margin: "0 auto" }}>
+          <Layout className="lt-shell">
+            <Header user={user} languageSwitch={languageSwitch} onReport={() => setReporting(true)}
+              onSignOut={async () => { await logout({}); refetchMe({ requestPolicy: "network-only" }); }} />
+            <Layout.Content className="lt-content">
               <Routes>
                 <Route path="/" element={<Incidents />} />
                 <Route path="/incidents/:reference" element={<IncidentPage />} />
@@ -81,5 +72,49 @@ export function App() {
         )}
       </BrowserRouter>
     </ConfigProvider>
+  );
+}
+
+// Header keeps one row on every screen: on a phone the places to go, the
+// language and signing out fold into a menu; "Report a leak" always shows.
+function Header({ user, languageSwitch, onReport, onSignOut }: {
+  user: { displayName: string; roles: string[] }; languageSwitch: ReactNode; onReport: () => void; onSignOut: () => void;
+}) {
+  const { t } = useTranslation();
+  const phone = !Grid.useBreakpoint().md;
+  const [menu, setMenu] = useState(false);
+  const links = <>
+    <Link to="/" onClick={() => setMenu(false)}>{t("nav.incidents")}</Link>
+    {user.roles.includes("LEADERSHIP") && <Link to="/leadership" onClick={() => setMenu(false)}>{t("leadership.nav")}</Link>}
+    {user.roles.includes("ADMIN") && <Link to="/admin" onClick={() => setMenu(false)}>{t("admin.nav")}</Link>}
+  </>;
+  const report = <Button type="primary" danger icon={<PlusOutlined />} onClick={onReport}>{t("nav.report")}</Button>;
+  if (phone) return (
+    <Layout.Header className="lt-header">
+      <Link to="/" className="lt-brand">{t("app.name")}</Link>
+      <span className="lt-spacer" />
+      {report}
+      <Button icon={<MenuOutlined />} aria-label={t("nav.menu")} onClick={() => setMenu(true)} />
+      <Drawer open={menu} onClose={() => setMenu(false)} title={user.displayName} width={280} rootClassName="lt-menu">
+        <nav className="lt-menu-links">{links}</nav>
+        <Space direction="vertical">
+          {languageSwitch}
+          <Button onClick={onSignOut}>{t("nav.signOut")}</Button>
+        </Space>
+      </Drawer>
+    </Layout.Header>
+  );
+  return (
+    <Layout.Header className="lt-header">
+      <Link to="/" className="lt-brand">{t("app.name")}</Link>
+      {links}
+      <span className="lt-spacer" />
+      <Space>
+        {report}
+        {languageSwitch}
+        <Typography.Text className="lt-user">{user.displayName}</Typography.Text>
+        <Button onClick={onSignOut}>{t("nav.signOut")}</Button>
+      </Space>
+    </Layout.Header>
   );
 }

@@ -1,5 +1,5 @@
 import { CheckCircleTwoTone, ExclamationCircleTwoTone } from "@ant-design/icons";
-import { List, Typography } from "antd";
+import { Button, List, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 
 export interface Requirement {
@@ -9,20 +9,11 @@ export interface Requirement {
   task?: { id: string; done: boolean } | null;
 }
 
-// fixedAt is where on the incident page an unmet requirement is dealt with.
-export function fixedAt(r: Requirement): string {
-  if (r.task) return "#tasks";
-  const section = r.id.split(".")[1] ?? "";
-  if (["containment", "report_upward"].includes(section)) return "#containment";
-  if (["spread_chain", "takedowns"].includes(section)) return "#spread";
-  if (section === "evidence") return "#evidence";
-  if (["measures", "outcomes", "responsibility"].includes(section)) return "#responsibility";
-  return "#details";
-}
-
-// GateChecklist lists what the current stage's gate asks, met or not, each
-// unmet item linking to where it is fixed. Unmet items come first.
-export function GateChecklist({ requirements }: { requirements: Requirement[] }) {
+// GateChecklist lists what the current stage's gate asks, unmet items first,
+// worded as things to do and each taking the person to the form that meets
+// it (onGo); met items are worded as done. Without onGo (a reader who may not
+// change the case) unmet items are plain text.
+export function GateChecklist({ requirements, onGo }: { requirements: Requirement[]; onGo?: (r: Requirement) => void }) {
   const { t } = useTranslation();
   const sorted = [...requirements].sort((a, b) => Number(a.met) - Number(b.met));
   return (
@@ -30,15 +21,20 @@ export function GateChecklist({ requirements }: { requirements: Requirement[] })
       size="small"
       dataSource={sorted}
       renderItem={(r) => {
-        const label = t(`requirement.${r.id}`, { defaultValue: r.description });
+        const done = t(`requirement.${r.id}`, { defaultValue: r.description });
+        const todo = r.task ? t("todo.task", { title: r.description }) : t(`todo.${r.id}`, { defaultValue: done });
         return (
           <List.Item data-requirement={r.id} data-met={r.met}>
-            {r.met ? (
-              <CheckCircleTwoTone twoToneColor="#52c41a" aria-label={t("incident.done")} />
-            ) : (
-              <ExclamationCircleTwoTone twoToneColor="#faad14" aria-label={t("incident.open")} />
-            )}{" "}
-            {r.met ? <Typography.Text type="secondary">{label}</Typography.Text> : <a href={fixedAt(r)}>{label}</a>}
+            <span>
+              {r.met ? (
+                <CheckCircleTwoTone twoToneColor="#52c41a" aria-label={t("incident.done")} />
+              ) : (
+                <ExclamationCircleTwoTone twoToneColor="#faad14" aria-label={t("incident.open")} />
+              )}{" "}
+              {r.met ? <Typography.Text type="secondary">{done}</Typography.Text>
+                : onGo ? <Button type="link" className="lt-todo" onClick={() => onGo(r)}>{todo}</Button>
+                : <Typography.Text>{todo}</Typography.Text>}
+            </span>
           </List.Item>
         );
       }}

@@ -1,8 +1,8 @@
-import { render, screen } from "@testing-library/react";
+import { fireEvent, render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import "../i18n";
 import i18n from "../i18n";
-import { GateChecklist, fixedAt } from "./GateChecklist";
+import { GateChecklist } from "./GateChecklist";
 import { StageBar } from "./StageBar";
 
 describe("StageBar", () => {
@@ -19,22 +19,25 @@ describe("GateChecklist", () => {
   const requirements = [
     { id: "investigation.root_cause", description: "The root cause is recorded", met: true },
     { id: "investigation.evidence", description: "Evidence is attached", met: false },
-    { id: "investigation.spread_chain", description: "x", met: false, task: { id: "t1", done: false } },
+    { id: "task.x", description: "核实转发范围", met: false, task: { id: "t1", done: false } },
+    { id: "investigation.new_rule", description: "A rule the UI does not know yet", met: false },
   ];
-  it("lists unmet items first, each linking to where it is fixed, in the reader's language", async () => {
-    await i18n.changeLanguage("en");
-    const { container } = render(<GateChecklist requirements={requirements} />);
+  it("lists unmet items first, worded as things to do that go to their form; met ones as done", async () => {
+    await i18n.changeLanguage("zh-CN");
+    const went: string[] = [];
+    const { container } = render(<GateChecklist requirements={requirements} onGo={(r) => went.push(r.id)} />);
     const items = [...container.querySelectorAll("[data-requirement]")].map((e) => e.getAttribute("data-requirement"));
-    expect(items).toEqual(["investigation.evidence", "investigation.spread_chain", "investigation.root_cause"]);
-    expect(screen.getByText("Evidence is attached").closest("a")?.getAttribute("href")).toBe("#evidence");
-    expect(screen.getByText("The spread chain is mapped to its origin").closest("a")?.getAttribute("href")).toBe("#tasks");
-    expect(screen.getByText("The root cause is recorded").closest("a")).toBeNull();
+    expect(items).toEqual(["investigation.evidence", "task.x", "investigation.new_rule", "investigation.root_cause"]);
+    fireEvent.click(screen.getByRole("button", { name: "上传证据" }));
+    fireEvent.click(screen.getByRole("button", { name: "完成任务：核实转发范围" }));
+    expect(went).toEqual(["investigation.evidence", "task.x"]);
+    expect(screen.getByText("已记录原因").closest("button")).toBeNull();
+    // The server's own words for a requirement the catalogs do not know.
+    expect(screen.getByRole("button", { name: "A rule the UI does not know yet" })).toBeTruthy();
   });
-  it("falls back to the server's description for a requirement it does not know", () => {
-    expect(fixedAt({ id: "recovery.outcomes", description: "", met: false })).toBe("#responsibility");
-  });
-  it("sends the recovery gate's responsibility to the findings and its takedowns to the chain", () => {
-    expect(fixedAt({ id: "recovery.responsibility", description: "", met: false })).toBe("#responsibility");
-    expect(fixedAt({ id: "recovery.takedowns", description: "", met: false })).toBe("#spread");
+  it("offers no way to act to a reader who may not change the case", async () => {
+    await i18n.changeLanguage("en");
+    render(<GateChecklist requirements={requirements} />);
+    expect(screen.getByText("Upload evidence").closest("button")).toBeNull();
   });
 });

@@ -25,6 +25,7 @@ type Documents = {
     "mutation ResetUserPassword($id: ID!, $password: String!) { resetUserPassword(id: $id, password: $password) { id } }": typeof types.ResetUserPasswordDocument,
     "mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }": typeof types.RevokeApiTokenDocument,
     "\n  query Response($id: ID!) {\n    incident(id: $id) {\n      id version summary rootCause scopeAndImportance businessImpact reachedOutside disclosureDecision disclosureRationale affectedNotice statement\n      containmentActions { id kind description takenAt recordedBy { displayName } }\n      notifications { id authority notifiedAt reference recordedBy { displayName } }\n    }\n  }\n": typeof types.ResponseDocument,
+    "\n  query Takedowns($id: ID!) {\n    incident(id: $id) {\n      id\n      spread { takedownCount takedowns(first: 100) { key name exposure containment { status requestedTo requestedAt updatedAt } } }\n    }\n  }\n": typeof types.TakedownsDocument,
     "mutation RecordContainment($id: ID!, $input: ContainmentActionInput!) {\n  recordContainmentAction(incidentId: $id, input: $input) { id } }": typeof types.RecordContainmentDocument,
     "mutation RecordNotification($id: ID!, $input: NotificationInput!) {\n  recordNotification(incidentId: $id, input: $input) { id } }": typeof types.RecordNotificationDocument,
     "mutation UpdateIncident($id: ID!, $version: Int!, $input: UpdateIncidentInput!) {\n  updateIncident(id: $id, expectedVersion: $version, input: $input) { id version } }": typeof types.UpdateIncidentDocument,
@@ -33,6 +34,7 @@ type Documents = {
     "\n  query Members($id: ID!) {\n    users { id username displayName }\n    incident(id: $id) {\n      id\n      members { caseRole outcomesAccess addedAt user { id username displayName } addedBy { displayName } }\n    }\n  }\n": typeof types.MembersDocument,
     "\n  mutation SetMember($id: ID!, $user: ID!, $role: CaseRole!, $outcomes: Boolean) {\n    setIncidentMember(incidentId: $id, userId: $user, caseRole: $role, outcomesAccess: $outcomes) { caseRole outcomesAccess }\n  }\n": typeof types.SetMemberDocument,
     "\n  mutation RemoveMember($id: ID!, $user: ID!) { removeIncidentMember(incidentId: $id, userId: $user) }\n": typeof types.RemoveMemberDocument,
+    "mutation UpdateIncidentDetails($id: ID!, $version: Int!, $input: UpdateIncidentInput!) {\n  updateIncident(id: $id, expectedVersion: $version, input: $input) {\n    id version title leakedItem classification detectedAt detectionMethod reportedBy whereSeen\n  }\n}": typeof types.UpdateIncidentDetailsDocument,
     "\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      myAccess { caseRole canEdit canAdvance canManageMembers canSeeOutcomes }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n": typeof types.IncidentPageDocument,
     "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": typeof types.AdvanceDocument,
     "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": typeof types.IncidentChangedDocument,
@@ -75,6 +77,7 @@ const documents: Documents = {
     "mutation ResetUserPassword($id: ID!, $password: String!) { resetUserPassword(id: $id, password: $password) { id } }": types.ResetUserPasswordDocument,
     "mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }": types.RevokeApiTokenDocument,
     "\n  query Response($id: ID!) {\n    incident(id: $id) {\n      id version summary rootCause scopeAndImportance businessImpact reachedOutside disclosureDecision disclosureRationale affectedNotice statement\n      containmentActions { id kind description takenAt recordedBy { displayName } }\n      notifications { id authority notifiedAt reference recordedBy { displayName } }\n    }\n  }\n": types.ResponseDocument,
+    "\n  query Takedowns($id: ID!) {\n    incident(id: $id) {\n      id\n      spread { takedownCount takedowns(first: 100) { key name exposure containment { status requestedTo requestedAt updatedAt } } }\n    }\n  }\n": types.TakedownsDocument,
     "mutation RecordContainment($id: ID!, $input: ContainmentActionInput!) {\n  recordContainmentAction(incidentId: $id, input: $input) { id } }": types.RecordContainmentDocument,
     "mutation RecordNotification($id: ID!, $input: NotificationInput!) {\n  recordNotification(incidentId: $id, input: $input) { id } }": types.RecordNotificationDocument,
     "mutation UpdateIncident($id: ID!, $version: Int!, $input: UpdateIncidentInput!) {\n  updateIncident(id: $id, expectedVersion: $version, input: $input) { id version } }": types.UpdateIncidentDocument,
@@ -83,6 +86,7 @@ const documents: Documents = {
     "\n  query Members($id: ID!) {\n    users { id username displayName }\n    incident(id: $id) {\n      id\n      members { caseRole outcomesAccess addedAt user { id username displayName } addedBy { displayName } }\n    }\n  }\n": types.MembersDocument,
     "\n  mutation SetMember($id: ID!, $user: ID!, $role: CaseRole!, $outcomes: Boolean) {\n    setIncidentMember(incidentId: $id, userId: $user, caseRole: $role, outcomesAccess: $outcomes) { caseRole outcomesAccess }\n  }\n": types.SetMemberDocument,
     "\n  mutation RemoveMember($id: ID!, $user: ID!) { removeIncidentMember(incidentId: $id, userId: $user) }\n": types.RemoveMemberDocument,
+    "mutation UpdateIncidentDetails($id: ID!, $version: Int!, $input: UpdateIncidentInput!) {\n  updateIncident(id: $id, expectedVersion: $version, input: $input) {\n    id version title leakedItem classification detectedAt detectionMethod reportedBy whereSeen\n  }\n}": types.UpdateIncidentDetailsDocument,
     "\n  query IncidentPage($reference: String!) {\n    incidentByReference(reference: $reference) {\n      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt\n      lead { displayName }\n      myAccess { caseRole canEdit canAdvance canManageMembers canSeeOutcomes }\n      reportUpward { required deadline notifiedAt met }\n      gate { stage met requirements { id description met task { id done } } }\n      tasks { id title stage done required }\n      transitions { id from to kind at note by { displayName } }\n    }\n  }\n": types.IncidentPageDocument,
     "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": types.AdvanceDocument,
     "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": types.IncidentChangedDocument,
@@ -175,6 +179,10 @@ export function graphql(source: "\n  query Response($id: ID!) {\n    incident(id
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query Takedowns($id: ID!) {\n    incident(id: $id) {\n      id\n      spread { takedownCount takedowns(first: 100) { key name exposure containment { status requestedTo requestedAt updatedAt } } }\n    }\n  }\n"): (typeof documents)["\n  query Takedowns($id: ID!) {\n    incident(id: $id) {\n      id\n      spread { takedownCount takedowns(first: 100) { key name exposure containment { status requestedTo requestedAt updatedAt } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "mutation RecordContainment($id: ID!, $input: ContainmentActionInput!) {\n  recordContainmentAction(incidentId: $id, input: $input) { id } }"): (typeof documents)["mutation RecordContainment($id: ID!, $input: ContainmentActionInput!) {\n  recordContainmentAction(incidentId: $id, input: $input) { id } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -204,6 +212,10 @@ export function graphql(source: "\n  mutation SetMember($id: ID!, $user: ID!, $r
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RemoveMember($id: ID!, $user: ID!) { removeIncidentMember(incidentId: $id, userId: $user) }\n"): (typeof documents)["\n  mutation RemoveMember($id: ID!, $user: ID!) { removeIncidentMember(incidentId: $id, userId: $user) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation UpdateIncidentDetails($id: ID!, $version: Int!, $input: UpdateIncidentInput!) {\n  updateIncident(id: $id, expectedVersion: $version, input: $input) {\n    id version title leakedItem classification detectedAt detectionMethod reportedBy whereSeen\n  }\n}"): (typeof documents)["mutation UpdateIncidentDetails($id: ID!, $version: Int!, $input: UpdateIncidentInput!) {\n  updateIncident(id: $id, expectedVersion: $version, input: $input) {\n    id version title leakedItem classification detectedAt detectionMethod reportedBy whereSeen\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Descriptions, Form, Input, List, Select, Space, Switch, Typography, message } from "antd";
+import { Alert, Button, Card, Descriptions, Form, Input, List, Select, Space, Switch, Tag, Typography, message } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,6 +8,7 @@ import { useIncidentAccess } from "../../components/access";
 import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
 import type { Authority, ContainmentKind, DisclosureDecision, RootCause } from "../../gql/graphql";
+import { TakedownTag } from "../spread/SpreadSide";
 
 const ResponseQuery = graphql(`
   query Response($id: ID!) {
@@ -15,6 +16,14 @@ const ResponseQuery = graphql(`
       id version summary rootCause scopeAndImportance businessImpact reachedOutside disclosureDecision disclosureRationale affectedNotice statement
       containmentActions { id kind description takenAt recordedBy { displayName } }
       notifications { id authority notifiedAt reference recordedBy { displayName } }
+    }
+  }
+`);
+const TakedownsQuery = graphql(`
+  query Takedowns($id: ID!) {
+    incident(id: $id) {
+      id
+      spread { takedownCount takedowns(first: 100) { key name exposure containment { status requestedTo requestedAt updatedAt } } }
     }
   }
 `);
@@ -35,48 +44,69 @@ const time = (s: string) => dayjs(s).format("YYYY-MM-DD HH:mm");
 
 interface PanelProps { incidentId: string; frozen: boolean; changes: number; onChanged: () => void }
 
-// ResponsePanel records containment steps and reports upward: the INITIAL_RESPONSE gate's facts.
-export function ResponsePanel({ incidentId, frozen, changes, onChanged }: PanelProps) {
+// ResponsePanel records containment and reports upward: the INITIAL_RESPONSE
+// gate's facts. Containment is one notion here as in the gate: the steps
+// recorded on the incident and the takedowns recorded on the spread chain's
+// venues, listed together under the count the gate sees.
+export function ResponsePanel({ incidentId, frozen, changes, onChanged, onShowVenue }: PanelProps & { onShowVenue: () => void }) {
   const { t } = useTranslation();
   const [{ data }, refetch] = useQuery({ query: ResponseQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
-  useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
+  const [{ data: venues }, refetchVenues] = useQuery({ query: TakedownsQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
+  useEffect(() => {
+    if (changes) { refetch({ requestPolicy: "network-only" }); refetchVenues({ requestPolicy: "network-only" }); }
+  }, [changes, refetch, refetchVenues]);
   const [containResult, contain] = useSubmit(RecordContainment);
   const [notifyResult, notify] = useSubmit(RecordNotification);
   const [containForm] = Form.useForm();
   const [notifyForm] = Form.useForm();
   const done = () => { refetch({ requestPolicy: "network-only" }); onChanged(); };
   const inc = data?.incident;
+  const takedowns = venues?.incident?.spread;
+  const counted = (inc?.containmentActions.length ?? 0) + (takedowns?.takedownCount ?? 0);
   const failure = errorMessage(t, containResult.error ?? notifyResult.error);
   const { canEdit } = useIncidentAccess();
   return (
     <Card id="containment" title={t("response.title")}>
-      {failure && <Alert type="error" showIcon message={failure} style={{ marginBottom: 12 }} />}
-      <Typography.Title level={5}>{t("response.containment")}</Typography.Title>
-      <List size="small" dataSource={inc?.containmentActions ?? []} locale={{ emptyText: t("response.none") }} renderItem={(c) => (
-        <List.Item>{time(c.takenAt)} · {t(`containment.${c.kind}`)} · {c.description} · {c.recordedBy.displayName}</List.Item>)} />
-      {canEdit && !frozen && <GuardedForm form={containForm} layout="inline" style={{ margin: "8px 0 16px", rowGap: 8 }} initialValues={{ kind: "RECALL", takenAt: dayjs() }}
+      {failure && <Alert type="error" showIcon message={failure} className="lt-gap" />}
+      <Typography.Title level={5}>{t("response.containment")} <Tag data-testid="containment-count">{t("response.counted", { count: counted })}</Tag></Typography.Title>
+      {counted === 0 && <Typography.Paragraph type="secondary">{t("response.noContainment")}</Typography.Paragraph>}
+      {inc && inc.containmentActions.length > 0 && <List size="small" dataSource={inc.containmentActions} renderItem={(c) => (
+        <List.Item>{time(c.takenAt)} · {t(`containment.${c.kind}`)} · {c.description} · {c.recordedBy.displayName}</List.Item>)} />}
+      {takedowns && takedowns.takedownCount > 0 && <List size="small" data-testid="venue-takedowns"
+        header={<Typography.Text type="secondary">{t("response.venueTakedowns", { count: takedowns.takedownCount })}</Typography.Text>}
+        dataSource={takedowns.takedowns} renderItem={(v) => (
+          <List.Item>
+            <Space wrap size={4}>
+              <Button type="link" size="small" className="lt-todo" onClick={onShowVenue}>{v.name}</Button>
+              <Tag>{t(`spread.exposures.${v.exposure}`)}</Tag>
+              <TakedownTag status={v.containment.status} />
+              {v.containment.requestedTo && <span>{t("response.askedOf", { who: v.containment.requestedTo })}</span>}
+              {(v.containment.requestedAt ?? v.containment.updatedAt) && <Typography.Text type="secondary">{time((v.containment.requestedAt ?? v.containment.updatedAt)!)}</Typography.Text>}
+            </Space>
+          </List.Item>)} />}
+      {canEdit && !frozen && <div id="containment-form"><GuardedForm form={containForm} layout="inline" className="lt-inline-form" initialValues={{ kind: "RECALL", takenAt: dayjs() }}
         onFinish={async (v: { kind: ContainmentKind; description: string; takenAt: Dayjs }) => {
           const r = await contain({ id: incidentId, input: { kind: v.kind, description: v.description, takenAt: v.takenAt.format() } });
           if (r?.data) { containForm.resetFields(); containForm.setFieldsValue({ takenAt: dayjs() }); done(); }
         }}>
-        <Form.Item name="kind"><Select style={{ width: 140 }} aria-label={t("response.kind")} options={kinds.map((k) => ({ value: k, label: t(`containment.${k}`) }))} /></Form.Item>
         <Form.Item name="description" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("response.description")} aria-label={t("response.description")} /></Form.Item>
+        <Form.Item name="kind"><Select className="lt-w140" aria-label={t("response.kind")} options={kinds.map((k) => ({ value: k, label: t(`containment.${k}`) }))} /></Form.Item>
         <Form.Item name="takenAt" rules={[{ required: true }, notInFuture(t)]}><DateTimeField aria-label={t("response.takenAt")} /></Form.Item>
         <Button htmlType="submit" loading={containResult.fetching}>{t("response.addContainment")}</Button>
-      </GuardedForm>}
+      </GuardedForm></div>}
       <Typography.Title level={5}>{t("response.notifications")}</Typography.Title>
-      <List size="small" dataSource={inc?.notifications ?? []} locale={{ emptyText: t("response.none") }} renderItem={(n) => (
+      <List id="notifications" size="small" dataSource={inc?.notifications ?? []} locale={{ emptyText: t("response.none") }} renderItem={(n) => (
         <List.Item>{time(n.notifiedAt)} · {t(`authority.${n.authority}`)} {n.reference && `· ${n.reference}`} · {n.recordedBy.displayName}</List.Item>)} />
-      {canEdit && !frozen && <GuardedForm form={notifyForm} layout="inline" style={{ marginTop: 8, rowGap: 8 }} initialValues={{ authority: "CONFIDENTIALITY_BUREAU", notifiedAt: dayjs() }}
+      {canEdit && !frozen && <div id="notify-form"><GuardedForm form={notifyForm} layout="inline" className="lt-inline-form" initialValues={{ authority: "CONFIDENTIALITY_BUREAU", notifiedAt: dayjs() }}
         onFinish={async (v: { authority: Authority; notifiedAt: Dayjs; reference?: string }) => {
           const r = await notify({ id: incidentId, input: { authority: v.authority, notifiedAt: v.notifiedAt.format(), reference: v.reference } });
           if (r?.data) { notifyForm.resetFields(); notifyForm.setFieldsValue({ notifiedAt: dayjs() }); done(); }
         }}>
-        <Form.Item name="authority"><Select style={{ width: 160 }} aria-label={t("response.authority")} options={authorities.map((a) => ({ value: a, label: t(`authority.${a}`) }))} /></Form.Item>
-        <Form.Item name="notifiedAt" rules={[{ required: true }, notInFuture(t)]}><DateTimeField aria-label={t("response.notifiedAt")} /></Form.Item>
         <Form.Item name="reference"><Input placeholder={t("response.reference")} aria-label={t("response.reference")} /></Form.Item>
+        <Form.Item name="authority"><Select className="lt-w160" aria-label={t("response.authority")} options={authorities.map((a) => ({ value: a, label: t(`authority.${a}`) }))} /></Form.Item>
+        <Form.Item name="notifiedAt" rules={[{ required: true }, notInFuture(t)]}><DateTimeField aria-label={t("response.notifiedAt")} /></Form.Item>
         <Button htmlType="submit" loading={notifyResult.fetching}>{t("response.addNotification")}</Button>
-      </GuardedForm>}
+      </GuardedForm></div>}
     </Card>
   );
 }
@@ -109,19 +139,19 @@ export function CaseFacts({ incidentId, frozen, changes, onChanged }: PanelProps
   );
   return (
     <Card id="details-edit" title={t("edit.title")}>
-      {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 12 }} />}
-      <GuardedForm form={form} layout="vertical" disabled={frozen} onFinish={async (v) => {
+      {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} className="lt-gap" />}
+      <GuardedForm form={form} name="facts" layout="vertical" disabled={frozen} onFinish={async (v) => {
         const r = await update({ id: incidentId, version: inc.version, input: v });
         if (r?.data) { message.success(t("edit.saved")); refetch({ requestPolicy: "network-only" }); onChanged(); }
       }}>
         <Form.Item name="summary" label={t("edit.summary")}><Input.TextArea rows={2} /></Form.Item>
         <Space wrap>
-          <Form.Item name="rootCause" label={t("edit.rootCause")}><Select allowClear style={{ width: 220 }} options={causes.map((c) => ({ value: c, label: t(`rootCause.${c}`) }))} /></Form.Item>
+          <Form.Item name="rootCause" label={t("edit.rootCause")}><Select allowClear className="lt-w220" options={causes.map((c) => ({ value: c, label: t(`rootCause.${c}`) }))} /></Form.Item>
           <Form.Item name="reachedOutside" label={t("edit.reachedOutside")} valuePropName="checked"><Switch /></Form.Item>
         </Space>
         <Form.Item name="scopeAndImportance" label={t("edit.scope")}><Input.TextArea rows={2} /></Form.Item>
         <Form.Item name="businessImpact" label={t("edit.impact")}><Input.TextArea rows={2} /></Form.Item>
-        <Form.Item name="disclosureDecision" label={t("edit.decision")}><Select allowClear style={{ width: 220 }} options={decisions.map((d) => ({ value: d, label: t(`disclosure.${d}`) }))} /></Form.Item>
+        <Form.Item name="disclosureDecision" label={t("edit.decision")}><Select allowClear className="lt-w220" options={decisions.map((d) => ({ value: d, label: t(`disclosure.${d}`) }))} /></Form.Item>
         <Form.Item name="disclosureRationale" label={t("edit.rationale")}><Input.TextArea rows={2} /></Form.Item>
         <Form.Item name="affectedNotice" label={t("edit.affectedNotice")}><Input.TextArea rows={2} /></Form.Item>
         <Form.Item name="statement" label={t("edit.statement")}><Input.TextArea rows={2} /></Form.Item>
@@ -137,7 +167,7 @@ export function AddTask({ incidentId, onAdded }: { incidentId: string; onAdded: 
   const [form] = Form.useForm();
   const [result, add] = useSubmit(AddTaskMutation);
   return (
-    <GuardedForm form={form} layout="inline" style={{ marginTop: 8 }} onFinish={async (v: { title: string }) => {
+    <GuardedForm form={form} layout="inline" className="lt-inline-form" onFinish={async (v: { title: string }) => {
       const r = await add({ id: incidentId, input: { title: v.title } });
       if (r?.data) { form.resetFields(); onAdded(); }
     }}>

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
 import { errorMessage } from "../../api";
 import { useIncidentAccess } from "../../components/access";
-import { GuardedForm, useSubmit } from "../../components/forms";
+import { FormSelect, GuardedForm, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
 import type { AuditLogQuery, CaseRole } from "../../gql/graphql";
 
@@ -124,7 +124,7 @@ function MemberList({ incidentId, frozen, changes }: { incidentId: string; froze
         <GuardedForm form={form} layout="inline" style={{ marginTop: 12, rowGap: 8 }} initialValues={{ role: "INVESTIGATOR", outcomes: false }}
           onFinish={async (v) => { if (await change(v.user, v.role, v.outcomes)) form.resetFields(["user"]); }}>
           <Form.Item name="user" rules={[{ required: true, message: t("members.userRequired") }]}>
-            <Select showSearch optionFilterProp="label" placeholder={t("members.user")} aria-label={t("members.user")} style={{ width: 200 }}
+            <FormSelect showSearch optionFilterProp="label" placeholder={t("members.user")} aria-label={t("members.user")} className="lt-w200"
               options={(data?.users ?? []).filter((u) => !memberIds.has(u.id)).map((u) => ({ value: u.id, label: `${u.displayName} (${u.username})` }))} />
           </Form.Item>
           <Form.Item name="role"><Select virtual={false} aria-label={t("members.role")} style={{ width: 130 }}

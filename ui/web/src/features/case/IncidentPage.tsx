@@ -1,14 +1,17 @@
-import { Alert, Button, Card, Col, Descriptions, Form, Input, List, Modal, Row, Select, Space, Tag, Timeline, Typography, message } from "antd";
+import { Alert, Button, Card, Col, Descriptions, Form, Input, List, Modal, Row, Space, Tag, Timeline, Typography, message } from "antd";
 import dayjs from "dayjs";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useParams } from "react-router";
+import { useLocation, useNavigate, useParams } from "react-router";
 import { useMutation, useQuery, useSubscription, type CombinedError, type OperationContext } from "urql";
 import { errorMessage } from "../../api";
 import { IncidentAccessProvider, useIncidentAccess } from "../../components/access";
-import { GuardedForm, useSubmit } from "../../components/forms";
-import { GateChecklist } from "../../components/GateChecklist";
+import { FormSelect, GuardedForm, useSubmit } from "../../components/forms";
+import { GateChecklist, type Requirement } from "../../components/GateChecklist";
 import { AddTask, CaseFacts, ResponsePanel } from "./CasePanels";
+import { CaseHeader } from "./CaseHeader";
+import { DetailsEditor } from "./DetailsEditor";
+import { reveal, sectionOf, targetOf, type DetailsField, type Section } from "./sections";
 import { CaseRecord } from "./CaseRecord";
 import { EvidencePanel } from "../evidence/EvidencePanel";
 import { ResponsibilityPanel } from "../responsibility/ResponsibilityPanel";
@@ -66,9 +69,10 @@ function Incident({ data, fetching, error, refetch }: {
 }) {
   const { t } = useTranslation();
   const access = useIncidentAccess();
-  const [advanceResult, advance] = useSubmit(AdvanceMutation);
-  const [, completeTask] = useMutation(CompleteTask);
-  const [sendBack, setSendBack] = useState(false);
+  const location = useLocation();
+  const navigate = useNavigate();
+  const section = sectionOf(location.hash);
+  const [editing, setEditing] = useState<{ focus?: DetailsField }>();
   const inc = data?.incidentByReference;
   // A colleague's change, on any server, arrives here: reload what it may have touched.
   const [live] = useSubscription({ query: Changed, variables: { id: inc?.id ?? "" }, pause: !inc },
@@ -76,63 +80,98 @@ function Incident({ data, fetching, error, refetch }: {
   useEffect(() => { if (live.data) refetch({ requestPolicy: "network-only" }); }, [live.data, refetch]);
   if (error) return <Alert type="error" showIcon message={errorMessage(t, error)} />;
   if (!inc) return fetching ? <Typography.Text>{t("common.loading")}</Typography.Text> : <Alert type="warning" showIcon message={t("incident.notFound")} />;
+  const reload = () => refetch({ requestPolicy: "network-only" });
+  const open = (s: Section) => navigate({ hash: s === "overview" ? "" : s });
+  // An unmet requirement takes the person to the form that meets it.
+  const go = (r: Requirement) => {
+    const target = targetOf(r);
+    open(target.section);
+    if ("details" in target) setEditing({ focus: target.details });
+    else reveal(target.element);
+  };
+  const frozen = !!inc.frozenAt;
+  const changes = live.data ?? 0;
+  const panel = {
+    overview: <Overview inc={inc} reload={reload} changes={changes} onGo={access.canEdit && !frozen ? go : undefined}
+      onEdit={access.canEdit && !frozen ? () => setEditing({}) : undefined} />,
+    containment: <ResponsePanel incidentId={inc.id} frozen={frozen} changes={changes} onChanged={reload} onShowVenue={() => open("spread")} />,
+    spread: <SpreadExplorer incidentId={inc.id} reference={inc.reference} frozen={frozen} changes={changes} />,
+    evidence: <EvidencePanel incidentId={inc.id} reference={inc.reference} frozen={frozen} changes={changes} />,
+    responsibility: <ResponsibilityPanel incidentId={inc.id} frozen={frozen} changes={changes} />,
+    record: <CaseRecord incidentId={inc.id} frozen={frozen} changes={changes} />,
+  }[section];
+  return (
+    <>
+      <CaseHeader reference={inc.reference} title={inc.title} classification={inc.classification} stage={inc.stage}
+        reportUpward={inc.reportUpward} section={section} onSection={open} />
+      <div className="lt-stack">
+        {frozen && <Alert type="info" showIcon message={t("incident.frozen")} />}
+        {!access.canEdit && <Alert type="info" showIcon message={t("incident.readOnly")} />}
+        <div role="tabpanel" id={`panel-${section}`} aria-labelledby={`tab-${section}`}>{panel}</div>
+      </div>
+      {editing && <DetailsEditor incident={inc} focus={editing.focus} onClose={() => setEditing(undefined)} onSaved={reload} />}
+    </>
+  );
+}
+
+// Overview is where the case stands: the gate of its stage with what is
+// still to do, advancing and sending back, the tasks, the details recorded
+// when it was reported, the investigation's conclusions and the stage history.
+function Overview({ inc, reload, changes, onGo, onEdit }: {
+  inc: NonNullable<IncidentPageQuery["incidentByReference"]>; reload: () => void; changes: number;
+  onGo?: (r: Requirement) => void; onEdit?: () => void;
+}) {
+  const { t } = useTranslation();
+  const access = useIncidentAccess();
+  const [advanceResult, advance] = useSubmit(AdvanceMutation);
+  const [, completeTask] = useMutation(CompleteTask);
+  const [sendBack, setSendBack] = useState(false);
   const stage = inc.stage as Stage;
   const next = stages[stages.indexOf(stage) + 1];
   const earlier = stages.slice(0, stages.indexOf(stage));
+  const frozen = !!inc.frozenAt;
   const move = async (to: Stage, note?: string) => {
     const r = await advance({ id: inc.id, to, note, version: inc.version });
     if (r?.data) {
       message.success(t("incident.advanced", { stage: t(`stage.${to}`) }));
-      refetch({ requestPolicy: "network-only" });
+      reload();
     }
   };
-  const ru = inc.reportUpward;
-  const clock = !ru.required ? <Tag>{t("incident.notRequired")}</Tag>
-    : ru.notifiedAt ? <Tag color={ru.met ? "green" : "orange"}>{t("incident.met", { time: time(ru.notifiedAt) })}</Tag>
-    : dayjs(ru.deadline).isBefore(dayjs()) ? <Tag color="red">{t("incident.overdue", { time: time(ru.deadline) })}</Tag>
-    : <Tag color="gold">{t("incident.deadline", { time: time(ru.deadline) })}</Tag>;
   return (
-    <Space direction="vertical" size="large" style={{ width: "100%" }}>
-      <div>
-        <Typography.Text type="secondary">{inc.reference}</Typography.Text>
-        <Typography.Title level={3} style={{ marginTop: 0 }}>{inc.title}</Typography.Title>
-        <Space wrap>
-          <Tag color="red">{t(`classification.${inc.classification}`)}</Tag>
-          <Tag color="blue">{t(`stage.${stage}`)}</Tag>
-          <span>{t("incident.reportUpward")}: {clock}</span>
-        </Space>
-      </div>
-      {inc.frozenAt && <Alert type="info" showIcon message={t("incident.frozen")} />}
-      {!access.canEdit && <Alert type="info" showIcon message={t("incident.readOnly")} />}
+    <div id="overview" className="lt-stack">
       <StageBar stage={stage} />
       {advanceResult.error && <Alert type="error" showIcon message={errorMessage(t, advanceResult.error)} />}
-      <Row id="overview" gutter={[16, 16]}>
-        <Col xs={24} md={14}>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} md={14} className="lt-stack">
           {stage !== "CLOSED" && (
             <Card title={t("incident.gate", { stage: t(`stage.${stage}`) })}>
               {inc.gate.met && <Typography.Paragraph type="success">{t("incident.gateMet")}</Typography.Paragraph>}
-              <GateChecklist requirements={inc.gate.requirements} />
+              <GateChecklist requirements={inc.gate.requirements} onGo={onGo} />
+              <Space wrap>
+                {next && access.canAdvance && <Button type="primary" disabled={!inc.gate.met || frozen} loading={advanceResult.fetching}
+                  onClick={() => move(next)}>{t("incident.advance", { stage: t(`stage.${next}`) })}</Button>}
+                {earlier.length > 0 && (frozen ? access.canReopen : access.canAdvance) && <Button onClick={() => setSendBack(true)}>{t("incident.sendBack")}</Button>}
+              </Space>
             </Card>
           )}
-          <Space wrap style={{ marginTop: 16 }}>
-            {next && access.canAdvance && <Button type="primary" disabled={!inc.gate.met || !!inc.frozenAt} loading={advanceResult.fetching}
-              onClick={() => move(next)}>{t("incident.advance", { stage: t(`stage.${next}`) })}</Button>}
-            {earlier.length > 0 && (inc.frozenAt ? access.canReopen : access.canAdvance) && <Button onClick={() => setSendBack(true)}>{t("incident.sendBack")}</Button>}
-          </Space>
-          <Card id="tasks" title={t("incident.tasks")} style={{ marginTop: 16 }}>
+          {stage === "CLOSED" && earlier.length > 0 && (frozen ? access.canReopen : access.canAdvance) &&
+            <Space wrap><Button onClick={() => setSendBack(true)}>{t("incident.sendBack")}</Button></Space>}
+          <Card id="tasks" title={t("incident.tasks")}>
             <List size="small" dataSource={inc.tasks} locale={{ emptyText: t("incident.noTasks") }} renderItem={(task) => (
-              <List.Item actions={access.canEdit ? [<Button key="done" size="small" type="link" disabled={!!inc.frozenAt}
-                onClick={async () => { await completeTask({ id: task.id, done: !task.done }); refetch({ requestPolicy: "network-only" }); }}>
+              <List.Item actions={access.canEdit ? [<Button key="done" size="small" type="link" disabled={frozen}
+                onClick={async () => { await completeTask({ id: task.id, done: !task.done }); reload(); }}>
                 {task.done ? t("incident.open") : t("incident.done")}</Button>] : []}>
                 <Typography.Text delete={task.done}>{task.title}</Typography.Text> <Tag>{t(`stage.${task.stage}`)}</Tag>
               </List.Item>)} />
-            {!inc.frozenAt && access.canEdit && <AddTask incidentId={inc.id} onAdded={() => refetch({ requestPolicy: "network-only" })} />}
+            {!frozen && access.canEdit && <AddTask incidentId={inc.id} onAdded={reload} />}
           </Card>
+          <CaseFacts incidentId={inc.id} frozen={frozen} changes={changes} onChanged={reload} />
         </Col>
-        <Col xs={24} md={10}>
-          <Card id="details" title={t("incident.details")}>
+        <Col xs={24} md={10} className="lt-stack">
+          <Card id="details" title={t("incident.details")} extra={onEdit && <Button size="small" onClick={onEdit}>{t("details.editButton")}</Button>}>
             <Descriptions column={1} size="small" items={[
               { key: "leaked", label: t("incident.leakedItem"), children: inc.leakedItem },
+              { key: "classification", label: t("intake.classification"), children: t(`classification.${inc.classification}`) },
               { key: "detected", label: t("incidents.detectedAt"), children: time(inc.detectedAt) },
               { key: "how", label: t("intake.detectionMethod"), children: t(`detection.${inc.detectionMethod}`) },
               { key: "where", label: t("incident.whereSeen"), children: inc.whereSeen },
@@ -140,7 +179,7 @@ function Incident({ data, fetching, error, refetch }: {
               { key: "lead", label: t("incident.lead"), children: inc.lead?.displayName },
             ]} />
           </Card>
-          <Card title={t("incident.history")} style={{ marginTop: 16 }}>
+          <Card title={t("incident.history")}>
             <Timeline items={inc.transitions.map((tr) => ({
               key: tr.id,
               color: tr.kind === "RETURN" || tr.kind === "REOPEN" ? "orange" : "blue",
@@ -153,18 +192,8 @@ function Incident({ data, fetching, error, refetch }: {
           </Card>
         </Col>
       </Row>
-      <Row gutter={[16, 16]}>
-        <Col xs={24} lg={12}><ResponsePanel incidentId={inc.id} frozen={!!inc.frozenAt} changes={live.data ?? 0}
-          onChanged={() => refetch({ requestPolicy: "network-only" })} /></Col>
-        <Col xs={24} lg={12}><CaseFacts incidentId={inc.id} frozen={!!inc.frozenAt} changes={live.data ?? 0}
-          onChanged={() => refetch({ requestPolicy: "network-only" })} /></Col>
-      </Row>
-      <SpreadExplorer incidentId={inc.id} reference={inc.reference} frozen={!!inc.frozenAt} changes={live.data ?? 0} />
-      <EvidencePanel incidentId={inc.id} reference={inc.reference} frozen={!!inc.frozenAt} changes={live.data ?? 0} />
-      <ResponsibilityPanel incidentId={inc.id} frozen={!!inc.frozenAt} changes={live.data ?? 0} />
-      <CaseRecord incidentId={inc.id} frozen={!!inc.frozenAt} changes={live.data ?? 0} />
       <SendBack open={sendBack} busy={advanceResult.fetching} stages={earlier} onClose={() => setSendBack(false)} onSend={async (to, note) => { await move(to, note); setSendBack(false); }} />
-    </Space>
+    </div>
   );
 }
 
@@ -177,7 +206,7 @@ function SendBack({ open, busy, stages, onClose, onSend }: {
     <Modal open={open} title={t("incident.sendBack")} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden>
       <GuardedForm form={form} layout="vertical" onFinish={(v) => onSend(v.to, v.note)} initialValues={{ to: stages[stages.length - 1] }}>
         <Form.Item name="to" label={t("incident.sendBackTo")} rules={[{ required: true }]}>
-          <Select options={stages.map((s) => ({ value: s, label: t(`stage.${s}`) }))} />
+          <FormSelect options={stages.map((s) => ({ value: s, label: t(`stage.${s}`) }))} />
         </Form.Item>
         <Form.Item name="note" label={t("incident.reason")} rules={[{ required: true, whitespace: true, message: t("incident.reasonRequired") }]}>
           <Input.TextArea rows={3} />

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
 import { errorMessage } from "../../api";
 import { useIncidentAccess } from "../../components/access";
-import { GuardedForm, useSubmit } from "../../components/forms";
+import { FormSelect, GuardedForm, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
 import type { MeasureStatus, OutcomeStatus, OutcomeType, ResponsibilityKind } from "../../gql/graphql";
 
@@ -69,14 +69,14 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
     label: t(`discipline.category.${c}`), options: types.filter((ty) => categoryOf(ty) === c).map((ty) => ({ value: ty, label: t(`discipline.types.${ty}`) })) }));
   return (
     <Card id="responsibility" title={t("discipline.title")}>
-      {failure && <Alert type="error" showIcon message={failure} style={{ marginBottom: 12 }} />}
-      {inc && inc.responsibilityCandidates.length > 0 && <div style={{ marginBottom: 12 }}>
+      {failure && <Alert type="error" showIcon message={failure} className="lt-gap" />}
+      {inc && inc.responsibilityCandidates.length > 0 && <div className="lt-gap">
         <Typography.Text type="secondary">{t("discipline.candidates")}: </Typography.Text>
         {inc.responsibilityCandidates.map((c) => <Button key={c.node.key} size="small" style={{ margin: "0 6px 6px 0" }}
           onClick={() => findingForm.setFieldsValue({ personName: c.node.name })}>
           {c.node.name} ({c.reasons.map((r) => t(`discipline.reasons.${r}`)).join("、")})</Button>)}
       </div>}
-      <List dataSource={inc?.findings ?? []} locale={{ emptyText: t("discipline.empty") }} renderItem={(f) => (
+      <List id="findings" dataSource={inc?.findings ?? []} locale={{ emptyText: t("discipline.empty") }} renderItem={(f) => (
         <List.Item style={{ display: "block" }}>
           <Typography.Text strong>{f.personName}</Typography.Text> <Tag color="volcano">{t(`discipline.kinds.${f.kind}`)}</Tag>
           <Typography.Text type="secondary"> {f.unit} {f.position}</Typography.Text>
@@ -108,7 +108,7 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
           if (r?.data) reload();
           return !!r?.data;
         }} />}
-      {canEdit && !frozen && <Card size="small" title={t("discipline.addFinding")} style={{ marginTop: 12 }}>
+      {canEdit && !frozen && <Card id="finding-form" size="small" title={t("discipline.addFinding")} className="lt-top">
         <GuardedForm form={findingForm} layout="vertical" initialValues={{ kind: "DIRECT" }} onFinish={async (v) => {
           const r = await recordFinding({ id: incidentId, input: v });
           if (r?.data) { findingForm.resetFields(); reload(); }
@@ -117,14 +117,14 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
             <Form.Item name="personName" label={t("discipline.person")} rules={[{ required: true, whitespace: true }]}><Input /></Form.Item>
             <Form.Item name="unit" label={t("discipline.unit")}><Input /></Form.Item>
             <Form.Item name="position" label={t("discipline.position")}><Input /></Form.Item>
-            <Form.Item name="kind" label={t("discipline.kind")}><Select style={{ width: 140 }} options={kinds.map((k) => ({ value: k, label: t(`discipline.kinds.${k}`) }))} /></Form.Item>
+            <Form.Item name="kind" label={t("discipline.kind")}><Select className="lt-w140" options={kinds.map((k) => ({ value: k, label: t(`discipline.kinds.${k}`) }))} /></Form.Item>
           </Space>
           <Form.Item name="facts" label={t("discipline.facts")} rules={[{ required: true, whitespace: true }]}><Input.TextArea rows={2} /></Form.Item>
           <Form.Item name="noOutcomeReason" label={t("discipline.noOutcomeReason")}><Input /></Form.Item>
           <Button type="primary" htmlType="submit" loading={findingResult.fetching}>{t("discipline.save")}</Button>
         </GuardedForm>
       </Card>}
-      <Typography.Title level={5} style={{ marginTop: 16 }}>{t("discipline.measures")}</Typography.Title>
+      <Typography.Title level={5} className="lt-top">{t("discipline.measures")}</Typography.Title>
       <List size="small" dataSource={inc?.measures ?? []} locale={{ emptyText: t("discipline.none") }} renderItem={(m) => (
         <List.Item actions={!canEdit ? [<Tag key="status">{t(`discipline.statuses.${m.status}`)}</Tag>] : [<Select key="status" size="small" virtual={false} style={{ width: 120 }} value={m.status} aria-label={t("discipline.measureStatus")}
           onChange={async (status: MeasureStatus) => {
@@ -133,16 +133,16 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
           }} options={measureStatuses.map((ms) => ({ value: ms, label: t(`discipline.statuses.${ms}`) }))} />]}>
           {m.title} · {m.owner?.displayName} · {m.dueOn}
           {m.overdue && <Tag color="red" style={{ marginLeft: 8 }}>{t("discipline.overdue")}</Tag>}</List.Item>)} />
-      {canEdit && !frozen && <GuardedForm form={measureForm} layout="inline" style={{ marginTop: 8, rowGap: 8 }} onFinish={async (v: { title: string; owner: string; due: Dayjs }) => {
+      {canEdit && !frozen && <div id="measure-form"><GuardedForm form={measureForm} layout="inline" className="lt-inline-form" onFinish={async (v: { title: string; owner: string; due: Dayjs }) => {
         const r = await addMeasure({ id: incidentId, input: { title: v.title, ownerId: v.owner, dueOn: v.due.format("YYYY-MM-DD") } });
         if (r?.data) { measureForm.resetFields(); reload(); }
       }}>
         <Form.Item name="title" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("discipline.measure")} aria-label={t("discipline.measure")} /></Form.Item>
-        <Form.Item name="owner" rules={[{ required: true }]}><Select style={{ width: 160 }} placeholder={t("discipline.owner")} aria-label={t("discipline.owner")}
+        <Form.Item name="owner" rules={[{ required: true }]}><FormSelect className="lt-w160" placeholder={t("discipline.owner")} aria-label={t("discipline.owner")}
           options={(data?.users ?? []).map((u) => ({ value: u.id, label: u.displayName }))} /></Form.Item>
         <Form.Item name="due" rules={[{ required: true }]}><DatePicker placeholder={t("discipline.due")} aria-label={t("discipline.due")} /></Form.Item>
         <Button htmlType="submit" loading={measureResult.fetching}>{t("discipline.addMeasure")}</Button>
-      </GuardedForm>}
+      </GuardedForm></div>}
       {moving && <MoveOutcome moving={moving} busy={moveResult.fetching} onCancel={() => setMoving(undefined)} onMove={async (decidedOn, note) => {
         const r = await move({ id: moving.id, status: moving.status, decidedOn, note });
         if (!r) return;
@@ -204,7 +204,7 @@ function ProposeOutcome({ typeOptions, presets, busy, onPropose }: {
   return (
     <GuardedForm form={form} layout="inline" size="small" style={{ marginTop: 8, rowGap: 8 }}
       onFinish={async (v: Proposal) => { if (await onPropose(v)) form.resetFields(); }}>
-      <Form.Item name="type" rules={[{ required: true }]}><Select virtual={false} style={{ width: 200 }} placeholder={t("discipline.type")} aria-label={t("discipline.type")} options={typeOptions} /></Form.Item>
+      <Form.Item name="type" rules={[{ required: true }]}><FormSelect virtual={false} className="lt-w200" placeholder={t("discipline.type")} aria-label={t("discipline.type")} options={typeOptions} /></Form.Item>
       <Form.Item name="body" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("discipline.body")} aria-label={t("discipline.body")} /></Form.Item>
       <Form.Item name="decidedOn"><DatePicker placeholder={t("discipline.decidedOn")} aria-label={t("discipline.decidedOn")} /></Form.Item>
       <Form.Item name="legalBasis"><AutoComplete style={{ width: 260 }} placeholder={t("discipline.legalBasis")} aria-label={t("discipline.legalBasis")}

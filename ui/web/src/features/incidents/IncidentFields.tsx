@@ -1,0 +1,45 @@
+import { Form, Input } from "antd";
+import type { Dayjs } from "dayjs";
+import { useTranslation } from "react-i18next";
+import { DateTimeField, FormSelect, notInFuture } from "../../components/forms";
+import type { Classification, DetectionMethod } from "../../gql/graphql";
+
+export const classifications: Classification[] = ["TOP_SECRET", "SECRET", "CONFIDENTIAL", "WORK_SECRET", "COMMERCIAL_SECRET", "PERSONAL_DATA", "UNCLASSIFIED"];
+export const detections: DetectionMethod[] = ["SELF_REPORT", "COLLEAGUE_REPORT", "AUDIT_INSPECTION", "EXTERNAL_TIP", "MONITORING", "AUTHORITY_NOTICE"];
+
+// IncidentDetails are what a responder records first: the same fields when
+// a leak is reported and when those details are corrected later.
+export interface IncidentDetails {
+  leakedItem: string;
+  title?: string;
+  classification: Classification;
+  detectionMethod: DetectionMethod;
+  detectedAt: Dayjs;
+  whereSeen?: string;
+  reportedBy: string;
+}
+
+// IncidentFields are the form fields of IncidentDetails, inside a Form.
+export function IncidentFields({ autoFocus }: { autoFocus?: keyof IncidentDetails }) {
+  const { t } = useTranslation();
+  const required = { required: true, whitespace: true, message: t("login.required") };
+  return <>
+    <Form.Item name="leakedItem" label={t("intake.leakedItem")} extra={t("intake.leakedItemHelp")} rules={[required]}>
+      <Input autoFocus={autoFocus === "leakedItem"} />
+    </Form.Item>
+    <Form.Item name="title" label={t("intake.caseTitle")}><Input autoFocus={autoFocus === "title"} /></Form.Item>
+    <Form.Item name="classification" label={t("intake.classification")} rules={[{ required: true }]}>
+      <FormSelect autoFocus={autoFocus === "classification"} options={classifications.map((c) => ({ value: c, label: t(`classification.${c}`) }))} />
+    </Form.Item>
+    <Form.Item name="detectionMethod" label={t("intake.detectionMethod")} rules={[{ required: true }]}>
+      <FormSelect autoFocus={autoFocus === "detectionMethod"} options={detections.map((d) => ({ value: d, label: t(`detection.${d}`) }))} />
+    </Form.Item>
+    <Form.Item name="detectedAt" label={t("intake.detectedAt")} rules={[{ required: true }, notInFuture(t)]}>
+      <DateTimeField style={{ width: "100%" }} autoFocus={autoFocus === "detectedAt"} />
+    </Form.Item>
+    <Form.Item name="whereSeen" label={t("intake.whereSeen")} extra={t("intake.whereSeenHelp")}><Input /></Form.Item>
+    <Form.Item name="reportedBy" label={t("intake.reportedBy")} rules={[required]}>
+      <Input autoFocus={autoFocus === "reportedBy"} />
+    </Form.Item>
+  </>;
+}
