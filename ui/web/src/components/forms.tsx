@@ -80,7 +80,7 @@ const local = "YYYY-MM-DDTHH:mm";
 // DateTimeField picks a date and time: antd's picker on wider screens; on a
 // phone the browser's own, which fits the screen and its keyboard.
 export function DateTimeField({ value, onChange, ...rest }: {
-  value?: Dayjs | null; onChange?: (v: Dayjs | null) => void; "aria-label"?: string; id?: string; style?: CSSProperties; autoFocus?: boolean;
+  value?: Dayjs | null; onChange?: (v: Dayjs | null) => void; "aria-label"?: string; id?: string; style?: CSSProperties; className?: string; autoFocus?: boolean;
 }) {
   const screens = Grid.useBreakpoint();
   if (screens.xs) {

@@ -38,7 +38,7 @@ export function AdminPage({ me }: { me: { id: string; roles: Role[] } }) {
     return <Alert type="warning" showIcon message={t("admin.forbidden")} />;
   }
   return (
-    <Space direction="vertical" size="large" style={{ width: "100%" }}>
+    <Space direction="vertical" size="large" className="lt-full">
       <Typography.Title level={3}>{t("admin.title")}</Typography.Title>
       <Admin meId={me.id} />
     </Space>
@@ -121,13 +121,13 @@ function AuditChain() {
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
       {!v && !error && <Typography.Text type="secondary">{t("admin.auditHint")}</Typography.Text>}
       {v && (
-        <Space direction="vertical" style={{ width: "100%" }}>
+        <Space direction="vertical" className="lt-full">
           <Alert type={v.ok ? "success" : "error"} showIcon message={v.ok
             ? t("admin.auditOk", { count: v.checked })
             : t("admin.auditBroken", { seq: v.firstBrokenSeq, reason: v.reason ?? "" })} />
           {v.headHash && (
             <Descriptions size="small" column={1} items={[{ key: "head", label: t("admin.headHash"),
-              children: <Typography.Text code copyable style={{ wordBreak: "break-all" }}>{v.headHash}</Typography.Text> }]} />
+              children: <Typography.Text code copyable className="lt-break">{v.headHash}</Typography.Text> }]} />
           )}
           {v.headHash && <Typography.Text type="secondary">{t("admin.headHint")}</Typography.Text>}
         </Space>
@@ -217,7 +217,7 @@ function ResetPasswordModal({ user, onClose }: { user: User; onClose: () => void
   return (
     <Modal open title={t("admin.resetPasswordOf", { name: user.displayName })} onCancel={onClose} okText={t("admin.resetPassword")}
       okButtonProps={{ loading: state.fetching, danger: true }} onOk={() => form.submit()}>
-      <Alert type="warning" showIcon message={t("admin.resetWarning")} style={{ marginBottom: 16 }} />
+      <Alert type="warning" showIcon message={t("admin.resetWarning")} className="lt-gap-lg" />
       <GuardedForm form={form} layout="vertical" onFinish={submit}>
         <Form.Item name="password" label={t("admin.newPassword")} rules={passwordRules(t)}>
           <Input.Password autoComplete="new-password" />

@@ -43,7 +43,7 @@ const time = (s: string) => dayjs(s).format("YYYY-MM-DD HH:mm:ss");
 export function CaseRecord({ incidentId, frozen, changes }: { incidentId: string; frozen: boolean; changes: number }) {
   const { t } = useTranslation();
   return (
-    <Card id="record" style={{ marginTop: 16 }} styles={{ body: { paddingTop: 4 } }}>
+    <Card id="record" className="lt-top" styles={{ body: { paddingTop: 4 } }}>
       <Tabs items={[
         { key: "audit", label: t("audit.tab"), children: <AuditHistory incidentId={incidentId} changes={changes} /> },
         { key: "members", label: t("members.tab"), children: <MemberList incidentId={incidentId} frozen={frozen} changes={changes} /> },
@@ -66,14 +66,14 @@ function AuditHistory({ incidentId, changes }: { incidentId: string; changes: nu
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
       <Table<Entry> size="small" rowKey="seq" dataSource={entries} pagination={false} loading={fetching && entries.length === 0} scroll={{ x: true }}
         locale={{ emptyText: t("audit.empty") }}
-        expandable={{ expandedRowRender: (e) => <pre style={{ whiteSpace: "pre-wrap", fontSize: 12, margin: 0 }}>{pretty(e.changes)}</pre> }}
+        expandable={{ expandedRowRender: (e) => <pre className="lt-pre">{pretty(e.changes)}</pre> }}
         columns={[
           { title: "#", dataIndex: "seq", width: 70 },
           { title: t("audit.at"), dataIndex: "at", render: time },
           { title: t("audit.actor"), dataIndex: "actorName" },
           { title: t("audit.action"), dataIndex: "action", render: (a: string) => <Tag>{t(`audit.actions.${a.replace(/\./g, "_")}`, { defaultValue: a })}</Tag> },
         ]} />
-      {page?.nextAfter != null && <Button style={{ marginTop: 8 }} loading={fetching} onClick={() => { setPages((all) => [...all, []]); setAfter(page.nextAfter!); }}>
+      {page?.nextAfter != null && <Button className="lt-top-sm" loading={fetching} onClick={() => { setPages((all) => [...all, []]); setAfter(page.nextAfter!); }}>
         {t("audit.more")}</Button>}
     </>
   );
@@ -103,10 +103,10 @@ function MemberList({ incidentId, frozen, changes }: { incidentId: string; froze
   const failure = setResult.error ?? removeResult.error ?? error;
   return (
     <>
-      {failure && <Alert type="error" showIcon message={errorMessage(t, failure)} style={{ marginBottom: 8 }} />}
+      {failure && <Alert type="error" showIcon message={errorMessage(t, failure)} className="lt-gap-sm" />}
       <List size="small" dataSource={inc?.members ?? []} locale={{ emptyText: t("members.empty") }} renderItem={(m) => (
         <List.Item actions={manage && m.caseRole !== "LEAD" ? [
-          <Select key="role" size="small" virtual={false} value={m.caseRole} aria-label={t("members.role")} style={{ width: 130 }}
+          <Select key="role" size="small" virtual={false} value={m.caseRole} aria-label={t("members.role")} className="lt-w130"
             onChange={(role: CaseRole) => change(m.user.id, role, m.outcomesAccess)}
             options={caseRoles.map((r) => ({ value: r, label: t(`members.roles.${r}`) }))} />,
           <Switch key="outcomes" size="small" checked={m.outcomesAccess} aria-label={t("members.outcomes")}
@@ -121,13 +121,13 @@ function MemberList({ incidentId, frozen, changes }: { incidentId: string; froze
             description={t("members.added", { by: m.addedBy.displayName, time: dayjs(m.addedAt).format("YYYY-MM-DD HH:mm") })} />
         </List.Item>)} />
       {manage && (
-        <GuardedForm form={form} layout="inline" style={{ marginTop: 12, rowGap: 8 }} initialValues={{ role: "INVESTIGATOR", outcomes: false }}
+        <GuardedForm form={form} layout="inline" className="lt-inline-form" initialValues={{ role: "INVESTIGATOR", outcomes: false }}
           onFinish={async (v) => { if (await change(v.user, v.role, v.outcomes)) form.resetFields(["user"]); }}>
           <Form.Item name="user" rules={[{ required: true, message: t("members.userRequired") }]}>
             <FormSelect showSearch optionFilterProp="label" placeholder={t("members.user")} aria-label={t("members.user")} className="lt-w200"
               options={(data?.users ?? []).filter((u) => !memberIds.has(u.id)).map((u) => ({ value: u.id, label: `${u.displayName} (${u.username})` }))} />
           </Form.Item>
-          <Form.Item name="role"><Select virtual={false} aria-label={t("members.role")} style={{ width: 130 }}
+          <Form.Item name="role"><Select virtual={false} aria-label={t("members.role")} className="lt-w130"
             options={caseRoles.filter((r) => r !== "LEAD").map((r) => ({ value: r, label: t(`members.roles.${r}`) }))} /></Form.Item>
           <Form.Item name="outcomes" label={t("members.outcomes")} valuePropName="checked"><Switch size="small" /></Form.Item>
           <Button htmlType="submit" type="primary" loading={setResult.fetching}>{t("members.add")}</Button>

@@ -35,7 +35,7 @@ export function IncidentFields({ autoFocus }: { autoFocus?: keyof IncidentDetail
       <FormSelect autoFocus={autoFocus === "detectionMethod"} options={detections.map((d) => ({ value: d, label: t(`detection.${d}`) }))} />
     </Form.Item>
     <Form.Item name="detectedAt" label={t("intake.detectedAt")} rules={[{ required: true }, notInFuture(t)]}>
-      <DateTimeField style={{ width: "100%" }} autoFocus={autoFocus === "detectedAt"} />
+      <DateTimeField className="lt-full" autoFocus={autoFocus === "detectedAt"} />
     </Form.Item>
     <Form.Item name="whereSeen" label={t("intake.whereSeen")} extra={t("intake.whereSeenHelp")}><Input /></Form.Item>
     <Form.Item name="reportedBy" label={t("intake.reportedBy")} rules={[required]}>

@@ -45,13 +45,13 @@ export function Incidents() {
   return (
     <>
       <Typography.Title level={3}>{t("incidents.title")}</Typography.Title>
-      <Space wrap style={{ marginBottom: 12 }}>
-        <Input.Search allowClear defaultValue={text} placeholder={t("incidents.search")} aria-label={t("incidents.search")} style={{ width: 260 }}
+      <Space wrap className="lt-gap">
+        <Input.Search allowClear defaultValue={text} placeholder={t("incidents.search")} aria-label={t("incidents.search")} className="lt-w260"
           onSearch={(q) => update("q", [q.trim()])} />
         <Select mode="multiple" allowClear virtual={false} value={stage} placeholder={t("incidents.stage")} aria-label={t("incidents.stage")}
-          style={{ minWidth: 180 }} onChange={(v: string[]) => update("stage", v)} options={stages.map((s) => ({ value: s, label: t(`stage.${s}`) }))} />
+          className="lt-min180" onChange={(v: string[]) => update("stage", v)} options={stages.map((s) => ({ value: s, label: t(`stage.${s}`) }))} />
         <Select mode="multiple" allowClear virtual={false} value={classification} placeholder={t("incidents.classification")}
-          aria-label={t("incidents.classification")} style={{ minWidth: 180 }} onChange={(v: string[]) => update("classification", v)}
+          aria-label={t("incidents.classification")} className="lt-min180" onChange={(v: string[]) => update("classification", v)}
           options={classifications.map((c) => ({ value: c, label: t(`classification.${c}`) }))} />
       </Space>
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}

@@ -35,7 +35,7 @@ export function ReportLeak({ open, onClose }: { open: boolean; onClose: () => vo
   return (
     <Modal open={open} title={t("intake.title")} onCancel={onClose} onOk={() => form.submit()} okText={t("intake.submit")}
       cancelText={t("intake.cancel")} confirmLoading={result.fetching} destroyOnHidden>
-      {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 12 }} />}
+      {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} className="lt-gap" />}
       <GuardedForm form={form} layout="vertical" onFinish={submit}
         initialValues={{ detectedAt: dayjs(), classification: "SECRET", detectionMethod: "SELF_REPORT" }}>
         <IncidentFields autoFocus="leakedItem" />

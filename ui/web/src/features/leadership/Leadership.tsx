@@ -46,7 +46,7 @@ export function Leadership() {
   const st = data?.statistics;
   const bars = (title: string, counts: { key: string; count: number }[], label: (k: string) => string) => (
     <Card size="small" title={title}>
-      <ReactECharts echarts={echarts} style={{ height: 220 }} option={{
+      <ReactECharts echarts={echarts} className="lt-chart" option={{
         tooltip: {}, grid: { left: 110, right: 16, top: 8, bottom: 24 },
         xAxis: { type: "value", minInterval: 1 }, yAxis: { type: "category", data: counts.map((c) => label(c.key)) },
         series: [{ type: "bar", data: counts.map((c) => c.count), itemStyle: { color: "#1f4e79" } }],
@@ -56,11 +56,11 @@ export function Leadership() {
   const csv = `/statistics.csv?from=${encodeURIComponent(vars.from)}&to=${encodeURIComponent(vars.to)}&unit=${encodeURIComponent(unit)}`;
   const queue = (data?.incidents.edges ?? []).map((e) => e.node).filter((n) => !n.frozenAt);
   return (
-    <Space direction="vertical" size="large" style={{ width: "100%" }}>
+    <Space direction="vertical" size="large" className="lt-full">
       <Typography.Title level={3}>{t("leadership.title")}</Typography.Title>
       <Space wrap>
         <DatePicker.RangePicker value={range} onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])} aria-label={t("leadership.from")} />
-        <Input.Search placeholder={t("leadership.unit")} allowClear onSearch={setUnit} style={{ width: 200 }} aria-label={t("leadership.unit")} />
+        <Input.Search placeholder={t("leadership.unit")} allowClear onSearch={setUnit} className="lt-w200" aria-label={t("leadership.unit")} />
         <a href={csv}>{t("leadership.csv")}</a>
       </Space>
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
@@ -117,7 +117,7 @@ function ReviewModal({ incident, onClose, onDone }: { incident?: { id: string; r
     <Modal open={!!incident} title={incident?.reference} onCancel={onClose} destroyOnHidden footer={[
       <Button key="return" disabled={result.fetching} onClick={() => decide(false)}>{t("leadership.return")}</Button>,
       <Button key="accept" type="primary" loading={result.fetching} onClick={() => decide(true)}>{t("leadership.accept")}</Button>]}>
-      {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 12 }} />}
+      {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} className="lt-gap" />}
       <GuardedForm form={form} layout="vertical" initialValues={{ returnTo: "RECOVERY" }}>
         <Form.Item name="comments" label={t("leadership.comments")}><Input.TextArea rows={3} /></Form.Item>
         <Form.Item name="returnTo" label={t("leadership.returnTo")}>

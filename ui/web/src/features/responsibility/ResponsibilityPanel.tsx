@@ -72,25 +72,25 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
       {failure && <Alert type="error" showIcon message={failure} className="lt-gap" />}
       {inc && inc.responsibilityCandidates.length > 0 && <div className="lt-gap">
         <Typography.Text type="secondary">{t("discipline.candidates")}: </Typography.Text>
-        {inc.responsibilityCandidates.map((c) => <Button key={c.node.key} size="small" style={{ margin: "0 6px 6px 0" }}
+        {inc.responsibilityCandidates.map((c) => <Button key={c.node.key} size="small" className="lt-chip"
           onClick={() => findingForm.setFieldsValue({ personName: c.node.name })}>
           {c.node.name} ({c.reasons.map((r) => t(`discipline.reasons.${r}`)).join("、")})</Button>)}
       </div>}
       <List id="findings" dataSource={inc?.findings ?? []} locale={{ emptyText: t("discipline.empty") }} renderItem={(f) => (
-        <List.Item style={{ display: "block" }}>
+        <List.Item className="lt-block">
           <Typography.Text strong>{f.personName}</Typography.Text> <Tag color="volcano">{t(`discipline.kinds.${f.kind}`)}</Tag>
           <Typography.Text type="secondary"> {f.unit} {f.position}</Typography.Text>
           <div>{f.facts}</div>
           {f.noOutcomeReason && <div><Typography.Text type="secondary">{t("discipline.noOutcomeReason")}: {f.noOutcomeReason}</Typography.Text></div>}
           {f.outcomes === null ? <Typography.Text type="secondary">{t("discipline.hidden")}</Typography.Text> : <>
-            {f.outcomes?.map((o) => <div key={o.id} style={{ marginTop: 6 }}>
+            {f.outcomes?.map((o) => <div key={o.id} className="lt-top-xs">
               <Tag>{t(`discipline.category.${o.category}`)}</Tag><Typography.Text>{t(`discipline.types.${o.type}`)}</Typography.Text>
               {" — "}{o.decidingBody} <Tag color={o.status === "FINAL" || o.status === "DECIDED" ? "green" : o.status === "REVOKED" ? "default" : "gold"}>
                 {t(`discipline.statuses.${o.status}`)}</Tag>{o.decidedOn} {o.legalBasis && `· ${o.legalBasis}`}
-              {canDecide && !frozen && <Space size={4} style={{ marginLeft: 8 }}>{next[o.status].map((s) => <Button key={s} size="small"
+              {canDecide && !frozen && <Space size={4} className="lt-left">{next[o.status].map((s) => <Button key={s} size="small"
                 onClick={() => setMoving({ id: o.id, status: s, decidedOn: o.decidedOn })}>
                 {t("discipline.moveTo", { status: t(`discipline.statuses.${s}`) })}</Button>)}</Space>}
-              {o.history.length > 1 && <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {o.history.length > 1 && <div><Typography.Text type="secondary" className="lt-small">
                 {o.history.map((h) => `${t(`discipline.statuses.${h.to}`)} ${dayjs(h.at).format("YYYY-MM-DD")} ${h.by?.displayName ?? ""}${h.note ? `（${h.note}）` : ""}`).join(" → ")}
               </Typography.Text></div>}
             </div>)}
@@ -126,13 +126,13 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
       </Card>}
       <Typography.Title level={5} className="lt-top">{t("discipline.measures")}</Typography.Title>
       <List size="small" dataSource={inc?.measures ?? []} locale={{ emptyText: t("discipline.none") }} renderItem={(m) => (
-        <List.Item actions={!canEdit ? [<Tag key="status">{t(`discipline.statuses.${m.status}`)}</Tag>] : [<Select key="status" size="small" virtual={false} style={{ width: 120 }} value={m.status} aria-label={t("discipline.measureStatus")}
+        <List.Item actions={!canEdit ? [<Tag key="status">{t(`discipline.statuses.${m.status}`)}</Tag>] : [<Select key="status" size="small" virtual={false} className="lt-w120" value={m.status} aria-label={t("discipline.measureStatus")}
           onChange={async (status: MeasureStatus) => {
             const r = await updateMeasure({ id: m.id, input: { title: m.title, ownerId: m.owner?.id ?? "", dueOn: m.dueOn, status } });
             if (r?.data) reload();
           }} options={measureStatuses.map((ms) => ({ value: ms, label: t(`discipline.statuses.${ms}`) }))} />]}>
           {m.title} · {m.owner?.displayName} · {m.dueOn}
-          {m.overdue && <Tag color="red" style={{ marginLeft: 8 }}>{t("discipline.overdue")}</Tag>}</List.Item>)} />
+          {m.overdue && <Tag color="red" className="lt-left">{t("discipline.overdue")}</Tag>}</List.Item>)} />
       {canEdit && !frozen && <div id="measure-form"><GuardedForm form={measureForm} layout="inline" className="lt-inline-form" onFinish={async (v: { title: string; owner: string; due: Dayjs }) => {
         const r = await addMeasure({ id: incidentId, input: { title: v.title, ownerId: v.owner, dueOn: v.due.format("YYYY-MM-DD") } });
         if (r?.data) { measureForm.resetFields(); reload(); }
@@ -182,7 +182,7 @@ function NoResponsible({ reason, frozen, busy, onSave }: { reason: string; froze
   useEffect(() => { form.setFieldsValue({ reason }); }, [form, reason]);
   if (frozen) return reason ? <Typography.Paragraph>{t("discipline.noResponsibleReason")}: {reason}</Typography.Paragraph> : null;
   return (
-    <Card size="small" title={t("discipline.noResponsible")} data-testid="no-responsible" style={{ marginTop: 12 }}>
+    <Card size="small" title={t("discipline.noResponsible")} data-testid="no-responsible" className="lt-top-md">
       <Typography.Paragraph type="secondary">{t("discipline.noResponsibleHint")}</Typography.Paragraph>
       <GuardedForm form={form} layout="vertical" initialValues={{ reason }} onFinish={(v) => onSave(v.reason.trim())}>
         <Form.Item name="reason" label={t("discipline.noResponsibleReason")}><Input.TextArea rows={2} /></Form.Item>
@@ -202,12 +202,12 @@ function ProposeOutcome({ typeOptions, presets, busy, onPropose }: {
   const { t } = useTranslation();
   const [form] = Form.useForm<Proposal>();
   return (
-    <GuardedForm form={form} layout="inline" size="small" style={{ marginTop: 8, rowGap: 8 }}
+    <GuardedForm form={form} layout="inline" size="small" className="lt-inline-form"
       onFinish={async (v: Proposal) => { if (await onPropose(v)) form.resetFields(); }}>
       <Form.Item name="type" rules={[{ required: true }]}><FormSelect virtual={false} className="lt-w200" placeholder={t("discipline.type")} aria-label={t("discipline.type")} options={typeOptions} /></Form.Item>
       <Form.Item name="body" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("discipline.body")} aria-label={t("discipline.body")} /></Form.Item>
       <Form.Item name="decidedOn"><DatePicker placeholder={t("discipline.decidedOn")} aria-label={t("discipline.decidedOn")} /></Form.Item>
-      <Form.Item name="legalBasis"><AutoComplete style={{ width: 260 }} placeholder={t("discipline.legalBasis")} aria-label={t("discipline.legalBasis")}
+      <Form.Item name="legalBasis"><AutoComplete className="lt-w260" placeholder={t("discipline.legalBasis")} aria-label={t("discipline.legalBasis")}
         options={presets.map((p) => ({ value: p }))} /></Form.Item>
       <Button htmlType="submit" loading={busy}>{t("discipline.propose")}</Button>
     </GuardedForm>

@@ -22,11 +22,11 @@ export function Login({ onSignedIn }: { onSignedIn: () => void }) {
     if (r?.data) onSignedIn();
   };
   return (
-    <div style={{ display: "flex", justifyContent: "center", padding: "10vh 16px" }}>
-      <Card style={{ width: 360, maxWidth: "100%" }}>
+    <div className="lt-login">
+      <Card className="lt-login-card">
         <Typography.Title level={3}>{t("app.name")}</Typography.Title>
         <Typography.Paragraph type="secondary">{t("app.tagline")}</Typography.Paragraph>
-        {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 16 }} />}
+        {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} className="lt-gap-lg" />}
         <GuardedForm layout="vertical" onFinish={submit} requiredMark={false}>
           <Form.Item name="username" label={t("login.username")} rules={[{ required: true, message: t("login.required") }]}>
             <Input autoComplete="username" autoFocus />
