@@ -125,7 +125,7 @@ export function AddForward({ incidentId, nodes = [], onDone }: { incidentId: str
       <Form.Item name={side} label={t(`spread.${side}`)} rules={[{ required: true }]} style={{ marginBottom: 8 }}>
         <NodePicker nodes={nodes} pending={pendingBut(side)} peopleOnly={side === "by"} />
       </Form.Item>
-      {picks[side] && <Typography.Text type="secondary" style={{ display: "block", marginBottom: 8 }} data-testid={`${side}-key`}>
+      {picks[side] && <Typography.Text style={{ display: "block", marginBottom: 8 }} data-testid={`${side}-key`}>
         {t(picks[side].isNew ? "spread.pick.willCreate" : "spread.pick.willUse", { key: picks[side].key })}</Typography.Text>}
       {details(side)}
     </>
