@@ -548,7 +548,11 @@ func TestImportMatchesByKeyAndFlagsSameNames(t *testing.T) {
 		t.Fatalf("second 王某 %+v", a)
 	}
 	var out struct {
-		Incident struct{ Spread struct{ Nodes []struct{ Key, Name, Exposure string } } }
+		Incident struct {
+			Spread struct {
+				Nodes []struct{ Key, Name, Exposure string }
+			}
+		}
 	}
 	c.Must(t, `query($id: ID!) { incident(id: $id) { spread { nodes { key name exposure } } } }`, map[string]any{"id": id}, &out)
 	exposure := map[string]string{}
