@@ -4998,7 +4998,8 @@ extend type Mutation {
   recordLeakedItem(incidentId: ID!, input: LeakedItemInput!): LeakedItem!
   """
   Records a batch of forwards, all or nothing. Bad rows are reported together in
-  ` + "`" + `extensions.errors` + "`" + ` as ` + "`" + `{ index, field, message }` + "`" + `.
+  ` + "`" + `extensions.errors` + "`" + ` as ` + "`" + `{ index, field, problem, params, message }` + "`" + ` (README "Importing forwards").
+  People and venues are matched by key alone: a new key is a new node, whatever its name.
   """
   recordForwards(incidentId: ID!, forwards: [ForwardInput!]!): [Forward!]!
   updateForward(id: ID!, input: ForwardPatch!): Forward!

@@ -93,62 +93,115 @@ func forwardsTemplate(w http.ResponseWriter, _ *http.Request) {
 }
 
 // importForwards records an uploaded CSV or JSONL file of forwards, all or
-// nothing. The caller's right to record forwards is checked before a byte of
-// the file is read; the file is bounded in size, rows and idle time, and its
-// parse and write hold one of the caller's import slots and one of the
-// server's.
+// nothing, and answers what it recorded (see importAnswer). The caller's
+// right to record forwards is checked before a byte of the file is read; the
+// file is bounded in size, rows and idle time, and its parse and write hold
+// one of the caller's import slots and one of the server's.
 func (m *Main) importForwards(w http.ResponseWriter, r *http.Request) {
-	forwards, err := m.importOf(w, r)
+	rec, err := m.importOf(w, r)
 	if err != nil {
 		m.writeError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]int{"forwards": forwards}) //nolint:errcheck // the client went away
+	json.NewEncoder(w).Encode(answerOf(rec)) //nolint:errcheck // the client went away
 }
 
-func (m *Main) importOf(w http.ResponseWriter, r *http.Request) (int, error) {
+// importAnswer is what an import did: the forwards it recorded, the people
+// and venues it matched by key to recorded ones and those it created, and
+// the created ones named as another node under a different key (the first
+// hundred; sameNameCount counts them all), so the investigator sees two
+// 王某 kept apart and can tell whether they are one person.
+type importAnswer struct {
+	Forwards      int             `json:"forwards"`
+	People        nodeCounts      `json:"people"`
+	Venues        nodeCounts      `json:"venues"`
+	SameName      []sameNameEntry `json:"sameName"`
+	SameNameCount int             `json:"sameNameCount"`
+}
+
+type nodeCounts struct {
+	Matched int `json:"matched"`
+	Created int `json:"created"`
+}
+
+type nodeName struct {
+	Key  string          `json:"key"`
+	Kind spread.NodeKind `json:"kind"`
+	Name string          `json:"name"`
+}
+
+type sameNameEntry struct {
+	nodeName
+	Others []nodeName `json:"others"`
+}
+
+func answerOf(rec *spread.Recorded) importAnswer {
+	a := importAnswer{Forwards: len(rec.Forwards), SameName: []sameNameEntry{}, SameNameCount: len(rec.SameName)}
+	count := func(nodes []*spread.Node, add func(*nodeCounts)) {
+		for _, n := range nodes {
+			if n.IsVenue() {
+				add(&a.Venues)
+			} else {
+				add(&a.People)
+			}
+		}
+	}
+	count(rec.Matched, func(c *nodeCounts) { c.Matched++ })
+	count(rec.Created, func(c *nodeCounts) { c.Created++ })
+	name := func(n *spread.Node) nodeName { return nodeName{n.Key, n.Kind, n.Name} }
+	for _, s := range rec.SameName[:min(len(rec.SameName), 100)] {
+		e := sameNameEntry{nodeName: name(s.Node)}
+		for _, o := range s.Others {
+			e.Others = append(e.Others, name(o))
+		}
+		a.SameName = append(a.SameName, e)
+	}
+	return a
+}
+
+func (m *Main) importOf(w http.ResponseWriter, r *http.Request) (*spread.Recorded, error) {
 	ctx := r.Context()
 	inc, err := m.Incidents.GetByReference(ctx, r.PathValue("reference"))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if inc == nil {
-		return 0, apperr.Hidden()
+		return nil, apperr.Hidden()
 	}
 	if err := m.Spread.MayRecord(ctx, inc.ID); err != nil {
-		return 0, err
+		return nil, err
 	}
 	// Incidents carry no time zone: the upload names the one its wall-clock times are in.
 	loc, err := spread.LoadTimeZone(r.URL.Query().Get("timeZone"))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	limit := cmp.Or(m.Config.ImportMaxBytes, DefaultImportMaxBytes)
 	if r.ContentLength > limit {
-		return 0, apperr.Invalid("file", "the file is larger than the limit of %d MiB", limit>>20).With("maxSize", limit)
+		return nil, apperr.Invalid("file", "the file is larger than the limit of %d MiB", limit>>20).With("maxSize", limit)
 	}
 	actor, err := auth.Require(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	releaseMine, err := m.Limits.UserImports.Acquire(actor.ID.String())
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer releaseMine()
 	release, err := m.Limits.Imports.Acquire(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer release()
 	body := m.boundBody(w, r, limit)
 	// An import holds the server's one import slot: it may not trickle in.
 	body.end = time.Now().Add(importBodyTime)
-	forwards, err := spread.ParseForwards(body, cmp.Or(m.Config.ImportMaxRows, DefaultImportMaxRows), loc)
+	im, err := spread.ReadImport(body, cmp.Or(m.Config.ImportMaxRows, DefaultImportMaxRows), loc)
 	if err != nil {
-		return 0, cmp.Or(body.problem(), err)
+		return nil, cmp.Or(body.problem(), err)
 	}
-	recorded, err := m.Spread.RecordForwards(ctx, inc.ID, forwards)
-	return len(recorded), err
+	rec, err := m.Spread.Record(ctx, inc.ID, im.Forwards)
+	return rec, im.Locate(err)
 }

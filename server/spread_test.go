@@ -507,3 +507,93 @@ func sameInstant(t *testing.T, got, want string) bool {
 	w, err2 := time.Parse(time.RFC3339, want)
 	return err1 == nil && err2 == nil && g.Equal(w)
 }
+
+// The import matches people and venues by key, never by name: a second 王某
+// under another key is a new person, flagged as having an existing person's
+// name; the answer counts what was matched and created, by_exposure sets the
+// forwarder's exposure, and every bad row carries a problem code to word.
+func TestImportMatchesByKeyAndFlagsSameNames(t *testing.T) {
+	t.Parallel()
+	_, c := start(t)
+	id, ref := openCase(t, c, "同名导入")
+	upload := func(body string) (int, string) {
+		return c.Send(t, http.MethodPost, "/incidents/"+ref+"/forwards", body)
+	}
+	header := "key,at,method,from_key,from_kind,from_name,to_key,to_kind,to_name,by_key,by_name,by_exposure,item_key\n"
+	type answer struct {
+		Forwards       int
+		People, Venues struct{ Matched, Created int }
+		SameName       []struct {
+			Key, Kind, Name string
+			Others          []struct{ Key, Name string }
+		}
+		SameNameCount int
+	}
+	read := func(status int, body string) answer {
+		t.Helper()
+		var a answer
+		if err := json.Unmarshal([]byte(body), &a); err != nil || status != http.StatusOK {
+			t.Fatalf("%d %s", status, body)
+		}
+		return a
+	}
+	a := read(upload(header + "w1,2026-11-24 21:15,PHOTO,p:王某,PERSON,王某,g:群,GROUP_CHAT,工作群,p:王某,王某,,\n"))
+	if a.Forwards != 1 || a.People.Created != 1 || a.Venues.Created != 1 || a.People.Matched+a.Venues.Matched != 0 || len(a.SameName) != 0 {
+		t.Fatalf("first import %+v", a)
+	}
+	a = read(upload(header + "w2,2026-11-24 21:20,FORWARD,g:群,GROUP_CHAT,,p:王某-2,PERSON,王某,p:王某-2,王某,EXTERNAL,\n"))
+	if a.Forwards != 1 || a.People != (struct{ Matched, Created int }{0, 1}) || a.Venues != (struct{ Matched, Created int }{1, 0}) ||
+		a.SameNameCount != 1 || len(a.SameName) != 1 || a.SameName[0].Key != "p:王某-2" || a.SameName[0].Name != "王某" ||
+		len(a.SameName[0].Others) != 1 || a.SameName[0].Others[0].Key != "p:王某" {
+		t.Fatalf("second 王某 %+v", a)
+	}
+	var out struct {
+		Incident struct {
+			Spread struct {
+				Nodes []struct{ Key, Name, Exposure string }
+			}
+		}
+	}
+	c.Must(t, `query($id: ID!) { incident(id: $id) { spread { nodes { key name exposure } } } }`, map[string]any{"id": id}, &out)
+	exposure := map[string]string{}
+	for _, n := range out.Incident.Spread.Nodes {
+		exposure[n.Key] = n.Exposure
+	}
+	if len(exposure) != 3 || exposure["p:王某"] != "INTERNAL" || exposure["p:王某-2"] != "EXTERNAL" {
+		t.Fatalf("nodes %+v", out.Incident.Spread.Nodes)
+	}
+
+	// Bad rows: each with its line, field, problem and params; a row refused
+	// only when recorded (an unknown leaked item) has its line too.
+	var bad struct {
+		Errors []struct {
+			Extensions struct {
+				Errors []struct {
+					Line           int
+					Field, Problem string
+					Params         map[string]any
+				}
+			}
+		}
+	}
+	status, body := upload(header +
+		"x1,明天,PHOTO,p:王某,PERSON,,p:乙,PERSON,,p:王某,,,\n" +
+		"x2,2026-11-24 21:30,SHOUT,p:王某,PERSON,,p:乙,PERSON,,p:王某,,,\n" +
+		",2026-11-24 21:30,PHOTO,p:王某,PERSON,,p:乙,PERSON,,p:王某,,,\n")
+	if err := json.Unmarshal([]byte(body), &bad); err != nil || status != http.StatusBadRequest || len(bad.Errors) != 1 {
+		t.Fatalf("bad rows: %d %s", status, body)
+	}
+	rows := bad.Errors[0].Extensions.Errors
+	if len(rows) != 3 || rows[0].Line != 2 || rows[0].Problem != "BAD_TIME" || rows[0].Params["value"] != "明天" ||
+		rows[1].Line != 3 || rows[1].Problem != "UNKNOWN_VALUE" || rows[1].Field != "method" ||
+		rows[2].Line != 4 || rows[2].Problem != "REQUIRED" || rows[2].Field != "key" {
+		t.Fatalf("bad rows: %s", body)
+	}
+	status, body = upload(header + "y1,2026-11-24 21:40,PHOTO,p:王某,PERSON,,p:乙,PERSON,,p:王某,,,没有的文件\n")
+	if err := json.Unmarshal([]byte(body), &bad); err != nil || status != http.StatusBadRequest {
+		t.Fatalf("unknown item: %d %s", status, body)
+	}
+	if rows := bad.Errors[0].Extensions.Errors; len(rows) != 1 || rows[0].Line != 2 || rows[0].Problem != "UNKNOWN_ITEM" {
+		t.Fatalf("unknown item: %s", body)
+	}
+}

@@ -30,15 +30,15 @@ import (
 // CSV: a header row naming columns from csvColumns, then one forward per row.
 var csvColumns = []string{"key", "at", "method", "from_key", "from_kind", "from_name", "from_exposure",
 	"from_member_count", "from_platform", "to_key", "to_kind", "to_name", "to_exposure", "to_member_count",
-	"to_platform", "by_key", "by_name", "by_unit", "item_key", "alterations", "mis_sent", "recalled_at",
+	"to_platform", "by_key", "by_name", "by_exposure", "by_unit", "item_key", "alterations", "mis_sent", "recalled_at",
 	"confidence", "note"}
 
 // TemplateCSV is the CSV import's template to download: every column, and
 // two example rows in the wall-clock format people paste. It starts with a
 // byte-order mark so spreadsheet programs open its Chinese as UTF-8.
-const TemplateCSV = "\ufeff" + `key,at,method,from_key,from_kind,from_name,from_exposure,from_member_count,from_platform,to_key,to_kind,to_name,to_exposure,to_member_count,to_platform,by_key,by_name,by_unit,item_key,alterations,mis_sent,recalled_at,confidence,note
-f1,2026-11-24 21:15,PHOTO,p:张某,PERSON,张某,INTERNAL,,,p:李某,PERSON,李某,EXTERNAL,,,p:张某,张某,县政府办公室,,,,,CONFIRMED,拍下文件后点对点发给李某
-f2,2026-11-24 21:40,FORWARD,p:李某,PERSON,李某,EXTERNAL,,,wechat-group:同学群,GROUP_CHAT,同学群,EXTERNAL,45,WECHAT,p:李某,李某,,,DOCUMENT_NUMBER_CROPPED,,,SUSPECTED,裁去文号后转发到同学群
+const TemplateCSV = "\ufeff" + `key,at,method,from_key,from_kind,from_name,from_exposure,from_member_count,from_platform,to_key,to_kind,to_name,to_exposure,to_member_count,to_platform,by_key,by_name,by_exposure,by_unit,item_key,alterations,mis_sent,recalled_at,confidence,note
+f1,2026-11-24 21:15,PHOTO,p:张某,PERSON,张某,INTERNAL,,,p:李某,PERSON,李某,EXTERNAL,,,p:张某,张某,INTERNAL,县政府办公室,,,,,CONFIRMED,拍下文件后点对点发给李某
+f2,2026-11-24 21:40,FORWARD,p:李某,PERSON,李某,EXTERNAL,,,wechat-group:同学群,GROUP_CHAT,同学群,EXTERNAL,45,WECHAT,p:李某,李某,EXTERNAL,,,DOCUMENT_NUMBER_CROPPED,,,SUSPECTED,裁去文号后转发到同学群
 `
 
 var csvRequired = []string{"key", "at", "method", "from_key", "from_kind", "to_key", "to_kind", "by_key"}
@@ -86,11 +86,47 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 // by row and stops at the first row past maxRows (0: no bound), so a file
 // too long costs no more than the rows allowed.
 func ParseForwards(r io.Reader, maxRows int, loc *time.Location) ([]*ForwardInput, error) {
+	im, err := ReadImport(r, maxRows, loc)
+	if err != nil {
+		return nil, err
+	}
+	return im.Forwards, nil
+}
+
+// Import is an import file's forwards with the line each was read from.
+type Import struct {
+	Forwards []*ForwardInput
+	Lines    []int
+}
+
+// Locate gives the row errors of recording the import (an unknown item key,
+// a key recorded before as another kind) their lines in the file.
+func (im *Import) Locate(err error) error {
+	e, ok := apperr.As(err)
+	if !ok {
+		return err
+	}
+	rows, ok := e.Extensions["errors"].([]FieldError)
+	if !ok {
+		return err
+	}
+	rows = slices.Clone(rows)
+	for i := range rows {
+		if rows[i].Index < len(im.Lines) {
+			rows[i].Line = im.Lines[rows[i].Index]
+		}
+	}
+	return e.With("errors", rows)
+}
+
+// ReadImport is ParseForwards keeping each forward's line, so the errors of
+// recording it can name their lines (see Locate).
+func ReadImport(r io.Reader, maxRows int, loc *time.Location) (*Import, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	for {
 		b, err := br.Peek(1)
 		if err != nil {
-			return nil, apperr.Invalid("file", "the file is empty")
+			return nil, fileError("EMPTY_FILE", nil, "the file is empty")
 		}
 		if b[0] == ' ' || b[0] == '\n' || b[0] == '\r' || b[0] == '\t' {
 			br.ReadByte() //nolint:errcheck // peeked
@@ -117,23 +153,33 @@ type parsed struct {
 	errs  []FieldError
 }
 
-func (p *parsed) add(line int, f *ForwardInput, field string, err error) {
-	if err != nil {
-		p.errs = append(p.errs, FieldError{Index: len(p.rows), Line: line, Field: field, Message: err.Error()})
+// add keeps a row read from line, or why it could not be read.
+func (p *parsed) add(line int, f *ForwardInput, bad *FieldError) {
+	if bad != nil {
+		bad.Index, bad.Line = len(p.rows), line
+		p.errs = append(p.errs, *bad)
 		f = nil
 	}
 	p.rows = append(p.rows, f)
 	p.lines = append(p.lines, line)
 }
 
+// unreadable is a row that is not CSV or JSON of a forward.
+func unreadable(err error) *FieldError {
+	return &FieldError{Field: "line", Problem: Unreadable, Message: err.Error()}
+}
+
 // result checks the rows read and reports every bad one with its line.
-func (p *parsed) result() ([]*ForwardInput, error) {
+func (p *parsed) result() (*Import, error) {
 	errs := append(p.errs, checkBatch(p.rows, time.Now())...)
 	if len(errs) == 0 {
-		return p.rows, nil
+		return &Import{Forwards: p.rows, Lines: p.lines}, nil
 	}
 	for i := range errs {
 		errs[i].Line = p.lines[errs[i].Index]
+		if row, ok := errs[i].Params["row"].(int); ok && errs[i].Problem == RepeatedKey {
+			errs[i].Params = map[string]any{"row": row, "line": p.lines[row]}
+		}
 	}
 	slices.SortStableFunc(errs, func(a, b FieldError) int { return cmp.Compare(a.Index, b.Index) })
 	return nil, batchError(errs)
@@ -141,11 +187,19 @@ func (p *parsed) result() ([]*ForwardInput, error) {
 
 // tooManyRows is the error for a file with more rows than allowed.
 func tooManyRows(maxRows int) error {
-	return apperr.Invalid("file", "the file has more than %d forwards; split it into smaller files", maxRows).With("maxRows", maxRows)
+	return fileError("TOO_MANY_ROWS", map[string]any{"max": maxRows}, "the file has more than %d forwards; split it into smaller files", maxRows).
+		With("maxRows", maxRows)
 }
 
-func lineError(line int, format string, args ...any) error {
-	return apperr.Invalid(fmt.Sprintf("line %d", line), "line %d: %s", line, fmt.Sprintf(format, args...))
+// fileError refuses a whole file; problem and params word it in the
+// client's language, as a row's (see FieldError).
+func fileError(problem string, params map[string]any, format string, args ...any) *apperr.Error {
+	return apperr.Invalid("file", format, args...).With("problem", problem).With("params", params)
+}
+
+// headerError refuses the CSV header row.
+func headerError(problem string, params map[string]any, format string, args ...any) error {
+	return apperr.Invalid("line 1", "line 1: %s", fmt.Sprintf(format, args...)).With("problem", problem).With("params", params)
 }
 
 func (p *parsed) jsonl(r io.Reader, maxRows int) error {
@@ -162,10 +216,14 @@ func (p *parsed) jsonl(r io.Reader, maxRows int) error {
 		var f ForwardInput
 		dec := json.NewDecoder(bytes.NewReader(text))
 		dec.DisallowUnknownFields()
-		p.add(line, &f, "line", dec.Decode(&f))
+		var bad *FieldError
+		if err := dec.Decode(&f); err != nil {
+			bad = unreadable(err)
+		}
+		p.add(line, &f, bad)
 	}
 	if err := sc.Err(); err != nil {
-		return apperr.Invalid("file", "reading the file: %v", err)
+		return fileError("UNREADABLE_FILE", nil, "reading the file: %v", err)
 	}
 	return nil
 }
@@ -175,19 +233,19 @@ func (p *parsed) csv(r io.Reader, maxRows int, loc *time.Location) error {
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return lineError(1, "no header row: %v", err)
+		return headerError("NO_HEADER", nil, "no header row: %v", err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")) // Excel's byte-order mark
 		if !slices.Contains(csvColumns, h) {
-			return lineError(1, "unknown column %q (known: %s)", h, strings.Join(csvColumns, ", "))
+			return headerError("UNKNOWN_COLUMN", map[string]any{"column": h}, "unknown column %q (known: %s)", h, strings.Join(csvColumns, ", "))
 		}
 		col[h] = i
 	}
 	for _, req := range csvRequired {
 		if _, ok := col[req]; !ok {
-			return lineError(1, "missing column %q", req)
+			return headerError("MISSING_COLUMN", map[string]any{"column": req}, "missing column %q", req)
 		}
 	}
 	for {
@@ -197,13 +255,13 @@ func (p *parsed) csv(r io.Reader, maxRows int, loc *time.Location) error {
 		}
 		var pe *csv.ParseError
 		if err != nil && !errors.As(err, &pe) {
-			return apperr.Invalid("file", "reading the file: %v", err)
+			return fileError("UNREADABLE_FILE", nil, "reading the file: %v", err)
 		}
 		if maxRows > 0 && len(p.rows) == maxRows {
 			return tooManyRows(maxRows)
 		}
 		if err != nil {
-			p.add(pe.StartLine, nil, "line", pe.Err)
+			p.add(pe.StartLine, nil, unreadable(pe.Err))
 			continue
 		}
 		line, _ := cr.FieldPos(0)
@@ -213,8 +271,8 @@ func (p *parsed) csv(r io.Reader, maxRows int, loc *time.Location) error {
 			}
 			return ""
 		}
-		f, field, err := csvForward(get, loc)
-		p.add(line, f, field, err)
+		f, bad := csvForward(get, loc)
+		p.add(line, f, bad)
 	}
 }
 
@@ -225,26 +283,31 @@ func optional(s string) *string {
 	return &s
 }
 
+// badCell is a cell that does not read as its column's type.
+func badCell(field string, p Problem, value string, err error) *FieldError {
+	return &FieldError{Field: field, Problem: p, Params: map[string]any{"value": value}, Message: err.Error()}
+}
+
 // csvForward reads one CSV row; a refusal names the field (as Validate
 // names it) at fault.
-func csvForward(get func(string) string, loc *time.Location) (*ForwardInput, string, error) {
+func csvForward(get func(string) string, loc *time.Location) (*ForwardInput, *FieldError) {
 	f := &ForwardInput{Key: get("key"), Method: Method(get("method")), ItemKey: optional(get("item_key")),
 		Note: optional(get("note"))}
 	var err error
 	if f.At, err = ParseTime(get("at"), loc); err != nil {
-		return nil, "at", err
+		return nil, badCell("at", BadTime, get("at"), err)
 	}
 	if s := get("recalled_at"); s != "" {
 		t, err := ParseTime(s, loc)
 		if err != nil {
-			return nil, "recalledAt", err
+			return nil, badCell("recalledAt", BadTime, s, err)
 		}
 		f.RecalledAt = &t
 	}
 	if s := get("mis_sent"); s != "" {
 		b, err := strconv.ParseBool(s)
 		if err != nil {
-			return nil, "misSent", fmt.Errorf("%q is not true or false", s)
+			return nil, badCell("misSent", NotBoolean, s, fmt.Errorf("%q is not true or false", s))
 		}
 		f.MisSent = &b
 	}
@@ -274,11 +337,15 @@ func csvForward(get func(string) string, loc *time.Location) (*ForwardInput, str
 		if s := get(side.prefix + "_member_count"); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil {
-				return nil, side.prefix + ".memberCount", fmt.Errorf("%q is not a whole number", s)
+				return nil, badCell(side.prefix+".memberCount", NotNumber, s, fmt.Errorf("%q is not a whole number", s))
 			}
 			r.MemberCount = &n
 		}
 	}
 	f.By = NodeRef{Key: get("by_key"), Kind: Person, Name: optional(get("by_name")), Unit: optional(get("by_unit"))}
-	return f, "", nil
+	if s := get("by_exposure"); s != "" {
+		e := Exposure(s)
+		f.By.Exposure = &e
+	}
+	return f, nil
 }

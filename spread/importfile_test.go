@@ -68,12 +68,13 @@ func TestParseListsEveryBadRowWithItsLine(t *testing.T) {
 	type row struct {
 		index, line int
 		field       string
+		problem     Problem
 	}
 	var got []row
 	for _, e := range errs {
-		got = append(got, row{e.Index, e.Line, e.Field})
+		got = append(got, row{e.Index, e.Line, e.Field, e.Problem})
 	}
-	want := []row{{1, 3, "at"}, {2, 4, "to.memberCount"}, {3, 6, "method"}, {4, 7, "key"}}
+	want := []row{{1, 3, "at", BadTime}, {2, 4, "to.memberCount", NotNumber}, {3, 6, "method", UnknownValue}, {4, 7, "key", RepeatedKey}}
 	if len(got) != len(want) {
 		t.Fatalf("errors %+v, want %+v", got, want)
 	}
@@ -85,12 +86,17 @@ func TestParseListsEveryBadRowWithItsLine(t *testing.T) {
 	if e, _ := apperr.As(err); !strings.HasPrefix(e.Message, "4 forwards") {
 		t.Fatalf("message %q", e.Message)
 	}
+	// A client words each row from its problem and params, in its reader's language.
+	if errs[0].Params["value"] != "昨天晚上" || errs[2].Params["value"] != Method("TELEPATHY") ||
+		errs[3].Params["row"] != 0 || errs[3].Params["line"] != 2 || errs[0].Message == "" {
+		t.Fatalf("params %+v", errs)
+	}
 
 	jsonl := `{"key":"j1","at":"2026-11-24T21:15:00+08:00","method":"PHOTO","from":{"key":"a","kind":"PERSON"},"to":{"key":"b","kind":"PERSON"},"by":{"key":"a","kind":"PERSON"}}` + "\n" +
 		`{"key":2}` + "\n" +
 		`{"key":"j3","at":"2026-11-24 21:15","method":"PHOTO"}` + "\n"
 	_, err = ParseForwards(strings.NewReader(jsonl), 0, time.UTC)
-	if errs := rowErrors(t, err); len(errs) != 2 || errs[0].Line != 2 || errs[1].Line != 3 {
+	if errs := rowErrors(t, err); len(errs) != 2 || errs[0].Line != 2 || errs[1].Line != 3 || errs[0].Problem != Unreadable {
 		t.Fatalf("jsonl errors %+v", errs)
 	}
 
@@ -119,7 +125,28 @@ func TestTemplateImports(t *testing.T) {
 	if want := time.Date(2026, 11, 24, 21, 15, 0, 0, shanghai); !rows[0].At.Equal(want) {
 		t.Fatalf("template time %v, want %v", rows[0].At, want)
 	}
-	if rows[1].To.MemberCount == nil || *rows[1].To.MemberCount != 45 || deref(rows[0].By.Name) != "张某" {
+	if rows[1].To.MemberCount == nil || *rows[1].To.MemberCount != 45 || deref(rows[0].By.Name) != "张某" ||
+		deref(rows[1].By.Exposure) != External {
 		t.Fatalf("template rows %+v %+v", rows[0], rows[1])
+	}
+}
+
+func TestCSVSetsWhetherTheForwarderIsInternalOrExternal(t *testing.T) {
+	t.Parallel()
+	csv := "key,at,method,from_key,from_kind,to_key,to_kind,by_key,by_name,by_exposure\n" +
+		"e1,2026-11-24 21:15,PHOTO,p:甲,PERSON,p:乙,PERSON,p:甲,甲,EXTERNAL\n" +
+		"e2,2026-11-24 21:20,PHOTO,p:乙,PERSON,p:丙,PERSON,p:乙,乙,\n" +
+		"e3,2026-11-24 21:25,PHOTO,p:丙,PERSON,p:丁,PERSON,p:丙,丙,OUTSIDER\n"
+	_, err := ParseForwards(strings.NewReader(csv), 0, time.UTC)
+	errs := rowErrors(t, err)
+	if len(errs) != 1 || errs[0].Line != 4 || errs[0].Field != "by.exposure" || errs[0].Problem != UnknownValue {
+		t.Fatalf("errors %+v", errs)
+	}
+	rows, err := ParseForwards(strings.NewReader(csv[:strings.LastIndex(strings.TrimSuffix(csv, "\n"), "\n")+1]), 0, time.UTC)
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("%d rows, %v", len(rows), err)
+	}
+	if rows[0].By.Exposure == nil || *rows[0].By.Exposure != External || rows[1].By.Exposure != nil {
+		t.Fatalf("by exposure %+v %+v", rows[0].By, rows[1].By)
 	}
 }

@@ -114,7 +114,8 @@ func checkBatch(in []*ForwardInput, now time.Time) []FieldError {
 		}
 		errs = append(errs, f.validate(i, now)...)
 		if j, dup := firstIndex[f.Key]; dup {
-			errs = append(errs, FieldError{Index: i, Field: "key", Message: fmt.Sprintf("repeats the key of forwards[%d]", j)})
+			errs = append(errs, FieldError{Index: i, Field: "key", Problem: RepeatedKey, Params: map[string]any{"row": j},
+				Message: fmt.Sprintf("repeats the key of forwards[%d]", j)})
 		} else {
 			firstIndex[f.Key] = i
 		}
@@ -136,6 +137,32 @@ func (s *Service) MayRecord(ctx context.Context, incidentID uuid.UUID) error {
 // recorded is left as it was and returned, so a retried batch never
 // duplicates.
 func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in []*ForwardInput) ([]*Forward, error) {
+	r, err := s.Record(ctx, incidentID, in)
+	if err != nil {
+		return nil, err
+	}
+	return r.Forwards, nil
+}
+
+// Recorded is what recording a batch did: its forwards, and the people and
+// venues it named, matched by key to nodes recorded before or created.
+type Recorded struct {
+	Forwards         []*Forward
+	Matched, Created []*Node
+	// SameName are the created nodes named as another node of the incident
+	// under a different key: perhaps two people called 王某, perhaps one
+	// recorded twice. The investigator is told, and decides.
+	SameName []SameName
+}
+
+// SameName is a created node and the other nodes with its name.
+type SameName struct {
+	Node   *Node
+	Others []*Node
+}
+
+// Record is RecordForwards telling what it matched and created.
+func (s *Service) Record(ctx context.Context, incidentID uuid.UUID, in []*ForwardInput) (*Recorded, error) {
 	if len(in) > MaxBatch {
 		return nil, apperr.Invalid("forwards", "at most %d forwards in one batch", MaxBatch)
 	}
@@ -144,13 +171,19 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 	}
 	var errs []FieldError
 	var out []*Forward
+	rec := &Recorded{}
 	err := s.change(ctx, incidentID, func(tx *sqlx.Tx) (audit.Entry, error) {
 		hasNodes, hasForwards, err := s.Store.Recorded(ctx, tx, incidentID)
 		if err != nil {
 			return audit.Entry{}, err
 		}
-		nodes, updated, err := s.ensureNodes(ctx, tx, incidentID, in, hasNodes)
+		named, err := s.ensureNodes(ctx, tx, incidentID, in, hasNodes)
 		if err != nil {
+			return audit.Entry{}, err
+		}
+		nodes, updated := named.byKey, named.updated
+		rec.Matched, rec.Created = named.existing, named.fresh
+		if rec.SameName, err = s.sameName(ctx, tx, incidentID, named.fresh); err != nil {
 			return audit.Entry{}, err
 		}
 		items, err := s.Store.Items(ctx, tx, incidentID)
@@ -174,7 +207,8 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 			if f.ItemKey != nil {
 				it, ok := itemByKey[*f.ItemKey]
 				if !ok {
-					errs = append(errs, FieldError{Index: i, Field: "itemKey", Message: "no leaked item has that key in this incident"})
+					errs = append(errs, FieldError{Index: i, Field: "itemKey", Problem: UnknownItem, Params: map[string]any{"value": *f.ItemKey},
+						Message: "no leaked item has that key in this incident"})
 					continue
 				}
 				fw.ItemID, fw.Item = &it.ID, it
@@ -210,7 +244,40 @@ func (s *Service) RecordForwards(ctx context.Context, incidentID uuid.UUID, in [
 		}
 		return audit.Entry{Action: "spread.record", TargetType: "incident", TargetID: incidentID.String(), Changes: changes}, nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	rec.Forwards = out
+	return rec, nil
+}
+
+// sameName finds, for each created node, the other nodes of the incident
+// with its name: people among people, venues among venues.
+func (s *Service) sameName(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, created []*Node) ([]SameName, error) {
+	if len(created) == 0 {
+		return nil, nil
+	}
+	names := make([]string, 0, len(created))
+	for _, n := range created {
+		names = append(names, n.Name)
+	}
+	named, err := s.Store.NodesNamed(ctx, tx, incidentID, names)
+	if err != nil {
+		return nil, err
+	}
+	var out []SameName
+	for _, n := range created {
+		var others []*Node
+		for _, o := range named {
+			if o.Name == n.Name && o.Key != n.Key && o.IsVenue() == n.IsVenue() {
+				others = append(others, o)
+			}
+		}
+		if len(others) > 0 {
+			out = append(out, SameName{Node: n, Others: others})
+		}
+	}
+	return out, nil
 }
 
 // useRecorded puts the forwards recorded before (a retry) in out as they were
@@ -252,13 +319,20 @@ func (s *Service) useRecorded(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 	return nil
 }
 
+// namedNodes are the nodes a batch names: by key, those recorded before and
+// those it created, and the changes it made to the former for the audit.
+type namedNodes struct {
+	byKey           map[string]*Node
+	existing, fresh []*Node
+	updated         []map[string]any
+}
+
 // ensureNodes creates the nodes the batch names for the first time, gives
 // the nodes it names again the attributes it sets (see mergeRef), and returns
-// every node it names, by key (looked up only when the incident has nodes),
-// with the changes it made to existing ones for the audit. A key already
-// known with another kind is an error. It runs under the incident's row
-// lock, so no other batch adds nodes meanwhile.
-func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, in []*ForwardInput, hasNodes bool) (map[string]*Node, []map[string]any, error) {
+// every node it names (looked up only when the incident has nodes). A key
+// already known with another kind is an error. It runs under the incident's
+// row lock, so no other batch adds nodes meanwhile.
+func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, in []*ForwardInput, hasNodes bool) (*namedNodes, error) {
 	type ref struct {
 		r     NodeRef
 		index int
@@ -276,8 +350,8 @@ func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 				first[r.r.Key] = r
 				keys = append(keys, r.r.Key)
 			case seen.r.Kind != r.r.Kind:
-				errs = append(errs, FieldError{Index: i, Field: r.field + ".kind",
-					Message: fmt.Sprintf("%q is a %s in forwards[%d].%s", r.r.Key, seen.r.Kind, seen.index, seen.field)})
+				errs = append(errs, FieldError{Index: i, Field: r.field + ".kind", Problem: KindConflict,
+					Params: map[string]any{"key": r.r.Key, "kind": seen.r.Kind}, Message: fmt.Sprintf("%q is a %s in forwards[%d].%s", r.r.Key, seen.r.Kind, seen.index, seen.field)})
 			}
 			merged[r.r.Key] = mergeRef(merged[r.r.Key], r.r)
 		}
@@ -286,19 +360,19 @@ func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 	if hasNodes {
 		var err error
 		if existing, err = s.Store.Nodes(ctx, tx, incidentID, keys); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	nodes := make(map[string]*Node, len(keys))
 	for _, n := range existing {
 		nodes[n.Key] = n
 		if r := first[n.Key]; r.r.Kind != n.Kind {
-			errs = append(errs, FieldError{Index: r.index, Field: r.field + ".kind",
-				Message: fmt.Sprintf("%q is already recorded as a %s", n.Key, n.Kind)})
+			errs = append(errs, FieldError{Index: r.index, Field: r.field + ".kind", Problem: KindConflict,
+				Params: map[string]any{"key": n.Key, "kind": n.Kind}, Message: fmt.Sprintf("%q is already recorded as a %s", n.Key, n.Kind)})
 		}
 	}
 	if len(errs) > 0 {
-		return nil, nil, batchError(errs)
+		return nil, batchError(errs)
 	}
 	var updated []map[string]any
 	for _, n := range existing {
@@ -307,7 +381,7 @@ func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 			continue
 		}
 		if err := s.Store.UpdateNode(ctx, tx, &next); err != nil {
-			return nil, nil, database.MapError(err)
+			return nil, database.MapError(err)
 		}
 		updated = append(updated, map[string]any{"from": nodeRecord(n), "to": nodeRecord(&next)})
 		*n = next
@@ -322,9 +396,9 @@ func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 		}
 	}
 	if err := s.Store.InsertNodes(ctx, tx, fresh); err != nil {
-		return nil, nil, database.MapError(err)
+		return nil, database.MapError(err)
 	}
-	return nodes, updated, nil
+	return &namedNodes{byKey: nodes, existing: existing, fresh: fresh, updated: updated}, nil
 }
 
 // mergeRef folds a later mention of a node into what the batch said of it
@@ -712,7 +786,7 @@ func (s *Service) UpdateNode(ctx context.Context, nodeID uuid.UUID, p NodePatch)
 		c := checker{}
 		c.nodeRef("input", ref)
 		if p.Name != nil && strings.TrimSpace(*p.Name) == "" {
-			c.fail("input.name", "must not be empty")
+			c.fail("input.name", Required, nil, "must not be empty")
 		}
 		if len(c.errs) > 0 {
 			return audit.Entry{}, apperr.Invalid(c.errs[0].Field, "%s", c.errs[0].Message)
@@ -787,10 +861,10 @@ func (s *Service) SetContainment(ctx context.Context, nodeID uuid.UUID, in Conta
 		c.text("requestedTo", deref(in.RequestedTo), false, maxName)
 		c.text("note", deref(in.Note), false, maxNote)
 		if !oneOf(in.Status, ContainmentStatuses) {
-			c.fail("status", "unknown status %q", in.Status)
+			c.unknown("status", "status", in.Status)
 		}
 		if !n.IsVenue() {
-			c.fail("nodeId", "containment is recorded on venues, not people")
+			c.fail("nodeId", NotVenue, nil, "containment is recorded on venues, not people")
 		}
 		if len(c.errs) > 0 {
 			return audit.Entry{}, apperr.Invalid("input."+c.errs[0].Field, "%s", c.errs[0].Message)
@@ -812,10 +886,10 @@ func (s *Service) RecordItem(ctx context.Context, incidentID uuid.UUID, in ItemI
 	c.text("title", in.Title, true, maxName)
 	c.text("documentNumber", deref(in.DocumentNumber), false, maxName)
 	if !oneOf(in.Kind, ItemKinds) {
-		c.fail("kind", "unknown item kind %q", in.Kind)
+		c.unknown("kind", "item kind", in.Kind)
 	}
 	if !oneOf(in.Classification, incident.Classifications) {
-		c.fail("classification", "unknown classification %q", in.Classification)
+		c.unknown("classification", "classification", in.Classification)
 	}
 	c.alterations("alterations", in.Alterations)
 	var out *Item

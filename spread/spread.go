@@ -173,14 +173,45 @@ type ItemInput struct {
 	Alterations    []Alteration
 }
 
-// FieldError is one bad field of one row of a batch.
+// FieldError is one bad field of one row of a batch. Problem and Params say
+// what is wrong for a client to word in its reader's language (see README
+// "Importing forwards"); Message says it in English.
 type FieldError struct {
 	Index int `json:"index"`
 	// Line is the row's line in an import file (0 elsewhere).
-	Line    int    `json:"line,omitempty"`
-	Field   string `json:"field"`
-	Message string `json:"message"`
+	Line    int            `json:"line,omitempty"`
+	Field   string         `json:"field"`
+	Problem Problem        `json:"problem"`
+	Params  map[string]any `json:"params,omitempty"`
+	Message string         `json:"message"`
 }
+
+// Problem is what is wrong with a field of a row.
+type Problem string
+
+// Problems of a row's field.
+const (
+	Required             Problem = "REQUIRED"
+	TooLong              Problem = "TOO_LONG"      // params: max
+	BadText              Problem = "BAD_TEXT"      // a control, invisible or text-direction character
+	UnknownValue         Problem = "UNKNOWN_VALUE" // params: value
+	Negative             Problem = "NEGATIVE"
+	PersonHasVenueFields Problem = "PERSON_HAS_VENUE_FIELDS"
+	VenueHasPersonFields Problem = "VENUE_HAS_PERSON_FIELDS"
+	TooMany              Problem = "TOO_MANY" // params: max
+	ImplausibleTime      Problem = "IMPLAUSIBLE_TIME"
+	ByNotPerson          Problem = "BY_NOT_PERSON"
+	NotVenue             Problem = "NOT_VENUE"
+	SameEnds             Problem = "SAME_ENDS"
+	RecalledBeforeSent   Problem = "RECALLED_BEFORE_SENT"
+	RepeatedKey          Problem = "REPEATED_KEY"  // params: row (and line, in an import) of the first
+	UnknownItem          Problem = "UNKNOWN_ITEM"  // params: value
+	KindConflict         Problem = "KIND_CONFLICT" // params: key, kind
+	BadTime              Problem = "BAD_TIME"      // params: value
+	NotBoolean           Problem = "NOT_BOOLEAN"   // params: value
+	NotNumber            Problem = "NOT_NUMBER"    // params: value
+	Unreadable           Problem = "UNREADABLE"    // the row is not CSV or JSON of a forward; the message says why
+)
 
 // batchError reports every bad row of a batch at once: the first hundred
 // errors, plenty to fix a file, and how many rows are bad in all.
@@ -213,8 +244,13 @@ type checker struct {
 	errs  []FieldError
 }
 
-func (c *checker) fail(field, format string, args ...any) {
-	c.errs = append(c.errs, FieldError{Index: c.index, Field: field, Message: fmt.Sprintf(format, args...)})
+func (c *checker) fail(field string, p Problem, params map[string]any, format string, args ...any) {
+	c.errs = append(c.errs, FieldError{Index: c.index, Field: field, Problem: p, Params: params, Message: fmt.Sprintf(format, args...)})
+}
+
+// unknown refuses a value outside its enumeration.
+func (c *checker) unknown(field, what string, v any) {
+	c.fail(field, UnknownValue, map[string]any{"value": v}, "unknown %s %q", what, v)
 }
 
 // text checks one text field; those limited to maxName or less (keys,
@@ -226,12 +262,12 @@ func (c *checker) text(field, s string, required bool, max int) {
 	}
 	switch {
 	case required && strings.TrimSpace(s) == "":
-		c.fail(field, "must not be empty")
+		c.fail(field, Required, nil, "must not be empty")
 	case utf8.RuneCountInString(s) > max:
-		c.fail(field, "longer than %d characters", max)
+		c.fail(field, TooLong, map[string]any{"max": max}, "longer than %d characters", max)
 	default:
 		if e, ok := apperr.As(check(field, s)); ok {
-			c.fail(field, "%s", e.Message)
+			c.fail(field, BadText, nil, "%s", e.Message)
 		}
 	}
 }
@@ -239,25 +275,25 @@ func (c *checker) text(field, s string, required bool, max int) {
 func (c *checker) nodeRef(field string, r NodeRef) {
 	c.text(field+".key", r.Key, true, maxKey)
 	if !oneOf(r.Kind, NodeKinds) {
-		c.fail(field+".kind", "unknown node kind %q", r.Kind)
+		c.unknown(field+".kind", "node kind", r.Kind)
 	}
 	if r.Name != nil {
 		c.text(field+".name", *r.Name, false, maxName)
 	}
 	if r.Exposure != nil && !oneOf(*r.Exposure, Exposures) {
-		c.fail(field+".exposure", "unknown exposure %q", *r.Exposure)
+		c.unknown(field+".exposure", "exposure", *r.Exposure)
 	}
 	if r.Platform != nil && !oneOf(*r.Platform, Platforms) {
-		c.fail(field+".platform", "unknown platform %q", *r.Platform)
+		c.unknown(field+".platform", "platform", *r.Platform)
 	}
 	if r.MemberCount != nil && *r.MemberCount < 0 {
-		c.fail(field+".memberCount", "must not be negative")
+		c.fail(field+".memberCount", Negative, nil, "must not be negative")
 	}
 	if r.Kind == Person && (r.MemberCount != nil || r.Platform != nil) {
-		c.fail(field, "a person has no memberCount or platform")
+		c.fail(field, PersonHasVenueFields, nil, "a person has no memberCount or platform")
 	}
 	if r.Kind != Person && (deref(r.Unit) != "" || deref(r.Position) != "" || r.Cleared != nil) {
-		c.fail(field, "a venue has no unit, position or clearance")
+		c.fail(field, VenueHasPersonFields, nil, "a venue has no unit, position or clearance")
 	}
 	for _, s := range []*string{r.Unit, r.Position} {
 		if s != nil {
@@ -265,7 +301,7 @@ func (c *checker) nodeRef(field string, r NodeRef) {
 		}
 	}
 	if len(r.Handles) > 20 {
-		c.fail(field+".handles", "at most 20 handles")
+		c.fail(field+".handles", TooMany, map[string]any{"max": 20}, "at most 20 handles")
 	}
 	for _, h := range r.Handles {
 		c.text(field+".handles", h, false, maxName)
@@ -275,7 +311,7 @@ func (c *checker) nodeRef(field string, r NodeRef) {
 func (c *checker) alterations(field string, as []Alteration) {
 	for _, a := range as {
 		if !oneOf(a, Alterations) {
-			c.fail(field, "unknown alteration %q", a)
+			c.unknown(field, "alteration", a)
 		}
 	}
 }
@@ -285,25 +321,25 @@ func (f ForwardInput) validate(index int, now time.Time) []FieldError {
 	c := checker{index: index}
 	c.text("key", f.Key, true, maxKey)
 	if !oneOf(f.Method, Methods) {
-		c.fail("method", "unknown method %q", f.Method)
+		c.unknown("method", "method", f.Method)
 	}
 	if f.At.IsZero() || f.At.Before(time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)) || f.At.After(now.Add(10*time.Minute)) {
-		c.fail("at", "not a plausible time (1990 until now)")
+		c.fail("at", ImplausibleTime, nil, "not a plausible time (1990 until now)")
 	}
 	c.nodeRef("from", f.From)
 	c.nodeRef("to", f.To)
 	c.nodeRef("by", f.By)
 	if f.By.Kind != Person {
-		c.fail("by.kind", "a forward is made by a PERSON")
+		c.fail("by.kind", ByNotPerson, nil, "a forward is made by a PERSON")
 	}
 	if f.From.Key == f.To.Key && f.From.Key != "" {
-		c.fail("to.key", "a forward goes to another node")
+		c.fail("to.key", SameEnds, nil, "a forward goes to another node")
 	}
 	if f.RecalledAt != nil && f.RecalledAt.Before(f.At) {
-		c.fail("recalledAt", "recalled before it was sent")
+		c.fail("recalledAt", RecalledBeforeSent, nil, "recalled before it was sent")
 	}
 	if f.Confidence != nil && !oneOf(*f.Confidence, Confidences) {
-		c.fail("confidence", "unknown confidence %q", *f.Confidence)
+		c.unknown("confidence", "confidence", *f.Confidence)
 	}
 	if f.Note != nil {
 		c.text("note", *f.Note, false, maxNote)

@@ -106,6 +106,12 @@ func (Store) Nodes(ctx context.Context, ex database.Executor, incidentID uuid.UU
 	return queryAll(ctx, ex, scanNode, byKeys(`SELECT `+nodeColumns+` FROM spread_nodes`, incidentID, keys))
 }
 
+// NodesNamed returns the incident's nodes with any of the given names.
+func (Store) NodesNamed(ctx context.Context, ex database.Executor, incidentID uuid.UUID, names []string) ([]*Node, error) {
+	return queryAll(ctx, ex, scanNode, statement{`SELECT ` + nodeColumns + ` FROM spread_nodes WHERE incident_id = $1 AND name = ANY($2)`,
+		[]any{incidentID, pq.StringArray(names)}})
+}
+
 // AnalysisNodes returns the incident's nodes with only what the analysis
 // needs (Partial), in no particular order. The analysis reads are the hot
 // path of a cold spread query, so they avoid database/sql's per-value

@@ -164,6 +164,16 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await shot(page, page.locator("#evidence"), join(shots, `evidence${suffix}.png`));
   });
 
+  // pickNode types into a person-or-venue picker of the forward form and picks
+  // the option titled title ("name · key · kind", or "新建人员「name」· key").
+  const pickNode = async (select, typed, title) => {
+    await page.locator(select).click();
+    await page.locator(select).fill(typed);
+    const open = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)");
+    await open.locator(`.ant-select-item-option[title="${title}"]`).click();
+    await open.waitFor({ state: "detached", timeout: 5000 });
+  };
+
   await step(`an investigator records the DOMAIN.md case 5 chain and sees the path to the website${suffix}`, async () => {
     await openSection(page, "spread");
     const person = (k) => ({ key: `p:${k}`, kind: "PERSON", name: k });
@@ -180,13 +190,14 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     ].join("\n");
     await page.getByLabel("导入 CSV 或 JSONL 文件").setInputFiles({ name: "case5.jsonl", mimeType: "application/x-ndjson", buffer: Buffer.from(jsonl) });
     await page.getByText("已记录 7 次转发").waitFor();
-    // The last hop through the form: from the other groups onto the overseas website, public.
-    await page.getByLabel("来源").fill("其他群");
-    await choose("#fromKind", "群聊");
-    await page.getByLabel("去向", { exact: true }).fill("境外网站");
+    // The last hop through the form: from the other groups (imported above, so
+    // picked as they are) onto the overseas website, new and public, by a new person.
+    await pickNode("#from", "其他群", "其他群 · 其他群 · 群聊");
+    await pickNode("#to", "境外网站", "新建场所「境外网站」· v:境外网站");
     await choose("#toKind", "网站");
     await choose("#toExposure", "公开");
-    await page.getByLabel("经手人").fill("网友");
+    await pickNode("#by", "网友", "新建人员「网友」· p:网友");
+    await page.getByTestId("by-key").getByText("将新建，标识 p:网友").waitFor();
     await page.getByRole("button", { name: /^记\s*录$/ }).click();
     await page.getByTestId("frontier").getByRole("button", { name: "境外网站" }).waitFor(); // in the frontier now
     await page.getByRole("button", { name: /显示到「民政工作群」的路径/ }).click();
@@ -198,6 +209,44 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     if (hops !== 7) throw new Error(`the path to the website has ${hops} hops, want 7`);
     await page.waitForTimeout(300);
     await shot(page, page.locator("#spread"), join(shots, `spread${suffix}.png`));
+  });
+
+  await step(`two people with the same name are kept apart${suffix}`, async () => {
+    await openSection(page, "spread");
+    const form = page.getByTestId("spread-form");
+    // Two forwards, each by a new person called 王某: the second gets a key of its own.
+    for (const key of ["p:王某", "p:王某-2"]) {
+      await pickNode("#from", "其他群", "其他群 · 其他群 · 群聊");
+      await pickNode("#to", "网友", "网友 · p:网友 · 人员");
+      await pickNode("#by", "王某", `新建人员「王某」· ${key}`);
+      await form.getByTestId("by-key").getByText(`将新建，标识 ${key}`).waitFor();
+      await form.getByRole("button", { name: /^记\s*录$/ }).click();
+      await form.getByTestId("by-key").waitFor({ state: "detached" }); // the form is reset
+    }
+    // Both are there, told apart by their keys.
+    await page.locator("#by").click();
+    await page.locator("#by").fill("王某");
+    const open = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)");
+    await open.locator('.ant-select-item-option[title="王某 · p:王某 · 人员"]').waitFor();
+    await open.locator('.ant-select-item-option[title="王某 · p:王某-2 · 人员"]').waitFor();
+    await page.keyboard.press("Escape");
+    await accessible(page, "spread-form" + suffix);
+    // A file with three bad rows: nothing is recorded, and each is listed in Chinese with its line.
+    const logged = problems.length;
+    const csv = "key,at,method,from_key,from_kind,to_key,to_kind,by_key\n" +
+      "s1,昨天晚上,FORWARD,其他群,GROUP_CHAT,p:网友,PERSON,p:网友\n" +
+      "s2,2026-02-01 10:00,SHOUT,其他群,GROUP_CHAT,p:网友,PERSON,p:网友\n" +
+      "s3,2026-02-01 10:00,FORWARD,其他群,GROUP_CHAT,,PERSON,p:网友\n";
+    await page.getByLabel("导入 CSV 或 JSONL 文件").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    const errors = page.getByTestId("import-errors");
+    await errors.getByText("第 2 行，时间：「昨天晚上」不是时间，应写作 2026-11-24 21:15").waitFor();
+    await errors.getByText("第 3 行，方式：无法识别「SHOUT」").waitFor();
+    await errors.getByText("第 4 行，去向 · 标识：不能为空").waitFor();
+    const listed = await errors.locator(".ant-list-item").count();
+    if (listed !== 3) throw new Error(`${listed} bad rows listed, want 3`);
+    // The browser logs the refusal, an HTTP 400 answer, as a failed load: that one is expected.
+    const refusal = problems.indexOf(`console error${suffix}: Failed to load resource: the server responded with a status of 400 (Bad Request)`, logged);
+    if (refusal >= 0) problems.splice(refusal, 1);
   });
 
   await step(`the side panel edits the website and records its takedown${suffix}`, async () => {

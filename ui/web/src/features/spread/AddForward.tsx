@@ -1,11 +1,12 @@
-import { Alert, Button, Card, Form, Input, Select, Space, message } from "antd";
+import { Alert, Button, Card, Form, Select, Space, Typography, message } from "antd";
 import dayjs from "dayjs";
-import { useRef } from "react";
+import { useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../../api";
 import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
-import type { Exposure, ForwardMethod, NodeKind } from "../../gql/graphql";
+import type { Exposure, ForwardMethod, NodeKind, NodeRefInput } from "../../gql/graphql";
+import { freshKey, matching, type Pick, type PickableNode } from "./nodeKeys";
 import { exposures, methods } from "./SpreadSide";
 
 const Record = graphql(`
@@ -14,38 +15,129 @@ const Record = graphql(`
 
 const venueKinds = ["GROUP_CHAT", "DIRECT_CHAT", "FEED_POST", "SMS_MMS", "FAX", "EMAIL", "PUBLIC_SOCIAL", "WEBSITE", "MINI_PROGRAM", "CLOUD_DRIVE", "OTHER"];
 
-// AddForward records one forward by hand.
-export function AddForward({ incidentId, onDone }: { incidentId: string; onDone: () => void }) {
+type Side = "from" | "to" | "by";
+const sides: Side[] = ["from", "to", "by"];
+
+interface Values {
+  from?: Pick; to?: Pick; by?: Pick;
+  fromKind: string; toKind: string; fromExposure: Exposure; toExposure: Exposure; byExposure: Exposure;
+  method: string; at: dayjs.Dayjs;
+}
+
+const newPrefix = "\u0000new:";
+
+// NodePicker chooses the person or venue of one end of a forward: a node
+// recorded before (by name or key), a node being created in another field of
+// the form, or explicitly a new one under a fresh key, shown before it is used.
+function NodePicker({ id, value, onChange, nodes, pending, peopleOnly }: {
+  id?: string; value?: Pick; onChange?: (p?: Pick) => void; nodes: PickableNode[]; pending: Pick[]; peopleOnly: boolean;
+}) {
   const { t } = useTranslation();
-  const [form] = Form.useForm();
+  const [query, setQuery] = useState("");
+  const allowed = (n: PickableNode) => !peopleOnly || n.kind === "PERSON";
+  const taken = useMemo(() => new Set([...nodes, ...pending].map((n) => n.key)), [nodes, pending]);
+  const name = query.trim();
+  const fresh = (person: boolean): Pick => ({ key: freshKey(person, name, taken), name, kind: person ? "PERSON" : "", isNew: true });
+  const created = name === "" ? [] : peopleOnly ? [fresh(true)] : [fresh(true), fresh(false)];
+  const known = matching([...nodes, ...pending.filter((p) => !nodes.some((n) => n.key === p.key))].filter(allowed), query);
+  const labelOf = (p: PickableNode & { isNew?: boolean }) => p.isNew
+    ? t("spread.pick.pending", { name: p.name, key: p.key })
+    : t("spread.pick.existing", { name: p.name, key: p.key, kind: t(`spread.kind.${p.kind}`) });
+  const options = [
+    ...known.map((n) => ({ value: n.key, label: labelOf(n), title: labelOf(n) })),
+    ...created.map((p) => {
+      const label = t(p.kind === "PERSON" ? "spread.pick.newPerson" : "spread.pick.newVenue", { name: p.name, key: p.key });
+      return { value: newPrefix + p.kind, label, title: label };
+    }),
+  ];
+  // The choice stays shown when the list no longer holds it (a new node, a cleared search).
+  if (value && !options.some((o) => o.value === value.key)) {
+    const label = value.isNew ? t(value.kind === "PERSON" ? "spread.pick.newPerson" : "spread.pick.newVenue", { name: value.name, key: value.key }) : labelOf(value);
+    options.unshift({ value: value.key, label, title: label });
+  }
+  const choose = (v: string) => {
+    if (v.startsWith(newPrefix)) onChange?.(created.find((p) => newPrefix + p.kind === v));
+    else onChange?.([...nodes, ...pending].map((n) => ({ isNew: false, ...n })).find((n) => n.key === v));
+    setQuery("");
+  };
+  return (
+    <Select id={id} showSearch virtual={false} filterOption={false} value={value?.key} searchValue={query} onSearch={setQuery}
+      onChange={choose} options={options} placeholder={t(peopleOnly ? "spread.pick.searchPerson" : "spread.pick.search")}
+      notFoundContent={t("spread.pick.typeName")} />
+  );
+}
+
+// AddForward records one forward by hand, each end and the forwarder picked
+// by key (see NodePicker).
+export function AddForward({ incidentId, nodes = [], onDone }: { incidentId: string; nodes?: PickableNode[]; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<Values>();
   const [result, record] = useSubmit(Record);
   // One forward key per forward being entered, kept until it is recorded, so a
   // retry after a failure sends the same request.
   const forwardKey = useRef<string>(undefined);
-  const ref = (key: string, kind: string) => ({ key, kind: kind as NodeKind, name: key.replace(/^[a-z-]+:/, "") });
-  const submit = async (v: { from: string; fromKind: string; to: string; toKind: string; toExposure: Exposure; by: string; method: string; at: dayjs.Dayjs }) => {
+  const picks = { from: Form.useWatch("from", form), to: Form.useWatch("to", form), by: Form.useWatch("by", form) };
+  // New nodes chosen in the other fields: offered here too (the sender is often
+  // the new person just entered as the source), and their keys are taken.
+  const pendingBut = (side: Side) => sides.filter((s) => s !== side).map((s) => picks[s]).filter((p): p is Pick => !!p?.isNew)
+    .filter((p, i, all) => all.findIndex((q) => q.key === p.key) === i);
+  // A new node chosen in two fields is described (kind, exposure) in the first.
+  const owner = (key: string) => sides.find((s) => picks[s]?.isNew && picks[s].key === key);
+  const ref = (v: Values, side: Side): NodeRefInput => {
+    const p = v[side] as Pick;
+    if (!p.isNew) return { key: p.key, kind: p.kind as NodeKind };
+    const first = owner(p.key) ?? side;
+    const kind = { from: v.fromKind, to: v.toKind, by: "PERSON" }[first];
+    const exposure = { from: v.fromExposure, to: v.toExposure, by: v.byExposure }[first];
+    return { key: p.key, kind: (p.kind === "PERSON" ? "PERSON" : kind) as NodeKind, name: p.name, exposure };
+  };
+  const submit = async (v: Values) => {
+    if (!v.from || !v.to || !v.by) return;
     forwardKey.current ??= `ui-${Date.now()}`;
     const r = await record({ id: incidentId, f: [{ key: forwardKey.current, at: v.at.format(), method: v.method as ForwardMethod,
-      from: ref(v.from, v.fromKind), to: { ...ref(v.to, v.toKind), exposure: v.toExposure }, by: ref(v.by, "PERSON") }] });
-    if (r?.data) { forwardKey.current = undefined; message.success(t("spread.recorded")); form.resetFields(["to"]); onDone(); }
+      from: ref(v, "from"), to: ref(v, "to"), by: ref(v, "by") }] });
+    if (r?.data) {
+      forwardKey.current = undefined;
+      message.success(t("spread.recorded"));
+      // The time and method stay: the next forward of a chain is often made the same way, soon after.
+      form.resetFields(sides.flatMap((s) => [s, `${s}Kind`, `${s}Exposure`]) as (keyof Values)[]);
+      onDone();
+    }
   };
-  const kinds = ["PERSON", ...venueKinds].map((k) => ({ value: k, label: t(`spread.kind.${k}`) }));
+  const venueKindOptions = venueKinds.map((k) => ({ value: k, label: t(`spread.kind.${k}`) }));
+  const exposureOptions = (person: boolean) => exposures.filter((x) => !person || x !== "PUBLIC").map((x) => ({ value: x, label: t(`spread.exposures.${x}`) }));
+  // What a new node needs besides its name: a venue its kind and exposure, a
+  // person whether they are inside the organisation.
+  const details = (side: Side) => {
+    const p = picks[side];
+    if (!p?.isNew || owner(p.key) !== side) return null;
+    const person = p.kind === "PERSON";
+    return (
+      <Space.Compact block>
+        {!person && <Form.Item name={`${side}Kind`} label={t("spread.pick.kind")} style={{ flex: 1 }}><Select virtual={false} options={venueKindOptions} /></Form.Item>}
+        <Form.Item name={`${side}Exposure`} label={t(person ? "spread.pick.personExposure" : "spread.exposureOf")} style={{ flex: 1 }}>
+          <Select virtual={false} options={exposureOptions(person)} /></Form.Item>
+      </Space.Compact>
+    );
+  };
+  const picker = (side: Side) => (
+    <>
+      <Form.Item name={side} label={t(`spread.${side}`)} rules={[{ required: true }]} style={{ marginBottom: 8 }}>
+        <NodePicker nodes={nodes} pending={pendingBut(side)} peopleOnly={side === "by"} />
+      </Form.Item>
+      {picks[side] && <Typography.Text style={{ display: "block", marginBottom: 8 }} data-testid={`${side}-key`}>
+        {t(picks[side].isNew ? "spread.pick.willCreate" : "spread.pick.willUse", { key: picks[side].key })}</Typography.Text>}
+      {details(side)}
+    </>
+  );
   return (
-    <Card size="small" title={t("spread.add")} style={{ marginTop: 16 }}>
+    <Card size="small" title={t("spread.add")} style={{ marginTop: 16 }} data-testid="spread-form">
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} />}
-      <GuardedForm form={form} layout="vertical" size="small" onFinish={submit} initialValues={{ fromKind: "PERSON", toKind: "GROUP_CHAT", toExposure: "INTERNAL", method: "FORWARD", at: dayjs() }}>
-        <Space.Compact block>
-          <Form.Item name="from" label={t("spread.from")} rules={[{ required: true }]} style={{ flex: 1 }}><Input /></Form.Item>
-          <Form.Item name="fromKind" label=" " style={{ width: 110 }}><Select virtual={false} options={kinds} /></Form.Item>
-        </Space.Compact>
-        <Space.Compact block>
-          <Form.Item name="to" label={t("spread.to")} rules={[{ required: true }]} style={{ flex: 1 }}><Input /></Form.Item>
-          <Form.Item name="toKind" label=" " style={{ width: 110 }}><Select virtual={false} options={kinds} /></Form.Item>
-        </Space.Compact>
-        <Form.Item name="toExposure" label={t("spread.exposure")}>
-          <Select options={exposures.map((x) => ({ value: x, label: t(`spread.exposures.${x}`) }))} />
-        </Form.Item>
-        <Form.Item name="by" label={t("spread.by")} rules={[{ required: true }]}><Input /></Form.Item>
+      <GuardedForm form={form} layout="vertical" size="small" onFinish={submit} initialValues={{ fromKind: "GROUP_CHAT", toKind: "GROUP_CHAT",
+        fromExposure: "INTERNAL", toExposure: "INTERNAL", byExposure: "INTERNAL", method: "FORWARD", at: dayjs() }}>
+        {picker("from")}
+        {picker("to")}
+        {picker("by")}
         <Space.Compact block>
           <Form.Item name="method" label={t("spread.method")} style={{ width: 120 }}>
             <Select options={methods.map((m) => ({ value: m, label: t(`spread.methods.${m}`) }))} /></Form.Item>

@@ -169,7 +169,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
                 {n.containment && <TakedownTag status={n.containment.status} />}
               </Space>
             </List.Item>)} />
-          {canEdit && !frozen && <AddForward incidentId={incidentId} onDone={refresh} />}
+          {canEdit && !frozen && <AddForward incidentId={incidentId} nodes={full?.nodes} onDone={refresh} />}
           {canEdit && !frozen && <ImportForwards reference={reference} onDone={refresh} />}
         </Col>
       </Row>
