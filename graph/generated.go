@@ -538,7 +538,7 @@ type ComplexityRoot struct {
 		ReachedNodes      func(childComplexity int) int
 		ReachedVenues     func(childComplexity int) int
 		TakedownCount     func(childComplexity int) int
-		Takedowns         func(childComplexity int) int
+		Takedowns         func(childComplexity int, first *int) int
 		WarningCount      func(childComplexity int) int
 		Warnings          func(childComplexity int, first *int) int
 	}
@@ -809,7 +809,7 @@ type ReviewResolver interface {
 type SpreadResolver interface {
 	Frontier(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Node, error)
 	FrontierCount(ctx context.Context, obj *spread.Analysis) (int, error)
-
+	Takedowns(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Node, error)
 	TakedownCount(ctx context.Context, obj *spread.Analysis) (int, error)
 
 	Warnings(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Warning, error)
@@ -3176,7 +3176,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Spread.Takedowns(childComplexity), true
+		args, err := ec.field_Spread_takedowns_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Spread.Takedowns(childComplexity, args["first"].(*int)), true
 	case "Spread.warningCount":
 		if e.ComplexityRoot.Spread.WarningCount == nil {
 			break
@@ -7264,6 +7269,20 @@ func (ec *executionContext) field_Spread_pathTo_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["nodeKey"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Spread_takedowns_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -16690,7 +16709,8 @@ func (ec *executionContext) _Spread_takedowns(ctx context.Context, field graphql
 			return ec.fieldContext_Spread_takedowns(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Takedowns(), nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Spread().Takedowns(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Node) graphql.Marshaler {
@@ -16700,15 +16720,26 @@ func (ec *executionContext) _Spread_takedowns(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Spread_takedowns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Spread_takedowns(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Spread",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Node(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Spread_takedowns_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -24046,10 +24077,11 @@ func (ec *executionContext) _Spread(ctx context.Context, sel ast.SelectionSet, o
 					return ec._Spread_frontierCount(ctx, field, obj)
 				})
 		case "takedowns":
-			out.Values[i] = ec._Spread_takedowns(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Spread_takedowns(ctx, field, obj)
+				})
 		case "takedownCount":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

@@ -98,6 +98,10 @@ func (r *spreadResolver) FrontierCount(ctx context.Context, obj *spread.Analysis
 	return len(obj.Frontier()), nil
 }
 
+func (r *spreadResolver) Takedowns(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Node, error) {
+	return firstOf(obj.Takedowns(), first)
+}
+
 func (r *spreadResolver) TakedownCount(ctx context.Context, obj *spread.Analysis) (int, error) {
 	return len(obj.Takedowns()), nil
 }
@@ -133,15 +137,3 @@ type (
 	nodeResolver    struct{ *Resolver }
 	spreadResolver  struct{ *Resolver }
 )
-
-// !!! WARNING !!!
-// The code below was going to be deleted when updating resolvers. It has been copied here so you have
-// one last chance to move it out of harms way if you want. There are two reasons this happens:
-//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
-//    it when you're done.
-//  - You have helper methods in this file. Move them out to keep these resolver files clean.
-/*
-	func (r *spreadResolver) Takedowns(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Node, error) {
-	return firstOf(obj.Takedowns(), first)
-}
-*/

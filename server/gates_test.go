@@ -60,6 +60,24 @@ func TestCloseNeedsResponsibilityAndTakedowns(t *testing.T) {
 	if got := closeIt(); got != nil {
 		t.Fatalf("unmet after the takedown request %v", got)
 	}
+	// The same takedown is what the case page lists as containment.
+	var contained struct {
+		Incident struct {
+			Spread struct {
+				TakedownCount int
+				Takedowns     []struct {
+					Key         string
+					Containment struct{ Status, RequestedTo string }
+				}
+			}
+		}
+	}
+	c.Must(t, `query($id: ID!) { incident(id: $id) { spread { takedownCount takedowns(first: 10) { key containment { status requestedTo } } } } }`,
+		vars, &contained)
+	if sp := contained.Incident.Spread; sp.TakedownCount != 1 || len(sp.Takedowns) != 1 || sp.Takedowns[0].Key != "web:论坛" ||
+		sp.Takedowns[0].Containment.Status != "REQUESTED" || sp.Takedowns[0].Containment.RequestedTo != "论坛管理员" {
+		t.Fatalf("takedowns %+v", sp)
+	}
 	// Frozen by an accepted review: the takedown is followed up, other edits are refused.
 	if _, err := m.DB.Exec(`UPDATE incidents SET frozen_at = now() WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
