@@ -25,12 +25,12 @@ export function GateChecklist({ requirements, onGo }: { requirements: Requiremen
         const todo = r.task ? t("todo.task", { title: r.description }) : t(`todo.${r.id}`, { defaultValue: done });
         return (
           <List.Item data-requirement={r.id} data-met={r.met}>
-            <span>
+            <span className="lt-requirement">
               {r.met ? (
                 <CheckCircleTwoTone twoToneColor="#52c41a" aria-label={t("incident.done")} />
               ) : (
                 <ExclamationCircleTwoTone twoToneColor="#faad14" aria-label={t("incident.open")} />
-              )}{" "}
+              )}
               {r.met ? <Typography.Text type="secondary">{done}</Typography.Text>
                 : onGo ? <Button type="link" className="lt-todo" onClick={() => onGo(r)}>{todo}</Button>
                 : <Typography.Text>{todo}</Typography.Text>}
