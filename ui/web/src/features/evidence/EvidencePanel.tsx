@@ -79,9 +79,6 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
   const [acquisition] = Form.useForm<Acquisition>();
   const [{ data: me }] = useQuery({ query: Me });
   const myName = me?.me?.displayName;
-  useEffect(() => {
-    if (myName && !acquisition.isFieldTouched("by")) acquisition.setFieldValue("by", myName);
-  }, [myName, acquisition]);
   const { canEdit } = useIncidentAccess();
   const [thumbs, setThumbs] = useState<Record<string, string>>();
   const [custodyOf, setCustodyOf] = useState<string>();
@@ -156,9 +153,11 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
       <a href={`/incidents/${reference}/evidence.zip`}>{t("evidence.export")}</a></Space>}>
       {verified.error && <Alert type="error" showIcon message={errorMessage(t, verified.error)} />}
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
-      {canEdit && !frozen && <>
+      {/* The upload waits for the signed-in user's name: it is the collector unless another is typed. */}
+      {canEdit && !frozen && myName && <>
         <Typography.Paragraph type="secondary">{t("evidence.acquisition.intro")}</Typography.Paragraph>
-        <GuardedForm form={acquisition} layout="vertical" initialValues={{ zone: timeZone }} data-acquisition>
+        {/* Named, so its fields' ids (and so their labels) are not those of the case page's other forms. */}
+        <GuardedForm form={acquisition} name="acquisition" layout="vertical" initialValues={{ zone: timeZone, by: myName }}>
           <AcquisitionFields form={acquisition} />
         </GuardedForm>
         <Upload.Dragger multiple showUploadList={false} customRequest={({ file }) => void upload(file as File)}>
