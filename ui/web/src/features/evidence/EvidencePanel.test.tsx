@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, within } from "@testing-library/react";
+import { fireEvent, render, within } from "@testing-library/react";
 import { Provider, type Client } from "urql";
 import { fromValue } from "wonka";
 import { describe, expect, it, vi } from "vitest";
