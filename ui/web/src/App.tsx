@@ -45,7 +45,7 @@ export function App() {
       options={languages.map((l) => ({ value: l, label: t(`lang.${l}`) }))} />
   );
   return (
-    <ConfigProvider locale={antdLocales[lang]} theme={{ token: { colorPrimary: "#1f4e79", borderRadius: 4 } }}>
+    <ConfigProvider locale={antdLocales[lang]} theme={{ token: { colorPrimary: "#1f4e79", borderRadius: 4, colorTextSecondary: "rgba(0, 0, 0, 0.65)", colorTextTertiary: "rgba(0, 0, 0, 0.6)" } }}>
       <BrowserRouter>
         {me.fetching && !me.data ? <Spin style={{ margin: "20vh auto", display: "block" }} /> : !user ? (
           <Layout style={{ minHeight: "100vh" }}>

@@ -54,7 +54,9 @@ export function AcquisitionFields({ form }: { form: FormInstance<Acquisition> })
         </Form.Item>
       </Col>
       <Col {...half}>
-        <Form.Item name="zone" label={t("evidence.acquisition.zone")} rules={[{ required: true }]}>
+        {/* Always set (the browser's zone to start with, and it cannot be cleared), so no rule: a required
+            rule would put aria-required on the select's wrapper, which has no role that allows it. */}
+        <Form.Item name="zone" label={t("evidence.acquisition.zone")}>
           <Select showSearch options={zones.map((z) => ({ value: z, label: z }))} />
         </Form.Item>
       </Col>

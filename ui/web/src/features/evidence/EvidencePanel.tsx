@@ -150,7 +150,7 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
     <Card id="evidence" title={t("evidence.title")} extra={items.length > 0 && <Space wrap>
       {images.length > 0 && !thumbs && <Button size="small" onClick={showThumbnails}>{t("evidence.thumbnails")}</Button>}
       {canEdit && <Button size="small" loading={verified.fetching} onClick={runVerify}>{t("evidence.verify")}</Button>}
-      <a href={`/incidents/${reference}/evidence.zip`}>{t("evidence.export")}</a></Space>}>
+      <Button size="small" href={`/incidents/${reference}/evidence.zip`}>{t("evidence.export")}</Button></Space>}>
       {verified.error && <Alert type="error" showIcon message={errorMessage(t, verified.error)} />}
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
       {/* The upload waits for the signed-in user's name: it is the collector unless another is typed. */}
@@ -169,7 +169,7 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
       {Object.values(uploads).map((u) => (
         <div key={u.name} style={{ marginTop: 8 }} data-upload={u.name}>
           <Typography.Text>{u.sha256 ? t("evidence.stored", { name: u.name, hash: "" }) : t("evidence.uploading", { name: u.name })}</Typography.Text>
-          <Progress percent={u.percent} status={u.error ? "exception" : u.sha256 ? "success" : "active"} size="small" />
+          <Progress aria-label={u.name} percent={u.percent} status={u.error ? "exception" : u.sha256 ? "success" : "active"} size="small" />
           {u.sha256 && <Typography.Text code copyable data-sha256>{u.sha256}</Typography.Text>}
           {u.error && <Typography.Text type="danger">{u.error}</Typography.Text>}
         </div>
