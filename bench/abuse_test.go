@@ -318,7 +318,7 @@ func BenchmarkAbuse(b *testing.B) {
 				c := s.attackers[i%abuseAttackers]
 				var begun struct{ BeginEvidenceUpload struct{ UploadURL string } }
 				r := c.Do(b, `mutation($id: ID!, $name: String!) { beginEvidenceUpload(incidentId: $id, input: {fileName: $name,
-					acquisition: {from: "x", where: "y", how: "z"}, timeZone: "Asia/Shanghai"}) { uploadUrl } }`,
+					acquisition: {from: "x", where: "y", how: "z", at: "2026-01-01T00:00:00Z"}, timeZone: "Asia/Shanghai"}) { uploadUrl } }`,
 					map[string]any{"id": s.incident, "name": fmt.Sprintf("stalled%d.bin", i)})
 				if len(r.Errors) > 0 {
 					o.add(r.Code())

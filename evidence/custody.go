@@ -109,7 +109,7 @@ func (s *Service) handle(ctx context.Context, id uuid.UUID, fn func(tx *sqlx.Tx,
 		if event, err = fn(tx, e); err != nil {
 			return err
 		}
-		event.EvidenceID, event.IncidentID, event.ActorID, event.ActorName = e.ID, e.IncidentID, &actor.ID, actor.Username
+		event.EvidenceID, event.IncidentID, event.ActorID, event.ActorName = e.ID, e.IncidentID, &actor.ID, actor.DisplayName
 		return s.Store.AppendCustody(ctx, tx, event)
 	})
 	return event, err
@@ -236,7 +236,7 @@ func (s *Service) Link(ctx context.Context, id uuid.UUID, purpose string, view b
 		params.Set("versionId", e.VersionID)
 	}
 	event := &CustodyEvent{EvidenceID: e.ID, IncidentID: e.IncidentID, Action: action, ActorID: &actor.ID,
-		ActorName: actor.Username, TimeZone: zone, Purpose: purpose}
+		ActorName: actor.DisplayName, TimeZone: zone, Purpose: purpose}
 	expires, covered, err := s.grantEnd(ctx, event)
 	if err != nil {
 		return nil, err

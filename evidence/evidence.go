@@ -54,6 +54,17 @@ type Acquisition struct {
 	Where string     `json:"where,omitempty"` // where
 	How   string     `json:"how,omitempty"`   // how (seized phone, screenshot by the reporter, ...)
 	At    *time.Time `json:"at,omitempty"`    // when
+	// Zone is the IANA zone At was given in; the uploader's when not given.
+	Zone string `json:"zone,omitempty"`
+	// By is who collected it: a name typed, or the uploader's display name.
+	By string `json:"by,omitempty"`
+	// ByID is the collector when that is the uploader (a Leaktrail user), set at Begin.
+	ByID *uuid.UUID `json:"byId,omitempty"`
+}
+
+// Given reports whether the uploader said anything of how the item was obtained.
+func (a Acquisition) Given() bool {
+	return a.From != "" || a.Where != "" || a.How != "" || a.At != nil || a.By != "" || a.Zone != ""
 }
 
 // Details are what the uploader says of a file; kept on the upload until it is committed.
@@ -74,7 +85,9 @@ const maxText = 4000
 func (d *Details) Validate() error {
 	d.FileName = strings.TrimSpace(d.FileName)
 	d.Description = text.Lines(d.Description)
-	d.Acquisition.From, d.Acquisition.Where, d.Acquisition.How = text.Lines(d.Acquisition.From), text.Lines(d.Acquisition.Where), text.Lines(d.Acquisition.How)
+	a := &d.Acquisition
+	a.From, a.Where, a.How = text.Lines(strings.TrimSpace(a.From)), text.Lines(strings.TrimSpace(a.Where)), text.Lines(strings.TrimSpace(a.How))
+	a.By, a.ByID = strings.TrimSpace(a.By), nil
 	switch {
 	case d.FileName == "":
 		return apperr.Invalid("input.fileName", "a file name is required")
@@ -82,19 +95,36 @@ func (d *Details) Validate() error {
 		return apperr.Invalid("input.fileName", "a file name is at most 255 characters, without slashes")
 	case len(d.Description) > maxText:
 		return apperr.Invalid("input.description", "the description is at most %d bytes", maxText)
-	case len(d.Acquisition.From) > maxText || len(d.Acquisition.Where) > maxText || len(d.Acquisition.How) > maxText:
+	case len(a.From) > maxText || len(a.Where) > maxText || len(a.How) > maxText:
 		return apperr.Invalid("input.acquisition", "each acquisition fact is at most %d bytes", maxText)
-	case d.Acquisition.At != nil && d.Acquisition.At.After(time.Now().Add(5*time.Minute)):
+	case utf8.RuneCountInString(a.By) > 100:
+		return apperr.Invalid("input.acquisition.by", "the collector's name is at most 100 characters")
+	// An acquisition is recorded as the custody event COLLECTED, which
+	// means little without from whom and when; clients that say nothing of
+	// the acquisition still upload (no COLLECTED is recorded).
+	case a.Given() && a.From == "":
+		return apperr.Invalid("input.acquisition.from", "say from whom the item was obtained")
+	case a.Given() && a.At == nil:
+		return apperr.Invalid("input.acquisition.at", "say when the item was obtained")
+	case a.At != nil && a.At.After(time.Now().Add(5*time.Minute)):
 		return apperr.Invalid("input.acquisition.at", "the acquisition time is in the future")
 	}
 	if err := cmp.Or(text.Line("input.fileName", d.FileName), text.Block("input.description", d.Description),
-		text.Block("input.acquisition.from", d.Acquisition.From), text.Block("input.acquisition.where", d.Acquisition.Where),
-		text.Block("input.acquisition.how", d.Acquisition.How)); err != nil {
+		text.Block("input.acquisition.from", a.From), text.Block("input.acquisition.where", a.Where),
+		text.Block("input.acquisition.how", a.How), text.Line("input.acquisition.by", a.By)); err != nil {
 		return err
 	}
 	zone, err := ZoneOf(d.TimeZone, "input.timeZone")
+	if err != nil {
+		return err
+	}
 	d.TimeZone = zone
-	return err
+	if a.Given() {
+		if a.Zone, err = ZoneOf(cmp.Or(a.Zone, zone), "input.acquisition.timeZone"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ZoneOf checks an IANA time zone name ("" is UTC) and returns it.
@@ -189,6 +219,7 @@ type CustodyEvent struct {
 	SHA256        *string    `db:"sha256" json:"sha256"` // the hash observed, when the content was read
 	Matched       *bool      `db:"matched" json:"matched"`
 	TransferredTo string     `db:"transferred_to" json:"transferredTo"`
+	CollectedFrom string     `db:"collected_from" json:"collectedFrom,omitempty"` // for COLLECTED: from whom
 }
 
 // CustodyInput is a custody event a person records.

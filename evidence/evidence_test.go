@@ -50,8 +50,8 @@ func newVault(t *testing.T, cfg evidence.Config) *vault {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := auth.NewService(db, time.Hour).AddUser(ctx, auth.NewUser{Username: "inv", Password: "a good password",
-		Roles: []auth.Role{auth.Investigator}})
+	u, err := auth.NewService(db, time.Hour).AddUser(ctx, auth.NewUser{Username: "inv", DisplayName: "李调查",
+		Password: "a good password", Roles: []auth.Role{auth.Investigator}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func newVault(t *testing.T, cfg evidence.Config) *vault {
 func (v *vault) put(t *testing.T, name string, content io.Reader) (*evidence.Evidence, error) {
 	t.Helper()
 	u, err := v.svc.Begin(v.ctx, v.incident, evidence.Details{FileName: name, TimeZone: "Asia/Shanghai",
-		Acquisition: evidence.Acquisition{From: "杨某", How: "手机截图"}})
+		Acquisition: evidence.Acquisition{From: "杨某", How: "手机截图", At: ptr(time.Now().Add(-2 * time.Hour))}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,6 +147,122 @@ func TestRoundTrip(t *testing.T) {
 	}
 	if d := time.Until(link.ExpiresAt); d <= 0 || d > evidence.DefaultConfig.LinkTTL {
 		t.Errorf("link expires in %v", d)
+	}
+}
+
+// How an item was obtained is the custody event COLLECTED, recorded with the
+// item and before UPLOADED: from whom, by whom (the uploader unless someone
+// is named), at the time given in the zone it was given in.
+func TestAcquisitionIsCollected(t *testing.T) {
+	t.Parallel()
+	v := newVault(t, evidence.Config{})
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	at := time.Date(2026, 11, 24, 21, 15, 0, 0, shanghai)
+	upload := func(name, by, zone string) (*evidence.Evidence, []*evidence.CustodyEvent) {
+		t.Helper()
+		u, err := v.svc.Begin(v.ctx, v.incident, evidence.Details{FileName: name, TimeZone: "Europe/Berlin",
+			Acquisition: evidence.Acquisition{From: "杨某", Where: "民政局三楼", How: "手机截图", At: &at, Zone: zone, By: by}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := v.svc.Put(v.ctx, u.ID, strings.NewReader(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, err := v.svc.Custody(v.ctx, []uuid.UUID{e.ID})
+		if err != nil || len(events) != 2 {
+			t.Fatalf("%s: custody %v %v", name, events, err)
+		}
+		return e, events
+	}
+
+	e, events := upload("a.txt", "", "Asia/Shanghai")
+	c, up := events[0], events[1]
+	if c.Action != evidence.Collected || up.Action != evidence.Uploaded {
+		t.Fatalf("order %s %s", c.Action, up.Action)
+	}
+	if !c.At.Equal(at) || c.TimeZone != "Asia/Shanghai" || c.CollectedFrom != "杨某" || c.Purpose != "collected: 手机截图" ||
+		c.ActorName != "李调查" || c.ActorID == nil || *c.ActorID != e.UploadedBy {
+		t.Errorf("COLLECTED %+v", c)
+	}
+	if up.TimeZone != "Europe/Berlin" || up.ActorName != "李调查" || up.CollectedFrom != "" {
+		t.Errorf("UPLOADED %+v", up)
+	}
+	if a := e.Acquisition; a.By != "李调查" || a.Zone != "Asia/Shanghai" || a.Where != "民政局三楼" || !a.At.Equal(at) {
+		t.Errorf("acquisition %+v", a)
+	}
+
+	// Someone else collected it, and the time was given in the uploader's zone.
+	e, events = upload("b.txt", " 王警官 ", "")
+	if c := events[0]; c.ActorName != "王警官" || c.ActorID != nil || c.TimeZone != "Europe/Berlin" || e.Acquisition.By != "王警官" {
+		t.Errorf("named collector: %+v %+v", c, e.Acquisition)
+	}
+	// The uploader naming themselves is the uploader.
+	if _, events = upload("c.txt", "李调查", ""); events[0].ActorID == nil {
+		t.Errorf("own name: %+v", events[0])
+	}
+
+	// Without any acquisition an upload still goes in, with no COLLECTED.
+	u, err := v.svc.Begin(v.ctx, v.incident, evidence.Details{FileName: "d.txt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, err = v.svc.Put(v.ctx, u.ID, strings.NewReader("d")); err != nil {
+		t.Fatal(err)
+	}
+	if events, _ = v.svc.Custody(v.ctx, []uuid.UUID{e.ID}); len(events) != 1 || events[0].Action != evidence.Uploaded {
+		t.Errorf("no acquisition: %+v", events)
+	}
+
+	for field, a := range map[string]evidence.Acquisition{
+		"input.acquisition.from":     {How: "截图", At: &at},
+		"input.acquisition.at":       {From: "杨某", How: "截图"},
+		"input.acquisition.timeZone": {From: "杨某", At: &at, Zone: "Mars/Olympus"},
+		"input.acquisition.by":       {From: "杨某", At: &at, By: strings.Repeat("王", 101)},
+	} {
+		_, err := v.svc.Begin(v.ctx, v.incident, evidence.Details{FileName: "e.txt", Acquisition: a})
+		if e, ok := apperr.As(err); !ok || e.Code != apperr.InvalidInput || e.Field != field {
+			t.Errorf("%s: %v", field, err)
+		}
+	}
+}
+
+// A PDF asked for viewing is served inline as application/pdf, so the
+// browser shows it in the page's frame; a type that could run script is
+// downloaded whatever was asked.
+func TestPreviewLinkIsInline(t *testing.T) {
+	t.Parallel()
+	v := newVault(t, evidence.Config{})
+	get := func(name, content string) *http.Response {
+		t.Helper()
+		e, err := v.put(t, name, strings.NewReader(content))
+		if err != nil {
+			t.Fatal(err)
+		}
+		link, err := v.svc.Link(v.ctx, e.ID, "核对内容", true, "Asia/Shanghai")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.Get(link.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	pdf := get("通知.pdf", "%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+	if pdf.StatusCode != http.StatusOK || pdf.Header.Get("Content-Type") != "application/pdf" ||
+		!strings.HasPrefix(pdf.Header.Get("Content-Disposition"), "inline;") ||
+		!strings.Contains(pdf.Header.Get("Content-Disposition"), "filename*=UTF-8''%E9%80%9A%E7%9F%A5.pdf") {
+		t.Errorf("pdf: %d %q %q", pdf.StatusCode, pdf.Header.Get("Content-Type"), pdf.Header.Get("Content-Disposition"))
+	}
+	// Nothing from the store forbids showing it in a frame of the app.
+	if xfo, csp := pdf.Header.Get("X-Frame-Options"), pdf.Header.Get("Content-Security-Policy"); xfo != "" || strings.Contains(csp, "frame-ancestors") {
+		t.Errorf("the store forbids framing: %q %q", xfo, csp)
+	}
+	html := get("page.html", "<html><script>alert(1)</script></html>")
+	if html.Header.Get("Content-Type") != "application/octet-stream" || !strings.HasPrefix(html.Header.Get("Content-Disposition"), "attachment;") {
+		t.Errorf("html: %q %q", html.Header.Get("Content-Type"), html.Header.Get("Content-Disposition"))
 	}
 }
 
@@ -451,7 +567,7 @@ func TestRecordCustody(t *testing.T) {
 	}
 	ev, err := v.svc.Record(v.ctx, e.ID, evidence.CustodyInput{Action: evidence.Transferred, Purpose: "移交纪委",
 		TransferredTo: "市纪委第三审查调查室", TimeZone: "Asia/Shanghai"})
-	if err != nil || ev.TransferredTo != "市纪委第三审查调查室" || ev.ActorName != "inv" {
+	if err != nil || ev.TransferredTo != "市纪委第三审查调查室" || ev.ActorName != "李调查" {
 		t.Fatalf("transfer: %+v %v", ev, err)
 	}
 	if _, err := v.db.Exec(`UPDATE custody_events SET purpose = 'rewritten'`); err == nil {

@@ -82,7 +82,7 @@ func (s *Service) Export(ctx context.Context, inc incident.Incident, w io.Writer
 	err = database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		for _, e := range items {
 			if err := s.Store.AppendCustody(ctx, tx, &CustodyEvent{EvidenceID: e.ID, IncidentID: e.IncidentID, Action: Exported,
-				ActorID: &actor.ID, ActorName: actor.Username, TimeZone: "UTC", Purpose: "sealed evidence package",
+				ActorID: &actor.ID, ActorName: actor.DisplayName, TimeZone: "UTC", Purpose: "sealed evidence package",
 				SHA256: &manifestHash}); err != nil {
 				return err
 			}
@@ -155,7 +155,11 @@ func readableManifest(m manifest, hash string) []byte {
 		tw.Flush()
 		b.WriteString("Custody:\n")
 		for _, c := range item.Custody {
-			fmt.Fprintf(&b, "  %s  %-14s %s (%s) %s\n", c.At.UTC().Format(time.RFC3339), c.Action, c.ActorName, c.TimeZone, text.Clean(c.Purpose))
+			fmt.Fprintf(&b, "  %s  %-14s %s (%s) %s", c.At.UTC().Format(time.RFC3339), c.Action, c.ActorName, c.TimeZone, text.Clean(c.Purpose))
+			if c.CollectedFrom != "" {
+				fmt.Fprintf(&b, " (from %s)", text.Clean(c.CollectedFrom))
+			}
+			b.WriteString("\n")
 		}
 		b.WriteString("\n")
 	}

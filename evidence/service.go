@@ -112,6 +112,10 @@ func (s *Service) Begin(ctx context.Context, incidentID uuid.UUID, d Details) (*
 			return apperr.Invalid("input.taskId", "no task of this incident has that id")
 		}
 		u.CreatedBy = actor.ID
+		// The uploader collected it unless someone else is named.
+		if a := &u.Details.Acquisition; a.Given() && (a.By == "" || a.By == actor.DisplayName || a.By == actor.Username) {
+			a.By, a.ByID = actor.DisplayName, &actor.ID
+		}
 		return s.Store.InsertUpload(ctx, tx, u)
 	})
 	if err != nil {
@@ -422,7 +426,7 @@ func (s *Service) Complete(ctx context.Context, id uuid.UUID) (*Evidence, error)
 	if err != nil {
 		return nil, s.unavailable(ctx, "assemble the upload", err)
 	}
-	return s.commit(ctx, u, info.VersionID, actor.ID, actor.Username, true)
+	return s.commit(ctx, u, info.VersionID, actor.ID, actor.Username, actor.DisplayName, true)
 }
 
 // abandon gives an upload up: its parts are dropped from the object store,
@@ -458,9 +462,11 @@ func (s *Service) Cancel(ctx context.Context, id uuid.UUID) error {
 
 // commit records an assembled upload as an item, in one transaction with its
 // custody events and audit entry; bySender when the sender commits it (not
-// the reconciler). Content already in the incident is linked
-// to the item that stores it and this copy's object removed afterwards.
-func (s *Service) commit(ctx context.Context, u *Upload, versionID string, actorID uuid.UUID, actorName string, bySender bool) (*Evidence, error) {
+// the reconciler). actorName is the audit log's name of the committer,
+// custodyName the custody log's (a person's display name). Content already
+// in the incident is linked to the item that stores it and this copy's
+// object removed afterwards.
+func (s *Service) commit(ctx context.Context, u *Upload, versionID string, actorID uuid.UUID, actorName, custodyName string, bySender bool) (*Evidence, error) {
 	hasher := sha256.New()
 	if err := hasher.(encoding.BinaryUnmarshaler).UnmarshalBinary(u.HashState); err != nil {
 		return nil, err
@@ -513,18 +519,23 @@ func (s *Service) commit(ctx context.Context, u *Upload, versionID string, actor
 			return err
 		}
 		actor := &actorID
-		if d.Acquisition != (Acquisition{}) {
-			at := time.Now()
-			if d.Acquisition.At != nil {
-				at = *d.Acquisition.At
+		if a := d.Acquisition; a.Given() {
+			// Before UPLOADED, at the time and in the zone the collector gave:
+			// the chain starts where the item came into the investigators' hands.
+			// Uploads begun before acquisitions named their collector and zone
+			// fall back to the uploader and the uploader's zone.
+			at := e.UploadedAt
+			if a.At != nil {
+				at = *a.At
 			}
 			if err := s.Store.AppendCustody(ctx, tx, &CustodyEvent{EvidenceID: e.ID, IncidentID: e.IncidentID, Action: Collected,
-				ActorID: actor, ActorName: actorName, At: at, TimeZone: e.TimeZone, Purpose: collectedPurpose(d.Acquisition)}); err != nil {
+				ActorID: a.ByID, ActorName: cmp.Or(a.By, custodyName), At: at, TimeZone: cmp.Or(a.Zone, e.TimeZone),
+				Purpose: collectedPurpose(a), CollectedFrom: a.From}); err != nil {
 				return err
 			}
 		}
 		if err := s.Store.AppendCustody(ctx, tx, &CustodyEvent{EvidenceID: e.ID, IncidentID: e.IncidentID, Action: Uploaded,
-			ActorID: actor, ActorName: actorName, TimeZone: e.TimeZone, Purpose: "stored in the evidence vault",
+			ActorID: actor, ActorName: custodyName, TimeZone: e.TimeZone, Purpose: "stored in the evidence vault",
 			SHA256: &e.SHA256}); err != nil {
 			return err
 		}
@@ -550,14 +561,12 @@ func (s *Service) commit(ctx context.Context, u *Upload, versionID string, actor
 	return s.Store.Get(ctx, s.DB, e.ID, false)
 }
 
+// collectedPurpose is the purpose of the COLLECTED event: how, in the collector's words.
 func collectedPurpose(a Acquisition) string {
-	out := "collected"
-	for _, f := range []struct{ label, value string }{{"from", a.From}, {"at", a.Where}, {"by", a.How}} {
-		if f.value != "" {
-			out += " " + f.label + " " + f.value
-		}
+	if a.How == "" {
+		return "collected"
 	}
-	return out
+	return "collected: " + a.How
 }
 
 // releaseDuplicate removes an upload's object whose content another item already stores.

@@ -151,15 +151,15 @@ func (Store) TrackedKeys(ctx context.Context, ex database.Executor) (map[string]
 }
 
 const evidenceColumns = `id, incident_id, upload_id, object_key, version_id, sha256, size, content_type, file_name,
-	description, collected_from, collected_where, collected_how, collected_at, time_zone, forward_id, node_id, task_id,
-	duplicate_of, captured_at, device, legal_hold, retention_mode, retain_until, fixity, last_verified_at, uploaded_by,
+	description, collected_from, collected_where, collected_how, collected_at, collected_zone, collected_by, time_zone,
+	forward_id, node_id, task_id, duplicate_of, captured_at, device, legal_hold, retention_mode, retain_until, fixity, last_verified_at, uploaded_by,
 	uploaded_at`
 
 func scanEvidence(sc database.Scanner) (*Evidence, error) {
 	e := &Evidence{}
 	err := sc.Scan(&e.ID, &e.IncidentID, &e.UploadID, &e.ObjectKey, &e.VersionID, &e.SHA256, &e.Size, &e.ContentType,
 		&e.FileName, &e.Description, &e.Acquisition.From, &e.Acquisition.Where, &e.Acquisition.How, &e.Acquisition.At,
-		&e.TimeZone, &e.ForwardID, &e.NodeID, &e.TaskID, &e.DuplicateOf, &e.CapturedAt, &e.Device, &e.LegalHold,
+		&e.Acquisition.Zone, &e.Acquisition.By, &e.TimeZone, &e.ForwardID, &e.NodeID, &e.TaskID, &e.DuplicateOf, &e.CapturedAt, &e.Device, &e.LegalHold,
 		&e.RetentionMode, &e.RetainUntil, &e.Fixity, &e.LastVerifiedAt, &e.UploadedBy, &e.UploadedAt)
 	return e, err
 }
@@ -167,11 +167,13 @@ func scanEvidence(sc database.Scanner) (*Evidence, error) {
 // InsertEvidence records a committed item.
 func (Store) InsertEvidence(ctx context.Context, ex database.Executor, e *Evidence) error {
 	_, err := ex.ExecContext(ctx, `INSERT INTO evidence (id, incident_id, upload_id, object_key, version_id, sha256, size,
-		content_type, file_name, description, collected_from, collected_where, collected_how, collected_at, time_zone,
-		forward_id, node_id, task_id, duplicate_of, captured_at, device, uploaded_by, uploaded_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+		content_type, file_name, description, collected_from, collected_where, collected_how, collected_at, collected_zone,
+		collected_by, time_zone, forward_id, node_id, task_id, duplicate_of, captured_at, device, uploaded_by, uploaded_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+		$24, $25)`,
 		e.ID, e.IncidentID, e.UploadID, e.ObjectKey, e.VersionID, e.SHA256, e.Size, e.ContentType, e.FileName,
-		e.Description, e.Acquisition.From, e.Acquisition.Where, e.Acquisition.How, e.Acquisition.At, e.TimeZone,
+		e.Description, e.Acquisition.From, e.Acquisition.Where, e.Acquisition.How, e.Acquisition.At, e.Acquisition.Zone,
+		e.Acquisition.By, e.TimeZone,
 		e.ForwardID, e.NodeID, e.TaskID, e.DuplicateOf, e.CapturedAt, e.Device, e.UploadedBy, e.UploadedAt)
 	return err
 }
@@ -269,9 +271,10 @@ func (Store) AppendCustody(ctx context.Context, ex database.Executor, e *Custody
 		at = time.Now()
 	}
 	return ex.QueryRowxContext(ctx, `INSERT INTO custody_events (evidence_id, incident_id, action, actor_id, actor_name,
-		at, time_zone, purpose, sha256, matched, transferred_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		at, time_zone, purpose, sha256, matched, transferred_to, collected_from)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		RETURNING id, at`, e.EvidenceID, e.IncidentID, e.Action, e.ActorID, e.ActorName, at, e.TimeZone, e.Purpose,
-		e.SHA256, e.Matched, e.TransferredTo).Scan(&e.ID, &e.At)
+		e.SHA256, e.Matched, e.TransferredTo, e.CollectedFrom).Scan(&e.ID, &e.At)
 }
 
 // LatestGrant returns the time of the newest custody event of this kind that
@@ -291,7 +294,7 @@ func (Store) Custody(ctx context.Context, ex database.Executor, evidenceIDs []uu
 	}
 	var out []*CustodyEvent
 	err := ex.SelectContext(ctx, &out, `SELECT id, evidence_id, incident_id, action, actor_id, actor_name, at, time_zone,
-		purpose, sha256, matched, transferred_to FROM custody_events WHERE evidence_id = ANY($1::uuid[]) ORDER BY id`, strs)
+		purpose, sha256, matched, transferred_to, collected_from FROM custody_events WHERE evidence_id = ANY($1::uuid[]) ORDER BY id`, strs)
 	return out, err
 }
 

@@ -76,9 +76,11 @@ type DirectiveRoot struct {
 type ComplexityRoot struct {
 	Acquisition struct {
 		At    func(childComplexity int) int
+		By    func(childComplexity int) int
 		From  func(childComplexity int) int
 		How   func(childComplexity int) int
 		Where func(childComplexity int) int
+		Zone  func(childComplexity int) int
 	}
 
 	Alert struct {
@@ -160,6 +162,7 @@ type ComplexityRoot struct {
 		Actor         func(childComplexity int) int
 		ActorName     func(childComplexity int) int
 		At            func(childComplexity int) int
+		CollectedFrom func(childComplexity int) int
 		Matched       func(childComplexity int) int
 		Purpose       func(childComplexity int) int
 		SHA256        func(childComplexity int) int
@@ -862,6 +865,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Acquisition.At(childComplexity), true
+	case "Acquisition.by":
+		if e.ComplexityRoot.Acquisition.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Acquisition.By(childComplexity), true
 	case "Acquisition.from":
 		if e.ComplexityRoot.Acquisition.From == nil {
 			break
@@ -880,6 +889,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Acquisition.Where(childComplexity), true
+	case "Acquisition.timeZone":
+		if e.ComplexityRoot.Acquisition.Zone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Acquisition.Zone(childComplexity), true
 
 	case "Alert.details":
 		if e.ComplexityRoot.Alert.Details == nil {
@@ -1196,6 +1211,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustodyEvent.At(childComplexity), true
+	case "CustodyEvent.collectedFrom":
+		if e.ComplexityRoot.CustodyEvent.CollectedFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustodyEvent.CollectedFrom(childComplexity), true
 	case "CustodyEvent.matched":
 		if e.ComplexityRoot.CustodyEvent.Matched == nil {
 			break
@@ -4118,15 +4139,30 @@ type Acquisition {
   where: String!
   "How (seized phone, screenshot by the reporter, fax log printout, ...)."
   how: String!
-  "When."
+  "When; null only for items uploaded before the time was required."
   at: Time
+  "The IANA time zone the time was given in."
+  timeZone: String!
+  "Who collected it (the custody event COLLECTED's handler); empty when nothing was said of the acquisition."
+  by: String!
 }
 
+"""
+How an item was obtained; recorded as the custody event COLLECTED, before
+UPLOADED. Optional, but when given, ` + "`" + `from` + "`" + ` and ` + "`" + `at` + "`" + ` are required.
+"""
 input AcquisitionInput {
+  "Collected from whom; required."
   from: String
   where: String
+  "How; becomes the COLLECTED event's purpose (\"collected: <how>\")."
   how: String
+  "When; required, not in the future."
   at: Time
+  "The IANA zone ` + "`" + `at` + "`" + ` was given in; the input's timeZone when omitted."
+  timeZone: String
+  "Who collected it, when not the uploader (a name typed); the uploader (by display name) when omitted or their own name."
+  by: String
 }
 
 "Whether an item's stored content still hashes to what was recorded."
@@ -4192,8 +4228,9 @@ enum CustodyAction {
 "One handling of an item; the chain of custody is append-only."
 type CustodyEvent {
   action: CustodyAction!
-  "Null when Leaktrail acted by itself (scheduled fixity checks)."
+  "Null when Leaktrail acted by itself (scheduled fixity checks), or for a collector named by hand (COLLECTED)."
   actor: User
+  "The handler's display name when they acted (older events may hold a username)."
   actorName: String!
   at: Time!
   "The IANA time zone of the person acting."
@@ -4205,6 +4242,8 @@ type CustodyEvent {
   matched: Boolean
   "For TRANSFERRED: to whom."
   transferredTo: String!
+  "For COLLECTED at upload: from whom."
+  collectedFrom: String!
 }
 
 enum UploadState {
@@ -5080,6 +5119,10 @@ func (ec *executionContext) childFields_Acquisition(ctx context.Context, field g
 		return ec.fieldContext_Acquisition_how(ctx, field)
 	case "at":
 		return ec.fieldContext_Acquisition_at(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_Acquisition_timeZone(ctx, field)
+	case "by":
+		return ec.fieldContext_Acquisition_by(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Acquisition", field.Name)
 }
@@ -5252,6 +5295,8 @@ func (ec *executionContext) childFields_CustodyEvent(ctx context.Context, field 
 		return ec.fieldContext_CustodyEvent_matched(ctx, field)
 	case "transferredTo":
 		return ec.fieldContext_CustodyEvent_transferredTo(ctx, field)
+	case "collectedFrom":
+		return ec.fieldContext_CustodyEvent_collectedFrom(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustodyEvent", field.Name)
 }
@@ -7480,6 +7525,52 @@ func (ec *executionContext) fieldContext_Acquisition_at(_ context.Context, field
 	return graphql.NewScalarFieldContext("Acquisition", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Acquisition_timeZone(ctx context.Context, field graphql.CollectedField, obj *evidence.Acquisition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Acquisition_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Zone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Acquisition_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Acquisition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Acquisition_by(ctx context.Context, field graphql.CollectedField, obj *evidence.Acquisition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Acquisition_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Acquisition_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Acquisition", field, false, false, "String")
+}
+
 func (ec *executionContext) _Alert_kind(ctx context.Context, field graphql.CollectedField, obj *evidence.Alert) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8828,6 +8919,29 @@ func (ec *executionContext) _CustodyEvent_transferredTo(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_CustodyEvent_transferredTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustodyEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustodyEvent_collectedFrom(ctx context.Context, field graphql.CollectedField, obj *evidence.CustodyEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustodyEvent_collectedFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CollectedFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustodyEvent_collectedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CustodyEvent", field, false, false, "String")
 }
 
@@ -19470,7 +19584,7 @@ func (ec *executionContext) unmarshalInputAcquisitionInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"from", "where", "how", "at"}
+	fieldsInOrder := [...]string{"from", "where", "how", "at", "timeZone", "by"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19505,6 +19619,20 @@ func (ec *executionContext) unmarshalInputAcquisitionInput(ctx context.Context, 
 				return it, err
 			}
 			it.At = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "by":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("by"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.By = data
 		}
 	}
 	return it, nil
@@ -21073,6 +21201,16 @@ func (ec *executionContext) _Acquisition(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "timeZone":
+			out.Values[i] = ec._Acquisition_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "by":
+			out.Values[i] = ec._Acquisition_by(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21639,6 +21777,11 @@ func (ec *executionContext) _CustodyEvent(ctx context.Context, sel ast.Selection
 			}
 		case "transferredTo":
 			out.Values[i] = ec._CustodyEvent_transferredTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "collectedFrom":
+			out.Values[i] = ec._CustodyEvent_collectedFrom(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -113,7 +113,8 @@ func evidenceDetails(in model.EvidenceInput) evidence.Details {
 	d := evidence.Details{FileName: in.FileName, Description: deref(in.Description), TimeZone: deref(in.TimeZone),
 		ForwardID: in.ForwardID, NodeID: in.NodeID, TaskID: in.TaskID}
 	if a := in.Acquisition; a != nil {
-		d.Acquisition = evidence.Acquisition{From: deref(a.From), Where: deref(a.Where), How: deref(a.How), At: a.At}
+		d.Acquisition = evidence.Acquisition{From: deref(a.From), Where: deref(a.Where), How: deref(a.How), At: a.At,
+			Zone: deref(a.TimeZone), By: deref(a.By)}
 	}
 	return d
 }

@@ -30,7 +30,7 @@ func beginUpload(t *testing.T, c *testgql.Client, incidentID, name string) strin
 	t.Helper()
 	var out struct{ BeginEvidenceUpload struct{ UploadURL string } }
 	c.Must(t, `mutation($id: ID!, $name: String!) { beginEvidenceUpload(incidentId: $id, input: {fileName: $name,
-		acquisition: {from: "举报人", where: "微信群", how: "截图"}, timeZone: "Asia/Shanghai"}) { uploadUrl } }`,
+		acquisition: {from: "举报人", where: "微信群", how: "截图", at: "2026-11-24T21:15:00+08:00"}, timeZone: "Asia/Shanghai"}) { uploadUrl } }`,
 		map[string]any{"id": incidentID, "name": name}, &out)
 	return out.BeginEvidenceUpload.UploadURL
 }

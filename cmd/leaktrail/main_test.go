@@ -423,7 +423,7 @@ func walkEveryStage(t *testing.T, c *testgql.Client) (incidentID, reference stri
 	// A photo of the telegram, streamed into the vault, meets investigation.evidence.
 	var begun struct{ BeginEvidenceUpload struct{ UploadURL string } }
 	c.Must(t, `mutation($id: ID!) { beginEvidenceUpload(incidentId: $id, input: {fileName: "电报照片.txt",
-		acquisition: {from: "杨某", how: "手机截图"}, timeZone: "Asia/Shanghai"}) { uploadUrl } }`, vars, &begun)
+		acquisition: {from: "杨某", how: "手机截图", at: "2026-02-01T10:00:00+08:00"}, timeZone: "Asia/Shanghai"}) { uploadUrl } }`, vars, &begun)
 	if status, body := c.Send(t, http.MethodPut, begun.BeginEvidenceUpload.UploadURL, "明电全文照片"); status != http.StatusOK ||
 		!strings.Contains(body, `"sha256"`) {
 		t.Fatalf("evidence upload: %d %s", status, body)

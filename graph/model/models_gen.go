@@ -12,11 +12,20 @@ import (
 	"github.com/leaktrail/leaktrail/incident"
 )
 
+// How an item was obtained; recorded as the custody event COLLECTED, before
+// UPLOADED. Optional, but when given, `from` and `at` are required.
 type AcquisitionInput struct {
-	From  *string    `json:"from,omitempty"`
-	Where *string    `json:"where,omitempty"`
-	How   *string    `json:"how,omitempty"`
-	At    *time.Time `json:"at,omitempty"`
+	// Collected from whom; required.
+	From  *string `json:"from,omitempty"`
+	Where *string `json:"where,omitempty"`
+	// How; becomes the COLLECTED event's purpose ("collected: <how>").
+	How *string `json:"how,omitempty"`
+	// When; required, not in the future.
+	At *time.Time `json:"at,omitempty"`
+	// The IANA zone `at` was given in; the input's timeZone when omitted.
+	TimeZone *string `json:"timeZone,omitempty"`
+	// Who collected it, when not the uploader (a name typed); the uploader (by display name) when omitted or their own name.
+	By *string `json:"by,omitempty"`
 }
 
 type AuditPage struct {

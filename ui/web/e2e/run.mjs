@@ -139,6 +139,22 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
 
   await step(`evidence upload shows its hash${suffix}`, async () => {
     await openSection(page, "evidence");
+    // How the files were obtained is asked before they go in; it becomes each file's COLLECTED event.
+    const vault = page.locator("#evidence");
+    await vault.getByLabel("从谁处获得").fill("举报人王某");
+    await vault.getByLabel("获取方式").fill("举报人手机截图");
+    await vault.getByLabel("获取地点").fill("市保密办");
+    const when = vault.getByLabel("获取时间");
+    if (suffix) await when.fill("2026-11-24T21:15"); // the phone's own date-time picker
+    else {
+      await when.click();
+      await when.fill("2026-11-24 21:15:00");
+      await when.press("Enter");
+    }
+    await vault.getByLabel("时区").fill("Asia/Shanghai");
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="Asia/Shanghai"]').click();
+    const collector = await vault.getByLabel("收集人").inputValue();
+    if (collector !== "值班员") throw new Error(`the collector offered is "${collector}", not the signed-in user's name`);
     const photo = Buffer.from(`群聊截图（模拟）${suffix} ${Date.now()}`);
     const want = createHash("sha256").update(photo).digest("hex");
     await page.locator("#evidence input[type=file]").setInputFiles({ name: "群聊截图.txt", mimeType: "text/plain", buffer: photo });
@@ -161,7 +177,39 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.locator(".ant-modal-wrap").waitFor({ state: "hidden" });
     await row.locator(".ant-table-row-expand-icon").click();
     await page.locator("#evidence").getByText("封存原始照片备查").waitFor();
+    // The chain starts with the acquisition: collected from whom, at its time in its zone, by whom.
+    const custody = page.locator("#evidence .ant-table-expanded-row [data-custody]");
+    const actions = await custody.evaluateAll((els) => els.map((el) => el.getAttribute("data-custody")));
+    if (actions.slice(0, 2).join(" ") !== "COLLECTED UPLOADED") throw new Error(`the custody log begins ${actions.join(" ")}`);
+    const collected = await custody.first().textContent();
+    for (const want of ["来源：举报人王某", "2026-11-24 21:15:00 (Asia/Shanghai)", "值班员", "获取方式：举报人手机截图"]) {
+      if (!collected.includes(want)) throw new Error(`the COLLECTED event reads "${collected}", without "${want}"`);
+    }
+    if (!(await custody.nth(1).textContent()).includes("值班员")) throw new Error("the UPLOADED event does not name the uploader");
     await shot(page, page.locator("#evidence"), join(shots, `evidence${suffix}.png`));
+    await accessible(page, "evidence" + suffix);
+    // A PDF previews in the page, in the browser's viewer, through a logged link: nothing is downloaded.
+    const objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+      "<< /Length 39 >>\nstream\nBT /F1 18 Tf 20 40 Td (Leaktrail) Tj ET\nendstream", "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"];
+    let pdf = `%PDF-1.4\n% ${suffix} ${Date.now()}\n`;
+    const offsets = objects.map((o, i) => { const at = pdf.length; pdf += `${i + 1} 0 obj\n${o}\nendobj\n`; return at; });
+    pdf += `xref\n0 6\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
+    pdf += `trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n${pdf.lastIndexOf("xref")}\n%%EOF\n`;
+    await page.locator("#evidence input[type=file]").setInputFiles({ name: "通知原件.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdf, "latin1") });
+    const pdfRow = page.locator("#evidence tr", { hasText: "通知原件.pdf" }).first();
+    await pdfRow.waitFor();
+    let downloaded = false;
+    page.on("download", () => { downloaded = true; });
+    await pdfRow.getByRole("button", { name: /^预\s*览$/ }).click();
+    await page.locator(".ant-modal").getByLabel("用途").fill("核对通知原件");
+    await page.locator(".ant-modal-footer .ant-btn-primary").click();
+    const frame = await (await page.locator("iframe[data-pdf-preview]").elementHandle()).contentFrame();
+    await frame.waitForLoadState("load");
+    const type = await frame.evaluate(() => document.contentType);
+    if (type !== "application/pdf" || downloaded) throw new Error(`the preview shows ${type}${downloaded ? " and was downloaded" : ""}`);
+    await page.locator(".ant-modal", { has: page.locator("iframe[data-pdf-preview]") }).locator(".ant-modal-close").click();
+    await page.locator("iframe[data-pdf-preview]").waitFor({ state: "detached" });
   });
 
   // pickNode types into a person-or-venue picker of the forward form and picks

@@ -39,7 +39,8 @@ type Documents = {
     "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": typeof types.AdvanceDocument,
     "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": typeof types.IncidentChangedDocument,
     "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n": typeof types.CompleteTaskDocument,
-    "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n": typeof types.EvidenceDocument,
+    "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt timeZone legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        acquisition { from where how at timeZone by }\n        custody { action actor { displayName } actorName at timeZone purpose sha256 transferredTo collectedFrom }\n      }\n    }\n  }\n": typeof types.EvidenceDocument,
+    "query EvidenceMe { me { id displayName } }": typeof types.EvidenceMeDocument,
     "\n  mutation BeginUpload($id: ID!, $input: EvidenceInput!) { beginEvidenceUpload(incidentId: $id, input: $input) { id uploadUrl maxSize } }\n": typeof types.BeginUploadDocument,
     "\n  mutation EvidenceLink($id: ID!, $purpose: String!, $view: Boolean, $tz: String) {\n    evidenceLink(evidenceId: $id, purpose: $purpose, view: $view, timeZone: $tz) { url }\n  }\n": typeof types.EvidenceLinkDocument,
     "\n  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {\n    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }\n  }\n": typeof types.LegalHoldDocument,
@@ -91,7 +92,8 @@ const documents: Documents = {
     "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": types.AdvanceDocument,
     "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": types.IncidentChangedDocument,
     "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n": types.CompleteTaskDocument,
-    "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n": types.EvidenceDocument,
+    "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt timeZone legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        acquisition { from where how at timeZone by }\n        custody { action actor { displayName } actorName at timeZone purpose sha256 transferredTo collectedFrom }\n      }\n    }\n  }\n": types.EvidenceDocument,
+    "query EvidenceMe { me { id displayName } }": types.EvidenceMeDocument,
     "\n  mutation BeginUpload($id: ID!, $input: EvidenceInput!) { beginEvidenceUpload(incidentId: $id, input: $input) { id uploadUrl maxSize } }\n": types.BeginUploadDocument,
     "\n  mutation EvidenceLink($id: ID!, $purpose: String!, $view: Boolean, $tz: String) {\n    evidenceLink(evidenceId: $id, purpose: $purpose, view: $view, timeZone: $tz) { url }\n  }\n": types.EvidenceLinkDocument,
     "\n  mutation LegalHold($id: ID!, $on: Boolean!, $purpose: String!, $tz: String) {\n    setLegalHold(evidenceId: $id, on: $on, purpose: $purpose, timeZone: $tz) { id legalHold }\n  }\n": types.LegalHoldDocument,
@@ -235,7 +237,11 @@ export function graphql(source: "\n  mutation CompleteTask($id: ID!, $done: Bool
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        custody { action actorName at timeZone purpose sha256 transferredTo }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt timeZone legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        acquisition { from where how at timeZone by }\n        custody { action actor { displayName } actorName at timeZone purpose sha256 transferredTo collectedFrom }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt timeZone legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        acquisition { from where how at timeZone by }\n        custody { action actor { displayName } actorName at timeZone purpose sha256 transferredTo collectedFrom }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query EvidenceMe { me { id displayName } }"): (typeof documents)["query EvidenceMe { me { id displayName } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

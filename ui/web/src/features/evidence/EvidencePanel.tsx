@@ -1,6 +1,5 @@
 import { InboxOutlined } from "@ant-design/icons";
-import { Alert, Button, Card, Form, Image, Input, Modal, Progress, Select, Space, Switch, Table, Tag, Timeline, Typography, Upload, message } from "antd";
-import dayjs from "dayjs";
+import { Alert, Button, Card, Descriptions, Form, Image, Input, Modal, Progress, Select, Space, Switch, Table, Tag, Timeline, Typography, Upload, message } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
@@ -8,20 +7,25 @@ import { errorMessage, requestErrorMessage, sendFile } from "../../api";
 import { useIncidentAccess } from "../../components/access";
 import { GuardedForm, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
+import { AcquisitionFields, acquisitionInput, type Acquisition } from "./AcquisitionFields";
+import { PdfPreview } from "./PdfPreview";
+import { browserZone as timeZone, inZone } from "./zoneTime";
 
 const EvidenceQuery = graphql(`
   query Evidence($id: ID!) {
     incident(id: $id) {
       id
       evidence {
-        id fileName sha256 size contentType uploadedAt legalHold fixity capturedAt device
+        id fileName sha256 size contentType uploadedAt timeZone legalHold fixity capturedAt device
         uploadedBy { displayName }
         duplicateOf { id }
-        custody { action actorName at timeZone purpose sha256 transferredTo }
+        acquisition { from where how at timeZone by }
+        custody { action actor { displayName } actorName at timeZone purpose sha256 transferredTo collectedFrom }
       }
     }
   }
 `);
+const Me = graphql(`query EvidenceMe { me { id displayName } }`);
 const Begin = graphql(`
   mutation BeginUpload($id: ID!, $input: EvidenceInput!) { beginEvidenceUpload(incidentId: $id, input: $input) { id uploadUrl maxSize } }
 `);
@@ -47,11 +51,14 @@ const Verify = graphql(`
 
 // The purposes Leaktrail writes itself on the events it records, shown in the reader's language.
 const systemPurposes: Record<string, string> = {
-  "stored in the evidence vault": "stored", "fixity check": "fixity", "sealed evidence package": "package",
+  "stored in the evidence vault": "stored", "fixity check": "fixity", "sealed evidence package": "package", collected: "collected",
 };
+// The purpose of a COLLECTED event recorded from an upload's acquisition: how, in the collector's words.
+const collectedHow = "collected: ";
 const handActions = ["COLLECTED", "SEALED", "TRANSFERRED", "RELEASED"] as const;
-const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`);
+
+const isPdf = (contentType: string) => contentType.split(";")[0] === "application/pdf";
 
 interface Uploading { name: string; percent: number; error?: string; sha256?: string }
 
@@ -68,6 +75,10 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
   const [uploads, setUploads] = useState<Record<string, Uploading>>({});
   const [asking, setAsking] = useState<null | { title: string; run: (purpose: string) => Promise<void> }>(null);
   const [preview, setPreview] = useState<string>();
+  const [pdf, setPdf] = useState<{ url: string; name: string }>();
+  const [acquisition] = Form.useForm<Acquisition>();
+  const [{ data: me }] = useQuery({ query: Me });
+  const myName = me?.me?.displayName;
   const { canEdit } = useIncidentAccess();
   const [thumbs, setThumbs] = useState<Record<string, string>>();
   const [custodyOf, setCustodyOf] = useState<string>();
@@ -77,8 +88,14 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
 
   const upload = async (file: File) => {
     const track = (u: Partial<Uploading>) => setUploads((all) => ({ ...all, [file.name]: { ...all[file.name], name: file.name, percent: 0, ...u } }));
+    let how: Acquisition;
+    try {
+      how = await acquisition.validateFields();
+    } catch {
+      return void message.error(t("evidence.acquisition.first"));
+    }
     track({ percent: 0 });
-    const begun = await begin({ id: incidentId, input: { fileName: file.name, timeZone } });
+    const begun = await begin({ id: incidentId, input: { fileName: file.name, timeZone, acquisition: acquisitionInput(how) } });
     if (!begun.data) return track({ error: errorMessage(t, begun.error) });
     try {
       const stored = await sendFile<{ sha256: string }>("PUT", begun.data.beginEvidenceUpload.uploadUrl, file, undefined, (percent) => track({ percent }));
@@ -90,11 +107,14 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
     }
   };
   const withPurpose = (title: string, run: (purpose: string) => Promise<void>) => setAsking({ title, run });
-  const open = (id: string, view: boolean) => withPurpose(view ? t("evidence.preview") : t("evidence.download"), async (purpose) => {
-    const r = await link({ id, purpose, view, tz: timeZone });
+  // A preview is a logged view: an image in the lightbox, a PDF in a frame.
+  const open = (e: { id: string; fileName: string; contentType: string }, view: boolean) => withPurpose(view ? t("evidence.preview") : t("evidence.download"), async (purpose) => {
+    const r = await link({ id: e.id, purpose, view, tz: timeZone });
     if (!r.data) return void message.error(errorMessage(t, r.error));
-    if (view) setPreview(r.data.evidenceLink.url);
-    else window.location.assign(r.data.evidenceLink.url);
+    const url = r.data.evidenceLink.url;
+    if (!view) window.location.assign(url);
+    else if (isPdf(e.contentType)) setPdf({ url, name: e.fileName });
+    else setPreview(url);
     refetch({ requestPolicy: "network-only" });
   });
 
@@ -111,6 +131,8 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
     setThumbs(links);
     refetch({ requestPolicy: "network-only" });
   });
+  const purposeText = (p: string) => systemPurposes[p] ? t(`evidence.systemPurpose.${systemPurposes[p]}`)
+    : p.startsWith(collectedHow) ? t("evidence.collectedHow", { how: p.slice(collectedHow.length) }) : p;
   const runVerify = async () => {
     const r = await verify({ id: incidentId });
     const report = r.data?.verifyEvidence;
@@ -128,47 +150,62 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
     <Card id="evidence" title={t("evidence.title")} extra={items.length > 0 && <Space wrap>
       {images.length > 0 && !thumbs && <Button size="small" onClick={showThumbnails}>{t("evidence.thumbnails")}</Button>}
       {canEdit && <Button size="small" loading={verified.fetching} onClick={runVerify}>{t("evidence.verify")}</Button>}
-      <a href={`/incidents/${reference}/evidence.zip`}>{t("evidence.export")}</a></Space>}>
+      <Button size="small" href={`/incidents/${reference}/evidence.zip`}>{t("evidence.export")}</Button></Space>}>
       {verified.error && <Alert type="error" showIcon message={errorMessage(t, verified.error)} />}
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
-      {canEdit && !frozen && (
+      {/* The upload waits for the signed-in user's name: it is the collector unless another is typed. */}
+      {canEdit && !frozen && myName && <>
+        <Typography.Paragraph type="secondary">{t("evidence.acquisition.intro")}</Typography.Paragraph>
+        {/* Named, so its fields' ids (and so their labels) are not those of the case page's other forms. */}
+        <GuardedForm form={acquisition} name="acquisition" layout="vertical" initialValues={{ zone: timeZone, by: myName }}>
+          <AcquisitionFields form={acquisition} />
+        </GuardedForm>
         <Upload.Dragger multiple showUploadList={false} customRequest={({ file }) => void upload(file as File)}>
           <p className="ant-upload-drag-icon"><InboxOutlined /></p>
           <p>{t("evidence.drop")}</p>
           <Typography.Text type="secondary">{t("evidence.dropHint", { max: 2048 })}</Typography.Text>
         </Upload.Dragger>
-      )}
+      </>}
       {Object.values(uploads).map((u) => (
         <div key={u.name} style={{ marginTop: 8 }} data-upload={u.name}>
           <Typography.Text>{u.sha256 ? t("evidence.stored", { name: u.name, hash: "" }) : t("evidence.uploading", { name: u.name })}</Typography.Text>
-          <Progress percent={u.percent} status={u.error ? "exception" : u.sha256 ? "success" : "active"} size="small" />
+          <Progress aria-label={u.name} percent={u.percent} status={u.error ? "exception" : u.sha256 ? "success" : "active"} size="small" />
           {u.sha256 && <Typography.Text code copyable data-sha256>{u.sha256}</Typography.Text>}
           {u.error && <Typography.Text type="danger">{u.error}</Typography.Text>}
         </div>
       ))}
       <Table style={{ marginTop: 16 }} rowKey="id" size="small" dataSource={items} pagination={false} scroll={{ x: true }}
         locale={{ emptyText: t("evidence.empty") }}
-        expandable={{ expandedRowRender: (e) => (
-          <Timeline items={e.custody.map((c, i) => ({ key: i, children: <>
+        expandable={{ expandedRowRender: (e) => <>
+          {e.acquisition.from && <Descriptions size="small" column={{ xs: 1, sm: 2 }} title={t("evidence.acquisition.title")} style={{ marginBottom: 16 }}
+            items={[
+              { key: "from", label: t("evidence.acquisition.from"), children: e.acquisition.from },
+              { key: "at", label: t("evidence.acquisition.at"), children: e.acquisition.at ? inZone(e.acquisition.at, e.acquisition.timeZone) : "—" },
+              { key: "how", label: t("evidence.acquisition.how"), children: e.acquisition.how || "—" },
+              { key: "where", label: t("evidence.acquisition.where"), children: e.acquisition.where || "—" },
+              { key: "by", label: t("evidence.acquisition.by"), children: e.acquisition.by || "—" },
+            ]} />}
+          <Timeline items={e.custody.map((c, i) => ({ key: i, children: <div data-custody={c.action}>
             <Typography.Text strong>{t(`evidence.action.${c.action}`)}</Typography.Text>{" "}
-            <Typography.Text type="secondary">{dayjs(c.at).format("YYYY-MM-DD HH:mm:ss")} ({c.timeZone}) · {c.actorName}</Typography.Text>
-            <div>{systemPurposes[c.purpose] ? t(`evidence.systemPurpose.${systemPurposes[c.purpose]}`) : c.purpose}{c.transferredTo && ` → ${c.transferredTo}`}</div>
+            <Typography.Text type="secondary">{inZone(c.at, c.timeZone, true)} · {c.actor?.displayName ?? c.actorName}</Typography.Text>
+            {c.collectedFrom && <div>{t("evidence.collectedFrom", { from: c.collectedFrom })}</div>}
+            <div>{purposeText(c.purpose)}{c.transferredTo && ` → ${c.transferredTo}`}</div>
             {c.sha256 && <Typography.Text code style={{ fontSize: 11 }}>{c.sha256}</Typography.Text>}
-          </> }))} />
-        ) }}
+          </div> }))} />
+        </> }}
         columns={[
           { title: t("evidence.file"), dataIndex: "fileName", render: (name: string, e) => <Space direction="vertical" size={0}>
             {thumbs?.[e.id] && <span data-thumbnail><Image width={96} src={thumbs[e.id]} alt={name} /></span>}
             <Typography.Text strong>{name}</Typography.Text>
             <Typography.Text type="secondary">{e.contentType} · {bytes(e.size)}</Typography.Text>
-            {e.capturedAt && <Typography.Text type="secondary">{t("evidence.captured", { time: dayjs(e.capturedAt).format("YYYY-MM-DD HH:mm"), device: e.device })}</Typography.Text>}
+            {e.capturedAt && <Typography.Text type="secondary">{t("evidence.captured", { time: inZone(e.capturedAt, e.timeZone), device: e.device })}</Typography.Text>}
             {e.duplicateOf && <Tag>{t("evidence.duplicate")}</Tag>}
           </Space> },
           { title: t("evidence.hash"), dataIndex: "sha256", render: (h: string, e) => <Space direction="vertical" size={0}>
             <Typography.Text code copyable={{ text: h }} style={{ fontSize: 11 }}>{h.slice(0, 16)}…</Typography.Text>
             <Tag color={e.fixity === "OK" ? "green" : e.fixity === "UNVERIFIED" ? "default" : "red"}>{t(`evidence.fixity.${e.fixity}`)}</Tag>
           </Space> },
-          { title: t("evidence.uploaded"), dataIndex: "uploadedAt", render: (at: string, e) => <>{dayjs(at).format("YYYY-MM-DD HH:mm")}<br />{e.uploadedBy?.displayName}</> },
+          { title: t("evidence.uploaded"), dataIndex: "uploadedAt", render: (at: string, e) => <>{inZone(at, e.timeZone)}<br />{e.uploadedBy?.displayName}</> },
           { title: t("evidence.legalHold"), dataIndex: "legalHold", render: (on: boolean, e) => !canEdit ? (on ? t("common.yes") : t("common.no")) : <Switch checked={on} disabled={frozen}
             aria-label={t("evidence.legalHold")} onChange={(next) => withPurpose(t("evidence.legalHold"), async (purpose) => {
               const r = await hold({ id: e.id, on: next, purpose, tz: timeZone });
@@ -176,13 +213,14 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
               refetch({ requestPolicy: "network-only" });
             })} /> },
           { key: "actions", render: (_, e) => <Space>
-            {e.contentType.startsWith("image/") && <Button size="small" onClick={() => open(e.id, true)}>{t("evidence.preview")}</Button>}
-            <Button size="small" onClick={() => open(e.id, false)}>{t("evidence.download")}</Button>
+            {(e.contentType.startsWith("image/") || isPdf(e.contentType)) && <Button size="small" onClick={() => open(e, true)}>{t("evidence.preview")}</Button>}
+            <Button size="small" onClick={() => open(e, false)}>{t("evidence.download")}</Button>
             {canEdit && !frozen && <Button size="small" onClick={() => setCustodyOf(e.id)}>{t("evidence.recordCustody")}</Button>}
           </Space> },
         ]} />
       <PurposeModal asking={asking} onClose={() => setAsking(null)} />
       {custodyOf && <CustodyModal evidenceId={custodyOf} onClose={() => setCustodyOf(undefined)} onDone={() => { setCustodyOf(undefined); refetch({ requestPolicy: "network-only" }); }} />}
+      {pdf && <PdfPreview url={pdf.url} name={pdf.name} onClose={() => setPdf(undefined)} />}
       {preview && <Image style={{ display: "none" }} src={preview} preview={{ visible: true, onVisibleChange: (v) => !v && setPreview(undefined) }} />}
     </Card>
   );
