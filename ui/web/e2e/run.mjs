@@ -186,7 +186,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
       if (!collected.includes(want)) throw new Error(`the COLLECTED event reads "${collected}", without "${want}"`);
     }
     if (!(await custody.nth(1).textContent()).includes("值班员")) throw new Error("the UPLOADED event does not name the uploader");
-    await shot(page, page.locator("#evidence"), join(shots, `evidence${suffix}.png`));
+    await shot(page, page, join(shots, `evidence${suffix}.png`), { fullPage: true });
     await accessible(page, "evidence" + suffix);
     // A PDF previews in the page, in the browser's viewer, through a logged link: nothing is downloaded.
     const objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -256,7 +256,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     const hops = await page.getByTestId("path").locator(".ant-list-item").count();
     if (hops !== 7) throw new Error(`the path to the website has ${hops} hops, want 7`);
     await page.waitForTimeout(300);
-    await shot(page, page.locator("#spread"), join(shots, `spread${suffix}.png`));
+    await shot(page, page, join(shots, `spread${suffix}.png`), { fullPage: true });
   });
 
   await step(`two people with the same name are kept apart${suffix}`, async () => {
@@ -325,7 +325,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await record.getByText("记录删除情况").first().waitFor();
     await record.getByRole("tab", { name: "成员" }).click();
     await record.getByText("负责人").first().waitFor();
-    await shot(page, record, join(shots, `record${suffix}.png`));
+    await shot(page, page, join(shots, `record${suffix}.png`), { fullPage: true });
     await accessible(page, `record${suffix}`);
   });
 
@@ -358,7 +358,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.locator(".ant-modal").getByLabel("说明").fill("经市纪委监委会议研究决定");
     await page.locator(".ant-modal-footer .ant-btn-primary").click();
     await panel.getByText("已决定", { exact: true }).waitFor();
-    await shot(page, panel, join(shots, `responsibility${suffix}.png`));
+    await shot(page, page, join(shots, `responsibility${suffix}.png`), { fullPage: true });
     await accessible(page, `responsibility${suffix}`);
   });
 
@@ -419,6 +419,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.keyboard.press("Escape");
     if (await reports.count() !== before) throw new Error(`Enter in the date field made a report: ${before} → ${await reports.count()}`);
     if (await notifyForm.locator(".ant-form-item-explain-error").count() > 0) throw new Error("the emptied form shows an error");
+    await shot(page, page, join(shots, `containment${suffix}.png`), { fullPage: true });
     await openSection(page, "overview");
     await page.getByRole("button", { name: "推进到「调查」" }).click();
     await page.getByText("离开「调查」所需").waitFor();

@@ -12,8 +12,9 @@ export function StageBar({ stage }: { stage: Stage }) {
   const current = stages.indexOf(stage);
   const next = stages[current + 1];
   if (phone) return (
-    <div className="lt-stage-line" aria-label={t("incidents.stage")}>
-      <Progress steps={stages.length} percent={((current + 1) / stages.length) * 100} showInfo={false} size={[18, 6]} />
+    <div className="lt-stage-line">
+      <Progress steps={stages.length} percent={((current + 1) / stages.length) * 100} showInfo={false} size={[18, 6]}
+        aria-label={t("stageBar.position", { n: current + 1, total: stages.length, stage: t(`stage.${stage}`) })} />
       <Typography.Text>{t("stageBar.position", { n: current + 1, total: stages.length, stage: t(`stage.${stage}`) })}</Typography.Text>
       {next && <Typography.Text type="secondary">{t("stageBar.next", { stage: t(`stage.${next}`) })}</Typography.Text>}
     </div>

@@ -1,5 +1,5 @@
 import { InboxOutlined } from "@ant-design/icons";
-import { Alert, Button, Card, Descriptions, Form, Image, Input, Modal, Progress, Select, Space, Switch, Table, Tag, Timeline, Typography, Upload, message } from "antd";
+import { Alert, Button, Card, Descriptions, Form, Grid, Image, Input, Modal, Progress, Select, Space, Switch, Table, Tag, Timeline, Typography, Upload, message } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
@@ -82,6 +82,15 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
   const { canEdit } = useIncidentAccess();
   const [thumbs, setThumbs] = useState<Record<string, string>>();
   const [custodyOf, setCustodyOf] = useState<string>();
+  // On a phone the table keeps two columns: the file (with its upload and
+  // fixity under the name) and what can be done with it.
+  const phone = !Grid.useBreakpoint().sm;
+  const holdSwitch = (on: boolean, e: { id: string }) => !canEdit ? (on ? t("common.yes") : t("common.no")) : <Switch checked={on} disabled={frozen}
+            aria-label={t("evidence.legalHold")} onChange={(next) => withPurpose(t("evidence.legalHold"), async (purpose) => {
+              const r = await hold({ id: e.id, on: next, purpose, tz: timeZone });
+              if (!r.data) message.error(errorMessage(t, r.error));
+              refetch({ requestPolicy: "network-only" });
+            })} />;
   const [verified, verify] = useMutation(Verify);
   const items = data?.incident?.evidence ?? [];
   useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
@@ -167,16 +176,17 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
         </Upload.Dragger>
       </>}
       {Object.values(uploads).map((u) => (
-        <div key={u.name} style={{ marginTop: 8 }} data-upload={u.name}>
+        <div key={u.name} className="lt-top-sm" data-upload={u.name}>
           <Typography.Text>{u.sha256 ? t("evidence.stored", { name: u.name, hash: "" }) : t("evidence.uploading", { name: u.name })}</Typography.Text>
           <Progress aria-label={u.name} percent={u.percent} status={u.error ? "exception" : u.sha256 ? "success" : "active"} size="small" />
           {u.sha256 && <Typography.Text code copyable data-sha256>{u.sha256}</Typography.Text>}
           {u.error && <Typography.Text type="danger">{u.error}</Typography.Text>}
         </div>
       ))}
-      <Table style={{ marginTop: 16 }} rowKey="id" size="small" dataSource={items} pagination={false} scroll={{ x: true }}
+      <Table className="lt-top" rowKey="id" size="small" dataSource={items} pagination={false} scroll={{ x: true }}
         locale={{ emptyText: t("evidence.empty") }}
         expandable={{ expandedRowRender: (e) => <>
+          {phone && <div className="lt-gap">{t("evidence.legalHold")} {holdSwitch(e.legalHold, e)}</div>}
           {e.acquisition.from && <Descriptions size="small" column={{ xs: 1, sm: 2 }} title={t("evidence.acquisition.title")} style={{ marginBottom: 16 }}
             items={[
               { key: "from", label: t("evidence.acquisition.from"), children: e.acquisition.from },
@@ -200,19 +210,17 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
             <Typography.Text type="secondary">{e.contentType} · {bytes(e.size)}</Typography.Text>
             {e.capturedAt && <Typography.Text type="secondary">{t("evidence.captured", { time: inZone(e.capturedAt, e.timeZone), device: e.device })}</Typography.Text>}
             {e.duplicateOf && <Tag>{t("evidence.duplicate")}</Tag>}
+            {phone && <Typography.Text type="secondary">{inZone(e.uploadedAt, e.timeZone)} · {e.uploadedBy?.displayName}</Typography.Text>}
+            {phone && <span><Tag color={e.fixity === "OK" ? "green" : e.fixity === "UNVERIFIED" ? "default" : "red"}>{t(`evidence.fixity.${e.fixity}`)}</Tag>
+              {e.legalHold && <Tag color="blue">{t("evidence.legalHold")}</Tag>}</span>}
           </Space> },
-          { title: t("evidence.hash"), dataIndex: "sha256", render: (h: string, e) => <Space direction="vertical" size={0}>
+          { title: t("evidence.hash"), dataIndex: "sha256", responsive: ["sm"], render: (h: string, e) => <Space direction="vertical" size={0}>
             <Typography.Text code copyable={{ text: h }} style={{ fontSize: 11 }}>{h.slice(0, 16)}…</Typography.Text>
             <Tag color={e.fixity === "OK" ? "green" : e.fixity === "UNVERIFIED" ? "default" : "red"}>{t(`evidence.fixity.${e.fixity}`)}</Tag>
           </Space> },
-          { title: t("evidence.uploaded"), dataIndex: "uploadedAt", render: (at: string, e) => <>{inZone(at, e.timeZone)}<br />{e.uploadedBy?.displayName}</> },
-          { title: t("evidence.legalHold"), dataIndex: "legalHold", render: (on: boolean, e) => !canEdit ? (on ? t("common.yes") : t("common.no")) : <Switch checked={on} disabled={frozen}
-            aria-label={t("evidence.legalHold")} onChange={(next) => withPurpose(t("evidence.legalHold"), async (purpose) => {
-              const r = await hold({ id: e.id, on: next, purpose, tz: timeZone });
-              if (!r.data) message.error(errorMessage(t, r.error));
-              refetch({ requestPolicy: "network-only" });
-            })} /> },
-          { key: "actions", render: (_, e) => <Space>
+          { title: t("evidence.uploaded"), dataIndex: "uploadedAt", responsive: ["sm"], render: (at: string, e) => <>{inZone(at, e.timeZone)}<br />{e.uploadedBy?.displayName}</> },
+          { title: t("evidence.legalHold"), dataIndex: "legalHold", responsive: ["sm"], render: (on: boolean, e) => holdSwitch(on, e) },
+          { key: "actions", render: (_, e) => <Space wrap direction={phone ? "vertical" : "horizontal"}>
             {(e.contentType.startsWith("image/") || isPdf(e.contentType)) && <Button size="small" onClick={() => open(e, true)}>{t("evidence.preview")}</Button>}
             <Button size="small" onClick={() => open(e, false)}>{t("evidence.download")}</Button>
             {canEdit && !frozen && <Button size="small" onClick={() => setCustodyOf(e.id)}>{t("evidence.recordCustody")}</Button>}
