@@ -65,6 +65,9 @@ const accessible = async (page, screen) => {
   });
   checked.add(screen);
   if (found.length > 0) problems.push(`accessibility of ${screen}: ${found.join(" | ")}`);
+  // Usable on the screen it is shown on: nothing makes the whole page scroll sideways.
+  const wider = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (wider > 0) problems.push(`${screen} is ${wider} px wider than the screen`);
 };
 
 for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 360, height: 740 }, "-phone"]]) {
@@ -131,6 +134,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("报告人").fill("值班室张某");
     await dialog.getByLabel("发现方式").waitFor();
+    await page.waitForTimeout(400); // the dialog's opening animation
     await accessible(page, `details-editor${suffix}`);
     await dialog.getByRole("button", { name: /保\s*存/ }).click();
     await dialog.waitFor({ state: "hidden" });
@@ -407,6 +411,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await response.getByLabel("文号").fill("保密局值班室电话报告");
     await response.getByRole("button", { name: "记录向上报告" }).click();
     await response.getByText("保密局值班室电话报告").waitFor();
+    await shot(page, page, join(shots, `containment${suffix}.png`), { fullPage: true });
     // Enter in the date field confirms the date: it must not submit the form a
     // second time (that once made a second report upward, without its number).
     const reports = page.locator("#notifications .ant-list-item");
@@ -419,7 +424,6 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.keyboard.press("Escape");
     if (await reports.count() !== before) throw new Error(`Enter in the date field made a report: ${before} → ${await reports.count()}`);
     if (await notifyForm.locator(".ant-form-item-explain-error").count() > 0) throw new Error("the emptied form shows an error");
-    await shot(page, page, join(shots, `containment${suffix}.png`), { fullPage: true });
     await openSection(page, "overview");
     await page.getByRole("button", { name: "推进到「调查」" }).click();
     await page.getByText("离开「调查」所需").waitFor();
@@ -504,6 +508,14 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
       if (await page.locator(".ant-upload-drag").count() > 0) throw new Error("the leader is offered an evidence upload");
       await accessible(page, `read-only ${section}`);
     }
+    // The dashboard on a phone.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.locator(".lt-header button[aria-label]").last().click();
+    await page.getByRole("link", { name: "领导" }).click();
+    await page.locator("canvas").first().waitFor();
+    await page.waitForTimeout(500);
+    await accessible(page, "leadership-phone");
+    await shot(page, page, join(shots, "leadership-phone.png"), { fullPage: true });
   });
   await context.close();
 }
