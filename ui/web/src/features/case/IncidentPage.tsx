@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Col, Descriptions, Form, Input, List, Modal, Row, Space, Tag, Timeline, Typography, message } from "antd";
+import { Alert, Button, Card, Col, Descriptions, Form, Grid, Input, List, Modal, Row, Space, Tag, Timeline, Typography, message } from "antd";
 import dayjs from "dayjs";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -130,6 +130,21 @@ function Overview({ inc, reload, changes, onGo, onEdit }: {
   const next = stages[stages.indexOf(stage) + 1];
   const earlier = stages.slice(0, stages.indexOf(stage));
   const frozen = !!inc.frozenAt;
+  // On a phone the columns stack: what was reported comes right after the gate.
+  const phone = !Grid.useBreakpoint().md;
+  const details = (
+    <Card id="details" title={t("incident.details")} extra={onEdit && <Button size="small" onClick={onEdit}>{t("details.editButton")}</Button>}>
+      <Descriptions column={1} size="small" items={[
+        { key: "leaked", label: t("incident.leakedItem"), children: inc.leakedItem },
+        { key: "classification", label: t("intake.classification"), children: t(`classification.${inc.classification}`) },
+        { key: "detected", label: t("incidents.detectedAt"), children: time(inc.detectedAt) },
+        { key: "how", label: t("intake.detectionMethod"), children: t(`detection.${inc.detectionMethod}`) },
+        { key: "where", label: t("incident.whereSeen"), children: inc.whereSeen },
+        { key: "by", label: t("incident.reportedBy"), children: inc.reportedBy },
+        { key: "lead", label: t("incident.lead"), children: inc.lead?.displayName },
+      ]} />
+    </Card>
+  );
   const move = async (to: Stage, note?: string) => {
     const r = await advance({ id: inc.id, to, note, version: inc.version });
     if (r?.data) {
@@ -156,6 +171,7 @@ function Overview({ inc, reload, changes, onGo, onEdit }: {
           )}
           {stage === "CLOSED" && earlier.length > 0 && (frozen ? access.canReopen : access.canAdvance) &&
             <Space wrap><Button onClick={() => setSendBack(true)}>{t("incident.sendBack")}</Button></Space>}
+          {phone && details}
           <Card id="tasks" title={t("incident.tasks")}>
             <List size="small" dataSource={inc.tasks} locale={{ emptyText: t("incident.noTasks") }} renderItem={(task) => (
               <List.Item actions={access.canEdit ? [<Button key="done" size="small" type="link" disabled={frozen}
@@ -168,17 +184,7 @@ function Overview({ inc, reload, changes, onGo, onEdit }: {
           <CaseFacts incidentId={inc.id} frozen={frozen} changes={changes} onChanged={reload} />
         </Col>
         <Col xs={24} md={10} className="lt-stack">
-          <Card id="details" title={t("incident.details")} extra={onEdit && <Button size="small" onClick={onEdit}>{t("details.editButton")}</Button>}>
-            <Descriptions column={1} size="small" items={[
-              { key: "leaked", label: t("incident.leakedItem"), children: inc.leakedItem },
-              { key: "classification", label: t("intake.classification"), children: t(`classification.${inc.classification}`) },
-              { key: "detected", label: t("incidents.detectedAt"), children: time(inc.detectedAt) },
-              { key: "how", label: t("intake.detectionMethod"), children: t(`detection.${inc.detectionMethod}`) },
-              { key: "where", label: t("incident.whereSeen"), children: inc.whereSeen },
-              { key: "by", label: t("incident.reportedBy"), children: inc.reportedBy },
-              { key: "lead", label: t("incident.lead"), children: inc.lead?.displayName },
-            ]} />
-          </Card>
+          {!phone && details}
           <Card title={t("incident.history")}>
             <Timeline items={inc.transitions.map((tr) => ({
               key: tr.id,
