@@ -17,15 +17,20 @@ export function SpreadTimeline({ sorted, names, until, picked, onPick }: {
   const { items, start } = useMemo(() => timelineWindow(sorted, until, listed), [sorted, until]);
   const list = useRef<HTMLDivElement>(null);
   const name = (k: string) => names.get(k) ?? k;
-  // Keep the picked forward, or the last one replayed, in view.
+  // Keep the picked forward, or the last one replayed, in view, scrolling
+  // the list only (not the page, which would jump away from the graph).
   useEffect(() => {
-    list.current?.querySelector("[data-current=true]")?.scrollIntoView({ block: "nearest" });
+    const box = list.current;
+    const at = box?.querySelector<HTMLElement>("[data-current=true]");
+    if (!box || !at) return;
+    if (at.offsetTop < box.scrollTop) box.scrollTop = at.offsetTop;
+    else if (at.offsetTop + at.offsetHeight > box.scrollTop + box.clientHeight) box.scrollTop = at.offsetTop + at.offsetHeight - box.clientHeight;
   }, [picked, until]);
   const reached = (f: ExportForward) => until === undefined || Date.parse(f.at) <= until;
   let lastReached = -1;
   if (until !== undefined) items.forEach((f, i) => { if (reached(f)) lastReached = i; });
   return (
-    <div ref={list} data-testid="timeline" style={{ maxHeight: 460, overflowY: "auto" }}>
+    <div ref={list} data-testid="timeline" style={{ maxHeight: 460, overflowY: "auto", position: "relative" }}>
       <Typography.Title level={5} style={{ marginTop: 0 }}>{t("spread.timeline.title", { count: sorted.length })}</Typography.Title>
       {sorted.length > listed && <Typography.Paragraph type="secondary">
         {t("spread.timeline.window", { from: start + 1, to: start + items.length, count: sorted.length })}</Typography.Paragraph>}
