@@ -45,7 +45,8 @@ export function App() {
       options={languages.map((l) => ({ value: l, label: t(`lang.${l}`) }))} />
   );
   return (
-    <ConfigProvider locale={antdLocales[lang]} theme={{ token: { colorPrimary: "#1f4e79", borderRadius: 4 } }}>
+    // Secondary text and labels (antd's tertiary grey) darkened to meet WCAG AA contrast.
+    <ConfigProvider locale={antdLocales[lang]} theme={{ token: { colorPrimary: "#1f4e79", borderRadius: 4, colorTextTertiary: "rgba(0, 0, 0, 0.6)" } }}>
       <BrowserRouter>
         {me.fetching && !me.data ? <Spin style={{ margin: "20vh auto", display: "block" }} /> : !user ? (
           <Layout style={{ minHeight: "100vh" }}>

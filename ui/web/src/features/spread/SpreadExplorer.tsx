@@ -219,8 +219,8 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
         <Tag>{t("spread.reached", { count: counts?.reached ?? s.reachedNodes })}</Tag>
         <Tag>{t("spread.audience", { count: counts?.audience ?? s.estimatedAudience })}</Tag>
         {s.origins.map((o) => <Tag key={o.key} color="black">{t("spread.origin")}: {o.name}</Tag>)}
-        {s.firstExternal && <Button size="small" danger onClick={() => setSelected(s.firstExternal!.to.key)}>{t("spread.showFirstExternal", { name: s.firstExternal.to.name })}</Button>}
-        {s.firstPublic && s.firstPublic.key !== s.firstExternal?.key && <Button size="small" danger onClick={() => setSelected(s.firstPublic!.to.key)}>
+        {s.firstExternal && <Button size="small" onClick={() => setSelected(s.firstExternal!.to.key)}>{t("spread.showFirstExternal", { name: s.firstExternal.to.name })}</Button>}
+        {s.firstPublic && s.firstPublic.key !== s.firstExternal?.key && <Button size="small" onClick={() => setSelected(s.firstPublic!.to.key)}>
           {t("spread.showFirstPublic", { name: s.firstPublic.to.name })}</Button>}
       </Space>}
       {s && s.warningCount > 0 && <Alert type="warning" showIcon style={{ marginBottom: 8 }} data-testid="spread-warnings"
@@ -257,10 +257,10 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
                 <Space>
                   <Button size="small" data-testid="replay-play" icon={playing ? <PauseOutlined /> : <CaretRightOutlined />} onClick={play}>
                     {playing ? t("spread.pause") : t("spread.play")}</Button>
-                  <Typography.Text type="secondary">{t("spread.replay")}: {dayjs(until ?? hi).format("YYYY-MM-DD HH:mm")}</Typography.Text>
+                  <Typography.Text>{t("spread.replay")}: {dayjs(until ?? hi).format("YYYY-MM-DD HH:mm")}</Typography.Text>
                 </Space>
                 <Slider min={lo} max={hi} value={until ?? hi} step={Math.max(1, Math.round((hi - lo) / 200))} tooltip={{ open: false }}
-                  onChange={(v) => { setPlaying(false); setUntil(v >= hi ? undefined : v); }} aria-label={t("spread.replay")} />
+                  onChange={(v) => { setPlaying(false); setUntil(v >= hi ? undefined : v); }} ariaLabelForHandle={t("spread.replay")} />
               </div>}
             </Col>
             <Col xs={24} xl={9}>

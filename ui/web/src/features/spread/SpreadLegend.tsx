@@ -15,7 +15,7 @@ export function SpreadLegend() {
     <span key={label}><span aria-hidden style={swatch} /> <Typography.Text>{label}</Typography.Text></span>);
   return (
     <div data-testid="spread-legend" style={{ display: "flex", flexWrap: "wrap", gap: "4px 12px", padding: "4px 12px" }}>
-      <Typography.Text type="secondary">{t("spread.legend.title")}:</Typography.Text>
+      <Typography.Text strong>{t("spread.legend.title")}:</Typography.Text>
       {(["INTERNAL", "EXTERNAL", "PUBLIC"] as const).map((x) => item(box({ background: exposureColor[x] }), t(`spread.exposures.${x}`)))}
       {item(box({ borderRadius: 7 }), t("spread.legend.person"))}
       {item(box({}), t("spread.legend.venue"))}

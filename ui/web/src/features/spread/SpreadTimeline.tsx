@@ -32,7 +32,7 @@ export function SpreadTimeline({ sorted, names, until, picked, onPick }: {
   return (
     <div ref={list} data-testid="timeline" style={{ maxHeight: 460, overflowY: "auto", position: "relative" }}>
       <Typography.Title level={5} style={{ marginTop: 0 }}>{t("spread.timeline.title", { count: sorted.length })}</Typography.Title>
-      {sorted.length > listed && <Typography.Paragraph type="secondary">
+      {sorted.length > listed && <Typography.Paragraph>
         {t("spread.timeline.window", { from: start + 1, to: start + items.length, count: sorted.length })}</Typography.Paragraph>}
       <List size="small" dataSource={items} locale={{ emptyText: t("spread.noForwards") }} renderItem={(f, i) => (
         <List.Item data-current={f.key === picked || i === lastReached} data-reached={reached(f)}

@@ -2,10 +2,15 @@
 
 export const exposureColor = { INTERNAL: "#1f4e79", EXTERNAL: "#b35c00", PUBLIC: "#c0392b" } as const;
 
-// A venue's border by its takedown state, matching TakedownTag (antd's green
-// and gold); a venue nothing was asked of keeps no border.
+// A venue's takedown state: TakedownTag's background (dark enough for white
+// text), and on the graph a border in a brighter shade of the same hue, which
+// shows against the exposure colours; a venue nothing was asked of has none.
+export const cautionTag = "#ad6800"; // also for an unverified forward
+export const takedownTag: Record<string, string> = {
+  NONE: "#cf1322", REQUESTED: cautionTag, REFUSED: cautionTag, UNREACHABLE: cautionTag, CONFIRMED_REMOVED: "#237804",
+};
 export const takedownColor: Record<string, string | undefined> = {
-  REQUESTED: "#d48806", REFUSED: "#d48806", UNREACHABLE: "#d48806", CONFIRMED_REMOVED: "#389e0d",
+  REQUESTED: "#fadb14", REFUSED: "#fadb14", UNREACHABLE: "#fadb14", CONFIRMED_REMOVED: "#73d13d",
 };
 
 export const pathColor = "#e03131";
