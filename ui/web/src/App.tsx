@@ -45,8 +45,12 @@ export function App() {
       options={languages.map((l) => ({ value: l, label: t(`lang.${l}`) }))} />
   );
   return (
-    // Secondary text and labels (antd's tertiary grey) darkened to meet WCAG AA contrast.
-    <ConfigProvider locale={antdLocales[lang]} theme={{ token: { colorPrimary: "#1f4e79", borderRadius: 4, colorTextTertiary: "rgba(0, 0, 0, 0.6)" } }}>
+    // Links, danger, secondary text and labels (antd's tertiary grey) and empty
+    // lists darkened to meet WCAG AA contrast on white.
+    <ConfigProvider locale={antdLocales[lang]} theme={{
+      token: { colorPrimary: "#1f4e79", borderRadius: 4, colorLink: "#1f4e79", colorError: "#cf1322", colorTextTertiary: "rgba(0, 0, 0, 0.6)" },
+      components: { List: { colorTextDisabled: "rgba(0, 0, 0, 0.6)" } },
+    }}>
       <BrowserRouter>
         {me.fetching && !me.data ? <Spin style={{ margin: "20vh auto", display: "block" }} /> : !user ? (
           <Layout style={{ minHeight: "100vh" }}>

@@ -5,7 +5,7 @@ export const exposureColor = { INTERNAL: "#1f4e79", EXTERNAL: "#b35c00", PUBLIC:
 // A venue's takedown state: TakedownTag's background (dark enough for white
 // text), and on the graph a border in a brighter shade of the same hue, which
 // shows against the exposure colours; a venue nothing was asked of has none.
-export const cautionTag = "#ad6800"; // also for an unverified forward
+export const cautionTag = "#874d00"; // also for an unverified forward
 export const takedownTag: Record<string, string> = {
   NONE: "#cf1322", REQUESTED: cautionTag, REFUSED: cautionTag, UNREACHABLE: cautionTag, CONFIRMED_REMOVED: "#237804",
 };
