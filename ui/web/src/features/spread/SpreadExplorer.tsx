@@ -2,7 +2,7 @@ import { CaretRightOutlined, ExpandOutlined, PauseOutlined, ZoomInOutlined, Zoom
 import { Alert, Button, Card, Col, List, Row, Select, Slider, Space, Tag, Typography } from "antd";
 import cytoscape, { type Core } from "cytoscape";
 import dayjs from "dayjs";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
 import { fetchJSON, requestErrorMessage } from "../../api";
@@ -96,6 +96,8 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
   }, [reference, version, t]);
 
   const sorted = useMemo(() => byTime(full?.forwards ?? []), [full]);
+  // The timeline is listed after the graph is drawn, not before.
+  const listed = useDeferredValue(sorted);
   const steps = useMemo(() => replaySteps(sorted), [sorted]);
   const [lo, hi] = useMemo(() => timeRange(full?.forwards ?? []), [full]);
   const shown = useMemo(() => (graph ? (until === undefined ? graph.forwards : forwardsUntil(graph.forwards, until)) : []), [graph, until]);
@@ -142,7 +144,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
     c.on("mouseover", "edge", tipAt);
     c.on("mouseout", "edge", () => setTip(undefined));
     c.on("tap", "edge", (e) => { tipAt(e); setPicked(e.target.data("forward")); });
-    c.on("tap", (e) => { if (e.target === c) setTip(undefined); });
+    c.on("tap", (e) => { if (e.target === c || !e.target.isEdge()) setTip(undefined); });
     // For tests and measurements: how many nodes are drawn, and how large their labels are on screen.
     const measure = () => { el.dataset.zoom = c.zoom().toFixed(3); el.dataset.labelPx = (labelFont * c.zoom()).toFixed(1); };
     c.on("viewport", () => { setTip(undefined); measure(); });
@@ -200,7 +202,13 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
     const c = cy.current;
     if (c) c.zoom({ level: c.zoom() * factor, renderedPosition: { x: c.width() / 2, y: c.height() / 2 } });
   };
-  const pick = (f: ExportForward) => { setPicked(f.key); setSelected(f.to); };
+  // Picking a forward the replay has not reached yet moves the replay to it.
+  const pick = useCallback((f: ExportForward) => {
+    setPicked(f.key);
+    setSelected(f.to);
+    const at = Date.parse(f.at);
+    if (until !== undefined && at > until) { setPlaying(false); setUntil(at >= hi ? undefined : at); }
+  }, [until, hi]);
 
   const s = summary?.incident?.spread;
   const names = useMemo(() => new Map((full?.nodes ?? []).map((n) => [n.key, n.name])), [full]);
@@ -264,7 +272,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
               </div>}
             </Col>
             <Col xs={24} xl={9}>
-              <SpreadTimeline sorted={sorted} names={names} until={until} picked={picked} onPick={pick} />
+              <SpreadTimeline sorted={listed} names={names} until={until} picked={picked} onPick={pick} />
             </Col>
           </Row>
           {selected && selectedNode?.origin && <Typography.Paragraph data-testid="path">{t("spread.isOrigin", { name: selectedNode.name })}</Typography.Paragraph>}

@@ -1,6 +1,6 @@
 import { Button, List, Tag, Typography } from "antd";
 import dayjs from "dayjs";
-import { useEffect, useMemo, useRef } from "react";
+import { memo, useEffect, useMemo, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { timelineWindow, type ExportForward } from "./graphData";
 import { pickedColor } from "./graphStyle";
@@ -9,8 +9,9 @@ import { pickedColor } from "./graphStyle";
 const listed = 200;
 
 // SpreadTimeline lists the forwards in time order, those the replay has
-// reached marked; choosing one picks it on the graph.
-export function SpreadTimeline({ sorted, names, until, picked, onPick }: {
+// reached marked; choosing one picks it on the graph. Memoised: the explorer
+// re-renders on every selection, and a long list is not cheap to redo.
+export const SpreadTimeline = memo(function SpreadTimeline({ sorted, names, until, picked, onPick }: {
   sorted: ExportForward[]; names: Map<string, string>; until?: number; picked?: string; onPick: (f: ExportForward) => void;
 }) {
   const { t } = useTranslation();
@@ -47,4 +48,4 @@ export function SpreadTimeline({ sorted, names, until, picked, onPick }: {
         </List.Item>)} />
     </div>
   );
-}
+});
