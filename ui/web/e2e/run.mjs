@@ -238,7 +238,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await graph.click({ position: mid });
     await page.getByTestId("edge-tip").getByText("宗某 → 普通传真").waitFor();
     // The timeline lists the hops in time order.
-    const hops = await page.getByTestId("timeline").locator(".ant-list-item").allTextContents();
+    const hops = await page.getByTestId("timeline").locator("li").allTextContents();
     if (hops.length !== 8 || !hops[0].includes("宗某 → 普通传真") || !hops[7].includes("其他群 → 境外网站")) throw new Error(`the timeline lists ${hops.join(" | ")}`);
     const times = hops.map((h) => h.slice(0, 11));
     if (times.some((x, i) => i > 0 && x < times[i - 1])) throw new Error(`the timeline is out of order: ${times.join(", ")}`);
