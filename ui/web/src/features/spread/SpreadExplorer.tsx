@@ -14,8 +14,9 @@ import { ImportForwards } from "./ImportForwards";
 import { NodePanel, TakedownTag } from "./SpreadSide";
 import { SpreadLegend } from "./SpreadLegend";
 import { SpreadTimeline } from "./SpreadTimeline";
+import { SpreadWarnings } from "./SpreadWarnings";
 import { boxMembers, byTime, collapse, elkLimit, foldedLimit, forwardsUntil, pathEdges, replayCounts, replaySteps, senderEdges, timeRange,
-  warningMessage, type Collapsed, type ExportForward, type Position, type SpreadExport } from "./graphData";
+  type Collapsed, type ExportForward, type Position, type SpreadExport } from "./graphData";
 import { edgeColor, exposureColor, labelFont, pathColor, pickedColor, readableZoom, takedownColor } from "./graphStyle";
 
 const SpreadQuery = graphql(`
@@ -95,13 +96,14 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
     return () => { live = false; };
   }, [reference, version, t]);
 
-  const sorted = useMemo(() => byTime(full?.forwards ?? []), [full]);
-  // The timeline is listed after the graph is drawn, not before.
-  const listed = useDeferredValue(sorted);
+  // The timeline, the replay's steps and the forwards by key are worked out
+  // after the graph is drawn, not before.
+  const later = useDeferredValue(full);
+  const sorted = useMemo(() => byTime(later?.forwards ?? []), [later]);
   const steps = useMemo(() => replaySteps(sorted), [sorted]);
   const [lo, hi] = useMemo(() => timeRange(full?.forwards ?? []), [full]);
   const shown = useMemo(() => (graph ? (until === undefined ? graph.forwards : forwardsUntil(graph.forwards, until)) : []), [graph, until]);
-  const forwardByKey = useMemo(() => new Map((graph?.forwards ?? []).concat(full?.forwards ?? []).map((f) => [f.key, f])), [graph, full]);
+  const forwardByKey = useMemo(() => new Map((later?.forwards ?? []).map((f) => [f.key, f])), [later]);
 
   // The graph is drawn once per layout; the replay, the path and the picks only restyle it.
   useEffect(() => {
@@ -202,6 +204,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
     const c = cy.current;
     if (c) c.zoom({ level: c.zoom() * factor, renderedPosition: { x: c.width() / 2, y: c.height() / 2 } });
   };
+  const pickWarning = useCallback((forward: string, node?: string) => { setPicked(forward); setSelected(node); }, []);
   // Picking a forward the replay has not reached yet moves the replay to it.
   const pick = useCallback((f: ExportForward) => {
     setPicked(f.key);
@@ -231,14 +234,8 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
         {s.firstPublic && s.firstPublic.key !== s.firstExternal?.key && <Button size="small" onClick={() => setSelected(s.firstPublic!.to.key)}>
           {t("spread.showFirstPublic", { name: s.firstPublic.to.name })}</Button>}
       </Space>}
-      {s && s.warningCount > 0 && <Alert type="warning" showIcon style={{ marginBottom: 8 }} data-testid="spread-warnings"
-        message={t("spread.warnings", { count: s.warningCount })}
-        description={<List size="small" dataSource={s.warnings} footer={s.warningCount > s.warnings.length && t("spread.warningsMore", { count: s.warnings.length })}
-          renderItem={(w) => {
-            const m = warningMessage(w, names, forwardByKey, hopTime);
-            return <List.Item><Button type="link" size="small" style={{ height: "auto", whiteSpace: "normal", textAlign: "left", padding: 0 }}
-              onClick={() => { setPicked(w.forwardKeys[0]); setSelected(w.nodeKeys[0] ?? forwardByKey.get(w.forwardKeys[0])?.to); }}>{t(m.key, m.values)}</Button></List.Item>;
-          }} />} />}
+      {s && s.warningCount > 0 && <SpreadWarnings warnings={s.warnings} count={s.warningCount} names={names} forwards={forwardByKey} time={hopTime}
+        onPick={pickWarning} />}
       {folded && <Alert type="info" showIcon style={{ marginBottom: 8 }}
         message={t("spread.large", { count: folded.hiddenNodes, hops: folded.shownHops })} />}
       <Row gutter={[16, 16]}>
@@ -272,7 +269,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
               </div>}
             </Col>
             <Col xs={24} xl={9}>
-              <SpreadTimeline sorted={listed} names={names} until={until} picked={picked} onPick={pick} />
+              <SpreadTimeline sorted={sorted} names={names} until={until} picked={picked} onPick={pick} />
             </Col>
           </Row>
           {selected && selectedNode?.origin && <Typography.Paragraph data-testid="path">{t("spread.isOrigin", { name: selectedNode.name })}</Typography.Paragraph>}

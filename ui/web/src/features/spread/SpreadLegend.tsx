@@ -1,5 +1,5 @@
 import { Typography } from "antd";
-import type { CSSProperties } from "react";
+import { memo, type CSSProperties } from "react";
 import { useTranslation } from "react-i18next";
 import { edgeColor, exposureColor, pathColor, takedownColor } from "./graphStyle";
 
@@ -9,7 +9,7 @@ const ring = (color: string): CSSProperties => ({ outline: `3px solid ${color}`,
 const line = (border: string): CSSProperties => ({ display: "inline-block", width: 22, verticalAlign: "middle", borderTop: border });
 
 // SpreadLegend says what the graph's colours, shapes and lines mean.
-export function SpreadLegend() {
+export const SpreadLegend = memo(function SpreadLegend() {
   const { t } = useTranslation();
   const item = (swatch: CSSProperties, label: string) => (
     <span key={label}><span aria-hidden style={swatch} /> <Typography.Text>{label}</Typography.Text></span>);
@@ -27,4 +27,4 @@ export function SpreadLegend() {
       {item(line(`4px solid ${pathColor}`), t("spread.legend.path"))}
     </div>
   );
-}
+});
