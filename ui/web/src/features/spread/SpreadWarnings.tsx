@@ -1,7 +1,10 @@
 import { Alert, Button, List } from "antd";
-import { memo } from "react";
+import { memo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { warningMessage, type ExportForward, type SpreadWarning } from "./graphData";
+
+// A few warnings are listed at first, so that a chain with many does not push the graph away.
+const first = 3;
 
 // SpreadWarnings lists the analysis's consistency warnings, each naming the
 // forwards and nodes involved; choosing one picks its first forward and node.
@@ -11,9 +14,13 @@ export const SpreadWarnings = memo(function SpreadWarnings({ warnings, count, na
   time: (at: string) => string; onPick: (forward: string, node?: string) => void;
 }) {
   const { t } = useTranslation();
+  const [all, setAll] = useState(false);
+  const listed = all ? warnings : warnings.slice(0, first);
   return (
     <Alert type="warning" showIcon style={{ marginBottom: 8 }} data-testid="spread-warnings" message={t("spread.warnings", { count })}
-      description={<List size="small" dataSource={warnings} footer={count > warnings.length && t("spread.warningsMore", { count: warnings.length })}
+      description={<List size="small" dataSource={listed} footer={listed.length < warnings.length
+        ? <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setAll(true)}>{t("spread.warningsAll", { count: warnings.length })}</Button>
+        : count > warnings.length && t("spread.warningsMore", { count: warnings.length })}
         renderItem={(w) => {
           const m = warningMessage(w, names, forwards, time);
           return <List.Item><Button type="link" size="small" style={{ height: "auto", whiteSpace: "normal", textAlign: "left", padding: 0 }}
