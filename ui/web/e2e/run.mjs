@@ -321,6 +321,63 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await side.getByText("待核实").waitFor();
   });
 
+  await step(`the graph reads at a glance${suffix}`, async () => {
+    // cytoscape keeps its instance on its container (_cyreg): the test reads what is drawn from there.
+    const graph = page.getByTestId("spread-graph");
+    // The website, taken down in the step before, is drawn in the legend's colour for a confirmed removal.
+    const legend = page.getByTestId("spread-legend");
+    const confirmed = await legend.getByText("确认已删除").evaluate((el) => getComputedStyle(el.parentElement.firstElementChild).outlineColor);
+    await page.waitForFunction((want) => {
+      const site = document.querySelector("[data-testid=spread-graph]")._cyreg?.cy?.nodes().filter((n) => n.data("label") === "境外网站");
+      return site?.nonempty() && site.style("border-color").replace(/\s/g, "") === want.replace(/\s/g, "") && parseFloat(site.style("border-width")) >= 4;
+    }, confirmed);
+    // Labels read at 12 px or more on screen as the graph opens.
+    const px = Number(await graph.getAttribute("data-label-px"));
+    if (!(px >= 12)) throw new Error(`node labels are ${px} px on screen, want 12 or more`);
+    // The person who forwarded out of the group is joined to the hop they made.
+    const senders = await graph.evaluate((el) => {
+      const cy = el._cyreg.cy;
+      return cy.edges("[sender = 1]").map((e) => cy.getElementById(e.data("source")).data("label"));
+    });
+    if (!senders.includes("乡办主任张某")) throw new Error(`sender edges from ${senders.join(", ")}, want 乡办主任张某 among them`);
+    // The zoom buttons zoom; fit shows the whole graph.
+    const zoom = async () => Number(await graph.getAttribute("data-zoom"));
+    const opened = await zoom();
+    await page.getByRole("button", { name: "放大" }).click();
+    await page.waitForFunction((z) => Number(document.querySelector("[data-testid=spread-graph]").dataset.zoom) > z * 1.2, opened);
+    const larger = await zoom();
+    await page.getByRole("button", { name: "缩小" }).click();
+    await page.waitForFunction((z) => Number(document.querySelector("[data-testid=spread-graph]").dataset.zoom) < z / 1.2, larger);
+    await page.getByRole("button", { name: "显示全图" }).click();
+    // A tap on the first hop tells when and how it was made.
+    const mid = await graph.evaluate((el) => {
+      const hops = el._cyreg.cy.edges().filter((e) => !e.data("sender")).sort((a, b) => Date.parse(a.data("at")) - Date.parse(b.data("at")));
+      return hops[0].renderedMidpoint();
+    });
+    await graph.click({ position: mid });
+    await page.getByTestId("edge-tip").getByText("宗某 → 普通传真").waitFor();
+    // The timeline lists the hops in time order.
+    const hops = await page.getByTestId("timeline").locator("li").allTextContents();
+    if (hops.length !== 8 || !hops[0].includes("宗某 → 普通传真") || !hops[7].includes("其他群 → 境外网站")) throw new Error(`the timeline lists ${hops.join(" | ")}`);
+    const times = hops.map((h) => h.slice(0, 11));
+    if (times.some((x, i) => i > 0 && x < times[i - 1])) throw new Error(`the timeline is out of order: ${times.join(", ")}`);
+    // Playing steps the replay through the forwards, the counters following, and shows all again at the end.
+    const counters = page.getByTestId("spread-counters");
+    await counters.getByText(/^8 次转发$/).waitFor();
+    const reachedAll = await counters.getByText(/^波及 \d+$/).textContent();
+    await page.getByTestId("replay-play").click();
+    await counters.getByText(/^1 次转发$/).waitFor();
+    await page.waitForFunction(() => {
+      const text = document.querySelector("[data-testid=spread-counters]").textContent;
+      const n = Number(text.match(/(\d+) 次转发/)[1]);
+      return n > 1 && n < 8;
+    });
+    if (await counters.getByText(/^波及 \d+$/).textContent() === reachedAll) throw new Error(`the replay left the reached count at ${reachedAll}`);
+    await counters.getByText(/^8 次转发$/).waitFor();
+    await page.getByTestId("replay-play").getByText("播放").waitFor();
+    await accessible(page, "spread" + suffix);
+  });
+
   await step(`the audit history and the members${suffix}`, async () => {
     await openSection(page, "record");
     const record = page.locator("#record");

@@ -11,7 +11,7 @@ export const theme: ThemeConfig = {
     colorTextPlaceholder: "rgba(0, 0, 0, 0.58)", colorTextDisabled: "rgba(0, 0, 0, 0.5)", colorTextQuaternary: "rgba(0, 0, 0, 0.58)",
     borderRadius: 4, fontSize: 14,
   },
-  components: { Layout: { headerBg: "#1f4e79", headerPadding: "0 16px", headerHeight: 56 } },
+  components: { Layout: { headerBg: "#1f4e79", headerPadding: "0 16px", headerHeight: 56 }, List: { colorTextDisabled: "rgba(0, 0, 0, 0.6)" } },
 };
 
 // The colours that carry meaning in the case: how far a venue is exposed.

@@ -1,7 +1,8 @@
+import { CaretRightOutlined, ExpandOutlined, PauseOutlined, ZoomInOutlined, ZoomOutOutlined } from "@ant-design/icons";
 import { Alert, Button, Card, Col, List, Row, Select, Slider, Space, Tag, Typography } from "antd";
 import cytoscape, { type Core } from "cytoscape";
 import dayjs from "dayjs";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
 import { fetchJSON, requestErrorMessage } from "../../api";
@@ -11,17 +12,24 @@ import { elkLayout } from "./elkLayout";
 import { AddForward } from "./AddForward";
 import { ImportForwards } from "./ImportForwards";
 import { NodePanel, TakedownTag } from "./SpreadSide";
-import { boxMembers, collapse, elkLimit, foldedLimit, forwardsUntil, pathEdges, timeRange, type Collapsed, type Position, type SpreadExport } from "./graphData";
+import { SpreadLegend } from "./SpreadLegend";
+import { SpreadTimeline } from "./SpreadTimeline";
+import { SpreadWarnings } from "./SpreadWarnings";
+import { boxMembers, byTime, collapse, elkLimit, foldedLimit, forwardsUntil, pathEdges, replayCounts, replaySteps, senderEdges, timeRange,
+  type Collapsed, type ExportForward, type Position, type SpreadExport } from "./graphData";
+import { edgeColor, exposureColor, labelFont, pathColor, pickedColor, readableZoom, takedownColor } from "./graphStyle";
 
 const SpreadQuery = graphql(`
   query SpreadSummary($id: ID!) {
     incident(id: $id) {
       id
       spread {
-        depth reachedNodes estimatedAudience forwardCount frontierCount
+        depth reachedNodes estimatedAudience forwardCount frontierCount warningCount
         origins { key name }
         firstExternal { key to { key name } }
+        firstPublic { key to { key name } }
         frontier(first: 20) { key name kind exposure memberCount containment { status } }
+        warnings(first: 20) { kind forwardKeys nodeKeys }
       }
     }
   }
@@ -30,12 +38,29 @@ const PathQuery = graphql(`
   query SpreadPath($id: ID!, $key: String!) { incident(id: $id) { id spread { pathTo(nodeKey: $key) { key at method from { name } to { name } by { name } } } } }
 `);
 
-const exposureColor = { INTERNAL: "#1f4e79", EXTERNAL: "#b35c00", PUBLIC: "#c0392b" } as const;
+const hopTime = (at: string) => dayjs(at).format("MM-DD HH:mm");
+const playEvery = 700; // ms between the replay's steps
+const margin = 24;
+
+// openView shows the graph whole when its labels still read at that size;
+// otherwise at the smallest readable zoom, from the origin on the left, to be panned.
+function openView(cy: Core) {
+  cy.fit(undefined, margin);
+  if (cy.zoom() >= readableZoom) {
+    if (cy.zoom() > 1.5) { cy.zoom(1.5); cy.center(); }
+    return;
+  }
+  cy.zoom(readableZoom);
+  const origin = cy.nodes("[origin = 1]").first();
+  const at = origin.nonempty() ? origin.position() : cy.nodes().first().position();
+  cy.pan({ x: margin + (origin.width() / 2) * readableZoom - at.x * readableZoom, y: cy.height() / 2 - at.y * readableZoom });
+}
 
 // SpreadExplorer is the investigators' workspace: the forwarding graph laid
-// out left to right in time order, people and venues drawn by kind and
-// exposure, the origin and the path to the selected node highlighted, a
-// replay slider, the frontier beside it, and recording or importing forwards.
+// out left to right in time order, people and venues drawn by kind, exposure
+// and takedown state, the origin and the path to the selected node
+// highlighted, a timeline and a replay of the forwards, the analysis's
+// consistency warnings, the frontier, and recording or importing forwards.
 export function SpreadExplorer({ incidentId, reference, frozen, changes }: { incidentId: string; reference: string; frozen: boolean; changes: number }) {
   const { t } = useTranslation();
   const { canEdit } = useIncidentAccess();
@@ -45,7 +70,10 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
   const [folded, setFolded] = useState<Collapsed>();
   const [positions, setPositions] = useState<Map<string, Position>>();
   const [selected, setSelected] = useState<string>();
+  const [picked, setPicked] = useState<string>();
+  const [tip, setTip] = useState<{ forward: string; x: number; y: number }>();
   const [until, setUntil] = useState<number>();
+  const [playing, setPlaying] = useState(false);
   const [loadError, setLoadError] = useState<string>();
   const [version, setVersion] = useState(0);
   const [box, setBox] = useState<number>();
@@ -61,90 +89,193 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
         const big = d.nodes.length > elkLimit ? collapse(d, foldedLimit) : undefined;
         const drawn = big?.data ?? d;
         const at = await elkLayout(drawn);
-        if (live) { setFull(d); setGraph(drawn); setFolded(big); setPositions(at); setUntil(undefined); }
+        if (live) { setFull(d); setGraph(drawn); setFolded(big); setPositions(at); setUntil(undefined); setPlaying(false); }
       })
       .then(() => live && setLoadError(undefined))
       .catch((e: unknown) => live && setLoadError(requestErrorMessage(t, e)));
     return () => { live = false; };
   }, [reference, version, t]);
 
-  const [lo, hi] = useMemo(() => (graph ? timeRange(graph.forwards) : [0, 0]), [graph]);
+  // The timeline, the replay's steps and the forwards by key are worked out
+  // after the graph is drawn, not before.
+  const later = useDeferredValue(full);
+  const sorted = useMemo(() => byTime(later?.forwards ?? []), [later]);
+  const steps = useMemo(() => replaySteps(sorted), [sorted]);
+  const [lo, hi] = useMemo(() => timeRange(full?.forwards ?? []), [full]);
   const shown = useMemo(() => (graph ? (until === undefined ? graph.forwards : forwardsUntil(graph.forwards, until)) : []), [graph, until]);
+  const forwardByKey = useMemo(() => new Map((later?.forwards ?? []).map((f) => [f.key, f])), [later]);
 
+  // The graph is drawn once per layout; the replay, the path and the picks only restyle it.
   useEffect(() => {
-    if (!graph || !positions || !container.current) return;
-    const reached = new Set(shown.flatMap((f) => [f.from, f.to]));
+    const el = container.current;
+    if (!graph || !positions || !el) return;
     cy.current?.destroy();
-    cy.current = cytoscape({
-      container: container.current,
+    const c = cytoscape({
+      container: el,
       elements: [
-        ...graph.nodes.filter((n) => until === undefined || reached.has(n.key) || n.origin).map((n) => ({
+        ...graph.nodes.map((n) => ({
           data: { id: n.key, label: n.kind === "AGGREGATE" ? t("spread.folded", { count: Number(n.name), hops: n.hops }) : n.name,
-            exposure: n.exposure, person: n.kind === "PERSON" ? 1 : 0, origin: n.origin ? 1 : 0, box: n.kind === "AGGREGATE" ? 1 : 0 },
+            exposure: n.exposure, person: n.kind === "PERSON" ? 1 : 0, origin: n.origin ? 1 : 0, box: n.kind === "AGGREGATE" ? 1 : 0,
+            ...(n.kind !== "PERSON" && takedownColor[n.containment] ? { takedown: takedownColor[n.containment] } : {}) },
           position: positions.get(n.key) ?? { x: 0, y: 0 },
         })),
-        ...shown.map((f) => ({ data: { id: f.key, source: f.from, target: f.to, label: f.method } })),
+        ...graph.forwards.map((f) => ({ data: { id: f.key, source: f.from, target: f.to, forward: f.key, at: f.at } })),
+        ...senderEdges(graph).map((e) => ({ data: { id: e.key, source: e.from, target: e.to, forward: e.forward, at: e.at, sender: 1 } })),
       ],
       layout: { name: "preset" },
-      wheelSensitivity: 0.3,
+      minZoom: 0.02,
+      maxZoom: 4,
       style: [
-        { selector: "node", style: { label: "data(label)", "font-size": 11, "text-valign": "center", color: "#fff", width: 130, height: 30,
-          "background-color": (n) => exposureColor[n.data("exposure") as keyof typeof exposureColor], shape: "round-rectangle", "text-wrap": "ellipsis", "text-max-width": "120px" } },
-        { selector: "node[person = 1]", style: { shape: "ellipse", width: 110 } },
+        { selector: "node", style: { label: "data(label)", "font-size": labelFont, "text-valign": "center", color: "#fff", width: 140, height: 36,
+          "background-color": (n) => exposureColor[n.data("exposure") as keyof typeof exposureColor], shape: "round-rectangle", "text-wrap": "ellipsis", "text-max-width": "128px" } },
+        { selector: "node[person = 1]", style: { shape: "ellipse", width: 124 } },
         { selector: "node[origin = 1]", style: { "border-width": 4, "border-color": "#111" } },
+        { selector: "node[takedown]", style: { "border-width": 5, "border-color": "data(takedown)" } },
         { selector: "node[box = 1]", style: { "background-color": "#5c636a", shape: "round-rectangle", width: 170, height: 40 } },
-        { selector: "edge", style: { width: 1.5, "line-color": "#9aa5b1", "target-arrow-color": "#9aa5b1", "target-arrow-shape": "triangle", "curve-style": "bezier" } },
-        { selector: ".path", style: { width: 4, "line-color": "#e03131", "target-arrow-color": "#e03131" } },
-        { selector: "node:selected", style: { "border-width": 4, "border-color": "#e03131" } },
+        { selector: "edge", style: { width: 1.5, "line-color": edgeColor, "target-arrow-color": edgeColor, "target-arrow-shape": "triangle", "curve-style": "bezier" } },
+        { selector: "edge[sender = 1]", style: { "line-style": "dashed", "line-dash-pattern": [6, 4], "target-arrow-shape": "vee" } },
+        { selector: ".path", style: { width: 4, "line-color": pathColor, "target-arrow-color": pathColor } },
+        { selector: ".picked", style: { width: 5, "line-color": pickedColor, "target-arrow-color": pickedColor, "z-index": 10 } },
+        { selector: "node:selected", style: { "underlay-color": pathColor, "underlay-opacity": 0.4, "underlay-padding": 7 } },
+        { selector: ".later", style: { display: "none" } },
       ],
     });
-    cy.current.on("tap", "node", (e) => (e.target.data("box") ? setBox(Number(e.target.id().slice(4))) : setSelected(e.target.id())));
-    container.current.dataset.drawn = String(cy.current.nodes().length); // for tests and measurements
-    return () => { cy.current?.destroy(); cy.current = undefined; };
-  }, [graph, positions, shown, until, t]);
+    cy.current = c;
+    c.on("tap", "node", (e) => (e.target.data("box") ? setBox(Number(e.target.id().slice(4))) : setSelected(e.target.id())));
+    const tipAt = (e: cytoscape.EventObject) => setTip({ forward: e.target.data("forward"), ...e.target.renderedMidpoint() });
+    c.on("mouseover", "edge", tipAt);
+    c.on("mouseout", "edge", () => setTip(undefined));
+    c.on("tap", "edge", (e) => { tipAt(e); setPicked(e.target.data("forward")); });
+    c.on("tap", (e) => { if (e.target === c || !e.target.isEdge()) setTip(undefined); });
+    // For tests and measurements: how many nodes are drawn, and how large their labels are on screen.
+    const measure = () => { el.dataset.zoom = c.zoom().toFixed(3); el.dataset.labelPx = (labelFont * c.zoom()).toFixed(1); };
+    c.on("viewport", () => { setTip(undefined); measure(); });
+    openView(c);
+    measure();
+    el.dataset.drawn = String(c.nodes().length);
+    return () => { c.destroy(); if (cy.current === c) cy.current = undefined; };
+  }, [graph, positions, t]);
+
+  // The replay hides what had not happened yet.
+  useEffect(() => {
+    const c = cy.current;
+    if (!c || !graph) return;
+    const keys = new Set(shown.map((f) => f.key));
+    const reached = new Set(shown.flatMap((f) => [f.from, f.to]));
+    c.batch(() => {
+      c.elements().removeClass("later");
+      if (until === undefined) return;
+      c.edges().filter((e) => !keys.has(e.data("forward"))).addClass("later");
+      c.nodes().filter((n) => !reached.has(n.id()) && !n.data("origin")).addClass("later");
+    });
+  }, [graph, positions, shown, until]);
 
   useEffect(() => {
     const edges = pathEdges(path?.incident?.spread.pathTo ?? []);
-    cy.current?.edges().forEach((e) => { if (edges.has(e.id())) e.addClass("path"); else e.removeClass("path"); });
+    cy.current?.edges().forEach((e) => { if (edges.has(e.data("forward"))) e.addClass("path"); else e.removeClass("path"); });
     if (container.current) container.current.dataset.path = String(edges.size);
-  }, [path, graph, shown]);
+  }, [path, graph, positions]);
+
+  useEffect(() => {
+    cy.current?.edges().forEach((e) => { if (!e.data("sender") && e.data("forward") === picked) e.addClass("picked"); else e.removeClass("picked"); });
+  }, [picked, graph, positions]);
 
   // A node chosen from a list is selected on the graph too, when drawn.
   useEffect(() => {
     cy.current?.nodes(":selected").unselect();
     if (selected) cy.current?.getElementById(selected).select();
-  }, [selected, graph, shown]);
+  }, [selected, graph, positions]);
+
+  // Playing steps the replay through the forwards' times; at the end it shows all again.
+  useEffect(() => {
+    if (!playing) return;
+    const id = setTimeout(() => {
+      const next = steps.find((s) => until !== undefined && s > until);
+      if (next === undefined || next >= hi) { setUntil(undefined); setPlaying(false); } else setUntil(next);
+    }, playEvery);
+    return () => clearTimeout(id);
+  }, [playing, until, steps, hi]);
+  const play = () => {
+    if (playing) return setPlaying(false);
+    if (until === undefined) setUntil(steps[0]);
+    setPlaying(true);
+  };
+  const zoomBy = (factor: number) => {
+    const c = cy.current;
+    if (c) c.zoom({ level: c.zoom() * factor, renderedPosition: { x: c.width() / 2, y: c.height() / 2 } });
+  };
+  const pickWarning = useCallback((forward: string, node?: string) => { setPicked(forward); setSelected(node); }, []);
+  // Picking a forward the replay has not reached yet moves the replay to it.
+  const pick = useCallback((f: ExportForward) => {
+    setPicked(f.key);
+    setSelected(f.to);
+    const at = Date.parse(f.at);
+    if (until !== undefined && at > until) { setPlaying(false); setUntil(at >= hi ? undefined : at); }
+  }, [until, hi]);
 
   const s = summary?.incident?.spread;
   const names = useMemo(() => new Map((full?.nodes ?? []).map((n) => [n.key, n.name])), [full]);
+  const counts = useMemo(() => (full && until !== undefined ? replayCounts(full.nodes, forwardsUntil(full.forwards, until)) : undefined), [full, until]);
   const nodeOptions = useMemo(() => (full?.nodes ?? []).map((n) => ({ value: n.key, label: `${n.name} · ${t(`spread.kind.${n.kind}`)}` })), [full, t]);
   const selectedNode = selected ? full?.nodes.find((n) => n.key === selected) : undefined;
+  const tipForward = tip && forwardByKey.get(tip.forward);
   const refresh = useCallback(() => { setVersion((v) => v + 1); refetchSummary({ requestPolicy: "network-only" }); }, [refetchSummary]);
   useEffect(() => { if (changes) refresh(); }, [changes, refresh]);
   return (
     <Card id="spread" title={t("spread.title")} extra={<Space>
       <a href={`/incidents/${reference}/spread.json`}>JSON</a><a href={`/incidents/${reference}/spread.graphml`}>GraphML</a></Space>}>
       {loadError && <Alert type="error" showIcon message={loadError} />}
-      {s && <Space wrap style={{ marginBottom: 8 }}>
-        <Tag>{t("spread.forwards", { count: s.forwardCount })}</Tag><Tag>{t("spread.depth", { depth: s.depth })}</Tag>
-        <Tag>{t("spread.reached", { count: s.reachedNodes })}</Tag><Tag>{t("spread.audience", { count: s.estimatedAudience })}</Tag>
+      {s && <Space wrap style={{ marginBottom: 8 }} data-testid="spread-counters">
+        <Tag>{t("spread.forwards", { count: counts?.forwards ?? s.forwardCount })}</Tag><Tag>{t("spread.depth", { depth: s.depth })}</Tag>
+        <Tag>{t("spread.reached", { count: counts?.reached ?? s.reachedNodes })}</Tag>
+        <Tag>{t("spread.audience", { count: counts?.audience ?? s.estimatedAudience })}</Tag>
         {s.origins.map((o) => <Tag key={o.key} color="black">{t("spread.origin")}: {o.name}</Tag>)}
-        {s.firstExternal && <Button size="small" danger onClick={() => setSelected(s.firstExternal!.to.key)}>{t("spread.showFirstExternal", { name: s.firstExternal.to.name })}</Button>}
+        {s.firstExternal && <Button size="small" onClick={() => setSelected(s.firstExternal!.to.key)}>{t("spread.showFirstExternal", { name: s.firstExternal.to.name })}</Button>}
+        {s.firstPublic && s.firstPublic.key !== s.firstExternal?.key && <Button size="small" onClick={() => setSelected(s.firstPublic!.to.key)}>
+          {t("spread.showFirstPublic", { name: s.firstPublic.to.name })}</Button>}
       </Space>}
+      {s && s.warningCount > 0 && <SpreadWarnings warnings={s.warnings} count={s.warningCount} names={names} forwards={forwardByKey} time={hopTime}
+        onPick={pickWarning} />}
       {folded && <Alert type="info" showIcon style={{ marginBottom: 8 }}
         message={t("spread.large", { count: folded.hiddenNodes, hops: folded.shownHops })} />}
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={17}>
-          <div ref={container} data-testid="spread-graph" role="img" aria-label={t("spread.graphLabel", { count: full?.nodes.length ?? 0 })}
-            style={{ height: 460, border: "1px solid #e5e7eb", borderRadius: 4, background: "#fafbfc" }} />
-          {graph && graph.forwards.length > 1 && <div style={{ padding: "8px 12px" }}>
-            <Typography.Text type="secondary">{t("spread.replay")}: {dayjs(until ?? hi).format("YYYY-MM-DD HH:mm")}</Typography.Text>
-            <Slider min={lo} max={hi} value={until ?? hi} step={Math.max(1, Math.round((hi - lo) / 200))} tooltip={{ open: false }}
-              onChange={(v) => setUntil(v >= hi ? undefined : v)} aria-label={t("spread.replay")} />
-          </div>}
-          {path?.incident?.spread.pathTo && selected && <List size="small" data-testid="path" header={t("spread.pathTo", { name: names.get(selected) ?? selected })}
+          <Row gutter={[12, 12]}>
+            <Col xs={24} xl={15}>
+              <div style={{ position: "relative" }}>
+                <div ref={container} data-testid="spread-graph" role="img" aria-label={t("spread.graphLabel", { count: full?.nodes.length ?? 0 })}
+                  style={{ height: 460, border: "1px solid #e5e7eb", borderRadius: 4, background: "#fafbfc" }} />
+                <Space.Compact direction="vertical" style={{ position: "absolute", top: 8, right: 8 }}>
+                  <Button icon={<ZoomInOutlined />} aria-label={t("spread.zoomIn")} title={t("spread.zoomIn")} onClick={() => zoomBy(1.5)} />
+                  <Button icon={<ZoomOutOutlined />} aria-label={t("spread.zoomOut")} title={t("spread.zoomOut")} onClick={() => zoomBy(1 / 1.5)} />
+                  <Button icon={<ExpandOutlined />} aria-label={t("spread.fit")} title={t("spread.fit")} onClick={() => cy.current?.fit(undefined, margin)} />
+                </Space.Compact>
+                {tipForward && <div role="tooltip" data-testid="edge-tip" style={{ position: "absolute", left: tip.x + 8, top: tip.y + 8, pointerEvents: "none",
+                  background: "#fff", border: "1px solid #d9d9d9", borderRadius: 4, padding: "4px 8px", boxShadow: "0 2px 8px rgba(0,0,0,.15)", maxWidth: 260 }}>
+                  <Typography.Text strong>{dayjs(tipForward.at).format("YYYY-MM-DD HH:mm")}</Typography.Text> {t(`spread.methods.${tipForward.method}`)}<br />
+                  {names.get(tipForward.from) ?? tipForward.from} → {names.get(tipForward.to) ?? tipForward.to}<br />
+                  {t("spread.timeline.by", { name: names.get(tipForward.by) ?? tipForward.by })}
+                </div>}
+              </div>
+              <SpreadLegend />
+              {full && full.forwards.length > 1 && <div style={{ padding: "8px 12px" }}>
+                <Space>
+                  <Button size="small" data-testid="replay-play" icon={playing ? <PauseOutlined /> : <CaretRightOutlined />} onClick={play}>
+                    {playing ? t("spread.pause") : t("spread.play")}</Button>
+                  <Typography.Text>{t("spread.replay")}: {dayjs(until ?? hi).format("YYYY-MM-DD HH:mm")}</Typography.Text>
+                </Space>
+                <Slider min={lo} max={hi} value={until ?? hi} step={Math.max(1, Math.round((hi - lo) / 200))} tooltip={{ open: false }}
+                  onChange={(v) => { setPlaying(false); setUntil(v >= hi ? undefined : v); }} ariaLabelForHandle={t("spread.replay")} />
+              </div>}
+            </Col>
+            <Col xs={24} xl={9}>
+              <SpreadTimeline sorted={sorted} names={names} until={until} picked={picked} onPick={pick} />
+            </Col>
+          </Row>
+          {selected && selectedNode?.origin && <Typography.Paragraph data-testid="path">{t("spread.isOrigin", { name: selectedNode.name })}</Typography.Paragraph>}
+          {path?.incident?.spread.pathTo && selected && !selectedNode?.origin && <List size="small" data-testid="path" header={t("spread.pathTo", { name: names.get(selected) ?? selected })}
             dataSource={path.incident.spread.pathTo} locale={{ emptyText: t("spread.noPath") }}
-            renderItem={(f) => <List.Item>{dayjs(f.at).format("MM-DD HH:mm")} {f.from.name} → {f.to.name} <Tag>{t(`spread.methods.${f.method}`)}</Tag> {f.by.name}</List.Item>} />}
+            renderItem={(f) => <List.Item>{hopTime(f.at)} {f.from.name} → {f.to.name} <Tag>{t(`spread.methods.${f.method}`)}</Tag> {f.by.name}</List.Item>} />}
         </Col>
         <Col xs={24} lg={7}>
           {full && full.nodes.length > 0 && <Select showSearch allowClear style={{ width: "100%", marginBottom: 12 }} value={selected}

@@ -9,6 +9,7 @@ import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../../compon
 import { graphql } from "../../gql";
 import type { Confidence, ContainmentStatus, Exposure, ForwardMethod, Platform } from "../../gql/graphql";
 import type { ExportForward, ExportNode } from "./graphData";
+import { cautionTag, takedownTag } from "./graphStyle";
 
 const UpdateNode = graphql(`
   mutation UpdateNode($id: ID!, $input: NodePatch!) { updateNode(id: $id, input: $input) { id name exposure memberCount } }
@@ -80,7 +81,7 @@ export function NodePanel({ node, forwards, names, frozen, onChanged, onClose }:
             </Popconfirm>]}>
             <Typography.Text>
               {dayjs(f.at).format("MM-DD HH:mm")} {name(f.from)} → {name(f.to)} <Tag>{t(`spread.methods.${f.method}`)}</Tag>
-              {f.confidence === "SUSPECTED" && <Tag color="gold">{t("spread.confidences.SUSPECTED")}</Tag>}
+              {f.confidence === "SUSPECTED" && <Tag color={cautionTag}>{t("spread.confidences.SUSPECTED")}</Tag>}
             </Typography.Text>
           </List.Item>)} />
       {editing?.kind === "node" && <NodeForm node={node} onDone={done} onCancel={() => setEditing(undefined)} />}
@@ -174,8 +175,8 @@ function ForwardForm({ forward, onDone, onCancel }: { forward: ExportForward; on
 }
 
 // TakedownTag is a venue's takedown state: red while nothing was asked,
-// green once removal is confirmed, amber in between.
+// green once removal is confirmed, amber in between (as the graph's borders).
 export function TakedownTag({ status }: { status: string }) {
   const { t } = useTranslation();
-  return <Tag color={status === "CONFIRMED_REMOVED" ? "green" : status === "NONE" ? "red" : "gold"}>{t(`spread.containmentStatus.${status}`)}</Tag>;
+  return <Tag color={takedownTag[status]}>{t(`spread.containmentStatus.${status}`)}</Tag>;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { boxMembers, collapse, forwardsUntil, timeRange, type SpreadExport } from "./graphData";
+import i18n from "../../i18n";
+import { boxMembers, byTime, collapse, forwardsUntil, replayCounts, replaySteps, senderEdges, timeRange, timelineWindow, warningMessage,
+  type SpreadExport } from "./graphData";
 
 const data: SpreadExport = {
   incident: "LT-2026-0001",
@@ -43,5 +45,57 @@ describe("collapse", () => {
     expect(boxMembers(data, 3).map((n) => n.key)).toEqual(["p:孤"]);
     const boxes = collapse(data, 3).data.nodes.filter((n) => n.kind === "AGGREGATE");
     expect(boxes.map((b) => boxMembers(data, b.hops!).length)).toEqual(boxes.map((b) => Number(b.name)));
+  });
+});
+
+describe("timeline and replay", () => {
+  it("lists the forwards in time order", () => {
+    expect(byTime(data.forwards).map((f) => f.key)).toEqual(["f1", "f3", "f2"]);
+  });
+  it("plays through each forward's time, or a sample of them", () => {
+    const [lo, hi] = timeRange(data.forwards);
+    expect(replaySteps(data.forwards)).toEqual([lo, lo + 10 * 60 * 1000, hi]);
+    expect(replaySteps(data.forwards, 2)).toEqual([lo, hi]);
+  });
+  it("counts what the replay has reached as the analysis does", () => {
+    const nodes = data.nodes.map((n) => (n.key === "g:群" ? { ...n, memberCount: 40 } : n));
+    expect(replayCounts(nodes, [])).toEqual({ forwards: 0, reached: 0, audience: 0 });
+    const [lo] = timeRange(data.forwards);
+    expect(replayCounts(nodes, forwardsUntil(data.forwards, lo))).toEqual({ forwards: 1, reached: 2, audience: 0 });
+    expect(replayCounts(nodes, forwardsUntil(data.forwards, lo + 10 * 60 * 1000))).toEqual({ forwards: 2, reached: 3, audience: 40 });
+    expect(replayCounts(nodes, data.forwards)).toEqual({ forwards: 3, reached: 4, audience: 40 });
+  });
+  it("lists a long timeline up to the replay position", () => {
+    const sorted = byTime(data.forwards);
+    expect(timelineWindow(sorted, undefined, 5).items).toHaveLength(3);
+    expect(timelineWindow(sorted, undefined, 2)).toEqual({ items: sorted.slice(0, 2), start: 0 });
+    expect(timelineWindow(sorted, Date.parse("2026-02-01T08:30:00+08:00"), 2)).toEqual({ items: sorted.slice(1), start: 1 });
+    expect(timelineWindow(sorted, Date.parse("2026-02-01T08:00:00+08:00"), 2)).toEqual({ items: sorted.slice(0, 2), start: 0 });
+  });
+});
+
+describe("senders", () => {
+  it("joins a sender who is neither end of the hop to where it went, once", () => {
+    const twice = { ...data, forwards: [...data.forwards, { ...data.forwards[2], id: "d", key: "f4", at: "2026-02-01T09:00:00+08:00" }] };
+    expect(senderEdges(twice)).toEqual([{ key: "by:p:杨某>g:群", from: "p:杨某", to: "g:群", forward: "f3", at: "2026-02-01T08:10:00+08:00" }]);
+    expect(senderEdges(collapse(data, 3).data)).toEqual([]);
+  });
+});
+
+describe("warnings", () => {
+  const names = new Map(data.nodes.map((n) => [n.key, n.name]));
+  const forwards = new Map(data.forwards.map((f) => [f.key, f]));
+  const say = (w: { kind: string; forwardKeys: string[]; nodeKeys: string[] }) => {
+    const m = warningMessage(w, names, forwards, (at) => at.slice(11, 16));
+    return i18n.t(m.key, m.values);
+  };
+  it("names the nodes and the forwards involved", async () => {
+    await i18n.changeLanguage("zh-CN");
+    expect(say({ kind: "SENDER_NOT_IN_VENUE", forwardKeys: ["f3"], nodeKeys: ["p:杨某", "fax"] }))
+      .toBe("「杨某」从「传真」转出，但没有记录其在该场所中：08:10 传真 → 群");
+    expect(say({ kind: "FORWARDED_BEFORE_RECEIVED", forwardKeys: ["f3"], nodeKeys: ["fax"] })).toContain("「传真」在记录的收到时间之前就转发了");
+    await i18n.changeLanguage("en");
+    expect(say({ kind: "DUPLICATE_FORWARD", forwardKeys: ["f1", "f2"], nodeKeys: [] }))
+      .toBe("Forwards that look recorded twice: 08:00 宗某 → 传真 (f1)；08:30 传真 → 杨某 (f2)");
   });
 });

@@ -102,3 +102,82 @@ export function boxMembers(data: SpreadExport, h: number): ExportNode[] {
   return data.nodes.filter((n) => (n.hops ?? maxHops + 1) === h)
     .sort((a, b) => (b.memberCount ?? 0) - (a.memberCount ?? 0) || a.key.localeCompare(b.key));
 }
+
+// byTime is the forwards in time order, ties by key, for the timeline and the replay.
+export function byTime(forwards: ExportForward[]): ExportForward[] {
+  return forwards.map((f) => ({ f, t: Date.parse(f.at) })).sort((a, b) => a.t - b.t || a.f.key.localeCompare(b.f.key)).map((x) => x.f);
+}
+
+// replaySteps are the times the play button stops at: each distinct forward
+// time, or at most max of them spread evenly, so a large chain plays as fast as a small one.
+export function replaySteps(forwards: ExportForward[], max = 60): number[] {
+  const times = [...new Set(forwards.map((f) => Date.parse(f.at)))].sort((a, b) => a - b);
+  if (times.length <= max) return times;
+  return Array.from({ length: max }, (_, i) => times[Math.round((i * (times.length - 1)) / (max - 1))]);
+}
+
+export interface Counts { forwards: number; reached: number; audience: number }
+
+// replayCounts are the spread's counters over some of its forwards, as the
+// analysis counts them: nodes reachable from an origin along the forwards
+// (time aside), and the members of the venues among them.
+export function replayCounts(nodes: ExportNode[], forwards: ExportForward[]): Counts {
+  const out = new Map<string, string[]>();
+  for (const f of forwards) {
+    const to = out.get(f.from);
+    if (to) to.push(f.to); else out.set(f.from, [f.to]);
+  }
+  const reached = new Set(nodes.filter((n) => n.origin && out.has(n.key)).map((n) => n.key));
+  const queue = [...reached];
+  for (let i = 0; i < queue.length; i++) {
+    for (const v of out.get(queue[i]) ?? []) if (!reached.has(v)) { reached.add(v); queue.push(v); }
+  }
+  let audience = 0;
+  for (const n of nodes) if (reached.has(n.key) && n.kind !== "PERSON") audience += n.memberCount ?? 0;
+  return { forwards: forwards.length, reached: reached.size, audience };
+}
+
+// SenderEdge joins the person who made a hop to where it went, when that
+// person is neither end of it (someone forwarding out of a group), so no
+// sender floats unconnected.
+export interface SenderEdge { key: string; from: string; to: string; forward: string; at: string }
+
+export function senderEdges(data: SpreadExport): SenderEdge[] {
+  const drawn = new Set(data.nodes.map((n) => n.key));
+  const edges = new Map<string, SenderEdge>();
+  for (const f of data.forwards) {
+    if (f.by === f.from || f.by === f.to || !drawn.has(f.by) || !drawn.has(f.to)) continue;
+    const key = `by:${f.by}>${f.to}`;
+    const seen = edges.get(key);
+    if (!seen || Date.parse(f.at) < Date.parse(seen.at)) edges.set(key, { key, from: f.by, to: f.to, forward: f.key, at: f.at });
+  }
+  return [...edges.values()];
+}
+
+// timelineWindow is the part of a long timeline that is listed: size
+// forwards ending at the replay position (the first size when not replaying).
+export function timelineWindow(sorted: ExportForward[], until: number | undefined, size: number): { items: ExportForward[]; start: number } {
+  if (sorted.length <= size) return { items: sorted, start: 0 };
+  const upTo = until === undefined ? size : sorted.findIndex((f) => Date.parse(f.at) > until);
+  const end = Math.max(size, upTo < 0 ? sorted.length : upTo);
+  return { items: sorted.slice(end - size, end), start: end - size };
+}
+
+export interface SpreadWarning { kind: string; forwardKeys: string[]; nodeKeys: string[] }
+
+// warningMessage words a consistency warning for the reader: the i18n key
+// of its kind and the names of the nodes and forwards it involves.
+export function warningMessage(w: SpreadWarning, names: Map<string, string>, forwards: Map<string, ExportForward>, time: (at: string) => string):
+  { key: string; values: Record<string, string> } {
+  const name = (k?: string) => (k === undefined ? "?" : names.get(k) ?? k);
+  const hop = (k: string) => {
+    const f = forwards.get(k);
+    return f ? `${time(f.at)} ${name(f.from)} → ${name(f.to)}` : k;
+  };
+  const hops = w.forwardKeys.map(hop).join("；");
+  switch (w.kind) {
+    case "FORWARDED_BEFORE_RECEIVED": return { key: "spread.warning.FORWARDED_BEFORE_RECEIVED", values: { node: name(w.nodeKeys[0]), hops } };
+    case "SENDER_NOT_IN_VENUE": return { key: "spread.warning.SENDER_NOT_IN_VENUE", values: { person: name(w.nodeKeys[0]), venue: name(w.nodeKeys[1]), hops } };
+    default: return { key: `spread.warning.${w.kind}`, values: { hops: w.forwardKeys.map((k) => `${hop(k)} (${k})`).join("；") } };
+  }
+}
