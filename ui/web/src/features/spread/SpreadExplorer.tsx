@@ -241,7 +241,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={17}>
           <Row gutter={[12, 12]}>
-            <Col xs={24} xl={15}>
+            <Col xs={24} xxl={15}>
               <div style={{ position: "relative" }}>
                 <div ref={container} data-testid="spread-graph" role="img" aria-label={t("spread.graphLabel", { count: full?.nodes.length ?? 0 })}
                   style={{ height: 460, border: "1px solid #e5e7eb", borderRadius: 4, background: "#fafbfc" }} />
@@ -268,7 +268,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
                   onChange={(v) => { setPlaying(false); setUntil(v >= hi ? undefined : v); }} ariaLabelForHandle={t("spread.replay")} />
               </div>}
             </Col>
-            <Col xs={24} xl={9}>
+            <Col xs={24} xxl={9}>
               <SpreadTimeline sorted={sorted} names={names} until={until} picked={picked} onPick={pick} />
             </Col>
           </Row>
