@@ -393,7 +393,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     if (await counters.getByText(/^波及 \d+$/).textContent() === reachedAll) throw new Error(`the replay left the reached count at ${reachedAll}`);
     await counters.getByText(/^10 次转发$/).waitFor();
     await page.getByTestId("replay-play").getByText("播放").waitFor();
-    await graph.scrollIntoViewIfNeeded();
+    await graph.evaluate((el) => el.scrollIntoView({ block: "end" })); // clear of the sticky header
     await shot(page, graph, join(shots, `spread-graph${suffix}.png`));
     await accessible(page, "spread" + suffix);
   });
@@ -532,6 +532,62 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.getByRole("button", { name: "报告泄密" }).waitFor();
   });
 
+  // The rest of the way on the desktop only: every gate to CLOSED, through the page.
+  if (!suffix) await step("the case goes through every gate to CLOSED", async () => {
+    const gateMet = (id) => page.locator(`[data-requirement="${id}"][data-met="true"]`).waitFor();
+    const saveFacts = async () => {
+      const saved = page.waitForResponse((r) => (r.request().postData() ?? "").includes("UpdateIncident"));
+      await page.locator("#details-edit").getByRole("button", { name: /保\s*存/ }).click();
+      await saved;
+    };
+    await openSection(page, "overview");
+    // Investigation: the conclusions, each reached from its to-do.
+    await choose("#facts_rootCause", "紧急传达");
+    await page.locator("#facts_scopeAndImportance").fill("机密级通知一份，经 7 次转发到达境外网站");
+    await page.locator("#facts_businessImpact").fill("通知内容提前外泄，相关工作部署被迫调整");
+    await saveFacts();
+    for (const id of ["investigation.root_cause", "investigation.scope", "investigation.business_impact"]) await gateMet(id);
+    await page.getByRole("button", { name: "推进到「通报」" }).click();
+    await page.getByText("离开「通报」所需").waitFor();
+    // Disclosure: not disclosed, with the reason.
+    await choose("#facts_disclosureDecision", "不对外通报");
+    await page.locator("#facts_disclosureRationale").fill("涉密内容，不宜公开；已报保密局");
+    await saveFacts();
+    await gateMet("disclosure.decision");
+    await page.getByRole("button", { name: "推进到「整改」" }).click();
+    await page.getByText("离开「整改」所需").waitFor();
+    // Recovery: a measure with its owner, from the gate's to-do.
+    await page.getByRole("button", { name: "记录防止复发措施并指定负责人" }).click();
+    await page.waitForFunction(() => document.activeElement?.closest("#measure-form") !== null);
+    const measure = page.locator("#measure-form");
+    await measure.getByLabel("措施").fill("涉密文件一律不得拍照转发，纳入年度保密培训");
+    await choose('[aria-label="负责人"]', "值班员");
+    await measure.getByLabel("期限").fill("2026-12-31");
+    await measure.getByLabel("期限").press("Enter");
+    await page.keyboard.press("Escape");
+    await measure.getByRole("button", { name: "添加措施" }).click();
+    await page.locator("#responsibility").getByText("涉密文件一律不得拍照转发，纳入年度保密培训").waitFor();
+    // Every external venue the item reached gets its takedown recorded, from the gate's to-do.
+    await openSection(page, "overview");
+    await page.getByRole("button", { name: "为每个境外或公开场所记录删除情况" }).click();
+    for (const venue of ["民政工作群", "其他群"]) {
+      await page.getByTestId("frontier").getByRole("button", { name: venue }).click();
+      const side = page.getByTestId("node-panel");
+      await side.getByText(venue).first().waitFor();
+      await side.getByRole("button", { name: "记录删除情况" }).click();
+      await choose("#status", "已要求删除");
+      await page.locator(".ant-modal").getByLabel("要求对象").fill("群主");
+      await page.locator(".ant-modal-footer .ant-btn-primary").click();
+      await side.getByText("已要求删除").waitFor();
+      await page.locator(".ant-modal-wrap").waitFor({ state: "hidden" });
+    }
+    await openSection(page, "overview");
+    await page.getByText("本阶段所需事项均已完成。").waitFor();
+    await page.getByRole("button", { name: "推进到「结案」" }).click();
+    await page.locator(".lt-case-header").getByText("结案", { exact: true }).waitFor();
+    await shot(page, page, join(shots, "closed.png"), { fullPage: true });
+  });
+
   await step(`the list shows the case${suffix}`, async () => {
     await page.locator(".lt-brand").click();
     await page.getByRole("cell", { name: "机密级通知的翻拍照片" }).first().waitFor();
@@ -566,12 +622,18 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.waitForTimeout(500); // the charts' first animation
     await shot(page, page, join(shots, "leadership.png"), { fullPage: true });
     await accessible(page, "leadership");
-    const caseLink = await page.locator('a[href^="/incidents/"]:not([href$=".md"]):not([href$=".pdf"])').first().getAttribute("href");
-    await page.getByRole("button", { name: /同意结案/ }).first().click();
+    // The case the responder took through every gate: its report in both Chinese scripts, then accepted.
+    const row = page.locator(".ant-list-item", { hasText: "机密级通知的翻拍照片" }).first();
+    const caseLink = await row.locator('a[href^="/incidents/"]:not([href$=".md"]):not([href$=".pdf"])').first().getAttribute("href");
+    const report = async (lang) => page.evaluate(async ([link, lang]) => (await fetch(`${link}/report.md?lang=${lang}`)).text(), [caseLink, lang]);
+    const simplified = await report("zh-CN"), traditional = await report("zh-TW");
+    if (!simplified.includes("案件报告") || !simplified.includes("机密级通知的翻拍照片")) throw new Error(`the zh-CN report reads: ${simplified.slice(0, 200)}`);
+    if (!traditional.includes("案件報告") || !traditional.includes("擴散鏈")) throw new Error(`the zh-TW report reads: ${traditional.slice(0, 200)}`);
+    await row.getByRole("button", { name: /同意结案/ }).click();
     await page.getByLabel("意见").fill("处置得当，同意结案");
     await page.locator(".ant-modal-footer").getByRole("button", { name: /同意结案/ }).click();
-    // The queue empties (the success toast is too brief to wait for on a loaded machine).
-    await page.getByText("暂无待审阅的结案。").waitFor();
+    // The case leaves the queue (the success toast is too brief to wait for on a loaded machine).
+    await page.locator(".ant-list-item", { hasText: "机密级通知的翻拍照片" }).waitFor({ state: "detached" });
     // Leadership reads the case but may not change it: it is offered no edit at all.
     await page.goto(new URL(caseLink, url).href);
     await page.getByText("只读：您可以查看本案，但不能修改").waitFor();
