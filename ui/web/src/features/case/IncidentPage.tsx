@@ -106,6 +106,7 @@ function Incident({ data, fetching, error, refetch }: {
         reportUpward={inc.reportUpward} section={section} onSection={open} />
       <div className="lt-stack">
         {frozen && <Alert type="info" showIcon message={t("incident.frozen")} />}
+        {!frozen && inc.stage === "CLOSED" && <Alert type="info" showIcon message={t("incident.awaitingReview")} />}
         {!access.canEdit && <Alert type="info" showIcon message={t("incident.readOnly")} />}
         <div role="tabpanel" id={`panel-${section}`} aria-labelledby={`tab-${section}`}>{panel}</div>
       </div>
