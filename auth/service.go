@@ -235,6 +235,56 @@ func (s *Service) ResetPassword(ctx context.Context, id uuid.UUID, password stri
 	return u, err
 }
 
+// ChangeMyPassword sets the signed-in user's own password once their current
+// one is given (a wrong one counts against the sign-in limits, as at sign-in),
+// and ends all their sessions and API tokens, this one included: a changed
+// password is often a suspected leak of the old one.
+func (s *Service) ChangeMyPassword(ctx context.Context, current, password string) error {
+	me, err := Require(ctx)
+	if err != nil {
+		return err
+	}
+	if err := checkPassword(password); err != nil {
+		return err
+	}
+	if current == password {
+		return apperr.Invalid("password", "the new password is the current one")
+	}
+	wrong := apperr.Invalid("currentPassword", "the current password is wrong")
+	if len(current) > 4*maxPasswordLength {
+		return wrong
+	}
+	done, wait := s.reserve(me.Username, requestid.RemoteAddr(ctx), time.Now())
+	if wait > 0 {
+		return rateLimited(wait)
+	}
+	failed := false
+	defer func() { done(failed) }()
+	release, err := s.Hashing.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	row, err := s.Store.byUsername(ctx, s.DB, me.Username)
+	if err != nil {
+		return err
+	}
+	if !CheckPassword(row.PasswordHash, current) {
+		failed = true
+		return wrong
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return s.change(ctx, func(tx *sqlx.Tx) (audit.Entry, error) {
+		if _, err := s.Store.SetPassword(ctx, tx, me.ID, hash); err != nil {
+			return audit.Entry{}, err
+		}
+		return userEntry("user.password_changed", me.ID, nil), nil
+	})
+}
+
 // SetMyLocale remembers the signed-in user's language for every device they use.
 func (s *Service) SetMyLocale(ctx context.Context, locale string) (User, error) {
 	me, err := Require(ctx)

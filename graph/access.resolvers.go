@@ -105,6 +105,13 @@ func (r *mutationResolver) ResetUserPassword(ctx context.Context, id uuid.UUID, 
 	return ptr(r.AuthService.ResetPassword(ctx, id, password))
 }
 
+func (r *mutationResolver) ChangeMyPassword(ctx context.Context, currentPassword string, password string) (bool, error) {
+	if err := r.AuthService.ChangeMyPassword(ctx, currentPassword, password); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 func (r *mutationResolver) CreateAPIToken(ctx context.Context, name string, expiresAt *time.Time) (*auth.CreatedToken, error) {
 	return ptr(r.AuthService.CreateToken(ctx, name, expiresAt))
 }

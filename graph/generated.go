@@ -379,6 +379,7 @@ type ComplexityRoot struct {
 		AdvanceIncident         func(childComplexity int, id uuid.UUID, to workflow.Stage, note *string, expectedVersion *int) int
 		BeginEvidenceUpload     func(childComplexity int, incidentID uuid.UUID, input model.EvidenceInput) int
 		CancelEvidenceUpload    func(childComplexity int, uploadID uuid.UUID) int
+		ChangeMyPassword        func(childComplexity int, currentPassword string, password string) int
 		CompleteEvidenceUpload  func(childComplexity int, uploadID uuid.UUID) int
 		CompleteTask            func(childComplexity int, id uuid.UUID, done *bool) int
 		CreateAPIToken          func(childComplexity int, name string, expiresAt *time.Time) int
@@ -738,6 +739,7 @@ type MutationResolver interface {
 	SetUserRoles(ctx context.Context, id uuid.UUID, roles []auth.Role) (*auth.User, error)
 	SetUserDisabled(ctx context.Context, id uuid.UUID, disabled bool) (*auth.User, error)
 	ResetUserPassword(ctx context.Context, id uuid.UUID, password string) (*auth.User, error)
+	ChangeMyPassword(ctx context.Context, currentPassword string, password string) (bool, error)
 	CreateAPIToken(ctx context.Context, name string, expiresAt *time.Time) (*auth.CreatedToken, error)
 	RevokeAPIToken(ctx context.Context, id uuid.UUID) (*auth.APIToken, error)
 	RecordFinding(ctx context.Context, incidentID uuid.UUID, input model.FindingInput) (*discipline.Finding, error)
@@ -2220,6 +2222,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelEvidenceUpload(childComplexity, args["uploadId"].(uuid.UUID)), true
+	case "Mutation.changeMyPassword":
+		if e.ComplexityRoot.Mutation.ChangeMyPassword == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changeMyPassword_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangeMyPassword(childComplexity, args["currentPassword"].(string), args["password"].(string)), true
 	case "Mutation.completeEvidenceUpload":
 		if e.ComplexityRoot.Mutation.CompleteEvidenceUpload == nil {
 			break
@@ -3816,6 +3829,11 @@ extend type Mutation {
   user's sessions and API tokens.
   """
   resetUserPassword(id: ID!, password: String!): User!
+  """
+  Changes the caller's own password, given the current one (a wrong one counts against the sign-in
+  limits), and ends all the caller's sessions and API tokens, this one included: sign in again.
+  """
+  changeMyPassword(currentPassword: String!, password: String!): Boolean!
   "An API token acting as the caller, with the caller's rights. Default expiry 90 days, at most a year."
   createApiToken(name: String!, expiresAt: Time): CreatedApiToken!
   revokeApiToken(id: ID!): ApiToken!
@@ -6332,6 +6350,28 @@ func (ec *executionContext) field_Mutation_cancelEvidenceUpload_args(ctx context
 		return nil, err
 	}
 	args["uploadId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_changeMyPassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "currentPassword",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["currentPassword"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "password",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["password"] = arg1
 	return args, nil
 }
 
@@ -13202,6 +13242,50 @@ func (ec *executionContext) fieldContext_Mutation_resetUserPassword(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_resetUserPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changeMyPassword(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changeMyPassword(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangeMyPassword(ctx, fc.Args["currentPassword"].(string), fc.Args["password"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changeMyPassword(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changeMyPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23182,6 +23266,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "resetUserPassword":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_resetUserPassword(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeMyPassword":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changeMyPassword(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -214,6 +214,7 @@ var publicFields = map[string]bool{"login": true, "logout": true, "me": true}
 var selfScoped = map[string]bool{
 	"login": true, "logout": true, "me": true, // the caller's own session
 	"setMyLocale":       true, // the caller's own language
+	"changeMyPassword":  true, // the caller's own password, given the current one
 	"users":             true, // the directory of names and roles; no case content
 	"apiTokens":         true, // the caller's own tokens
 	"createApiToken":    true, // a token for the caller, with the caller's rights

@@ -170,6 +170,50 @@ func TestResetUserPassword(t *testing.T) {
 	}
 }
 
+// Everyone changes their own password, given the current one; it ends every
+// session and token of theirs, and a wrong current password is told apart.
+func TestChangeMyPassword(t *testing.T) {
+	t.Parallel()
+	m, c := start(t)
+	var created struct{ CreateApiToken struct{ Token string } }
+	c.Must(t, `mutation { createApiToken(name: "export script") { token } }`, nil, &created)
+	script := &testgql.Client{URL: m.URL(), Token: created.CreateApiToken.Token}
+	const change = `mutation($c: String!, $p: String!) { changeMyPassword(currentPassword: $c, password: $p) }`
+	const newPassword = "a fresh password 42"
+	for _, bad := range []struct{ current, next, field string }{
+		{"not my password", newPassword, "currentPassword"},
+		{password, "short", "password"},
+		{password, password, "password"},
+	} {
+		r := c.Do(t, change, map[string]any{"c": bad.current, "p": bad.next})
+		if r.Code() != "INVALID_INPUT" || r.Errors[0].Extensions["field"] != bad.field {
+			t.Fatalf("%+v: %+v", bad, r.Errors)
+		}
+	}
+	// Still signed in: the refused attempts changed nothing.
+	c.Must(t, `{ me { id } }`, nil, nil)
+	var changed struct{ ChangeMyPassword bool }
+	c.Must(t, change, map[string]any{"c": password, "p": newPassword}, &changed)
+	if !changed.ChangeMyPassword {
+		t.Fatal("changeMyPassword answered false")
+	}
+	for name, cl := range map[string]*testgql.Client{"session": c, "token": script} {
+		if r := cl.Do(t, `{ incidents { totalCount } }`, nil); r.Code() != "UNAUTHENTICATED" {
+			t.Fatalf("%s after the change: %+v", name, r.Errors)
+		}
+	}
+	fresh := &testgql.Client{URL: m.URL()}
+	if r := fresh.Do(t, `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+		map[string]any{"u": "resp", "p": password}); r.Code() != "UNAUTHENTICATED" {
+		t.Fatalf("old password: %+v", r.Errors)
+	}
+	fresh.Login(t, "resp", newPassword)
+	var n int
+	if err := m.DB.Get(&n, `SELECT count(*) FROM audit_log WHERE action = 'user.password_changed'`); err != nil || n != 1 {
+		t.Fatalf("audited %d times: %v", n, err)
+	}
+}
+
 // A websocket from another site's page is refused at the handshake.
 func TestWebsocketChecksOrigin(t *testing.T) {
 	t.Parallel()

@@ -1,5 +1,5 @@
 import { MenuOutlined, PlusOutlined } from "@ant-design/icons";
-import { Button, ConfigProvider, Drawer, Grid, Layout, Select, Space, Spin, Typography } from "antd";
+import { Button, ConfigProvider, Drawer, Grid, Layout, Select, Space, Spin } from "antd";
 import enUS from "antd/es/locale/en_US";
 import zhCN from "antd/es/locale/zh_CN";
 import zhTW from "antd/es/locale/zh_TW";
@@ -18,6 +18,7 @@ import "./styles/app.css";
 import { IncidentPage } from "./features/case/IncidentPage";
 import { Incidents } from "./features/incidents/Incidents";
 import { Leadership } from "./features/leadership/Leadership";
+import { ChangePassword } from "./features/session/ChangePassword";
 import { Login } from "./features/session/Login";
 import { ReportLeak } from "./features/incidents/ReportLeak";
 
@@ -83,6 +84,8 @@ function Header({ user, languageSwitch, onReport, onSignOut }: {
   const { t } = useTranslation();
   const phone = !Grid.useBreakpoint().md;
   const [menu, setMenu] = useState(false);
+  const [changing, setChanging] = useState(false);
+  const account = changing && <ChangePassword onClose={() => setChanging(false)} onChanged={onSignOut} />;
   const links = <>
     <Link to="/" onClick={() => setMenu(false)}>{t("nav.incidents")}</Link>
     {user.roles.includes("LEADERSHIP") && <Link to="/leadership" onClick={() => setMenu(false)}>{t("leadership.nav")}</Link>}
@@ -99,9 +102,11 @@ function Header({ user, languageSwitch, onReport, onSignOut }: {
         <nav className="lt-menu-links">{links}</nav>
         <Space direction="vertical">
           {languageSwitch}
+          <Button onClick={() => { setMenu(false); setChanging(true); }}>{t("account.changePassword")}</Button>
           <Button onClick={onSignOut}>{t("nav.signOut")}</Button>
         </Space>
       </Drawer>
+      {account}
     </Layout.Header>
   );
   return (
@@ -112,9 +117,10 @@ function Header({ user, languageSwitch, onReport, onSignOut }: {
       <Space>
         {report}
         {languageSwitch}
-        <Typography.Text className="lt-user">{user.displayName}</Typography.Text>
+        <Button type="text" className="lt-user" title={t("account.changePassword")} onClick={() => setChanging(true)}>{user.displayName}</Button>
         <Button onClick={onSignOut}>{t("nav.signOut")}</Button>
       </Space>
+      {account}
     </Layout.Header>
   );
 }

@@ -6,7 +6,7 @@ export interface Requirement {
   id: string;
   description: string;
   met: boolean;
-  task?: { id: string; done: boolean } | null;
+  task?: { id: string; done: boolean; title?: string } | null;
 }
 
 // GateChecklist lists what the current stage's gate asks, unmet items first,
@@ -22,7 +22,7 @@ export function GateChecklist({ requirements, onGo }: { requirements: Requiremen
       dataSource={sorted}
       renderItem={(r) => {
         const done = t(`requirement.${r.id}`, { defaultValue: r.description });
-        const todo = r.task ? t("todo.task", { title: r.description }) : t(`todo.${r.id}`, { defaultValue: done });
+        const todo = r.task ? t("todo.task", { title: r.task.title ?? r.description }) : t(`todo.${r.id}`, { defaultValue: done });
         return (
           <List.Item data-requirement={r.id} data-met={r.met}>
             <span className="lt-requirement">

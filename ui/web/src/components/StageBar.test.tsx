@@ -19,7 +19,7 @@ describe("GateChecklist", () => {
   const requirements = [
     { id: "investigation.root_cause", description: "The root cause is recorded", met: true },
     { id: "investigation.evidence", description: "Evidence is attached", met: false },
-    { id: "task.x", description: "核实转发范围", met: false, task: { id: "t1", done: false } },
+    { id: "task.x", description: "Required task: 核实转发范围", met: false, task: { id: "t1", done: false, title: "核实转发范围" } },
     { id: "investigation.new_rule", description: "A rule the UI does not know yet", met: false },
   ];
   it("lists unmet items first, worded as things to do that go to their form; met ones as done", async () => {

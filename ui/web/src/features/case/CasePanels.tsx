@@ -102,7 +102,9 @@ export function ResponsePanel({ incidentId, frozen, changes, onChanged, onShowVe
           const r = await notify({ id: incidentId, input: { authority: v.authority, notifiedAt: v.notifiedAt.format(), reference: v.reference } });
           if (r?.data) { notifyForm.resetFields(); notifyForm.setFieldsValue({ notifiedAt: dayjs() }); done(); }
         }}>
-        <Form.Item name="reference"><Input placeholder={t("response.reference")} aria-label={t("response.reference")} /></Form.Item>
+        {/* A report upward cannot be withdrawn: one made by a stray tap must not count. */}
+        <Form.Item name="reference" rules={[{ required: true, whitespace: true, message: t("response.referenceRequired") }]}>
+          <Input placeholder={t("response.reference")} aria-label={t("response.reference")} /></Form.Item>
         <Form.Item name="authority"><Select className="lt-w160" aria-label={t("response.authority")} options={authorities.map((a) => ({ value: a, label: t(`authority.${a}`) }))} /></Form.Item>
         <Form.Item name="notifiedAt" rules={[{ required: true }, notInFuture(t)]}><DateTimeField aria-label={t("response.notifiedAt")} /></Form.Item>
         <Button htmlType="submit" loading={notifyResult.fetching}>{t("response.addNotification")}</Button>

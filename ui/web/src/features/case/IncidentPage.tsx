@@ -1,8 +1,8 @@
 import { Alert, Button, Card, Col, Descriptions, Form, Grid, Input, List, Modal, Row, Space, Tag, Timeline, Typography, message } from "antd";
 import dayjs from "dayjs";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { useLocation, useNavigate, useParams } from "react-router";
+import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { useMutation, useQuery, useSubscription, type CombinedError, type OperationContext } from "urql";
 import { errorMessage } from "../../api";
 import { IncidentAccessProvider, useIncidentAccess } from "../../components/access";
@@ -11,7 +11,8 @@ import { GateChecklist, type Requirement } from "../../components/GateChecklist"
 import { AddTask, CaseFacts, ResponsePanel } from "./CasePanels";
 import { CaseHeader } from "./CaseHeader";
 import { DetailsEditor } from "./DetailsEditor";
-import { reveal, sectionOf, targetOf, type DetailsField, type Section } from "./sections";
+import { reveal } from "../../components/reveal";
+import { sectionOf, sections, targetOf, type DetailsField, type Section } from "./sections";
 import { CaseRecord } from "./CaseRecord";
 import { EvidencePanel } from "../evidence/EvidencePanel";
 import { ResponsibilityPanel } from "../responsibility/ResponsibilityPanel";
@@ -27,7 +28,7 @@ const IncidentQuery = graphql(`
       lead { displayName }
       myAccess { caseRole canEdit canAdvance canManageMembers canSeeOutcomes }
       reportUpward { required deadline notifiedAt met }
-      gate { stage met requirements { id description met task { id done } } }
+      gate { stage met requirements { id description met task { id done title } } }
       tasks { id title stage done required }
       transitions { id from to kind at note by { displayName } }
     }
@@ -73,13 +74,18 @@ function Incident({ data, fetching, error, refetch }: {
   const navigate = useNavigate();
   const section = sectionOf(location.hash);
   const [editing, setEditing] = useState<{ focus?: DetailsField }>();
+  // A section once opened stays mounted, hidden, so what was typed in it
+  // survives a look at another section.
+  const [visited, setVisited] = useState<Set<Section>>(() => new Set([section]));
+  useEffect(() => setVisited((v) => (v.has(section) ? v : new Set(v).add(section))), [section]);
   const inc = data?.incidentByReference;
   // A colleague's change, on any server, arrives here: reload what it may have touched.
   const [live] = useSubscription({ query: Changed, variables: { id: inc?.id ?? "" }, pause: !inc },
     (count: number = 0) => count + 1);
   useEffect(() => { if (live.data) refetch({ requestPolicy: "network-only" }); }, [live.data, refetch]);
   if (error) return <Alert type="error" showIcon message={errorMessage(t, error)} />;
-  if (!inc) return fetching ? <Typography.Text>{t("common.loading")}</Typography.Text> : <Alert type="warning" showIcon message={t("incident.notFound")} />;
+  if (!inc) return fetching ? <Typography.Text>{t("common.loading")}</Typography.Text> : <Alert type="warning" showIcon message={t("incident.notFound")}
+    action={<Link to="/">{t("incident.backToList")}</Link>} />;
   const reload = () => refetch({ requestPolicy: "network-only" });
   const open = (s: Section) => navigate({ hash: s === "overview" ? "" : s });
   // An unmet requirement takes the person to the form that meets it.
@@ -91,15 +97,15 @@ function Incident({ data, fetching, error, refetch }: {
   };
   const frozen = !!inc.frozenAt;
   const changes = live.data ?? 0;
-  const panel = {
+  const panels: Record<Section, ReactNode> = {
     overview: <Overview inc={inc} reload={reload} changes={changes} onGo={access.canEdit && !frozen ? go : undefined}
       onEdit={access.canEdit && !frozen ? () => setEditing({}) : undefined} />,
     containment: <ResponsePanel incidentId={inc.id} frozen={frozen} changes={changes} onChanged={reload} onShowVenue={() => open("spread")} />,
-    spread: <SpreadExplorer incidentId={inc.id} reference={inc.reference} frozen={frozen} changes={changes} />,
+    spread: <SpreadExplorer incidentId={inc.id} reference={inc.reference} frozen={frozen} changes={changes} active={section === "spread"} />,
     evidence: <EvidencePanel incidentId={inc.id} reference={inc.reference} frozen={frozen} changes={changes} />,
     responsibility: <ResponsibilityPanel incidentId={inc.id} frozen={frozen} changes={changes} />,
     record: <CaseRecord incidentId={inc.id} frozen={frozen} changes={changes} />,
-  }[section];
+  };
   return (
     <>
       <CaseHeader reference={inc.reference} title={inc.title} classification={inc.classification} stage={inc.stage}
@@ -108,7 +114,9 @@ function Incident({ data, fetching, error, refetch }: {
         {frozen && <Alert type="info" showIcon message={t("incident.frozen")} />}
         {!frozen && inc.stage === "CLOSED" && <Alert type="info" showIcon message={t("incident.awaitingReview")} />}
         {!access.canEdit && <Alert type="info" showIcon message={t("incident.readOnly")} />}
-        <div role="tabpanel" id={`panel-${section}`} aria-labelledby={`tab-${section}`}>{panel}</div>
+        {sections.filter((s) => visited.has(s)).map((s) => (
+          <div key={s} role="tabpanel" id={`panel-${s}`} aria-labelledby={`tab-${s}`} hidden={s !== section}>{panels[s]}</div>
+        ))}
       </div>
       {editing && <DetailsEditor incident={inc} focus={editing.focus} onClose={() => setEditing(undefined)} onSaved={reload} />}
     </>
@@ -177,7 +185,7 @@ function Overview({ inc, reload, changes, onGo, onEdit }: {
             <List size="small" dataSource={inc.tasks} locale={{ emptyText: t("incident.noTasks") }} renderItem={(task) => (
               <List.Item actions={access.canEdit ? [<Button key="done" size="small" type="link" disabled={frozen}
                 onClick={async () => { await completeTask({ id: task.id, done: !task.done }); reload(); }}>
-                {task.done ? t("incident.open") : t("incident.done")}</Button>] : []}>
+                {task.done ? t("task.reopen") : t("task.markDone")}</Button>] : []}>
                 <Typography.Text delete={task.done}>{task.title}</Typography.Text> <Tag>{t(`stage.${task.stage}`)}</Tag>
               </List.Item>)} />
             {!frozen && access.canEdit && <AddTask incidentId={inc.id} onAdded={reload} />}

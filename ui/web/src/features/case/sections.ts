@@ -47,24 +47,3 @@ export function sectionOf(hash: string): Section {
   const name = hash.replace(/^#/, "");
   return (sections as readonly string[]).includes(name) ? (name as Section) : "overview";
 }
-
-// reveal brings the element with this id into view once it is drawn (a
-// section just opened draws after its data arrives) and puts the cursor in
-// its first field, so the person lands where they type.
-export function reveal(id: string, within = 4000): void {
-  const started = Date.now();
-  const attempt = () => {
-    const el = document.getElementById(id);
-    if (!el) {
-      if (Date.now() - started < within) window.setTimeout(attempt, 100);
-      return;
-    }
-    el.scrollIntoView({ block: "center" });
-    const field = el.matches("input, textarea, button, [tabindex]") ? el
-      : el.querySelector<HTMLElement>("input:not([type=hidden]):not([disabled]), textarea:not([disabled]), [role=combobox]");
-    field?.focus({ preventScroll: true });
-    el.classList.add("lt-flash");
-    window.setTimeout(() => el.classList.remove("lt-flash"), 1600);
-  };
-  attempt();
-}

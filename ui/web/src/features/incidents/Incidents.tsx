@@ -1,4 +1,4 @@
-import { Alert, Button, Input, Select, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Grid, Input, Select, Space, Table, Tag, Typography } from "antd";
 import dayjs from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -26,6 +26,7 @@ const classifications: Classification[] = ["TOP_SECRET", "SECRET", "CONFIDENTIAL
 // list can be shared or reloaded), fifty to a page.
 export function Incidents() {
   const { t } = useTranslation();
+  const phone = !Grid.useBreakpoint().sm;
   const [params, setParams] = useSearchParams();
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const text = params.get("q") ?? "";
@@ -42,6 +43,19 @@ export function Incidents() {
     setParams(next, { replace: true });
     setCursors([undefined]);
   };
+  type Row = (typeof rows)[number];
+  const reportUpward = (r: Row) => !r.reportUpward.required ? "—"
+    : r.reportUpward.notifiedAt ? <Tag color="green">{t("incidents.reported")}</Tag>
+    : dayjs(r.reportUpward.deadline).isBefore(dayjs()) ? <Tag color="red">{t("incidents.overdue")}</Tag>
+    : <Tag color="gold">{t("incidents.reportBy", { time: dayjs(r.reportUpward.deadline).format("MM-DD HH:mm") })}</Tag>;
+  const stageTags = (r: Row) => <Space size={4} wrap><Tag>{t(`stage.${r.stage}`)}</Tag>
+    {r.frozenAt && <Tag color="purple">{t("incidents.frozen")}</Tag>}</Space>;
+  // On a phone each case is one cell: what it is, where it stands, and its clock.
+  const phoneColumns = [{ title: t("incidents.caseTitle"), key: "case", render: (_: unknown, r: Row) => <Space direction="vertical" size={2}>
+    <Link to={`/incidents/${r.reference}`}>{r.reference}</Link>
+    <Typography.Text strong>{r.title}</Typography.Text>
+    <Space size={4} wrap>{stageTags(r)}<Tag>{t(`classification.${r.classification}`)}</Tag>{reportUpward(r)}</Space>
+  </Space> }];
   return (
     <>
       <Typography.Title level={3}>{t("incidents.title")}</Typography.Title>
@@ -55,7 +69,7 @@ export function Incidents() {
           options={classifications.map((c) => ({ value: c, label: t(`classification.${c}`) }))} />
       </Space>
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
-      <Table rowKey="id" loading={fetching && !data} dataSource={rows} pagination={false} scroll={{ x: 1040 }}
+      <Table rowKey="id" loading={fetching && !data} dataSource={rows} pagination={false} scroll={phone ? undefined : { x: 1040 }}
         locale={{ emptyText: text || stage.length || classification.length ? t("incidents.noMatch") : t("incidents.empty") }}
         footer={() => <Space wrap>
           {t("incidents.total", { count: data?.incidents.totalCount ?? 0 })}
@@ -63,20 +77,16 @@ export function Incidents() {
           {data?.incidents.pageInfo.hasNextPage && <Button size="small"
             onClick={() => setCursors((c) => [...c, data.incidents.pageInfo.endCursor ?? undefined])}>{t("incidents.next")}</Button>}
         </Space>}
-        columns={[
+        columns={phone ? phoneColumns : [
           { title: t("incidents.reference"), dataIndex: "reference", render: (ref: string) => <Link to={`/incidents/${ref}`}>{ref}</Link> },
           { title: t("incidents.caseTitle"), dataIndex: "title" },
-          { title: t("incidents.stage"), dataIndex: "stage", render: (s: string, r) => <Space size={4}><Tag>{t(`stage.${s}`)}</Tag>
-            {r.frozenAt && <Tag color="purple">{t("incidents.frozen")}</Tag>}</Space> },
+          { title: t("incidents.stage"), dataIndex: "stage", render: (_: string, r) => stageTags(r) },
           { title: t("incidents.classification"), dataIndex: "classification", render: (c: string) => t(`classification.${c}`) },
           { title: t("incidents.lead"), key: "lead", render: (_, r) => r.lead?.displayName },
           { title: t("incidents.tasks"), key: "tasks", render: (_, r) => `${r.counts.tasks - r.counts.openTasks}/${r.counts.tasks}` },
           { title: t("incidents.evidence"), key: "evidence", render: (_, r) => r.counts.evidence },
           { title: t("incidents.forwards"), key: "forwards", render: (_, r) => r.counts.forwards },
-          { title: t("incidents.reportUpward"), key: "ru", render: (_, r) => !r.reportUpward.required ? "—"
-            : r.reportUpward.notifiedAt ? <Tag color="green">{t("incidents.reported")}</Tag>
-            : dayjs(r.reportUpward.deadline).isBefore(dayjs()) ? <Tag color="red">{t("incidents.overdue")}</Tag>
-            : <Tag color="gold">{dayjs(r.reportUpward.deadline).format("MM-DD HH:mm")}</Tag> },
+          { title: t("incidents.reportUpward"), key: "ru", render: (_, r) => reportUpward(r) },
           { title: t("incidents.detectedAt"), dataIndex: "detectedAt", render: (d: string) => dayjs(d).format("YYYY-MM-DD HH:mm") },
         ]} />
     </>

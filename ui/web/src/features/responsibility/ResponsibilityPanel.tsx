@@ -199,7 +199,7 @@ interface Proposal { type: OutcomeType; body: string; decidedOn?: Dayjs; legalBa
 function ProposeOutcome({ typeOptions, presets, busy, onPropose }: {
   typeOptions: SelectProps["options"]; presets: string[]; busy: boolean; onPropose: (v: Proposal) => Promise<boolean>;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [form] = Form.useForm<Proposal>();
   return (
     <GuardedForm form={form} layout="inline" size="small" className="lt-inline-form"
@@ -208,7 +208,7 @@ function ProposeOutcome({ typeOptions, presets, busy, onPropose }: {
       <Form.Item name="body" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("discipline.body")} aria-label={t("discipline.body")} /></Form.Item>
       <Form.Item name="decidedOn"><DatePicker placeholder={t("discipline.decidedOn")} aria-label={t("discipline.decidedOn")} /></Form.Item>
       <Form.Item name="legalBasis"><AutoComplete className="lt-w260" placeholder={t("discipline.legalBasis")} aria-label={t("discipline.legalBasis")}
-        options={presets.map((p) => ({ value: p }))} /></Form.Item>
+        options={presets.filter((p) => /[\u4e00-\u9fff]/.test(p) === i18n.language.startsWith("zh")).map((p) => ({ value: p }))} /></Form.Item>
       <Button htmlType="submit" loading={busy}>{t("discipline.propose")}</Button>
     </GuardedForm>
   );

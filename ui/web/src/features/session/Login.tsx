@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Form, Input, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import { errorMessage } from "../../api";
+import { errorCode, errorMessage } from "../../api";
 import { GuardedForm, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
 import { languages, rememberLanguage, type Language } from "../../i18n";
@@ -26,7 +26,8 @@ export function Login({ onSignedIn }: { onSignedIn: () => void }) {
       <Card className="lt-login-card">
         <Typography.Title level={3}>{t("app.name")}</Typography.Title>
         <Typography.Paragraph type="secondary">{t("app.tagline")}</Typography.Paragraph>
-        {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} className="lt-gap-lg" />}
+        {result.error && <Alert type="error" showIcon className="lt-gap-lg"
+          message={errorCode(result.error) === "UNAUTHENTICATED" ? t("login.wrong") : errorMessage(t, result.error)} />}
         <GuardedForm layout="vertical" onFinish={submit} requiredMark={false}>
           <Form.Item name="username" label={t("login.username")} rules={[{ required: true, message: t("login.required") }]}>
             <Input autoComplete="username" autoFocus />

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Form, Select, Space, Typography, message } from "antd";
+import { Alert, Button, Card, Col, Form, Row, Select, Space, Typography, message } from "antd";
 import dayjs from "dayjs";
 import { useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -120,6 +120,13 @@ export function AddForward({ incidentId, nodes = [], onDone }: { incidentId: str
       </Space.Compact>
     );
   };
+  // A website or a public account is public unless the investigator says otherwise.
+  const publicByKind = (changed: Record<string, unknown>) => {
+    for (const side of ["from", "to"] as const) {
+      const kind = changed[`${side}Kind`];
+      if (kind === "WEBSITE" || kind === "PUBLIC_SOCIAL") form.setFieldValue(`${side}Exposure`, "PUBLIC");
+    }
+  };
   const picker = (side: Side) => (
     <>
       <Form.Item name={side} label={t(`spread.${side}`)} rules={[{ required: true }]} style={{ marginBottom: 8 }}>
@@ -131,19 +138,19 @@ export function AddForward({ incidentId, nodes = [], onDone }: { incidentId: str
     </>
   );
   return (
-    <Card size="small" title={t("spread.add")} style={{ marginTop: 16 }} data-testid="spread-form">
+    <Card id="add-forward" size="small" title={t("spread.add")} className="lt-top" data-testid="spread-form">
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} />}
-      <GuardedForm form={form} layout="vertical" size="small" onFinish={submit} initialValues={{ fromKind: "GROUP_CHAT", toKind: "GROUP_CHAT",
+      <GuardedForm form={form} layout="vertical" size="small" onFinish={submit} onValuesChange={publicByKind} initialValues={{ fromKind: "GROUP_CHAT", toKind: "GROUP_CHAT",
         fromExposure: "INTERNAL", toExposure: "INTERNAL", byExposure: "INTERNAL", method: "FORWARD", at: dayjs() }}>
         {picker("from")}
         {picker("to")}
         {picker("by")}
-        <Space.Compact block>
-          <Form.Item name="method" label={t("spread.method")} style={{ width: 120 }}>
-            <Select options={methods.map((m) => ({ value: m, label: t(`spread.methods.${m}`) }))} /></Form.Item>
-          <Form.Item name="at" label={t("spread.at")} rules={[{ required: true }, notInFuture(t)]} style={{ flex: 1 }}>
-            <DateTimeField style={{ width: "100%" }} /></Form.Item>
-        </Space.Compact>
+        <Row gutter={8}>
+          <Col xs={24} sm={9}><Form.Item name="method" label={t("spread.method")}>
+            <Select options={methods.map((m) => ({ value: m, label: t(`spread.methods.${m}`) }))} /></Form.Item></Col>
+          <Col xs={24} sm={15}><Form.Item name="at" label={t("spread.at")} rules={[{ required: true }, notInFuture(t)]}>
+            <DateTimeField className="lt-full" /></Form.Item></Col>
+        </Row>
         <Button htmlType="submit" type="primary" block loading={result.fetching}>{t("spread.record")}</Button>
       </GuardedForm>
     </Card>

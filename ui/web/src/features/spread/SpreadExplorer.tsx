@@ -1,5 +1,5 @@
 import { CaretRightOutlined, ExpandOutlined, PauseOutlined, ZoomInOutlined, ZoomOutOutlined } from "@ant-design/icons";
-import { Alert, Button, Card, Col, List, Row, Select, Slider, Space, Tag, Typography } from "antd";
+import { Alert, Button, Card, Col, Grid, List, Row, Select, Slider, Space, Tag, Tooltip, Typography } from "antd";
 import cytoscape, { type Core } from "cytoscape";
 import dayjs from "dayjs";
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
 import { fetchJSON, requestErrorMessage } from "../../api";
 import { useIncidentAccess } from "../../components/access";
+import { reveal } from "../../components/reveal";
 import { graphql } from "../../gql";
 import { elkLayout } from "./elkLayout";
 import { AddForward } from "./AddForward";
@@ -61,7 +62,9 @@ function openView(cy: Core) {
 // and takedown state, the origin and the path to the selected node
 // highlighted, a timeline and a replay of the forwards, the analysis's
 // consistency warnings, the frontier, and recording or importing forwards.
-export function SpreadExplorer({ incidentId, reference, frozen, changes }: { incidentId: string; reference: string; frozen: boolean; changes: number }) {
+export function SpreadExplorer({ incidentId, reference, frozen, changes, active = true }: {
+  incidentId: string; reference: string; frozen: boolean; changes: number; active?: boolean;
+}) {
   const { t } = useTranslation();
   const { canEdit } = useIncidentAccess();
   const [{ data: summary }, refetchSummary] = useQuery({ query: SpreadQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
@@ -80,6 +83,10 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
   const [{ data: path }] = useQuery({ query: PathQuery, variables: { id: incidentId, key: selected ?? "" }, pause: !selected });
   const container = useRef<HTMLDivElement>(null);
   const cy = useRef<Core>(undefined);
+  const phone = !Grid.useBreakpoint().md;
+  const [partial, setPartial] = useState(false);
+  // Drawn while its section was hidden or the window changed: measure again when shown.
+  useEffect(() => { if (active) cy.current?.resize(); }, [active]);
 
   useEffect(() => {
     let live = true;
@@ -148,7 +155,13 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
     c.on("tap", "edge", (e) => { tipAt(e); setPicked(e.target.data("forward")); });
     c.on("tap", (e) => { if (e.target === c || !e.target.isEdge()) setTip(undefined); });
     // For tests and measurements: how many nodes are drawn, and how large their labels are on screen.
-    const measure = () => { el.dataset.zoom = c.zoom().toFixed(3); el.dataset.labelPx = (labelFont * c.zoom()).toFixed(1); };
+    const measure = () => {
+      el.dataset.zoom = c.zoom().toFixed(3);
+      el.dataset.labelPx = (labelFont * c.zoom()).toFixed(1);
+      // Opened at a readable size, a long chain runs past the edges: say so.
+      const bb = c.elements().renderedBoundingBox();
+      setPartial(bb.x1 < 0 || bb.y1 < 0 || bb.x2 > c.width() || bb.y2 > c.height());
+    };
     c.on("viewport", () => { setTip(undefined); measure(); });
     openView(c);
     measure();
@@ -161,7 +174,8 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
     const c = cy.current;
     if (!c || !graph) return;
     const keys = new Set(shown.map((f) => f.key));
-    const reached = new Set(shown.flatMap((f) => [f.from, f.to]));
+    // The person who made a hop appears with it, as do its ends.
+    const reached = new Set(shown.flatMap((f) => [f.from, f.to, f.by]));
     c.batch(() => {
       c.elements().removeClass("later");
       if (until === undefined) return;
@@ -225,6 +239,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
     <Card id="spread" title={t("spread.title")} extra={<Space>
       <a href={`/incidents/${reference}/spread.json`}>JSON</a><a href={`/incidents/${reference}/spread.graphml`}>GraphML</a></Space>}>
       {loadError && <Alert type="error" showIcon message={loadError} />}
+      {phone && canEdit && !frozen && <Button block className="lt-gap-sm" onClick={() => reveal("add-forward")}>{t("spread.add")}</Button>}
       {s && <Space wrap style={{ marginBottom: 8 }} data-testid="spread-counters">
         <Tag>{t("spread.forwards", { count: counts?.forwards ?? s.forwardCount })}</Tag><Tag>{t("spread.depth", { depth: s.depth })}</Tag>
         <Tag>{t("spread.reached", { count: counts?.reached ?? s.reachedNodes })}</Tag>
@@ -250,6 +265,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
                   <Button icon={<ZoomOutOutlined />} aria-label={t("spread.zoomOut")} title={t("spread.zoomOut")} onClick={() => zoomBy(1 / 1.5)} />
                   <Button icon={<ExpandOutlined />} aria-label={t("spread.fit")} title={t("spread.fit")} onClick={() => cy.current?.fit(undefined, margin)} />
                 </Space.Compact>
+                {partial && <div className="lt-graph-hint" data-testid="graph-partial">{t("spread.partialView")}</div>}
                 {tipForward && <div role="tooltip" data-testid="edge-tip" style={{ position: "absolute", left: tip.x + 8, top: tip.y + 8, pointerEvents: "none",
                   background: "#fff", border: "1px solid #d9d9d9", borderRadius: 4, padding: "4px 8px", boxShadow: "0 2px 8px rgba(0,0,0,.15)", maxWidth: 260 }}>
                   <Typography.Text strong>{dayjs(tipForward.at).format("YYYY-MM-DD HH:mm")}</Typography.Text> {t(`spread.methods.${tipForward.method}`)}<br />
@@ -291,12 +307,12 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes }: { inc
                 <Tag>{t(`spread.kind.${n.kind}`)}</Tag>{n.memberCount !== undefined && <Tag>{n.memberCount}</Tag>}</List.Item>} />
           </Card>}
           <Typography.Title level={5} style={{ marginTop: 12 }}>{t("spread.frontier", { count: s?.frontierCount ?? 0 })}</Typography.Title>
-          <List size="small" data-testid="frontier" dataSource={s?.frontier ?? []} locale={{ emptyText: t("spread.noFrontier") }} renderItem={(n) => (
+          <List id="frontier" size="small" data-testid="frontier" dataSource={s?.frontier ?? []} locale={{ emptyText: t("spread.noFrontier") }} renderItem={(n) => (
             <List.Item>
               <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setSelected(n.key)}>{n.name}</Button>
               <Space size={4} wrap>
                 <Tag color={exposureColor[n.exposure]}>{t(`spread.exposures.${n.exposure}`)}</Tag>
-                <Tag>{n.memberCount ?? "?"}</Tag>
+                <Tooltip title={t("spread.memberCount")}><Tag>{n.memberCount ?? t("spread.audienceUnknown")}</Tag></Tooltip>
                 {n.containment && <TakedownTag status={n.containment.status} />}
               </Space>
             </List.Item>)} />

@@ -15,6 +15,9 @@ describe("SpreadWarnings", () => {
     const onPick = vi.fn();
     render(<SpreadWarnings warnings={Array(5).fill(warning)} count={7} names={names} forwards={forwards} time={() => "02-01 17:00"} onPick={onPick} />);
     expect(screen.getByText("Consistency warnings (7)")).toBeTruthy();
+    // Closed at first, so the graph stays above the fold.
+    expect(screen.queryByText(/forwarded out of/)).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "show" }));
     const named = "网友 forwarded out of 其他群 but is not recorded as being in it: 02-01 17:00 其他群 → 境外网站";
     expect(screen.getAllByText(named)).toHaveLength(3);
     fireEvent.click(screen.getByText("Show the first 5"));
