@@ -115,6 +115,14 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
 
   await step(`sign in${suffix}`, async () => {
     await page.goto(url);
+    // A wrong password is called that, not "please sign in".
+    await page.getByLabel("用户名").fill(user);
+    await page.getByLabel("密码").fill("not the password");
+    await page.getByRole("button", { name: /登\s*录/ }).click();
+    await page.getByText("用户名或密码错误。").waitFor();
+    // The browser may log the refusal (an HTTP error status) as a failed load: that one is expected.
+    const refusal = problems.findIndex((p) => p.startsWith(`console error${suffix}: Failed to load resource`));
+    if (refusal >= 0) problems.splice(refusal, 1);
     await page.getByLabel("用户名").fill(user);
     await page.getByLabel("密码").fill(password);
     await shot(page, page, join(shots, `login${suffix}.png`));
@@ -156,6 +164,12 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await dialog.getByRole("button", { name: /保\s*存/ }).click();
     await dialog.waitFor({ state: "hidden" });
     await page.locator("#details").getByText("值班室张某").waitFor();
+    // What is typed in one section survives a look at another.
+    await page.locator("#facts_summary").fill("尚未保存的概要");
+    await openSection(page, "record");
+    await openSection(page, "overview");
+    if (await page.locator("#facts_summary").inputValue() !== "尚未保存的概要") throw new Error("a tab switch lost what was typed");
+    await page.locator("#facts_summary").fill("");
   });
 
   await step(`evidence upload shows its hash${suffix}`, async () => {
@@ -463,6 +477,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     if (answer.errors) throw new Error(JSON.stringify(answer.errors));
     await openSection(page, "overview");
     await page.locator("#tasks").getByText(title).waitFor();
+    await page.locator("#tasks").getByRole("button", { name: "标记完成" }).first().waitFor();
     await colleague.close();
   });
 
@@ -485,6 +500,10 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await response.getByLabel("具体措施").fill("要求群主撤回并解散民政工作群");
     await response.getByRole("button", { name: "记录控制措施" }).click();
     await response.getByText("要求群主撤回并解散民政工作群").waitFor();
+    // A stray tap records nothing: the number, or how it was reported, is asked for.
+    await response.getByRole("button", { name: "记录向上报告" }).click();
+    await page.locator("#notify-form").getByText("请填写文号或报告方式（如：电话报告）").waitFor();
+    if (await page.locator("#notifications .ant-list-item").count() !== 0) throw new Error("an empty report upward was recorded");
     await response.getByLabel("文号").fill("保密局值班室电话报告");
     await response.getByRole("button", { name: "记录向上报告" }).click();
     await response.getByText("保密局值班室电话报告").waitFor();

@@ -1,11 +1,12 @@
-// reveal brings the element with this id into view once it is drawn (a
-// section just opened draws after its data arrives) and puts the cursor in
-// its first field, so the person lands where they type.
+// reveal brings the element with this id into view once it is shown (a
+// section just opened shows after its data arrives, or after the switch)
+// and puts the cursor in its first field, so the person lands where they type.
 export function reveal(id: string, within = 4000): void {
   const started = Date.now();
   const attempt = () => {
     const el = document.getElementById(id);
-    if (!el) {
+    // A section already opened once is there but hidden until the switch to it renders.
+    if (!el || el.getClientRects().length === 0) {
       if (Date.now() - started < within) window.setTimeout(attempt, 100);
       return;
     }
