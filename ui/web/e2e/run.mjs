@@ -41,6 +41,9 @@ const step = async (name, fn) => {
 // shot saves a screenshot once the brief notices have gone, so they do not cover the screen.
 const shot = async (page, target, path, options = {}) => {
   await page.locator(".ant-message-notice").first().waitFor({ state: "detached", timeout: 10000 }).catch(() => {});
+  // Nor while a list is still dimmed by its loading state (which fades out over 0.3 s).
+  await page.locator(".ant-spin-blur").first().waitFor({ state: "detached", timeout: 10000 }).catch(() => {});
+  await page.waitForTimeout(400);
   // A whole page is taken from its top, where the case's sticky header belongs.
   if (options.fullPage) {
     await page.evaluate(() => window.scrollTo(0, 0));
