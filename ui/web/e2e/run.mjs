@@ -638,9 +638,9 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.getByLabel("用户名").fill(process.env.LEAKTRAIL_E2E_LEADER);
     await page.getByLabel("密码").fill(password);
     await page.getByRole("button", { name: /登\s*录/ }).click();
-    await page.getByRole("link", { name: "领导" }).click();
+    await page.getByRole("link", { name: "统计与审阅" }).click();
     await page.getByText("待审阅的结案").first().waitFor();
-    await page.locator("canvas").first().waitFor();
+    await page.locator(".lt-chart svg").first().waitFor();
     await page.waitForTimeout(500); // the charts' first animation
     await shot(page, page, join(shots, "leadership.png"), { fullPage: true });
     await accessible(page, "leadership");
@@ -672,11 +672,27 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     // The dashboard on a phone.
     await page.setViewportSize({ width: 360, height: 740 });
     await page.locator(".lt-header button[aria-label]").last().click();
-    await page.getByRole("link", { name: "领导" }).click();
-    await page.locator("canvas").first().waitFor();
+    await page.getByRole("link", { name: "统计与审阅" }).click();
+    await page.locator(".lt-chart svg").first().waitFor();
     await page.waitForTimeout(500);
     await accessible(page, "leadership-phone");
     await shot(page, page, join(shots, "leadership-phone.png"), { fullPage: true });
+    // Every chart label is worded, in each language; a bar opens the list of its incidents.
+    for (const [language, next] of [["简体中文", "繁體中文"], ["繁體中文", "English"], ["English", "简体中文"]]) {
+      const labels = await page.locator(".lt-chart svg text").allTextContents();
+      const codes = labels.filter((l) => /^[A-Z][A-Z_]{2,}$/.test(l.trim()));
+      if (labels.length === 0 || codes.length > 0) throw new Error(`the ${language} dashboard shows ${codes.join(", ") || "no labels"}`);
+      await page.locator(".lt-header button[aria-label]").last().click();
+      await page.locator(".lt-language").click();
+      await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${next}"]`).click();
+      await page.keyboard.press("Escape");
+      await page.locator(".lt-menu .ant-drawer-content").waitFor({ state: "hidden" });
+      await page.waitForTimeout(300);
+    }
+    await page.locator('.lt-chart svg path[fill="#1f4e79"]').first().click();
+    await page.waitForURL(/stage=/);
+    await page.getByTestId("period").waitFor();
+    await page.locator(".ant-table-row").first().waitFor();
   });
   await context.close();
 }

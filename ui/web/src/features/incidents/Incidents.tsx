@@ -32,14 +32,17 @@ export function Incidents() {
   const text = params.get("q") ?? "";
   const stage = params.getAll("stage") as Stage[];
   const classification = params.getAll("classification") as Classification[];
-  const filter = { text: text || undefined, stages: stage.length ? stage : undefined, classifications: classification.length ? classification : undefined };
+  // A period, as the dashboard's bars open the list with theirs.
+  const from = params.get("from") ?? undefined, to = params.get("to") ?? undefined;
+  const filter = { text: text || undefined, stages: stage.length ? stage : undefined, classifications: classification.length ? classification : undefined,
+    detectedFrom: from, detectedTo: to };
   const after = cursors[cursors.length - 1];
   const [{ data, fetching, error }] = useQuery({ query: IncidentsQuery, variables: { after, filter }, requestPolicy: "cache-and-network" });
   const rows = data?.incidents.edges.map((e) => e.node) ?? [];
-  const update = (key: string, values: string[]) => {
+  const update = (key: string | string[], values: string[]) => {
     const next = new URLSearchParams(params);
-    next.delete(key);
-    values.filter(Boolean).forEach((v) => next.append(key, v));
+    for (const k of [key].flat()) next.delete(k);
+    values.filter(Boolean).forEach((v) => next.append([key].flat()[0], v));
     setParams(next, { replace: true });
     setCursors([undefined]);
   };
@@ -67,6 +70,8 @@ export function Incidents() {
         <Select mode="multiple" allowClear virtual={false} value={classification} placeholder={t("incidents.classification")}
           aria-label={t("incidents.classification")} className="lt-min180" onChange={(v: string[]) => update("classification", v)}
           options={classifications.map((c) => ({ value: c, label: t(`classification.${c}`) }))} />
+        {(from || to) && <Tag closable onClose={() => update(["from", "to"], [])} data-testid="period">
+          {t("incidents.period", { from: from ? dayjs(from).format("YYYY-MM-DD") : "…", to: to ? dayjs(to).format("YYYY-MM-DD") : "…" })}</Tag>}
       </Space>
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
       <Table rowKey="id" loading={fetching && !data} dataSource={rows} pagination={false} scroll={phone ? undefined : { x: 1040 }}

@@ -1,20 +1,21 @@
-import { Alert, Button, Card, Col, DatePicker, Form, Input, List, Modal, Row, Select, Space, Statistic, Table, Typography, message } from "antd";
+import { Alert, Button, Card, Col, DatePicker, Empty, Form, Input, List, Modal, Row, Select, Space, Statistic, Table, Typography, message } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { BarChart } from "echarts/charts";
 import { GridComponent, TooltipComponent } from "echarts/components";
 import * as echarts from "echarts/core";
-import { CanvasRenderer } from "echarts/renderers";
+import { SVGRenderer } from "echarts/renderers";
 import ReactECharts from "echarts-for-react/esm/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { useQuery } from "urql";
 import { errorMessage } from "../../api";
 import { GuardedForm, useSubmit } from "../../components/forms";
 import { stages, type Stage } from "../../components/StageBar";
 import { graphql } from "../../gql";
 
-echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
+// SVG, so the charts' labels are text a screen reader and a test can read.
+echarts.use([BarChart, GridComponent, TooltipComponent, SVGRenderer]);
 
 const StatsQuery = graphql(`
   query Statistics($from: Time, $to: Time, $unit: String) {
@@ -44,13 +45,22 @@ export function Leadership() {
   const [{ data, error }, refetch] = useQuery({ query: StatsQuery, variables: vars, requestPolicy: "cache-and-network" });
   const [reviewing, setReviewing] = useState<{ id: string; reference: string }>();
   const st = data?.statistics;
-  const bars = (title: string, counts: { key: string; count: number }[], label: (k: string) => string) => (
-    <Card size="small" title={title}>
-      <ReactECharts echarts={echarts} className="lt-chart" option={{
-        tooltip: {}, grid: { left: 110, right: 16, top: 8, bottom: 24 },
-        xAxis: { type: "value", minInterval: 1 }, yAxis: { type: "category", data: counts.map((c) => label(c.key)) },
-        series: [{ type: "bar", data: counts.map((c) => c.count), itemStyle: { color: "#1f4e79" } }],
-      }} />
+  const navigate = useNavigate();
+  // A bar opens the list of its incidents, the period's and the bar's filters in the address.
+  const listOf = (param?: string) => (key: string) => {
+    const q = new URLSearchParams({ from: vars.from, to: vars.to });
+    if (param) q.set(param, key);
+    navigate(`/?${q}`);
+  };
+  const bars = (title: string, counts: { key: string; count: number }[], label: (k: string) => string, open?: (k: string) => void) => (
+    <Card size="small" title={title} extra={open && counts.length > 0 && <Typography.Text type="secondary">{t("leadership.openList")}</Typography.Text>}>
+      {counts.every((c) => c.count === 0) ? <Empty className="lt-chart" image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("leadership.noData")} />
+        : <ReactECharts echarts={echarts} className="lt-chart" opts={{ renderer: "svg" }} onEvents={open ? { click: (e: { dataIndex: number }) => open(counts[e.dataIndex].key) } : undefined}
+          option={{
+            tooltip: {}, grid: { left: 110, right: 16, top: 8, bottom: 24 },
+            xAxis: { type: "value", minInterval: 1 }, yAxis: { type: "category", data: counts.map((c) => label(c.key)) },
+            series: [{ type: "bar", data: counts.map((c) => c.count), itemStyle: { color: "#1f4e79" }, cursor: open ? "pointer" : "default" }],
+          }} />}
     </Card>
   );
   const csv = `/statistics.csv?from=${encodeURIComponent(vars.from)}&to=${encodeURIComponent(vars.to)}&unit=${encodeURIComponent(unit)}`;
@@ -75,10 +85,10 @@ export function Leadership() {
             valueStyle={{ color: st.overdueMeasures > 0 ? "#c0392b" : undefined }} /></Card></Col>
         </Row>
         <Row gutter={[16, 16]}>
-          <Col xs={24} md={12}>{bars(t("leadership.byStage"), st.byStage, (k) => t(`stage.${k}`))}</Col>
-          <Col xs={24} md={12}>{bars(t("leadership.byClassification"), st.byClassification, (k) => t(`classification.${k}`))}</Col>
-          <Col xs={24} md={12}>{bars(t("leadership.byRootCause"), st.byRootCause, (k) => (k === "UNKNOWN" ? t("leadership.unknown") : k))}</Col>
-          <Col xs={24} md={12}>{bars(t("leadership.byPlatform"), st.byPlatform, (k) => (k === "UNKNOWN" ? t("leadership.unknown") : k))}</Col>
+          <Col xs={24} md={12}>{bars(t("leadership.byStage"), st.byStage, (k) => t(`stage.${k}`), listOf("stage"))}</Col>
+          <Col xs={24} md={12}>{bars(t("leadership.byClassification"), st.byClassification, (k) => t(`classification.${k}`), listOf("classification"))}</Col>
+          <Col xs={24} md={12}>{bars(t("leadership.byRootCause"), st.byRootCause, (k) => (k === "UNKNOWN" ? t("leadership.unknown") : t(`rootCause.${k}`)))}</Col>
+          <Col xs={24} md={12}>{bars(t("leadership.byPlatform"), st.byPlatform, (k) => (k === "UNKNOWN" ? t("leadership.unknown") : t(`spread.platforms.${k}`)))}</Col>
           <Col xs={24} md={12}>{bars(t("leadership.outcomes"), st.outcomesByType, (k) => t(`discipline.types.${k}`))}</Col>
           <Col xs={24} md={12}><Card size="small" title={t("leadership.timeInStage")}>
             <Table size="small" pagination={false} rowKey="key" dataSource={st.timeInStage} columns={[
