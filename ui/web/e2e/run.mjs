@@ -90,6 +90,23 @@ const accessible = async (page, screen) => {
   if (wider) problems.push(`${screen} is wider than the screen by ${wider}`);
 };
 
+// chooseOn picks an option of an antd Select on the page by the option's exact text.
+const chooseOn = async (page, select, option) => {
+  await page.locator(".ant-select", { has: page.locator(select) }).click();
+  const open = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)");
+  // On a loaded machine a click on an option still sliding in has been seen
+  // not to take (the list stays open): pick it again, as a person would.
+  for (let attempt = 1; ; attempt++) {
+    await open.locator(`.ant-select-item-option[title="${option}"]`).click();
+    try {
+      await open.waitFor({ state: "detached", timeout: 5000 });
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+};
+
 for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 360, height: 740 }, "-phone"]]) {
   const context = await browser.newContext({ locale: "zh-CN", viewport });
   const page = await context.newPage();
@@ -99,22 +116,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console error${suffix}: ${m.text()}`); });
   page.on("pageerror", (e) => problems.push(`page error${suffix}: ${e.message}`));
 
-  // choose picks an option of an antd Select by the option's exact text.
-  const choose = async (select, option) => {
-    await page.locator(".ant-select", { has: page.locator(select) }).click();
-    const open = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)");
-    // On a loaded machine a click on an option still sliding in has been seen
-    // not to take (the list stays open): pick it again, as a person would.
-    for (let attempt = 1; ; attempt++) {
-      await open.locator(`.ant-select-item-option[title="${option}"]`).click();
-      try {
-        await open.waitFor({ state: "detached", timeout: 5000 });
-        return;
-      } catch (err) {
-        if (attempt === 3) throw err;
-      }
-    }
-  };
+  const choose = (select, option) => chooseOn(page, select, option);
 
   await step(`sign in${suffix}`, async () => {
     await page.goto(url);
@@ -659,6 +661,23 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     // Leadership reads the case but may not change it: it is offered no edit at all.
     await page.goto(new URL(caseLink, url).href);
     await page.getByText("只读：您可以查看本案，但不能修改").waitFor();
+    // The accepted case keeps its report on its page, in each language, with the sign-off it was accepted with.
+    const sha = (await page.getByTestId("snapshot-sha").textContent()).trim();
+    if (!/^[0-9a-f]{64}$/.test(sha)) throw new Error(`the sign-off shows the snapshot as ${sha}`);
+    await page.locator("#report").getByText("处置得当，同意结案").waitFor();
+    for (const [option, heading] of [["繁體中文", "案件報告"], ["English", "Case report"], ["简体中文", "案件报告"]]) {
+      await chooseOn(page, '[aria-label="报告语言"]', option);
+      for (const kind of ["md", "pdf"]) {
+        const href = await page.getByTestId(`report-${kind}`).getAttribute("href");
+        const got = await page.evaluate(async (href) => {
+          const r = await fetch(href);
+          return { status: r.status, type: r.headers.get("Content-Type"), text: href.includes(".md") ? await r.text() : "" };
+        }, href);
+        if (got.status !== 200 || (kind === "md" && !got.text.includes(heading)) || (kind === "pdf" && got.type !== "application/pdf")) {
+          throw new Error(`the ${option} ${kind} report: ${got.status} ${got.type} ${got.text.slice(0, 80)}`);
+        }
+      }
+    }
     for (const section of ["overview", "containment", "spread", "evidence", "responsibility", "record"]) {
       await openSection(page, section);
       await page.waitForLoadState("networkidle");

@@ -10,6 +10,7 @@ import { FormSelect, GuardedForm, useSubmit } from "../../components/forms";
 import { GateChecklist, type Requirement } from "../../components/GateChecklist";
 import { AddTask, CaseFacts, ResponsePanel } from "./CasePanels";
 import { CaseHeader } from "./CaseHeader";
+import { CaseReport } from "./CaseReport";
 import { DetailsEditor } from "./DetailsEditor";
 import { reveal } from "../../components/reveal";
 import { sectionOf, sections, targetOf, type DetailsField, type Section } from "./sections";
@@ -31,6 +32,7 @@ const IncidentQuery = graphql(`
       gate { stage met requirements { id description met task { id done title } } }
       tasks { id title stage done required }
       transitions { id from to kind at note by { displayName } }
+      reviews { decision comments reviewedAt snapshotSha256 reviewer { displayName } }
     }
   }
 `);
@@ -194,6 +196,7 @@ function Overview({ inc, reload, changes, onGo, onEdit }: {
         </Col>
         <Col xs={24} md={10} className="lt-stack">
           {!phone && details}
+          <CaseReport reference={inc.reference} accepted={frozen ? [...inc.reviews].reverse().find((r) => r.decision === "ACCEPTED") : undefined} />
           <Card title={t("incident.history")}>
             <Timeline items={inc.transitions.map((tr) => ({
               key: tr.id,
