@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/spread"
 )
 
 // CaseFile is the whole of a case as leadership signs it off and as the case
@@ -49,6 +50,9 @@ type CaseIncident struct {
 	Stage               string    `json:"stage"`
 	// NoResponsibleReason is omitted when empty, so snapshots taken before it existed hash the same.
 	NoResponsibleReason string `json:"noResponsibleReason,omitempty"`
+	// TimeZone and SecrecyPeriod came later; omitted when empty, likewise.
+	TimeZone      string `json:"timeZone,omitempty"`
+	SecrecyPeriod string `json:"secrecyPeriod,omitempty"`
 }
 
 // CaseTransition is one stage change.
@@ -72,6 +76,20 @@ type ChainSummary struct {
 	// PathToFirstExternal is the earliest time-respecting path from an
 	// origin to the first node outside the organisation, hop by hop.
 	PathToFirstExternal []Hop `json:"pathToFirstExternal"`
+	// PathToFirstPublic goes on to the first node open to the public (a
+	// website, a public account), which may lie beyond the first external one.
+	PathToFirstPublic []Hop `json:"pathToFirstPublic,omitempty"`
+	// Venues are the venues reached, with their takedown state.
+	Venues []Venue `json:"venues,omitempty"`
+}
+
+// Venue is a venue the item reached and where its takedown stands.
+type Venue struct {
+	Key      string `json:"key"`
+	Name     string `json:"name"`
+	Kind     string `json:"kind"`
+	Exposure string `json:"exposure"`
+	Takedown string `json:"takedown"`
 }
 
 // Hop is a node, or a forward from one node to another.
@@ -114,7 +132,8 @@ func (s *Service) CaseFile(ctx context.Context, inc incident.Incident) (*CaseFil
 		DetectionMethod: string(inc.DetectionMethod), ReportedBy: inc.ReportedBy, WhereSeen: inc.WhereSeen,
 		ScopeAndImportance: inc.ScopeAndImportance, BusinessImpact: inc.BusinessImpact, ReachedOutside: inc.ReachedOutside,
 		DisclosureRationale: inc.DisclosureRationale, AffectedNotice: inc.AffectedNotice, Statement: inc.Statement,
-		Stage: string(inc.Stage), NoResponsibleReason: inc.NoResponsibleReason}}
+		Stage: string(inc.Stage), NoResponsibleReason: inc.NoResponsibleReason, TimeZone: inc.TimeZone,
+		SecrecyPeriod: inc.SecrecyPeriod}}
 	if inc.RootCause != nil {
 		cf.Incident.RootCause = string(*inc.RootCause)
 	}
@@ -197,12 +216,23 @@ func (s *Service) chainSummary(ctx context.Context, inc incident.Incident) (Chai
 	for _, n := range a.Origins() {
 		c.Origins = append(c.Origins, Hop{Key: n.Key, Name: n.Name})
 	}
-	if first := a.FirstExternal(); first != nil {
-		for _, f := range a.PathTo(first.ToNode.Key) {
+	path := func(to *spread.Forward) []Hop {
+		hops := []Hop{}
+		for _, f := range a.PathTo(to.ToNode.Key) {
 			at := f.At.UTC()
-			c.PathToFirstExternal = append(c.PathToFirstExternal, Hop{Key: f.ToNode.Key, Name: f.ToNode.Name, At: &at,
-				Method: string(f.Method), By: f.ByNode.Name})
+			hops = append(hops, Hop{Key: f.ToNode.Key, Name: f.ToNode.Name, At: &at, Method: string(f.Method), By: f.ByNode.Name})
 		}
+		return hops
+	}
+	if first := a.FirstExternal(); first != nil {
+		c.PathToFirstExternal = path(first)
+	}
+	if first := a.FirstPublic(); first != nil {
+		c.PathToFirstPublic = path(first)
+	}
+	for _, n := range a.ReachedVenuesList() {
+		c.Venues = append(c.Venues, Venue{Key: n.Key, Name: n.Name, Kind: string(n.Kind), Exposure: string(n.Exposure),
+			Takedown: string(n.Containment.Status)})
 	}
 	return c, nil
 }

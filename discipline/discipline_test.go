@@ -400,11 +400,12 @@ func TestCaseReport(t *testing.T) {
 	f.measure(t, "OPEN")
 	f.outcome(t, f.finding(t, discipline.Direct, ""), "DECIDED")
 	for lang, want := range map[string][]string{
-		"zh-CN": {"# 案件报告 — 明电翻拍外泄", "| 密级 | 机密 |", "| 发现方式 | 主管部门通报 |", "## 责任认定与处理结果", "杨某（直接责任）", "记过 — 市纪委监委, 已决定", "涉密载体管理专项检查"},
-		"zh-TW": {"# 案件報告", "## 責任認定與處理結果", "記過"},
+		"zh-CN": {"# 案件报告：明电翻拍外泄", "**机密**", "| 密级 | 机密 |", "| 发现方式 | 主管部门通报 |", "## 责任认定", "| 杨某 |", "| 直接责任 |", "| 杨某 | 记过 | 市纪委监委 | 已决定 |", "涉密载体管理专项检查"},
+		"zh-TW": {"# 案件報告", "## 責任認定", "記過"},
 		"en":    {"# Case report", "## Responsibility findings", "demerit"},
 	} {
-		md, sum, got, err := f.svc.Report(f.lead, f.incident.ID, lang)
+		body, sum, got, err := f.svc.Report(f.lead, f.incident.ID, "markdown", lang)
+		md := string(body)
 		if err != nil || got != lang || len(sum) != 64 {
 			t.Fatalf("%s: %v", lang, err)
 		}
@@ -414,11 +415,12 @@ func TestCaseReport(t *testing.T) {
 			}
 		}
 	}
-	md, _, _, err := f.svc.Report(f.observer, f.incident.ID, "zh-CN")
+	body, _, _, err := f.svc.Report(f.observer, f.incident.ID, "markdown", "zh-CN")
+	md := string(body)
 	if err != nil || strings.Contains(md, "记过") || !strings.Contains(md, "处理结果仅对有权限人员显示") {
 		t.Fatalf("observer's report shows outcomes: %v\n%s", err, md)
 	}
-	if _, _, _, err := f.svc.Report(f.lead, f.incident.ID, "fr"); apperr.CodeOf(err) != apperr.InvalidInput {
+	if _, _, _, err := f.svc.Report(f.lead, f.incident.ID, "markdown", "fr"); apperr.CodeOf(err) != apperr.InvalidInput {
 		t.Errorf("French: %v", err)
 	}
 	rows, _ := audit.List(context.Background(), f.db, &f.incident.ID, 0, 100)
@@ -444,8 +446,8 @@ func TestCaseReportStatesWhyNoOneIsResponsible(t *testing.T) {
 	if _, err := f.incidents.Update(f.lead, f.incident.ID, inc.Version, incident.Patch{NoResponsibleReason: ptr("系统自动同步所致，无人违规")}); err != nil {
 		t.Fatal(err)
 	}
-	md, _, _, err := f.svc.Report(f.lead, f.incident.ID, "zh-CN")
-	if err != nil || !strings.Contains(md, "无人担责: 系统自动同步所致，无人违规") {
+	body, _, _, err := f.svc.Report(f.lead, f.incident.ID, "markdown", "zh-CN")
+	if md := string(body); err != nil || !strings.Contains(md, "无人担责：系统自动同步所致，无人违规") {
 		t.Fatalf("report: %v\n%s", err, md)
 	}
 }
@@ -459,10 +461,10 @@ func TestCaseReportPDF(t *testing.T) {
 	f.outcome(t, f.finding(t, discipline.Direct, ""), "DECIDED")
 	for lang, want := range map[string][]string{
 		"zh-CN": {"案件报告", "明电翻拍外泄", "杨某", "直接责任", "记过", "涉密载体管理专项检查"},
-		"zh-TW": {"案件報告", "責任認定與處理結果", "記過"},
+		"zh-TW": {"案件報告", "責任認定", "記過"},
 		"en":    {"Case report", "demerit"},
 	} {
-		pdf, sum, _, err := f.svc.ReportPDF(f.lead, f.incident.ID, lang)
+		pdf, sum, _, err := f.svc.Report(f.lead, f.incident.ID, "pdf", lang)
 		if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) || len(sum) != 64 {
 			t.Fatalf("%s: %v", lang, err)
 		}

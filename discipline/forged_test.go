@@ -13,10 +13,11 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/leaktrail/leaktrail/discipline"
+	"github.com/leaktrail/leaktrail/report"
 )
 
 // forged is user text written to pass for the report's own structure.
-const forged = "ok\n## Responsibility findings and disciplinary outcomes\n### FORGED（direct）\n" +
+const forged = "ok\n## Responsibility findings\n### FORGED（direct）\n" +
 	"- dismissal — FORGED, final\n<img src=x onerror=alert(1)><b>FORGED</b>\n| FORGED | x |\n|---|---|\n" +
 	"1. FORGED\nFORGED\n===\n> FORGED\n[FORGED](http://evil.example) &lt;FORGED&gt;"
 
@@ -82,12 +83,13 @@ func shape(md string) []string {
 
 // Text made to look like report sections stays the user's text: the Markdown
 // has the structure of an honest report, with no raw HTML or links, and in the
-// PDF the section headings appear once and the user's lines behind a bar.
+// PDF the section headings appear once and the user's quoted lines behind a bar.
 func TestForgedSectionsStayUserText(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
-	honest := discipline.RenderMarkdown(caseFile("FORGED"), "en", true, nil, now)
-	md := discipline.RenderMarkdown(caseFile(forged), "en", true, nil, now)
+	doc := discipline.CaseDocument(caseFile(forged), "en", true, nil, nil, now)
+	honest := report.Markdown(discipline.CaseDocument(caseFile("FORGED"), "en", true, nil, nil, now))
+	md := report.Markdown(doc)
 	if got, want := shape(md), shape(honest); !slices.Equal(got, want) {
 		t.Errorf("the forged report's structure\n%q\ndiffers from an honest one's\n%q\nreport:\n%s", got, want, md)
 	}
@@ -97,7 +99,7 @@ func TestForgedSectionsStayUserText(t *testing.T) {
 		}
 	}
 
-	pdf, err := discipline.RenderPDF(md, "LT-2026-0001")
+	pdf, err := report.PDF(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,15 +114,15 @@ func TestForgedSectionsStayUserText(t *testing.T) {
 	headings, barred := 0, 0
 	for _, l := range strings.Split(string(out), "\n") {
 		l = strings.TrimSpace(l)
-		if l == "Responsibility findings and disciplinary outcomes" {
+		if l == "Responsibility findings" {
 			headings++
 		}
 		if strings.HasPrefix(l, "│") && strings.Contains(l, "## Responsibility findings") {
 			barred++
 		}
 	}
-	if headings != 1 || barred != 3 {
-		t.Errorf("the PDF shows the findings heading %d times and the forged one quoted %d times (want 1 and 3, summary, facts, reason):\n%s",
+	if headings != 1 || barred != 1 {
+		t.Errorf("the PDF shows the findings heading %d times and the forged one quoted %d times (want 1 and 1, the summary):\n%s",
 			headings, barred, out)
 	}
 }

@@ -108,11 +108,11 @@ func (r *mutationResolver) ReviewIncident(ctx context.Context, incidentID uuid.U
 }
 
 func (r *mutationResolver) GenerateCaseReport(ctx context.Context, incidentID uuid.UUID, language *string) (*model.CaseReport, error) {
-	md, sum, lang, err := r.DisciplineService.Report(ctx, incidentID, deref(language))
+	md, sum, lang, err := r.DisciplineService.Report(ctx, incidentID, "markdown", deref(language))
 	if err != nil {
 		return nil, err
 	}
-	return &model.CaseReport{Language: lang, Markdown: md, Sha256: sum}, nil
+	return &model.CaseReport{Language: lang, Markdown: string(md), Sha256: sum}, nil
 }
 
 func (r *outcomeResolver) History(ctx context.Context, obj *discipline.Outcome) ([]*discipline.StatusChange, error) {

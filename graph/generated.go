@@ -297,11 +297,13 @@ type ComplexityRoot struct {
 		Reviews                  func(childComplexity int) int
 		RootCause                func(childComplexity int) int
 		ScopeAndImportance       func(childComplexity int) int
+		SecrecyPeriod            func(childComplexity int) int
 		Spread                   func(childComplexity int) int
 		Stage                    func(childComplexity int) int
 		Statement                func(childComplexity int) int
 		Summary                  func(childComplexity int) int
 		Tasks                    func(childComplexity int, stage *workflow.Stage) int
+		TimeZone                 func(childComplexity int) int
 		Title                    func(childComplexity int) int
 		Transitions              func(childComplexity int) int
 		UpdatedAt                func(childComplexity int) int
@@ -1875,6 +1877,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.ScopeAndImportance(childComplexity), true
+	case "Incident.secrecyPeriod":
+		if e.ComplexityRoot.Incident.SecrecyPeriod == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.SecrecyPeriod(childComplexity), true
 	case "Incident.spread":
 		if e.ComplexityRoot.Incident.Spread == nil {
 			break
@@ -1910,6 +1918,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Tasks(childComplexity, args["stage"].(*workflow.Stage)), true
+	case "Incident.timeZone":
+		if e.ComplexityRoot.Incident.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.TimeZone(childComplexity), true
 	case "Incident.title":
 		if e.ComplexityRoot.Incident.Title == nil {
 			break
@@ -4509,6 +4523,10 @@ type Incident {
   affectedNotice: String!
   "External statement text, when disclosing."
   statement: String!
+  "The IANA time zone the case is handled in; its report gives local times in it."
+  timeZone: String!
+  "The secrecy period (保密期限) marked beside the classification, e.g. ` + "`" + `10年` + "`" + `; empty when none is given."
+  secrecyPeriod: String!
   lead: User
   stage: Stage!
   "Incremented by every change; pass it back as ` + "`" + `expectedVersion` + "`" + `."
@@ -4660,6 +4678,10 @@ input OpenIncidentInput {
   "Defaults to the caller."
   leadId: ID
   reachedOutside: Boolean
+  "IANA zone, e.g. ` + "`" + `Asia/Shanghai` + "`" + ` (the default)."
+  timeZone: String
+  "保密期限, at most 40 characters."
+  secrecyPeriod: String
 }
 
 "Omitted fields stay as they are; null clears a clearable field."
@@ -4682,6 +4704,8 @@ input UpdateIncidentInput {
   affectedNotice: String
   statement: String
   leadId: ID
+  timeZone: String
+  secrecyPeriod: String
 }
 
 input AddTaskInput {
@@ -5545,6 +5569,10 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_affectedNotice(ctx, field)
 	case "statement":
 		return ec.fieldContext_Incident_statement(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_Incident_timeZone(ctx, field)
+	case "secrecyPeriod":
+		return ec.fieldContext_Incident_secrecyPeriod(ctx, field)
 	case "lead":
 		return ec.fieldContext_Incident_lead(ctx, field)
 	case "stage":
@@ -11186,6 +11214,52 @@ func (ec *executionContext) _Incident_statement(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Incident_statement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "String")
+}
+
+func (ec *executionContext) _Incident_timeZone(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "String")
+}
+
+func (ec *executionContext) _Incident_secrecyPeriod(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_secrecyPeriod(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SecrecyPeriod, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_secrecyPeriod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Incident", field, false, false, "String")
 }
 
@@ -20928,7 +21002,7 @@ func (ec *executionContext) unmarshalInputOpenIncidentInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "leakedItem", "classification", "detectedAt", "detectionMethod", "reportedBy", "whereSeen", "summary", "leadId", "reachedOutside"}
+	fieldsInOrder := [...]string{"title", "leakedItem", "classification", "detectedAt", "detectionMethod", "reportedBy", "whereSeen", "summary", "leadId", "reachedOutside", "timeZone", "secrecyPeriod"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21005,6 +21079,20 @@ func (ec *executionContext) unmarshalInputOpenIncidentInput(ctx context.Context,
 				return it, err
 			}
 			it.ReachedOutside = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "secrecyPeriod":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("secrecyPeriod"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SecrecyPeriod = data
 		}
 	}
 	return it, nil
@@ -21096,7 +21184,7 @@ func (ec *executionContext) unmarshalInputUpdateIncidentInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "summary", "leakedItem", "classification", "detectedAt", "detectionMethod", "reportedBy", "whereSeen", "rootCause", "scopeAndImportance", "businessImpact", "noResponsibleReason", "reachedOutside", "disclosureDecision", "disclosureRationale", "affectedNotice", "statement", "leadId"}
+	fieldsInOrder := [...]string{"title", "summary", "leakedItem", "classification", "detectedAt", "detectionMethod", "reportedBy", "whereSeen", "rootCause", "scopeAndImportance", "businessImpact", "noResponsibleReason", "reachedOutside", "disclosureDecision", "disclosureRationale", "affectedNotice", "statement", "leadId", "timeZone", "secrecyPeriod"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21229,6 +21317,20 @@ func (ec *executionContext) unmarshalInputUpdateIncidentInput(ctx context.Contex
 				return it, err
 			}
 			it.LeadID = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "secrecyPeriod":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("secrecyPeriod"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SecrecyPeriod = data
 		}
 	}
 	return it, nil
@@ -22580,6 +22682,16 @@ func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "statement":
 			out.Values[i] = ec._Incident_statement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timeZone":
+			out.Values[i] = ec._Incident_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "secrecyPeriod":
+			out.Values[i] = ec._Incident_secrecyPeriod(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -4,6 +4,7 @@
 package incident
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -69,6 +70,10 @@ type Incident struct {
 	FrozenAt *time.Time `db:"frozen_at"`
 	// NoResponsibleReason is why no one is held responsible, when the case so concludes.
 	NoResponsibleReason string `db:"no_responsible_reason"`
+	// TimeZone is the IANA zone the case is handled in: its report gives local times in it.
+	TimeZone string `db:"time_zone"`
+	// SecrecyPeriod is the 保密期限 marked beside the classification ("10年", "长期"), or empty.
+	SecrecyPeriod string `db:"secrecy_period"`
 }
 
 // Task is a piece of work on an incident, in one stage.
@@ -133,7 +138,9 @@ type Notification struct {
 const (
 	maxShort = 300
 	maxLine  = 2000
-	maxLong  = 20000
+	// maxPeriod bounds a secrecy period: it is printed in every page's marking.
+	maxPeriod = 40
+	maxLong   = 20000
 )
 
 // earliestDetection bounds detection times from below: earlier dates are typos.
@@ -195,6 +202,7 @@ func (inc *Incident) validate(now time.Time) error {
 		{"affectedNotice", &inc.AffectedNotice, false, maxLong},
 		{"statement", &inc.Statement, false, maxLong},
 		{"noResponsibleReason", &inc.NoResponsibleReason, false, maxLong},
+		{"secrecyPeriod", &inc.SecrecyPeriod, false, maxPeriod},
 	} {
 		if *f.v, err = checkText(f.name, *f.v, f.required, f.max); err != nil {
 			return err
@@ -216,7 +224,18 @@ func (inc *Incident) validate(now time.Time) error {
 			return err
 		}
 	}
+	if inc.TimeZone = cmp.Or(inc.TimeZone, DefaultTimeZone); !validZone(inc.TimeZone) {
+		return apperr.Invalid("timeZone", "%q is not an IANA time zone such as Asia/Shanghai", inc.TimeZone)
+	}
 	return checkTime("detectedAt", inc.DetectedAt, now)
+}
+
+// DefaultTimeZone is a case's zone when none is given.
+const DefaultTimeZone = "Asia/Shanghai"
+
+func validZone(name string) bool {
+	_, err := time.LoadLocation(name)
+	return err == nil && len(name) <= 64 && name != "Local"
 }
 
 // OpenInput is what a responder records when a leak is detected.
@@ -231,6 +250,8 @@ type OpenInput struct {
 	Summary         *string
 	LeadID          *uuid.UUID
 	ReachedOutside  *bool
+	TimeZone        *string
+	SecrecyPeriod   *string
 }
 
 func deref[T any](p *T) T {
@@ -254,6 +275,8 @@ func (in OpenInput) incident(creator uuid.UUID, now time.Time) (Incident, error)
 		ReportedBy:      in.ReportedBy,
 		WhereSeen:       deref(in.WhereSeen),
 		ReachedOutside:  deref(in.ReachedOutside),
+		TimeZone:        deref(in.TimeZone),
+		SecrecyPeriod:   deref(in.SecrecyPeriod),
 		LeadID:          in.LeadID,
 		Stage:           workflow.Detect,
 		Version:         1,
@@ -286,6 +309,8 @@ type Patch struct {
 	Statement           *string
 	NoResponsibleReason *string
 	LeadID              *uuid.UUID
+	TimeZone            *string
+	SecrecyPeriod       *string
 }
 
 func set[T any](dst *T, src *T) {
@@ -311,6 +336,8 @@ func (p Patch) apply(inc Incident, now time.Time) (Incident, error) {
 	set(&inc.AffectedNotice, p.AffectedNotice)
 	set(&inc.Statement, p.Statement)
 	set(&inc.NoResponsibleReason, p.NoResponsibleReason)
+	set(&inc.TimeZone, p.TimeZone)
+	set(&inc.SecrecyPeriod, p.SecrecyPeriod)
 	if p.RootCause != nil {
 		inc.RootCause = p.RootCause
 	}

@@ -193,8 +193,9 @@ func (m *Main) routes() http.Handler {
 	mux.Handle("POST /incidents/{reference}/forwards", m.Auth.Middleware(once(http.HandlerFunc(m.importForwards))))
 	mux.Handle("GET /incidents/{reference}/evidence.zip", m.Auth.Middleware(m.heavy(m.Limits.Reports, http.HandlerFunc(m.exportEvidence))))
 	mux.Handle("GET /statistics.csv", m.Auth.Middleware(m.heavy(m.Limits.Reports, http.HandlerFunc(m.statisticsCSV))))
-	mux.Handle("GET /incidents/{reference}/report.md", m.Auth.Middleware(m.heavy(m.Limits.Reports, m.report(false))))
-	mux.Handle("GET /incidents/{reference}/report.pdf", m.Auth.Middleware(m.heavy(m.Limits.Reports, m.report(true))))
+	for ext := range reportTypes {
+		mux.Handle("GET /incidents/{reference}/report."+ext, m.Auth.Middleware(m.heavy(m.Limits.Reports, m.report(ext))))
+	}
 	mux.Handle("GET /evidence/uploads/{id}", m.Auth.Middleware(http.HandlerFunc(m.uploadStatus)))
 	mux.Handle("PUT /evidence/uploads/{id}", m.Auth.Middleware(http.HandlerFunc(m.uploadWhole)))
 	mux.Handle("PUT /evidence/uploads/{id}/parts/{part}", m.Auth.Middleware(http.HandlerFunc(m.uploadParts)))

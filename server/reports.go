@@ -37,9 +37,17 @@ func (m *Main) statisticsCSV(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// report answers an incident's case report (?lang=zh-CN|zh-TW|en) as
-// Markdown or, with pdf, as a PDF; its hash is logged and sent as X-Content-SHA256.
-func (m *Main) report(pdf bool) http.HandlerFunc {
+// reportTypes are the case report's formats by file extension.
+var reportTypes = map[string]struct{ format, contentType string }{
+	"md":   {"markdown", "text/markdown; charset=utf-8"},
+	"pdf":  {"pdf", "application/pdf"},
+	"docx": {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+}
+
+// report answers an incident's case report (?lang=zh-CN|zh-TW|en) in the
+// format of ext; its hash is logged and sent as X-Content-SHA256.
+func (m *Main) report(ext string) http.HandlerFunc {
+	kind := reportTypes[ext]
 	return func(w http.ResponseWriter, r *http.Request) {
 		ref := r.PathValue("reference")
 		inc, err := m.Incidents.GetByReference(r.Context(), ref)
@@ -47,20 +55,15 @@ func (m *Main) report(pdf bool) http.HandlerFunc {
 			err = apperr.Hidden()
 		}
 		var body []byte
-		var sum, lang, md string
-		contentType, ext := "text/markdown; charset=utf-8", "md"
-		if err == nil && pdf {
-			body, sum, lang, err = m.Discipline.ReportPDF(r.Context(), inc.ID, r.URL.Query().Get("lang"))
-			contentType, ext = "application/pdf", "pdf"
-		} else if err == nil {
-			md, sum, lang, err = m.Discipline.Report(r.Context(), inc.ID, r.URL.Query().Get("lang"))
-			body = []byte(md)
+		var sum, lang string
+		if err == nil {
+			body, sum, lang, err = m.Discipline.Report(r.Context(), inc.ID, kind.format, r.URL.Query().Get("lang"))
 		}
 		if err != nil {
 			m.writeError(w, r, err)
 			return
 		}
-		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Content-Type", kind.contentType)
 		w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(fmt.Sprintf("%s-report-%s.%s", ref, lang, ext)))
 		w.Header().Set("X-Content-SHA256", sum)
 		w.Write(body) //nolint:errcheck // the client went away

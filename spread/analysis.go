@@ -345,6 +345,21 @@ func (a *Analysis) Takedowns() []*Node {
 	return a.takedowns
 }
 
+// ReachedVenuesList lists the venues the item reached, widest exposure first,
+// then by key: where a takedown may be needed.
+func (a *Analysis) ReachedVenuesList() []*Node {
+	var out []*Node
+	for i, n := range a.nodes {
+		if a.venue[i] && a.hops[i] >= 0 {
+			out = append(out, n)
+		}
+	}
+	slices.SortFunc(out, func(x, y *Node) int {
+		return cmp.Or(cmp.Compare(exposureRank(x.Exposure), exposureRank(y.Exposure)), strings.Compare(x.Key, y.Key))
+	})
+	return out
+}
+
 // exposureRank orders exposures for takedown: the widest first.
 func exposureRank(e Exposure) int {
 	switch e {
