@@ -31,7 +31,9 @@ const step = async (name, fn) => {
     await fn();
     console.log(`ok   ${name}`);
   } catch (err) {
-    problems.push(`${name}: ${err.message.split("\n").slice(0, 4).join(" | ")}`);
+    // What the page said at the time (a notice, an alert) often tells why.
+    const said = await current?.locator(".ant-message-notice, .ant-alert-message").allTextContents().catch(() => []) ?? [];
+    problems.push(`${name}: ${err.message.split("\n").slice(0, 4).join(" | ")}${said.length ? ` | the page said: ${said.join(" / ")}` : ""}`);
     broken = true;
     await current?.screenshot({ path: join(shots, `failed-${name.replace(/\W+/g, "-")}.png`), fullPage: true }).catch(() => {});
     console.log(`FAIL ${name}: ${err.message.split("\n")[0]}`);

@@ -85,7 +85,8 @@ function Incident({ data, fetching, error, refetch }: {
   const [live] = useSubscription({ query: Changed, variables: { id: inc?.id ?? "" }, pause: !inc },
     (count: number = 0) => count + 1);
   useEffect(() => { if (live.data) refetch({ requestPolicy: "network-only" }); }, [live.data, refetch]);
-  if (error) return <Alert type="error" showIcon message={errorMessage(t, error)} />;
+  // A failed reload keeps the page (and whatever is typed in it) under the error.
+  if (error && !inc) return <Alert type="error" showIcon message={errorMessage(t, error)} />;
   if (!inc) return fetching ? <Typography.Text>{t("common.loading")}</Typography.Text> : <Alert type="warning" showIcon message={t("incident.notFound")}
     action={<Link to="/">{t("incident.backToList")}</Link>} />;
   const reload = () => refetch({ requestPolicy: "network-only" });
@@ -113,6 +114,7 @@ function Incident({ data, fetching, error, refetch }: {
       <CaseHeader reference={inc.reference} title={inc.title} classification={inc.classification} stage={inc.stage}
         reportUpward={inc.reportUpward} section={section} onSection={open} />
       <div className="lt-stack">
+        {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
         {frozen && <Alert type="info" showIcon message={t("incident.frozen")} />}
         {!frozen && inc.stage === "CLOSED" && <Alert type="info" showIcon message={t("incident.awaitingReview")} />}
         {!access.canEdit && <Alert type="info" showIcon message={t("incident.readOnly")} />}
