@@ -19,6 +19,7 @@ export function CaseReport({ reference, accepted }: { reference: string; accepte
         <Select aria-label={t("report.language")} value={lang} onChange={setLang} className="lt-w140"
           options={languages.map((l) => ({ value: l, label: t(`lang.${l}`) }))} />
         <a href={href("pdf")} data-testid="report-pdf">PDF</a>
+        <a href={href("docx")} data-testid="report-docx">{t("report.docx")}</a>
         <a href={href("md")} data-testid="report-md">Markdown</a>
       </Space>
       {accepted && <Descriptions className="lt-top" column={1} size="small" title={t("report.signOff")} items={[

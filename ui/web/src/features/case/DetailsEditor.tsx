@@ -10,13 +10,14 @@ import type { DetailsField } from "./sections";
 
 const UpdateDetails = graphql(`mutation UpdateIncidentDetails($id: ID!, $version: Int!, $input: UpdateIncidentInput!) {
   updateIncident(id: $id, expectedVersion: $version, input: $input) {
-    id version title leakedItem classification detectedAt detectionMethod reportedBy whereSeen
+    id version title leakedItem classification detectedAt detectionMethod reportedBy whereSeen secrecyPeriod timeZone
   }
 }`);
 
 export interface EditableIncident {
   id: string; version: number; title: string; leakedItem: string; classification: Classification;
   detectedAt: string; detectionMethod: DetectionMethod; reportedBy: string; whereSeen: string;
+  secrecyPeriod: string; timeZone: string;
 }
 
 // DetailsEditor corrects what was recorded when the leak was reported. It
@@ -33,6 +34,7 @@ export function DetailsEditor({ incident, focus, onClose, onSaved }: {
     const r = await update({ id: incident.id, version: incident.version, input: {
       title: v.title?.trim() || v.leakedItem, leakedItem: v.leakedItem, classification: v.classification,
       detectionMethod: v.detectionMethod, detectedAt: v.detectedAt.format(), whereSeen: v.whereSeen ?? "", reportedBy: v.reportedBy,
+      secrecyPeriod: v.secrecyPeriod?.trim() ?? "", timeZone: v.timeZone,
     } });
     if (r?.data) { message.success(t("edit.saved")); onSaved(); onClose(); }
     else if (errorCode(r?.error) === "CONFLICT") onSaved();
@@ -44,7 +46,7 @@ export function DetailsEditor({ incident, focus, onClose, onSaved }: {
       <GuardedForm form={form} layout="vertical" onFinish={save} initialValues={{
         title: incident.title, leakedItem: incident.leakedItem, classification: incident.classification,
         detectionMethod: incident.detectionMethod, detectedAt: dayjs(incident.detectedAt), whereSeen: incident.whereSeen,
-        reportedBy: incident.reportedBy,
+        reportedBy: incident.reportedBy, secrecyPeriod: incident.secrecyPeriod, timeZone: incident.timeZone,
       }}>
         <IncidentFields autoFocus={focus} />
       </GuardedForm>

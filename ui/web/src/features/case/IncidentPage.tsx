@@ -25,7 +25,7 @@ import type { IncidentPageQuery } from "../../gql/graphql";
 const IncidentQuery = graphql(`
   query IncidentPage($reference: String!) {
     incidentByReference(reference: $reference) {
-      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt
+      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen secrecyPeriod timeZone stage version frozenAt
       lead { displayName }
       myAccess { caseRole canEdit canAdvance canManageMembers canSeeOutcomes }
       reportUpward { required deadline notifiedAt met }
@@ -149,11 +149,13 @@ function Overview({ inc, reload, changes, onGo, onEdit }: {
     <Card id="details" title={t("incident.details")} extra={onEdit && <Button size="small" onClick={onEdit}>{t("details.editButton")}</Button>}>
       <Descriptions column={1} size="small" items={[
         { key: "leaked", label: t("incident.leakedItem"), children: inc.leakedItem },
-        { key: "classification", label: t("intake.classification"), children: t(`classification.${inc.classification}`) },
+        { key: "classification", label: t("intake.classification"), children: inc.secrecyPeriod
+          ? `${t(`classification.${inc.classification}`)} · ${t("intake.secrecyPeriod")} ${inc.secrecyPeriod}` : t(`classification.${inc.classification}`) },
         { key: "detected", label: t("incidents.detectedAt"), children: time(inc.detectedAt) },
         { key: "how", label: t("intake.detectionMethod"), children: t(`detection.${inc.detectionMethod}`) },
         { key: "where", label: t("incident.whereSeen"), children: inc.whereSeen },
         { key: "by", label: t("incident.reportedBy"), children: inc.reportedBy },
+        { key: "zone", label: t("intake.timeZone"), children: inc.timeZone },
         { key: "lead", label: t("incident.lead"), children: inc.lead?.displayName },
       ]} />
     </Card>

@@ -1,8 +1,9 @@
-import { Form, Input } from "antd";
+import { Form, Input, Select } from "antd";
 import type { Dayjs } from "dayjs";
 import { useTranslation } from "react-i18next";
 import { DateTimeField, FormSelect, notInFuture } from "../../components/forms";
 import type { Classification, DetectionMethod } from "../../gql/graphql";
+import { zones } from "../evidence/zoneTime";
 
 export const classifications: Classification[] = ["TOP_SECRET", "SECRET", "CONFIDENTIAL", "WORK_SECRET", "COMMERCIAL_SECRET", "PERSONAL_DATA", "UNCLASSIFIED"];
 export const detections: DetectionMethod[] = ["SELF_REPORT", "COLLEAGUE_REPORT", "AUDIT_INSPECTION", "EXTERNAL_TIP", "MONITORING", "AUTHORITY_NOTICE"];
@@ -17,6 +18,8 @@ export interface IncidentDetails {
   detectedAt: Dayjs;
   whereSeen?: string;
   reportedBy: string;
+  secrecyPeriod?: string;
+  timeZone: string;
 }
 
 // IncidentFields are the form fields of IncidentDetails, inside a Form.
@@ -31,6 +34,9 @@ export function IncidentFields({ autoFocus }: { autoFocus?: keyof IncidentDetail
     <Form.Item name="classification" label={t("intake.classification")} rules={[{ required: true }]}>
       <FormSelect autoFocus={autoFocus === "classification"} options={classifications.map((c) => ({ value: c, label: t(`classification.${c}`) }))} />
     </Form.Item>
+    <Form.Item name="secrecyPeriod" label={t("intake.secrecyPeriod")} extra={t("intake.secrecyPeriodHelp")}>
+      <Input maxLength={40} />
+    </Form.Item>
     <Form.Item name="detectionMethod" label={t("intake.detectionMethod")} rules={[{ required: true }]}>
       <FormSelect autoFocus={autoFocus === "detectionMethod"} options={detections.map((d) => ({ value: d, label: t(`detection.${d}`) }))} />
     </Form.Item>
@@ -40,6 +46,10 @@ export function IncidentFields({ autoFocus }: { autoFocus?: keyof IncidentDetail
     <Form.Item name="whereSeen" label={t("intake.whereSeen")} extra={t("intake.whereSeenHelp")}><Input /></Form.Item>
     <Form.Item name="reportedBy" label={t("intake.reportedBy")} rules={[required]}>
       <Input autoFocus={autoFocus === "reportedBy"} />
+    </Form.Item>
+    {/* Always set (the browser's zone to start with), so no required rule: see AcquisitionFields. */}
+    <Form.Item name="timeZone" label={t("intake.timeZone")} extra={t("intake.timeZoneHelp")}>
+      <Select showSearch options={zones.map((z) => ({ value: z, label: z }))} />
     </Form.Item>
   </>;
 }

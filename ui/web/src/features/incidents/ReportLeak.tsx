@@ -5,6 +5,7 @@ import { useNavigate } from "react-router";
 import { errorMessage } from "../../api";
 import { GuardedForm, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
+import { browserZone } from "../evidence/zoneTime";
 import { IncidentFields, type IncidentDetails } from "./IncidentFields";
 
 const OpenIncident = graphql(`
@@ -23,6 +24,7 @@ export function ReportLeak({ open, onClose }: { open: boolean; onClose: () => vo
       input: {
         title: v.title?.trim() || v.leakedItem, leakedItem: v.leakedItem, classification: v.classification,
         detectionMethod: v.detectionMethod, detectedAt: v.detectedAt.format(), whereSeen: v.whereSeen, reportedBy: v.reportedBy,
+        secrecyPeriod: v.secrecyPeriod?.trim() || undefined, timeZone: v.timeZone,
       },
     });
     if (r?.data) {
@@ -37,7 +39,7 @@ export function ReportLeak({ open, onClose }: { open: boolean; onClose: () => vo
       cancelText={t("intake.cancel")} confirmLoading={result.fetching} destroyOnHidden>
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} className="lt-gap" />}
       <GuardedForm form={form} layout="vertical" onFinish={submit}
-        initialValues={{ detectedAt: dayjs(), classification: "SECRET", detectionMethod: "SELF_REPORT" }}>
+        initialValues={{ detectedAt: dayjs(), classification: "SECRET", detectionMethod: "SELF_REPORT", timeZone: browserZone }}>
         <IncidentFields autoFocus="leakedItem" />
       </GuardedForm>
     </Modal>
