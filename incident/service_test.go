@@ -306,6 +306,9 @@ func TestBadInputIsInvalid(t *testing.T) {
 		{"detected in antiquity", func(in *incident.OpenInput) { in.DetectedAt = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC) }, "input.detectedAt"},
 		{"no such lead", func(in *incident.OpenInput) { in.LeadID = &missing }, "input.leadId"},
 		{"nothing leaked", func(in *incident.OpenInput) { in.LeakedItem = "" }, "input.leakedItem"},
+		{"unknown zone", func(in *incident.OpenInput) { in.TimeZone = str("Mars/Olympus") }, "input.timeZone"},
+		{"the server's own zone", func(in *incident.OpenInput) { in.TimeZone = str("Local") }, "input.timeZone"},
+		{"huge secrecy period", func(in *incident.OpenInput) { in.SecrecyPeriod = str(strings.Repeat("年", 41)) }, "input.secrecyPeriod"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -335,6 +338,21 @@ func TestBadInputIsInvalid(t *testing.T) {
 	wantCode(t, err, apperr.NotFound)
 	_, err = e.svc.CompleteTask(e.ctx, missing, true)
 	wantCode(t, err, apperr.NotFound)
+}
+
+// A case is handled in a zone (its report's local times) and may carry a
+// secrecy period; without a zone it takes the default.
+func TestZoneAndSecrecyPeriod(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	inc := e.open(t)
+	if inc.TimeZone != incident.DefaultTimeZone || inc.SecrecyPeriod != "" {
+		t.Fatalf("a new case's zone is %q and its period %q", inc.TimeZone, inc.SecrecyPeriod)
+	}
+	got, err := e.svc.Update(e.ctx, inc.ID, inc.Version, incident.Patch{TimeZone: str("Asia/Taipei"), SecrecyPeriod: str(" 10年 ")})
+	if err != nil || got.TimeZone != "Asia/Taipei" || got.SecrecyPeriod != "10年" {
+		t.Fatalf("updated: %+v, %v", got, err)
+	}
 }
 
 func TestAnonymousIsRefused(t *testing.T) {

@@ -29,7 +29,8 @@ func TestReportAndStatisticsFiles(t *testing.T) {
 		path, contentType, contains string
 		status                      int
 	}{
-		{"/incidents/" + ref + "/report.md?lang=zh-TW", "text/markdown", "# 案件報告 — 报告下载", 200},
+		{"/incidents/" + ref + "/report.md?lang=zh-TW", "text/markdown", "# 案件報告：报告下载", 200},
+		{"/incidents/" + ref + "/report.docx?lang=zh-CN", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "word/document.xml", 200},
 		{"/incidents/" + ref + "/report.pdf?lang=en", "application/pdf", "%PDF-", 200},
 		{"/incidents/" + ref + "/report.md?lang=fr", "application/json", `"INVALID_INPUT"`, 400},
 		{"/incidents/LT-1999-9999/report.pdf", "application/json", `"NOT_FOUND"`, 404},

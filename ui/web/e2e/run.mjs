@@ -7,6 +7,7 @@ import { chromium } from "playwright-core";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { checkReports } from "./reports.mjs";
 
 const url = process.env.LEAKTRAIL_URL;
 const user = process.env.LEAKTRAIL_E2E_USER;
@@ -667,19 +668,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     const sha = (await page.getByTestId("snapshot-sha").textContent()).trim();
     if (!/^[0-9a-f]{64}$/.test(sha)) throw new Error(`the sign-off shows the snapshot as ${sha}`);
     await page.locator("#report").getByText("处置得当，同意结案").waitFor();
-    for (const [option, heading] of [["繁體中文", "案件報告"], ["English", "Case report"], ["简体中文", "案件报告"]]) {
-      await chooseOn(page, '[aria-label="报告语言"]', option);
-      for (const kind of ["md", "pdf"]) {
-        const href = await page.getByTestId(`report-${kind}`).getAttribute("href");
-        const got = await page.evaluate(async (href) => {
-          const r = await fetch(href);
-          return { status: r.status, type: r.headers.get("Content-Type"), text: href.includes(".md") ? await r.text() : "" };
-        }, href);
-        if (got.status !== 200 || (kind === "md" && !got.text.includes(heading)) || (kind === "pdf" && got.type !== "application/pdf")) {
-          throw new Error(`the ${option} ${kind} report: ${got.status} ${got.type} ${got.text.slice(0, 80)}`);
-        }
-      }
-    }
+    await checkReports(page, chooseOn, { sha, comment: "处置得当，同意结案", website: "境外网站", classification: "SECRET", shots });
     for (const section of ["overview", "containment", "spread", "evidence", "responsibility", "record"]) {
       await openSection(page, section);
       await page.waitForLoadState("networkidle");
