@@ -4659,6 +4659,7 @@ type PageInfo {
 input IncidentFilter {
   stages: [Stage!]
   classifications: [Classification!]
+  rootCauses: [RootCause!]
   "Matches reference, title, summary, leaked item and where seen (case-insensitive)."
   text: String
   detectedFrom: Time
@@ -20526,7 +20527,7 @@ func (ec *executionContext) unmarshalInputIncidentFilter(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"stages", "classifications", "text", "detectedFrom", "detectedTo", "leadId"}
+	fieldsInOrder := [...]string{"stages", "classifications", "rootCauses", "text", "detectedFrom", "detectedTo", "leadId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20547,6 +20548,13 @@ func (ec *executionContext) unmarshalInputIncidentFilter(ctx context.Context, ob
 				return it, err
 			}
 			it.Classifications = data
+		case "rootCauses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rootCauses"))
+			data, err := ec.unmarshalORootCause2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐRootCauseᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RootCauses = data
 		case "text":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -26593,6 +26601,21 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋleaktrailᚋleaktrail
 	return ret
 }
 
+func (ec *executionContext) unmarshalNRootCause2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐRootCause(ctx context.Context, v any) (incident.RootCause, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := incident.RootCause(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRootCause2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐRootCause(ctx context.Context, sel ast.SelectionSet, v incident.RootCause) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RootCause!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNSession2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐSession(ctx context.Context, sel ast.SelectionSet, v *auth.Session) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Session!")
@@ -27512,6 +27535,42 @@ func (ec *executionContext) marshalOPlatform2ᚖgithubᚗcomᚋleaktrailᚋleakt
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalORootCause2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐRootCauseᚄ(ctx context.Context, v any) ([]incident.RootCause, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]incident.RootCause, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRootCause2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐRootCause(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORootCause2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐRootCauseᚄ(ctx context.Context, sel ast.SelectionSet, v []incident.RootCause) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRootCause2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐRootCause(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalORootCause2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐRootCause(ctx context.Context, v any) (*incident.RootCause, error) {

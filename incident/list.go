@@ -15,6 +15,7 @@ import (
 type Filter struct {
 	Stages          []workflow.Stage
 	Classifications []Classification
+	RootCauses      []RootCause
 	Text            *string
 	DetectedFrom    *time.Time
 	DetectedTo      *time.Time
@@ -82,6 +83,11 @@ func (f Filter) validate() error {
 	}
 	for _, c := range f.Classifications {
 		if err := checkEnum("filter.classifications", c, Classifications); err != nil {
+			return err
+		}
+	}
+	for _, c := range f.RootCauses {
+		if err := checkEnum("filter.rootCauses", c, RootCauses); err != nil {
 			return err
 		}
 	}

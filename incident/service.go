@@ -405,6 +405,9 @@ func (s *Service) Count(ctx context.Context, f Filter) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := f.validate(); err != nil {
+		return 0, err
+	}
 	return s.Store.Count(ctx, s.DB, v, f)
 }
 

@@ -415,6 +415,21 @@ func TestListFiltersAndPages(t *testing.T) {
 	if n := count(incident.Filter{Stages: []workflow.Stage{workflow.InitialResponse}}); n != 1 {
 		t.Fatalf("INITIAL_RESPONSE: %d", n)
 	}
+	// The statistics' root-cause bar opens the list of its cases.
+	one, err := e.svc.Get(e.ctx, ids[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cause := incident.RootCause("CONVENIENCE")
+	if _, err := e.svc.Update(e.ctx, one.ID, one.Version, incident.Patch{RootCause: &cause}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(incident.Filter{RootCauses: []incident.RootCause{cause}}); n != 1 {
+		t.Fatalf("CONVENIENCE: %d", n)
+	}
+	if _, err := e.svc.Count(e.ctx, incident.Filter{RootCauses: []incident.RootCause{"BAD_LUCK"}}); apperr.CodeOf(err) != apperr.InvalidInput {
+		t.Fatalf("an unknown root cause: %v", err)
+	}
 	if n := count(incident.Filter{Text: str("案件 3")}); n != 1 {
 		t.Fatalf("text: %d", n)
 	}
@@ -433,7 +448,7 @@ func TestListFiltersAndPages(t *testing.T) {
 		t.Fatalf("detected from: %d", n)
 	}
 	to := time.Now().Add(-3 * time.Hour)
-	_, err := e.svc.List(e.ctx, incident.Filter{DetectedFrom: &from, DetectedTo: &to}, ptr(1), nil)
+	_, err = e.svc.List(e.ctx, incident.Filter{DetectedFrom: &from, DetectedTo: &to}, ptr(1), nil)
 	wantCode(t, err, apperr.InvalidInput)
 }
 

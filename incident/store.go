@@ -174,6 +174,13 @@ func filterSQL(v Viewer, f Filter, args []any) (string, []any) {
 		}
 		where = append(where, "classification = ANY("+arg(pq.StringArray(s))+")")
 	}
+	if len(f.RootCauses) > 0 {
+		s := make([]string, len(f.RootCauses))
+		for i, c := range f.RootCauses {
+			s[i] = string(c)
+		}
+		where = append(where, "root_cause = ANY("+arg(pq.StringArray(s))+")")
+	}
 	if f.Text != nil && strings.TrimSpace(*f.Text) != "" {
 		p := arg("%" + escapeLike(strings.TrimSpace(*f.Text)) + "%")
 		where = append(where, fmt.Sprintf("(reference ILIKE %[1]s OR title ILIKE %[1]s OR summary ILIKE %[1]s OR leaked_item ILIKE %[1]s OR where_seen ILIKE %[1]s)", p))

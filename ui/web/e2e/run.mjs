@@ -166,12 +166,17 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.locator("#details").getByRole("button", { name: /修\s*改/ }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("报告人").fill("值班室张某");
+    // The secrecy period goes into the report's marking; the zone gives its local times.
+    await dialog.getByLabel("保密期限").fill("10年");
+    await dialog.getByLabel("时区").fill("Asia/Shanghai");
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="Asia/Shanghai"]').click();
     await dialog.getByLabel("发现方式").waitFor();
     await page.waitForTimeout(400); // the dialog's opening animation
     await accessible(page, `details-editor${suffix}`);
     await dialog.getByRole("button", { name: /保\s*存/ }).click();
     await dialog.waitFor({ state: "hidden" });
     await page.locator("#details").getByText("值班室张某").waitFor();
+    await page.locator("#details").getByText("Asia/Shanghai").waitFor();
     // What is typed in one section survives a look at another.
     await page.locator("#facts_summary").fill("尚未保存的概要");
     await openSection(page, "record");
@@ -702,6 +707,12 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.locator('.lt-chart svg path[fill="#1f4e79"]').first().click();
     await page.waitForURL(/stage=/);
     await page.getByTestId("period").waitFor();
+    await page.locator(".ant-table-row").first().waitFor();
+    // So does a root cause's bar (the case's cause was recorded at the investigation).
+    await page.goBack();
+    await page.locator(".ant-card", { hasText: "按原因" }).locator('.lt-chart svg path[fill="#1f4e79"]').first().click();
+    await page.waitForURL(/rootCause=/);
+    await page.getByTestId("root-cause").waitFor();
     await page.locator(".ant-table-row").first().waitFor();
   });
   await context.close();

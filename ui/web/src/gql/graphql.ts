@@ -274,6 +274,7 @@ export type IncidentFilter = {
   detectedFrom?: string | null | undefined;
   detectedTo?: string | null | undefined;
   leadId?: string | null | undefined;
+  rootCauses?: Array<RootCause> | null | undefined;
   stages?: Array<Stage> | null | undefined;
   /** Matches reference, title, summary, leaked item and where seen (case-insensitive). */
   text?: string | null | undefined;

@@ -7,7 +7,7 @@ import { useQuery } from "urql";
 import { errorMessage } from "../../api";
 import { stages, type Stage } from "../../components/StageBar";
 import { graphql } from "../../gql";
-import type { Classification } from "../../gql/graphql";
+import type { Classification, RootCause } from "../../gql/graphql";
 
 const IncidentsQuery = graphql(`
   query Incidents($after: String, $filter: IncidentFilter) {
@@ -34,8 +34,9 @@ export function Incidents() {
   const classification = params.getAll("classification") as Classification[];
   // A period, as the dashboard's bars open the list with theirs.
   const from = params.get("from") ?? undefined, to = params.get("to") ?? undefined;
+  const rootCause = params.getAll("rootCause") as RootCause[];
   const filter = { text: text || undefined, stages: stage.length ? stage : undefined, classifications: classification.length ? classification : undefined,
-    detectedFrom: from, detectedTo: to };
+    rootCauses: rootCause.length ? rootCause : undefined, detectedFrom: from, detectedTo: to };
   const after = cursors[cursors.length - 1];
   const [{ data, fetching, error }] = useQuery({ query: IncidentsQuery, variables: { after, filter }, requestPolicy: "cache-and-network" });
   const rows = data?.incidents.edges.map((e) => e.node) ?? [];
@@ -72,10 +73,12 @@ export function Incidents() {
           options={classifications.map((c) => ({ value: c, label: t(`classification.${c}`) }))} />
         {(from || to) && <Tag closable onClose={() => update(["from", "to"], [])} data-testid="period">
           {t("incidents.period", { from: from ? dayjs(from).format("YYYY-MM-DD") : "…", to: to ? dayjs(to).format("YYYY-MM-DD") : "…" })}</Tag>}
+        {rootCause.length > 0 && <Tag closable onClose={() => update("rootCause", [])} data-testid="root-cause">
+          {t("incidents.rootCause", { causes: rootCause.map((c) => t(`rootCause.${c}`)).join("、") })}</Tag>}
       </Space>
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
       <Table rowKey="id" loading={fetching && !data} dataSource={rows} pagination={false} scroll={phone ? undefined : { x: 1040 }}
-        locale={{ emptyText: text || stage.length || classification.length ? t("incidents.noMatch") : t("incidents.empty") }}
+        locale={{ emptyText: text || stage.length || classification.length || rootCause.length ? t("incidents.noMatch") : t("incidents.empty") }}
         footer={() => <Space wrap>
           {t("incidents.total", { count: data?.incidents.totalCount ?? 0 })}
           {cursors.length > 1 && <Button size="small" onClick={() => setCursors((c) => c.slice(0, -1))}>{t("incidents.previous")}</Button>}

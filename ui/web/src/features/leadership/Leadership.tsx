@@ -87,7 +87,8 @@ export function Leadership() {
         <Row gutter={[16, 16]}>
           <Col xs={24} md={12}>{bars(t("leadership.byStage"), st.byStage, (k) => t(`stage.${k}`), listOf("stage"))}</Col>
           <Col xs={24} md={12}>{bars(t("leadership.byClassification"), st.byClassification, (k) => t(`classification.${k}`), listOf("classification"))}</Col>
-          <Col xs={24} md={12}>{bars(t("leadership.byRootCause"), st.byRootCause, (k) => (k === "UNKNOWN" ? t("leadership.unknown") : t(`rootCause.${k}`)))}</Col>
+          <Col xs={24} md={12}>{bars(t("leadership.byRootCause"), st.byRootCause, (k) => (k === "UNKNOWN" ? t("leadership.unknown") : t(`rootCause.${k}`)),
+            (k) => k !== "UNKNOWN" && listOf("rootCause")(k))}</Col>
           <Col xs={24} md={12}>{bars(t("leadership.byPlatform"), st.byPlatform, (k) => (k === "UNKNOWN" ? t("leadership.unknown") : t(`spread.platforms.${k}`)))}</Col>
           <Col xs={24} md={12}>{bars(t("leadership.outcomes"), st.outcomesByType, (k) => t(`discipline.types.${k}`))}</Col>
           <Col xs={24} md={12}><Card size="small" title={t("leadership.timeInStage")}>
