@@ -65,7 +65,7 @@ func (p *Pool) InUse() int { return len(p.slots) }
 // Busy is the RATE_LIMITED error for work refused because the server is
 // already doing as much of it as it may; retry is a hint for the client.
 func Busy(what string, retry time.Duration) *apperr.Error {
-	return apperr.Errorf(apperr.RateLimited, "the server is busy with %s; try again shortly", what).
+	return apperr.Errorf(apperr.RateLimited, "the server is busy with %s; try again shortly", apperr.Detail(what)).
 		With("retryAfterSeconds", max(1, int(math.Ceil(retry.Seconds()))))
 }
 
@@ -92,7 +92,7 @@ func (p *PerKey) Acquire(key string) (release func(), err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.held[key] >= p.max {
-		return nil, apperr.Errorf(apperr.RateLimited, "at most %d %s at once; wait for one to finish", p.max, p.name).
+		return nil, apperr.Errorf(apperr.RateLimited, "at most %d %s at once; wait for one to finish", p.max, apperr.Detail(p.name)).
 			With("retryAfterSeconds", 5)
 	}
 	p.held[key]++

@@ -286,7 +286,7 @@ func (s *Service) MoveOutcome(ctx context.Context, id uuid.UUID, to Status, deci
 			return audit.Entry{}, apperr.Invalid("decidedOn", "a decided outcome needs its decision date")
 		}
 		if (to == Revoked || to == Appealed) && note == "" {
-			return audit.Entry{}, apperr.Invalid("note", "say why the outcome is %s", strings.ToLower(string(to)))
+			return audit.Entry{}, apperr.Invalid("note", "say why the outcome is %s", to)
 		}
 		from := o.Status
 		o.Status = to

@@ -154,7 +154,10 @@ func (s *Service) SetLegalHold(ctx context.Context, id uuid.UUID, on bool, purpo
 			status, action = minio.LegalHoldEnabled, LegalHoldOn
 		}
 		if e.LegalHold == on {
-			return nil, apperr.Errorf(apperr.Conflict, "the legal hold is already %s", map[bool]string{true: "on", false: "off"}[on])
+			if on {
+				return nil, apperr.Errorf(apperr.Conflict, "the legal hold is already on")
+			}
+			return nil, apperr.Errorf(apperr.Conflict, "the legal hold is already off")
 		}
 		if err := s.Store.SetLegalHold(ctx, tx, e.ObjectKey, on); err != nil {
 			return nil, err

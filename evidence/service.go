@@ -77,7 +77,7 @@ func NewService(db *sqlx.DB, incidents *incident.Service, objects *objstore.Stor
 // unavailable is the error for an object store that did not answer.
 func (s *Service) unavailable(ctx context.Context, what string, err error) error {
 	s.Log.WarnContext(ctx, "object store failed", "operation", what, "error", err)
-	return apperr.Errorf(apperr.Unavailable, "the object store did not answer (%s); nothing was recorded, try again", what)
+	return apperr.Errorf(apperr.Unavailable, "the object store did not answer (%s); nothing was recorded, try again", apperr.Detail(what))
 }
 
 // Begin records an upload of a file to an incident, before any byte arrives.
@@ -201,7 +201,7 @@ func (s *Service) Receive(ctx context.Context, id uuid.UUID, from int, body io.R
 	if u, _, err := s.ownUpload(ctx, s.DB, id, false); err != nil {
 		return nil, err
 	} else if u.State != Uploading {
-		return nil, apperr.Errorf(apperr.Conflict, "the upload is %s", u.State)
+		return nil, apperr.Errorf(apperr.Conflict, "the upload is %s", apperr.Detail(u.State))
 	} else if err := s.mayAdd(ctx, u); err != nil {
 		return nil, err
 	}
@@ -216,7 +216,7 @@ func (s *Service) Receive(ctx context.Context, id uuid.UUID, from int, body io.R
 	}
 	switch {
 	case u.State != Uploading:
-		return nil, apperr.Errorf(apperr.Conflict, "the upload is %s", u.State)
+		return nil, apperr.Errorf(apperr.Conflict, "the upload is %s", apperr.Detail(u.State))
 	case u.S3UploadID == "":
 		return nil, apperr.Errorf(apperr.Conflict, "the upload never started in the object store; begin again")
 	case from != u.NextPart():
@@ -404,7 +404,7 @@ func (s *Service) Complete(ctx context.Context, id uuid.UUID) (*Evidence, error)
 		return s.Store.ByUpload(ctx, s.DB, u.ID)
 	}
 	if u.State != Uploading {
-		return nil, apperr.Errorf(apperr.Conflict, "the upload is %s", u.State)
+		return nil, apperr.Errorf(apperr.Conflict, "the upload is %s", apperr.Detail(u.State))
 	}
 	if err := s.mayAdd(ctx, u); err != nil {
 		return nil, err
@@ -454,7 +454,7 @@ func (s *Service) Cancel(ctx context.Context, id uuid.UUID) error {
 		return err
 	}
 	if u.State != Uploading {
-		return apperr.Errorf(apperr.Conflict, "the upload is %s", u.State)
+		return apperr.Errorf(apperr.Conflict, "the upload is %s", apperr.Detail(u.State))
 	}
 	s.abandon(ctx, u)
 	return nil
@@ -503,7 +503,7 @@ func (s *Service) commit(ctx context.Context, u *Upload, versionID string, actor
 			return err
 		}
 		if locked.State != Uploading {
-			return apperr.Errorf(apperr.Conflict, "the upload is %s", locked.State)
+			return apperr.Errorf(apperr.Conflict, "the upload is %s", apperr.Detail(locked.State))
 		}
 		original, err := s.Store.Original(ctx, tx, u.IncidentID, e.SHA256)
 		if err != nil {

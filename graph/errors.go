@@ -32,6 +32,10 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			for k, v := range e.Extensions {
 				ext[k] = v
 			}
+			ext["reason"] = e.Reason
+			if e.Params != nil {
+				ext["params"] = e.Params
+			}
 			if e.Field != "" {
 				ext["field"] = e.Field
 			} else if e.Code == apperr.InvalidInput && len(gqlErr.Path) > 0 {

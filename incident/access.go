@@ -115,7 +115,7 @@ func (a Access) check(p Permission) error {
 	if !a.Can(PermRead) {
 		return errNoIncident
 	}
-	return apperr.Errorf(apperr.Forbidden, "you may not %s this incident", p)
+	return apperr.Errorf(apperr.Forbidden, "you may not %s this incident", apperr.Detail(p))
 }
 
 // canOpen reports whether the user's roles allow opening incidents.

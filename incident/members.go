@@ -170,7 +170,9 @@ func (s *Service) PutMember(ctx context.Context, in MemberInput) (Member, error)
 func memberError(err error) error {
 	err = database.MapError(err)
 	if e, ok := apperr.As(err); ok && e.Field == "" && e.Code == apperr.InvalidInput {
-		return apperr.Invalid("userId", "%s", e.Message)
+		c := *e
+		c.Field = "userId"
+		return &c
 	}
 	return err
 }

@@ -75,9 +75,9 @@ func (b *body) problem() error {
 	case errors.As(b.err, &tooLarge):
 		return apperr.Invalid("file", "the file is larger than the limit of %d MiB", b.limit>>20).With("maxSize", b.limit)
 	case errors.Is(b.err, os.ErrDeadlineExceeded) && !b.end.IsZero() && !time.Now().Before(b.end):
-		return apperr.Invalid("file", "the file did not arrive within %s, so the request was ended; send it again", importBodyTime)
+		return apperr.Invalid("file", "the file did not arrive within %s, so the request was ended; send it again", apperr.Detail(importBodyTime.String()))
 	case errors.Is(b.err, os.ErrDeadlineExceeded):
-		return apperr.Invalid("file", "nothing arrived for %s, so the request was ended; send it again", b.idle)
+		return apperr.Invalid("file", "nothing arrived for %s, so the request was ended; send it again", apperr.Detail(b.idle.String()))
 	}
 	return nil
 }

@@ -63,7 +63,7 @@ func (m *Main) boundGraphQL(next http.Handler) http.Handler {
 			q := r.URL.Query()
 			for _, p := range []string{"variables", "extensions"} {
 				if err := jsonshape.Check([]byte(q.Get(p)), shape); err != nil {
-					m.writeError(w, r, apperr.Invalid(p, "%v", err))
+					m.writeError(w, r, apperr.Invalid(p, "the value is refused: %v", apperr.Detail(err.Error())))
 					return
 				}
 			}
@@ -91,9 +91,9 @@ func (m *Main) boundGraphQL(next http.Handler) http.Handler {
 		case errors.As(err, &tooLarge):
 			err = apperr.Invalid("body", "a GraphQL request may carry at most %d MiB; send files and bulk forwards through the upload and import endpoints", limit>>20)
 		case errors.As(err, &badShape):
-			err = apperr.Invalid("variables", "%v", err)
+			err = apperr.Invalid("variables", "the value is refused: %v", apperr.Detail(err.Error()))
 		case err != nil && apperr.CodeOf(err) == apperr.Internal:
-			err = apperr.Invalid("body", "the request body could not be read in time: %v", err)
+			err = apperr.Invalid("body", "the request body could not be read in time: %v", apperr.Detail(err.Error()))
 		}
 		if err != nil {
 			w.Header().Set("Connection", "close")

@@ -37,9 +37,12 @@ func (m *Main) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(retry))
 	}
 	m.Metrics.Error(string(e.Code))
-	ext := map[string]any{"code": e.Code}
+	ext := map[string]any{"code": e.Code, "reason": e.Reason}
 	for k, v := range e.Extensions {
 		ext[k] = v
+	}
+	if e.Params != nil {
+		ext["params"] = e.Params
 	}
 	if e.Field != "" {
 		ext["field"] = e.Field

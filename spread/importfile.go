@@ -194,12 +194,12 @@ func tooManyRows(maxRows int) error {
 // fileError refuses a whole file; problem and params word it in the
 // client's language, as a row's (see FieldError).
 func fileError(problem string, params map[string]any, format string, args ...any) *apperr.Error {
-	return apperr.Invalid("file", format, args...).With("problem", problem).With("params", params)
+	return apperr.Invalid("file", format, args...).Because(problem, params)
 }
 
 // headerError refuses the CSV header row.
 func headerError(problem string, params map[string]any, format string, args ...any) error {
-	return apperr.Invalid("line 1", "line 1: %s", fmt.Sprintf(format, args...)).With("problem", problem).With("params", params)
+	return apperr.Invalid("line 1", "line 1: %s", fmt.Sprintf(format, args...)).Because(problem, params)
 }
 
 func (p *parsed) jsonl(r io.Reader, maxRows int) error {

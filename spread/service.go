@@ -683,7 +683,7 @@ func (s *Service) UpdateForward(ctx context.Context, id uuid.UUID, p ForwardPatc
 			Confidence: &f.Confidence, Note: &f.Note, From: NodeRef{Key: "from", Kind: Person}, To: NodeRef{Key: "to", Kind: Person},
 			By: NodeRef{Key: "by", Kind: Person}}
 		if errs := in.validate(0, time.Now()); len(errs) > 0 {
-			return audit.Entry{}, apperr.Invalid("input."+errs[0].Field, "%s", errs[0].Message)
+			return audit.Entry{}, errs[0].refuse("input.")
 		}
 		if err := s.Store.UpdateForward(ctx, tx, f); err != nil {
 			return audit.Entry{}, database.MapError(err)
@@ -789,7 +789,7 @@ func (s *Service) UpdateNode(ctx context.Context, nodeID uuid.UUID, p NodePatch)
 			c.fail("input.name", Required, nil, "must not be empty")
 		}
 		if len(c.errs) > 0 {
-			return audit.Entry{}, apperr.Invalid(c.errs[0].Field, "%s", c.errs[0].Message)
+			return audit.Entry{}, c.errs[0].refuse("")
 		}
 		next := *n
 		patch(&next.Name, trimmed(p.Name))
@@ -867,7 +867,7 @@ func (s *Service) SetContainment(ctx context.Context, nodeID uuid.UUID, in Conta
 			c.fail("nodeId", NotVenue, nil, "containment is recorded on venues, not people")
 		}
 		if len(c.errs) > 0 {
-			return audit.Entry{}, apperr.Invalid("input."+c.errs[0].Field, "%s", c.errs[0].Message)
+			return audit.Entry{}, c.errs[0].refuse("input.")
 		}
 		next := Containment{Status: in.Status, RequestedTo: strings.TrimSpace(deref(in.RequestedTo)),
 			RequestedAt: in.RequestedAt, Note: strings.TrimSpace(deref(in.Note))}
@@ -895,7 +895,7 @@ func (s *Service) RecordItem(ctx context.Context, incidentID uuid.UUID, in ItemI
 	var out *Item
 	err := s.change(ctx, incidentID, func(tx *sqlx.Tx) (audit.Entry, error) {
 		if len(c.errs) > 0 {
-			return audit.Entry{}, apperr.Invalid("input."+c.errs[0].Field, "%s", c.errs[0].Message)
+			return audit.Entry{}, c.errs[0].refuse("input.")
 		}
 		actor, _ := authUser(ctx)
 		var err error

@@ -186,7 +186,14 @@ type FieldError struct {
 	Message string         `json:"message"`
 }
 
-// Problem is what is wrong with a field of a row.
+// refuse is the error for a single row (a forward or node edited alone): its
+// field under prefix, its problem as the reason.
+func (e FieldError) refuse(prefix string) *apperr.Error {
+	return apperr.Invalid(prefix+e.Field, "%s", e.Message).Because(string(e.Problem), e.Params)
+}
+
+// Problem is what is wrong with a field of a row; it is the reason of a
+// row's error (see apperr.Error.Reason).
 type Problem string
 
 // Problems of a row's field.

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { checkReports } from "./reports.mjs";
+import { importErrorsInChinese } from "./errors.mjs";
 
 const url = process.env.LEAKTRAIL_URL;
 const user = process.env.LEAKTRAIL_E2E_USER;
@@ -306,6 +307,8 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.waitForTimeout(300);
     await shot(page, page, join(shots, `spread${suffix}.png`), { fullPage: true });
   });
+
+  if (!suffix) await importErrorsInChinese({ page, step, problems, openSection });
 
   await step(`two people with the same name are kept apart${suffix}`, async () => {
     await openSection(page, "spread");

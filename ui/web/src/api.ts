@@ -1,6 +1,7 @@
 import { createClient as createWSClient } from "graphql-ws";
 import { Client, cacheExchange, fetchExchange, makeOperation, mapExchange, subscriptionExchange, CombinedError } from "urql";
 import type { TFunction } from "i18next";
+import i18n, { fieldLabel } from "./i18n";
 
 // Subscriptions (live updates) go over a websocket to the same origin; the
 // session cookie signs it in.
@@ -83,22 +84,38 @@ export function requestErrorMessage(t: TFunction, err: unknown): string {
   return t(err instanceof RequestError && err.status !== 0 ? "error.INTERNAL" : "error.NETWORK", { requestId: "" });
 }
 
+// wordReason words an error's reason (README "Errors") in the reader's
+// language with its params, or is undefined for a reason this UI does not know.
+export function wordReason(t: TFunction, reason: unknown, params: unknown): string | undefined {
+  if (typeof reason !== "string" || reason === "" || !i18n.exists(`reason.${reason}`)) return undefined;
+  const p: Record<string, unknown> = { ...(params as Record<string, unknown> | undefined) };
+  // A repeated key names the first row; an import also names its line.
+  if (typeof p.row === "number" && p.line === undefined) p.line = p.row + 1;
+  return t(`reason.${reason}`, p);
+}
+
+// RowError is one bad row of a batch or import, as the server names it.
+export interface RowError { line?: number; index: number; field: string; problem?: string; params?: Record<string, unknown> }
+
+// rowProblem words what is wrong with one row's field.
+export function rowProblem(t: TFunction, r: RowError): string {
+  return wordReason(t, r.problem, r.params) ?? t("error.WRONG");
+}
+
 function describe(t: TFunction, e: ServerError): string {
   const ext = e.extensions ?? {};
   const code = (ext.code as string | undefined) ?? "INTERNAL";
-  // The server names the field at fault ("input.memberCount", "forwards[3].to.key"):
-  // the reader gets its label in their language, the server's detail after it.
-  const fieldLabel = (f: string) => {
-    const name = f.replace(/\[\d+\]/g, "").split(".").filter((p) => p !== "input").pop() ?? f;
-    return t(`field.${name}`, { defaultValue: name });
-  };
-  // An import names its bad rows: each with its line.
-  const rows = Array.isArray(ext.errors) ? (ext.errors as { index: number; field: string; message: string }[]) : [];
+  // A batch names its bad rows: each with its place, field and problem.
+  const rows = Array.isArray(ext.errors) ? (ext.errors as RowError[]) : [];
   if (code === "INVALID_INPUT" && rows.length > 0) {
-    return rows.slice(0, 5).map((r) => t("error.ROW", { line: r.index + 1, field: fieldLabel(r.field), message: r.message })).join("; ");
+    return rows.slice(0, 5).map((r) => t("error.ROW", { line: r.line ?? r.index + 1, field: fieldLabel(t, r.field), message: rowProblem(t, r) })).join("; ");
   }
-  if (code === "INVALID_INPUT" && typeof ext.field === "string") return t("error.INVALID_FIELD", { field: fieldLabel(ext.field), message: e.message });
-  return t(`error.${code}`, { message: e.message, requestId: ext.requestId ?? "", seconds: ext.retryAfterSeconds ?? 60 });
+  if (code === "INTERNAL") return t("error.INTERNAL", { requestId: ext.requestId ?? "" });
+  // The server names the field at fault and the reason; an unknown reason
+  // still gets a sentence in the reader's language, never the server's English.
+  const worded = wordReason(t, ext.reason, ext.params);
+  if (typeof ext.field === "string") return worded ? t("error.INVALID_FIELD", { field: fieldLabel(t, ext.field), message: worded }) : t("error.FIELD", { field: fieldLabel(t, ext.field) });
+  return worded ?? t(`error.${code}`, { requestId: ext.requestId ?? "", seconds: ext.retryAfterSeconds ?? 60 });
 }
 
 // fetchJSON reads a JSON document the session may see.

@@ -1,4 +1,4 @@
-import i18n from "i18next";
+import i18n, { type TFunction } from "i18next";
 import { initReactI18next } from "react-i18next";
 import en from "./locales/en.json";
 import zhCN from "./locales/zh-CN.json";
@@ -36,5 +36,22 @@ void i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false },
   showSupportNotice: false,
 });
+
+// fieldLabel names a field the server names ("input.memberCount",
+// "forwards[3].to.key") by its last part's label in the reader's language.
+export function fieldLabel(t: TFunction, field: string): string {
+  const name = field.replace(/\[\d+\]/g, "").split(".").filter((p) => p !== "input").pop() ?? field;
+  return t(`field.${name}`, { defaultValue: name });
+}
+
+// Formatters for the codes inside an error's params ("{{0, stage}}" in a
+// reason's wording): the server sends codes, the reader gets their labels.
+const label = (prefix: string) => (value: unknown, lng?: string) => i18n.t(`${prefix}.${String(value)}`, { lng, defaultValue: String(value) });
+i18n.services.formatter?.add("stage", label("stage"));
+i18n.services.formatter?.add("outcomeStatus", label("discipline.statuses"));
+i18n.services.formatter?.add("nodeKind", label("spread.kind"));
+i18n.services.formatter?.add("field", (value: unknown, lng?: string) => fieldLabel(i18n.getFixedT(lng ?? i18n.language), String(value)));
+i18n.services.formatter?.add("requirements", (value: unknown, lng?: string) => new Intl.ListFormat(lng).format(
+  String(value).split(", ").map((id) => i18n.t(`requirement.${id}`, { lng, defaultValue: id }))));
 
 export default i18n;

@@ -2,7 +2,7 @@ import { Alert, Card, List, Typography } from "antd";
 import type { TFunction } from "i18next";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { RequestError, requestErrorCode, requestErrorMessage, sendFile } from "../../api";
+import { RequestError, requestErrorCode, requestErrorMessage, rowProblem, sendFile, wordReason, type RowError } from "../../api";
 import { useRetryKey } from "../../components/forms";
 
 interface NodeName { key: string; kind: string; name: string }
@@ -14,21 +14,16 @@ interface ImportAnswer {
   sameName: (NodeName & { others: NodeName[] })[];
   sameNameCount: number;
 }
-// RowError is one bad row, as the server names it: the reader gets it worded
-// from its problem code and params, not the server's English message.
-interface RowError { line?: number; index: number; field: string; problem?: string; params?: Record<string, unknown> }
 
 // fieldLabel names a row's field ("to.memberCount") in the reader's language.
 function fieldLabel(t: TFunction, field: string): string {
   return field.split(".").map((p) => t(`spread.importField.${p}`, { defaultValue: p })).join(" · ");
 }
 
-// describeRow words one bad row: its line, field and what is wrong.
+// describeRow words one bad row: its line, field and what is wrong, from its
+// problem and params, not the server's English message.
 export function describeRow(t: TFunction, r: RowError): string {
-  const params = { ...r.params };
-  if (typeof params.kind === "string") params.kind = t(`spread.kind.${params.kind}`);
-  const problem = t(`spread.importProblem.${r.problem ?? "OTHER"}`, { ...params, defaultValue: t("spread.importProblem.OTHER") });
-  return t("spread.importRow", { line: r.line ?? r.index + 1, field: fieldLabel(t, r.field), problem });
+  return t("spread.importRow", { line: r.line ?? r.index + 1, field: fieldLabel(t, r.field), problem: rowProblem(t, r) });
 }
 
 // describeFailure words a refused import: every bad row, or what is wrong with the whole file.
@@ -36,11 +31,8 @@ function describeFailure(t: TFunction, err: unknown): { summary: string; rows: s
   const ext = err instanceof RequestError ? err.detail?.extensions ?? {} : {};
   const rows = Array.isArray(ext.errors) ? (ext.errors as RowError[]) : [];
   if (rows.length > 0) return { summary: t("spread.importRefused"), rows: rows.map((r) => describeRow(t, r)) };
-  if (typeof ext.problem === "string") {
-    return { summary: t(`spread.importProblem.${ext.problem}`, { ...(ext.params as object | undefined), defaultValue: requestErrorMessage(t, err) }), rows: [] };
-  }
-  if (typeof ext.maxSize === "number") return { summary: t("spread.importProblem.TOO_LARGE", { mib: ext.maxSize / 2 ** 20 }), rows: [] };
-  return { summary: requestErrorMessage(t, err), rows: [] };
+  // A refusal of the whole file (its size, header or rows) says what is wrong with it.
+  return { summary: wordReason(t, ext.reason, ext.params) ?? requestErrorMessage(t, err), rows: [] };
 }
 
 // ImportForwards sends a CSV or JSONL file of forwards; the server takes all
