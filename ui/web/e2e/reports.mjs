@@ -10,8 +10,12 @@ const catalogs = Object.fromEntries(["zh-CN", "zh-TW", "en"].map((l) =>
   [l, JSON.parse(readFileSync(new URL(`../src/locales/${l}.json`, import.meta.url), "utf8"))]));
 const label = (lang, key) => key.split(".").reduce((o, k) => o?.[k], catalogs[lang]);
 
-// Codes a report may show as they are: the hash's name, the zone's.
-const allowedCodes = new Set(["SHA", "UTC"]);
+// Capitalised words a report may show are those its language's own labels
+// use (SHA-256, UTC, MMS in English); any other is a code left untranslated.
+const strings = (o) => Object.values(o).flatMap((v) => (typeof v === "string" ? [v] : strings(v)));
+const capitals = /\b[A-Z][A-Z_]{2,}\b/g;
+const worded = Object.fromEntries(Object.entries(catalogs).map(([l, c]) =>
+  [l, new Set(strings({ ...c, reason: {} }).flatMap((s) => s.match(capitals) ?? []))]));
 
 export async function checkReports(page, chooseOn, { sha, comment, website, classification, shots }) {
   const dir = mkdtempSync(join(tmpdir(), "leaktrail-report-"));
@@ -47,11 +51,11 @@ export async function checkReports(page, chooseOn, { sha, comment, website, clas
     const flat = text.replace(/\s/g, "");
     if (/\d{4}-\d\d-\d\dT\d\d:\d\d/.test(text)) throw new Error(`the ${lang} PDF shows a machine timestamp: ${text.match(/\S*\d{4}-\d\d-\d\dT\S*/)[0]}`);
     if (!/\d{4}-\d\d-\d\d \d\d:\d\d/.test(text) || !text.includes("Asia/Shanghai")) throw new Error(`the ${lang} PDF gives no local times in the case's zone`);
-    const codes = [...text.matchAll(/\b[A-Z][A-Z_]{2,}\b/g)].map((m) => m[0]).filter((c) => !allowedCodes.has(c));
+    const codes = (text.match(capitals) ?? []).filter((c) => !worded[lang].has(c));
     if (codes.length > 0) throw new Error(`the ${lang} PDF shows untranslated codes: ${[...new Set(codes)].join(", ")}`);
     const path = flat.slice(flat.indexOf(heading.replace(/\s/g, "")));
     if (!flat.includes(heading.replace(/\s/g, "")) || !path.includes(website)) throw new Error(`the ${lang} PDF lacks the path to the first public exposure (${heading} … ${website})`);
-    for (const want of [label(lang, "report.signOff"), comment, sha]) {
+    for (const want of [label(lang, "report.signOff"), comment, sha, "10年"]) {
       if (!flat.includes(want.replace(/\s/g, ""))) throw new Error(`the ${lang} PDF lacks the sign-off's "${want}"`);
     }
     // The Word file: a zip holding the document, the header and the footer.
