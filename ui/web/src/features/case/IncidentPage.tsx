@@ -8,6 +8,7 @@ import { errorMessage } from "../../api";
 import { IncidentAccessProvider, useIncidentAccess } from "../../components/access";
 import { FormSelect, GuardedForm, useSubmit } from "../../components/forms";
 import { GateChecklist, type Requirement } from "../../components/GateChecklist";
+import { classificationLabel } from "../../components/classification";
 import { AddTask, CaseFacts, ResponsePanel } from "./CasePanels";
 import { CaseHeader } from "./CaseHeader";
 import { CaseReport } from "./CaseReport";
@@ -25,7 +26,7 @@ import type { IncidentPageQuery } from "../../gql/graphql";
 const IncidentQuery = graphql(`
   query IncidentPage($reference: String!) {
     incidentByReference(reference: $reference) {
-      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen stage version frozenAt
+      id reference title summary leakedItem classification jurisdiction detectedAt detectionMethod reportedBy whereSeen stage version frozenAt
       lead { displayName }
       myAccess { caseRole canEdit canAdvance canManageMembers canSeeOutcomes }
       reportUpward { required deadline notifiedAt met }
@@ -110,7 +111,7 @@ function Incident({ data, fetching, error, refetch }: {
   };
   return (
     <>
-      <CaseHeader reference={inc.reference} title={inc.title} classification={inc.classification} stage={inc.stage}
+      <CaseHeader reference={inc.reference} title={inc.title} classification={inc.classification} jurisdiction={inc.jurisdiction} stage={inc.stage}
         reportUpward={inc.reportUpward} section={section} onSection={open} />
       <div className="lt-stack">
         {frozen && <Alert type="info" showIcon message={t("incident.frozen")} />}
@@ -147,7 +148,7 @@ function Overview({ inc, reload, changes, onGo, onEdit }: {
     <Card id="details" title={t("incident.details")} extra={onEdit && <Button size="small" onClick={onEdit}>{t("details.editButton")}</Button>}>
       <Descriptions column={1} size="small" items={[
         { key: "leaked", label: t("incident.leakedItem"), children: inc.leakedItem },
-        { key: "classification", label: t("intake.classification"), children: t(`classification.${inc.classification}`) },
+        { key: "classification", label: t("intake.classification"), children: classificationLabel(t, inc.classification, inc.jurisdiction, true) },
         { key: "detected", label: t("incidents.detectedAt"), children: time(inc.detectedAt) },
         { key: "how", label: t("intake.detectionMethod"), children: t(`detection.${inc.detectionMethod}`) },
         { key: "where", label: t("incident.whereSeen"), children: inc.whereSeen },
