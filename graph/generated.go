@@ -285,6 +285,7 @@ type ComplexityRoot struct {
 		Jurisdiction             func(childComplexity int) int
 		Lead                     func(childComplexity int) int
 		LeakedItem               func(childComplexity int) int
+		LegalBasisPresets        func(childComplexity int) int
 		Measures                 func(childComplexity int) int
 		Members                  func(childComplexity int) int
 		MyAccess                 func(childComplexity int) int
@@ -707,6 +708,7 @@ type IncidentResolver interface {
 	Members(ctx context.Context, obj *incident.Incident) ([]*incident.Member, error)
 	MyAccess(ctx context.Context, obj *incident.Incident) (*model.IncidentAccess, error)
 	AuditLog(ctx context.Context, obj *incident.Incident, first *int, after *int) (*model.AuditPage, error)
+	LegalBasisPresets(ctx context.Context, obj *incident.Incident) ([]string, error)
 	Findings(ctx context.Context, obj *incident.Incident) ([]*discipline.Finding, error)
 	ResponsibilityCandidates(ctx context.Context, obj *incident.Incident) ([]*discipline.Candidate, error)
 	Measures(ctx context.Context, obj *incident.Incident) ([]*discipline.Measure, error)
@@ -1806,6 +1808,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.LeakedItem(childComplexity), true
+	case "Incident.legalBasisPresets":
+		if e.ComplexityRoot.Incident.LegalBasisPresets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.LegalBasisPresets(childComplexity), true
 	case "Incident.measures":
 		if e.ComplexityRoot.Incident.Measures == nil {
 			break
@@ -4045,6 +4053,8 @@ input MeasureInput {
 }
 
 extend type Incident {
+  "Common legal bases for outcomes under the case's jurisdiction."
+  legalBasisPresets: [String!]!
   findings: [Finding!]!
   responsibilityCandidates: [ResponsibilityCandidate!]!
   measures: [Measure!]!
@@ -4054,7 +4064,7 @@ extend type Incident {
 }
 
 extend type Query {
-  "Common legal bases for outcomes."
+  "Common legal bases for outcomes, of every jurisdiction (` + "`" + `Incident.legalBasisPresets` + "`" + ` has the case's)."
   legalBasisPresets: [String!]!
 }
 
@@ -4413,7 +4423,7 @@ enum Classification {
   COMMERCIAL_SECRET
   "个人信息"
   PERSONAL_DATA
-  "非密"
+  "非涉密"
   UNCLASSIFIED
 }
 
@@ -4441,7 +4451,7 @@ enum DetectionMethod {
   EXTERNAL_TIP
   "技术监测"
   MONITORING
-  "上级或主管部门通报"
+  "主管部门通报"
   AUTHORITY_NOTICE
 }
 
@@ -4585,7 +4595,7 @@ type Requirement {
   task: Task
 }
 
-"The report-upward clock (上报时限)."
+"The report-upward clock (向上报告时限)."
 type ReportUpward {
   "True when the classification is CONFIDENTIAL or higher, or the item reached outside."
   required: Boolean!
@@ -5618,6 +5628,8 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_myAccess(ctx, field)
 	case "auditLog":
 		return ec.fieldContext_Incident_auditLog(ctx, field)
+	case "legalBasisPresets":
+		return ec.fieldContext_Incident_legalBasisPresets(ctx, field)
 	case "findings":
 		return ec.fieldContext_Incident_findings(ctx, field)
 	case "responsibilityCandidates":
@@ -11751,6 +11763,29 @@ func (ec *executionContext) fieldContext_Incident_auditLog(ctx context.Context, 
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Incident_legalBasisPresets(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_legalBasisPresets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().LegalBasisPresets(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_legalBasisPresets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, true, true, "String")
 }
 
 func (ec *executionContext) _Incident_findings(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
@@ -22780,6 +22815,12 @@ func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Incident_auditLog(ctx, field, obj)
+				})
+		case "legalBasisPresets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_legalBasisPresets(ctx, field, obj)
 				})
 		case "findings":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

@@ -25,11 +25,25 @@ func TestDeploymentJurisdiction(t *testing.T) {
 	if opened.OpenIncident.Jurisdiction != "TW" {
 		t.Fatalf("opened as %q", opened.OpenIncident.Jurisdiction)
 	}
+	// The legal bases offered are the case's jurisdiction's.
+	presets := func() string {
+		var q struct {
+			Incident struct{ LegalBasisPresets []string }
+		}
+		c.Must(t, `query($id: ID!) { incident(id: $id) { legalBasisPresets } }`, map[string]any{"id": opened.OpenIncident.ID}, &q)
+		return strings.Join(q.Incident.LegalBasisPresets, "\n")
+	}
+	if got := presets(); !strings.Contains(got, "中華民國刑法 第一百三十二條") || strings.Contains(got, "中华人民共和国") {
+		t.Fatalf("a TW case is offered %s", got)
+	}
 	var updated struct{ UpdateIncident struct{ Jurisdiction string } }
 	c.Must(t, `mutation($id: ID!) { updateIncident(id: $id, expectedVersion: 1, input: {jurisdiction: CN}) { jurisdiction } }`,
 		map[string]any{"id": opened.OpenIncident.ID}, &updated)
 	if updated.UpdateIncident.Jurisdiction != "CN" {
 		t.Fatalf("updated to %q", updated.UpdateIncident.Jurisdiction)
+	}
+	if got := presets(); !strings.Contains(got, "中华人民共和国保守国家秘密法") || strings.Contains(got, "中華民國") {
+		t.Fatalf("a CN case is offered %s", got)
 	}
 	// Unset, the deployment is on the mainland scale.
 	_, plain := start(t)
