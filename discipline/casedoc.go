@@ -42,7 +42,10 @@ func CaseDocument(cf *CaseFile, lang string, seeOutcomes bool, names map[uuid.UU
 	}
 	at := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04") }
 	yesNo := map[bool]string{true: l("common.yes"), false: l("common.no")}
-	level := code("classification", inc.Classification)
+	// A level is worded on its case's scale, not the reader's: a mainland 机密
+	// read in zh-TW is 機密, never Taiwan's 極機密.
+	scale := cmp.Or(inc.Jurisdiction, "CN")
+	level := code("classification."+scale, inc.Classification)
 	marking := level
 	if inc.SecrecyPeriod != "" {
 		marking = l("reportDoc.marking", "level", level, "period", inc.SecrecyPeriod)
@@ -58,7 +61,7 @@ func CaseDocument(cf *CaseFile, lang string, seeOutcomes bool, names map[uuid.UU
 		report.Fields{
 			{l("reportDoc.reference"), inc.Reference},
 			{l("reportDoc.stage"), code("stage", inc.Stage)},
-			{l("reportDoc.classification"), level},
+			{l("reportDoc.classification"), l("classification.withScale", "level", level, "scale", l("classification.scale."+scale))},
 			{l("reportDoc.secrecyPeriod"), cmp.Or(inc.SecrecyPeriod, "—")},
 			{l("reportDoc.leakedItem"), inc.LeakedItem},
 			{l("reportDoc.detectedAt"), at(inc.DetectedAt)},

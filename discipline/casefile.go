@@ -53,6 +53,8 @@ type CaseIncident struct {
 	// TimeZone and SecrecyPeriod came later; omitted when empty, likewise.
 	TimeZone      string `json:"timeZone,omitempty"`
 	SecrecyPeriod string `json:"secrecyPeriod,omitempty"`
+	// Jurisdiction names the scale Classification is on (CN when empty).
+	Jurisdiction string `json:"jurisdiction,omitempty"`
 }
 
 // CaseTransition is one stage change.
@@ -133,7 +135,7 @@ func (s *Service) CaseFile(ctx context.Context, inc incident.Incident) (*CaseFil
 		ScopeAndImportance: inc.ScopeAndImportance, BusinessImpact: inc.BusinessImpact, ReachedOutside: inc.ReachedOutside,
 		DisclosureRationale: inc.DisclosureRationale, AffectedNotice: inc.AffectedNotice, Statement: inc.Statement,
 		Stage: string(inc.Stage), NoResponsibleReason: inc.NoResponsibleReason, TimeZone: inc.TimeZone,
-		SecrecyPeriod: inc.SecrecyPeriod}}
+		SecrecyPeriod: inc.SecrecyPeriod, Jurisdiction: string(inc.Jurisdiction)}}
 	if inc.RootCause != nil {
 		cf.Incident.RootCause = string(*inc.RootCause)
 	}

@@ -77,12 +77,21 @@ func CategoryOf(t OutcomeType) Category {
 }
 
 // LegalBasisPresets are common legal bases offered when recording an
-// outcome, in Chinese and in English (the UI offers those of the reader's script).
-var LegalBasisPresets = []string{
-	"中华人民共和国保守国家秘密法 第四十八条",
-	"Law of the PRC on Guarding State Secrets, art. 48",
-	"中华人民共和国刑法 第三百九十八条（故意泄露国家秘密罪、过失泄露国家秘密罪）",
-	"Criminal Law of the PRC, art. 398 (disclosing state secrets, intentionally or by negligence)",
+// outcome, by the case's jurisdiction (incident.Jurisdiction), in Chinese and
+// in English: the UI offers those of the reader's script.
+var LegalBasisPresets = map[string][]string{
+	"CN": {
+		"中华人民共和国保守国家秘密法 第四十八条",
+		"Law of the PRC on Guarding State Secrets, art. 48",
+		"中华人民共和国刑法 第三百九十八条（故意泄露国家秘密罪、过失泄露国家秘密罪）",
+		"Criminal Law of the PRC, art. 398 (disclosing state secrets, intentionally or by negligence)",
+	},
+	"TW": {
+		"中華民國刑法 第一百三十二條（洩漏國防以外之秘密罪）",
+		"Criminal Code of the Republic of China (Taiwan), art. 132 (disclosing secrets other than national defence secrets)",
+		"國家機密保護法 第三十二條（洩漏或交付國家機密罪）",
+		"Classified National Security Information Protection Act (Taiwan), art. 32 (disclosing or delivering classified information)",
+	},
 }
 
 // Status is where an outcome stands; values match the GraphQL enum.

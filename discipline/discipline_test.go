@@ -400,7 +400,7 @@ func TestCaseReport(t *testing.T) {
 	f.measure(t, "OPEN")
 	f.outcome(t, f.finding(t, discipline.Direct, ""), "DECIDED")
 	for lang, want := range map[string][]string{
-		"zh-CN": {"# 案件报告：明电翻拍外泄", "**机密**", "| 密级 | 机密 |", "| 发现方式 | 主管部门通报 |", "## 责任认定", "| 杨某 |", "| 直接责任 |", "| 杨某 | 记过 | 市纪委监委 | 已决定 |", "涉密载体管理专项检查"},
+		"zh-CN": {"# 案件报告：明电翻拍外泄", "**机密**", "| 密级 | 机密（中国大陆密级） |", "| 发现方式 | 主管部门通报 |", "## 责任认定", "| 杨某 |", "| 直接责任 |", "| 杨某 | 记过 | 市纪委监委 | 已决定 |", "涉密载体管理专项检查"},
 		"zh-TW": {"# 案件報告", "## 責任認定", "記過"},
 		"en":    {"# Case report", "## Responsibility findings", "demerit"},
 	} {

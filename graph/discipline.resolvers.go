@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -51,6 +52,10 @@ func (r *findingResolver) Outcomes(ctx context.Context, obj *discipline.Finding)
 		}
 	}
 	return out, nil
+}
+
+func (r *incidentResolver) LegalBasisPresets(ctx context.Context, obj *incident.Incident) ([]string, error) {
+	return discipline.LegalBasisPresets[string(obj.Jurisdiction)], nil
 }
 
 func (r *incidentResolver) Findings(ctx context.Context, obj *incident.Incident) ([]*discipline.Finding, error) {
@@ -127,7 +132,7 @@ func (r *queryResolver) LegalBasisPresets(ctx context.Context) ([]string, error)
 	if _, err := auth.Require(ctx); err != nil {
 		return nil, err
 	}
-	return discipline.LegalBasisPresets, nil
+	return slices.Concat(discipline.LegalBasisPresets["CN"], discipline.LegalBasisPresets["TW"]), nil
 }
 
 func (r *queryResolver) Statistics(ctx context.Context, from *time.Time, to *time.Time, unit *string) (*stats.Statistics, error) {

@@ -282,8 +282,10 @@ type ComplexityRoot struct {
 		FrozenAt                 func(childComplexity int) int
 		Gate                     func(childComplexity int) int
 		ID                       func(childComplexity int) int
+		Jurisdiction             func(childComplexity int) int
 		Lead                     func(childComplexity int) int
 		LeakedItem               func(childComplexity int) int
+		LegalBasisPresets        func(childComplexity int) int
 		Measures                 func(childComplexity int) int
 		Members                  func(childComplexity int) int
 		MyAccess                 func(childComplexity int) int
@@ -478,6 +480,7 @@ type ComplexityRoot struct {
 		APITokens           func(childComplexity int) int
 		AuditLog            func(childComplexity int, first *int, after *int) int
 		AuditVerify         func(childComplexity int) int
+		DefaultJurisdiction func(childComplexity int) int
 		Evidence            func(childComplexity int, id uuid.UUID) int
 		Incident            func(childComplexity int, id uuid.UUID) int
 		IncidentByReference func(childComplexity int, reference string) int
@@ -707,6 +710,7 @@ type IncidentResolver interface {
 	Members(ctx context.Context, obj *incident.Incident) ([]*incident.Member, error)
 	MyAccess(ctx context.Context, obj *incident.Incident) (*model.IncidentAccess, error)
 	AuditLog(ctx context.Context, obj *incident.Incident, first *int, after *int) (*model.AuditPage, error)
+	LegalBasisPresets(ctx context.Context, obj *incident.Incident) ([]string, error)
 	Findings(ctx context.Context, obj *incident.Incident) ([]*discipline.Finding, error)
 	ResponsibilityCandidates(ctx context.Context, obj *incident.Incident) ([]*discipline.Candidate, error)
 	Measures(ctx context.Context, obj *incident.Incident) ([]*discipline.Measure, error)
@@ -801,6 +805,7 @@ type QueryResolver interface {
 	Incident(ctx context.Context, id uuid.UUID) (*incident.Incident, error)
 	IncidentByReference(ctx context.Context, reference string) (*incident.Incident, error)
 	Incidents(ctx context.Context, first *int, after *string, filter *incident.Filter) (*incident.Page, error)
+	DefaultJurisdiction(ctx context.Context) (incident.Jurisdiction, error)
 }
 type ReportUpwardResolver interface {
 	Deadline(ctx context.Context, obj *workflow.ReportUpwardClock) (*time.Time, error)
@@ -1787,6 +1792,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.ID(childComplexity), true
+	case "Incident.jurisdiction":
+		if e.ComplexityRoot.Incident.Jurisdiction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Jurisdiction(childComplexity), true
 	case "Incident.lead":
 		if e.ComplexityRoot.Incident.Lead == nil {
 			break
@@ -1799,6 +1810,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.LeakedItem(childComplexity), true
+	case "Incident.legalBasisPresets":
+		if e.ComplexityRoot.Incident.LegalBasisPresets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.LegalBasisPresets(childComplexity), true
 	case "Incident.measures":
 		if e.ComplexityRoot.Incident.Measures == nil {
 			break
@@ -2879,6 +2896,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditVerify(childComplexity), true
+	case "Query.defaultJurisdiction":
+		if e.ComplexityRoot.Query.DefaultJurisdiction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.DefaultJurisdiction(childComplexity), true
 	case "Query.evidence":
 		if e.ComplexityRoot.Query.Evidence == nil {
 			break
@@ -4044,6 +4067,8 @@ input MeasureInput {
 }
 
 extend type Incident {
+  "Common legal bases for outcomes under the case's jurisdiction."
+  legalBasisPresets: [String!]!
   findings: [Finding!]!
   responsibilityCandidates: [ResponsibilityCandidate!]!
   measures: [Measure!]!
@@ -4053,7 +4078,7 @@ extend type Incident {
 }
 
 extend type Query {
-  "Common legal bases for outcomes."
+  "Common legal bases for outcomes, of every jurisdiction (` + "`" + `Incident.legalBasisPresets` + "`" + ` has the case's)."
   legalBasisPresets: [String!]!
 }
 
@@ -4412,8 +4437,21 @@ enum Classification {
   COMMERCIAL_SECRET
   "个人信息"
   PERSONAL_DATA
-  "非密"
+  "非涉密"
   UNCLASSIFIED
+}
+
+"""
+The jurisdiction whose classification scale a case's level is on. The same
+level has different names on the two scales: SECRET is 机密 on the mainland's
+and 極機密 on Taiwan's, whose 機密 is CONFIDENTIAL. UIs word a level from the
+case's jurisdiction, not from the reader's script (docs/glossary.md).
+"""
+enum Jurisdiction {
+  "Mainland China: 保守国家秘密法 (绝密 / 机密 / 秘密)"
+  CN
+  "Taiwan: 國家機密保護法 (絕對機密 / 極機密 / 機密)"
+  TW
 }
 
 enum DetectionMethod {
@@ -4427,7 +4465,7 @@ enum DetectionMethod {
   EXTERNAL_TIP
   "技术监测"
   MONITORING
-  "上级或主管部门通报"
+  "主管部门通报"
   AUTHORITY_NOTICE
 }
 
@@ -4503,6 +4541,8 @@ type Incident {
   "What leaked: the document, photo or record, in the reporter's words."
   leakedItem: String!
   classification: Classification!
+  "The scale ` + "`" + `classification` + "`" + ` is on."
+  jurisdiction: Jurisdiction!
   detectedAt: Time!
   detectionMethod: DetectionMethod!
   "Who reported it (name and unit); often not a Leaktrail user."
@@ -4573,7 +4613,7 @@ type Requirement {
   task: Task
 }
 
-"The report-upward clock (上报时限)."
+"The report-upward clock (向上报告时限)."
 type ReportUpward {
   "True when the classification is CONFIDENTIAL or higher, or the item reached outside."
   required: Boolean!
@@ -4671,6 +4711,8 @@ input OpenIncidentInput {
   title: String!
   leakedItem: String!
   classification: Classification!
+  "Defaults to the deployment's (` + "`" + `defaultJurisdiction` + "`" + `)."
+  jurisdiction: Jurisdiction
   detectedAt: Time!
   detectionMethod: DetectionMethod!
   reportedBy: String!
@@ -4691,6 +4733,7 @@ input UpdateIncidentInput {
   summary: String
   leakedItem: String
   classification: Classification
+  jurisdiction: Jurisdiction
   detectedAt: Time
   detectionMethod: DetectionMethod
   reportedBy: String
@@ -4738,6 +4781,12 @@ extend type Query {
   incidentByReference(reference: String!): Incident
   "Newest first. ` + "`" + `first` + "`" + ` is capped at 100."
   incidents(first: Int = 25, after: String, filter: IncidentFilter): IncidentConnection!
+  """
+  The deployment's jurisdiction (LEAKTRAIL_JURISDICTION): the scale of cases
+  opened without naming one, and of levels shown without a case (filters,
+  statistics).
+  """
+  defaultJurisdiction: Jurisdiction!
 }
 
 extend type Mutation {
@@ -5544,6 +5593,8 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_leakedItem(ctx, field)
 	case "classification":
 		return ec.fieldContext_Incident_classification(ctx, field)
+	case "jurisdiction":
+		return ec.fieldContext_Incident_jurisdiction(ctx, field)
 	case "detectedAt":
 		return ec.fieldContext_Incident_detectedAt(ctx, field)
 	case "detectionMethod":
@@ -5606,6 +5657,8 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_myAccess(ctx, field)
 	case "auditLog":
 		return ec.fieldContext_Incident_auditLog(ctx, field)
+	case "legalBasisPresets":
+		return ec.fieldContext_Incident_legalBasisPresets(ctx, field)
 	case "findings":
 		return ec.fieldContext_Incident_findings(ctx, field)
 	case "responsibilityCandidates":
@@ -10919,6 +10972,29 @@ func (ec *executionContext) fieldContext_Incident_classification(_ context.Conte
 	return graphql.NewScalarFieldContext("Incident", field, false, false, "Classification")
 }
 
+func (ec *executionContext) _Incident_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_jurisdiction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Jurisdiction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v incident.Jurisdiction) graphql.Marshaler {
+			return ec.marshalNJurisdiction2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐJurisdiction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_jurisdiction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "Jurisdiction")
+}
+
 func (ec *executionContext) _Incident_detectedAt(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11762,6 +11838,29 @@ func (ec *executionContext) fieldContext_Incident_auditLog(ctx context.Context, 
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Incident_legalBasisPresets(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_legalBasisPresets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().LegalBasisPresets(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_legalBasisPresets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, true, true, "String")
 }
 
 func (ec *executionContext) _Incident_findings(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
@@ -16031,6 +16130,29 @@ func (ec *executionContext) fieldContext_Query_incidents(ctx context.Context, fi
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Query_defaultJurisdiction(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_defaultJurisdiction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().DefaultJurisdiction(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v incident.Jurisdiction) graphql.Marshaler {
+			return ec.marshalNJurisdiction2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐJurisdiction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_defaultJurisdiction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "Jurisdiction")
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -21010,7 +21132,7 @@ func (ec *executionContext) unmarshalInputOpenIncidentInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "leakedItem", "classification", "detectedAt", "detectionMethod", "reportedBy", "whereSeen", "summary", "leadId", "reachedOutside", "timeZone", "secrecyPeriod"}
+	fieldsInOrder := [...]string{"title", "leakedItem", "classification", "jurisdiction", "detectedAt", "detectionMethod", "reportedBy", "whereSeen", "summary", "leadId", "reachedOutside", "timeZone", "secrecyPeriod"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21038,6 +21160,13 @@ func (ec *executionContext) unmarshalInputOpenIncidentInput(ctx context.Context,
 				return it, err
 			}
 			it.Classification = data
+		case "jurisdiction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jurisdiction"))
+			data, err := ec.unmarshalOJurisdiction2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐJurisdiction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Jurisdiction = data
 		case "detectedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("detectedAt"))
 			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
@@ -21192,7 +21321,7 @@ func (ec *executionContext) unmarshalInputUpdateIncidentInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "summary", "leakedItem", "classification", "detectedAt", "detectionMethod", "reportedBy", "whereSeen", "rootCause", "scopeAndImportance", "businessImpact", "noResponsibleReason", "reachedOutside", "disclosureDecision", "disclosureRationale", "affectedNotice", "statement", "leadId", "timeZone", "secrecyPeriod"}
+	fieldsInOrder := [...]string{"title", "summary", "leakedItem", "classification", "jurisdiction", "detectedAt", "detectionMethod", "reportedBy", "whereSeen", "rootCause", "scopeAndImportance", "businessImpact", "noResponsibleReason", "reachedOutside", "disclosureDecision", "disclosureRationale", "affectedNotice", "statement", "leadId", "timeZone", "secrecyPeriod"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21227,6 +21356,13 @@ func (ec *executionContext) unmarshalInputUpdateIncidentInput(ctx context.Contex
 				return it, err
 			}
 			it.Classification = data
+		case "jurisdiction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jurisdiction"))
+			data, err := ec.unmarshalOJurisdiction2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐJurisdiction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Jurisdiction = data
 		case "detectedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("detectedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -22628,6 +22764,11 @@ func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "jurisdiction":
+			out.Values[i] = ec._Incident_jurisdiction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "detectedAt":
 			out.Values[i] = ec._Incident_detectedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22794,6 +22935,12 @@ func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Incident_auditLog(ctx, field, obj)
+				})
+		case "legalBasisPresets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_legalBasisPresets(ctx, field, obj)
 				})
 		case "findings":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -24075,6 +24222,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_incidents(ctx, field)
+				})
+		case "defaultJurisdiction":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_defaultJurisdiction(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -26192,6 +26345,21 @@ func (ec *executionContext) marshalNItemKind2githubᚗcomᚋleaktrailᚋleaktrai
 	return res
 }
 
+func (ec *executionContext) unmarshalNJurisdiction2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐJurisdiction(ctx context.Context, v any) (incident.Jurisdiction, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := incident.Jurisdiction(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJurisdiction2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐJurisdiction(ctx context.Context, sel ast.SelectionSet, v incident.Jurisdiction) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Jurisdiction!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNLeakedItem2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*spread.Item) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -27444,6 +27612,25 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOJurisdiction2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐJurisdiction(ctx context.Context, v any) (*incident.Jurisdiction, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := incident.Jurisdiction(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJurisdiction2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐJurisdiction(ctx context.Context, sel ast.SelectionSet, v *incident.Jurisdiction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 

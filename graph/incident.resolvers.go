@@ -166,6 +166,14 @@ func (r *queryResolver) Incidents(ctx context.Context, first *int, after *string
 	return &page, nil
 }
 
+func (r *queryResolver) DefaultJurisdiction(ctx context.Context) (incident.Jurisdiction, error) {
+	// Signed-in only, like every other read: the setting says where the deployment works.
+	if _, err := auth.Require(ctx); err != nil {
+		return "", err
+	}
+	return r.IncidentService.DefaultJurisdiction, nil
+}
+
 func (r *reportUpwardResolver) Deadline(ctx context.Context, obj *workflow.ReportUpwardClock) (*time.Time, error) {
 	return nonZero(obj.Deadline), nil
 }

@@ -21,6 +21,7 @@ import (
 // Enumerations; values match the GraphQL enums of the same names.
 type (
 	Classification     string
+	Jurisdiction       string
 	DetectionMethod    string
 	RootCause          string
 	ContainmentKind    string
@@ -31,6 +32,10 @@ type (
 var (
 	Classifications = []Classification{"TOP_SECRET", "SECRET", "CONFIDENTIAL", "WORK_SECRET",
 		"COMMERCIAL_SECRET", "PERSONAL_DATA", "UNCLASSIFIED"}
+	// Jurisdictions are the classification scales a case can be on: the
+	// mainland's 绝密/机密/秘密 and Taiwan's 絕對機密/極機密/機密 name the same
+	// enum values differently, so a case says which one its level is on.
+	Jurisdictions    = []Jurisdiction{"CN", "TW"}
 	DetectionMethods = []DetectionMethod{"SELF_REPORT", "COLLEAGUE_REPORT", "AUDIT_INSPECTION",
 		"EXTERNAL_TIP", "MONITORING", "AUTHORITY_NOTICE"}
 	RootCauses = []RootCause{"URGENT_RELAY", "REPORTING_TO_SUPERIOR", "LEADER_INSTRUCTION", "MIS_SEND",
@@ -48,6 +53,7 @@ type Incident struct {
 	Summary             string              `db:"summary"`
 	LeakedItem          string              `db:"leaked_item"`
 	Classification      Classification      `db:"classification"`
+	Jurisdiction        Jurisdiction        `db:"jurisdiction"`
 	DetectedAt          time.Time           `db:"detected_at"`
 	DetectionMethod     DetectionMethod     `db:"detection_method"`
 	ReportedBy          string              `db:"reported_by"`
@@ -211,6 +217,9 @@ func (inc *Incident) validate(now time.Time) error {
 	if err := checkEnum("classification", inc.Classification, Classifications); err != nil {
 		return err
 	}
+	if err := checkEnum("jurisdiction", inc.Jurisdiction, Jurisdictions); err != nil {
+		return err
+	}
 	if err := checkEnum("detectionMethod", inc.DetectionMethod, DetectionMethods); err != nil {
 		return err
 	}
@@ -240,9 +249,11 @@ func validZone(name string) bool {
 
 // OpenInput is what a responder records when a leak is detected.
 type OpenInput struct {
-	Title           string
-	LeakedItem      string
-	Classification  Classification
+	Title          string
+	LeakedItem     string
+	Classification Classification
+	// Jurisdiction nil takes the service's default.
+	Jurisdiction    *Jurisdiction
 	DetectedAt      time.Time
 	DetectionMethod DetectionMethod
 	ReportedBy      string
@@ -270,6 +281,7 @@ func (in OpenInput) incident(creator uuid.UUID, now time.Time) (Incident, error)
 		Summary:         deref(in.Summary),
 		LeakedItem:      in.LeakedItem,
 		Classification:  in.Classification,
+		Jurisdiction:    deref(in.Jurisdiction),
 		DetectedAt:      in.DetectedAt,
 		DetectionMethod: in.DetectionMethod,
 		ReportedBy:      in.ReportedBy,
@@ -295,6 +307,7 @@ type Patch struct {
 	Summary             *string
 	LeakedItem          *string
 	Classification      *Classification
+	Jurisdiction        *Jurisdiction
 	DetectedAt          *time.Time
 	DetectionMethod     *DetectionMethod
 	ReportedBy          *string
@@ -325,6 +338,7 @@ func (p Patch) apply(inc Incident, now time.Time) (Incident, error) {
 	set(&inc.Summary, p.Summary)
 	set(&inc.LeakedItem, p.LeakedItem)
 	set(&inc.Classification, p.Classification)
+	set(&inc.Jurisdiction, p.Jurisdiction)
 	set(&inc.DetectedAt, p.DetectedAt)
 	set(&inc.DetectionMethod, p.DetectionMethod)
 	set(&inc.ReportedBy, p.ReportedBy)

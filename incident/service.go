@@ -19,6 +19,9 @@ import (
 // DefaultReportWindow is the time allowed from detection to the report upward.
 const DefaultReportWindow = 24 * time.Hour
 
+// DefaultJurisdiction is the classification scale of a deployment that names none: mainland China.
+const DefaultJurisdiction Jurisdiction = "CN"
+
 // Service changes and reads incidents. Every method needs a signed-in user in
 // ctx and enforces need-to-know: reads go through the store's visibility
 // filter, changes through Access. Every change runs in one transaction that
@@ -28,6 +31,8 @@ type Service struct {
 	Store        Store
 	Gates        *workflow.Gates
 	ReportWindow time.Duration
+	// DefaultJurisdiction is the scale of a case opened without naming one.
+	DefaultJurisdiction Jurisdiction
 	// FactSources add what other features know to the facts the gates see.
 	FactSources []FactSource
 }
@@ -37,7 +42,8 @@ type FactSource func(ctx context.Context, ex database.Executor, incidentID uuid.
 
 // NewService returns a service with the default gates and report window.
 func NewService(db *sqlx.DB) *Service {
-	return &Service{DB: db, Gates: workflow.DefaultGates(), ReportWindow: DefaultReportWindow}
+	return &Service{DB: db, Gates: workflow.DefaultGates(), ReportWindow: DefaultReportWindow,
+		DefaultJurisdiction: DefaultJurisdiction}
 }
 
 var (
@@ -120,6 +126,9 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (Incident, error) {
 			return audit.Entry{}, apperr.Errorf(apperr.Forbidden, "only responders, investigators and leadership open incidents")
 		}
 		now := time.Now()
+		if in.Jurisdiction == nil {
+			in.Jurisdiction = &s.DefaultJurisdiction
+		}
 		var err error
 		if inc, err = in.incident(actor.ID, now); err != nil {
 			return audit.Entry{}, apperr.Prefix("input", err)

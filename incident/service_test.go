@@ -301,6 +301,7 @@ func TestBadInputIsInvalid(t *testing.T) {
 		{"huge summary", func(in *incident.OpenInput) { in.Summary = str(strings.Repeat("x", 20001)) }, "input.summary"},
 		{"NUL in reporter", func(in *incident.OpenInput) { in.ReportedBy = "a\x00b" }, "input.reportedBy"},
 		{"unknown classification", func(in *incident.OpenInput) { in.Classification = "VERY_SECRET" }, "input.classification"},
+		{"unknown jurisdiction", func(in *incident.OpenInput) { in.Jurisdiction = ptr(incident.Jurisdiction("HK")) }, "input.jurisdiction"},
 		{"unknown detection method", func(in *incident.OpenInput) { in.DetectionMethod = "PSYCHIC" }, "input.detectionMethod"},
 		{"detected in the future", func(in *incident.OpenInput) { in.DetectedAt = time.Now().Add(24 * time.Hour) }, "input.detectedAt"},
 		{"detected in antiquity", func(in *incident.OpenInput) { in.DetectedAt = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC) }, "input.detectedAt"},

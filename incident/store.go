@@ -19,7 +19,7 @@ import (
 // Store is the SQL for incidents and everything hanging off them.
 type Store struct{}
 
-const incidentColumns = `id, reference, title, summary, leaked_item, classification, detected_at,
+const incidentColumns = `id, reference, title, summary, leaked_item, classification, jurisdiction, detected_at,
 	detection_method, reported_by, where_seen, root_cause, scope_and_importance, business_impact,
 	reached_outside, disclosure_decision, disclosure_rationale, affected_notice, statement, lead_id,
 	stage, version, created_by, created_at, updated_at, frozen_at, no_responsible_reason, time_zone, secrecy_period`
@@ -45,12 +45,12 @@ func (Store) Insert(ctx context.Context, ex database.Executor, inc Incident) (In
 	err := ex.GetContext(ctx, &out, `
 		INSERT INTO incidents (id, reference, title, summary, leaked_item, classification, detected_at,
 			detection_method, reported_by, where_seen, reached_outside, lead_id, stage, version, created_by,
-			time_zone, secrecy_period)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+			time_zone, secrecy_period, jurisdiction)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 		RETURNING `+incidentColumns,
 		inc.ID, inc.Reference, inc.Title, inc.Summary, inc.LeakedItem, inc.Classification, inc.DetectedAt,
 		inc.DetectionMethod, inc.ReportedBy, inc.WhereSeen, inc.ReachedOutside, inc.LeadID, inc.Stage,
-		inc.Version, inc.CreatedBy, inc.TimeZone, inc.SecrecyPeriod)
+		inc.Version, inc.CreatedBy, inc.TimeZone, inc.SecrecyPeriod, inc.Jurisdiction)
 	return out, err
 }
 
@@ -141,14 +141,14 @@ func (Store) Update(ctx context.Context, ex database.Executor, inc Incident) (In
 			scope_and_importance = $11, business_impact = $12, reached_outside = $13,
 			disclosure_decision = $14, disclosure_rationale = $15, affected_notice = $16, statement = $17,
 			lead_id = $18, stage = $19, frozen_at = $20, no_responsible_reason = $21,
-			time_zone = $22, secrecy_period = $23, version = version + 1, updated_at = now()
+			time_zone = $22, secrecy_period = $23, jurisdiction = $24, version = version + 1, updated_at = now()
 		WHERE id = $1
 		RETURNING `+incidentColumns,
 		inc.ID, inc.Title, inc.Summary, inc.LeakedItem, inc.Classification, inc.DetectedAt,
 		inc.DetectionMethod, inc.ReportedBy, inc.WhereSeen, inc.RootCause, inc.ScopeAndImportance,
 		inc.BusinessImpact, inc.ReachedOutside, inc.DisclosureDecision, inc.DisclosureRationale,
 		inc.AffectedNotice, inc.Statement, inc.LeadID, inc.Stage, inc.FrozenAt, inc.NoResponsibleReason,
-		inc.TimeZone, inc.SecrecyPeriod)
+		inc.TimeZone, inc.SecrecyPeriod, inc.Jurisdiction)
 	return out, err
 }
 

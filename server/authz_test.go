@@ -213,15 +213,16 @@ var publicFields = map[string]bool{"login": true, "logout": true, "me": true}
 // only on the caller's own things or on nothing of anyone else's case:
 var selfScoped = map[string]bool{
 	"login": true, "logout": true, "me": true, // the caller's own session
-	"setMyLocale":       true, // the caller's own language
-	"changeMyPassword":  true, // the caller's own password, given the current one
-	"users":             true, // the directory of names and roles; no case content
-	"apiTokens":         true, // the caller's own tokens
-	"createApiToken":    true, // a token for the caller, with the caller's rights
-	"openIncident":      true, // a new case the caller is on
-	"incidents":         true, // filtered to the caller's cases; checked to exclude the hidden one
-	"legalBasisPresets": true, // reference text, no case content
-	"statistics":        true, // counts only the caller's cases; checked to exclude the hidden one
+	"setMyLocale":         true, // the caller's own language
+	"changeMyPassword":    true, // the caller's own password, given the current one
+	"users":               true, // the directory of names and roles; no case content
+	"apiTokens":           true, // the caller's own tokens
+	"createApiToken":      true, // a token for the caller, with the caller's rights
+	"openIncident":        true, // a new case the caller is on
+	"incidents":           true, // filtered to the caller's cases; checked to exclude the hidden one
+	"legalBasisPresets":   true, // reference text, no case content
+	"defaultJurisdiction": true, // a deployment setting, no case content
+	"statistics":          true, // counts only the caller's cases; checked to exclude the hidden one
 }
 
 // Fields an administrator may call on an incident they are not on: membership

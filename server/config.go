@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"time"
 
@@ -19,11 +20,15 @@ import (
 // Config is everything `serve` needs; each field has a flag and an
 // environment variable, the flag winning.
 type Config struct {
-	DatabaseURL     string
-	Listen          string
-	S3              objstore.Config
-	SessionTTL      time.Duration
-	ReportWindow    time.Duration
+	DatabaseURL  string
+	Listen       string
+	S3           objstore.Config
+	SessionTTL   time.Duration
+	ReportWindow time.Duration
+	// Jurisdiction is the classification scale (CN or TW) of cases opened
+	// without naming one, and of screens that show a level without a case;
+	// empty means CN.
+	Jurisdiction    string
 	Introspection   bool
 	ComplexityLimit int
 	LogLevel        string
@@ -113,6 +118,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.SessionTTL, "session-ttl", envDuration("LEAKTRAIL_SESSION_TTL", 12*time.Hour), "how long a sign-in lasts (LEAKTRAIL_SESSION_TTL)")
 	fs.DurationVar(&c.ReportWindow, "report-upward-window", envDuration("LEAKTRAIL_REPORT_UPWARD_WINDOW", incident.DefaultReportWindow),
 		"time from detection to the report-upward deadline (LEAKTRAIL_REPORT_UPWARD_WINDOW)")
+	fs.StringVar(&c.Jurisdiction, "jurisdiction", envOr("LEAKTRAIL_JURISDICTION", string(incident.DefaultJurisdiction)),
+		"classification scale of new cases unless they name one: CN (mainland China) or TW (Taiwan) (LEAKTRAIL_JURISDICTION)")
 	fs.BoolVar(&c.Introspection, "graphql-introspection", envBool("LEAKTRAIL_GRAPHQL_INTROSPECTION", false), "allow GraphQL introspection (LEAKTRAIL_GRAPHQL_INTROSPECTION)")
 	fs.IntVar(&c.ComplexityLimit, "graphql-complexity-limit", graph.DefaultComplexityLimit, "largest GraphQL operation cost")
 	fs.StringVar(&c.LimitsText, "limits", envOr("LEAKTRAIL_LIMITS", ""),
@@ -155,6 +162,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("LEAKTRAIL_SESSION_TTL must be positive")
 	case c.ReportWindow <= 0:
 		return fmt.Errorf("LEAKTRAIL_REPORT_UPWARD_WINDOW must be positive")
+	case c.Jurisdiction != "" && !slices.Contains(incident.Jurisdictions, incident.Jurisdiction(c.Jurisdiction)):
+		return fmt.Errorf("LEAKTRAIL_JURISDICTION must be CN (mainland China) or TW (Taiwan)")
 	case c.EvidenceMaxBytes < 0:
 		return fmt.Errorf("LEAKTRAIL_EVIDENCE_MAX_BYTES must be positive")
 	case c.ImportMaxBytes < 0:

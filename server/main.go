@@ -101,6 +101,9 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	m.Auth.SecureCookies = m.Config.SecureCookies()
 	m.Incidents = incident.NewService(m.DB)
 	m.Incidents.ReportWindow = m.Config.ReportWindow
+	if m.Config.Jurisdiction != "" {
+		m.Incidents.DefaultJurisdiction = incident.Jurisdiction(m.Config.Jurisdiction)
+	}
 	m.Spread = spread.NewService(m.DB, m.Incidents)
 	vault, err := m.Config.Evidence()
 	if err != nil {

@@ -106,7 +106,7 @@ func unmetExtension(unmet []Result) []map[string]any {
 	return out
 }
 
-// ReportUpwardClock is the state of the report-upward deadline (上报时限).
+// ReportUpwardClock is the state of the report-upward deadline (向上报告时限).
 type ReportUpwardClock struct {
 	Required   bool
 	Reasons    []string

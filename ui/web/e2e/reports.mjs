@@ -35,7 +35,7 @@ export async function checkReports(page, chooseOn, { sha, comment, website, clas
       files[kind] = Buffer.from(got.body, "base64");
       writeFileSync(join(dir, `report-${lang}.${kind}`), files[kind]);
     }
-    const marking = label(lang, `classification.${classification}`);
+    const marking = label(lang, `classification.CN.${classification}`);
     const heading = label(lang, "reportDoc.pathToPublic");
     // The PDF, page by page.
     const text = execFileSync("pdftotext", ["-layout", "-enc", "UTF-8", join(dir, `report-${lang}.pdf`), "-"]).toString();

@@ -561,7 +561,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.getByText("To leave Investigation").waitFor();
     await shot(page, page, join(shots, `incident-en${suffix}.png`), { fullPage: true });
     await chooseLanguage("Language", "繁體中文");
-    await page.getByRole("button", { name: "通報洩密" }).waitFor();
+    await page.getByRole("button", { name: "報告洩密" }).waitFor();
     await shot(page, page, join(shots, `incident-zh-TW${suffix}.png`), { fullPage: true });
     await chooseLanguage("語言", "简体中文");
     await page.getByRole("button", { name: "报告泄密" }).waitFor();
@@ -582,10 +582,10 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.locator("#facts_businessImpact").fill("通知内容提前外泄，相关工作部署被迫调整");
     await saveFacts();
     for (const id of ["investigation.root_cause", "investigation.scope", "investigation.business_impact"]) await gateMet(id);
-    await page.getByRole("button", { name: "推进到「通报」" }).click();
-    await page.getByText("离开「通报」所需").waitFor();
+    await page.getByRole("button", { name: "推进到「信息披露」" }).click();
+    await page.getByText("离开「信息披露」所需").waitFor();
     // Disclosure: not disclosed, with the reason.
-    await choose("#facts_disclosureDecision", "不对外通报");
+    await choose("#facts_disclosureDecision", "不对外披露");
     await page.locator("#facts_disclosureRationale").fill("涉密内容，不宜公开；已报保密局");
     await saveFacts();
     await gateMet("disclosure.decision");

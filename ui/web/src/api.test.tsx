@@ -22,7 +22,7 @@ describe("error messages", () => {
     expect(errorMessage(t, graphQLError("the incident is already in stage INVESTIGATION", { code: "CONFLICT",
       reason: "the_incident_is_already_in_stage", params: { 0: "INVESTIGATION" } }))).toBe("事件已處於「調查」階段。");
     expect(wordReason(t, "the_gate_is_not_met", { 0: "DETECT", 1: "detect.leaked_item, detect.reported_by" }))
-      .toBe("「發現」階段尚未完成：已描述洩漏內容和已記錄通報人。");
+      .toBe("「發現」階段尚未完成：已描述洩漏內容和已記錄報告人。");
     expect(wordReason(t, "an_outcome_cannot_become", { 0: "FINAL", 1: "DECIDED" })).toBe("處理結果不能從「已確定」改為「已決定」。");
     expect(wordReason(t, "must_not_be_empty", { 0: "input.memberCount" })).toBe("「成員人數」不得為空。");
     expect(wordReason(t, "KIND_CONFLICT", { key: "g:群", kind: "GROUP_CHAT" })).toBe("「g:群」已記錄為群組");

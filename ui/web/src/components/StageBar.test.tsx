@@ -9,7 +9,7 @@ describe("StageBar", () => {
   it("names every stage and marks the current one", async () => {
     await i18n.changeLanguage("zh-CN");
     const { container } = render(<StageBar stage="INVESTIGATION" />);
-    for (const name of ["发现", "初步处置", "调查", "通报", "整改", "结案"]) expect(screen.getByText(name)).toBeTruthy();
+    for (const name of ["发现", "初步处置", "调查", "信息披露", "整改", "结案"]) expect(screen.getByText(name)).toBeTruthy();
     expect(container.querySelector(".ant-steps-item-process")?.textContent).toContain("调查");
     expect(container.querySelectorAll(".ant-steps-item-finish")).toHaveLength(2);
   });

@@ -3,6 +3,7 @@ import dayjs from "dayjs";
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
+import { classificationLabel } from "../../components/classification";
 import { sections, type Section } from "./sections";
 
 export interface ReportUpward { required: boolean; deadline?: string | null; notifiedAt?: string | null; met?: boolean | null }
@@ -40,8 +41,8 @@ export function clockState(t: TFunction, ru: ReportUpward, now: number): { text:
 
 // CaseHeader stays at the top while the case scrolls: which case, how secret,
 // where it stands, the report-upward countdown, and the sections of the page.
-export function CaseHeader({ reference, title, classification, stage, reportUpward, section, onSection, extra }: {
-  reference: string; title: string; classification: string; stage: string; reportUpward: ReportUpward;
+export function CaseHeader({ reference, title, classification, jurisdiction, stage, reportUpward, section, onSection, extra }: {
+  reference: string; title: string; classification: string; jurisdiction: string; stage: string; reportUpward: ReportUpward;
   section: Section; onSection: (s: Section) => void; extra?: ReactNode;
 }) {
   const { t } = useTranslation();
@@ -52,7 +53,7 @@ export function CaseHeader({ reference, title, classification, stage, reportUpwa
       <Typography.Text type="secondary">{reference}</Typography.Text>
       <Typography.Title level={3} className="lt-case-title" title={title}>{title}</Typography.Title>
       <Space wrap size={[6, 6]} className="lt-case-tags">
-        <Tag color="red">{t(`classification.${classification}`)}</Tag>
+        <Tag color="red">{classificationLabel(t, classification, jurisdiction, true)}</Tag>
         <Tag color="blue">{t(`stage.${stage}`)}</Tag>
         <Tooltip title={reportUpward.required && !reportUpward.notifiedAt ? t("incident.deadline", { time: dayjs(reportUpward.deadline).format("YYYY-MM-DD HH:mm") }) : undefined}>
           <Tag color={clock.color} data-testid="report-clock">{t("incident.reportUpward")}: {clock.text}</Tag>

@@ -4,18 +4,18 @@ import { useTranslation } from "react-i18next";
 import { errorCode, errorMessage } from "../../api";
 import { GuardedForm, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
-import type { Classification, DetectionMethod } from "../../gql/graphql";
+import type { Classification, DetectionMethod, Jurisdiction } from "../../gql/graphql";
 import { IncidentFields, type IncidentDetails } from "../incidents/IncidentFields";
 import type { DetailsField } from "./sections";
 
 const UpdateDetails = graphql(`mutation UpdateIncidentDetails($id: ID!, $version: Int!, $input: UpdateIncidentInput!) {
   updateIncident(id: $id, expectedVersion: $version, input: $input) {
-    id version title leakedItem classification detectedAt detectionMethod reportedBy whereSeen secrecyPeriod timeZone
+    id version title leakedItem classification jurisdiction detectedAt detectionMethod reportedBy whereSeen secrecyPeriod timeZone
   }
 }`);
 
 export interface EditableIncident {
-  id: string; version: number; title: string; leakedItem: string; classification: Classification;
+  id: string; version: number; title: string; leakedItem: string; classification: Classification; jurisdiction: Jurisdiction;
   detectedAt: string; detectionMethod: DetectionMethod; reportedBy: string; whereSeen: string;
   secrecyPeriod: string; timeZone: string;
 }
@@ -32,7 +32,7 @@ export function DetailsEditor({ incident, focus, onClose, onSaved }: {
   const [result, update] = useSubmit(UpdateDetails);
   const save = async (v: IncidentDetails) => {
     const r = await update({ id: incident.id, version: incident.version, input: {
-      title: v.title?.trim() || v.leakedItem, leakedItem: v.leakedItem, classification: v.classification,
+      title: v.title?.trim() || v.leakedItem, leakedItem: v.leakedItem, classification: v.classification, jurisdiction: v.jurisdiction,
       detectionMethod: v.detectionMethod, detectedAt: v.detectedAt.format(), whereSeen: v.whereSeen ?? "", reportedBy: v.reportedBy,
       secrecyPeriod: v.secrecyPeriod?.trim() ?? "", timeZone: v.timeZone,
     } });
@@ -44,7 +44,7 @@ export function DetailsEditor({ incident, focus, onClose, onSaved }: {
       confirmLoading={result.fetching} destroyOnHidden>
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} className="lt-gap" />}
       <GuardedForm form={form} layout="vertical" onFinish={save} initialValues={{
-        title: incident.title, leakedItem: incident.leakedItem, classification: incident.classification,
+        title: incident.title, leakedItem: incident.leakedItem, classification: incident.classification, jurisdiction: incident.jurisdiction,
         detectionMethod: incident.detectionMethod, detectedAt: dayjs(incident.detectedAt), whereSeen: incident.whereSeen,
         reportedBy: incident.reportedBy, secrecyPeriod: incident.secrecyPeriod, timeZone: incident.timeZone,
       }}>

@@ -8,6 +8,7 @@ import { errorMessage } from "../../api";
 import { IncidentAccessProvider, useIncidentAccess } from "../../components/access";
 import { FormSelect, GuardedForm, useSubmit } from "../../components/forms";
 import { GateChecklist, type Requirement } from "../../components/GateChecklist";
+import { classificationLabel } from "../../components/classification";
 import { AddTask, CaseFacts, ResponsePanel } from "./CasePanels";
 import { CaseHeader } from "./CaseHeader";
 import { CaseReport } from "./CaseReport";
@@ -25,7 +26,7 @@ import type { IncidentPageQuery } from "../../gql/graphql";
 const IncidentQuery = graphql(`
   query IncidentPage($reference: String!) {
     incidentByReference(reference: $reference) {
-      id reference title summary leakedItem classification detectedAt detectionMethod reportedBy whereSeen secrecyPeriod timeZone stage version frozenAt
+      id reference title summary leakedItem classification jurisdiction detectedAt detectionMethod reportedBy whereSeen secrecyPeriod timeZone stage version frozenAt
       lead { displayName }
       myAccess { caseRole canEdit canAdvance canManageMembers canSeeOutcomes }
       reportUpward { required deadline notifiedAt met }
@@ -111,7 +112,7 @@ function Incident({ data, fetching, error, refetch }: {
   };
   return (
     <>
-      <CaseHeader reference={inc.reference} title={inc.title} classification={inc.classification} stage={inc.stage}
+      <CaseHeader reference={inc.reference} title={inc.title} classification={inc.classification} jurisdiction={inc.jurisdiction} stage={inc.stage}
         reportUpward={inc.reportUpward} section={section} onSection={open} />
       <div className="lt-stack">
         {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
@@ -150,7 +151,8 @@ function Overview({ inc, reload, changes, onGo, onEdit }: {
       <Descriptions column={1} size="small" items={[
         { key: "leaked", label: t("incident.leakedItem"), children: inc.leakedItem },
         { key: "classification", label: t("intake.classification"), children: inc.secrecyPeriod
-          ? `${t(`classification.${inc.classification}`)} · ${t("intake.secrecyPeriod")} ${inc.secrecyPeriod}` : t(`classification.${inc.classification}`) },
+          ? `${classificationLabel(t, inc.classification, inc.jurisdiction, true)} · ${t("intake.secrecyPeriod")} ${inc.secrecyPeriod}`
+          : classificationLabel(t, inc.classification, inc.jurisdiction, true) },
         { key: "detected", label: t("incidents.detectedAt"), children: time(inc.detectedAt) },
         { key: "how", label: t("intake.detectionMethod"), children: t(`detection.${inc.detectionMethod}`) },
         { key: "where", label: t("incident.whereSeen"), children: inc.whereSeen },

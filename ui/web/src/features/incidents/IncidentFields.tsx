@@ -1,8 +1,9 @@
 import { Form, Input, Select } from "antd";
 import type { Dayjs } from "dayjs";
 import { useTranslation } from "react-i18next";
+import { classificationLabel, jurisdictions } from "../../components/classification";
 import { DateTimeField, FormSelect, notInFuture } from "../../components/forms";
-import type { Classification, DetectionMethod } from "../../gql/graphql";
+import type { Classification, DetectionMethod, Jurisdiction } from "../../gql/graphql";
 import { zones } from "../evidence/zoneTime";
 
 export const classifications: Classification[] = ["TOP_SECRET", "SECRET", "CONFIDENTIAL", "WORK_SECRET", "COMMERCIAL_SECRET", "PERSONAL_DATA", "UNCLASSIFIED"];
@@ -14,6 +15,7 @@ export interface IncidentDetails {
   leakedItem: string;
   title?: string;
   classification: Classification;
+  jurisdiction: Jurisdiction;
   detectionMethod: DetectionMethod;
   detectedAt: Dayjs;
   whereSeen?: string;
@@ -25,6 +27,8 @@ export interface IncidentDetails {
 // IncidentFields are the form fields of IncidentDetails, inside a Form.
 export function IncidentFields({ autoFocus }: { autoFocus?: keyof IncidentDetails }) {
   const { t } = useTranslation();
+  // The levels are worded on the scale chosen beside them, so switching it renames them at once.
+  const jurisdiction: Jurisdiction = Form.useWatch("jurisdiction", Form.useFormInstance()) ?? "CN";
   const required = { required: true, whitespace: true, message: t("login.required") };
   return <>
     <Form.Item name="leakedItem" label={t("intake.leakedItem")} extra={t("intake.leakedItemHelp")} rules={[required]}>
@@ -32,7 +36,10 @@ export function IncidentFields({ autoFocus }: { autoFocus?: keyof IncidentDetail
     </Form.Item>
     <Form.Item name="title" label={t("intake.caseTitle")}><Input autoFocus={autoFocus === "title"} /></Form.Item>
     <Form.Item name="classification" label={t("intake.classification")} rules={[{ required: true }]}>
-      <FormSelect autoFocus={autoFocus === "classification"} options={classifications.map((c) => ({ value: c, label: t(`classification.${c}`) }))} />
+      <FormSelect autoFocus={autoFocus === "classification"} options={classifications.map((c) => ({ value: c, label: classificationLabel(t, c, jurisdiction) }))} />
+    </Form.Item>
+    <Form.Item name="jurisdiction" label={t("field.jurisdiction")} rules={[{ required: true }]}>
+      <FormSelect autoFocus={autoFocus === "jurisdiction"} options={jurisdictions.map((j) => ({ value: j, label: `${t(`jurisdiction.${j}`)} · ${t(`classification.scale.${j}`)}` }))} />
     </Form.Item>
     <Form.Item name="secrecyPeriod" label={t("intake.secrecyPeriod")} extra={t("intake.secrecyPeriodHelp")}>
       <Input maxLength={40} />

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { useQuery } from "urql";
 import { errorMessage } from "../../api";
+import { classificationLabel, useDefaultJurisdiction } from "../../components/classification";
 import { stages, type Stage } from "../../components/StageBar";
 import { graphql } from "../../gql";
 import type { Classification, RootCause } from "../../gql/graphql";
@@ -13,7 +14,7 @@ const IncidentsQuery = graphql(`
   query Incidents($after: String, $filter: IncidentFilter) {
     incidents(first: 50, after: $after, filter: $filter) {
       totalCount pageInfo { hasNextPage endCursor }
-      edges { node { id reference title stage classification detectedAt frozenAt lead { displayName }
+      edges { node { id reference title stage classification jurisdiction detectedAt frozenAt lead { displayName }
         reportUpward { required deadline notifiedAt } counts { tasks openTasks evidence forwards } } }
     }
   }
@@ -27,6 +28,7 @@ const classifications: Classification[] = ["TOP_SECRET", "SECRET", "CONFIDENTIAL
 export function Incidents() {
   const { t } = useTranslation();
   const phone = !Grid.useBreakpoint().sm;
+  const scale = useDefaultJurisdiction();
   const [params, setParams] = useSearchParams();
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const text = params.get("q") ?? "";
@@ -48,6 +50,8 @@ export function Incidents() {
     setCursors([undefined]);
   };
   type Row = (typeof rows)[number];
+  // A case on the deployment's scale reads as its level alone; one on the other scale says which.
+  const level = (r: Row) => classificationLabel(t, r.classification, r.jurisdiction, r.jurisdiction !== scale);
   const reportUpward = (r: Row) => !r.reportUpward.required ? "—"
     : r.reportUpward.notifiedAt ? <Tag color="green">{t("incidents.reported")}</Tag>
     : dayjs(r.reportUpward.deadline).isBefore(dayjs()) ? <Tag color="red">{t("incidents.overdue")}</Tag>
@@ -58,7 +62,7 @@ export function Incidents() {
   const phoneColumns = [{ title: t("incidents.caseTitle"), key: "case", render: (_: unknown, r: Row) => <Space direction="vertical" size={2}>
     <Link to={`/incidents/${r.reference}`}>{r.reference}</Link>
     <Typography.Text strong>{r.title}</Typography.Text>
-    <Space size={4} wrap>{stageTags(r)}<Tag>{t(`classification.${r.classification}`)}</Tag>{reportUpward(r)}</Space>
+    <Space size={4} wrap>{stageTags(r)}<Tag>{level(r)}</Tag>{reportUpward(r)}</Space>
   </Space> }];
   return (
     <>
@@ -70,7 +74,7 @@ export function Incidents() {
           className="lt-min180" onChange={(v: string[]) => update("stage", v)} options={stages.map((s) => ({ value: s, label: t(`stage.${s}`) }))} />
         <Select mode="multiple" allowClear virtual={false} value={classification} placeholder={t("incidents.classification")}
           aria-label={t("incidents.classification")} className="lt-min180" onChange={(v: string[]) => update("classification", v)}
-          options={classifications.map((c) => ({ value: c, label: t(`classification.${c}`) }))} />
+          options={classifications.map((c) => ({ value: c, label: classificationLabel(t, c, scale) }))} />
         {(from || to) && <Tag closable onClose={() => update(["from", "to"], [])} data-testid="period">
           {t("incidents.period", { from: from ? dayjs(from).format("YYYY-MM-DD") : "…", to: to ? dayjs(to).format("YYYY-MM-DD") : "…" })}</Tag>}
         {rootCause.length > 0 && <Tag closable onClose={() => update("rootCause", [])} data-testid="root-cause">
@@ -89,7 +93,7 @@ export function Incidents() {
           { title: t("incidents.reference"), dataIndex: "reference", render: (ref: string) => <Link to={`/incidents/${ref}`}>{ref}</Link> },
           { title: t("incidents.caseTitle"), dataIndex: "title" },
           { title: t("incidents.stage"), dataIndex: "stage", render: (_: string, r) => stageTags(r) },
-          { title: t("incidents.classification"), dataIndex: "classification", render: (c: string) => t(`classification.${c}`) },
+          { title: t("incidents.classification"), key: "classification", render: (_: unknown, r: Row) => level(r) },
           { title: t("incidents.lead"), key: "lead", render: (_, r) => r.lead?.displayName },
           { title: t("incidents.tasks"), key: "tasks", render: (_, r) => `${r.counts.tasks - r.counts.openTasks}/${r.counts.tasks}` },
           { title: t("incidents.evidence"), key: "evidence", render: (_, r) => r.counts.evidence },

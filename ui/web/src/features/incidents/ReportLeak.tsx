@@ -3,6 +3,7 @@ import dayjs from "dayjs";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { errorMessage } from "../../api";
+import { useDefaultJurisdiction } from "../../components/classification";
 import { GuardedForm, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
 import { browserZone } from "../evidence/zoneTime";
@@ -19,10 +20,11 @@ export function ReportLeak({ open, onClose }: { open: boolean; onClose: () => vo
   const [form] = Form.useForm<IncidentDetails>();
   const [result, openIncident] = useSubmit(OpenIncident);
   const navigate = useNavigate();
+  const jurisdiction = useDefaultJurisdiction();
   const submit = async (v: IncidentDetails) => {
     const r = await openIncident({
       input: {
-        title: v.title?.trim() || v.leakedItem, leakedItem: v.leakedItem, classification: v.classification,
+        title: v.title?.trim() || v.leakedItem, leakedItem: v.leakedItem, classification: v.classification, jurisdiction: v.jurisdiction,
         detectionMethod: v.detectionMethod, detectedAt: v.detectedAt.format(), whereSeen: v.whereSeen, reportedBy: v.reportedBy,
         secrecyPeriod: v.secrecyPeriod?.trim() || undefined, timeZone: v.timeZone,
       },
@@ -39,7 +41,7 @@ export function ReportLeak({ open, onClose }: { open: boolean; onClose: () => vo
       cancelText={t("intake.cancel")} confirmLoading={result.fetching} destroyOnHidden>
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} className="lt-gap" />}
       <GuardedForm form={form} layout="vertical" onFinish={submit}
-        initialValues={{ detectedAt: dayjs(), classification: "SECRET", detectionMethod: "SELF_REPORT", timeZone: browserZone }}>
+        initialValues={{ detectedAt: dayjs(), classification: "SECRET", jurisdiction, detectionMethod: "SELF_REPORT", timeZone: browserZone }}>
         <IncidentFields autoFocus="leakedItem" />
       </GuardedForm>
     </Modal>

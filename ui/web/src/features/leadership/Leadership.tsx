@@ -10,6 +10,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { useQuery } from "urql";
 import { errorMessage } from "../../api";
+import { classificationLabel, useDefaultJurisdiction } from "../../components/classification";
 import { GuardedForm, useSubmit } from "../../components/forms";
 import { stages, type Stage } from "../../components/StageBar";
 import { graphql } from "../../gql";
@@ -39,6 +40,8 @@ const Review = graphql(`
 // CSV export), the queue of closed cases to review, and their reports.
 export function Leadership() {
   const { t } = useTranslation();
+  // Cases are counted by level whatever their scale; the chart words the levels on the deployment's.
+  const scale = useDefaultJurisdiction();
   const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().subtract(1, "year"), dayjs()]);
   const [unit, setUnit] = useState("");
   const vars = { from: range[0].toISOString(), to: range[1].toISOString(), unit };
@@ -86,7 +89,8 @@ export function Leadership() {
         </Row>
         <Row gutter={[16, 16]}>
           <Col xs={24} md={12}>{bars(t("leadership.byStage"), st.byStage, (k) => t(`stage.${k}`), listOf("stage"))}</Col>
-          <Col xs={24} md={12}>{bars(t("leadership.byClassification"), st.byClassification, (k) => t(`classification.${k}`), listOf("classification"))}</Col>
+          <Col xs={24} md={12}>{bars(t("classification.withScale", { level: t("leadership.byClassification"), scale: t(`classification.scale.${scale}`) }),
+            st.byClassification, (k) => classificationLabel(t, k, scale), listOf("classification"))}</Col>
           <Col xs={24} md={12}>{bars(t("leadership.byRootCause"), st.byRootCause, (k) => (k === "UNKNOWN" ? t("leadership.unknown") : t(`rootCause.${k}`)),
             (k) => k !== "UNKNOWN" && listOf("rootCause")(k))}</Col>
           <Col xs={24} md={12}>{bars(t("leadership.byPlatform"), st.byPlatform, (k) => (k === "UNKNOWN" ? t("leadership.unknown") : t(`spread.platforms.${k}`)))}</Col>

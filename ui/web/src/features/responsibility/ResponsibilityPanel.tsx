@@ -11,10 +11,9 @@ import type { MeasureStatus, OutcomeStatus, OutcomeType, ResponsibilityKind } fr
 
 const Query = graphql(`
   query Responsibility($id: ID!) {
-    legalBasisPresets
     users { id displayName }
     incident(id: $id) {
-      id version noResponsibleReason
+      id version noResponsibleReason legalBasisPresets
       responsibilityCandidates { node { key name } reasons }
       findings {
         id personName unit position kind facts noOutcomeReason
@@ -94,7 +93,7 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
                 {o.history.map((h) => `${t(`discipline.statuses.${h.to}`)} ${dayjs(h.at).format("YYYY-MM-DD")} ${h.by?.displayName ?? ""}${h.note ? `（${h.note}）` : ""}`).join(" → ")}
               </Typography.Text></div>}
             </div>)}
-            {canDecide && !frozen && <ProposeOutcome typeOptions={typeOptions} presets={data?.legalBasisPresets ?? []} busy={proposeResult.fetching}
+            {canDecide && !frozen && <ProposeOutcome typeOptions={typeOptions} presets={data?.incident?.legalBasisPresets ?? []} busy={proposeResult.fetching}
               onPropose={async (v) => {
                 const r = await propose({ id: f.id, input: { type: v.type, decidingBody: v.body, decidedOn: v.decidedOn?.format("YYYY-MM-DD"), legalBasis: v.legalBasis } });
                 if (r?.data) { message.success(t("discipline.propose")); reload(); }
@@ -207,6 +206,7 @@ function ProposeOutcome({ typeOptions, presets, busy, onPropose }: {
       <Form.Item name="type" rules={[{ required: true }]}><FormSelect virtual={false} className="lt-w200" placeholder={t("discipline.type")} aria-label={t("discipline.type")} options={typeOptions} /></Form.Item>
       <Form.Item name="body" rules={[{ required: true, whitespace: true }]}><Input placeholder={t("discipline.body")} aria-label={t("discipline.body")} /></Form.Item>
       <Form.Item name="decidedOn"><DatePicker placeholder={t("discipline.decidedOn")} aria-label={t("discipline.decidedOn")} /></Form.Item>
+      {/* The presets are the case's jurisdiction's (from the server); the reader's script picks their language. */}
       <Form.Item name="legalBasis"><AutoComplete className="lt-w260" placeholder={t("discipline.legalBasis")} aria-label={t("discipline.legalBasis")}
         options={presets.filter((p) => /[\u4e00-\u9fff]/.test(p) === i18n.language.startsWith("zh")).map((p) => ({ value: p }))} /></Form.Item>
       <Button htmlType="submit" loading={busy}>{t("discipline.propose")}</Button>
