@@ -713,7 +713,10 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.locator(".ant-table-row").first().waitFor();
     // So does a root cause's bar (the case's cause was recorded at the investigation).
     await page.goBack();
-    await page.locator(".ant-card", { hasText: "按原因" }).locator('.lt-chart svg path[fill="#1f4e79"]').first().click();
+    const causes = page.locator(".ant-card").filter({ has: page.locator(".ant-card-head-title", { hasText: /^按原因$/ }) }).locator(".lt-chart");
+    const cause = await causes.locator("svg text", { hasText: "紧急传达" }).first().boundingBox();
+    const chart = await causes.boundingBox();
+    await page.mouse.click(chart.x + chart.width * 0.6, cause.y + cause.height / 2); // the bar beside its label
     await page.waitForURL(/rootCause=/);
     await page.getByTestId("root-cause").waitFor();
     await page.locator(".ant-table-row").first().waitFor();
