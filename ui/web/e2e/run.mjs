@@ -714,6 +714,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     // So does a root cause's bar (the case's cause was recorded at the investigation).
     await page.goBack();
     const causes = page.locator(".ant-card").filter({ has: page.locator(".ant-card-head-title", { hasText: /^按原因$/ }) }).locator(".lt-chart");
+    await causes.scrollIntoViewIfNeeded(); // the mouse clicks where the screen shows
     const cause = await causes.locator("svg text", { hasText: "紧急传达" }).first().boundingBox();
     const chart = await causes.boundingBox();
     await page.mouse.click(chart.x + chart.width * 0.6, cause.y + cause.height / 2); // the bar beside its label
