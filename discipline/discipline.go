@@ -116,8 +116,17 @@ var next = map[Status][]Status{
 	Revoked:  {},
 }
 
+// Statuses lists every outcome status in the order of the machine above.
+var Statuses = []Status{Proposed, Decided, Appealed, Final, Revoked}
+
 // CanMove reports whether an outcome may go from one status to another.
 func CanMove(from, to Status) bool { return slices.Contains(next[from], to) }
+
+// NextStatuses are the statuses an outcome may move to from s.
+func NextStatuses(s Status) []Status { return slices.Clone(next[s]) }
+
+// NextStatuses are the statuses o may move to.
+func (o *Outcome) NextStatuses() []Status { return NextStatuses(o.Status) }
 
 // Holds reports whether an outcome in this status settles a finding for the recovery gate.
 func (s Status) Holds() bool { return s == Decided || s == Final }

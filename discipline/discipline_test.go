@@ -37,10 +37,17 @@ func TestOutcomeStatusMachine(t *testing.T) {
 		{"FINAL", "REVOKED"}: true,
 	}
 	all := []discipline.Status{"PROPOSED", "DECIDED", "APPEALED", "FINAL", "REVOKED"}
+	if !slices.Equal(discipline.Statuses, all) {
+		t.Errorf("Statuses lists %v", discipline.Statuses)
+	}
 	for _, from := range all {
 		for _, to := range all {
 			if got := discipline.CanMove(from, to); got != allowed[[2]discipline.Status{from, to}] {
 				t.Errorf("%s → %s: %v", from, to, got)
+			}
+			// What the UI offers (Outcome.nextStatuses) is exactly what the machine accepts.
+			if offered := slices.Contains(discipline.NextStatuses(from), to); offered != allowed[[2]discipline.Status{from, to}] {
+				t.Errorf("%s offers %s: %v", from, to, offered)
 			}
 		}
 	}

@@ -451,6 +451,7 @@ type ComplexityRoot struct {
 		History      func(childComplexity int) int
 		ID           func(childComplexity int) int
 		LegalBasis   func(childComplexity int) int
+		NextStatuses func(childComplexity int) int
 		Status       func(childComplexity int) int
 		Type         func(childComplexity int) int
 	}
@@ -2785,6 +2786,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Outcome.LegalBasis(childComplexity), true
+	case "Outcome.nextStatuses":
+		if e.ComplexityRoot.Outcome.NextStatuses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.NextStatuses(childComplexity), true
 	case "Outcome.status":
 		if e.ComplexityRoot.Outcome.Status == nil {
 			break
@@ -3988,6 +3995,8 @@ type Outcome {
   decidedOn: Date
   legalBasis: String!
   status: OutcomeStatus!
+  "The statuses it may move to next (` + "`" + `setOutcomeStatus` + "`" + `): the server's status machine."
+  nextStatuses: [OutcomeStatus!]!
   "Every status the outcome has been in, oldest first."
   history: [OutcomeStatusChange!]!
 }
@@ -5871,6 +5880,8 @@ func (ec *executionContext) childFields_Outcome(ctx context.Context, field graph
 		return ec.fieldContext_Outcome_legalBasis(ctx, field)
 	case "status":
 		return ec.fieldContext_Outcome_status(ctx, field)
+	case "nextStatuses":
+		return ec.fieldContext_Outcome_nextStatuses(ctx, field)
 	case "history":
 		return ec.fieldContext_Outcome_history(ctx, field)
 	}
@@ -15347,6 +15358,29 @@ func (ec *executionContext) fieldContext_Outcome_status(_ context.Context, field
 	return graphql.NewScalarFieldContext("Outcome", field, false, false, "OutcomeStatus")
 }
 
+func (ec *executionContext) _Outcome_nextStatuses(ctx context.Context, field graphql.CollectedField, obj *discipline.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_nextStatuses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextStatuses(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []discipline.Status) graphql.Marshaler {
+			return ec.marshalNOutcomeStatus2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatusᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_nextStatuses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, true, false, "OutcomeStatus")
+}
+
 func (ec *executionContext) _Outcome_history(ctx context.Context, field graphql.CollectedField, obj *discipline.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23964,6 +23998,11 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "nextStatuses":
+			out.Values[i] = ec._Outcome_nextStatuses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "history":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -26541,6 +26580,36 @@ func (ec *executionContext) marshalNOutcomeStatus2githubᚗcomᚋleaktrailᚋlea
 		graphql.AddInvalidNullFromMarshaler(ctx, "OutcomeStatus!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNOutcomeStatus2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatusᚄ(ctx context.Context, v any) ([]discipline.Status, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]discipline.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOutcomeStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNOutcomeStatus2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []discipline.Status) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOutcomeStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNOutcomeStatusChange2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐStatusChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*discipline.StatusChange) graphql.Marshaler {

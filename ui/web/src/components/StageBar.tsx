@@ -1,7 +1,8 @@
 import { Grid, Progress, Steps, Typography } from "antd";
 import { useTranslation } from "react-i18next";
+import { stages } from "../vocabulary";
 
-export const stages = ["DETECT", "INITIAL_RESPONSE", "INVESTIGATION", "DISCLOSURE", "RECOVERY", "CLOSED"] as const;
+export { stages } from "../vocabulary";
 export type Stage = (typeof stages)[number];
 
 // StageBar shows the case's way from detection to closing and where it

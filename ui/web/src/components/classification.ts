@@ -3,7 +3,7 @@ import { useQuery } from "urql";
 import { graphql } from "../gql";
 import type { Classification, Jurisdiction } from "../gql/graphql";
 
-export const jurisdictions: Jurisdiction[] = ["CN", "TW"];
+export { jurisdictions } from "../vocabulary";
 
 // classificationLabel words a level on the scale of the case's jurisdiction,
 // not of the reader's script: SECRET is 机密 on the mainland scale, so a

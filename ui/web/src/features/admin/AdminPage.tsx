@@ -8,6 +8,7 @@ import { errorMessage } from "../../api";
 import { GuardedForm, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
 import type { Role } from "../../gql/graphql";
+import { roles } from "../../vocabulary";
 
 const AdminQuery = graphql(`
   query Admin {
@@ -24,7 +25,6 @@ const SetUserDisabled = graphql(`mutation SetUserDisabled($id: ID!, $disabled: B
 const ResetUserPassword = graphql(`mutation ResetUserPassword($id: ID!, $password: String!) { resetUserPassword(id: $id, password: $password) { id } }`);
 const RevokeApiToken = graphql(`mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }`);
 
-const roles: Role[] = ["RESPONDER", "INVESTIGATOR", "LEADERSHIP", "ADMIN"];
 const minPassword = 10;
 
 type User = { id: string; username: string; displayName: string; roles: Role[]; locale: string; disabled: boolean };

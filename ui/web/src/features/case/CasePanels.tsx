@@ -7,8 +7,9 @@ import { errorMessage } from "../../api";
 import { useIncidentAccess } from "../../components/access";
 import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
-import type { Authority, ContainmentKind, DisclosureDecision, RootCause } from "../../gql/graphql";
+import type { Authority, ContainmentKind } from "../../gql/graphql";
 import { TakedownTag } from "../spread/SpreadSide";
+import { authorities, containmentKinds as kinds, disclosureDecisions as decisions, rootCauses as causes } from "../../vocabulary";
 
 const ResponseQuery = graphql(`
   query Response($id: ID!) {
@@ -35,11 +36,6 @@ const Update = graphql(`mutation UpdateIncident($id: ID!, $version: Int!, $input
   updateIncident(id: $id, expectedVersion: $version, input: $input) { id version } }`);
 const AddTaskMutation = graphql(`mutation AddTaskTo($id: ID!, $input: AddTaskInput!) { addTask(incidentId: $id, input: $input) { id } }`);
 
-const kinds: ContainmentKind[] = ["RECALL", "TAKEDOWN_REQUEST", "DEVICE_ISOLATED", "ACCOUNT_ISOLATED", "OTHER"];
-const authorities: Authority[] = ["CONFIDENTIALITY_BUREAU", "HEADQUARTERS", "POLICE", "DISCIPLINE_COMMISSION", "OTHER"];
-const causes: RootCause[] = ["URGENT_RELAY", "REPORTING_TO_SUPERIOR", "LEADER_INSTRUCTION", "MIS_SEND", "MULTIPLE", "CONVENIENCE",
-  "THIRD_PARTY_APP", "ACCOUNT_COMPROMISE", "INSIDER_INTENT", "OTHER"];
-const decisions: DisclosureDecision[] = ["DISCLOSE", "NOT_DISCLOSE"];
 const time = (s: string) => dayjs(s).format("YYYY-MM-DD HH:mm");
 
 interface PanelProps { incidentId: string; frozen: boolean; changes: number; onChanged: () => void }

@@ -8,6 +8,7 @@ import { useIncidentAccess } from "../../components/access";
 import { FormSelect, GuardedForm, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
 import type { AuditLogQuery, CaseRole } from "../../gql/graphql";
+import { caseRoles } from "../../vocabulary";
 
 const AuditLog = graphql(`
   query AuditLog($id: ID!, $after: Int) {
@@ -32,7 +33,6 @@ const RemoveMember = graphql(`
   mutation RemoveMember($id: ID!, $user: ID!) { removeIncidentMember(incidentId: $id, userId: $user) }
 `);
 
-const caseRoles = ["LEAD", "INVESTIGATOR", "RESPONDER", "OBSERVER"] as const;
 type Entry = NonNullable<AuditLogQuery["incident"]>["auditLog"]["entries"][number];
 
 const time = (s: string) => dayjs(s).format("YYYY-MM-DD HH:mm:ss");

@@ -10,6 +10,7 @@ import { graphql } from "../../gql";
 import { AcquisitionFields, acquisitionInput, type Acquisition } from "./AcquisitionFields";
 import { PdfPreview } from "./PdfPreview";
 import { browserZone as timeZone, inZone } from "./zoneTime";
+import { recordableCustodyActions as handActions } from "../../vocabulary";
 
 const EvidenceQuery = graphql(`
   query Evidence($id: ID!) {
@@ -55,7 +56,6 @@ const systemPurposes: Record<string, string> = {
 };
 // The purpose of a COLLECTED event recorded from an upload's acquisition: how, in the collector's words.
 const collectedHow = "collected: ";
-const handActions = ["COLLECTED", "SEALED", "TRANSFERRED", "RELEASED"] as const;
 const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`);
 
 const isPdf = (contentType: string) => contentType.split(";")[0] === "application/pdf";

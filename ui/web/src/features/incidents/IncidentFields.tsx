@@ -5,9 +5,8 @@ import { classificationLabel, jurisdictions } from "../../components/classificat
 import { DateTimeField, FormSelect, notInFuture } from "../../components/forms";
 import type { Classification, DetectionMethod, Jurisdiction } from "../../gql/graphql";
 import { zones } from "../evidence/zoneTime";
+import { classifications, detectionMethods as detections } from "../../vocabulary";
 
-export const classifications: Classification[] = ["TOP_SECRET", "SECRET", "CONFIDENTIAL", "WORK_SECRET", "COMMERCIAL_SECRET", "PERSONAL_DATA", "UNCLASSIFIED"];
-export const detections: DetectionMethod[] = ["SELF_REPORT", "COLLEAGUE_REPORT", "AUDIT_INSPECTION", "EXTERNAL_TIP", "MONITORING", "AUTHORITY_NOTICE"];
 
 // IncidentDetails are what a responder records first: the same fields when
 // a leak is reported and when those details are corrected later.

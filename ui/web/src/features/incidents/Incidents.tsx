@@ -9,6 +9,7 @@ import { classificationLabel, useDefaultJurisdiction } from "../../components/cl
 import { stages, type Stage } from "../../components/StageBar";
 import { graphql } from "../../gql";
 import type { Classification, RootCause } from "../../gql/graphql";
+import { classifications } from "../../vocabulary";
 
 const IncidentsQuery = graphql(`
   query Incidents($after: String, $filter: IncidentFilter) {
@@ -20,7 +21,6 @@ const IncidentsQuery = graphql(`
   }
 `);
 
-const classifications: Classification[] = ["TOP_SECRET", "SECRET", "CONFIDENTIAL", "WORK_SECRET"];
 
 // Incidents lists the cases the user may see, newest first: searchable,
 // filtered by stage and classification (kept in the address, so a filtered

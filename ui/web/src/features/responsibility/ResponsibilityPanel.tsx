@@ -7,7 +7,8 @@ import { errorMessage } from "../../api";
 import { useIncidentAccess } from "../../components/access";
 import { FormSelect, GuardedForm, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
-import type { MeasureStatus, OutcomeStatus, OutcomeType, ResponsibilityKind } from "../../gql/graphql";
+import type { MeasureStatus, OutcomeStatus, OutcomeType } from "../../gql/graphql";
+import { measureStatuses, outcomeCategories, outcomeTypes, responsibilityKinds as kinds } from "../../vocabulary";
 
 const Query = graphql(`
   query Responsibility($id: ID!) {
@@ -17,7 +18,7 @@ const Query = graphql(`
       responsibilityCandidates { node { key name } reasons }
       findings {
         id personName unit position kind facts noOutcomeReason
-        outcomes { id category type status decidingBody decidedOn legalBasis history { to note at by { displayName } } }
+        outcomes { id category type status nextStatuses decidingBody decidedOn legalBasis history { to note at by { displayName } } }
       }
       measures { id title dueOn status overdue owner { id displayName } }
     }
@@ -31,18 +32,6 @@ const UpdateMeasure = graphql(`mutation UpdateMeasure($id: ID!, $input: MeasureI
 const SetNoResponsible = graphql(`mutation SetNoResponsible($id: ID!, $v: Int!, $reason: String!) {
   updateIncident(id: $id, expectedVersion: $v, input: { noResponsibleReason: $reason }) { id version noResponsibleReason } }`);
 const AddMeasure = graphql(`mutation AddMeasure($id: ID!, $input: MeasureInput!) { recordMeasure(incidentId: $id, input: $input) { id } }`);
-
-const types: OutcomeType[] = ["ADMIN_WARNING", "ADMIN_DEMERIT", "ADMIN_MAJOR_DEMERIT", "ADMIN_DEMOTION", "ADMIN_REMOVAL_FROM_POST",
-  "ADMIN_DISMISSAL", "PARTY_WARNING", "PARTY_SERIOUS_WARNING", "PARTY_REMOVAL_FROM_POST", "PARTY_PROBATION", "PARTY_EXPULSION",
-  "ORG_ADMONISHMENT_TALK", "ORG_REMINDER_TALK", "ORG_WRITTEN_SELF_CRITICISM", "ORG_CIRCULATED_CRITICISM", "ORG_CRITICISM_AND_EDUCATION",
-  "ORG_SUSPENSION_FOR_INSPECTION", "ORG_TRANSFER_FROM_POST", "ORG_DELAYED_CONFIRMATION", "EMPLOYMENT_DISMISSAL",
-  "EMPLOYMENT_PAY_DEDUCTION", "CRIMINAL_CASE_FILED", "CRIMINAL_DEFERRED_PROSECUTION", "CRIMINAL_LIABILITY"];
-const categoryOf = (t: string) => ({ ADMIN: "ADMINISTRATIVE", PARTY: "PARTY", ORG: "ORGANISATIONAL", EMPLOYMENT: "EMPLOYMENT", CRIMINAL: "CRIMINAL" } as Record<string, string>)[t.split("_")[0]];
-// next mirrors the server's outcome status machine, to offer only moves it accepts.
-const next: Record<OutcomeStatus, OutcomeStatus[]> = { PROPOSED: ["DECIDED", "REVOKED"], DECIDED: ["APPEALED", "FINAL", "REVOKED"],
-  APPEALED: ["DECIDED", "REVOKED"], FINAL: ["REVOKED"], REVOKED: [] };
-const measureStatuses: MeasureStatus[] = ["OPEN", "IN_PROGRESS", "DONE", "DROPPED"];
-const kinds: ResponsibilityKind[] = ["DIRECT", "LEADERSHIP", "SUPERVISORY", "OTHER"];
 
 // ResponsibilityPanel records who is responsible and what they receive: findings
 // (with the spread chain's suggestions), outcomes for the outcomes tier, and
@@ -64,8 +53,8 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
   useEffect(() => { if (changes) refetch({ requestPolicy: "network-only" }); }, [changes, refetch]);
   const inc = data?.incident;
   const failure = errorMessage(t, error ?? findingResult.error ?? proposeResult.error ?? moveResult.error ?? measureResult.error ?? updateResult.error ?? reasonResult.error);
-  const typeOptions = ["ADMINISTRATIVE", "PARTY", "ORGANISATIONAL", "EMPLOYMENT", "CRIMINAL"].map((c) => ({
-    label: t(`discipline.category.${c}`), options: types.filter((ty) => categoryOf(ty) === c).map((ty) => ({ value: ty, label: t(`discipline.types.${ty}`) })) }));
+  const typeOptions = outcomeCategories.map((c) => ({
+    label: t(`discipline.category.${c}`), options: outcomeTypes.filter((o) => o.category === c).map((o) => ({ value: o.type, label: t(`discipline.types.${o.type}`) })) }));
   return (
     <Card id="responsibility" title={t("discipline.title")}>
       {failure && <Alert type="error" showIcon message={failure} className="lt-gap" />}
@@ -86,7 +75,7 @@ export function ResponsibilityPanel({ incidentId, frozen, changes }: { incidentI
               <Tag>{t(`discipline.category.${o.category}`)}</Tag><Typography.Text>{t(`discipline.types.${o.type}`)}</Typography.Text>
               {" — "}{o.decidingBody} <Tag color={o.status === "FINAL" || o.status === "DECIDED" ? "green" : o.status === "REVOKED" ? "default" : "gold"}>
                 {t(`discipline.statuses.${o.status}`)}</Tag>{o.decidedOn} {o.legalBasis && `· ${o.legalBasis}`}
-              {canDecide && !frozen && <Space size={4} className="lt-left">{next[o.status].map((s) => <Button key={s} size="small"
+              {canDecide && !frozen && <Space size={4} className="lt-left">{o.nextStatuses.map((s) => <Button key={s} size="small"
                 onClick={() => setMoving({ id: o.id, status: s, decidedOn: o.decidedOn })}>
                 {t("discipline.moveTo", { status: t(`discipline.statuses.${s}`) })}</Button>)}</Space>}
               {o.history.length > 1 && <div><Typography.Text type="secondary" className="lt-small">

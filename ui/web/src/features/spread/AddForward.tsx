@@ -7,13 +7,13 @@ import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../../compon
 import { graphql } from "../../gql";
 import type { Exposure, ForwardMethod, NodeKind, NodeRefInput } from "../../gql/graphql";
 import { freshKey, matching, type Pick, type PickableNode } from "./nodeKeys";
-import { exposures, methods } from "./SpreadSide";
+import { exposures, forwardMethods as methods, nodeKinds } from "../../vocabulary";
 
 const Record = graphql(`
   mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }
 `);
 
-const venueKinds = ["GROUP_CHAT", "DIRECT_CHAT", "FEED_POST", "SMS_MMS", "FAX", "EMAIL", "PUBLIC_SOCIAL", "WEBSITE", "MINI_PROGRAM", "CLOUD_DRIVE", "OTHER"];
+const venueKinds = nodeKinds.filter((k) => k !== "PERSON");
 
 type Side = "from" | "to" | "by";
 const sides: Side[] = ["from", "to", "by"];

@@ -10,6 +10,7 @@ import { graphql } from "../../gql";
 import type { Confidence, ContainmentStatus, Exposure, ForwardMethod, Platform } from "../../gql/graphql";
 import type { ExportForward, ExportNode } from "./graphData";
 import { cautionTag, takedownTag } from "./graphStyle";
+import { confidences, containmentStatuses, exposures, forwardMethods as methods, platforms } from "../../vocabulary";
 
 const UpdateNode = graphql(`
   mutation UpdateNode($id: ID!, $input: NodePatch!) { updateNode(id: $id, input: $input) { id name exposure memberCount } }
@@ -24,11 +25,6 @@ const DeleteForward = graphql(`
   mutation DeleteForward($id: ID!) { deleteForward(id: $id) }
 `);
 
-export const exposures = ["INTERNAL", "EXTERNAL", "PUBLIC"] as const;
-export const methods = ["PHOTO", "FORWARD", "SCREENSHOT", "SCAN", "RETYPE", "OCR", "FAX", "MMS", "EMAIL", "POST", "OTHER"] as const;
-const platforms = ["WECHAT", "WECOM", "QQ", "DINGTALK", "LARK", "LINE", "MESSENGER", "TELEGRAM", "WEIBO", "DOUYIN", "SMS", "EMAIL", "FAX", "WEB", "OTHER"] as const;
-const containmentStatuses = ["NONE", "REQUESTED", "CONFIRMED_REMOVED", "REFUSED", "UNREACHABLE"] as const;
-const confidences = ["CONFIRMED", "SUSPECTED"] as const;
 
 type Editing = { kind: "node" } | { kind: "containment" } | { kind: "forward"; forward: ExportForward } | undefined;
 
