@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minio/minio-go/v7"
+
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/evidence"
 )
@@ -31,6 +33,8 @@ type faults struct {
 	complete   completeFault
 	statsLate  bool // every Stat runs out of time
 	readsLate  bool // every object read runs out of time
+	abortsLate bool // every AbortUpload runs out of time
+	removeLate bool // every Remove runs out of time
 }
 
 type completeFault int
@@ -96,6 +100,20 @@ func (f *faulty) Stat(ctx context.Context, key string) (evidence.StoredObject, e
 		ctx = late(ctx)
 	}
 	return f.ObjectStore.Stat(ctx, key)
+}
+
+func (f *faulty) AbortUpload(ctx context.Context, key, uploadID string) error {
+	if f.now().abortsLate {
+		ctx = late(ctx)
+	}
+	return f.ObjectStore.AbortUpload(ctx, key, uploadID)
+}
+
+func (f *faulty) Remove(ctx context.Context, key, versionID string) error {
+	if f.now().removeLate {
+		ctx = late(ctx)
+	}
+	return f.ObjectStore.Remove(ctx, key, versionID)
 }
 
 func (f *faulty) Get(ctx context.Context, key string) (io.ReadCloser, error) {
@@ -220,7 +238,7 @@ func TestCompleteFailures(t *testing.T) {
 			}
 			status, err := v.svc.Status(v.ctx, u.ID)
 			if err != nil || status.State != evidence.Uploading || status.Received != int64(len(content)) {
-				t.Fatalf("after the failed complete: %+v %v", status, err)
+				t.Fatalf("after the failed complete: %v", err)
 			}
 
 			f.set(func(f *faults) { f.complete = completeWorks })
@@ -323,5 +341,74 @@ func TestVerifyReadTimedOutIsNotMissing(t *testing.T) {
 	f.set(func(f *faults) { f.readsLate = false })
 	if report, err := v.svc.Verify(v.ctx, v.incident); err != nil || report.OK != 1 {
 		t.Fatalf("verify: %+v %v", report, err)
+	}
+}
+
+// A cancelled upload whose parts the store does not drop in time stays
+// open, parts and all, and the reconciler abandons it later.
+func TestCancelWhoseAbortTimesOut(t *testing.T) {
+	t.Parallel()
+	cfg := evidence.DefaultConfig
+	cfg.PartSize, cfg.StaleAfter = smallParts, time.Millisecond
+	v := newVault(t, cfg)
+	f := injectFaults(v)
+	u, err := v.svc.Begin(v.ctx, v.incident, evidence.Details{FileName: "草稿.docx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.svc.Receive(v.ctx, u.ID, 1, bytes.NewReader(randomBytes(smallParts, 8))); err != nil {
+		t.Fatal(err)
+	}
+	f.set(func(f *faults) { f.abortsLate = true })
+	if err := v.svc.Cancel(v.ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if status, err := v.svc.Status(v.ctx, u.ID); err != nil || status.State != evidence.Uploading {
+		t.Fatalf("after a cancel whose abort timed out: %v", err)
+	}
+
+	f.set(func(f *faults) { f.abortsLate = false })
+	time.Sleep(5 * time.Millisecond) // stale
+	if r, err := v.svc.Reconcile(context.Background()); err != nil || r.Abandoned != 1 {
+		t.Fatalf("reconcile: %+v %v", r, err)
+	}
+	for id, err := range v.objects.UploadsOf(v.ctx, u.ObjectKey) {
+		t.Fatalf("multipart upload left behind: %s %v", id, err)
+	}
+}
+
+// A duplicate is committed even when its redundant copy cannot be removed
+// in time; the reconciler removes the copy later, leaving one stored object.
+func TestDuplicateWhoseCopyIsNotRemovedInTime(t *testing.T) {
+	t.Parallel()
+	v := newVault(t, evidence.Config{})
+	f := injectFaults(v)
+	content := []byte("同一张截图")
+	first, err := v.put(t, "a.png", bytes.NewReader(content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.set(func(f *faults) { f.removeLate = true })
+	second, err := v.put(t, "b.png", bytes.NewReader(content))
+	if err != nil || second.DuplicateOf == nil || *second.DuplicateOf != first.ID {
+		t.Fatalf("second: %+v %v", second, err)
+	}
+
+	f.set(func(f *faults) { f.removeLate = false })
+	if r, err := v.svc.Reconcile(context.Background()); err != nil || r.Released != 1 {
+		t.Fatalf("reconcile: %+v %v", r, err)
+	}
+	versions := 0
+	for obj := range v.raw.ListObjects(v.ctx, v.objects.Bucket, minio.ListObjectsOptions{Recursive: true, WithVersions: true}) {
+		if obj.Err != nil {
+			t.Fatal(obj.Err)
+		}
+		versions++
+	}
+	if versions != 1 {
+		t.Fatalf("%d object versions stored", versions)
+	}
+	if items, err := v.svc.List(v.ctx, v.incident); err != nil || len(items) != 2 {
+		t.Fatalf("items: %v %v", items, err)
 	}
 }
