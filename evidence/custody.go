@@ -10,7 +10,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
-	"github.com/minio/minio-go/v7"
 
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/auth"
@@ -146,12 +145,12 @@ func (s *Service) SetLegalHold(ctx context.Context, id uuid.UUID, on bool, purpo
 		if err != nil {
 			return nil, err
 		}
-		if !s.Objects.Locking {
+		if !s.Objects.Locking() {
 			return nil, apperr.Errorf(apperr.Unavailable, "the evidence bucket was made without object locking, so it cannot hold objects")
 		}
-		status, action := minio.LegalHoldDisabled, LegalHoldOff
+		action := LegalHoldOff
 		if on {
-			status, action = minio.LegalHoldEnabled, LegalHoldOn
+			action = LegalHoldOn
 		}
 		if e.LegalHold == on {
 			if on {
@@ -163,8 +162,7 @@ func (s *Service) SetLegalHold(ctx context.Context, id uuid.UUID, on bool, purpo
 			return nil, err
 		}
 		// Last, so the transaction commits only once the object store has the hold.
-		if err := s.Objects.Client.PutObjectLegalHold(ctx, s.Objects.Bucket, e.ObjectKey,
-			minio.PutObjectLegalHoldOptions{VersionID: e.VersionID, Status: &status}); err != nil {
+		if err := s.Objects.Hold(ctx, e.ObjectKey, e.VersionID, on); err != nil {
 			return nil, s.unavailable(ctx, "set the legal hold", err)
 		}
 		return &CustodyEvent{Action: action, Purpose: purpose, TimeZone: zone}, nil
@@ -231,20 +229,15 @@ func (s *Service) Link(ctx context.Context, id uuid.UUID, purpose string, view b
 	if view {
 		disposition, action = "inline", Viewed
 	}
-	params := url.Values{
-		"response-content-disposition": {disposition + "; filename*=UTF-8''" + url.PathEscape(text.Clean(e.FileName))},
-		"response-content-type":        {contentType},
-	}
-	if e.VersionID != "" {
-		params.Set("versionId", e.VersionID)
-	}
+	download := Download{VersionID: e.VersionID, ContentType: contentType,
+		Disposition: disposition + "; filename*=UTF-8''" + url.PathEscape(text.Clean(e.FileName))}
 	event := &CustodyEvent{EvidenceID: e.ID, IncidentID: e.IncidentID, Action: action, ActorID: &actor.ID,
 		ActorName: actor.DisplayName, TimeZone: zone, Purpose: purpose}
 	expires, covered, err := s.grantEnd(ctx, event)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.Objects.Client.PresignedGetObject(ctx, s.Objects.Bucket, e.ObjectKey, time.Until(expires), params)
+	u, err := s.Objects.Presign(ctx, e.ObjectKey, download, time.Until(expires))
 	if err != nil {
 		return nil, s.unavailable(ctx, "sign a download link", err)
 	}
@@ -253,7 +246,7 @@ func (s *Service) Link(ctx context.Context, id uuid.UUID, purpose string, view b
 			return nil, err
 		}
 	}
-	return &Link{URL: u.String(), ExpiresAt: expires}, nil
+	return &Link{URL: u, ExpiresAt: expires}, nil
 }
 
 // minGrantLeft is the least time left on a grant for a new link to share it.

@@ -1,6 +1,8 @@
 // Package evidence is the evidence vault: files kept in S3-compatible storage
 // with their SHA-256, linked to an incident (and optionally a forward, a node
 // or a task), and every handling of them in an append-only chain of custody.
+// The vault reaches the storage only through its port, ObjectStore, which
+// objstore implements.
 package evidence
 
 import (

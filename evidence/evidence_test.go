@@ -20,6 +20,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/auth"
@@ -35,6 +36,7 @@ type vault struct {
 	svc      *evidence.Service
 	db       *sqlx.DB
 	objects  *objstore.Store
+	raw      *minio.Client // the same bucket without objstore, to see what the vault leaves behind
 	ctx      context.Context
 	incident uuid.UUID
 }
@@ -46,7 +48,12 @@ func newVault(t *testing.T, cfg evidence.Config) *vault {
 	t.Helper()
 	db := testdb.New(t)
 	ctx := context.Background()
-	objects, err := objstore.Open(ctx, testdb.ObjectStore(t))
+	objCfg := testdb.ObjectStore(t)
+	objects, err := objstore.Open(ctx, objCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := minio.New(objCfg.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(objCfg.AccessKey, objCfg.SecretKey, "")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +74,7 @@ func newVault(t *testing.T, cfg evidence.Config) *vault {
 		cfg.PartSize = smallParts
 	}
 	svc := evidence.NewService(db, incidents, objects, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	return &vault{svc: svc, db: db, objects: objects, ctx: ctx, incident: inc.ID}
+	return &vault{svc: svc, db: db, objects: objects, raw: raw, ctx: ctx, incident: inc.ID}
 }
 
 // put uploads content as one file and returns the committed item.
@@ -284,7 +291,7 @@ func TestIdenticalContentIsStoredOnce(t *testing.T) {
 		t.Fatalf("second: duplicateOf %v key %s", second.DuplicateOf, second.ObjectKey)
 	}
 	objects := 0
-	for obj := range v.objects.Client.ListObjects(v.ctx, v.objects.Bucket, minio.ListObjectsOptions{Recursive: true, WithVersions: true}) {
+	for obj := range v.raw.ListObjects(v.ctx, v.objects.Bucket, minio.ListObjectsOptions{Recursive: true, WithVersions: true}) {
 		if obj.Err != nil {
 			t.Fatal(obj.Err)
 		}
@@ -407,11 +414,7 @@ func TestReconcileFinishesAnUploadCutBeforeItsCommit(t *testing.T) {
 		t.Fatal(err)
 	}
 	// What Complete does before it commits — and then the server dies.
-	var parts []minio.CompletePart
-	for _, p := range u.Parts {
-		parts = append(parts, minio.CompletePart{PartNumber: p.Number, ETag: p.ETag})
-	}
-	if _, err := v.objects.Core.CompleteMultipartUpload(v.ctx, v.objects.Bucket, u.ObjectKey, u.S3UploadID, parts, minio.PutObjectOptions{}); err != nil {
+	if _, err := v.objects.CompleteUpload(v.ctx, u.ObjectKey, u.S3UploadID, u.Parts); err != nil {
 		t.Fatal(err)
 	}
 	if n := v.count(t, "evidence"); n != 0 {
@@ -439,7 +442,7 @@ func TestReconcileCleansOrphans(t *testing.T) {
 	cfg.PartSize, cfg.StaleAfter = smallParts, time.Millisecond
 	v := newVault(t, cfg)
 	key := "incidents/" + v.incident.String() + "/evidence/" + uuid.NewString()
-	if _, err := v.objects.Client.PutObject(v.ctx, v.objects.Bucket, key, strings.NewReader("stray"), 5, minio.PutObjectOptions{}); err != nil {
+	if err := v.objects.Put(v.ctx, key, strings.NewReader("stray"), 5); err != nil {
 		t.Fatal(err)
 	}
 	u, err := v.svc.Begin(v.ctx, v.incident, evidence.Details{FileName: "never-sent.txt"})
@@ -454,8 +457,8 @@ func TestReconcileCleansOrphans(t *testing.T) {
 	if err != nil || r.RemovedOrphans != 1 || r.Abandoned != 1 {
 		t.Fatalf("reconcile: %+v %v", r, err)
 	}
-	for mp := range v.objects.Client.ListIncompleteUploads(v.ctx, v.objects.Bucket, u.ObjectKey, false) {
-		t.Fatalf("multipart upload left behind: %+v", mp)
+	for mp, err := range v.objects.UploadsOf(v.ctx, u.ObjectKey) {
+		t.Fatalf("multipart upload left behind: %s %v", mp, err)
 	}
 	if r, err := v.svc.Reconcile(context.Background()); err != nil || !r.Clean() {
 		t.Fatalf("second reconcile: %+v %v", r, err)
@@ -475,8 +478,7 @@ func TestVerifyCatchesTampering(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v.objects.Client.PutObject(v.ctx, v.objects.Bucket, tampered.ObjectKey, strings.NewReader("改过的截图"), -1,
-		minio.PutObjectOptions{}); err != nil {
+	if err := v.objects.Put(v.ctx, tampered.ObjectKey, strings.NewReader("改过的截图"), -1); err != nil {
 		t.Fatal(err)
 	}
 	report, err := v.svc.Verify(v.ctx, v.incident)
@@ -503,6 +505,28 @@ func TestVerifyCatchesTampering(t *testing.T) {
 	}
 }
 
+// An object gone from the store is reported missing by the fixity check,
+// which raises an alert on the incident.
+func TestVerifyFindsMissingObject(t *testing.T) {
+	t.Parallel()
+	v := newVault(t, evidence.Config{})
+	gone, err := v.put(t, "gone.txt", strings.NewReader("删掉的截图"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.objects.Remove(v.ctx, gone.ObjectKey, gone.VersionID); err != nil {
+		t.Fatal(err)
+	}
+	report, err := v.svc.Verify(v.ctx, v.incident)
+	if err != nil || report.Checked != 1 || report.Missing != 1 || report.Problems[0].Found != nil {
+		t.Fatalf("verify: %+v %v", report, err)
+	}
+	alerts, err := v.svc.Alerts(v.ctx, v.incident)
+	if err != nil || len(alerts) != 1 || alerts[0].Kind != evidence.EvidenceMissing {
+		t.Fatalf("alerts: %+v %v", alerts, err)
+	}
+}
+
 // With retention configured, a committed object cannot be deleted, not even
 // by a direct call to the store; a legal hold does the same on its own.
 func TestRetentionAndLegalHoldBlockDeletion(t *testing.T) {
@@ -522,7 +546,7 @@ func TestRetentionAndLegalHoldBlockDeletion(t *testing.T) {
 		t.Fatalf("retention %v until %v", retained.RetentionMode, retained.RetainUntil)
 	}
 	remove := func(e *evidence.Evidence) error {
-		return v.objects.Client.RemoveObject(v.ctx, v.objects.Bucket, e.ObjectKey, minio.RemoveObjectOptions{VersionID: e.VersionID})
+		return v.objects.Remove(v.ctx, e.ObjectKey, e.VersionID)
 	}
 	if err := remove(retained); err == nil {
 		t.Fatal("a retained object was deleted")
@@ -539,8 +563,7 @@ func TestRetentionAndLegalHoldBlockDeletion(t *testing.T) {
 	if _, err := plain.svc.SetLegalHold(plain.ctx, held.ID, true, "again", ""); apperr.CodeOf(err) != apperr.Conflict {
 		t.Errorf("hold twice: %v", err)
 	}
-	if err := plain.objects.Client.RemoveObject(plain.ctx, plain.objects.Bucket, held.ObjectKey,
-		minio.RemoveObjectOptions{VersionID: held.VersionID}); err == nil {
+	if err := plain.objects.Remove(plain.ctx, held.ObjectKey, held.VersionID); err == nil {
 		t.Fatal("an object under legal hold was deleted")
 	}
 	if held, err = plain.svc.SetLegalHold(plain.ctx, held.ID, false, "案件办结", ""); err != nil || held.LegalHold {
@@ -696,13 +719,12 @@ func TestStoreChecksPartChecksums(t *testing.T) {
 	t.Parallel()
 	v := newVault(t, evidence.Config{})
 	key := "incidents/" + v.incident.String() + "/evidence/" + uuid.NewString()
-	id, err := v.objects.Core.NewMultipartUpload(v.ctx, v.objects.Bucket, key, minio.PutObjectOptions{})
+	id, err := v.objects.StartUpload(v.ctx, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer v.objects.Core.AbortMultipartUpload(v.ctx, v.objects.Bucket, key, id) //nolint:errcheck // best effort
-	_, err = v.objects.Core.PutObjectPart(v.ctx, v.objects.Bucket, key, id, 1, strings.NewReader("changed in transit"), 18,
-		minio.PutObjectPartOptions{DisableContentSha256: true, CustomHeader: http.Header{"X-Amz-Checksum-Crc32c": {"AAAAAA=="}}})
+	defer v.objects.AbortUpload(v.ctx, key, id) //nolint:errcheck // best effort
+	_, err = v.objects.PutPart(v.ctx, key, id, 1, strings.NewReader("changed in transit"), 18, "AAAAAA==")
 	if err == nil {
 		t.Fatal("a part with a wrong checksum was stored")
 	}

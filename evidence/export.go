@@ -14,7 +14,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
-	"github.com/minio/minio-go/v7"
 
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/incident"
@@ -121,7 +120,7 @@ func (s *Service) Export(ctx context.Context, inc incident.Incident, w io.Writer
 
 // copyVerified streams an object into the zip, checking its hash on the way.
 func (s *Service) copyVerified(ctx context.Context, z *zip.Writer, e *Evidence, path string) error {
-	obj, err := s.Objects.Client.GetObject(ctx, s.Objects.Bucket, e.ObjectKey, minio.GetObjectOptions{})
+	obj, err := s.Objects.Get(ctx, e.ObjectKey)
 	if err != nil {
 		return s.unavailable(ctx, "read an object", err)
 	}

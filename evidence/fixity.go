@@ -12,8 +12,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
-	"github.com/minio/minio-go/v7"
 
+	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/incident"
 )
@@ -101,14 +101,14 @@ func (s *Service) verify(ctx context.Context, incidentID, actorID *uuid.UUID, ac
 
 // digest reads an object and returns its SHA-256 and what that means.
 func (s *Service) digest(ctx context.Context, e *Evidence) (string, Fixity, error) {
-	obj, err := s.Objects.Client.GetObject(ctx, s.Objects.Bucket, e.ObjectKey, minio.GetObjectOptions{})
+	obj, err := s.Objects.Get(ctx, e.ObjectKey)
 	if err != nil {
 		return "", "", s.unavailable(ctx, "read an object", err)
 	}
 	defer obj.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, obj); err != nil {
-		if minio.ToErrorResponse(err).Code == "NoSuchKey" {
+		if apperr.CodeOf(err) == apperr.NotFound {
 			return "", Missing, nil
 		}
 		return "", "", s.unavailable(ctx, "read an object", err)
@@ -186,7 +186,7 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	openByS3 := map[string]bool{}
 	for _, u := range open {
 		openByS3[u.S3UploadID] = true
-		info, err := s.Objects.Client.StatObject(ctx, s.Objects.Bucket, u.ObjectKey, minio.StatObjectOptions{})
+		info, err := s.Objects.Stat(ctx, u.ObjectKey)
 		switch {
 		case err == nil:
 			// Assembled but never committed: the crash came between the two.
@@ -195,7 +195,7 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 				continue
 			}
 			r.Finished++
-		case minio.ToErrorResponse(err).Code != "NoSuchKey":
+		case apperr.CodeOf(err) != apperr.NotFound:
 			return r, s.unavailable(ctx, "look up an upload's object", err)
 		case time.Since(u.UpdatedAt) > s.Config.StaleAfter:
 			s.abandon(ctx, u)
@@ -207,7 +207,7 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 		return r, err
 	}
 	for _, u := range duplicates {
-		info, err := s.Objects.Client.StatObject(ctx, s.Objects.Bucket, u.ObjectKey, minio.StatObjectOptions{})
+		info, err := s.Objects.Stat(ctx, u.ObjectKey)
 		if err == nil {
 			s.releaseDuplicate(ctx, u.ID, u.ObjectKey, info.VersionID)
 		} else if err := s.Store.ReleaseObject(ctx, s.DB, u.ID); err != nil {
@@ -217,14 +217,14 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	}
 	// Listing by prefix finds multipart uploads of keys no row knows on AWS S3;
 	// MinIO lists only those of an exact key, which abandon covers.
-	for upload := range s.Objects.Client.ListIncompleteUploads(ctx, s.Objects.Bucket, objectPrefix, true) {
-		if upload.Err != nil {
-			return r, s.unavailable(ctx, "list multipart uploads", upload.Err)
+	for upload, err := range s.Objects.Uploads(ctx, objectPrefix) {
+		if err != nil {
+			return r, s.unavailable(ctx, "list multipart uploads", err)
 		}
-		if openByS3[upload.UploadID] {
+		if openByS3[upload.ID] {
 			continue
 		}
-		if err := s.Objects.Core.AbortMultipartUpload(ctx, s.Objects.Bucket, upload.Key, upload.UploadID); err != nil {
+		if err := s.Objects.AbortUpload(ctx, upload.Key, upload.ID); err != nil {
 			return r, s.unavailable(ctx, "abort a multipart upload", err)
 		}
 		r.AbortedOrphans++
@@ -232,7 +232,7 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	if err := s.removeOrphans(ctx, &r); err != nil {
 		return r, err
 	}
-	if s.Config.Retention.On() && s.Objects.Locking {
+	if s.Config.Retention.On() && s.Objects.Locking() {
 		unretained, err := s.Store.Unretained(ctx, s.DB)
 		if err != nil {
 			return r, err
@@ -254,16 +254,15 @@ func (s *Service) removeOrphans(ctx context.Context, r *ReconcileReport) error {
 	if err != nil {
 		return err
 	}
-	for obj := range s.Objects.Client.ListObjects(ctx, s.Objects.Bucket, minio.ListObjectsOptions{Prefix: objectPrefix, Recursive: true}) {
-		if obj.Err != nil {
-			return s.unavailable(ctx, "list objects", obj.Err)
+	for obj, err := range s.Objects.List(ctx, objectPrefix) {
+		if err != nil {
+			return s.unavailable(ctx, "list objects", err)
 		}
 		if tracked[obj.Key] || !strings.Contains(obj.Key, "/evidence/") {
 			continue
 		}
-		err := s.Objects.Client.RemoveObject(ctx, s.Objects.Bucket, obj.Key, minio.RemoveObjectOptions{VersionID: obj.VersionID})
-		if err != nil {
-			if code := minio.ToErrorResponse(err).Code; code == "AccessDenied" || code == "ObjectLocked" || code == "InvalidRequest" {
+		if err := s.Objects.Remove(ctx, obj.Key, obj.VersionID); err != nil {
+			if apperr.CodeOf(err) == apperr.Conflict {
 				r.LockedOrphans = append(r.LockedOrphans, obj.Key)
 				continue
 			}

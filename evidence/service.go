@@ -21,14 +21,12 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
-	"github.com/minio/minio-go/v7"
 
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/incident"
-	"github.com/leaktrail/leaktrail/objstore"
 	"github.com/leaktrail/leaktrail/workflow"
 )
 
@@ -48,7 +46,7 @@ var DefaultConfig = Config{MaxSize: 2 << 30, PartSize: 16 << 20, LinkTTL: 5 * ti
 type Service struct {
 	DB        *sqlx.DB
 	Incidents *incident.Service
-	Objects   *objstore.Store
+	Objects   ObjectStore
 	Config    Config
 	Log       *slog.Logger
 	Store     Store
@@ -62,7 +60,7 @@ var EvidenceAttached = workflow.Requirement{ID: "investigation.evidence", Stage:
 
 // NewService returns the vault over db and objects, and teaches the
 // incident service's gates about evidence.
-func NewService(db *sqlx.DB, incidents *incident.Service, objects *objstore.Store, cfg Config, log *slog.Logger) *Service {
+func NewService(db *sqlx.DB, incidents *incident.Service, objects ObjectStore, cfg Config, log *slog.Logger) *Service {
 	s := &Service{DB: db, Incidents: incidents, Objects: objects, Config: cfg, Log: log}
 	s.buffers.New = func() any { b := make([]byte, cfg.PartSize); return &b }
 	incidents.Gates.Register(EvidenceAttached)
@@ -121,7 +119,7 @@ func (s *Service) Begin(ctx context.Context, incidentID uuid.UUID, d Details) (*
 	if err != nil {
 		return nil, err
 	}
-	s3ID, err := s.Objects.Core.NewMultipartUpload(ctx, s.Objects.Bucket, u.ObjectKey, minio.PutObjectOptions{})
+	s3ID, err := s.Objects.StartUpload(ctx, u.ObjectKey)
 	if err != nil {
 		// The intent row stays behind as UPLOADING without an S3 upload; the reconciler abandons it.
 		return nil, s.unavailable(ctx, "start an upload", err)
@@ -371,13 +369,11 @@ func (s *Service) storePart(ctx context.Context, u *Upload, p part) error {
 	// The part travels with its CRC-32C, which the store checks on arrival: as
 	// sure in transit as a SHA-256 of the part, at a fraction of the cost (the
 	// file's own SHA-256 is computed once, as it is read).
-	stored, err := s.Objects.Core.PutObjectPart(ctx, s.Objects.Bucket, u.ObjectKey, u.S3UploadID, p.Number,
-		bytes.NewReader((*p.buf)[:p.Size]), p.Size, minio.PutObjectPartOptions{DisableContentSha256: true,
-			CustomHeader: http.Header{"X-Amz-Checksum-Crc32c": {p.crc32c}}})
+	etag, err := s.Objects.PutPart(ctx, u.ObjectKey, u.S3UploadID, p.Number, bytes.NewReader((*p.buf)[:p.Size]), p.Size, p.crc32c)
 	if err != nil {
 		return s.unavailable(ctx, fmt.Sprintf("store part %d", p.Number), err).(*apperr.Error).With("nextPart", p.Number)
 	}
-	p.ETag = stored.ETag
+	p.ETag = etag
 	ok, err := s.Store.AddPart(context.WithoutCancel(ctx), s.DB, u.ID, p.Part, p.hashState, p.head, leaseTime)
 	if err == nil && !ok {
 		err = apperr.Errorf(apperr.Conflict, "another request stored part %d of this upload", p.Number)
@@ -418,26 +414,21 @@ func (s *Service) Complete(ctx context.Context, id uuid.UUID) (*Evidence, error)
 		s.abandon(ctx, u)
 		return nil, apperr.Invalid("file", "the file is empty; an empty file is not evidence")
 	}
-	parts := make([]minio.CompletePart, len(u.Parts))
-	for i, p := range u.Parts {
-		parts[i] = minio.CompletePart{PartNumber: p.Number, ETag: p.ETag}
-	}
-	info, err := s.Objects.Core.CompleteMultipartUpload(ctx, s.Objects.Bucket, u.ObjectKey, u.S3UploadID, parts, minio.PutObjectOptions{})
+	versionID, err := s.Objects.CompleteUpload(ctx, u.ObjectKey, u.S3UploadID, u.Parts)
 	if err != nil {
 		return nil, s.unavailable(ctx, "assemble the upload", err)
 	}
-	return s.commit(ctx, u, info.VersionID, actor.ID, actor.Username, actor.DisplayName, true)
+	return s.commit(ctx, u, versionID, actor.ID, actor.Username, actor.DisplayName, true)
 }
 
 // abandon gives an upload up: its parts are dropped from the object store,
 // also those of a multipart upload whose id never reached the database.
 func (s *Service) abandon(ctx context.Context, u *Upload) {
-	for mp := range s.Objects.Client.ListIncompleteUploads(ctx, s.Objects.Bucket, u.ObjectKey, false) {
-		err := mp.Err
-		if err == nil && mp.Key == u.ObjectKey {
-			err = s.Objects.Core.AbortMultipartUpload(ctx, s.Objects.Bucket, u.ObjectKey, mp.UploadID)
+	for uploadID, err := range s.Objects.UploadsOf(ctx, u.ObjectKey) {
+		if err == nil {
+			err = s.Objects.AbortUpload(ctx, u.ObjectKey, uploadID)
 		}
-		if err != nil && minio.ToErrorResponse(err).Code != "NoSuchUpload" {
+		if err != nil && apperr.CodeOf(err) != apperr.NotFound {
 			s.Log.WarnContext(ctx, "abandon upload: abort failed; the reconciler retries", "upload", u.ID, "error", err)
 			return
 		}
@@ -571,7 +562,7 @@ func collectedPurpose(a Acquisition) string {
 
 // releaseDuplicate removes an upload's object whose content another item already stores.
 func (s *Service) releaseDuplicate(ctx context.Context, uploadID uuid.UUID, key, versionID string) {
-	if err := s.Objects.Client.RemoveObject(ctx, s.Objects.Bucket, key, minio.RemoveObjectOptions{VersionID: versionID}); err != nil {
+	if err := s.Objects.Remove(ctx, key, versionID); err != nil {
 		s.Log.WarnContext(ctx, "redundant copy not removed yet; the reconciler retries", "upload", uploadID, "error", err)
 		return
 	}
@@ -583,10 +574,8 @@ func (s *Service) releaseDuplicate(ctx context.Context, uploadID uuid.UUID, key,
 // retain locks an item's object for the configured retention.
 func (s *Service) retain(ctx context.Context, e *Evidence) error {
 	r := s.Config.Retention
-	mode := minio.RetentionMode(r.Mode)
 	until := r.Until(e.UploadedAt).UTC().Truncate(time.Second)
-	if err := s.Objects.Client.PutObjectRetention(ctx, s.Objects.Bucket, e.ObjectKey, minio.PutObjectRetentionOptions{
-		Mode: &mode, RetainUntilDate: &until, VersionID: e.VersionID}); err != nil {
+	if err := s.Objects.Retain(ctx, e.ObjectKey, e.VersionID, RetentionLock{Mode: r.Mode, Until: until}); err != nil {
 		return err
 	}
 	return s.Store.SetRetention(ctx, s.DB, e.ObjectKey, r.Mode, until)

@@ -109,7 +109,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	if vault.Retention.On() && !m.Objects.Locking {
+	if vault.Retention.On() && !m.Objects.Locking() {
 		return fmt.Errorf("LEAKTRAIL_EVIDENCE_RETENTION needs object locking, but bucket %q was made without it; "+
 			"use a new bucket (Leaktrail makes it with locking) or turn retention off", m.Config.S3.Bucket)
 	}
