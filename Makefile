@@ -3,7 +3,7 @@ GO ?= go
 # bash with pipefail, so a failing command piped into tee still fails the target.
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
-GENERATED := graph/generated.go graph/model/models_gen.go $(wildcard graph/*.resolvers.go) $(wildcard ui/web/src/gql/*.ts) ui/web/src/vocabulary.ts
+GENERATED := graph/generated/generated.go graph/model/models_gen.go $(wildcard graph/*.resolvers.go) $(wildcard ui/web/src/gql/*.ts) ui/web/src/vocabulary.ts
 UI_SOURCES := $(shell find ui/web/src ui/web/index.html ui/web/package.json ui/web/package-lock.json ui/web/vite.config.ts ui/web/tsconfig.json -type f -not -path '*/gql/*') $(wildcard schema/*.graphqls)
 
 .PHONY: run test build generate check-generated vet ui ui-test

@@ -1,6 +1,7 @@
 // Package database opens PostgreSQL and holds what every store shares: the
-// executor interface, the transaction helper and the one function that turns
-// database errors into application errors.
+// executor interface, the transaction helper, the advisory lock that keeps a
+// job to one instance, and the one function that turns database errors into
+// application errors.
 package database
 
 import (

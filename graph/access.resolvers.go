@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/graph/generated"
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/incident"
 )
@@ -144,13 +145,15 @@ func (r *queryResolver) AuditVerify(ctx context.Context) (*audit.Verification, e
 	return ptr(r.AuthService.VerifyAudit(ctx))
 }
 
-func (r *Resolver) AuditEntry() AuditEntryResolver { return &auditEntryResolver{r} }
+func (r *Resolver) AuditEntry() generated.AuditEntryResolver { return &auditEntryResolver{r} }
 
-func (r *Resolver) AuditVerification() AuditVerificationResolver {
+func (r *Resolver) AuditVerification() generated.AuditVerificationResolver {
 	return &auditVerificationResolver{r}
 }
 
-func (r *Resolver) IncidentMember() IncidentMemberResolver { return &incidentMemberResolver{r} }
+func (r *Resolver) IncidentMember() generated.IncidentMemberResolver {
+	return &incidentMemberResolver{r}
+}
 
 type (
 	auditEntryResolver        struct{ *Resolver }

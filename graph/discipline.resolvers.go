@@ -14,6 +14,7 @@ import (
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/discipline"
 	"github.com/leaktrail/leaktrail/evidence"
+	"github.com/leaktrail/leaktrail/graph/generated"
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/spread"
@@ -163,19 +164,19 @@ func (r *statisticsResolver) Unit(ctx context.Context, obj *stats.Statistics) (s
 	return obj.Filter.Unit, nil
 }
 
-func (r *Resolver) Finding() FindingResolver { return &findingResolver{r} }
+func (r *Resolver) Finding() generated.FindingResolver { return &findingResolver{r} }
 
-func (r *Resolver) Measure() MeasureResolver { return &measureResolver{r} }
+func (r *Resolver) Measure() generated.MeasureResolver { return &measureResolver{r} }
 
-func (r *Resolver) Outcome() OutcomeResolver { return &outcomeResolver{r} }
+func (r *Resolver) Outcome() generated.OutcomeResolver { return &outcomeResolver{r} }
 
-func (r *Resolver) OutcomeStatusChange() OutcomeStatusChangeResolver {
+func (r *Resolver) OutcomeStatusChange() generated.OutcomeStatusChangeResolver {
 	return &outcomeStatusChangeResolver{r}
 }
 
-func (r *Resolver) Review() ReviewResolver { return &reviewResolver{r} }
+func (r *Resolver) Review() generated.ReviewResolver { return &reviewResolver{r} }
 
-func (r *Resolver) Statistics() StatisticsResolver { return &statisticsResolver{r} }
+func (r *Resolver) Statistics() generated.StatisticsResolver { return &statisticsResolver{r} }
 
 type (
 	findingResolver             struct{ *Resolver }

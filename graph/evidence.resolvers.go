@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/evidence"
+	"github.com/leaktrail/leaktrail/graph/generated"
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/spread"
@@ -126,13 +127,15 @@ func (r *queryResolver) Evidence(ctx context.Context, id uuid.UUID) (*evidence.E
 	return r.EvidenceService.Get(ctx, id)
 }
 
-func (r *Resolver) Alert() AlertResolver { return &alertResolver{r} }
+func (r *Resolver) Alert() generated.AlertResolver { return &alertResolver{r} }
 
-func (r *Resolver) CustodyEvent() CustodyEventResolver { return &custodyEventResolver{r} }
+func (r *Resolver) CustodyEvent() generated.CustodyEventResolver { return &custodyEventResolver{r} }
 
-func (r *Resolver) Evidence() EvidenceResolver { return &evidenceResolver{r} }
+func (r *Resolver) Evidence() generated.EvidenceResolver { return &evidenceResolver{r} }
 
-func (r *Resolver) EvidenceUpload() EvidenceUploadResolver { return &evidenceUploadResolver{r} }
+func (r *Resolver) EvidenceUpload() generated.EvidenceUploadResolver {
+	return &evidenceUploadResolver{r}
+}
 
 type (
 	alertResolver          struct{ *Resolver }

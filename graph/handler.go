@@ -16,6 +16,7 @@ import (
 
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/budget"
+	"github.com/leaktrail/leaktrail/graph/generated"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/workflow"
 )
@@ -41,8 +42,8 @@ const DefaultComplexityLimit = 20000
 // complexity multiplies a list's cost by its page size, so asking for more
 // items costs more, and weighs the fields whose work is large whatever is
 // asked of them (see weigh).
-func complexity(limit int) ComplexityRoot {
-	var c ComplexityRoot
+func complexity(limit int) generated.ComplexityRoot {
+	var c generated.ComplexityRoot
 	weigh(&c, limit)
 	c.Query.Incidents = func(child int, first *int, _ *string, _ *incident.Filter) int {
 		n := incident.DefaultPageSize
@@ -72,7 +73,7 @@ var socketMessageLimit int64 = 16 << 10
 // report, the whole audit chain) fits once in an operation, a moderate one
 // (a logged download link, the statistics) about two dozen times, so a
 // request cannot repeat them by the hundred through aliases.
-func weigh(c *ComplexityRoot, limit int) {
+func weigh(c *generated.ComplexityRoot, limit int) {
 	heavy, moderate := limit/2+1, limit/25
 	c.Mutation.Login = func(child int, _, _ string) int { return heavy + child }
 	c.Mutation.CreateUser = func(child int, _ auth.NewUser) int { return heavy + child }
@@ -122,7 +123,7 @@ func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
 	if limit <= 0 {
 		limit = DefaultComplexityLimit
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: complexity(limit)}))
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r, Complexity: complexity(limit)}))
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 10 * time.Second,
 		InitFunc:              r.initSocket,

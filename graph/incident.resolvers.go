@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/graph/generated"
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/live"
@@ -213,31 +214,31 @@ func (r *transitionResolver) By(ctx context.Context, obj *incident.Transition) (
 	return user(ctx, &obj.ActorID)
 }
 
-func (r *Resolver) AuthorityNotification() AuthorityNotificationResolver {
+func (r *Resolver) AuthorityNotification() generated.AuthorityNotificationResolver {
 	return &authorityNotificationResolver{r}
 }
 
-func (r *Resolver) ContainmentAction() ContainmentActionResolver {
+func (r *Resolver) ContainmentAction() generated.ContainmentActionResolver {
 	return &containmentActionResolver{r}
 }
 
-func (r *Resolver) Gate() GateResolver { return &gateResolver{r} }
+func (r *Resolver) Gate() generated.GateResolver { return &gateResolver{r} }
 
-func (r *Resolver) Incident() IncidentResolver { return &incidentResolver{r} }
+func (r *Resolver) Incident() generated.IncidentResolver { return &incidentResolver{r} }
 
-func (r *Resolver) IncidentConnection() IncidentConnectionResolver {
+func (r *Resolver) IncidentConnection() generated.IncidentConnectionResolver {
 	return &incidentConnectionResolver{r}
 }
 
-func (r *Resolver) ReportUpward() ReportUpwardResolver { return &reportUpwardResolver{r} }
+func (r *Resolver) ReportUpward() generated.ReportUpwardResolver { return &reportUpwardResolver{r} }
 
-func (r *Resolver) Requirement() RequirementResolver { return &requirementResolver{r} }
+func (r *Resolver) Requirement() generated.RequirementResolver { return &requirementResolver{r} }
 
-func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
 
-func (r *Resolver) Task() TaskResolver { return &taskResolver{r} }
+func (r *Resolver) Task() generated.TaskResolver { return &taskResolver{r} }
 
-func (r *Resolver) Transition() TransitionResolver { return &transitionResolver{r} }
+func (r *Resolver) Transition() generated.TransitionResolver { return &transitionResolver{r} }
 
 type (
 	authorityNotificationResolver struct{ *Resolver }

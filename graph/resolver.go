@@ -1,5 +1,8 @@
-// Package graph is Leaktrail's GraphQL layer: the gqlgen-generated executor
-// for schema/*.graphqls and resolvers that delegate to the domain services.
+// Package graph is Leaktrail's GraphQL layer, all of it hand-written:
+// resolvers that delegate to the domain services, the handler and its
+// limits, dataloaders and the error presenter. gqlgen generates the executor
+// for schema/*.graphqls into graph/generated, whose interfaces these
+// resolvers implement (`go generate ./graph/...`).
 package graph
 
 import (

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/leaktrail/leaktrail/graph/generated"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/spread"
 )
@@ -126,11 +127,11 @@ func (r *spreadResolver) Forwards(ctx context.Context, obj *spread.Analysis, fir
 	return obj.ForwardPage(n, key)
 }
 
-func (r *Resolver) Forward() ForwardResolver { return &forwardResolver{r} }
+func (r *Resolver) Forward() generated.ForwardResolver { return &forwardResolver{r} }
 
-func (r *Resolver) Node() NodeResolver { return &nodeResolver{r} }
+func (r *Resolver) Node() generated.NodeResolver { return &nodeResolver{r} }
 
-func (r *Resolver) Spread() SpreadResolver { return &spreadResolver{r} }
+func (r *Resolver) Spread() generated.SpreadResolver { return &spreadResolver{r} }
 
 type (
 	forwardResolver struct{ *Resolver }

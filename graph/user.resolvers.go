@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/graph/generated"
 )
 
 func (r *mutationResolver) Login(ctx context.Context, username string, password string) (*auth.Session, error) {
@@ -30,9 +31,9 @@ func (r *queryResolver) Me(ctx context.Context) (*auth.User, error) {
 	return nil, nil
 }
 
-func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
-func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
+func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
 	mutationResolver struct{ *Resolver }

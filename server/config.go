@@ -208,7 +208,3 @@ func (c Config) Evidence() (evidence.Config, error) {
 	out.Retention, err = evidence.ParseRetention(c.EvidenceRetention)
 	return out, err
 }
-
-func objstoreConfig(endpoint, accessKey, secretKey string) objstore.Config {
-	return objstore.Config{Endpoint: endpoint, AccessKey: accessKey, SecretKey: secretKey, Bucket: "leaktrail-evidence"}
-}

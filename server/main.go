@@ -1,5 +1,8 @@
-// Package server wires Leaktrail together: configuration, the HTTP server,
-// and the commands of the leaktrail binary.
+// Package server is Leaktrail's HTTP server: its configuration, Main (which
+// wires the services together, serves /graphql and the endpoints beside it,
+// and runs the scheduled jobs) and those endpoints. It only serves: the
+// binary's commands are in cmd/leaktrail, errors are answered through
+// graph.PublicError as on /graphql.
 package server
 
 import (

@@ -5,50 +5,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/auth"
-	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/spread"
 )
-
-// writeError answers with a client-safe error as GraphQL-shaped JSON, so every
-// endpoint speaks the same error language; anything else is logged and hidden.
-func (m *Main) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	if _, ok := apperr.As(err); !ok && database.Unreachable(err) {
-		m.Log.WarnContext(r.Context(), "database unreachable", "error", err.Error(), "path", r.URL.Path)
-		err = database.MapError(err)
-	}
-	e, ok := apperr.As(err)
-	if !ok {
-		m.Log.ErrorContext(r.Context(), "internal error", "error", err.Error(), "path", r.URL.Path)
-		e = apperr.Errorf(apperr.Internal, "internal error; quote the X-Request-Id header to your administrator")
-	}
-	status := map[apperr.Code]int{apperr.Unauthenticated: http.StatusUnauthorized, apperr.Forbidden: http.StatusForbidden,
-		apperr.NotFound: http.StatusNotFound, apperr.InvalidInput: http.StatusBadRequest, apperr.Conflict: http.StatusConflict,
-		apperr.RateLimited: http.StatusTooManyRequests, apperr.GateNotMet: http.StatusConflict,
-		apperr.Unavailable: http.StatusServiceUnavailable, apperr.Frozen: http.StatusConflict}[e.Code]
-	if status == 0 {
-		status = http.StatusInternalServerError
-	}
-	if retry, ok := e.Extensions["retryAfterSeconds"].(int); ok && e.Code == apperr.RateLimited {
-		w.Header().Set("Retry-After", strconv.Itoa(retry))
-	}
-	m.Metrics.Error(string(e.Code))
-	ext := map[string]any{"code": e.Code, "reason": e.Reason}
-	for k, v := range e.Extensions {
-		ext[k] = v
-	}
-	if e.Params != nil {
-		ext["params"] = e.Params
-	}
-	if e.Field != "" {
-		ext["field"] = e.Field
-	}
-	writeJSON(w, status, map[string]any{"errors": []map[string]any{{"message": e.Message, "extensions": ext}}})
-}
 
 // analysisOf reads the spread of the incident named in the path, as the caller may see it.
 func (m *Main) analysisOf(r *http.Request) (*spread.Analysis, string, error) {

@@ -1,4 +1,4 @@
-package server
+package main
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/objstore"
+	"github.com/leaktrail/leaktrail/server"
 )
 
 // errEvidenceProblems makes `evidence verify|reconcile` exit non-zero; the report was printed.
@@ -23,7 +24,7 @@ func (c *CLI) evidence(ctx context.Context, args []string) error {
 		fmt.Fprintln(c.Stderr, evidenceUsage)
 		return errUsage
 	}
-	var cfg Config
+	var cfg server.Config
 	var reference string
 	fs := c.flags("evidence " + args[0])
 	cfg.RegisterFlags(fs)

@@ -1,6 +1,7 @@
-package server
+package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"github.com/leaktrail/leaktrail/demo"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/internal/services"
+	"github.com/leaktrail/leaktrail/objstore"
+	"github.com/leaktrail/leaktrail/server"
 )
 
 // devAdmin is the user `leaktrail dev` creates on first start.
@@ -28,11 +31,11 @@ func (c *CLI) dev(ctx context.Context, args []string) error {
 		logLevel string
 	)
 	fs := c.flags("dev")
-	fs.StringVar(&dataDir, "data", envOr("LEAKTRAIL_DEV_DATA", ".leaktrail-dev"), "folder for the private database and object store (LEAKTRAIL_DEV_DATA)")
+	fs.StringVar(&dataDir, "data", cmp.Or(os.Getenv("LEAKTRAIL_DEV_DATA"), ".leaktrail-dev"), "folder for the private database and object store (LEAKTRAIL_DEV_DATA)")
 	fs.IntVar(&pgPort, "pg-port", 54329, "PostgreSQL port on 127.0.0.1")
 	fs.IntVar(&s3Port, "s3-port", 9009, "MinIO port on 127.0.0.1")
-	fs.StringVar(&listen, "listen", envOr("LEAKTRAIL_LISTEN", DefaultListen), "HTTP listen address (LEAKTRAIL_LISTEN)")
-	fs.StringVar(&logLevel, "log-level", envOr("LEAKTRAIL_LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.StringVar(&listen, "listen", cmp.Or(os.Getenv("LEAKTRAIL_LISTEN"), server.DefaultListen), "HTTP listen address (LEAKTRAIL_LISTEN)")
+	fs.StringVar(&logLevel, "log-level", cmp.Or(os.Getenv("LEAKTRAIL_LOG_LEVEL"), "info"), "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -71,10 +74,10 @@ func (c *CLI) dev(ctx context.Context, args []string) error {
 	}
 	defer mn.Stop()
 
-	cfg := Config{
+	cfg := server.Config{
 		DatabaseURL:   pg.AdminURL("leaktrail"),
 		Listen:        listen,
-		S3:            objstoreConfig(mn.Endpoint, mn.AccessKey, mn.SecretKey),
+		S3:            objstore.Config{Endpoint: mn.Endpoint, AccessKey: mn.AccessKey, SecretKey: mn.SecretKey, Bucket: "leaktrail-evidence"},
 		SessionTTL:    12 * time.Hour,
 		ReportWindow:  incident.DefaultReportWindow,
 		Introspection: true,
@@ -88,7 +91,7 @@ func (c *CLI) dev(ctx context.Context, args []string) error {
 		return err
 	}
 	tuneMemory()
-	m := NewMain(cfg, log)
+	m := server.NewMain(cfg, log)
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
@@ -108,7 +111,7 @@ func (c *CLI) dev(ctx context.Context, args []string) error {
 // seed creates the admin when there are no users and the demo case when there
 // are no incidents, and returns the admin's password (kept in the data folder
 // so later runs can show it).
-func (c *CLI) seed(ctx context.Context, m *Main, dataDir string) (string, error) {
+func (c *CLI) seed(ctx context.Context, m *server.Main, dataDir string) (string, error) {
 	password, err := services.Secret(filepath.Join(dataDir, "admin-password"))
 	if err != nil {
 		return "", err
@@ -141,7 +144,7 @@ func (c *CLI) seed(ctx context.Context, m *Main, dataDir string) (string, error)
 
 // writeEnvFile writes the settings other leaktrail commands need to reach the
 // dev instance's database and object store, readable by the owner only.
-func writeEnvFile(path string, cfg Config) error {
+func writeEnvFile(path string, cfg server.Config) error {
 	body := fmt.Sprintf("LEAKTRAIL_DATABASE_URL=%s\nLEAKTRAIL_S3_ENDPOINT=%s\nLEAKTRAIL_S3_ACCESS_KEY=%s\nLEAKTRAIL_S3_SECRET_KEY=%s\nLEAKTRAIL_S3_BUCKET=%s\n",
 		cfg.DatabaseURL, cfg.S3.Endpoint, cfg.S3.AccessKey, cfg.S3.SecretKey, cfg.S3.Bucket)
 	return os.WriteFile(path, []byte(body), 0o600)

@@ -1,4 +1,4 @@
-package server
+package main
 
 import (
 	"bufio"
@@ -20,6 +20,7 @@ import (
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/migrations"
+	"github.com/leaktrail/leaktrail/server"
 )
 
 const usage = `leaktrail — incident response case tracker for leaks through chat software
@@ -110,7 +111,7 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 }
 
 func (c *CLI) serve(ctx context.Context, args []string) error {
-	var cfg Config
+	var cfg server.Config
 	fs := c.flags("serve")
 	cfg.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
@@ -121,11 +122,11 @@ func (c *CLI) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log.Info("memory", "GOMEMLIMIT_bytes", tuneMemory())
-	return runUntilSignal(ctx, NewMain(cfg, log))
+	return runUntilSignal(ctx, server.NewMain(cfg, log))
 }
 
 // runUntilSignal opens m, serves until ctx ends (SIGINT/SIGTERM), and closes it.
-func runUntilSignal(ctx context.Context, m *Main) error {
+func runUntilSignal(ctx context.Context, m *server.Main) error {
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func runUntilSignal(ctx context.Context, m *Main) error {
 }
 
 func (c *CLI) migrate(ctx context.Context, args []string) error {
-	var cfg Config
+	var cfg server.Config
 	fs := c.flags("migrate")
 	cfg.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
@@ -178,7 +179,7 @@ func (c *CLI) migrate(ctx context.Context, args []string) error {
 }
 
 // openDatabase connects to the configured database for a one-off command.
-func openDatabase(ctx context.Context, cfg Config) (*sqlx.DB, error) {
+func openDatabase(ctx context.Context, cfg server.Config) (*sqlx.DB, error) {
 	if cfg.DatabaseURL == "" {
 		return nil, errors.New("no database configured: set LEAKTRAIL_DATABASE_URL")
 	}
@@ -205,7 +206,7 @@ func (c *CLI) user(ctx context.Context, args []string) error {
 		fmt.Fprintln(c.Stderr, "usage: leaktrail user add --username U --role R [--role R2] [--display-name N] [--locale zh-CN|zh-TW|en] --password-stdin")
 		return errUsage
 	}
-	var cfg Config
+	var cfg server.Config
 	var n auth.NewUser
 	var roles roleList
 	var passwordStdin bool
@@ -253,7 +254,7 @@ func (c *CLI) audit(ctx context.Context, args []string) error {
 		fmt.Fprintln(c.Stderr, "usage: leaktrail audit verify")
 		return errUsage
 	}
-	var cfg Config
+	var cfg server.Config
 	fs := c.flags("audit verify")
 	cfg.RegisterFlags(fs)
 	if err := fs.Parse(args[1:]); err != nil {

@@ -1,4 +1,4 @@
-package server
+package main
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/server"
 	"github.com/leaktrail/leaktrail/spread"
 )
 
@@ -25,7 +26,7 @@ func (c *CLI) importForwards(ctx context.Context, args []string) error {
 		fmt.Fprintln(c.Stderr, "usage: leaktrail import forwards --incident LT-2026-0001 --as USERNAME FILE.csv|FILE.jsonl")
 		return errUsage
 	}
-	var cfg Config
+	var cfg server.Config
 	var reference, username, timeZone string
 	fs := c.flags("import forwards")
 	cfg.RegisterFlags(fs)
