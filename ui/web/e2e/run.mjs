@@ -713,11 +713,15 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.locator(".ant-table-row").first().waitFor();
     // So does a root cause's bar (the case's cause was recorded at the investigation).
     await page.goBack();
-    const causes = page.locator(".ant-card").filter({ has: page.locator(".ant-card-head-title", { hasText: /^按原因$/ }) }).locator(".lt-chart");
-    await causes.scrollIntoViewIfNeeded(); // the mouse clicks where the screen shows
-    const cause = await causes.locator("svg text", { hasText: "紧急传达" }).first().boundingBox();
-    const chart = await causes.boundingBox();
-    await page.mouse.click(chart.x + chart.width * 0.6, cause.y + cause.height / 2); // the bar beside its label
+    const causes = page.locator(".ant-card").filter({ has: page.locator(".ant-card-head-title", { hasText: /^按原因$/ }) }).locator(".lt-chart svg");
+    // The bar level with its label: the first bar drawn may be the unknown cause's.
+    const bar = await causes.evaluate((svg) => {
+      const label = [...svg.querySelectorAll("text")].find((t) => t.textContent === "紧急传达").getBoundingClientRect();
+      const bars = [...svg.querySelectorAll('path[fill="#1f4e79"]')];
+      const middle = (r) => r.top + r.height / 2;
+      return bars.map((b, i) => [Math.abs(middle(b.getBoundingClientRect()) - middle(label)), i]).sort((x, y) => x[0] - y[0])[0][1];
+    });
+    await causes.locator('path[fill="#1f4e79"]').nth(bar).click();
     await page.waitForURL(/rootCause=/);
     await page.getByTestId("root-cause").waitFor();
     await page.locator(".ant-table-row").first().waitFor();
