@@ -44,6 +44,9 @@ var (
 	Platforms = []Platform{"WECHAT", "WECOM", "QQ", "DINGTALK", "LARK", "LINE", "MESSENGER", "TELEGRAM", "WEIBO",
 		"DOUYIN", "SMS", "EMAIL", "FAX", "WEB", "OTHER"}
 	ContainmentStatuses = []ContainmentStatus{"NONE", "REQUESTED", "CONFIRMED_REMOVED", "REFUSED", "UNREACHABLE"}
+	// PublicByNature are the venue kinds open to anyone: a new venue of one
+	// of them is offered as PUBLIC.
+	PublicByNature = []NodeKind{"PUBLIC_SOCIAL", "WEBSITE"}
 )
 
 // Exposure levels, as used by the analysis.

@@ -49,6 +49,7 @@ func main() {
 	list("caseRoles", "CaseRole", strs(incident.CaseRoles))
 	list("roles", "Role", strs(auth.AllRoles))
 	list("nodeKinds", "NodeKind", strs(spread.NodeKinds))
+	list("publicNodeKinds", "NodeKind", strs(spread.PublicByNature))
 	list("exposures", "Exposure", strs(spread.Exposures))
 	list("forwardMethods", "ForwardMethod", strs(spread.Methods))
 	list("platforms", "Platform", strs(spread.Platforms))

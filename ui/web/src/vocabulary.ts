@@ -14,6 +14,7 @@ export const disclosureDecisions = ["DISCLOSE", "NOT_DISCLOSE"] as const satisfi
 export const caseRoles = ["LEAD", "INVESTIGATOR", "RESPONDER", "OBSERVER"] as const satisfies readonly CaseRole[];
 export const roles = ["RESPONDER", "INVESTIGATOR", "LEADERSHIP", "ADMIN"] as const satisfies readonly Role[];
 export const nodeKinds = ["PERSON", "GROUP_CHAT", "DIRECT_CHAT", "FEED_POST", "SMS_MMS", "FAX", "EMAIL", "PUBLIC_SOCIAL", "WEBSITE", "MINI_PROGRAM", "CLOUD_DRIVE", "OTHER"] as const satisfies readonly NodeKind[];
+export const publicNodeKinds = ["PUBLIC_SOCIAL", "WEBSITE"] as const satisfies readonly NodeKind[];
 export const exposures = ["INTERNAL", "EXTERNAL", "PUBLIC"] as const satisfies readonly Exposure[];
 export const forwardMethods = ["PHOTO", "FORWARD", "SCREENSHOT", "SCAN", "RETYPE", "OCR", "FAX", "MMS", "EMAIL", "POST", "OTHER"] as const satisfies readonly ForwardMethod[];
 export const platforms = ["WECHAT", "WECOM", "QQ", "DINGTALK", "LARK", "LINE", "MESSENGER", "TELEGRAM", "WEIBO", "DOUYIN", "SMS", "EMAIL", "FAX", "WEB", "OTHER"] as const satisfies readonly Platform[];

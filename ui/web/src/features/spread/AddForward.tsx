@@ -7,7 +7,7 @@ import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../../compon
 import { graphql } from "../../gql";
 import type { Exposure, ForwardMethod, NodeKind, NodeRefInput } from "../../gql/graphql";
 import { freshKey, matching, type Pick, type PickableNode } from "./nodeKeys";
-import { exposures, forwardMethods as methods, nodeKinds } from "../../vocabulary";
+import { exposures, forwardMethods as methods, nodeKinds, publicNodeKinds } from "../../vocabulary";
 
 const Record = graphql(`
   mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }
@@ -124,7 +124,7 @@ export function AddForward({ incidentId, nodes = [], onDone }: { incidentId: str
   const publicByKind = (changed: Record<string, unknown>) => {
     for (const side of ["from", "to"] as const) {
       const kind = changed[`${side}Kind`];
-      if (kind === "WEBSITE" || kind === "PUBLIC_SOCIAL") form.setFieldValue(`${side}Exposure`, "PUBLIC");
+      if ((publicNodeKinds as readonly unknown[]).includes(kind)) form.setFieldValue(`${side}Exposure`, "PUBLIC");
     }
   };
   const picker = (side: Side) => (
