@@ -107,6 +107,10 @@ func newFixture(t *testing.T) *fixture {
 	}
 	vault := evidence.NewService(db, f.incidents, objects, evidence.DefaultConfig, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	f.svc = discipline.NewService(db, f.incidents, f.spread, vault)
+	if err := f.incidents.Wire(map[workflow.Source]incident.FactSource{workflow.FromSpread: f.spread.GateFacts,
+		workflow.FromEvidence: vault.GateFacts, workflow.FromDiscipline: f.svc.GateFacts}); err != nil {
+		t.Fatal(err)
+	}
 	if f.incident, err = f.incidents.Open(f.lead, incident.OpenInput{Title: "明电翻拍外泄", LeakedItem: "机密级明电",
 		Classification: "SECRET", DetectedAt: time.Now().Add(-48 * time.Hour), DetectionMethod: "AUTHORITY_NOTICE",
 		ReportedBy: "市保密局"}); err != nil {

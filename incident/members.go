@@ -180,10 +180,7 @@ func memberError(err error) error {
 // RemoveMember takes a user off an incident's need-to-know list. The lead
 // cannot be removed; name another lead first.
 func (s *Service) RemoveMember(ctx context.Context, incidentID, userID uuid.UUID) error {
-	return s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
-		if _, _, err := s.lockFor(ctx, tx, actor, incidentID, PermManageMembers, nil); err != nil {
-			return audit.Entry{}, err
-		}
+	return s.Change(ctx, incidentID, PermManageMembers, func(tx *sqlx.Tx, _ Incident, _ auth.User) (audit.Entry, error) {
 		m, err := s.Store.Member(ctx, tx, incidentID, userID)
 		if err != nil {
 			return audit.Entry{}, err

@@ -42,41 +42,34 @@ type Service struct {
 	computing singleflight.Group
 }
 
-// NewService returns the spread service and plugs the spread chain into the
-// incident gates: investigation.spread_chain becomes a real check, and venue
-// containment counts toward the INITIAL_RESPONSE and RECOVERY gates.
+// NewService returns the spread service.
 func NewService(db *sqlx.DB, incidents *incident.Service) *Service {
-	s := &Service{DB: db, Incidents: incidents}
-	incidents.Gates.Register(workflow.SpreadChainMapped)
-	incidents.FactSources = append(incidents.FactSources, func(ctx context.Context, ex database.Executor, id uuid.UUID, f *workflow.Facts) error {
-		sum, err := s.Store.Summary(ctx, ex, id)
-		f.SpreadMapped = sum.Forwards > 0 && sum.HasOrigin
-		f.VenuesContained, f.UncontainedVenues = sum.VenuesContained, sum.Uncontained
-		return err
-	})
-	return s
+	return &Service{DB: db, Incidents: incidents}
+}
+
+// GateFacts is the incident gates' fact source for the spread chain
+// (workflow.FromSpread): whether it is mapped to its origin, and its venues'
+// containment.
+func (s *Service) GateFacts(ctx context.Context, ex database.Executor, id uuid.UUID, f *workflow.Facts) error {
+	sum, err := s.Store.Summary(ctx, ex, id)
+	f.SpreadMapped = sum.Forwards > 0 && sum.HasOrigin
+	f.VenuesContained, f.UncontainedVenues = sum.VenuesContained, sum.Uncontained
+	return err
 }
 
 func (s *Service) change(ctx context.Context, incidentID uuid.UUID, fn func(tx *sqlx.Tx) (audit.Entry, error)) error {
 	return s.changeAs(ctx, incidentID, incident.PermEdit, fn)
 }
 
-// changeAs is change under permission p.
+// changeAs is change under permission p: the incident's Change, bumping the
+// incident's version with the chain's.
 func (s *Service) changeAs(ctx context.Context, incidentID uuid.UUID, p incident.Permission, fn func(tx *sqlx.Tx) (audit.Entry, error)) error {
-	return database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		_, actor, err := s.Incidents.LockFor(ctx, tx, incidentID, p)
-		if err != nil {
-			return err
-		}
+	return s.Incidents.Change(ctx, incidentID, p, func(tx *sqlx.Tx, _ incident.Incident, _ auth.User) (audit.Entry, error) {
 		e, err := fn(tx)
 		if err != nil {
-			return err
+			return e, err
 		}
-		if err := s.Store.BumpVersion(ctx, tx, incidentID); err != nil {
-			return err
-		}
-		e.ActorID, e.ActorName, e.IncidentID = &actor.ID, actor.Username, &incidentID
-		return audit.Append(ctx, tx, e)
+		return e, s.Store.BumpVersion(ctx, tx, incidentID)
 	})
 }
 
