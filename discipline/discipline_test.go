@@ -354,6 +354,15 @@ func TestReviewReturnsTheCase(t *testing.T) {
 	if _, err := f.svc.Review(f.leadership, f.incident.ID, discipline.Returned, "", &back); apperr.CodeOf(err) != apperr.InvalidInput {
 		t.Fatalf("returned without comments: %v", err)
 	}
+	// workflow.Decide sends a returned case only back, refusing it whole.
+	closed := workflow.Closed
+	_, err := f.svc.Review(f.leadership, f.incident.ID, discipline.Returned, "源头认定证据不足", &closed)
+	if e, ok := apperr.As(err); !ok || e.Code != apperr.InvalidInput || e.Field != "returnTo" {
+		t.Fatalf("returned to CLOSED: %v", err)
+	}
+	if reviews, err := f.svc.Reviews(f.lead, f.incident.ID); err != nil || len(reviews) != 0 {
+		t.Fatalf("a refused review was kept: %v %v", reviews, err)
+	}
 	if _, err := f.svc.Review(f.leadership, f.incident.ID, discipline.Returned, "源头认定证据不足", &back); err != nil {
 		t.Fatal(err)
 	}

@@ -73,8 +73,8 @@ func notFound(err error, notFound *apperr.Error) error {
 }
 
 // change runs fn in a transaction for the signed-in user and appends the
-// audit entry fn returns, so a change and its trace commit together: for
-// changes that check their input, or find their incident, before locking it.
+// audit entry fn returns, so a change and its trace commit together: under
+// Change, and for Open, which has no incident to lock yet.
 func (s *Service) change(ctx context.Context, fn func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error)) error {
 	actor, err := auth.Require(ctx)
 	if err != nil {
@@ -136,7 +136,9 @@ func (s *Service) access(ctx context.Context, ex database.Executor, actor auth.U
 }
 
 // LockFor locks the incident inside tx for the signed-in user and checks they
-// may do p with it, for features that change an incident's data.
+// may do p with it: the step Change and Locked take first, for a transaction
+// that locks the incident only for some callers (evidence's commit of an
+// upload, which its reconciler also runs).
 func (s *Service) LockFor(ctx context.Context, tx *sqlx.Tx, id uuid.UUID, p Permission) (Incident, auth.User, error) {
 	actor, err := auth.Require(ctx)
 	if err != nil {
@@ -445,19 +447,18 @@ func (s *Service) Count(ctx context.Context, f Filter) (int, error) {
 
 // AddTask adds a task to an incident, by default in its current stage.
 func (s *Service) AddTask(ctx context.Context, incidentID uuid.UUID, in NewTask) (Task, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return Task{}, err
+	}
+	title, err := checkText("title", in.Title, true, maxShort)
+	if err != nil {
+		return Task{}, apperr.Prefix("input", err)
+	}
+	if in.Stage != nil && !in.Stage.Valid() {
+		return Task{}, apperr.Invalid("input.stage", "unknown stage %q", *in.Stage)
+	}
 	var out Task
-	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
-		title, err := checkText("title", in.Title, true, maxShort)
-		if err != nil {
-			return audit.Entry{}, apperr.Prefix("input", err)
-		}
-		if in.Stage != nil && !in.Stage.Valid() {
-			return audit.Entry{}, apperr.Invalid("input.stage", "unknown stage %q", *in.Stage)
-		}
-		inc, _, err := s.lockFor(ctx, tx, actor, incidentID, PermEdit, nil)
-		if err != nil {
-			return audit.Entry{}, err
-		}
+	err = s.Change(ctx, incidentID, PermEdit, func(tx *sqlx.Tx, inc Incident, actor auth.User) (audit.Entry, error) {
 		t := Task{ID: uuid.New(), IncidentID: incidentID, Stage: inc.Stage, Title: title,
 			AssigneeID: in.AssigneeID, DueAt: in.DueAt, Required: deref(in.Required), CreatedBy: actor.ID}
 		if in.Stage != nil {
@@ -466,6 +467,7 @@ func (s *Service) AddTask(ctx context.Context, incidentID uuid.UUID, in NewTask)
 		if err := s.Store.InsertTask(ctx, tx, t); err != nil {
 			return audit.Entry{}, apperr.Prefix("input", database.MapError(err))
 		}
+		var err error
 		if out, err = s.Store.GetTask(ctx, tx, t.ID); err != nil {
 			return audit.Entry{}, err
 		}
@@ -476,28 +478,30 @@ func (s *Service) AddTask(ctx context.Context, incidentID uuid.UUID, in NewTask)
 
 // CompleteTask marks a task done or, with done false, not done.
 func (s *Service) CompleteTask(ctx context.Context, id uuid.UUID, done bool) (Task, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return Task{}, err
+	}
+	// A task stays on its incident, so its incident is found before the lock.
+	t, err := s.Store.GetTask(ctx, s.DB, id)
+	if err != nil {
+		return Task{}, notFound(err, errNoTask)
+	}
 	var out Task
-	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
-		t, err := s.Store.GetTask(ctx, tx, id)
-		if err != nil {
-			return audit.Entry{}, notFound(err, errNoTask)
-		}
-		if _, _, err := s.lockFor(ctx, tx, actor, t.IncidentID, PermEdit, nil); err != nil {
-			if apperr.CodeOf(err) == apperr.NotFound {
-				return audit.Entry{}, errNoTask
-			}
-			return audit.Entry{}, err
-		}
+	err = s.Change(ctx, t.IncidentID, PermEdit, func(tx *sqlx.Tx, _ Incident, actor auth.User) (audit.Entry, error) {
 		var by *uuid.UUID
 		if done {
 			by = &actor.ID
 		}
+		var err error
 		if out, err = s.Store.SetTaskDone(ctx, tx, id, by); err != nil {
 			return audit.Entry{}, err
 		}
 		return audit.Entry{Action: "task.complete", TargetType: "task", TargetID: id.String(), IncidentID: &t.IncidentID,
 			Changes: map[string]any{"done": done, "title": t.Title}}, nil
 	})
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return out, errNoTask // the incident is hidden from the caller: so is the task
+	}
 	return out, err
 }
 
@@ -555,14 +559,14 @@ func (s *Service) Transitions(ctx context.Context, incidentID uuid.UUID) ([]Tran
 
 // RecordContainment records a containment action.
 func (s *Service) RecordContainment(ctx context.Context, incidentID uuid.UUID, in NewContainmentAction) (ContainmentAction, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return ContainmentAction{}, err
+	}
+	if err := in.validate(time.Now()); err != nil {
+		return ContainmentAction{}, apperr.Prefix("input", err)
+	}
 	var out ContainmentAction
-	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
-		if err := in.validate(time.Now()); err != nil {
-			return audit.Entry{}, apperr.Prefix("input", err)
-		}
-		if _, _, err := s.lockFor(ctx, tx, actor, incidentID, PermEdit, nil); err != nil {
-			return audit.Entry{}, err
-		}
+	err := s.Change(ctx, incidentID, PermEdit, func(tx *sqlx.Tx, _ Incident, actor auth.User) (audit.Entry, error) {
 		var err error
 		out, err = s.Store.InsertContainment(ctx, tx, ContainmentAction{ID: uuid.New(), IncidentID: incidentID,
 			Kind: in.Kind, Description: in.Description, TakenAt: in.TakenAt, RecordedBy: actor.ID})
@@ -586,15 +590,16 @@ func (s *Service) Containment(ctx context.Context, incidentID uuid.UUID) ([]Cont
 
 // RecordNotification records a report upward to an authority.
 func (s *Service) RecordNotification(ctx context.Context, incidentID uuid.UUID, in NewNotification) (Notification, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return Notification{}, err
+	}
+	ref, note, err := in.validate(time.Now())
+	if err != nil {
+		return Notification{}, apperr.Prefix("input", err)
+	}
 	var out Notification
-	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
-		ref, note, err := in.validate(time.Now())
-		if err != nil {
-			return audit.Entry{}, apperr.Prefix("input", err)
-		}
-		if _, _, err := s.lockFor(ctx, tx, actor, incidentID, PermEdit, nil); err != nil {
-			return audit.Entry{}, err
-		}
+	err = s.Change(ctx, incidentID, PermEdit, func(tx *sqlx.Tx, _ Incident, actor auth.User) (audit.Entry, error) {
+		var err error
 		out, err = s.Store.InsertNotification(ctx, tx, Notification{ID: uuid.New(), IncidentID: incidentID,
 			Authority: in.Authority, NotifiedAt: in.NotifiedAt, Reference: ref, Note: note, RecordedBy: actor.ID})
 		if err != nil {
