@@ -98,9 +98,10 @@ type salted struct {
 
 var genesis = make([]byte, sha256.Size)
 
-// Append adds e to the log inside tx, so the entry commits or rolls back with
-// the change it records. It holds the chain's lock until tx ends: call it last.
-func Append(ctx context.Context, tx *sqlx.Tx, e Entry) error {
+// appendEntry adds e to the log inside tx, so the entry commits or rolls back
+// with the change it records. It holds the chain's lock until tx ends, which
+// is why Change calls it last.
+func appendEntry(ctx context.Context, tx *sqlx.Tx, e Entry) error {
 	changes := []byte("{}")
 	if e.Changes != nil {
 		var err error
@@ -163,7 +164,7 @@ func Change(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) (Entry, error
 		if err != nil {
 			return err
 		}
-		return Append(ctx, tx, e)
+		return appendEntry(ctx, tx, e)
 	})
 }
 
