@@ -1,6 +1,8 @@
 // Package audit is Leaktrail's tamper-evident audit trail: an append-only log
 // in which each row's hash covers the previous row's hash and the row itself,
 // so editing, deleting or reordering any row breaks the chain from there on.
+// Change is the transaction every audited change runs in, so a change and its
+// entry commit together.
 package audit
 
 import (
@@ -96,9 +98,10 @@ type salted struct {
 
 var genesis = make([]byte, sha256.Size)
 
-// Append adds e to the log inside tx, so the entry commits or rolls back with
-// the change it records. It holds the chain's lock until tx ends: call it last.
-func Append(ctx context.Context, tx *sqlx.Tx, e Entry) error {
+// appendEntry adds e to the log inside tx, so the entry commits or rolls back
+// with the change it records. It holds the chain's lock until tx ends, which
+// is why Change calls it last.
+func appendEntry(ctx context.Context, tx *sqlx.Tx, e Entry) error {
 	changes := []byte("{}")
 	if e.Changes != nil {
 		var err error
@@ -148,10 +151,27 @@ func Append(ctx context.Context, tx *sqlx.Tx, e Entry) error {
 // each payload is the incident id and the audited action, space-separated.
 const ChangesChannel = "leaktrail_incident_changes"
 
+// Change runs fn in one transaction and appends the entry fn returns, so a
+// change and its trace commit together or not at all; an error from fn rolls
+// back both. It is every audited change's transaction (GoAlert's
+// withContextTx with the append each caller would repeat): incident.Service.Change
+// adds the incident's lock and access check on top. It lives here, not in
+// database, because database sits below audit. fn names the actor in the
+// entry, as only its caller knows who acts.
+func Change(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) (Entry, error)) error {
+	return database.WithTx(ctx, db, func(tx *sqlx.Tx) error {
+		e, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		return appendEntry(ctx, tx, e)
+	})
+}
+
 // AppendNow appends e in a transaction of its own, for events that change
 // nothing else (a failed sign-in).
 func AppendNow(ctx context.Context, db *sqlx.DB, e Entry) error {
-	return database.WithTx(ctx, db, func(tx *sqlx.Tx) error { return Append(ctx, tx, e) })
+	return Change(ctx, db, func(*sqlx.Tx) (Entry, error) { return e, nil })
 }
 
 // Verification is the result of checking the whole chain.

@@ -261,3 +261,37 @@ func tamper(t *testing.T, db *sqlx.DB, sql string) {
 		t.Fatal(err)
 	}
 }
+
+// Change commits a change with its entry, or neither: an error from the
+// change rolls back what it wrote, and no entry is appended.
+func TestChangeCommitsWithItsEntry(t *testing.T) {
+	t.Parallel()
+	db := testdb.New(t)
+	ctx := context.Background()
+	if _, err := db.Exec(`CREATE TABLE changed (n int)`); err != nil {
+		t.Fatal(err)
+	}
+	change := func(n int, fail error) error {
+		return audit.Change(ctx, db, func(tx *sqlx.Tx) (audit.Entry, error) {
+			if _, err := tx.Exec(`INSERT INTO changed VALUES ($1)`, n); err != nil {
+				return audit.Entry{}, err
+			}
+			return audit.Entry{ActorName: "sys", Action: "test.change", TargetType: "thing", TargetID: fmt.Sprint(n)}, fail
+		})
+	}
+	refused := fmt.Errorf("refused")
+	if err := change(1, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := change(2, refused); err != refused {
+		t.Fatalf("change: %v", err)
+	}
+	var rows []int
+	if err := db.Select(&rows, `SELECT n FROM changed`); err != nil || len(rows) != 1 || rows[0] != 1 {
+		t.Fatalf("rows %v %v", rows, err)
+	}
+	entries, err := audit.List(ctx, db, nil, 0, 10)
+	if err != nil || len(entries) != 1 || entries[0].TargetID != "1" || entries[0].Action != "test.change" {
+		t.Fatalf("entries %+v %v", entries, err)
+	}
+}

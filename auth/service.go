@@ -20,7 +20,6 @@ import (
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/budget"
-	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/internal/requestid"
 	"github.com/leaktrail/leaktrail/internal/text"
 )
@@ -85,17 +84,14 @@ func newToken(prefix string) (string, error) {
 // change runs fn in a transaction and appends its audit entry, acting as the
 // signed-in user, or as "system" for trusted callers (CLI, dev) without one.
 func (s *Service) change(ctx context.Context, fn func(tx *sqlx.Tx) (audit.Entry, error)) error {
-	return database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	return audit.Change(ctx, s.DB, func(tx *sqlx.Tx) (audit.Entry, error) {
 		e, err := fn(tx)
-		if err != nil {
-			return err
-		}
 		if u, ok := UserFrom(ctx); ok {
 			e.ActorID, e.ActorName = &u.ID, u.Username
 		} else if e.ActorName == "" {
 			e.ActorName = "system"
 		}
-		return audit.Append(ctx, tx, e)
+		return e, err
 	})
 }
 
@@ -365,11 +361,9 @@ func (s *Service) Login(ctx context.Context, username, password string) (Session
 	}
 	u := row.user()
 	sess := Session{Token: token, ExpiresAt: now.Add(s.SessionTTL), User: u}
-	err = database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		if err := s.Store.InsertSession(ctx, tx, u.ID, hashToken(token), sess.ExpiresAt); err != nil {
-			return err
-		}
-		return audit.Append(ctx, tx, audit.Entry{ActorID: &u.ID, ActorName: u.Username, Action: "session.login"})
+	err = audit.Change(ctx, s.DB, func(tx *sqlx.Tx) (audit.Entry, error) {
+		return audit.Entry{ActorID: &u.ID, ActorName: u.Username, Action: "session.login"},
+			s.Store.InsertSession(ctx, tx, u.ID, hashToken(token), sess.ExpiresAt)
 	})
 	if err != nil {
 		return Session{}, err

@@ -114,6 +114,10 @@ func newFixture(t *testing.T) *fixture {
 	}
 	vault := evidence.NewService(db, f.incidents, objects, evidence.DefaultConfig, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	f.svc = discipline.NewService(db, f.incidents, f.spread, vault)
+	if err := f.incidents.Wire(map[workflow.Source]incident.FactSource{workflow.FromSpread: f.spread.GateFacts,
+		workflow.FromEvidence: vault.GateFacts, workflow.FromDiscipline: f.svc.GateFacts}); err != nil {
+		t.Fatal(err)
+	}
 	if f.incident, err = f.incidents.Open(f.lead, incident.OpenInput{Title: "明电翻拍外泄", LeakedItem: "机密级明电",
 		Classification: "SECRET", DetectedAt: time.Now().Add(-48 * time.Hour), DetectionMethod: "AUTHORITY_NOTICE",
 		ReportedBy: "市保密局"}); err != nil {
@@ -356,6 +360,15 @@ func TestReviewReturnsTheCase(t *testing.T) {
 	back := workflow.Investigation
 	if _, err := f.svc.Review(f.leadership, f.incident.ID, discipline.Returned, "", &back); apperr.CodeOf(err) != apperr.InvalidInput {
 		t.Fatalf("returned without comments: %v", err)
+	}
+	// workflow.Decide sends a returned case only back, refusing it whole.
+	closed := workflow.Closed
+	_, err := f.svc.Review(f.leadership, f.incident.ID, discipline.Returned, "源头认定证据不足", &closed)
+	if e, ok := apperr.As(err); !ok || e.Code != apperr.InvalidInput || e.Field != "returnTo" {
+		t.Fatalf("returned to CLOSED: %v", err)
+	}
+	if reviews, err := f.svc.Reviews(f.lead, f.incident.ID); err != nil || len(reviews) != 0 {
+		t.Fatalf("a refused review was kept: %v %v", reviews, err)
 	}
 	if _, err := f.svc.Review(f.leadership, f.incident.ID, discipline.Returned, "源头认定证据不足", &back); err != nil {
 		t.Fatal(err)

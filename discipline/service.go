@@ -30,44 +30,17 @@ type Service struct {
 	Store     Store
 }
 
-// The real checks of the recovery gate (they replace the tasks the gate creates otherwise).
-var (
-	MeasuresRecorded = workflow.Requirement{ID: "recovery.measures", Stage: workflow.Recovery,
-		Description: "Remediation and recurrence-prevention measures are recorded, each with an owner",
-		Check:       func(f workflow.Facts) bool { return f.Measures > 0 }}
-	OutcomesDecided = workflow.Requirement{ID: "recovery.outcomes", Stage: workflow.Recovery,
-		Description: "Every DIRECT or LEADERSHIP finding has a decided or final outcome, or a recorded reason why none applies",
-		Check:       func(f workflow.Facts) bool { return f.FindingsAwaitingOutcome == 0 }}
-)
-
-// NewService returns the service and teaches the incident service's gates about it.
+// NewService returns the service.
 func NewService(db *sqlx.DB, incidents *incident.Service, spreadSvc *spread.Service, evidenceSvc *evidence.Service) *Service {
-	s := &Service{DB: db, Incidents: incidents, Spread: spreadSvc, Evidence: evidenceSvc}
-	incidents.Gates.Register(MeasuresRecorded)
-	incidents.Gates.Register(OutcomesDecided)
-	incidents.FactSources = append(incidents.FactSources, func(ctx context.Context, ex database.Executor, id uuid.UUID, f *workflow.Facts) error {
-		c, err := s.Store.GateCounts(ctx, ex, id)
-		f.Measures, f.FindingsAwaitingOutcome, f.Findings = c.Measures, c.AwaitingOutcome, c.Findings
-		return err
-	})
-	return s
+	return &Service{DB: db, Incidents: incidents, Spread: spreadSvc, Evidence: evidenceSvc}
 }
 
-// change runs fn on an incident locked for permission p, appending the audit entry fn returns.
-func (s *Service) change(ctx context.Context, incidentID uuid.UUID, p incident.Permission,
-	fn func(tx *sqlx.Tx, inc incident.Incident, actor auth.User) (audit.Entry, error)) error {
-	return database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		inc, actor, err := s.Incidents.LockFor(ctx, tx, incidentID, p)
-		if err != nil {
-			return err
-		}
-		e, err := fn(tx, inc, actor)
-		if err != nil {
-			return err
-		}
-		e.ActorID, e.ActorName, e.IncidentID = &actor.ID, actor.Username, &incidentID
-		return audit.Append(ctx, tx, e)
-	})
+// GateFacts is the incident gates' fact source for responsibility
+// (workflow.FromDiscipline): measures, findings, and findings awaiting an outcome.
+func (s *Service) GateFacts(ctx context.Context, ex database.Executor, id uuid.UUID, f *workflow.Facts) error {
+	c, err := s.Store.GateCounts(ctx, ex, id)
+	f.Measures, f.FindingsAwaitingOutcome, f.Findings = c.Measures, c.AwaitingOutcome, c.Findings
+	return err
 }
 
 // allowed returns the incident if the caller may do p with it.
@@ -114,7 +87,7 @@ func (s *Service) UpdateFinding(ctx context.Context, id uuid.UUID, in FindingInp
 // person's node, the forwards and the evidence it relies on are of the incident.
 func (s *Service) PutFinding(ctx context.Context, incidentID uuid.UUID, id *uuid.UUID, in FindingInput) (*Finding, error) {
 	var out *Finding
-	err := s.change(ctx, incidentID, incident.PermEdit, func(tx *sqlx.Tx, inc incident.Incident, actor auth.User) (audit.Entry, error) {
+	err := s.Incidents.Change(ctx, incidentID, incident.PermEdit, func(tx *sqlx.Tx, inc incident.Incident, actor auth.User) (audit.Entry, error) {
 		if err := in.Validate(); err != nil {
 			return audit.Entry{}, err
 		}
@@ -238,7 +211,7 @@ func (s *Service) ProposeOutcome(ctx context.Context, findingID uuid.UUID, in Ou
 		return nil, apperr.Hidden()
 	}
 	var out *Outcome
-	err = s.change(ctx, f.IncidentID, incident.PermDecide, func(tx *sqlx.Tx, _ incident.Incident, actor auth.User) (audit.Entry, error) {
+	err = s.Incidents.Change(ctx, f.IncidentID, incident.PermDecide, func(tx *sqlx.Tx, _ incident.Incident, actor auth.User) (audit.Entry, error) {
 		if err := in.Validate(); err != nil {
 			return audit.Entry{}, err
 		}
@@ -271,7 +244,7 @@ func (s *Service) MoveOutcome(ctx context.Context, id uuid.UUID, to Status, deci
 	if err := text.Block("note", note); err != nil {
 		return nil, err
 	}
-	err = s.change(ctx, incidentID, incident.PermDecide, func(tx *sqlx.Tx, _ incident.Incident, actor auth.User) (audit.Entry, error) {
+	err = s.Incidents.Change(ctx, incidentID, incident.PermDecide, func(tx *sqlx.Tx, _ incident.Incident, actor auth.User) (audit.Entry, error) {
 		var err error
 		if o, err = s.Store.Outcome(ctx, tx, id); err != nil {
 			return audit.Entry{}, err
@@ -348,7 +321,7 @@ func (s *Service) PutMeasure(ctx context.Context, incidentID uuid.UUID, id *uuid
 		perm = incident.PermTrackMeasures
 	}
 	var out *Measure
-	err := s.change(ctx, incidentID, perm, func(tx *sqlx.Tx, _ incident.Incident, actor auth.User) (audit.Entry, error) {
+	err := s.Incidents.Change(ctx, incidentID, perm, func(tx *sqlx.Tx, _ incident.Incident, actor auth.User) (audit.Entry, error) {
 		if err := in.Validate(); err != nil {
 			return audit.Entry{}, err
 		}
@@ -446,46 +419,37 @@ func (s *Service) Review(ctx context.Context, incidentID uuid.UUID, decision Dec
 		version = inc.Version
 	}
 	r := &Review{ID: uuid.Must(uuid.NewV7()), IncidentID: incidentID, Decision: decision, Comments: comments, ReviewerID: actor.ID}
-	err = database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		inc, a, err := s.Incidents.LockAs(ctx, tx, actor, inc.ID)
-		if err != nil {
-			return err
-		}
-		if err := a.Require(incident.PermReview); err != nil {
-			return err
-		}
+	err = s.Incidents.Change(ctx, incidentID, incident.PermReview, func(tx *sqlx.Tx, inc incident.Incident, actor auth.User) (audit.Entry, error) {
 		if inc.FrozenAt != nil {
-			return apperr.Errorf(apperr.Frozen, "the case was already reviewed and frozen")
+			return audit.Entry{}, apperr.Errorf(apperr.Frozen, "the case was already reviewed and frozen")
 		}
 		changes := map[string]any{"decision": decision, "comments": comments}
 		if decision == Accepted {
 			if inc.Version != version {
-				return apperr.Errorf(apperr.Conflict, "the case changed while it was being reviewed; review it again")
+				return audit.Entry{}, apperr.Errorf(apperr.Conflict, "the case changed while it was being reviewed; review it again")
 			}
 			text := string(snapshot)
 			r.Snapshot, r.SnapshotSHA256 = &text, &sum
 			changes["snapshotSha256"] = sum
 			if err := s.Store.InsertReview(ctx, tx, r); err != nil {
-				return err
+				return audit.Entry{}, err
 			}
 			if _, err := s.Incidents.Freeze(ctx, tx, inc, r.ReviewedAt); err != nil {
-				return err
+				return audit.Entry{}, err
 			}
 		} else {
-			if !returnTo.Valid() || returnTo.Index() >= inc.Stage.Index() {
-				return apperr.Invalid("returnTo", "a returned case goes back to an earlier stage")
-			}
+			// workflow.Decide holds the return to an earlier stage.
 			stage := string(*returnTo)
 			r.ReturnTo, changes["returnTo"] = &stage, stage
 			if err := s.Store.InsertReview(ctx, tx, r); err != nil {
-				return err
+				return audit.Entry{}, err
 			}
-			if _, err := s.Incidents.Transition(ctx, tx, inc, *returnTo, "returned by leadership review: "+comments, actor); err != nil {
-				return err
+			if _, err := s.Incidents.Transition(ctx, tx, inc, workflow.Move{To: *returnTo,
+				Note: "returned by leadership review: " + comments, Returned: true}, actor); err != nil {
+				return audit.Entry{}, err
 			}
 		}
-		return audit.Append(ctx, tx, audit.Entry{ActorID: &actor.ID, ActorName: actor.Username, Action: "incident.review",
-			TargetType: "incident", TargetID: incidentID.String(), IncidentID: &incidentID, Changes: changes})
+		return audit.Entry{Action: "incident.review", TargetType: "incident", TargetID: incidentID.String(), Changes: changes}, nil
 	})
 	if err != nil {
 		return nil, err

@@ -13,7 +13,6 @@ import (
 
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/auth"
-	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/internal/text"
 )
@@ -94,14 +93,7 @@ func (s *Service) handle(ctx context.Context, id uuid.UUID, fn func(tx *sqlx.Tx,
 		return nil, errNoEvidence
 	}
 	var event *CustodyEvent
-	err = database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		_, actor, err := s.Incidents.LockFor(ctx, tx, e.IncidentID, incident.PermEdit)
-		if apperr.CodeOf(err) == apperr.NotFound {
-			return errNoEvidence
-		}
-		if err != nil {
-			return err
-		}
+	err = s.Incidents.Locked(ctx, e.IncidentID, incident.PermEdit, func(tx *sqlx.Tx, _ incident.Incident, actor auth.User) error {
 		if e, err = s.Store.Get(ctx, tx, id, true); err != nil {
 			return err
 		}

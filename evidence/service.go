@@ -54,22 +54,19 @@ type Service struct {
 	buffers sync.Pool // part buffers, PartSize each
 }
 
-// EvidenceAttached is the real check of investigation.evidence (it replaces the task the gate creates otherwise).
-var EvidenceAttached = workflow.Requirement{ID: "investigation.evidence", Stage: workflow.Investigation,
-	Description: "Evidence is attached", Check: func(f workflow.Facts) bool { return f.EvidenceItems > 0 }}
-
-// NewService returns the vault over db and objects, and teaches the
-// incident service's gates about evidence.
+// NewService returns the vault over db and objects.
 func NewService(db *sqlx.DB, incidents *incident.Service, objects ObjectStore, cfg Config, log *slog.Logger) *Service {
 	s := &Service{DB: db, Incidents: incidents, Objects: objects, Config: cfg, Log: log}
 	s.buffers.New = func() any { b := make([]byte, cfg.PartSize); return &b }
-	incidents.Gates.Register(EvidenceAttached)
-	incidents.FactSources = append(incidents.FactSources, func(ctx context.Context, ex database.Executor, id uuid.UUID, f *workflow.Facts) error {
-		n, err := s.Store.Count(ctx, ex, id)
-		f.EvidenceItems = n
-		return err
-	})
 	return s
+}
+
+// GateFacts is the incident gates' fact source for the vault
+// (workflow.FromEvidence): how many items the incident holds.
+func (s *Service) GateFacts(ctx context.Context, ex database.Executor, id uuid.UUID, f *workflow.Facts) error {
+	n, err := s.Store.Count(ctx, ex, id)
+	f.EvidenceItems = n
+	return err
 }
 
 // unavailable is the error for an object store that did not answer.
@@ -93,11 +90,7 @@ func (s *Service) Begin(ctx context.Context, incidentID uuid.UUID, d Details) (*
 	id := uuid.Must(uuid.NewV7())
 	u := &Upload{ID: id, IncidentID: incidentID, ObjectKey: fmt.Sprintf("incidents/%s/evidence/%s", incidentID, id),
 		State: Uploading, HashState: state, Details: d}
-	err = database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		_, actor, err := s.Incidents.LockFor(ctx, tx, incidentID, incident.PermEdit)
-		if err != nil {
-			return err
-		}
+	err = s.Incidents.Locked(ctx, incidentID, incident.PermEdit, func(tx *sqlx.Tx, _ incident.Incident, actor auth.User) error {
 		forward, node, task, err := s.Store.LinksBelong(ctx, tx, incidentID, d)
 		switch {
 		case err != nil:
@@ -475,39 +468,39 @@ func (s *Service) commit(ctx context.Context, u *Upload, versionID string, actor
 		e.CapturedAt, e.Device = meta.CapturedAt, meta.Device
 	}
 	var duplicate bool
-	err := database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := audit.Change(ctx, s.DB, func(tx *sqlx.Tx) (audit.Entry, error) {
 		// The sender's rights, checked again under the incident's lock, so
 		// a demotion, removal or freeze that commits first is obeyed. The
 		// reconciler finishes what a sender's rights admitted before a
 		// crash, unless the case has been frozen since.
 		if bySender {
 			if _, _, err := s.Incidents.LockFor(ctx, tx, u.IncidentID, incident.PermEdit); err != nil {
-				return err
+				return audit.Entry{}, err
 			}
 		} else if inc, err := s.Incidents.Store.Lock(ctx, tx, u.IncidentID); err != nil {
-			return err
+			return audit.Entry{}, err
 		} else if inc.FrozenAt != nil {
-			return apperr.Errorf(apperr.Frozen, "the case was frozen before the upload was committed")
+			return audit.Entry{}, apperr.Errorf(apperr.Frozen, "the case was frozen before the upload was committed")
 		}
 		locked, err := s.Store.Upload(ctx, tx, u.ID, true)
 		if err != nil {
-			return err
+			return audit.Entry{}, err
 		}
 		if locked.State != Uploading {
-			return apperr.Errorf(apperr.Conflict, "the upload is %s", apperr.Detail(locked.State))
+			return audit.Entry{}, apperr.Errorf(apperr.Conflict, "the upload is %s", apperr.Detail(locked.State))
 		}
 		original, err := s.Store.Original(ctx, tx, u.IncidentID, e.SHA256)
 		if err != nil {
-			return err
+			return audit.Entry{}, err
 		}
 		if duplicate = original != nil; duplicate {
 			e.DuplicateOf, e.ObjectKey, e.VersionID = &original.ID, original.ObjectKey, original.VersionID
 		}
 		if err := s.Store.InsertEvidence(ctx, tx, e); err != nil {
-			return database.MapError(err)
+			return audit.Entry{}, database.MapError(err)
 		}
 		if err := s.Store.SetUploadState(ctx, tx, u.ID, Committed); err != nil {
-			return err
+			return audit.Entry{}, err
 		}
 		actor := &actorID
 		if a := d.Acquisition; a.Given() {
@@ -522,20 +515,20 @@ func (s *Service) commit(ctx context.Context, u *Upload, versionID string, actor
 			if err := s.Store.AppendCustody(ctx, tx, &CustodyEvent{EvidenceID: e.ID, IncidentID: e.IncidentID, Action: Collected,
 				ActorID: a.ByID, ActorName: cmp.Or(a.By, custodyName), At: at, TimeZone: cmp.Or(a.Zone, e.TimeZone),
 				Purpose: collectedPurpose(a), CollectedFrom: a.From}); err != nil {
-				return err
+				return audit.Entry{}, err
 			}
 		}
 		if err := s.Store.AppendCustody(ctx, tx, &CustodyEvent{EvidenceID: e.ID, IncidentID: e.IncidentID, Action: Uploaded,
 			ActorID: actor, ActorName: custodyName, TimeZone: e.TimeZone, Purpose: "stored in the evidence vault",
 			SHA256: &e.SHA256}); err != nil {
-			return err
+			return audit.Entry{}, err
 		}
 		changes := map[string]any{"fileName": e.FileName, "sha256": e.SHA256, "size": e.Size, "contentType": e.ContentType}
 		if duplicate {
 			changes["duplicateOf"] = original.ID
 		}
-		return audit.Append(ctx, tx, audit.Entry{ActorID: actor, ActorName: actorName, Action: "evidence.add",
-			TargetType: "evidence", TargetID: e.ID.String(), IncidentID: &e.IncidentID, Changes: changes})
+		return audit.Entry{ActorID: actor, ActorName: actorName, Action: "evidence.add",
+			TargetType: "evidence", TargetID: e.ID.String(), IncidentID: &e.IncidentID, Changes: changes}, nil
 	})
 	if err != nil {
 		return nil, err

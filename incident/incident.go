@@ -1,6 +1,10 @@
 // Package incident owns incidents, their tasks, containment actions and
 // notifications upward: the types, their validation and the service that
-// changes them. Stage changes are decided by package workflow.
+// changes them. Stage changes are decided by package workflow: the service
+// gathers the facts its gates read, its own and those of the fact sources of
+// other features (spread, evidence, discipline) that server.Main wires in.
+// Service.Change is the one way an incident's data changes, here and in
+// those features: lock, check access, change, audit, in one transaction.
 package incident
 
 import (
@@ -84,18 +88,20 @@ type Incident struct {
 
 // Task is a piece of work on an incident, in one stage.
 type Task struct {
-	ID          uuid.UUID      `db:"id"`
-	IncidentID  uuid.UUID      `db:"incident_id"`
-	Stage       workflow.Stage `db:"stage"`
-	Title       string         `db:"title"`
-	AssigneeID  *uuid.UUID     `db:"assignee_id"`
-	DueAt       *time.Time     `db:"due_at"`
-	Required    bool           `db:"required"`
-	Requirement *string        `db:"requirement"`
-	DoneAt      *time.Time     `db:"done_at"`
-	DoneBy      *uuid.UUID     `db:"done_by"`
-	CreatedBy   uuid.UUID      `db:"created_by"`
-	CreatedAt   time.Time      `db:"created_at"`
+	ID         uuid.UUID      `db:"id"`
+	IncidentID uuid.UUID      `db:"incident_id"`
+	Stage      workflow.Stage `db:"stage"`
+	Title      string         `db:"title"`
+	AssigneeID *uuid.UUID     `db:"assignee_id"`
+	DueAt      *time.Time     `db:"due_at"`
+	Required   bool           `db:"required"`
+	// Requirement is set on the tasks gates created for a requirement before
+	// every requirement was a check over facts; new tasks have none.
+	Requirement *string    `db:"requirement"`
+	DoneAt      *time.Time `db:"done_at"`
+	DoneBy      *uuid.UUID `db:"done_by"`
+	CreatedBy   uuid.UUID  `db:"created_by"`
+	CreatedAt   time.Time  `db:"created_at"`
 }
 
 // Done reports whether the task is done.

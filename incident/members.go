@@ -136,14 +136,14 @@ type MemberInput struct {
 // PutMember adds a member or changes one. Making someone LEAD moves the lead:
 // the previous lead stays on as an investigator.
 func (s *Service) PutMember(ctx context.Context, in MemberInput) (Member, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return Member{}, err
+	}
+	if !slices.Contains(CaseRoles, in.CaseRole) {
+		return Member{}, apperr.Invalid("caseRole", "unknown case role %q", in.CaseRole)
+	}
 	var out Member
-	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
-		if !slices.Contains(CaseRoles, in.CaseRole) {
-			return audit.Entry{}, apperr.Invalid("caseRole", "unknown case role %q", in.CaseRole)
-		}
-		if _, _, err := s.lockFor(ctx, tx, actor, in.IncidentID, PermManageMembers, nil); err != nil {
-			return audit.Entry{}, err
-		}
+	err := s.Change(ctx, in.IncidentID, PermManageMembers, func(tx *sqlx.Tx, _ Incident, actor auth.User) (audit.Entry, error) {
 		before, err := s.Store.Member(ctx, tx, in.IncidentID, in.UserID)
 		if err != nil {
 			return audit.Entry{}, err
@@ -180,10 +180,7 @@ func memberError(err error) error {
 // RemoveMember takes a user off an incident's need-to-know list. The lead
 // cannot be removed; name another lead first.
 func (s *Service) RemoveMember(ctx context.Context, incidentID, userID uuid.UUID) error {
-	return s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
-		if _, _, err := s.lockFor(ctx, tx, actor, incidentID, PermManageMembers, nil); err != nil {
-			return audit.Entry{}, err
-		}
+	return s.Change(ctx, incidentID, PermManageMembers, func(tx *sqlx.Tx, _ Incident, _ auth.User) (audit.Entry, error) {
 		m, err := s.Store.Member(ctx, tx, incidentID, userID)
 		if err != nil {
 			return audit.Entry{}, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -33,12 +34,25 @@ type Service struct {
 	ReportWindow time.Duration
 	// DefaultJurisdiction is the scale of a case opened without naming one.
 	DefaultJurisdiction Jurisdiction
-	// FactSources add what other features know to the facts the gates see.
-	FactSources []FactSource
+	// FactSources add what other features know to the facts the gates see,
+	// by the name the gates' requirements give them (see Wire).
+	FactSources map[workflow.Source]FactSource
 }
 
 // FactSource fills in facts about one incident from another feature's data.
 type FactSource func(ctx context.Context, ex database.Executor, incidentID uuid.UUID, f *workflow.Facts) error
+
+// Wire sets the fact sources, refusing a set that lacks one the gates read:
+// without it a requirement would judge facts nobody gathered.
+func (s *Service) Wire(sources map[workflow.Source]FactSource) error {
+	for _, name := range s.Gates.Sources() {
+		if sources[name] == nil {
+			return fmt.Errorf("incident: the gates read the %s facts, but no fact source gives them", name)
+		}
+	}
+	s.FactSources = sources
+	return nil
+}
 
 // NewService returns a service with the default gates and report window.
 func NewService(db *sqlx.DB) *Service {
@@ -59,19 +73,59 @@ func notFound(err error, notFound *apperr.Error) error {
 }
 
 // change runs fn in a transaction for the signed-in user and appends the
-// audit entry fn returns, so a change and its trace commit together.
+// audit entry fn returns, so a change and its trace commit together: under
+// Change, and for Open, which has no incident to lock yet.
 func (s *Service) change(ctx context.Context, fn func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error)) error {
 	actor, err := auth.Require(ctx)
 	if err != nil {
 		return err
 	}
-	return database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	return audit.Change(ctx, s.DB, func(tx *sqlx.Tx) (audit.Entry, error) {
 		e, err := fn(tx, actor)
+		e.ActorID, e.ActorName = &actor.ID, actor.Username
+		return e, err
+	})
+}
+
+// Change is how an incident's data changes, here and in the features that
+// keep data of an incident (spread, discipline): in one transaction it locks
+// the incident for the signed-in user, checks they may do p with it, runs fn
+// and appends the audit entry fn returns, made by that user on that incident.
+// It lives here rather than in database or audit because the lock and the
+// access check are the incident's.
+func (s *Service) Change(ctx context.Context, id uuid.UUID, p Permission,
+	fn func(tx *sqlx.Tx, inc Incident, actor auth.User) (audit.Entry, error)) error {
+	return s.changeLocked(ctx, id, p, nil, func(tx *sqlx.Tx, inc Incident, a Access) (audit.Entry, error) {
+		return fn(tx, inc, a.User)
+	})
+}
+
+// Locked is Change for a change that keeps its own trail rather than the
+// audit log (evidence's chain of custody, an upload's intent): fn runs in one
+// transaction on the incident locked for the signed-in user, once they may do
+// p with it.
+func (s *Service) Locked(ctx context.Context, id uuid.UUID, p Permission, fn func(tx *sqlx.Tx, inc Incident, actor auth.User) error) error {
+	return database.WithTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		inc, actor, err := s.LockFor(ctx, tx, id, p)
 		if err != nil {
 			return err
 		}
-		e.ActorID, e.ActorName = &actor.ID, actor.Username
-		return audit.Append(ctx, tx, e)
+		return fn(tx, inc, actor)
+	})
+}
+
+// changeLocked is Change for an incident also expected at a version (when
+// one is given), handing fn what the user may do with it.
+func (s *Service) changeLocked(ctx context.Context, id uuid.UUID, p Permission, expectedVersion *int,
+	fn func(tx *sqlx.Tx, inc Incident, a Access) (audit.Entry, error)) error {
+	return s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
+		inc, a, err := s.lockFor(ctx, tx, actor, id, p, expectedVersion)
+		if err != nil {
+			return audit.Entry{}, err
+		}
+		e, err := fn(tx, inc, a)
+		e.IncidentID = &id
+		return e, err
 	})
 }
 
@@ -82,7 +136,9 @@ func (s *Service) access(ctx context.Context, ex database.Executor, actor auth.U
 }
 
 // LockFor locks the incident inside tx for the signed-in user and checks they
-// may do p with it, for features that change an incident's data.
+// may do p with it: the step Change and Locked take first, for a transaction
+// that locks the incident only for some callers (evidence's commit of an
+// upload, which its reconciler also runs).
 func (s *Service) LockFor(ctx context.Context, tx *sqlx.Tx, id uuid.UUID, p Permission) (Incident, auth.User, error) {
 	actor, err := auth.Require(ctx)
 	if err != nil {
@@ -153,35 +209,16 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (Incident, error) {
 			To: workflow.Detect, Kind: workflow.KindOpen, ActorID: actor.ID, At: inc.CreatedAt}); err != nil {
 			return audit.Entry{}, err
 		}
-		if err := s.createGateTasks(ctx, tx, inc.ID, workflow.Detect, actor.ID); err != nil {
-			return audit.Entry{}, err
-		}
 		return incidentEntry("incident.open", inc.ID, map[string]any{"reference": inc.Reference, "new": inc}), nil
 	})
 	return inc, err
-}
-
-// createGateTasks adds the tasks that meet the task-backed requirements of stage.
-func (s *Service) createGateTasks(ctx context.Context, ex database.Executor, incidentID uuid.UUID, stage workflow.Stage, actor uuid.UUID) error {
-	for _, r := range s.Gates.TaskBacked(stage) {
-		req := r.ID
-		if err := s.Store.InsertTask(ctx, ex, Task{ID: uuid.New(), IncidentID: incidentID, Stage: stage,
-			Title: r.TaskTitle, Required: true, Requirement: &req, CreatedBy: actor}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Update changes the incident's fields if it is still at expectedVersion.
 // Naming another lead is a membership change and needs that permission too.
 func (s *Service) Update(ctx context.Context, id uuid.UUID, expectedVersion int, p Patch) (Incident, error) {
 	var out Incident
-	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
-		before, a, err := s.lockFor(ctx, tx, actor, id, PermEdit, &expectedVersion)
-		if err != nil {
-			return audit.Entry{}, err
-		}
+	err := s.changeLocked(ctx, id, PermEdit, &expectedVersion, func(tx *sqlx.Tx, before Incident, a Access) (audit.Entry, error) {
 		after, err := p.apply(before, time.Now())
 		if err != nil {
 			return audit.Entry{}, apperr.Prefix("input", err)
@@ -196,7 +233,7 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, expectedVersion int,
 			return audit.Entry{}, apperr.Prefix("input", database.MapError(err))
 		}
 		if leadChanged {
-			if err := s.setLead(ctx, tx, id, *after.LeadID, actor.ID); err != nil {
+			if err := s.setLead(ctx, tx, id, *after.LeadID, a.User.ID); err != nil {
 				return audit.Entry{}, err
 			}
 		}
@@ -218,27 +255,21 @@ func (s *Service) setLead(ctx context.Context, tx *sqlx.Tx, incidentID, userID, 
 }
 
 // Advance moves the incident to stage `to` when the workflow allows it: the
-// row is locked, the gate checked, the stage changed, the history appended and
-// the new stage's gate tasks created, all in one transaction.
+// row is locked, the gate checked, the stage changed and the history
+// appended, all in one transaction.
 func (s *Service) Advance(ctx context.Context, id uuid.UUID, to workflow.Stage, note string, expectedVersion *int) (Incident, error) {
 	var out Incident
-	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
-		inc, a, err := s.lockFor(ctx, tx, actor, id, PermRead, expectedVersion)
-		if err != nil {
-			return audit.Entry{}, err
-		}
+	err := s.changeLocked(ctx, id, PermRead, expectedVersion, func(tx *sqlx.Tx, inc Incident, a Access) (audit.Entry, error) {
+		// The one change a frozen case takes is formally reopening it, which
+		// needs its own permission; workflow.Decide holds it to going back.
+		p := PermAdvance
 		if inc.FrozenAt != nil {
-			// The one change a frozen case takes: formally reopening it.
-			if err := a.check(PermReopenFrozen); err != nil {
-				return audit.Entry{}, err
-			}
-			if to.Index() >= inc.Stage.Index() {
-				return audit.Entry{}, apperr.Errorf(apperr.Frozen, "the case was reviewed and frozen; only reopening it to an earlier stage is possible")
-			}
-		} else if err := a.check(PermAdvance); err != nil {
+			p = PermReopenFrozen
+		}
+		if err := a.check(p); err != nil {
 			return audit.Entry{}, err
 		}
-		e, err := s.Transition(ctx, tx, inc, to, note, actor)
+		e, err := s.Transition(ctx, tx, inc, workflow.Move{To: to, Note: note}, a.User)
 		out = e
 		return incidentEntry("incident.advance", id, map[string]any{"from": inc.Stage, "to": to, "note": note,
 			"unfrozen": inc.FrozenAt != nil}), err
@@ -246,40 +277,34 @@ func (s *Service) Advance(ctx context.Context, id uuid.UUID, to workflow.Stage, 
 	return out, err
 }
 
-// Transition moves a locked incident to another stage as the workflow
-// decides, recording the transition: for Advance, and for leadership
-// returning a reviewed case. Reopening a frozen case unfreezes it.
-func (s *Service) Transition(ctx context.Context, tx *sqlx.Tx, inc Incident, to workflow.Stage, note string, actor auth.User) (Incident, error) {
+// Transition makes the move m on a locked incident if workflow.Decide allows
+// it, recording the transition: for Advance, and for leadership returning a
+// reviewed case (m.Returned). m.From and m.Frozen are the incident's own.
+// Reopening a frozen case unfreezes it.
+func (s *Service) Transition(ctx context.Context, tx *sqlx.Tx, inc Incident, m workflow.Move, actor auth.User) (Incident, error) {
 	facts, err := s.facts(ctx, tx, inc)
 	if err != nil {
 		return inc, err
 	}
-	kind, err := workflow.Decide(s.Gates, inc.Stage, to, note, facts)
+	m.From, m.Frozen = inc.Stage, inc.FrozenAt != nil
+	kind, err := workflow.Decide(s.Gates, m, facts)
 	if err != nil {
 		return inc, err
 	}
-	from := inc.Stage
+	from, to, note := inc.Stage, m.To, m.Note
 	inc.Stage, inc.FrozenAt = to, nil
 	out, err := s.Store.Update(ctx, tx, inc)
 	if err != nil {
 		return out, err
 	}
-	if err := s.Store.InsertTransition(ctx, tx, Transition{ID: uuid.New(), IncidentID: inc.ID, From: &from,
-		To: to, Kind: kind, ActorID: actor.ID, At: out.UpdatedAt, Note: note}); err != nil {
-		return out, err
-	}
-	return out, s.createGateTasks(ctx, tx, inc.ID, to, actor.ID)
+	return out, s.Store.InsertTransition(ctx, tx, Transition{ID: uuid.New(), IncidentID: inc.ID, From: &from,
+		To: to, Kind: kind, ActorID: actor.ID, At: out.UpdatedAt, Note: note})
 }
 
 // Freeze marks a locked, closed incident as reviewed and frozen.
 func (s *Service) Freeze(ctx context.Context, tx *sqlx.Tx, inc Incident, at time.Time) (Incident, error) {
 	inc.FrozenAt = &at
 	return s.Store.Update(ctx, tx, inc)
-}
-
-// LockAs locks an incident inside tx for actor and returns it with what actor may do with it.
-func (s *Service) LockAs(ctx context.Context, tx *sqlx.Tx, actor auth.User, id uuid.UUID) (Incident, Access, error) {
-	return s.lockFor(ctx, tx, actor, id, PermRead, nil)
 }
 
 func (s *Service) facts(ctx context.Context, ex database.Executor, inc Incident) (workflow.Facts, error) {
@@ -422,19 +447,18 @@ func (s *Service) Count(ctx context.Context, f Filter) (int, error) {
 
 // AddTask adds a task to an incident, by default in its current stage.
 func (s *Service) AddTask(ctx context.Context, incidentID uuid.UUID, in NewTask) (Task, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return Task{}, err
+	}
+	title, err := checkText("title", in.Title, true, maxShort)
+	if err != nil {
+		return Task{}, apperr.Prefix("input", err)
+	}
+	if in.Stage != nil && !in.Stage.Valid() {
+		return Task{}, apperr.Invalid("input.stage", "unknown stage %q", *in.Stage)
+	}
 	var out Task
-	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
-		title, err := checkText("title", in.Title, true, maxShort)
-		if err != nil {
-			return audit.Entry{}, apperr.Prefix("input", err)
-		}
-		if in.Stage != nil && !in.Stage.Valid() {
-			return audit.Entry{}, apperr.Invalid("input.stage", "unknown stage %q", *in.Stage)
-		}
-		inc, _, err := s.lockFor(ctx, tx, actor, incidentID, PermEdit, nil)
-		if err != nil {
-			return audit.Entry{}, err
-		}
+	err = s.Change(ctx, incidentID, PermEdit, func(tx *sqlx.Tx, inc Incident, actor auth.User) (audit.Entry, error) {
 		t := Task{ID: uuid.New(), IncidentID: incidentID, Stage: inc.Stage, Title: title,
 			AssigneeID: in.AssigneeID, DueAt: in.DueAt, Required: deref(in.Required), CreatedBy: actor.ID}
 		if in.Stage != nil {
@@ -443,6 +467,7 @@ func (s *Service) AddTask(ctx context.Context, incidentID uuid.UUID, in NewTask)
 		if err := s.Store.InsertTask(ctx, tx, t); err != nil {
 			return audit.Entry{}, apperr.Prefix("input", database.MapError(err))
 		}
+		var err error
 		if out, err = s.Store.GetTask(ctx, tx, t.ID); err != nil {
 			return audit.Entry{}, err
 		}
@@ -453,28 +478,30 @@ func (s *Service) AddTask(ctx context.Context, incidentID uuid.UUID, in NewTask)
 
 // CompleteTask marks a task done or, with done false, not done.
 func (s *Service) CompleteTask(ctx context.Context, id uuid.UUID, done bool) (Task, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return Task{}, err
+	}
+	// A task stays on its incident, so its incident is found before the lock.
+	t, err := s.Store.GetTask(ctx, s.DB, id)
+	if err != nil {
+		return Task{}, notFound(err, errNoTask)
+	}
 	var out Task
-	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
-		t, err := s.Store.GetTask(ctx, tx, id)
-		if err != nil {
-			return audit.Entry{}, notFound(err, errNoTask)
-		}
-		if _, _, err := s.lockFor(ctx, tx, actor, t.IncidentID, PermEdit, nil); err != nil {
-			if apperr.CodeOf(err) == apperr.NotFound {
-				return audit.Entry{}, errNoTask
-			}
-			return audit.Entry{}, err
-		}
+	err = s.Change(ctx, t.IncidentID, PermEdit, func(tx *sqlx.Tx, _ Incident, actor auth.User) (audit.Entry, error) {
 		var by *uuid.UUID
 		if done {
 			by = &actor.ID
 		}
+		var err error
 		if out, err = s.Store.SetTaskDone(ctx, tx, id, by); err != nil {
 			return audit.Entry{}, err
 		}
 		return audit.Entry{Action: "task.complete", TargetType: "task", TargetID: id.String(), IncidentID: &t.IncidentID,
 			Changes: map[string]any{"done": done, "title": t.Title}}, nil
 	})
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return out, errNoTask // the incident is hidden from the caller: so is the task
+	}
 	return out, err
 }
 
@@ -532,14 +559,14 @@ func (s *Service) Transitions(ctx context.Context, incidentID uuid.UUID) ([]Tran
 
 // RecordContainment records a containment action.
 func (s *Service) RecordContainment(ctx context.Context, incidentID uuid.UUID, in NewContainmentAction) (ContainmentAction, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return ContainmentAction{}, err
+	}
+	if err := in.validate(time.Now()); err != nil {
+		return ContainmentAction{}, apperr.Prefix("input", err)
+	}
 	var out ContainmentAction
-	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
-		if err := in.validate(time.Now()); err != nil {
-			return audit.Entry{}, apperr.Prefix("input", err)
-		}
-		if _, _, err := s.lockFor(ctx, tx, actor, incidentID, PermEdit, nil); err != nil {
-			return audit.Entry{}, err
-		}
+	err := s.Change(ctx, incidentID, PermEdit, func(tx *sqlx.Tx, _ Incident, actor auth.User) (audit.Entry, error) {
 		var err error
 		out, err = s.Store.InsertContainment(ctx, tx, ContainmentAction{ID: uuid.New(), IncidentID: incidentID,
 			Kind: in.Kind, Description: in.Description, TakenAt: in.TakenAt, RecordedBy: actor.ID})
@@ -563,15 +590,16 @@ func (s *Service) Containment(ctx context.Context, incidentID uuid.UUID) ([]Cont
 
 // RecordNotification records a report upward to an authority.
 func (s *Service) RecordNotification(ctx context.Context, incidentID uuid.UUID, in NewNotification) (Notification, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return Notification{}, err
+	}
+	ref, note, err := in.validate(time.Now())
+	if err != nil {
+		return Notification{}, apperr.Prefix("input", err)
+	}
 	var out Notification
-	err := s.change(ctx, func(tx *sqlx.Tx, actor auth.User) (audit.Entry, error) {
-		ref, note, err := in.validate(time.Now())
-		if err != nil {
-			return audit.Entry{}, apperr.Prefix("input", err)
-		}
-		if _, _, err := s.lockFor(ctx, tx, actor, incidentID, PermEdit, nil); err != nil {
-			return audit.Entry{}, err
-		}
+	err = s.Change(ctx, incidentID, PermEdit, func(tx *sqlx.Tx, _ Incident, actor auth.User) (audit.Entry, error) {
+		var err error
 		out, err = s.Store.InsertNotification(ctx, tx, Notification{ID: uuid.New(), IncidentID: incidentID,
 			Authority: in.Authority, NotifiedAt: in.NotifiedAt, Reference: ref, Note: note, RecordedBy: actor.ID})
 		if err != nil {

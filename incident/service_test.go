@@ -10,9 +10,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
 
 	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/internal/testdb"
 	"github.com/leaktrail/leaktrail/workflow"
@@ -20,10 +23,11 @@ import (
 
 // env is a service on a fresh database with a signed-in investigator.
 type env struct {
-	svc  *incident.Service
-	auth *auth.Service
-	ctx  context.Context
-	user auth.User
+	svc      *incident.Service
+	features *features
+	auth     *auth.Service
+	ctx      context.Context
+	user     auth.User
 }
 
 // as signs in another user with the given roles.
@@ -45,7 +49,35 @@ func newEnv(t *testing.T) env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return env{svc: incident.NewService(db), auth: a, ctx: auth.WithUser(context.Background(), u), user: u}
+	svc, f := incident.NewService(db), &features{met: map[uuid.UUID][]workflow.Stage{}}
+	if err := svc.Wire(map[workflow.Source]incident.FactSource{workflow.FromSpread: f.source,
+		workflow.FromEvidence: f.source, workflow.FromDiscipline: f.source}); err != nil {
+		t.Fatal(err)
+	}
+	return env{svc: svc, features: f, auth: a, ctx: auth.WithUser(context.Background(), u), user: u}
+}
+
+// features stands in for the fact sources of the spread chain, the evidence
+// vault and discipline: until a test meets a stage's requirements on them,
+// the chain is unmapped, the vault empty, no measure recorded and a finding
+// awaits its outcome.
+type features struct {
+	mu  sync.Mutex
+	met map[uuid.UUID][]workflow.Stage
+}
+
+func (f *features) source(_ context.Context, _ database.Executor, id uuid.UUID, out *workflow.Facts) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if slices.Contains(f.met[id], workflow.Investigation) {
+		out.SpreadMapped, out.EvidenceItems = true, 1
+	}
+	if slices.Contains(f.met[id], workflow.Recovery) {
+		out.Measures = 1
+	} else {
+		out.FindingsAwaitingOutcome = 1
+	}
+	return nil
 }
 
 func str(s string) *string { return &s }
@@ -101,19 +133,11 @@ func unmetIDs(t *testing.T, err error) []string {
 	return ids
 }
 
-func (e env) completeGateTasks(t *testing.T, id uuid.UUID, stage workflow.Stage) {
-	t.Helper()
-	tasks, err := e.svc.TasksOf(e.ctx, []uuid.UUID{id})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, task := range tasks {
-		if task.Stage == stage && !task.Done() {
-			if _, err := e.svc.CompleteTask(e.ctx, task.ID, true); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+// meetFeatureGates meets the requirements of stage that the other features' facts decide.
+func (e env) meetFeatureGates(id uuid.UUID, stage workflow.Stage) {
+	e.features.mu.Lock()
+	defer e.features.mu.Unlock()
+	e.features.met[id] = append(e.features.met[id], stage)
 }
 
 func TestWalkThroughEveryStageBackAndReopen(t *testing.T) {
@@ -144,7 +168,7 @@ func TestWalkThroughEveryStageBackAndReopen(t *testing.T) {
 		"investigation.scope", "investigation.business_impact", "investigation.evidence"}) {
 		t.Fatalf("unmet %v", got)
 	}
-	e.completeGateTasks(t, inc.ID, workflow.Investigation)
+	e.meetFeatureGates(inc.ID, workflow.Investigation)
 	cause := incident.RootCause("MIS_SEND")
 	inc, err = e.svc.Update(e.ctx, inc.ID, inc.Version, incident.Patch{RootCause: &cause,
 		ScopeAndImportance: str("第 3 页全文"), BusinessImpact: str("需重新部署")})
@@ -171,7 +195,7 @@ func TestWalkThroughEveryStageBackAndReopen(t *testing.T) {
 	if got := unmetIDs(t, err); !slices.Equal(got, []string{"recovery.measures", "recovery.outcomes", "recovery.responsibility"}) {
 		t.Fatalf("unmet %v", got)
 	}
-	e.completeGateTasks(t, inc.ID, workflow.Recovery)
+	e.meetFeatureGates(inc.ID, workflow.Recovery)
 	// With no finding recorded, closing needs the reason no one is responsible.
 	if inc, err = e.svc.Update(e.ctx, inc.ID, inc.Version, incident.Patch{NoResponsibleReason: str("系统自动转发所致，无人违规")}); err != nil {
 		t.Fatal(err)
@@ -203,13 +227,13 @@ func TestWalkThroughEveryStageBackAndReopen(t *testing.T) {
 		t.Fatalf("return entry %+v", history[4])
 	}
 
-	// Re-entering stages created no duplicate gate tasks.
+	// Every requirement is a check over facts: entering stages created no tasks.
 	tasks, err := e.svc.TasksOf(e.ctx, []uuid.UUID{inc.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tasks) != 4 {
-		t.Fatalf("%d gate tasks, want 4", len(tasks))
+	if len(tasks) != 0 {
+		t.Fatalf("%d gate tasks, want none", len(tasks))
 	}
 }
 
@@ -488,7 +512,7 @@ func (e env) close(t *testing.T, id uuid.UUID) incident.Incident {
 		t.Fatal(err)
 	}
 	inc := e.advance(t, id, workflow.Investigation, "")
-	e.completeGateTasks(t, id, workflow.Investigation)
+	e.meetFeatureGates(id, workflow.Investigation)
 	cause, decision := incident.RootCause("CONVENIENCE"), incident.DisclosureDecision("NOT_DISCLOSE")
 	inc, err := e.svc.Update(e.ctx, id, inc.Version, incident.Patch{RootCause: &cause, ScopeAndImportance: str("x"),
 		BusinessImpact: str("x"), DisclosureDecision: &decision, DisclosureRationale: str("x"), NoResponsibleReason: str("x")})
@@ -497,7 +521,7 @@ func (e env) close(t *testing.T, id uuid.UUID) incident.Incident {
 	}
 	e.advance(t, id, workflow.Disclosure, "")
 	e.advance(t, id, workflow.Recovery, "")
-	e.completeGateTasks(t, id, workflow.Recovery)
+	e.meetFeatureGates(id, workflow.Recovery)
 	return e.advance(t, id, workflow.Closed, "")
 }
 
@@ -588,5 +612,56 @@ func TestLineBreaksAreStoredAsLF(t *testing.T) {
 	got, err := e.svc.Get(e.ctx, inc.ID)
 	if err != nil || got.Summary != "one\ntwo\nthree" {
 		t.Fatalf("summary stored as %q: %v", got.Summary, err)
+	}
+}
+
+// The gates read the spread, evidence and discipline facts: wiring the
+// incident service without one of their sources is refused, not left to
+// judge facts nobody gathered.
+func TestWireNeedsEveryFactSource(t *testing.T) {
+	t.Parallel()
+	none := func(context.Context, database.Executor, uuid.UUID, *workflow.Facts) error { return nil }
+	svc := incident.NewService(nil)
+	err := svc.Wire(map[workflow.Source]incident.FactSource{workflow.FromSpread: none, workflow.FromEvidence: none})
+	if err == nil || !strings.Contains(err.Error(), "discipline") || svc.FactSources != nil {
+		t.Fatalf("wired without discipline: %v", err)
+	}
+	if err := svc.Wire(map[workflow.Source]incident.FactSource{workflow.FromSpread: none, workflow.FromEvidence: none,
+		workflow.FromDiscipline: none}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Change locks the incident, checks the caller may do the permission with it,
+// runs the change and audits it as the caller on the incident; an outsider's
+// change never runs.
+func TestChangeChecksAccessAndAudits(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	inc := e.open(t)
+	outsider := e.as(t, "outsider", auth.Investigator)
+	ran := false
+	change := func(tx *sqlx.Tx, locked incident.Incident, actor auth.User) (audit.Entry, error) {
+		ran = true
+		if locked.ID != inc.ID {
+			t.Errorf("locked %v", locked.ID)
+		}
+		return audit.Entry{Action: "test.change", TargetType: "incident", TargetID: inc.ID.String()}, nil
+	}
+	wantCode(t, e.svc.Change(outsider, inc.ID, incident.PermEdit, change), apperr.NotFound)
+	if ran {
+		t.Fatal("an outsider's change ran")
+	}
+	if err := e.svc.Change(e.ctx, inc.ID, incident.PermEdit, change); err != nil || !ran {
+		t.Fatalf("change: %v (ran %v)", err, ran)
+	}
+	rows, err := audit.List(context.Background(), e.svc.DB, &inc.ID, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := rows[len(rows)-1]
+	if last.Action != "test.change" || last.ActorID == nil || *last.ActorID != e.user.ID || last.ActorName != e.user.Username ||
+		last.IncidentID == nil || *last.IncidentID != inc.ID {
+		t.Fatalf("entry %+v", last)
 	}
 }

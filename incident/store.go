@@ -279,14 +279,12 @@ const taskColumns = `id, incident_id, stage, title, assignee_id, due_at, require
 const childTaskColumns = `c.id, c.incident_id, c.stage, c.title, c.assignee_id, c.due_at, c.required, c.requirement,
 	c.done_at, c.done_by, c.created_by, c.created_at`
 
-// InsertTask stores a task. A gate task whose requirement already has a task
-// is skipped, so entering a stage twice never duplicates them.
+// InsertTask stores a task.
 func (Store) InsertTask(ctx context.Context, ex database.Executor, t Task) error {
 	_, err := ex.ExecContext(ctx, `
-		INSERT INTO tasks (id, incident_id, stage, title, assignee_id, due_at, required, requirement, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-		ON CONFLICT (incident_id, requirement) WHERE requirement IS NOT NULL DO NOTHING`,
-		t.ID, t.IncidentID, t.Stage, t.Title, t.AssigneeID, t.DueAt, t.Required, t.Requirement, t.CreatedBy)
+		INSERT INTO tasks (id, incident_id, stage, title, assignee_id, due_at, required, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		t.ID, t.IncidentID, t.Stage, t.Title, t.AssigneeID, t.DueAt, t.Required, t.CreatedBy)
 	return err
 }
 

@@ -37,6 +37,7 @@ import (
 	"github.com/leaktrail/leaktrail/spread"
 	"github.com/leaktrail/leaktrail/stats"
 	"github.com/leaktrail/leaktrail/ui"
+	"github.com/leaktrail/leaktrail/workflow"
 )
 
 // Main is a running Leaktrail server: Open starts it, Close stops it.
@@ -118,6 +119,12 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	}
 	m.Evidence = evidence.NewService(m.DB, m.Incidents, m.Objects, vault, m.Log)
 	m.Discipline = discipline.NewService(m.DB, m.Incidents, m.Spread, m.Evidence)
+	// The gates are workflow's; the facts they read beyond the incident's own
+	// come from the features that hold them.
+	if err := m.Incidents.Wire(map[workflow.Source]incident.FactSource{workflow.FromSpread: m.Spread.GateFacts,
+		workflow.FromEvidence: m.Evidence.GateFacts, workflow.FromDiscipline: m.Discipline.GateFacts}); err != nil {
+		return err
+	}
 	m.Stats = &stats.Service{DB: m.DB, ReportWindow: m.Config.ReportWindow}
 	if m.Live, err = live.Open(m.Config.DatabaseURL, m.Log); err != nil {
 		return fmt.Errorf("listen for incident changes: %w", err)

@@ -11,6 +11,7 @@ import (
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/internal/testdb"
 	"github.com/leaktrail/leaktrail/spread"
+	"github.com/leaktrail/leaktrail/workflow"
 )
 
 // An external or public venue with no takedown keeps the case from closing;
@@ -27,6 +28,7 @@ func TestTakedownsOnAFrozenCase(t *testing.T) {
 	ctx = auth.WithUser(ctx, u)
 	incidents := incident.NewService(db)
 	svc := spread.NewService(db, incidents)
+	incidents.FactSources = map[workflow.Source]incident.FactSource{workflow.FromSpread: svc.GateFacts}
 	inc, err := incidents.Open(ctx, incident.OpenInput{Title: "x", LeakedItem: "x", Classification: "SECRET",
 		DetectedAt: time.Now(), DetectionMethod: "SELF_REPORT", ReportedBy: "x"})
 	if err != nil {

@@ -1,7 +1,9 @@
 // Package spread is the spread chain (传播链) of a leaked item: the people and
 // venues it passed through, each forward between them, and the analysis that
 // answers the investigators' questions (origin, path, depth, audience, first
-// exposure, what is still not taken down).
+// exposure, what is still not taken down). The service records the chain
+// (record.go), reads it and keeps the analyses it computed (read.go), and
+// edits it (edit.go); every change runs in the incident's Change.
 package spread
 
 import (

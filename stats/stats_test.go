@@ -52,6 +52,10 @@ func TestStatisticsAgainstHandComputedFigures(t *testing.T) {
 	}
 	vault := evidence.NewService(db, incidents, objects, evidence.DefaultConfig, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	disc := discipline.NewService(db, incidents, spreadSvc, vault)
+	if err := incidents.Wire(map[workflow.Source]incident.FactSource{workflow.FromSpread: spreadSvc.GateFacts,
+		workflow.FromEvidence: vault.GateFacts, workflow.FromDiscipline: disc.GateFacts}); err != nil {
+		t.Fatal(err)
+	}
 	t0 := time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)
 	open := func(title, classification string, detected time.Time) incident.Incident {
 		inc, err := incidents.Open(lead, incident.OpenInput{Title: title, LeakedItem: "x", Classification: incident.Classification(classification),

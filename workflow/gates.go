@@ -1,11 +1,13 @@
 package workflow
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
 
-// Facts are what the gates look at: the incident's data, gathered by the caller.
+// Facts are what the gates look at: the incident's data, gathered by the
+// incident service and the fact sources of the features it is wired to.
 type Facts struct {
 	Title              string
 	LeakedItem         string
@@ -46,23 +48,37 @@ type Facts struct {
 
 // TaskFact is what a gate needs to know of a task.
 type TaskFact struct {
-	ID          string
-	Stage       Stage
-	Title       string
+	ID    string
+	Stage Stage
+	Title string
+	// Requirement is set on tasks a gate created for a requirement before every
+	// requirement had a check over facts; such a task is not a gate item of its own.
 	Requirement string
 	Required    bool
 	Done        bool
 }
 
-// Requirement is one named condition of a stage's gate. Either Check decides it
-// from the facts, or, for data Leaktrail does not model yet, TaskTitle is set and
-// the requirement is met by completing the task the gate creates for it.
+// Source names who gathers the facts a requirement reads: the incident
+// service itself, or the fact source of another feature, which server.Main
+// wires into the incident service.
+type Source string
+
+const (
+	FromIncident   Source = ""
+	FromSpread     Source = "spread"     // SpreadMapped, VenuesContained, UncontainedVenues
+	FromEvidence   Source = "evidence"   // EvidenceItems
+	FromDiscipline Source = "discipline" // Measures, Findings, FindingsAwaitingOutcome
+)
+
+// Requirement is one named condition of a stage's gate, decided from the
+// facts. Its ID is stable: clients translate a requirement by it.
 type Requirement struct {
 	ID          string
 	Stage       Stage
 	Description string
-	Check       func(Facts) bool
-	TaskTitle   string
+	// From names the source of the facts Check reads beyond the incident's own.
+	From  Source
+	Check func(Facts) bool
 }
 
 // Result is a requirement evaluated against the facts. Required tasks a user
@@ -72,7 +88,7 @@ type Result struct {
 	Stage       Stage
 	Description string
 	Met         bool
-	// TaskID is the task that meets (or would meet) a task-backed requirement.
+	// TaskID is the task a "task:<id>" result stands for.
 	TaskID string
 }
 
@@ -93,36 +109,34 @@ func (e Evaluation) Unmet() []Result {
 	return out
 }
 
-// Gates is the registry of requirements per stage.
+// Gates is the registry of requirements per stage: data and functions over
+// Facts, fixed when built, so no other package adds or replaces a requirement.
 type Gates struct {
 	byStage map[Stage][]Requirement
 }
 
-// NewGates returns an empty registry.
-func NewGates() *Gates { return &Gates{byStage: map[Stage][]Requirement{}} }
-
-// Register adds r, or replaces the requirement with the same ID, so a later
-// feature can swap a task-backed requirement for a real check.
-func (g *Gates) Register(r Requirement) {
-	list := g.byStage[r.Stage]
-	for i := range list {
-		if list[i].ID == r.ID {
-			list[i] = r
-			return
-		}
+// NewGates returns a registry of the requirements given, each listed under
+// its stage in the order given.
+func NewGates(rs ...Requirement) *Gates {
+	g := &Gates{byStage: map[Stage][]Requirement{}}
+	for _, r := range rs {
+		g.byStage[r.Stage] = append(g.byStage[r.Stage], r)
 	}
-	g.byStage[r.Stage] = append(list, r)
+	return g
 }
 
-// Requirements lists the requirements of a stage's gate in registration order.
+// Requirements lists the requirements of a stage's gate in order.
 func (g *Gates) Requirements(s Stage) []Requirement { return g.byStage[s] }
 
-// TaskBacked lists the requirements of a stage that are met by completing a task.
-func (g *Gates) TaskBacked(s Stage) []Requirement {
-	var out []Requirement
-	for _, r := range g.byStage[s] {
-		if r.Check == nil {
-			out = append(out, r)
+// Sources lists the fact sources other than the incident's own that the
+// requirements read, each once, in stage order.
+func (g *Gates) Sources() []Source {
+	var out []Source
+	for _, s := range Stages {
+		for _, r := range g.byStage[s] {
+			if r.From != FromIncident && !slices.Contains(out, r.From) {
+				out = append(out, r.From)
+			}
 		}
 	}
 	return out
@@ -132,18 +146,7 @@ func (g *Gates) TaskBacked(s Stage) []Requirement {
 func (g *Gates) Evaluate(s Stage, f Facts) Evaluation {
 	out := Evaluation{}
 	for _, r := range g.byStage[s] {
-		res := Result{ID: r.ID, Stage: s, Description: r.Description}
-		if r.Check != nil {
-			res.Met = r.Check(f)
-		} else {
-			for _, t := range f.Tasks {
-				if t.Requirement == r.ID {
-					res.TaskID, res.Met = t.ID, t.Done
-					break
-				}
-			}
-		}
-		out = append(out, res)
+		out = append(out, Result{ID: r.ID, Stage: s, Description: r.Description, Met: r.Check(f)})
 	}
 	for _, t := range f.Tasks {
 		if t.Stage == s && t.Required && t.Requirement == "" {
@@ -155,10 +158,10 @@ func (g *Gates) Evaluate(s Stage, f Facts) Evaluation {
 
 func present(s string) bool { return strings.TrimSpace(s) != "" }
 
-// DefaultGates are the gates of DOMAIN.md's response table.
+// DefaultGates are the gates of DOMAIN.md's response table: every
+// requirement of every stage, in the order a gate lists them.
 func DefaultGates() *Gates {
-	g := NewGates()
-	for _, r := range []Requirement{
+	return NewGates([]Requirement{
 		{ID: "detect.leaked_item", Stage: Detect, Description: "What leaked is described",
 			Check: func(f Facts) bool { return present(f.LeakedItem) }},
 		{ID: "detect.classification", Stage: Detect, Description: "The classification of the leaked item is recorded",
@@ -171,12 +174,12 @@ func DefaultGates() *Gates {
 			Check: func(f Facts) bool { return !f.DetectedAt.IsZero() }},
 
 		{ID: "initial.containment", Stage: InitialResponse, Description: "At least one containment action (recall, takedown request, device or account isolated) is recorded, on the incident or on a venue of the spread chain",
-			Check: func(f Facts) bool { return f.ContainmentActions > 0 || f.VenuesContained > 0 }},
+			From: FromSpread, Check: func(f Facts) bool { return f.ContainmentActions > 0 || f.VenuesContained > 0 }},
 		{ID: "initial.report_upward", Stage: InitialResponse, Description: "The report-upward conditions are met, so the confidentiality bureau, headquarters or police have been notified",
 			Check: func(f Facts) bool { return !ReportUpward(f, 0, time.Time{}).Required || len(f.NotifiedAt) > 0 }},
 
 		{ID: "investigation.spread_chain", Stage: Investigation, Description: "The spread chain is mapped to its origin",
-			TaskTitle: "Map the spread chain to its origin"},
+			From: FromSpread, Check: func(f Facts) bool { return f.SpreadMapped }},
 		{ID: "investigation.root_cause", Stage: Investigation, Description: "The root cause is recorded",
 			Check: func(f Facts) bool { return f.RootCause != "" }},
 		{ID: "investigation.scope", Stage: Investigation, Description: "The scope and importance of the damaged information are assessed",
@@ -184,7 +187,7 @@ func DefaultGates() *Gates {
 		{ID: "investigation.business_impact", Stage: Investigation, Description: "The business impact is assessed",
 			Check: func(f Facts) bool { return present(f.BusinessImpact) }},
 		{ID: "investigation.evidence", Stage: Investigation, Description: "Evidence is attached",
-			TaskTitle: "Attach the evidence"},
+			From: FromEvidence, Check: func(f Facts) bool { return f.EvidenceItems > 0 }},
 
 		{ID: "disclosure.decision", Stage: Disclosure, Description: "The decision whether to disclose externally is recorded with its rationale",
 			Check: func(f Facts) bool { return f.DisclosureDecision != "" && present(f.DisclosureRationale) }},
@@ -194,23 +197,15 @@ func DefaultGates() *Gates {
 			Check: func(f Facts) bool { return f.Classification != "PERSONAL_DATA" || present(f.AffectedNotice) }},
 
 		{ID: "recovery.measures", Stage: Recovery, Description: "Remediation and recurrence-prevention measures are recorded, each with an owner",
-			TaskTitle: "Record remediation and recurrence-prevention measures, each with an owner"},
-		{ID: "recovery.outcomes", Stage: Recovery, Description: "A disciplinary outcome is decided for every person held responsible",
-			TaskTitle: "Decide the disciplinary outcome for every person held responsible"},
+			From: FromDiscipline, Check: func(f Facts) bool { return f.Measures > 0 }},
+		{ID: "recovery.outcomes", Stage: Recovery, Description: "Every DIRECT or LEADERSHIP finding has a decided or final outcome, or a recorded reason why none applies",
+			From: FromDiscipline, Check: func(f Facts) bool { return f.FindingsAwaitingOutcome == 0 }},
 		// Closing without settling responsibility would leave leadership's review
 		// with nothing to judge, so "no one" must be said, with its reason.
 		{ID: "recovery.responsibility", Stage: Recovery, Description: "Responsibility is settled: a finding is recorded, or the reason no one is responsible",
-			Check: func(f Facts) bool { return f.Findings > 0 || present(f.NoResponsibleReason) }},
+			From: FromDiscipline, Check: func(f Facts) bool { return f.Findings > 0 || present(f.NoResponsibleReason) }},
 		// A venue outside the organisation with no takedown step is still spreading the item.
 		{ID: "recovery.takedowns", Stage: Recovery, Description: "Every external or public venue the item reached has its takedown recorded",
-			Check: func(f Facts) bool { return f.UncontainedVenues == 0 }},
-	} {
-		g.Register(r)
-	}
-	return g
+			From: FromSpread, Check: func(f Facts) bool { return f.UncontainedVenues == 0 }},
+	}...)
 }
-
-// SpreadChainMapped is the real check of investigation.spread_chain, for when
-// the spread chain is recorded (it replaces the task the gate creates otherwise).
-var SpreadChainMapped = Requirement{ID: "investigation.spread_chain", Stage: Investigation,
-	Description: "The spread chain is mapped to its origin", Check: func(f Facts) bool { return f.SpreadMapped }}

@@ -1,6 +1,9 @@
 // Package workflow is the incident stage machine and its gates. It is pure Go:
 // callers hand it the facts of an incident and it decides whether a stage
-// change is allowed. Nothing else in Leaktrail decides a stage change.
+// change is allowed (Decide). Nothing else in Leaktrail decides a stage
+// change. The gates are one registry of requirements over Facts
+// (DefaultGates); the facts come from the incident service and the fact
+// sources of spread, evidence and discipline, wired in server.Main.
 package workflow
 
 import (
@@ -54,16 +57,39 @@ const (
 // MaxNoteLength bounds the reason recorded with a transition.
 const MaxNoteLength = 4000
 
-// Decide returns the kind of the change from -> to, or the error that refuses it:
+// Move is a stage change asked for.
+type Move struct {
+	From, To Stage
+	// Note is the reason given; going back needs one.
+	Note string
+	// Frozen: the case was reviewed and frozen, and may only be reopened to an earlier stage.
+	Frozen bool
+	// Returned: leadership's review sends the case back, which must be to an earlier stage.
+	Returned bool
+}
+
+// Decide returns the kind of the move, or the error that refuses it:
+//   - INVALID_INPUT (field returnTo) for a returned review that does not go back;
+//   - FROZEN for a frozen case that does not go back;
 //   - CONFLICT when the incident is already in `to` (a concurrent change got there first);
 //   - INVALID_INPUT for an unknown stage, a skip forward, or a step back without a reason;
 //   - GATE_NOT_MET, listing the unmet requirements, for a step forward whose gate does not hold.
-func Decide(g *Gates, from, to Stage, note string, f Facts) (Kind, error) {
+//
+// It is the only place a stage change is decided: advancing, returning and
+// reopening a case, and leadership's review returning it, all come here.
+func Decide(g *Gates, m Move, f Facts) (Kind, error) {
+	from, to, note := m.From, m.To, m.Note
+	if m.Returned && (!to.Valid() || to.Index() >= from.Index()) {
+		return "", apperr.Invalid("returnTo", "a returned case goes back to an earlier stage")
+	}
 	if !to.Valid() {
 		return "", apperr.Invalid("to", "unknown stage %q", to)
 	}
 	if !from.Valid() {
 		return "", fmt.Errorf("workflow: incident in unknown stage %q", from)
+	}
+	if m.Frozen && to.Index() >= from.Index() {
+		return "", apperr.Errorf(apperr.Frozen, "the case was reviewed and frozen; only reopening it to an earlier stage is possible")
 	}
 	if len(note) > MaxNoteLength {
 		return "", apperr.Invalid("note", "the note is longer than %d characters", MaxNoteLength)

@@ -3,6 +3,7 @@ package workflow
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,10 +18,7 @@ func complete() Facts {
 		Title: "照片外泄", LeakedItem: "会议纪要照片", Classification: "SECRET", DetectionMethod: "EXTERNAL_TIP",
 		ReportedBy: "张某", DetectedAt: detected, ContainmentActions: 1, NotifiedAt: []time.Time{detected.Add(time.Hour)},
 		RootCause: "MIS_SEND", ScopeAndImportance: "全文", BusinessImpact: "重大", DisclosureDecision: "NOT_DISCLOSE",
-		DisclosureRationale: "涉密，不公开", Findings: 1,
-	}
-	for _, id := range []string{"investigation.spread_chain", "investigation.evidence", "recovery.measures", "recovery.outcomes"} {
-		f.Tasks = append(f.Tasks, TaskFact{ID: id, Requirement: id, Required: true, Done: true})
+		DisclosureRationale: "涉密，不公开", Findings: 1, SpreadMapped: true, EvidenceItems: 1, Measures: 1,
 	}
 	return f
 }
@@ -32,7 +30,7 @@ func TestDecideEveryPair(t *testing.T) {
 		for _, to := range Stages {
 			for _, note := range []string{"", "证据不足，退回补充调查"} {
 				t.Run(fmt.Sprintf("%s->%s/note=%v", from, to, note != ""), func(t *testing.T) {
-					kind, err := Decide(g, from, to, note, complete())
+					kind, err := Decide(g, Move{From: from, To: to, Note: note}, complete())
 					fi, ti := from.Index(), to.Index()
 					// The rule, written out independently of Decide.
 					var wantKind Kind
@@ -63,17 +61,17 @@ func TestDecideEveryPair(t *testing.T) {
 func TestDecideRefusesUnknownStageAndLongNote(t *testing.T) {
 	t.Parallel()
 	g := DefaultGates()
-	if _, err := Decide(g, Detect, "NOWHERE", "", complete()); apperr.CodeOf(err) != apperr.InvalidInput {
+	if _, err := Decide(g, Move{From: Detect, To: "NOWHERE"}, complete()); apperr.CodeOf(err) != apperr.InvalidInput {
 		t.Fatalf("unknown target: %v", err)
 	}
 	long := make([]byte, MaxNoteLength+1)
 	for i := range long {
 		long[i] = 'x'
 	}
-	if _, err := Decide(g, Investigation, Detect, string(long), complete()); apperr.CodeOf(err) != apperr.InvalidInput {
+	if _, err := Decide(g, Move{From: Investigation, To: Detect, Note: string(long)}, complete()); apperr.CodeOf(err) != apperr.InvalidInput {
 		t.Fatalf("long note: %v", err)
 	}
-	if _, err := Decide(g, Investigation, Detect, "   ", complete()); apperr.CodeOf(err) != apperr.InvalidInput {
+	if _, err := Decide(g, Move{From: Investigation, To: Detect, Note: "   "}, complete()); apperr.CodeOf(err) != apperr.InvalidInput {
 		t.Fatalf("blank note: %v", err)
 	}
 }
@@ -98,8 +96,11 @@ func TestGatesRefuseWithUnmetList(t *testing.T) {
 		{"initial: reached outside must be reported", InitialResponse, func(f *Facts) {
 			f.NotifiedAt, f.Classification, f.ReachedOutside = nil, "UNCLASSIFIED", true
 		}, []string{"initial.report_upward"}},
-		{"investigation: tasks open", Investigation, func(f *Facts) { f.Tasks[0].Done, f.Tasks[1].Done = false, false },
+		{"investigation: no chain, no evidence", Investigation, func(f *Facts) { f.SpreadMapped, f.EvidenceItems = false, 0 },
 			[]string{"investigation.spread_chain", "investigation.evidence"}},
+		{"investigation: a task a gate once created is no item of its own", Investigation, func(f *Facts) {
+			f.Tasks = append(f.Tasks, TaskFact{ID: "t0", Stage: Investigation, Requirement: "investigation.evidence", Required: true})
+		}, nil},
 		{"investigation: no root cause or impact", Investigation, func(f *Facts) { f.RootCause, f.BusinessImpact = "", "" },
 			[]string{"investigation.root_cause", "investigation.business_impact"}},
 		{"investigation: a required task blocks", Investigation, func(f *Facts) {
@@ -116,7 +117,7 @@ func TestGatesRefuseWithUnmetList(t *testing.T) {
 			[]string{"disclosure.statement"}},
 		{"disclosure: personal data without notices", Disclosure, func(f *Facts) { f.Classification = "PERSONAL_DATA" },
 			[]string{"disclosure.affected_notice"}},
-		{"recovery: outcomes open", Recovery, func(f *Facts) { f.Tasks[3].Done = false }, []string{"recovery.outcomes"}},
+		{"recovery: outcomes open", Recovery, func(f *Facts) { f.FindingsAwaitingOutcome = 1 }, []string{"recovery.outcomes"}},
 		{"recovery: no finding and no reason", Recovery, func(f *Facts) { f.Findings = 0 }, []string{"recovery.responsibility"}},
 		{"recovery: a blank reason is no reason", Recovery, func(f *Facts) { f.Findings, f.NoResponsibleReason = 0, "  " },
 			[]string{"recovery.responsibility"}},
@@ -124,7 +125,7 @@ func TestGatesRefuseWithUnmetList(t *testing.T) {
 			f.Findings, f.NoResponsibleReason = 0, "系统缺陷所致，非人为"
 		}, nil},
 		{"recovery: a public venue not taken down", Recovery, func(f *Facts) { f.UncontainedVenues = 1 }, []string{"recovery.takedowns"}},
-		{"recovery: nothing settled", Recovery, func(f *Facts) { f.Findings, f.UncontainedVenues, f.Tasks[2].Done = 0, 2, false },
+		{"recovery: nothing settled", Recovery, func(f *Facts) { f.Findings, f.UncontainedVenues, f.Measures = 0, 2, 0 },
 			[]string{"recovery.measures", "recovery.responsibility", "recovery.takedowns"}},
 		{"recovery: all met", Recovery, func(*Facts) {}, nil},
 	}
@@ -142,7 +143,7 @@ func TestGatesRefuseWithUnmetList(t *testing.T) {
 				t.Fatalf("unmet = %v, want %v", got, tt.unmet)
 			}
 			next := Stages[tt.stage.Index()+1]
-			_, err := Decide(g, tt.stage, next, "", f)
+			_, err := Decide(g, Move{From: tt.stage, To: next}, f)
 			if len(tt.unmet) == 0 {
 				if err != nil {
 					t.Fatalf("advance refused: %v", err)
@@ -168,19 +169,70 @@ func TestClosedHasNoGate(t *testing.T) {
 	}
 }
 
-func TestRegisterReplacesByID(t *testing.T) {
+// TestEveryRequirementIsACheck: the registry holds every requirement as a
+// check over facts, with its id in its stage's namespace, and names the
+// fact sources server.Main must wire.
+func TestEveryRequirementIsACheck(t *testing.T) {
 	t.Parallel()
 	g := DefaultGates()
-	before := len(g.Requirements(Investigation))
-	g.Register(Requirement{ID: "investigation.spread_chain", Stage: Investigation, Description: "real check",
-		Check: func(Facts) bool { return true }})
-	if len(g.Requirements(Investigation)) != before {
-		t.Fatal("Register added instead of replacing")
-	}
-	for _, r := range g.TaskBacked(Investigation) {
-		if r.ID == "investigation.spread_chain" {
-			t.Fatal("replaced requirement is still task-backed")
+	prefix := map[Stage]string{Detect: "detect.", InitialResponse: "initial.", Investigation: "investigation.",
+		Disclosure: "disclosure.", Recovery: "recovery."}
+	seen := map[string]bool{}
+	for _, s := range Stages {
+		for _, r := range g.Requirements(s) {
+			if r.Check == nil || r.Stage != s || !strings.HasPrefix(r.ID, prefix[s]) || seen[r.ID] || r.Description == "" {
+				t.Errorf("requirement %+v", r)
+			}
+			seen[r.ID] = true
 		}
+	}
+	if len(seen) != 19 {
+		t.Errorf("%d requirements, want 19", len(seen))
+	}
+	if got := g.Sources(); !slices.Equal(got, []Source{FromSpread, FromEvidence, FromDiscipline}) {
+		t.Errorf("sources %v", got)
+	}
+}
+
+// TestDecideFrozenAndReturned: a frozen case only goes back, and a case
+// leadership's review returns goes to an earlier stage, whatever the gates.
+func TestDecideFrozenAndReturned(t *testing.T) {
+	t.Parallel()
+	g := DefaultGates()
+	const why = "领导审阅退回：处分未落实"
+	tests := []struct {
+		name  string
+		move  Move
+		kind  Kind
+		code  apperr.Code
+		field string
+	}{
+		{"frozen, reopened with a reason", Move{From: Closed, To: Recovery, Note: why, Frozen: true}, KindReopen, "", ""},
+		{"frozen, reopened far back", Move{From: Closed, To: Detect, Note: why, Frozen: true}, KindReopen, "", ""},
+		{"frozen, reopened without a reason", Move{From: Closed, To: Recovery, Frozen: true}, "", apperr.InvalidInput, "note"},
+		{"frozen, staying", Move{From: Closed, To: Closed, Note: why, Frozen: true}, "", apperr.Frozen, ""},
+		{"frozen in recovery, forward", Move{From: Recovery, To: Closed, Frozen: true}, "", apperr.Frozen, ""},
+		{"frozen, unknown stage", Move{From: Closed, To: "NOWHERE", Note: why, Frozen: true}, "", apperr.InvalidInput, "to"},
+		{"returned to recovery", Move{From: Closed, To: Recovery, Note: why, Returned: true}, KindReopen, "", ""},
+		{"returned to the same stage", Move{From: Closed, To: Closed, Note: why, Returned: true}, "", apperr.InvalidInput, "returnTo"},
+		{"returned to an unknown stage", Move{From: Closed, To: "NOWHERE", Note: why, Returned: true}, "", apperr.InvalidInput, "returnTo"},
+		{"returned forward", Move{From: Recovery, To: Closed, Note: why, Returned: true}, "", apperr.InvalidInput, "returnTo"},
+		{"returned without a reason", Move{From: Closed, To: Recovery, Returned: true}, "", apperr.InvalidInput, "note"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			kind, err := Decide(g, tt.move, Facts{})
+			e, _ := apperr.As(err)
+			var code apperr.Code
+			var field string
+			if e != nil {
+				code, field = e.Code, e.Field
+			}
+			if kind != tt.kind || code != tt.code || field != tt.field {
+				t.Fatalf("got (%q, %v), want (%q, %s %s)", kind, err, tt.kind, tt.code, tt.field)
+			}
+		})
 	}
 }
 
