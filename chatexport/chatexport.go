@@ -37,18 +37,18 @@ type Kind string
 
 // The kinds of message.
 const (
-	Text    Kind = "TEXT"
-	Image   Kind = "IMAGE"
-	File    Kind = "FILE"
-	Voice   Kind = "VOICE"
-	Video   Kind = "VIDEO"
-	Link    Kind = "LINK"
-	Bundle  Kind = "BUNDLE" // a merged forward: its messages are in Items
-	Join    Kind = "JOIN"   // Members joined (Sender, when known, added them)
-	Leave   Kind = "LEAVE"  // Members left or were removed
-	Recall  Kind = "RECALL" // Sender recalled a message
-	System  Kind = "SYSTEM"
-	Other   Kind = "OTHER"
+	Text   Kind = "TEXT"
+	Image  Kind = "IMAGE"
+	File   Kind = "FILE"
+	Voice  Kind = "VOICE"
+	Video  Kind = "VIDEO"
+	Link   Kind = "LINK"
+	Bundle Kind = "BUNDLE" // a merged forward: its messages are in Items
+	Join   Kind = "JOIN"   // Members joined (Sender, when known, added them)
+	Leave  Kind = "LEAVE"  // Members left or were removed
+	Recall Kind = "RECALL" // Sender recalled a message
+	System Kind = "SYSTEM"
+	Other  Kind = "OTHER"
 )
 
 // Party is a person (or a channel) as an export names them: an id when it
