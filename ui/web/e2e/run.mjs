@@ -715,8 +715,10 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await page.goBack();
     const causes = page.locator(".ant-card").filter({ has: page.locator(".ant-card-head-title", { hasText: /^按原因$/ }) }).locator(".lt-chart svg");
     // The bar level with its label: the first bar drawn may be the unknown cause's.
+    await causes.locator("text", { hasText: "紧急传达" }).first().waitFor(); // drawn again after the way back
+    await page.waitForTimeout(500); // the bars' animation
     const bar = await causes.evaluate((svg) => {
-      const label = [...svg.querySelectorAll("text")].find((t) => t.textContent === "紧急传达").getBoundingClientRect();
+      const label = [...svg.querySelectorAll("text")].find((t) => t.textContent.includes("紧急传达")).getBoundingClientRect();
       const bars = [...svg.querySelectorAll('path[fill="#1f4e79"]')];
       const middle = (r) => r.top + r.height / 2;
       return bars.map((b, i) => [Math.abs(middle(b.getBoundingClientRect()) - middle(label)), i]).sort((x, y) => x[0] - y[0])[0][1];
