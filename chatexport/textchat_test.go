@@ -1,6 +1,7 @@
 package chatexport
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -170,8 +171,10 @@ func benchText(b *testing.B, format Format, data []byte, n int) {
 func benchScan(b *testing.B, data []byte, n int) {
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		sc.Buffer(make([]byte, 64<<10), MaxLine)
 		lines := 0
-		for range bytes.Lines(data) {
+		for sc.Scan() {
 			lines++
 		}
 		if lines < n {

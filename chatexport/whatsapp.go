@@ -316,7 +316,8 @@ func parseWhatsApp(r *bufio.Reader, o Options, emit func(*Message) error, report
 		}
 		m := &Message{At: at}
 		rest := txtStripMarks(h.rest)
-		if j := bytes.Index(rest, []byte(": ")); j > 0 {
+		// A name holds no quote; a system event quoting a subject may hold ": ".
+		if j := bytes.Index(rest, []byte(": ")); j > 0 && !bytes.ContainsAny(rest[:j], "\"“「") {
 			m.Sender = waParty(string(rest[:j]))
 			rest = rest[j+2:]
 		} else if bytes.HasSuffix(rest, []byte(":")) && len(rest) > 1 {

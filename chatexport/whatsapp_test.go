@@ -27,6 +27,7 @@ func TestParseWhatsApp(t *testing.T) {
 			`9 2025-03-13T13:03:00Z []  JOIN "赵强 joined using this group's invite link" member(赵强)`,
 			`10 2025-03-13T13:04:00Z [] 王芳 IMAGE "image omitted" media(,omitted)`,
 			`12 2025-03-14T13:06:00Z [] 王芳 TEXT "时间里有冒号: 不是发送者"`,
+			`13 2025-03-14T13:07:00Z []  SYSTEM "李雷 changed the subject to \"周报: 第十周\""`,
 		}, problems: []string{"11 BAD_TIME"}},
 		{file: "whatsapp/android_monthfirst.txt", opts: zone, want: []string{
 			`1 2025-03-03T01:12:00Z []  SYSTEM "Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them."`,
