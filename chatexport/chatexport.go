@@ -127,6 +127,10 @@ type Options struct {
 	Zone *time.Location
 	// Mapping is the column mapping of a GenericCSV export.
 	Mapping *Mapping
+	// DayFirst says whether a WhatsApp export's numeric dates are day/month
+	// (true) or month/day (false), for a file whose dates do not settle it;
+	// nil reads them day first.
+	DayFirst *bool
 }
 
 // Mapping names the columns of a generic CSV: each field's header name.
