@@ -70,7 +70,10 @@ type tgReader struct {
 	limit int64   // -1: none
 }
 
-var errTgTooLong = errors.New("a value over the size limit")
+var (
+	errTgTooLong = errors.New("a value over the size limit")
+	errTgEnded   = errors.New("the export ends early (truncated?)")
+)
 
 func (c *tgReader) Read(p []byte) (int, error) {
 	if c.limit >= 0 {
@@ -123,6 +126,16 @@ type tgParse struct {
 
 func parseTelegram(r *bufio.Reader, o Options, emit func(*Message) error, report func(Problem)) error {
 	t := &tgParse{src: &tgReader{r: r, limit: -1}, o: o, emit: emit, report: report}
+	err := t.parse()
+	if errors.Is(err, errTgEnded) && t.found {
+		// A truncated export: what was read stands, the end is listed.
+		t.report(Problem{Line: t.line(), Offset: t.offset(), Reason: "TRUNCATED", Detail: errTgEnded.Error()})
+		return nil
+	}
+	return err
+}
+
+func (t *tgParse) parse() error {
 	t.dec = json.NewDecoder(t.src)
 	if err := t.open('{'); err != nil {
 		return fmt.Errorf("line %d: not a Telegram export: %w", t.line(), err)
@@ -186,7 +199,7 @@ func (t *tgParse) bound() {
 // fail names the line for an error in the export's structure.
 func (t *tgParse) fail(err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("line %d: the export ends early (truncated?)", t.line())
+		return fmt.Errorf("line %d: %w", t.line(), errTgEnded)
 	}
 	if errors.Is(err, errTgTooLong) {
 		return fmt.Errorf("line %d: a value over %d bytes", t.line(), MaxLine)

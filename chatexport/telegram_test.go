@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -84,5 +85,102 @@ func TestParseTelegramChatGolden(t *testing.T) {
 		if p.Line != src.Line || p.Offset != src.Offset || p.Reason != w.reason || p.Raw != src.Raw {
 			t.Errorf("problem %d: %+v, want line %d at %d %s %q", i, p, src.Line, src.Offset, w.reason, src.Raw)
 		}
+	}
+}
+
+func TestParseTelegramAccountGolden(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/telegram/account.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, ok := Detect(data); !ok || f != Telegram {
+		t.Fatalf("Detect = %q, %v", f, ok)
+	}
+	meimei := Party{ID: "user5550002", Name: "韩梅梅"}
+	want := []Message{
+		{ID: "101", Chat: Chat{ID: "5550001", Name: "李雷", Direct: true}, Sender: meimei, At: ms("2025-03-03T01:10:00Z"), Kind: File, Text: "定稿",
+			Media: []Media{{Name: "files/关于加强保密管理的通知.pdf"}}},
+		{ID: "102", Chat: Chat{ID: "5550002"}, Sender: meimei, At: ms("2025-03-03T01:30:00Z"), Kind: Text, Text: "〔2021〕3号", ForwardedFrom: &Party{Name: "李雷"}},
+		{ID: "7", Chat: Chat{ID: "9990001", Name: "外部交流群"}, Sender: Party{ID: "channel9990002", Name: "某频道"}, At: ms("2025-03-04T02:00:00Z"), Kind: Image,
+			ForwardedFrom: &Party{Name: "研发群"}, Media: []Media{{Omitted: true}}},
+	}
+	got, res, err := jsonParseAll(t, data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) || len(res.Problems) > 0 {
+		t.Fatalf("%d messages, want %d; problems %+v", len(got), len(want), res.Problems)
+	}
+	for i := range want {
+		line := bytes.Index(data, []byte(`"id": `+want[i].ID+",\n      \"type\": \"message\""))
+		start := bytes.LastIndexByte(data[:line], '{')
+		end := start + bytes.Index(data[start:], []byte("\n     }")) + 7
+		want[i].Source = Source{Line: bytes.Count(data[:start], []byte("\n")) + 1, Offset: int64(start), Raw: string(data[start:end])}
+		if !reflect.DeepEqual(*got[i], want[i]) {
+			t.Errorf("message %d:\n got %+v\nwant %+v", i, *got[i], want[i])
+		}
+	}
+}
+
+func TestParseTelegramProblems(t *testing.T) {
+	t.Parallel()
+	msg := func(id int, text string) string {
+		return fmt.Sprintf(`{"id": %d, "type": "message", "date_unixtime": "1740964325", "from": "李雷", "from_id": "user1", "text": %q}`, id, text)
+	}
+	chat := func(msgs ...string) string {
+		return "{\n \"name\": \"群\",\n \"type\": \"private_group\",\n \"id\": 1,\n \"messages\": [\n  " + strings.Join(msgs, ",\n  ") + "\n ]\n}\n"
+	}
+	for _, tc := range []struct {
+		name    string
+		in      string
+		msgs    int
+		reasons []string
+		err     string
+	}{
+		{"truncated inside a message", chat(msg(1, "一"), msg(2, "二"))[:110+len(msg(1, "一"))], 1, []string{"TRUNCATED"}, ""},
+		{"truncated between messages", strings.TrimSuffix(chat(msg(1, "一"), msg(2, "二")), "\n ]\n}\n"), 2, []string{"TRUNCATED"}, ""},
+		{"a message over MaxLine", chat(msg(1, "一"), msg(2, strings.Repeat("长", MaxLine/3+1)), msg(3, "三")), 2, []string{"TOO_LONG"}, ""},
+		{"a message that is not an object", chat(msg(1, "一"), "42", msg(3, "三")), 2, []string{"BAD_JSON"}, ""},
+		{"a missing comma", chat(msg(1, "一"), msg(2, "二")+" "+msg(3, "三"), msg(4, "四")), 3, []string{"BAD_JSON"}, ""},
+		{"a broken message then more", chat(msg(1, "一"), `{"id": 2, "text": "\q"}`, msg(3, "三")), 2, []string{"BAD_JSON"}, ""},
+		{"a bad date_unixtime", chat(strings.Replace(msg(1, "一"), "1740964325", "昨天", 1), msg(2, "二")), 1, []string{"BAD_TIME"}, ""},
+		{"not the format", "msgid,from\n1,a\n", 0, nil, "line 1: not a Telegram export"},
+		{"an array", "[\n" + msg(1, "一") + "\n]", 0, nil, "line 1: not a Telegram export"},
+		{"an object without messages", "{\n \"name\": \"群\"\n}\n", 0, nil, "line 3: a JSON object without messages"},
+		{"a name over MaxLine", "{\n \"name\": \"" + strings.Repeat("x", MaxLine+100) + "\",\n \"messages\": []}", 0, nil, "line 2: a value over"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, res, err := jsonParseAll(t, []byte(tc.in), Options{Format: Telegram})
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != tc.msgs {
+				t.Errorf("%d messages, want %d", len(got), tc.msgs)
+			}
+			var reasons []string
+			for _, p := range res.Problems {
+				reasons = append(reasons, p.Reason)
+				if p.Line < 1 {
+					t.Errorf("problem without a line: %+v", p)
+				}
+			}
+			if !reflect.DeepEqual(reasons, tc.reasons) {
+				t.Errorf("problems %+v, want %v", res.Problems, tc.reasons)
+			}
+			for _, m := range got {
+				at := strings.Index(tc.in, `{"id": `+m.ID+",")
+				line := strings.Count(tc.in[:at], "\n") + 1
+				if m.Source.Line != line || m.Source.Offset != int64(at) || !strings.HasPrefix(m.Source.Raw, `{"id": `+m.ID+",") {
+					t.Errorf("message %s at line %d offset %d, want line %d offset %d", m.ID, m.Source.Line, m.Source.Offset, line, at)
+				}
+			}
+		})
 	}
 }
