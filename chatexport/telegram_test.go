@@ -3,6 +3,7 @@ package chatexport
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"reflect"
 	"strings"
@@ -183,4 +184,112 @@ func TestParseTelegramProblems(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestDetectTelegramNotOthers(t *testing.T) {
+	t.Parallel()
+	for _, head := range []string{
+		`{"msgid":"1","action":"send","from":"a","msgtime":1,"msgtype":"text","text":{"content":"x"}}`,
+		"{\n \"name\": \"x\",\n \"rows\": []\n}",
+		"[1, 2]",
+		"消息对象:某某工作群\n",
+		"{\n \"about\": \"x\",\n \"items\": []\n}",
+	} {
+		if detectTelegram([]byte(head)) {
+			t.Errorf("detectTelegram(%q) = true", head)
+		}
+	}
+	for _, head := range []string{
+		"{\n \"type\": \"saved_messages\",\n \"id\": 1,\n \"messages\": [",
+		"{\n \"about\": \"Here is the data you requested.\",\n \"personal_information\": {\n  \"user_id\": 1,",
+	} {
+		if !detectTelegram([]byte(head)) {
+			t.Errorf("detectTelegram(%q) = false", head)
+		}
+	}
+}
+
+// tgGen writes a one-chat export of n messages as tdesktop indents it:
+// texts, entity arrays, forwards, photos and joins.
+func tgGen(w io.Writer, n int) {
+	io.WriteString(w, "{\n \"name\": \"研发群\",\n \"type\": \"private_supergroup\",\n \"id\": 1234567,\n \"messages\": [")
+	for i := range n {
+		if i > 0 {
+			io.WriteString(w, ",")
+		}
+		at := 1740964325 + i
+		head := fmt.Sprintf("\n  {\n   \"id\": %d,\n   \"type\": \"message\",\n   \"date\": \"2025-03-03T09:12:05\",\n   \"date_unixtime\": \"%d\",\n   \"from\": \"用户%d\",\n   \"from_id\": \"user%d\",\n", i+1, at, i%37, 5550000+i%37)
+		switch i % 10 {
+		case 0:
+			fmt.Fprintf(w, "%s   \"forwarded_from\": \"用户%d\",\n   \"photo\": \"photos/photo_%d@03-03-2025_09-12-05.jpg\",\n   \"width\": 1280,\n   \"height\": 960,\n   \"text\": \"\",\n   \"text_entities\": []\n  }", head, i%41, i)
+		case 5:
+			fmt.Fprintf(w, "%s   \"text\": [\n    \"请看\",\n    {\n     \"type\": \"bold\",\n     \"text\": \"〔2021〕3号\"\n    },\n    \"第%d段\"\n   ],\n   \"text_entities\": [\n    {\n     \"type\": \"plain\",\n     \"text\": \"请看\"\n    }\n   ]\n  }", head, i)
+		case 7:
+			fmt.Fprintf(w, "\n  {\n   \"id\": %d,\n   \"type\": \"service\",\n   \"date\": \"2025-03-03T09:12:05\",\n   \"date_unixtime\": \"%d\",\n   \"actor\": \"用户%d\",\n   \"actor_id\": \"user%d\",\n   \"action\": \"invite_members\",\n   \"members\": [\n    \"用户%d\"\n   ],\n   \"text\": \"\",\n   \"text_entities\": []\n  }", i+1, at, i%37, 5550000+i%37, i%43)
+		default:
+			fmt.Fprintf(w, "%s   \"text\": \"第%d条消息：〔2021〕3号文件请各位查收，内部资料请勿外传。\",\n   \"text_entities\": []\n  }", head, i)
+		}
+	}
+	io.WriteString(w, "\n ]\n}\n")
+}
+
+func TestParseTelegramHeapBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("parses 64 MiB")
+	}
+	growth, msgs, size := jsonHeapGrowth(t, Telegram, 64<<20, tgGen)
+	t.Logf("%d messages in %d MiB: heap grew at most %d KiB", msgs, size>>20, growth>>10)
+	if growth > 64<<20 {
+		t.Errorf("heap grew %d MiB, over 64 MiB", growth>>20)
+	}
+}
+
+func FuzzParseTelegram(f *testing.F) {
+	for _, name := range []string{"testdata/telegram/chat.json", "testdata/telegram/account.json"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	var small bytes.Buffer
+	tgGen(&small, 12)
+	f.Add(small.Bytes())
+	f.Fuzz(func(t *testing.T, in []byte) {
+		_, res, _ := jsonParseAll(t, in, Options{Format: Telegram})
+		for _, p := range res.Problems {
+			if p.Line < 1 {
+				t.Fatalf("problem without a line: %+v", p)
+			}
+		}
+	})
+}
+
+func BenchmarkParseTelegram(b *testing.B) {
+	var buf bytes.Buffer
+	const n = 200_000
+	tgGen(&buf, n)
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := Parse(bytes.NewReader(data), Options{Format: Telegram}, func(*Message) error { return nil })
+		if err != nil || res.Messages != n {
+			b.Fatal(err, res.Messages)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "messages/s")
+}
+
+func BenchmarkLineScanTelegram(b *testing.B) {
+	var buf bytes.Buffer
+	const n = 200_000
+	tgGen(&buf, n)
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for b.Loop() {
+		jsonScanLines(b, data, n)
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "messages/s")
 }
