@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Telegram Desktop's JSON export (result.json), as written by
@@ -126,6 +127,13 @@ type tgParse struct {
 
 func parseTelegram(r *bufio.Reader, o Options, emit func(*Message) error, report func(Problem)) error {
 	t := &tgParse{src: &tgReader{r: r, limit: -1}, o: o, emit: emit, report: report}
+	// tdesktop writes no byte order mark, but a file passed through an
+	// editor may carry one; offsets still count it.
+	if bom, _ := r.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		r.Discard(3)
+		t.src.pos, t.base = 3, 3
+	}
+	t.dec = json.NewDecoder(t.src)
 	err := t.parse()
 	if errors.Is(err, errTgEnded) && t.found {
 		// A truncated export: what was read stands, the end is listed.
@@ -136,7 +144,6 @@ func parseTelegram(r *bufio.Reader, o Options, emit func(*Message) error, report
 }
 
 func (t *tgParse) parse() error {
-	t.dec = json.NewDecoder(t.src)
 	if err := t.open('{'); err != nil {
 		return fmt.Errorf("line %d: not a Telegram export: %w", t.line(), err)
 	}
@@ -610,10 +617,11 @@ type tgText string
 func (x *tgText) UnmarshalJSON(b []byte) error {
 	switch {
 	case len(b) > 0 && b[0] == '"':
-		var s string
-		err := json.Unmarshal(b, &s)
+		s, ok := tgString(b)
+		if !ok {
+			return errors.New("text: not a string")
+		}
 		*x = tgText(s)
-		return err
 	case len(b) > 0 && b[0] == '[':
 		var parts []json.RawMessage
 		if err := json.Unmarshal(b, &parts); err != nil {
@@ -621,12 +629,8 @@ func (x *tgText) UnmarshalJSON(b []byte) error {
 		}
 		var sb strings.Builder
 		for _, p := range parts {
-			var s string
-			if len(p) > 0 && p[0] == '"' {
-				if err := json.Unmarshal(p, &s); err != nil {
-					return err
-				}
-			} else {
+			s, ok := tgString(p)
+			if !ok {
 				var e struct {
 					Text string `json:"text"`
 				}
@@ -645,14 +649,27 @@ func (x *tgText) UnmarshalJSON(b []byte) error {
 // tgID reads an id written as a number or a string ("user5550001"; older
 // exports wrote from_id as a bare number).
 func tgID(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
+	if s, ok := tgString(raw); ok {
 		return s
 	}
 	if raw = bytes.TrimSpace(raw); len(raw) > 0 && raw[0] != 'n' && raw[0] != '{' && raw[0] != '[' {
 		return string(raw)
 	}
 	return ""
+}
+
+// tgString reads a JSON string, without the decoder when it has no escapes
+// (ids and dates never do, most texts neither) and is valid UTF-8 (the
+// decoder replaces bad bytes, as the database needs).
+func tgString(raw []byte) (string, bool) {
+	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return string(raw[1 : n-1]), true
+	}
+	var s string
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
 }
 
 func tgName(s *string) string {

@@ -29,7 +29,7 @@ func detectWeCom(head []byte) bool {
 }
 
 // wecomLine is one archived message; the payload sits under the key its
-// msgtype names.
+// msgtype names, each decoded straight into the union of payload fields.
 type wecomLine struct {
 	MsgID   string   `json:"msgid"`
 	Action  string   `json:"action"`
@@ -42,26 +42,26 @@ type wecomLine struct {
 	Time *int64 `json:"time"`
 	User string `json:"user"`
 
-	Text         json.RawMessage `json:"text"`
-	Image        json.RawMessage `json:"image"`
-	Voice        json.RawMessage `json:"voice"`
-	Video        json.RawMessage `json:"video"`
-	File         json.RawMessage `json:"file"`
-	Emotion      json.RawMessage `json:"emotion"`
-	Link         json.RawMessage `json:"link"`
-	Weapp        json.RawMessage `json:"weapp"`
-	Doc          json.RawMessage `json:"doc"`
-	ChatRecord   json.RawMessage `json:"chatrecord"`
-	Mixed        json.RawMessage `json:"mixed"`
-	Revoke       json.RawMessage `json:"revoke"`
-	Agree        json.RawMessage `json:"agree"`
-	Disagree     json.RawMessage `json:"disagree"`
-	Location     json.RawMessage `json:"location"`
-	Info         json.RawMessage `json:"info"` // markdown
-	VoipDocShare json.RawMessage `json:"voip_doc_share"`
+	Text         *wecomBody `json:"text"`
+	Image        *wecomBody `json:"image"`
+	Voice        *wecomBody `json:"voice"`
+	Video        *wecomBody `json:"video"`
+	File         *wecomBody `json:"file"`
+	Emotion      *wecomBody `json:"emotion"`
+	Link         *wecomBody `json:"link"`
+	Weapp        *wecomBody `json:"weapp"`
+	Doc          *wecomBody `json:"doc"`
+	ChatRecord   *wecomBody `json:"chatrecord"`
+	Mixed        *wecomBody `json:"mixed"`
+	Revoke       *wecomBody `json:"revoke"`
+	Agree        *wecomBody `json:"agree"`
+	Disagree     *wecomBody `json:"disagree"`
+	Location     *wecomBody `json:"location"`
+	Info         *wecomBody `json:"info"` // markdown
+	VoipDocShare *wecomBody `json:"voip_doc_share"`
 }
 
-func (w *wecomLine) payload() json.RawMessage {
+func (w *wecomLine) payload() *wecomBody {
 	switch w.MsgType {
 	case "text":
 		return w.Text
@@ -215,16 +215,23 @@ func wecomChat(room, from string, to []string) Chat {
 	return Chat{ID: strings.Join(ids, "|"), Direct: true}
 }
 
-// wecomRead fills m's kind, text, media and items from a payload of type typ.
-func wecomRead(m *Message, typ string, payload []byte, depth int) error {
+// wecomContent reads an item's content: JSON in a string.
+func wecomContent(m *Message, typ, content string, depth int) error {
 	if depth > wecomDepth {
 		return errWeComDepth
 	}
 	var p wecomBody
-	if len(payload) > 0 {
-		if err := json.Unmarshal(payload, &p); err != nil {
-			return err
-		}
+	if err := json.Unmarshal([]byte(content), &p); err != nil {
+		return err
+	}
+	return wecomRead(m, typ, &p, depth)
+}
+
+// wecomRead fills m's kind, text, media and items from a payload of type
+// typ (nil when the line has none).
+func wecomRead(m *Message, typ string, p *wecomBody, depth int) error {
+	if p == nil {
+		p = &wecomBody{}
 	}
 	media := func(k Kind, size int64) {
 		m.Kind = k
@@ -265,7 +272,7 @@ func wecomRead(m *Message, typ string, payload []byte, depth int) error {
 				Source: Source{Line: m.Source.Line, Offset: m.Source.Offset, Raw: clip(it.Content)},
 			}
 			t := strings.ToLower(strings.TrimPrefix(it.Type, "ChatRecord"))
-			if err := wecomRead(&sub, t, []byte(it.Content), depth+1); err != nil {
+			if err := wecomContent(&sub, t, it.Content, depth+1); err != nil {
 				return err
 			}
 			m.Items = append(m.Items, sub)
@@ -276,7 +283,7 @@ func wecomRead(m *Message, typ string, payload []byte, depth int) error {
 		var texts []string
 		for _, it := range p.Item {
 			var part Message
-			if err := wecomRead(&part, it.Type, []byte(it.Content), depth+1); err != nil {
+			if err := wecomContent(&part, it.Type, it.Content, depth+1); err != nil {
 				return err
 			}
 			if m.Kind == "" {
