@@ -603,6 +603,7 @@ type tgMsg struct {
 	Photo         string          `json:"photo"`
 	File          string          `json:"file"`
 	MediaType     string          `json:"media_type"`
+	MimeType      string          `json:"mime_type"`
 	Text          tgText          `json:"text"`
 	// Other media, read only to say the message is not plain text.
 	Contact  json.RawMessage `json:"contact_information"`
@@ -754,6 +755,16 @@ func tgMessage(raw []byte, chat Chat, zone *time.Location) (*Message, string, st
 			m.Kind = Video
 		case "sticker":
 			m.Kind = Image
+		case "":
+			// A photo or video sent as a document, uncompressed: the
+			// original bytes, the best copy to match.
+			m.Kind = File
+			switch {
+			case strings.HasPrefix(x.MimeType, "image/"):
+				m.Kind = Image
+			case strings.HasPrefix(x.MimeType, "video/"):
+				m.Kind = Video
+			}
 		default:
 			m.Kind = File
 		}

@@ -60,6 +60,8 @@ func TestParseTelegramChatGolden(t *testing.T) {
 			Media: []Media{{Name: "voice_messages/audio_1@03-03-2025_09-19-00.ogg"}}}},
 		{11, Message{Sender: lilei, At: ms("2025-03-03T01:21:00Z"), Kind: Leave, Members: []Party{{Name: "赵强"}}}},
 		{12, Message{Sender: lilei, At: ms("2025-03-03T01:22:00Z"), Kind: System, Text: "pin_message"}},
+		{14, Message{Sender: Party{ID: "user5550002", Name: "韩梅梅"}, At: ms("2025-03-03T01:23:00Z"), Kind: Image, Text: "原图",
+			Media: []Media{{Name: "files/IMG_0042.JPG"}}}},
 	}
 	got, res, err := jsonParseAll(t, data, Options{Zone: shanghai})
 	if err != nil {
