@@ -144,9 +144,10 @@ func parseTelegram(r *bufio.Reader, o Options, emit func(*Message) error, report
 }
 
 func (t *tgParse) parse() error {
-	if err := t.open('{'); err != nil {
-		return fmt.Errorf("line %d: not a Telegram export: %w", t.line(), err)
+	if tok, err := t.token(); err != nil || tok != json.Delim('{') {
+		return fmt.Errorf("line %d: not a Telegram export: the file is not a JSON object", t.line())
 	}
+	t.path = append(t.path, '{')
 	var chat Chat
 	var chatType string
 	for t.more() {
@@ -418,7 +419,9 @@ func (t *tgParse) recover(err error) error {
 		line = t.src.lineAt(from + start)
 	}
 	reason, detail := "BAD_JSON", "not valid JSON"
-	if errors.Is(err, errTgTooLong) || s.n-start > MaxLine {
+	if err == io.EOF {
+		reason, detail = "TRUNCATED", "the export ends inside a message"
+	} else if errors.Is(err, errTgTooLong) || s.n-start > MaxLine {
 		reason, detail = "TOO_LONG", fmt.Sprintf("a message over %d bytes", MaxLine)
 	} else {
 		var syn *json.SyntaxError

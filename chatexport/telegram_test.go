@@ -148,6 +148,7 @@ func TestParseTelegramProblems(t *testing.T) {
 		{"a missing comma", chat(msg(1, "一"), msg(2, "二")+" "+msg(3, "三"), msg(4, "四")), 3, []string{"BAD_JSON"}, ""},
 		{"a broken message then more", chat(msg(1, "一"), `{"id": 2, "text": "\q"}`, msg(3, "三")), 2, []string{"BAD_JSON"}, ""},
 		{"a bad date_unixtime", chat(strings.Replace(msg(1, "一"), "1740964325", "昨天", 1), msg(2, "二")), 1, []string{"BAD_TIME"}, ""},
+		{"truncated inside a broken message", chat(msg(1, "一"), `{"id": 2, "text": "\q`), 1, []string{"TRUNCATED"}, ""},
 		{"a byte order mark", "\xef\xbb\xbf" + chat(msg(1, "一")), 1, nil, ""},
 		{"not the format", "msgid,from\n1,a\n", 0, nil, "line 1: not a Telegram export"},
 		{"an array", "[\n" + msg(1, "一") + "\n]", 0, nil, "line 1: not a Telegram export"},
