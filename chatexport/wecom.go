@@ -137,9 +137,15 @@ var errWeComDepth = errors.New("chat records nested too deep")
 func parseWeCom(r *bufio.Reader, o Options, emit func(*Message) error, report func(Problem)) error {
 	l := newLines(r)
 	seen := false
+	read, firstBad := 0, 0
 	for {
 		b, err := l.read()
 		if err == io.EOF {
+			if read == 0 && firstBad > 0 {
+				// Not one line read as a message: another format, not a
+				// damaged archive.
+				return fmt.Errorf("line %d: not a WeCom archive: no line is a message", firstBad)
+			}
 			return nil
 		}
 		if errors.Is(err, errTooLong) {
@@ -160,6 +166,9 @@ func parseWeCom(r *bufio.Reader, o Options, emit func(*Message) error, report fu
 		seen = true
 		raw := clip(string(b[:min(len(b), MaxRaw+1)]))
 		bad := func(reason, detail string) {
+			if firstBad == 0 {
+				firstBad = l.line
+			}
 			report(Problem{Line: l.line, Offset: l.offset, Reason: reason, Detail: detail, Raw: raw})
 		}
 		var w wecomLine
@@ -176,6 +185,7 @@ func parseWeCom(r *bufio.Reader, o Options, emit func(*Message) error, report fu
 			m.At = time.UnixMilli(*w.Time).UTC()
 			m.Sender = Party{ID: w.User}
 			m.Kind, m.Text = System, "switch"
+			read++
 			if err := emit(m); err != nil {
 				return err
 			}
@@ -196,6 +206,7 @@ func parseWeCom(r *bufio.Reader, o Options, emit func(*Message) error, report fu
 		if w.Action == "recall" {
 			m.Kind = Recall
 		}
+		read++
 		if err := emit(m); err != nil {
 			return err
 		}

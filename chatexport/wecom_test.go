@@ -124,9 +124,11 @@ func TestParseWeComProblems(t *testing.T) {
 	}{
 		{"too long line skipped", ok + "\n" + `{"msgid":"2","text":"` + strings.Repeat("长", MaxLine/3+1) + `"}` + "\n" + ok, 2, []string{"TOO_LONG"}, ""},
 		{"payload of the wrong shape", `{"msgid":"3","action":"send","msgtime":1,"msgtype":"file","file":"x.pdf"}` + "\n" + ok, 1, []string{"BAD_JSON"}, ""},
-		{"bad chatrecord item content", `{"msgid":"4","action":"send","msgtime":1,"msgtype":"chatrecord","chatrecord":{"item":[{"type":"ChatRecordText","content":"{"}]}}`, 0, []string{"BAD_JSON"}, ""},
-		{"switch without time", `{"msgid":"5","action":"switch","user":"a"}`, 0, []string{"BAD_TIME"}, ""},
+		{"bad chatrecord item content", `{"msgid":"4","action":"send","msgtime":1,"msgtype":"chatrecord","chatrecord":{"item":[{"type":"ChatRecordText","content":"{"}]}}` + "\n" + ok, 1, []string{"BAD_JSON"}, ""},
+		{"switch without time", `{"msgid":"5","action":"switch","user":"a"}` + "\n" + ok, 1, []string{"BAD_TIME"}, ""},
 		{"not the format", "msgid,from\n1,a\n", 0, nil, "line 1: not a WeCom archive"},
+		{"a JSON document, not lines", "{\n \"name\": \"群\",\n \"messages\": []\n}\n", 0, nil, "line 1: not a WeCom archive"},
+		{"only bad lines", "{\"msgid\":\"1\"}\n{\"msgid\":\"2\"}\n", 0, nil, "line 1: not a WeCom archive"},
 		{"blank lines and CRLF", "\r\n" + ok + "\r\n\r\n" + ok + "\r\n", 2, nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -166,8 +168,9 @@ func TestParseWeComNestedRecordsBounded(t *testing.T) {
 		typ = "ChatRecordChatRecord"
 	}
 	line := fmt.Sprintf(`{"msgid":"1","action":"send","msgtime":1,"msgtype":"chatrecord","chatrecord":%s}`, content)
+	line += "\n" + `{"msgid":"2","action":"send","msgtime":1,"msgtype":"text","text":{"content":"好"}}`
 	got, res, err := jsonParseAll(t, []byte(line), Options{Format: WeCom})
-	if err != nil || len(got) != 0 || len(res.Problems) != 1 {
+	if err != nil || len(got) != 1 || len(res.Problems) != 1 || res.Problems[0].Reason != "BAD_JSON" {
 		t.Fatalf("err %v, %d messages, problems %+v", err, len(got), res.Problems)
 	}
 }
