@@ -297,3 +297,34 @@ func BenchmarkLineScanTelegram(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "messages/s")
 }
+
+// A broken message deep in an account export: the fresh decoder must stand
+// in the same containers, so the chats after it are still read as chats.
+func TestParseTelegramAccountRecovers(t *testing.T) {
+	t.Parallel()
+	msg := func(id int) string {
+		return fmt.Sprintf(`{"id": %d, "type": "message", "date_unixtime": "1740964325", "from": "李雷", "from_id": "user1", "text": "第%d条"}`, id, id)
+	}
+	in := `{"about": "x", "personal_information": {"user_id": 1}, "chats": {"about": "y", "list": [
+  {"name": "甲", "type": "personal_chat", "id": 1, "messages": [` + msg(1) + `, {"id": 2, "text": "控制字符\x0B"}, ` + msg(3) + `]},
+  {"name": "乙", "type": "private_group", "id": 2, "messages": [` + msg(4) + `]}
+ ]}, "left_chats": {"about": "z", "list": [{"name": "丙", "type": "public_channel", "id": 3, "messages": [` + msg(5) + `]}]}}`
+	got, res, err := jsonParseAll(t, []byte(in), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids, chats []string
+	for _, m := range got {
+		ids = append(ids, m.ID)
+		chats = append(chats, m.Chat.Name)
+	}
+	if !reflect.DeepEqual(ids, []string{"1", "3", "4", "5"}) || !reflect.DeepEqual(chats, []string{"甲", "甲", "乙", "丙"}) {
+		t.Errorf("ids %v in chats %v", ids, chats)
+	}
+	if len(res.Problems) != 1 || res.Problems[0].Line != 2 || res.Problems[0].Offset != int64(strings.Index(in, `{"id": 2`)) {
+		t.Errorf("problems %+v", res.Problems)
+	}
+	if !got[0].Chat.Direct || got[2].Chat.Direct {
+		t.Errorf("direct: %v %v", got[0].Chat, got[2].Chat)
+	}
+}
