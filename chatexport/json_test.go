@@ -22,13 +22,13 @@ func jsonScanLines(b *testing.B, data []byte, n int) {
 	}
 }
 
-// countingWriter counts the bytes a generator writes.
-type countingWriter struct {
+// jsonCountingWriter counts the bytes a generator writes.
+type jsonCountingWriter struct {
 	w io.Writer
 	n int64
 }
 
-func (c *countingWriter) Write(p []byte) (int, error) {
+func (c *jsonCountingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
@@ -42,7 +42,7 @@ func jsonHeapGrowth(t *testing.T, format Format, size int64, gen func(w io.Write
 	gen(&sample, 1000)
 	n := int(size/int64(sample.Len()/1000)) + 1
 	pr, pw := io.Pipe()
-	cw := &countingWriter{w: pw}
+	cw := &jsonCountingWriter{w: pw}
 	go func() {
 		bw := bufio.NewWriterSize(cw, 64<<10)
 		gen(bw, n)

@@ -513,7 +513,7 @@ func (s *tgSkipper) skip() (start int64, head []byte, err error) {
 	var c byte
 	for {
 		if c, err = s.next(); err != nil {
-			return s.n, nil, eofIs(err)
+			return s.n, nil, tgEOF(err)
 		}
 		if !tgSpace(c) && c != ',' {
 			break
@@ -539,7 +539,7 @@ func (s *tgSkipper) skip() (start int64, head []byte, err error) {
 	}
 	for depth > 0 || inString || scalar {
 		if c, err = s.next(); err != nil {
-			return start, clipBytes(s.head), eofIs(err)
+			return start, tgClip(s.head), tgEOF(err)
 		}
 		if scalar {
 			if tgSpace(c) || c == ',' || c == ']' || c == '}' {
@@ -566,26 +566,26 @@ func (s *tgSkipper) skip() (start int64, head []byte, err error) {
 	}
 	for {
 		if c, err = s.next(); err != nil {
-			return start, clipBytes(s.head), eofIs(err)
+			return start, tgClip(s.head), tgEOF(err)
 		}
 		if c == ',' {
-			return start, clipBytes(s.head), nil
+			return start, tgClip(s.head), nil
 		}
 		if !tgSpace(c) {
 			s.unread()
-			return start, clipBytes(s.head), nil
+			return start, tgClip(s.head), nil
 		}
 	}
 }
 
-func eofIs(err error) error {
+func tgEOF(err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return io.EOF
 	}
 	return err
 }
 
-func clipBytes(b []byte) []byte { return []byte(clip(string(b))) }
+func tgClip(b []byte) []byte { return []byte(clip(string(b))) }
 
 // tgMsg is a message as tdesktop writes it (SerializeMessage).
 type tgMsg struct {
@@ -811,6 +811,6 @@ func tgService(m *Message, x *tgMsg) {
 		// The actor removed the members, or left when it is they.
 		m.Kind, m.Members = Leave, members()
 	default:
-		m.Kind, m.Text = System, joinNonEmpty(" ", x.Action, x.Title)
+		m.Kind, m.Text = System, wecomJoin(" ", x.Action, x.Title)
 	}
 }

@@ -45,22 +45,22 @@ func TestParseTelegramChatGolden(t *testing.T) {
 		id int
 		m  Message
 	}{
-		{1, Message{Sender: lilei, At: ms("2025-03-03T01:00:00Z"), Kind: Join, Text: "研发群", Members: []Party{{Name: "韩梅梅"}, {}}}},
-		{2, Message{Sender: lilei, At: ms("2025-03-03T01:12:05Z"), Kind: File, ForwardedFrom: &Party{Name: "韩梅梅"},
+		{1, Message{Sender: lilei, At: jsonUTC("2025-03-03T01:00:00Z"), Kind: Join, Text: "研发群", Members: []Party{{Name: "韩梅梅"}, {}}}},
+		{2, Message{Sender: lilei, At: jsonUTC("2025-03-03T01:12:05Z"), Kind: File, ForwardedFrom: &Party{Name: "韩梅梅"},
 			Media: []Media{{Name: "files/关于加强保密管理的通知.pdf"}}}},
-		{3, Message{Sender: Party{ID: "user5550002", Name: "韩梅梅"}, At: ms("2025-03-03T01:13:00Z"), Kind: Text, Text: "请看〔2021〕3号的第二段：https://example.com/3"}},
-		{4, Message{Sender: Party{ID: "user5550003", Name: "王芳"}, At: ms("2025-03-03T01:14:00Z"), Kind: Image, Text: "截图", ForwardedFrom: &Party{},
+		{3, Message{Sender: Party{ID: "user5550002", Name: "韩梅梅"}, At: jsonUTC("2025-03-03T01:13:00Z"), Kind: Text, Text: "请看〔2021〕3号的第二段：https://example.com/3"}},
+		{4, Message{Sender: Party{ID: "user5550003", Name: "王芳"}, At: jsonUTC("2025-03-03T01:14:00Z"), Kind: Image, Text: "截图", ForwardedFrom: &Party{},
 			Media: []Media{{Name: "photos/photo_1@03-03-2025_09-14-00.jpg"}}}},
-		{5, Message{Sender: Party{ID: "user5550003", Name: "王芳"}, At: ms("2025-03-03T01:15:00Z"), Kind: Video, Media: []Media{{Omitted: true}}}},
-		{6, Message{Sender: Party{ID: "user5550002", Name: "韩梅梅"}, At: ms("2025-03-03T01:16:00Z"), Kind: Join, Members: []Party{{Name: "赵强"}, {Name: "孙丽"}}}},
-		{7, Message{Sender: Party{Name: "李雷"}, At: ms("2025-03-03T01:17:00Z"), Kind: Join, Members: []Party{{ID: "user5550007", Name: "周杰"}}}},
+		{5, Message{Sender: Party{ID: "user5550003", Name: "王芳"}, At: jsonUTC("2025-03-03T01:15:00Z"), Kind: Video, Media: []Media{{Omitted: true}}}},
+		{6, Message{Sender: Party{ID: "user5550002", Name: "韩梅梅"}, At: jsonUTC("2025-03-03T01:16:00Z"), Kind: Join, Members: []Party{{Name: "赵强"}, {Name: "孙丽"}}}},
+		{7, Message{Sender: Party{Name: "李雷"}, At: jsonUTC("2025-03-03T01:17:00Z"), Kind: Join, Members: []Party{{ID: "user5550007", Name: "周杰"}}}},
 		// 8 has \x0B, written by tdesktop and not JSON: reported, skipped.
 		// 9 has no date_unixtime: its date is read in the zone given.
-		{9, Message{Sender: Party{ID: "user5550005", Name: "孙丽"}, At: ms("2025-03-03T01:19:00Z"), Kind: Voice,
+		{9, Message{Sender: Party{ID: "user5550005", Name: "孙丽"}, At: jsonUTC("2025-03-03T01:19:00Z"), Kind: Voice,
 			Media: []Media{{Name: "voice_messages/audio_1@03-03-2025_09-19-00.ogg"}}}},
-		{11, Message{Sender: lilei, At: ms("2025-03-03T01:21:00Z"), Kind: Leave, Members: []Party{{Name: "赵强"}}}},
-		{12, Message{Sender: lilei, At: ms("2025-03-03T01:22:00Z"), Kind: System, Text: "pin_message"}},
-		{14, Message{Sender: Party{ID: "user5550002", Name: "韩梅梅"}, At: ms("2025-03-03T01:23:00Z"), Kind: Image, Text: "原图",
+		{11, Message{Sender: lilei, At: jsonUTC("2025-03-03T01:21:00Z"), Kind: Leave, Members: []Party{{Name: "赵强"}}}},
+		{12, Message{Sender: lilei, At: jsonUTC("2025-03-03T01:22:00Z"), Kind: System, Text: "pin_message"}},
+		{14, Message{Sender: Party{ID: "user5550002", Name: "韩梅梅"}, At: jsonUTC("2025-03-03T01:23:00Z"), Kind: Image, Text: "原图",
 			Media: []Media{{Name: "files/IMG_0042.JPG"}}}},
 	}
 	got, res, err := jsonParseAll(t, data, Options{Zone: shanghai})
@@ -102,10 +102,10 @@ func TestParseTelegramAccountGolden(t *testing.T) {
 	}
 	meimei := Party{ID: "user5550002", Name: "韩梅梅"}
 	want := []Message{
-		{ID: "101", Chat: Chat{ID: "5550001", Name: "李雷", Direct: true}, Sender: meimei, At: ms("2025-03-03T01:10:00Z"), Kind: File, Text: "定稿",
+		{ID: "101", Chat: Chat{ID: "5550001", Name: "李雷", Direct: true}, Sender: meimei, At: jsonUTC("2025-03-03T01:10:00Z"), Kind: File, Text: "定稿",
 			Media: []Media{{Name: "files/关于加强保密管理的通知.pdf"}}},
-		{ID: "102", Chat: Chat{ID: "5550002"}, Sender: meimei, At: ms("2025-03-03T01:30:00Z"), Kind: Text, Text: "〔2021〕3号", ForwardedFrom: &Party{Name: "李雷"}},
-		{ID: "7", Chat: Chat{ID: "9990001", Name: "外部交流群"}, Sender: Party{ID: "channel9990002", Name: "某频道"}, At: ms("2025-03-04T02:00:00Z"), Kind: Image,
+		{ID: "102", Chat: Chat{ID: "5550002"}, Sender: meimei, At: jsonUTC("2025-03-03T01:30:00Z"), Kind: Text, Text: "〔2021〕3号", ForwardedFrom: &Party{Name: "李雷"}},
+		{ID: "7", Chat: Chat{ID: "9990001", Name: "外部交流群"}, Sender: Party{ID: "channel9990002", Name: "某频道"}, At: jsonUTC("2025-03-04T02:00:00Z"), Kind: Image,
 			ForwardedFrom: &Party{Name: "研发群"}, Media: []Media{{Omitted: true}}},
 	}
 	got, res, err := jsonParseAll(t, data, Options{})

@@ -32,7 +32,7 @@ func jsonLine(data []byte, n int) (string, int64) {
 	return string(line), int64(off)
 }
 
-func ms(s string) time.Time {
+func jsonUTC(s string) time.Time {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		panic(err)
@@ -58,23 +58,23 @@ func TestParseWeComGolden(t *testing.T) {
 		line int
 		m    Message
 	}{
-		{1, Message{ID: "1001_1740964325", Chat: group, Sender: Party{ID: "zhangsan"}, At: ms("2025-03-03T01:12:05Z"), Kind: Text, Text: leak}},
-		{2, Message{ID: "1002_1740964400", Chat: pair, Sender: Party{ID: "lisi"}, At: ms("2025-03-03T01:13:20.123Z"), Kind: File, Media: []Media{pdf}}},
-		{3, Message{ID: "1003_1740964500", Chat: pair, Sender: Party{ID: "zhangsan"}, At: ms("2025-03-03T01:15:00Z"), Kind: Image, Media: []Media{photo}}},
-		{5, Message{ID: "1004_1740964600", Chat: group, Sender: Party{ID: "wangwu"}, At: ms("2025-03-03T01:16:40Z"), Kind: Bundle, Text: "群聊的聊天记录",
+		{1, Message{ID: "1001_1740964325", Chat: group, Sender: Party{ID: "zhangsan"}, At: jsonUTC("2025-03-03T01:12:05Z"), Kind: Text, Text: leak}},
+		{2, Message{ID: "1002_1740964400", Chat: pair, Sender: Party{ID: "lisi"}, At: jsonUTC("2025-03-03T01:13:20.123Z"), Kind: File, Media: []Media{pdf}}},
+		{3, Message{ID: "1003_1740964500", Chat: pair, Sender: Party{ID: "zhangsan"}, At: jsonUTC("2025-03-03T01:15:00Z"), Kind: Image, Media: []Media{photo}}},
+		{5, Message{ID: "1004_1740964600", Chat: group, Sender: Party{ID: "wangwu"}, At: jsonUTC("2025-03-03T01:16:40Z"), Kind: Bundle, Text: "群聊的聊天记录",
 			Items: []Message{
-				{Chat: Chat{}, At: ms("2025-03-03T01:12:05Z"), Kind: Text, Text: leak},
-				{Chat: Chat{Direct: true}, At: ms("2025-03-03T01:15:00Z"), Kind: Image, Media: []Media{photo}},
-				{Chat: Chat{Direct: true}, At: ms("2025-03-03T01:13:20Z"), Kind: File, Media: []Media{pdf}},
+				{Chat: Chat{}, At: jsonUTC("2025-03-03T01:12:05Z"), Kind: Text, Text: leak},
+				{Chat: Chat{Direct: true}, At: jsonUTC("2025-03-03T01:15:00Z"), Kind: Image, Media: []Media{photo}},
+				{Chat: Chat{Direct: true}, At: jsonUTC("2025-03-03T01:13:20Z"), Kind: File, Media: []Media{pdf}},
 			}}},
-		{6, Message{ID: "1005_1740964700", Chat: group, Sender: Party{ID: "zhangsan"}, At: ms("2025-03-03T01:18:20Z"), Kind: Recall, Recalled: "1001_1740964325"}},
-		{7, Message{ID: "1006_1740964800", Chat: Chat{ID: "wmErxtDgAA9AW32YyyuYRimKr7D1KWlw|zhangsan", Direct: true}, Sender: Party{ID: "wmErxtDgAA9AW32YyyuYRimKr7D1KWlw"}, At: ms("2025-03-03T01:20:00Z"), Kind: System, Text: "agree"}},
-		{8, Message{ID: "1007_1740964900", Chat: pair, Sender: Party{ID: "lisi"}, At: ms("2025-03-03T01:21:40Z"), Kind: Link, Text: "通知原文\n内部资料，请勿外传\nhttps://example.com/doc/3"}},
-		{9, Message{ID: "1008_1740965000", Chat: Chat{ID: "wangwu|zhaoliu", Direct: true}, Sender: Party{ID: "zhaoliu"}, At: ms("2025-03-03T01:23:20Z"), Kind: Text, Text: "你看这张",
+		{6, Message{ID: "1005_1740964700", Chat: group, Sender: Party{ID: "zhangsan"}, At: jsonUTC("2025-03-03T01:18:20Z"), Kind: Recall, Recalled: "1001_1740964325"}},
+		{7, Message{ID: "1006_1740964800", Chat: Chat{ID: "wmErxtDgAA9AW32YyyuYRimKr7D1KWlw|zhangsan", Direct: true}, Sender: Party{ID: "wmErxtDgAA9AW32YyyuYRimKr7D1KWlw"}, At: jsonUTC("2025-03-03T01:20:00Z"), Kind: System, Text: "agree"}},
+		{8, Message{ID: "1007_1740964900", Chat: pair, Sender: Party{ID: "lisi"}, At: jsonUTC("2025-03-03T01:21:40Z"), Kind: Link, Text: "通知原文\n内部资料，请勿外传\nhttps://example.com/doc/3"}},
+		{9, Message{ID: "1008_1740965000", Chat: Chat{ID: "wangwu|zhaoliu", Direct: true}, Sender: Party{ID: "zhaoliu"}, At: jsonUTC("2025-03-03T01:23:20Z"), Kind: Text, Text: "你看这张",
 			Media: []Media{{MD5: "0cc175b9c0f1b6a831c399e269772661", Size: 1024}}}},
-		{10, Message{ID: "1009_1740965100", Chat: Chat{ID: "wangwu|zhaoliu", Direct: true}, Sender: Party{ID: "zhaoliu"}, At: ms("2025-03-03T01:25:00Z"), Kind: Other}},
-		{11, Message{ID: "1010_1740965200", Sender: Party{ID: "zhangsan"}, At: ms("2025-03-03T01:26:40Z"), Kind: System, Text: "switch"}},
-		{14, Message{ID: "1012_1740965300", Chat: pair, Sender: Party{ID: "lisi"}, At: ms("2025-03-03T01:28:20Z"), Kind: Voice, Media: []Media{{MD5: "900150983cd24fb0d6963f7d28e17f72", Size: 4512}}}},
+		{10, Message{ID: "1009_1740965100", Chat: Chat{ID: "wangwu|zhaoliu", Direct: true}, Sender: Party{ID: "zhaoliu"}, At: jsonUTC("2025-03-03T01:25:00Z"), Kind: Other}},
+		{11, Message{ID: "1010_1740965200", Sender: Party{ID: "zhangsan"}, At: jsonUTC("2025-03-03T01:26:40Z"), Kind: System, Text: "switch"}},
+		{14, Message{ID: "1012_1740965300", Chat: pair, Sender: Party{ID: "lisi"}, At: jsonUTC("2025-03-03T01:28:20Z"), Kind: Voice, Media: []Media{{MD5: "900150983cd24fb0d6963f7d28e17f72", Size: 4512}}}},
 	}
 	got, res, err := jsonParseAll(t, data, Options{})
 	if err != nil {
