@@ -578,6 +578,7 @@ func (s *tgSkipper) skip() (start int64, head []byte, err error) {
 	}
 }
 
+// tgEOF: the file ending inside a value is the end, as for the decoder.
 func tgEOF(err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return io.EOF
@@ -811,6 +812,6 @@ func tgService(m *Message, x *tgMsg) {
 		// The actor removed the members, or left when it is they.
 		m.Kind, m.Members = Leave, members()
 	default:
-		m.Kind, m.Text = System, wecomJoin(" ", x.Action, x.Title)
+		m.Kind, m.Text = System, jsonJoin(" ", x.Action, x.Title)
 	}
 }

@@ -262,9 +262,9 @@ func wecomRead(m *Message, typ string, p *wecomBody, depth int) error {
 	case "file", "voip_doc_share":
 		media(File, p.FileSize)
 	case "link", "weapp", "docmsg":
-		m.Kind, m.Text = Link, wecomJoin("\n", p.Title, p.Description, p.LinkURL)
+		m.Kind, m.Text = Link, jsonJoin("\n", p.Title, p.Description, p.LinkURL)
 	case "location":
-		m.Kind, m.Text = Other, wecomJoin("\n", p.Title, p.Address)
+		m.Kind, m.Text = Other, jsonJoin("\n", p.Title, p.Address)
 	case "revoke":
 		m.Kind, m.Recalled = Recall, p.PreMsgID
 	case "agree", "disagree":
@@ -329,7 +329,8 @@ func wecomItemTime(v int64) time.Time {
 	return time.UnixMilli(v).UTC()
 }
 
-func wecomJoin(sep string, parts ...string) string {
+// jsonJoin joins the parts that are not empty (shared by the JSON formats).
+func jsonJoin(sep string, parts ...string) string {
 	var b strings.Builder
 	for _, s := range parts {
 		if s == "" {
