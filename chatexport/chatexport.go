@@ -99,7 +99,12 @@ type Message struct {
 	Items []Message
 	// Members joined or left, for Join and Leave.
 	Members []Party
-	Source  Source
+	// ID is the export's own id of the message (WeCom's msgid, Telegram's
+	// id), when it has one: the key that finds the same message again.
+	ID string
+	// Recalled is the ID of the message a Recall withdrew, when the export says.
+	Recalled string
+	Source   Source
 }
 
 // Quoted is a quoted message as the quote gives it.

@@ -1,0 +1,817 @@
+package chatexport
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Telegram Desktop's JSON export (result.json), as written by
+// telegramdesktop/tdesktop's export_output_json.cpp: either one chat
+// ({"name", "type", "id", "messages": [...]}) or the whole account
+// ({"about", "personal_information", …, "chats": {"list": [chat, …]},
+// "left_chats": {"list": [...]}}). The messages arrays are streamed with
+// encoding/json's token API, one message decoded at a time.
+
+func init() {
+	register(Telegram, parser{detect: detectTelegram, parse: parseTelegram})
+}
+
+// detectTelegram reads the first keys of the top object: a chat export has
+// name/type/id then messages, an account export opens with about and then
+// the sections tdesktop writes.
+func detectTelegram(head []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(head))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return false
+	}
+	var keys []string
+	for len(keys) < 4 && dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		key, _ := tok.(string)
+		keys = append(keys, key)
+		switch {
+		case key == "messages":
+			return len(keys) > 1 && (keys[0] == "name" || keys[0] == "type")
+		case len(keys) == 2 && keys[0] == "about":
+			switch key {
+			case "personal_information", "profile_pictures", "stories", "contacts",
+				"frequent_contacts", "sessions", "web_sessions", "other_data", "chats", "left_chats":
+				return true
+			}
+			return false
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			break
+		}
+	}
+	return false
+}
+
+// tgReader feeds the decoder: it counts the bytes read and remembers where
+// the line ends are among those not yet passed, so that a message's offset
+// gives its line; and it reads nothing at or past limit, so that one message
+// is never held beyond MaxLine.
+type tgReader struct {
+	r     io.Reader
+	pos   int64   // bytes read so far
+	nl    []int64 // offsets of the line ends read and not yet passed by lineAt
+	lines int     // line ends passed
+	limit int64   // -1: none
+}
+
+var (
+	errTgTooLong = errors.New("a value over the size limit")
+	errTgEnded   = errors.New("the export ends early (truncated?)")
+)
+
+func (c *tgReader) Read(p []byte) (int, error) {
+	if c.limit >= 0 {
+		if c.pos >= c.limit {
+			return 0, errTgTooLong
+		}
+		if room := c.limit - c.pos; int64(len(p)) > room {
+			p = p[:room]
+		}
+	}
+	n, err := c.r.Read(p)
+	for i := 0; i < n; {
+		j := bytes.IndexByte(p[i:n], '\n')
+		if j < 0 {
+			break
+		}
+		c.nl = append(c.nl, c.pos+int64(i+j))
+		i += j + 1
+	}
+	c.pos += int64(n)
+	return n, err
+}
+
+// lineAt returns the line (from 1) of offset off; offsets asked for never
+// go backwards.
+func (c *tgReader) lineAt(off int64) int {
+	k := 0
+	for k < len(c.nl) && c.nl[k] < off {
+		k++
+	}
+	c.lines += k
+	c.nl = c.nl[k:]
+	return c.lines + 1
+}
+
+// tgParse walks the export. dec reads from the real stream, possibly after
+// a synthetic prefix that put a fresh decoder back where a broken message
+// left the old one: base maps the decoder's offsets to the file's.
+type tgParse struct {
+	src    *tgReader
+	dec    *json.Decoder
+	base   int64
+	path   []byte // the containers open around the decoder: '{' or '['
+	o      Options
+	emit   func(*Message) error
+	report func(Problem)
+	found  bool
+	done   bool // the export ended inside a message (reported)
+}
+
+func parseTelegram(r *bufio.Reader, o Options, emit func(*Message) error, report func(Problem)) error {
+	t := &tgParse{src: &tgReader{r: r, limit: -1}, o: o, emit: emit, report: report}
+	// tdesktop writes no byte order mark, but a file passed through an
+	// editor may carry one; offsets still count it.
+	if bom, _ := r.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		r.Discard(3)
+		t.src.pos, t.base = 3, 3
+	}
+	t.dec = json.NewDecoder(t.src)
+	err := t.parse()
+	if errors.Is(err, errTgEnded) && t.found {
+		// A truncated export: what was read stands, the end is listed.
+		t.report(Problem{Line: t.line(), Offset: t.offset(), Reason: "TRUNCATED", Detail: errTgEnded.Error()})
+		return nil
+	}
+	return err
+}
+
+func (t *tgParse) parse() error {
+	if tok, err := t.token(); err != nil || tok != json.Delim('{') {
+		return fmt.Errorf("line %d: not a Telegram export: the file is not a JSON object", t.line())
+	}
+	t.path = append(t.path, '{')
+	var chat Chat
+	var chatType string
+	for t.more() {
+		key, err := t.key()
+		if err != nil {
+			return err
+		}
+		switch key {
+		case "name", "type", "id":
+			if err := t.chatField(key, &chat, &chatType); err != nil {
+				return err
+			}
+		case "messages":
+			chat.Direct = tgDirect(chatType)
+			if err := t.messages(chat); err != nil {
+				return err
+			}
+		case "chats", "left_chats":
+			if err := t.chatList(); err != nil {
+				return err
+			}
+		default:
+			if err := t.skip(); err != nil {
+				return err
+			}
+		}
+		if t.done {
+			return nil
+		}
+	}
+	if err := t.close('}'); err != nil {
+		return err
+	}
+	if !t.found {
+		return fmt.Errorf("line %d: a JSON object without messages: not a Telegram chat export", t.line())
+	}
+	return nil
+}
+
+// tgDirect: tdesktop's dialog types for a one-to-one chat.
+func tgDirect(typ string) bool { return typ == "personal_chat" || typ == "bot_chat" }
+
+// offset is the file offset where the decoder stands.
+func (t *tgParse) offset() int64 { return t.base + t.dec.InputOffset() }
+
+func (t *tgParse) line() int { return t.src.lineAt(t.offset()) }
+
+// bound lets the decoder read at most MaxLine past where it stands.
+// It also passes the line ends before that point, so the reader keeps only
+// those ahead of the decoder.
+func (t *tgParse) bound() {
+	off := t.offset()
+	t.src.lineAt(off)
+	t.src.limit = off + MaxLine + 64
+}
+
+// fail names the line for an error in the export's structure.
+func (t *tgParse) fail(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("line %d: %w", t.line(), errTgEnded)
+	}
+	if errors.Is(err, errTgTooLong) {
+		return fmt.Errorf("line %d: a value over %d bytes", t.line(), MaxLine)
+	}
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return fmt.Errorf("line %d: not valid JSON: %w", t.line(), err)
+	}
+	return err
+}
+
+func (t *tgParse) more() bool {
+	t.bound()
+	return t.dec.More()
+}
+
+func (t *tgParse) token() (json.Token, error) {
+	t.bound()
+	tok, err := t.dec.Token()
+	if err != nil {
+		return nil, t.fail(err)
+	}
+	return tok, nil
+}
+
+func (t *tgParse) open(d byte) error {
+	tok, err := t.token()
+	if err != nil {
+		return err
+	}
+	if tok != json.Delim(d) {
+		return fmt.Errorf("line %d: expected %q, found %v", t.line(), d, tok)
+	}
+	t.path = append(t.path, d)
+	return nil
+}
+
+func (t *tgParse) close(d byte) error {
+	tok, err := t.token()
+	if err != nil {
+		return err
+	}
+	if tok != json.Delim(d) {
+		return fmt.Errorf("line %d: expected %q, found %v", t.line(), d, tok)
+	}
+	t.path = t.path[:len(t.path)-1]
+	return nil
+}
+
+func (t *tgParse) key() (string, error) {
+	tok, err := t.token()
+	if err != nil {
+		return "", err
+	}
+	key, _ := tok.(string)
+	return key, nil
+}
+
+// skip passes a value token by token, so a long section (contacts,
+// sessions) is never held.
+func (t *tgParse) skip() error {
+	depth := 0
+	for {
+		tok, err := t.token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+func (t *tgParse) chatField(key string, chat *Chat, typ *string) error {
+	t.bound()
+	var raw json.RawMessage
+	if err := t.dec.Decode(&raw); err != nil {
+		return t.fail(err)
+	}
+	switch key {
+	case "name":
+		_ = json.Unmarshal(raw, &chat.Name)
+	case "type":
+		_ = json.Unmarshal(raw, typ)
+	case "id":
+		chat.ID = tgID(raw)
+	}
+	return nil
+}
+
+// chatList reads {"about": …, "list": [chat, …]} of an account export.
+func (t *tgParse) chatList() error {
+	if err := t.open('{'); err != nil {
+		return err
+	}
+	for t.more() {
+		key, err := t.key()
+		if err != nil {
+			return err
+		}
+		if key != "list" {
+			if err := t.skip(); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := t.open('['); err != nil {
+			return err
+		}
+		for t.more() {
+			if err := t.chatObject(); err != nil || t.done {
+				return err
+			}
+		}
+		if err := t.close(']'); err != nil {
+			return err
+		}
+	}
+	return t.close('}')
+}
+
+// chatObject reads one chat of an account export; tdesktop writes its name,
+// type and id before its messages.
+func (t *tgParse) chatObject() error {
+	if err := t.open('{'); err != nil {
+		return err
+	}
+	var chat Chat
+	var typ string
+	for t.more() {
+		key, err := t.key()
+		if err != nil {
+			return err
+		}
+		switch key {
+		case "name", "type", "id":
+			err = t.chatField(key, &chat, &typ)
+		case "messages":
+			chat.Direct = tgDirect(typ)
+			err = t.messages(chat)
+		default:
+			err = t.skip()
+		}
+		if err != nil || t.done {
+			return err
+		}
+	}
+	return t.close('}')
+}
+
+// messages streams a messages array: one message decoded at a time.
+func (t *tgParse) messages(chat Chat) error {
+	if err := t.open('['); err != nil {
+		return err
+	}
+	t.found = true
+	for t.more() {
+		var raw json.RawMessage
+		if err := t.dec.Decode(&raw); err != nil {
+			if err := t.recover(err); err != nil || t.done {
+				return err
+			}
+			continue
+		}
+		end := t.offset()
+		start := end - int64(len(raw))
+		m, reason, detail := tgMessage(raw, chat, t.o.Zone)
+		src := Source{Line: t.src.lineAt(start), Offset: start, Raw: clip(string(raw[:min(len(raw), MaxRaw+1)]))}
+		if m == nil {
+			t.report(Problem{Line: src.Line, Offset: src.Offset, Reason: reason, Detail: detail, Raw: src.Raw})
+			continue
+		}
+		m.Source = src
+		if err := t.emit(m); err != nil {
+			return err
+		}
+	}
+	return t.close(']')
+}
+
+// recover handles a message the decoder could not read: it reports it,
+// skips it with a scanner that only follows strings and brackets, and puts
+// a fresh decoder after it. tdesktop writes control characters as \xNN,
+// which is not JSON: one such message must not end the import.
+func (t *tgParse) recover(err error) error {
+	if !errors.Is(err, errTgTooLong) {
+		var syn *json.SyntaxError
+		if !errors.As(err, &syn) {
+			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				t.report(Problem{Line: t.line(), Offset: t.offset(), Reason: "TRUNCATED", Detail: "the export ends inside a message"})
+				t.done = true
+				return nil
+			}
+			return err
+		}
+	}
+	from := t.offset()
+	t.src.limit = -1
+	s := tgSkipper{r: io.MultiReader(t.dec.Buffered(), t.src), at: func(n int64) int { return t.src.lineAt(from + n) }}
+	start, head, err := s.skip()
+	line := s.line
+	if line == 0 {
+		line = t.src.lineAt(from + start)
+	}
+	reason, detail := "BAD_JSON", "not valid JSON"
+	if err == io.EOF {
+		reason, detail = "TRUNCATED", "the export ends inside a message"
+	} else if errors.Is(err, errTgTooLong) || s.n-start > MaxLine {
+		reason, detail = "TOO_LONG", fmt.Sprintf("a message over %d bytes", MaxLine)
+	} else {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			detail = syn.Error()
+		}
+	}
+	t.report(Problem{Line: line, Offset: from + start, Reason: reason, Detail: detail, Raw: string(head)})
+	if err != nil {
+		if err == io.EOF {
+			t.done = true
+			return nil
+		}
+		return err
+	}
+	// A fresh decoder reads a prefix that opens the same containers, then
+	// what the skipper read past the message, then the rest of the file.
+	var prefix []byte
+	for _, d := range t.path {
+		if d == '{' {
+			prefix = append(prefix, `{"":`...)
+		} else {
+			prefix = append(prefix, '[')
+		}
+	}
+	rest := s.rest()
+	t.base = from + s.n - int64(len(prefix))
+	t.dec = json.NewDecoder(io.MultiReader(bytes.NewReader(prefix), bytes.NewReader(rest), t.src))
+	for _, d := range t.path {
+		tokens := 1
+		if d == '{' {
+			tokens = 2 // the brace and the empty key
+		}
+		for range tokens {
+			if _, err := t.dec.Token(); err != nil {
+				return t.fail(err)
+			}
+		}
+	}
+	return nil
+}
+
+// tgSkipper reads past one JSON value whatever its syntax inside strings,
+// then past the spaces and the comma after it, and stops before the next
+// value or the array's end.
+type tgSkipper struct {
+	r    io.Reader
+	buf  []byte
+	i    int   // next byte in buf
+	n    int64 // bytes consumed
+	head []byte
+	// at returns the line of a position (bytes from the reader's start);
+	// called as the skip goes so the line ends passed are not kept.
+	at   func(n int64) int
+	line int // of the value's start
+}
+
+func (s *tgSkipper) next() (byte, error) {
+	if s.i == len(s.buf) {
+		if s.buf == nil {
+			s.buf = make([]byte, 32<<10)
+		}
+		s.at(s.n)
+		n, err := s.r.Read(s.buf[:cap(s.buf)])
+		s.buf, s.i = s.buf[:n], 0
+		if n == 0 {
+			if err == nil {
+				err = io.ErrNoProgress
+			}
+			return 0, err
+		}
+	}
+	c := s.buf[s.i]
+	s.i++
+	s.n++
+	return c, nil
+}
+
+func (s *tgSkipper) unread() { s.i--; s.n-- }
+
+// rest is what was read and not consumed.
+func (s *tgSkipper) rest() []byte { return s.buf[s.i:] }
+
+func tgSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// skip returns where the value started (bytes from the reader's start) and
+// its first bytes; io.EOF when the file ends inside it.
+func (s *tgSkipper) skip() (start int64, head []byte, err error) {
+	var c byte
+	for {
+		if c, err = s.next(); err != nil {
+			return s.n, nil, tgEOF(err)
+		}
+		if !tgSpace(c) && c != ',' {
+			break
+		}
+	}
+	start = s.n - 1
+	s.line = s.at(start)
+	keep := func(c byte) {
+		if len(s.head) < MaxRaw {
+			s.head = append(s.head, c)
+		}
+	}
+	keep(c)
+	depth, inString, escaped := 0, false, false
+	scalar := false
+	switch c {
+	case '{', '[':
+		depth = 1
+	case '"':
+		inString = true
+	default:
+		scalar = true
+	}
+	for depth > 0 || inString || scalar {
+		if c, err = s.next(); err != nil {
+			return start, tgClip(s.head), tgEOF(err)
+		}
+		if scalar {
+			if tgSpace(c) || c == ',' || c == ']' || c == '}' {
+				s.unread()
+				break
+			}
+			keep(c)
+			continue
+		}
+		keep(c)
+		switch {
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	for {
+		if c, err = s.next(); err != nil {
+			return start, tgClip(s.head), tgEOF(err)
+		}
+		if c == ',' {
+			return start, tgClip(s.head), nil
+		}
+		if !tgSpace(c) {
+			s.unread()
+			return start, tgClip(s.head), nil
+		}
+	}
+}
+
+// tgEOF: the file ending inside a value is the end, as for the decoder.
+func tgEOF(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return io.EOF
+	}
+	return err
+}
+
+func tgClip(b []byte) []byte { return []byte(clip(string(b))) }
+
+// tgMsg is a message as tdesktop writes it (SerializeMessage).
+type tgMsg struct {
+	ID            json.RawMessage `json:"id"`
+	Type          string          `json:"type"`
+	Date          string          `json:"date"`
+	DateUnix      json.RawMessage `json:"date_unixtime"`
+	From          *string         `json:"from"`
+	FromID        json.RawMessage `json:"from_id"`
+	Actor         *string         `json:"actor"`
+	ActorID       json.RawMessage `json:"actor_id"`
+	Action        string          `json:"action"`
+	Title         string          `json:"title"`
+	Members       []*string       `json:"members"`
+	Inviter       *string         `json:"inviter"`
+	ForwardedFrom json.RawMessage `json:"forwarded_from"`
+	SavedFrom     json.RawMessage `json:"saved_from"`
+	Photo         string          `json:"photo"`
+	File          string          `json:"file"`
+	MediaType     string          `json:"media_type"`
+	MimeType      string          `json:"mime_type"`
+	Text          tgText          `json:"text"`
+	// Other media, read only to say the message is not plain text.
+	Contact  json.RawMessage `json:"contact_information"`
+	Location json.RawMessage `json:"location_information"`
+	Poll     json.RawMessage `json:"poll"`
+}
+
+// tgText is a message's text: a string, or an array of strings and entity
+// objects ({"type": "bold", "text": …}) to be joined.
+type tgText string
+
+func (x *tgText) UnmarshalJSON(b []byte) error {
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		s, ok := tgString(b)
+		if !ok {
+			return errors.New("text: not a string")
+		}
+		*x = tgText(s)
+	case len(b) > 0 && b[0] == '[':
+		var parts []json.RawMessage
+		if err := json.Unmarshal(b, &parts); err != nil {
+			return err
+		}
+		var sb strings.Builder
+		for _, p := range parts {
+			s, ok := tgString(p)
+			if !ok {
+				var e struct {
+					Text string `json:"text"`
+				}
+				if err := json.Unmarshal(p, &e); err != nil {
+					return err
+				}
+				s = e.Text
+			}
+			sb.WriteString(s)
+		}
+		*x = tgText(sb.String())
+	}
+	return nil
+}
+
+// tgID reads an id written as a number or a string ("user5550001"; older
+// exports wrote from_id as a bare number).
+func tgID(raw json.RawMessage) string {
+	if s, ok := tgString(raw); ok {
+		return s
+	}
+	if raw = bytes.TrimSpace(raw); len(raw) > 0 && raw[0] != 'n' && raw[0] != '{' && raw[0] != '[' {
+		return string(raw)
+	}
+	return ""
+}
+
+// tgString reads a JSON string, without the decoder when it has no escapes
+// (ids and dates never do, most texts neither) and is valid UTF-8 (the
+// decoder replaces bad bytes, as the database needs).
+func tgString(raw []byte) (string, bool) {
+	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return string(raw[1 : n-1]), true
+	}
+	var s string
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+func tgName(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// tgOmitted: tdesktop writes why a file was left out in place of its path:
+// "(File not included. Change data exporting settings to download.)",
+// "(File exceeds maximum size. …)", "(File unavailable, please try again later)".
+func tgOmitted(path string) bool {
+	return strings.HasPrefix(path, "(") && strings.HasSuffix(path, ")")
+}
+
+func tgMedia(path string) Media {
+	if tgOmitted(path) {
+		return Media{Omitted: true}
+	}
+	return Media{Name: path}
+}
+
+// tgMessage reads one message, or says why it cannot.
+func tgMessage(raw []byte, chat Chat, zone *time.Location) (*Message, string, string) {
+	var x tgMsg
+	if err := json.Unmarshal(raw, &x); err != nil {
+		return nil, "BAD_JSON", err.Error()
+	}
+	if x.Type == "unsupported" {
+		// tdesktop writes only the id of a message it could not export.
+		return nil, "UNSUPPORTED", "a message Telegram Desktop could not export"
+	}
+	m := &Message{Chat: chat, ID: tgID(x.ID), Text: string(x.Text)}
+	// date_unixtime is the epoch in seconds; date is local time without an
+	// offset (the exporting PC's zone), read in Options.Zone only when an
+	// older export lacks date_unixtime.
+	if unix := tgID(x.DateUnix); unix != "" {
+		sec, err := strconv.ParseInt(unix, 10, 64)
+		if err != nil {
+			return nil, "BAD_TIME", "date_unixtime " + unix
+		}
+		m.At = time.Unix(sec, 0).UTC()
+	} else if x.Date != "" {
+		at, err := time.ParseInLocation("2006-01-02T15:04:05", x.Date, zone)
+		if err != nil {
+			return nil, "BAD_TIME", "date " + x.Date
+		}
+		m.At = at.UTC()
+	} else {
+		return nil, "BAD_TIME", "no date"
+	}
+	switch x.Type {
+	case "service":
+		tgService(m, &x)
+		return m, "", ""
+	case "message":
+	default:
+		// A type newer than this reader.
+		m.Kind = Other
+		return m, "", ""
+	}
+	m.Sender = Party{ID: tgID(x.FromID), Name: tgName(x.From)}
+	// forwarded_from is the original sender's display name, null when
+	// hidden: forwarded all the same, from someone unnamed. saved_from is the
+	// chat a message in Saved Messages was saved from.
+	if from := x.ForwardedFrom; len(from) > 0 {
+		m.ForwardedFrom = &Party{Name: tgID(from)}
+	} else if from := x.SavedFrom; len(from) > 0 {
+		m.ForwardedFrom = &Party{Name: tgID(from)}
+	}
+	switch {
+	case x.Photo != "":
+		m.Kind = Image
+		m.Media = []Media{tgMedia(x.Photo)}
+	case x.File != "":
+		m.Media = []Media{tgMedia(x.File)}
+		switch x.MediaType {
+		case "voice_message", "audio_file":
+			m.Kind = Voice
+		case "video_message", "video_file", "animation":
+			m.Kind = Video
+		case "sticker":
+			m.Kind = Image
+		case "":
+			// A photo or video sent as a document, uncompressed: the
+			// original bytes, the best copy to match.
+			m.Kind = File
+			switch {
+			case strings.HasPrefix(x.MimeType, "image/"):
+				m.Kind = Image
+			case strings.HasPrefix(x.MimeType, "video/"):
+				m.Kind = Video
+			}
+		default:
+			m.Kind = File
+		}
+	case len(x.Contact) > 0 || len(x.Location) > 0 || len(x.Poll) > 0:
+		m.Kind = Other
+	default:
+		m.Kind = Text
+	}
+	return m, "", ""
+}
+
+// tgService reads a service message: membership changes become Join and
+// Leave with their members (names: tdesktop writes no member ids); the rest
+// are System, their action as text.
+func tgService(m *Message, x *tgMsg) {
+	actor := Party{ID: tgID(x.ActorID), Name: tgName(x.Actor)}
+	members := func() []Party {
+		var ps []Party
+		for _, n := range x.Members {
+			ps = append(ps, Party{Name: tgName(n)})
+		}
+		return ps
+	}
+	m.Sender = actor
+	switch x.Action {
+	case "create_group", "invite_members":
+		// The actor added the members (the creator, the creation's).
+		m.Kind, m.Members = Join, members()
+		if x.Action == "create_group" {
+			m.Text = x.Title
+		}
+	case "join_group_by_link":
+		// The actor joined by a link: the link's owner, the inviter, is
+		// who brought them in.
+		m.Kind, m.Members = Join, []Party{actor}
+		m.Sender = Party{Name: tgName(x.Inviter)}
+	case "join_group_by_request":
+		// Joined once an admin approved: who approved is not written.
+		m.Kind, m.Members, m.Sender = Join, []Party{actor}, Party{}
+	case "remove_members":
+		// The actor removed the members, or left when it is they.
+		m.Kind, m.Members = Leave, members()
+	default:
+		m.Kind, m.Text = System, jsonJoin(" ", x.Action, x.Title)
+	}
+}
