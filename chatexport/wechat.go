@@ -72,7 +72,10 @@ type wxDataItem struct {
 		RealChatName string `xml:"realchatname"`
 		FromUsr      string `xml:"fromusr"`
 	} `xml:"dataitemsource"`
-	RecordXML string `xml:"recordxml"` // a merged forward inside the merged forward
+	// RecordXML holds a merged forward inside the merged forward, as elements.
+	RecordXML struct {
+		Inner string `xml:",innerxml"`
+	} `xml:"recordxml"`
 }
 
 // wxDecode decodes the first element of s into v, leniently: exported XML
@@ -146,7 +149,7 @@ func wxItems(recordInfo string, src Source, zone *time.Location, depth int) ([]M
 			m.Media = []Media{{Name: it.Title, MD5: wxMD5(it.FullMD5), Size: it.Size}}
 		case 17:
 			m.Kind, m.Text = Bundle, firstNonEmpty(it.Title, it.Desc)
-			if inner := recordInfoXML(it.RecordXML); inner != "" && depth < maxRecordDepth {
+			if inner := recordInfoXML(it.RecordXML.Inner); inner != "" && depth < maxRecordDepth {
 				m.Items, _ = wxItems(inner, src, zone, depth+1)
 			}
 		default:
