@@ -123,8 +123,14 @@ func wxItems(recordInfo string, src Source, zone *time.Location, depth int) ([]M
 	if err := wxDecode(recordInfo, &ri); err != nil {
 		return nil, err
 	}
-	items := make([]Message, 0, len(ri.Items))
-	for _, it := range ri.Items {
+	return wxMessages(ri.Items, src, zone, depth), nil
+}
+
+// wxMessages makes messages of a merged forward's items; a nested merged
+// forward is read while depth is under maxRecordDepth.
+func wxMessages(its []wxDataItem, src Source, zone *time.Location, depth int) []Message {
+	items := make([]Message, 0, len(its))
+	for _, it := range its {
 		m := Message{
 			Sender: Party{ID: firstNonEmpty(it.Source.RealChatName, it.Source.FromUsr), Name: strings.TrimSpace(it.SourceName)},
 			At:     wxItemTime(it, zone),
@@ -157,7 +163,7 @@ func wxItems(recordInfo string, src Source, zone *time.Location, depth int) ([]M
 		}
 		items = append(items, m)
 	}
-	return items, nil
+	return items
 }
 
 // wxItemTime prefers the item's epoch; sourcetime is the forwarder's local

@@ -107,15 +107,23 @@ func pyWxDumpContent(m *Message, typeName, msg, src string, o Options) error {
 		m.Text = msg // the file name
 	case typeName == "合并转发的聊天记录":
 		m.Kind, m.Text = Bundle, msg
-		// Older PyWxDump wrote the recorditem XML into src; it may also be
-		// left in msg when the title could not be read.
+		// src holds the recorditem: as XML (older PyWxDump, or msg when the
+		// title could not be read) or as a Python dict's repr.
 		info := recordInfoXML(src)
 		if info == "" {
 			info = recordInfoXML(msg)
 		}
-		if info != "" {
+		switch {
+		case info != "":
 			m.Text = strings.TrimSpace(strings.SplitN(msg, "<", 2)[0])
 			items, err := wxItems(info, m.Source, o.Zone, 0)
+			if err != nil {
+				return fmt.Errorf("merged forward's recorditem: %w", err)
+			}
+			m.Items = items
+		case strings.HasPrefix(src, "{"):
+			// Current PyWxDump writes the parsed recorditem's Python repr.
+			items, err := pyRecordItems(src, m.Source, o.Zone)
 			if err != nil {
 				return fmt.Errorf("merged forward's recorditem: %w", err)
 			}

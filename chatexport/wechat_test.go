@@ -297,3 +297,48 @@ func TestWxNotice(t *testing.T) {
 		}
 	}
 }
+
+// Current PyWxDump writes a merged forward's recorditem as a Python dict's
+// repr (xml2dict, then csv.writer): its items are read from that too.
+func TestPyWxDumpRecordItemRepr(t *testing.T) {
+	t.Parallel()
+	data := readFixture(t, "testdata/wechat_pywxdump/wxid_wang03_dict_src.csv")
+	msgs, res, err := parseAll(t, data, Options{Zone: shanghai})
+	if err != nil {
+		t.Fatal(err)
+	}
+	room := Chat{ID: "20990001@chatroom"}
+	wang := Party{ID: "wxid_wang03"}
+	first := Source{Line: 2, Offset: 69}
+	second := Source{Line: 4, Offset: 855}
+	compareMessages(t, msgs, []Message{
+		{Chat: room, Sender: wang, At: cst("2025-03-03 09:12:05"), Kind: Bundle, Text: "群聊的聊天记录\n张三: 〔2021〕3号…", Source: first, Items: []Message{
+			{Sender: Party{ID: "wxid_zhang01", Name: "张三"}, At: time.Unix(1740917733, 0).UTC(), Kind: Text,
+				Text: "〔2021〕3号 关于调整会议安排的通知\n'请勿外传'", Source: first},
+			{Sender: Party{Name: "李四"}, At: cst("2025-03-02 20:17:00"), Kind: File, Text: "会议纪要.pdf",
+				Media: []Media{{Name: "会议纪要.pdf", MD5: "e4d909c290d0fb1ca068ffaddf22cbd0", Size: 1234}}, Source: first},
+		}},
+		{Chat: room, Sender: wang, At: cst("2025-03-03 09:13:05"), Kind: Bundle, Text: "王五的聊天记录\n", Source: second, Items: []Message{
+			{Sender: Party{Name: "王五"}, At: cst("2025-03-02 20:18:00"), Kind: Image,
+				Media: []Media{{MD5: "9e107d9d372bb6826bd81d3542a419d6", Size: 204800}}, Source: second},
+		}},
+		{Chat: room, Sender: wang, At: cst("2025-03-03 09:14:05"), Kind: Bundle, Text: "坏的", Source: Source{Line: 6, Offset: 1159}},
+	})
+	if len(res.Problems) != 1 || res.Problems[0].Reason != "BAD_XML" || res.Problems[0].Line != 6 {
+		t.Errorf("problems %+v, want the broken repr on line 6", res.Problems)
+	}
+}
+
+func TestPyLiteral(t *testing.T) {
+	t.Parallel()
+	v, err := pyLiteral(`{'a': ["x\"y", 'it\'s', None, 12, '\u4e2d\x41'], "b": {}}`)
+	want := map[string]any{"a": []any{`x"y`, "it's", nil, "12", "中A"}, "b": map[string]any{}}
+	if err != nil || !reflect.DeepEqual(v, want) {
+		t.Errorf("%#v %v", v, err)
+	}
+	for _, bad := range []string{"", "{", "{'a' 1}", "'open", strings.Repeat("[", 100) + strings.Repeat("]", 100), `'\u12'`, "x"} {
+		if _, err := pyLiteral(bad); err == nil {
+			t.Errorf("%q read as a literal", bad)
+		}
+	}
+}
