@@ -170,7 +170,7 @@ func TestCSVParsersMemoryBounded(t *testing.T) {
 }
 
 func FuzzParseWeChatPyWxDump(f *testing.F) {
-	fuzzCSV(f, WeChatPyWxDump, "testdata/wechat_pywxdump/20990001@chatroom_0_5001.csv")
+	fuzzCSV(f, WeChatPyWxDump, "testdata/wechat_pywxdump/20990001@chatroom_0_5001.csv", "testdata/wechat_pywxdump/wxid_wang03_dict_src.csv")
 }
 
 func FuzzParseWeChatMemo(f *testing.F) {
@@ -181,12 +181,14 @@ func FuzzParseGenericCSV(f *testing.F) {
 	fuzzCSV(f, GenericCSV, "testdata/genericcsv/钉钉导出.csv")
 }
 
-func fuzzCSV(f *testing.F, format Format, fixture string) {
-	data, err := os.ReadFile(fixture)
-	if err != nil {
-		f.Fatal(err)
+func fuzzCSV(f *testing.F, format Format, fixtures ...string) {
+	for _, fixture := range fixtures {
+		data, err := os.ReadFile(fixture)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
 	}
-	f.Add(data)
 	f.Add(generated(format, 40))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		res, _ := Parse(bytes.NewReader(in), csvOptions(format), func(m *Message) error {

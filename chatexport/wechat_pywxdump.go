@@ -68,11 +68,15 @@ func parsePyWxDump(r *bufio.Reader, o Options, emit func(*Message) error, report
 			Source: Source{Line: c.Line, Offset: c.Offset, Raw: string(clipBytes(c.Raw))},
 		}
 		switch talker := strings.TrimSpace(rec[iTalker]); {
-		case talker == pyWxDumpOwner || strings.TrimSpace(rec[iIsSender]) == "1":
+		case talker == pyWxDumpOwner:
 			m.Sender = Party{Name: pyWxDumpOwner}
-		case talker == "系统" || talker == "未知":
-			// PyWxDump's names for a message without a person behind it.
+		case talker == "" || talker == "系统" || talker == "未知":
+			// PyWxDump's names for a message without a known person behind it.
+			if strings.TrimSpace(rec[iIsSender]) == "1" {
+				m.Sender = Party{Name: pyWxDumpOwner}
+			}
 		default:
+			// A wxid, the owner's too when the export was given my_wxid.
 			m.Sender = Party{ID: talker}
 		}
 		if err := pyWxDumpContent(m, strings.TrimSpace(rec[iType]), rec[iMsg], strings.TrimSpace(rec[iSrc]), o); err != nil {

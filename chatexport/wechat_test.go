@@ -342,3 +342,18 @@ func TestPyLiteral(t *testing.T) {
 		}
 	}
 }
+
+// Exported with my_wxid, PyWxDump names the owner by wxid: it is kept.
+func TestPyWxDumpOwnerByWxid(t *testing.T) {
+	t.Parallel()
+	in := "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\r\n" +
+		"1,9,文本,1,wxid_owner00,wxid_li02,好的,,1740964400\r\n" +
+		"2,10,文本,1,未知,wxid_li02,收到,,1740964401\r\n"
+	msgs, _, err := parseAll(t, []byte(in), Options{})
+	if err != nil || len(msgs) != 2 {
+		t.Fatal(err, msgs)
+	}
+	if msgs[0].Sender != (Party{ID: "wxid_owner00"}) || msgs[1].Sender != (Party{Name: "我"}) {
+		t.Errorf("senders %+v, %+v", msgs[0].Sender, msgs[1].Sender)
+	}
+}
