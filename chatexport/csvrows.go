@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // csvRows reads a CSV export record by record with encoding/csv, keeping
@@ -124,6 +125,11 @@ func (c *csvRows) header() ([]string, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("line 1: not a CSV header: %w", err)
+	}
+	if !utf8.Valid(c.Raw) {
+		// Excel and DingTalk save "CSV" as GBK on Chinese Windows; transcoding
+		// would move every offset off the file's bytes, so it is refused.
+		return nil, errors.New("line 1: the header is not UTF-8 (a GBK export? save it as UTF-8 CSV)")
 	}
 	cols := make([]string, len(rec))
 	for i, f := range rec {

@@ -83,3 +83,13 @@ func TestGenericTimeWithoutLayout(t *testing.T) {
 		t.Error("an unknown layout read as a time")
 	}
 }
+
+// A GBK-encoded CSV is refused with a reason, not read as mojibake.
+func TestGenericCSVNotUTF8(t *testing.T) {
+	t.Parallel()
+	gbk := "\xbb\xe1\xbb\xb0,\xca\xb1\xbc\xe4\r\n\xcf\xee\xc4\xbf,2025-03-03 09:12:05\r\n" // 会话,时间 / 项目,…
+	_, err := Parse(strings.NewReader(gbk), Options{Format: GenericCSV, Mapping: &Mapping{Chat: "会话", Time: "时间", Text: "会话"}}, func(*Message) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "line 1: the header is not UTF-8") {
+		t.Errorf("GBK file: %v", err)
+	}
+}
