@@ -14,7 +14,10 @@ import (
 // localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime
 // then Remark,NickName,Sender — the sender's remark, nickname and wxid.
 // Type and SubType are WeChat's own numbers; StrContent is the text, or
-// WeChat's XML for media, links, quotes and merged forwards. One file is
+// WeChat's XML for media and some links and files. The exporter leaves out
+// CompressContent, where PC WeChat usually keeps the XML of quotes (49/57)
+// and merged forwards (49/19): their quoted person and items are read when
+// StrContent has them, and otherwise the message stands without. One file is
 // one chat (named only by the file); TalkerId is the chat's number inside
 // that phone's database.
 
