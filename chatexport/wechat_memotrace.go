@@ -115,8 +115,10 @@ func indexOf(s []string, v string) int {
 func memoContent(m *Message, typ, sub int, content string, o Options) error {
 	var w wxMsg
 	var xmlErr error
-	if x := wxXML(content, "msg"); x != "" {
-		xmlErr = wxDecode(x, &w)
+	if typ == 3 || typ == 43 || typ == 49 { // the types whose XML is read
+		if x := wxXML(content, "msg"); x != "" {
+			xmlErr = wxDecode(x, &w)
+		}
 	}
 	switch typ {
 	case 1:
