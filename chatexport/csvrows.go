@@ -165,13 +165,17 @@ func field(rec []string, i int) string {
 }
 
 // firstCSVLine is the head's first line split at commas: enough to
-// recognise a header whose names need no quoting.
+// recognise a header whose names have no commas.
 func firstCSVLine(head []byte) []string {
 	if i := bytes.IndexByte(head, '\n'); i >= 0 {
 		head = head[:i]
 	}
 	head = bytes.TrimSuffix(head, []byte("\r"))
-	return strings.Split(string(head), ",")
+	cols := strings.Split(string(head), ",")
+	for i, c := range cols { // a spreadsheet re-saving the file may quote every name
+		cols[i] = strings.Trim(strings.TrimSpace(c), `"`)
+	}
+	return cols
 }
 
 // hasColumns says whether every name is in cols.

@@ -219,6 +219,10 @@ func TestWeChatDetectionIsExclusive(t *testing.T) {
 			}
 		}
 	}
+	quoted := []byte(`"localId","TalkerId","Type","SubType","IsSender","CreateTime","Status","StrContent","StrTime","Remark","NickName","Sender"` + "\r\n")
+	if f, ok := Detect(quoted); !ok || f != WeChatMemo {
+		t.Errorf("a quoted MemoTrace header detected as %q, %v", f, ok)
+	}
 	for _, f := range []Format{WeChatPyWxDump, WeChatMemo, GenericCSV} {
 		if parsers[f].detect(generic) {
 			t.Errorf("%s detected the generic CSV", f)
