@@ -138,8 +138,8 @@ func (c *csvRows) header() ([]string, error) {
 	return cols, nil
 }
 
-// columns finds each named column in a header; missing lists those absent.
-func columns(header []string, names ...string) (idx []int, missing []string) {
+// csvColumns finds each named column in a header; missing lists those absent.
+func csvColumns(header []string, names ...string) (idx []int, missing []string) {
 	idx = make([]int, len(names))
 	for i, n := range names {
 		idx[i] = -1
@@ -156,8 +156,8 @@ func columns(header []string, names ...string) (idx []int, missing []string) {
 	return idx, missing
 }
 
-// field is rec[i], or "" for a column the export does not have.
-func field(rec []string, i int) string {
+// csvField is rec[i], or "" for a column the export does not have.
+func csvField(rec []string, i int) string {
 	if i < 0 || i >= len(rec) {
 		return ""
 	}
@@ -178,13 +178,13 @@ func firstCSVLine(head []byte) []string {
 	return cols
 }
 
-// hasColumns says whether every name is in cols.
-func hasColumns(cols []string, names ...string) bool {
-	_, missing := columns(cols, names...)
+// csvHasColumns says whether every name is in cols.
+func csvHasColumns(cols []string, names ...string) bool {
+	_, missing := csvColumns(cols, names...)
 	return len(missing) == 0
 }
 
-// rowProblem reports the malformed record c last read.
+// problem reports the malformed record c last read.
 func (c *csvRows) problem(reason string, err error) Problem {
 	return Problem{Line: c.Line, Offset: c.Offset, Reason: reason, Detail: err.Error(), Raw: string(clipBytes(c.Raw))}
 }

@@ -47,7 +47,7 @@ func parseGenericCSV(r *bufio.Reader, o Options, emit func(*Message) error, repo
 		if name == "" {
 			continue
 		}
-		if idx[i] = indexOf(header, strings.TrimSpace(name)); idx[i] < 0 {
+		if idx[i] = csvIndex(header, strings.TrimSpace(name)); idx[i] < 0 {
 			return fmt.Errorf("line 1: no column %q (the mapping's %s column)", name,
 				[]string{"chat", "chat id", "sender", "sender id", "time", "text", "media"}[i])
 		}
@@ -74,14 +74,14 @@ func parseGenericCSV(r *bufio.Reader, o Options, emit func(*Message) error, repo
 			continue
 		}
 		m := &Message{
-			Chat:   Chat{ID: strings.TrimSpace(field(rec, iChatID)), Name: strings.TrimSpace(field(rec, iChat))},
-			Sender: Party{ID: strings.TrimSpace(field(rec, iSenderID)), Name: strings.TrimSpace(field(rec, iSender))},
+			Chat:   Chat{ID: strings.TrimSpace(csvField(rec, iChatID)), Name: strings.TrimSpace(csvField(rec, iChat))},
+			Sender: Party{ID: strings.TrimSpace(csvField(rec, iSenderID)), Name: strings.TrimSpace(csvField(rec, iSender))},
 			At:     at,
 			Kind:   Text,
-			Text:   field(rec, iText),
+			Text:   csvField(rec, iText),
 			Source: Source{Line: c.Line, Offset: c.Offset, Raw: string(clipBytes(c.Raw))},
 		}
-		if name := strings.TrimSpace(field(rec, iMedia)); name != "" {
+		if name := strings.TrimSpace(csvField(rec, iMedia)); name != "" {
 			m.Kind = mediaKind(name)
 			m.Media = []Media{{Name: name}}
 		}
@@ -118,7 +118,7 @@ func genericTime(s, layout string, zone *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t.UTC(), nil
 	}
-	if t, ok := epoch(s); ok {
+	if t, ok := epochSecondsOrMillis(s); ok {
 		return t, nil
 	}
 	if t, err := time.ParseInLocation(time.DateTime, s, zone); err == nil {

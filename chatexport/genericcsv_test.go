@@ -12,40 +12,40 @@ var dingTalkMapping = &Mapping{Chat: "会话", Sender: "发送人", SenderID: "�
 
 func TestParseGenericCSV(t *testing.T) {
 	t.Parallel()
-	data := readFixture(t, "testdata/genericcsv/钉钉导出.csv")
+	data := wxFixture(t, "testdata/genericcsv/钉钉导出.csv")
 	if _, ok := Detect(data); ok {
 		t.Fatal("a generic CSV was detected as a format")
 	}
-	msgs, res, err := parseAll(t, data, Options{Format: GenericCSV, Zone: shanghai, Mapping: dingTalkMapping})
+	msgs, res, err := wxParseAll(t, data, Options{Format: GenericCSV, Zone: wxZone, Mapping: dingTalkMapping})
 	if err != nil {
 		t.Fatal(err)
 	}
 	group := Chat{Name: "项目群"}
 	src := func(line int, off int64) Source { return Source{Line: line, Offset: off} }
-	compareMessages(t, msgs, []Message{
-		{Chat: group, Sender: Party{ID: "u001", Name: "张三"}, At: cst("2025-03-03 09:12:00"), Kind: Text, Text: "请查收〔2021〕3号", Source: src(2, 51)},
-		{Chat: group, Sender: Party{ID: "u002", Name: "李四"}, At: cst("2025-03-03 09:13:00"), Kind: File, Media: []Media{{Name: "会议纪要.pdf"}}, Source: src(3, 116)},
-		{Chat: group, Sender: Party{ID: "u003", Name: "王五"}, At: cst("2025-03-03 09:14:00"), Kind: Image, Text: "多行\n内容",
+	wxCompare(t, msgs, []Message{
+		{Chat: group, Sender: Party{ID: "u001", Name: "张三"}, At: wxCST("2025-03-03 09:12:00"), Kind: Text, Text: "请查收〔2021〕3号", Source: src(2, 51)},
+		{Chat: group, Sender: Party{ID: "u002", Name: "李四"}, At: wxCST("2025-03-03 09:13:00"), Kind: File, Media: []Media{{Name: "会议纪要.pdf"}}, Source: src(3, 116)},
+		{Chat: group, Sender: Party{ID: "u003", Name: "王五"}, At: wxCST("2025-03-03 09:14:00"), Kind: Image, Text: "多行\n内容",
 			Media: []Media{{Name: "IMG_0001.JPG"}}, Source: src(4, 174)},
 	})
-	compareProblems(t, res, []Problem{{Line: 6, Offset: 243, Reason: "BAD_TIME", Raw: "项目群,王五,u003,昨天,时间坏了,"}})
+	wxCompareProblems(t, res, []Problem{{Line: 6, Offset: 243, Reason: "BAD_TIME", Raw: "项目群,王五,u003,昨天,时间坏了,"}})
 }
 
 // A Lark audit export saved as tab-separated text, its time in epoch seconds.
 func TestParseGenericTSVEpoch(t *testing.T) {
 	t.Parallel()
-	data := readFixture(t, "testdata/genericcsv/飞书审计.tsv")
-	msgs, res, err := parseAll(t, data, Options{Format: GenericCSV, Zone: shanghai, Mapping: &Mapping{Chat: "群", Sender: "操作人", Time: "时间", Text: "事件"}})
+	data := wxFixture(t, "testdata/genericcsv/飞书审计.tsv")
+	msgs, res, err := wxParseAll(t, data, Options{Format: GenericCSV, Zone: wxZone, Mapping: &Mapping{Chat: "群", Sender: "操作人", Time: "时间", Text: "事件"}})
 	if err != nil || len(res.Problems) > 0 {
 		t.Fatal(err, res.Problems)
 	}
-	compareMessages(t, msgs, []Message{{Chat: Chat{Name: "项目群"}, Sender: Party{Name: "张三"}, At: time.Unix(1740964325, 0).UTC(),
+	wxCompare(t, msgs, []Message{{Chat: Chat{Name: "项目群"}, Sender: Party{Name: "张三"}, At: time.Unix(1740964325, 0).UTC(),
 		Kind: Text, Text: "im_forward_file", Source: Source{Line: 2, Offset: 28}}})
 }
 
 func TestGenericCSVMappingErrors(t *testing.T) {
 	t.Parallel()
-	data := readFixture(t, "testdata/genericcsv/钉钉导出.csv")
+	data := wxFixture(t, "testdata/genericcsv/钉钉导出.csv")
 	for _, c := range []struct {
 		name string
 		m    *Mapping
@@ -70,16 +70,16 @@ func TestGenericCSVMappingErrors(t *testing.T) {
 func TestGenericTimeWithoutLayout(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]time.Time{
-		"2025-03-03T09:12:05+08:00": cst("2025-03-03 09:12:05"),
-		"2025-03-03 09:12:05":       cst("2025-03-03 09:12:05"),
+		"2025-03-03T09:12:05+08:00": wxCST("2025-03-03 09:12:05"),
+		"2025-03-03 09:12:05":       wxCST("2025-03-03 09:12:05"),
 		"1740964325000":             time.UnixMilli(1740964325000).UTC(),
 	} {
-		got, err := genericTime(in, "", shanghai)
+		got, err := genericTime(in, "", wxZone)
 		if err != nil || !got.Equal(want) || got.Location() != time.UTC {
 			t.Errorf("%s: %v %v, want %v", in, got, err, want)
 		}
 	}
-	if _, err := genericTime("03/03/2025", "", shanghai); err == nil {
+	if _, err := genericTime("03/03/2025", "", wxZone); err == nil {
 		t.Error("an unknown layout read as a time")
 	}
 }

@@ -132,7 +132,7 @@ func wxMessages(its []wxDataItem, src Source, zone *time.Location, depth int) []
 	items := make([]Message, 0, len(its))
 	for _, it := range its {
 		m := Message{
-			Sender: Party{ID: firstNonEmpty(it.Source.RealChatName, it.Source.FromUsr), Name: strings.TrimSpace(it.SourceName)},
+			Sender: Party{ID: wxFirst(it.Source.RealChatName, it.Source.FromUsr), Name: strings.TrimSpace(it.SourceName)},
 			At:     wxItemTime(it, zone),
 			Text:   it.Desc,
 			Source: src,
@@ -154,7 +154,7 @@ func wxMessages(its []wxDataItem, src Source, zone *time.Location, depth int) []
 			m.Kind, m.Text = File, it.Title
 			m.Media = []Media{{Name: it.Title, MD5: wxMD5(it.FullMD5), Size: it.Size}}
 		case 17:
-			m.Kind, m.Text = Bundle, firstNonEmpty(it.Title, it.Desc)
+			m.Kind, m.Text = Bundle, wxFirst(it.Title, it.Desc)
 			if inner := recordInfoXML(it.RecordXML.Inner); inner != "" && depth < maxRecordDepth {
 				m.Items, _ = wxItems(inner, src, zone, depth+1)
 			}
@@ -169,10 +169,10 @@ func wxMessages(its []wxDataItem, src Source, zone *time.Location, depth int) []
 // wxItemTime prefers the item's epoch; sourcetime is the forwarder's local
 // time, read in the export's zone; zero when neither reads.
 func wxItemTime(it wxDataItem, zone *time.Location) time.Time {
-	if t, ok := epoch(strings.TrimSpace(it.SrcMsgCreateTime)); ok {
+	if t, ok := epochSecondsOrMillis(strings.TrimSpace(it.SrcMsgCreateTime)); ok {
 		return t
 	}
-	t, _ := localTime(strings.TrimSpace(it.SourceTime), zone)
+	t, _ := wxLocalTime(strings.TrimSpace(it.SourceTime), zone)
 	return t
 }
 
@@ -212,14 +212,14 @@ func wxQuote(r *wxRefer, zone *time.Location) *Quoted {
 // exact; a "2006-01-02 15:04:05" without a zone is the exporting machine's
 // local time, read in zone (PyWxDump's timestamp2str writes localtime).
 func wechatTime(s string, zone *time.Location) (time.Time, bool) {
-	if t, ok := epoch(s); ok {
+	if t, ok := epochSecondsOrMillis(s); ok {
 		return t, true
 	}
-	return localTime(s, zone)
+	return wxLocalTime(s, zone)
 }
 
-// epoch reads 10-digit seconds or 13-digit milliseconds.
-func epoch(s string) (time.Time, bool) {
+// epochSecondsOrMillis reads 10-digit seconds or 13-digit milliseconds.
+func epochSecondsOrMillis(s string) (time.Time, bool) {
 	if len(s) != 10 && len(s) != 13 {
 		return time.Time{}, false
 	}
@@ -233,16 +233,16 @@ func epoch(s string) (time.Time, bool) {
 	return time.Unix(n, 0).UTC(), true
 }
 
-var localLayouts = []string{
+var wxLocalLayouts = []string{
 	"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-1-2 15:04:05", "2006-1-2 15:04",
 	"2006/01/02 15:04:05", "2006/1/2 15:04:05", "2006/1/2 15:04",
 }
 
-func localTime(s string, zone *time.Location) (time.Time, bool) {
+func wxLocalTime(s string, zone *time.Location) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, false
 	}
-	for _, l := range localLayouts {
+	for _, l := range wxLocalLayouts {
 		if t, err := time.ParseInLocation(l, s, zone); err == nil {
 			return t.UTC(), true
 		}
@@ -250,7 +250,7 @@ func localTime(s string, zone *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func firstNonEmpty(s ...string) string {
+func wxFirst(s ...string) string {
 	for _, v := range s {
 		if v != "" {
 			return v

@@ -92,7 +92,7 @@ func (g *csvGen) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func generated(f Format, messages int) []byte {
+func csvGenerated(f Format, messages int) []byte {
 	var b bytes.Buffer
 	b.WriteString(csvHeaders[f])
 	for i := 1; i <= messages; i++ {
@@ -101,8 +101,8 @@ func generated(f Format, messages int) []byte {
 	return b.Bytes()
 }
 
-func benchParse(b *testing.B, f Format) {
-	data := generated(f, 200_000)
+func csvBenchParse(b *testing.B, f Format) {
+	data := csvGenerated(f, 200_000)
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	n := 0
@@ -116,9 +116,9 @@ func benchParse(b *testing.B, f Format) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "msgs/s")
 }
 
-// benchLineScan is the floor: a bare bufio.Scanner over the same bytes.
-func benchLineScan(b *testing.B, f Format) {
-	data := generated(f, 200_000)
+// csvBenchLineScan is the floor: a bare bufio.Scanner over the same bytes.
+func csvBenchLineScan(b *testing.B, f Format) {
+	data := csvGenerated(f, 200_000)
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	n := 0
@@ -132,12 +132,12 @@ func benchLineScan(b *testing.B, f Format) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "msgs/s")
 }
 
-func BenchmarkParseWeChatPyWxDump(b *testing.B)    { benchParse(b, WeChatPyWxDump) }
-func BenchmarkLineScanWeChatPyWxDump(b *testing.B) { benchLineScan(b, WeChatPyWxDump) }
-func BenchmarkParseWeChatMemo(b *testing.B)        { benchParse(b, WeChatMemo) }
-func BenchmarkLineScanWeChatMemo(b *testing.B)     { benchLineScan(b, WeChatMemo) }
-func BenchmarkParseGenericCSV(b *testing.B)        { benchParse(b, GenericCSV) }
-func BenchmarkLineScanGenericCSV(b *testing.B)     { benchLineScan(b, GenericCSV) }
+func BenchmarkParseWeChatPyWxDump(b *testing.B)    { csvBenchParse(b, WeChatPyWxDump) }
+func BenchmarkLineScanWeChatPyWxDump(b *testing.B) { csvBenchLineScan(b, WeChatPyWxDump) }
+func BenchmarkParseWeChatMemo(b *testing.B)        { csvBenchParse(b, WeChatMemo) }
+func BenchmarkLineScanWeChatMemo(b *testing.B)     { csvBenchLineScan(b, WeChatMemo) }
+func BenchmarkParseGenericCSV(b *testing.B)        { csvBenchParse(b, GenericCSV) }
+func BenchmarkLineScanGenericCSV(b *testing.B)     { csvBenchLineScan(b, GenericCSV) }
 
 // A 64 MiB export parses with the heap growing far less than the file.
 func TestCSVParsersMemoryBounded(t *testing.T) {
@@ -170,18 +170,18 @@ func TestCSVParsersMemoryBounded(t *testing.T) {
 }
 
 func FuzzParseWeChatPyWxDump(f *testing.F) {
-	fuzzCSV(f, WeChatPyWxDump, "testdata/wechat_pywxdump/20990001@chatroom_0_5001.csv", "testdata/wechat_pywxdump/wxid_wang03_dict_src.csv")
+	csvFuzz(f, WeChatPyWxDump, "testdata/wechat_pywxdump/20990001@chatroom_0_5001.csv", "testdata/wechat_pywxdump/wxid_wang03_dict_src.csv")
 }
 
 func FuzzParseWeChatMemo(f *testing.F) {
-	fuzzCSV(f, WeChatMemo, "testdata/wechat_memotrace/项目群_utf8.csv")
+	csvFuzz(f, WeChatMemo, "testdata/wechat_memotrace/项目群_utf8.csv")
 }
 
 func FuzzParseGenericCSV(f *testing.F) {
-	fuzzCSV(f, GenericCSV, "testdata/genericcsv/钉钉导出.csv")
+	csvFuzz(f, GenericCSV, "testdata/genericcsv/钉钉导出.csv")
 }
 
-func fuzzCSV(f *testing.F, format Format, fixtures ...string) {
+func csvFuzz(f *testing.F, format Format, fixtures ...string) {
 	for _, fixture := range fixtures {
 		data, err := os.ReadFile(fixture)
 		if err != nil {
@@ -189,7 +189,7 @@ func fuzzCSV(f *testing.F, format Format, fixtures ...string) {
 		}
 		f.Add(data)
 	}
-	f.Add(generated(format, 40))
+	f.Add(csvGenerated(format, 40))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		res, _ := Parse(bytes.NewReader(in), csvOptions(format), func(m *Message) error {
 			if m.Source.Line < 1 || m.Source.Offset < 0 || m.Source.Offset > int64(len(in)) {

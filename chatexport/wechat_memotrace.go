@@ -30,7 +30,7 @@ const memoRequired = 6
 func init() {
 	register(WeChatMemo, parser{
 		detect: func(head []byte) bool {
-			return hasColumns(firstCSVLine(head), append([]string{"localId"}, memoColumns[:memoRequired]...)...)
+			return csvHasColumns(firstCSVLine(head), append([]string{"localId"}, memoColumns[:memoRequired]...)...)
 		},
 		parse: parseMemo,
 	})
@@ -42,9 +42,9 @@ func parseMemo(r *bufio.Reader, o Options, emit func(*Message) error, report fun
 	if err != nil {
 		return err
 	}
-	idx, missing := columns(header, memoColumns...)
+	idx, missing := csvColumns(header, memoColumns...)
 	for _, n := range missing {
-		if i := indexOf(memoColumns, n); i < memoRequired {
+		if i := csvIndex(memoColumns, n); i < memoRequired {
 			return fmt.Errorf("line 1: not a WeChatMsg/MemoTrace CSV: no column %s", n)
 		}
 	}
@@ -70,10 +70,10 @@ func parseMemo(r *bufio.Reader, o Options, emit func(*Message) error, report fun
 		// when CreateTime is not a number.
 		at, ok := wechatTime(strings.TrimSpace(rec[iTime]), o.Zone)
 		if !ok {
-			at, ok = wechatTime(strings.TrimSpace(field(rec, iStrTime)), o.Zone)
+			at, ok = wechatTime(strings.TrimSpace(csvField(rec, iStrTime)), o.Zone)
 		}
 		if !ok {
-			report(c.problem("BAD_TIME", fmt.Errorf("CreateTime %q and StrTime %q read as no time", clip(rec[iTime]), clip(field(rec, iStrTime)))))
+			report(c.problem("BAD_TIME", fmt.Errorf("CreateTime %q and StrTime %q read as no time", clip(rec[iTime]), clip(csvField(rec, iStrTime)))))
 			continue
 		}
 		typ, err1 := strconv.Atoi(strings.TrimSpace(rec[iType]))
@@ -83,13 +83,13 @@ func parseMemo(r *bufio.Reader, o Options, emit func(*Message) error, report fun
 			continue
 		}
 		m := &Message{
-			Chat:   Chat{ID: strings.TrimSpace(field(rec, iTalker))},
+			Chat:   Chat{ID: strings.TrimSpace(csvField(rec, iTalker))},
 			At:     at,
-			Sender: Party{ID: strings.TrimSpace(rec[iSender]), Name: strings.TrimSpace(firstNonEmpty(field(rec, iNick), field(rec, iRemark)))},
+			Sender: Party{ID: strings.TrimSpace(rec[iSender]), Name: strings.TrimSpace(wxFirst(csvField(rec, iNick), csvField(rec, iRemark)))},
 			Source: Source{Line: c.Line, Offset: c.Offset, Raw: string(clipBytes(c.Raw))},
 		}
 		if m.Sender.ID == "" && strings.TrimSpace(rec[iIsSender]) == "1" {
-			m.Sender.Name = firstNonEmpty(m.Sender.Name, pyWxDumpOwner)
+			m.Sender.Name = wxFirst(m.Sender.Name, pyWxDumpOwner)
 		}
 		if err := memoContent(m, typ, sub, rec[iContent], o); err != nil {
 			report(c.problem("BAD_XML", err))
@@ -100,7 +100,7 @@ func parseMemo(r *bufio.Reader, o Options, emit func(*Message) error, report fun
 	}
 }
 
-func indexOf(s []string, v string) int {
+func csvIndex(s []string, v string) int {
 	for i, x := range s {
 		if x == v {
 			return i

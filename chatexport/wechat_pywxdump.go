@@ -21,7 +21,7 @@ var pyWxDumpColumns = []string{"type_name", "is_sender", "talker", "room_name", 
 func init() {
 	register(WeChatPyWxDump, parser{
 		detect: func(head []byte) bool {
-			return hasColumns(firstCSVLine(head), append([]string{"MsgSvrID"}, pyWxDumpColumns...)...)
+			return csvHasColumns(firstCSVLine(head), append([]string{"MsgSvrID"}, pyWxDumpColumns...)...)
 		},
 		parse: parsePyWxDump,
 	})
@@ -36,7 +36,7 @@ func parsePyWxDump(r *bufio.Reader, o Options, emit func(*Message) error, report
 	if err != nil {
 		return err
 	}
-	idx, missing := columns(header, pyWxDumpColumns...)
+	idx, missing := csvColumns(header, pyWxDumpColumns...)
 	if len(missing) > 0 {
 		return fmt.Errorf("line 1: not a PyWxDump WeChat CSV: no column %s", strings.Join(missing, ", "))
 	}
