@@ -261,9 +261,10 @@ func wxFirst(s ...string) string {
 
 // wxNotice reads a WeChat membership notice (a type-10000 system message):
 // `"张三"邀请"李四、王五"加入了群聊`, `你邀请"李四"加入了群聊`,
-// `"李四"通过扫描"张三"分享的二维码加入群聊`, `"张三"将"李四"移出了群聊`,
-// and recalls (`"张三" 撤回了一条消息`). actor is who did it ("你" is the
-// phone's owner).
+// `"张三"邀请你加入了群聊`, `"李四"通过扫描"张三"分享的二维码加入群聊`,
+// `你通过扫描"张三"分享的二维码加入群聊`, `"张三"将"李四"移出了群聊`,
+// and recalls (`"张三" 撤回了一条消息`). actor is who did it ("你" is
+// the phone's owner).
 func wxNotice(text string) (kind Kind, actor string, members []Party, ok bool) {
 	t := strings.NewReplacer("“", `"`, "”", `"`).Replace(strings.TrimSpace(text))
 	quoted := func(s string) []string { // the "…" parts of s, in order
@@ -301,8 +302,13 @@ func wxNotice(text string) (kind Kind, actor string, members []Party, ok bool) {
 		if len(q) >= 2 {
 			return Join, q[0], names(q[1]), true
 		}
+		if strings.HasSuffix(t, "邀请你加入了群聊") {
+			return Join, q[0], []Party{{Name: pyWxDumpOwner}}, true
+		}
 	case strings.Contains(t, "分享的二维码加入群聊") && len(q) >= 2:
 		return Join, q[1], names(q[0]), true
+	case strings.HasPrefix(t, "你通过扫描") && strings.Contains(t, "分享的二维码加入群聊") && len(q) == 1:
+		return Join, q[0], []Party{{Name: pyWxDumpOwner}}, true
 	case strings.HasSuffix(t, "移出了群聊") && len(q) >= 1:
 		if strings.HasPrefix(t, "你将") {
 			return Leave, "你", names(q[0]), true

@@ -293,6 +293,8 @@ func TestWxNotice(t *testing.T) {
 		{`"张三"将"李四"移出了群聊`, Leave, "张三", []Party{{Name: "李四"}}},
 		{`你将"王五、赵六"移出了群聊`, Leave, "你", []Party{{Name: "王五"}, {Name: "赵六"}}},
 		{`“张三”邀请“李四”加入了群聊`, Join, "张三", []Party{{Name: "李四"}}},
+		{`"张三"邀请你加入了群聊`, Join, "张三", []Party{{Name: "我"}}},
+		{`你通过扫描"张三"分享的二维码加入群聊`, Join, "张三", []Party{{Name: "我"}}},
 		{`"张三" 拍了拍 "李四"`, "", "", nil},
 	} {
 		kind, actor, members, _ := wxNotice(c.in)
