@@ -98,14 +98,14 @@ func NewMatcher(it Item) *Matcher {
 		if utf8.RuneCountInString(n) >= MinExactRunes {
 			m.phrases = append(m.phrases, n)
 		}
-		for _, d := range docNumbersNormalized(n) {
+		for _, d := range DocNumbers(p) {
 			if !containsDoc(m.docs, d) {
 				m.docs = append(m.docs, d)
 			}
 		}
 	}
 	grams(m.text, func(h uint64) {
-		if _, ok := m.grams[h]; !ok {
+		if _, ok := m.grams[h]; !ok && h != 0 {
 			m.grams[h] = uint32(len(m.grams))
 		}
 	})
@@ -140,15 +140,15 @@ func (m *Matcher) Match(msg Message) []Sighting {
 			break
 		}
 	}
-	if !exact && utf8.RuneCountInString(n) >= MinExactRunes && strings.Contains(m.text, n) {
-		out = append(out, Sighting{Kind: KindTextExact, Score: 1, Detail: "quoted verbatim from the item"})
-		exact = true
-	}
-	if len(m.docs) > 0 {
-		out = m.matchDocs(n, out)
+	if len(m.docs) > 0 && strings.Contains(n, "号") {
+		out = m.matchDocs(msg.Text, out)
 	}
 	if !exact && m.gramCount > 0 {
 		s, shared, run := m.partial(n)
+		// Only a message all of whose 4-grams are in the item can be a verbatim quote of it.
+		if total := utf8.RuneCountInString(n); shared == total-gramSize+1 && total >= MinExactRunes && strings.Contains(m.text, n) {
+			return append(out, Sighting{Kind: KindTextExact, Score: 1, Detail: "quoted verbatim from the item"})
+		}
 		if shared >= PartialMinGrams && (s >= PartialMinScore || run >= PartialMinRun) {
 			out = append(out, Sighting{Kind: KindTextPartial, Score: s,
 				Detail: fmt.Sprintf("%d shared 4-grams, %d characters in a row", shared, run+gramSize-1)})
@@ -183,9 +183,9 @@ func (m *Matcher) matchMedia(md Media, out []Sighting) []Sighting {
 // matchDocs reports the best-matching document number of the message: the same issuer (one
 // may carry running text before it) scores 1, a missing issuer DocNumberBareScore, a different
 // issuer nothing.
-func (m *Matcher) matchDocs(n string, out []Sighting) []Sighting {
+func (m *Matcher) matchDocs(text string, out []Sighting) []Sighting {
 	best, detail := 0.0, ""
-	for _, got := range docNumbersNormalized(n) {
+	for _, got := range DocNumbers(text) {
 		for _, want := range m.docs {
 			if got.Year != want.Year || got.Serial != want.Serial {
 				continue
@@ -224,7 +224,7 @@ func (m *Matcher) partial(n string) (score float64, shared, longest int) {
 	}
 	grams(n, func(h uint64) {
 		i, ok := m.grams[h]
-		if !ok {
+		if !ok || h == 0 {
 			run = 0
 			return
 		}

@@ -38,15 +38,58 @@ func init() {
 // they quote — except brackets, which become [ and ] because document numbers (〔2021〕3号,
 // [2021]3号, 【2021】3号) are recognised by them.
 func Normalize(s string) string {
-	s = norm.NFKC.String(s)
+	return normalize(s, false)
+}
+
+// docBreak stands for punctuation in the form document numbers are extracted from, so that an
+// issuer is not run together with the text before it (看了吗，〔2021〕3号).
+const docBreak = '|'
+
+// normalize takes the fast path for a text of ASCII, common ideographs and common CJK
+// punctuation, where NFKC changes nothing or only maps full-width forms to ASCII; it falls back to
+// NFKC of the whole text at the first other rune (a combining mark may compose with the rune
+// before it).
+func normalize(s string, breaks bool) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		if r = normRune(r); r != 0 {
-			b.WriteRune(r)
+		if !nfkcInert(r) {
+			b.Reset()
+			for _, r := range norm.NFKC.String(s) {
+				writeNorm(&b, r, breaks)
+			}
+			return b.String()
 		}
+		if r >= 0xff01 && r <= 0xff5e { // full-width ASCII, as NFKC maps it
+			r -= 0xfee0
+		}
+		writeNorm(&b, r, breaks)
 	}
 	return b.String()
+}
+
+// nfkcInert reports whether NFKC leaves r as it is, or maps it only as normalize's fast path does.
+func nfkcInert(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf, r >= 0x4e00 && r <= 0x9fff, r >= 0xff01 && r <= 0xff5e:
+		return true
+	}
+	switch r {
+	case '\u3000', '、', '。', '〈', '〉', '《', '》', '「', '」', '『', '』', '【', '】', '〔', '〕', '〖', '〗',
+		'‘', '’', '“', '”', '—', '·':
+		return true
+	}
+	return false
+}
+
+func writeNorm(b *strings.Builder, r rune, breaks bool) {
+	n := normRune(r)
+	if n == 0 && breaks && !unicode.IsSpace(r) {
+		n = docBreak
+	}
+	if n != 0 {
+		b.WriteRune(n)
+	}
 }
 
 // normRune maps one NFKC rune to its normalised form, or 0 to drop it.
@@ -63,6 +106,12 @@ func normRune(r rune) rune {
 			return ']'
 		}
 		return 0
+	}
+	if r >= 0x4e00 && r <= 0x9fff { // the common ideographs: the bulk of a Chinese text
+		if s := t2sBMP[r]; s != 0 {
+			return rune(s)
+		}
+		return r
 	}
 	switch r {
 	case '〔', '【', '〖', '〘', '〚', '［', '（', '⦅':
@@ -105,10 +154,7 @@ func (d DocNumber) String() string {
 
 // DocNumbers extracts the document numbers of a text, each once, in order of appearance.
 func DocNumbers(text string) []DocNumber {
-	return docNumbersNormalized(Normalize(text))
-}
-
-func docNumbersNormalized(n string) []DocNumber {
+	n := normalize(text, true)
 	if !strings.Contains(n, "号") {
 		return nil
 	}
@@ -144,14 +190,24 @@ func trimLeadWords(s string) string {
 // characters are rarely shared by chance, and a quote survives the loss of a few of them.
 const gramSize = 4
 
-// grams calls f with a hash of every gramSize-rune window of the normalised text n.
+// grams calls f with a hash of every gramSize-rune window of the normalised text n, or 0 for a
+// window holding a bracket: bracketed parts are document numbers, matched as such, and would
+// otherwise make every document number of a year a partial quote of any other.
 func grams(n string, f func(uint64)) {
 	var win [gramSize]rune
-	i := 0
+	i, lastBracket := 0, -gramSize
 	for _, r := range n {
 		win[i%gramSize] = r
+		if r == '[' || r == ']' {
+			lastBracket = i
+		}
 		i++
-		if i >= gramSize {
+		if i < gramSize {
+			continue
+		}
+		if i-lastBracket <= gramSize {
+			f(0)
+		} else {
 			var h uint64 = 14695981039346656037
 			for k := i - gramSize; k < i; k++ {
 				h = (h ^ uint64(win[k%gramSize])) * 1099511628211
