@@ -131,7 +131,7 @@ func (m *Matcher) Match(msg Message) []Sighting {
 	if msg.Text == "" {
 		return out
 	}
-	n := Normalize(msg.Text)
+	n, runes := normalize(msg.Text, false)
 	exact := false
 	for _, p := range m.phrases {
 		if strings.Contains(n, p) {
@@ -144,9 +144,9 @@ func (m *Matcher) Match(msg Message) []Sighting {
 		out = m.matchDocs(msg.Text, out)
 	}
 	if !exact && m.gramCount > 0 {
-		s, shared, run := m.partial(n)
+		s, shared, run := m.partial(n, runes)
 		// Only a message all of whose 4-grams are in the item can be a verbatim quote of it.
-		if total := utf8.RuneCountInString(n); shared == total-gramSize+1 && total >= MinExactRunes && strings.Contains(m.text, n) {
+		if shared == runes-gramSize+1 && runes >= MinExactRunes && strings.Contains(m.text, n) {
 			return append(out, Sighting{Kind: KindTextExact, Score: 1, Detail: "quoted verbatim from the item"})
 		}
 		if shared >= PartialMinGrams && (s >= PartialMinScore || run >= PartialMinRun) {
@@ -211,10 +211,10 @@ func (m *Matcher) matchDocs(text string, out []Sighting) []Sighting {
 // partial scores the overlap of 4-grams as the containment of the shorter text in the longer:
 // a message quoting part of the document, or a short item quoted inside a longer message. It
 // also returns the longest run of consecutive message 4-grams found in the item.
-func (m *Matcher) partial(n string) (score float64, shared, longest int) {
+func (m *Matcher) partial(n string, runes int) (score float64, shared, longest int) {
 	hits, run := 0, 0
 	var seen []uint64 // bitset over the item's distinct grams, only when the item is the shorter
-	total := utf8.RuneCountInString(n) - gramSize + 1
+	total := runes - gramSize + 1
 	if total <= 0 {
 		return 0, 0, 0
 	}

@@ -72,8 +72,8 @@ func TestMatcher(t *testing.T) {
 	}
 	for _, msg := range []Message{
 		{Text: "收到"},
-		{Text: "国办发〔2020〕3号"},  // another year
-		{Text: "京政发〔2021〕3号"},  // another issuer
+		{Text: "国办发〔2020〕3号"}, // another year
+		{Text: "京政发〔2021〕3号"}, // another issuer
 		{Text: "今天下午三点开会，请准时参加"},
 		{Text: "关于加强财务管理工作的通知"}, // a title of the same shape
 		{Media: []Media{{SHA256: strings.Repeat("00", 32), MD5: strings.Repeat("11", 16)}}},

@@ -38,7 +38,8 @@ func init() {
 // they quote — except brackets, which become [ and ] because document numbers (〔2021〕3号,
 // [2021]3号, 【2021】3号) are recognised by them.
 func Normalize(s string) string {
-	return normalize(s, false)
+	n, _ := normalize(s, false)
+	return n
 }
 
 // docBreak stands for punctuation in the form document numbers are extracted from, so that an
@@ -49,23 +50,26 @@ const docBreak = '|'
 // punctuation, where NFKC changes nothing or only maps full-width forms to ASCII; it falls back to
 // NFKC of the whole text at the first other rune (a combining mark may compose with the rune
 // before it).
-func normalize(s string, breaks bool) string {
+// It returns the normalised text and its length in runes.
+func normalize(s string, breaks bool) (string, int) {
 	var b strings.Builder
 	b.Grow(len(s))
+	count := 0
 	for _, r := range s {
 		if !nfkcInert(r) {
 			b.Reset()
+			count = 0
 			for _, r := range norm.NFKC.String(s) {
-				writeNorm(&b, r, breaks)
+				count += writeNorm(&b, r, breaks)
 			}
-			return b.String()
+			return b.String(), count
 		}
 		if r >= 0xff01 && r <= 0xff5e { // full-width ASCII, as NFKC maps it
 			r -= 0xfee0
 		}
-		writeNorm(&b, r, breaks)
+		count += writeNorm(&b, r, breaks)
 	}
-	return b.String()
+	return b.String(), count
 }
 
 // nfkcInert reports whether NFKC leaves r as it is, or maps it only as normalize's fast path does.
@@ -82,14 +86,21 @@ func nfkcInert(r rune) bool {
 	return false
 }
 
-func writeNorm(b *strings.Builder, r rune, breaks bool) {
+// writeNorm writes the normalised form of r and returns the number of runes written.
+func writeNorm(b *strings.Builder, r rune, breaks bool) int {
 	n := normRune(r)
 	if n == 0 && breaks && !unicode.IsSpace(r) {
 		n = docBreak
 	}
-	if n != 0 {
+	if n == 0 {
+		return 0
+	}
+	if n < utf8.RuneSelf {
+		b.WriteByte(byte(n))
+	} else {
 		b.WriteRune(n)
 	}
+	return 1
 }
 
 // normRune maps one NFKC rune to its normalised form, or 0 to drop it.
@@ -154,7 +165,7 @@ func (d DocNumber) String() string {
 
 // DocNumbers extracts the document numbers of a text, each once, in order of appearance.
 func DocNumbers(text string) []DocNumber {
-	n := normalize(text, true)
+	n, _ := normalize(text, true)
 	if !strings.Contains(n, "号") {
 		return nil
 	}
@@ -190,29 +201,25 @@ func trimLeadWords(s string) string {
 // characters are rarely shared by chance, and a quote survives the loss of a few of them.
 const gramSize = 4
 
-// grams calls f with a hash of every gramSize-rune window of the normalised text n, or 0 for a
+// grams calls f with the key of every gramSize-rune window of the normalised text n, or 0 for a
 // window holding a bracket: bracketed parts are document numbers, matched as such, and would
-// otherwise make every document number of a year a partial quote of any other.
+// otherwise make every document number of a year a partial quote of any other. The key packs the
+// four runes 16 bits each, exact for the Basic Multilingual Plane; a rune beyond it is folded.
 func grams(n string, f func(uint64)) {
-	var win [gramSize]rune
+	var key uint64
 	i, lastBracket := 0, -gramSize
 	for _, r := range n {
-		win[i%gramSize] = r
+		key = key<<16 | uint64(uint16(r)^uint16(r>>16))
 		if r == '[' || r == ']' {
 			lastBracket = i
 		}
 		i++
-		if i < gramSize {
-			continue
-		}
-		if i-lastBracket <= gramSize {
+		switch {
+		case i < gramSize:
+		case i-lastBracket <= gramSize:
 			f(0)
-		} else {
-			var h uint64 = 14695981039346656037
-			for k := i - gramSize; k < i; k++ {
-				h = (h ^ uint64(win[k%gramSize])) * 1099511628211
-			}
-			f(h)
+		default:
+			f(key)
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNormalize(t *testing.T) {
@@ -133,4 +135,26 @@ func hasKind(ss []Sighting, kinds ...Kind) bool {
 		}
 	}
 	return false
+}
+
+// TestNormalizeFastPathIsNFKC: the fast path gives what NFKC followed by the rune mapping gives.
+func TestNormalizeFastPathIsNFKC(t *testing.T) {
+	pool := []rune("ａＺ０９（）［］【】〔〕，。、「」“”《》·—\u3000 \tAz09[](){}國辦發关于号!?,.")
+	rnd := rand.New(rand.NewPCG(9, 9))
+	for range 2000 {
+		r := make([]rune, rnd.IntN(20))
+		for i := range r {
+			r[i] = pool[rnd.IntN(len(pool))]
+		}
+		s := string(r)
+		for _, breaks := range []bool{false, true} {
+			var b strings.Builder
+			for _, r := range norm.NFKC.String(s) {
+				writeNorm(&b, r, breaks)
+			}
+			if got, _ := normalize(s, breaks); got != b.String() {
+				t.Fatalf("normalize(%q, %v) = %q, NFKC path %q", s, breaks, got, b.String())
+			}
+		}
+	}
 }
