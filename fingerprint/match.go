@@ -18,7 +18,8 @@ const (
 	KindTextPartial  Kind = "TEXT_PARTIAL"  // a partial quote: enough of the message's 4-grams are in the item's text
 )
 
-// Sighting is one way a message matches the leaked item; Score is 0..1.
+// Sighting is one way a message matches the leaked item; Score is 0..1 (for TEXT_PARTIAL the
+// share of the shorter text's 4-grams found in the longer).
 type Sighting struct {
 	Kind   Kind
 	Score  float64

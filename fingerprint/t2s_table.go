@@ -1,10 +1,9 @@
-// Code generated from OpenCC's dictionary/TSCharacters.txt (github.com/longbridgeapp/opencc v0.3.13,
-// Apache-2.0); DO NOT EDIT.
-
 package fingerprint
 
 // t2sPairs holds 4105 traditional→simplified character pairs, each a traditional rune followed by
-// its simplified rune; where OpenCC lists several simplified candidates the first is kept.
+// its simplified rune. They are the single-character entries of OpenCC's
+// dictionary/TSCharacters.txt (github.com/longbridgeapp/opencc v0.3.13, Apache-2.0); where OpenCC
+// lists several simplified candidates the first is kept.
 const t2sPairs = "㑮𫝈㑯㑔㑳㑇㑶㐹㒓𠉂㓄𪠟㓨刾㔋𪟎㖮𪠵㗲𠵾㗿𪡛㘉𠰱㘓𪢌㘔𫬐㘚㘎㛝𫝦㜄㚯㜏㛣㜐𫝧㜗𡞋㜢𡞱㜷𡝠㞞𪨊㟺𪩇㠏㟆㠣𫵷㢗𪪑㢝𢋈㥮㤘㦎𢛯㦛𢗓㦞𪫷" +
 	"㨻𪮃㩋𪮋㩜㨫㩳㧐㩵擜㪎𪯋㯤𣘐㰙𣗙㵗𣳆㵾𪷍㶆𫞛㷍𤆢㷿𤈷㸇𤎺㹽𫞣㺏𤠋㺜𪺻㻶𪼋㿖𪽮㿗𤻊㿧𤽯䀉𥁢䀹𥅴䁪𥇢䁻䀥䂎𥎝䃮鿎䅐𫀨䅳𫀬䆉𫁂䉑𫁲䉙𥬀" +
 	"䉬𫂈䉲𥮜䉶𫁷䊭𥺅䊷䌶䊺𫄚䋃𫄜䋔𫄞䋙䌺䋚䌻䋦𫄩䋹䌿䋻䌾䋼𫄮䋿𦈓䌈𦈖䌋𦈘䌖𦈜䌝𦈟䌟𦈞䌥𦈠䌰𦈙䍤𫅅䍦䍠䍽𦍠䎙𫅭䎱䎬䓣𬜯䕤𫟕䕳𦰴䖅𫟑䗅𫊪" +

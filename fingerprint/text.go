@@ -149,7 +149,7 @@ func normRune(r rune) rune {
 var docNumberRe = regexp.MustCompile(`(\p{Han}{0,8})\[(\d{4})\]第?0*(\d{1,6})号`)
 
 // docLeadWords are words that precede an issuer in running text (根据国办发〔2021〕3号) and are
-// not part of it; the longest is tried first.
+// not part of it.
 var docLeadWords = []string{"根据", "按照", "依据", "依照", "关于", "印发", "转发", "执行", "落实", "参照", "见", "的", "和", "及", "与"}
 
 // DocNumber is a document number in canonical form: Issuer may be empty.
