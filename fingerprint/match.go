@@ -37,8 +37,8 @@ const (
 	// PartialMinGrams is the fewest 4-grams a partial quote must share (7 characters in a row
 	// make 4), so a short message is not matched on one common phrase.
 	PartialMinGrams = 4
-	// PartialMinRun is the run of consecutive shared 4-grams (11 characters of the item in a row)
-	// that makes a message a partial quote whatever its share: a sentence forwarded inside
+	// PartialMinRun is the run of consecutive message 4-grams found in the item (11 characters in
+	// a row) that makes a message a partial quote whatever its share: a sentence forwarded inside
 	// chatter. Stock phrases (经国务院同意) are shorter.
 	PartialMinRun = 8
 	// DocNumberBareScore is the score of a document number matched on year and serial alone,
