@@ -75,7 +75,7 @@ type Sighting struct {
 // Since and Until bound it when the export says so.
 type Membership struct {
 	Chat         string // Chat.ID
-	Person       string // Person.ID
+	Person       Person
 	Since, Until *time.Time
 	Source       Source
 }
@@ -159,6 +159,7 @@ type state struct {
 	people    []Person
 	personIdx map[string]int // by ID
 	personKey []string
+	firstPost []time.Time // per person: their earliest sighting
 	chats     []*chatInfo
 	chatIdx   map[string]int // by ID
 	nodes     map[string]*Node
@@ -226,7 +227,14 @@ func (s *state) index(members []Membership) {
 	}
 	for _, m := range members {
 		if i, ok := s.chatIdx[m.Chat]; ok {
-			s.chats[i].members = append(s.chats[i].members, person(Person{ID: m.Person}))
+			s.chats[i].members = append(s.chats[i].members, person(m.Person))
+		}
+	}
+	s.firstPost = make([]time.Time, len(s.people))
+	for _, x := range s.sightings {
+		p := s.personIdx[cmp.Or(x.Sender.ID, x.Sender.Name)]
+		if s.firstPost[p].IsZero() || x.At.Before(s.firstPost[p]) {
+			s.firstPost[p] = x.At
 		}
 	}
 	s.personKey = uniqueKeys(len(s.people), func(i int) (string, string) {
@@ -303,7 +311,7 @@ func (s *state) exposures(members []Membership) [][]exposure {
 			continue
 		}
 		c, okc := s.chatIdx[m.Chat]
-		p, okp := s.personIdx[m.Person]
+		p, okp := s.personIdx[cmp.Or(m.Person.ID, m.Person.Name)]
 		if okc && okp {
 			bounded[[2]int{c, p}] = append(bounded[[2]int{c, p}], m)
 		}
@@ -415,10 +423,12 @@ func (s *state) fromMarker(p *Proposal, x Sighting, c *chatInfo, by int, exposur
 	return confidenceMarker
 }
 
-// fromExposure fills p from the sender's earliest exposure before it, or
-// names the sender as where the trail starts.
+// fromExposure fills p from the sender's earliest exposure before they
+// first posted the item, or names the sender as where the trail starts.
 func (s *state) fromExposure(p *Proposal, x Sighting, by int, es []exposure) float64 {
-	before, _ := slices.BinarySearchFunc(es, x.At, func(e exposure, t time.Time) int { return e.at.Compare(t) })
+	// Someone who posted the item already held it: an exposure after their
+	// first post is not where they got it.
+	before, _ := slices.BinarySearchFunc(es, s.firstPost[by], func(e exposure, t time.Time) int { return e.at.Compare(t) })
 	if before == 0 {
 		p.From, p.Reason = s.personNode(by), EarliestSeenOnly
 		return confidenceOriginGuess
