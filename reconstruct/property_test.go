@@ -323,17 +323,16 @@ func pathKeys(path []*spread.Forward) string {
 func BenchmarkReconstruct(b *testing.B) {
 	// About 10,000 sightings: a large cascade, everyone exporting, and
 	// repeats in every chat as real groups have.
-	var c *cascade
-	for seed := uint64(1); ; seed++ {
-		c = generate(seed, 2500, 1200, 1)
-		if len(c.sightings) >= 10000 {
-			break
-		}
+	c := generate(1, 9000, 4500, 1)
+	if len(c.sightings) < 10000 {
+		b.Fatalf("the cascade has %d sightings", len(c.sightings))
 	}
 	c.sightings = c.sightings[:10000]
-	b.ReportMetric(float64(len(c.sightings)), "sightings")
-	b.ResetTimer()
+	var r Result
 	for b.Loop() {
-		Reconstruct(c.sightings, c.members)
+		r = Reconstruct(c.sightings, c.members)
 	}
+	b.ReportMetric(float64(len(c.sightings)), "sightings")
+	b.ReportMetric(float64(len(c.members)), "memberships")
+	b.ReportMetric(float64(len(r.Proposals)), "proposals")
 }

@@ -161,7 +161,8 @@ type state struct {
 	personKey []string
 	firstPost []time.Time // per person: their earliest sighting
 	chats     []*chatInfo
-	chatIdx   map[string]int // by ID
+	chatIdx   map[string]int   // by ID
+	byName    map[string][]int // chats but private ones, by name, earliest first sighting first
 	nodes     map[string]*Node
 }
 
@@ -259,8 +260,18 @@ func (s *state) index(members []Membership) {
 		}
 		return prefix + cmp.Or(c.Name, c.ID), c.ID
 	})
+	s.byName = map[string][]int{}
 	for i, c := range s.chats {
 		c.key = chatKeys[i]
+		if !c.chat.Direct {
+			s.byName[c.chat.Name] = append(s.byName[c.chat.Name], i)
+		}
+	}
+	for _, chats := range s.byName {
+		slices.SortFunc(chats, func(x, y int) int {
+			return cmp.Or(s.sightings[s.chats[x].sighting[0]].At.Compare(s.sightings[s.chats[y].sighting[0]].At),
+				strings.Compare(s.chats[x].key, s.chats[y].key))
+		})
 	}
 }
 
@@ -411,11 +422,13 @@ func (s *state) fromMarker(p *Proposal, x Sighting, c *chatInfo, by int, exposur
 			return confidenceMarker
 		}
 	}
-	// A channel forwarded from is a venue when a chat of that name was seen.
-	for _, oc := range s.chats {
-		if !oc.chat.Direct && oc != c && oc.chat.Name == ff.Name && len(oc.sighting) > 0 && s.sightings[oc.sighting[0]].At.Before(x.At) {
+	// A channel forwarded from is a venue when a chat of that name was seen
+	// earlier: the earliest such.
+	for _, i := range s.byName[ff.Name] {
+		oc := s.chats[i]
+		if first := s.sightings[oc.sighting[0]]; oc != c && first.At.Before(x.At) {
 			p.From = s.venueNode(oc)
-			p.Sources = append(p.Sources, Ref{s.sightings[oc.sighting[0]].ID, s.sightings[oc.sighting[0]].Source})
+			p.Sources = append(p.Sources, Ref{first.ID, first.Source})
 			return confidenceMarker
 		}
 	}
