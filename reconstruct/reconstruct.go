@@ -9,6 +9,7 @@ package reconstruct
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -378,8 +379,14 @@ func (s *state) propose(c *chatInfo, si int, exposures [][]exposure) Proposal {
 			p.Method = "PHOTO"
 		}
 	}
-	confidence := s.fromMarker(&p, x, c, by, exposures)
-	if confidence == 0 {
+	// A marker pointing at the target itself (a message forwarded back to
+	// its author) says nothing of the hop: the recorder refuses SAME_ENDS.
+	marked := p
+	marked.Params, marked.Sources = maps.Clone(p.Params), slices.Clone(p.Sources)
+	confidence := s.fromMarker(&marked, x, c, by, exposures)
+	if confidence > 0 && marked.From != marked.To {
+		p = marked
+	} else {
 		confidence = s.fromExposure(&p, x, by, exposures[by])
 	}
 	p.Confidence = confidence * score

@@ -131,6 +131,16 @@ func TestRules(t *testing.T) {
 				return x
 			}()}, nil,
 			[]hop{{"p:赵某", "wechat-group:同学群", "p:李某", ForwardedFromMarker}}},
+		{"forwarded_from the other person of a private chat is no hop into them from them",
+			[]Sighting{seen("s1", office, "王某", 0),
+				func() Sighting {
+					x := seen("s2", zhangLi, "张某", 10)
+					x.ForwardedFrom = &Person{ID: "u-李某", Name: "李某"}
+					return x
+				}()},
+			append(member(zhangLi, "张某", "李某"), member(office, "张某")...),
+			[]hop{{"p:王某", "wechat-group:办公室群", "p:王某", EarliestSeenOnly},
+				{"wechat-group:办公室群", "p:李某", "p:张某", MemberOfEarlierChat}}},
 		{"a merged forward names its origin chat",
 			[]Sighting{seen("s1", office, "张某", 0),
 				func() Sighting {
