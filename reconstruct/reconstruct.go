@@ -195,12 +195,12 @@ func Reconstruct(sightings []Sighting, members []Membership) Result {
 
 // index gathers people and chats, gives them keys, and sorts each chat's sightings.
 func (s *state) index(members []Membership) {
+	// One ID seen under several names (a renamed account) keeps the
+	// smallest, so the result does not depend on the sightings' order.
 	person := func(p Person) int {
 		id := cmp.Or(p.ID, p.Name)
 		if i, ok := s.personIdx[id]; ok {
-			if s.people[i].Name == "" {
-				s.people[i].Name = p.Name
-			}
+			s.people[i].Name = smallestName(s.people[i].Name, p.Name)
 			return i
 		}
 		s.personIdx[id] = len(s.people)
@@ -209,6 +209,9 @@ func (s *state) index(members []Membership) {
 	}
 	chat := func(c Chat) *chatInfo {
 		if i, ok := s.chatIdx[c.ID]; ok {
+			known := &s.chats[i].chat
+			known.Name = smallestName(known.Name, c.Name)
+			known.Platform = spread.Platform(smallestName(string(known.Platform), string(c.Platform)))
 			return s.chats[i]
 		}
 		s.chatIdx[c.ID] = len(s.chats)
@@ -274,6 +277,14 @@ func (s *state) index(members []Membership) {
 				strings.Compare(s.chats[x].key, s.chats[y].key))
 		})
 	}
+}
+
+// smallestName is the smaller of two names, an empty one only when both are.
+func smallestName(a, b string) string {
+	if a == "" || b != "" && b < a {
+		return b
+	}
+	return a
 }
 
 // uniqueKeys gives n things their base keys, suffixing `-2`, `-3` … in ID

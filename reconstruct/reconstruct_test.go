@@ -250,15 +250,34 @@ func TestMemberCountsAndKeys(t *testing.T) {
 
 func TestDeterministic(t *testing.T) {
 	c := generate(7, 30, 8, 0.6)
+	// A renamed sender and chat: the same IDs under other names.
+	renamed := c.sightings[len(c.sightings)-1]
+	renamed.ID, renamed.Sender.Name, renamed.Chat.Name = "renamed", "改名后", "改名后的群"
+	c.sightings = append(c.sightings, renamed)
 	want := Reconstruct(c.sightings, c.members)
 	for range 5 {
 		shuffled := slices.Clone(c.sightings)
 		c.rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 		got := Reconstruct(shuffled, c.members)
-		if fmt.Sprint(hops(got)) != fmt.Sprint(hops(want)) || len(got.Nodes) != len(want.Nodes) {
+		if fmt.Sprint(hops(got)) != fmt.Sprint(hops(want)) || nodeStrings(got) != nodeStrings(want) {
 			t.Fatal("the order of the sightings changed the result")
 		}
 	}
+}
+
+func nodeStrings(r Result) string {
+	out := ""
+	for _, n := range r.Nodes {
+		out += fmt.Sprintf("%s %s %s", n.Key, n.Kind, n.Name)
+		if n.MemberCount != nil {
+			out += fmt.Sprintf(" %d", *n.MemberCount)
+		}
+		if n.Platform != nil {
+			out += " " + string(*n.Platform)
+		}
+		out += "\n"
+	}
+	return out
 }
 
 // The wordings beside the package cover every reason, in every language,
