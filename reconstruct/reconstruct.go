@@ -36,7 +36,8 @@ type Chat struct {
 	Platform spread.Platform
 }
 
-// Person is a sender as the exports name them.
+// Person is a sender as the exports name them: the ID identifies them (the
+// Name stands in when an export gives none).
 type Person struct {
 	ID   string
 	Name string
