@@ -3,7 +3,7 @@
 // its inputs are plain values gathered elsewhere, its output proposals a
 // person reviews before they become forwards. Each proposal names its nodes
 // by the keys the forward import uses (`p:张某`, `wechat-group:同学群`), says
-// why in a stable reason code the client words (reasons.json), and cites
+// why in a stable reason code the client words (proposal.<REASON> in ui/web/src/locales), and cites
 // the sightings it rests on.
 package reconstruct
 

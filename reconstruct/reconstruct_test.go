@@ -1,9 +1,7 @@
 package reconstruct
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/leaktrail/leaktrail/spread"
+	"github.com/leaktrail/leaktrail/ui/web/src/locales"
 )
 
 var t0 = time.Date(2026, 11, 24, 21, 0, 0, 0, time.FixedZone("CST", 8*3600))
@@ -280,16 +279,17 @@ func nodeStrings(r Result) string {
 	return out
 }
 
-// The wordings beside the package cover every reason, in every language,
-// with only the params the reason has.
+// The UI's catalogs word every reason (proposal.<REASON>), in every
+// language, with only the params the reason has.
 func TestReasonsAreWorded(t *testing.T) {
-	raw, err := os.ReadFile("reasons.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wordings map[string]map[string]string
-	if err := json.Unmarshal(raw, &wordings); err != nil {
-		t.Fatal(err)
+	wordings := map[string]map[string]string{}
+	for _, lang := range locales.Languages {
+		wordings[lang] = map[string]string{}
+		for _, r := range []Reason{ForwardedFromMarker, MergedForward, MemberOfEarlierChat, DirectChatWithEarlier, EarliestSeenOnly} {
+			if key := "proposal." + string(r); locales.Has(lang, key) {
+				wordings[lang][string(r)] = locales.Label(lang, key)
+			}
+		}
 	}
 	params := map[Reason][]string{
 		ForwardedFromMarker:   {"from"},
