@@ -209,11 +209,22 @@ func (s *Service) sameName(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUI
 	if err != nil {
 		return nil, err
 	}
+	// By name and side (person or venue): a large import names many nodes,
+	// and comparing each with every other would be quadratic.
+	type nameKind struct {
+		name  string
+		venue bool
+	}
+	byName := make(map[nameKind][]*Node, len(named))
+	for _, o := range named {
+		k := nameKind{o.Name, o.IsVenue()}
+		byName[k] = append(byName[k], o)
+	}
 	var out []SameName
 	for _, n := range created {
 		var others []*Node
-		for _, o := range named {
-			if o.Name == n.Name && o.Key != n.Key && o.IsVenue() == n.IsVenue() {
+		for _, o := range byName[nameKind{n.Name, n.IsVenue()}] {
+			if o.Key != n.Key {
 				others = append(others, o)
 			}
 		}
