@@ -16,6 +16,17 @@ const password = process.env.LEAKTRAIL_E2E_PASSWORD;
 const shots = process.env.SCREENSHOTS;
 mkdirSync(shots, { recursive: true });
 
+// closeMenu closes the phone's menu drawer: an Escape pressed while the
+// language list is still closing may close only the list, so press again.
+async function closeMenu(page) {
+  const menu = page.locator(".lt-menu .ant-drawer-content");
+  for (let i = 0; i < 5 && await menu.isVisible(); i++) {
+    await page.keyboard.press("Escape");
+    await page.waitForTimeout(300);
+  }
+  await menu.waitFor({ state: "hidden" });
+}
+
 // An 8×8 red PNG, for the thumbnail.
 const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGM4ISeHFTEMLQkAkL9BAbKfPiIAAAAASUVORK5CYII=", "base64");
 
@@ -550,10 +561,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
   const chooseLanguage = async (label, option) => {
     if (suffix) await page.locator(".lt-header button[aria-label]").last().click();
     await choose(`[aria-label="${label}"]`, option);
-    if (suffix) {
-      await page.keyboard.press("Escape");
-      await page.locator(".lt-menu .ant-drawer-content").waitFor({ state: "hidden" });
-    }
+    if (suffix) await closeMenu(page);
   };
   await step(`the language switch changes the page${suffix}`, async () => {
     await chooseLanguage("语言", "English");
@@ -703,8 +711,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
       await page.locator(".lt-header button[aria-label]").last().click();
       await page.locator(".lt-language").click();
       await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${next}"]`).click();
-      await page.keyboard.press("Escape");
-      await page.locator(".lt-menu .ant-drawer-content").waitFor({ state: "hidden" });
+      await closeMenu(page);
       await page.waitForTimeout(300);
     }
     await page.locator('.lt-chart svg path[fill="#1f4e79"]').first().click();
