@@ -45,7 +45,7 @@ const step = async (name, fn) => {
     console.log(`ok   ${name}`);
   } catch (err) {
     // What the page said at the time (a notice, an alert) often tells why.
-    const said = await current?.locator(".ant-message-notice, .ant-alert-message").allTextContents().catch(() => []) ?? [];
+    const said = await current?.locator(".ant-message-notice, .ant-alert-message, .ant-form-item-explain-error").allTextContents().catch(() => []) ?? [];
     problems.push(`${name}: ${err.message.split("\n").slice(0, 4).join(" | ")}${said.length ? ` | the page said: ${said.join(" / ")}` : ""}`);
     broken = true;
     await current?.screenshot({ path: join(shots, `failed-${name.replace(/\W+/g, "-")}.png`), fullPage: true }).catch(() => {});
@@ -234,7 +234,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await row.getByRole("button", { name: "记录保管" }).click();
     await page.locator(".ant-modal").getByLabel("用途").fill("封存原始照片备查");
     await page.locator(".ant-modal-footer .ant-btn-primary").click();
-    await page.locator(".ant-modal-wrap").waitFor({ state: "hidden" });
+    await page.locator(".ant-modal-wrap").waitFor({ state: "hidden", timeout: 60000 }); // a slow server under -race
     await row.locator(".ant-table-row-expand-icon").click();
     await page.locator("#evidence").getByText("封存原始照片备查").waitFor();
     // The chain starts with the acquisition: collected from whom, at its time in its zone, by whom.
