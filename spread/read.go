@@ -124,6 +124,17 @@ func (s *Service) ForwardDetails(ctx context.Context, ids []uuid.UUID) ([]*Forwa
 		}
 		linkItems(visible, items)
 	}
+	found := make([]uuid.UUID, len(visible))
+	for i, f := range visible {
+		found[i] = f.ID
+	}
+	sources, err := s.Store.Sources(ctx, s.DB, found)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range visible {
+		f.Sources = sources[f.ID]
+	}
 	return visible, nil
 }
 

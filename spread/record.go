@@ -144,7 +144,7 @@ func (s *Service) Record(ctx context.Context, incidentID uuid.UUID, in []*Forwar
 			from, to, by := nodes[f.From.Key], nodes[f.To.Key], nodes[f.By.Key]
 			fw := &Forward{ID: newID(), IncidentID: incidentID, Key: f.Key, From: from.ID, To: to.ID, By: by.ID,
 				At: f.At, Method: f.Method, Alterations: f.Alterations, MisSent: deref(f.MisSent), RecalledAt: f.RecalledAt,
-				Confidence: "CONFIRMED", Note: deref(f.Note), FromNode: from, ToNode: to, ByNode: by}
+				Confidence: "CONFIRMED", Note: deref(f.Note), Sources: f.Sources, FromNode: from, ToNode: to, ByNode: by}
 			if f.Confidence != nil {
 				fw.Confidence = *f.Confidence
 			}

@@ -43,7 +43,7 @@ var (
 	ItemKinds   = []ItemKind{"DOCUMENT", "PHOTO_OF_DOCUMENT", "SCAN", "SCREENSHOT", "TEXT_EXCERPT", "AUDIO"}
 	Alterations = []Alteration{"CLASSIFICATION_MARK_COVERED", "DOCUMENT_NUMBER_CROPPED", "RETYPED", "OCR_CONVERTED",
 		"PHOTOGRAPHED_FROM_SCREEN", "WATERMARK_REMOVED", "OTHER"}
-	Platforms = []Platform{"WECHAT", "WECOM", "QQ", "DINGTALK", "LARK", "LINE", "MESSENGER", "TELEGRAM", "WEIBO",
+	Platforms = []Platform{"WECHAT", "WECOM", "QQ", "DINGTALK", "LARK", "LINE", "MESSENGER", "TELEGRAM", "WHATSAPP", "WEIBO",
 		"DOUYIN", "SMS", "EMAIL", "FAX", "WEB", "OTHER"}
 	ContainmentStatuses = []ContainmentStatus{"NONE", "REQUESTED", "CONFIRMED_REMOVED", "REFUSED", "UNREACHABLE"}
 	// PublicByNature are the venue kinds open to anyone: a new venue of one
@@ -126,6 +126,9 @@ type Forward struct {
 	RecalledAt  *time.Time
 	Confidence  Confidence
 	Note        string
+	// Sources are the lines of evidence the forward rests on: a forward
+	// accepted from a proposal is evidenced by them; one without is asserted.
+	Sources []Citation
 
 	// The nodes and item the ids name, filled in when read.
 	FromNode, ToNode, ByNode *Node
@@ -166,6 +169,17 @@ type ForwardInput struct {
 	RecalledAt  *time.Time   `json:"recalledAt,omitempty"`
 	Confidence  *Confidence  `json:"confidence,omitempty"`
 	Note        *string      `json:"note,omitempty"`
+	// Sources are set only by the review of proposals (package chatlog),
+	// never by a client: a citation must name the case's own evidence.
+	Sources []Citation `json:"-"`
+}
+
+// Citation is a line of an evidence item (a chat export) a forward rests on,
+// and the message read from it.
+type Citation struct {
+	EvidenceID uuid.UUID
+	Line       int
+	MessageID  *uuid.UUID
 }
 
 // ItemInput records a leaked item.

@@ -74,7 +74,7 @@ func (Store) RecordedForwardKeys(ctx context.Context, ex database.Executor, inci
 // InsertForwards adds new forwards by COPY. The caller holds the incident's
 // row lock, under which it found none of their keys recorded.
 func (Store) InsertForwards(ctx context.Context, tx *sqlx.Tx, rows []*Forward, createdBy uuid.UUID) error {
-	return copyRows(ctx, tx, "forwards", []string{"id", "incident_id", "key", "from_node", "to_node", "by_node", "at",
+	if err := copyRows(ctx, tx, "forwards", []string{"id", "incident_id", "key", "from_node", "to_node", "by_node", "at",
 		"method", "item_id", "alterations", "mis_sent", "recalled_at", "confidence", "note", "created_by"}, len(rows),
 		func(i int) []any {
 			f := rows[i]
@@ -84,7 +84,59 @@ func (Store) InsertForwards(ctx context.Context, tx *sqlx.Tx, rows []*Forward, c
 			}
 			return []any{f.ID, f.IncidentID, f.Key, f.From, f.To, f.By, f.At, f.Method, f.ItemID, alterations,
 				f.MisSent, f.RecalledAt, f.Confidence, f.Note, createdBy}
-		})
+		}); err != nil {
+		return err
+	}
+	return insertSources(ctx, tx, rows)
+}
+
+// insertSources records the lines the forwards rest on. A citation of an
+// evidence item of another incident is dropped by the join, never stored.
+func insertSources(ctx context.Context, tx *sqlx.Tx, rows []*Forward) error {
+	var forwards, evidence, messages pq.StringArray
+	var lines pq.Int64Array
+	for _, f := range rows {
+		for _, c := range f.Sources {
+			forwards = append(forwards, f.ID.String())
+			evidence = append(evidence, c.EvidenceID.String())
+			lines = append(lines, int64(c.Line))
+			m := ""
+			if c.MessageID != nil {
+				m = c.MessageID.String()
+			}
+			messages = append(messages, m)
+		}
+	}
+	if len(forwards) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO forward_sources (forward_id, evidence_id, line, message_id)
+		SELECT s.f, s.e, s.l, NULLIF(s.m, '')::uuid
+		FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[]) AS s(f, e, l, m)
+		JOIN forwards fw ON fw.id = s.f
+		JOIN evidence ev ON ev.id = s.e AND ev.incident_id = fw.incident_id
+		ON CONFLICT DO NOTHING`, forwards, evidence, lines, messages)
+	return err
+}
+
+// Sources returns the citations of the forwards with these ids, by forward.
+func (Store) Sources(ctx context.Context, ex database.Executor, ids []uuid.UUID) (map[uuid.UUID][]Citation, error) {
+	rows, err := ex.QueryxContext(ctx, `SELECT forward_id, evidence_id, line, message_id FROM forward_sources
+		WHERE forward_id = ANY($1) ORDER BY forward_id, evidence_id, line`, uuidArray(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[uuid.UUID][]Citation{}
+	for rows.Next() {
+		var f uuid.UUID
+		var c Citation
+		if err := rows.Scan(&f, &c.EvidenceID, &c.Line, &c.MessageID); err != nil {
+			return nil, err
+		}
+		out[f] = append(out[f], c)
+	}
+	return out, rows.Err()
 }
 
 const nodeColumns = `id, incident_id, key, kind, name, exposure, unit, position, handles, cleared, platform,

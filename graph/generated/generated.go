@@ -17,12 +17,16 @@ import (
 	"github.com/google/uuid"
 	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/chatexport"
+	"github.com/leaktrail/leaktrail/chatlog"
 	"github.com/leaktrail/leaktrail/discipline"
 	"github.com/leaktrail/leaktrail/evidence"
+	"github.com/leaktrail/leaktrail/fingerprint"
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/graph/scalar"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/live"
+	"github.com/leaktrail/leaktrail/reconstruct"
 	"github.com/leaktrail/leaktrail/spread"
 	"github.com/leaktrail/leaktrail/stats"
 	"github.com/leaktrail/leaktrail/workflow"
@@ -44,25 +48,36 @@ type ResolverRoot interface {
 	AuditEntry() AuditEntryResolver
 	AuditVerification() AuditVerificationResolver
 	AuthorityNotification() AuthorityNotificationResolver
+	BundledMessage() BundledMessageResolver
+	ChatImport() ChatImportResolver
+	ChatMedia() ChatMediaResolver
+	ChatMessage() ChatMessageResolver
 	ContainmentAction() ContainmentActionResolver
 	CustodyEvent() CustodyEventResolver
 	Evidence() EvidenceResolver
 	EvidenceUpload() EvidenceUploadResolver
 	Finding() FindingResolver
 	Forward() ForwardResolver
+	ForwardProposal() ForwardProposalResolver
+	ForwardSource() ForwardSourceResolver
 	Gate() GateResolver
 	Incident() IncidentResolver
 	IncidentConnection() IncidentConnectionResolver
 	IncidentMember() IncidentMemberResolver
+	LeakMark() LeakMarkResolver
 	Measure() MeasureResolver
+	MessageSource() MessageSourceResolver
 	Mutation() MutationResolver
 	Node() NodeResolver
 	Outcome() OutcomeResolver
 	OutcomeStatusChange() OutcomeStatusChangeResolver
+	ProposalNode() ProposalNodeResolver
+	ProposalSource() ProposalSourceResolver
 	Query() QueryResolver
 	ReportUpward() ReportUpwardResolver
 	Requirement() RequirementResolver
 	Review() ReviewResolver
+	Sighting() SightingResolver
 	Spread() SpreadResolver
 	Statistics() StatisticsResolver
 	Subscription() SubscriptionResolver
@@ -137,10 +152,84 @@ type ComplexityRoot struct {
 		Reference  func(childComplexity int) int
 	}
 
+	BundledMessage struct {
+		At     func(childComplexity int) int
+		Sender func(childComplexity int) int
+		Text   func(childComplexity int) int
+	}
+
 	CaseReport struct {
 		Language func(childComplexity int) int
 		Markdown func(childComplexity int) int
 		Sha256   func(childComplexity int) int
+	}
+
+	Chat struct {
+		Direct       func(childComplexity int) int
+		ID           func(childComplexity int) int
+		MemberCount  func(childComplexity int) int
+		MessageCount func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Platform     func(childComplexity int) int
+	}
+
+	ChatImport struct {
+		BytesRead      func(childComplexity int) int
+		BytesTotal     func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Duplicates     func(childComplexity int) int
+		Evidence       func(childComplexity int) int
+		FailureMessage func(childComplexity int) int
+		FailureReason  func(childComplexity int) int
+		FinishedAt     func(childComplexity int) int
+		Format         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Media          func(childComplexity int) int
+		Messages       func(childComplexity int) int
+		MoreProblems   func(childComplexity int) int
+		Platform       func(childComplexity int) int
+		Problems       func(childComplexity int) int
+		RequestedBy    func(childComplexity int) int
+		StartedAt      func(childComplexity int) int
+		State          func(childComplexity int) int
+		TimeZone       func(childComplexity int) int
+	}
+
+	ChatImportProblem struct {
+		Detail func(childComplexity int) int
+		Line   func(childComplexity int) int
+		Offset func(childComplexity int) int
+		Raw    func(childComplexity int) int
+		Reason func(childComplexity int) int
+	}
+
+	ChatMedia struct {
+		Evidence func(childComplexity int) int
+		MD5      func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Omitted  func(childComplexity int) int
+	}
+
+	ChatMessage struct {
+		At            func(childComplexity int) int
+		Chat          func(childComplexity int) int
+		ForwardedFrom func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Items         func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Media         func(childComplexity int) int
+		Members       func(childComplexity int) int
+		Quote         func(childComplexity int) int
+		Sender        func(childComplexity int) int
+		Sources       func(childComplexity int) int
+		Text          func(childComplexity int) int
+	}
+
+	ChatSender struct {
+		Handles  func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Platform func(childComplexity int) int
 	}
 
 	ContainmentAction struct {
@@ -173,6 +262,7 @@ type ComplexityRoot struct {
 	Evidence struct {
 		Acquisition    func(childComplexity int) int
 		CapturedAt     func(childComplexity int) int
+		ChatImport     func(childComplexity int) int
 		ContentType    func(childComplexity int) int
 		Custody        func(childComplexity int) int
 		Description    func(childComplexity int) int
@@ -246,6 +336,7 @@ type ComplexityRoot struct {
 		At          func(childComplexity int) int
 		ByNode      func(childComplexity int) int
 		Confidence  func(childComplexity int) int
+		Evidenced   func(childComplexity int) int
 		FromNode    func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Item        func(childComplexity int) int
@@ -254,7 +345,36 @@ type ComplexityRoot struct {
 		MisSent     func(childComplexity int) int
 		Note        func(childComplexity int) int
 		RecalledAt  func(childComplexity int) int
+		Sources     func(childComplexity int) int
 		ToNode      func(childComplexity int) int
+	}
+
+	ForwardProposal struct {
+		At           func(childComplexity int) int
+		By           func(childComplexity int) int
+		Candidates   func(childComplexity int) int
+		Confidence   func(childComplexity int) int
+		DecidedAt    func(childComplexity int) int
+		DecidedBy    func(childComplexity int) int
+		EarlierAt    func(childComplexity int) int
+		Forward      func(childComplexity int) int
+		From         func(childComplexity int) int
+		FromName     func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Key          func(childComplexity int) int
+		Method       func(childComplexity int) int
+		OriginAt     func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		RejectReason func(childComplexity int) int
+		Sources      func(childComplexity int) int
+		State        func(childComplexity int) int
+		To           func(childComplexity int) int
+	}
+
+	ForwardSource struct {
+		Evidence func(childComplexity int) int
+		Line     func(childComplexity int) int
+		Message  func(childComplexity int) int
 	}
 
 	Gate struct {
@@ -268,6 +388,9 @@ type ComplexityRoot struct {
 		Alerts                   func(childComplexity int) int
 		AuditLog                 func(childComplexity int, first *int, after *int) int
 		BusinessImpact           func(childComplexity int) int
+		ChatImports              func(childComplexity int) int
+		ChatSenders              func(childComplexity int) int
+		Chats                    func(childComplexity int) int
 		Classification           func(childComplexity int) int
 		ContainmentActions       func(childComplexity int) int
 		Counts                   func(childComplexity int) int
@@ -284,13 +407,16 @@ type ComplexityRoot struct {
 		ID                       func(childComplexity int) int
 		Jurisdiction             func(childComplexity int) int
 		Lead                     func(childComplexity int) int
+		LeakMarks                func(childComplexity int) int
 		LeakedItem               func(childComplexity int) int
 		LegalBasisPresets        func(childComplexity int) int
 		Measures                 func(childComplexity int) int
 		Members                  func(childComplexity int) int
+		Messages                 func(childComplexity int, filter *chatlog.Filter, first *int, after *string) int
 		MyAccess                 func(childComplexity int) int
 		NoResponsibleReason      func(childComplexity int) int
 		Notifications            func(childComplexity int) int
+		Proposals                func(childComplexity int, state *chatlog.ProposalState) int
 		ReachedOutside           func(childComplexity int) int
 		Reference                func(childComplexity int) int
 		ReportUpward             func(childComplexity int) int
@@ -300,6 +426,7 @@ type ComplexityRoot struct {
 		RootCause                func(childComplexity int) int
 		ScopeAndImportance       func(childComplexity int) int
 		SecrecyPeriod            func(childComplexity int) int
+		Sightings                func(childComplexity int) int
 		Spread                   func(childComplexity int) int
 		Stage                    func(childComplexity int) int
 		Statement                func(childComplexity int) int
@@ -358,6 +485,20 @@ type ComplexityRoot struct {
 		Reference  func(childComplexity int) int
 	}
 
+	LeakMark struct {
+		CreatedAt       func(childComplexity int) int
+		CreatedBy       func(childComplexity int) int
+		DocumentNumbers func(childComplexity int) int
+		Evidence        func(childComplexity int) int
+		ID              func(childComplexity int) int
+		ImageHashed     func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		Md5             func(childComplexity int) int
+		Message         func(childComplexity int) int
+		Sha256          func(childComplexity int) int
+		Text            func(childComplexity int) int
+	}
+
 	LeakedItem struct {
 		Alterations    func(childComplexity int) int
 		Classification func(childComplexity int) int
@@ -378,7 +519,22 @@ type ComplexityRoot struct {
 		Title   func(childComplexity int) int
 	}
 
+	MessagePage struct {
+		Messages func(childComplexity int) int
+		Next     func(childComplexity int) int
+		Total    func(childComplexity int) int
+	}
+
+	MessageSource struct {
+		Evidence func(childComplexity int) int
+		Line     func(childComplexity int) int
+		Offset   func(childComplexity int) int
+		Raw      func(childComplexity int) int
+	}
+
 	Mutation struct {
+		AcceptProposal          func(childComplexity int, id uuid.UUID, edit *chatlog.ProposalEdit) int
+		AcceptProposals         func(childComplexity int, incidentID uuid.UUID, minConfidence float64) int
 		AddTask                 func(childComplexity int, incidentID uuid.UUID, input incident.NewTask) int
 		AdvanceIncident         func(childComplexity int, id uuid.UUID, to workflow.Stage, note *string, expectedVersion *int) int
 		BeginEvidenceUpload     func(childComplexity int, incidentID uuid.UUID, input model.EvidenceInput) int
@@ -393,8 +549,11 @@ type ComplexityRoot struct {
 		GenerateCaseReport      func(childComplexity int, incidentID uuid.UUID, language *string) int
 		Login                   func(childComplexity int, username string, password string) int
 		Logout                  func(childComplexity int) int
+		MarkLeak                func(childComplexity int, incidentID uuid.UUID, input chatlog.MarkInput) int
 		OpenIncident            func(childComplexity int, input incident.OpenInput) int
 		ProposeOutcome          func(childComplexity int, findingID uuid.UUID, input model.OutcomeInput) int
+		ReadChatExport          func(childComplexity int, evidenceID uuid.UUID, input *chatlog.ImportInput) int
+		ReconstructChain        func(childComplexity int, incidentID uuid.UUID) int
 		RecordContainmentAction func(childComplexity int, incidentID uuid.UUID, input incident.NewContainmentAction) int
 		RecordCustody           func(childComplexity int, evidenceID uuid.UUID, input model.CustodyInput) int
 		RecordFinding           func(childComplexity int, incidentID uuid.UUID, input model.FindingInput) int
@@ -402,6 +561,7 @@ type ComplexityRoot struct {
 		RecordLeakedItem        func(childComplexity int, incidentID uuid.UUID, input spread.ItemInput) int
 		RecordMeasure           func(childComplexity int, incidentID uuid.UUID, input model.MeasureInput) int
 		RecordNotification      func(childComplexity int, incidentID uuid.UUID, input incident.NewNotification) int
+		RejectProposal          func(childComplexity int, id uuid.UUID, reason string) int
 		RemoveIncidentMember    func(childComplexity int, incidentID uuid.UUID, userID uuid.UUID) int
 		ResetUserPassword       func(childComplexity int, id uuid.UUID, password string) int
 		ReviewIncident          func(childComplexity int, incidentID uuid.UUID, decision discipline.Decision, comments *string, returnTo *workflow.Stage) int
@@ -413,6 +573,7 @@ type ComplexityRoot struct {
 		SetOutcomeStatus        func(childComplexity int, id uuid.UUID, status discipline.Status, decidedOn *time.Time, note *string) int
 		SetUserDisabled         func(childComplexity int, id uuid.UUID, disabled bool) int
 		SetUserRoles            func(childComplexity int, id uuid.UUID, roles []auth.Role) int
+		UnmarkLeak              func(childComplexity int, id uuid.UUID) int
 		UpdateFinding           func(childComplexity int, id uuid.UUID, input model.FindingInput) int
 		UpdateForward           func(childComplexity int, id uuid.UUID, input spread.ForwardPatch) int
 		UpdateIncident          func(childComplexity int, id uuid.UUID, expectedVersion int, input incident.Patch) int
@@ -477,10 +638,26 @@ type ComplexityRoot struct {
 		ToNewVenue func(childComplexity int) int
 	}
 
+	ProposalNode struct {
+		Key         func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		MemberCount func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Node        func(childComplexity int) int
+		Platform    func(childComplexity int) int
+	}
+
+	ProposalSource struct {
+		Evidence func(childComplexity int) int
+		Line     func(childComplexity int) int
+		Message  func(childComplexity int) int
+	}
+
 	Query struct {
 		APITokens           func(childComplexity int) int
 		AuditLog            func(childComplexity int, first *int, after *int) int
 		AuditVerify         func(childComplexity int) int
+		ChatImport          func(childComplexity int, id uuid.UUID) int
 		DefaultJurisdiction func(childComplexity int) int
 		Evidence            func(childComplexity int, id uuid.UUID) int
 		Incident            func(childComplexity int, id uuid.UUID) int
@@ -491,6 +668,11 @@ type ComplexityRoot struct {
 		Me                  func(childComplexity int) int
 		Statistics          func(childComplexity int, from *time.Time, to *time.Time, unit *string) int
 		Users               func(childComplexity int) int
+	}
+
+	Reconstruction struct {
+		Proposals func(childComplexity int) int
+		Sightings func(childComplexity int) int
 	}
 
 	ReportUpward struct {
@@ -529,6 +711,14 @@ type ComplexityRoot struct {
 		ExpiresAt func(childComplexity int) int
 		Token     func(childComplexity int) int
 		User      func(childComplexity int) int
+	}
+
+	Sighting struct {
+		Detail  func(childComplexity int) int
+		Item    func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Message func(childComplexity int) int
+		Score   func(childComplexity int) int
 	}
 
 	Spread struct {
@@ -652,6 +842,30 @@ type AuditVerificationResolver interface {
 type AuthorityNotificationResolver interface {
 	RecordedBy(ctx context.Context, obj *incident.Notification) (*auth.User, error)
 }
+type BundledMessageResolver interface {
+	Sender(ctx context.Context, obj *chatlog.Item) (string, error)
+}
+type ChatImportResolver interface {
+	Evidence(ctx context.Context, obj *chatlog.Import) (*evidence.Evidence, error)
+
+	Media(ctx context.Context, obj *chatlog.Import) ([]*evidence.Evidence, error)
+	FailureReason(ctx context.Context, obj *chatlog.Import) (*string, error)
+	FailureMessage(ctx context.Context, obj *chatlog.Import) (*string, error)
+	RequestedBy(ctx context.Context, obj *chatlog.Import) (*auth.User, error)
+}
+type ChatMediaResolver interface {
+	Evidence(ctx context.Context, obj *chatlog.Media) (*evidence.Evidence, error)
+}
+type ChatMessageResolver interface {
+	Chat(ctx context.Context, obj *chatlog.Message) (*chatlog.Chat, error)
+	Sender(ctx context.Context, obj *chatlog.Message) (*chatlog.Sender, error)
+
+	Media(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Media, error)
+	ForwardedFrom(ctx context.Context, obj *chatlog.Message) (*string, error)
+	Quote(ctx context.Context, obj *chatlog.Message) (*string, error)
+	Items(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Item, error)
+	Members(ctx context.Context, obj *chatlog.Message) ([]string, error)
+}
 type ContainmentActionResolver interface {
 	RecordedBy(ctx context.Context, obj *incident.ContainmentAction) (*auth.User, error)
 }
@@ -669,6 +883,7 @@ type EvidenceResolver interface {
 	DuplicateOf(ctx context.Context, obj *evidence.Evidence) (*evidence.Evidence, error)
 
 	Custody(ctx context.Context, obj *evidence.Evidence) ([]*evidence.CustodyEvent, error)
+	ChatImport(ctx context.Context, obj *evidence.Evidence) (*chatlog.Import, error)
 }
 type EvidenceUploadResolver interface {
 	UploadURL(ctx context.Context, obj *evidence.Upload) (string, error)
@@ -692,6 +907,22 @@ type ForwardResolver interface {
 	RecalledAt(ctx context.Context, obj *spread.Forward) (*time.Time, error)
 	Confidence(ctx context.Context, obj *spread.Forward) (spread.Confidence, error)
 	Note(ctx context.Context, obj *spread.Forward) (string, error)
+	Evidenced(ctx context.Context, obj *spread.Forward) (bool, error)
+}
+type ForwardProposalResolver interface {
+	FromName(ctx context.Context, obj *chatlog.Proposal) (*string, error)
+	EarlierAt(ctx context.Context, obj *chatlog.Proposal) (*time.Time, error)
+	OriginAt(ctx context.Context, obj *chatlog.Proposal) (*time.Time, error)
+	Candidates(ctx context.Context, obj *chatlog.Proposal) (*int, error)
+
+	Forward(ctx context.Context, obj *chatlog.Proposal) (*spread.Forward, error)
+
+	DecidedBy(ctx context.Context, obj *chatlog.Proposal) (*auth.User, error)
+}
+type ForwardSourceResolver interface {
+	Evidence(ctx context.Context, obj *spread.Citation) (*evidence.Evidence, error)
+
+	Message(ctx context.Context, obj *spread.Citation) (*chatlog.Message, error)
 }
 type GateResolver interface {
 	Requirements(ctx context.Context, obj *model.Gate) ([]*workflow.Result, error)
@@ -711,6 +942,13 @@ type IncidentResolver interface {
 	Members(ctx context.Context, obj *incident.Incident) ([]*incident.Member, error)
 	MyAccess(ctx context.Context, obj *incident.Incident) (*model.IncidentAccess, error)
 	AuditLog(ctx context.Context, obj *incident.Incident, first *int, after *int) (*model.AuditPage, error)
+	ChatImports(ctx context.Context, obj *incident.Incident) ([]*chatlog.Import, error)
+	Chats(ctx context.Context, obj *incident.Incident) ([]*chatlog.Chat, error)
+	ChatSenders(ctx context.Context, obj *incident.Incident) ([]*chatlog.Sender, error)
+	Messages(ctx context.Context, obj *incident.Incident, filter *chatlog.Filter, first *int, after *string) (*chatlog.Page, error)
+	LeakMarks(ctx context.Context, obj *incident.Incident) ([]*chatlog.Mark, error)
+	Sightings(ctx context.Context, obj *incident.Incident) ([]*chatlog.Sighting, error)
+	Proposals(ctx context.Context, obj *incident.Incident, state *chatlog.ProposalState) ([]*chatlog.Proposal, error)
 	LegalBasisPresets(ctx context.Context, obj *incident.Incident) ([]string, error)
 	Findings(ctx context.Context, obj *incident.Incident) ([]*discipline.Finding, error)
 	ResponsibilityCandidates(ctx context.Context, obj *incident.Incident) ([]*discipline.Candidate, error)
@@ -731,10 +969,23 @@ type IncidentMemberResolver interface {
 
 	AddedBy(ctx context.Context, obj *incident.Member) (*auth.User, error)
 }
+type LeakMarkResolver interface {
+	Evidence(ctx context.Context, obj *chatlog.Mark) (*evidence.Evidence, error)
+	Message(ctx context.Context, obj *chatlog.Mark) (*chatlog.Message, error)
+
+	Sha256(ctx context.Context, obj *chatlog.Mark) (*string, error)
+	Md5(ctx context.Context, obj *chatlog.Mark) (*string, error)
+	ImageHashed(ctx context.Context, obj *chatlog.Mark) (bool, error)
+	DocumentNumbers(ctx context.Context, obj *chatlog.Mark) ([]string, error)
+	CreatedBy(ctx context.Context, obj *chatlog.Mark) (*auth.User, error)
+}
 type MeasureResolver interface {
 	Owner(ctx context.Context, obj *discipline.Measure) (*auth.User, error)
 
 	Overdue(ctx context.Context, obj *discipline.Measure) (bool, error)
+}
+type MessageSourceResolver interface {
+	Evidence(ctx context.Context, obj *chatlog.Source) (*evidence.Evidence, error)
 }
 type MutationResolver interface {
 	Login(ctx context.Context, username string, password string) (*auth.Session, error)
@@ -749,6 +1000,13 @@ type MutationResolver interface {
 	ChangeMyPassword(ctx context.Context, currentPassword string, password string) (bool, error)
 	CreateAPIToken(ctx context.Context, name string, expiresAt *time.Time) (*auth.CreatedToken, error)
 	RevokeAPIToken(ctx context.Context, id uuid.UUID) (*auth.APIToken, error)
+	ReadChatExport(ctx context.Context, evidenceID uuid.UUID, input *chatlog.ImportInput) (*chatlog.Import, error)
+	MarkLeak(ctx context.Context, incidentID uuid.UUID, input chatlog.MarkInput) (*chatlog.Mark, error)
+	UnmarkLeak(ctx context.Context, id uuid.UUID) (bool, error)
+	ReconstructChain(ctx context.Context, incidentID uuid.UUID) (*chatlog.Reconstruction, error)
+	AcceptProposal(ctx context.Context, id uuid.UUID, edit *chatlog.ProposalEdit) (*chatlog.Proposal, error)
+	AcceptProposals(ctx context.Context, incidentID uuid.UUID, minConfidence float64) ([]*chatlog.Proposal, error)
+	RejectProposal(ctx context.Context, id uuid.UUID, reason string) (*chatlog.Proposal, error)
 	RecordFinding(ctx context.Context, incidentID uuid.UUID, input model.FindingInput) (*discipline.Finding, error)
 	UpdateFinding(ctx context.Context, id uuid.UUID, input model.FindingInput) (*discipline.Finding, error)
 	ProposeOutcome(ctx context.Context, findingID uuid.UUID, input model.OutcomeInput) (*discipline.Outcome, error)
@@ -793,6 +1051,13 @@ type OutcomeResolver interface {
 type OutcomeStatusChangeResolver interface {
 	By(ctx context.Context, obj *discipline.StatusChange) (*auth.User, error)
 }
+type ProposalNodeResolver interface {
+	Node(ctx context.Context, obj *reconstruct.Node) (*spread.Node, error)
+}
+type ProposalSourceResolver interface {
+	Message(ctx context.Context, obj *chatlog.ProposalSource) (*chatlog.Message, error)
+	Evidence(ctx context.Context, obj *chatlog.ProposalSource) (*evidence.Evidence, error)
+}
 type QueryResolver interface {
 	Me(ctx context.Context) (*auth.User, error)
 	Users(ctx context.Context) ([]*auth.User, error)
@@ -800,6 +1065,7 @@ type QueryResolver interface {
 	APITokens(ctx context.Context) ([]*auth.APIToken, error)
 	AuditLog(ctx context.Context, first *int, after *int) (*model.AuditPage, error)
 	AuditVerify(ctx context.Context) (*audit.Verification, error)
+	ChatImport(ctx context.Context, id uuid.UUID) (*chatlog.Import, error)
 	LegalBasisPresets(ctx context.Context) ([]string, error)
 	Statistics(ctx context.Context, from *time.Time, to *time.Time, unit *string) (*stats.Statistics, error)
 	Evidence(ctx context.Context, id uuid.UUID) (*evidence.Evidence, error)
@@ -818,6 +1084,9 @@ type RequirementResolver interface {
 type ReviewResolver interface {
 	ReturnTo(ctx context.Context, obj *discipline.Review) (*workflow.Stage, error)
 	Reviewer(ctx context.Context, obj *discipline.Review) (*auth.User, error)
+}
+type SightingResolver interface {
+	Message(ctx context.Context, obj *chatlog.Sighting) (*chatlog.Message, error)
 }
 type SpreadResolver interface {
 	Frontier(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Node, error)
@@ -1128,6 +1397,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuthorityNotification.Reference(childComplexity), true
 
+	case "BundledMessage.at":
+		if e.ComplexityRoot.BundledMessage.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BundledMessage.At(childComplexity), true
+	case "BundledMessage.sender":
+		if e.ComplexityRoot.BundledMessage.Sender == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BundledMessage.Sender(childComplexity), true
+	case "BundledMessage.text":
+		if e.ComplexityRoot.BundledMessage.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BundledMessage.Text(childComplexity), true
+
 	case "CaseReport.language":
 		if e.ComplexityRoot.CaseReport.Language == nil {
 			break
@@ -1146,6 +1434,312 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseReport.Sha256(childComplexity), true
+
+	case "Chat.direct":
+		if e.ComplexityRoot.Chat.Direct == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chat.Direct(childComplexity), true
+	case "Chat.id":
+		if e.ComplexityRoot.Chat.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chat.ID(childComplexity), true
+	case "Chat.memberCount":
+		if e.ComplexityRoot.Chat.MemberCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chat.MemberCount(childComplexity), true
+	case "Chat.messageCount":
+		if e.ComplexityRoot.Chat.MessageCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chat.MessageCount(childComplexity), true
+	case "Chat.name":
+		if e.ComplexityRoot.Chat.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chat.Name(childComplexity), true
+	case "Chat.platform":
+		if e.ComplexityRoot.Chat.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chat.Platform(childComplexity), true
+
+	case "ChatImport.bytesRead":
+		if e.ComplexityRoot.ChatImport.BytesRead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.BytesRead(childComplexity), true
+	case "ChatImport.bytesTotal":
+		if e.ComplexityRoot.ChatImport.BytesTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.BytesTotal(childComplexity), true
+	case "ChatImport.createdAt":
+		if e.ComplexityRoot.ChatImport.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.CreatedAt(childComplexity), true
+	case "ChatImport.duplicates":
+		if e.ComplexityRoot.ChatImport.Duplicates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.Duplicates(childComplexity), true
+	case "ChatImport.evidence":
+		if e.ComplexityRoot.ChatImport.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.Evidence(childComplexity), true
+	case "ChatImport.failureMessage":
+		if e.ComplexityRoot.ChatImport.FailureMessage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.FailureMessage(childComplexity), true
+	case "ChatImport.failureReason":
+		if e.ComplexityRoot.ChatImport.FailureReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.FailureReason(childComplexity), true
+	case "ChatImport.finishedAt":
+		if e.ComplexityRoot.ChatImport.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.FinishedAt(childComplexity), true
+	case "ChatImport.format":
+		if e.ComplexityRoot.ChatImport.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.Format(childComplexity), true
+	case "ChatImport.id":
+		if e.ComplexityRoot.ChatImport.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.ID(childComplexity), true
+	case "ChatImport.media":
+		if e.ComplexityRoot.ChatImport.Media == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.Media(childComplexity), true
+	case "ChatImport.messages":
+		if e.ComplexityRoot.ChatImport.Messages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.Messages(childComplexity), true
+	case "ChatImport.moreProblems":
+		if e.ComplexityRoot.ChatImport.MoreProblems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.MoreProblems(childComplexity), true
+	case "ChatImport.platform":
+		if e.ComplexityRoot.ChatImport.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.Platform(childComplexity), true
+	case "ChatImport.problems":
+		if e.ComplexityRoot.ChatImport.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.Problems(childComplexity), true
+	case "ChatImport.requestedBy":
+		if e.ComplexityRoot.ChatImport.RequestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.RequestedBy(childComplexity), true
+	case "ChatImport.startedAt":
+		if e.ComplexityRoot.ChatImport.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.StartedAt(childComplexity), true
+	case "ChatImport.state":
+		if e.ComplexityRoot.ChatImport.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.State(childComplexity), true
+	case "ChatImport.timeZone":
+		if e.ComplexityRoot.ChatImport.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImport.TimeZone(childComplexity), true
+
+	case "ChatImportProblem.detail":
+		if e.ComplexityRoot.ChatImportProblem.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImportProblem.Detail(childComplexity), true
+	case "ChatImportProblem.line":
+		if e.ComplexityRoot.ChatImportProblem.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImportProblem.Line(childComplexity), true
+	case "ChatImportProblem.offset":
+		if e.ComplexityRoot.ChatImportProblem.Offset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImportProblem.Offset(childComplexity), true
+	case "ChatImportProblem.raw":
+		if e.ComplexityRoot.ChatImportProblem.Raw == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImportProblem.Raw(childComplexity), true
+	case "ChatImportProblem.reason":
+		if e.ComplexityRoot.ChatImportProblem.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatImportProblem.Reason(childComplexity), true
+
+	case "ChatMedia.evidence":
+		if e.ComplexityRoot.ChatMedia.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMedia.Evidence(childComplexity), true
+	case "ChatMedia.md5":
+		if e.ComplexityRoot.ChatMedia.MD5 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMedia.MD5(childComplexity), true
+	case "ChatMedia.name":
+		if e.ComplexityRoot.ChatMedia.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMedia.Name(childComplexity), true
+	case "ChatMedia.omitted":
+		if e.ComplexityRoot.ChatMedia.Omitted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMedia.Omitted(childComplexity), true
+
+	case "ChatMessage.at":
+		if e.ComplexityRoot.ChatMessage.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMessage.At(childComplexity), true
+	case "ChatMessage.chat":
+		if e.ComplexityRoot.ChatMessage.Chat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMessage.Chat(childComplexity), true
+	case "ChatMessage.forwardedFrom":
+		if e.ComplexityRoot.ChatMessage.ForwardedFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMessage.ForwardedFrom(childComplexity), true
+	case "ChatMessage.id":
+		if e.ComplexityRoot.ChatMessage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMessage.ID(childComplexity), true
+	case "ChatMessage.items":
+		if e.ComplexityRoot.ChatMessage.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMessage.Items(childComplexity), true
+	case "ChatMessage.kind":
+		if e.ComplexityRoot.ChatMessage.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMessage.Kind(childComplexity), true
+	case "ChatMessage.media":
+		if e.ComplexityRoot.ChatMessage.Media == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMessage.Media(childComplexity), true
+	case "ChatMessage.members":
+		if e.ComplexityRoot.ChatMessage.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMessage.Members(childComplexity), true
+	case "ChatMessage.quote":
+		if e.ComplexityRoot.ChatMessage.Quote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMessage.Quote(childComplexity), true
+	case "ChatMessage.sender":
+		if e.ComplexityRoot.ChatMessage.Sender == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMessage.Sender(childComplexity), true
+	case "ChatMessage.sources":
+		if e.ComplexityRoot.ChatMessage.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMessage.Sources(childComplexity), true
+	case "ChatMessage.text":
+		if e.ComplexityRoot.ChatMessage.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMessage.Text(childComplexity), true
+
+	case "ChatSender.handles":
+		if e.ComplexityRoot.ChatSender.Handles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatSender.Handles(childComplexity), true
+	case "ChatSender.id":
+		if e.ComplexityRoot.ChatSender.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatSender.ID(childComplexity), true
+	case "ChatSender.name":
+		if e.ComplexityRoot.ChatSender.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatSender.Name(childComplexity), true
+	case "ChatSender.platform":
+		if e.ComplexityRoot.ChatSender.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatSender.Platform(childComplexity), true
 
 	case "ContainmentAction.createdAt":
 		if e.ComplexityRoot.ContainmentAction.CreatedAt == nil {
@@ -1270,6 +1864,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evidence.CapturedAt(childComplexity), true
+	case "Evidence.chatImport":
+		if e.ComplexityRoot.Evidence.ChatImport == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.ChatImport(childComplexity), true
 	case "Evidence.contentType":
 		if e.ComplexityRoot.Evidence.ContentType == nil {
 			break
@@ -1606,6 +2206,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Forward.Confidence(childComplexity), true
+	case "Forward.evidenced":
+		if e.ComplexityRoot.Forward.Evidenced == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Forward.Evidenced(childComplexity), true
 	case "Forward.from":
 		if e.ComplexityRoot.Forward.FromNode == nil {
 			break
@@ -1654,12 +2260,152 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Forward.RecalledAt(childComplexity), true
+	case "Forward.sources":
+		if e.ComplexityRoot.Forward.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Forward.Sources(childComplexity), true
 	case "Forward.to":
 		if e.ComplexityRoot.Forward.ToNode == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Forward.ToNode(childComplexity), true
+
+	case "ForwardProposal.at":
+		if e.ComplexityRoot.ForwardProposal.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.At(childComplexity), true
+	case "ForwardProposal.by":
+		if e.ComplexityRoot.ForwardProposal.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.By(childComplexity), true
+	case "ForwardProposal.candidates":
+		if e.ComplexityRoot.ForwardProposal.Candidates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.Candidates(childComplexity), true
+	case "ForwardProposal.confidence":
+		if e.ComplexityRoot.ForwardProposal.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.Confidence(childComplexity), true
+	case "ForwardProposal.decidedAt":
+		if e.ComplexityRoot.ForwardProposal.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.DecidedAt(childComplexity), true
+	case "ForwardProposal.decidedBy":
+		if e.ComplexityRoot.ForwardProposal.DecidedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.DecidedBy(childComplexity), true
+	case "ForwardProposal.earlierAt":
+		if e.ComplexityRoot.ForwardProposal.EarlierAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.EarlierAt(childComplexity), true
+	case "ForwardProposal.forward":
+		if e.ComplexityRoot.ForwardProposal.Forward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.Forward(childComplexity), true
+	case "ForwardProposal.from":
+		if e.ComplexityRoot.ForwardProposal.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.From(childComplexity), true
+	case "ForwardProposal.fromName":
+		if e.ComplexityRoot.ForwardProposal.FromName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.FromName(childComplexity), true
+	case "ForwardProposal.id":
+		if e.ComplexityRoot.ForwardProposal.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.ID(childComplexity), true
+	case "ForwardProposal.key":
+		if e.ComplexityRoot.ForwardProposal.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.Key(childComplexity), true
+	case "ForwardProposal.method":
+		if e.ComplexityRoot.ForwardProposal.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.Method(childComplexity), true
+	case "ForwardProposal.originAt":
+		if e.ComplexityRoot.ForwardProposal.OriginAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.OriginAt(childComplexity), true
+	case "ForwardProposal.reason":
+		if e.ComplexityRoot.ForwardProposal.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.Reason(childComplexity), true
+	case "ForwardProposal.rejectReason":
+		if e.ComplexityRoot.ForwardProposal.RejectReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.RejectReason(childComplexity), true
+	case "ForwardProposal.sources":
+		if e.ComplexityRoot.ForwardProposal.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.Sources(childComplexity), true
+	case "ForwardProposal.state":
+		if e.ComplexityRoot.ForwardProposal.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.State(childComplexity), true
+	case "ForwardProposal.to":
+		if e.ComplexityRoot.ForwardProposal.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardProposal.To(childComplexity), true
+
+	case "ForwardSource.evidence":
+		if e.ComplexityRoot.ForwardSource.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardSource.Evidence(childComplexity), true
+	case "ForwardSource.line":
+		if e.ComplexityRoot.ForwardSource.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardSource.Line(childComplexity), true
+	case "ForwardSource.message":
+		if e.ComplexityRoot.ForwardSource.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardSource.Message(childComplexity), true
 
 	case "Gate.met":
 		if e.ComplexityRoot.Gate.Met == nil {
@@ -1709,6 +2455,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.BusinessImpact(childComplexity), true
+	case "Incident.chatImports":
+		if e.ComplexityRoot.Incident.ChatImports == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.ChatImports(childComplexity), true
+	case "Incident.chatSenders":
+		if e.ComplexityRoot.Incident.ChatSenders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.ChatSenders(childComplexity), true
+	case "Incident.chats":
+		if e.ComplexityRoot.Incident.Chats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Chats(childComplexity), true
 	case "Incident.classification":
 		if e.ComplexityRoot.Incident.Classification == nil {
 			break
@@ -1805,6 +2569,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Lead(childComplexity), true
+	case "Incident.leakMarks":
+		if e.ComplexityRoot.Incident.LeakMarks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.LeakMarks(childComplexity), true
 	case "Incident.leakedItem":
 		if e.ComplexityRoot.Incident.LeakedItem == nil {
 			break
@@ -1829,6 +2599,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Members(childComplexity), true
+	case "Incident.messages":
+		if e.ComplexityRoot.Incident.Messages == nil {
+			break
+		}
+
+		args, err := ec.field_Incident_messages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Incident.Messages(childComplexity, args["filter"].(*chatlog.Filter), args["first"].(*int), args["after"].(*string)), true
 	case "Incident.myAccess":
 		if e.ComplexityRoot.Incident.MyAccess == nil {
 			break
@@ -1847,6 +2628,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Notifications(childComplexity), true
+	case "Incident.proposals":
+		if e.ComplexityRoot.Incident.Proposals == nil {
+			break
+		}
+
+		args, err := ec.field_Incident_proposals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Incident.Proposals(childComplexity, args["state"].(*chatlog.ProposalState)), true
 	case "Incident.reachedOutside":
 		if e.ComplexityRoot.Incident.ReachedOutside == nil {
 			break
@@ -1901,6 +2693,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.SecrecyPeriod(childComplexity), true
+	case "Incident.sightings":
+		if e.ComplexityRoot.Incident.Sightings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Sightings(childComplexity), true
 	case "Incident.spread":
 		if e.ComplexityRoot.Incident.Spread == nil {
 			break
@@ -2124,6 +2922,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IncidentMembership.Reference(childComplexity), true
 
+	case "LeakMark.createdAt":
+		if e.ComplexityRoot.LeakMark.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakMark.CreatedAt(childComplexity), true
+	case "LeakMark.createdBy":
+		if e.ComplexityRoot.LeakMark.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakMark.CreatedBy(childComplexity), true
+	case "LeakMark.documentNumbers":
+		if e.ComplexityRoot.LeakMark.DocumentNumbers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakMark.DocumentNumbers(childComplexity), true
+	case "LeakMark.evidence":
+		if e.ComplexityRoot.LeakMark.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakMark.Evidence(childComplexity), true
+	case "LeakMark.id":
+		if e.ComplexityRoot.LeakMark.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakMark.ID(childComplexity), true
+	case "LeakMark.imageHashed":
+		if e.ComplexityRoot.LeakMark.ImageHashed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakMark.ImageHashed(childComplexity), true
+	case "LeakMark.kind":
+		if e.ComplexityRoot.LeakMark.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakMark.Kind(childComplexity), true
+	case "LeakMark.md5":
+		if e.ComplexityRoot.LeakMark.Md5 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakMark.Md5(childComplexity), true
+	case "LeakMark.message":
+		if e.ComplexityRoot.LeakMark.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakMark.Message(childComplexity), true
+	case "LeakMark.sha256":
+		if e.ComplexityRoot.LeakMark.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakMark.Sha256(childComplexity), true
+	case "LeakMark.text":
+		if e.ComplexityRoot.LeakMark.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakMark.Text(childComplexity), true
+
 	case "LeakedItem.alterations":
 		if e.ComplexityRoot.LeakedItem.Alterations == nil {
 			break
@@ -2210,6 +3075,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Measure.Title(childComplexity), true
 
+	case "MessagePage.messages":
+		if e.ComplexityRoot.MessagePage.Messages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessagePage.Messages(childComplexity), true
+	case "MessagePage.next":
+		if e.ComplexityRoot.MessagePage.Next == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessagePage.Next(childComplexity), true
+	case "MessagePage.total":
+		if e.ComplexityRoot.MessagePage.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessagePage.Total(childComplexity), true
+
+	case "MessageSource.evidence":
+		if e.ComplexityRoot.MessageSource.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageSource.Evidence(childComplexity), true
+	case "MessageSource.line":
+		if e.ComplexityRoot.MessageSource.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageSource.Line(childComplexity), true
+	case "MessageSource.offset":
+		if e.ComplexityRoot.MessageSource.Offset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageSource.Offset(childComplexity), true
+	case "MessageSource.raw":
+		if e.ComplexityRoot.MessageSource.Raw == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageSource.Raw(childComplexity), true
+
+	case "Mutation.acceptProposal":
+		if e.ComplexityRoot.Mutation.AcceptProposal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptProposal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptProposal(childComplexity, args["id"].(uuid.UUID), args["edit"].(*chatlog.ProposalEdit)), true
+	case "Mutation.acceptProposals":
+		if e.ComplexityRoot.Mutation.AcceptProposals == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptProposals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptProposals(childComplexity, args["incidentId"].(uuid.UUID), args["minConfidence"].(float64)), true
 	case "Mutation.addTask":
 		if e.ComplexityRoot.Mutation.AddTask == nil {
 			break
@@ -2359,6 +3290,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.markLeak":
+		if e.ComplexityRoot.Mutation.MarkLeak == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markLeak_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkLeak(childComplexity, args["incidentId"].(uuid.UUID), args["input"].(chatlog.MarkInput)), true
 	case "Mutation.openIncident":
 		if e.ComplexityRoot.Mutation.OpenIncident == nil {
 			break
@@ -2381,6 +3323,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ProposeOutcome(childComplexity, args["findingId"].(uuid.UUID), args["input"].(model.OutcomeInput)), true
+	case "Mutation.readChatExport":
+		if e.ComplexityRoot.Mutation.ReadChatExport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_readChatExport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReadChatExport(childComplexity, args["evidenceId"].(uuid.UUID), args["input"].(*chatlog.ImportInput)), true
+	case "Mutation.reconstructChain":
+		if e.ComplexityRoot.Mutation.ReconstructChain == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reconstructChain_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReconstructChain(childComplexity, args["incidentId"].(uuid.UUID)), true
 	case "Mutation.recordContainmentAction":
 		if e.ComplexityRoot.Mutation.RecordContainmentAction == nil {
 			break
@@ -2458,6 +3422,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordNotification(childComplexity, args["incidentId"].(uuid.UUID), args["input"].(incident.NewNotification)), true
+	case "Mutation.rejectProposal":
+		if e.ComplexityRoot.Mutation.RejectProposal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectProposal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectProposal(childComplexity, args["id"].(uuid.UUID), args["reason"].(string)), true
 	case "Mutation.removeIncidentMember":
 		if e.ComplexityRoot.Mutation.RemoveIncidentMember == nil {
 			break
@@ -2579,6 +3554,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetUserRoles(childComplexity, args["id"].(uuid.UUID), args["roles"].([]auth.Role)), true
+	case "Mutation.unmarkLeak":
+		if e.ComplexityRoot.Mutation.UnmarkLeak == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unmarkLeak_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnmarkLeak(childComplexity, args["id"].(uuid.UUID)), true
 	case "Mutation.updateFinding":
 		if e.ComplexityRoot.Mutation.UpdateFinding == nil {
 			break
@@ -2880,6 +3866,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PersonSpread.ToNewVenue(childComplexity), true
 
+	case "ProposalNode.key":
+		if e.ComplexityRoot.ProposalNode.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalNode.Key(childComplexity), true
+	case "ProposalNode.kind":
+		if e.ComplexityRoot.ProposalNode.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalNode.Kind(childComplexity), true
+	case "ProposalNode.memberCount":
+		if e.ComplexityRoot.ProposalNode.MemberCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalNode.MemberCount(childComplexity), true
+	case "ProposalNode.name":
+		if e.ComplexityRoot.ProposalNode.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalNode.Name(childComplexity), true
+	case "ProposalNode.node":
+		if e.ComplexityRoot.ProposalNode.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalNode.Node(childComplexity), true
+	case "ProposalNode.platform":
+		if e.ComplexityRoot.ProposalNode.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalNode.Platform(childComplexity), true
+
+	case "ProposalSource.evidence":
+		if e.ComplexityRoot.ProposalSource.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalSource.Evidence(childComplexity), true
+	case "ProposalSource.line":
+		if e.ComplexityRoot.ProposalSource.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalSource.Line(childComplexity), true
+	case "ProposalSource.message":
+		if e.ComplexityRoot.ProposalSource.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposalSource.Message(childComplexity), true
+
 	case "Query.apiTokens":
 		if e.ComplexityRoot.Query.APITokens == nil {
 			break
@@ -2903,6 +3945,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditVerify(childComplexity), true
+	case "Query.chatImport":
+		if e.ComplexityRoot.Query.ChatImport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_chatImport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ChatImport(childComplexity, args["id"].(uuid.UUID)), true
 	case "Query.defaultJurisdiction":
 		if e.ComplexityRoot.Query.DefaultJurisdiction == nil {
 			break
@@ -2994,6 +4047,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Users(childComplexity), true
+
+	case "Reconstruction.proposals":
+		if e.ComplexityRoot.Reconstruction.Proposals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reconstruction.Proposals(childComplexity), true
+	case "Reconstruction.sightings":
+		if e.ComplexityRoot.Reconstruction.Sightings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reconstruction.Sightings(childComplexity), true
 
 	case "ReportUpward.deadline":
 		if e.ComplexityRoot.ReportUpward.Deadline == nil {
@@ -3137,6 +4203,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Session.User(childComplexity), true
+
+	case "Sighting.detail":
+		if e.ComplexityRoot.Sighting.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sighting.Detail(childComplexity), true
+	case "Sighting.item":
+		if e.ComplexityRoot.Sighting.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sighting.Item(childComplexity), true
+	case "Sighting.kind":
+		if e.ComplexityRoot.Sighting.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sighting.Kind(childComplexity), true
+	case "Sighting.message":
+		if e.ComplexityRoot.Sighting.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sighting.Message(childComplexity), true
+	case "Sighting.score":
+		if e.ComplexityRoot.Sighting.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sighting.Score(childComplexity), true
 
 	case "Spread.depth":
 		if e.ComplexityRoot.Spread.Depth == nil {
@@ -3626,6 +4723,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AcquisitionInput", ec.unmarshalInputAcquisitionInput),
 			graphql.NewInputUnmarshaler("AddTaskInput", ec.unmarshalInputAddTaskInput),
+			graphql.NewInputUnmarshaler("ChatImportInput", ec.unmarshalInputChatImportInput),
+			graphql.NewInputUnmarshaler("ColumnMappingInput", ec.unmarshalInputColumnMappingInput),
 			graphql.NewInputUnmarshaler("ContainmentActionInput", ec.unmarshalInputContainmentActionInput),
 			graphql.NewInputUnmarshaler("ContainmentInput", ec.unmarshalInputContainmentInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
@@ -3635,13 +4734,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ForwardInput", ec.unmarshalInputForwardInput),
 			graphql.NewInputUnmarshaler("ForwardPatch", ec.unmarshalInputForwardPatch),
 			graphql.NewInputUnmarshaler("IncidentFilter", ec.unmarshalInputIncidentFilter),
+			graphql.NewInputUnmarshaler("LeakMarkInput", ec.unmarshalInputLeakMarkInput),
 			graphql.NewInputUnmarshaler("LeakedItemInput", ec.unmarshalInputLeakedItemInput),
 			graphql.NewInputUnmarshaler("MeasureInput", ec.unmarshalInputMeasureInput),
+			graphql.NewInputUnmarshaler("MessageFilter", ec.unmarshalInputMessageFilter),
 			graphql.NewInputUnmarshaler("NodePatch", ec.unmarshalInputNodePatch),
 			graphql.NewInputUnmarshaler("NodeRefInput", ec.unmarshalInputNodeRefInput),
 			graphql.NewInputUnmarshaler("NotificationInput", ec.unmarshalInputNotificationInput),
 			graphql.NewInputUnmarshaler("OpenIncidentInput", ec.unmarshalInputOpenIncidentInput),
 			graphql.NewInputUnmarshaler("OutcomeInput", ec.unmarshalInputOutcomeInput),
+			graphql.NewInputUnmarshaler("ProposalEdit", ec.unmarshalInputProposalEdit),
 			graphql.NewInputUnmarshaler("UpdateIncidentInput", ec.unmarshalInputUpdateIncidentInput),
 		)
 	}
@@ -3881,6 +4983,390 @@ extend type Mutation {
   "An API token acting as the caller, with the caller's rights. Default expiry 90 days, at most a year."
   createApiToken(name: String!, expiresAt: Time): CreatedApiToken!
   revokeApiToken(id: ID!): ApiToken!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/chatlog.graphqls", Input: `"The chat export formats Leaktrail reads."
+enum ChatExportFormat {
+  "WeChat, exported by PyWxDump (CSV)."
+  WECHAT_PYWXDUMP_CSV
+  "WeChat, exported by WeChatMsg / MemoTrace (CSV)."
+  WECHAT_MEMOTRACE_CSV
+  "WeCom's message archive (JSON lines)."
+  WECOM_ARCHIVE_JSONL
+  "QQ desktop's text export."
+  QQ_TXT
+  "LINE's text export (phone or PC)."
+  LINE_TXT
+  "Telegram Desktop's result.json."
+  TELEGRAM_JSON
+  "WhatsApp's text export (iOS or Android)."
+  WHATSAPP_TXT
+  "Any CSV with a column mapping (DingTalk, Lark audit CSV, ...); never detected, always chosen."
+  GENERIC_CSV
+}
+
+enum ChatImportState {
+  "Waiting for a reader."
+  QUEUED
+  RUNNING
+  "Every good message is stored; problems lists what was not read."
+  DONE
+  "Nothing was stored; failureReason says why."
+  FAILED
+}
+
+"The columns of a generic CSV: each field's header name."
+input ColumnMappingInput {
+  chat: String
+  chatId: String
+  sender: String!
+  senderId: String
+  time: String!
+  text: String!
+  media: String
+  "A Go time layout for the time column; RFC 3339 and 2006-01-02 15:04:05 are tried when omitted."
+  timeLayout: String
+}
+
+"How to read a chat export."
+input ChatImportInput {
+  "Overrides detection from the content; required for GENERIC_CSV."
+  format: ChatExportFormat
+  "The IANA zone of times written without one; the case's time zone when omitted."
+  timeZone: String
+  "The platform of a generic CSV's chats (DINGTALK, LARK, ...); the format's own otherwise."
+  platform: Platform
+  "Required for GENERIC_CSV."
+  mapping: ColumnMappingInput
+  "For WhatsApp: numeric dates are day/month (true) or month/day (false) when the file does not settle it."
+  dayFirst: Boolean
+}
+
+"A part of an export that could not be read; the rest was."
+type ChatImportProblem {
+  line: Int!
+  offset: Int64!
+  "A stable code: BAD_TIME, BAD_ROW, BAD_JSON, TOO_LONG, ..."
+  reason: String!
+  detail: String!
+  raw: String!
+}
+
+"One read of a chat export, an evidence item; at most one per item."
+type ChatImport {
+  id: ID!
+  evidence: Evidence!
+  "The format read (detected or chosen); null until known."
+  format: ChatExportFormat
+  timeZone: String!
+  platform: Platform!
+  state: ChatImportState!
+  bytesRead: Int64!
+  bytesTotal: Int64!
+  "Messages read, including those already known from another export."
+  messages: Int!
+  "Messages already known from another export of the case: kept once, with this export as a further source."
+  duplicates: Int!
+  problems: [ChatImportProblem!]!
+  "Problems beyond those listed."
+  moreProblems: Int!
+  "For a zip: the media files it held, each stored as an evidence item of its own."
+  media: [Evidence!]!
+  "Why the read failed, as a reason code (worded by clients as reason.*)."
+  failureReason: String
+  failureMessage: String
+  requestedBy: User
+  createdAt: Time!
+  startedAt: Time
+  finishedAt: Time
+}
+
+"A chat (a venue) seen in the case's exports."
+type Chat {
+  id: ID!
+  platform: Platform!
+  name: String!
+  direct: Boolean!
+  messageCount: Int!
+  "Distinct senders and joined members seen."
+  memberCount: Int!
+}
+
+"A person seen in the case's exports, with every handle seen."
+type ChatSender {
+  id: ID!
+  platform: Platform!
+  name: String!
+  handles: [String!]!
+}
+
+enum ChatMessageKind {
+  TEXT
+  IMAGE
+  FILE
+  VOICE
+  VIDEO
+  LINK
+  "A merged forward (WeChat) or chat record (WeCom, QQ): its messages are in items."
+  BUNDLE
+  JOIN
+  LEAVE
+  RECALL
+  SYSTEM
+  OTHER
+}
+
+"A file a message carries, as the export names it."
+type ChatMedia {
+  name: String!
+  md5: String
+  "The evidence item holding the file, when it is in the vault."
+  evidence: Evidence
+  "The export has only a placeholder."
+  omitted: Boolean!
+}
+
+"Where a message was read: an export (evidence item), its line and byte offset, and the raw text."
+type MessageSource {
+  evidence: Evidence!
+  line: Int!
+  offset: Int64!
+  raw: String!
+}
+
+"A message inside a merged forward."
+type BundledMessage {
+  sender: String!
+  at: Time
+  text: String!
+}
+
+type ChatMessage {
+  id: ID!
+  chat: Chat!
+  sender: ChatSender
+  at: Time!
+  kind: ChatMessageKind!
+  text: String!
+  media: [ChatMedia!]!
+  "Whom the export says it was forwarded from."
+  forwardedFrom: String
+  "The quoted message, as the quote gives it."
+  quote: String
+  items: [BundledMessage!]!
+  "Members who joined or left."
+  members: [String!]!
+  "Every export it was read from; two when two members' exports both hold it."
+  sources: [MessageSource!]!
+}
+
+input MessageFilter {
+  "Substring, case-insensitive; works for Chinese (张某, 〔2021〕3号). At most 200 characters."
+  text: String
+  chatIds: [ID!]
+  senderIds: [ID!]
+  from: Time
+  to: Time
+  "Only messages read from this evidence item."
+  evidenceId: ID
+  "Only the message read from this line of evidenceId, and those around it."
+  line: Int
+}
+
+type MessagePage {
+  messages: [ChatMessage!]!
+  "All the messages matching, when fewer than 10,000; else 10,000."
+  total: Int!
+  "The cursor of the next page, null on the last."
+  next: String
+}
+
+enum LeakMarkKind {
+  FILE
+  MESSAGE
+  TEXT
+}
+
+"What leaked, as the investigator marked it, and the fingerprints derived from it."
+type LeakMark {
+  id: ID!
+  kind: LeakMarkKind!
+  evidence: Evidence
+  message: ChatMessage
+  text: String!
+  sha256: String
+  md5: String
+  "Perceptual hashes were derived (the file is an image)."
+  imageHashed: Boolean!
+  "Document numbers found in the text."
+  documentNumbers: [String!]!
+  createdBy: User
+  createdAt: Time!
+}
+
+"What leaked: exactly one of an evidence item, a message of the case, or a text (a title, a sentence)."
+input LeakMarkInput {
+  evidenceId: ID
+  messageId: ID
+  text: String
+}
+
+enum SightingKind {
+  "An attachment with the item's SHA-256."
+  FILE_EXACT
+  "An attachment with the item's MD5 (the export gave no SHA-256)."
+  MD5
+  "An image perceptually the same: re-compressed, rescaled, cropped, re-photographed."
+  IMAGE_SIMILAR
+  "The item's text, title or phrase verbatim (after normalising widths, spaces and script)."
+  TEXT_EXACT
+  "The item's document number."
+  DOC_NUMBER
+  "A partial quote of the item's text."
+  TEXT_PARTIAL
+}
+
+"A message of the case that matches the leaked item."
+type Sighting {
+  message: ChatMessage!
+  kind: SightingKind!
+  "0..1; 1 for an exact match."
+  score: Float!
+  detail: String!
+  "Set when the match is a message inside a merged forward: its position there."
+  item: Int
+}
+
+"A person or venue a proposal names, by the key forwards use."
+type ProposalNode {
+  key: String!
+  kind: NodeKind!
+  name: String!
+  platform: Platform
+  memberCount: Int
+  "The node already recorded under this key, if any."
+  node: Node
+}
+
+"A line a proposal rests on."
+type ProposalSource {
+  message: ChatMessage
+  evidence: Evidence!
+  line: Int!
+}
+
+enum ProposalState {
+  PROPOSED
+  ACCEPTED
+  REJECTED
+}
+
+enum ProposalReason {
+  FORWARDED_FROM
+  MERGED_FORWARD
+  MEMBER_OF_EARLIER_CHAT
+  DIRECT_CHAT_WITH_EARLIER_SENDER
+  EARLIEST_SEEN_ONLY
+}
+
+"""
+A forward the sightings suggest. It is never a forward until a person accepts it;
+a rejected one is not proposed again.
+"""
+type ForwardProposal {
+  id: ID!
+  key: String!
+  state: ProposalState!
+  from: ProposalNode!
+  to: ProposalNode!
+  by: ProposalNode!
+  at: Time!
+  method: ForwardMethod!
+  "0..1."
+  confidence: Float!
+  "Why; clients word it as proposal.<reason> with the fields below."
+  reason: ProposalReason!
+  "The name of where it came from (FORWARDED_FROM, MERGED_FORWARD, MEMBER_OF_EARLIER_CHAT, DIRECT_CHAT_WITH_EARLIER_SENDER)."
+  fromName: String
+  "When the earlier chat showed it (MEMBER_OF_EARLIER_CHAT, DIRECT_CHAT_WITH_EARLIER_SENDER)."
+  earlierAt: Time
+  "When the merged message was first sent (MERGED_FORWARD)."
+  originAt: Time
+  "How many chats had shown it to the sender before."
+  candidates: Int
+  "The sighting into ` + "`" + `to` + "`" + ` first, then those it rests on."
+  sources: [ProposalSource!]!
+  "The forward recorded on acceptance."
+  forward: Forward
+  rejectReason: String!
+  decidedBy: User
+  decidedAt: Time
+}
+
+"What a reconstruction found."
+type Reconstruction {
+  sightings: Int!
+  proposals: [ForwardProposal!]!
+}
+
+"Changes to a proposal made while accepting it."
+input ProposalEdit {
+  at: Time
+  method: ForwardMethod
+  confidence: Confidence
+  note: String
+}
+
+"A line an evidenced forward rests on."
+type ForwardSource {
+  evidence: Evidence!
+  line: Int!
+  message: ChatMessage
+}
+
+extend type Forward {
+  "Accepted from a proposal and resting on lines of evidence (not typed by hand: asserted)."
+  evidenced: Boolean!
+  sources: [ForwardSource!]!
+}
+
+extend type Evidence {
+  "Its read as a chat export, if it was read."
+  chatImport: ChatImport
+}
+
+extend type Incident {
+  "Reads of chat exports, newest first."
+  chatImports: [ChatImport!]!
+  "Chats seen in the exports, by name."
+  chats: [Chat!]!
+  "Senders seen in the exports, by name."
+  chatSenders: [ChatSender!]!
+  "Messages in time order; ` + "`" + `after` + "`" + ` is a page's next."
+  messages(filter: MessageFilter, first: Int = 50, after: String): MessagePage!
+  leakMarks: [LeakMark!]!
+  "Every message matching the marked leaked item, in time order."
+  sightings: [Sighting!]!
+  "Proposed forwards in time order; all states unless one is given."
+  proposals(state: ProposalState): [ForwardProposal!]!
+}
+
+extend type Query {
+  chatImport(id: ID!): ChatImport
+}
+
+extend type Mutation {
+  "Reads an evidence item as a chat export, by a job; the item's earlier read is returned unless it failed, when it is read again."
+  readChatExport(evidenceId: ID!, input: ChatImportInput): ChatImport!
+  markLeak(incidentId: ID!, input: LeakMarkInput!): LeakMark!
+  unmarkLeak(id: ID!): Boolean!
+  "Finds the sightings of the marked item and proposes forwards from them."
+  reconstructChain(incidentId: ID!): Reconstruction!
+  "Records a proposal as an evidenced forward, with any edits."
+  acceptProposal(id: ID!, edit: ProposalEdit): ForwardProposal!
+  "Accepts every proposal of the incident still proposed whose confidence is at least minConfidence."
+  acceptProposals(incidentId: ID!, minConfidence: Float!): [ForwardProposal!]!
+  rejectProposal(id: ID!, reason: String!): ForwardProposal!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/discipline.graphqls", Input: `"A calendar date, YYYY-MM-DD."
@@ -4918,6 +6404,7 @@ enum Platform {
   LINE
   MESSENGER
   TELEGRAM
+  WHATSAPP
   WEIBO
   DOUYIN
   SMS
@@ -5336,6 +6823,18 @@ func (ec *executionContext) childFields_AuthorityNotification(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type AuthorityNotification", field.Name)
 }
 
+func (ec *executionContext) childFields_BundledMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sender":
+		return ec.fieldContext_BundledMessage_sender(ctx, field)
+	case "at":
+		return ec.fieldContext_BundledMessage_at(ctx, field)
+	case "text":
+		return ec.fieldContext_BundledMessage_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BundledMessage", field.Name)
+}
+
 func (ec *executionContext) childFields_CaseReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "language":
@@ -5346,6 +6845,142 @@ func (ec *executionContext) childFields_CaseReport(ctx context.Context, field gr
 		return ec.fieldContext_CaseReport_sha256(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CaseReport", field.Name)
+}
+
+func (ec *executionContext) childFields_Chat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Chat_id(ctx, field)
+	case "platform":
+		return ec.fieldContext_Chat_platform(ctx, field)
+	case "name":
+		return ec.fieldContext_Chat_name(ctx, field)
+	case "direct":
+		return ec.fieldContext_Chat_direct(ctx, field)
+	case "messageCount":
+		return ec.fieldContext_Chat_messageCount(ctx, field)
+	case "memberCount":
+		return ec.fieldContext_Chat_memberCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Chat", field.Name)
+}
+
+func (ec *executionContext) childFields_ChatImport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ChatImport_id(ctx, field)
+	case "evidence":
+		return ec.fieldContext_ChatImport_evidence(ctx, field)
+	case "format":
+		return ec.fieldContext_ChatImport_format(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_ChatImport_timeZone(ctx, field)
+	case "platform":
+		return ec.fieldContext_ChatImport_platform(ctx, field)
+	case "state":
+		return ec.fieldContext_ChatImport_state(ctx, field)
+	case "bytesRead":
+		return ec.fieldContext_ChatImport_bytesRead(ctx, field)
+	case "bytesTotal":
+		return ec.fieldContext_ChatImport_bytesTotal(ctx, field)
+	case "messages":
+		return ec.fieldContext_ChatImport_messages(ctx, field)
+	case "duplicates":
+		return ec.fieldContext_ChatImport_duplicates(ctx, field)
+	case "problems":
+		return ec.fieldContext_ChatImport_problems(ctx, field)
+	case "moreProblems":
+		return ec.fieldContext_ChatImport_moreProblems(ctx, field)
+	case "media":
+		return ec.fieldContext_ChatImport_media(ctx, field)
+	case "failureReason":
+		return ec.fieldContext_ChatImport_failureReason(ctx, field)
+	case "failureMessage":
+		return ec.fieldContext_ChatImport_failureMessage(ctx, field)
+	case "requestedBy":
+		return ec.fieldContext_ChatImport_requestedBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ChatImport_createdAt(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_ChatImport_startedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_ChatImport_finishedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChatImport", field.Name)
+}
+
+func (ec *executionContext) childFields_ChatImportProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "line":
+		return ec.fieldContext_ChatImportProblem_line(ctx, field)
+	case "offset":
+		return ec.fieldContext_ChatImportProblem_offset(ctx, field)
+	case "reason":
+		return ec.fieldContext_ChatImportProblem_reason(ctx, field)
+	case "detail":
+		return ec.fieldContext_ChatImportProblem_detail(ctx, field)
+	case "raw":
+		return ec.fieldContext_ChatImportProblem_raw(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChatImportProblem", field.Name)
+}
+
+func (ec *executionContext) childFields_ChatMedia(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ChatMedia_name(ctx, field)
+	case "md5":
+		return ec.fieldContext_ChatMedia_md5(ctx, field)
+	case "evidence":
+		return ec.fieldContext_ChatMedia_evidence(ctx, field)
+	case "omitted":
+		return ec.fieldContext_ChatMedia_omitted(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChatMedia", field.Name)
+}
+
+func (ec *executionContext) childFields_ChatMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ChatMessage_id(ctx, field)
+	case "chat":
+		return ec.fieldContext_ChatMessage_chat(ctx, field)
+	case "sender":
+		return ec.fieldContext_ChatMessage_sender(ctx, field)
+	case "at":
+		return ec.fieldContext_ChatMessage_at(ctx, field)
+	case "kind":
+		return ec.fieldContext_ChatMessage_kind(ctx, field)
+	case "text":
+		return ec.fieldContext_ChatMessage_text(ctx, field)
+	case "media":
+		return ec.fieldContext_ChatMessage_media(ctx, field)
+	case "forwardedFrom":
+		return ec.fieldContext_ChatMessage_forwardedFrom(ctx, field)
+	case "quote":
+		return ec.fieldContext_ChatMessage_quote(ctx, field)
+	case "items":
+		return ec.fieldContext_ChatMessage_items(ctx, field)
+	case "members":
+		return ec.fieldContext_ChatMessage_members(ctx, field)
+	case "sources":
+		return ec.fieldContext_ChatMessage_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChatMessage", field.Name)
+}
+
+func (ec *executionContext) childFields_ChatSender(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ChatSender_id(ctx, field)
+	case "platform":
+		return ec.fieldContext_ChatSender_platform(ctx, field)
+	case "name":
+		return ec.fieldContext_ChatSender_name(ctx, field)
+	case "handles":
+		return ec.fieldContext_ChatSender_handles(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChatSender", field.Name)
 }
 
 func (ec *executionContext) childFields_ContainmentAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5450,6 +7085,8 @@ func (ec *executionContext) childFields_Evidence(ctx context.Context, field grap
 		return ec.fieldContext_Evidence_lastVerifiedAt(ctx, field)
 	case "custody":
 		return ec.fieldContext_Evidence_custody(ctx, field)
+	case "chatImport":
+		return ec.fieldContext_Evidence_chatImport(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
 }
@@ -5572,8 +7209,68 @@ func (ec *executionContext) childFields_Forward(ctx context.Context, field graph
 		return ec.fieldContext_Forward_confidence(ctx, field)
 	case "note":
 		return ec.fieldContext_Forward_note(ctx, field)
+	case "evidenced":
+		return ec.fieldContext_Forward_evidenced(ctx, field)
+	case "sources":
+		return ec.fieldContext_Forward_sources(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Forward", field.Name)
+}
+
+func (ec *executionContext) childFields_ForwardProposal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ForwardProposal_id(ctx, field)
+	case "key":
+		return ec.fieldContext_ForwardProposal_key(ctx, field)
+	case "state":
+		return ec.fieldContext_ForwardProposal_state(ctx, field)
+	case "from":
+		return ec.fieldContext_ForwardProposal_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ForwardProposal_to(ctx, field)
+	case "by":
+		return ec.fieldContext_ForwardProposal_by(ctx, field)
+	case "at":
+		return ec.fieldContext_ForwardProposal_at(ctx, field)
+	case "method":
+		return ec.fieldContext_ForwardProposal_method(ctx, field)
+	case "confidence":
+		return ec.fieldContext_ForwardProposal_confidence(ctx, field)
+	case "reason":
+		return ec.fieldContext_ForwardProposal_reason(ctx, field)
+	case "fromName":
+		return ec.fieldContext_ForwardProposal_fromName(ctx, field)
+	case "earlierAt":
+		return ec.fieldContext_ForwardProposal_earlierAt(ctx, field)
+	case "originAt":
+		return ec.fieldContext_ForwardProposal_originAt(ctx, field)
+	case "candidates":
+		return ec.fieldContext_ForwardProposal_candidates(ctx, field)
+	case "sources":
+		return ec.fieldContext_ForwardProposal_sources(ctx, field)
+	case "forward":
+		return ec.fieldContext_ForwardProposal_forward(ctx, field)
+	case "rejectReason":
+		return ec.fieldContext_ForwardProposal_rejectReason(ctx, field)
+	case "decidedBy":
+		return ec.fieldContext_ForwardProposal_decidedBy(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_ForwardProposal_decidedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ForwardProposal", field.Name)
+}
+
+func (ec *executionContext) childFields_ForwardSource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "evidence":
+		return ec.fieldContext_ForwardSource_evidence(ctx, field)
+	case "line":
+		return ec.fieldContext_ForwardSource_line(ctx, field)
+	case "message":
+		return ec.fieldContext_ForwardSource_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ForwardSource", field.Name)
 }
 
 func (ec *executionContext) childFields_Gate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5666,6 +7363,20 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_myAccess(ctx, field)
 	case "auditLog":
 		return ec.fieldContext_Incident_auditLog(ctx, field)
+	case "chatImports":
+		return ec.fieldContext_Incident_chatImports(ctx, field)
+	case "chats":
+		return ec.fieldContext_Incident_chats(ctx, field)
+	case "chatSenders":
+		return ec.fieldContext_Incident_chatSenders(ctx, field)
+	case "messages":
+		return ec.fieldContext_Incident_messages(ctx, field)
+	case "leakMarks":
+		return ec.fieldContext_Incident_leakMarks(ctx, field)
+	case "sightings":
+		return ec.fieldContext_Incident_sightings(ctx, field)
+	case "proposals":
+		return ec.fieldContext_Incident_proposals(ctx, field)
 	case "legalBasisPresets":
 		return ec.fieldContext_Incident_legalBasisPresets(ctx, field)
 	case "findings":
@@ -5778,6 +7489,34 @@ func (ec *executionContext) childFields_IncidentMembership(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type IncidentMembership", field.Name)
 }
 
+func (ec *executionContext) childFields_LeakMark(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeakMark_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_LeakMark_kind(ctx, field)
+	case "evidence":
+		return ec.fieldContext_LeakMark_evidence(ctx, field)
+	case "message":
+		return ec.fieldContext_LeakMark_message(ctx, field)
+	case "text":
+		return ec.fieldContext_LeakMark_text(ctx, field)
+	case "sha256":
+		return ec.fieldContext_LeakMark_sha256(ctx, field)
+	case "md5":
+		return ec.fieldContext_LeakMark_md5(ctx, field)
+	case "imageHashed":
+		return ec.fieldContext_LeakMark_imageHashed(ctx, field)
+	case "documentNumbers":
+		return ec.fieldContext_LeakMark_documentNumbers(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_LeakMark_createdBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LeakMark_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeakMark", field.Name)
+}
+
 func (ec *executionContext) childFields_LeakedItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5816,6 +7555,32 @@ func (ec *executionContext) childFields_Measure(ctx context.Context, field graph
 		return ec.fieldContext_Measure_overdue(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Measure", field.Name)
+}
+
+func (ec *executionContext) childFields_MessagePage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "messages":
+		return ec.fieldContext_MessagePage_messages(ctx, field)
+	case "total":
+		return ec.fieldContext_MessagePage_total(ctx, field)
+	case "next":
+		return ec.fieldContext_MessagePage_next(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MessagePage", field.Name)
+}
+
+func (ec *executionContext) childFields_MessageSource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "evidence":
+		return ec.fieldContext_MessageSource_evidence(ctx, field)
+	case "line":
+		return ec.fieldContext_MessageSource_line(ctx, field)
+	case "offset":
+		return ec.fieldContext_MessageSource_offset(ctx, field)
+	case "raw":
+		return ec.fieldContext_MessageSource_raw(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MessageSource", field.Name)
 }
 
 func (ec *executionContext) childFields_Node(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5930,6 +7695,46 @@ func (ec *executionContext) childFields_PersonSpread(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type PersonSpread", field.Name)
 }
 
+func (ec *executionContext) childFields_ProposalNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_ProposalNode_key(ctx, field)
+	case "kind":
+		return ec.fieldContext_ProposalNode_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_ProposalNode_name(ctx, field)
+	case "platform":
+		return ec.fieldContext_ProposalNode_platform(ctx, field)
+	case "memberCount":
+		return ec.fieldContext_ProposalNode_memberCount(ctx, field)
+	case "node":
+		return ec.fieldContext_ProposalNode_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProposalNode", field.Name)
+}
+
+func (ec *executionContext) childFields_ProposalSource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "message":
+		return ec.fieldContext_ProposalSource_message(ctx, field)
+	case "evidence":
+		return ec.fieldContext_ProposalSource_evidence(ctx, field)
+	case "line":
+		return ec.fieldContext_ProposalSource_line(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProposalSource", field.Name)
+}
+
+func (ec *executionContext) childFields_Reconstruction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sightings":
+		return ec.fieldContext_Reconstruction_sightings(ctx, field)
+	case "proposals":
+		return ec.fieldContext_Reconstruction_proposals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reconstruction", field.Name)
+}
+
 func (ec *executionContext) childFields_ReportUpward(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "required":
@@ -6004,6 +7809,22 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_user(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
+}
+
+func (ec *executionContext) childFields_Sighting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "message":
+		return ec.fieldContext_Sighting_message(ctx, field)
+	case "kind":
+		return ec.fieldContext_Sighting_kind(ctx, field)
+	case "score":
+		return ec.fieldContext_Sighting_score(ctx, field)
+	case "detail":
+		return ec.fieldContext_Sighting_detail(ctx, field)
+	case "item":
+		return ec.fieldContext_Sighting_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Sighting", field.Name)
 }
 
 func (ec *executionContext) childFields_Spread(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6336,6 +8157,50 @@ func (ec *executionContext) field_Incident_auditLog_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Incident_messages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*chatlog.Filter, error) {
+			return ec.unmarshalOMessageFilter2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Incident_proposals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "state",
+		func(ctx context.Context, v any) (*chatlog.ProposalState, error) {
+			return ec.unmarshalOProposalState2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposalState(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["state"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Incident_tasks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6347,6 +8212,50 @@ func (ec *executionContext) field_Incident_tasks_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["stage"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_acceptProposal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edit",
+		func(ctx context.Context, v any) (*chatlog.ProposalEdit, error) {
+			return ec.unmarshalOProposalEdit2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposalEdit(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["edit"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_acceptProposals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "incidentId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["incidentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "minConfidence",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minConfidence"] = arg1
 	return args, nil
 }
 
@@ -6636,6 +8545,28 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_markLeak_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "incidentId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["incidentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (chatlog.MarkInput, error) {
+			return ec.unmarshalNLeakMarkInput2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMarkInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_openIncident_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6669,6 +8600,42 @@ func (ec *executionContext) field_Mutation_proposeOutcome_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_readChatExport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "evidenceId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["evidenceId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (*chatlog.ImportInput, error) {
+			return ec.unmarshalOChatImportInput2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐImportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reconstructChain_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "incidentId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["incidentId"] = arg0
 	return args, nil
 }
 
@@ -6823,6 +8790,28 @@ func (ec *executionContext) field_Mutation_recordNotification_args(ctx context.C
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectProposal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -7116,6 +9105,20 @@ func (ec *executionContext) field_Mutation_setUserRoles_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_unmarkLeak_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateFinding_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7281,6 +9284,20 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_chatImport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -8568,6 +10585,75 @@ func (ec *executionContext) fieldContext_AuthorityNotification_createdAt(_ conte
 	return graphql.NewScalarFieldContext("AuthorityNotification", field, false, false, "Time")
 }
 
+func (ec *executionContext) _BundledMessage_sender(ctx context.Context, field graphql.CollectedField, obj *chatlog.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BundledMessage_sender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BundledMessage().Sender(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BundledMessage_sender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BundledMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _BundledMessage_at(ctx context.Context, field graphql.CollectedField, obj *chatlog.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BundledMessage_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BundledMessage_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BundledMessage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BundledMessage_text(ctx context.Context, field graphql.CollectedField, obj *chatlog.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BundledMessage_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BundledMessage_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BundledMessage", field, false, false, "String")
+}
+
 func (ec *executionContext) _CaseReport_language(ctx context.Context, field graphql.CollectedField, obj *model.CaseReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8635,6 +10721,1246 @@ func (ec *executionContext) _CaseReport_sha256(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_CaseReport_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _Chat_id(ctx context.Context, field graphql.CollectedField, obj *chatlog.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chat_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chat_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chat", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Chat_platform(ctx context.Context, field graphql.CollectedField, obj *chatlog.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chat_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Platform, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v spread.Platform) graphql.Marshaler {
+			return ec.marshalNPlatform2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chat_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chat", field, false, false, "Platform")
+}
+
+func (ec *executionContext) _Chat_name(ctx context.Context, field graphql.CollectedField, obj *chatlog.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chat_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chat_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chat", field, false, false, "String")
+}
+
+func (ec *executionContext) _Chat_direct(ctx context.Context, field graphql.CollectedField, obj *chatlog.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chat_direct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direct, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chat_direct(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chat", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Chat_messageCount(ctx context.Context, field graphql.CollectedField, obj *chatlog.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chat_messageCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessageCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chat_messageCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chat", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Chat_memberCount(ctx context.Context, field graphql.CollectedField, obj *chatlog.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chat_memberCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chat_memberCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chat", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChatImport_id(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChatImport_evidence(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatImport().Evidence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChatImport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChatImport_format(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v chatexport.Format) graphql.Marshaler {
+			return ec.marshalOChatExportFormat2githubᚗcomᚋleaktrailᚋleaktrailᚋchatexportᚐFormat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImport", field, false, false, "ChatExportFormat")
+}
+
+func (ec *executionContext) _ChatImport_timeZone(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChatImport_platform(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Platform, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v spread.Platform) graphql.Marshaler {
+			return ec.marshalNPlatform2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImport", field, false, false, "Platform")
+}
+
+func (ec *executionContext) _ChatImport_state(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v chatlog.State) graphql.Marshaler {
+			return ec.marshalNChatImportState2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImport", field, false, false, "ChatImportState")
+}
+
+func (ec *executionContext) _ChatImport_bytesRead(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_bytesRead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BytesRead, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_bytesRead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImport", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _ChatImport_bytesTotal(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_bytesTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BytesTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_bytesTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImport", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _ChatImport_messages(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_messages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Messages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_messages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChatImport_duplicates(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_duplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Duplicates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_duplicates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChatImport_problems(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []chatexport.Problem) graphql.Marshaler {
+			return ec.marshalNChatImportProblem2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋchatexportᚐProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChatImport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChatImportProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChatImport_moreProblems(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_moreProblems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MoreProblems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_moreProblems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChatImport_media(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_media(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatImport().Media(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*evidence.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_media(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChatImport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChatImport_failureReason(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_failureReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatImport().FailureReason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_failureReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImport", field, true, true, "String")
+}
+
+func (ec *executionContext) _ChatImport_failureMessage(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_failureMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatImport().FailureMessage(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_failureMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImport", field, true, true, "String")
+}
+
+func (ec *executionContext) _ChatImport_requestedBy(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_requestedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatImport().RequestedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_requestedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChatImport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChatImport_createdAt(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ChatImport_startedAt(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ChatImport_finishedAt(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImport_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImport_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ChatImportProblem_line(ctx context.Context, field graphql.CollectedField, obj *chatexport.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImportProblem_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImportProblem_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImportProblem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChatImportProblem_offset(ctx context.Context, field graphql.CollectedField, obj *chatexport.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImportProblem_offset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offset, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImportProblem_offset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImportProblem", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _ChatImportProblem_reason(ctx context.Context, field graphql.CollectedField, obj *chatexport.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImportProblem_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImportProblem_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChatImportProblem_detail(ctx context.Context, field graphql.CollectedField, obj *chatexport.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImportProblem_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImportProblem_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChatImportProblem_raw(ctx context.Context, field graphql.CollectedField, obj *chatexport.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatImportProblem_raw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Raw, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatImportProblem_raw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChatMedia_name(ctx context.Context, field graphql.CollectedField, obj *chatlog.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMedia_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMedia_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatMedia", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChatMedia_md5(ctx context.Context, field graphql.CollectedField, obj *chatlog.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMedia_md5(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MD5, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMedia_md5(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatMedia", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChatMedia_evidence(ctx context.Context, field graphql.CollectedField, obj *chatlog.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMedia_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatMedia().Evidence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.Evidence) graphql.Marshaler {
+			return ec.marshalOEvidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMedia_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChatMedia",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChatMedia_omitted(ctx context.Context, field graphql.CollectedField, obj *chatlog.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMedia_omitted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Omitted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMedia_omitted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatMedia", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ChatMessage_id(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMessage_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatMessage", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChatMessage_chat(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMessage_chat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatMessage().Chat(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *chatlog.Chat) graphql.Marshaler {
+			return ec.marshalNChat2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐChat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMessage_chat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChatMessage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Chat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChatMessage_sender(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMessage_sender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatMessage().Sender(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *chatlog.Sender) graphql.Marshaler {
+			return ec.marshalOChatSender2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSender(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMessage_sender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChatMessage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChatSender(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChatMessage_at(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMessage_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMessage_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatMessage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ChatMessage_kind(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMessage_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v chatexport.Kind) graphql.Marshaler {
+			return ec.marshalNChatMessageKind2githubᚗcomᚋleaktrailᚋleaktrailᚋchatexportᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMessage_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatMessage", field, false, false, "ChatMessageKind")
+}
+
+func (ec *executionContext) _ChatMessage_text(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMessage_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMessage_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChatMessage_media(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMessage_media(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatMessage().Media(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*chatlog.Media) graphql.Marshaler {
+			return ec.marshalNChatMedia2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMediaᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMessage_media(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChatMessage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChatMedia(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChatMessage_forwardedFrom(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMessage_forwardedFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatMessage().ForwardedFrom(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMessage_forwardedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _ChatMessage_quote(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMessage_quote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatMessage().Quote(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMessage_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _ChatMessage_items(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMessage_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatMessage().Items(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*chatlog.Item) graphql.Marshaler {
+			return ec.marshalNBundledMessage2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMessage_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChatMessage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BundledMessage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChatMessage_members(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMessage_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatMessage().Members(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMessage_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _ChatMessage_sources(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMessage_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []chatlog.Source) graphql.Marshaler {
+			return ec.marshalNMessageSource2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMessage_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChatMessage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MessageSource(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChatSender_id(ctx context.Context, field graphql.CollectedField, obj *chatlog.Sender) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatSender_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatSender_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatSender", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChatSender_platform(ctx context.Context, field graphql.CollectedField, obj *chatlog.Sender) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatSender_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Platform, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v spread.Platform) graphql.Marshaler {
+			return ec.marshalNPlatform2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatSender_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatSender", field, false, false, "Platform")
+}
+
+func (ec *executionContext) _ChatSender_name(ctx context.Context, field graphql.CollectedField, obj *chatlog.Sender) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatSender_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatSender_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatSender", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChatSender_handles(ctx context.Context, field graphql.CollectedField, obj *chatlog.Sender) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatSender_handles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Handles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatSender_handles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatSender", field, false, false, "String")
 }
 
 func (ec *executionContext) _ContainmentAction_id(ctx context.Context, field graphql.CollectedField, obj *incident.ContainmentAction) (ret graphql.Marshaler) {
@@ -9674,6 +13000,38 @@ func (ec *executionContext) fieldContext_Evidence_custody(_ context.Context, fie
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CustodyEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evidence_chatImport(ctx context.Context, field graphql.CollectedField, obj *evidence.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_chatImport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Evidence().ChatImport(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *chatlog.Import) graphql.Marshaler {
+			return ec.marshalOChatImport2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐImport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_chatImport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evidence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChatImport(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10767,6 +14125,639 @@ func (ec *executionContext) fieldContext_Forward_note(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Forward", field, true, true, "String")
 }
 
+func (ec *executionContext) _Forward_evidenced(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Forward_evidenced(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Forward().Evidenced(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Forward_evidenced(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Forward", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Forward_sources(ctx context.Context, field graphql.CollectedField, obj *spread.Forward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Forward_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []spread.Citation) graphql.Marshaler {
+			return ec.marshalNForwardSource2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Forward_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Forward",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForwardSource(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForwardProposal_id(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardProposal", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ForwardProposal_key(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardProposal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForwardProposal_state(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v chatlog.ProposalState) graphql.Marshaler {
+			return ec.marshalNProposalState2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposalState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardProposal", field, true, false, "ProposalState")
+}
+
+func (ec *executionContext) _ForwardProposal_from(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v reconstruct.Node) graphql.Marshaler {
+			return ec.marshalNProposalNode2githubᚗcomᚋleaktrailᚋleaktrailᚋreconstructᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForwardProposal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForwardProposal_to(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v reconstruct.Node) graphql.Marshaler {
+			return ec.marshalNProposalNode2githubᚗcomᚋleaktrailᚋleaktrailᚋreconstructᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForwardProposal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForwardProposal_by(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v reconstruct.Node) graphql.Marshaler {
+			return ec.marshalNProposalNode2githubᚗcomᚋleaktrailᚋleaktrailᚋreconstructᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForwardProposal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForwardProposal_at(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardProposal", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ForwardProposal_method(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_method(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Method, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v spread.Method) graphql.Marshaler {
+			return ec.marshalNForwardMethod2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐMethod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardProposal", field, false, false, "ForwardMethod")
+}
+
+func (ec *executionContext) _ForwardProposal_confidence(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardProposal", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ForwardProposal_reason(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v reconstruct.Reason) graphql.Marshaler {
+			return ec.marshalNProposalReason2githubᚗcomᚋleaktrailᚋleaktrailᚋreconstructᚐReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardProposal", field, false, false, "ProposalReason")
+}
+
+func (ec *executionContext) _ForwardProposal_fromName(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_fromName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ForwardProposal().FromName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_fromName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardProposal", field, true, true, "String")
+}
+
+func (ec *executionContext) _ForwardProposal_earlierAt(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_earlierAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ForwardProposal().EarlierAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_earlierAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardProposal", field, true, true, "Time")
+}
+
+func (ec *executionContext) _ForwardProposal_originAt(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_originAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ForwardProposal().OriginAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_originAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardProposal", field, true, true, "Time")
+}
+
+func (ec *executionContext) _ForwardProposal_candidates(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_candidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ForwardProposal().Candidates(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_candidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardProposal", field, true, true, "Int")
+}
+
+func (ec *executionContext) _ForwardProposal_sources(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []chatlog.ProposalSource) graphql.Marshaler {
+			return ec.marshalNProposalSource2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposalSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForwardProposal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposalSource(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForwardProposal_forward(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_forward(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ForwardProposal().Forward(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Forward) graphql.Marshaler {
+			return ec.marshalOForward2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForward(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_forward(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForwardProposal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Forward(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForwardProposal_rejectReason(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_rejectReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RejectReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_rejectReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardProposal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForwardProposal_decidedBy(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_decidedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ForwardProposal().DecidedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_decidedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForwardProposal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForwardProposal_decidedAt(ctx context.Context, field graphql.CollectedField, obj *chatlog.Proposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardProposal_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardProposal_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardProposal", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ForwardSource_evidence(ctx context.Context, field graphql.CollectedField, obj *spread.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardSource_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ForwardSource().Evidence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardSource_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForwardSource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ForwardSource_line(ctx context.Context, field graphql.CollectedField, obj *spread.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardSource_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardSource_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardSource", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForwardSource_message(ctx context.Context, field graphql.CollectedField, obj *spread.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardSource_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ForwardSource().Message(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *chatlog.Message) graphql.Marshaler {
+			return ec.marshalOChatMessage2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMessage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardSource_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ForwardSource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChatMessage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Gate_stage(ctx context.Context, field graphql.CollectedField, obj *model.Gate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11851,6 +15842,254 @@ func (ec *executionContext) fieldContext_Incident_auditLog(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Incident_chatImports(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_chatImports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().ChatImports(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*chatlog.Import) graphql.Marshaler {
+			return ec.marshalNChatImport2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐImportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_chatImports(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChatImport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Incident_chats(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_chats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().Chats(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*chatlog.Chat) graphql.Marshaler {
+			return ec.marshalNChat2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐChatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_chats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Chat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Incident_chatSenders(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_chatSenders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().ChatSenders(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*chatlog.Sender) graphql.Marshaler {
+			return ec.marshalNChatSender2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSenderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_chatSenders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChatSender(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Incident_messages(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_messages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Incident().Messages(ctx, obj, fc.Args["filter"].(*chatlog.Filter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *chatlog.Page) graphql.Marshaler {
+			return ec.marshalNMessagePage2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_messages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MessagePage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Incident_messages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Incident_leakMarks(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_leakMarks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().LeakMarks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*chatlog.Mark) graphql.Marshaler {
+			return ec.marshalNLeakMark2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMarkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_leakMarks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeakMark(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Incident_sightings(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_sightings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().Sightings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*chatlog.Sighting) graphql.Marshaler {
+			return ec.marshalNSighting2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSightingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_sightings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sighting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Incident_proposals(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_proposals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Incident().Proposals(ctx, obj, fc.Args["state"].(*chatlog.ProposalState))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*chatlog.Proposal) graphql.Marshaler {
+			return ec.marshalNForwardProposal2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_proposals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForwardProposal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Incident_proposals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Incident_legalBasisPresets(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12727,6 +16966,286 @@ func (ec *executionContext) fieldContext_IncidentMembership_members(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _LeakMark_id(ctx context.Context, field graphql.CollectedField, obj *chatlog.Mark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakMark_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeakMark_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakMark", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeakMark_kind(ctx context.Context, field graphql.CollectedField, obj *chatlog.Mark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakMark_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v chatlog.MarkKind) graphql.Marshaler {
+			return ec.marshalNLeakMarkKind2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMarkKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeakMark_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakMark", field, true, false, "LeakMarkKind")
+}
+
+func (ec *executionContext) _LeakMark_evidence(ctx context.Context, field graphql.CollectedField, obj *chatlog.Mark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakMark_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeakMark().Evidence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.Evidence) graphql.Marshaler {
+			return ec.marshalOEvidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeakMark_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeakMark",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeakMark_message(ctx context.Context, field graphql.CollectedField, obj *chatlog.Mark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakMark_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeakMark().Message(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *chatlog.Message) graphql.Marshaler {
+			return ec.marshalOChatMessage2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMessage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeakMark_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeakMark",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChatMessage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeakMark_text(ctx context.Context, field graphql.CollectedField, obj *chatlog.Mark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakMark_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeakMark_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakMark", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeakMark_sha256(ctx context.Context, field graphql.CollectedField, obj *chatlog.Mark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakMark_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeakMark().Sha256(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeakMark_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakMark", field, true, true, "String")
+}
+
+func (ec *executionContext) _LeakMark_md5(ctx context.Context, field graphql.CollectedField, obj *chatlog.Mark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakMark_md5(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeakMark().Md5(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeakMark_md5(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakMark", field, true, true, "String")
+}
+
+func (ec *executionContext) _LeakMark_imageHashed(ctx context.Context, field graphql.CollectedField, obj *chatlog.Mark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakMark_imageHashed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeakMark().ImageHashed(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeakMark_imageHashed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakMark", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _LeakMark_documentNumbers(ctx context.Context, field graphql.CollectedField, obj *chatlog.Mark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakMark_documentNumbers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeakMark().DocumentNumbers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeakMark_documentNumbers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakMark", field, true, true, "String")
+}
+
+func (ec *executionContext) _LeakMark_createdBy(ctx context.Context, field graphql.CollectedField, obj *chatlog.Mark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakMark_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeakMark().CreatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeakMark_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeakMark",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeakMark_createdAt(ctx context.Context, field graphql.CollectedField, obj *chatlog.Mark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakMark_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeakMark_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakMark", field, false, false, "Time")
+}
+
 func (ec *executionContext) _LeakedItem_id(ctx context.Context, field graphql.CollectedField, obj *spread.Item) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13056,6 +17575,185 @@ func (ec *executionContext) _Measure_overdue(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Measure_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Measure", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _MessagePage_messages(ctx context.Context, field graphql.CollectedField, obj *chatlog.Page) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagePage_messages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Messages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*chatlog.Message) graphql.Marshaler {
+			return ec.marshalNChatMessage2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMessageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessagePage_messages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MessagePage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChatMessage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MessagePage_total(ctx context.Context, field graphql.CollectedField, obj *chatlog.Page) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagePage_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessagePage_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessagePage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MessagePage_next(ctx context.Context, field graphql.CollectedField, obj *chatlog.Page) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessagePage_next(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Next, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MessagePage_next(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessagePage", field, false, false, "String")
+}
+
+func (ec *executionContext) _MessageSource_evidence(ctx context.Context, field graphql.CollectedField, obj *chatlog.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageSource_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MessageSource().Evidence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageSource_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MessageSource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MessageSource_line(ctx context.Context, field graphql.CollectedField, obj *chatlog.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageSource_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageSource_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageSource", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MessageSource_offset(ctx context.Context, field graphql.CollectedField, obj *chatlog.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageSource_offset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offset, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageSource_offset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageSource", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _MessageSource_raw(ctx context.Context, field graphql.CollectedField, obj *chatlog.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageSource_raw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Raw, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageSource_raw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageSource", field, false, false, "String")
 }
 
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -13559,6 +18257,314 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiToken(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeApiToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_readChatExport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_readChatExport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReadChatExport(ctx, fc.Args["evidenceId"].(uuid.UUID), fc.Args["input"].(*chatlog.ImportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *chatlog.Import) graphql.Marshaler {
+			return ec.marshalNChatImport2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐImport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_readChatExport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChatImport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_readChatExport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markLeak(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markLeak(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkLeak(ctx, fc.Args["incidentId"].(uuid.UUID), fc.Args["input"].(chatlog.MarkInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *chatlog.Mark) graphql.Marshaler {
+			return ec.marshalNLeakMark2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMark(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markLeak(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeakMark(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markLeak_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unmarkLeak(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unmarkLeak(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnmarkLeak(ctx, fc.Args["id"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unmarkLeak(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unmarkLeak_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reconstructChain(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reconstructChain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReconstructChain(ctx, fc.Args["incidentId"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *chatlog.Reconstruction) graphql.Marshaler {
+			return ec.marshalNReconstruction2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐReconstruction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reconstructChain(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reconstruction(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reconstructChain_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptProposal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptProposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptProposal(ctx, fc.Args["id"].(uuid.UUID), fc.Args["edit"].(*chatlog.ProposalEdit))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *chatlog.Proposal) graphql.Marshaler {
+			return ec.marshalNForwardProposal2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptProposal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForwardProposal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptProposal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptProposals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptProposals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptProposals(ctx, fc.Args["incidentId"].(uuid.UUID), fc.Args["minConfidence"].(float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*chatlog.Proposal) graphql.Marshaler {
+			return ec.marshalNForwardProposal2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptProposals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForwardProposal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptProposals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectProposal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectProposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectProposal(ctx, fc.Args["id"].(uuid.UUID), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *chatlog.Proposal) graphql.Marshaler {
+			return ec.marshalNForwardProposal2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectProposal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForwardProposal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectProposal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15707,6 +20713,240 @@ func (ec *executionContext) fieldContext_PersonSpread_toNewVenue(_ context.Conte
 	return graphql.NewScalarFieldContext("PersonSpread", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ProposalNode_key(ctx context.Context, field graphql.CollectedField, obj *reconstruct.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalNode_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalNode_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProposalNode_kind(ctx context.Context, field graphql.CollectedField, obj *reconstruct.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalNode_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v spread.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalNode_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalNode", field, false, false, "NodeKind")
+}
+
+func (ec *executionContext) _ProposalNode_name(ctx context.Context, field graphql.CollectedField, obj *reconstruct.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalNode_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalNode_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProposalNode_platform(ctx context.Context, field graphql.CollectedField, obj *reconstruct.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalNode_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Platform, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Platform) graphql.Marshaler {
+			return ec.marshalOPlatform2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalNode_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalNode", field, false, false, "Platform")
+}
+
+func (ec *executionContext) _ProposalNode_memberCount(ctx context.Context, field graphql.CollectedField, obj *reconstruct.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalNode_memberCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalNode_memberCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProposalNode_node(ctx context.Context, field graphql.CollectedField, obj *reconstruct.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalNode_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProposalNode().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *spread.Node) graphql.Marshaler {
+			return ec.marshalONode2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalNode_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposalNode",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Node(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposalSource_message(ctx context.Context, field graphql.CollectedField, obj *chatlog.ProposalSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalSource_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProposalSource().Message(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *chatlog.Message) graphql.Marshaler {
+			return ec.marshalOChatMessage2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMessage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalSource_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposalSource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChatMessage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposalSource_evidence(ctx context.Context, field graphql.CollectedField, obj *chatlog.ProposalSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalSource_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProposalSource().Evidence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalSource_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposalSource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposalSource_line(ctx context.Context, field graphql.CollectedField, obj *chatlog.ProposalSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposalSource_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposalSource_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposalSource", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15919,6 +21159,50 @@ func (ec *executionContext) fieldContext_Query_auditVerify(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AuditVerification(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_chatImport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_chatImport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ChatImport(ctx, fc.Args["id"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *chatlog.Import) graphql.Marshaler {
+			return ec.marshalOChatImport2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐImport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_chatImport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChatImport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_chatImport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -16260,6 +21544,61 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reconstruction_sightings(ctx context.Context, field graphql.CollectedField, obj *chatlog.Reconstruction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reconstruction_sightings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sightings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reconstruction_sightings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reconstruction", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Reconstruction_proposals(ctx context.Context, field graphql.CollectedField, obj *chatlog.Reconstruction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reconstruction_proposals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proposals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*chatlog.Proposal) graphql.Marshaler {
+			return ec.marshalNForwardProposal2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reconstruction_proposals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reconstruction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForwardProposal(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16828,6 +22167,130 @@ func (ec *executionContext) fieldContext_Session_user(_ context.Context, field g
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Sighting_message(ctx context.Context, field graphql.CollectedField, obj *chatlog.Sighting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sighting_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Sighting().Message(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *chatlog.Message) graphql.Marshaler {
+			return ec.marshalNChatMessage2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sighting_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Sighting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChatMessage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Sighting_kind(ctx context.Context, field graphql.CollectedField, obj *chatlog.Sighting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sighting_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v fingerprint.Kind) graphql.Marshaler {
+			return ec.marshalNSightingKind2githubᚗcomᚋleaktrailᚋleaktrailᚋfingerprintᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sighting_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sighting", field, false, false, "SightingKind")
+}
+
+func (ec *executionContext) _Sighting_score(ctx context.Context, field graphql.CollectedField, obj *chatlog.Sighting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sighting_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sighting_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sighting", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Sighting_detail(ctx context.Context, field graphql.CollectedField, obj *chatlog.Sighting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sighting_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sighting_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sighting", field, false, false, "String")
+}
+
+func (ec *executionContext) _Sighting_item(ctx context.Context, field graphql.CollectedField, obj *chatlog.Sighting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sighting_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sighting_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sighting", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Spread_origins(ctx context.Context, field graphql.CollectedField, obj *spread.Analysis) (ret graphql.Marshaler) {
@@ -20035,6 +25498,167 @@ func UnmarshalAddTaskInput(ctx context.Context, raw any) (incident.NewTask, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputChatImportInput(ctx context.Context, obj any) (chatlog.ImportInput, error) {
+	var it chatlog.ImportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"format", "timeZone", "platform", "mapping", "dayFirst"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "format":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("format"))
+			data, err := ec.unmarshalOChatExportFormat2githubᚗcomᚋleaktrailᚋleaktrailᚋchatexportᚐFormat(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Format = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "platform":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platform"))
+			data, err := ec.unmarshalOPlatform2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Platform = data
+		case "mapping":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mapping"))
+			data, err := ec.unmarshalOColumnMappingInput2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatexportᚐMapping(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mapping = data
+		case "dayFirst":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayFirst"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayFirst = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChatImportInput unmarshals raw into the ChatImportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChatImportInput(ctx context.Context, raw any) (chatlog.ImportInput, error) {
+	var out chatlog.ImportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChatImportInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputColumnMappingInput(ctx context.Context, obj any) (chatexport.Mapping, error) {
+	var it chatexport.Mapping
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"chat", "chatId", "sender", "senderId", "time", "text", "media", "timeLayout"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "chat":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chat"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Chat = data
+		case "chatId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chatId"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChatID = data
+		case "sender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sender"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sender = data
+		case "senderId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("senderId"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SenderID = data
+		case "time":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("time"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Time = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "media":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("media"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Media = data
+		case "timeLayout":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeLayout"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeLayout = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalColumnMappingInput unmarshals raw into the ColumnMappingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalColumnMappingInput(ctx context.Context, raw any) (chatexport.Mapping, error) {
+	var out chatexport.Mapping
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ColumnMappingInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputContainmentActionInput(ctx context.Context, obj any) (incident.NewContainmentAction, error) {
 	var it incident.NewContainmentAction
 	if obj == nil {
@@ -20756,6 +26380,62 @@ func UnmarshalIncidentFilter(ctx context.Context, raw any) (incident.Filter, err
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLeakMarkInput(ctx context.Context, obj any) (chatlog.MarkInput, error) {
+	var it chatlog.MarkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"evidenceId", "messageId", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "evidenceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceId"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceID = data
+		case "messageId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageId"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageID = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeakMarkInput unmarshals raw into the LeakMarkInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeakMarkInput(ctx context.Context, raw any) (chatlog.MarkInput, error) {
+	var out chatlog.MarkInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeakMarkInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLeakedItemInput(ctx context.Context, obj any) (spread.ItemInput, error) {
 	var it spread.ItemInput
 	if obj == nil {
@@ -20893,6 +26573,90 @@ func (ec *executionContext) unmarshalInputMeasureInput(ctx context.Context, obj 
 func UnmarshalMeasureInput(ctx context.Context, raw any) (model.MeasureInput, error) {
 	var out model.MeasureInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MeasureInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMessageFilter(ctx context.Context, obj any) (chatlog.Filter, error) {
+	var it chatlog.Filter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"text", "chatIds", "senderIds", "from", "to", "evidenceId", "line"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "chatIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chatIds"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋgoogleᚋuuidᚐUUIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChatIDs = data
+		case "senderIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("senderIds"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋgoogleᚋuuidᚐUUIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SenderIDs = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "evidenceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceId"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceID = data
+		case "line":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("line"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Line = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMessageFilter unmarshals raw into the MessageFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMessageFilter(ctx context.Context, raw any) (chatlog.Filter, error) {
+	var out chatlog.Filter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MessageFilter", raw, &out)
 	return out, err
 }
 
@@ -21341,6 +27105,69 @@ func (ec *executionContext) unmarshalInputOutcomeInput(ctx context.Context, obj 
 func UnmarshalOutcomeInput(ctx context.Context, raw any) (model.OutcomeInput, error) {
 	var out model.OutcomeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OutcomeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProposalEdit(ctx context.Context, obj any) (chatlog.ProposalEdit, error) {
+	var it chatlog.ProposalEdit
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"at", "method", "confidence", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "method":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
+			data, err := ec.unmarshalOForwardMethod2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐMethod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Method = data
+		case "confidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence"))
+			data, err := ec.unmarshalOConfidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐConfidence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confidence = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProposalEdit unmarshals raw into the ProposalEdit input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProposalEdit(ctx context.Context, raw any) (chatlog.ProposalEdit, error) {
+	var out chatlog.ProposalEdit
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProposalEdit", raw, &out)
 	return out, err
 }
 
@@ -21947,6 +27774,50 @@ func (ec *executionContext) _AuthorityNotification(ctx context.Context, sel ast.
 	return out
 }
 
+var bundledMessageImplementors = []string{"BundledMessage"}
+
+func (ec *executionContext) _BundledMessage(ctx context.Context, sel ast.SelectionSet, obj *chatlog.Item) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bundledMessageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BundledMessage")
+		case "sender":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BundledMessage_sender(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._BundledMessage_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._BundledMessage_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var caseReportImplementors = []string{"CaseReport"}
 
 func (ec *executionContext) _CaseReport(ctx context.Context, sel ast.SelectionSet, obj *model.CaseReport) graphql.Marshaler {
@@ -21970,6 +27841,437 @@ func (ec *executionContext) _CaseReport(ctx context.Context, sel ast.SelectionSe
 			}
 		case "sha256":
 			out.Values[i] = ec._CaseReport_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var chatImplementors = []string{"Chat"}
+
+func (ec *executionContext) _Chat(ctx context.Context, sel ast.SelectionSet, obj *chatlog.Chat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chatImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Chat")
+		case "id":
+			out.Values[i] = ec._Chat_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "platform":
+			out.Values[i] = ec._Chat_platform(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Chat_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "direct":
+			out.Values[i] = ec._Chat_direct(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "messageCount":
+			out.Values[i] = ec._Chat_messageCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "memberCount":
+			out.Values[i] = ec._Chat_memberCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var chatImportImplementors = []string{"ChatImport"}
+
+func (ec *executionContext) _ChatImport(ctx context.Context, sel ast.SelectionSet, obj *chatlog.Import) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chatImportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChatImport")
+		case "id":
+			out.Values[i] = ec._ChatImport_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evidence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatImport_evidence(ctx, field, obj)
+				})
+		case "format":
+			out.Values[i] = ec._ChatImport_format(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timeZone":
+			out.Values[i] = ec._ChatImport_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "platform":
+			out.Values[i] = ec._ChatImport_platform(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._ChatImport_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bytesRead":
+			out.Values[i] = ec._ChatImport_bytesRead(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bytesTotal":
+			out.Values[i] = ec._ChatImport_bytesTotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "messages":
+			out.Values[i] = ec._ChatImport_messages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "duplicates":
+			out.Values[i] = ec._ChatImport_duplicates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "problems":
+			out.Values[i] = ec._ChatImport_problems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "moreProblems":
+			out.Values[i] = ec._ChatImport_moreProblems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "media":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatImport_media(ctx, field, obj)
+				})
+		case "failureReason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatImport_failureReason(ctx, field, obj)
+				})
+		case "failureMessage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatImport_failureMessage(ctx, field, obj)
+				})
+		case "requestedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatImport_requestedBy(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._ChatImport_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedAt":
+			out.Values[i] = ec._ChatImport_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finishedAt":
+			out.Values[i] = ec._ChatImport_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var chatImportProblemImplementors = []string{"ChatImportProblem"}
+
+func (ec *executionContext) _ChatImportProblem(ctx context.Context, sel ast.SelectionSet, obj *chatexport.Problem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chatImportProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChatImportProblem")
+		case "line":
+			out.Values[i] = ec._ChatImportProblem_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offset":
+			out.Values[i] = ec._ChatImportProblem_offset(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ChatImportProblem_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detail":
+			out.Values[i] = ec._ChatImportProblem_detail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "raw":
+			out.Values[i] = ec._ChatImportProblem_raw(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var chatMediaImplementors = []string{"ChatMedia"}
+
+func (ec *executionContext) _ChatMedia(ctx context.Context, sel ast.SelectionSet, obj *chatlog.Media) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chatMediaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChatMedia")
+		case "name":
+			out.Values[i] = ec._ChatMedia_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "md5":
+			out.Values[i] = ec._ChatMedia_md5(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evidence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatMedia_evidence(ctx, field, obj)
+				})
+		case "omitted":
+			out.Values[i] = ec._ChatMedia_omitted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var chatMessageImplementors = []string{"ChatMessage"}
+
+func (ec *executionContext) _ChatMessage(ctx context.Context, sel ast.SelectionSet, obj *chatlog.Message) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chatMessageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChatMessage")
+		case "id":
+			out.Values[i] = ec._ChatMessage_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "chat":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatMessage_chat(ctx, field, obj)
+				})
+		case "sender":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatMessage_sender(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._ChatMessage_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ChatMessage_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._ChatMessage_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "media":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatMessage_media(ctx, field, obj)
+				})
+		case "forwardedFrom":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatMessage_forwardedFrom(ctx, field, obj)
+				})
+		case "quote":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatMessage_quote(ctx, field, obj)
+				})
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatMessage_items(ctx, field, obj)
+				})
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatMessage_members(ctx, field, obj)
+				})
+		case "sources":
+			out.Values[i] = ec._ChatMessage_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var chatSenderImplementors = []string{"ChatSender"}
+
+func (ec *executionContext) _ChatSender(ctx context.Context, sel ast.SelectionSet, obj *chatlog.Sender) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chatSenderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChatSender")
+		case "id":
+			out.Values[i] = ec._ChatSender_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "platform":
+			out.Values[i] = ec._ChatSender_platform(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ChatSender_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "handles":
+			out.Values[i] = ec._ChatSender_handles(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22298,6 +28600,12 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Evidence_custody(ctx, field, obj)
+				})
+		case "chatImport":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Evidence_chatImport(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -22696,6 +29004,191 @@ func (ec *executionContext) _Forward(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Forward_note(ctx, field, obj)
 				})
+		case "evidenced":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Forward_evidenced(ctx, field, obj)
+				})
+		case "sources":
+			out.Values[i] = ec._Forward_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var forwardProposalImplementors = []string{"ForwardProposal"}
+
+func (ec *executionContext) _ForwardProposal(ctx context.Context, sel ast.SelectionSet, obj *chatlog.Proposal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, forwardProposalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ForwardProposal")
+		case "id":
+			out.Values[i] = ec._ForwardProposal_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "key":
+			out.Values[i] = ec._ForwardProposal_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._ForwardProposal_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.Values[i] = ec._ForwardProposal_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._ForwardProposal_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "by":
+			out.Values[i] = ec._ForwardProposal_by(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._ForwardProposal_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "method":
+			out.Values[i] = ec._ForwardProposal_method(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confidence":
+			out.Values[i] = ec._ForwardProposal_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._ForwardProposal_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fromName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ForwardProposal_fromName(ctx, field, obj)
+				})
+		case "earlierAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ForwardProposal_earlierAt(ctx, field, obj)
+				})
+		case "originAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ForwardProposal_originAt(ctx, field, obj)
+				})
+		case "candidates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ForwardProposal_candidates(ctx, field, obj)
+				})
+		case "sources":
+			out.Values[i] = ec._ForwardProposal_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "forward":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ForwardProposal_forward(ctx, field, obj)
+				})
+		case "rejectReason":
+			out.Values[i] = ec._ForwardProposal_rejectReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ForwardProposal_decidedBy(ctx, field, obj)
+				})
+		case "decidedAt":
+			out.Values[i] = ec._ForwardProposal_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var forwardSourceImplementors = []string{"ForwardSource"}
+
+func (ec *executionContext) _ForwardSource(ctx context.Context, sel ast.SelectionSet, obj *spread.Citation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, forwardSourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ForwardSource")
+		case "evidence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ForwardSource_evidence(ctx, field, obj)
+				})
+		case "line":
+			out.Values[i] = ec._ForwardSource_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "message":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ForwardSource_message(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22969,6 +29462,48 @@ func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Incident_auditLog(ctx, field, obj)
+				})
+		case "chatImports":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_chatImports(ctx, field, obj)
+				})
+		case "chats":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_chats(ctx, field, obj)
+				})
+		case "chatSenders":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_chatSenders(ctx, field, obj)
+				})
+		case "messages":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_messages(ctx, field, obj)
+				})
+		case "leakMarks":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_leakMarks(ctx, field, obj)
+				})
+		case "sightings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_sightings(ctx, field, obj)
+				})
+		case "proposals":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_proposals(ctx, field, obj)
 				})
 		case "legalBasisPresets":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -23361,6 +29896,96 @@ func (ec *executionContext) _IncidentMembership(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var leakMarkImplementors = []string{"LeakMark"}
+
+func (ec *executionContext) _LeakMark(ctx context.Context, sel ast.SelectionSet, obj *chatlog.Mark) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leakMarkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeakMark")
+		case "id":
+			out.Values[i] = ec._LeakMark_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._LeakMark_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evidence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeakMark_evidence(ctx, field, obj)
+				})
+		case "message":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeakMark_message(ctx, field, obj)
+				})
+		case "text":
+			out.Values[i] = ec._LeakMark_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sha256":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeakMark_sha256(ctx, field, obj)
+				})
+		case "md5":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeakMark_md5(ctx, field, obj)
+				})
+		case "imageHashed":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeakMark_imageHashed(ctx, field, obj)
+				})
+		case "documentNumbers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeakMark_documentNumbers(ctx, field, obj)
+				})
+		case "createdBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeakMark_createdBy(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._LeakMark_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var leakedItemImplementors = []string{"LeakedItem"}
 
 func (ec *executionContext) _LeakedItem(ctx context.Context, sel ast.SelectionSet, obj *spread.Item) graphql.Marshaler {
@@ -23489,6 +30114,98 @@ func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var messagePageImplementors = []string{"MessagePage"}
+
+func (ec *executionContext) _MessagePage(ctx context.Context, sel ast.SelectionSet, obj *chatlog.Page) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, messagePageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MessagePage")
+		case "messages":
+			out.Values[i] = ec._MessagePage_messages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._MessagePage_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "next":
+			out.Values[i] = ec._MessagePage_next(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var messageSourceImplementors = []string{"MessageSource"}
+
+func (ec *executionContext) _MessageSource(ctx context.Context, sel ast.SelectionSet, obj *chatlog.Source) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, messageSourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MessageSource")
+		case "evidence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MessageSource_evidence(ctx, field, obj)
+				})
+		case "line":
+			out.Values[i] = ec._MessageSource_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "offset":
+			out.Values[i] = ec._MessageSource_offset(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "raw":
+			out.Values[i] = ec._MessageSource_raw(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -23588,6 +30305,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revokeApiToken":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeApiToken(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "readChatExport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_readChatExport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markLeak":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markLeak(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unmarkLeak":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unmarkLeak(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reconstructChain":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reconstructChain(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptProposal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptProposal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptProposals":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptProposals(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectProposal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectProposal(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -24171,6 +30937,110 @@ func (ec *executionContext) _PersonSpread(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var proposalNodeImplementors = []string{"ProposalNode"}
+
+func (ec *executionContext) _ProposalNode(ctx context.Context, sel ast.SelectionSet, obj *reconstruct.Node) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposalNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProposalNode")
+		case "key":
+			out.Values[i] = ec._ProposalNode_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ProposalNode_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ProposalNode_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "platform":
+			out.Values[i] = ec._ProposalNode_platform(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "memberCount":
+			out.Values[i] = ec._ProposalNode_memberCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProposalNode_node(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var proposalSourceImplementors = []string{"ProposalSource"}
+
+func (ec *executionContext) _ProposalSource(ctx context.Context, sel ast.SelectionSet, obj *chatlog.ProposalSource) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposalSourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProposalSource")
+		case "message":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProposalSource_message(ctx, field, obj)
+				})
+		case "evidence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProposalSource_evidence(ctx, field, obj)
+				})
+		case "line":
+			out.Values[i] = ec._ProposalSource_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -24225,6 +31095,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditVerify(ctx, field)
+				})
+		case "chatImport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_chatImport(ctx, field)
 				})
 		case "legalBasisPresets":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -24281,6 +31157,44 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reconstructionImplementors = []string{"Reconstruction"}
+
+func (ec *executionContext) _Reconstruction(ctx context.Context, sel ast.SelectionSet, obj *chatlog.Reconstruction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reconstructionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Reconstruction")
+		case "sightings":
+			out.Values[i] = ec._Reconstruction_sightings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proposals":
+			out.Values[i] = ec._Reconstruction_proposals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -24541,6 +31455,60 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 			out.Values[i] = ec._Session_user(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sightingImplementors = []string{"Sighting"}
+
+func (ec *executionContext) _Sighting(ctx context.Context, sel ast.SelectionSet, obj *chatlog.Sighting) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sightingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Sighting")
+		case "message":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Sighting_message(ctx, field, obj)
+				})
+		case "kind":
+			out.Values[i] = ec._Sighting_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "score":
+			out.Values[i] = ec._Sighting_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "detail":
+			out.Values[i] = ec._Sighting_detail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "item":
+			out.Values[i] = ec._Sighting_item(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -25754,6 +32722,30 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNBundledMessage2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*chatlog.Item) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBundledMessage2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBundledMessage2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐItem(ctx context.Context, sel ast.SelectionSet, v *chatlog.Item) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BundledMessage!")
+		return graphql.Null
+	}
+	return ec._BundledMessage(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCandidateReason2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐCandidateReason(ctx context.Context, v any) (discipline.CandidateReason, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := discipline.CandidateReason(tmp)
@@ -25820,6 +32812,176 @@ func (ec *executionContext) marshalNCaseRole2githubᚗcomᚋleaktrailᚋleaktrai
 		graphql.AddInvalidNullFromMarshaler(ctx, "CaseRole!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNChat2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐChatᚄ(ctx context.Context, sel ast.SelectionSet, v []*chatlog.Chat) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChat2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐChat(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChat2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐChat(ctx context.Context, sel ast.SelectionSet, v *chatlog.Chat) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Chat!")
+		return graphql.Null
+	}
+	return ec._Chat(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChatImport2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐImportᚄ(ctx context.Context, sel ast.SelectionSet, v []*chatlog.Import) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChatImport2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐImport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChatImport2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐImport(ctx context.Context, sel ast.SelectionSet, v *chatlog.Import) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChatImport!")
+		return graphql.Null
+	}
+	return ec._ChatImport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChatImportProblem2githubᚗcomᚋleaktrailᚋleaktrailᚋchatexportᚐProblem(ctx context.Context, sel ast.SelectionSet, v chatexport.Problem) graphql.Marshaler {
+	return ec._ChatImportProblem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNChatImportProblem2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋchatexportᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []chatexport.Problem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChatImportProblem2githubᚗcomᚋleaktrailᚋleaktrailᚋchatexportᚐProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNChatImportState2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐState(ctx context.Context, v any) (chatlog.State, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := chatlog.State(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChatImportState2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐState(ctx context.Context, sel ast.SelectionSet, v chatlog.State) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ChatImportState!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNChatMedia2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMediaᚄ(ctx context.Context, sel ast.SelectionSet, v []*chatlog.Media) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChatMedia2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMedia(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChatMedia2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMedia(ctx context.Context, sel ast.SelectionSet, v *chatlog.Media) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChatMedia!")
+		return graphql.Null
+	}
+	return ec._ChatMedia(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChatMessage2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []*chatlog.Message) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChatMessage2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMessage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChatMessage2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMessage(ctx context.Context, sel ast.SelectionSet, v *chatlog.Message) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChatMessage!")
+		return graphql.Null
+	}
+	return ec._ChatMessage(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChatMessageKind2githubᚗcomᚋleaktrailᚋleaktrailᚋchatexportᚐKind(ctx context.Context, v any) (chatexport.Kind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := chatexport.Kind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChatMessageKind2githubᚗcomᚋleaktrailᚋleaktrailᚋchatexportᚐKind(ctx context.Context, sel ast.SelectionSet, v chatexport.Kind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ChatMessageKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNChatSender2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSenderᚄ(ctx context.Context, sel ast.SelectionSet, v []*chatlog.Sender) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChatSender2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSender(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChatSender2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSender(ctx context.Context, sel ast.SelectionSet, v *chatlog.Sender) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChatSender!")
+		return graphql.Null
+	}
+	return ec._ChatSender(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNClassification2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClassification(ctx context.Context, v any) (incident.Classification, error) {
@@ -26134,6 +33296,20 @@ func (ec *executionContext) marshalNFixityReport2ᚖgithubᚗcomᚋleaktrailᚋl
 	return ec._FixityReport(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) marshalNForward2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardᚄ(ctx context.Context, sel ast.SelectionSet, v []*spread.Forward) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26195,6 +33371,50 @@ func (ec *executionContext) marshalNForwardMethod2githubᚗcomᚋleaktrailᚋlea
 func (ec *executionContext) unmarshalNForwardPatch2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardPatch(ctx context.Context, v any) (spread.ForwardPatch, error) {
 	res, err := ec.unmarshalInputForwardPatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNForwardProposal2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposalᚄ(ctx context.Context, sel ast.SelectionSet, v []*chatlog.Proposal) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNForwardProposal2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNForwardProposal2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposal(ctx context.Context, sel ast.SelectionSet, v *chatlog.Proposal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ForwardProposal!")
+		return graphql.Null
+	}
+	return ec._ForwardProposal(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNForwardSource2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐCitation(ctx context.Context, sel ast.SelectionSet, v spread.Citation) graphql.Marshaler {
+	return ec._ForwardSource(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNForwardSource2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []spread.Citation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNForwardSource2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐCitation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNGate2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐGate(ctx context.Context, sel ast.SelectionSet, v *model.Gate) graphql.Marshaler {
@@ -26399,6 +33619,50 @@ func (ec *executionContext) marshalNJurisdiction2githubᚗcomᚋleaktrailᚋleak
 	return res
 }
 
+func (ec *executionContext) marshalNLeakMark2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMarkᚄ(ctx context.Context, sel ast.SelectionSet, v []*chatlog.Mark) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeakMark2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMark(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLeakMark2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMark(ctx context.Context, sel ast.SelectionSet, v *chatlog.Mark) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeakMark!")
+		return graphql.Null
+	}
+	return ec._LeakMark(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLeakMarkInput2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMarkInput(ctx context.Context, v any) (chatlog.MarkInput, error) {
+	res, err := ec.unmarshalInputLeakMarkInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLeakMarkKind2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMarkKind(ctx context.Context, v any) (chatlog.MarkKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := chatlog.MarkKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeakMarkKind2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMarkKind(ctx context.Context, sel ast.SelectionSet, v chatlog.MarkKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LeakMarkKind!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNLeakedItem2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*spread.Item) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26470,6 +33734,34 @@ func (ec *executionContext) marshalNMeasureStatus2githubᚗcomᚋleaktrailᚋlea
 		graphql.AddInvalidNullFromMarshaler(ctx, "MeasureStatus!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNMessagePage2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐPage(ctx context.Context, sel ast.SelectionSet, v *chatlog.Page) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MessagePage!")
+		return graphql.Null
+	}
+	return ec._MessagePage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMessageSource2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSource(ctx context.Context, sel ast.SelectionSet, v chatlog.Source) graphql.Marshaler {
+	return ec._MessageSource(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMessageSource2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []chatlog.Source) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMessageSource2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNNode2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*spread.Node) graphql.Marshaler {
@@ -26683,6 +33975,83 @@ func (ec *executionContext) marshalNPersonSpread2ᚖgithubᚗcomᚋleaktrailᚋl
 	return ec._PersonSpread(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPlatform2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx context.Context, v any) (spread.Platform, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := spread.Platform(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlatform2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx context.Context, sel ast.SelectionSet, v spread.Platform) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Platform!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNProposalNode2githubᚗcomᚋleaktrailᚋleaktrailᚋreconstructᚐNode(ctx context.Context, sel ast.SelectionSet, v reconstruct.Node) graphql.Marshaler {
+	return ec._ProposalNode(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNProposalReason2githubᚗcomᚋleaktrailᚋleaktrailᚋreconstructᚐReason(ctx context.Context, v any) (reconstruct.Reason, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := reconstruct.Reason(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProposalReason2githubᚗcomᚋleaktrailᚋleaktrailᚋreconstructᚐReason(ctx context.Context, sel ast.SelectionSet, v reconstruct.Reason) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ProposalReason!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNProposalSource2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposalSource(ctx context.Context, sel ast.SelectionSet, v chatlog.ProposalSource) graphql.Marshaler {
+	return ec._ProposalSource(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProposalSource2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposalSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []chatlog.ProposalSource) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProposalSource2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposalSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNProposalState2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposalState(ctx context.Context, v any) (chatlog.ProposalState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := chatlog.ProposalState(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProposalState2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposalState(ctx context.Context, sel ast.SelectionSet, v chatlog.ProposalState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ProposalState!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNReconstruction2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐReconstruction(ctx context.Context, sel ast.SelectionSet, v *chatlog.Reconstruction) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Reconstruction!")
+		return graphql.Null
+	}
+	return ec._Reconstruction(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNReportUpward2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐReportUpwardClock(ctx context.Context, sel ast.SelectionSet, v *workflow.ReportUpwardClock) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ReportUpward!")
@@ -26859,6 +34228,45 @@ func (ec *executionContext) marshalNSession2ᚖgithubᚗcomᚋleaktrailᚋleaktr
 		return graphql.Null
 	}
 	return ec._Session(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSighting2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSightingᚄ(ctx context.Context, sel ast.SelectionSet, v []*chatlog.Sighting) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSighting2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSighting(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSighting2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSighting(ctx context.Context, sel ast.SelectionSet, v *chatlog.Sighting) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Sighting!")
+		return graphql.Null
+	}
+	return ec._Sighting(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSightingKind2githubᚗcomᚋleaktrailᚋleaktrailᚋfingerprintᚐKind(ctx context.Context, v any) (fingerprint.Kind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := fingerprint.Kind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSightingKind2githubᚗcomᚋleaktrailᚋleaktrailᚋfingerprintᚐKind(ctx context.Context, sel ast.SelectionSet, v fingerprint.Kind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SightingKind!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNSpread2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐAnalysis(ctx context.Context, sel ast.SelectionSet, v *spread.Analysis) graphql.Marshaler {
@@ -27392,6 +34800,48 @@ func (ec *executionContext) marshalOCaseRole2ᚖgithubᚗcomᚋleaktrailᚋleakt
 	return res
 }
 
+func (ec *executionContext) unmarshalOChatExportFormat2githubᚗcomᚋleaktrailᚋleaktrailᚋchatexportᚐFormat(ctx context.Context, v any) (chatexport.Format, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := chatexport.Format(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOChatExportFormat2githubᚗcomᚋleaktrailᚋleaktrailᚋchatexportᚐFormat(ctx context.Context, sel ast.SelectionSet, v chatexport.Format) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
+	return res
+}
+
+func (ec *executionContext) marshalOChatImport2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐImport(ctx context.Context, sel ast.SelectionSet, v *chatlog.Import) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChatImport(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOChatImportInput2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐImportInput(ctx context.Context, v any) (*chatlog.ImportInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputChatImportInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOChatMessage2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐMessage(ctx context.Context, sel ast.SelectionSet, v *chatlog.Message) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChatMessage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOChatSender2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSender(ctx context.Context, sel ast.SelectionSet, v *chatlog.Sender) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChatSender(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOClassification2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClassificationᚄ(ctx context.Context, v any) ([]incident.Classification, error) {
 	if v == nil {
 		return nil, nil
@@ -27445,6 +34895,14 @@ func (ec *executionContext) marshalOClassification2ᚖgithubᚗcomᚋleaktrail�
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOColumnMappingInput2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatexportᚐMapping(ctx context.Context, v any) (*chatexport.Mapping, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputColumnMappingInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOConfidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐConfidence(ctx context.Context, v any) (*spread.Confidence, error) {
@@ -27729,6 +35187,14 @@ func (ec *executionContext) marshalOMeasureStatus2ᚖgithubᚗcomᚋleaktrailᚋ
 	return res
 }
 
+func (ec *executionContext) unmarshalOMessageFilter2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐFilter(ctx context.Context, v any) (*chatlog.Filter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMessageFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalONode2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNode(ctx context.Context, sel ast.SelectionSet, v *spread.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -27774,6 +35240,19 @@ func (ec *executionContext) marshalOOutcomeStatus2ᚖgithubᚗcomᚋleaktrailᚋ
 	return res
 }
 
+func (ec *executionContext) unmarshalOPlatform2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx context.Context, v any) (spread.Platform, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := spread.Platform(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlatform2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx context.Context, sel ast.SelectionSet, v spread.Platform) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOPlatform2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx context.Context, v any) (*spread.Platform, error) {
 	if v == nil {
 		return nil, nil
@@ -27784,6 +35263,33 @@ func (ec *executionContext) unmarshalOPlatform2ᚖgithubᚗcomᚋleaktrailᚋlea
 }
 
 func (ec *executionContext) marshalOPlatform2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx context.Context, sel ast.SelectionSet, v *spread.Platform) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOProposalEdit2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposalEdit(ctx context.Context, v any) (*chatlog.ProposalEdit, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProposalEdit(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProposalState2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposalState(ctx context.Context, v any) (*chatlog.ProposalState, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := chatlog.ProposalState(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProposalState2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐProposalState(ctx context.Context, sel ast.SelectionSet, v *chatlog.ProposalState) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

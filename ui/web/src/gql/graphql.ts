@@ -478,7 +478,8 @@ export type Platform =
   | 'WEB'
   | 'WECHAT'
   | 'WECOM'
-  | 'WEIBO';
+  | 'WEIBO'
+  | 'WHATSAPP';
 
 export type ResponsibilityKind =
   /** 直接责任 */
