@@ -40,6 +40,22 @@ type Documents = {
     "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": typeof types.AdvanceDocument,
     "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": typeof types.IncidentChangedDocument,
     "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n": typeof types.CompleteTaskDocument,
+    "\n  fragment ChatImportFields on ChatImport {\n    id format timeZone platform state bytesRead bytesTotal messages duplicates moreProblems failureReason failureMessage\n    evidence { id }\n    problems { line offset reason detail raw }\n    media { id fileName }\n  }\n": typeof types.ChatImportFieldsFragmentDoc,
+    "\n  query ChatImports($id: ID!) { incident(id: $id) { id chatImports { ...ChatImportFields } } }\n": typeof types.ChatImportsDocument,
+    "\n  mutation ReadChatExport($evidenceId: ID!, $input: ChatImportInput) { readChatExport(evidenceId: $evidenceId, input: $input) { ...ChatImportFields } }\n": typeof types.ReadChatExportDocument,
+    "\n  mutation MarkLeak($incidentId: ID!, $input: LeakMarkInput!) { markLeak(incidentId: $incidentId, input: $input) { id kind } }\n": typeof types.MarkLeakDocument,
+    "\n  fragment ChatMessageFields on ChatMessage {\n    id at kind text forwardedFrom quote members\n    chat { id name platform direct }\n    sender { id name handles }\n    media { name md5 omitted evidence { id fileName } }\n    items { sender at text }\n    sources { line offset raw evidence { id fileName } }\n  }\n": typeof types.ChatMessageFieldsFragmentDoc,
+    "\n  query ChatFilters($id: ID!) {\n    incident(id: $id) {\n      id\n      chats { id name platform direct messageCount memberCount }\n      chatSenders { id name platform handles }\n      chatImports { id state evidence { id fileName } }\n    }\n  }\n": typeof types.ChatFiltersDocument,
+    "\n  query Messages($id: ID!, $filter: MessageFilter, $first: Int, $after: String) {\n    incident(id: $id) { id messages(filter: $filter, first: $first, after: $after) { total next messages { ...ChatMessageFields } } }\n  }\n": typeof types.MessagesDocument,
+    "\n  query LeakAndSightings($id: ID!) {\n    incident(id: $id) {\n      id\n      leakMarks { id kind text sha256 md5 imageHashed documentNumbers createdAt evidence { id fileName } message { id text chat { name } } }\n      sightings { kind score detail item message { id at text chat { name } sender { name } sources { line evidence { id fileName } } } }\n    }\n  }\n": typeof types.LeakAndSightingsDocument,
+    "mutation UnmarkLeak($id: ID!) { unmarkLeak(id: $id) }": typeof types.UnmarkLeakDocument,
+    "\n  fragment ProposalNodeFields on ProposalNode { key kind name platform memberCount node { id } }\n": typeof types.ProposalNodeFieldsFragmentDoc,
+    "\n  fragment ProposalFields on ForwardProposal {\n    id key state at method confidence reason fromName earlierAt originAt candidates rejectReason decidedAt\n    from { ...ProposalNodeFields } to { ...ProposalNodeFields } by { ...ProposalNodeFields }\n    sources { line evidence { id fileName } message { id } }\n    forward { id key }\n    decidedBy { displayName }\n  }\n": typeof types.ProposalFieldsFragmentDoc,
+    "\n  query Proposals($id: ID!) { incident(id: $id) { id proposals { ...ProposalFields } } }\n": typeof types.ProposalsDocument,
+    "\n  mutation ReconstructChain($id: ID!) { reconstructChain(incidentId: $id) { sightings proposals { id } } }\n": typeof types.ReconstructChainDocument,
+    "\n  mutation AcceptProposal($id: ID!, $edit: ProposalEdit) { acceptProposal(id: $id, edit: $edit) { id state } }\n": typeof types.AcceptProposalDocument,
+    "\n  mutation AcceptProposals($id: ID!, $min: Float!) { acceptProposals(incidentId: $id, minConfidence: $min) { id state } }\n": typeof types.AcceptProposalsDocument,
+    "\n  mutation RejectProposal($id: ID!, $reason: String!) { rejectProposal(id: $id, reason: $reason) { id state rejectReason } }\n": typeof types.RejectProposalDocument,
     "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt timeZone legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        acquisition { from where how at timeZone by }\n        custody { action actor { displayName } actorName at timeZone purpose sha256 transferredTo collectedFrom }\n      }\n    }\n  }\n": typeof types.EvidenceDocument,
     "query EvidenceMe { me { id displayName } }": typeof types.EvidenceMeDocument,
     "\n  mutation BeginUpload($id: ID!, $input: EvidenceInput!) { beginEvidenceUpload(incidentId: $id, input: $input) { id uploadUrl maxSize } }\n": typeof types.BeginUploadDocument,
@@ -62,6 +78,7 @@ type Documents = {
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) { user { id username displayName roles locale } }\n  }\n": typeof types.LoginDocument,
     "\n  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }\n": typeof types.RecordForwardDocument,
     "\n  query SpreadSummary($id: ID!) {\n    incident(id: $id) {\n      id\n      spread {\n        depth reachedNodes estimatedAudience forwardCount frontierCount warningCount\n        origins { key name }\n        firstExternal { key to { key name } }\n        firstPublic { key to { key name } }\n        frontier(first: 20) { key name kind exposure memberCount containment { status } }\n        warnings(first: 20) { kind forwardKeys nodeKeys }\n      }\n    }\n  }\n": typeof types.SpreadSummaryDocument,
+    "\n  query ForwardSources($id: ID!) {\n    incident(id: $id) { id spread { forwards(first: 1000) { key evidenced sources { line evidence { id fileName } } } } }\n  }\n": typeof types.ForwardSourcesDocument,
     "\n  query SpreadPath($id: ID!, $key: String!) { incident(id: $id) { id spread { pathTo(nodeKey: $key) { key at method from { name } to { name } by { name } } } } }\n": typeof types.SpreadPathDocument,
     "\n  mutation UpdateNode($id: ID!, $input: NodePatch!) { updateNode(id: $id, input: $input) { id name exposure memberCount } }\n": typeof types.UpdateNodeDocument,
     "\n  mutation SetNodeContainment($id: ID!, $input: ContainmentInput!) { setNodeContainment(nodeId: $id, input: $input) { id containment { status } } }\n": typeof types.SetNodeContainmentDocument,
@@ -95,6 +112,22 @@ const documents: Documents = {
     "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": types.AdvanceDocument,
     "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": types.IncidentChangedDocument,
     "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n": types.CompleteTaskDocument,
+    "\n  fragment ChatImportFields on ChatImport {\n    id format timeZone platform state bytesRead bytesTotal messages duplicates moreProblems failureReason failureMessage\n    evidence { id }\n    problems { line offset reason detail raw }\n    media { id fileName }\n  }\n": types.ChatImportFieldsFragmentDoc,
+    "\n  query ChatImports($id: ID!) { incident(id: $id) { id chatImports { ...ChatImportFields } } }\n": types.ChatImportsDocument,
+    "\n  mutation ReadChatExport($evidenceId: ID!, $input: ChatImportInput) { readChatExport(evidenceId: $evidenceId, input: $input) { ...ChatImportFields } }\n": types.ReadChatExportDocument,
+    "\n  mutation MarkLeak($incidentId: ID!, $input: LeakMarkInput!) { markLeak(incidentId: $incidentId, input: $input) { id kind } }\n": types.MarkLeakDocument,
+    "\n  fragment ChatMessageFields on ChatMessage {\n    id at kind text forwardedFrom quote members\n    chat { id name platform direct }\n    sender { id name handles }\n    media { name md5 omitted evidence { id fileName } }\n    items { sender at text }\n    sources { line offset raw evidence { id fileName } }\n  }\n": types.ChatMessageFieldsFragmentDoc,
+    "\n  query ChatFilters($id: ID!) {\n    incident(id: $id) {\n      id\n      chats { id name platform direct messageCount memberCount }\n      chatSenders { id name platform handles }\n      chatImports { id state evidence { id fileName } }\n    }\n  }\n": types.ChatFiltersDocument,
+    "\n  query Messages($id: ID!, $filter: MessageFilter, $first: Int, $after: String) {\n    incident(id: $id) { id messages(filter: $filter, first: $first, after: $after) { total next messages { ...ChatMessageFields } } }\n  }\n": types.MessagesDocument,
+    "\n  query LeakAndSightings($id: ID!) {\n    incident(id: $id) {\n      id\n      leakMarks { id kind text sha256 md5 imageHashed documentNumbers createdAt evidence { id fileName } message { id text chat { name } } }\n      sightings { kind score detail item message { id at text chat { name } sender { name } sources { line evidence { id fileName } } } }\n    }\n  }\n": types.LeakAndSightingsDocument,
+    "mutation UnmarkLeak($id: ID!) { unmarkLeak(id: $id) }": types.UnmarkLeakDocument,
+    "\n  fragment ProposalNodeFields on ProposalNode { key kind name platform memberCount node { id } }\n": types.ProposalNodeFieldsFragmentDoc,
+    "\n  fragment ProposalFields on ForwardProposal {\n    id key state at method confidence reason fromName earlierAt originAt candidates rejectReason decidedAt\n    from { ...ProposalNodeFields } to { ...ProposalNodeFields } by { ...ProposalNodeFields }\n    sources { line evidence { id fileName } message { id } }\n    forward { id key }\n    decidedBy { displayName }\n  }\n": types.ProposalFieldsFragmentDoc,
+    "\n  query Proposals($id: ID!) { incident(id: $id) { id proposals { ...ProposalFields } } }\n": types.ProposalsDocument,
+    "\n  mutation ReconstructChain($id: ID!) { reconstructChain(incidentId: $id) { sightings proposals { id } } }\n": types.ReconstructChainDocument,
+    "\n  mutation AcceptProposal($id: ID!, $edit: ProposalEdit) { acceptProposal(id: $id, edit: $edit) { id state } }\n": types.AcceptProposalDocument,
+    "\n  mutation AcceptProposals($id: ID!, $min: Float!) { acceptProposals(incidentId: $id, minConfidence: $min) { id state } }\n": types.AcceptProposalsDocument,
+    "\n  mutation RejectProposal($id: ID!, $reason: String!) { rejectProposal(id: $id, reason: $reason) { id state rejectReason } }\n": types.RejectProposalDocument,
     "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt timeZone legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        acquisition { from where how at timeZone by }\n        custody { action actor { displayName } actorName at timeZone purpose sha256 transferredTo collectedFrom }\n      }\n    }\n  }\n": types.EvidenceDocument,
     "query EvidenceMe { me { id displayName } }": types.EvidenceMeDocument,
     "\n  mutation BeginUpload($id: ID!, $input: EvidenceInput!) { beginEvidenceUpload(incidentId: $id, input: $input) { id uploadUrl maxSize } }\n": types.BeginUploadDocument,
@@ -117,6 +150,7 @@ const documents: Documents = {
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) { user { id username displayName roles locale } }\n  }\n": types.LoginDocument,
     "\n  mutation RecordForward($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }\n": types.RecordForwardDocument,
     "\n  query SpreadSummary($id: ID!) {\n    incident(id: $id) {\n      id\n      spread {\n        depth reachedNodes estimatedAudience forwardCount frontierCount warningCount\n        origins { key name }\n        firstExternal { key to { key name } }\n        firstPublic { key to { key name } }\n        frontier(first: 20) { key name kind exposure memberCount containment { status } }\n        warnings(first: 20) { kind forwardKeys nodeKeys }\n      }\n    }\n  }\n": types.SpreadSummaryDocument,
+    "\n  query ForwardSources($id: ID!) {\n    incident(id: $id) { id spread { forwards(first: 1000) { key evidenced sources { line evidence { id fileName } } } } }\n  }\n": types.ForwardSourcesDocument,
     "\n  query SpreadPath($id: ID!, $key: String!) { incident(id: $id) { id spread { pathTo(nodeKey: $key) { key at method from { name } to { name } by { name } } } } }\n": types.SpreadPathDocument,
     "\n  mutation UpdateNode($id: ID!, $input: NodePatch!) { updateNode(id: $id, input: $input) { id name exposure memberCount } }\n": types.UpdateNodeDocument,
     "\n  mutation SetNodeContainment($id: ID!, $input: ContainmentInput!) { setNodeContainment(nodeId: $id, input: $input) { id containment { status } } }\n": types.SetNodeContainmentDocument,
@@ -245,6 +279,70 @@ export function graphql(source: "\n  mutation CompleteTask($id: ID!, $done: Bool
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  fragment ChatImportFields on ChatImport {\n    id format timeZone platform state bytesRead bytesTotal messages duplicates moreProblems failureReason failureMessage\n    evidence { id }\n    problems { line offset reason detail raw }\n    media { id fileName }\n  }\n"): (typeof documents)["\n  fragment ChatImportFields on ChatImport {\n    id format timeZone platform state bytesRead bytesTotal messages duplicates moreProblems failureReason failureMessage\n    evidence { id }\n    problems { line offset reason detail raw }\n    media { id fileName }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ChatImports($id: ID!) { incident(id: $id) { id chatImports { ...ChatImportFields } } }\n"): (typeof documents)["\n  query ChatImports($id: ID!) { incident(id: $id) { id chatImports { ...ChatImportFields } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReadChatExport($evidenceId: ID!, $input: ChatImportInput) { readChatExport(evidenceId: $evidenceId, input: $input) { ...ChatImportFields } }\n"): (typeof documents)["\n  mutation ReadChatExport($evidenceId: ID!, $input: ChatImportInput) { readChatExport(evidenceId: $evidenceId, input: $input) { ...ChatImportFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkLeak($incidentId: ID!, $input: LeakMarkInput!) { markLeak(incidentId: $incidentId, input: $input) { id kind } }\n"): (typeof documents)["\n  mutation MarkLeak($incidentId: ID!, $input: LeakMarkInput!) { markLeak(incidentId: $incidentId, input: $input) { id kind } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ChatMessageFields on ChatMessage {\n    id at kind text forwardedFrom quote members\n    chat { id name platform direct }\n    sender { id name handles }\n    media { name md5 omitted evidence { id fileName } }\n    items { sender at text }\n    sources { line offset raw evidence { id fileName } }\n  }\n"): (typeof documents)["\n  fragment ChatMessageFields on ChatMessage {\n    id at kind text forwardedFrom quote members\n    chat { id name platform direct }\n    sender { id name handles }\n    media { name md5 omitted evidence { id fileName } }\n    items { sender at text }\n    sources { line offset raw evidence { id fileName } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ChatFilters($id: ID!) {\n    incident(id: $id) {\n      id\n      chats { id name platform direct messageCount memberCount }\n      chatSenders { id name platform handles }\n      chatImports { id state evidence { id fileName } }\n    }\n  }\n"): (typeof documents)["\n  query ChatFilters($id: ID!) {\n    incident(id: $id) {\n      id\n      chats { id name platform direct messageCount memberCount }\n      chatSenders { id name platform handles }\n      chatImports { id state evidence { id fileName } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Messages($id: ID!, $filter: MessageFilter, $first: Int, $after: String) {\n    incident(id: $id) { id messages(filter: $filter, first: $first, after: $after) { total next messages { ...ChatMessageFields } } }\n  }\n"): (typeof documents)["\n  query Messages($id: ID!, $filter: MessageFilter, $first: Int, $after: String) {\n    incident(id: $id) { id messages(filter: $filter, first: $first, after: $after) { total next messages { ...ChatMessageFields } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LeakAndSightings($id: ID!) {\n    incident(id: $id) {\n      id\n      leakMarks { id kind text sha256 md5 imageHashed documentNumbers createdAt evidence { id fileName } message { id text chat { name } } }\n      sightings { kind score detail item message { id at text chat { name } sender { name } sources { line evidence { id fileName } } } }\n    }\n  }\n"): (typeof documents)["\n  query LeakAndSightings($id: ID!) {\n    incident(id: $id) {\n      id\n      leakMarks { id kind text sha256 md5 imageHashed documentNumbers createdAt evidence { id fileName } message { id text chat { name } } }\n      sightings { kind score detail item message { id at text chat { name } sender { name } sources { line evidence { id fileName } } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation UnmarkLeak($id: ID!) { unmarkLeak(id: $id) }"): (typeof documents)["mutation UnmarkLeak($id: ID!) { unmarkLeak(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ProposalNodeFields on ProposalNode { key kind name platform memberCount node { id } }\n"): (typeof documents)["\n  fragment ProposalNodeFields on ProposalNode { key kind name platform memberCount node { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ProposalFields on ForwardProposal {\n    id key state at method confidence reason fromName earlierAt originAt candidates rejectReason decidedAt\n    from { ...ProposalNodeFields } to { ...ProposalNodeFields } by { ...ProposalNodeFields }\n    sources { line evidence { id fileName } message { id } }\n    forward { id key }\n    decidedBy { displayName }\n  }\n"): (typeof documents)["\n  fragment ProposalFields on ForwardProposal {\n    id key state at method confidence reason fromName earlierAt originAt candidates rejectReason decidedAt\n    from { ...ProposalNodeFields } to { ...ProposalNodeFields } by { ...ProposalNodeFields }\n    sources { line evidence { id fileName } message { id } }\n    forward { id key }\n    decidedBy { displayName }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Proposals($id: ID!) { incident(id: $id) { id proposals { ...ProposalFields } } }\n"): (typeof documents)["\n  query Proposals($id: ID!) { incident(id: $id) { id proposals { ...ProposalFields } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReconstructChain($id: ID!) { reconstructChain(incidentId: $id) { sightings proposals { id } } }\n"): (typeof documents)["\n  mutation ReconstructChain($id: ID!) { reconstructChain(incidentId: $id) { sightings proposals { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AcceptProposal($id: ID!, $edit: ProposalEdit) { acceptProposal(id: $id, edit: $edit) { id state } }\n"): (typeof documents)["\n  mutation AcceptProposal($id: ID!, $edit: ProposalEdit) { acceptProposal(id: $id, edit: $edit) { id state } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AcceptProposals($id: ID!, $min: Float!) { acceptProposals(incidentId: $id, minConfidence: $min) { id state } }\n"): (typeof documents)["\n  mutation AcceptProposals($id: ID!, $min: Float!) { acceptProposals(incidentId: $id, minConfidence: $min) { id state } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RejectProposal($id: ID!, $reason: String!) { rejectProposal(id: $id, reason: $reason) { id state rejectReason } }\n"): (typeof documents)["\n  mutation RejectProposal($id: ID!, $reason: String!) { rejectProposal(id: $id, reason: $reason) { id state rejectReason } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt timeZone legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        acquisition { from where how at timeZone by }\n        custody { action actor { displayName } actorName at timeZone purpose sha256 transferredTo collectedFrom }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Evidence($id: ID!) {\n    incident(id: $id) {\n      id\n      evidence {\n        id fileName sha256 size contentType uploadedAt timeZone legalHold fixity capturedAt device\n        uploadedBy { displayName }\n        duplicateOf { id }\n        acquisition { from where how at timeZone by }\n        custody { action actor { displayName } actorName at timeZone purpose sha256 transferredTo collectedFrom }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -330,6 +428,10 @@ export function graphql(source: "\n  mutation RecordForward($id: ID!, $f: [Forwa
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query SpreadSummary($id: ID!) {\n    incident(id: $id) {\n      id\n      spread {\n        depth reachedNodes estimatedAudience forwardCount frontierCount warningCount\n        origins { key name }\n        firstExternal { key to { key name } }\n        firstPublic { key to { key name } }\n        frontier(first: 20) { key name kind exposure memberCount containment { status } }\n        warnings(first: 20) { kind forwardKeys nodeKeys }\n      }\n    }\n  }\n"): (typeof documents)["\n  query SpreadSummary($id: ID!) {\n    incident(id: $id) {\n      id\n      spread {\n        depth reachedNodes estimatedAudience forwardCount frontierCount warningCount\n        origins { key name }\n        firstExternal { key to { key name } }\n        firstPublic { key to { key name } }\n        frontier(first: 20) { key name kind exposure memberCount containment { status } }\n        warnings(first: 20) { kind forwardKeys nodeKeys }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ForwardSources($id: ID!) {\n    incident(id: $id) { id spread { forwards(first: 1000) { key evidenced sources { line evidence { id fileName } } } } }\n  }\n"): (typeof documents)["\n  query ForwardSources($id: ID!) {\n    incident(id: $id) { id spread { forwards(first: 1000) { key evidenced sources { line evidence { id fileName } } } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

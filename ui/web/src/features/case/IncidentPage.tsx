@@ -17,6 +17,7 @@ import { reveal } from "../../components/reveal";
 import { sectionOf, sections, targetOf, type DetailsField, type Section } from "./sections";
 import { CaseRecord } from "./CaseRecord";
 import { EvidencePanel } from "../evidence/EvidencePanel";
+import { MessagesPanel } from "../chatlog/MessagesPanel";
 import { ResponsibilityPanel } from "../responsibility/ResponsibilityPanel";
 import { SpreadExplorer } from "../spread/SpreadExplorer";
 import { StageBar, stages, type Stage } from "../../components/StageBar";
@@ -105,8 +106,9 @@ function Incident({ data, fetching, error, refetch }: {
     overview: <Overview inc={inc} reload={reload} changes={changes} onGo={access.canEdit && !frozen ? go : undefined}
       onEdit={access.canEdit && !frozen ? () => setEditing({}) : undefined} />,
     containment: <ResponsePanel incidentId={inc.id} frozen={frozen} changes={changes} onChanged={reload} onShowVenue={() => open("spread")} />,
-    spread: <SpreadExplorer incidentId={inc.id} reference={inc.reference} frozen={frozen} changes={changes} active={section === "spread"} />,
-    evidence: <EvidencePanel incidentId={inc.id} reference={inc.reference} frozen={frozen} changes={changes} />,
+    spread: <SpreadExplorer incidentId={inc.id} reference={inc.reference} frozen={frozen} changes={changes} active={section === "spread"} zone={inc.timeZone} />,
+    evidence: <EvidencePanel incidentId={inc.id} reference={inc.reference} frozen={frozen} changes={changes} caseZone={inc.timeZone} />,
+    messages: <MessagesPanel incidentId={inc.id} zone={inc.timeZone} frozen={frozen} changes={changes} />,
     responsibility: <ResponsibilityPanel incidentId={inc.id} frozen={frozen} changes={changes} />,
     record: <CaseRecord incidentId={inc.id} frozen={frozen} changes={changes} />,
   };

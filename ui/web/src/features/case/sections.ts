@@ -1,6 +1,6 @@
 // The areas of the case page and where on them each gate requirement is met.
 
-export const sections = ["overview", "containment", "spread", "evidence", "responsibility", "record"] as const;
+export const sections = ["overview", "containment", "spread", "evidence", "messages", "responsibility", "record"] as const;
 export type Section = (typeof sections)[number];
 
 // A Target is the place a requirement is met: a section and, within it, the

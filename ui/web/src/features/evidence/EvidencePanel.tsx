@@ -11,6 +11,7 @@ import { AcquisitionFields, acquisitionInput, type Acquisition } from "./Acquisi
 import { PdfPreview } from "./PdfPreview";
 import { browserZone as timeZone, inZone } from "./zoneTime";
 import { recordableCustodyActions as handActions } from "../../vocabulary";
+import { ChatImportStatus, MarkLeakButton, ReadAsChat, useChatImports } from "../chatlog/ChatImport";
 
 const EvidenceQuery = graphql(`
   query Evidence($id: ID!) {
@@ -65,8 +66,11 @@ interface Uploading { name: string; percent: number; error?: string; sha256?: st
 // EvidencePanel is the incident's vault: drag-and-drop upload with progress
 // and the hash once computed, each item's custody log, download and preview
 // through short-lived links (each a custody event, with its purpose), legal
-// hold, and the sealed package.
-export function EvidencePanel({ incidentId, reference, frozen, changes }: { incidentId: string; reference: string; frozen: boolean; changes: number }) {
+// hold, the sealed package; reading an item as a chat export, and marking
+// one as what leaked.
+export function EvidencePanel({ incidentId, reference, frozen, changes, caseZone = timeZone }: {
+  incidentId: string; reference: string; frozen: boolean; changes: number; caseZone?: string;
+}) {
   const { t, i18n } = useTranslation();
   const [{ data, error }, refetch] = useQuery({ query: EvidenceQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
   const [, begin] = useMutation(Begin);
@@ -82,6 +86,8 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
   const { canEdit } = useIncidentAccess();
   const [thumbs, setThumbs] = useState<Record<string, string>>();
   const [custodyOf, setCustodyOf] = useState<string>();
+  const [readingOf, setReadingOf] = useState<{ id: string; fileName: string }>();
+  const chat = useChatImports(incidentId, changes);
   // On a phone the table keeps two columns: the file (with its upload and
   // fixity under the name) and what can be done with it.
   const phone = !Grid.useBreakpoint().sm;
@@ -162,6 +168,7 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
       <Button size="small" href={`/incidents/${reference}/evidence.zip`}>{t("evidence.export")}</Button></Space>}>
       {verified.error && <Alert type="error" showIcon message={errorMessage(t, verified.error)} />}
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
+      {chat.error && <Alert type="error" showIcon message={errorMessage(t, chat.error)} />}
       {/* The upload waits for the signed-in user's name: it is the collector unless another is typed. */}
       {canEdit && !frozen && myName && <>
         <Typography.Paragraph type="secondary">{t("evidence.acquisition.intro")}</Typography.Paragraph>
@@ -213,6 +220,7 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
             {phone && <Typography.Text type="secondary">{inZone(e.uploadedAt, e.timeZone)} · {e.uploadedBy?.displayName}</Typography.Text>}
             {phone && <span><Tag color={e.fixity === "OK" ? "green" : e.fixity === "UNVERIFIED" ? "default" : "red"}>{t(`evidence.fixity.${e.fixity}`)}</Tag>
               {e.legalHold && <Tag color="blue">{t("evidence.legalHold")}</Tag>}</span>}
+            {chat.byEvidence.get(e.id) && <ChatImportStatus imp={chat.byEvidence.get(e.id)!} />}
           </Space> },
           { title: t("evidence.hash"), dataIndex: "sha256", responsive: ["sm"], render: (h: string, e) => <Space direction="vertical" size={0}>
             <Typography.Text code copyable={{ text: h }} style={{ fontSize: 11 }}>{h.slice(0, 16)}…</Typography.Text>
@@ -224,10 +232,16 @@ export function EvidencePanel({ incidentId, reference, frozen, changes }: { inci
             {(e.contentType.startsWith("image/") || isPdf(e.contentType)) && <Button size="small" onClick={() => open(e, true)}>{t("evidence.preview")}</Button>}
             <Button size="small" onClick={() => open(e, false)}>{t("evidence.download")}</Button>
             {canEdit && !frozen && <Button size="small" onClick={() => setCustodyOf(e.id)}>{t("evidence.recordCustody")}</Button>}
+            {/* An item is read once; a failed read may be tried again. */}
+            {canEdit && !frozen && (chat.byEvidence.get(e.id)?.state ?? "FAILED") === "FAILED" &&
+              <Button size="small" data-read-chat={e.fileName} onClick={() => setReadingOf(e)}>{t("chat.readAs")}</Button>}
+            {canEdit && !frozen && <MarkLeakButton incidentId={incidentId} evidenceId={e.id} />}
           </Space> },
         ]} />
       <PurposeModal asking={asking} onClose={() => setAsking(null)} />
       {custodyOf && <CustodyModal evidenceId={custodyOf} onClose={() => setCustodyOf(undefined)} onDone={() => { setCustodyOf(undefined); refetch({ requestPolicy: "network-only" }); }} />}
+      {readingOf && <ReadAsChat evidence={readingOf} caseZone={caseZone} onClose={() => setReadingOf(undefined)}
+        onDone={() => { setReadingOf(undefined); chat.reload(); }} />}
       {pdf && <PdfPreview url={pdf.url} name={pdf.name} onClose={() => setPdf(undefined)} />}
       {preview && <Image style={{ display: "none" }} src={preview} preview={{ visible: true, onVisibleChange: (v) => !v && setPreview(undefined) }} />}
     </Card>

@@ -15,8 +15,14 @@ function wallClock(at: Date, zone: string) {
 // inZone formats an instant as the time it was in a zone, labelled with the
 // zone: "2026-11-24 21:15 (Asia/Shanghai)".
 export function inZone(at: string | Date, zone: string, seconds = false): string {
+  return `${wallTime(at, zone, seconds)} (${zone})`;
+}
+
+// wallTime is inZone without the zone's label, for a sentence or a list
+// whose zone is said once around it.
+export function wallTime(at: string | Date, zone: string, seconds = false): string {
   const w = wallClock(new Date(at), zone);
-  return `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}${seconds ? `:${w.second}` : ""} (${zone})`;
+  return `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}${seconds ? `:${w.second}` : ""}`;
 }
 
 // offsetAt is how far a zone's clock is ahead of UTC at an instant, in ms.

@@ -4,6 +4,7 @@ import cytoscape, { type Core } from "cytoscape";
 import dayjs from "dayjs";
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
 import { useQuery } from "urql";
 import { fetchJSON, requestErrorMessage } from "../../api";
 import { useIncidentAccess } from "../../components/access";
@@ -16,9 +17,12 @@ import { NodePanel, TakedownTag } from "./SpreadSide";
 import { SpreadLegend } from "./SpreadLegend";
 import { SpreadTimeline } from "./SpreadTimeline";
 import { SpreadWarnings } from "./SpreadWarnings";
+import { ProposalList, useProposals } from "../chatlog/Proposals";
+import { lineLink, type LineRef } from "../chatlog/chatData";
+import { browserZone } from "../evidence/zoneTime";
 import { boxMembers, byTime, collapse, elkLimit, foldedLimit, forwardsUntil, pathEdges, replayCounts, replaySteps, senderEdges, timeRange,
-  type Collapsed, type ExportForward, type Position, type SpreadExport } from "./graphData";
-import { edgeColor, exposureColor, labelFont, pathColor, pickedColor, readableZoom, takedownColor } from "./graphStyle";
+  withProposals, type Collapsed, type ExportForward, type Position, type ProposedEdge, type SpreadExport } from "./graphData";
+import { edgeColor, exposureColor, labelFont, pathColor, pickedColor, proposalColor, readableZoom, takedownColor } from "./graphStyle";
 
 const SpreadQuery = graphql(`
   query SpreadSummary($id: ID!) {
@@ -33,6 +37,13 @@ const SpreadQuery = graphql(`
         warnings(first: 20) { kind forwardKeys nodeKeys }
       }
     }
+  }
+`);
+// Which forwards rest on lines of evidence, and which lines: the spread
+// export does not say.
+const ForwardSources = graphql(`
+  query ForwardSources($id: ID!) {
+    incident(id: $id) { id spread { forwards(first: 1000) { key evidenced sources { line evidence { id fileName } } } } }
   }
 `);
 const PathQuery = graphql(`
@@ -62,10 +73,23 @@ function openView(cy: Core) {
 // and takedown state, the origin and the path to the selected node
 // highlighted, a timeline and a replay of the forwards, the analysis's
 // consistency warnings, the frontier, and recording or importing forwards.
-export function SpreadExplorer({ incidentId, reference, frozen, changes, active = true }: {
-  incidentId: string; reference: string; frozen: boolean; changes: number; active?: boolean;
+export function SpreadExplorer({ incidentId, reference, frozen, changes, active = true, zone = browserZone }: {
+  incidentId: string; reference: string; frozen: boolean; changes: number; active?: boolean; zone?: string;
 }) {
   const { t } = useTranslation();
+  const navigate = useNavigate();
+  const proposals = useProposals(incidentId);
+  const [{ data: sourced }, refetchSources] = useQuery({ query: ForwardSources, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
+  const provenance = useMemo(() => new Map((sourced?.incident?.spread.forwards ?? []).map((f) => [f.key, f])), [sourced]);
+  const evidencedCount = useMemo(() => [...provenance.values()].filter((f) => f.evidenced).length, [provenance]);
+  // The proposals still to review are drawn with the chain; the layout is
+  // made again when they change.
+  const pending = useMemo(() => proposals.proposals.filter((p) => p.state === "PROPOSED"), [proposals.proposals]);
+  const pendingKey = pending.map((p) => p.id).join(",");
+  const pendingRef = useRef(pending);
+  pendingRef.current = pending;
+  const [proposed, setProposed] = useState<ProposedEdge[]>([]);
+  const jump = useCallback((ref: LineRef) => navigate(lineLink(ref)), [navigate]);
   const { canEdit } = useIncidentAccess();
   const [{ data: summary }, refetchSummary] = useQuery({ query: SpreadQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
   const [full, setFull] = useState<SpreadExport>();
@@ -94,14 +118,15 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
       .then(async (d) => {
         // Beyond what reads as a graph, fold the far hops into boxes.
         const big = d.nodes.length > elkLimit ? collapse(d, foldedLimit) : undefined;
-        const drawn = big?.data ?? d;
-        const at = await elkLayout(drawn);
-        if (live) { setFull(d); setGraph(drawn); setFolded(big); setPositions(at); setUntil(undefined); setPlaying(false); }
+        // A folded chain is too large to review on the graph: its proposals are listed only.
+        const { data: drawn, proposed: edges } = big ? { data: big.data, proposed: [] } : withProposals(d, pendingRef.current);
+        const at = await elkLayout(drawn, edges);
+        if (live) { setFull(d); setGraph(drawn); setProposed(edges); setFolded(big); setPositions(at); setUntil(undefined); setPlaying(false); }
       })
       .then(() => live && setLoadError(undefined))
       .catch((e: unknown) => live && setLoadError(requestErrorMessage(t, e)));
     return () => { live = false; };
-  }, [reference, version, t]);
+  }, [reference, version, t, pendingKey]);
 
   // The timeline, the replay's steps and the forwards by key are worked out
   // after the graph is drawn, not before.
@@ -123,11 +148,13 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
         ...graph.nodes.map((n) => ({
           data: { id: n.key, label: n.kind === "AGGREGATE" ? t("spread.folded", { count: Number(n.name), hops: n.hops }) : n.name,
             exposure: n.exposure, person: n.kind === "PERSON" ? 1 : 0, origin: n.origin ? 1 : 0, box: n.kind === "AGGREGATE" ? 1 : 0,
+            provisional: n.provisional ? 1 : 0,
             ...(n.kind !== "PERSON" && takedownColor[n.containment] ? { takedown: takedownColor[n.containment] } : {}) },
           position: positions.get(n.key) ?? { x: 0, y: 0 },
         })),
         ...graph.forwards.map((f) => ({ data: { id: f.key, source: f.from, target: f.to, forward: f.key, at: f.at } })),
         ...senderEdges(graph).map((e) => ({ data: { id: e.key, source: e.from, target: e.to, forward: e.forward, at: e.at, sender: 1 } })),
+        ...proposed.map((e) => ({ data: { id: e.key, source: e.from, target: e.to, proposal: e.proposal, proposed: 1, sender: e.sender ? 1 : 0 } })),
       ],
       layout: { name: "preset" },
       minZoom: 0.02,
@@ -141,6 +168,9 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
         { selector: "node[box = 1]", style: { "background-color": "#5c636a", shape: "round-rectangle", width: 170, height: 40 } },
         { selector: "edge", style: { width: 1.5, "line-color": edgeColor, "target-arrow-color": edgeColor, "target-arrow-shape": "triangle", "curve-style": "bezier" } },
         { selector: "edge[sender = 1]", style: { "line-style": "dashed", "line-dash-pattern": [6, 4], "target-arrow-shape": "vee" } },
+        { selector: "node[provisional = 1]", style: { "background-color": "#fff", color: "#0b3d45", "border-width": 2, "border-style": "dashed", "border-color": proposalColor } },
+        { selector: "edge[proposed = 1]", style: { width: 2.5, "line-style": "dashed", "line-dash-pattern": [8, 5], "line-color": proposalColor, "target-arrow-color": proposalColor } },
+        { selector: "edge[proposed = 1][sender = 1]", style: { width: 1.5, "line-dash-pattern": [3, 4] } },
         { selector: ".path", style: { width: 4, "line-color": pathColor, "target-arrow-color": pathColor } },
         { selector: ".picked", style: { width: 5, "line-color": pickedColor, "target-arrow-color": pickedColor, "z-index": 10 } },
         { selector: "node:selected", style: { "underlay-color": pathColor, "underlay-opacity": 0.4, "underlay-padding": 7 } },
@@ -166,8 +196,9 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
     openView(c);
     measure();
     el.dataset.drawn = String(c.nodes().length);
+    el.dataset.proposed = String(c.edges("[proposed = 1][sender = 0]").length);
     return () => { c.destroy(); if (cy.current === c) cy.current = undefined; };
-  }, [graph, positions, t]);
+  }, [graph, positions, proposed, t]);
 
   // The replay hides what had not happened yet.
   useEffect(() => {
@@ -233,7 +264,13 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
   const nodeOptions = useMemo(() => (full?.nodes ?? []).map((n) => ({ value: n.key, label: `${n.name} · ${t(`spread.kind.${n.kind}`)}` })), [full, t]);
   const selectedNode = selected ? full?.nodes.find((n) => n.key === selected) : undefined;
   const tipForward = tip && forwardByKey.get(tip.forward);
-  const refresh = useCallback(() => { setVersion((v) => v + 1); refetchSummary({ requestPolicy: "network-only" }); }, [refetchSummary]);
+  const reloadProposals = proposals.reload;
+  const refresh = useCallback(() => {
+    setVersion((v) => v + 1);
+    refetchSummary({ requestPolicy: "network-only" });
+    refetchSources({ requestPolicy: "network-only" });
+    reloadProposals();
+  }, [refetchSummary, refetchSources, reloadProposals]);
   useEffect(() => { if (changes) refresh(); }, [changes, refresh]);
   return (
     <Card id="spread" title={t("spread.title")} extra={<Space>
@@ -244,6 +281,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
         <Tag>{t("spread.forwards", { count: counts?.forwards ?? s.forwardCount })}</Tag><Tag>{t("spread.depth", { depth: s.depth })}</Tag>
         <Tag>{t("spread.reached", { count: counts?.reached ?? s.reachedNodes })}</Tag>
         <Tag>{t("spread.audience", { count: counts?.audience ?? s.estimatedAudience })}</Tag>
+        {evidencedCount > 0 && <Tag color="green" data-testid="evidenced-count">{t("chat.evidencedCount", { count: evidencedCount, total: s.forwardCount })}</Tag>}
         {s.origins.map((o) => <Tag key={o.key} color="black">{t("spread.origin")}: {o.name}</Tag>)}
         {s.firstExternal && <Button size="small" onClick={() => setSelected(s.firstExternal!.to.key)}>{t("spread.showFirstExternal", { name: s.firstExternal.to.name })}</Button>}
         {s.firstPublic && s.firstPublic.key !== s.firstExternal?.key && <Button size="small" onClick={() => setSelected(s.firstPublic!.to.key)}>
@@ -292,12 +330,13 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
           {path?.incident?.spread.pathTo && selected && !selectedNode?.origin && <List size="small" data-testid="path" header={t("spread.pathTo", { name: names.get(selected) ?? selected })}
             dataSource={path.incident.spread.pathTo} locale={{ emptyText: t("spread.noPath") }}
             renderItem={(f) => <List.Item>{hopTime(f.at)} {f.from.name} → {f.to.name} <Tag>{t(`spread.methods.${f.method}`)}</Tag> {f.by.name}</List.Item>} />}
+          <ProposalList incidentId={incidentId} zone={zone} frozen={frozen} proposals={proposals.proposals} error={proposals.error} onChanged={refresh} onJump={jump} />
         </Col>
         <Col xs={24} lg={7}>
           {full && full.nodes.length > 0 && <Select showSearch allowClear style={{ width: "100%", marginBottom: 12 }} value={selected}
             placeholder={t("spread.find")} aria-label={t("spread.find")} onChange={(k?: string) => setSelected(k)}
             optionFilterProp="label" options={nodeOptions} />}
-          {selectedNode && full && <NodePanel node={selectedNode} forwards={full.forwards} names={names} frozen={frozen}
+          {selectedNode && full && <NodePanel node={selectedNode} forwards={full.forwards} names={names} frozen={frozen} provenance={provenance} onJump={jump}
             onChanged={refresh} onClose={() => setSelected(undefined)} />}
           {box !== undefined && full && !selectedNode && <Card size="small" data-testid="box-panel"
             title={t("spread.boxTitle", { hops: box, count: boxMembers(full, box).length })}

@@ -1,7 +1,7 @@
 import { Typography } from "antd";
 import { memo, type CSSProperties } from "react";
 import { useTranslation } from "react-i18next";
-import { edgeColor, exposureColor, pathColor, takedownColor } from "./graphStyle";
+import { edgeColor, exposureColor, pathColor, proposalColor, takedownColor } from "./graphStyle";
 
 const grey = "#8a939c";
 const box = (style: CSSProperties): CSSProperties => ({ display: "inline-block", width: 22, height: 14, borderRadius: 4, verticalAlign: "middle", background: grey, ...style });
@@ -25,6 +25,8 @@ export const SpreadLegend = memo(function SpreadLegend() {
       {item(line(`2px solid ${edgeColor}`), t("spread.legend.forward"))}
       {item(line(`2px dashed ${edgeColor}`), t("spread.legend.sender"))}
       {item(line(`4px solid ${pathColor}`), t("spread.legend.path"))}
+      {item(line(`3px dashed ${proposalColor}`), t("spread.legend.proposed"))}
+      {item(box({ background: "#fff", border: `2px dashed ${proposalColor}` }), t("spread.legend.provisional"))}
     </div>
   );
 });

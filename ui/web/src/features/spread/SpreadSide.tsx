@@ -10,6 +10,8 @@ import { graphql } from "../../gql";
 import type { Confidence, ContainmentStatus, Exposure, ForwardMethod, Platform } from "../../gql/graphql";
 import type { ExportForward, ExportNode } from "./graphData";
 import { cautionTag, takedownTag } from "./graphStyle";
+import { SourceLinks } from "../chatlog/Proposals";
+import type { LineRef } from "../chatlog/chatData";
 import { confidences, containmentStatuses, exposures, forwardMethods as methods, platforms } from "../../vocabulary";
 
 const UpdateNode = graphql(`
@@ -26,13 +28,18 @@ const DeleteForward = graphql(`
 `);
 
 
+export interface Provenance { evidenced: boolean; sources: { line: number; evidence: { id: string; fileName: string } }[] }
+
 type Editing = { kind: "node" } | { kind: "containment" } | { kind: "forward"; forward: ExportForward } | undefined;
 
 // NodePanel is the side panel for the selected person or venue: what is
 // known of it, its takedown state, and the forwards into and out of it,
 // each editable (and deletable) by investigators; every change is audited.
-export function NodePanel({ node, forwards, names, frozen, onChanged, onClose }: {
+// A forward accepted from a proposal is evidenced and names its lines, each
+// a jump to the message viewer; one typed by hand is asserted.
+export function NodePanel({ node, forwards, names, frozen, provenance, onJump, onChanged, onClose }: {
   node: ExportNode; forwards: ExportForward[]; names: Map<string, string>; frozen: boolean; onChanged: () => void; onClose: () => void;
+  provenance?: Map<string, Provenance>; onJump?: (ref: LineRef) => void;
 }) {
   const { t } = useTranslation();
   const [editing, setEditing] = useState<Editing>();
@@ -78,7 +85,10 @@ export function NodePanel({ node, forwards, names, frozen, onChanged, onClose }:
             <Typography.Text>
               {dayjs(f.at).format("MM-DD HH:mm")} {name(f.from)} → {name(f.to)} <Tag>{t(`spread.methods.${f.method}`)}</Tag>
               {f.confidence === "SUSPECTED" && <Tag color={cautionTag}>{t("spread.confidences.SUSPECTED")}</Tag>}
+              {provenance?.get(f.key) && (provenance.get(f.key)!.evidenced
+                ? <Tag color="green" data-evidenced="1">{t("chat.evidenced")}</Tag> : <Tag data-evidenced="0">{t("chat.asserted")}</Tag>)}
             </Typography.Text>
+            {onJump && !!provenance?.get(f.key)?.sources.length && <div><SourceLinks sources={provenance.get(f.key)!.sources} onJump={onJump} /></div>}
           </List.Item>)} />
       {editing?.kind === "node" && <NodeForm node={node} onDone={done} onCancel={() => setEditing(undefined)} />}
       {editing?.kind === "containment" && <ContainmentForm node={node} onDone={done} onCancel={() => setEditing(undefined)} />}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import i18n from "../../i18n";
-import { boxMembers, byTime, collapse, forwardsUntil, replayCounts, replaySteps, senderEdges, timeRange, timelineWindow, warningMessage,
+import { boxMembers, byTime, collapse, forwardsUntil, replayCounts, replaySteps, senderEdges, timeRange, timelineWindow, warningMessage, withProposals,
   type SpreadExport } from "./graphData";
 
 const data: SpreadExport = {
@@ -97,5 +97,23 @@ describe("warnings", () => {
     await i18n.changeLanguage("en");
     expect(say({ kind: "DUPLICATE_FORWARD", forwardKeys: ["f1", "f2"], nodeKeys: [] }))
       .toBe("Forwards that look recorded twice: 08:00 宗某 → 传真 (f1)；08:30 传真 → 杨某 (f2)");
+  });
+});
+
+describe("withProposals", () => {
+  const node = (key: string, name: string) => ({ key, kind: key.startsWith("p:") ? "PERSON" : "GROUP_CHAT", name });
+  const data: SpreadExport = { incident: "i", nodes: [{ id: "n1", key: "p:施某", kind: "PERSON", name: "施某", exposure: "INTERNAL", containment: "NONE", origin: true, hops: 0 }], forwards: [] };
+  it("draws the undecided proposals, with a provisional node for each end or sender not recorded", () => {
+    const { data: drawn, proposed } = withProposals(data, [
+      { id: "1", key: "k1", state: "PROPOSED", at: "2021-03-20T04:00:00Z", confidence: 0.9, from: node("p:施某", "施某"), to: node("p:何某", "何某"), by: node("p:施某", "施某") },
+      { id: "2", key: "k2", state: "PROPOSED", at: "2021-03-20T05:00:00Z", confidence: 0.6, from: node("g:同学群", "同学群"), to: node("g:销售群", "销售群"), by: node("p:周某", "周某") },
+      { id: "3", key: "k3", state: "REJECTED", at: "2021-03-20T06:00:00Z", confidence: 0.3, from: node("p:何某", "何某"), to: node("p:外人", "外人"), by: node("p:何某", "何某") },
+    ]);
+    expect(drawn.nodes.map((n) => [n.key, !!n.provisional])).toEqual([["p:施某", false], ["p:何某", true], ["g:同学群", true], ["g:销售群", true], ["p:周某", true]]);
+    expect(proposed.map((e) => [e.from, e.to, e.sender])).toEqual([["p:施某", "p:何某", false], ["g:同学群", "g:销售群", false], ["p:周某", "g:销售群", true]]);
+    expect(drawn.forwards).toEqual([]);
+  });
+  it("leaves the chain as it is when nothing is left to review", () => {
+    expect(withProposals(data, [])).toEqual({ data, proposed: [] });
   });
 });

@@ -5,6 +5,8 @@ export interface ExportNode {
   id: string; key: string; kind: string; name: string; exposure: "INTERNAL" | "EXTERNAL" | "PUBLIC";
   memberCount?: number; containment: string; origin: boolean; hops: number | null;
   unit?: string; position?: string; handles?: string[]; cleared?: boolean; platform?: string;
+  // Named only by a proposal not yet accepted: drawn, but not recorded.
+  provisional?: boolean;
 }
 export interface ExportForward {
   id: string; key: string; from: string; to: string; by: string; at: string; method: string;
@@ -180,4 +182,37 @@ export function warningMessage(w: SpreadWarning, names: Map<string, string>, for
     case "SENDER_NOT_IN_VENUE": return { key: "spread.warning.SENDER_NOT_IN_VENUE", values: { person: name(w.nodeKeys[0]), venue: name(w.nodeKeys[1]), hops } };
     default: return { key: `spread.warning.${w.kind}`, values: { hops: w.forwardKeys.map((k) => `${hop(k)} (${k})`).join("；") } };
   }
+}
+
+// A person or venue as a proposed forward names it.
+export interface ProposedNode { key: string; kind: string; name: string; memberCount?: number | null; platform?: string | null }
+export interface ProposalLike { id: string; key: string; state: string; at: string; confidence: number; from: ProposedNode; to: ProposedNode; by: ProposedNode }
+
+// ProposedEdge is a proposed forward on the graph (from → to), or its sender's
+// edge to where it went (sender) when the sender is neither end.
+export interface ProposedEdge { key: string; proposal: string; from: string; to: string; sender: boolean }
+
+// withProposals adds to the chain the forwards proposed and not yet decided:
+// their edges, and a provisional node for each end or sender nobody has
+// recorded yet, so a reconstruction can be looked at before it is accepted.
+export function withProposals(data: SpreadExport, proposals: ProposalLike[]): { data: SpreadExport; proposed: ProposedEdge[] } {
+  const open = proposals.filter((p) => p.state === "PROPOSED");
+  if (open.length === 0) return { data, proposed: [] };
+  const known = new Set(data.nodes.map((n) => n.key));
+  const extra: ExportNode[] = [];
+  const add = (n: ProposedNode) => {
+    if (known.has(n.key)) return;
+    known.add(n.key);
+    extra.push({ id: "", key: n.key, kind: n.kind, name: n.name, exposure: "INTERNAL", containment: "NONE", origin: false, hops: null,
+      memberCount: n.memberCount ?? undefined, platform: n.platform ?? undefined, provisional: true });
+  };
+  const proposed: ProposedEdge[] = [];
+  for (const p of open) {
+    add(p.from); add(p.to); add(p.by);
+    proposed.push({ key: `proposal:${p.id}`, proposal: p.id, from: p.from.key, to: p.to.key, sender: false });
+    if (p.by.key !== p.from.key && p.by.key !== p.to.key) {
+      proposed.push({ key: `proposal-by:${p.id}`, proposal: p.id, from: p.by.key, to: p.to.key, sender: true });
+    }
+  }
+  return { data: { ...data, nodes: [...data.nodes, ...extra] }, proposed };
 }

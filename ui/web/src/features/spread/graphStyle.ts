@@ -16,6 +16,9 @@ export const takedownColor: Record<string, string | undefined> = {
 export const pathColor = "#e03131";
 export const pickedColor = "#7048e8";
 export const edgeColor = "#9aa5b1";
+// A forward proposed from the chat exports and not yet reviewed, and the
+// nodes only such a proposal names: dashed, in a colour no recorded hop has.
+export const proposalColor = "#0c8599";
 
 // Labels are drawn at labelFont model pixels, and the graph opens at no less
 // than readableZoom, so they read at 12 px or more on screen.

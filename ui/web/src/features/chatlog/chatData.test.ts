@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import i18n from "../../i18n";
+import { explain, lineLink, percent, progress, readLineLink } from "./chatData";
+import { readInput } from "./ChatImport";
+import { toFilter } from "./MessagesPanel";
+import dayjs from "dayjs";
+
+describe("line links", () => {
+  it("open the messages section at an export's line, and read back", () => {
+    const link = lineLink({ evidenceId: "e 7", line: 12 });
+    expect(link).toEqual({ search: "?evidence=e+7&line=12", hash: "messages" });
+    expect(readLineLink(link.search)).toEqual({ evidenceId: "e 7", line: 12 });
+  });
+  it("name no line when the address does not", () => {
+    expect(readLineLink("")).toBeUndefined();
+    expect(readLineLink("?evidence=e1")).toBeUndefined();
+    expect(readLineLink("?evidence=e1&line=0")).toBeUndefined();
+    expect(readLineLink("?evidence=e1&line=x")).toBeUndefined();
+  });
+});
+
+describe("proposal explanations", () => {
+  const p = {
+    reason: "MEMBER_OF_EARLIER_CHAT", at: "2021-03-20T05:30:00Z", by: { name: "周某" }, to: { name: "华东区销售群" }, from: { name: "同学群" },
+    fromName: null, earlierAt: "2021-03-20T04:40:00Z", originAt: null, candidates: 1,
+  };
+  it("word the reason with its names and times in the case's zone", async () => {
+    await i18n.changeLanguage("zh-CN");
+    expect(explain(i18n.t, p, "Asia/Shanghai")).toBe("周某于2021-03-20 13:30发到华东区销售群；其所在的同学群在2021-03-20 12:40已出现该内容（其此前共有1个聊天出现过）。");
+    await i18n.changeLanguage("en");
+    expect(explain(i18n.t, { ...p, reason: "FORWARDED_FROM", fromName: "郑某" }, "UTC")).toContain("郑某");
+    expect(explain(i18n.t, { ...p, reason: "FORWARDED_FROM", fromName: "郑某" }, "UTC")).toContain("2021-03-20 05:30");
+  });
+  it("give confidence and progress as whole percentages", () => {
+    expect(percent(0.875)).toBe("88%");
+    expect(progress(512, 1024)).toBe(50);
+    expect(progress(1024, 1024)).toBe(100);
+    expect(progress(0, 0)).toBe(0);
+  });
+});
+
+describe("reading an export", () => {
+  const base = { format: "AUTO" as const, timeZone: "Asia/Shanghai", order: "FILE" as const };
+  it("asks for detection unless a format is chosen, and WhatsApp's order only when settled", () => {
+    expect(readInput(base)).toEqual({ format: undefined, timeZone: "Asia/Shanghai", platform: undefined, mapping: undefined, dayFirst: undefined });
+    expect(readInput({ ...base, format: "WHATSAPP_TXT", order: "MONTH" }).dayFirst).toBe(false);
+    expect(readInput({ ...base, format: "WHATSAPP_TXT", order: "DAY" }).dayFirst).toBe(true);
+    expect(readInput({ ...base, format: "QQ_TXT", order: "DAY" }).dayFirst).toBeUndefined();
+  });
+  it("sends a generic CSV's columns and platform, leaving out the empty ones", () => {
+    const v = readInput({ ...base, format: "GENERIC_CSV", platform: "DINGTALK", sender: " 发送人 ", time: "时间", text: "内容", chat: "", media: "附件" });
+    expect(v.platform).toBe("DINGTALK");
+    expect(v.mapping).toEqual({ sender: "发送人", time: "时间", text: "内容", chat: undefined, chatId: undefined, senderId: undefined, media: "附件", timeLayout: undefined });
+    expect(readInput({ ...base, format: "QQ_TXT", platform: "DINGTALK" }).platform).toBeUndefined();
+  });
+});
+
+describe("the message filter", () => {
+  it("reads times picked in the case's zone, and a line link alone when there is one", () => {
+    const f = toFilter({ text: " 〔2021〕3号 ", range: [dayjs("2021-03-20T12:00:00"), null], chats: [] }, "Asia/Shanghai");
+    expect(f).toEqual({ text: "〔2021〕3号", chatIds: undefined, senderIds: undefined, from: "2021-03-20T04:00:00.000Z", to: undefined, evidenceId: undefined });
+    expect(toFilter({ text: "x" }, "UTC", { evidenceId: "e1", line: 9 })).toEqual({ evidenceId: "e1", line: 9 });
+  });
+});
