@@ -163,7 +163,7 @@ function MessagePage({ incidentId, filter, after, zone, at, frozen, first, last,
   useEffect(() => {
     if (!at || !page) return;
     const el = document.querySelector<HTMLElement>("[data-at-line]");
-    el?.scrollIntoView({ block: "center" });
+    el?.scrollIntoView?.({ block: "center" });
   }, [at, page]);
   if (error) return <Alert type="error" showIcon message={errorMessage(t, error)} />;
   return <>

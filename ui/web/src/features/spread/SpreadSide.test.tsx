@@ -59,4 +59,17 @@ describe("NodePanel", () => {
     await waitFor(() => expect(screen.getByText("Give a name")).toBeTruthy());
     expect(c.executeMutation).not.toHaveBeenCalled();
   });
+  it("says which forwards rest on lines of evidence, and jumps to them", async () => {
+    await i18n.changeLanguage("zh-CN");
+    const jumps: unknown[] = [];
+    const provenance = new Map([["c5-7", { evidenced: true, sources: [{ line: 14, evidence: { id: "e2", fileName: "result.json" } }] }]]);
+    render(<Provider value={client()}><IncidentAccessProvider access={investigator}>
+      <NodePanel node={site} forwards={[...forwards, { ...forwards[0], id: "f3", key: "c5-8", from: "p:网友" }]} names={names} frozen={false}
+        provenance={new Map([...provenance, ["c5-8", { evidenced: false, sources: [] }]])} onJump={(r) => jumps.push(r)} onChanged={() => {}} onClose={() => {}} />
+    </IncidentAccessProvider></Provider>);
+    expect(screen.getByText("有据")).toBeTruthy();
+    expect(screen.getByText("录入")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "result.json 第 14 行" }));
+    expect(jumps).toEqual([{ evidenceId: "e2", line: 14 }]);
+  });
 });
