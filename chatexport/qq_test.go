@@ -107,3 +107,28 @@ func BenchmarkLineScanQQ(b *testing.B) {
 func TestParseQQHeapBounded(t *testing.T) {
 	heapCheck(t, QQ, qqHead, 64<<20, qqRow)
 }
+
+// A chat listed under a group of friends is one-to-one; one under 我的群聊 is
+// a group (a private chat read as a group made the hop into it a venue).
+func TestParseQQFriendChatIsDirect(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/qq/group.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct := map[string]bool{}
+	if _, err := Parse(bytes.NewReader(data), Options{}, func(m *Message) error {
+		direct[m.Chat.Name] = m.Chat.Direct
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if direct["某某工作群"] || !direct["周八"] {
+		t.Errorf("direct %v", direct)
+	}
+	for section, want := range map[string]bool{"我的好友": true, "同学": true, "我的群聊": false, "我的QQ群": false, "我的讨论组": false, "多人聊天": false, "": false} {
+		if qqFriends(section) != want {
+			t.Errorf("qqFriends(%q) = %v", section, !want)
+		}
+	}
+}
