@@ -15,7 +15,7 @@ import (
 	"github.com/leaktrail/leaktrail/chatexport"
 )
 
-//go:embed shi-he-xu-2021
+//go:embed luo-family-group shi-he-xu-2021 yang-zhang-tao-fax
 var files embed.FS
 
 // Chain is one seed chain's folder.
@@ -43,12 +43,17 @@ type Export struct {
 	// Path is the chat file, or a zip of the export's folder.
 	Path string `json:"path"`
 	// File is the chat file inside the zip, when Path is one.
-	File          string            `json:"file,omitempty"`
+	File string `json:"file,omitempty"`
+	// Chat names the chat when the export does not (WhatsApp's _chat.txt:
+	// the zip's name gives it).
+	Chat          string            `json:"chat,omitempty"`
 	Format        chatexport.Format `json:"format"`
 	Zone          string            `json:"zone"` // IANA, for times the export writes without one
 	CollectedFrom string            `json:"collectedFrom"`
-	// Names are who or what the export's ids are (wxid_…, a WeCom room id, a
-	// local chat number), as the investigator identified them.
+	// Names are who or what the export's ids and names are (wxid_…, a
+	// WeCom room id, a local chat number, a name spelt otherwise), as the
+	// investigator identified them. Two people of one name are told apart
+	// by a suffix, 张某#镇办: the part before # is the name shown.
 	Names map[string]string `json:"names,omitempty"`
 }
 

@@ -76,6 +76,28 @@ var generated = []struct {
 			{"wu-telegram/photos/photo_1@21-03-2021_05-02-10.jpg", false},
 		},
 	},
+	{
+		chain: "yang-zhang-tao-fax", seed: 5, lines: 10,
+		copies: []copyOf{
+			{"tao-pywxdump/image/2019-06/b27e40.jpg", 70, same},
+			{"zhang-memotrace/image/e51c03.jpg", 65, same},
+			{"huang-whatsapp/00000031-PHOTO-2019-06-14-18-20-45.jpg", 60, scale(0.6)},
+		},
+		negatives: []negative{
+			{"zhang-memotrace/image/71f0aa.jpg", true},
+			{"huang-whatsapp/00000027-PHOTO-2019-06-14-09-03-11.jpg", false},
+		},
+	},
+	{
+		chain: "luo-family-group", seed: 1, lines: 8,
+		copies: []copyOf{
+			{"qian-pywxdump/image/2020-08/5a0c19.jpg", 70, same},
+			{"feng-memotrace/image/c4d8e2.jpg", 65, same},
+		},
+		negatives: []negative{
+			{"qian-pywxdump/image/2020-08/8e31b7.jpg", false},
+		},
+	},
 }
 
 // md5Placeholder is replaced by the file's MD5 once written (WeCom's

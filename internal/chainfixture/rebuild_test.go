@@ -52,10 +52,10 @@ func TestChainsRebuiltFromExports(t *testing.T) {
 	}
 }
 
-// platforms are the spread platforms of the formats.
+// platforms are the spread platforms of the formats (WhatsApp is not one).
 var platforms = map[chatexport.Format]spread.Platform{
 	chatexport.WeChatPyWxDump: "WECHAT", chatexport.WeChatMemo: "WECHAT", chatexport.WeCom: "WECOM",
-	chatexport.QQ: "QQ", chatexport.LINE: "LINE", chatexport.Telegram: "TELEGRAM", chatexport.WhatsApp: "OTHER",
+	chatexport.QQ: "QQ", chatexport.LINE: "LINE", chatexport.Telegram: "TELEGRAM",
 }
 
 // export is one export being read: its folder (the chat file's, or the
@@ -109,8 +109,8 @@ func readExport(t *testing.T, chain fs.FS, e Export, matcher *fingerprint.Matche
 		chat := x.chat(m)
 		src := reconstruct.Source{Evidence: e.Path, Line: m.Source.Line}
 		member := func(p chatexport.Party) {
-			if name := x.person(p); name != "" {
-				members = append(members, reconstruct.Membership{Chat: chat.ID, Person: reconstruct.Person{Name: name}, Source: src})
+			if who := x.person(p); who.ID != "" {
+				members = append(members, reconstruct.Membership{Chat: chat.ID, Person: who, Source: src})
 			}
 		}
 		member(m.Sender)
@@ -121,9 +121,10 @@ func readExport(t *testing.T, chain fs.FS, e Export, matcher *fingerprint.Matche
 			member(chatexport.Party{Name: e.CollectedFrom})
 			member(chatexport.Party{ID: m.Chat.ID, Name: m.Chat.Name})
 		}
-		s := reconstruct.Sighting{Chat: chat, Sender: reconstruct.Person{Name: x.person(m.Sender)}, At: m.At, Source: src}
+		s := reconstruct.Sighting{Chat: chat, Sender: x.person(m.Sender), At: m.At, Source: src}
 		if m.ForwardedFrom != nil {
-			s.ForwardedFrom = &reconstruct.Person{Name: x.person(*m.ForwardedFrom)}
+			who := x.person(*m.ForwardedFrom)
+			s.ForwardedFrom = &who
 		}
 		if kind, score := x.match(t, matcher, m); score > 0 {
 			s.ID, s.Match, s.Score = fmt.Sprintf("%s:%d", e.Path, m.Source.Line), kind, score
@@ -133,7 +134,7 @@ func readExport(t *testing.T, chain fs.FS, e Export, matcher *fingerprint.Matche
 			if kind, score := x.match(t, matcher, &it); score > 0 {
 				b := s
 				b.ID, b.Match, b.Score = fmt.Sprintf("%s:%d#%d", e.Path, m.Source.Line, i), kind, score
-				b.Bundle = &reconstruct.Bundle{OriginSender: reconstruct.Person{Name: x.person(it.Sender)}, OriginAt: it.At}
+				b.Bundle = &reconstruct.Bundle{OriginSender: x.person(it.Sender), OriginAt: it.At}
 				sightings = append(sightings, b)
 			}
 		}
@@ -148,24 +149,27 @@ func readExport(t *testing.T, chain fs.FS, e Export, matcher *fingerprint.Matche
 	return sightings, members
 }
 
-// person names a party: the holder for the phone owner's 我, else what the
-// investigator identified its id as, else its display name.
-func (x export) person(p chatexport.Party) string {
+// person identifies a party across exports: the holder for the phone
+// owner's 我, else whom the investigator identified its id or name as, else
+// its display name.
+func (x export) person(p chatexport.Party) reconstruct.Person {
+	id := cmp.Or(x.Names[p.ID], x.Names[p.Name], p.Name, p.ID)
 	if p.Name == "我" {
-		return x.CollectedFrom
+		id = x.CollectedFrom
 	}
-	return cmp.Or(x.Names[p.ID], x.Names[p.Name], p.Name, p.ID)
+	name, _, _ := strings.Cut(id, "#")
+	return reconstruct.Person{ID: id, Name: name}
 }
 
 // chat keys a chat across exports: a group by its platform and name, a
 // private chat by its platform and the two people in it.
 func (x export) chat(m *chatexport.Message) reconstruct.Chat {
 	platform := platforms[x.Format]
-	name := cmp.Or(x.Names[m.Chat.ID], x.Names[m.Chat.Name], m.Chat.Name, m.Chat.ID)
+	name := cmp.Or(x.Names[m.Chat.ID], x.Names[m.Chat.Name], m.Chat.Name, m.Chat.ID, x.Chat)
 	if !m.Chat.Direct {
 		return reconstruct.Chat{ID: string(platform) + ":group:" + name, Name: name, Platform: platform}
 	}
-	pair := []string{x.CollectedFrom, x.person(chatexport.Party{ID: m.Chat.ID, Name: m.Chat.Name})}
+	pair := []string{x.CollectedFrom, x.person(chatexport.Party{ID: m.Chat.ID, Name: m.Chat.Name}).ID}
 	slices.Sort(pair)
 	return reconstruct.Chat{ID: string(platform) + ":direct:" + strings.Join(pair, "|"), Name: name, Direct: true, Platform: platform}
 }
