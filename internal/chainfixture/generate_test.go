@@ -19,7 +19,11 @@ import (
 // TestGenerateImages writes the fixtures' images: each chain's leaked photo
 // and the copies the apps made of it, plus unrelated pictures. It runs only
 // with CHAINFIXTURE_GENERATE=1 (the bytes are committed; the JPEG encoder is
-// deterministic, so a rerun with the same Go writes the same files).
+// deterministic, so a rerun with the same Go writes the same files). Two
+// exports are zips of their folder, as the tools hand them over, made with
+// zip -X from the chat file and the images written here:
+// shi-he-xu-2021/xu-memotrace.zip (the folder is kept beside it) and
+// yang-zhang-tao-fax/huang-whatsapp.zip (WhatsApp's _chat.txt and photos).
 func TestGenerateImages(t *testing.T) {
 	if os.Getenv("CHAINFIXTURE_GENERATE") != "1" {
 		t.Skip("set CHAINFIXTURE_GENERATE=1 to rewrite the fixtures' images")
