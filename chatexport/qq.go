@@ -129,9 +129,9 @@ func parseQQ(r *bufio.Reader, o Options, emit func(*Message) error, report func(
 		cur     txtMsg
 		chat    Chat
 		section string // the 消息分组 the chats below are in
-		started bool // a header or a QQ block line was seen
-		inBlock bool // the last non-blank line was a ==== rule or a block line
-		skip    bool // content of a message already reported
+		started bool   // a header or a QQ block line was seen
+		inBlock bool   // the last non-blank line was a ==== rule or a block line
+		skip    bool   // content of a message already reported
 	)
 	flush := func() error {
 		if cur.m == nil {
