@@ -52,6 +52,13 @@ func detectQQ(head []byte) bool {
 	return object && header
 }
 
+// qqFriends says whether a 消息分组 lists friends (我的好友 or a group of
+// friends the user named), whose chats are one-to-one, rather than QQ groups
+// (我的群聊, 我的QQ群) or discussion groups (我的讨论组, 多人聊天).
+func qqFriends(section string) bool {
+	return section != "" && !strings.Contains(section, "群") && !strings.Contains(section, "讨论组") && !strings.Contains(section, "多人聊天")
+}
+
 func qqHasPrefix(line []byte, prefixes []string) string {
 	for _, p := range prefixes {
 		if bytes.HasPrefix(line, []byte(p)) {
@@ -121,9 +128,10 @@ func parseQQ(r *bufio.Reader, o Options, emit func(*Message) error, report func(
 	var (
 		cur     txtMsg
 		chat    Chat
-		started bool // a header or a QQ block line was seen
-		inBlock bool // the last non-blank line was a ==== rule or a block line
-		skip    bool // content of a message already reported
+		section string // the 消息分组 the chats below are in
+		started bool   // a header or a QQ block line was seen
+		inBlock bool   // the last non-blank line was a ==== rule or a block line
+		skip    bool   // content of a message already reported
 	)
 	flush := func() error {
 		if cur.m == nil {
@@ -172,8 +180,11 @@ func parseQQ(r *bufio.Reader, o Options, emit func(*Message) error, report func(
 		}
 		if inBlock || !started {
 			if name := qqHasPrefix(line, qqObject); name != "" || qqHasPrefix(line, qqGroup) != "" {
+				if g := qqHasPrefix(line, qqGroup); g != "" {
+					section = g
+				}
 				if name != "" {
-					chat = Chat{Name: name}
+					chat = Chat{Name: name, Direct: qqFriends(section)}
 				}
 				started, inBlock = true, true
 				continue

@@ -22,8 +22,8 @@ func TestParseQQ(t *testing.T) {
 			`25 2025-03-03T01:17:00Z [某某工作群] 李四#234567 RECALL "李四撤回了一条消息"`,
 			`31 2025-03-03T01:19:00Z [某某工作群] 孙七#345678 FILE "[文件]" media(,omitted)`,
 			`34 2025-03-03T01:20:00Z [某某工作群]  LEAVE "孙七被管理员移出本群。" member(孙七)`,
-			`42 2025-03-04T02:00:00Z [周八] 周八#456789 TEXT "你好"`,
-			`45 2025-03-04T02:01:00Z [周八] 吴九 TEXT "讨论组里只有昵称"`,
+			`42 2025-03-04T02:00:00Z [周八(1:1)] 周八#456789 TEXT "你好"`,
+			`45 2025-03-04T02:01:00Z [周八(1:1)] 吴九 TEXT "讨论组里只有昵称"`,
 		},
 		problems: []string{"28 BAD_TIME"},
 	}})
@@ -106,4 +106,29 @@ func BenchmarkLineScanQQ(b *testing.B) {
 
 func TestParseQQHeapBounded(t *testing.T) {
 	heapCheck(t, QQ, qqHead, 64<<20, qqRow)
+}
+
+// A chat listed under a group of friends is one-to-one; one under 我的群聊 is
+// a group (a private chat read as a group made the hop into it a venue).
+func TestParseQQFriendChatIsDirect(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/qq/group.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct := map[string]bool{}
+	if _, err := Parse(bytes.NewReader(data), Options{}, func(m *Message) error {
+		direct[m.Chat.Name] = m.Chat.Direct
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if direct["某某工作群"] || !direct["周八"] {
+		t.Errorf("direct %v", direct)
+	}
+	for section, want := range map[string]bool{"我的好友": true, "同学": true, "我的群聊": false, "我的QQ群": false, "我的讨论组": false, "多人聊天": false, "": false} {
+		if qqFriends(section) != want {
+			t.Errorf("qqFriends(%q) = %v", section, !want)
+		}
+	}
 }
