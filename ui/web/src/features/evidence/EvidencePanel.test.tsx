@@ -1,6 +1,6 @@
-import { fireEvent, render, within } from "@testing-library/react";
+import { fireEvent, render, waitFor, within } from "@testing-library/react";
 import { Provider, type Client } from "urql";
-import { fromValue } from "wonka";
+import { fromValue, never } from "wonka";
 import { describe, expect, it, vi } from "vitest";
 import { IncidentAccessProvider, type IncidentAccess } from "../../components/access";
 import i18n from "../../i18n";
@@ -43,4 +43,24 @@ describe("evidence panel", () => {
     expect(collected).toContain("获取方式：手机截图");
     expect(container.querySelector("[data-custody=UPLOADED]")!.textContent).toContain("(Europe/Berlin) · 值班员");
   }, 20000); // antd's forms render slowly on a loaded machine
+  it("sends every file dropped at once, not only the last", async () => {
+    await i18n.changeLanguage("zh-CN");
+    const c = client();
+    (c.executeMutation as ReturnType<typeof vi.fn>).mockImplementation(() => never);
+    const { container } = render(<Provider value={c}><IncidentAccessProvider access={investigator}>
+      <EvidencePanel incidentId="i1" reference="LT-2026-0001" frozen={false} changes={0} />
+    </IncidentAccessProvider></Provider>);
+    const vault = within(container.querySelector("#evidence") as HTMLElement);
+    fireEvent.change(vault.getByLabelText("从谁处获得"), { target: { value: "施某" } });
+    fireEvent.change(vault.getByLabelText("获取方式"), { target: { value: "当面导出" } });
+    const at = vault.getByLabelText("获取时间");
+    fireEvent.mouseDown(at);
+    fireEvent.change(at, { target: { value: "2021-03-23 10:00:00" } });
+    fireEvent.keyDown(at, { key: "Enter", code: "Enter", keyCode: 13 });
+    const files = ["wxid_hmq2019_0_41.csv", "4d7e91.jpg", "9f1c2a.jpg"].map((n) => new File(["x"], n));
+    fireEvent.change(container.querySelector("input[type=file]")!, { target: { files } });
+    await waitFor(() => expect(c.executeMutation).toHaveBeenCalledTimes(3));
+    const names = (c.executeMutation as ReturnType<typeof vi.fn>).mock.calls.map(([op]) => op.variables.input.fileName).sort();
+    expect(names).toEqual(["4d7e91.jpg", "9f1c2a.jpg", "wxid_hmq2019_0_41.csv"]);
+  }, 20000);
 });

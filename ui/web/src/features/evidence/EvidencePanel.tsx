@@ -106,8 +106,13 @@ export function EvidencePanel({ incidentId, reference, frozen, changes, caseZone
     let how: Acquisition;
     try {
       how = await acquisition.validateFields();
-    } catch {
-      return void message.error(t("evidence.acquisition.first"));
+    } catch (err) {
+      // Files dropped together are validated together, and antd turns down
+      // every validation but the last as out of date though nothing is
+      // wrong: only one file of a chat export and its media went in.
+      const e = err as { outOfDate?: boolean; errorFields?: unknown[]; values?: Acquisition };
+      if (!e.outOfDate || e.errorFields?.length || !e.values) return void message.error(t("evidence.acquisition.first"));
+      how = e.values;
     }
     track({ percent: 0 });
     const begun = await begin({ id: incidentId, input: { fileName: file.name, timeZone, acquisition: acquisitionInput(how) } });
