@@ -67,14 +67,17 @@ type ImportInput struct {
 
 // Chat is a chat seen in the case's exports.
 type Chat struct {
-	ID           uuid.UUID
-	IncidentID   uuid.UUID
-	Platform     spread.Platform
-	Key          string
-	Name         string
-	Direct       bool
-	MessageCount int
-	MemberCount  int
+	ID         uuid.UUID
+	IncidentID uuid.UUID
+	Platform   spread.Platform
+	Key        string
+	Name       string
+	Direct     bool
+	// Owner and Partner are the two people of a private chat: whose export
+	// it is (a name) and the other's handle.
+	Owner, Partner string
+	MessageCount   int
+	MemberCount    int
 }
 
 // Sender is a person seen in the case's exports.
