@@ -60,19 +60,39 @@ func (s *Service) find(ctx context.Context, incidentID uuid.UUID, each func(*Mes
 	matcher := fingerprint.NewMatcher(item)
 	// The files the messages name are fingerprinted first (each once).
 	var ids []uuid.UUID
+	byMD5Only := false
 	if err := s.Store.EachMessage(ctx, s.DB, incidentID, func(m *Message) error {
 		for _, md := range allMedia(m) {
 			if md.EvidenceID != nil {
 				ids = append(ids, *md.EvidenceID)
+			} else if md.MD5 != "" {
+				byMD5Only = true
 			}
 		}
 		return nil
 	}); err != nil {
 		return nil, err
 	}
+	if byMD5Only {
+		// Some exports name a file only by its MD5 (MemoTrace's images,
+		// WeCom's md5sum): the case's images are fingerprinted to find them.
+		items, err := s.Evidence.List(ctx, incidentID)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range items {
+			if strings.HasPrefix(e.ContentType, "image/") && e.DuplicateOf == nil {
+				ids = append(ids, e.ID)
+			}
+		}
+	}
 	prints, err := s.prints(ctx, incidentID, ids)
 	if err != nil {
 		return nil, err
+	}
+	byMD5 := map[string]fingerprint.Media{}
+	for _, p := range prints {
+		byMD5[p.MD5] = p
 	}
 	var out []*Sighting
 	err = s.Store.EachMessage(ctx, s.DB, incidentID, func(m *Message) error {
@@ -82,11 +102,11 @@ func (s *Service) find(ctx context.Context, incidentID uuid.UUID, each func(*Mes
 		if len(marks) == 0 {
 			return nil
 		}
-		if best := bestMatch(matcher.Match(fingerprintOf(m.Text, m.Details.Media, prints))); best != nil {
+		if best := bestMatch(matcher.Match(fingerprintOf(m.Text, m.Details.Media, prints, byMD5))); best != nil {
 			out = append(out, &Sighting{MessageID: m.ID, Kind: best.Kind, Score: best.Score, Detail: best.Detail})
 		}
 		for i, it := range m.Details.Items {
-			if best := bestMatch(matcher.Match(fingerprintOf(it.Text, it.Media, prints))); best != nil {
+			if best := bestMatch(matcher.Match(fingerprintOf(it.Text, it.Media, prints, byMD5))); best != nil {
 				out = append(out, &Sighting{MessageID: m.ID, Kind: best.Kind, Score: best.Score, Detail: best.Detail, Item: &i})
 			}
 		}
@@ -103,7 +123,7 @@ func allMedia(m *Message) []Media {
 	return out
 }
 
-func fingerprintOf(text string, media []Media, prints map[uuid.UUID]fingerprint.Media) fingerprint.Message {
+func fingerprintOf(text string, media []Media, prints map[uuid.UUID]fingerprint.Media, byMD5 map[string]fingerprint.Media) fingerprint.Message {
 	msg := fingerprint.Message{Text: text}
 	for _, md := range media {
 		switch {
@@ -112,7 +132,11 @@ func fingerprintOf(text string, media []Media, prints map[uuid.UUID]fingerprint.
 				msg.Media = append(msg.Media, p)
 			}
 		case md.MD5 != "":
-			msg.Media = append(msg.Media, fingerprint.Media{MD5: strings.ToLower(md.MD5)})
+			if p, ok := byMD5[strings.ToLower(md.MD5)]; ok {
+				msg.Media = append(msg.Media, p)
+			} else {
+				msg.Media = append(msg.Media, fingerprint.Media{MD5: strings.ToLower(md.MD5)})
+			}
 		}
 	}
 	return msg
