@@ -90,7 +90,7 @@ type Sender struct {
 	Handles    []string
 }
 
-// Message is one message, with every source it was read from.
+// Message is one message (its sources, where it was read, are apart).
 type Message struct {
 	ID         uuid.UUID
 	IncidentID uuid.UUID
@@ -100,7 +100,6 @@ type Message struct {
 	Kind       chatexport.Kind
 	Text       string
 	Details    Details
-	Sources    []Source
 }
 
 // Details are what a message says beyond its text, as its export gives it.

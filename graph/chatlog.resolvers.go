@@ -101,6 +101,11 @@ func (r *chatMessageResolver) Members(ctx context.Context, obj *chatlog.Message)
 	return names, nil
 }
 
+func (r *chatMessageResolver) Sources(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Source, error) {
+	srcs, err := loaders(ctx).Sources.Load(ctx, obj.ID)
+	return ptrs(srcs), err
+}
+
 func (r *evidenceResolver) ChatImport(ctx context.Context, obj *evidence.Evidence) (*chatlog.Import, error) {
 	return loaders(ctx).ImportsOfItem.Load(ctx, obj.ID)
 }

@@ -865,6 +865,7 @@ type ChatMessageResolver interface {
 	Quote(ctx context.Context, obj *chatlog.Message) (*string, error)
 	Items(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Item, error)
 	Members(ctx context.Context, obj *chatlog.Message) ([]string, error)
+	Sources(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Source, error)
 }
 type ContainmentActionResolver interface {
 	RecordedBy(ctx context.Context, obj *incident.ContainmentAction) (*auth.User, error)
@@ -11911,11 +11912,11 @@ func (ec *executionContext) _ChatMessage_sources(ctx context.Context, field grap
 			return ec.fieldContext_ChatMessage_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
+			return ec.Resolvers.ChatMessage().Sources(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chatlog.Source) graphql.Marshaler {
-			return ec.marshalNMessageSource2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSourceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*chatlog.Source) graphql.Marshaler {
+			return ec.marshalNMessageSource2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11925,8 +11926,8 @@ func (ec *executionContext) fieldContext_ChatMessage_sources(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "ChatMessage",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MessageSource(ctx, field)
 		},
@@ -28342,10 +28343,11 @@ func (ec *executionContext) _ChatMessage(ctx context.Context, sel ast.SelectionS
 					return ec._ChatMessage_members(ctx, field, obj)
 				})
 		case "sources":
-			out.Values[i] = ec._ChatMessage_sources(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatMessage_sources(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33871,15 +33873,11 @@ func (ec *executionContext) marshalNMessagePage2ᚖgithubᚗcomᚋleaktrailᚋle
 	return ec._MessagePage(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMessageSource2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSource(ctx context.Context, sel ast.SelectionSet, v chatlog.Source) graphql.Marshaler {
-	return ec._MessageSource(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNMessageSource2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []chatlog.Source) graphql.Marshaler {
+func (ec *executionContext) marshalNMessageSource2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*chatlog.Source) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMessageSource2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSource(ctx, sel, v[i])
+		return ec.marshalNMessageSource2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSource(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -33889,6 +33887,14 @@ func (ec *executionContext) marshalNMessageSource2ᚕgithubᚗcomᚋleaktrailᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNMessageSource2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSource(ctx context.Context, sel ast.SelectionSet, v *chatlog.Source) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MessageSource!")
+		return graphql.Null
+	}
+	return ec._MessageSource(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*spread.Node) graphql.Marshaler {
