@@ -434,7 +434,9 @@ func TestProposalReview(t *testing.T) {
 		map[string]any{"id": incidentID}).Code(); code != "CONFLICT" {
 		t.Errorf("marked twice: %s", code)
 	}
-	var rec struct{ ReconstructChain struct{ Proposals []proposalView } }
+	var rec struct {
+		ReconstructChain struct{ Proposals []proposalView }
+	}
 	c.Must(t, `mutation($id: ID!) { reconstructChain(incidentId: $id) { proposals { `+proposalFields+` } } }`,
 		map[string]any{"id": incidentID}, &rec)
 	if len(rec.ReconstructChain.Proposals) != 1 || rec.ReconstructChain.Proposals[0].Reason != "EARLIEST_SEEN_ONLY" {
