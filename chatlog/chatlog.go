@@ -67,14 +67,17 @@ type ImportInput struct {
 
 // Chat is a chat seen in the case's exports.
 type Chat struct {
-	ID           uuid.UUID
-	IncidentID   uuid.UUID
-	Platform     spread.Platform
-	Key          string
-	Name         string
-	Direct       bool
-	MessageCount int
-	MemberCount  int
+	ID         uuid.UUID
+	IncidentID uuid.UUID
+	Platform   spread.Platform
+	Key        string
+	Name       string
+	Direct     bool
+	// Owner and Partner are the two people of a private chat: whose export
+	// it is (a name) and the other's handle.
+	Owner, Partner string
+	MessageCount   int
+	MemberCount    int
 }
 
 // Sender is a person seen in the case's exports.
@@ -87,7 +90,7 @@ type Sender struct {
 	Handles    []string
 }
 
-// Message is one message, with every source it was read from.
+// Message is one message (its sources, where it was read, are apart).
 type Message struct {
 	ID         uuid.UUID
 	IncidentID uuid.UUID
@@ -97,7 +100,6 @@ type Message struct {
 	Kind       chatexport.Kind
 	Text       string
 	Details    Details
-	Sources    []Source
 }
 
 // Details are what a message says beyond its text, as its export gives it.

@@ -327,3 +327,16 @@ func (v *verifying) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// Holding returns the item of an incident that holds content with this
+// SHA-256, if there is one: content is stored once per incident.
+func (s *Service) Holding(ctx context.Context, incidentID uuid.UUID, sha256 string) (uuid.UUID, bool, error) {
+	if _, err := s.allowed(ctx, incidentID, incident.PermRead); err != nil {
+		return uuid.Nil, false, err
+	}
+	e, err := s.Store.Original(ctx, s.DB, incidentID, sha256)
+	if err != nil || e == nil {
+		return uuid.Nil, false, err
+	}
+	return e.ID, true, nil
+}

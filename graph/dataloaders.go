@@ -13,6 +13,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/chatlog"
 	"github.com/leaktrail/leaktrail/discipline"
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/incident"
@@ -40,6 +41,12 @@ type Loaders struct {
 	// Outcomes are an incident's (nil for callers outside the outcomes tier); History is each outcome's status changes.
 	Outcomes *dataloadgen.Loader[uuid.UUID, []*discipline.Outcome]
 	History  *dataloadgen.Loader[uuid.UUID, []*discipline.StatusChange]
+	// Messages, their Sources, Chats and Senders are of the chat exports read into cases.
+	Messages      *dataloadgen.Loader[uuid.UUID, *chatlog.Message]
+	Sources       *dataloadgen.Loader[uuid.UUID, []chatlog.Source]
+	Chats         *dataloadgen.Loader[uuid.UUID, *chatlog.Chat]
+	Senders       *dataloadgen.Loader[uuid.UUID, *chatlog.Sender]
+	ImportsOfItem *dataloadgen.Loader[uuid.UUID, *chatlog.Import]
 }
 
 // byID maps rows to their ids for a mapped loader.
@@ -99,6 +106,37 @@ func newLoaders(r *Resolver) *Loaders {
 		NodeDetails: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*spread.Node, error) {
 			nodes, err := r.SpreadService.NodeDetails(ctx, ids)
 			return byID(nodes, err, func(n *spread.Node) uuid.UUID { return n.ID })
+		}, dataloadgen.WithWait(loaderWait)),
+		Messages: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*chatlog.Message, error) {
+			msgs, err := r.ChatService.MessagesByID(ctx, ids)
+			return byID(msgs, err, func(m *chatlog.Message) uuid.UUID { return m.ID })
+		}, dataloadgen.WithWait(loaderWait)),
+		Sources: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]chatlog.Source, error) {
+			out, err := r.ChatService.Sources(ctx, ids)
+			for _, id := range ids {
+				if out[id] == nil {
+					out[id] = []chatlog.Source{}
+				}
+			}
+			return out, err
+		}, dataloadgen.WithWait(loaderWait)),
+		Chats: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*chatlog.Chat, error) {
+			chats, err := r.ChatService.ChatsByID(ctx, ids)
+			return byID(chats, err, func(c *chatlog.Chat) uuid.UUID { return c.ID })
+		}, dataloadgen.WithWait(loaderWait)),
+		Senders: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*chatlog.Sender, error) {
+			senders, err := r.ChatService.SendersByID(ctx, ids)
+			return byID(senders, err, func(s *chatlog.Sender) uuid.UUID { return s.ID })
+		}, dataloadgen.WithWait(loaderWait)),
+		ImportsOfItem: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*chatlog.Import, error) {
+			imports, err := r.ChatService.ImportsOfEvidence(ctx, ids)
+			out, err := byID(imports, err, func(im *chatlog.Import) uuid.UUID { return im.EvidenceID })
+			for _, id := range ids {
+				if _, ok := out[id]; !ok {
+					out[id] = nil // an item never read is not a missing key
+				}
+			}
+			return out, err
 		}, dataloadgen.WithWait(loaderWait)),
 		Evidence: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*evidence.Evidence, error) {
 			items, err := r.EvidenceService.ByIDs(ctx, ids)

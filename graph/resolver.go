@@ -16,6 +16,7 @@ import (
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/chatlog"
 	"github.com/leaktrail/leaktrail/discipline"
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/graph/model"
@@ -33,6 +34,7 @@ type Resolver struct {
 	EvidenceService   *evidence.Service
 	DisciplineService *discipline.Service
 	StatsService      *stats.Service
+	ChatService       *chatlog.Service
 	Live              *live.Hub
 }
 

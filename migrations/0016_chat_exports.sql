@@ -50,6 +50,10 @@ CREATE TABLE chat_chats (
     key         text NOT NULL,
     name        text NOT NULL,
     direct      boolean NOT NULL DEFAULT false,
+    -- A private chat is one person's export of their chat with another: its
+    -- owner (a name) and the other person's handle, which say who the two are.
+    owner       text NOT NULL DEFAULT '',
+    partner     text NOT NULL DEFAULT '',
     CONSTRAINT chat_chats_key_unique UNIQUE (incident_id, platform, key)
 );
 

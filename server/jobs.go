@@ -38,6 +38,9 @@ func (m *Main) startJobs() {
 	m.every(ctx, m.Config.ReconcileInterval, true, "reconcile")
 	m.every(ctx, m.Config.FixityInterval, false, "fixity")
 	m.every(ctx, time.Hour, false, "prune-idempotency-keys")
+	// Chat exports are read as soon as they are queued (and, from other
+	// instances' queues, within the poll).
+	m.jobsDone.Go(func() { m.Chats.Work(ctx, 2*time.Second) })
 	// Each instance counts its own refused sign-ins, so each writes its own.
 	m.jobsDone.Go(func() {
 		tick := time.NewTicker(auth.LimitedLogWindow / 4)

@@ -23,6 +23,7 @@ import (
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/budget"
+	"github.com/leaktrail/leaktrail/chatlog"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/discipline"
 	"github.com/leaktrail/leaktrail/evidence"
@@ -52,6 +53,7 @@ type Main struct {
 	Spread     *spread.Service
 	Evidence   *evidence.Service
 	Discipline *discipline.Service
+	Chats      *chatlog.Service
 	Stats      *stats.Service
 	Live       *live.Hub
 	Metrics    *metrics.Metrics
@@ -119,6 +121,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	}
 	m.Evidence = evidence.NewService(m.DB, m.Incidents, m.Objects, vault, m.Log)
 	m.Discipline = discipline.NewService(m.DB, m.Incidents, m.Spread, m.Evidence)
+	m.Chats = chatlog.NewService(m.DB, m.Incidents, m.Evidence, m.Spread, m.Auth.UsersByIDs, m.Log)
 	// The gates are workflow's; the facts they read beyond the incident's own
 	// come from the features that hold them.
 	if err := m.Incidents.Wire(map[workflow.Source]incident.FactSource{workflow.FromSpread: m.Spread.GateFacts,
@@ -186,7 +189,7 @@ func (m *Main) Close() error {
 }
 
 func (m *Main) routes() http.Handler {
-	resolver := &graph.Resolver{AuthService: m.Auth, IncidentService: m.Incidents, SpreadService: m.Spread, EvidenceService: m.Evidence,
+	resolver := &graph.Resolver{AuthService: m.Auth, IncidentService: m.Incidents, SpreadService: m.Spread, EvidenceService: m.Evidence, ChatService: m.Chats,
 		DisciplineService: m.Discipline, StatsService: m.Stats, Live: m.Live}
 	gql := graph.NewHandler(resolver, graph.HandlerConfig{
 		Introspection:    m.Config.Introspection,

@@ -71,7 +71,6 @@ type ResolverRoot interface {
 	Node() NodeResolver
 	Outcome() OutcomeResolver
 	OutcomeStatusChange() OutcomeStatusChangeResolver
-	ProposalNode() ProposalNodeResolver
 	ProposalSource() ProposalSourceResolver
 	Query() QueryResolver
 	ReportUpward() ReportUpwardResolver
@@ -547,6 +546,8 @@ type ComplexityRoot struct {
 		DeleteForward           func(childComplexity int, id uuid.UUID) int
 		EvidenceLink            func(childComplexity int, evidenceID uuid.UUID, purpose string, view *bool, timeZone *string) int
 		GenerateCaseReport      func(childComplexity int, incidentID uuid.UUID, language *string) int
+		IdentifyChat            func(childComplexity int, id uuid.UUID, name string) int
+		IdentifyChatSender      func(childComplexity int, id uuid.UUID, name string) int
 		Login                   func(childComplexity int, username string, password string) int
 		Logout                  func(childComplexity int) int
 		MarkLeak                func(childComplexity int, incidentID uuid.UUID, input chatlog.MarkInput) int
@@ -643,7 +644,6 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		MemberCount func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Node        func(childComplexity int) int
 		Platform    func(childComplexity int) int
 	}
 
@@ -865,6 +865,7 @@ type ChatMessageResolver interface {
 	Quote(ctx context.Context, obj *chatlog.Message) (*string, error)
 	Items(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Item, error)
 	Members(ctx context.Context, obj *chatlog.Message) ([]string, error)
+	Sources(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Source, error)
 }
 type ContainmentActionResolver interface {
 	RecordedBy(ctx context.Context, obj *incident.ContainmentAction) (*auth.User, error)
@@ -1007,6 +1008,8 @@ type MutationResolver interface {
 	AcceptProposal(ctx context.Context, id uuid.UUID, edit *chatlog.ProposalEdit) (*chatlog.Proposal, error)
 	AcceptProposals(ctx context.Context, incidentID uuid.UUID, minConfidence float64) ([]*chatlog.Proposal, error)
 	RejectProposal(ctx context.Context, id uuid.UUID, reason string) (*chatlog.Proposal, error)
+	IdentifyChatSender(ctx context.Context, id uuid.UUID, name string) (*chatlog.Sender, error)
+	IdentifyChat(ctx context.Context, id uuid.UUID, name string) (*chatlog.Chat, error)
 	RecordFinding(ctx context.Context, incidentID uuid.UUID, input model.FindingInput) (*discipline.Finding, error)
 	UpdateFinding(ctx context.Context, id uuid.UUID, input model.FindingInput) (*discipline.Finding, error)
 	ProposeOutcome(ctx context.Context, findingID uuid.UUID, input model.OutcomeInput) (*discipline.Outcome, error)
@@ -1050,9 +1053,6 @@ type OutcomeResolver interface {
 }
 type OutcomeStatusChangeResolver interface {
 	By(ctx context.Context, obj *discipline.StatusChange) (*auth.User, error)
-}
-type ProposalNodeResolver interface {
-	Node(ctx context.Context, obj *reconstruct.Node) (*spread.Node, error)
 }
 type ProposalSourceResolver interface {
 	Message(ctx context.Context, obj *chatlog.ProposalSource) (*chatlog.Message, error)
@@ -3273,6 +3273,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.GenerateCaseReport(childComplexity, args["incidentId"].(uuid.UUID), args["language"].(*string)), true
+	case "Mutation.identifyChat":
+		if e.ComplexityRoot.Mutation.IdentifyChat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_identifyChat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IdentifyChat(childComplexity, args["id"].(uuid.UUID), args["name"].(string)), true
+	case "Mutation.identifyChatSender":
+		if e.ComplexityRoot.Mutation.IdentifyChatSender == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_identifyChatSender_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IdentifyChatSender(childComplexity, args["id"].(uuid.UUID), args["name"].(string)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -3890,12 +3912,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProposalNode.Name(childComplexity), true
-	case "ProposalNode.node":
-		if e.ComplexityRoot.ProposalNode.Node == nil {
-			break
-		}
-
-		return e.ComplexityRoot.ProposalNode.Node(childComplexity), true
 	case "ProposalNode.platform":
 		if e.ComplexityRoot.ProposalNode.Platform == nil {
 			break
@@ -5059,7 +5075,8 @@ type ChatImport {
   "The format read (detected or chosen); null until known."
   format: ChatExportFormat
   timeZone: String!
-  platform: Platform!
+  "The platform of its chats; null until the format is known."
+  platform: Platform
   state: ChatImportState!
   bytesRead: Int64!
   bytesTotal: Int64!
@@ -5244,8 +5261,6 @@ type ProposalNode {
   name: String!
   platform: Platform
   memberCount: Int
-  "The node already recorded under this key, if any."
-  node: Node
 }
 
 "A line a proposal rests on."
@@ -5367,6 +5382,13 @@ extend type Mutation {
   "Accepts every proposal of the incident still proposed whose confidence is at least minConfidence."
   acceptProposals(incidentId: ID!, minConfidence: Float!): [ForwardProposal!]!
   rejectProposal(id: ID!, reason: String!): ForwardProposal!
+  """
+  Names a sender as the investigator identified them: the handles of one person
+  in several exports (a wxid, a QQ number) given one name are one person.
+  """
+  identifyChatSender(id: ID!, name: String!): ChatSender!
+  "Names a chat (an export may give only an id)."
+  identifyChat(id: ID!, name: String!): Chat!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/discipline.graphqls", Input: `"A calendar date, YYYY-MM-DD."
@@ -7707,8 +7729,6 @@ func (ec *executionContext) childFields_ProposalNode(ctx context.Context, field 
 		return ec.fieldContext_ProposalNode_platform(ctx, field)
 	case "memberCount":
 		return ec.fieldContext_ProposalNode_memberCount(ctx, field)
-	case "node":
-		return ec.fieldContext_ProposalNode_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProposalNode", field.Name)
 }
@@ -8520,6 +8540,50 @@ func (ec *executionContext) field_Mutation_generateCaseReport_args(ctx context.C
 		return nil, err
 	}
 	args["language"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_identifyChatSender_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_identifyChat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg1
 	return args, nil
 }
 
@@ -10975,10 +11039,10 @@ func (ec *executionContext) _ChatImport_platform(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v spread.Platform) graphql.Marshaler {
-			return ec.marshalNPlatform2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx, selections, v)
+			return ec.marshalOPlatform2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐPlatform(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_ChatImport_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -11848,11 +11912,11 @@ func (ec *executionContext) _ChatMessage_sources(ctx context.Context, field grap
 			return ec.fieldContext_ChatMessage_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
+			return ec.Resolvers.ChatMessage().Sources(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chatlog.Source) graphql.Marshaler {
-			return ec.marshalNMessageSource2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSourceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*chatlog.Source) graphql.Marshaler {
+			return ec.marshalNMessageSource2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11862,8 +11926,8 @@ func (ec *executionContext) fieldContext_ChatMessage_sources(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "ChatMessage",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MessageSource(ctx, field)
 		},
@@ -18571,6 +18635,94 @@ func (ec *executionContext) fieldContext_Mutation_rejectProposal(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_identifyChatSender(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_identifyChatSender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IdentifyChatSender(ctx, fc.Args["id"].(uuid.UUID), fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *chatlog.Sender) graphql.Marshaler {
+			return ec.marshalNChatSender2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSender(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_identifyChatSender(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChatSender(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_identifyChatSender_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_identifyChat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_identifyChat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IdentifyChat(ctx, fc.Args["id"].(uuid.UUID), fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *chatlog.Chat) graphql.Marshaler {
+			return ec.marshalNChat2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐChat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_identifyChat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Chat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_identifyChat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_recordFinding(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20826,38 +20978,6 @@ func (ec *executionContext) _ProposalNode_memberCount(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_ProposalNode_memberCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProposalNode", field, false, false, "Int")
-}
-
-func (ec *executionContext) _ProposalNode_node(ctx context.Context, field graphql.CollectedField, obj *reconstruct.Node) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProposalNode_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ProposalNode().Node(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *spread.Node) graphql.Marshaler {
-			return ec.marshalONode2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNode(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_ProposalNode_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "ProposalNode",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Node(ctx, field)
-		},
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _ProposalSource_message(ctx context.Context, field graphql.CollectedField, obj *chatlog.ProposalSource) (ret graphql.Marshaler) {
@@ -27953,7 +28073,7 @@ func (ec *executionContext) _ChatImport(ctx context.Context, sel ast.SelectionSe
 			}
 		case "platform":
 			out.Values[i] = ec._ChatImport_platform(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "state":
@@ -28223,10 +28343,11 @@ func (ec *executionContext) _ChatMessage(ctx context.Context, sel ast.SelectionS
 					return ec._ChatMessage_members(ctx, field, obj)
 				})
 		case "sources":
-			out.Values[i] = ec._ChatMessage_sources(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatMessage_sources(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30358,6 +30479,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "identifyChatSender":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_identifyChatSender(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "identifyChat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_identifyChat(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "recordFinding":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordFinding(ctx, field)
@@ -30951,34 +31086,28 @@ func (ec *executionContext) _ProposalNode(ctx context.Context, sel ast.Selection
 		case "key":
 			out.Values[i] = ec._ProposalNode_key(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "kind":
 			out.Values[i] = ec._ProposalNode_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._ProposalNode_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "platform":
 			out.Values[i] = ec._ProposalNode_platform(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "memberCount":
 			out.Values[i] = ec._ProposalNode_memberCount(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
-		case "node":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ProposalNode_node(ctx, field, obj)
-				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33744,15 +33873,11 @@ func (ec *executionContext) marshalNMessagePage2ᚖgithubᚗcomᚋleaktrailᚋle
 	return ec._MessagePage(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMessageSource2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSource(ctx context.Context, sel ast.SelectionSet, v chatlog.Source) graphql.Marshaler {
-	return ec._MessageSource(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNMessageSource2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []chatlog.Source) graphql.Marshaler {
+func (ec *executionContext) marshalNMessageSource2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*chatlog.Source) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMessageSource2githubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSource(ctx, sel, v[i])
+		return ec.marshalNMessageSource2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSource(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -33762,6 +33887,14 @@ func (ec *executionContext) marshalNMessageSource2ᚕgithubᚗcomᚋleaktrailᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNMessageSource2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatlogᚐSource(ctx context.Context, sel ast.SelectionSet, v *chatlog.Source) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MessageSource!")
+		return graphql.Null
+	}
+	return ec._MessageSource(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*spread.Node) graphql.Marshaler {

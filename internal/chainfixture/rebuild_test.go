@@ -52,10 +52,10 @@ func TestChainsRebuiltFromExports(t *testing.T) {
 	}
 }
 
-// platforms are the spread platforms of the formats (WhatsApp is not one).
+// platforms are the spread platforms of the formats.
 var platforms = map[chatexport.Format]spread.Platform{
 	chatexport.WeChatPyWxDump: "WECHAT", chatexport.WeChatMemo: "WECHAT", chatexport.WeCom: "WECOM",
-	chatexport.QQ: "QQ", chatexport.LINE: "LINE", chatexport.Telegram: "TELEGRAM",
+	chatexport.QQ: "QQ", chatexport.LINE: "LINE", chatexport.Telegram: "TELEGRAM", chatexport.WhatsApp: "WHATSAPP",
 }
 
 // export is one export being read: its folder (the chat file's, or the
