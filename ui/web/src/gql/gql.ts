@@ -49,7 +49,9 @@ type Documents = {
     "\n  query Messages($id: ID!, $filter: MessageFilter, $first: Int, $after: String) {\n    incident(id: $id) { id messages(filter: $filter, first: $first, after: $after) { total next messages { ...ChatMessageFields } } }\n  }\n": typeof types.MessagesDocument,
     "\n  query LeakAndSightings($id: ID!) {\n    incident(id: $id) {\n      id\n      leakMarks { id kind text sha256 md5 imageHashed documentNumbers createdAt evidence { id fileName } message { id text chat { name } } }\n      sightings { kind score detail item message { id at text chat { name } sender { name } sources { line evidence { id fileName } } } }\n    }\n  }\n": typeof types.LeakAndSightingsDocument,
     "mutation UnmarkLeak($id: ID!) { unmarkLeak(id: $id) }": typeof types.UnmarkLeakDocument,
-    "\n  fragment ProposalNodeFields on ProposalNode { key kind name platform memberCount node { id } }\n": typeof types.ProposalNodeFieldsFragmentDoc,
+    "mutation IdentifyChatSender($id: ID!, $name: String!) { identifyChatSender(id: $id, name: $name) { id name handles } }": typeof types.IdentifyChatSenderDocument,
+    "mutation IdentifyChat($id: ID!, $name: String!) { identifyChat(id: $id, name: $name) { id name } }": typeof types.IdentifyChatDocument,
+    "\n  fragment ProposalNodeFields on ProposalNode { key kind name platform memberCount }\n": typeof types.ProposalNodeFieldsFragmentDoc,
     "\n  fragment ProposalFields on ForwardProposal {\n    id key state at method confidence reason fromName earlierAt originAt candidates rejectReason decidedAt\n    from { ...ProposalNodeFields } to { ...ProposalNodeFields } by { ...ProposalNodeFields }\n    sources { line evidence { id fileName } message { id } }\n    forward { id key }\n    decidedBy { displayName }\n  }\n": typeof types.ProposalFieldsFragmentDoc,
     "\n  query Proposals($id: ID!) { incident(id: $id) { id proposals { ...ProposalFields } } }\n": typeof types.ProposalsDocument,
     "\n  mutation ReconstructChain($id: ID!) { reconstructChain(incidentId: $id) { sightings proposals { id } } }\n": typeof types.ReconstructChainDocument,
@@ -121,7 +123,9 @@ const documents: Documents = {
     "\n  query Messages($id: ID!, $filter: MessageFilter, $first: Int, $after: String) {\n    incident(id: $id) { id messages(filter: $filter, first: $first, after: $after) { total next messages { ...ChatMessageFields } } }\n  }\n": types.MessagesDocument,
     "\n  query LeakAndSightings($id: ID!) {\n    incident(id: $id) {\n      id\n      leakMarks { id kind text sha256 md5 imageHashed documentNumbers createdAt evidence { id fileName } message { id text chat { name } } }\n      sightings { kind score detail item message { id at text chat { name } sender { name } sources { line evidence { id fileName } } } }\n    }\n  }\n": types.LeakAndSightingsDocument,
     "mutation UnmarkLeak($id: ID!) { unmarkLeak(id: $id) }": types.UnmarkLeakDocument,
-    "\n  fragment ProposalNodeFields on ProposalNode { key kind name platform memberCount node { id } }\n": types.ProposalNodeFieldsFragmentDoc,
+    "mutation IdentifyChatSender($id: ID!, $name: String!) { identifyChatSender(id: $id, name: $name) { id name handles } }": types.IdentifyChatSenderDocument,
+    "mutation IdentifyChat($id: ID!, $name: String!) { identifyChat(id: $id, name: $name) { id name } }": types.IdentifyChatDocument,
+    "\n  fragment ProposalNodeFields on ProposalNode { key kind name platform memberCount }\n": types.ProposalNodeFieldsFragmentDoc,
     "\n  fragment ProposalFields on ForwardProposal {\n    id key state at method confidence reason fromName earlierAt originAt candidates rejectReason decidedAt\n    from { ...ProposalNodeFields } to { ...ProposalNodeFields } by { ...ProposalNodeFields }\n    sources { line evidence { id fileName } message { id } }\n    forward { id key }\n    decidedBy { displayName }\n  }\n": types.ProposalFieldsFragmentDoc,
     "\n  query Proposals($id: ID!) { incident(id: $id) { id proposals { ...ProposalFields } } }\n": types.ProposalsDocument,
     "\n  mutation ReconstructChain($id: ID!) { reconstructChain(incidentId: $id) { sightings proposals { id } } }\n": types.ReconstructChainDocument,
@@ -315,7 +319,15 @@ export function graphql(source: "mutation UnmarkLeak($id: ID!) { unmarkLeak(id: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment ProposalNodeFields on ProposalNode { key kind name platform memberCount node { id } }\n"): (typeof documents)["\n  fragment ProposalNodeFields on ProposalNode { key kind name platform memberCount node { id } }\n"];
+export function graphql(source: "mutation IdentifyChatSender($id: ID!, $name: String!) { identifyChatSender(id: $id, name: $name) { id name handles } }"): (typeof documents)["mutation IdentifyChatSender($id: ID!, $name: String!) { identifyChatSender(id: $id, name: $name) { id name handles } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation IdentifyChat($id: ID!, $name: String!) { identifyChat(id: $id, name: $name) { id name } }"): (typeof documents)["mutation IdentifyChat($id: ID!, $name: String!) { identifyChat(id: $id, name: $name) { id name } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ProposalNodeFields on ProposalNode { key kind name platform memberCount }\n"): (typeof documents)["\n  fragment ProposalNodeFields on ProposalNode { key kind name platform memberCount }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -53,11 +53,11 @@ describe("a read of a chat export", () => {
   });
 });
 
-const node = (key: string, name: string, recorded: boolean) => ({ key, kind: "PERSON" as const, name, platform: null, memberCount: null, node: recorded ? { id: key } : null });
+const node = (key: string, name: string) => ({ key, kind: "PERSON" as const, name, platform: null, memberCount: null });
 const proposal = (over: Partial<ProposalFieldsFragment>): ProposalFieldsFragment => ({
   id: "p1", key: "k1", state: "PROPOSED", at: "2021-03-20T04:30:41Z", method: "FORWARD", confidence: 0.92, reason: "FORWARDED_FROM", fromName: "何某",
-  earlierAt: null, originAt: null, candidates: null, rejectReason: "", decidedAt: null, from: node("p:何某", "何某", true), to: node("p:徐某", "徐某", false),
-  by: node("p:何某", "何某", true), sources: [{ line: 14, evidence: { id: "e2", fileName: "徐某.txt" }, message: { id: "m1" } }], forward: null, decidedBy: null, ...over,
+  earlierAt: null, originAt: null, candidates: null, rejectReason: "", decidedAt: null, from: node("p:何某", "何某"), to: node("p:徐某", "徐某"),
+  by: node("p:何某", "何某"), sources: [{ line: 14, evidence: { id: "e2", fileName: "徐某.txt" }, message: { id: "m1" } }], forward: null, decidedBy: null, ...over,
 });
 
 describe("the proposals", () => {

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Col, DatePicker, Form, Input, List, Popconfirm, Row, Select, Space, Tag, Typography, message } from "antd";
+import { Alert, Button, Card, Col, DatePicker, Form, Input, List, Modal, Popconfirm, Row, Select, Space, Tag, Typography, message } from "antd";
 import type { Dayjs } from "dayjs";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -48,6 +48,8 @@ const Leak = graphql(`
   }
 `);
 const Unmark = graphql(`mutation UnmarkLeak($id: ID!) { unmarkLeak(id: $id) }`);
+const IdentifySender = graphql(`mutation IdentifyChatSender($id: ID!, $name: String!) { identifyChatSender(id: $id, name: $name) { id name handles } }`);
+const IdentifyChat = graphql(`mutation IdentifyChat($id: ID!, $name: String!) { identifyChat(id: $id, name: $name) { id name } }`);
 
 const pageSize = 50;
 
@@ -147,6 +149,7 @@ export function MessagesPanel({ incidentId, zone, frozen, changes }: { incidentI
             first={i === 0} last={i === pages.length - 1} onMore={(next) => setPages((p) => [...p, next])} onMarked={reload} onJump={jump} />
         ))}
       </Card>
+      <PeopleCard frozen={frozen} chats={inc?.chats ?? []} senders={inc?.chatSenders ?? []} onChanged={reload} />
       <LeakCard incidentId={incidentId} zone={zone} frozen={frozen} data={leak} error={leakError} onChanged={reload} onJump={jump} />
     </div>
   );
@@ -277,5 +280,71 @@ function LeakCard({ incidentId, zone, frozen, data, error, onChanged, onJump }: 
         </List.Item>;
       }} />
     </Card>
+  );
+}
+
+type Naming = { kind: "sender" | "chat"; id: string; name: string };
+
+// PeopleCard is who and where the exports show: each sender with every
+// handle seen, each chat with its members; the investigator names them as
+// identified (a wxid, a QQ number, a room id), and handles given one name
+// are one person, which is what reconstruction follows.
+function PeopleCard({ frozen, chats, senders, onChanged }: {
+  frozen: boolean; onChanged: () => void;
+  chats: { id: string; name: string; platform: string; direct: boolean; messageCount: number; memberCount: number }[];
+  senders: { id: string; name: string; platform: string; handles: string[] }[];
+}) {
+  const { t } = useTranslation();
+  const { canEdit } = useIncidentAccess();
+  const editable = canEdit && !frozen;
+  const [naming, setNaming] = useState<Naming>();
+  const name = (n: Naming) => editable ? [<Button key="name" size="small" type="link" onClick={() => setNaming(n)}>{t("chat.identify")}</Button>] : [];
+  return (
+    <Card title={t("chat.peopleTitle")} id="chat-people">
+      <Typography.Paragraph type="secondary">{t("chat.peopleHint")}</Typography.Paragraph>
+      <Row gutter={16}>
+        <Col xs={24} md={12}>
+          <List size="small" header={t("chat.senders", { count: senders.length })} dataSource={senders} pagination={senders.length > 20 ? { pageSize: 20, size: "small" } : false}
+            renderItem={(s) => <List.Item data-sender={s.handles.join(" ")} actions={name({ kind: "sender", id: s.id, name: s.name })}>
+              <div style={{ minWidth: 0 }}><Typography.Text strong>{s.name}</Typography.Text> <Tag>{t(`spread.platforms.${s.platform}`)}</Tag>
+                {s.handles.length > 0 && <div><Typography.Text type="secondary" style={{ overflowWrap: "anywhere" }}>{s.handles.join(", ")}</Typography.Text></div>}</div>
+            </List.Item>} />
+        </Col>
+        <Col xs={24} md={12}>
+          <List size="small" header={t("chat.chats", { count: chats.length })} dataSource={chats} pagination={chats.length > 20 ? { pageSize: 20, size: "small" } : false}
+            renderItem={(c) => <List.Item data-chat={c.name} actions={name({ kind: "chat", id: c.id, name: c.name })}>
+              <div style={{ minWidth: 0 }}><Typography.Text strong style={{ overflowWrap: "anywhere" }}>{c.name}</Typography.Text>{" "}
+                <Tag>{t(`spread.platforms.${c.platform}`)}</Tag><Tag>{t(c.direct ? "spread.kind.DIRECT_CHAT" : "spread.kind.GROUP_CHAT")}</Tag>
+                <div><Typography.Text type="secondary">{t("chat.chatCounts", { messages: c.messageCount, members: c.memberCount })}</Typography.Text></div></div>
+            </List.Item>} />
+        </Col>
+      </Row>
+      {naming && <NameForm naming={naming} onCancel={() => setNaming(undefined)} onDone={() => { setNaming(undefined); onChanged(); }} />}
+    </Card>
+  );
+}
+
+function NameForm({ naming, onCancel, onDone }: { naming: Naming; onCancel: () => void; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ name: string }>();
+  const [sender, nameSender] = useSubmit(IdentifySender);
+  const [chat, nameChat] = useSubmit(IdentifyChat);
+  const result = naming.kind === "sender" ? sender : chat;
+  const submit = async (v: { name: string }) => {
+    const vars = { id: naming.id, name: v.name.trim() };
+    const r = naming.kind === "sender" ? await nameSender(vars) : await nameChat(vars);
+    if (r?.data) { message.success(t("chat.named")); form.resetFields(); onDone(); }
+  };
+  return (
+    <Modal open title={t(naming.kind === "sender" ? "chat.identifySender" : "chat.identifyChat", { name: naming.name })} onCancel={onCancel}
+      onOk={() => form.submit()} okButtonProps={{ disabled: result.fetching }} confirmLoading={result.fetching} destroyOnHidden>
+      {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 8 }} />}
+      <GuardedForm form={form} name="identify" layout="vertical" onFinish={submit} initialValues={{ name: naming.name }}>
+        <Form.Item name="name" label={t("spread.name")} extra={naming.kind === "sender" ? t("chat.identifyHint") : undefined}
+          rules={[{ required: true, whitespace: true, message: t("spread.nameRequired") }]}>
+          <Input autoFocus maxLength={200} />
+        </Form.Item>
+      </GuardedForm>
+    </Modal>
   );
 }

@@ -13,7 +13,7 @@ import { wallTime } from "../evidence/zoneTime";
 import { explain, percent, type LineRef } from "./chatData";
 
 graphql(`
-  fragment ProposalNodeFields on ProposalNode { key kind name platform memberCount node { id } }
+  fragment ProposalNodeFields on ProposalNode { key kind name platform memberCount }
 `);
 graphql(`
   fragment ProposalFields on ForwardProposal {
@@ -61,8 +61,8 @@ export function SourceLinks({ sources, onJump }: { sources: { line: number; evid
 // sightings, each proposed forward with its explanation, confidence, method
 // and the lines it rests on; accepting (one, with edits, or all above a
 // confidence) and rejecting with a reason, in place.
-export function ProposalList({ incidentId, zone, frozen, proposals, error, onChanged, onJump }: {
-  incidentId: string; zone: string; frozen: boolean; proposals: ProposalFieldsFragment[]; error?: CombinedError;
+export function ProposalList({ incidentId, zone, frozen, proposals, known, error, onChanged, onJump }: {
+  incidentId: string; zone: string; frozen: boolean; proposals: ProposalFieldsFragment[]; known?: Set<string>; error?: CombinedError;
   onChanged: () => void; onJump: (ref: LineRef) => void;
 }) {
   const { t } = useTranslation();
@@ -86,7 +86,7 @@ export function ProposalList({ incidentId, zone, frozen, proposals, error, onCha
           <Typography.Text strong>{p.from.name} → {p.to.name}</Typography.Text>
           <Tag>{t(`spread.methods.${p.method}`)}</Tag>
           <Tag color={p.confidence >= 0.8 ? "green" : "gold"}>{t("chat.confidence", { value: percent(p.confidence) })}</Tag>
-          {(!p.from.node || !p.to.node) && <Tag>{t("chat.newNodes")}</Tag>}
+          {p.state === "PROPOSED" && known && [p.from, p.to, p.by].some((n) => !known.has(n.key)) && <Tag>{t("chat.newNodes")}</Tag>}
         </Space>
         <Typography.Paragraph className="lt-explain" style={{ margin: "4px 0" }} data-testid="proposal-explanation">{explain(t, p, zone)}</Typography.Paragraph>
         <SourceLinks sources={p.sources} onJump={onJump} />

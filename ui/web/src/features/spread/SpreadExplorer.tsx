@@ -260,6 +260,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
 
   const s = summary?.incident?.spread;
   const names = useMemo(() => new Map((full?.nodes ?? []).map((n) => [n.key, n.name])), [full]);
+  const recorded = useMemo(() => new Set(names.keys()), [names]);
   const counts = useMemo(() => (full && until !== undefined ? replayCounts(full.nodes, forwardsUntil(full.forwards, until)) : undefined), [full, until]);
   const nodeOptions = useMemo(() => (full?.nodes ?? []).map((n) => ({ value: n.key, label: `${n.name} · ${t(`spread.kind.${n.kind}`)}` })), [full, t]);
   const selectedNode = selected ? full?.nodes.find((n) => n.key === selected) : undefined;
@@ -330,7 +331,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
           {path?.incident?.spread.pathTo && selected && !selectedNode?.origin && <List size="small" data-testid="path" header={t("spread.pathTo", { name: names.get(selected) ?? selected })}
             dataSource={path.incident.spread.pathTo} locale={{ emptyText: t("spread.noPath") }}
             renderItem={(f) => <List.Item>{hopTime(f.at)} {f.from.name} → {f.to.name} <Tag>{t(`spread.methods.${f.method}`)}</Tag> {f.by.name}</List.Item>} />}
-          <ProposalList incidentId={incidentId} zone={zone} frozen={frozen} proposals={proposals.proposals} error={proposals.error} onChanged={refresh} onJump={jump} />
+          <ProposalList incidentId={incidentId} zone={zone} frozen={frozen} proposals={proposals.proposals} known={recorded} error={proposals.error} onChanged={refresh} onJump={jump} />
         </Col>
         <Col xs={24} lg={7}>
           {full && full.nodes.length > 0 && <Select showSearch allowClear style={{ width: "100%", marginBottom: 12 }} value={selected}
