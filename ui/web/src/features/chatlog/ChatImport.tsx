@@ -1,5 +1,5 @@
 import { Alert, Button, Collapse, Form, Input, Modal, Progress, Radio, Space, Tag, Typography, message } from "antd";
-import { useEffect, useMemo } from "react";
+import { useCallback, useEffect, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "urql";
 import { errorMessage, wordReason } from "../../api";
@@ -8,6 +8,7 @@ import { graphql } from "../../gql";
 import type { ChatExportFormat, ChatImportFieldsFragment, Platform } from "../../gql/graphql";
 import { platforms } from "../../vocabulary";
 import { zones } from "../evidence/zoneTime";
+import { goodTag } from "../spread/graphStyle";
 import { inFlight, progress } from "./chatData";
 
 graphql(`
@@ -52,10 +53,11 @@ export function useChatImports(incidentId: string, changes: number) {
     for (const i of all) if (!m.has(i.evidence.id)) m.set(i.evidence.id, i);
     return m;
   }, [all]);
-  return { byEvidence, error, reload: () => refetch({ requestPolicy: "network-only" }) };
+  const reload = useCallback(() => refetch({ requestPolicy: "network-only" }), [refetch]);
+  return { byEvidence, error, reload };
 }
 
-const stateColor: Record<string, string> = { QUEUED: "default", RUNNING: "processing", DONE: "success", FAILED: "error" };
+const stateColor: Record<string, string> = { QUEUED: "default", RUNNING: "blue", DONE: goodTag, FAILED: "red" };
 
 // ChatImportStatus is an evidence item's read as a chat export: its state,
 // how far it got, what it found, what it could not read (line, reason and

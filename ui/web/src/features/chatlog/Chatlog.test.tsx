@@ -112,3 +112,21 @@ describe("the messages section", () => {
     expect(screen.getAllByRole("button", { name: "标记为泄露内容" })).toHaveLength(1);
   });
 });
+
+describe("the hooks the explorer reloads with", () => {
+  it("keep their reload from one render to the next (the explorer reloads on every change, and looped)", async () => {
+    const { renderHook } = await import("@testing-library/react");
+    const { useProposals } = await import("./Proposals");
+    const { useChatImports } = await import("./ChatImport");
+    const client = quiet();
+    const wrapper = ({ children }: { children: React.ReactNode }) => <Provider value={client}>{children}</Provider>;
+    const p = renderHook(() => useProposals("i1"), { wrapper });
+    const first = p.result.current.reload;
+    p.rerender();
+    expect(p.result.current.reload).toBe(first);
+    const c = renderHook(() => useChatImports("i1", 0), { wrapper });
+    const before = c.result.current.reload;
+    c.rerender();
+    expect(c.result.current.reload).toBe(before);
+  });
+});

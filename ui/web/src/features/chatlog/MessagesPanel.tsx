@@ -11,6 +11,7 @@ import { graphql } from "../../gql";
 import type { ChatMessageFieldsFragment, LeakAndSightingsQuery, MessageFilter } from "../../gql/graphql";
 import { fromZone, wallTime } from "../evidence/zoneTime";
 import { MarkLeak } from "./ChatImport";
+import { goodTag } from "../spread/graphStyle";
 import { lineLink, percent, readLineLink, type LineRef } from "./chatData";
 
 graphql(`
@@ -247,7 +248,7 @@ function LeakCard({ incidentId, zone, frozen, data, error, onChanged, onJump }: 
             <Space wrap size={4}>
               <Tag>{t(`chat.markKind.${k.kind}`)}</Tag>
               <Typography.Text strong>{k.evidence?.fileName ?? (k.message ? `${k.message.chat.name}: ${k.message.text}` : k.text)}</Typography.Text>
-              {k.imageHashed && <Tag color="green">{t("chat.imageHashed")}</Tag>}
+              {k.imageHashed && <Tag color={goodTag}>{t("chat.imageHashed")}</Tag>}
             </Space>
             {k.sha256 && <div><Typography.Text type="secondary">SHA-256 </Typography.Text><Typography.Text code style={{ fontSize: 11 }}>{k.sha256}</Typography.Text></div>}
             {k.md5 && <div><Typography.Text type="secondary">MD5 </Typography.Text><Typography.Text code style={{ fontSize: 11 }}>{k.md5}</Typography.Text></div>}
@@ -269,7 +270,7 @@ function LeakCard({ incidentId, zone, frozen, data, error, onChanged, onJump }: 
         return <List.Item data-sighting={s.kind} actions={ref ? [<Button key="jump" size="small" type="link" onClick={() => onJump(ref)}>{t("chat.jump")}</Button>] : []}>
           <div style={{ minWidth: 0 }}>
             <Space wrap size={4}>
-              <Tag color="volcano">{t(`chat.sighting.${s.kind}`)}</Tag>
+              <Tag color="red">{t(`chat.sighting.${s.kind}`)}</Tag>
               <Tag>{percent(s.score)}</Tag>
               <Typography.Text type="secondary">{wallTime(s.message.at, zone)}</Typography.Text>
               <Tag>{s.message.chat.name}</Tag>
@@ -304,14 +305,14 @@ function PeopleCard({ frozen, chats, senders, onChanged }: {
       <Typography.Paragraph type="secondary">{t("chat.peopleHint")}</Typography.Paragraph>
       <Row gutter={16}>
         <Col xs={24} md={12}>
-          <List size="small" header={t("chat.senders", { count: senders.length })} dataSource={senders} pagination={senders.length > 20 ? { pageSize: 20, size: "small" } : false}
+          <List size="small" header={t("chat.senders", { count: senders.length })} dataSource={senders} pagination={senders.length > 50 ? { pageSize: 50, size: "small" } : false}
             renderItem={(s) => <List.Item data-sender={s.handles.join(" ")} actions={name({ kind: "sender", id: s.id, name: s.name })}>
               <div style={{ minWidth: 0 }}><Typography.Text strong>{s.name}</Typography.Text> <Tag>{t(`spread.platforms.${s.platform}`)}</Tag>
                 {s.handles.length > 0 && <div><Typography.Text type="secondary" style={{ overflowWrap: "anywhere" }}>{s.handles.join(", ")}</Typography.Text></div>}</div>
             </List.Item>} />
         </Col>
         <Col xs={24} md={12}>
-          <List size="small" header={t("chat.chats", { count: chats.length })} dataSource={chats} pagination={chats.length > 20 ? { pageSize: 20, size: "small" } : false}
+          <List size="small" header={t("chat.chats", { count: chats.length })} dataSource={chats} pagination={chats.length > 50 ? { pageSize: 50, size: "small" } : false}
             renderItem={(c) => <List.Item data-chat={c.name} actions={name({ kind: "chat", id: c.id, name: c.name })}>
               <div style={{ minWidth: 0 }}><Typography.Text strong style={{ overflowWrap: "anywhere" }}>{c.name}</Typography.Text>{" "}
                 <Tag>{t(`spread.platforms.${c.platform}`)}</Tag><Tag>{t(c.direct ? "spread.kind.DIRECT_CHAT" : "spread.kind.GROUP_CHAT")}</Tag>

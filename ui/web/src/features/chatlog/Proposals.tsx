@@ -1,6 +1,6 @@
 import { Alert, Button, Form, Input, InputNumber, List, Modal, Select, Space, Tag, Typography, message } from "antd";
 import dayjs from "dayjs";
-import { useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery, type CombinedError } from "urql";
 import { errorMessage } from "../../api";
@@ -10,6 +10,7 @@ import { graphql } from "../../gql";
 import type { Confidence, ForwardMethod, ProposalFieldsFragment } from "../../gql/graphql";
 import { confidences, forwardMethods } from "../../vocabulary";
 import { wallTime } from "../evidence/zoneTime";
+import { cautionTag, goodTag, proposalTag } from "../spread/graphStyle";
 import { explain, percent, type LineRef } from "./chatData";
 
 graphql(`
@@ -43,10 +44,13 @@ const Reject = graphql(`
 // useProposals is the case's proposed forwards, every state, in time order.
 export function useProposals(incidentId: string) {
   const [{ data, error }, refetch] = useQuery({ query: ProposalsQuery, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
-  return { proposals: data?.incident?.proposals ?? [], error, reload: () => refetch({ requestPolicy: "network-only" }) };
+  // Stable: the explorer reloads with it on every change a colleague makes.
+  const reload = useCallback(() => refetch({ requestPolicy: "network-only" }), [refetch]);
+  const proposals = useMemo(() => data?.incident?.proposals ?? [], [data]);
+  return { proposals, error, reload };
 }
 
-const stateColor: Record<string, string> = { PROPOSED: "cyan", ACCEPTED: "green", REJECTED: "default" };
+const stateColor: Record<string, string> = { PROPOSED: proposalTag, ACCEPTED: goodTag, REJECTED: "default" };
 
 // SourceLinks are the lines something rests on, each a jump to the message viewer there.
 export function SourceLinks({ sources, onJump }: { sources: { line: number; evidence: { id: string; fileName: string } }[]; onJump: (ref: LineRef) => void }) {
@@ -85,7 +89,7 @@ export function ProposalList({ incidentId, zone, frozen, proposals, known, error
           <Tag color={stateColor[p.state]}>{t(`chat.proposalState.${p.state}`)}</Tag>
           <Typography.Text strong>{p.from.name} → {p.to.name}</Typography.Text>
           <Tag>{t(`spread.methods.${p.method}`)}</Tag>
-          <Tag color={p.confidence >= 0.8 ? "green" : "gold"}>{t("chat.confidence", { value: percent(p.confidence) })}</Tag>
+          <Tag color={p.confidence >= 0.8 ? goodTag : cautionTag}>{t("chat.confidence", { value: percent(p.confidence) })}</Tag>
           {p.state === "PROPOSED" && known && [p.from, p.to, p.by].some((n) => !known.has(n.key)) && <Tag>{t("chat.newNodes")}</Tag>}
         </Space>
         <Typography.Paragraph className="lt-explain" style={{ margin: "4px 0" }} data-testid="proposal-explanation">{explain(t, p, zone)}</Typography.Paragraph>

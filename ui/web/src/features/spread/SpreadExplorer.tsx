@@ -22,7 +22,7 @@ import { lineLink, type LineRef } from "../chatlog/chatData";
 import { browserZone } from "../evidence/zoneTime";
 import { boxMembers, byTime, collapse, elkLimit, foldedLimit, forwardsUntil, pathEdges, replayCounts, replaySteps, senderEdges, timeRange,
   withProposals, type Collapsed, type ExportForward, type Position, type ProposedEdge, type SpreadExport } from "./graphData";
-import { edgeColor, exposureColor, labelFont, pathColor, pickedColor, proposalColor, readableZoom, takedownColor } from "./graphStyle";
+import { edgeColor, exposureColor, goodTag, labelFont, pathColor, pickedColor, proposalColor, readableZoom, takedownColor } from "./graphStyle";
 
 const SpreadQuery = graphql(`
   query SpreadSummary($id: ID!) {
@@ -282,7 +282,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
         <Tag>{t("spread.forwards", { count: counts?.forwards ?? s.forwardCount })}</Tag><Tag>{t("spread.depth", { depth: s.depth })}</Tag>
         <Tag>{t("spread.reached", { count: counts?.reached ?? s.reachedNodes })}</Tag>
         <Tag>{t("spread.audience", { count: counts?.audience ?? s.estimatedAudience })}</Tag>
-        {evidencedCount > 0 && <Tag color="green" data-testid="evidenced-count">{t("chat.evidencedCount", { count: evidencedCount, total: s.forwardCount })}</Tag>}
+        {evidencedCount > 0 && <Tag color={goodTag} data-testid="evidenced-count">{t("chat.evidencedCount", { count: evidencedCount, total: s.forwardCount })}</Tag>}
         {s.origins.map((o) => <Tag key={o.key} color="black">{t("spread.origin")}: {o.name}</Tag>)}
         {s.firstExternal && <Button size="small" onClick={() => setSelected(s.firstExternal!.to.key)}>{t("spread.showFirstExternal", { name: s.firstExternal.to.name })}</Button>}
         {s.firstPublic && s.firstPublic.key !== s.firstExternal?.key && <Button size="small" onClick={() => setSelected(s.firstPublic!.to.key)}>

@@ -9,7 +9,7 @@ import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../../compon
 import { graphql } from "../../gql";
 import type { Confidence, ContainmentStatus, Exposure, ForwardMethod, Platform } from "../../gql/graphql";
 import type { ExportForward, ExportNode } from "./graphData";
-import { cautionTag, takedownTag } from "./graphStyle";
+import { cautionTag, goodTag, takedownTag } from "./graphStyle";
 import { SourceLinks } from "../chatlog/Proposals";
 import type { LineRef } from "../chatlog/chatData";
 import { confidences, containmentStatuses, exposures, forwardMethods as methods, platforms } from "../../vocabulary";
@@ -86,7 +86,7 @@ export function NodePanel({ node, forwards, names, frozen, provenance, onJump, o
               {dayjs(f.at).format("MM-DD HH:mm")} {name(f.from)} → {name(f.to)} <Tag>{t(`spread.methods.${f.method}`)}</Tag>
               {f.confidence === "SUSPECTED" && <Tag color={cautionTag}>{t("spread.confidences.SUSPECTED")}</Tag>}
               {provenance?.get(f.key) && (provenance.get(f.key)!.evidenced
-                ? <Tag color="green" data-evidenced="1">{t("chat.evidenced")}</Tag> : <Tag data-evidenced="0">{t("chat.asserted")}</Tag>)}
+                ? <Tag color={goodTag} data-evidenced="1">{t("chat.evidenced")}</Tag> : <Tag data-evidenced="0">{t("chat.asserted")}</Tag>)}
             </Typography.Text>
             {onJump && !!provenance?.get(f.key)?.sources.length && <div><SourceLinks sources={provenance.get(f.key)!.sources} onJump={onJump} /></div>}
           </List.Item>)} />

@@ -20,6 +20,11 @@ export const edgeColor = "#9aa5b1";
 // nodes only such a proposal names: dashed, in a colour no recorded hop has.
 export const proposalColor = "#0c8599";
 
+// Solid tag backgrounds that white text reads on (4.5:1 or more): antd's
+// light green, cyan and gold tags do not reach it.
+export const goodTag = "#237804";
+export const proposalTag = "#0b7285";
+
 // Labels are drawn at labelFont model pixels, and the graph opens at no less
 // than readableZoom, so they read at 12 px or more on screen.
 export const labelFont = 14;
