@@ -82,6 +82,9 @@ const openSection = async (page, id) => {
 // The same checks as run.mjs: no serious accessibility violation, and nothing wider than the screen.
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const accessible = async (page, screen) => {
+  // The pointer is left wherever the last click was, and a layout that moved
+  // since may put a link under it: hovered, it is paler than axe allows.
+  await page.mouse.move(0, 0);
   await page.addScriptTag({ content: axeSource });
   const found = await page.evaluate(async () => {
     const r = await window.axe.run({ exclude: [[".ant-message"]] }, { resultTypes: ["violations"] });
@@ -130,7 +133,7 @@ const newPage = async (viewport, suffix) => {
   broken = false;
   page.setDefaultTimeout(30000);
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console error${suffix}: ${m.text()}`); });
-  page.on("pageerror", (e) => problems.push(`page error${suffix}: ${e.message}`));
+  page.on("pageerror", (e) => problems.push(`page error${suffix}: ${e.message} ${(e.stack ?? "").split("\n").slice(1, 6).join(" <- ")}`));
   return page;
 };
 
@@ -220,13 +223,17 @@ const nameAs = async (item, name) => {
 await step("name the handles and chat IDs as identified", async () => {
   await openSection(page, "messages");
   const people = page.locator("#chat-people");
+  // Every export is read: once the lists come, they are whole.
+  await people.locator("[data-sender]").first().waitFor({ timeout: 60000 });
+  await people.locator("[data-chat]").first().waitFor({ timeout: 60000 });
   // The manifest's names are what the investigator found out: whose wxid, which room.
   for (const x of exportsOf) {
     for (const [handle, name] of Object.entries(x.names ?? {})) {
       const sender = people.locator(`[data-sender~="${handle}"]`);
       if (await sender.count() > 0 && (await sender.first().locator("strong").textContent()) !== name) {
         await nameAs(sender.first(), name);
-        await people.locator("[data-sender]", { has: page.locator("strong", { hasText: name }) }).first().waitFor();
+        await page.waitForFunction(([h, n]) => [...document.querySelectorAll("#chat-people [data-sender]")]
+          .some((el) => el.getAttribute("data-sender").split(" ").includes(h) && el.querySelector("strong")?.textContent === n), [handle, name]);
       }
       const chat = people.locator(`[data-chat="${handle}"]`);
       if (await chat.count() > 0) {

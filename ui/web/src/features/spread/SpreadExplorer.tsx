@@ -11,6 +11,7 @@ import { useIncidentAccess } from "../../components/access";
 import { reveal } from "../../components/reveal";
 import { graphql } from "../../gql";
 import { elkLayout } from "./elkLayout";
+import { margin, openView } from "./openView";
 import { AddForward } from "./AddForward";
 import { ImportForwards } from "./ImportForwards";
 import { NodePanel, TakedownTag } from "./SpreadSide";
@@ -22,7 +23,7 @@ import { lineLink, type LineRef } from "../chatlog/chatData";
 import { browserZone } from "../evidence/zoneTime";
 import { boxMembers, byTime, collapse, elkLimit, foldedLimit, forwardsUntil, pathEdges, replayCounts, replaySteps, senderEdges, timeRange,
   withProposals, type Collapsed, type ExportForward, type Position, type ProposedEdge, type SpreadExport } from "./graphData";
-import { edgeColor, exposureColor, goodTag, labelFont, pathColor, pickedColor, proposalColor, readableZoom, takedownColor } from "./graphStyle";
+import { edgeColor, exposureColor, goodTag, labelFont, pathColor, pickedColor, proposalColor, takedownColor } from "./graphStyle";
 
 const SpreadQuery = graphql(`
   query SpreadSummary($id: ID!) {
@@ -52,21 +53,7 @@ const PathQuery = graphql(`
 
 const hopTime = (at: string) => dayjs(at).format("MM-DD HH:mm");
 const playEvery = 700; // ms between the replay's steps
-const margin = 24;
 
-// openView shows the graph whole when its labels still read at that size;
-// otherwise at the smallest readable zoom, from the origin on the left, to be panned.
-function openView(cy: Core) {
-  cy.fit(undefined, margin);
-  if (cy.zoom() >= readableZoom) {
-    if (cy.zoom() > 1.5) { cy.zoom(1.5); cy.center(); }
-    return;
-  }
-  cy.zoom(readableZoom);
-  const origin = cy.nodes("[origin = 1]").first();
-  const at = origin.nonempty() ? origin.position() : cy.nodes().first().position();
-  cy.pan({ x: margin + (origin.width() / 2) * readableZoom - at.x * readableZoom, y: cy.height() / 2 - at.y * readableZoom });
-}
 
 // SpreadExplorer is the investigators' workspace: the forwarding graph laid
 // out left to right in time order, people and venues drawn by kind, exposure
