@@ -331,8 +331,8 @@ await step("accept the proposals: one with a note, the rest at once", async () =
 await step("an accepted hop cites its lines: jump to one and back", async () => {
   const spread = page.locator("#spread");
   const target = nameOf(manifest.hops[1].to);
-  await spread.getByLabel("查找人员或场所").click();
-  await spread.getByLabel("查找人员或场所").fill(target);
+  await spread.getByRole("combobox", { name: "查找人员或场所" }).click();
+  await spread.getByRole("combobox", { name: "查找人员或场所" }).fill(target);
   await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title^="${target} · "]`).first().click();
   const panel = spread.getByTestId("node-panel");
   await panel.waitFor();

@@ -21,7 +21,7 @@ graphql(`
     id key state at method confidence reason fromName earlierAt originAt candidates rejectReason decidedAt
     from { ...ProposalNodeFields } to { ...ProposalNodeFields } by { ...ProposalNodeFields }
     sources { line evidence { id fileName } message { id } }
-    forward { id key }
+    forward { id key evidenced sources { line evidence { id fileName } } }
     decidedBy { displayName }
   }
 `);

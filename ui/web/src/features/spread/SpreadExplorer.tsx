@@ -14,7 +14,7 @@ import { elkLayout } from "./elkLayout";
 import { margin, openView } from "./openView";
 import { AddForward } from "./AddForward";
 import { ImportForwards } from "./ImportForwards";
-import { NodePanel, TakedownTag } from "./SpreadSide";
+import { NodePanel, TakedownTag, type Provenance } from "./SpreadSide";
 import { SpreadLegend } from "./SpreadLegend";
 import { SpreadTimeline } from "./SpreadTimeline";
 import { SpreadWarnings } from "./SpreadWarnings";
@@ -67,7 +67,17 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
   const navigate = useNavigate();
   const proposals = useProposals(incidentId);
   const [{ data: sourced }, refetchSources] = useQuery({ query: ForwardSources, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
-  const provenance = useMemo(() => new Map((sourced?.incident?.spread.forwards ?? []).map((f) => [f.key, f])), [sourced]);
+  // The analysis's forwards say whether each is evidenced but carry no lines
+  // (the API fills Forward.sources only for a forward loaded by itself): an
+  // accepted proposal's forward gives them.
+  const provenance = useMemo(() => {
+    const m = new Map<string, Provenance>((sourced?.incident?.spread.forwards ?? []).map((f) => [f.key, f]));
+    for (const p of proposals.proposals) {
+      const f = p.forward;
+      if (f && f.sources.length > 0 && !m.get(f.key)?.sources.length) m.set(f.key, { evidenced: true, sources: f.sources });
+    }
+    return m;
+  }, [sourced, proposals.proposals]);
   const evidencedCount = useMemo(() => [...provenance.values()].filter((f) => f.evidenced).length, [provenance]);
   // The proposals still to review are drawn with the chain; the layout is
   // made again when they change.
@@ -209,7 +219,8 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
   }, [path, graph, positions]);
 
   useEffect(() => {
-    cy.current?.edges().forEach((e) => { if (!e.data("sender") && e.data("forward") === picked) e.addClass("picked"); else e.removeClass("picked"); });
+    // A proposed edge is no forward: with nothing picked it must not match "no forward".
+    cy.current?.edges().forEach((e) => { if (picked && !e.data("sender") && e.data("forward") === picked) e.addClass("picked"); else e.removeClass("picked"); });
   }, [picked, graph, positions]);
 
   // A node chosen from a list is selected on the graph too, when drawn.
