@@ -173,7 +173,7 @@ function MessagePage({ incidentId, filter, after, zone, at, frozen, first, last,
   return <>
     {first && page && <Typography.Paragraph type="secondary" data-testid="message-total">
       {t(page.total >= 10000 ? "chat.totalMany" : "chat.total", { count: page.total })}</Typography.Paragraph>}
-    <List size="small" loading={fetching && !page} dataSource={page?.messages ?? []} locale={{ emptyText: t("chat.noMessages") }}
+    <List size="small" rowKey="id" loading={fetching && !page} dataSource={page?.messages ?? []} locale={{ emptyText: t("chat.noMessages") }}
       data-testid="messages" renderItem={(m) => <MessageItem m={m} zone={zone} incidentId={incidentId} frozen={frozen} at={readsLine(m, at)} onMarked={onMarked} onJump={onJump} />} />
     {last && page?.next && <Button block className="lt-top-sm" onClick={() => onMore(page.next!)}>{t("chat.more")}</Button>}
   </>;
@@ -186,6 +186,8 @@ function MessageItem({ m, zone, incidentId, frozen, at, onMarked, onJump }: {
   const navigate = useNavigate();
   const { canEdit } = useIncidentAccess();
   const [open, setOpen] = useState(at);
+  // Opened at its line, the message shows where it was read.
+  useEffect(() => { if (at) setOpen(true); }, [at]);
   const [marked, mark] = useSubmit(MarkLeak);
   return (
     <List.Item data-message={m.id} {...(at ? { "data-at-line": "" } : {})} className={at ? "lt-at-line" : undefined}

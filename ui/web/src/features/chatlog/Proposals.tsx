@@ -56,7 +56,7 @@ const stateColor: Record<string, string> = { PROPOSED: proposalTag, ACCEPTED: go
 export function SourceLinks({ sources, onJump }: { sources: { line: number; evidence: { id: string; fileName: string } }[]; onJump: (ref: LineRef) => void }) {
   const { t } = useTranslation();
   return <Space wrap size={[4, 0]}>{sources.map((s, i) => (
-    <Button key={i} size="small" type="link" style={{ padding: 0 }} data-jump-line={s.line}
+    <Button key={i} size="small" type="link" className="lt-wrap-link" data-jump-line={s.line}
       onClick={() => onJump({ evidenceId: s.evidence.id, line: s.line })}>{t("chat.sourceAt", { file: s.evidence.fileName, line: s.line })}</Button>
   ))}</Space>;
 }

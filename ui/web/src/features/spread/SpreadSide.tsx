@@ -82,13 +82,13 @@ export function NodePanel({ node, forwards, names, frozen, provenance, onJump, o
               onConfirm={async () => { const r = await remove({ id: f.id }); if (r.data) { message.success(t("spread.deleted")); onChanged(); } }}>
               <Button size="small" type="link" danger>{t("spread.delete")}</Button>
             </Popconfirm>]}>
-            <Typography.Text>
+            <div style={{ minWidth: 0 }}><Typography.Text>
               {dayjs(f.at).format("MM-DD HH:mm")} {name(f.from)} → {name(f.to)} <Tag>{t(`spread.methods.${f.method}`)}</Tag>
               {f.confidence === "SUSPECTED" && <Tag color={cautionTag}>{t("spread.confidences.SUSPECTED")}</Tag>}
               {provenance?.get(f.key) && (provenance.get(f.key)!.evidenced
                 ? <Tag color={goodTag} data-evidenced="1">{t("chat.evidenced")}</Tag> : <Tag data-evidenced="0">{t("chat.asserted")}</Tag>)}
             </Typography.Text>
-            {onJump && !!provenance?.get(f.key)?.sources.length && <div><SourceLinks sources={provenance.get(f.key)!.sources} onJump={onJump} /></div>}
+            {onJump && !!provenance?.get(f.key)?.sources.length && <div><SourceLinks sources={provenance.get(f.key)!.sources} onJump={onJump} /></div>}</div>
           </List.Item>)} />
       {editing?.kind === "node" && <NodeForm node={node} onDone={done} onCancel={() => setEditing(undefined)} />}
       {editing?.kind === "containment" && <ContainmentForm node={node} onDone={done} onCancel={() => setEditing(undefined)} />}
