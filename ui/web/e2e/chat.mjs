@@ -374,6 +374,8 @@ await step("the messages on a phone", async () => {
   await first.getByRole("button", { name: "出处" }).click();
   await first.locator("[data-source-line] pre").first().waitFor();
   await shot(phone, join(shots, "chat-messages-phone.png"), { fullPage: true });
+  await first.scrollIntoViewIfNeeded();
+  await shot(phone, join(shots, "chat-message-phone.png"));
   await accessible(phone, "chat-messages-phone");
 });
 

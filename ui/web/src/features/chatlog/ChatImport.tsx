@@ -74,7 +74,7 @@ export function ChatImportStatus({ imp }: { imp: ChatImportFieldsFragment }) {
       </Space>
       {inFlight(imp.state) && <Progress size="small" aria-label={t("chat.progress")} percent={progress(imp.bytesRead, imp.bytesTotal)} status="active" />}
       {imp.state === "DONE" && <div data-testid="chat-import-counts">
-        <Typography.Text>{t("chat.counts", { messages: imp.messages, duplicates: imp.duplicates })}</Typography.Text>
+        <Typography.Text>{imp.duplicates > 0 ? t("chat.counts", { messages: imp.messages, duplicates: imp.duplicates }) : t("chat.messages", { count: imp.messages })}</Typography.Text>
         {problems > 0 && <Typography.Text type="warning"> · {t("chat.problems", { count: problems })}</Typography.Text>}
       </div>}
       {imp.state === "FAILED" && <Typography.Text type="danger" data-testid="chat-import-failure">

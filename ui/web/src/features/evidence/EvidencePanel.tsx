@@ -61,6 +61,10 @@ const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).
 
 const isPdf = (contentType: string) => contentType.split(";")[0] === "application/pdf";
 
+// A chat export is text, JSON or a zip; a photo, a recording or a PDF is
+// not offered to be read as one.
+const mayBeExport = (contentType: string) => !/^(image|audio|video)\//.test(contentType) && !isPdf(contentType);
+
 interface Uploading { name: string; percent: number; error?: string; sha256?: string }
 
 // EvidencePanel is the incident's vault: drag-and-drop upload with progress
@@ -238,7 +242,7 @@ export function EvidencePanel({ incidentId, reference, frozen, changes, caseZone
             <Button size="small" onClick={() => open(e, false)}>{t("evidence.download")}</Button>
             {canEdit && !frozen && <Button size="small" onClick={() => setCustodyOf(e.id)}>{t("evidence.recordCustody")}</Button>}
             {/* An item is read once; a failed read may be tried again. */}
-            {canEdit && !frozen && (chat.byEvidence.get(e.id)?.state ?? "FAILED") === "FAILED" &&
+            {canEdit && !frozen && mayBeExport(e.contentType) && (chat.byEvidence.get(e.id)?.state ?? "FAILED") === "FAILED" &&
               <Button size="small" data-read-chat={e.fileName} onClick={() => setReadingOf(e)}>{t("chat.readAs")}</Button>}
             {canEdit && !frozen && <MarkLeakButton incidentId={incidentId} evidenceId={e.id} />}
           </Space> },
