@@ -30,30 +30,31 @@ const (
 
 // Import is one read of one export (an evidence item).
 type Import struct {
-	ID            uuid.UUID
-	IncidentID    uuid.UUID
-	EvidenceID    uuid.UUID
-	Format        chatexport.Format // read; "" until known
-	ChosenFormat  chatexport.Format // asked for; "" to detect
-	TimeZone      string
-	Platform      spread.Platform
-	Mapping       *chatexport.Mapping
-	DayFirst      *bool
-	State         State
-	BytesTotal    int64
-	BytesRead     int64
-	Messages      int
-	Duplicates    int
-	Problems      []chatexport.Problem
-	MoreProblems  int
-	Media         []uuid.UUID
-	Failure       string
-	FailureParams map[string]any
-	Attempts      int
-	RequestedBy   uuid.UUID
-	CreatedAt     time.Time
-	StartedAt     *time.Time
-	FinishedAt    *time.Time
+	ID             uuid.UUID
+	IncidentID     uuid.UUID
+	EvidenceID     uuid.UUID
+	Format         chatexport.Format // read; "" until known
+	ChosenFormat   chatexport.Format // asked for; "" to detect
+	TimeZone       string
+	Platform       spread.Platform
+	Mapping        *chatexport.Mapping
+	DayFirst       *bool
+	State          State
+	BytesTotal     int64
+	BytesRead      int64
+	Messages       int
+	Duplicates     int
+	Problems       []chatexport.Problem
+	MoreProblems   int
+	Media          []uuid.UUID
+	Failure        string // a reason code
+	FailureMessage string
+	FailureParams  map[string]any
+	Attempts       int
+	RequestedBy    uuid.UUID
+	CreatedAt      time.Time
+	StartedAt      *time.Time
+	FinishedAt     *time.Time
 }
 
 // ImportInput says how to read an export.

@@ -176,7 +176,7 @@ func (s *Service) RunOne(ctx context.Context) bool {
 			s.Log.Error("chat export read failed", "import", im.ID, "error", err)
 			e = apperr.Errorf(apperr.Unavailable, "the export could not be read; try again")
 		}
-		im.Failure, im.FailureParams = e.Reason, e.Params
+		im.Failure, im.FailureParams, im.FailureMessage = e.Reason, e.Params, e.Message
 		if im.Failure == "" {
 			im.Failure = apperr.ReasonOf(e.Message)
 		}
@@ -251,7 +251,8 @@ func (s *Service) run(ctx context.Context, im *Import) error {
 		if err := s.Store.DropSources(ctx, tx, im.ID); err != nil {
 			return err
 		}
-		w := &writer{s: s, tx: tx, im: im, platform: cmp.Or(im.Platform, platformOf[format]),
+		im.Platform = cmp.Or(im.Platform, platformOf[format])
+		w := &writer{s: s, tx: tx, im: im, platform: im.Platform,
 			fallbackChat: strings.TrimSuffix(path.Base(chatName), path.Ext(chatName)), owner: e.Acquisition.From,
 			stems: stems(names), chats: map[string]uuid.UUID{}, senders: map[string]uuid.UUID{}, media: media, byMD5: byMD5, names: names,
 			seen: map[string]int{}}

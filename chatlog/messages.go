@@ -165,6 +165,9 @@ func (s *Service) SendersByID(ctx context.Context, ids []uuid.UUID) ([]*Sender, 
 // handles of one person in several exports (a wxid, a QQ number) given one
 // name are one person when forwards are proposed.
 func (s *Service) IdentifySender(ctx context.Context, id uuid.UUID, name string) (*Sender, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
 	found, err := s.Store.Senders(ctx, s.DB, uuid.Nil, []uuid.UUID{id})
 	if err != nil {
 		return nil, err
@@ -181,6 +184,9 @@ func (s *Service) IdentifySender(ctx context.Context, id uuid.UUID, name string)
 
 // IdentifyChat names a chat (an export may give only an id).
 func (s *Service) IdentifyChat(ctx context.Context, id uuid.UUID, name string) (*Chat, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
 	found, err := s.Store.Chats(ctx, s.DB, uuid.Nil, []uuid.UUID{id})
 	if err != nil {
 		return nil, err

@@ -395,6 +395,9 @@ func (s *Service) Proposals(ctx context.Context, incidentID uuid.UUID, state *Pr
 
 // proposal returns one proposal; NOT_FOUND when there is none the caller may see.
 func (s *Service) proposal(ctx context.Context, id uuid.UUID) (*Proposal, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
 	p, err := s.Store.Proposal(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
@@ -426,6 +429,9 @@ func (s *Service) Accept(ctx context.Context, id uuid.UUID, edit *ProposalEdit) 
 
 // AcceptAll accepts the incident's waiting proposals of at least minConfidence, in one batch.
 func (s *Service) AcceptAll(ctx context.Context, incidentID uuid.UUID, minConfidence float64) ([]*Proposal, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
 	if minConfidence < 0 || minConfidence > 1 {
 		return nil, apperr.Invalid("minConfidence", "a confidence is between 0 and 1")
 	}
@@ -515,6 +521,9 @@ const MaxReason = 2000
 
 // Reject rejects a proposal, with a reason; it is not proposed again.
 func (s *Service) Reject(ctx context.Context, id uuid.UUID, reason string) (*Proposal, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
 	reason = strings.TrimSpace(text.Lines(reason))
 	if reason == "" {
 		return nil, apperr.Invalid("reason", "say why the proposal is rejected")

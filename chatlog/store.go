@@ -23,7 +23,7 @@ import (
 type Store struct{}
 
 const importColumns = `id, incident_id, evidence_id, format, chosen_format, time_zone, platform, mapping, day_first,
-	state, bytes_total, bytes_read, messages, duplicates, problems, more_problems, media, failure, failure_params,
+	state, bytes_total, bytes_read, messages, duplicates, problems, more_problems, media, failure, failure_message, failure_params,
 	attempts, requested_by, created_at, started_at, finished_at`
 
 func scanImport(sc interface{ Scan(...any) error }) (*Import, error) {
@@ -32,7 +32,7 @@ func scanImport(sc interface{ Scan(...any) error }) (*Import, error) {
 	var media pq.StringArray
 	err := sc.Scan(&im.ID, &im.IncidentID, &im.EvidenceID, &im.Format, &im.ChosenFormat, &im.TimeZone, &im.Platform,
 		&mapping, &im.DayFirst, &im.State, &im.BytesTotal, &im.BytesRead, &im.Messages, &im.Duplicates, &problems,
-		&im.MoreProblems, &media, &im.Failure, &params, &im.Attempts, &im.RequestedBy, &im.CreatedAt, &im.StartedAt,
+		&im.MoreProblems, &media, &im.Failure, &im.FailureMessage, &params, &im.Attempts, &im.RequestedBy, &im.CreatedAt, &im.StartedAt,
 		&im.FinishedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -125,7 +125,7 @@ func (Store) Queue(ctx context.Context, ex database.Executor, im *Import) error 
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'QUEUED', $9, $10)
 		ON CONFLICT (evidence_id) DO UPDATE SET chosen_format = EXCLUDED.chosen_format, time_zone = EXCLUDED.time_zone,
 			platform = EXCLUDED.platform, mapping = EXCLUDED.mapping, day_first = EXCLUDED.day_first, state = 'QUEUED',
-			format = '', bytes_read = 0, messages = 0, duplicates = 0, problems = '[]', more_problems = 0, failure = '',
+			format = '', bytes_read = 0, messages = 0, duplicates = 0, problems = '[]', more_problems = 0, failure = '', failure_message = '',
 			failure_params = '{}', lease_until = NULL, requested_by = EXCLUDED.requested_by, created_at = now(),
 			started_at = NULL, finished_at = NULL`,
 		im.ID, im.IncidentID, im.EvidenceID, im.ChosenFormat, im.TimeZone, im.Platform, mapping, im.DayFirst,
@@ -171,9 +171,9 @@ func (Store) Finish(ctx context.Context, ex database.Executor, im *Import) error
 	}
 	_, err := ex.ExecContext(ctx, `UPDATE chat_imports SET state = $2, format = $3, bytes_read = $4, messages = $5,
 		duplicates = $6, problems = $7, more_problems = $8, media = $9, failure = $10, failure_params = $11,
-		lease_until = NULL, finished_at = now() WHERE id = $1`,
+		failure_message = $12, platform = $13, lease_until = NULL, finished_at = now() WHERE id = $1`,
 		im.ID, im.State, im.Format, im.BytesRead, im.Messages, im.Duplicates, jsonOf(problems), im.MoreProblems,
-		uuids(im.Media), im.Failure, jsonOf(params))
+		uuids(im.Media), im.Failure, jsonOf(params), im.FailureMessage, im.Platform)
 	return err
 }
 

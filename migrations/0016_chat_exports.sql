@@ -29,6 +29,7 @@ CREATE TABLE chat_imports (
     more_problems integer NOT NULL DEFAULT 0,
     media         uuid[] NOT NULL DEFAULT '{}',
     failure       text NOT NULL DEFAULT '',
+    failure_message text NOT NULL DEFAULT '',
     failure_params jsonb NOT NULL DEFAULT '{}',
     attempts      integer NOT NULL DEFAULT 0,
     lease_until   timestamptz,

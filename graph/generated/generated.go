@@ -850,7 +850,7 @@ type ChatImportResolver interface {
 
 	Media(ctx context.Context, obj *chatlog.Import) ([]*evidence.Evidence, error)
 	FailureReason(ctx context.Context, obj *chatlog.Import) (*string, error)
-	FailureMessage(ctx context.Context, obj *chatlog.Import) (*string, error)
+
 	RequestedBy(ctx context.Context, obj *chatlog.Import) (*auth.User, error)
 }
 type ChatMediaResolver interface {
@@ -11283,18 +11283,18 @@ func (ec *executionContext) _ChatImport_failureMessage(ctx context.Context, fiel
 			return ec.fieldContext_ChatImport_failureMessage(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ChatImport().FailureMessage(ctx, obj)
+			return obj.FailureMessage, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_ChatImport_failureMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChatImport", field, true, true, "String")
+	return graphql.NewScalarFieldContext("ChatImport", field, false, false, "String")
 }
 
 func (ec *executionContext) _ChatImport_requestedBy(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
@@ -28124,11 +28124,10 @@ func (ec *executionContext) _ChatImport(ctx context.Context, sel ast.SelectionSe
 					return ec._ChatImport_failureReason(ctx, field, obj)
 				})
 		case "failureMessage":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ChatImport_failureMessage(ctx, field, obj)
-				})
+			out.Values[i] = ec._ChatImport_failureMessage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "requestedBy":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
