@@ -169,6 +169,13 @@ func TestChainRebuiltFromExportsOverAPI(t *testing.T) {
 					t.Errorf("accepted proposal %s: %+v", p.Key, p)
 				}
 			}
+			// The analysis reads the accepted chain: its origin is where the
+			// first hop starts, and the path to the last venue is whole.
+			last := man.Hops[len(man.Hops)-1]
+			a := analyse(t, c, incidentID, cmp.Or(rename[last.To], last.To))
+			if len(a.Origins) == 0 || len(a.PathTo) == 0 || a.Depth == 0 || a.EstimatedAudience == 0 {
+				t.Errorf("the analysis of the accepted chain: %+v", a)
+			}
 			// Run again: nothing new is proposed, the accepted stay accepted.
 			c.Must(t, `mutation($id: ID!) { reconstructChain(incidentId: $id) { sightings proposals { `+proposalFields+` } } }`,
 				map[string]any{"id": incidentID}, &rec)
