@@ -153,6 +153,7 @@ type Source struct {
 // Filter selects messages.
 type Filter struct {
 	Text       string
+	Fuzzy      bool
 	ChatIDs    []uuid.UUID
 	SenderIDs  []uuid.UUID
 	From, To   *time.Time

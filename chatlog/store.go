@@ -227,10 +227,12 @@ func (Store) InsertMessages(ctx context.Context, tx *sqlx.Tx, incidentID, import
 	n := len(rows)
 	ids, chats, senders, kinds, texts, digests, raws := make(pq.StringArray, n), make(pq.StringArray, n),
 		make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
+	norms := make(pq.StringArray, n)
 	ats, lines, offsets := make(pq.StringArray, n), make(pq.Int64Array, n), make(pq.Int64Array, n)
 	details := make(pq.StringArray, n)
 	for i, r := range rows {
 		ids[i], chats[i], kinds[i], texts[i], digests[i] = r.msg.ID.String(), r.msg.ChatID.String(), string(r.msg.Kind), r.msg.Text, r.digest
+		norms[i] = fingerprint.Normalize(r.msg.Text)
 		if r.msg.SenderID != nil {
 			senders[i] = r.msg.SenderID.String()
 		}
@@ -241,11 +243,11 @@ func (Store) InsertMessages(ctx context.Context, tx *sqlx.Tx, incidentID, import
 	var inserted int
 	err = tx.QueryRowxContext(ctx, `WITH input AS (
 			SELECT * FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[], $7::text[], $8::text[],
-				$9::jsonb[], $10::text[], $11::int[], $12::bigint[], $13::text[])
-				AS t(id, chat_id, sender_id, at, kind, text, details, digest, line, byte_offset, raw)),
+				$9::jsonb[], $10::text[], $11::int[], $12::bigint[], $13::text[], $15::text[])
+				AS t(id, chat_id, sender_id, at, kind, text, details, digest, line, byte_offset, raw, norm)),
 		fresh AS (
-			INSERT INTO chat_messages (id, incident_id, chat_id, sender_id, at, kind, text, details, digest)
-			SELECT id, $1, chat_id, NULLIF(sender_id, '')::uuid, at, kind, text, details, digest FROM input
+			INSERT INTO chat_messages (id, incident_id, chat_id, sender_id, at, kind, text, norm, details, digest)
+			SELECT id, $1, chat_id, NULLIF(sender_id, '')::uuid, at, kind, text, norm, details, digest FROM input
 			ON CONFLICT (incident_id, digest) DO NOTHING
 			RETURNING id, digest),
 		sources AS (
@@ -255,7 +257,7 @@ func (Store) InsertMessages(ctx context.Context, tx *sqlx.Tx, incidentID, import
 			LEFT JOIN chat_messages m ON m.incident_id = $1 AND m.digest = i.digest
 			ON CONFLICT DO NOTHING)
 		SELECT count(*) FROM fresh`,
-		incidentID, importID, ids, chats, senders, ats, kinds, texts, details, digests, lines, offsets, raws, evidenceID).Scan(&inserted)
+		incidentID, importID, ids, chats, senders, ats, kinds, texts, details, digests, lines, offsets, raws, evidenceID, norms).Scan(&inserted)
 	return n - inserted, err
 }
 
@@ -367,7 +369,12 @@ func (Store) Search(ctx context.Context, ex database.Executor, incidentID uuid.U
 		return "$" + strconv.Itoa(len(args))
 	}
 	if f.Text != "" {
-		where = append(where, `m.text ILIKE `+arg("%"+likeEscape(f.Text)+"%"))
+		like := `m.text ILIKE ` + arg("%"+likeEscape(f.Text)+"%")
+		if n := fingerprint.Normalize(f.Text); f.Fuzzy && n != "" {
+			like = `(` + like + ` OR m.norm LIKE ` + arg("%"+likeEscape(n)+"%") + ` OR word_similarity(` + arg(n) +
+				`, m.norm) >= ` + arg(fuzzyThreshold) + `)`
+		}
+		where = append(where, like)
 	}
 	if len(f.ChatIDs) > 0 {
 		where = append(where, `m.chat_id = ANY(`+arg(uuids(f.ChatIDs))+`)`)
@@ -398,6 +405,12 @@ func (Store) Search(ctx context.Context, ex database.Executor, incidentID uuid.U
 	msgs, err := queryMessages(ctx, ex, `WHERE `+page+` ORDER BY m.at, m.id LIMIT `+arg(limit), args...)
 	return msgs, total, err
 }
+
+// fuzzyThreshold is the trigram word similarity, between normalised texts,
+// of a fuzzy match: a character more or less in a phrase (关于加强管理的通知
+// in 关于加强保密管理的通知 is 0.57); two-character names of one surname
+// (张某, 张三) are 0.33.
+const fuzzyThreshold = 0.5
 
 // cursor is a position in the time order of messages.
 type cursor struct {

@@ -312,6 +312,18 @@ func TestChatExportReadKeepsWhatIsGoodAndNamesTheRest(t *testing.T) {
 		len(msgs[0].Sources) != 2 || msgs[0].Sources[0].Line == 0 || !strings.Contains(msgs[0].Sources[0].Raw, "李四") {
 		t.Fatalf("search 材料: %+v", got.Incident.Messages)
 	}
+	c.Must(t, `query($id: ID!, $f: MessageFilter) { incident(id: $id) { messages(filter: $f, first: 10) { total
+		messages { id text sender { id name } sources { line raw evidence { id fileName } } } } } }`,
+		map[string]any{"id": incidentID, "f": map[string]any{"text": "材料第二行"}}, &got)
+	if got.Incident.Messages.Total != 0 {
+		t.Errorf("材料第二行 is no substring: %+v", got.Incident.Messages)
+	}
+	c.Must(t, `query($id: ID!, $f: MessageFilter) { incident(id: $id) { messages(filter: $f, first: 10) { total
+		messages { id text sender { id name } sources { line raw evidence { id fileName } } } } } }`,
+		map[string]any{"id": incidentID, "f": map[string]any{"text": "材料第二行", "fuzzy": true}}, &got)
+	if m := got.Incident.Messages.Messages; len(m) != 1 || m[0].ID != msgs[0].ID {
+		t.Errorf("材料第二行, fuzzy: %+v", got.Incident.Messages)
+	}
 	src := msgs[0].Sources[0]
 	c.Must(t, `query($id: ID!, $f: MessageFilter) { incident(id: $id) { messages(filter: $f, first: 1) { total
 		messages { id text sender { id name } sources { line raw evidence { id fileName } } } } } }`,

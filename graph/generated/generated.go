@@ -5180,6 +5180,12 @@ type ChatMessage {
 input MessageFilter {
   "Substring, case-insensitive; works for Chinese (张某, 〔2021〕3号). At most 200 characters."
   text: String
+  """
+  Also find messages close to the text: compared as the leaked item's fingerprints are (full- and
+  half-width forms, traditional and simplified characters, punctuation, spaces and line breaks made
+  one), and by trigram similarity ≥ 0.5 (a character more or less).
+  """
+  fuzzy: Boolean
   chatIds: [ID!]
   senderIds: [ID!]
   from: Time
@@ -26707,7 +26713,7 @@ func (ec *executionContext) unmarshalInputMessageFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"text", "chatIds", "senderIds", "from", "to", "evidenceId", "line"}
+	fieldsInOrder := [...]string{"text", "fuzzy", "chatIds", "senderIds", "from", "to", "evidenceId", "line"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26721,6 +26727,13 @@ func (ec *executionContext) unmarshalInputMessageFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.Text = data
+		case "fuzzy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fuzzy"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fuzzy = data
 		case "chatIds":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chatIds"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋgoogleᚋuuidᚐUUIDᚄ(ctx, v)
