@@ -135,6 +135,12 @@ func (s *Service) Sources(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][
 	return out, err
 }
 
+// Citing returns the forwards that cite each message (of messages the caller
+// was allowed to read).
+func (s *Service) Citing(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]uuid.UUID, error) {
+	return s.Store.Citing(ctx, s.DB, ids)
+}
+
 // Chats returns an incident's chats.
 func (s *Service) Chats(ctx context.Context, incidentID uuid.UUID) ([]*Chat, error) {
 	if err := s.readable(ctx, incidentID); err != nil {

@@ -675,3 +675,22 @@ func (Store) Identify(ctx context.Context, ex database.Executor, table string, i
 	_, err := ex.ExecContext(ctx, `UPDATE `+table+` SET name = $2 WHERE id = $1`, id, name)
 	return err
 }
+
+// Citing returns the forwards that cite each message.
+func (Store) Citing(ctx context.Context, ex database.Executor, messageIDs []uuid.UUID) (map[uuid.UUID][]uuid.UUID, error) {
+	rows, err := ex.QueryxContext(ctx, `SELECT DISTINCT message_id, forward_id FROM forward_sources
+		WHERE message_id = ANY($1) ORDER BY message_id, forward_id`, uuids(messageIDs))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[uuid.UUID][]uuid.UUID{}
+	for rows.Next() {
+		var m, f uuid.UUID
+		if err := rows.Scan(&m, &f); err != nil {
+			return nil, err
+		}
+		out[m] = append(out[m], f)
+	}
+	return out, rows.Err()
+}

@@ -97,6 +97,14 @@ func (r *chatMessageResolver) Sources(ctx context.Context, obj *chatlog.Message)
 	return ptrs(srcs), err
 }
 
+func (r *chatMessageResolver) Forwards(ctx context.Context, obj *chatlog.Message) ([]*spread.Forward, error) {
+	ids, err := loaders(ctx).Citing.Load(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return loaders(ctx).ForwardDetails.LoadAll(ctx, ids)
+}
+
 func (r *evidenceResolver) ChatImport(ctx context.Context, obj *evidence.Evidence) (*chatlog.Import, error) {
 	return loaders(ctx).ImportsOfItem.Load(ctx, obj.ID)
 }

@@ -168,6 +168,10 @@ func TestChainRebuiltFromExportsOverAPI(t *testing.T) {
 					p.Forward.Sources[0].Evidence.FileName == "" || p.Forward.Sources[0].Line == 0 {
 					t.Errorf("accepted proposal %s: %+v", p.Key, p)
 				}
+				// And back, from the line to the hop it proves.
+				if m := p.Sources[0].Message; m == nil || !slices.ContainsFunc(m.Forwards, func(f struct{ ID string }) bool { return f.ID == p.Forward.ID }) {
+					t.Errorf("the message of %s does not lead back to its forward: %+v", p.Key, m)
+				}
 			}
 			// The analysis reads the accepted chain: its origin is where the
 			// first hop starts, and the path to the last venue is whole.
@@ -189,7 +193,7 @@ func TestChainRebuiltFromExportsOverAPI(t *testing.T) {
 }
 
 const proposalFields = `id key state confidence reason from { key } to { key } by { key }
-	sources { line message { id text } evidence { fileName } }
+	sources { line message { id text forwards { id } } evidence { fileName } }
 	forward { id evidenced sources { line evidence { fileName } } }`
 
 type proposalView struct {
@@ -198,7 +202,10 @@ type proposalView struct {
 	From, To, By           struct{ Key string }
 	Sources                []struct {
 		Line    int
-		Message *struct{ ID, Text string }
+		Message *struct {
+			ID, Text string
+			Forwards []struct{ ID string }
+		}
 	}
 	Forward *struct {
 		ID        string

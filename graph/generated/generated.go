@@ -213,6 +213,7 @@ type ComplexityRoot struct {
 		At            func(childComplexity int) int
 		Chat          func(childComplexity int) int
 		ForwardedFrom func(childComplexity int) int
+		Forwards      func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Items         func(childComplexity int) int
 		Kind          func(childComplexity int) int
@@ -866,6 +867,7 @@ type ChatMessageResolver interface {
 	Items(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Item, error)
 	Members(ctx context.Context, obj *chatlog.Message) ([]string, error)
 	Sources(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Source, error)
+	Forwards(ctx context.Context, obj *chatlog.Message) ([]*spread.Forward, error)
 }
 type ContainmentActionResolver interface {
 	RecordedBy(ctx context.Context, obj *incident.ContainmentAction) (*auth.User, error)
@@ -1661,6 +1663,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChatMessage.ForwardedFrom(childComplexity), true
+	case "ChatMessage.forwards":
+		if e.ComplexityRoot.ChatMessage.Forwards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMessage.Forwards(childComplexity), true
 	case "ChatMessage.id":
 		if e.ComplexityRoot.ChatMessage.ID == nil {
 			break
@@ -5175,6 +5183,8 @@ type ChatMessage {
   members: [String!]!
   "Every export it was read from; two when two members' exports both hold it."
   sources: [MessageSource!]!
+  "The evidenced forwards that cite it: from a line back to the hops it proves."
+  forwards: [Forward!]!
 }
 
 input MessageFilter {
@@ -6993,6 +7003,8 @@ func (ec *executionContext) childFields_ChatMessage(ctx context.Context, field g
 		return ec.fieldContext_ChatMessage_members(ctx, field)
 	case "sources":
 		return ec.fieldContext_ChatMessage_sources(ctx, field)
+	case "forwards":
+		return ec.fieldContext_ChatMessage_forwards(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChatMessage", field.Name)
 }
@@ -11936,6 +11948,38 @@ func (ec *executionContext) fieldContext_ChatMessage_sources(_ context.Context, 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MessageSource(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChatMessage_forwards(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMessage_forwards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatMessage().Forwards(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Forward) graphql.Marshaler {
+			return ec.marshalNForward2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMessage_forwards(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChatMessage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Forward(ctx, field)
 		},
 	}
 	return fc, nil
@@ -28359,6 +28403,12 @@ func (ec *executionContext) _ChatMessage(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChatMessage_sources(ctx, field, obj)
+				})
+		case "forwards":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatMessage_forwards(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
