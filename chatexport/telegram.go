@@ -493,7 +493,7 @@ func (c *tgCutter) fill(drop int) bool {
 func (c *tgCutter) peek() (byte, error) {
 	for {
 		for ; c.i < len(c.buf); c.i++ {
-			if b := c.buf[c.i]; !tgSpace(b) {
+			if b := c.buf[c.i]; !jsonSpace(b) {
 				return b, nil
 			}
 		}
@@ -524,7 +524,7 @@ scan:
 			b := c.buf[j]
 			switch {
 			case scalar:
-				if tgSpace(b) || b == ',' || b == ']' || b == '}' {
+				if jsonSpace(b) || b == ',' || b == ']' || b == '}' {
 					break scan
 				}
 			case escaped:
@@ -584,7 +584,7 @@ scan:
 	return raw, raw[:min(len(raw), MaxRaw)], nil
 }
 
-func tgSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+func jsonSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // tgEOF: the file ending inside a value is the end, as for the decoder.
 func tgEOF(err error) error {
@@ -630,7 +630,7 @@ type tgText string
 func (x *tgText) UnmarshalJSON(b []byte) error {
 	switch {
 	case len(b) > 0 && b[0] == '"':
-		s, ok := tgString(b)
+		s, ok := jsonString(b)
 		if !ok {
 			return errors.New("text: not a string")
 		}
@@ -642,7 +642,7 @@ func (x *tgText) UnmarshalJSON(b []byte) error {
 		}
 		var sb strings.Builder
 		for _, p := range parts {
-			s, ok := tgString(p)
+			s, ok := jsonString(p)
 			if !ok {
 				var e struct {
 					Text string `json:"text"`
@@ -662,7 +662,7 @@ func (x *tgText) UnmarshalJSON(b []byte) error {
 // tgID reads an id written as a number or a string ("user5550001"; older
 // exports wrote from_id as a bare number).
 func tgID(raw json.RawMessage) string {
-	if s, ok := tgString(raw); ok {
+	if s, ok := jsonString(raw); ok {
 		return s
 	}
 	if raw = bytes.TrimSpace(raw); len(raw) > 0 && raw[0] != 'n' && raw[0] != '{' && raw[0] != '[' {
@@ -671,10 +671,10 @@ func tgID(raw json.RawMessage) string {
 	return ""
 }
 
-// tgString reads a JSON string, without the decoder when it has no escapes
+// jsonString reads a JSON string, without the decoder when it has no escapes
 // (ids and dates never do, most texts neither) and is valid UTF-8 (the
 // decoder replaces bad bytes, as the database needs).
-func tgString(raw []byte) (string, bool) {
+func jsonString(raw []byte) (string, bool) {
 	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
 		return string(raw[1 : n-1]), true
 	}
@@ -838,7 +838,7 @@ func tgFast(b []byte, x *tgMsg) bool {
 	if !utf8.Valid(b) {
 		return false
 	}
-	p := tgLex{b: b}
+	p := jsonLex{b: b}
 	ok := p.object(func(key, v []byte) bool {
 		switch string(key) {
 		case "id":
@@ -867,22 +867,22 @@ func tgFast(b []byte, x *tgMsg) bool {
 			case `"service"`:
 				x.Type = "service"
 			default:
-				return tgFastString(v, &x.Type)
+				return jsonFastString(v, &x.Type)
 			}
 		case "date":
-			return tgFastString(v, &x.Date)
+			return jsonFastString(v, &x.Date)
 		case "action":
-			return tgFastString(v, &x.Action)
+			return jsonFastString(v, &x.Action)
 		case "title":
-			return tgFastString(v, &x.Title)
+			return jsonFastString(v, &x.Title)
 		case "photo":
-			return tgFastString(v, &x.Photo)
+			return jsonFastString(v, &x.Photo)
 		case "file":
-			return tgFastString(v, &x.File)
+			return jsonFastString(v, &x.File)
 		case "media_type":
-			return tgFastString(v, &x.MediaType)
+			return jsonFastString(v, &x.MediaType)
 		case "mime_type":
-			return tgFastString(v, &x.MimeType)
+			return jsonFastString(v, &x.MimeType)
 		case "from":
 			return tgFastName(v, &x.From)
 		case "actor":
@@ -894,7 +894,7 @@ func tgFast(b []byte, x *tgMsg) bool {
 			if v[0] == 'n' {
 				return true
 			}
-			q := tgLex{b: v}
+			q := jsonLex{b: v}
 			return q.array(func(e []byte) bool {
 				var n *string
 				ok := tgFastName(e, &n)
@@ -909,14 +909,28 @@ func tgFast(b []byte, x *tgMsg) bool {
 	return ok && p.i == len(b)
 }
 
-// tgFastString reads a string field: null leaves it as it is.
-func tgFastString(v []byte, dst *string) bool {
+// jsonFastString reads a string field: null leaves it as it is.
+func jsonFastString(v []byte, dst *string) bool {
 	if v[0] == 'n' {
 		return true
 	}
-	s, ok := tgString(v)
+	s, ok := jsonString(v)
 	*dst = s
 	return ok
+}
+
+// jsonFastInt reads an integer field as the decoder reads it into an int64:
+// null leaves it as it is, a fraction or exponent is the decoder's to refuse.
+func jsonFastInt(v []byte, dst *int64) bool {
+	if v[0] == 'n' {
+		return true
+	}
+	n, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil {
+		return false
+	}
+	*dst = n
+	return true
 }
 
 // tgFastName reads a name that may be null.
@@ -925,7 +939,7 @@ func tgFastName(v []byte, dst **string) bool {
 		*dst = nil
 		return true
 	}
-	s, ok := tgString(v)
+	s, ok := jsonString(v)
 	*dst = &s
 	return ok
 }
@@ -937,7 +951,7 @@ func tgFastText(v []byte, dst *tgText) bool {
 	case 'n':
 		return true
 	case '"':
-		s, ok := tgString(v)
+		s, ok := jsonString(v)
 		*dst = tgText(s)
 		return ok
 	case '[':
@@ -945,24 +959,24 @@ func tgFastText(v []byte, dst *tgText) bool {
 		return false
 	}
 	var sb strings.Builder
-	p := tgLex{b: v}
+	p := jsonLex{b: v}
 	ok := p.array(func(e []byte) bool {
 		switch e[0] {
 		case 'n':
 			return true
 		case '"':
-			s, ok := tgString(e)
+			s, ok := jsonString(e)
 			sb.WriteString(s)
 			return ok
 		case '{':
 			var text string
-			q := tgLex{b: e}
+			q := jsonLex{b: e}
 			ok := q.object(func(key, v []byte) bool {
 				if string(key) != "text" {
 					return true
 				}
 				text = ""
-				return tgFastString(v, &text)
+				return jsonFastString(v, &text)
 			})
 			sb.WriteString(text)
 			return ok
@@ -973,22 +987,22 @@ func tgFastText(v []byte, dst *tgText) bool {
 	return ok
 }
 
-// tgLex walks JSON that it checks as it goes; values nested deeper than
-// tgLexDepth are left to the decoder.
-type tgLex struct {
+// jsonLex walks JSON that it checks as it goes; values nested deeper than
+// jsonLexDepth are left to the decoder.
+type jsonLex struct {
 	b []byte
 	i int
 }
 
-const tgLexDepth = 64
+const jsonLexDepth = 64
 
-func (p *tgLex) space() {
-	for p.i < len(p.b) && tgSpace(p.b[p.i]) {
+func (p *jsonLex) space() {
+	for p.i < len(p.b) && jsonSpace(p.b[p.i]) {
 		p.i++
 	}
 }
 
-func (p *tgLex) eat(c byte) bool {
+func (p *jsonLex) eat(c byte) bool {
 	p.space()
 	if p.i < len(p.b) && p.b[p.i] == c {
 		p.i++
@@ -999,7 +1013,7 @@ func (p *tgLex) eat(c byte) bool {
 
 // object calls f with each key and value of the object at i; a key that is
 // not lower-case ASCII makes it false.
-func (p *tgLex) object(f func(key, v []byte) bool) bool {
+func (p *jsonLex) object(f func(key, v []byte) bool) bool {
 	if !p.eat('{') {
 		return false
 	}
@@ -1030,7 +1044,7 @@ func (p *tgLex) object(f func(key, v []byte) bool) bool {
 }
 
 // array calls f with each element of the array at i.
-func (p *tgLex) array(f func(v []byte) bool) bool {
+func (p *jsonLex) array(f func(v []byte) bool) bool {
 	if !p.eat('[') {
 		return false
 	}
@@ -1051,9 +1065,9 @@ func (p *tgLex) array(f func(v []byte) bool) bool {
 }
 
 // value passes the value at i, checking it, and returns its bytes.
-func (p *tgLex) value(depth int) ([]byte, bool) {
+func (p *jsonLex) value(depth int) ([]byte, bool) {
 	start := p.i
-	if p.i >= len(p.b) || depth > tgLexDepth {
+	if p.i >= len(p.b) || depth > jsonLexDepth {
 		return nil, false
 	}
 	ok := false
@@ -1106,7 +1120,7 @@ func (p *tgLex) value(depth int) ([]byte, bool) {
 	return p.b[start:p.i], ok
 }
 
-func (p *tgLex) literal(lit string) bool {
+func (p *jsonLex) literal(lit string) bool {
 	if !bytes.HasPrefix(p.b[p.i:], []byte(lit)) {
 		return false
 	}
@@ -1115,7 +1129,7 @@ func (p *tgLex) literal(lit string) bool {
 }
 
 // str passes a string, quotes included, checking its escapes.
-func (p *tgLex) str() ([]byte, bool) {
+func (p *jsonLex) str() ([]byte, bool) {
 	start := p.i
 	if p.i >= len(p.b) || p.b[p.i] != '"' {
 		return nil, false
@@ -1153,7 +1167,7 @@ func (p *tgLex) str() ([]byte, bool) {
 }
 
 // number passes a number as JSON writes it.
-func (p *tgLex) number() bool {
+func (p *jsonLex) number() bool {
 	digits := func() int {
 		n := 0
 		for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
