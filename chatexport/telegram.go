@@ -17,8 +17,9 @@ import (
 // telegramdesktop/tdesktop's export_output_json.cpp: either one chat
 // ({"name", "type", "id", "messages": [...]}) or the whole account
 // ({"about", "personal_information", …, "chats": {"list": [chat, …]},
-// "left_chats": {"list": [...]}}). The messages arrays are streamed with
-// encoding/json's token API, one message decoded at a time.
+// "left_chats": {"list": [...]}}). The export's structure is walked with
+// encoding/json's token API; the messages arrays are cut message by message
+// and each read in one pass (messages), one message held at a time.
 
 func init() {
 	register(Telegram, parser{detect: detectTelegram, parse: parseTelegram})
@@ -59,10 +60,11 @@ func detectTelegram(head []byte) bool {
 	return false
 }
 
-// tgReader feeds the decoder: it counts the bytes read and remembers where
-// the line ends are among those not yet passed, so that a message's offset
-// gives its line; and it reads nothing at or past limit, so that one message
-// is never held beyond MaxLine.
+// tgReader feeds the decoder and the cutter: it counts the bytes read and
+// remembers where the line ends are among those not yet passed, so that a
+// message's offset gives its line; and it reads nothing at or past limit, so
+// that the decoder never holds one value beyond MaxLine (the cutter bounds
+// a message itself).
 type tgReader struct {
 	r     io.Reader
 	pos   int64   // bytes read so far
@@ -111,7 +113,7 @@ func (c *tgReader) lineAt(off int64) int {
 }
 
 // tgParse walks the export. dec reads from the real stream, possibly after
-// a synthetic prefix that put a fresh decoder back where a broken message
+// a synthetic prefix that put a fresh decoder back where a messages array
 // left the old one: base maps the decoder's offsets to the file's.
 type tgParse struct {
 	src    *tgReader
