@@ -532,9 +532,17 @@ scan:
 			case escaped:
 				escaped = false
 			case inString:
+				// Most of a message is in its strings: pass to their next
+				// quote or escape in a loop of its own.
+				for b != '"' && b != '\\' {
+					if j++; j == len(c.buf) {
+						continue scan
+					}
+					b = c.buf[j]
+				}
 				if b == '\\' {
 					escaped = true
-				} else if b == '"' {
+				} else {
 					inString = false
 					if depth == 0 {
 						j++
@@ -833,13 +841,10 @@ func tgService(m *Message, x *tgMsg) {
 
 // tgFast reads a message in one pass over its bytes, as json.Unmarshal
 // would into tgMsg, or returns false for anything it is not sure to read
-// the same way: not JSON, invalid UTF-8 (the decoder replaces it), a key
-// that is not lower-case ASCII (the decoder matches keys case-insensitively)
-// or a field of an unexpected type.
+// the same way: not JSON, a key that is not lower-case ASCII (the decoder
+// matches keys case-insensitively) or a field of an unexpected type. Its
+// strings are read as the decoder reads them (jsonString).
 func tgFast(b []byte, x *tgMsg) bool {
-	if !utf8.Valid(b) {
-		return false
-	}
 	p := jsonLex{b: b}
 	ok := p.object(func(key, v []byte) bool {
 		switch string(key) {
