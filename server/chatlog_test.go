@@ -51,16 +51,7 @@ func readExport(t *testing.T, c *testgql.Client, evidenceID, zone string) chatIm
 	var out struct{ ReadChatExport chatImportView }
 	c.Must(t, `mutation($id: ID!, $zone: String!) { readChatExport(evidenceId: $id, input: {timeZone: $zone}) { id state } }`,
 		map[string]any{"id": evidenceID, "zone": zone}, &out)
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		var got struct{ ChatImport chatImportView }
-		c.Must(t, `query($id: ID!) { chatImport(id: $id) { id state format messages duplicates problems { line } failureReason
-			media { fileName } } }`, map[string]any{"id": out.ReadChatExport.ID}, &got)
-		if s := got.ChatImport.State; s == "DONE" || s == "FAILED" || time.Now().After(deadline) {
-			return got.ChatImport
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return waitImport(t, c, out.ReadChatExport.ID)
 }
 
 // TestChainRebuiltFromExportsOverAPI takes each seed chain's exports (five
