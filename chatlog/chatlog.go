@@ -223,6 +223,8 @@ type Sighting struct {
 	Detail    string
 	// Item is the position in a merged forward of the item that matched.
 	Item *int
+
+	msg *Message // kept by a reconstruction, which reads every message once
 }
 
 // ProposalState is where a proposal is in review.
