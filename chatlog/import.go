@@ -428,8 +428,16 @@ func (s *Service) storeMedia(ctx context.Context, im *Import, zipItem *evidence.
 		return id, sums.MD5, err
 	}
 	name := path.Base(zf.Name)
+	// A file of the zip was collected with it: from whom, where and when the zip was.
+	acq := zipItem.Acquisition
+	if acq.From != "" && acq.At != nil {
+		acq.How = strings.TrimSpace(acq.How + " (" + zipItem.FileName + ")")
+		acq.ByID = nil
+	} else {
+		acq = evidence.Acquisition{}
+	}
 	up, err := s.Evidence.Begin(ctx, im.IncidentID, evidence.Details{FileName: name, TimeZone: im.TimeZone,
-		Description: fmt.Sprintf("%s ⟶ %s", zipItem.FileName, zf.Name)})
+		Description: fmt.Sprintf("%s ⟶ %s", zipItem.FileName, zf.Name), Acquisition: acq})
 	if err != nil {
 		return uuid.Nil, "", err
 	}

@@ -42,7 +42,10 @@ type chatImportView struct {
 	Duplicates        int
 	Problems          []struct{ Line int }
 	FailureReason     *string
-	Media             []struct{ FileName string }
+	Media             []struct {
+		FileName    string
+		Acquisition struct{ From string }
+	}
 }
 
 // readExport reads an item as a chat export and waits for the job.
@@ -93,8 +96,15 @@ func TestChainRebuiltFromExportsOverAPI(t *testing.T) {
 				if im.State != "DONE" || im.Format != string(e.Format) || len(im.Problems) > 0 || im.Messages == 0 {
 					t.Fatalf("%s: %+v", e.Path, im)
 				}
-				if strings.HasSuffix(e.Path, ".zip") && len(im.Media) == 0 {
-					t.Errorf("%s: the zip's media were not stored as evidence", e.Path)
+				if strings.HasSuffix(e.Path, ".zip") {
+					if len(im.Media) == 0 {
+						t.Errorf("%s: the zip's media were not stored as evidence", e.Path)
+					}
+					for _, m := range im.Media {
+						if m.Acquisition.From != personName(e.CollectedFrom) {
+							t.Errorf("%s: %s was not collected with its zip: %+v", e.Path, m.FileName, m.Acquisition)
+						}
+					}
 				}
 				// Asked again, the item is not read twice.
 				if again := readExport(t, c, chatID, e.Zone); again.ID != im.ID || again.Messages != im.Messages {
@@ -423,7 +433,7 @@ func waitImport(t *testing.T, c *testgql.Client, id string) chatImportView {
 	for {
 		var got struct{ ChatImport chatImportView }
 		c.Must(t, `query($id: ID!) { chatImport(id: $id) { id state format messages duplicates problems { line } failureReason
-			media { fileName } } }`, map[string]any{"id": id}, &got)
+			media { fileName acquisition { from } } } }`, map[string]any{"id": id}, &got)
 		if s := got.ChatImport.State; s == "DONE" || s == "FAILED" || time.Now().After(deadline) {
 			return got.ChatImport
 		}
