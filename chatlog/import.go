@@ -37,9 +37,11 @@ var platformOf = map[chatexport.Format]spread.Platform{
 	chatexport.GenericCSV: "OTHER",
 }
 
-// Limits of a zip of an export folder.
+// Limits of a read: the files of a zip of an export folder, and the time
+// one read may take (a 1 GiB export takes minutes).
 const (
 	MaxZipEntries = 20000
+	MaxReadTime   = 2 * time.Hour
 	// batchSize messages are written at once.
 	batchSize = 1000
 )
@@ -147,6 +149,8 @@ func (s *Service) Work(ctx context.Context, poll time.Duration) {
 	}
 }
 
+var errReadTooLong = errors.New("chatlog: the read took too long")
+
 // RunOne reads one waiting export, telling whether there was one.
 func (s *Service) RunOne(ctx context.Context) bool {
 	if ctx.Err() != nil {
@@ -162,7 +166,12 @@ func (s *Service) RunOne(ctx context.Context) bool {
 	if im == nil {
 		return false
 	}
-	err = s.run(ctx, im)
+	runCtx, cancel := context.WithTimeoutCause(ctx, MaxReadTime, errReadTooLong)
+	err = s.run(runCtx, im)
+	if errors.Is(context.Cause(runCtx), errReadTooLong) {
+		err = apperr.Errorf(apperr.InvalidInput, "the read took longer than %d hours; split the export", int(MaxReadTime.Hours()))
+	}
+	cancel()
 	switch {
 	case ctx.Err() != nil:
 		// The server is stopping: the read goes back to the queue, whole.
