@@ -76,3 +76,7 @@ screenshots: ui
 .PHONY: bench
 bench: ui
 	$(GO) run ./internal/cmd/withservices -- $(GO) test -run '^$$' -bench . -benchtime 3x -timeout 60m ./bench/ | tee bench.out
+	# The leaked item's fingerprints against 1,000,000 messages (target ≤ 2 s)
+	# and a reconstruction from 10,000 sightings (target ≤ 1 s), in memory.
+	$(GO) test -run '^$$' -bench 'Match$$' -benchtime 1000000x ./fingerprint/ | tee -a bench.out
+	$(GO) test -run '^$$' -bench 'Reconstruct$$' -benchtime 5x ./reconstruct/ | tee -a bench.out

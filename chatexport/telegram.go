@@ -17,8 +17,9 @@ import (
 // telegramdesktop/tdesktop's export_output_json.cpp: either one chat
 // ({"name", "type", "id", "messages": [...]}) or the whole account
 // ({"about", "personal_information", …, "chats": {"list": [chat, …]},
-// "left_chats": {"list": [...]}}). The messages arrays are streamed with
-// encoding/json's token API, one message decoded at a time.
+// "left_chats": {"list": [...]}}). The export's structure is walked with
+// encoding/json's token API; the messages arrays are cut message by message
+// and each read in one pass (messages), one message held at a time.
 
 func init() {
 	register(Telegram, parser{detect: detectTelegram, parse: parseTelegram})
@@ -59,10 +60,11 @@ func detectTelegram(head []byte) bool {
 	return false
 }
 
-// tgReader feeds the decoder: it counts the bytes read and remembers where
-// the line ends are among those not yet passed, so that a message's offset
-// gives its line; and it reads nothing at or past limit, so that one message
-// is never held beyond MaxLine.
+// tgReader feeds the decoder and the cutter: it counts the bytes read and
+// remembers where the line ends are among those not yet passed, so that a
+// message's offset gives its line; and it reads nothing at or past limit, so
+// that the decoder never holds one value beyond MaxLine (the cutter bounds
+// a message itself).
 type tgReader struct {
 	r     io.Reader
 	pos   int64   // bytes read so far
@@ -111,11 +113,12 @@ func (c *tgReader) lineAt(off int64) int {
 }
 
 // tgParse walks the export. dec reads from the real stream, possibly after
-// a synthetic prefix that put a fresh decoder back where a broken message
+// a synthetic prefix that put a fresh decoder back where a messages array
 // left the old one: base maps the decoder's offsets to the file's.
 type tgParse struct {
 	src    *tgReader
 	dec    *json.Decoder
+	in     io.Reader // what dec reads
 	base   int64
 	path   []byte // the containers open around the decoder: '{' or '['
 	o      Options
@@ -133,7 +136,8 @@ func parseTelegram(r *bufio.Reader, o Options, emit func(*Message) error, report
 		r.Discard(3)
 		t.src.pos, t.base = 3, 3
 	}
-	t.dec = json.NewDecoder(t.src)
+	t.in = t.src
+	t.dec = json.NewDecoder(t.in)
 	err := t.parse()
 	if errors.Is(err, errTgEnded) && t.found {
 		// A truncated export: what was read stands, the end is listed.
@@ -364,24 +368,62 @@ func (t *tgParse) chatObject() error {
 	return t.close('}')
 }
 
-// messages streams a messages array: one message decoded at a time.
+// messages streams a messages array. The decoder is set aside for it: a
+// cutter that follows only strings and brackets takes each message out of
+// the stream, with its offset and raw text, and tgFast reads it in one pass
+// (the decoder would scan it twice, and once more to keep its raw text).
+// A message that is not JSON is reported and skipped: tdesktop writes
+// control characters as \xNN, and one such message must not end the import.
 func (t *tgParse) messages(chat Chat) error {
 	if err := t.open('['); err != nil {
 		return err
 	}
 	t.found = true
-	for t.more() {
-		var raw json.RawMessage
-		if err := t.dec.Decode(&raw); err != nil {
-			if err := t.recover(err); err != nil || t.done {
-				return err
-			}
+	t.src.limit = -1
+	c := &tgCutter{r: io.MultiReader(t.dec.Buffered(), t.in), off: t.offset()}
+	// comma: a message may start here; stray: a comma came with no message
+	// before it.
+	comma, stray := true, false
+	for {
+		b, err := c.peek()
+		if err == io.EOF {
+			break // between messages: the decoder reports the end below
+		}
+		if err != nil {
+			return err
+		}
+		if b == ']' || b == '}' {
+			break
+		}
+		if b == ',' {
+			stray, comma = stray || comma, true
+			c.i++
 			continue
 		}
-		end := t.offset()
-		start := end - int64(len(raw))
+		start := c.off + int64(c.i)
+		line := t.src.lineAt(start)
+		raw, head, err := c.value()
+		if err == io.EOF {
+			t.report(Problem{Line: line, Offset: start, Reason: "TRUNCATED", Detail: "the export ends inside a message", Raw: string(head)})
+			t.done = true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if raw == nil {
+			t.report(Problem{Line: line, Offset: start, Reason: "TOO_LONG", Detail: fmt.Sprintf("a message over %d bytes", MaxLine), Raw: string(head)})
+			comma, stray = false, false
+			continue
+		}
+		src := Source{Line: line, Offset: start, Raw: clip(string(raw[:min(len(raw), MaxRaw+1)]))}
+		if !comma || stray {
+			t.report(Problem{Line: line, Offset: start, Reason: "BAD_JSON", Detail: "not valid JSON: messages not separated by one comma", Raw: src.Raw})
+			comma, stray = false, false
+			continue
+		}
+		comma = false
 		m, reason, detail := tgMessage(raw, chat, t.o.Zone)
-		src := Source{Line: t.src.lineAt(start), Offset: start, Raw: clip(string(raw[:min(len(raw), MaxRaw+1)]))}
 		if m == nil {
 			t.report(Problem{Line: src.Line, Offset: src.Offset, Reason: reason, Detail: detail, Raw: src.Raw})
 			continue
@@ -391,54 +433,9 @@ func (t *tgParse) messages(chat Chat) error {
 			return err
 		}
 	}
-	return t.close(']')
-}
-
-// recover handles a message the decoder could not read: it reports it,
-// skips it with a scanner that only follows strings and brackets, and puts
-// a fresh decoder after it. tdesktop writes control characters as \xNN,
-// which is not JSON: one such message must not end the import.
-func (t *tgParse) recover(err error) error {
-	if !errors.Is(err, errTgTooLong) {
-		var syn *json.SyntaxError
-		if !errors.As(err, &syn) {
-			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-				t.report(Problem{Line: t.line(), Offset: t.offset(), Reason: "TRUNCATED", Detail: "the export ends inside a message"})
-				t.done = true
-				return nil
-			}
-			return err
-		}
-	}
-	from := t.offset()
-	t.src.limit = -1
-	s := tgSkipper{r: io.MultiReader(t.dec.Buffered(), t.src), at: func(n int64) int { return t.src.lineAt(from + n) }}
-	start, head, err := s.skip()
-	line := s.line
-	if line == 0 {
-		line = t.src.lineAt(from + start)
-	}
-	reason, detail := "BAD_JSON", "not valid JSON"
-	if err == io.EOF {
-		reason, detail = "TRUNCATED", "the export ends inside a message"
-	} else if errors.Is(err, errTgTooLong) || s.n-start > MaxLine {
-		reason, detail = "TOO_LONG", fmt.Sprintf("a message over %d bytes", MaxLine)
-	} else {
-		var syn *json.SyntaxError
-		if errors.As(err, &syn) {
-			detail = syn.Error()
-		}
-	}
-	t.report(Problem{Line: line, Offset: from + start, Reason: reason, Detail: detail, Raw: string(head)})
-	if err != nil {
-		if err == io.EOF {
-			t.done = true
-			return nil
-		}
-		return err
-	}
 	// A fresh decoder reads a prefix that opens the same containers, then
-	// what the skipper read past the message, then the rest of the file.
+	// what the cutter read past the array's messages, then the rest of the
+	// file; it reads the array's end, or the export's.
 	var prefix []byte
 	for _, d := range t.path {
 		if d == '{' {
@@ -447,9 +444,10 @@ func (t *tgParse) recover(err error) error {
 			prefix = append(prefix, '[')
 		}
 	}
-	rest := s.rest()
-	t.base = from + s.n - int64(len(prefix))
-	t.dec = json.NewDecoder(io.MultiReader(bytes.NewReader(prefix), bytes.NewReader(rest), t.src))
+	rest := c.buf[c.i:]
+	t.base = c.off + int64(c.i) - int64(len(prefix))
+	t.in = io.MultiReader(bytes.NewReader(rest), c.r)
+	t.dec = json.NewDecoder(io.MultiReader(bytes.NewReader(prefix), t.in))
 	for _, d := range t.path {
 		tokens := 1
 		if d == '{' {
@@ -461,75 +459,59 @@ func (t *tgParse) recover(err error) error {
 			}
 		}
 	}
-	return nil
+	return t.close(']')
 }
 
-// tgSkipper reads past one JSON value whatever its syntax inside strings,
-// then past the spaces and the comma after it, and stops before the next
-// value or the array's end.
-type tgSkipper struct {
-	r    io.Reader
-	buf  []byte
-	i    int   // next byte in buf
-	n    int64 // bytes consumed
-	head []byte
-	// at returns the line of a position (bytes from the reader's start);
-	// called as the skip goes so the line ends passed are not kept.
-	at   func(n int64) int
-	line int // of the value's start
+// tgCutter reads the values of an array out of a stream, whatever their
+// syntax inside strings: one value is held whole, up to MaxLine bytes.
+type tgCutter struct {
+	r   io.Reader
+	buf []byte // buf[i:] is read and not consumed
+	i   int
+	off int64 // file offset of buf[0]
+	err error // of the last read
 }
 
-func (s *tgSkipper) next() (byte, error) {
-	if s.i == len(s.buf) {
-		if s.buf == nil {
-			s.buf = make([]byte, 32<<10)
+// fill drops buf[:drop] and reads more; false at the end of the stream.
+func (c *tgCutter) fill(drop int) bool {
+	if drop > 0 {
+		n := copy(c.buf, c.buf[drop:])
+		c.buf, c.i, c.off = c.buf[:n], c.i-drop, c.off+int64(drop)
+	}
+	for c.err == nil {
+		if len(c.buf) == cap(c.buf) {
+			c.buf = append(make([]byte, 0, max(64<<10, 2*cap(c.buf))), c.buf...)
 		}
-		s.at(s.n)
-		n, err := s.r.Read(s.buf[:cap(s.buf)])
-		s.buf, s.i = s.buf[:n], 0
-		if n == 0 {
-			if err == nil {
-				err = io.ErrNoProgress
-			}
-			return 0, err
+		n, err := c.r.Read(c.buf[len(c.buf):cap(c.buf)])
+		c.buf, c.err = c.buf[:len(c.buf)+n], err
+		if n > 0 {
+			return true
 		}
 	}
-	c := s.buf[s.i]
-	s.i++
-	s.n++
-	return c, nil
+	return false
 }
 
-func (s *tgSkipper) unread() { s.i--; s.n-- }
-
-// rest is what was read and not consumed.
-func (s *tgSkipper) rest() []byte { return s.buf[s.i:] }
-
-func tgSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
-
-// skip returns where the value started (bytes from the reader's start) and
-// its first bytes; io.EOF when the file ends inside it.
-func (s *tgSkipper) skip() (start int64, head []byte, err error) {
-	var c byte
+// peek passes spaces and returns the next byte, not consumed.
+func (c *tgCutter) peek() (byte, error) {
 	for {
-		if c, err = s.next(); err != nil {
-			return s.n, nil, tgEOF(err)
+		for ; c.i < len(c.buf); c.i++ {
+			if b := c.buf[c.i]; !jsonSpace(b) {
+				return b, nil
+			}
 		}
-		if !tgSpace(c) && c != ',' {
-			break
-		}
-	}
-	start = s.n - 1
-	s.line = s.at(start)
-	keep := func(c byte) {
-		if len(s.head) < MaxRaw {
-			s.head = append(s.head, c)
+		if !c.fill(c.i) {
+			return 0, tgEOF(c.err)
 		}
 	}
-	keep(c)
-	depth, inString, escaped := 0, false, false
-	scalar := false
-	switch c {
+}
+
+// value consumes the value at buf[i]: raw is it whole (valid until the next
+// call), nil when over MaxLine; head is its first bytes in any case. io.EOF
+// when the stream ends inside it.
+func (c *tgCutter) value() (raw, head []byte, err error) {
+	start, j := c.i, c.i+1
+	depth, inString, escaped, scalar := 0, false, false, false
+	switch c.buf[start] {
 	case '{', '[':
 		depth = 1
 	case '"':
@@ -537,46 +519,82 @@ func (s *tgSkipper) skip() (start int64, head []byte, err error) {
 	default:
 		scalar = true
 	}
-	for depth > 0 || inString || scalar {
-		if c, err = s.next(); err != nil {
-			return start, tgClip(s.head), tgEOF(err)
-		}
-		if scalar {
-			if tgSpace(c) || c == ',' || c == ']' || c == '}' {
-				s.unread()
-				break
-			}
-			keep(c)
-			continue
-		}
-		keep(c)
-		switch {
-		case escaped:
-			escaped = false
-		case inString && c == '\\':
-			escaped = true
-		case c == '"':
-			inString = !inString
-		case inString:
-		case c == '{' || c == '[':
-			depth++
-		case c == '}' || c == ']':
-			depth--
-		}
-	}
+	tooLong := false
+scan:
 	for {
-		if c, err = s.next(); err != nil {
-			return start, tgClip(s.head), tgEOF(err)
+		for ; j < len(c.buf); j++ {
+			b := c.buf[j]
+			switch {
+			case scalar:
+				if jsonSpace(b) || b == ',' || b == ']' || b == '}' {
+					break scan
+				}
+			case escaped:
+				escaped = false
+			case inString:
+				// Most of a message is in its strings: pass to their next
+				// quote or escape in a loop of its own.
+				for b != '"' && b != '\\' {
+					if j++; j == len(c.buf) {
+						continue scan
+					}
+					b = c.buf[j]
+				}
+				if b == '\\' {
+					escaped = true
+				} else {
+					inString = false
+					if depth == 0 {
+						j++
+						break scan
+					}
+				}
+			case b == '"':
+				inString = true
+			case b == '{' || b == '[':
+				depth++
+			case b == '}' || b == ']':
+				if depth--; depth == 0 {
+					j++
+					break scan
+				}
+			}
 		}
-		if c == ',' {
-			return start, tgClip(s.head), nil
+		// The value goes on past what was read: read more, keeping it
+		// while it is within MaxLine.
+		if !tooLong && j-start > MaxLine {
+			tooLong, head = true, tgClip(c.buf[start:start+MaxRaw])
 		}
-		if !tgSpace(c) {
-			s.unread()
-			return start, tgClip(s.head), nil
+		drop := start
+		if tooLong {
+			drop = j
+		}
+		c.i = drop
+		ok := c.fill(drop)
+		j, start = j-drop, 0
+		if !ok {
+			if scalar && c.err == io.EOF {
+				break // a number or literal may end the file
+			}
+			if head == nil {
+				head = tgClip(c.buf[start:min(start+MaxRaw, len(c.buf))])
+			}
+			c.i = len(c.buf)
+			return nil, head, tgEOF(c.err)
 		}
 	}
+	c.i = j
+	if tooLong || j-start > MaxLine {
+		if head == nil {
+			head = tgClip(c.buf[start : start+MaxRaw])
+		}
+		return nil, head, nil
+	}
+	raw = c.buf[start:j]
+	return raw, raw[:min(len(raw), MaxRaw)], nil
 }
+
+func jsonSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // tgEOF: the file ending inside a value is the end, as for the decoder.
 func tgEOF(err error) error {
@@ -622,7 +640,7 @@ type tgText string
 func (x *tgText) UnmarshalJSON(b []byte) error {
 	switch {
 	case len(b) > 0 && b[0] == '"':
-		s, ok := tgString(b)
+		s, ok := jsonString(b)
 		if !ok {
 			return errors.New("text: not a string")
 		}
@@ -634,7 +652,7 @@ func (x *tgText) UnmarshalJSON(b []byte) error {
 		}
 		var sb strings.Builder
 		for _, p := range parts {
-			s, ok := tgString(p)
+			s, ok := jsonString(p)
 			if !ok {
 				var e struct {
 					Text string `json:"text"`
@@ -654,7 +672,7 @@ func (x *tgText) UnmarshalJSON(b []byte) error {
 // tgID reads an id written as a number or a string ("user5550001"; older
 // exports wrote from_id as a bare number).
 func tgID(raw json.RawMessage) string {
-	if s, ok := tgString(raw); ok {
+	if s, ok := jsonString(raw); ok {
 		return s
 	}
 	if raw = bytes.TrimSpace(raw); len(raw) > 0 && raw[0] != 'n' && raw[0] != '{' && raw[0] != '[' {
@@ -663,10 +681,10 @@ func tgID(raw json.RawMessage) string {
 	return ""
 }
 
-// tgString reads a JSON string, without the decoder when it has no escapes
+// jsonString reads a JSON string, without the decoder when it has no escapes
 // (ids and dates never do, most texts neither) and is valid UTF-8 (the
 // decoder replaces bad bytes, as the database needs).
-func tgString(raw []byte) (string, bool) {
+func jsonString(raw []byte) (string, bool) {
 	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
 		return string(raw[1 : n-1]), true
 	}
@@ -701,8 +719,13 @@ func tgMedia(path string) Media {
 // tgMessage reads one message, or says why it cannot.
 func tgMessage(raw []byte, chat Chat, zone *time.Location) (*Message, string, string) {
 	var x tgMsg
-	if err := json.Unmarshal(raw, &x); err != nil {
-		return nil, "BAD_JSON", err.Error()
+	if !tgFast(raw, &x) {
+		// What the fast reader does not take is read by the decoder, whose
+		// verdict stands: its error, or the message.
+		x = tgMsg{}
+		if err := json.Unmarshal(raw, &x); err != nil {
+			return nil, "BAD_JSON", err.Error()
+		}
 	}
 	if x.Type == "unsupported" {
 		// tdesktop writes only the id of a message it could not export.
@@ -814,4 +837,374 @@ func tgService(m *Message, x *tgMsg) {
 	default:
 		m.Kind, m.Text = System, jsonJoin(" ", x.Action, x.Title)
 	}
+}
+
+// tgFast reads a message in one pass over its bytes, as json.Unmarshal
+// would into tgMsg, or returns false for anything it is not sure to read
+// the same way: not JSON, a key that is not lower-case ASCII (the decoder
+// matches keys case-insensitively) or a field of an unexpected type. Its
+// strings are read as the decoder reads them (jsonString).
+func tgFast(b []byte, x *tgMsg) bool {
+	p := jsonLex{b: b}
+	ok := p.object(func(key, v []byte) bool {
+		switch string(key) {
+		case "id":
+			x.ID = v
+		case "date_unixtime":
+			x.DateUnix = v
+		case "from_id":
+			x.FromID = v
+		case "actor_id":
+			x.ActorID = v
+		case "forwarded_from":
+			x.ForwardedFrom = v
+		case "saved_from":
+			x.SavedFrom = v
+		case "contact_information":
+			x.Contact = v
+		case "location_information":
+			x.Location = v
+		case "poll":
+			x.Poll = v
+		case "type":
+			// The types tdesktop writes, without a string each.
+			switch string(v) {
+			case `"message"`:
+				x.Type = "message"
+			case `"service"`:
+				x.Type = "service"
+			default:
+				return jsonFastString(v, &x.Type)
+			}
+		case "date":
+			return jsonFastString(v, &x.Date)
+		case "action":
+			return jsonFastString(v, &x.Action)
+		case "title":
+			return jsonFastString(v, &x.Title)
+		case "photo":
+			return jsonFastString(v, &x.Photo)
+		case "file":
+			return jsonFastString(v, &x.File)
+		case "media_type":
+			return jsonFastString(v, &x.MediaType)
+		case "mime_type":
+			return jsonFastString(v, &x.MimeType)
+		case "from":
+			return tgFastName(v, &x.From)
+		case "actor":
+			return tgFastName(v, &x.Actor)
+		case "inviter":
+			return tgFastName(v, &x.Inviter)
+		case "members":
+			x.Members = nil
+			if v[0] == 'n' {
+				return true
+			}
+			q := jsonLex{b: v}
+			return q.array(func(e []byte) bool {
+				var n *string
+				ok := tgFastName(e, &n)
+				x.Members = append(x.Members, n)
+				return ok
+			})
+		case "text":
+			return tgFastText(v, &x.Text)
+		}
+		return true
+	})
+	return ok && p.i == len(b)
+}
+
+// jsonFastString reads a string field: null leaves it as it is.
+func jsonFastString(v []byte, dst *string) bool {
+	if v[0] == 'n' {
+		return true
+	}
+	s, ok := jsonString(v)
+	*dst = s
+	return ok
+}
+
+// jsonFastInt reads an integer field as the decoder reads it into an int64:
+// null leaves it as it is, a fraction or exponent is the decoder's to refuse.
+func jsonFastInt(v []byte, dst *int64) bool {
+	if v[0] == 'n' {
+		return true
+	}
+	n, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil {
+		return false
+	}
+	*dst = n
+	return true
+}
+
+// tgFastName reads a name that may be null.
+func tgFastName(v []byte, dst **string) bool {
+	if v[0] == 'n' {
+		*dst = nil
+		return true
+	}
+	s, ok := jsonString(v)
+	*dst = &s
+	return ok
+}
+
+// tgFastText reads a text: a string, or an array of strings and entity
+// objects whose texts are joined.
+func tgFastText(v []byte, dst *tgText) bool {
+	switch v[0] {
+	case 'n':
+		return true
+	case '"':
+		s, ok := jsonString(v)
+		*dst = tgText(s)
+		return ok
+	case '[':
+	default:
+		return false
+	}
+	var sb strings.Builder
+	p := jsonLex{b: v}
+	ok := p.array(func(e []byte) bool {
+		switch e[0] {
+		case 'n':
+			return true
+		case '"':
+			s, ok := jsonString(e)
+			sb.WriteString(s)
+			return ok
+		case '{':
+			var text string
+			q := jsonLex{b: e}
+			ok := q.object(func(key, v []byte) bool {
+				if string(key) != "text" {
+					return true
+				}
+				text = ""
+				return jsonFastString(v, &text)
+			})
+			sb.WriteString(text)
+			return ok
+		}
+		return false
+	})
+	*dst = tgText(sb.String())
+	return ok
+}
+
+// jsonLex walks JSON that it checks as it goes; values nested deeper than
+// jsonLexDepth are left to the decoder.
+type jsonLex struct {
+	b []byte
+	i int
+}
+
+const jsonLexDepth = 64
+
+func (p *jsonLex) space() {
+	for p.i < len(p.b) && jsonSpace(p.b[p.i]) {
+		p.i++
+	}
+}
+
+func (p *jsonLex) eat(c byte) bool {
+	p.space()
+	if p.i < len(p.b) && p.b[p.i] == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+// object calls f with each key and value of the object at i; a key that is
+// not lower-case ASCII makes it false.
+func (p *jsonLex) object(f func(key, v []byte) bool) bool {
+	if !p.eat('{') {
+		return false
+	}
+	if p.eat('}') {
+		return true
+	}
+	for {
+		p.space()
+		k, ok := p.str()
+		if !ok || !p.eat(':') {
+			return false
+		}
+		for _, c := range k[1 : len(k)-1] {
+			if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+				return false
+			}
+		}
+		p.space()
+		v, ok := p.value(0)
+		if !ok || !f(k[1:len(k)-1], v) {
+			return false
+		}
+		if p.eat(',') {
+			continue
+		}
+		return p.eat('}')
+	}
+}
+
+// array calls f with each element of the array at i.
+func (p *jsonLex) array(f func(v []byte) bool) bool {
+	if !p.eat('[') {
+		return false
+	}
+	if p.eat(']') {
+		return true
+	}
+	for {
+		p.space()
+		v, ok := p.value(0)
+		if !ok || !f(v) {
+			return false
+		}
+		if p.eat(',') {
+			continue
+		}
+		return p.eat(']')
+	}
+}
+
+// value passes the value at i, checking it, and returns its bytes.
+func (p *jsonLex) value(depth int) ([]byte, bool) {
+	start := p.i
+	if p.i >= len(p.b) || depth > jsonLexDepth {
+		return nil, false
+	}
+	ok := false
+	switch c := p.b[p.i]; {
+	case c == '"':
+		_, ok = p.str()
+	case c == '{':
+		p.i++
+		if ok = p.eat('}'); ok {
+			break
+		}
+		for {
+			p.space()
+			if _, ok = p.str(); !ok || !p.eat(':') {
+				return nil, false
+			}
+			p.space()
+			if _, ok = p.value(depth + 1); !ok {
+				return nil, false
+			}
+			if !p.eat(',') {
+				ok = p.eat('}')
+				break
+			}
+		}
+	case c == '[':
+		p.i++
+		if ok = p.eat(']'); ok {
+			break
+		}
+		for {
+			p.space()
+			if _, ok = p.value(depth + 1); !ok {
+				return nil, false
+			}
+			if !p.eat(',') {
+				ok = p.eat(']')
+				break
+			}
+		}
+	case c == 't':
+		ok = p.literal("true")
+	case c == 'f':
+		ok = p.literal("false")
+	case c == 'n':
+		ok = p.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		ok = p.number()
+	}
+	return p.b[start:p.i], ok
+}
+
+func (p *jsonLex) literal(lit string) bool {
+	if !bytes.HasPrefix(p.b[p.i:], []byte(lit)) {
+		return false
+	}
+	p.i += len(lit)
+	return true
+}
+
+// str passes a string, quotes included, checking its escapes.
+func (p *jsonLex) str() ([]byte, bool) {
+	start := p.i
+	if p.i >= len(p.b) || p.b[p.i] != '"' {
+		return nil, false
+	}
+	for p.i++; p.i < len(p.b); p.i++ {
+		switch c := p.b[p.i]; {
+		case c == '"':
+			p.i++
+			return p.b[start:p.i], true
+		case c < 0x20:
+			return nil, false
+		case c == '\\':
+			p.i++
+			if p.i >= len(p.b) {
+				return nil, false
+			}
+			switch p.b[p.i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if p.i+4 >= len(p.b) {
+					return nil, false
+				}
+				for _, h := range p.b[p.i+1 : p.i+5] {
+					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+						return nil, false
+					}
+				}
+				p.i += 4
+			default:
+				return nil, false
+			}
+		}
+	}
+	return nil, false
+}
+
+// number passes a number as JSON writes it.
+func (p *jsonLex) number() bool {
+	digits := func() int {
+		n := 0
+		for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
+			p.i++
+			n++
+		}
+		return n
+	}
+	if p.b[p.i] == '-' {
+		p.i++
+	}
+	if p.i < len(p.b) && p.b[p.i] == '0' {
+		p.i++
+	} else if digits() == 0 {
+		return false
+	}
+	if p.i < len(p.b) && p.b[p.i] == '.' {
+		p.i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if p.i < len(p.b) && (p.b[p.i] == 'e' || p.b[p.i] == 'E') {
+		p.i++
+		if p.i < len(p.b) && (p.b[p.i] == '+' || p.b[p.i] == '-') {
+			p.i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return true
 }

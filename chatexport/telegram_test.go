@@ -2,6 +2,7 @@ package chatexport
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -269,6 +270,25 @@ func FuzzParseTelegram(f *testing.F) {
 	})
 }
 
+// The messages are read in one pass: a message costs a few allocations
+// (its strings, its Message), not the decoder's reflection over it twice.
+func TestParseTelegramAllocsPerMessage(t *testing.T) {
+	var buf bytes.Buffer
+	const n = 2000
+	tgGen(&buf, n)
+	data := buf.Bytes()
+	allocs := testing.AllocsPerRun(3, func() {
+		res, err := Parse(bytes.NewReader(data), Options{Format: Telegram}, func(*Message) error { return nil })
+		if err != nil || res.Messages != n {
+			t.Fatal(err, res.Messages)
+		}
+	})
+	// 25 before the one-pass reader; its strings and Message are about 12.
+	if allocs/n > 16 {
+		t.Errorf("%.1f allocations a message, want at most 16", allocs/n)
+	}
+}
+
 func BenchmarkParseTelegram(b *testing.B) {
 	var buf bytes.Buffer
 	const n = 200_000
@@ -327,4 +347,44 @@ func TestParseTelegramAccountRecovers(t *testing.T) {
 	if !got[0].Chat.Direct || got[2].Chat.Direct {
 		t.Errorf("direct: %v %v", got[0].Chat, got[2].Chat)
 	}
+}
+
+// The one-pass reader must read a message as the decoder does, or leave it
+// to the decoder.
+func FuzzTelegramFastAsDecoder(f *testing.F) {
+	for _, name := range []string{"testdata/telegram/chat.json", "testdata/telegram/account.json"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, m := range bytes.Split(data, []byte("\n  },")) {
+			if i := bytes.IndexByte(m, '{'); i >= 0 {
+				f.Add(append(bytes.Clone(m[i:]), '}'))
+			}
+		}
+	}
+	for _, s := range []string{
+		`{"id": 1, "text": ["a", {"type": "bold", "text": "b"}, null, {"text": null}], "from": null, "Type": "x"}`,
+		`{"id": 1, "type": "service", "members": ["a", null], "forwarded_from": null, "text": "\u00e9\n"}`,
+		`{"id": -1.5e3, "type": null, "date": "x", "text": 5}`,
+		`{"id": 1, "text": "\x0B"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var fast tgMsg
+		if !tgFast(in, &fast) {
+			return
+		}
+		var slow tgMsg
+		if err := json.Unmarshal(in, &slow); err != nil {
+			t.Fatalf("tgFast read what the decoder rejects: %v", err)
+		}
+		if len(slow.Members) == 0 {
+			slow.Members = nil // [] and null are both no members
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("tgFast read\n%+v\nthe decoder\n%+v", fast, slow)
+		}
+	})
 }

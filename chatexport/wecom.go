@@ -172,9 +172,14 @@ func parseWeCom(r *bufio.Reader, o Options, emit func(*Message) error, report fu
 			report(Problem{Line: l.line, Offset: l.offset, Reason: reason, Detail: detail, Raw: raw})
 		}
 		var w wecomLine
-		if err := json.Unmarshal(b, &w); err != nil {
-			bad("BAD_JSON", err.Error())
-			continue
+		if !wecomFast(b, &w) {
+			// What the fast reader does not take is read by the decoder,
+			// whose verdict stands.
+			w = wecomLine{}
+			if err := json.Unmarshal(b, &w); err != nil {
+				bad("BAD_JSON", err.Error())
+				continue
+			}
 		}
 		m := &Message{ID: w.MsgID, Source: Source{Line: l.line, Offset: l.offset, Raw: raw}}
 		if w.Action == "switch" {
@@ -232,8 +237,11 @@ func wecomContent(m *Message, typ, content string, depth int) error {
 		return errWeComDepth
 	}
 	var p wecomBody
-	if err := json.Unmarshal([]byte(content), &p); err != nil {
-		return err
+	if !wecomFastBody([]byte(content), &p) {
+		p = wecomBody{}
+		if err := json.Unmarshal([]byte(content), &p); err != nil {
+			return err
+		}
 	}
 	return wecomRead(m, typ, &p, depth)
 }
@@ -342,4 +350,194 @@ func jsonJoin(sep string, parts ...string) string {
 		b.WriteString(s)
 	}
 	return b.String()
+}
+
+// wecomFast reads a line in one pass, as json.Unmarshal would into
+// wecomLine, or returns false for anything it is not sure to read the same
+// way (see jsonLex.object); a payload key twice is left to the decoder, which
+// merges the two.
+func wecomFast(b []byte, w *wecomLine) bool {
+	p := jsonLex{b: b}
+	ok := p.object(func(key, v []byte) bool {
+		var body **wecomBody
+		switch string(key) {
+		case "msgid":
+			return jsonFastString(v, &w.MsgID)
+		case "action":
+			return wecomFastWord(v, &w.Action)
+		case "from":
+			return jsonFastString(v, &w.From)
+		case "roomid":
+			return jsonFastString(v, &w.RoomID)
+		case "msgtype":
+			return wecomFastWord(v, &w.MsgType)
+		case "user":
+			return jsonFastString(v, &w.User)
+		case "msgtime":
+			return wecomFastTime(v, &w.MsgTime)
+		case "time":
+			return wecomFastTime(v, &w.Time)
+		case "tolist":
+			w.ToList = nil
+			if v[0] == 'n' {
+				return true
+			}
+			q := jsonLex{b: v}
+			return q.array(func(e []byte) bool {
+				var s string
+				ok := jsonFastString(e, &s)
+				w.ToList = append(w.ToList, s)
+				return ok
+			})
+		case "text":
+			body = &w.Text
+		case "image":
+			body = &w.Image
+		case "voice":
+			body = &w.Voice
+		case "video":
+			body = &w.Video
+		case "file":
+			body = &w.File
+		case "emotion":
+			body = &w.Emotion
+		case "link":
+			body = &w.Link
+		case "weapp":
+			body = &w.Weapp
+		case "doc":
+			body = &w.Doc
+		case "chatrecord":
+			body = &w.ChatRecord
+		case "mixed":
+			body = &w.Mixed
+		case "revoke":
+			body = &w.Revoke
+		case "agree":
+			body = &w.Agree
+		case "disagree":
+			body = &w.Disagree
+		case "location":
+			body = &w.Location
+		case "info":
+			body = &w.Info
+		case "voip_doc_share":
+			body = &w.VoipDocShare
+		default:
+			return true
+		}
+		if *body != nil {
+			return false
+		}
+		if v[0] == 'n' {
+			return true
+		}
+		*body = &wecomBody{}
+		return wecomFastBody(v, *body)
+	})
+	return ok && p.i == len(b)
+}
+
+// wecomFastBody reads a payload object.
+func wecomFastBody(b []byte, x *wecomBody) bool {
+	p := jsonLex{b: b}
+	items := false
+	ok := p.object(func(key, v []byte) bool {
+		switch string(key) {
+		case "content":
+			return jsonFastString(v, &x.Content)
+		case "md5sum":
+			return jsonFastString(v, &x.MD5)
+		case "filename":
+			return jsonFastString(v, &x.FileName)
+		case "title":
+			return jsonFastString(v, &x.Title)
+		case "description":
+			return jsonFastString(v, &x.Description)
+		case "link_url":
+			return jsonFastString(v, &x.LinkURL)
+		case "address":
+			return jsonFastString(v, &x.Address)
+		case "pre_msgid":
+			return jsonFastString(v, &x.PreMsgID)
+		case "userid":
+			return jsonFastString(v, &x.UserID)
+		case "filesize":
+			return jsonFastInt(v, &x.FileSize)
+		case "voice_size":
+			return jsonFastInt(v, &x.VoiceSize)
+		case "imagesize":
+			return jsonFastInt(v, &x.ImageSize)
+		case "item":
+			if items {
+				return false
+			}
+			items = true
+			x.Item = nil
+			if v[0] == 'n' {
+				return true
+			}
+			q := jsonLex{b: v}
+			return q.array(func(e []byte) bool {
+				var it wecomItem
+				r := jsonLex{b: e}
+				ok := r.object(func(key, v []byte) bool {
+					switch string(key) {
+					case "type":
+						return jsonFastString(v, &it.Type)
+					case "content":
+						return jsonFastString(v, &it.Content)
+					case "msgtime":
+						return jsonFastInt(v, &it.MsgTime)
+					case "from_chatroom":
+						switch string(v) {
+						case "true":
+							it.FromChatroom = true
+						case "false":
+							it.FromChatroom = false
+						case "null":
+						default:
+							return false
+						}
+					}
+					return true
+				})
+				x.Item = append(x.Item, it)
+				return ok
+			})
+		}
+		return true
+	})
+	return ok && p.i == len(b)
+}
+
+// wecomWords are the actions and message types, by their JSON: read
+// without a string each.
+var wecomWords = func() map[string]string {
+	m := map[string]string{}
+	for _, w := range []string{"send", "recall", "switch", "text", "image", "voice", "video", "file", "emotion", "link",
+		"weapp", "docmsg", "chatrecord", "mixed", "revoke", "agree", "disagree", "location", "markdown", "voip_doc_share"} {
+		m[`"`+w+`"`] = w
+	}
+	return m
+}()
+
+func wecomFastWord(v []byte, dst *string) bool {
+	if w, ok := wecomWords[string(v)]; ok {
+		*dst = w
+		return true
+	}
+	return jsonFastString(v, dst)
+}
+
+// wecomFastTime reads a time in milliseconds that may be null.
+func wecomFastTime(v []byte, dst **int64) bool {
+	if v[0] == 'n' {
+		*dst = nil
+		return true
+	}
+	var n int64
+	ok := jsonFastInt(v, &n)
+	*dst = &n
+	return ok
 }

@@ -2,6 +2,7 @@ package chatexport
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -259,5 +260,67 @@ func TestParseWeComHeapBounded(t *testing.T) {
 	t.Logf("%d messages in %d MiB: heap grew at most %d KiB", msgs, size>>20, growth>>10)
 	if growth > 64<<20 {
 		t.Errorf("heap grew %d MiB, over 64 MiB", growth>>20)
+	}
+}
+
+// The one-pass reader must read a line as the decoder does, or leave it to
+// the decoder.
+func FuzzWeComFastAsDecoder(f *testing.F) {
+	data, err := os.ReadFile("testdata/wecom/archive.jsonl")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for l := range bytes.SplitSeq(data, []byte("\n")) {
+		f.Add(l)
+	}
+	for _, s := range []string{
+		`{"msgid":"1","msgtime":1.5,"tolist":[],"text":null,"Text":{}}`,
+		`{"msgid":"1","msgtime":-0,"tolist":["a",null],"file":{"filesize":1e3,"item":[{"msgtime":2,"from_chatroom":null}]}}`,
+		`{"msgid":"1","text":{"content":"a"},"text":{"md5sum":"b"}}`,
+		`{"msgid":"\u00e9","time":null,"chatrecord":{"item":[{"type":"ChatRecordText","content":"{\"content\":\"x\"}"},null]}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var fast wecomLine
+		if !wecomFast(in, &fast) {
+			return
+		}
+		var slow wecomLine
+		if err := json.Unmarshal(in, &slow); err != nil {
+			t.Fatalf("wecomFast read what the decoder rejects: %v", err)
+		}
+		// [] and null are both none.
+		if len(slow.ToList) == 0 {
+			slow.ToList = nil
+		}
+		for _, b := range []*wecomBody{slow.Text, slow.Image, slow.Voice, slow.Video, slow.File, slow.Emotion, slow.Link, slow.Weapp,
+			slow.Doc, slow.ChatRecord, slow.Mixed, slow.Revoke, slow.Agree, slow.Disagree, slow.Location, slow.Info, slow.VoipDocShare} {
+			if b != nil && len(b.Item) == 0 {
+				b.Item = nil
+			}
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("wecomFast read\n%+v\nthe decoder\n%+v", fast, slow)
+		}
+	})
+}
+
+// Lines are read in one pass: a line costs its strings and Message, not the
+// decoder's reflection over it after a validating scan.
+func TestParseWeComAllocsPerMessage(t *testing.T) {
+	var buf bytes.Buffer
+	const n = 2000
+	wecomGen(&buf, n)
+	data := buf.Bytes()
+	allocs := testing.AllocsPerRun(3, func() {
+		res, err := Parse(bytes.NewReader(data), Options{Format: WeCom}, func(*Message) error { return nil })
+		if err != nil || res.Messages != n {
+			t.Fatal(err, res.Messages)
+		}
+	})
+	// 23 before the one-pass reader.
+	if allocs/n > 16 {
+		t.Errorf("%.1f allocations a message, want at most 16", allocs/n)
 	}
 }

@@ -30,30 +30,31 @@ const (
 
 // Import is one read of one export (an evidence item).
 type Import struct {
-	ID            uuid.UUID
-	IncidentID    uuid.UUID
-	EvidenceID    uuid.UUID
-	Format        chatexport.Format // read; "" until known
-	ChosenFormat  chatexport.Format // asked for; "" to detect
-	TimeZone      string
-	Platform      spread.Platform
-	Mapping       *chatexport.Mapping
-	DayFirst      *bool
-	State         State
-	BytesTotal    int64
-	BytesRead     int64
-	Messages      int
-	Duplicates    int
-	Problems      []chatexport.Problem
-	MoreProblems  int
-	Media         []uuid.UUID
-	Failure       string
-	FailureParams map[string]any
-	Attempts      int
-	RequestedBy   uuid.UUID
-	CreatedAt     time.Time
-	StartedAt     *time.Time
-	FinishedAt    *time.Time
+	ID             uuid.UUID
+	IncidentID     uuid.UUID
+	EvidenceID     uuid.UUID
+	Format         chatexport.Format // read; "" until known
+	ChosenFormat   chatexport.Format // asked for; "" to detect
+	TimeZone       string
+	Platform       spread.Platform
+	Mapping        *chatexport.Mapping
+	DayFirst       *bool
+	State          State
+	BytesTotal     int64
+	BytesRead      int64
+	Messages       int
+	Duplicates     int
+	Problems       []chatexport.Problem
+	MoreProblems   int
+	Media          []uuid.UUID
+	Failure        string // a reason code
+	FailureMessage string
+	FailureParams  map[string]any
+	Attempts       int
+	RequestedBy    uuid.UUID
+	CreatedAt      time.Time
+	StartedAt      *time.Time
+	FinishedAt     *time.Time
 }
 
 // ImportInput says how to read an export.
@@ -152,6 +153,7 @@ type Source struct {
 // Filter selects messages.
 type Filter struct {
 	Text       string
+	Fuzzy      bool
 	ChatIDs    []uuid.UUID
 	SenderIDs  []uuid.UUID
 	From, To   *time.Time
@@ -221,6 +223,8 @@ type Sighting struct {
 	Detail    string
 	// Item is the position in a merged forward of the item that matched.
 	Item *int
+
+	msg *Message // kept by a reconstruction, which reads every message once
 }
 
 // ProposalState is where a proposal is in review.

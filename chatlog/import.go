@@ -37,9 +37,11 @@ var platformOf = map[chatexport.Format]spread.Platform{
 	chatexport.GenericCSV: "OTHER",
 }
 
-// Limits of a zip of an export folder.
+// Limits of a read: the files of a zip of an export folder, and the time
+// one read may take (a 1 GiB export takes minutes).
 const (
 	MaxZipEntries = 20000
+	MaxReadTime   = 2 * time.Hour
 	// batchSize messages are written at once.
 	batchSize = 1000
 )
@@ -147,6 +149,8 @@ func (s *Service) Work(ctx context.Context, poll time.Duration) {
 	}
 }
 
+var errReadTooLong = errors.New("chatlog: the read took too long")
+
 // RunOne reads one waiting export, telling whether there was one.
 func (s *Service) RunOne(ctx context.Context) bool {
 	if ctx.Err() != nil {
@@ -162,7 +166,12 @@ func (s *Service) RunOne(ctx context.Context) bool {
 	if im == nil {
 		return false
 	}
-	err = s.run(ctx, im)
+	runCtx, cancel := context.WithTimeoutCause(ctx, MaxReadTime, errReadTooLong)
+	err = s.run(runCtx, im)
+	if errors.Is(context.Cause(runCtx), errReadTooLong) {
+		err = apperr.Errorf(apperr.InvalidInput, "the read took longer than %d hours; split the export", int(MaxReadTime.Hours()))
+	}
+	cancel()
 	switch {
 	case ctx.Err() != nil:
 		// The server is stopping: the read goes back to the queue, whole.
@@ -176,7 +185,7 @@ func (s *Service) RunOne(ctx context.Context) bool {
 			s.Log.Error("chat export read failed", "import", im.ID, "error", err)
 			e = apperr.Errorf(apperr.Unavailable, "the export could not be read; try again")
 		}
-		im.Failure, im.FailureParams = e.Reason, e.Params
+		im.Failure, im.FailureParams, im.FailureMessage = e.Reason, e.Params, e.Message
 		if im.Failure == "" {
 			im.Failure = apperr.ReasonOf(e.Message)
 		}
@@ -251,7 +260,8 @@ func (s *Service) run(ctx context.Context, im *Import) error {
 		if err := s.Store.DropSources(ctx, tx, im.ID); err != nil {
 			return err
 		}
-		w := &writer{s: s, tx: tx, im: im, platform: cmp.Or(im.Platform, platformOf[format]),
+		im.Platform = cmp.Or(im.Platform, platformOf[format])
+		w := &writer{s: s, tx: tx, im: im, platform: im.Platform,
 			fallbackChat: strings.TrimSuffix(path.Base(chatName), path.Ext(chatName)), owner: e.Acquisition.From,
 			stems: stems(names), chats: map[string]uuid.UUID{}, senders: map[string]uuid.UUID{}, media: media, byMD5: byMD5, names: names,
 			seen: map[string]int{}}
@@ -427,8 +437,16 @@ func (s *Service) storeMedia(ctx context.Context, im *Import, zipItem *evidence.
 		return id, sums.MD5, err
 	}
 	name := path.Base(zf.Name)
+	// A file of the zip was collected with it: from whom, where and when the zip was.
+	acq := zipItem.Acquisition
+	if acq.From != "" && acq.At != nil {
+		acq.How = strings.TrimSpace(acq.How + " (" + zipItem.FileName + ")")
+		acq.ByID = nil
+	} else {
+		acq = evidence.Acquisition{}
+	}
 	up, err := s.Evidence.Begin(ctx, im.IncidentID, evidence.Details{FileName: name, TimeZone: im.TimeZone,
-		Description: fmt.Sprintf("%s ⟶ %s", zipItem.FileName, zf.Name)})
+		Description: fmt.Sprintf("%s ⟶ %s", zipItem.FileName, zf.Name), Acquisition: acq})
 	if err != nil {
 		return uuid.Nil, "", err
 	}

@@ -123,6 +123,9 @@ func (s *Service) MarkLeak(ctx context.Context, incidentID uuid.UUID, in MarkInp
 
 // Unmark removes a leak mark.
 func (s *Service) Unmark(ctx context.Context, id uuid.UUID) error {
+	if _, err := auth.Require(ctx); err != nil {
+		return err
+	}
 	marks, err := s.Store.Marks(ctx, s.DB, nil, &id)
 	if err != nil {
 		return err

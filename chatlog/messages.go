@@ -135,6 +135,12 @@ func (s *Service) Sources(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][
 	return out, err
 }
 
+// Citing returns the forwards that cite each message (of messages the caller
+// was allowed to read).
+func (s *Service) Citing(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]uuid.UUID, error) {
+	return s.Store.Citing(ctx, s.DB, ids)
+}
+
 // Chats returns an incident's chats.
 func (s *Service) Chats(ctx context.Context, incidentID uuid.UUID) ([]*Chat, error) {
 	if err := s.readable(ctx, incidentID); err != nil {
@@ -165,6 +171,9 @@ func (s *Service) SendersByID(ctx context.Context, ids []uuid.UUID) ([]*Sender, 
 // handles of one person in several exports (a wxid, a QQ number) given one
 // name are one person when forwards are proposed.
 func (s *Service) IdentifySender(ctx context.Context, id uuid.UUID, name string) (*Sender, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
 	found, err := s.Store.Senders(ctx, s.DB, uuid.Nil, []uuid.UUID{id})
 	if err != nil {
 		return nil, err
@@ -181,6 +190,9 @@ func (s *Service) IdentifySender(ctx context.Context, id uuid.UUID, name string)
 
 // IdentifyChat names a chat (an export may give only an id).
 func (s *Service) IdentifyChat(ctx context.Context, id uuid.UUID, name string) (*Chat, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
 	found, err := s.Store.Chats(ctx, s.DB, uuid.Nil, []uuid.UUID{id})
 	if err != nil {
 		return nil, err

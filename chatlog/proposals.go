@@ -103,11 +103,11 @@ func (s *Service) find(ctx context.Context, incidentID uuid.UUID, each func(*Mes
 			return nil
 		}
 		if best := bestMatch(matcher.Match(fingerprintOf(m.Text, m.Details.Media, prints, byMD5))); best != nil {
-			out = append(out, &Sighting{MessageID: m.ID, Kind: best.Kind, Score: best.Score, Detail: best.Detail})
+			out = append(out, &Sighting{MessageID: m.ID, Kind: best.Kind, Score: best.Score, Detail: best.Detail, msg: m})
 		}
 		for i, it := range m.Details.Items {
 			if best := bestMatch(matcher.Match(fingerprintOf(it.Text, it.Media, prints, byMD5))); best != nil {
-				out = append(out, &Sighting{MessageID: m.ID, Kind: best.Kind, Score: best.Score, Detail: best.Detail, Item: &i})
+				out = append(out, &Sighting{MessageID: m.ID, Kind: best.Kind, Score: best.Score, Detail: best.Detail, Item: &i, msg: m})
 			}
 		}
 		return nil
@@ -170,11 +170,17 @@ func (s *Service) Reconstruct(ctx context.Context, incidentID uuid.UUID) (*Recon
 		return nil, err
 	}
 	p := newPeople(chats, senders)
-	msgs := map[uuid.UUID]*Message{}
+	// Memberships are kept once each: a chat's sender is seen with every message.
 	var members []reconstruct.Membership
+	seen := map[string]bool{}
 	sightings, err := s.find(ctx, incidentID, func(m *Message) {
-		members = append(members, p.membership(m)...)
-		msgs[m.ID] = m
+		for _, x := range p.membership(m) {
+			k := x.Chat + "\x00" + x.Person.ID + "\x00" + stamp(x.Since) + "\x00" + stamp(x.Until)
+			if !seen[k] {
+				seen[k] = true
+				members = append(members, x)
+			}
+		}
 	})
 	if err != nil {
 		return nil, err
@@ -195,7 +201,7 @@ func (s *Service) Reconstruct(ctx context.Context, incidentID uuid.UUID) (*Recon
 	}
 	var in []reconstruct.Sighting
 	for _, x := range sightings {
-		in = append(in, p.sighting(msgs[x.MessageID], x, firstSource[x.MessageID]))
+		in = append(in, p.sighting(x.msg, x, firstSource[x.MessageID]))
 	}
 	res := reconstruct.Reconstruct(in, members)
 	proposals := proposalsOf(incidentID, res, firstSource)
@@ -211,6 +217,13 @@ func (s *Service) Reconstruct(ctx context.Context, incidentID uuid.UUID) (*Recon
 	}
 	all, err := s.Store.Proposals(ctx, s.DB, incidentID, nil)
 	return &Reconstruction{Sightings: len(sightings), Proposals: all}, err
+}
+
+func stamp(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.Format(time.RFC3339Nano)
 }
 
 // people identifies senders and chats across exports by the names the
@@ -395,6 +408,9 @@ func (s *Service) Proposals(ctx context.Context, incidentID uuid.UUID, state *Pr
 
 // proposal returns one proposal; NOT_FOUND when there is none the caller may see.
 func (s *Service) proposal(ctx context.Context, id uuid.UUID) (*Proposal, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
 	p, err := s.Store.Proposal(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
@@ -426,6 +442,9 @@ func (s *Service) Accept(ctx context.Context, id uuid.UUID, edit *ProposalEdit) 
 
 // AcceptAll accepts the incident's waiting proposals of at least minConfidence, in one batch.
 func (s *Service) AcceptAll(ctx context.Context, incidentID uuid.UUID, minConfidence float64) ([]*Proposal, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
 	if minConfidence < 0 || minConfidence > 1 {
 		return nil, apperr.Invalid("minConfidence", "a confidence is between 0 and 1")
 	}
@@ -515,6 +534,9 @@ const MaxReason = 2000
 
 // Reject rejects a proposal, with a reason; it is not proposed again.
 func (s *Service) Reject(ctx context.Context, id uuid.UUID, reason string) (*Proposal, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
 	reason = strings.TrimSpace(text.Lines(reason))
 	if reason == "" {
 		return nil, apperr.Invalid("reason", "say why the proposal is rejected")

@@ -59,6 +59,9 @@ func (s *Service) Imports(ctx context.Context, incidentID uuid.UUID) ([]*Import,
 
 // Import returns one read, nil if there is none the caller may see.
 func (s *Service) Import(ctx context.Context, id uuid.UUID) (*Import, error) {
+	if _, err := auth.Require(ctx); err != nil {
+		return nil, err
+	}
 	im, err := s.Store.Import(ctx, s.DB, id)
 	if err != nil || im == nil {
 		return nil, err

@@ -23,7 +23,7 @@ import (
 type Store struct{}
 
 const importColumns = `id, incident_id, evidence_id, format, chosen_format, time_zone, platform, mapping, day_first,
-	state, bytes_total, bytes_read, messages, duplicates, problems, more_problems, media, failure, failure_params,
+	state, bytes_total, bytes_read, messages, duplicates, problems, more_problems, media, failure, failure_message, failure_params,
 	attempts, requested_by, created_at, started_at, finished_at`
 
 func scanImport(sc interface{ Scan(...any) error }) (*Import, error) {
@@ -32,7 +32,7 @@ func scanImport(sc interface{ Scan(...any) error }) (*Import, error) {
 	var media pq.StringArray
 	err := sc.Scan(&im.ID, &im.IncidentID, &im.EvidenceID, &im.Format, &im.ChosenFormat, &im.TimeZone, &im.Platform,
 		&mapping, &im.DayFirst, &im.State, &im.BytesTotal, &im.BytesRead, &im.Messages, &im.Duplicates, &problems,
-		&im.MoreProblems, &media, &im.Failure, &params, &im.Attempts, &im.RequestedBy, &im.CreatedAt, &im.StartedAt,
+		&im.MoreProblems, &media, &im.Failure, &im.FailureMessage, &params, &im.Attempts, &im.RequestedBy, &im.CreatedAt, &im.StartedAt,
 		&im.FinishedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -125,7 +125,7 @@ func (Store) Queue(ctx context.Context, ex database.Executor, im *Import) error 
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'QUEUED', $9, $10)
 		ON CONFLICT (evidence_id) DO UPDATE SET chosen_format = EXCLUDED.chosen_format, time_zone = EXCLUDED.time_zone,
 			platform = EXCLUDED.platform, mapping = EXCLUDED.mapping, day_first = EXCLUDED.day_first, state = 'QUEUED',
-			format = '', bytes_read = 0, messages = 0, duplicates = 0, problems = '[]', more_problems = 0, failure = '',
+			format = '', bytes_read = 0, messages = 0, duplicates = 0, problems = '[]', more_problems = 0, failure = '', failure_message = '',
 			failure_params = '{}', lease_until = NULL, requested_by = EXCLUDED.requested_by, created_at = now(),
 			started_at = NULL, finished_at = NULL`,
 		im.ID, im.IncidentID, im.EvidenceID, im.ChosenFormat, im.TimeZone, im.Platform, mapping, im.DayFirst,
@@ -171,9 +171,9 @@ func (Store) Finish(ctx context.Context, ex database.Executor, im *Import) error
 	}
 	_, err := ex.ExecContext(ctx, `UPDATE chat_imports SET state = $2, format = $3, bytes_read = $4, messages = $5,
 		duplicates = $6, problems = $7, more_problems = $8, media = $9, failure = $10, failure_params = $11,
-		lease_until = NULL, finished_at = now() WHERE id = $1`,
+		failure_message = $12, platform = $13, lease_until = NULL, finished_at = now() WHERE id = $1`,
 		im.ID, im.State, im.Format, im.BytesRead, im.Messages, im.Duplicates, jsonOf(problems), im.MoreProblems,
-		uuids(im.Media), im.Failure, jsonOf(params))
+		uuids(im.Media), im.Failure, jsonOf(params), im.FailureMessage, im.Platform)
 	return err
 }
 
@@ -227,10 +227,12 @@ func (Store) InsertMessages(ctx context.Context, tx *sqlx.Tx, incidentID, import
 	n := len(rows)
 	ids, chats, senders, kinds, texts, digests, raws := make(pq.StringArray, n), make(pq.StringArray, n),
 		make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
+	norms := make(pq.StringArray, n)
 	ats, lines, offsets := make(pq.StringArray, n), make(pq.Int64Array, n), make(pq.Int64Array, n)
 	details := make(pq.StringArray, n)
 	for i, r := range rows {
 		ids[i], chats[i], kinds[i], texts[i], digests[i] = r.msg.ID.String(), r.msg.ChatID.String(), string(r.msg.Kind), r.msg.Text, r.digest
+		norms[i] = fingerprint.Normalize(r.msg.Text)
 		if r.msg.SenderID != nil {
 			senders[i] = r.msg.SenderID.String()
 		}
@@ -241,11 +243,11 @@ func (Store) InsertMessages(ctx context.Context, tx *sqlx.Tx, incidentID, import
 	var inserted int
 	err = tx.QueryRowxContext(ctx, `WITH input AS (
 			SELECT * FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[], $7::text[], $8::text[],
-				$9::jsonb[], $10::text[], $11::int[], $12::bigint[], $13::text[])
-				AS t(id, chat_id, sender_id, at, kind, text, details, digest, line, byte_offset, raw)),
+				$9::jsonb[], $10::text[], $11::int[], $12::bigint[], $13::text[], $15::text[])
+				AS t(id, chat_id, sender_id, at, kind, text, details, digest, line, byte_offset, raw, norm)),
 		fresh AS (
-			INSERT INTO chat_messages (id, incident_id, chat_id, sender_id, at, kind, text, details, digest)
-			SELECT id, $1, chat_id, NULLIF(sender_id, '')::uuid, at, kind, text, details, digest FROM input
+			INSERT INTO chat_messages (id, incident_id, chat_id, sender_id, at, kind, text, norm, details, digest)
+			SELECT id, $1, chat_id, NULLIF(sender_id, '')::uuid, at, kind, text, norm, details, digest FROM input
 			ON CONFLICT (incident_id, digest) DO NOTHING
 			RETURNING id, digest),
 		sources AS (
@@ -255,7 +257,7 @@ func (Store) InsertMessages(ctx context.Context, tx *sqlx.Tx, incidentID, import
 			LEFT JOIN chat_messages m ON m.incident_id = $1 AND m.digest = i.digest
 			ON CONFLICT DO NOTHING)
 		SELECT count(*) FROM fresh`,
-		incidentID, importID, ids, chats, senders, ats, kinds, texts, details, digests, lines, offsets, raws, evidenceID).Scan(&inserted)
+		incidentID, importID, ids, chats, senders, ats, kinds, texts, details, digests, lines, offsets, raws, evidenceID, norms).Scan(&inserted)
 	return n - inserted, err
 }
 
@@ -367,7 +369,12 @@ func (Store) Search(ctx context.Context, ex database.Executor, incidentID uuid.U
 		return "$" + strconv.Itoa(len(args))
 	}
 	if f.Text != "" {
-		where = append(where, `m.text ILIKE `+arg("%"+likeEscape(f.Text)+"%"))
+		like := `m.text ILIKE ` + arg("%"+likeEscape(f.Text)+"%")
+		if n := fingerprint.Normalize(f.Text); f.Fuzzy && n != "" {
+			like = `(` + like + ` OR m.norm LIKE ` + arg("%"+likeEscape(n)+"%") + ` OR word_similarity(` + arg(n) +
+				`, m.norm) >= ` + arg(fuzzyThreshold) + `)`
+		}
+		where = append(where, like)
 	}
 	if len(f.ChatIDs) > 0 {
 		where = append(where, `m.chat_id = ANY(`+arg(uuids(f.ChatIDs))+`)`)
@@ -398,6 +405,12 @@ func (Store) Search(ctx context.Context, ex database.Executor, incidentID uuid.U
 	msgs, err := queryMessages(ctx, ex, `WHERE `+page+` ORDER BY m.at, m.id LIMIT `+arg(limit), args...)
 	return msgs, total, err
 }
+
+// fuzzyThreshold is the trigram word similarity, between normalised texts,
+// of a fuzzy match: a character more or less in a phrase (关于加强管理的通知
+// in 关于加强保密管理的通知 is 0.57); two-character names of one surname
+// (张某, 张三) are 0.33.
+const fuzzyThreshold = 0.5
 
 // cursor is a position in the time order of messages.
 type cursor struct {
@@ -661,4 +674,23 @@ func (Store) Decide(ctx context.Context, ex database.Executor, ids []uuid.UUID, 
 func (Store) Identify(ctx context.Context, ex database.Executor, table string, id uuid.UUID, name string) error {
 	_, err := ex.ExecContext(ctx, `UPDATE `+table+` SET name = $2 WHERE id = $1`, id, name)
 	return err
+}
+
+// Citing returns the forwards that cite each message.
+func (Store) Citing(ctx context.Context, ex database.Executor, messageIDs []uuid.UUID) (map[uuid.UUID][]uuid.UUID, error) {
+	rows, err := ex.QueryxContext(ctx, `SELECT DISTINCT message_id, forward_id FROM forward_sources
+		WHERE message_id = ANY($1) ORDER BY message_id, forward_id`, uuids(messageIDs))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[uuid.UUID][]uuid.UUID{}
+	for rows.Next() {
+		var m, f uuid.UUID
+		if err := rows.Scan(&m, &f); err != nil {
+			return nil, err
+		}
+		out[m] = append(out[m], f)
+	}
+	return out, rows.Err()
 }

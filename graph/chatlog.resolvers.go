@@ -8,7 +8,6 @@ package graph
 import (
 	"cmp"
 	"context"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -37,14 +36,6 @@ func (r *chatImportResolver) FailureReason(ctx context.Context, obj *chatlog.Imp
 		return nil, nil
 	}
 	return &obj.Failure, nil
-}
-
-func (r *chatImportResolver) FailureMessage(ctx context.Context, obj *chatlog.Import) (*string, error) {
-	if obj.Failure == "" {
-		return nil, nil
-	}
-	msg := strings.ReplaceAll(obj.Failure, "_", " ")
-	return &msg, nil
 }
 
 func (r *chatImportResolver) RequestedBy(ctx context.Context, obj *chatlog.Import) (*auth.User, error) {
@@ -104,6 +95,14 @@ func (r *chatMessageResolver) Members(ctx context.Context, obj *chatlog.Message)
 func (r *chatMessageResolver) Sources(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Source, error) {
 	srcs, err := loaders(ctx).Sources.Load(ctx, obj.ID)
 	return ptrs(srcs), err
+}
+
+func (r *chatMessageResolver) Forwards(ctx context.Context, obj *chatlog.Message) ([]*spread.Forward, error) {
+	ids, err := loaders(ctx).Citing.Load(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return loaders(ctx).ForwardDetails.LoadAll(ctx, ids)
 }
 
 func (r *evidenceResolver) ChatImport(ctx context.Context, obj *evidence.Evidence) (*chatlog.Import, error) {

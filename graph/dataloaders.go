@@ -47,6 +47,8 @@ type Loaders struct {
 	Chats         *dataloadgen.Loader[uuid.UUID, *chatlog.Chat]
 	Senders       *dataloadgen.Loader[uuid.UUID, *chatlog.Sender]
 	ImportsOfItem *dataloadgen.Loader[uuid.UUID, *chatlog.Import]
+	// Citing are the forwards that cite a message.
+	Citing *dataloadgen.Loader[uuid.UUID, []uuid.UUID]
 }
 
 // byID maps rows to their ids for a mapped loader.
@@ -127,6 +129,15 @@ func newLoaders(r *Resolver) *Loaders {
 		Senders: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*chatlog.Sender, error) {
 			senders, err := r.ChatService.SendersByID(ctx, ids)
 			return byID(senders, err, func(s *chatlog.Sender) uuid.UUID { return s.ID })
+		}, dataloadgen.WithWait(loaderWait)),
+		Citing: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]uuid.UUID, error) {
+			out, err := r.ChatService.Citing(ctx, ids)
+			for _, id := range ids {
+				if out[id] == nil {
+					out[id] = []uuid.UUID{}
+				}
+			}
+			return out, err
 		}, dataloadgen.WithWait(loaderWait)),
 		ImportsOfItem: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*chatlog.Import, error) {
 			imports, err := r.ChatService.ImportsOfEvidence(ctx, ids)

@@ -29,6 +29,7 @@ CREATE TABLE chat_imports (
     more_problems integer NOT NULL DEFAULT 0,
     media         uuid[] NOT NULL DEFAULT '{}',
     failure       text NOT NULL DEFAULT '',
+    failure_message text NOT NULL DEFAULT '',
     failure_params jsonb NOT NULL DEFAULT '{}',
     attempts      integer NOT NULL DEFAULT 0,
     lease_until   timestamptz,
@@ -78,6 +79,9 @@ CREATE TABLE chat_messages (
     at             timestamptz NOT NULL,
     kind           text NOT NULL,
     text           text NOT NULL DEFAULT '',
+    -- The text as the leaked item's fingerprints read it (fingerprint.Normalize:
+    -- widths, script, punctuation and spacing made one), for a fuzzy search.
+    norm           text NOT NULL DEFAULT '',
     -- Media, forwarded-from, quote, bundle items and members as the export gives them.
     details        jsonb NOT NULL DEFAULT '{}',
     digest         text NOT NULL,
@@ -85,6 +89,7 @@ CREATE TABLE chat_messages (
 );
 CREATE INDEX chat_messages_chat_idx ON chat_messages (incident_id, at, id);
 CREATE INDEX chat_messages_text_trgm_idx ON chat_messages USING gin (text gin_trgm_ops);
+CREATE INDEX chat_messages_norm_trgm_idx ON chat_messages USING gin (norm gin_trgm_ops);
 
 CREATE TABLE chat_message_sources (
     message_id  uuid NOT NULL REFERENCES chat_messages (id),

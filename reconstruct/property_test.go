@@ -198,11 +198,20 @@ func other2(members []int, h int) int {
 // exports can show: precision over the proposals into those chats, recall
 // over those hops.
 func (c *cascade) score(r Result) (precision, recall float64, shown int) {
+	correct, proposed, shown := c.counts(r)
+	if proposed == 0 || shown == 0 {
+		return 1, 1, shown
+	}
+	return float64(correct) / float64(proposed), float64(correct) / float64(shown), shown
+}
+
+// counts are the proposals into the chats of shown hops, those equal to the
+// generated hop, and the shown hops.
+func (c *cascade) counts(r Result) (correct, proposed, shown int) {
 	chatOf := map[string]string{}
 	for _, s := range c.sightings {
 		chatOf[s.ID] = s.Chat.ID
 	}
-	proposed, correct := 0, 0
 	for _, p := range r.Proposals {
 		th, ok := c.truth[chatOf[p.Sources[0].Sighting]]
 		if !ok || !th.showable {
@@ -218,10 +227,7 @@ func (c *cascade) score(r Result) (precision, recall float64, shown int) {
 			shown++
 		}
 	}
-	if proposed == 0 || shown == 0 {
-		return 1, 1, shown
-	}
-	return float64(correct) / float64(proposed), float64(correct) / float64(shown), shown
+	return correct, proposed, shown
 }
 
 func TestReconstructsGeneratedCascades(t *testing.T) {

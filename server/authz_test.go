@@ -159,6 +159,8 @@ func (f *authzFixture) argValue(field, arg string, typ *ast.Type) any {
 		return 1
 	case "Boolean":
 		return true
+	case "Float":
+		return 0.5
 	case "Time":
 		return time.Now().Add(-time.Hour).Format(time.RFC3339)
 	case "Date":

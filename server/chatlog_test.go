@@ -42,7 +42,10 @@ type chatImportView struct {
 	Duplicates        int
 	Problems          []struct{ Line int }
 	FailureReason     *string
-	Media             []struct{ FileName string }
+	Media             []struct {
+		FileName    string
+		Acquisition struct{ From string }
+	}
 }
 
 // readExport reads an item as a chat export and waits for the job.
@@ -51,16 +54,7 @@ func readExport(t *testing.T, c *testgql.Client, evidenceID, zone string) chatIm
 	var out struct{ ReadChatExport chatImportView }
 	c.Must(t, `mutation($id: ID!, $zone: String!) { readChatExport(evidenceId: $id, input: {timeZone: $zone}) { id state } }`,
 		map[string]any{"id": evidenceID, "zone": zone}, &out)
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		var got struct{ ChatImport chatImportView }
-		c.Must(t, `query($id: ID!) { chatImport(id: $id) { id state format messages duplicates problems { line } failureReason
-			media { fileName } } }`, map[string]any{"id": out.ReadChatExport.ID}, &got)
-		if s := got.ChatImport.State; s == "DONE" || s == "FAILED" || time.Now().After(deadline) {
-			return got.ChatImport
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return waitImport(t, c, out.ReadChatExport.ID)
 }
 
 // TestChainRebuiltFromExportsOverAPI takes each seed chain's exports (five
@@ -102,8 +96,15 @@ func TestChainRebuiltFromExportsOverAPI(t *testing.T) {
 				if im.State != "DONE" || im.Format != string(e.Format) || len(im.Problems) > 0 || im.Messages == 0 {
 					t.Fatalf("%s: %+v", e.Path, im)
 				}
-				if strings.HasSuffix(e.Path, ".zip") && len(im.Media) == 0 {
-					t.Errorf("%s: the zip's media were not stored as evidence", e.Path)
+				if strings.HasSuffix(e.Path, ".zip") {
+					if len(im.Media) == 0 {
+						t.Errorf("%s: the zip's media were not stored as evidence", e.Path)
+					}
+					for _, m := range im.Media {
+						if m.Acquisition.From != personName(e.CollectedFrom) {
+							t.Errorf("%s: %s was not collected with its zip: %+v", e.Path, m.FileName, m.Acquisition)
+						}
+					}
 				}
 				// Asked again, the item is not read twice.
 				if again := readExport(t, c, chatID, e.Zone); again.ID != im.ID || again.Messages != im.Messages {
@@ -168,6 +169,17 @@ func TestChainRebuiltFromExportsOverAPI(t *testing.T) {
 					p.Forward.Sources[0].Evidence.FileName == "" || p.Forward.Sources[0].Line == 0 {
 					t.Errorf("accepted proposal %s: %+v", p.Key, p)
 				}
+				// And back, from the line to the hop it proves.
+				if m := p.Sources[0].Message; m == nil || !slices.ContainsFunc(m.Forwards, func(f struct{ ID string }) bool { return f.ID == p.Forward.ID }) {
+					t.Errorf("the message of %s does not lead back to its forward: %+v", p.Key, m)
+				}
+			}
+			// The analysis reads the accepted chain: its origin is where the
+			// first hop starts, and the path to the last venue is whole.
+			last := man.Hops[len(man.Hops)-1]
+			a := analyse(t, c, incidentID, cmp.Or(rename[last.To], last.To))
+			if len(a.Origins) == 0 || len(a.PathTo) == 0 || a.Depth == 0 || a.EstimatedAudience == 0 {
+				t.Errorf("the analysis of the accepted chain: %+v", a)
 			}
 			// Run again: nothing new is proposed, the accepted stay accepted.
 			c.Must(t, `mutation($id: ID!) { reconstructChain(incidentId: $id) { sightings proposals { `+proposalFields+` } } }`,
@@ -182,7 +194,7 @@ func TestChainRebuiltFromExportsOverAPI(t *testing.T) {
 }
 
 const proposalFields = `id key state confidence reason from { key } to { key } by { key }
-	sources { line message { id text } evidence { fileName } }
+	sources { line message { id text forwards { id } } evidence { fileName } }
 	forward { id evidenced sources { line evidence { fileName } } }`
 
 type proposalView struct {
@@ -191,7 +203,10 @@ type proposalView struct {
 	From, To, By           struct{ Key string }
 	Sources                []struct {
 		Line    int
-		Message *struct{ ID, Text string }
+		Message *struct {
+			ID, Text string
+			Forwards []struct{ ID string }
+		}
 	}
 	Forward *struct {
 		ID        string
@@ -305,6 +320,18 @@ func TestChatExportReadKeepsWhatIsGoodAndNamesTheRest(t *testing.T) {
 		len(msgs[0].Sources) != 2 || msgs[0].Sources[0].Line == 0 || !strings.Contains(msgs[0].Sources[0].Raw, "李四") {
 		t.Fatalf("search 材料: %+v", got.Incident.Messages)
 	}
+	c.Must(t, `query($id: ID!, $f: MessageFilter) { incident(id: $id) { messages(filter: $f, first: 10) { total
+		messages { id text sender { id name } sources { line raw evidence { id fileName } } } } } }`,
+		map[string]any{"id": incidentID, "f": map[string]any{"text": "材料第二行"}}, &got)
+	if got.Incident.Messages.Total != 0 {
+		t.Errorf("材料第二行 is no substring: %+v", got.Incident.Messages)
+	}
+	c.Must(t, `query($id: ID!, $f: MessageFilter) { incident(id: $id) { messages(filter: $f, first: 10) { total
+		messages { id text sender { id name } sources { line raw evidence { id fileName } } } } } }`,
+		map[string]any{"id": incidentID, "f": map[string]any{"text": "材料第二行", "fuzzy": true}}, &got)
+	if m := got.Incident.Messages.Messages; len(m) != 1 || m[0].ID != msgs[0].ID {
+		t.Errorf("材料第二行, fuzzy: %+v", got.Incident.Messages)
+	}
 	src := msgs[0].Sources[0]
 	c.Must(t, `query($id: ID!, $f: MessageFilter) { incident(id: $id) { messages(filter: $f, first: 1) { total
 		messages { id text sender { id name } sources { line raw evidence { id fileName } } } } } }`,
@@ -406,7 +433,7 @@ func waitImport(t *testing.T, c *testgql.Client, id string) chatImportView {
 	for {
 		var got struct{ ChatImport chatImportView }
 		c.Must(t, `query($id: ID!) { chatImport(id: $id) { id state format messages duplicates problems { line } failureReason
-			media { fileName } } }`, map[string]any{"id": id}, &got)
+			media { fileName acquisition { from } } } }`, map[string]any{"id": id}, &got)
 		if s := got.ChatImport.State; s == "DONE" || s == "FAILED" || time.Now().After(deadline) {
 			return got.ChatImport
 		}

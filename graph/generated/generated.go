@@ -213,6 +213,7 @@ type ComplexityRoot struct {
 		At            func(childComplexity int) int
 		Chat          func(childComplexity int) int
 		ForwardedFrom func(childComplexity int) int
+		Forwards      func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Items         func(childComplexity int) int
 		Kind          func(childComplexity int) int
@@ -850,7 +851,7 @@ type ChatImportResolver interface {
 
 	Media(ctx context.Context, obj *chatlog.Import) ([]*evidence.Evidence, error)
 	FailureReason(ctx context.Context, obj *chatlog.Import) (*string, error)
-	FailureMessage(ctx context.Context, obj *chatlog.Import) (*string, error)
+
 	RequestedBy(ctx context.Context, obj *chatlog.Import) (*auth.User, error)
 }
 type ChatMediaResolver interface {
@@ -866,6 +867,7 @@ type ChatMessageResolver interface {
 	Items(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Item, error)
 	Members(ctx context.Context, obj *chatlog.Message) ([]string, error)
 	Sources(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Source, error)
+	Forwards(ctx context.Context, obj *chatlog.Message) ([]*spread.Forward, error)
 }
 type ContainmentActionResolver interface {
 	RecordedBy(ctx context.Context, obj *incident.ContainmentAction) (*auth.User, error)
@@ -1661,6 +1663,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChatMessage.ForwardedFrom(childComplexity), true
+	case "ChatMessage.forwards":
+		if e.ComplexityRoot.ChatMessage.Forwards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatMessage.Forwards(childComplexity), true
 	case "ChatMessage.id":
 		if e.ComplexityRoot.ChatMessage.ID == nil {
 			break
@@ -5175,11 +5183,19 @@ type ChatMessage {
   members: [String!]!
   "Every export it was read from; two when two members' exports both hold it."
   sources: [MessageSource!]!
+  "The evidenced forwards that cite it: from a line back to the hops it proves."
+  forwards: [Forward!]!
 }
 
 input MessageFilter {
   "Substring, case-insensitive; works for Chinese (张某, 〔2021〕3号). At most 200 characters."
   text: String
+  """
+  Also find messages close to the text: compared as the leaked item's fingerprints are (full- and
+  half-width forms, traditional and simplified characters, punctuation, spaces and line breaks made
+  one), and by trigram similarity ≥ 0.5 (a character more or less).
+  """
+  fuzzy: Boolean
   chatIds: [ID!]
   senderIds: [ID!]
   from: Time
@@ -6987,6 +7003,8 @@ func (ec *executionContext) childFields_ChatMessage(ctx context.Context, field g
 		return ec.fieldContext_ChatMessage_members(ctx, field)
 	case "sources":
 		return ec.fieldContext_ChatMessage_sources(ctx, field)
+	case "forwards":
+		return ec.fieldContext_ChatMessage_forwards(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChatMessage", field.Name)
 }
@@ -11283,18 +11301,18 @@ func (ec *executionContext) _ChatImport_failureMessage(ctx context.Context, fiel
 			return ec.fieldContext_ChatImport_failureMessage(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ChatImport().FailureMessage(ctx, obj)
+			return obj.FailureMessage, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_ChatImport_failureMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChatImport", field, true, true, "String")
+	return graphql.NewScalarFieldContext("ChatImport", field, false, false, "String")
 }
 
 func (ec *executionContext) _ChatImport_requestedBy(ctx context.Context, field graphql.CollectedField, obj *chatlog.Import) (ret graphql.Marshaler) {
@@ -11930,6 +11948,38 @@ func (ec *executionContext) fieldContext_ChatMessage_sources(_ context.Context, 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MessageSource(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChatMessage_forwards(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatMessage_forwards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatMessage().Forwards(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Forward) graphql.Marshaler {
+			return ec.marshalNForward2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatMessage_forwards(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChatMessage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Forward(ctx, field)
 		},
 	}
 	return fc, nil
@@ -26707,7 +26757,7 @@ func (ec *executionContext) unmarshalInputMessageFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"text", "chatIds", "senderIds", "from", "to", "evidenceId", "line"}
+	fieldsInOrder := [...]string{"text", "fuzzy", "chatIds", "senderIds", "from", "to", "evidenceId", "line"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26721,6 +26771,13 @@ func (ec *executionContext) unmarshalInputMessageFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.Text = data
+		case "fuzzy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fuzzy"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fuzzy = data
 		case "chatIds":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chatIds"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋgoogleᚋuuidᚐUUIDᚄ(ctx, v)
@@ -28124,11 +28181,10 @@ func (ec *executionContext) _ChatImport(ctx context.Context, sel ast.SelectionSe
 					return ec._ChatImport_failureReason(ctx, field, obj)
 				})
 		case "failureMessage":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ChatImport_failureMessage(ctx, field, obj)
-				})
+			out.Values[i] = ec._ChatImport_failureMessage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "requestedBy":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -28347,6 +28403,12 @@ func (ec *executionContext) _ChatMessage(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChatMessage_sources(ctx, field, obj)
+				})
+		case "forwards":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatMessage_forwards(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
