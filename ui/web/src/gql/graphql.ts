@@ -392,6 +392,12 @@ export type MessageFilter = {
   /** Only messages read from this evidence item. */
   evidenceId?: string | null | undefined;
   from?: string | null | undefined;
+  /**
+   * Also find messages close to the text: compared as the leaked item's fingerprints are (full- and
+   * half-width forms, traditional and simplified characters, punctuation, spaces and line breaks made
+   * one), and by trigram similarity ≥ 0.5 (a character more or less).
+   */
+  fuzzy?: boolean | null | undefined;
   /** Only the message read from this line of evidenceId, and those around it. */
   line?: number | null | undefined;
   senderIds?: Array<string> | null | undefined;
