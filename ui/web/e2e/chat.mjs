@@ -350,6 +350,9 @@ await step("an accepted hop cites its lines: jump to one and back", async () => 
   const hit = page.locator("#messages [data-at-line]");
   await hit.waitFor({ timeout: 60000 });
   await hit.locator(`[data-source-line="${line}"] pre`).first().waitFor();
+  // And from the line back to the hop it proves.
+  const proves = await hit.getByTestId("message-forwards").textContent();
+  if (!proves.includes("→")) throw new Error(`the message at line ${line} names no forward it proves: "${proves}"`);
   await shot(page, join(shots, "chat-at-line.png"));
   await accessible(page, "chat-at-line");
   await page.locator("#messages").getByTestId("line-back").click();

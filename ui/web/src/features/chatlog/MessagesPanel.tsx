@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Col, DatePicker, Form, Input, List, Modal, Popconfirm, Row, Select, Space, Tag, Typography, message } from "antd";
+import { Alert, Button, Card, Checkbox, Col, DatePicker, Form, Input, List, Modal, Popconfirm, Row, Select, Space, Tag, Typography, message } from "antd";
 import type { Dayjs } from "dayjs";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -22,6 +22,7 @@ graphql(`
     media { name md5 omitted evidence { id fileName } }
     items { sender at text }
     sources { line offset raw evidence { id fileName } }
+    forwards { id key at from { name } to { name } }
   }
 `);
 const ChatFilters = graphql(`
@@ -61,7 +62,7 @@ const sourceOf = (m: { sources: { line: number; evidence: { id: string } }[] }):
 // readsLine says whether a message was read from the line an address names.
 const readsLine = (m: ChatMessageFieldsFragment, at?: LineRef) => !!at && m.sources.some((s) => s.evidence.id === at.evidenceId && s.line === at.line);
 
-interface Filters { text?: string; chats?: string[]; senders?: string[]; range?: [Dayjs | null, Dayjs | null] | null; evidence?: string }
+interface Filters { text?: string; fuzzy?: boolean; chats?: string[]; senders?: string[]; range?: [Dayjs | null, Dayjs | null] | null; evidence?: string }
 
 // instant reads a date and time picked for the case's zone as that zone's.
 const instant = (d: Dayjs, zone: string) => fromZone(zone, d.year(), d.month() + 1, d.date(), d.hour(), d.minute()).toISOString();
@@ -71,7 +72,7 @@ export function toFilter(f: Filters, zone: string, at?: LineRef): MessageFilter 
   if (at) return { evidenceId: at.evidenceId, line: at.line };
   const [from, to] = f.range ?? [];
   return {
-    text: f.text?.trim() || undefined, chatIds: f.chats?.length ? f.chats : undefined, senderIds: f.senders?.length ? f.senders : undefined,
+    text: f.text?.trim() || undefined, fuzzy: f.text?.trim() && f.fuzzy ? true : undefined, chatIds: f.chats?.length ? f.chats : undefined, senderIds: f.senders?.length ? f.senders : undefined,
     from: from ? instant(from, zone) : undefined, to: to ? instant(to, zone) : undefined, evidenceId: f.evidence || undefined,
   };
 }
@@ -117,6 +118,9 @@ export function MessagesPanel({ incidentId, zone, frozen, changes }: { incidentI
               <Form.Item name="text" label={t("chat.search")}>
                 <Input.Search allowClear enterButton={t("chat.searchButton")} maxLength={200} placeholder={t("chat.searchHint")}
                   onSearch={() => form.submit()} />
+              </Form.Item>
+              <Form.Item name="fuzzy" valuePropName="checked" extra={t("chat.fuzzyHint")} style={{ marginTop: -16 }}>
+                <Checkbox onChange={() => form.submit()}>{t("chat.fuzzy")}</Checkbox>
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>
@@ -214,6 +218,11 @@ function MessageItem({ m, zone, incidentId, frozen, at, onMarked, onJump }: {
           : <Tag key={i}>{x.omitted ? t("chat.mediaOmitted", { name: x.name }) : x.name}</Tag>)}</Space>}
         <div><Button size="small" type="link" style={{ padding: 0 }} aria-expanded={open} onClick={() => setOpen(!open)}>
           {open ? t("chat.hideSources") : t("chat.showSources")}</Button></div>
+        {open && m.forwards.length > 0 && <div data-testid="message-forwards">
+          <Typography.Text type="secondary">{t("chat.provesForwards")}: </Typography.Text>
+          {m.forwards.map((f) => <Button key={f.id} size="small" type="link" className="lt-wrap-link" onClick={() => navigate({ search: "", hash: "spread" })}>
+            {wallTime(f.at, zone)} {f.from.name} → {f.to.name}</Button>)}
+        </div>}
         {open && m.sources.map((s, i) => <div key={i} data-source-line={s.line}>
           <Typography.Text>{t("chat.sourceAt", { file: s.evidence.fileName, line: s.line })}</Typography.Text>
           {!at && <Button size="small" type="link" onClick={() => onJump({ evidenceId: s.evidence.id, line: s.line })}>{t("chat.around")}</Button>}

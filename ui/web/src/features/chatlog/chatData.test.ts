@@ -58,7 +58,9 @@ describe("reading an export", () => {
 describe("the message filter", () => {
   it("reads times picked in the case's zone, and a line link alone when there is one", () => {
     const f = toFilter({ text: " 〔2021〕3号 ", range: [dayjs("2021-03-20T12:00:00"), null], chats: [] }, "Asia/Shanghai");
-    expect(f).toEqual({ text: "〔2021〕3号", chatIds: undefined, senderIds: undefined, from: "2021-03-20T04:00:00.000Z", to: undefined, evidenceId: undefined });
+    expect(f).toEqual({ text: "〔2021〕3号", fuzzy: undefined, chatIds: undefined, senderIds: undefined, from: "2021-03-20T04:00:00.000Z", to: undefined, evidenceId: undefined });
     expect(toFilter({ text: "x" }, "UTC", { evidenceId: "e1", line: 9 })).toEqual({ evidenceId: "e1", line: 9 });
+    expect(toFilter({ text: "涉密文件", fuzzy: true }, "UTC").fuzzy).toBe(true);
+    expect(toFilter({ text: " ", fuzzy: true }, "UTC").fuzzy).toBeUndefined();
   });
 });
