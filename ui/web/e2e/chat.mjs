@@ -233,7 +233,7 @@ await step("name the handles and chat IDs as identified", async () => {
       if (await sender.count() > 0 && (await sender.first().locator("strong").textContent()) !== name) {
         await nameAs(sender.first(), name);
         await page.waitForFunction(([h, n]) => [...document.querySelectorAll("#chat-people [data-sender]")]
-          .some((el) => el.getAttribute("data-sender").split(" ").includes(h) && el.querySelector("strong")?.textContent === n), [handle, name]);
+          .some((el) => el.getAttribute("data-sender").split(" ").includes(h) && el.querySelector("strong")?.textContent === n), [handle, name], { timeout: 60000 });
       }
       const chat = people.locator(`[data-chat="${handle}"]`);
       if (await chat.count() > 0) {
