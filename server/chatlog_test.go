@@ -184,7 +184,9 @@ func TestChainRebuiltFromExportsOverAPI(t *testing.T) {
 			// Once the last venue is known to be public, the case report's path
 			// to it cites the lines each hop rests on.
 			var nodes struct {
-				Incident struct{ Spread struct{ Nodes []struct{ ID, Key string } } }
+				Incident struct {
+					Spread struct{ Nodes []struct{ ID, Key string } }
+				}
 			}
 			c.Must(t, `query($id: ID!) { incident(id: $id) { spread { nodes { id key } } } }`, map[string]any{"id": incidentID}, &nodes)
 			for _, n := range nodes.Incident.Spread.Nodes {
