@@ -179,6 +179,11 @@ func (s *Service) Reconstruct(ctx context.Context, incidentID uuid.UUID) (*Recon
 	if err != nil {
 		return nil, err
 	}
+	exporters, err := s.exporters(ctx, incidentID, p)
+	if err != nil {
+		return nil, err
+	}
+	members = append(members, exporters...)
 	ids := make([]uuid.UUID, 0, len(sightings))
 	for _, x := range sightings {
 		ids = append(ids, x.MessageID)
@@ -211,6 +216,31 @@ func (s *Service) Reconstruct(ctx context.Context, incidentID uuid.UUID) (*Recon
 	}
 	all, err := s.Store.Proposals(ctx, s.DB, incidentID, nil)
 	return &Reconstruction{Sightings: len(sightings), Proposals: all}, err
+}
+
+// exporters are the members an export shows by being one: whoever it was
+// collected from was in every group chat it holds, though they may never
+// have written there (a private chat's owner is one of its pair already).
+func (s *Service) exporters(ctx context.Context, incidentID uuid.UUID, p *people) ([]reconstruct.Membership, error) {
+	held, err := s.Store.ExportedChats(ctx, s.DB, incidentID)
+	if err != nil || len(held) == 0 {
+		return nil, err
+	}
+	items, err := s.Evidence.List(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	var out []reconstruct.Membership
+	for _, e := range items {
+		from := e.Acquisition.From
+		for _, id := range held[e.ID] {
+			if c := p.chats[id]; from != "" && c != nil && !c.Direct {
+				chat, _ := p.chat(id)
+				out = append(out, reconstruct.Membership{Chat: chat.ID, Person: reconstruct.Person{ID: from, Name: from}})
+			}
+		}
+	}
+	return out, nil
 }
 
 // people identifies senders and chats across exports by the names the

@@ -126,7 +126,7 @@ func pcTelegramID(p int) string { return strconv.Itoa(700000 + p) }
 func pcGenerate(t *testing.T, seed uint64, variant pcVariant) *pcCascade {
 	rng := rand.New(rand.NewPCG(seed, seed^0x5bd1e995))
 	c := &pcCascade{seed: seed, variant: variant}
-	people := 6 + rng.IntN(5)
+	people := 8 + rng.IntN(8)
 	for i := range people {
 		c.names = append(c.names, pcName(i))
 		c.zones = append(c.zones, pcZones[rng.IntN(len(pcZones))])
@@ -147,8 +147,10 @@ func pcGenerate(t *testing.T, seed uint64, variant pcVariant) *pcCascade {
 		c.leak = pcJPEG(t, leakImg, 92)
 	}
 	clock := time.Date(2025, 3, 20, 1, 0, 0, 0, time.UTC)
+	// Each message in a minute of its own, at a random second: LINE writes
+	// no seconds, and the order of two messages must survive that.
 	tick := func() time.Time {
-		clock = clock.Add(time.Duration(1+rng.IntN(5)) * time.Minute)
+		clock = clock.Truncate(time.Minute).Add(time.Duration(1+rng.IntN(5))*time.Minute + time.Duration(rng.IntN(60))*time.Second)
 		return clock
 	}
 	say := func(chat, by int, text string) *pcMsg {
@@ -164,8 +166,10 @@ func pcGenerate(t *testing.T, seed uint64, variant pcVariant) *pcCascade {
 		others++
 	}
 	var pending [][]int // per group: members yet to join
-	for g := range 2 + rng.IntN(3) {
-		ch := &pcChat{platform: groupPlatforms[rng.IntN(len(groupPlatforms))], name: fmt.Sprintf("%s%d群", []string{"同学", "业主", "工作", "家族", "球友"}[g], seed),
+	// Platforms in turn from a random one, so that a few cascades use them all.
+	first := rng.IntN(len(groupPlatforms))
+	for g := range 3 + rng.IntN(4) {
+		ch := &pcChat{platform: groupPlatforms[(first+g)%len(groupPlatforms)], name: fmt.Sprintf("%s%d群", []string{"同学", "业主", "工作", "家族", "球友", "车友"}[g], seed),
 			id: 20990000 + g, joined: map[int]time.Time{}}
 		var later []int
 		for i, p := range rng.Perm(people)[:3+rng.IntN(3)] {
@@ -179,9 +183,10 @@ func pcGenerate(t *testing.T, seed uint64, variant pcVariant) *pcCascade {
 		c.chats = append(c.chats, ch)
 		pending = append(pending, later)
 	}
+	// Most members say hello; some only read.
 	for ci, ch := range c.chats {
 		for _, p := range ch.members {
-			if ch.member(p, clock) {
+			if ch.member(p, clock) && rng.IntN(4) > 0 {
 				say(ci, p, pcChatter[rng.IntN(len(pcChatter))])
 			}
 		}
@@ -363,7 +368,8 @@ func (c *pcCascade) visible(m *pcMsg) bool {
 
 // showable: the exports show the hop's post, and where its sender got the
 // item — the post that reached them and that they were in that chat (a
-// message or a join of theirs) — or, for the origin, their first post.
+// message or a join of theirs, or their own export of it) — or, for the
+// origin, their first post.
 func (c *pcCascade) showable(h pcHop) bool {
 	if !c.visible(c.msgs[h.post]) {
 		return false
@@ -379,6 +385,9 @@ func (c *pcCascade) showable(h pcHop) bool {
 		return true
 	}
 	by := c.msgs[h.post].by
+	if slices.Contains(c.exporters, by) {
+		return true
+	}
 	for _, m := range c.msgs {
 		if m.chat == src.chat && (m.by == by && m.joiner < 0 || m.joiner == by) && c.visible(m) {
 			return true
@@ -613,7 +622,13 @@ func (c *pcCascade) pyWxDump(t *testing.T, ch *pcChat, e int, msgs []*pcMsg, zon
 // pcScore is a cascade's proposals against its hops: those into chats of
 // shown hops (or into no generated chat at all), those equal to the
 // generated hop, and the shown hops.
-type pcScore struct{ correct, proposed, shown int }
+type pcScore struct {
+	correct, proposed, shown int
+	// What the cascade exercised: exports read per format, shown hops into
+	// private chats, joins the exports show.
+	formats       map[string]int
+	direct, joins int
+}
 
 func (s pcScore) precision() float64 { return pcRatio(s.correct, s.proposed) }
 func (s pcScore) recall() float64    { return pcRatio(s.correct, s.shown) }
@@ -639,19 +654,27 @@ func TestChainPropertyThroughExports(t *testing.T) {
 	_, c := start(t)
 	var mu sync.Mutex
 	totals := map[pcVariant]*pcScore{pcText: {}, pcExact: {}, pcChanged: {}}
+	formats := map[string]int{}
+	direct, joins := 0, 0
 	t.Run("cascades", func(t *testing.T) {
 		for seed := range uint64(cascades) {
-			variant := []pcVariant{pcText, pcExact, pcChanged}[seed%3]
+			variant := []pcVariant{pcText, pcChanged, pcExact, pcChanged}[seed%4]
 			t.Run(fmt.Sprintf("%d-%s", seed, variant), func(t *testing.T) {
 				t.Parallel()
-				s := pcRun(t, c, pcGenerate(t, seed, variant))
-				t.Logf("precision %.3f recall %.3f (%d correct, %d proposed, %d shown)", s.precision(), s.recall(), s.correct, s.proposed, s.shown)
+				cc := pcGenerate(t, seed, variant)
+				s := pcRun(t, c, cc)
+				t.Logf("precision %.3f recall %.3f (%d correct, %d proposed, %d shown of %d hops, %d into private chats); exports %v, %d joins shown",
+					s.precision(), s.recall(), s.correct, s.proposed, s.shown, len(cc.hops), s.direct, s.formats, s.joins)
 				if variant != pcChanged && (s.precision() != 1 || s.recall() != 1) {
 					t.Errorf("exact copies: precision %.3f recall %.3f", s.precision(), s.recall())
 				}
 				mu.Lock()
 				tot := totals[variant]
 				tot.correct, tot.proposed, tot.shown = tot.correct+s.correct, tot.proposed+s.proposed, tot.shown+s.shown
+				for f, n := range s.formats {
+					formats[f] += n
+				}
+				direct, joins = direct+s.direct, joins+s.joins
 				mu.Unlock()
 			})
 		}
@@ -659,6 +682,12 @@ func TestChainPropertyThroughExports(t *testing.T) {
 	for _, v := range []pcVariant{pcText, pcExact, pcChanged} {
 		s := totals[v]
 		t.Logf("%s: precision %.3f recall %.3f over %d shown hops (%d proposed, %d correct)", v, s.precision(), s.recall(), s.shown, s.proposed, s.correct)
+	}
+	t.Logf("exports read %v; %d shown hops into private chats, %d joins shown", formats, direct, joins)
+	// The cascades are seeded: the full run exercises every format, private
+	// chats and joins, and enough hops to measure.
+	if !testing.Short() && (len(formats) < 5 || direct == 0 || joins == 0 || totals[pcChanged].shown < 20) {
+		t.Errorf("the cascades exercised too little: %v, %d private, %d joins, %d changed copies' hops", formats, direct, joins, totals[pcChanged].shown)
 	}
 	if s := totals[pcChanged]; s.shown > 0 && (s.precision() < 0.95 || s.recall() < 0.95) {
 		t.Errorf("re-compressed and re-photographed copies: precision %.3f recall %.3f, want both ≥ 0.95", s.precision(), s.recall())
@@ -669,6 +698,7 @@ func TestChainPropertyThroughExports(t *testing.T) {
 // would and scores the proposals.
 func pcRun(t *testing.T, c *testgql.Client, cc *pcCascade) pcScore {
 	incidentID, _ := openCase(t, c, fmt.Sprintf("级联%d", cc.seed))
+	formats := map[string]int{}
 	for _, e := range cc.exporters {
 		for _, x := range cc.exports(t, e) {
 			names := slices.Sorted(func(yield func(string) bool) {
@@ -685,6 +715,7 @@ func pcRun(t *testing.T, c *testgql.Client, cc *pcCascade) pcScore {
 			if im.State != "DONE" || len(im.Problems) > 0 || im.Messages == 0 {
 				t.Fatalf("%s of %s: %+v\n%s", x.name, cc.names[e], im, x.data)
 			}
+			formats[im.Format]++
 		}
 	}
 	pcIdentify(t, c, incidentID, cc)
@@ -707,12 +738,20 @@ func pcRun(t *testing.T, c *testgql.Client, cc *pcCascade) pcScore {
 		map[string]any{"id": incidentID}, &rec)
 
 	byTo := map[string]pcHop{}
-	var s pcScore
+	s := pcScore{formats: formats}
+	for _, m := range cc.msgs {
+		if m.joiner >= 0 && cc.visible(m) {
+			s.joins++
+		}
+	}
 	var want []string
 	for _, h := range cc.hops {
 		byTo[h.to] = h
 		if cc.showable(h) {
 			s.shown++
+			if cc.chats[h.chat].direct {
+				s.direct++
+			}
 			want = append(want, h.from+" → "+h.to+" by "+h.by)
 		}
 	}
@@ -856,4 +895,35 @@ func pcRephotograph(rng *rand.Rand, img *image.RGBA) *image.RGBA {
 		}
 	}
 	return out
+}
+
+// TestChatExportHolderIsAMemberOfItsGroups: whoever an export was collected
+// from was in every group it holds, though they never wrote there. 钱 only
+// reads a QQ group where the document is posted, then posts it into a
+// WeChat group; his two exports alone show where he got it.
+func TestChatExportHolderIsAMemberOfItsGroups(t *testing.T) {
+	t.Parallel()
+	_, c := start(t)
+	cc := &pcCascade{seed: 99, variant: pcText, names: []string{"赵一某", "钱一某", "孙一某"},
+		zones: []string{"Asia/Shanghai", "Asia/Taipei", "Asia/Shanghai"}, exporters: []int{1},
+		mark: "某办发〔2025〕9号 关于加强涉密载体管理的通知"}
+	cc.chats = []*pcChat{
+		{platform: pcQQ, name: "同学群", id: 1, members: []int{0, 1}, joined: map[int]time.Time{0: {}, 1: {}}},
+		{platform: pcWeChat, name: "工作群", id: 2, members: []int{1, 2}, joined: map[int]time.Time{1: {}, 2: {}}},
+	}
+	at := time.Date(2025, 3, 20, 1, 0, 0, 0, time.UTC)
+	for i, m := range []struct {
+		chat, by int
+		text     string
+	}{{0, 0, "大家好"}, {0, 0, cc.mark}, {1, 2, "收到"}, {1, 1, "转：" + cc.mark}} {
+		cc.msgs = append(cc.msgs, &pcMsg{n: i, chat: m.chat, by: m.by, at: at.Add(time.Duration(i+1) * time.Minute), text: m.text,
+			leak: strings.Contains(m.text, cc.mark), joiner: -1})
+	}
+	cc.hops = []pcHop{
+		{from: "p:赵一某", to: "qq-group:同学群", by: "p:赵一某", chat: 0, post: 1, source: -1},
+		{from: "qq-group:同学群", to: "wechat-group:工作群", by: "p:钱一某", chat: 1, post: 3, source: 1},
+	}
+	if s := pcRun(t, c, cc); s.shown != 2 || s.correct != 2 || s.proposed != 2 {
+		t.Fatalf("%d of %d shown hops proposed right, %d proposed", s.correct, s.shown, s.proposed)
+	}
 }
