@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -89,6 +90,9 @@ type pcMsg struct {
 	data   []byte
 	leak   bool
 	joiner int // for a join: who joined (by added them); -1 otherwise
+	// fwd is whom Telegram says a forward is from: the first author of a
+	// message forwarded on from Telegram chat to chat; -1 otherwise.
+	fwd int
 }
 
 type pcHop struct {
@@ -154,7 +158,7 @@ func pcGenerate(t *testing.T, seed uint64, variant pcVariant) *pcCascade {
 		return clock
 	}
 	say := func(chat, by int, text string) *pcMsg {
-		m := &pcMsg{n: len(c.msgs), chat: chat, by: by, at: tick(), text: text, joiner: -1}
+		m := &pcMsg{n: len(c.msgs), chat: chat, by: by, at: tick(), text: text, joiner: -1, fwd: -1}
 		c.msgs = append(c.msgs, m)
 		return m
 	}
@@ -293,6 +297,9 @@ func pcGenerate(t *testing.T, seed uint64, variant pcVariant) *pcCascade {
 		ch := c.chats[target]
 		m := say(target, h, "")
 		m.leak = true
+		if src := source[h]; src >= 0 && ch.platform == pcTelegram && c.chats[c.msgs[src].chat].platform == pcTelegram {
+			m.fwd = cmp.Or(c.msgs[src].fwd+1, c.msgs[src].by+1) - 1
+		}
 		switch variant {
 		case pcText:
 			m.text = []string{"转：", "看看这个 ", "刚收到的，", ""}[rng.IntN(4)] + c.mark + []string{"，别外传", " 大家注意", "", "。各单位要在本月底前完成涉密载体清查"}[rng.IntN(4)]
@@ -536,6 +543,7 @@ func (c *pcCascade) telegram(t *testing.T, ch *pcChat, e int, msgs []*pcMsg, zon
 		DateUnix     string   `json:"date_unixtime"`
 		From         string   `json:"from,omitempty"`
 		FromID       string   `json:"from_id,omitempty"`
+		Forwarded    string   `json:"forwarded_from,omitempty"`
 		Actor        string   `json:"actor,omitempty"`
 		ActorID      string   `json:"actor_id,omitempty"`
 		Action       string   `json:"action,omitempty"`
@@ -564,6 +572,9 @@ func (c *pcCascade) telegram(t *testing.T, ch *pcChat, e int, msgs []*pcMsg, zon
 			x.Type, x.Actor, x.ActorID, x.Action, x.Members = "service", c.names[m.by], "user"+pcTelegramID(m.by), "invite_members", []string{c.names[m.joiner]}
 		default:
 			x.From, x.FromID, x.Text = c.names[m.by], "user"+pcTelegramID(m.by), m.text
+			if m.fwd >= 0 {
+				x.Forwarded = c.names[m.fwd]
+			}
 			if m.text != "" {
 				x.TextEntities = []entity{{"plain", m.text}}
 			}
@@ -731,11 +742,51 @@ func pcRun(t *testing.T, c *testgql.Client, cc *pcCascade) pcScore {
 			t.Fatal("the leaked picture was not hashed")
 		}
 	}
-	var rec struct {
-		ReconstructChain struct{ Proposals []proposalView }
+	type node struct {
+		Key         string
+		MemberCount *int
 	}
-	c.Must(t, `mutation($id: ID!) { reconstructChain(incidentId: $id) { proposals { `+proposalFields+` } } }`,
+	var rec struct {
+		ReconstructChain struct {
+			Proposals []struct{ From, To, By node }
+		}
+	}
+	c.Must(t, `mutation($id: ID!) { reconstructChain(incidentId: $id) { proposals { from { key memberCount } to { key memberCount } by { key } } } }`,
 		map[string]any{"id": incidentID}, &rec)
+	// A group's members are those its exports show: who wrote, joined or
+	// added someone, and whoever the export was collected from.
+	members := map[string]int{}
+	for ci, ch := range cc.chats {
+		if ch.direct {
+			continue
+		}
+		seen := map[int]bool{}
+		for _, m := range cc.msgs {
+			if m.chat != ci || !cc.visible(m) {
+				continue
+			}
+			if m.joiner >= 0 {
+				seen[m.joiner] = true
+			}
+			// QQ's notice of a join does not say who added them.
+			if m.joiner < 0 || ch.platform != pcQQ {
+				seen[m.by] = true
+			}
+			for _, e := range cc.exporters {
+				if ch.member(e, m.at) {
+					seen[e] = true
+				}
+			}
+		}
+		members[strings.ToLower(ch.platform)+"-group:"+ch.name] = len(seen)
+	}
+	for _, p := range rec.ReconstructChain.Proposals {
+		for _, n := range []node{p.From, p.To} {
+			if want, ok := members[n.Key]; ok && (n.MemberCount == nil || *n.MemberCount != want) {
+				t.Errorf("%s: %v members, want %d", n.Key, n.MemberCount, want)
+			}
+		}
+	}
 
 	byTo := map[string]pcHop{}
 	s := pcScore{formats: formats}
