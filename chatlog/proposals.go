@@ -259,16 +259,40 @@ func newPeople(chats []*Chat, senders []*Sender) *people {
 		p.chats[c.ID] = c
 		p.byKey[string(c.Platform)+"|"+c.Key] = c
 	}
+	// A handle that is no sender's key names the sender seen with it, when
+	// only one was: a private chat names its other person by their display
+	// name (QQ, Telegram), as does Telegram's forwarded_from.
+	byHandle := map[string]string{}
 	for _, s := range senders {
 		p.senders[string(s.Platform)+"|"+s.Key] = s.Name
 		p.byID[s.ID] = s
+		for _, h := range s.Handles {
+			k := string(s.Platform) + "|" + h
+			if name, seen := byHandle[k]; seen && name != s.Name {
+				byHandle[k] = ""
+			} else {
+				byHandle[k] = s.Name
+			}
+		}
+	}
+	for k, name := range byHandle {
+		if _, ok := p.senders[k]; !ok && name != "" {
+			p.senders[k] = name
+		}
 	}
 	return p
 }
 
-// person is whom a handle names on a platform.
+// person is whom a handle names on a platform: by its id, else its name
+// (a Telegram private chat's id is the user's number, its senders' user…).
 func (p *people) person(platform spread.Platform, party chatexport.Party) reconstruct.Person {
-	name := cmp.Or(p.senders[string(platform)+"|"+cmp.Or(party.ID, party.Name)], party.Name, party.ID)
+	name := cmp.Or(party.Name, party.ID)
+	for _, h := range []string{party.ID, party.Name} {
+		if known, ok := p.senders[string(platform)+"|"+h]; ok && h != "" {
+			name = known
+			break
+		}
+	}
 	return reconstruct.Person{ID: name, Name: name}
 }
 

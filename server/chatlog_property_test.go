@@ -112,7 +112,20 @@ type pcCascade struct {
 	exporters []int
 	leak      []byte
 	mark      string
+	// nicked says who goes by a nickname on a platform (person|platform):
+	// a handle the investigator must name.
+	nicked map[string]bool
 }
+
+// shown is how a platform shows a person: their name, or their nickname.
+func (c *pcCascade) shown(p int, platform string) string {
+	if c.nicked[fmt.Sprint(p, "|", platform)] {
+		return pcNick(c.names[p])
+	}
+	return c.names[p]
+}
+
+func pcNick(name string) string { return "老" + string([]rune(name)[:2]) }
 
 func pcName(i int) string {
 	const surnames = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许"
@@ -131,9 +144,13 @@ func pcGenerate(t *testing.T, seed uint64, variant pcVariant) *pcCascade {
 	rng := rand.New(rand.NewPCG(seed, seed^0x5bd1e995))
 	c := &pcCascade{seed: seed, variant: variant}
 	people := 8 + rng.IntN(8)
+	c.nicked = map[string]bool{}
 	for i := range people {
 		c.names = append(c.names, pcName(i))
 		c.zones = append(c.zones, pcZones[rng.IntN(len(pcZones))])
+		for _, pl := range []string{pcQQ, pcLINE, pcWhatsApp, pcTelegram, pcWeChat} {
+			c.nicked[fmt.Sprint(i, "|", pl)] = rng.IntN(4) == 0
+		}
 	}
 	groupPlatforms := []string{pcQQ, pcLINE, pcWhatsApp, pcTelegram, pcWeChat}
 	directPlatforms := []string{pcQQ, pcLINE, pcTelegram, pcWeChat} // WhatsApp's .txt names no private chat
@@ -456,7 +473,7 @@ func (c *pcCascade) exports(t *testing.T, e int) []pcExport {
 
 func (c *pcCascade) chatName(ch *pcChat, e int) string {
 	if ch.direct {
-		return c.names[pcOther(ch.members, e)]
+		return c.shown(pcOther(ch.members, e), ch.platform)
 	}
 	return ch.name
 }
@@ -473,10 +490,10 @@ func (c *pcCascade) qq(ch *pcChat, e int, msgs []*pcMsg, zone *time.Location) (s
 	for _, m := range msgs {
 		at := m.at.In(zone).Format("2006-01-02 15:04:05")
 		if m.joiner >= 0 {
-			fmt.Fprintf(&b, "%s 系统消息(10000)\r\n%s加入本群。\r\n\r\n", at, c.names[m.joiner])
+			fmt.Fprintf(&b, "%s 系统消息(10000)\r\n%s加入本群。\r\n\r\n", at, c.shown(m.joiner, ch.platform))
 			continue
 		}
-		fmt.Fprintf(&b, "%s %s(%s)\r\n%s\r\n\r\n", at, c.names[m.by], pcQQNumber(m.by), m.text)
+		fmt.Fprintf(&b, "%s %s(%s)\r\n%s\r\n\r\n", at, c.shown(m.by, ch.platform), pcQQNumber(m.by), m.text)
 	}
 	return c.chatName(ch, e) + ".txt", []byte(b.String())
 }
@@ -505,10 +522,10 @@ func (c *pcCascade) line(ch *pcChat, e int, msgs []*pcMsg, zone *time.Location) 
 		}
 		clock := fmt.Sprintf("%s%02d:%02d", half, h, at.Minute())
 		if m.joiner >= 0 {
-			fmt.Fprintf(&b, "%s\t\t%s已新增%s至群組\n", clock, c.names[m.by], c.names[m.joiner])
+			fmt.Fprintf(&b, "%s\t\t%s已新增%s至群組\n", clock, c.shown(m.by, ch.platform), c.shown(m.joiner, ch.platform))
 			continue
 		}
-		fmt.Fprintf(&b, "%s\t%s\t%s\n", clock, c.names[m.by], m.text)
+		fmt.Fprintf(&b, "%s\t%s\t%s\n", clock, c.shown(m.by, ch.platform), m.text)
 	}
 	return c.chatName(ch, e) + ".txt", []byte(b.String())
 }
@@ -521,11 +538,11 @@ func (c *pcCascade) whatsApp(ch *pcChat, msgs []*pcMsg, zone *time.Location) (st
 		at := m.at.In(zone).Format("02/01/2006, 15:04:05")
 		switch {
 		case m.joiner >= 0:
-			fmt.Fprintf(&b, "[%s] \u200e%s added %s\n", at, c.names[m.by], c.names[m.joiner])
+			fmt.Fprintf(&b, "[%s] \u200e%s added %s\n", at, c.shown(m.by, ch.platform), c.shown(m.joiner, ch.platform))
 		case m.media != "":
-			fmt.Fprintf(&b, "[%s] %s: \u200e<attached: %s>\n", at, c.names[m.by], m.media)
+			fmt.Fprintf(&b, "[%s] %s: \u200e<attached: %s>\n", at, c.shown(m.by, ch.platform), m.media)
 		default:
-			fmt.Fprintf(&b, "[%s] %s: %s\n", at, c.names[m.by], m.text)
+			fmt.Fprintf(&b, "[%s] %s: %s\n", at, c.shown(m.by, ch.platform), m.text)
 		}
 	}
 	return ch.name + ".txt", []byte(b.String())
@@ -569,11 +586,11 @@ func (c *pcCascade) telegram(t *testing.T, ch *pcChat, e int, msgs []*pcMsg, zon
 			DateUnix: strconv.FormatInt(m.at.Unix(), 10), TextEntities: []entity{}}
 		switch {
 		case m.joiner >= 0:
-			x.Type, x.Actor, x.ActorID, x.Action, x.Members = "service", c.names[m.by], "user"+pcTelegramID(m.by), "invite_members", []string{c.names[m.joiner]}
+			x.Type, x.Actor, x.ActorID, x.Action, x.Members = "service", c.shown(m.by, ch.platform), "user"+pcTelegramID(m.by), "invite_members", []string{c.shown(m.joiner, ch.platform)}
 		default:
-			x.From, x.FromID, x.Text = c.names[m.by], "user"+pcTelegramID(m.by), m.text
+			x.From, x.FromID, x.Text = c.shown(m.by, ch.platform), "user"+pcTelegramID(m.by), m.text
 			if m.fwd >= 0 {
-				x.Forwarded = c.names[m.fwd]
+				x.Forwarded = c.shown(m.fwd, ch.platform)
 			}
 			if m.text != "" {
 				x.TextEntities = []entity{{"plain", m.text}}
@@ -599,7 +616,7 @@ func (c *pcCascade) pyWxDump(t *testing.T, ch *pcChat, e int, msgs []*pcMsg, zon
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	w.Write([]string{"id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "msg", "src", "CreateTime"})
-	quote := func(p int) string { return `"` + c.names[p] + `"` }
+	quote := func(p int) string { return `"` + c.shown(p, ch.platform) + `"` }
 	for i, m := range msgs {
 		row := []string{strconv.Itoa(i + 1), strconv.Itoa(8800000000 + m.n), "文本", "0", pcWxid(m.by), room, m.text, "",
 			m.at.In(zone).Format("2006-01-02 15:04:05")}
@@ -829,7 +846,7 @@ func pcRun(t *testing.T, c *testgql.Client, cc *pcCascade) pcScore {
 
 // pcIdentify names the handles as an investigator would: a sender by the
 // person behind an id the format gives (a QQ number, a wxid, a Telegram
-// user), a WeChat room by its group's name.
+// user) or a nickname, a WeChat room by its group's name.
 func pcIdentify(t *testing.T, c *testgql.Client, incidentID string, cc *pcCascade) {
 	t.Helper()
 	var got struct {
@@ -845,13 +862,13 @@ func pcIdentify(t *testing.T, c *testgql.Client, incidentID string, cc *pcCascad
 		map[string]any{"id": incidentID}, &got)
 	who := map[string]string{}
 	for p, name := range cc.names {
-		for _, h := range []string{pcQQNumber(p), pcWxid(p), "user" + pcTelegramID(p)} {
+		for _, h := range []string{pcQQNumber(p), pcWxid(p), "user" + pcTelegramID(p), pcNick(name)} {
 			who[h] = name
 		}
 	}
 	for _, s := range got.Incident.ChatSenders {
 		for _, h := range s.Handles {
-			if name, ok := who[h]; ok {
+			if name, ok := who[h]; ok && name != s.Name {
 				c.Must(t, `mutation($id: ID!, $n: String!) { identifyChatSender(id: $id, name: $n) { id } }`,
 					map[string]any{"id": s.ID, "n": name}, nil)
 				break
@@ -968,11 +985,43 @@ func TestChatExportHolderIsAMemberOfItsGroups(t *testing.T) {
 		text     string
 	}{{0, 0, "大家好"}, {0, 0, cc.mark}, {1, 2, "收到"}, {1, 1, "转：" + cc.mark}} {
 		cc.msgs = append(cc.msgs, &pcMsg{n: i, chat: m.chat, by: m.by, at: at.Add(time.Duration(i+1) * time.Minute), text: m.text,
-			leak: strings.Contains(m.text, cc.mark), joiner: -1})
+			leak: strings.Contains(m.text, cc.mark), joiner: -1, fwd: -1})
 	}
 	cc.hops = []pcHop{
 		{from: "p:赵一某", to: "qq-group:同学群", by: "p:赵一某", chat: 0, post: 1, source: -1},
 		{from: "qq-group:同学群", to: "wechat-group:工作群", by: "p:钱一某", chat: 1, post: 3, source: 1},
+	}
+	if s := pcRun(t, c, cc); s.shown != 2 || s.correct != 2 || s.proposed != 2 {
+		t.Fatalf("%d of %d shown hops proposed right, %d proposed", s.correct, s.shown, s.proposed)
+	}
+}
+
+// TestChatExportPrivateChatFindsItsPersonByHandle: a Telegram private chat
+// is named by the other person's display name and numbered by their user
+// id, while their messages come from user…; once the investigator names
+// that sender, the chat is a private chat with them, and the hop into it
+// a hop to them.
+func TestChatExportPrivateChatFindsItsPersonByHandle(t *testing.T) {
+	t.Parallel()
+	_, c := start(t)
+	cc := &pcCascade{seed: 98, variant: pcText, names: []string{"赵一某", "钱一某", "孙一某"},
+		zones: []string{"Asia/Shanghai", "Europe/Berlin", "Asia/Shanghai"}, exporters: []int{0, 2},
+		mark: "某办发〔2025〕8号 关于加强涉密载体管理的通知", nicked: map[string]bool{"1|" + pcTelegram: true}}
+	cc.chats = []*pcChat{
+		{platform: pcTelegram, direct: true, members: []int{0, 1}, joined: map[int]time.Time{0: {}, 1: {}}},
+		{platform: pcWeChat, name: "工作群", id: 3, members: []int{1, 2}, joined: map[int]time.Time{1: {}, 2: {}}},
+	}
+	at := time.Date(2025, 3, 20, 1, 0, 0, 0, time.UTC)
+	for i, m := range []struct {
+		chat, by int
+		text     string
+	}{{0, 0, cc.mark}, {0, 1, "收到"}, {1, 2, "大家好"}, {1, 1, "看看这个 " + cc.mark}} {
+		cc.msgs = append(cc.msgs, &pcMsg{n: i, chat: m.chat, by: m.by, at: at.Add(time.Duration(i+1) * time.Minute), text: m.text,
+			leak: strings.Contains(m.text, cc.mark), joiner: -1, fwd: -1})
+	}
+	cc.hops = []pcHop{
+		{from: "p:赵一某", to: "p:钱一某", by: "p:赵一某", chat: 0, post: 0, source: -1},
+		{from: "p:钱一某", to: "wechat-group:工作群", by: "p:钱一某", chat: 1, post: 3, source: 0},
 	}
 	if s := pcRun(t, c, cc); s.shown != 2 || s.correct != 2 || s.proposed != 2 {
 		t.Fatalf("%d of %d shown hops proposed right, %d proposed", s.correct, s.shown, s.proposed)
