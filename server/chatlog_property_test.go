@@ -72,12 +72,16 @@ type pcChat struct {
 	id       int // the platform's number for it: a WeChat room, a Telegram chat
 	members  []int
 	joined   map[int]time.Time // when each member joined; zero for those there from the start
+	left     map[int]time.Time // when a member left
 	has      bool
 }
 
+// member: p was in the chat at that time (the moment they left included:
+// their own export shows it).
 func (c *pcChat) member(p int, at time.Time) bool {
 	j, ok := c.joined[p]
-	return ok && !j.After(at)
+	l, gone := c.left[p]
+	return ok && !j.After(at) && (!gone || !at.After(l))
 }
 
 type pcMsg struct {
@@ -90,6 +94,7 @@ type pcMsg struct {
 	data   []byte
 	leak   bool
 	joiner int // for a join: who joined (by added them); -1 otherwise
+	leaves bool // by leaves the group
 	// fwd is whom Telegram says a forward is from: the first author of a
 	// message forwarded on from Telegram chat to chat; -1 otherwise.
 	fwd int
@@ -191,7 +196,7 @@ func pcGenerate(t *testing.T, seed uint64, variant pcVariant) *pcCascade {
 	first := rng.IntN(len(groupPlatforms))
 	for g := range 3 + rng.IntN(4) {
 		ch := &pcChat{platform: groupPlatforms[(first+g)%len(groupPlatforms)], name: fmt.Sprintf("%s%d群", []string{"同学", "业主", "工作", "家族", "球友", "车友"}[g], seed),
-			id: 20990000 + g, joined: map[int]time.Time{}}
+			id: 20990000 + g, joined: map[int]time.Time{}, left: map[int]time.Time{}}
 		var later []int
 		for i, p := range rng.Perm(people)[:3+rng.IntN(3)] {
 			ch.members = append(ch.members, p)
@@ -254,6 +259,22 @@ func pcGenerate(t *testing.T, seed uint64, variant pcVariant) *pcCascade {
 			m.joiner = joiner
 			ch.joined[joiner] = m.at
 			say(g, joiner, "大家好，我是"+c.names[joiner])
+			continue
+		case r < 0.14: // someone leaves a group (WeChat tells no one)
+			g := rng.IntN(len(c.chats))
+			ch := c.chats[g]
+			var in []int
+			for _, p := range ch.members {
+				if ch.member(p, clock) {
+					in = append(in, p)
+				}
+			}
+			if ch.direct || ch.platform == pcWeChat || len(in) < 3 {
+				continue
+			}
+			m := say(g, in[rng.IntN(len(in))], "")
+			m.leaves = true
+			ch.left[m.by] = m.at
 			continue
 		case r < 0.3: // chatter, or an unrelated picture
 			p := rng.IntN(people)
@@ -436,14 +457,13 @@ func (c *pcCascade) exports(t *testing.T, e int) []pcExport {
 	}
 	var out []pcExport
 	for ci, ch := range c.chats {
-		j, ok := ch.joined[e]
-		if !ok {
+		if _, ok := ch.joined[e]; !ok {
 			continue
 		}
 		var msgs []*pcMsg
 		media := map[string][]byte{}
 		for _, m := range c.msgs {
-			if m.chat == ci && !m.at.Before(j) {
+			if m.chat == ci && ch.member(e, m.at) {
 				msgs = append(msgs, m)
 				if m.media != "" {
 					media[m.media] = m.data
@@ -493,6 +513,10 @@ func (c *pcCascade) qq(ch *pcChat, e int, msgs []*pcMsg, zone *time.Location) (s
 			fmt.Fprintf(&b, "%s 系统消息(10000)\r\n%s加入本群。\r\n\r\n", at, c.shown(m.joiner, ch.platform))
 			continue
 		}
+		if m.leaves {
+			fmt.Fprintf(&b, "%s 系统消息(10000)\r\n%s退出本群。\r\n\r\n", at, c.shown(m.by, ch.platform))
+			continue
+		}
 		fmt.Fprintf(&b, "%s %s(%s)\r\n%s\r\n\r\n", at, c.shown(m.by, ch.platform), pcQQNumber(m.by), m.text)
 	}
 	return c.chatName(ch, e) + ".txt", []byte(b.String())
@@ -525,6 +549,10 @@ func (c *pcCascade) line(ch *pcChat, e int, msgs []*pcMsg, zone *time.Location) 
 			fmt.Fprintf(&b, "%s\t\t%s已新增%s至群組\n", clock, c.shown(m.by, ch.platform), c.shown(m.joiner, ch.platform))
 			continue
 		}
+		if m.leaves {
+			fmt.Fprintf(&b, "%s\t\t%s已離開群組\n", clock, c.shown(m.by, ch.platform))
+			continue
+		}
 		fmt.Fprintf(&b, "%s\t%s\t%s\n", clock, c.shown(m.by, ch.platform), m.text)
 	}
 	return c.chatName(ch, e) + ".txt", []byte(b.String())
@@ -539,6 +567,8 @@ func (c *pcCascade) whatsApp(ch *pcChat, msgs []*pcMsg, zone *time.Location) (st
 		switch {
 		case m.joiner >= 0:
 			fmt.Fprintf(&b, "[%s] \u200e%s added %s\n", at, c.shown(m.by, ch.platform), c.shown(m.joiner, ch.platform))
+		case m.leaves:
+			fmt.Fprintf(&b, "[%s] \u200e%s left\n", at, c.shown(m.by, ch.platform))
 		case m.media != "":
 			fmt.Fprintf(&b, "[%s] %s: \u200e<attached: %s>\n", at, c.shown(m.by, ch.platform), m.media)
 		default:
@@ -587,6 +617,9 @@ func (c *pcCascade) telegram(t *testing.T, ch *pcChat, e int, msgs []*pcMsg, zon
 		switch {
 		case m.joiner >= 0:
 			x.Type, x.Actor, x.ActorID, x.Action, x.Members = "service", c.shown(m.by, ch.platform), "user"+pcTelegramID(m.by), "invite_members", []string{c.shown(m.joiner, ch.platform)}
+		case m.leaves:
+			// Leaving is removing oneself.
+			x.Type, x.Actor, x.ActorID, x.Action, x.Members = "service", c.shown(m.by, ch.platform), "user"+pcTelegramID(m.by), "remove_members", []string{c.shown(m.by, ch.platform)}
 		default:
 			x.From, x.FromID, x.Text = c.shown(m.by, ch.platform), "user"+pcTelegramID(m.by), m.text
 			if m.fwd >= 0 {
@@ -654,8 +687,8 @@ type pcScore struct {
 	correct, proposed, shown int
 	// What the cascade exercised: exports read per format, shown hops into
 	// private chats, joins the exports show.
-	formats       map[string]int
-	direct, joins int
+	formats               map[string]int
+	direct, joins, leaves int
 }
 
 func (s pcScore) precision() float64 { return pcRatio(s.correct, s.proposed) }
@@ -683,7 +716,7 @@ func TestChainPropertyThroughExports(t *testing.T) {
 	var mu sync.Mutex
 	totals := map[pcVariant]*pcScore{pcText: {}, pcExact: {}, pcChanged: {}}
 	formats := map[string]int{}
-	direct, joins := 0, 0
+	direct, joins, leaves := 0, 0, 0
 	t.Run("cascades", func(t *testing.T) {
 		for seed := range uint64(cascades) {
 			variant := []pcVariant{pcText, pcChanged, pcExact, pcChanged}[seed%4]
@@ -691,8 +724,8 @@ func TestChainPropertyThroughExports(t *testing.T) {
 				t.Parallel()
 				cc := pcGenerate(t, seed, variant)
 				s := pcRun(t, c, cc)
-				t.Logf("precision %.3f recall %.3f (%d correct, %d proposed, %d shown of %d hops, %d into private chats); exports %v, %d joins shown",
-					s.precision(), s.recall(), s.correct, s.proposed, s.shown, len(cc.hops), s.direct, s.formats, s.joins)
+				t.Logf("precision %.3f recall %.3f (%d correct, %d proposed, %d shown of %d hops, %d into private chats); exports %v, %d joins and %d leaves shown",
+					s.precision(), s.recall(), s.correct, s.proposed, s.shown, len(cc.hops), s.direct, s.formats, s.joins, s.leaves)
 				if variant != pcChanged && (s.precision() != 1 || s.recall() != 1) {
 					t.Errorf("exact copies: precision %.3f recall %.3f", s.precision(), s.recall())
 				}
@@ -702,7 +735,7 @@ func TestChainPropertyThroughExports(t *testing.T) {
 				for f, n := range s.formats {
 					formats[f] += n
 				}
-				direct, joins = direct+s.direct, joins+s.joins
+				direct, joins, leaves = direct+s.direct, joins+s.joins, leaves+s.leaves
 				mu.Unlock()
 			})
 		}
@@ -711,11 +744,11 @@ func TestChainPropertyThroughExports(t *testing.T) {
 		s := totals[v]
 		t.Logf("%s: precision %.3f recall %.3f over %d shown hops (%d proposed, %d correct)", v, s.precision(), s.recall(), s.shown, s.proposed, s.correct)
 	}
-	t.Logf("exports read %v; %d shown hops into private chats, %d joins shown", formats, direct, joins)
+	t.Logf("exports read %v; %d shown hops into private chats, %d joins and %d leaves shown", formats, direct, joins, leaves)
 	// The cascades are seeded: the full run exercises every format, private
 	// chats and joins, and enough hops to measure.
-	if !testing.Short() && (len(formats) < 5 || direct == 0 || joins == 0 || totals[pcChanged].shown < 20) {
-		t.Errorf("the cascades exercised too little: %v, %d private, %d joins, %d changed copies' hops", formats, direct, joins, totals[pcChanged].shown)
+	if !testing.Short() && (len(formats) < 5 || direct == 0 || joins == 0 || leaves == 0 || totals[pcChanged].shown < 20) {
+		t.Errorf("the cascades exercised too little: %v, %d private, %d joins, %d leaves, %d changed copies' hops", formats, direct, joins, leaves, totals[pcChanged].shown)
 	}
 	if s := totals[pcChanged]; s.shown > 0 && (s.precision() < 0.95 || s.recall() < 0.95) {
 		t.Errorf("re-compressed and re-photographed copies: precision %.3f recall %.3f, want both ≥ 0.95", s.precision(), s.recall())
@@ -810,6 +843,9 @@ func pcRun(t *testing.T, c *testgql.Client, cc *pcCascade) pcScore {
 	for _, m := range cc.msgs {
 		if m.joiner >= 0 && cc.visible(m) {
 			s.joins++
+		}
+		if m.leaves && cc.visible(m) {
+			s.leaves++
 		}
 	}
 	var want []string
