@@ -93,7 +93,7 @@ type pcMsg struct {
 	media  string // a picture's file name
 	data   []byte
 	leak   bool
-	joiner int // for a join: who joined (by added them); -1 otherwise
+	joiner int  // for a join: who joined (by added them); -1 otherwise
 	leaves bool // by leaves the group
 	// fwd is whom Telegram says a forward is from: the first author of a
 	// message forwarded on from Telegram chat to chat; -1 otherwise.
@@ -1060,6 +1060,45 @@ func TestChatExportPrivateChatFindsItsPersonByHandle(t *testing.T) {
 		{from: "p:钱一某", to: "wechat-group:工作群", by: "p:钱一某", chat: 1, post: 3, source: 0},
 	}
 	if s := pcRun(t, c, cc); s.shown != 2 || s.correct != 2 || s.proposed != 2 {
+		t.Fatalf("%d of %d shown hops proposed right, %d proposed", s.correct, s.shown, s.proposed)
+	}
+}
+
+// TestChatExportJoinThenLeaveIsOneStay: 孙 joins a WhatsApp group after the
+// document was posted there and leaves again; he gets it later in a QQ
+// group. His stay in the first is from his join to his leave, so what was
+// posted before he came is not where he got it.
+func TestChatExportJoinThenLeaveIsOneStay(t *testing.T) {
+	t.Parallel()
+	_, c := start(t)
+	cc := &pcCascade{seed: 97, variant: pcText, names: []string{"赵一某", "钱一某", "孙一某", "李一某", "周一某"},
+		zones: []string{"Europe/Berlin", "Europe/Berlin", "Asia/Shanghai", "Asia/Shanghai", "Asia/Taipei"}, exporters: []int{1, 3, 4},
+		mark: "某办发〔2025〕7号 关于加强涉密载体管理的通知"}
+	at := time.Date(2025, 3, 20, 1, 0, 0, 0, time.UTC)
+	minute := func(n int) time.Time { return at.Add(time.Duration(n) * time.Minute) }
+	cc.chats = []*pcChat{
+		{platform: pcWhatsApp, name: "同乡群", members: []int{0, 1, 3, 2}, joined: map[int]time.Time{0: {}, 1: {}, 3: {}, 2: minute(3)},
+			left: map[int]time.Time{2: minute(5)}},
+		{platform: pcQQ, name: "工作群", members: []int{2, 3}, joined: map[int]time.Time{2: {}, 3: {}}},
+		{platform: pcLINE, name: "家族群", members: []int{2, 4}, joined: map[int]time.Time{2: {}, 4: {}}},
+	}
+	for i, m := range []struct {
+		chat, by int
+		text     string
+		joiner   int
+		leaves   bool
+	}{{0, 1, "大家好", -1, false}, {0, 0, cc.mark, -1, false}, {0, 1, "", 2, false}, {0, 2, "大家好", -1, false},
+		{0, 2, "", -1, true}, {1, 2, "收到", -1, false}, {2, 4, "好的", -1, false}, {1, 3, "转：" + cc.mark, -1, false},
+		{2, 2, cc.mark + "，别外传", -1, false}} {
+		cc.msgs = append(cc.msgs, &pcMsg{n: i, chat: m.chat, by: m.by, at: minute(i + 1), text: m.text,
+			leak: strings.Contains(m.text, cc.mark), joiner: m.joiner, leaves: m.leaves, fwd: -1})
+	}
+	cc.hops = []pcHop{
+		{from: "p:赵一某", to: "whatsapp-group:同乡群", by: "p:赵一某", chat: 0, post: 1, source: -1},
+		{from: "whatsapp-group:同乡群", to: "qq-group:工作群", by: "p:李一某", chat: 1, post: 7, source: 1},
+		{from: "qq-group:工作群", to: "line-group:家族群", by: "p:孙一某", chat: 2, post: 8, source: 7},
+	}
+	if s := pcRun(t, c, cc); s.shown != 3 || s.correct != 3 || s.proposed != 3 {
 		t.Fatalf("%d of %d shown hops proposed right, %d proposed", s.correct, s.shown, s.proposed)
 	}
 }
