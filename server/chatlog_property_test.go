@@ -39,8 +39,16 @@ import (
 // 上午/下午 12-hour times under date lines), WhatsApp's iOS .txt
 // ("[dd/mm/yyyy, hh:mm:ss] name: text", "<attached: …>"), Telegram
 // Desktop's result.json (one chat; from_id "user…", service messages with
-// invite_members) and PyWxDump's CSV (the exporter's own rows is_sender 1
-// from 我, rooms by wxid or …@chatroom, joins as 系统通知).
+// invite_members and remove_members, forwarded_from the first author, as
+// tdesktop's export_output_json.cpp writes a forward's origin) and
+// PyWxDump's CSV (the exporter's own rows is_sender 1 from 我, rooms by
+// wxid or …@chatroom, joins as 系统通知 with 你 for the exporter).
+//
+// What makes the exports hard is in the cascades: members who only read,
+// late joins and leaves (an export runs from its holder's join to their
+// leave), nicknames on some platforms that the investigator names, the
+// same group exported by several people in different zones, chatter and
+// unrelated pictures beside the leaked one.
 
 const (
 	pcQQ       = "QQ"
