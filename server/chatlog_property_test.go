@@ -39,8 +39,9 @@ import (
 // 上午/下午 12-hour times under date lines), WhatsApp's iOS .txt
 // ("[dd/mm/yyyy, hh:mm:ss] name: text", "<attached: …>"), Telegram
 // Desktop's result.json (one chat; from_id "user…", service messages with
-// invite_members and remove_members, forwarded_from the first author, as
-// tdesktop's export_output_json.cpp writes a forward's origin) and
+// invite_members and remove_members; forwarded_from is read from the
+// message's fwd_from header in tdesktop's export_data_types.cpp, a header
+// a forward forwarded on keeps: the first author) and
 // PyWxDump's CSV (the exporter's own rows is_sender 1 from 我, rooms by
 // wxid or …@chatroom, joins as 系统通知 with 你 for the exporter).
 //
