@@ -426,8 +426,30 @@ func waMediaKind(name string) Kind {
 
 // waSystem reads a system event: who added, removed, joined or left, in
 // English and Chinese wordings (the Chinese ones are unverified against a
-// real export; anything not matched stays System).
+// real export; anything not matched stays System). The phone's owner is
+// You in an event ("You created group", Pustur/whatsapp-chat-parser's
+// samples; "李雷 added you"), though their messages carry their name: they
+// are read as 我, the owner as PyWxDump names them, whom the reader names by
+// whom the export was collected from.
 func waSystem(m *Message, t string) {
+	waEvent(m, t)
+	if m.Kind == Join || m.Kind == Leave {
+		m.Sender = waOwn(m.Sender)
+		for i := range m.Members {
+			m.Members[i] = waOwn(m.Members[i])
+		}
+	}
+}
+
+func waOwn(p Party) Party {
+	switch p.Name {
+	case "You", "you", "你":
+		return Party{Name: pyWxDumpOwner}
+	}
+	return p
+}
+
+func waEvent(m *Message, t string) {
 	m.Kind = System
 	t = strings.TrimRight(t, "。.")
 	for _, s := range []string{" joined using this group's invite link", " joined using this group’s invite link", " joined", "通过此群组的邀请链接加入", "已通过邀请链接加入", "加入了群组", "已加入"} {

@@ -52,6 +52,35 @@ func TestParseWhatsApp(t *testing.T) {
 	})
 }
 
+// The phone's owner is You in an event, and 我 — the owner, as PyWxDump
+// names them — once read, not a person called You.
+func TestParseWhatsAppYouIsTheOwner(t *testing.T) {
+	t.Parallel()
+	in := "[13/03/2025, 21:00:00] 李雷: 大家好\n" +
+		"[13/03/2025, 21:01:00] \u200eYou added 王芳\n" +
+		"[13/03/2025, 21:02:00] \u200e李雷 added you\n" +
+		"[13/03/2025, 21:03:00] \u200eYou left\n" +
+		"[13/03/2025, 21:04:00] \u200eYou joined using this group's invite link\n" +
+		"[13/03/2025, 21:05:00] \u200e你添加了赵强\n"
+	var got []string
+	if _, err := Parse(strings.NewReader(in), Options{Zone: shanghai}, func(m *Message) error {
+		if m.Kind == Join || m.Kind == Leave {
+			line := string(m.Kind) + " by " + m.Sender.Name + ":"
+			for _, p := range m.Members {
+				line += " " + p.Name
+			}
+			got = append(got, line)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"JOIN by 我: 王芳", "JOIN by 李雷: 我", "LEAVE by : 我", "JOIN by : 我", "JOIN by 我: 赵强"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("read\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // The day/month order is settled by a date far past the 8 KiB detection
 // head, and the file wins over the option.
 func TestParseWhatsAppOrderFromLookahead(t *testing.T) {

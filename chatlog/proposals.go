@@ -185,6 +185,11 @@ func (s *Service) Reconstruct(ctx context.Context, incidentID uuid.UUID) (*Recon
 	if err != nil {
 		return nil, err
 	}
+	exporters, err := s.exporters(ctx, incidentID, p)
+	if err != nil {
+		return nil, err
+	}
+	members = append(append(members, p.stays...), exporters...)
 	ids := make([]uuid.UUID, 0, len(sightings))
 	for _, x := range sightings {
 		ids = append(ids, x.MessageID)
@@ -226,6 +231,31 @@ func stamp(t *time.Time) string {
 	return t.Format(time.RFC3339Nano)
 }
 
+// exporters are the members an export shows by being one: whoever it was
+// collected from was in every group chat it holds, though they may never
+// have written there (a private chat's owner is one of its pair already).
+func (s *Service) exporters(ctx context.Context, incidentID uuid.UUID, p *people) ([]reconstruct.Membership, error) {
+	held, err := s.Store.ExportedChats(ctx, s.DB, incidentID)
+	if err != nil || len(held) == 0 {
+		return nil, err
+	}
+	items, err := s.Evidence.List(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	var out []reconstruct.Membership
+	for _, e := range items {
+		from := e.Acquisition.From
+		for _, id := range held[e.ID] {
+			if c := p.chats[id]; from != "" && c != nil && !c.Direct {
+				chat, _ := p.chat(id)
+				out = append(out, reconstruct.Membership{Chat: chat.ID, Person: reconstruct.Person{ID: from, Name: from}})
+			}
+		}
+	}
+	return out, nil
+}
+
 // people identifies senders and chats across exports by the names the
 // investigator gave them (a handle's name until they do): one person may
 // write from a wxid in one export and a QQ number in another.
@@ -234,24 +264,54 @@ type people struct {
 	byKey   map[string]*Chat // platform|key
 	senders map[string]string
 	byID    map[uuid.UUID]*Sender
+	// stays are the spans joins and leaves bound; open the stays not yet
+	// left, stayed who has had one, by chat and person.
+	stays  []reconstruct.Membership
+	open   map[string]int
+	stayed map[string]bool
 }
 
 func newPeople(chats []*Chat, senders []*Sender) *people {
-	p := &people{chats: map[uuid.UUID]*Chat{}, byKey: map[string]*Chat{}, senders: map[string]string{}, byID: map[uuid.UUID]*Sender{}}
+	p := &people{chats: map[uuid.UUID]*Chat{}, byKey: map[string]*Chat{}, senders: map[string]string{}, byID: map[uuid.UUID]*Sender{},
+		open: map[string]int{}, stayed: map[string]bool{}}
 	for _, c := range chats {
 		p.chats[c.ID] = c
 		p.byKey[string(c.Platform)+"|"+c.Key] = c
 	}
+	// A handle that is no sender's key names the sender seen with it, when
+	// only one was: a private chat names its other person by their display
+	// name (QQ, Telegram), as does Telegram's forwarded_from.
+	byHandle := map[string]string{}
 	for _, s := range senders {
 		p.senders[string(s.Platform)+"|"+s.Key] = s.Name
 		p.byID[s.ID] = s
+		for _, h := range s.Handles {
+			k := string(s.Platform) + "|" + h
+			if name, seen := byHandle[k]; seen && name != s.Name {
+				byHandle[k] = ""
+			} else {
+				byHandle[k] = s.Name
+			}
+		}
+	}
+	for k, name := range byHandle {
+		if _, ok := p.senders[k]; !ok && name != "" {
+			p.senders[k] = name
+		}
 	}
 	return p
 }
 
-// person is whom a handle names on a platform.
+// person is whom a handle names on a platform: by its id, else its name
+// (a Telegram private chat's id is the user's number, its senders' user…).
 func (p *people) person(platform spread.Platform, party chatexport.Party) reconstruct.Person {
-	name := cmp.Or(p.senders[string(platform)+"|"+cmp.Or(party.ID, party.Name)], party.Name, party.ID)
+	name := cmp.Or(party.Name, party.ID)
+	for _, h := range []string{party.ID, party.Name} {
+		if known, ok := p.senders[string(platform)+"|"+h]; ok && h != "" {
+			name = known
+			break
+		}
+	}
 	return reconstruct.Person{ID: name, Name: name}
 }
 
@@ -283,30 +343,45 @@ func (p *people) chat(id uuid.UUID) (reconstruct.Chat, []reconstruct.Person) {
 		Direct: true, Platform: c.Platform}, pair
 }
 
-// membership is who a message shows in its chat: its sender, members who
-// joined (from then) or left (until then), and a private chat's two people.
+// membership is who a message shows in its chat: its sender and a private
+// chat's two people. Members who joined or left are kept as stays, the
+// messages coming in time order.
 func (p *people) membership(m *Message) []reconstruct.Membership {
 	chat, pair := p.chat(m.ChatID)
 	var out []reconstruct.Membership
-	add := func(who reconstruct.Person, since, until *time.Time) {
+	for _, who := range append([]reconstruct.Person{p.senderOf(m)}, pair...) {
 		if who.ID != "" {
-			out = append(out, reconstruct.Membership{Chat: chat.ID, Person: who, Since: since, Until: until})
+			out = append(out, reconstruct.Membership{Chat: chat.ID, Person: who})
 		}
 	}
-	add(p.senderOf(m), nil, nil)
-	for _, x := range pair {
-		add(x, nil, nil)
-	}
-	at := m.At
 	for _, party := range m.Details.Members {
-		switch m.Kind {
-		case chatexport.Join:
-			add(p.person(p.chats[m.ChatID].Platform, party), &at, nil)
-		case chatexport.Leave:
-			add(p.person(p.chats[m.ChatID].Platform, party), nil, &at)
+		if who := p.person(p.chats[m.ChatID].Platform, party); who.ID != "" && (m.Kind == chatexport.Join || m.Kind == chatexport.Leave) {
+			p.stay(chat.ID, who, m.At, m.Kind == chatexport.Join)
 		}
 	}
 	return out
+}
+
+// stay pairs a person's joins and leaves in a chat into the spans they were
+// in it: a join opens one, the next leave closes it — a join and a later
+// leave are one stay, not one from the join on and one up to the leave,
+// which together would cover any time. A leave with nothing before it closes
+// a stay begun before the exports; once they have stayed, a leave with no
+// join open (the same leave read twice) says nothing more.
+func (p *people) stay(chat string, who reconstruct.Person, at time.Time, join bool) {
+	key := chat + "\x00" + who.ID
+	i, open := p.open[key]
+	switch {
+	case join && !open:
+		p.open[key] = len(p.stays)
+		p.stays = append(p.stays, reconstruct.Membership{Chat: chat, Person: who, Since: &at})
+	case !join && open:
+		p.stays[i].Until = &at
+		delete(p.open, key)
+	case !join && !p.stayed[key]:
+		p.stays = append(p.stays, reconstruct.Membership{Chat: chat, Person: who, Until: &at})
+	}
+	p.stayed[key] = true
 }
 
 func (p *people) sighting(m *Message, x *Sighting, src Source) reconstruct.Sighting {

@@ -453,6 +453,25 @@ func (Store) Sources(ctx context.Context, ex database.Executor, messageIDs []uui
 	return out, rows.Err()
 }
 
+// ExportedChats returns, per evidence item read as an export, the chats it holds.
+func (Store) ExportedChats(ctx context.Context, ex database.Executor, incidentID uuid.UUID) (map[uuid.UUID][]uuid.UUID, error) {
+	rows, err := ex.QueryxContext(ctx, `SELECT DISTINCT s.evidence_id, m.chat_id FROM chat_message_sources s
+		JOIN chat_messages m ON m.id = s.message_id WHERE m.incident_id = $1 ORDER BY 1, 2`, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[uuid.UUID][]uuid.UUID{}
+	for rows.Next() {
+		var evidenceID, chatID uuid.UUID
+		if err := rows.Scan(&evidenceID, &chatID); err != nil {
+			return nil, err
+		}
+		out[evidenceID] = append(out[evidenceID], chatID)
+	}
+	return out, rows.Err()
+}
+
 // Chats returns an incident's chats with their counts, by name.
 func (Store) Chats(ctx context.Context, ex database.Executor, incidentID uuid.UUID, ids []uuid.UUID) ([]*Chat, error) {
 	q := `SELECT c.id, c.incident_id, c.platform, c.key, c.name, c.direct, c.owner, c.partner,

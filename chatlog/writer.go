@@ -126,7 +126,8 @@ func (w *writer) chat(ctx context.Context, c Chat) (uuid.UUID, error) {
 	return id, err
 }
 
-// own names the export's owner where the export says 我 (PyWxDump, MemoTrace).
+// own names the export's owner where the export says 我 (PyWxDump, MemoTrace;
+// WhatsApp's You in an event is read as 我 too).
 func (w *writer) own(p *chatexport.Party) {
 	if p.Name == "我" && w.owner != "" {
 		*p = chatexport.Party{Name: w.owner}

@@ -123,13 +123,22 @@ func CaseDocument(cf *CaseFile, lang string, seeOutcomes bool, names map[uuid.UU
 	})
 	path := func(hops []Hop) report.Table {
 		t := report.Table{Columns: []report.Column{{Title: l("reportDoc.step"), Width: 0.45}, {Title: l("reportDoc.time"), Width: 1.1},
-			{Title: l("reportDoc.sender"), Width: 1.2}, {Title: l("reportDoc.method"), Width: 0.8}, {Title: l("reportDoc.arrived"), Width: 2}}}
+			{Title: l("reportDoc.sender"), Width: 1}, {Title: l("reportDoc.method"), Width: 0.7}, {Title: l("reportDoc.arrived"), Width: 1.5},
+			{Title: l("reportDoc.basis"), Width: 1.5}}}
 		for i, h := range hops {
 			when := "—"
 			if h.At != nil {
 				when = at(*h.At)
 			}
-			t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), when, h.By, code("spread.methods", h.Method), h.Name})
+			basis := l("reportDoc.asserted")
+			if len(h.Cites) > 0 {
+				var lines []string
+				for _, c := range h.Cites {
+					lines = append(lines, l("reportDoc.lineOf", "file", c.FileName, "line", strconv.Itoa(c.Line)))
+				}
+				basis = strings.Join(lines, "; ")
+			}
+			t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), when, h.By, code("spread.methods", h.Method), h.Name, basis})
 		}
 		return t
 	}

@@ -101,6 +101,15 @@ type Hop struct {
 	At     *time.Time `json:"at,omitempty"`
 	Method string     `json:"method,omitempty"`
 	By     string     `json:"by,omitempty"`
+	// Cites are the lines of evidence an evidenced forward rests on (a hop
+	// typed by hand, asserted, has none).
+	Cites []Cite `json:"cites,omitempty"`
+}
+
+// Cite is a line of an evidence item.
+type Cite struct {
+	FileName string `json:"fileName"`
+	Line     int    `json:"line"`
 }
 
 // EvidenceEntry is one line of the evidence manifest.
@@ -208,6 +217,42 @@ func (s *Service) CaseFile(ctx context.Context, inc incident.Incident) (*CaseFil
 	return cf, nil
 }
 
+// cites returns the lines the forwards rest on, by forward.
+func (s *Service) cites(ctx context.Context, forwards []*spread.Forward) (map[uuid.UUID][]Cite, error) {
+	ids := make([]uuid.UUID, len(forwards))
+	for i, f := range forwards {
+		ids[i] = f.ID
+	}
+	details, err := s.Spread.ForwardDetails(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var itemIDs []uuid.UUID
+	for _, f := range details {
+		for _, c := range f.Sources {
+			itemIDs = append(itemIDs, c.EvidenceID)
+		}
+	}
+	out := map[uuid.UUID][]Cite{}
+	if len(itemIDs) == 0 {
+		return out, nil
+	}
+	items, err := s.Evidence.ByIDs(ctx, itemIDs)
+	if err != nil {
+		return nil, err
+	}
+	names := map[uuid.UUID]string{}
+	for _, e := range items {
+		names[e.ID] = e.FileName
+	}
+	for _, f := range details {
+		for _, c := range f.Sources {
+			out[f.ID] = append(out[f.ID], Cite{FileName: names[c.EvidenceID], Line: c.Line})
+		}
+	}
+	return out, nil
+}
+
 func (s *Service) chainSummary(ctx context.Context, inc incident.Incident) (ChainSummary, error) {
 	a, err := s.Spread.Analyze(ctx, inc)
 	if err != nil {
@@ -218,19 +263,26 @@ func (s *Service) chainSummary(ctx context.Context, inc incident.Incident) (Chai
 	for _, n := range a.Origins() {
 		c.Origins = append(c.Origins, Hop{Key: n.Key, Name: n.Name})
 	}
-	path := func(to *spread.Forward) []Hop {
+	path := func(to *spread.Forward) ([]Hop, error) {
 		hops := []Hop{}
-		for _, f := range a.PathTo(to.ToNode.Key) {
+		forwards := a.PathTo(to.ToNode.Key)
+		cites, err := s.cites(ctx, forwards)
+		for _, f := range forwards {
 			at := f.At.UTC()
-			hops = append(hops, Hop{Key: f.ToNode.Key, Name: f.ToNode.Name, At: &at, Method: string(f.Method), By: f.ByNode.Name})
+			hops = append(hops, Hop{Key: f.ToNode.Key, Name: f.ToNode.Name, At: &at, Method: string(f.Method), By: f.ByNode.Name,
+				Cites: cites[f.ID]})
 		}
-		return hops
+		return hops, err
 	}
 	if first := a.FirstExternal(); first != nil {
-		c.PathToFirstExternal = path(first)
+		if c.PathToFirstExternal, err = path(first); err != nil {
+			return c, err
+		}
 	}
 	if first := a.FirstPublic(); first != nil {
-		c.PathToFirstPublic = path(first)
+		if c.PathToFirstPublic, err = path(first); err != nil {
+			return c, err
+		}
 	}
 	for _, n := range a.ReachedVenuesList() {
 		c.Venues = append(c.Venues, Venue{Key: n.Key, Name: n.Name, Kind: string(n.Kind), Exposure: string(n.Exposure),

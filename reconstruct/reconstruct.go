@@ -428,7 +428,8 @@ func (s *state) fromMarker(p *Proposal, x Sighting, c *chatInfo, by int, exposur
 		return 0
 	}
 	// The marker names whom it came from, not where: the earliest earlier
-	// sighting of theirs the sender could have seen places it.
+	// sighting of theirs the sender could have seen places it — or of a
+	// forward of theirs, as a forward forwarded on names the first author.
 	origin := s.personIdx[cmp.Or(ff.ID, ff.Name)]
 	p.Reason = ForwardedFromMarker
 	p.Params["from"] = cmp.Or(s.people[origin].Name, ff.Name)
@@ -436,7 +437,9 @@ func (s *state) fromMarker(p *Proposal, x Sighting, c *chatInfo, by int, exposur
 		if !e.at.Before(x.At) {
 			break
 		}
-		if y := s.sightings[e.sighting]; s.personIdx[cmp.Or(y.Sender.ID, y.Sender.Name)] == origin {
+		y := s.sightings[e.sighting]
+		if s.personIdx[cmp.Or(y.Sender.ID, y.Sender.Name)] == origin ||
+			y.ForwardedFrom != nil && s.personIdx[cmp.Or(y.ForwardedFrom.ID, y.ForwardedFrom.Name)] == origin {
 			s.exposedBy(p, e, by)
 			return confidenceMarker
 		}

@@ -114,6 +114,22 @@ func TestRules(t *testing.T) {
 			[]hop{{"p:王某", "wechat-group:家人群", "p:王某", EarliestSeenOnly},
 				{"p:张某", "wechat-group:办公室群", "p:张某", EarliestSeenOnly},
 				{"wechat-group:办公室群", "wechat-group:同学群", "p:李某", ForwardedFromMarker}}},
+		{"forwarded_from on a forward names the first author: the forward the sender saw places it",
+			[]Sighting{seen("s1", family, "王某", 0),
+				func() Sighting {
+					x := seen("s2", office, "张某", 2)
+					x.ForwardedFrom = &Person{ID: "u-王某", Name: "王某"}
+					return x
+				}(),
+				func() Sighting {
+					x := seen("s3", friends, "李某", 10)
+					x.ForwardedFrom = &Person{ID: "u-王某", Name: "王某"}
+					return x
+				}()},
+			append(member(family, "张某"), member(office, "李某")...),
+			[]hop{{"p:王某", "wechat-group:家人群", "p:王某", EarliestSeenOnly},
+				{"wechat-group:家人群", "wechat-group:办公室群", "p:张某", ForwardedFromMarker},
+				{"wechat-group:办公室群", "wechat-group:同学群", "p:李某", ForwardedFromMarker}}},
 		{"forwarded_from a channel seen earlier",
 			[]Sighting{seen("s1", group("新闻频道"), "编辑", 0),
 				func() Sighting {

@@ -67,7 +67,7 @@ func TestChainRebuiltFromExportsOverAPI(t *testing.T) {
 		t.Run(chain.Name, func(t *testing.T) {
 			t.Parallel()
 			_, c := start(t)
-			incidentID, _ := openCase(t, c, chain.Name)
+			incidentID, ref := openCase(t, c, chain.Name)
 			man := chain.Manifest
 			for _, e := range man.Exports {
 				files := []string{e.Path}
@@ -180,6 +180,25 @@ func TestChainRebuiltFromExportsOverAPI(t *testing.T) {
 			a := analyse(t, c, incidentID, cmp.Or(rename[last.To], last.To))
 			if len(a.Origins) == 0 || len(a.PathTo) == 0 || a.Depth == 0 || a.EstimatedAudience == 0 {
 				t.Errorf("the analysis of the accepted chain: %+v", a)
+			}
+			// Once the last venue is known to be public, the case report's path
+			// to it cites the lines each hop rests on.
+			var nodes struct {
+				Incident struct {
+					Spread struct{ Nodes []struct{ ID, Key string } }
+				}
+			}
+			c.Must(t, `query($id: ID!) { incident(id: $id) { spread { nodes { id key } } } }`, map[string]any{"id": incidentID}, &nodes)
+			for _, n := range nodes.Incident.Spread.Nodes {
+				if n.Key == cmp.Or(rename[last.To], last.To) {
+					c.Must(t, `mutation($id: ID!) { updateNode(id: $id, input: {exposure: PUBLIC}) { id } }`, map[string]any{"id": n.ID}, nil)
+				}
+			}
+			if status, body := c.Send(t, http.MethodGet, "/incidents/"+ref+"/report.md?lang=zh-CN", ""); status != http.StatusOK ||
+				!strings.Contains(body, "| 依据 |") || !strings.Contains(body, " 行") {
+				t.Errorf("the case report's path cites no lines: %d\n%s", status, body)
+			} else if i := strings.Index(body, "| 依据 |"); testing.Verbose() {
+				t.Log(body[i:min(len(body), i+1500)])
 			}
 			// Run again: nothing new is proposed, the accepted stay accepted.
 			c.Must(t, `mutation($id: ID!) { reconstructChain(incidentId: $id) { sightings proposals { `+proposalFields+` } } }`,
