@@ -5,13 +5,13 @@ import { useTranslation } from "react-i18next";
 import { useQuery, type CombinedError } from "urql";
 import { errorMessage } from "../../api";
 import { useIncidentAccess } from "../../components/access";
-import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../../components/forms";
+import { DateTimeField, GuardedForm, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
 import type { Confidence, ForwardMethod, ProposalFieldsFragment } from "../../gql/graphql";
 import { confidences, forwardMethods } from "../../vocabulary";
 import { wallTime } from "../evidence/zoneTime";
 import { cautionTag, goodTag, proposalTag } from "../spread/graphStyle";
-import { explain, percent, type LineRef } from "./chatData";
+import { editedAt, explain, percent, zoneClock, type LineRef } from "./chatData";
 
 graphql(`
   fragment ProposalNodeFields on ProposalNode { key kind name platform memberCount }
@@ -136,8 +136,10 @@ function AcceptForm({ proposal, zone, onDone, onCancel }: { proposal: ProposalFi
   const { t } = useTranslation();
   const [form] = Form.useForm<AcceptValues>();
   const [result, accept] = useSubmit(Accept);
+  // The time is shown and edited on the case's clock, whatever the browser's.
+  const shown = useMemo(() => zoneClock(proposal.at, zone), [proposal.at, zone]);
   const submit = async (v: AcceptValues) => {
-    const at = v.at && !v.at.isSame(dayjs(proposal.at), "minute") ? v.at.format() : undefined;
+    const at = editedAt(v.at, shown, zone);
     const edit = { at, method: v.method !== proposal.method ? v.method : undefined, confidence: v.confidence, note: v.note?.trim() || undefined };
     const r = await accept({ id: proposal.id, edit: Object.values(edit).some((x) => x !== undefined) ? edit : undefined });
     if (r?.data) { message.success(t("chat.accepted")); form.resetFields(); onDone(); }
@@ -147,8 +149,8 @@ function AcceptForm({ proposal, zone, onDone, onCancel }: { proposal: ProposalFi
       okText={t("chat.accept")} okButtonProps={{ disabled: result.fetching }} confirmLoading={result.fetching} destroyOnHidden>
       {result.error && <Alert type="error" showIcon message={errorMessage(t, result.error)} style={{ marginBottom: 8 }} />}
       <Typography.Paragraph type="secondary">{t("chat.acceptHint", { zone })}</Typography.Paragraph>
-      <GuardedForm form={form} name="accept-proposal" layout="vertical" onFinish={submit} initialValues={{ at: dayjs(proposal.at), method: proposal.method }}>
-        <Form.Item name="at" label={t("spread.at")} rules={[notInFuture(t)]}><DateTimeField style={{ width: "100%" }} /></Form.Item>
+      <GuardedForm form={form} name="accept-proposal" layout="vertical" onFinish={submit} initialValues={{ at: shown, method: proposal.method }}>
+        <Form.Item name="at" label={t("chat.atInZone", { zone })}><DateTimeField style={{ width: "100%" }} /></Form.Item>
         <Form.Item name="method" label={t("spread.method")}>
           <Select virtual={false} options={forwardMethods.map((m) => ({ value: m, label: t(`spread.methods.${m}`) }))} /></Form.Item>
         <Form.Item name="confidence" label={t("spread.confidence")}>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import i18n from "../../i18n";
-import { explain, lineLink, percent, progress, readLineLink } from "./chatData";
+import { editedAt, explain, lineLink, percent, progress, readLineLink, zoneClock } from "./chatData";
 import { readInput } from "./ChatImport";
 import { toFilter } from "./MessagesPanel";
 import dayjs from "dayjs";
@@ -62,5 +62,15 @@ describe("the message filter", () => {
     expect(toFilter({ text: "x" }, "UTC", { evidenceId: "e1", line: 9 })).toEqual({ evidenceId: "e1", line: 9 });
     expect(toFilter({ text: "涉密文件", fuzzy: true }, "UTC").fuzzy).toBe(true);
     expect(toFilter({ text: " ", fuzzy: true }, "UTC").fuzzy).toBeUndefined();
+  });
+});
+
+describe("a proposal's time, edited on the case's clock", () => {
+  it("is shown in the case's zone and sent only when changed", () => {
+    const shown = zoneClock("2021-03-20T04:30:41Z", "Asia/Shanghai");
+    expect(shown.format("YYYY-MM-DD HH:mm:ss")).toBe("2021-03-20 12:30:41");
+    expect(editedAt(shown, shown, "Asia/Shanghai")).toBeUndefined();
+    expect(editedAt(shown.add(2, "minute"), shown, "Asia/Shanghai")).toBe("2021-03-20T04:32:00.000Z");
+    expect(editedAt(null, shown, "Asia/Shanghai")).toBeUndefined();
   });
 });

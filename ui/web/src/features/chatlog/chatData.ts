@@ -1,5 +1,7 @@
 import type { TFunction } from "i18next";
-import { wallTime } from "../evidence/zoneTime";
+import type { Dayjs } from "dayjs";
+import dayjs from "dayjs";
+import { fromZone, wallTime } from "../evidence/zoneTime";
 
 // A line of an export: the place a message, a proposal or an evidenced
 // forward rests on, and where the message viewer opens.
@@ -55,3 +57,14 @@ export function progress(read: number, total: number): number {
 
 // Reads still running, polled until they finish.
 export const inFlight = (state: string) => state === "QUEUED" || state === "RUNNING";
+
+// zoneClock is an instant as the date and time a picker shows for the
+// case's zone (pickers read and write the browser's clock).
+export const zoneClock = (at: string, zone: string): Dayjs => dayjs(wallTime(at, zone, true));
+
+// editedAt is the instant a picked date and time names in the case's zone,
+// or undefined when the minute picked is the one shown at first.
+export function editedAt(picked: Dayjs | null | undefined, shown: Dayjs, zone: string): string | undefined {
+  if (!picked || picked.isSame(shown, "minute")) return undefined;
+  return fromZone(zone, picked.year(), picked.month() + 1, picked.date(), picked.hour(), picked.minute()).toISOString();
+}
