@@ -6,6 +6,7 @@ import { useLocation, useNavigate } from "react-router";
 import { useMutation, useQuery, type CombinedError } from "urql";
 import { errorMessage } from "../../api";
 import { useIncidentAccess } from "../../components/access";
+import { reveal } from "../../components/reveal";
 import { GuardedForm, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
 import type { ChatMessageFieldsFragment, LeakAndSightingsQuery, MessageFilter } from "../../gql/graphql";
@@ -214,7 +215,8 @@ function MessageItem({ m, zone, incidentId, frozen, at, onMarked, onJump }: {
         {m.items.length > 0 && <div className="lt-bundle">{m.items.map((b, i) => <div key={i}>
           <Typography.Text type="secondary">{b.at ? wallTime(b.at, zone) : ""} {b.sender}</Typography.Text> {b.text}</div>)}</div>}
         {m.media.length > 0 && <Space wrap size={4}>{m.media.map((x, i) => x.evidence
-          ? <Button key={i} size="small" type="link" style={{ padding: 0 }} onClick={() => navigate({ search: "", hash: "evidence" })}>📎 {x.evidence.fileName}</Button>
+          ? <Button key={i} size="small" type="link" style={{ padding: 0 }} data-media={x.evidence.fileName}
+            onClick={() => { navigate({ search: "", hash: "evidence" }); reveal(`evidence-${x.evidence!.id}`); }}>📎 {x.evidence.fileName}</Button>
           : <Tag key={i}>{x.omitted ? t("chat.mediaOmitted", { name: x.name }) : x.name}</Tag>)}</Space>}
         <div><Button size="small" type="link" style={{ padding: 0 }} aria-expanded={open} onClick={() => setOpen(!open)}>
           {open ? t("chat.hideSources") : t("chat.showSources")}</Button></div>

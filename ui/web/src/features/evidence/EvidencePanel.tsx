@@ -200,6 +200,7 @@ export function EvidencePanel({ incidentId, reference, frozen, changes, caseZone
         </div>
       ))}
       <Table className="lt-top" rowKey="id" size="small" dataSource={items} pagination={false} scroll={{ x: true }}
+        onRow={(e) => ({ id: `evidence-${e.id}` })}
         locale={{ emptyText: t("evidence.empty") }}
         expandable={{ expandedRowRender: (e) => <>
           {phone && <div className="lt-gap">{t("evidence.legalHold")} {holdSwitch(e.legalHold, e)}</div>}
