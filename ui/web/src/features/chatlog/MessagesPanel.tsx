@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Checkbox, Col, DatePicker, Form, Input, List, Modal, Popconfirm, Row, Select, Space, Tag, Typography, message } from "antd";
 import type { Dayjs } from "dayjs";
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useLocation, useNavigate } from "react-router";
 import { useMutation, useQuery, type CombinedError } from "urql";
@@ -98,9 +98,13 @@ export function MessagesPanel({ incidentId, zone, frozen, changes }: { incidentI
   const [pages, setPages] = useState<(string | null)[]>([null]);
   const [version, setVersion] = useState(0);
   useEffect(() => setPages([null]), [filter]);
-  const reload = () => { setVersion((v) => v + 1); refetchChoices({ requestPolicy: "network-only" }); refetchLeak({ requestPolicy: "network-only" }); };
-  useEffect(() => { if (changes) { setVersion((v) => v + 1); refetchChoices({ requestPolicy: "network-only" }); refetchLeak({ requestPolicy: "network-only" }); } },
-    [changes, refetchChoices, refetchLeak]);
+  const reload = useCallback(() => {
+    setVersion((v) => v + 1);
+    refetchChoices({ requestPolicy: "network-only" });
+    refetchLeak({ requestPolicy: "network-only" });
+  }, [refetchChoices, refetchLeak]);
+  // A colleague's change (a read finished, a mark, a name) shows here too.
+  useEffect(() => { if (changes) reload(); }, [changes, reload]);
   const inc = choices?.incident;
   const exports = (inc?.chatImports ?? []).filter((i) => i.state === "DONE");
   const fileOf = (id: string) => exports.find((i) => i.evidence.id === id)?.evidence.fileName ?? id;
