@@ -98,7 +98,7 @@ func (w *writer) add(ctx context.Context, m *chatexport.Message) error {
 		}
 		msg.Details.Items = append(msg.Details.Items, item)
 	}
-	w.batch = append(w.batch, row{msg: msg, digest: w.digest(chatKey, senderKey, m), src: Source{Line: m.Source.Line,
+	w.batch = append(w.batch, row{msg: msg, digest: w.digest(chatKey, m), src: Source{Line: m.Source.Line,
 		Offset: m.Source.Offset, Raw: strings.ToValidUTF8(m.Source.Raw, "\uFFFD")}})
 	w.count++
 	if len(w.batch) >= batchSize {
@@ -188,17 +188,20 @@ func (w *writer) zipByBase(base string) (uuid.UUID, bool) {
 	return uuid.Nil, false
 }
 
-// digest identifies a message across exports: its platform, chat, sender,
-// minute (LINE and WhatsApp give no seconds), kind, text and media names,
-// and its rank among identical ones in that minute.
-func (w *writer) digest(chatKey, senderKey string, m *chatexport.Message) string {
+// digest identifies a message across exports: its platform, chat, minute
+// (LINE and WhatsApp give no seconds), kind, text and media names, and its
+// rank among identical ones in that minute. Not its sender: an export names
+// its owner 我 (their name, once read) where every other export gives their
+// wxid. Two people posting the same text in one minute stay two by rank, in
+// every export that holds both.
+func (w *writer) digest(chatKey string, m *chatexport.Message) string {
 	minute := m.At.UTC().Truncate(time.Minute)
 	if !minute.Equal(w.minute) {
 		w.minute = minute
 		clear(w.seen)
 	}
 	h := sha256.New()
-	for _, part := range []string{string(w.platform), chatKey, senderKey, minute.Format(time.RFC3339), string(m.Kind), m.Text} {
+	for _, part := range []string{string(w.platform), chatKey, minute.Format(time.RFC3339), string(m.Kind), m.Text} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

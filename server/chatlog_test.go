@@ -170,7 +170,12 @@ func TestChainRebuiltFromExportsOverAPI(t *testing.T) {
 					t.Errorf("accepted proposal %s: %+v", p.Key, p)
 				}
 				// And back, from the line to the hop it proves.
-				if m := p.Sources[0].Message; m == nil || !slices.ContainsFunc(m.Forwards, func(f struct{ ID string }) bool { return f.ID == p.Forward.ID }) {
+				if m := p.Sources[0].Message; m == nil || !slices.ContainsFunc(m.Forwards, func(f struct {
+					ID           string
+					From, To, By struct{ Key string }
+				}) bool {
+					return f.ID == p.Forward.ID && f.To.Key == p.To.Key && f.By.Key == p.By.Key
+				}) {
 					t.Errorf("the message of %s does not lead back to its forward: %+v", p.Key, m)
 				}
 			}
@@ -213,7 +218,7 @@ func TestChainRebuiltFromExportsOverAPI(t *testing.T) {
 }
 
 const proposalFields = `id key state confidence reason from { key } to { key } by { key }
-	sources { line message { id text forwards { id } } evidence { fileName } }
+	sources { line message { id text forwards { id from { key } to { key } by { key } } } evidence { fileName } }
 	forward { id evidenced sources { line evidence { fileName } } }`
 
 type proposalView struct {
@@ -224,7 +229,10 @@ type proposalView struct {
 		Line    int
 		Message *struct {
 			ID, Text string
-			Forwards []struct{ ID string }
+			Forwards []struct {
+				ID           string
+				From, To, By struct{ Key string }
+			}
 		}
 	}
 	Forward *struct {

@@ -125,8 +125,23 @@ func (s *Service) ForwardDetails(ctx context.Context, ids []uuid.UUID) ([]*Forwa
 		linkItems(visible, items)
 	}
 	found := make([]uuid.UUID, len(visible))
+	var nodeIDs []uuid.UUID
 	for i, f := range visible {
 		found[i] = f.ID
+		nodeIDs = append(nodeIDs, f.From, f.To, f.By)
+	}
+	// Ends and maker, for a forward read on its own (an evidence item's, a
+	// proposal's, a message's), whose nodes no analysis filled in.
+	nodes, err := s.Store.NodesByID(ctx, s.DB, nodeIDs)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[uuid.UUID]*Node{}
+	for _, n := range nodes {
+		byID[n.ID] = n
+	}
+	for _, f := range visible {
+		f.FromNode, f.ToNode, f.ByNode = byID[f.From], byID[f.To], byID[f.By]
 	}
 	sources, err := s.Store.Sources(ctx, s.DB, found)
 	if err != nil {
