@@ -352,7 +352,7 @@ await step("an accepted hop cites its lines: jump to one and back", async () => 
   await hit.locator(`[data-source-line="${line}"] pre`).first().waitFor();
   // And from the line back to the hop it proves.
   const proves = await hit.getByTestId("message-forwards").textContent();
-  if (!proves.includes("的转发")) throw new Error(`the message at line ${line} names no forward it proves: "${proves}"`);
+  if (!proves.includes("→")) throw new Error(`the message at line ${line} names no forward it proves: "${proves}"`);
   await shot(page, join(shots, "chat-at-line.png"));
   await accessible(page, "chat-at-line");
   await page.locator("#messages").getByTestId("line-back").click();

@@ -89,7 +89,7 @@ describe("the proposals", () => {
 
 const message = {
   id: "m1", at: "2021-03-20T04:30:41Z", kind: "TEXT", text: "关于进一步加强涉密文件管理的通知 文号我给涂了", forwardedFrom: null, quote: "下周同学聚会你去吗", members: [],
-  forwards: [{ id: "f1", key: "k1", at: "2021-03-20T04:30:41Z" }],
+  forwards: [{ id: "f1", key: "k1", at: "2021-03-20T04:30:41Z", from: { name: "何某" }, to: { name: "徐某" } }],
   chat: { id: "c1", name: "徐某", platform: "QQ", direct: true }, sender: { id: "s1", name: "何某", handles: ["2208816402"] }, media: [], items: [],
   sources: [{ line: 14, offset: 300, raw: "2021-03-20 12:30:41 何某(2208816402)", evidence: { id: "e2", fileName: "徐某.txt" } }],
 };
@@ -111,7 +111,7 @@ describe("the messages section", () => {
     expect(screen.getByText("2021-03-20 12:30:41 何某(2208816402)").tagName).toBe("PRE");
     expect(screen.getByText("下周同学聚会你去吗")).toBeTruthy();
     // From the line back to the hop it proves.
-    expect(screen.getByTestId("message-forwards").textContent).toContain("2021-03-20 12:30 的转发");
+    expect(screen.getByTestId("message-forwards").textContent).toContain("2021-03-20 12:30 何某 → 徐某");
     expect(screen.getAllByRole("button", { name: "标记为泄露内容" })).toHaveLength(1);
   });
 });

@@ -23,7 +23,7 @@ graphql(`
     media { name md5 omitted evidence { id fileName } }
     items { sender at text }
     sources { line offset raw evidence { id fileName } }
-    forwards { id key at }
+    forwards { id key at from { name } to { name } }
   }
 `);
 const ChatFilters = graphql(`
@@ -227,7 +227,7 @@ function MessageItem({ m, zone, incidentId, frozen, at, onMarked, onJump }: {
         {open && m.forwards.length > 0 && <div data-testid="message-forwards">
           <Typography.Text type="secondary">{t("chat.provesForwards")}: </Typography.Text>
           {m.forwards.map((f) => <Button key={f.id} size="small" type="link" className="lt-wrap-link" onClick={() => navigate({ search: "", hash: "spread" })}>
-            {t("chat.forwardAt", { at: wallTime(f.at, zone) })}</Button>)}
+            {wallTime(f.at, zone)} {f.from.name} → {f.to.name}</Button>)}
         </div>}
         {open && m.sources.map((s, i) => <div key={i} data-source-line={s.line}>
           <Typography.Text>{t("chat.sourceAt", { file: s.evidence.fileName, line: s.line })}</Typography.Text>
