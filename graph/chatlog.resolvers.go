@@ -114,6 +114,14 @@ func (r *forwardResolver) Evidenced(ctx context.Context, obj *spread.Forward) (b
 	return err == nil && len(f.Sources) > 0, err
 }
 
+func (r *forwardResolver) Sources(ctx context.Context, obj *spread.Forward) ([]*spread.Citation, error) {
+	f, err := loaders(ctx).ForwardDetails.Load(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return ptrs(f.Sources), nil
+}
+
 func (r *forwardProposalResolver) FromName(ctx context.Context, obj *chatlog.Proposal) (*string, error) {
 	return obj.Params.From, nil
 }

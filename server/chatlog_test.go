@@ -205,6 +205,24 @@ func TestChainRebuiltFromExportsOverAPI(t *testing.T) {
 			} else if i := strings.Index(body, "| 依据 |"); testing.Verbose() {
 				t.Log(body[i:min(len(body), i+1500)])
 			}
+			// The analysis's forwards tell their lines too.
+			var fw struct {
+				Incident struct {
+					Spread struct {
+						Forwards []struct {
+							Evidenced bool
+							Sources   []struct{ Line int }
+						}
+					}
+				}
+			}
+			c.Must(t, `query($id: ID!) { incident(id: $id) { spread { forwards { evidenced sources { line } } } } }`,
+				map[string]any{"id": incidentID}, &fw)
+			for _, f := range fw.Incident.Spread.Forwards {
+				if !f.Evidenced || len(f.Sources) == 0 {
+					t.Errorf("a forward of the analysis: %+v", f)
+				}
+			}
 			// Run again: nothing new is proposed, the accepted stay accepted.
 			c.Must(t, `mutation($id: ID!) { reconstructChain(incidentId: $id) { sightings proposals { `+proposalFields+` } } }`,
 				map[string]any{"id": incidentID}, &rec)

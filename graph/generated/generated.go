@@ -911,6 +911,7 @@ type ForwardResolver interface {
 	Confidence(ctx context.Context, obj *spread.Forward) (spread.Confidence, error)
 	Note(ctx context.Context, obj *spread.Forward) (string, error)
 	Evidenced(ctx context.Context, obj *spread.Forward) (bool, error)
+	Sources(ctx context.Context, obj *spread.Forward) ([]*spread.Citation, error)
 }
 type ForwardProposalResolver interface {
 	FromName(ctx context.Context, obj *chatlog.Proposal) (*string, error)
@@ -14271,11 +14272,11 @@ func (ec *executionContext) _Forward_sources(ctx context.Context, field graphql.
 			return ec.fieldContext_Forward_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
+			return ec.Resolvers.Forward().Sources(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []spread.Citation) graphql.Marshaler {
-			return ec.marshalNForwardSource2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Citation) graphql.Marshaler {
+			return ec.marshalNForwardSource2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14285,8 +14286,8 @@ func (ec *executionContext) fieldContext_Forward_sources(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "Forward",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ForwardSource(ctx, field)
 		},
@@ -29194,10 +29195,11 @@ func (ec *executionContext) _Forward(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Forward_evidenced(ctx, field, obj)
 				})
 		case "sources":
-			out.Values[i] = ec._Forward_sources(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Forward_sources(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33588,15 +33590,11 @@ func (ec *executionContext) marshalNForwardProposal2ᚖgithubᚗcomᚋleaktrail�
 	return ec._ForwardProposal(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNForwardSource2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐCitation(ctx context.Context, sel ast.SelectionSet, v spread.Citation) graphql.Marshaler {
-	return ec._ForwardSource(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNForwardSource2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []spread.Citation) graphql.Marshaler {
+func (ec *executionContext) marshalNForwardSource2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*spread.Citation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNForwardSource2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐCitation(ctx, sel, v[i])
+		return ec.marshalNForwardSource2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐCitation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -33606,6 +33604,14 @@ func (ec *executionContext) marshalNForwardSource2ᚕgithubᚗcomᚋleaktrailᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNForwardSource2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐCitation(ctx context.Context, sel ast.SelectionSet, v *spread.Citation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ForwardSource!")
+		return graphql.Null
+	}
+	return ec._ForwardSource(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNGate2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐGate(ctx context.Context, sel ast.SelectionSet, v *model.Gate) graphql.Marshaler {
