@@ -51,6 +51,9 @@ vet:
 # then a short run of each fuzz target (their seed corpora also run as tests).
 test: check-generated vet ui ui-test
 	$(GO) run ./internal/cmd/withservices -- $(GO) test -race -count=1 ./...
+	# The chat-export pipeline's pure packages at full scale (64 MiB parses,
+	# hundreds of image cascades): under -race they run their short form.
+	$(GO) test -count=1 ./chatexport/ ./fingerprint/ ./reconstruct/
 	$(GO) run ./internal/cmd/withservices -- $(MAKE) --no-print-directory fuzz
 
 # Each fuzz target for FUZZTIME (seconds each in `make test`; longer by hand).

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leaktrail/leaktrail/internal/racing"
 )
 
 // tgSource finds message id's object in a tdesktop-indented file: its line,
@@ -239,7 +241,7 @@ func tgGen(w io.Writer, n int) {
 }
 
 func TestParseTelegramHeapBounded(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || racing.Enabled {
 		t.Skip("parses 64 MiB")
 	}
 	growth, msgs, size := jsonHeapGrowth(t, Telegram, 64<<20, tgGen)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leaktrail/leaktrail/internal/racing"
 )
 
 // Test helpers shared by the QQ, LINE and WhatsApp tests.
@@ -210,7 +212,7 @@ func (g *genReader) Read(p []byte) (int, error) {
 // heapCheck parses a generated export of about size bytes and checks that
 // the heap grew by less than 64 MiB.
 func heapCheck(t *testing.T, format Format, head string, size int64, row func(i int, b []byte) []byte) {
-	if testing.Short() {
+	if testing.Short() || racing.Enabled {
 		t.Skip("64 MiB parse")
 	}
 	runtime.GC()

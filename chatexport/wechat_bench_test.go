@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strconv"
 	"testing"
+
+	"github.com/leaktrail/leaktrail/internal/racing"
 )
 
 // csvRow writes the i-th generated message of format f: mostly texts, some
@@ -141,7 +143,7 @@ func BenchmarkLineScanGenericCSV(b *testing.B)     { csvBenchLineScan(b, Generic
 
 // A 64 MiB export parses with the heap growing far less than the file.
 func TestCSVParsersMemoryBounded(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || racing.Enabled {
 		t.Skip("parses 64 MiB per format")
 	}
 	for _, f := range []Format{WeChatPyWxDump, WeChatMemo, GenericCSV} {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leaktrail/leaktrail/internal/racing"
 )
 
 // jsonParseAll parses data and returns what came out.
@@ -253,7 +255,7 @@ func BenchmarkLineScanWeCom(b *testing.B) {
 }
 
 func TestParseWeComHeapBounded(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || racing.Enabled {
 		t.Skip("parses 64 MiB")
 	}
 	growth, msgs, size := jsonHeapGrowth(t, WeCom, 64<<20, wecomGen)

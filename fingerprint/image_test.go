@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/nfnt/resize"
+
+	"github.com/leaktrail/leaktrail/internal/racing"
 )
 
 // genImage draws a picture of the kind that leaks: a coloured background, a few shapes and
@@ -129,8 +131,11 @@ func mustHash(t testing.TB, img image.Image) ImageHashes {
 // TestImageRobustness measures the precision and recall of SimilarImages: every variant of an
 // image must match it, and no variant of another image may.
 func TestImageRobustness(t *testing.T) {
-	const pictures, pages = 30, 15
-	const n = pictures + pages
+	pictures, pages := 30, 15
+	if testing.Short() || racing.Enabled {
+		pictures, pages = 8, 4
+	}
+	n := pictures + pages
 	bases := make([]ImageHashes, n)
 	vars := make([]map[string]ImageHashes, n)
 	for i := range n {

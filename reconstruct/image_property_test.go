@@ -19,6 +19,7 @@ import (
 	"github.com/nfnt/resize"
 
 	"github.com/leaktrail/leaktrail/fingerprint"
+	"github.com/leaktrail/leaktrail/internal/racing"
 )
 
 // The property with pictures: every post of a generated cascade
@@ -308,7 +309,10 @@ func (r imageRun) log(t *testing.T, label string) (precision, recall float64) {
 // exports show.
 func TestReconstructsCascadesOfExactCopies(t *testing.T) {
 	cascades := 30
-	if testing.Short() {
+	switch {
+	case racing.Enabled:
+		cascades = 4
+	case testing.Short():
 		cascades = 8
 	}
 	r := runImageCascades(t, cascades, func(*rand.Rand) string { return "exact" }, func(seed uint64, p, rec float64, shown int) {
@@ -327,12 +331,15 @@ func TestReconstructsCascadesOfExactCopies(t *testing.T) {
 // a few hundred shown hops at least 0.95 each.
 func TestReconstructsCascadesOfChangedCopies(t *testing.T) {
 	cascades := 45
-	if testing.Short() {
+	switch {
+	case racing.Enabled:
+		cascades = 6
+	case testing.Short():
 		cascades = 12
 	}
 	r := runImageCascades(t, cascades, func(rng *rand.Rand) string { return transforms[1+rng.IntN(len(transforms)-1)] }, nil)
 	precision, recall := r.log(t, "changed copies")
-	if !testing.Short() && r.shown < 200 {
+	if !testing.Short() && !racing.Enabled && r.shown < 200 {
 		t.Errorf("only %d shown hops", r.shown)
 	}
 	if precision < 0.95 || recall < 0.95 {

@@ -131,7 +131,7 @@ const newPage = async (viewport, suffix) => {
   const page = await context.newPage();
   current = page;
   broken = false;
-  page.setDefaultTimeout(30000);
+  page.setDefaultTimeout(90000); // a server under -race beside other packages' tests
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console error${suffix}: ${m.text()}`); });
   page.on("pageerror", (e) => problems.push(`page error${suffix}: ${e.message} ${(e.stack ?? "").split("\n").slice(1, 6).join(" <- ")}`));
   return page;

@@ -127,7 +127,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
   const page = await context.newPage();
   current = page;
   broken = false;
-  page.setDefaultTimeout(30000);
+  page.setDefaultTimeout(90000); // a server under -race beside other packages' tests
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console error${suffix}: ${m.text()}`); });
   page.on("pageerror", (e) => problems.push(`page error${suffix}: ${e.message}`));
 
@@ -652,7 +652,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
   const page = await context.newPage();
   current = page;
   broken = false;
-  page.setDefaultTimeout(30000);
+  page.setDefaultTimeout(90000); // a server under -race beside other packages' tests
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console error (leader): ${m.text()}`); });
   await step("a leader reviews a closed case", async () => {
     await page.goto(url);
@@ -743,7 +743,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
   const page = await context.newPage();
   current = page;
   broken = false;
-  page.setDefaultTimeout(30000);
+  page.setDefaultTimeout(90000); // a server under -race beside other packages' tests
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console error (admin): ${m.text()}`); });
   page.on("pageerror", (e) => problems.push(`page error (admin): ${e.message}`));
   await step("an administrator creates a user", async () => {
