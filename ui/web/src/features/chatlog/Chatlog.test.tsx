@@ -133,3 +133,29 @@ describe("the hooks the explorer reloads with", () => {
     expect(c.result.current.reload).toBe(before);
   });
 });
+
+describe("searching the messages for a sender's name", () => {
+  it("says the search reads the text, and offers the sender's own messages", async () => {
+    await i18n.changeLanguage("zh-CN");
+    const executeQuery = vi.fn(() => fromValue({ data: {
+      incident: { id: "i1", chats: [], chatImports: [], leakMarks: [], sightings: [], messages: { total: 0, next: null, messages: [] },
+        chatSenders: [{ id: "s1", name: "何某", platform: "QQ", handles: ["2208816402"] }, { id: "s2", name: "何某", platform: "WECHAT", handles: ["wxid_hmq2019"] },
+          { id: "s3", name: "徐某", platform: "QQ", handles: ["1473920561"] }] } } }));
+    const client = { executeQuery, executeMutation: vi.fn(() => never) } as unknown as Client;
+    render(<MemoryRouter initialEntries={["/incidents/LT-1#messages"]}><Provider value={client}>
+      <IncidentAccessProvider access={investigator}><MessagesPanel incidentId="i1" zone="Asia/Shanghai" frozen={false} changes={0} /></IncidentAccessProvider>
+    </Provider></MemoryRouter>);
+    const search = screen.getByLabelText("搜索消息");
+    expect(search.getAttribute("placeholder")).not.toContain("某");
+    fireEvent.change(search, { target: { value: " 何某 " } });
+    fireEvent.keyDown(search, { key: "Enter", code: "Enter", keyCode: 13 });
+    const hint = await screen.findByTestId("search-names-sender");
+    expect(hint.textContent).toContain("「何某」是发送人");
+    fireEvent.click(within(hint).getByRole("button", { name: "查看其发出的消息" }));
+    await waitFor(() => {
+      const asked = (executeQuery.mock.calls as unknown as [{ variables: { filter?: object } }][]).map(([op]) => op.variables.filter);
+      expect(asked).toContainEqual({ senderIds: ["s1", "s2"] });
+    });
+    expect(screen.queryByTestId("search-names-sender")).toBeNull();
+  });
+});

@@ -13,7 +13,7 @@ import type { ChatMessageFieldsFragment, LeakAndSightingsQuery, MessageFilter } 
 import { fromZone, wallTime } from "../evidence/zoneTime";
 import { MarkLeak } from "./ChatImport";
 import { goodTag } from "../spread/graphStyle";
-import { lineLink, percent, readLineLink, type LineRef } from "./chatData";
+import { lineLink, percent, readLineLink, sendersNamed, type LineRef } from "./chatData";
 
 graphql(`
   fragment ChatMessageFields on ChatMessage {
@@ -109,6 +109,11 @@ export function MessagesPanel({ incidentId, zone, frozen, changes }: { incidentI
   const exports = (inc?.chatImports ?? []).filter((i) => i.state === "DONE");
   const fileOf = (id: string) => exports.find((i) => i.evidence.id === id)?.evidence.fileName ?? id;
   const jump = (ref: LineRef) => navigate({ ...lineLink(ref) });
+  const named = at || filters.senders?.length ? [] : sendersNamed(filters.text, inc?.chatSenders ?? []);
+  const bySender = () => {
+    form.setFieldsValue({ text: undefined, fuzzy: false, senders: named.map((s) => s.id) });
+    form.submit();
+  };
   return (
     <div className="lt-stack" id="messages">
       <Card title={t("chat.title")}>
@@ -154,6 +159,9 @@ export function MessagesPanel({ incidentId, zone, frozen, changes }: { incidentI
             </Col>
           </Row>
         </GuardedForm>}
+        {named.length > 0 && <Alert type="info" showIcon className="lt-gap" data-testid="search-names-sender"
+          message={t("chat.searchNamesSender", { name: filters.text?.trim() })}
+          action={<Button size="small" onClick={bySender}>{t("chat.bySender")}</Button>} />}
         {pages.map((after, i) => (
           <MessagePage key={`${version}:${after ?? ""}`} incidentId={incidentId} filter={filter} after={after} zone={zone} at={at} frozen={frozen}
             first={i === 0} last={i === pages.length - 1} onMore={(next) => setPages((p) => [...p, next])} onMarked={reload} onJump={jump} />

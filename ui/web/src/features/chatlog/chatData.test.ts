@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import i18n from "../../i18n";
-import { editedAt, explain, lineLink, percent, progress, readLineLink, zoneClock } from "./chatData";
+import { editedAt, explain, lineLink, percent, progress, readLineLink, sendersNamed, zoneClock } from "./chatData";
 import { readInput } from "./ChatImport";
 import { toFilter } from "./MessagesPanel";
 import dayjs from "dayjs";
@@ -72,5 +72,18 @@ describe("a proposal's time, edited on the case's clock", () => {
     expect(editedAt(shown, shown, "Asia/Shanghai")).toBeUndefined();
     expect(editedAt(shown.add(2, "minute"), shown, "Asia/Shanghai")).toBe("2021-03-20T04:32:00.000Z");
     expect(editedAt(null, shown, "Asia/Shanghai")).toBeUndefined();
+  });
+});
+
+describe("a search term that names a sender", () => {
+  const senders = [{ id: "s1", name: "何某", handles: ["2208816402"] }, { id: "s2", name: "徐某", handles: ["wxid_xu7731"] }];
+  it("is found by the sender's name or a handle, whole", () => {
+    expect(sendersNamed(" 何某 ", senders).map((s) => s.id)).toEqual(["s1"]);
+    expect(sendersNamed("WXID_XU7731", senders).map((s) => s.id)).toEqual(["s2"]);
+  });
+  it("is not a part of a name, nor empty", () => {
+    expect(sendersNamed("何", senders)).toEqual([]);
+    expect(sendersNamed("  ", senders)).toEqual([]);
+    expect(sendersNamed(undefined, senders)).toEqual([]);
   });
 });
