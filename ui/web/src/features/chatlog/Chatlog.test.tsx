@@ -1,3 +1,4 @@
+import { message as toast } from "antd";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { Provider, type Client } from "urql";
@@ -84,6 +85,22 @@ describe("the proposals", () => {
     rerender(list(observer));
     await waitFor(() => expect(screen.queryByRole("button", { name: "从聊天记录重建" })).toBeNull());
     expect(screen.queryByRole("button", { name: /^接\s*受$/ })).toBeNull();
+  });
+});
+
+describe("reconstructing again", () => {
+  it("counts the proposals still to review, not those decided before", async () => {
+    await i18n.changeLanguage("zh-CN");
+    const executeMutation = vi.fn(() => fromValue({ data: { reconstructChain: { sightings: 5, proposals: [{ id: "p1" }, { id: "p2" }] } } }));
+    const client = { executeQuery: vi.fn(() => never), executeMutation } as unknown as Client;
+    render(<Provider value={client}><IncidentAccessProvider access={investigator}>
+      <ProposalList incidentId="i1" zone="Asia/Shanghai" frozen={false} onChanged={() => {}} onJump={() => {}}
+        proposals={[proposal({ state: "ACCEPTED" }), proposal({ id: "p2", state: "REJECTED", rejectReason: "不是同一张图" })]} />
+    </IncidentAccessProvider></Provider>);
+    const said = vi.spyOn(toast, "success");
+    fireEvent.click(screen.getByRole("button", { name: "从聊天记录重建" }));
+    await waitFor(() => expect(said).toHaveBeenCalledWith("找到 5 处出现，提出 0 次转发（另有 2 次此前已审核）"));
+    said.mockRestore();
   });
 });
 

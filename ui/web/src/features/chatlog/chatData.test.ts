@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import i18n from "../../i18n";
-import { editedAt, explain, lineLink, percent, progress, readLineLink, sendersNamed, zoneClock } from "./chatData";
+import { editedAt, explain, lineLink, percent, progress, readLineLink, reconstructed, sendersNamed, zoneClock } from "./chatData";
 import { readInput } from "./ChatImport";
 import { toFilter } from "./MessagesPanel";
 import dayjs from "dayjs";
@@ -85,5 +85,14 @@ describe("a search term that names a sender", () => {
     expect(sendersNamed("何", senders)).toEqual([]);
     expect(sendersNamed("  ", senders)).toEqual([]);
     expect(sendersNamed(undefined, senders)).toEqual([]);
+  });
+});
+
+describe("a reconstruction's count", () => {
+  it("is of the proposals still to review: those decided before are counted apart", () => {
+    const known = [{ id: "p1", state: "ACCEPTED" }, { id: "p2", state: "REJECTED" }, { id: "p3", state: "PROPOSED" }];
+    expect(reconstructed([{ id: "p1" }, { id: "p2" }, { id: "p3" }, { id: "p4" }], known)).toEqual({ open: 2, decided: 2 });
+    expect(reconstructed([{ id: "p1" }, { id: "p2" }], known)).toEqual({ open: 0, decided: 2 });
+    expect(reconstructed([{ id: "p9" }], [])).toEqual({ open: 1, decided: 0 });
   });
 });

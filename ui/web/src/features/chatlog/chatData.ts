@@ -32,6 +32,15 @@ export function sendersNamed<S extends { name: string; handles: string[] }>(term
   return senders.filter((s) => s.name.toLowerCase() === q || s.handles.some((h) => h.toLowerCase() === q));
 }
 
+// reconstructed counts what a reconstruction returned: every proposal of the
+// case, those decided before kept as decided, so the count to review is of
+// the rest.
+export function reconstructed(returned: { id: string }[], known: { id: string; state: string }[]): { open: number; decided: number } {
+  const decided = new Set(known.filter((p) => p.state !== "PROPOSED").map((p) => p.id));
+  const before = returned.filter((p) => decided.has(p.id)).length;
+  return { open: returned.length - before, decided: before };
+}
+
 // percent words a 0..1 confidence as a whole percentage.
 export const percent = (x: number) => `${Math.round(x * 100)}%`;
 
