@@ -96,3 +96,17 @@ describe("a reconstruction's count", () => {
     expect(reconstructed([{ id: "p9" }], [])).toEqual({ open: 1, decided: 0 });
   });
 });
+
+describe("the close-match hint", () => {
+  // The server's trigram similarity (chatlog fuzzyThreshold 0.5) lets a
+  // character differ or go missing in a long phrase only: 涉秘文件 does not
+  // find 涉密文件, and the hint said any character might differ.
+  it("promises a character off only in a long phrase", async () => {
+    for (const lng of ["zh-CN", "zh-TW"]) {
+      await i18n.changeLanguage(lng);
+      expect(i18n.t("chat.fuzzyHint")).toMatch(/约?約?十五字以上.*短[语語][须須]一字不差/);
+    }
+    await i18n.changeLanguage("en");
+    expect(i18n.t("chat.fuzzyHint")).toContain("a short phrase must match exactly");
+  });
+});
