@@ -106,7 +106,8 @@ describe("reconstructing again", () => {
 
 const message = {
   id: "m1", at: "2021-03-20T04:30:41Z", kind: "TEXT", text: "关于进一步加强涉密文件管理的通知 文号我给涂了", forwardedFrom: null, quote: "下周同学聚会你去吗", members: [],
-  forwards: [{ id: "f1", key: "k1", at: "2021-03-20T04:30:41Z", from: { name: "何某" }, to: { name: "徐某" } }],
+  forwards: [{ id: "f1", key: "k1", at: "2021-03-20T04:30:41Z", from: { name: "何某" }, to: { name: "徐某" } },
+    { id: "f2", key: "k2", at: "2021-03-20T11:02:00Z", from: { name: "徐某" }, to: { name: "同学群" } }],
   chat: { id: "c1", name: "徐某", platform: "QQ", direct: true }, sender: { id: "s1", name: "何某", handles: ["2208816402"] }, media: [], items: [],
   sources: [{ line: 14, offset: 300, raw: "2021-03-20 12:30:41 何某(2208816402)", evidence: { id: "e2", fileName: "徐某.txt" } }],
 };
@@ -116,19 +117,22 @@ describe("the messages section", () => {
     await i18n.changeLanguage("zh-CN");
     const executeQuery = vi.fn((op: { variables: Record<string, unknown> }) => fromValue({ data: {
       incident: { id: "i1", chats: [], chatSenders: [], chatImports: [{ id: "c2", state: "DONE", evidence: { id: "e2", fileName: "徐某.txt" } }],
-        leakMarks: [], sightings: [], messages: { total: 1, next: null, messages: [message] }, _vars: op.variables } } }));
+        leakMarks: [], sightings: [], messages: { total: 3, next: null, messages: [message] }, _vars: op.variables } } }));
     const client = { executeQuery, executeMutation: vi.fn(() => never) } as unknown as Client;
     render(<MemoryRouter initialEntries={["/incidents/LT-1?evidence=e2&line=14#messages"]}><Provider value={client}>
       <IncidentAccessProvider access={investigator}><MessagesPanel incidentId="i1" zone="Asia/Shanghai" frozen={false} changes={0} /></IncidentAccessProvider>
     </Provider></MemoryRouter>);
-    expect((await screen.findByTestId("at-line")).textContent).toContain("徐某.txt 第 14 行及其前后的消息");
+    // The page starts at the line (chatlog Messages): it says so, and its total is the export's.
+    expect((await screen.findByTestId("at-line")).textContent).toContain("徐某.txt 第 14 行起的消息");
+    expect(screen.getByTestId("message-total").textContent).toBe("该导出共 3 条消息");
     const asked = executeQuery.mock.calls.map(([op]) => op.variables.filter).filter(Boolean);
     expect(asked).toContainEqual({ evidenceId: "e2", line: 14 });
     expect(screen.getByText("2021-03-20 12:30:41")).toBeTruthy();
     expect(screen.getByText("2021-03-20 12:30:41 何某(2208816402)").tagName).toBe("PRE");
     expect(screen.getByText("下周同学聚会你去吗")).toBeTruthy();
     // From the line back to the hop it proves.
-    expect(screen.getByTestId("message-forwards").textContent).toContain("2021-03-20 12:30 何某 → 徐某");
+    // Each forward apart: two ran together as one phrase.
+    expect(screen.getByTestId("message-forwards").textContent).toContain("2021-03-20 12:30 何某 → 徐某、2021-03-20 19:02 徐某 → 同学群");
     expect(screen.getAllByRole("button", { name: "标记为泄露内容" })).toHaveLength(1);
   });
 });

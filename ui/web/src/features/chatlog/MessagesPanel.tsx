@@ -189,7 +189,7 @@ function MessagePage({ incidentId, filter, after, zone, at, frozen, first, last,
   if (error) return <Alert type="error" showIcon message={errorMessage(t, error)} />;
   return <>
     {first && page && <Typography.Paragraph type="secondary" data-testid="message-total">
-      {t(page.total >= 10000 ? "chat.totalMany" : "chat.total", { count: page.total })}</Typography.Paragraph>}
+      {t(page.total >= 10000 ? "chat.totalMany" : at ? "chat.totalInExport" : "chat.total", { count: page.total })}</Typography.Paragraph>}
     <List size="small" rowKey="id" loading={fetching && !page} dataSource={page?.messages ?? []} locale={{ emptyText: t("chat.noMessages") }}
       data-testid="messages" renderItem={(m) => <MessageItem m={m} zone={zone} incidentId={incidentId} frozen={frozen} at={readsLine(m, at)} onMarked={onMarked} onJump={onJump} />} />
     {last && page?.next && <Button block className="lt-top-sm" onClick={() => onMore(page.next!)}>{t("chat.more")}</Button>}
@@ -234,8 +234,8 @@ function MessageItem({ m, zone, incidentId, frozen, at, onMarked, onJump }: {
           {open ? t("chat.hideSources") : t("chat.showSources")}</Button></div>
         {open && m.forwards.length > 0 && <div data-testid="message-forwards">
           <Typography.Text type="secondary">{t("chat.provesForwards")}: </Typography.Text>
-          {m.forwards.map((f) => <Button key={f.id} size="small" type="link" className="lt-wrap-link" onClick={() => navigate({ search: "", hash: "spread" })}>
-            {wallTime(f.at, zone)} {f.from.name} → {f.to.name}</Button>)}
+          {m.forwards.map((f, i) => <span key={f.id}>{i > 0 && t("chat.listSeparator")}<Button size="small" type="link" className="lt-wrap-link"
+            onClick={() => navigate({ search: "", hash: "spread" })}>{wallTime(f.at, zone)} {f.from.name} → {f.to.name}</Button></span>)}
         </div>}
         {open && m.sources.map((s, i) => <div key={i} data-source-line={s.line}>
           <Typography.Text>{t("chat.sourceAt", { file: s.evidence.fileName, line: s.line })}</Typography.Text>
