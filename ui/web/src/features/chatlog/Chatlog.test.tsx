@@ -34,6 +34,9 @@ describe("a read of a chat export", () => {
     expect(screen.getByText("时间无法识别")).toBeTruthy();
     expect(screen.getByText("4d7e91.jpg")).toBeTruthy();
     expect(container.querySelector(".ant-progress")).toBeNull();
+    // A format's name is wider than a phone's evidence column: it wraps (lt-wrap-tag), the table did not fit.
+    expect(screen.getByText("QQ 电脑版导出的文本").classList).toContain("lt-wrap-tag");
+    expect(screen.getByText("4d7e91.jpg").classList).toContain("lt-wrap-tag");
   });
   it("words a failure from its reason", async () => {
     await i18n.changeLanguage("zh-CN");
