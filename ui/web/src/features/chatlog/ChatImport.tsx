@@ -69,7 +69,7 @@ export function ChatImportStatus({ imp }: { imp: ChatImportFieldsFragment }) {
     <div data-chat-import={imp.state} className="lt-top-sm" style={{ maxWidth: 520 }}>
       <Space wrap size={4}>
         <Tag color={stateColor[imp.state]}>{t(`chat.state.${imp.state}`)}</Tag>
-        {imp.format && <Tag>{t(`chat.format.${imp.format}`)}</Tag>}
+        {imp.format && <Tag className="lt-wrap-tag">{t(`chat.format.${imp.format}`)}</Tag>}
         <Typography.Text type="secondary">{imp.timeZone}</Typography.Text>
       </Space>
       {inFlight(imp.state) && <Progress size="small" aria-label={t("chat.progress")} percent={progress(imp.bytesRead, imp.bytesTotal)} status="active" />}
@@ -90,7 +90,7 @@ export function ChatImportStatus({ imp }: { imp: ChatImportFieldsFragment }) {
       </> }]} />}
       {imp.media.length > 0 && <div>
         <Typography.Text type="secondary">{t("chat.media", { count: imp.media.length })}: </Typography.Text>
-        {imp.media.map((m) => <Tag key={m.id}>{m.fileName}</Tag>)}
+        {imp.media.map((m) => <Tag key={m.id} className="lt-wrap-tag">{m.fileName}</Tag>)}
       </div>}
     </div>
   );

@@ -1,3 +1,4 @@
+import { message as toast } from "antd";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { Provider, type Client } from "urql";
@@ -33,6 +34,9 @@ describe("a read of a chat export", () => {
     expect(screen.getByText("时间无法识别")).toBeTruthy();
     expect(screen.getByText("4d7e91.jpg")).toBeTruthy();
     expect(container.querySelector(".ant-progress")).toBeNull();
+    // A format's name is wider than a phone's evidence column: it wraps (lt-wrap-tag), the table did not fit.
+    expect(screen.getByText("QQ 电脑版导出的文本").classList).toContain("lt-wrap-tag");
+    expect(screen.getByText("4d7e91.jpg").classList).toContain("lt-wrap-tag");
   });
   it("words a failure from its reason", async () => {
     await i18n.changeLanguage("zh-CN");
@@ -87,9 +91,26 @@ describe("the proposals", () => {
   });
 });
 
+describe("reconstructing again", () => {
+  it("counts the proposals still to review, not those decided before", async () => {
+    await i18n.changeLanguage("zh-CN");
+    const executeMutation = vi.fn(() => fromValue({ data: { reconstructChain: { sightings: 5, proposals: [{ id: "p1" }, { id: "p2" }] } } }));
+    const client = { executeQuery: vi.fn(() => never), executeMutation } as unknown as Client;
+    render(<Provider value={client}><IncidentAccessProvider access={investigator}>
+      <ProposalList incidentId="i1" zone="Asia/Shanghai" frozen={false} onChanged={() => {}} onJump={() => {}}
+        proposals={[proposal({ state: "ACCEPTED" }), proposal({ id: "p2", state: "REJECTED", rejectReason: "不是同一张图" })]} />
+    </IncidentAccessProvider></Provider>);
+    const said = vi.spyOn(toast, "success");
+    fireEvent.click(screen.getByRole("button", { name: "从聊天记录重建" }));
+    await waitFor(() => expect(said).toHaveBeenCalledWith("找到 5 处出现，提出 0 次转发（另有 2 次此前已审核）"));
+    said.mockRestore();
+  });
+});
+
 const message = {
   id: "m1", at: "2021-03-20T04:30:41Z", kind: "TEXT", text: "关于进一步加强涉密文件管理的通知 文号我给涂了", forwardedFrom: null, quote: "下周同学聚会你去吗", members: [],
-  forwards: [{ id: "f1", key: "k1", at: "2021-03-20T04:30:41Z", from: { name: "何某" }, to: { name: "徐某" } }],
+  forwards: [{ id: "f1", key: "k1", at: "2021-03-20T04:30:41Z", from: { name: "何某" }, to: { name: "徐某" } },
+    { id: "f2", key: "k2", at: "2021-03-20T11:02:00Z", from: { name: "徐某" }, to: { name: "同学群" } }],
   chat: { id: "c1", name: "徐某", platform: "QQ", direct: true }, sender: { id: "s1", name: "何某", handles: ["2208816402"] }, media: [], items: [],
   sources: [{ line: 14, offset: 300, raw: "2021-03-20 12:30:41 何某(2208816402)", evidence: { id: "e2", fileName: "徐某.txt" } }],
 };
@@ -99,19 +120,22 @@ describe("the messages section", () => {
     await i18n.changeLanguage("zh-CN");
     const executeQuery = vi.fn((op: { variables: Record<string, unknown> }) => fromValue({ data: {
       incident: { id: "i1", chats: [], chatSenders: [], chatImports: [{ id: "c2", state: "DONE", evidence: { id: "e2", fileName: "徐某.txt" } }],
-        leakMarks: [], sightings: [], messages: { total: 1, next: null, messages: [message] }, _vars: op.variables } } }));
+        leakMarks: [], sightings: [], messages: { total: 3, next: null, messages: [message] }, _vars: op.variables } } }));
     const client = { executeQuery, executeMutation: vi.fn(() => never) } as unknown as Client;
     render(<MemoryRouter initialEntries={["/incidents/LT-1?evidence=e2&line=14#messages"]}><Provider value={client}>
       <IncidentAccessProvider access={investigator}><MessagesPanel incidentId="i1" zone="Asia/Shanghai" frozen={false} changes={0} /></IncidentAccessProvider>
     </Provider></MemoryRouter>);
-    expect((await screen.findByTestId("at-line")).textContent).toContain("徐某.txt 第 14 行及其前后的消息");
+    // The page starts at the line (chatlog Messages): it says so, and its total is the export's.
+    expect((await screen.findByTestId("at-line")).textContent).toContain("徐某.txt 第 14 行起的消息");
+    expect(screen.getByTestId("message-total").textContent).toBe("该导出共 3 条消息");
     const asked = executeQuery.mock.calls.map(([op]) => op.variables.filter).filter(Boolean);
     expect(asked).toContainEqual({ evidenceId: "e2", line: 14 });
     expect(screen.getByText("2021-03-20 12:30:41")).toBeTruthy();
     expect(screen.getByText("2021-03-20 12:30:41 何某(2208816402)").tagName).toBe("PRE");
     expect(screen.getByText("下周同学聚会你去吗")).toBeTruthy();
     // From the line back to the hop it proves.
-    expect(screen.getByTestId("message-forwards").textContent).toContain("2021-03-20 12:30 何某 → 徐某");
+    // Each forward apart: two ran together as one phrase.
+    expect(screen.getByTestId("message-forwards").textContent).toContain("2021-03-20 12:30 何某 → 徐某、2021-03-20 19:02 徐某 → 同学群");
     expect(screen.getAllByRole("button", { name: "标记为泄露内容" })).toHaveLength(1);
   });
 });
@@ -131,5 +155,31 @@ describe("the hooks the explorer reloads with", () => {
     const before = c.result.current.reload;
     c.rerender();
     expect(c.result.current.reload).toBe(before);
+  });
+});
+
+describe("searching the messages for a sender's name", () => {
+  it("says the search reads the text, and offers the sender's own messages", async () => {
+    await i18n.changeLanguage("zh-CN");
+    const executeQuery = vi.fn(() => fromValue({ data: {
+      incident: { id: "i1", chats: [], chatImports: [], leakMarks: [], sightings: [], messages: { total: 0, next: null, messages: [] },
+        chatSenders: [{ id: "s1", name: "何某", platform: "QQ", handles: ["2208816402"] }, { id: "s2", name: "何某", platform: "WECHAT", handles: ["wxid_hmq2019"] },
+          { id: "s3", name: "徐某", platform: "QQ", handles: ["1473920561"] }] } } }));
+    const client = { executeQuery, executeMutation: vi.fn(() => never) } as unknown as Client;
+    render(<MemoryRouter initialEntries={["/incidents/LT-1#messages"]}><Provider value={client}>
+      <IncidentAccessProvider access={investigator}><MessagesPanel incidentId="i1" zone="Asia/Shanghai" frozen={false} changes={0} /></IncidentAccessProvider>
+    </Provider></MemoryRouter>);
+    const search = screen.getByLabelText("搜索消息");
+    expect(search.getAttribute("placeholder")).not.toContain("某");
+    fireEvent.change(search, { target: { value: " 何某 " } });
+    fireEvent.keyDown(search, { key: "Enter", code: "Enter", keyCode: 13 });
+    const hint = await screen.findByTestId("search-names-sender");
+    expect(hint.textContent).toContain("「何某」是发送人");
+    fireEvent.click(within(hint).getByRole("button", { name: "查看其发出的消息" }));
+    await waitFor(() => {
+      const asked = (executeQuery.mock.calls as unknown as [{ variables: { filter?: object } }][]).map(([op]) => op.variables.filter);
+      expect(asked).toContainEqual({ senderIds: ["s1", "s2"] });
+    });
+    expect(screen.queryByTestId("search-names-sender")).toBeNull();
   });
 });

@@ -13,7 +13,7 @@ import type { ChatMessageFieldsFragment, LeakAndSightingsQuery, MessageFilter } 
 import { fromZone, wallTime } from "../evidence/zoneTime";
 import { MarkLeak } from "./ChatImport";
 import { goodTag } from "../spread/graphStyle";
-import { lineLink, percent, readLineLink, type LineRef } from "./chatData";
+import { lineLink, percent, readLineLink, sendersNamed, type LineRef } from "./chatData";
 
 graphql(`
   fragment ChatMessageFields on ChatMessage {
@@ -109,6 +109,11 @@ export function MessagesPanel({ incidentId, zone, frozen, changes }: { incidentI
   const exports = (inc?.chatImports ?? []).filter((i) => i.state === "DONE");
   const fileOf = (id: string) => exports.find((i) => i.evidence.id === id)?.evidence.fileName ?? id;
   const jump = (ref: LineRef) => navigate({ ...lineLink(ref) });
+  const named = at || filters.senders?.length ? [] : sendersNamed(filters.text, inc?.chatSenders ?? []);
+  const bySender = () => {
+    form.setFieldsValue({ text: undefined, fuzzy: false, senders: named.map((s) => s.id) });
+    form.submit();
+  };
   return (
     <div className="lt-stack" id="messages">
       <Card title={t("chat.title")}>
@@ -154,6 +159,9 @@ export function MessagesPanel({ incidentId, zone, frozen, changes }: { incidentI
             </Col>
           </Row>
         </GuardedForm>}
+        {named.length > 0 && <Alert type="info" showIcon className="lt-gap" data-testid="search-names-sender"
+          message={t("chat.searchNamesSender", { name: filters.text?.trim() })}
+          action={<Button size="small" onClick={bySender}>{t("chat.bySender")}</Button>} />}
         {pages.map((after, i) => (
           <MessagePage key={`${version}:${after ?? ""}`} incidentId={incidentId} filter={filter} after={after} zone={zone} at={at} frozen={frozen}
             first={i === 0} last={i === pages.length - 1} onMore={(next) => setPages((p) => [...p, next])} onMarked={reload} onJump={jump} />
@@ -181,7 +189,7 @@ function MessagePage({ incidentId, filter, after, zone, at, frozen, first, last,
   if (error) return <Alert type="error" showIcon message={errorMessage(t, error)} />;
   return <>
     {first && page && <Typography.Paragraph type="secondary" data-testid="message-total">
-      {t(page.total >= 10000 ? "chat.totalMany" : "chat.total", { count: page.total })}</Typography.Paragraph>}
+      {t(page.total >= 10000 ? "chat.totalMany" : at ? "chat.totalInExport" : "chat.total", { count: page.total })}</Typography.Paragraph>}
     <List size="small" rowKey="id" loading={fetching && !page} dataSource={page?.messages ?? []} locale={{ emptyText: t("chat.noMessages") }}
       data-testid="messages" renderItem={(m) => <MessageItem m={m} zone={zone} incidentId={incidentId} frozen={frozen} at={readsLine(m, at)} onMarked={onMarked} onJump={onJump} />} />
     {last && page?.next && <Button block className="lt-top-sm" onClick={() => onMore(page.next!)}>{t("chat.more")}</Button>}
@@ -226,8 +234,8 @@ function MessageItem({ m, zone, incidentId, frozen, at, onMarked, onJump }: {
           {open ? t("chat.hideSources") : t("chat.showSources")}</Button></div>
         {open && m.forwards.length > 0 && <div data-testid="message-forwards">
           <Typography.Text type="secondary">{t("chat.provesForwards")}: </Typography.Text>
-          {m.forwards.map((f) => <Button key={f.id} size="small" type="link" className="lt-wrap-link" onClick={() => navigate({ search: "", hash: "spread" })}>
-            {wallTime(f.at, zone)} {f.from.name} → {f.to.name}</Button>)}
+          {m.forwards.map((f, i) => <span key={f.id}>{i > 0 && t("chat.listSeparator")}<Button size="small" type="link" className="lt-wrap-link"
+            onClick={() => navigate({ search: "", hash: "spread" })}>{wallTime(f.at, zone)} {f.from.name} → {f.to.name}</Button></span>)}
         </div>}
         {open && m.sources.map((s, i) => <div key={i} data-source-line={s.line}>
           <Typography.Text>{t("chat.sourceAt", { file: s.evidence.fileName, line: s.line })}</Typography.Text>

@@ -11,7 +11,7 @@ import type { Confidence, ForwardMethod, ProposalFieldsFragment } from "../../gq
 import { confidences, forwardMethods } from "../../vocabulary";
 import { wallTime } from "../evidence/zoneTime";
 import { cautionTag, goodTag, proposalTag } from "../spread/graphStyle";
-import { editedAt, explain, percent, zoneClock, type LineRef } from "./chatData";
+import { editedAt, explain, percent, reconstructed, zoneClock, type LineRef } from "./chatData";
 
 graphql(`
   fragment ProposalNodeFields on ProposalNode { key kind name platform memberCount }
@@ -110,7 +110,11 @@ export function ProposalList({ incidentId, zone, frozen, proposals, known, error
         <Button data-testid="reconstruct" loading={rebuilt.fetching} disabled={rebuilt.fetching} onClick={async () => {
           const r = await rebuild({ id: incidentId });
           const found = r?.data?.reconstructChain;
-          if (found) { message.success(t("chat.reconstructed", { sightings: found.sightings, count: found.proposals.length })); onChanged(); }
+          if (found) {
+            const n = reconstructed(found.proposals, proposals);
+            message.success(t(n.decided ? "chat.reconstructedDecided" : "chat.reconstructed", { sightings: found.sightings, count: n.open, decided: n.decided }));
+            onChanged();
+          }
         }}>{t("chat.reconstruct")}</Button>
         {open.length > 0 && <Space.Compact>
           <InputNumber min={0} max={100} value={min} onChange={(v) => setMin(v ?? 0)} addonAfter="%" aria-label={t("chat.minConfidence")} style={{ width: 110 }} />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import i18n from "../../i18n";
-import { editedAt, explain, lineLink, percent, progress, readLineLink, zoneClock } from "./chatData";
+import { editedAt, explain, lineLink, percent, progress, readLineLink, reconstructed, sendersNamed, zoneClock } from "./chatData";
 import { readInput } from "./ChatImport";
 import { toFilter } from "./MessagesPanel";
 import dayjs from "dayjs";
@@ -72,5 +72,41 @@ describe("a proposal's time, edited on the case's clock", () => {
     expect(editedAt(shown, shown, "Asia/Shanghai")).toBeUndefined();
     expect(editedAt(shown.add(2, "minute"), shown, "Asia/Shanghai")).toBe("2021-03-20T04:32:00.000Z");
     expect(editedAt(null, shown, "Asia/Shanghai")).toBeUndefined();
+  });
+});
+
+describe("a search term that names a sender", () => {
+  const senders = [{ id: "s1", name: "何某", handles: ["2208816402"] }, { id: "s2", name: "徐某", handles: ["wxid_xu7731"] }];
+  it("is found by the sender's name or a handle, whole", () => {
+    expect(sendersNamed(" 何某 ", senders).map((s) => s.id)).toEqual(["s1"]);
+    expect(sendersNamed("WXID_XU7731", senders).map((s) => s.id)).toEqual(["s2"]);
+  });
+  it("is not a part of a name, nor empty", () => {
+    expect(sendersNamed("何", senders)).toEqual([]);
+    expect(sendersNamed("  ", senders)).toEqual([]);
+    expect(sendersNamed(undefined, senders)).toEqual([]);
+  });
+});
+
+describe("a reconstruction's count", () => {
+  it("is of the proposals still to review: those decided before are counted apart", () => {
+    const known = [{ id: "p1", state: "ACCEPTED" }, { id: "p2", state: "REJECTED" }, { id: "p3", state: "PROPOSED" }];
+    expect(reconstructed([{ id: "p1" }, { id: "p2" }, { id: "p3" }, { id: "p4" }], known)).toEqual({ open: 2, decided: 2 });
+    expect(reconstructed([{ id: "p1" }, { id: "p2" }], known)).toEqual({ open: 0, decided: 2 });
+    expect(reconstructed([{ id: "p9" }], [])).toEqual({ open: 1, decided: 0 });
+  });
+});
+
+describe("the close-match hint", () => {
+  // The server's trigram similarity (chatlog fuzzyThreshold 0.5) lets a
+  // character differ or go missing in a long phrase only: 涉秘文件 does not
+  // find 涉密文件, and the hint said any character might differ.
+  it("promises a character off only in a long phrase", async () => {
+    for (const lng of ["zh-CN", "zh-TW"]) {
+      await i18n.changeLanguage(lng);
+      expect(i18n.t("chat.fuzzyHint")).toMatch(/约?約?十五字以上.*短[语語][须須]一字不差/);
+    }
+    await i18n.changeLanguage("en");
+    expect(i18n.t("chat.fuzzyHint")).toContain("a short phrase must match exactly");
   });
 });

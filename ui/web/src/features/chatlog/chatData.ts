@@ -23,6 +23,24 @@ export function readLineLink(search: string): LineRef | undefined {
   return { evidenceId, line };
 }
 
+// sendersNamed are the senders a search term names exactly (by name or a
+// handle): the search reads the messages' text only, so a name typed there
+// finds the messages that mention the person, not those they sent.
+export function sendersNamed<S extends { name: string; handles: string[] }>(term: string | undefined, senders: S[]): S[] {
+  const q = term?.trim().toLowerCase();
+  if (!q) return [];
+  return senders.filter((s) => s.name.toLowerCase() === q || s.handles.some((h) => h.toLowerCase() === q));
+}
+
+// reconstructed counts what a reconstruction returned: every proposal of the
+// case, those decided before kept as decided, so the count to review is of
+// the rest.
+export function reconstructed(returned: { id: string }[], known: { id: string; state: string }[]): { open: number; decided: number } {
+  const decided = new Set(known.filter((p) => p.state !== "PROPOSED").map((p) => p.id));
+  const before = returned.filter((p) => decided.has(p.id)).length;
+  return { open: returned.length - before, decided: before };
+}
+
 // percent words a 0..1 confidence as a whole percentage.
 export const percent = (x: number) => `${Math.round(x * 100)}%`;
 

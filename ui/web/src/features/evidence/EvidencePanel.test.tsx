@@ -36,6 +36,11 @@ describe("evidence panel", () => {
     expect(await vault.findByText("通知原件.pdf")).toBeTruthy();
     expect(container.textContent).toContain("2026-11-25 02:00 (Europe/Berlin)");
     expect(vault.getByRole("button", { name: /预\s*览/ })).toBeTruthy();
+    // Under jsdom the screen is a phone's: the actions are under the file, in
+    // its cell, not in a column the table scrolls out of sight.
+    const cell = vault.getByText("通知原件.pdf").closest("td")!;
+    expect(within(cell).getByRole("button", { name: /预\s*览/ })).toBeTruthy();
+    expect(within(cell).getByRole("button", { name: "标记为泄露内容" })).toBeTruthy();
     fireEvent.click(container.querySelector(".ant-table-row-expand-icon")!);
     const collected = container.querySelector("[data-custody=COLLECTED]")!.textContent;
     expect(collected).toContain("2026-11-24 21:15:00 (Asia/Shanghai) · 张警官");

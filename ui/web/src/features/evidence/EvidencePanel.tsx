@@ -170,6 +170,17 @@ export function EvidencePanel({ incidentId, reference, frozen, changes, caseZone
     refetch({ requestPolicy: "network-only" });
   };
 
+  // On a phone the actions are under the file, not in a column of their own
+  // that the table scrolls out of sight (and that cut the file's lines).
+  const actions = (e: (typeof items)[number]) => <Space wrap>
+    {(e.contentType.startsWith("image/") || isPdf(e.contentType)) && <Button size="small" onClick={() => open(e, true)}>{t("evidence.preview")}</Button>}
+    <Button size="small" onClick={() => open(e, false)}>{t("evidence.download")}</Button>
+    {canEdit && !frozen && <Button size="small" onClick={() => setCustodyOf(e.id)}>{t("evidence.recordCustody")}</Button>}
+    {/* An item is read once; a failed read may be tried again. */}
+    {canEdit && !frozen && mayBeExport(e.contentType) && (chat.byEvidence.get(e.id)?.state ?? "FAILED") === "FAILED" &&
+      <Button size="small" data-read-chat={e.fileName} onClick={() => setReadingOf(e)}>{t("chat.readAs")}</Button>}
+    {canEdit && !frozen && <MarkLeakButton incidentId={incidentId} evidenceId={e.id} />}
+  </Space>;
   return (
     <Card id="evidence" title={t("evidence.title")} extra={items.length > 0 && <Space wrap>
       {images.length > 0 && !thumbs && <Button size="small" onClick={showThumbnails}>{t("evidence.thumbnails")}</Button>}
@@ -231,6 +242,7 @@ export function EvidencePanel({ incidentId, reference, frozen, changes, caseZone
             {phone && <span><Tag color={e.fixity === "OK" ? "green" : e.fixity === "UNVERIFIED" ? "default" : "red"}>{t(`evidence.fixity.${e.fixity}`)}</Tag>
               {e.legalHold && <Tag color="blue">{t("evidence.legalHold")}</Tag>}</span>}
             {chat.byEvidence.get(e.id) && <ChatImportStatus imp={chat.byEvidence.get(e.id)!} />}
+            {phone && <div className="lt-top-sm">{actions(e)}</div>}
           </Space> },
           { title: t("evidence.hash"), dataIndex: "sha256", responsive: ["sm"], render: (h: string, e) => <Space direction="vertical" size={0}>
             <Typography.Text code copyable={{ text: h }} style={{ fontSize: 11 }}>{h.slice(0, 16)}…</Typography.Text>
@@ -238,15 +250,7 @@ export function EvidencePanel({ incidentId, reference, frozen, changes, caseZone
           </Space> },
           { title: t("evidence.uploaded"), dataIndex: "uploadedAt", responsive: ["sm"], render: (at: string, e) => <>{inZone(at, e.timeZone)}<br />{e.uploadedBy?.displayName}</> },
           { title: t("evidence.legalHold"), dataIndex: "legalHold", responsive: ["sm"], render: (on: boolean, e) => holdSwitch(on, e) },
-          { key: "actions", render: (_, e) => <Space wrap direction={phone ? "vertical" : "horizontal"}>
-            {(e.contentType.startsWith("image/") || isPdf(e.contentType)) && <Button size="small" onClick={() => open(e, true)}>{t("evidence.preview")}</Button>}
-            <Button size="small" onClick={() => open(e, false)}>{t("evidence.download")}</Button>
-            {canEdit && !frozen && <Button size="small" onClick={() => setCustodyOf(e.id)}>{t("evidence.recordCustody")}</Button>}
-            {/* An item is read once; a failed read may be tried again. */}
-            {canEdit && !frozen && mayBeExport(e.contentType) && (chat.byEvidence.get(e.id)?.state ?? "FAILED") === "FAILED" &&
-              <Button size="small" data-read-chat={e.fileName} onClick={() => setReadingOf(e)}>{t("chat.readAs")}</Button>}
-            {canEdit && !frozen && <MarkLeakButton incidentId={incidentId} evidenceId={e.id} />}
-          </Space> },
+          { key: "actions", responsive: ["sm"], render: (_, e) => actions(e) },
         ]} />
       <PurposeModal asking={asking} onClose={() => setAsking(null)} />
       {custodyOf && <CustodyModal evidenceId={custodyOf} onClose={() => setCustodyOf(undefined)} onDone={() => { setCustodyOf(undefined); refetch({ requestPolicy: "network-only" }); }} />}
