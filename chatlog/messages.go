@@ -29,7 +29,7 @@ const (
 
 // Messages returns a page of an incident's messages matching f, in time
 // order, after a page's cursor. With f.EvidenceID and f.Line, the page
-// starts a few messages before the one read from that line.
+// starts at the message read from that line (or the last one before it).
 func (s *Service) Messages(ctx context.Context, incidentID uuid.UUID, f Filter, first int, after *string) (*Page, error) {
 	if err := s.readable(ctx, incidentID); err != nil {
 		return nil, err

@@ -384,12 +384,11 @@ func (s *state) propose(c *chatInfo, si int, exposures [][]exposure) Proposal {
 	p := Proposal{To: s.target(c, by), By: s.personNode(by), At: x.At, Method: "FORWARD",
 		Sources: []Ref{{x.ID, x.Source}},
 		Params:  map[string]any{"by": s.people[by].Name, "to": s.display(c, by), "at": x.At}}
+	// A similar image is no sign of a photograph: every app re-encodes the
+	// pictures it forwards. The method stays FORWARD for the reviewer to change.
 	score := 1.0
 	if x.Match != Exact {
 		score = min(max(x.Score, 0), 1)
-		if x.Match == ImageSimilar {
-			p.Method = "PHOTO"
-		}
 	}
 	// A marker pointing at the target itself (a message forwarded back to
 	// its author) says nothing of the hop: the recorder refuses SAME_ENDS.

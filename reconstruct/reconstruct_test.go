@@ -219,7 +219,7 @@ func TestConfidenceAndMethod(t *testing.T) {
 		sources    []string
 	}{
 		{"FORWARD", confidenceOriginGuess, []string{"s1"}},
-		{"PHOTO", confidenceMember * 0.9, []string{"s2", "s1"}},
+		{"FORWARD", confidenceMember * 0.9, []string{"s2", "s1"}},
 		{"FORWARD", confidenceMarker, []string{"s3"}},
 	}
 	for i, p := range r.Proposals {

@@ -5203,7 +5203,7 @@ input MessageFilter {
   to: Time
   "Only messages read from this evidence item."
   evidenceId: ID
-  "Only the message read from this line of evidenceId, and those around it."
+  "Start the page at the message read from this line of evidenceId (or the last one before it)."
   line: Int
 }
 

@@ -398,7 +398,7 @@ export type MessageFilter = {
    * one), and by trigram similarity ≥ 0.5 (a character more or less).
    */
   fuzzy?: boolean | null | undefined;
-  /** Only the message read from this line of evidenceId, and those around it. */
+  /** Start the page at the message read from this line of evidenceId (or the last one before it). */
   line?: number | null | undefined;
   senderIds?: Array<string> | null | undefined;
   /** Substring, case-insensitive; works for Chinese (张某, 〔2021〕3号). At most 200 characters. */
