@@ -122,6 +122,23 @@ const chooseOn = async (page, select, option) => {
   }
 };
 
+// typeToChoose types into a searchable antd Select (field) and picks the
+// option with that exact text, again if a click on an option still sliding
+// in did not take, until the list has closed on it.
+const typeToChoose = async (page, field, option) => {
+  const open = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)");
+  for (let attempt = 1; ; attempt++) {
+    await field.fill(option);
+    await open.locator(`.ant-select-item-option[title="${option}"]`).click();
+    try {
+      await open.waitFor({ state: "detached", timeout: 5000 });
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+};
+
 for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 360, height: 740 }, "-phone"]]) {
   const context = await browser.newContext({ locale: "zh-CN", viewport });
   const page = await context.newPage();
@@ -180,8 +197,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await dialog.getByLabel("报告人").fill("值班室张某");
     // The secrecy period goes into the report's marking; the zone gives its local times.
     await dialog.getByLabel("保密期限").fill("10年");
-    await dialog.getByLabel("时区").fill("Asia/Shanghai");
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="Asia/Shanghai"]').click();
+    await typeToChoose(page, dialog.getByLabel("时区"), "Asia/Shanghai");
     await dialog.getByLabel("发现方式").waitFor();
     await page.waitForTimeout(400); // the dialog's opening animation
     await accessible(page, `details-editor${suffix}`);
@@ -211,8 +227,7 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
       await when.fill("2026-11-24 21:15:00");
       await when.press("Enter");
     }
-    await vault.getByLabel("时区").fill("Asia/Shanghai");
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="Asia/Shanghai"]').click();
+    await typeToChoose(page, vault.getByLabel("时区"), "Asia/Shanghai");
     const collector = await vault.getByLabel("收集人").inputValue();
     if (collector !== "值班员") throw new Error(`the collector offered is "${collector}", not the signed-in user's name`);
     const photo = Buffer.from(`群聊截图（模拟）${suffix} ${Date.now()}`);
