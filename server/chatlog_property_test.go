@@ -21,6 +21,7 @@ import (
 
 	"github.com/nfnt/resize"
 
+	"github.com/leaktrail/leaktrail/internal/chainflow"
 	"github.com/leaktrail/leaktrail/internal/testgql"
 )
 
@@ -786,9 +787,9 @@ func pcRun(t *testing.T, c *testgql.Client, cc *pcCascade) pcScore {
 				}
 			})
 			for _, n := range names {
-				uploadAs(t, c, incidentID, n, cc.names[e], x.media[n])
+				chainflow.Upload(t, c, incidentID, n, cc.names[e], x.media[n])
 			}
-			im := readExport(t, c, uploadAs(t, c, incidentID, x.name, cc.names[e], x.data), x.zone)
+			im := chainflow.Read(t, c, chainflow.Upload(t, c, incidentID, x.name, cc.names[e], x.data), x.zone)
 			if im.State != "DONE" || len(im.Problems) > 0 || im.Messages == 0 {
 				t.Fatalf("%s of %s: %+v\n%s", x.name, cc.names[e], im, x.data)
 			}
@@ -800,7 +801,7 @@ func pcRun(t *testing.T, c *testgql.Client, cc *pcCascade) pcScore {
 		c.Must(t, `mutation($id: ID!, $t: String!) { markLeak(incidentId: $id, input: {text: $t}) { id } }`,
 			map[string]any{"id": incidentID, "t": cc.mark}, nil)
 	} else {
-		leakID := uploadAs(t, c, incidentID, "原件.jpg", "举报人", cc.leak)
+		leakID := chainflow.Upload(t, c, incidentID, "原件.jpg", "举报人", cc.leak)
 		var out struct{ MarkLeak struct{ ImageHashed bool } }
 		c.Must(t, `mutation($id: ID!, $e: ID!) { markLeak(incidentId: $id, input: {evidenceId: $e}) { imageHashed } }`,
 			map[string]any{"id": incidentID, "e": leakID}, &out)
