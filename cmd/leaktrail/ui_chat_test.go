@@ -17,7 +17,8 @@ import (
 // accepted hop to the line it rests on and back; then the messages on a
 // phone. Screenshots go to SCREENSHOTS when set, else to a temp folder.
 func TestUIChat(t *testing.T) {
-	t.Parallel()
+	// Not parallel: the two browser runs (a Chromium each against a server
+	// under -race) take turns, not the same two cores at once.
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)

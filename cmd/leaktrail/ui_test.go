@@ -17,7 +17,8 @@ import (
 // advancing, the language switch, creating a user on the administration page. Screenshots go to SCREENSHOTS when set
 // (`make screenshots` puts them in docs/screenshots), else to a temp folder.
 func TestUIEndToEnd(t *testing.T) {
-	t.Parallel()
+	// Not parallel: the two browser runs (a Chromium each against a server
+	// under -race) take turns, not the same two cores at once.
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
