@@ -1,11 +1,13 @@
-// Command withservices runs a command with a throwaway PostgreSQL and MinIO
-// started for it, for the test command:
+// Command withservices runs a command with a throwaway PostgreSQL, MinIO and
+// Mailpit started for it, for the test command:
 //
 //	go run ./internal/cmd/withservices -- go test ./...
 //
 // The command sees LEAKTRAIL_TEST_DATABASE_URL (the superuser's DSN) and
-// LEAKTRAIL_TEST_S3_ENDPOINT, _ACCESS_KEY and _SECRET_KEY. Both servers and
-// their data are removed when it exits.
+// LEAKTRAIL_TEST_S3_ENDPOINT, _ACCESS_KEY and _SECRET_KEY,
+// LEAKTRAIL_TEST_SMTP_ADDR (Mailpit's SMTP host:port, no authentication or TLS)
+// and LEAKTRAIL_TEST_MAILPIT_URL (its API, read with internal/mailpit). The
+// servers and their data are removed when it exits.
 package main
 
 import (
@@ -73,7 +75,13 @@ func run() int {
 		return fail(err)
 	}
 	defer mn.Stop()
-	fmt.Fprintf(os.Stderr, "withservices: PostgreSQL on 127.0.0.1:%d, MinIO on %s\n", pg.Port, mn.Endpoint)
+	mp, err := services.StartMailpit(ctx, services.MailpitOptions{Dir: filepath.Join(dir, "mailpit"), Log: os.Stderr})
+	if err != nil {
+		return fail(err)
+	}
+	defer mp.Stop()
+	fmt.Fprintf(os.Stderr, "withservices: PostgreSQL on 127.0.0.1:%d, MinIO on %s, Mailpit on %s (API %s)\n",
+		pg.Port, mn.Endpoint, mp.SMTPAddr, mp.HTTPURL)
 
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
@@ -82,6 +90,8 @@ func run() int {
 		"LEAKTRAIL_TEST_S3_ENDPOINT="+mn.Endpoint,
 		"LEAKTRAIL_TEST_S3_ACCESS_KEY="+mn.AccessKey,
 		"LEAKTRAIL_TEST_S3_SECRET_KEY="+mn.SecretKey,
+		"LEAKTRAIL_TEST_SMTP_ADDR="+mp.SMTPAddr,
+		"LEAKTRAIL_TEST_MAILPIT_URL="+mp.HTTPURL,
 	)
 	if err := cmd.Run(); err != nil {
 		var exit *exec.ExitError
