@@ -24,8 +24,8 @@ ui/dist/app/index.html: ui/web/node_modules/.package-lock.json $(UI_SOURCES)
 ui-test: ui/web/node_modules/.package-lock.json
 	cd ui/web && npm test --silent
 
-# Starts a private PostgreSQL and MinIO (installing or building them once), a
-# demo case, and serves http://127.0.0.1:8080.
+# Starts a private PostgreSQL, MinIO and Mailpit (installing or building them
+# once), a demo case, and serves http://127.0.0.1:8080.
 run: build
 	./bin/leaktrail dev
 
@@ -47,7 +47,7 @@ vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-# Every test, against a throwaway PostgreSQL and MinIO that withservices starts,
+# Every test, against a throwaway PostgreSQL, MinIO and Mailpit that withservices starts,
 # then a short run of each fuzz target (their seed corpora also run as tests).
 test: check-generated vet ui ui-test
 	$(GO) run ./internal/cmd/withservices -- $(GO) test -race -count=1 ./...

@@ -3,15 +3,26 @@ package notify
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"io"
+	"math/big"
 	"mime"
 	"net"
 	"net/mail"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/leaktrail/leaktrail/internal/mailpit"
+	"github.com/leaktrail/leaktrail/internal/services"
 )
 
 func TestParseSMTPURL(t *testing.T) {
@@ -212,4 +223,79 @@ func TestMailHonoursContext(t *testing.T) {
 	if err := NewMailer(cfg).Send(context.Background(), "not an address", "x", "y"); !PermanentMailError(err) {
 		t.Errorf("bad recipient: %v", err)
 	}
+}
+
+// STARTTLS and TLS from the first byte, against Mailpits started here with a
+// certificate of a CA the test makes; the mailer trusts only that CA, and
+// refuses the server when it does not.
+func TestMailOverTLS(t *testing.T) {
+	mailpit.FromEnv(t) // the Mailpit binary is built by then
+	certFile, keyFile, pool := testCertificate(t)
+	for _, mode := range []MailTLS{MailSTARTTLS, MailTLSWrap} {
+		t.Run(string(mode), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			srv, err := services.StartMailpit(ctx, services.MailpitOptions{Dir: t.TempDir(),
+				TLSCert: certFile, TLSKey: keyFile, ImplicitTLS: mode == MailTLSWrap})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Stop()
+			cfg, err := ParseSMTPURL("smtp://robot:secret@" + srv.SMTPAddr + "?tls=" + string(mode) + "&from=leaktrail@example.org")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := NewMailer(cfg).Send(ctx, "zhao.liu@example.org", "主题", "正文"); err == nil {
+				t.Fatal("sent to a server whose certificate no trusted CA signed")
+			}
+			cfg.TLSConfig = &tls.Config{RootCAs: pool}
+			if err := NewMailer(cfg).Send(ctx, "zhao.liu@example.org", "主题", "正文"); err != nil {
+				t.Fatal(err)
+			}
+			got, err := mailpit.New(srv.HTTPURL).WaitTo(ctx, "zhao.liu@example.org", 1, 10*time.Second)
+			if err != nil || len(got) != 1 || got[0].Subject != "主题" {
+				t.Fatalf("caught %+v, %v", got, err)
+			}
+		})
+	}
+}
+
+// testCertificate makes a self-signed CA certificate for 127.0.0.1 and
+// returns its PEM files and a pool trusting it.
+func testCertificate(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "leaktrail test SMTP"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	return certFile, keyFile, pool
 }

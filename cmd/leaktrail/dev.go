@@ -19,7 +19,8 @@ import (
 // devAdmin is the user `leaktrail dev` creates on first start.
 const devAdmin = "admin"
 
-// dev runs Leaktrail with a private PostgreSQL and MinIO in a data folder,
+// dev runs Leaktrail with a private PostgreSQL, MinIO and Mailpit (which
+// catches the notification mail) in a data folder,
 // creating an admin and a demo case on first start. Ctrl-C stops everything;
 // the data stays for the next run.
 func (c *CLI) dev(ctx context.Context, args []string) error {
@@ -27,6 +28,8 @@ func (c *CLI) dev(ctx context.Context, args []string) error {
 		dataDir  string
 		pgPort   int
 		s3Port   int
+		smtpPort int
+		mailPort int
 		listen   string
 		logLevel string
 	)
@@ -34,6 +37,8 @@ func (c *CLI) dev(ctx context.Context, args []string) error {
 	fs.StringVar(&dataDir, "data", cmp.Or(os.Getenv("LEAKTRAIL_DEV_DATA"), ".leaktrail-dev"), "folder for the private database and object store (LEAKTRAIL_DEV_DATA)")
 	fs.IntVar(&pgPort, "pg-port", 54329, "PostgreSQL port on 127.0.0.1")
 	fs.IntVar(&s3Port, "s3-port", 9009, "MinIO port on 127.0.0.1")
+	fs.IntVar(&smtpPort, "smtp-port", 1025, "Mailpit's SMTP port on 127.0.0.1")
+	fs.IntVar(&mailPort, "mailpit-port", 8025, "Mailpit's HTTP port on 127.0.0.1, to read the mail caught")
 	fs.StringVar(&listen, "listen", cmp.Or(os.Getenv("LEAKTRAIL_LISTEN"), server.DefaultListen), "HTTP listen address (LEAKTRAIL_LISTEN)")
 	fs.StringVar(&logLevel, "log-level", cmp.Or(os.Getenv("LEAKTRAIL_LOG_LEVEL"), "info"), "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
@@ -73,6 +78,12 @@ func (c *CLI) dev(ctx context.Context, args []string) error {
 		return err
 	}
 	defer mn.Stop()
+	mp, err := services.StartMailpit(ctx, services.MailpitOptions{Dir: filepath.Join(dataDir, "mailpit"), Keep: true,
+		SMTPPort: smtpPort, HTTPPort: mailPort, Log: c.Stderr})
+	if err != nil {
+		return err
+	}
+	defer mp.Stop()
 
 	cfg := server.Config{
 		DatabaseURL:   pg.AdminURL("leaktrail"),
@@ -87,7 +98,7 @@ func (c *CLI) dev(ctx context.Context, args []string) error {
 		FixityInterval:    24 * time.Hour,
 	}
 	envFile := filepath.Join(dataDir, "env")
-	if err := writeEnvFile(envFile, cfg); err != nil {
+	if err := writeEnvFile(envFile, cfg, mp.SMTPURL()); err != nil {
 		return err
 	}
 	tuneMemory()
@@ -100,9 +111,12 @@ func (c *CLI) dev(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Mailpit's own web UI is not in its Go module (it is built with npm), so
+	// the mail is read through its API and its plain-text views.
 	fmt.Fprintf(c.Stdout, "\nLeaktrail is running at %s\n  sign in as %q with password %q\n  GraphQL: POST %s/graphql\n"+
+		"  mail is caught by Mailpit: the newest at %s/view/latest.txt, all at %s/api/v1/messages\n"+
 		"  other commands reach it after: set -a; . %s; set +a\n  Ctrl-C stops it; data stays in %s\n\n",
-		m.URL(), devAdmin, password, m.URL(), envFile, dataDir)
+		m.URL(), devAdmin, password, m.URL(), mp.HTTPURL, mp.HTTPURL, envFile, dataDir)
 	err = m.Wait(ctx)
 	fmt.Fprintln(c.Stderr, "leaktrail dev: stopping")
 	return err
@@ -143,9 +157,10 @@ func (c *CLI) seed(ctx context.Context, m *server.Main, dataDir string) (string,
 }
 
 // writeEnvFile writes the settings other leaktrail commands need to reach the
-// dev instance's database and object store, readable by the owner only.
-func writeEnvFile(path string, cfg server.Config) error {
-	body := fmt.Sprintf("LEAKTRAIL_DATABASE_URL=%s\nLEAKTRAIL_S3_ENDPOINT=%s\nLEAKTRAIL_S3_ACCESS_KEY=%s\nLEAKTRAIL_S3_SECRET_KEY=%s\nLEAKTRAIL_S3_BUCKET=%s\n",
-		cfg.DatabaseURL, cfg.S3.Endpoint, cfg.S3.AccessKey, cfg.S3.SecretKey, cfg.S3.Bucket)
+// dev instance's database, object store and mail catcher, readable by the
+// owner only.
+func writeEnvFile(path string, cfg server.Config, smtpURL string) error {
+	body := fmt.Sprintf("LEAKTRAIL_DATABASE_URL=%s\nLEAKTRAIL_S3_ENDPOINT=%s\nLEAKTRAIL_S3_ACCESS_KEY=%s\nLEAKTRAIL_S3_SECRET_KEY=%s\nLEAKTRAIL_S3_BUCKET=%s\nLEAKTRAIL_SMTP_URL=%s\n",
+		cfg.DatabaseURL, cfg.S3.Endpoint, cfg.S3.AccessKey, cfg.S3.SecretKey, cfg.S3.Bucket, smtpURL)
 	return os.WriteFile(path, []byte(body), 0o600)
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/leaktrail/leaktrail/internal/testdb"
 	"github.com/leaktrail/leaktrail/internal/testgql"
 	"github.com/leaktrail/leaktrail/internal/testserve"
+	"github.com/leaktrail/leaktrail/notify"
 )
 
 var binary string
@@ -492,7 +493,7 @@ func walkEveryStage(t *testing.T, c *testgql.Client) (incidentID, reference stri
 	return id, opened.OpenIncident.Reference
 }
 
-// `leaktrail dev` brings up its own PostgreSQL and MinIO, seeds an admin and
+// `leaktrail dev` brings up its own PostgreSQL, MinIO and Mailpit, seeds an admin and
 // the demo case, serves, and stops everything on Ctrl-C; a second start
 // reuses the data.
 func TestDevStartsEverythingAndKeepsData(t *testing.T) {
@@ -506,7 +507,8 @@ func TestDevStartsEverythingAndKeepsData(t *testing.T) {
 		}
 	}
 	start := func() (*exec.Cmd, string, string) {
-		cmd := exec.Command(binary, "dev", "--data", data, "--pg-port", "0", "--s3-port", "0", "--listen", "127.0.0.1:0")
+		cmd := exec.Command(binary, "dev", "--data", data, "--pg-port", "0", "--s3-port", "0",
+			"--smtp-port", "0", "--mailpit-port", "0", "--listen", "127.0.0.1:0")
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -590,6 +592,14 @@ func TestDevStartsEverythingAndKeepsData(t *testing.T) {
 		if out, stderr, code := run(t, devEnv, "", args...); code != 0 {
 			t.Fatalf("%v on the dev instance: %d %s %s", args, code, out, stderr)
 		}
+	}
+	// Its mail goes to the Mailpit it started.
+	smtpCfg, err := notify.ParseSMTPURL(devEnv["LEAKTRAIL_SMTP_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := notify.NewMailer(smtpCfg).Send(context.Background(), "admin@example.org", "测试", "dev"); err != nil {
+		t.Fatalf("mail to the dev instance's Mailpit: %v", err)
 	}
 	stop(cmd)
 

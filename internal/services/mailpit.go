@@ -61,7 +61,11 @@ type MailpitOptions struct {
 	Keep     bool   // keep the messages in Dir across runs; otherwise a throwaway database
 	SMTPPort int    // 0 picks a free one
 	HTTPPort int    // 0 picks a free one
-	Log      io.Writer
+	// TLSCert and TLSKey (PEM files) make it offer STARTTLS, or with
+	// ImplicitTLS speak TLS from the first byte (as on port 465).
+	TLSCert, TLSKey string
+	ImplicitTLS     bool
+	Log             io.Writer
 }
 
 // StartMailpit starts Mailpit on 127.0.0.1 and waits until it is ready.
@@ -88,13 +92,23 @@ func StartMailpit(ctx context.Context, opts MailpitOptions) (*Mailpit, error) {
 		HTTPURL:  fmt.Sprintf("http://127.0.0.1:%d", opts.HTTPPort),
 	}
 	args := []string{"--smtp", m.SMTPAddr, "--listen", fmt.Sprintf("127.0.0.1:%d", opts.HTTPPort),
-		// Accept whatever credentials a sender offers over plain SMTP, so a
-		// client configured with a user and password reaches it too.
-		"--smtp-auth-accept-any", "--smtp-auth-allow-insecure",
+		// Accept whatever credentials a sender offers, so a client configured
+		// with a user and password reaches it too.
+		"--smtp-auth-accept-any",
 		// No lookups outside this machine.
 		"--disable-version-check", "--smtp-disable-rdns"}
 	if opts.Keep {
 		args = append(args, "--database", filepath.Join(opts.Dir, "mailpit.db"))
+	}
+	if opts.TLSCert != "" {
+		args = append(args, "--smtp-tls-cert", opts.TLSCert, "--smtp-tls-key", opts.TLSKey)
+	}
+	if opts.ImplicitTLS {
+		args = append(args, "--smtp-require-tls")
+	} else {
+		// Credentials over plain SMTP too (Mailpit refuses the flag with TLS
+		// required, where there is no plain SMTP).
+		args = append(args, "--smtp-auth-allow-insecure")
 	}
 	// Without --database Mailpit keeps its messages in a temporary file it
 	// removes on exit.
