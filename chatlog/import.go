@@ -27,6 +27,7 @@ import (
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/fingerprint"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/notify"
 	"github.com/leaktrail/leaktrail/spread"
 )
 
@@ -192,6 +193,8 @@ func (s *Service) RunOne(ctx context.Context) bool {
 		im.Problems, im.Messages, im.Duplicates, im.MoreProblems, im.Media = nil, 0, 0, 0, nil
 		if err := s.Store.Finish(context.WithoutCancel(ctx), s.DB, im); err != nil {
 			s.Log.Warn("chat export read: cannot record its failure", "import", im.ID, "error", err)
+		} else if err := notify.Emit(context.WithoutCancel(ctx), s.DB, importFinished(im)); err != nil {
+			s.Log.Warn("chat export read: cannot tell of its failure", "import", im.ID, "error", err)
 		}
 	}
 	return true
@@ -279,8 +282,17 @@ func (s *Service) run(ctx context.Context, im *Import) error {
 		if _, _, err := s.Incidents.LockFor(ctx, tx, im.IncidentID, incident.PermEdit); err != nil {
 			return err
 		}
-		return s.Store.Finish(ctx, tx, im)
+		if err := s.Store.Finish(ctx, tx, im); err != nil {
+			return err
+		}
+		return notify.Emit(ctx, tx, importFinished(im))
 	})
+}
+
+// importFinished tells the team, and the one who asked, that a read ended.
+func importFinished(im *Import) notify.Event {
+	return notify.Event{Kind: notify.ImportFinished, IncidentID: &im.IncidentID, ActorID: &im.RequestedBy,
+		Data: map[string]string{"state": string(im.State)}}
 }
 
 func parseError(err error) error {

@@ -17,6 +17,7 @@ import (
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/internal/text"
+	"github.com/leaktrail/leaktrail/notify"
 	"github.com/leaktrail/leaktrail/spread"
 	"github.com/leaktrail/leaktrail/workflow"
 )
@@ -448,6 +449,10 @@ func (s *Service) Review(ctx context.Context, incidentID uuid.UUID, decision Dec
 				Note: "returned by leadership review: " + comments, Returned: true}, actor); err != nil {
 				return audit.Entry{}, err
 			}
+		}
+		if err := notify.Emit(ctx, tx, notify.Event{Kind: notify.ReviewDecided, IncidentID: &incidentID, ActorID: &actor.ID,
+			Data: map[string]string{"decision": string(decision)}}); err != nil {
+			return audit.Entry{}, err
 		}
 		return audit.Entry{Action: "incident.review", TargetType: "incident", TargetID: incidentID.String(), Changes: changes}, nil
 	})

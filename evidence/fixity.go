@@ -16,6 +16,7 @@ import (
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/notify"
 )
 
 // systemActor names Leaktrail itself in custody events it records on its own schedule.
@@ -148,7 +149,12 @@ func (s *Service) recordFixity(ctx context.Context, e *Evidence, observed string
 		if f == Missing {
 			kind, details = EvidenceMissing, fmt.Sprintf("%s: the object is missing from the store", e.FileName)
 		}
-		return s.Store.RaiseAlert(ctx, tx, Alert{IncidentID: e.IncidentID, Kind: kind, EvidenceID: &e.ID, Details: details})
+		if err := s.Store.RaiseAlert(ctx, tx, Alert{IncidentID: e.IncidentID, Kind: kind, EvidenceID: &e.ID, Details: details}); err != nil {
+			return err
+		}
+		// Told once per item and finding, however often the check runs.
+		return notify.Emit(ctx, tx, notify.Event{Kind: notify.FixityMismatch, IncidentID: &e.IncidentID,
+			Data: map[string]string{"evidence": e.ID.String()}, Dedupe: "fixity:" + e.ID.String() + ":" + string(f) + ":" + observed})
 	})
 }
 

@@ -27,6 +27,7 @@ import (
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/notify"
 	"github.com/leaktrail/leaktrail/workflow"
 )
 
@@ -521,6 +522,10 @@ func (s *Service) commit(ctx context.Context, u *Upload, versionID string, actor
 		if err := s.Store.AppendCustody(ctx, tx, &CustodyEvent{EvidenceID: e.ID, IncidentID: e.IncidentID, Action: Uploaded,
 			ActorID: actor, ActorName: custodyName, TimeZone: e.TimeZone, Purpose: "stored in the evidence vault",
 			SHA256: &e.SHA256}); err != nil {
+			return audit.Entry{}, err
+		}
+		if err := notify.Emit(ctx, tx, notify.Event{Kind: notify.UploadFinished, IncidentID: &e.IncidentID, ActorID: actor,
+			Data: map[string]string{"evidence": e.ID.String()}}); err != nil {
 			return audit.Entry{}, err
 		}
 		changes := map[string]any{"fileName": e.FileName, "sha256": e.SHA256, "size": e.Size, "contentType": e.ContentType}

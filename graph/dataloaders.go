@@ -32,6 +32,8 @@ type Loaders struct {
 	Notifications *dataloadgen.Loader[uuid.UUID, []incident.Notification]
 	// Facts are read once per incident object, though gate and reportUpward both need them.
 	Facts *dataloadgen.Loader[*incident.Incident, workflow.Facts]
+	// Clocks are an incident's legal clocks, read in one batch for a list.
+	Clocks *dataloadgen.Loader[*incident.Incident, []incident.Clock]
 	// NodeDetails and ForwardDetails complete the partial nodes and forwards an analysis holds.
 	NodeDetails    *dataloadgen.Loader[uuid.UUID, *spread.Node]
 	ForwardDetails *dataloadgen.Loader[uuid.UUID, *spread.Forward]
@@ -104,6 +106,21 @@ func newLoaders(r *Resolver) *Loaders {
 				facts[i], errs[i] = r.IncidentService.Facts(ctx, *inc)
 			}
 			return facts, errs
+		}, dataloadgen.WithWait(loaderWait)),
+		Clocks: dataloadgen.NewLoader(func(ctx context.Context, incs []*incident.Incident) ([][]incident.Clock, []error) {
+			list := make([]incident.Incident, len(incs))
+			for i, inc := range incs {
+				list[i] = *inc
+			}
+			clocks, err := r.IncidentService.ClocksOf(ctx, list)
+			if err != nil {
+				errs := make([]error, len(incs))
+				for i := range errs {
+					errs[i] = err
+				}
+				return make([][]incident.Clock, len(incs)), errs
+			}
+			return clocks, nil
 		}, dataloadgen.WithWait(loaderWait)),
 		NodeDetails: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*spread.Node, error) {
 			nodes, err := r.SpreadService.NodeDetails(ctx, ids)

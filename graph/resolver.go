@@ -22,6 +22,7 @@ import (
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/live"
+	"github.com/leaktrail/leaktrail/notify"
 	"github.com/leaktrail/leaktrail/spread"
 	"github.com/leaktrail/leaktrail/stats"
 )
@@ -35,6 +36,7 @@ type Resolver struct {
 	DisciplineService *discipline.Service
 	StatsService      *stats.Service
 	ChatService       *chatlog.Service
+	NotifyService     *notify.Service
 	Live              *live.Hub
 }
 
@@ -208,4 +210,42 @@ func (r *Resolver) incidentChanges(ctx context.Context, id uuid.UUID) (<-chan *l
 		}
 	}()
 	return out, nil
+}
+
+// noticesChanged sends the caller's unread count now and each time it may
+// have changed, until the subscription ends.
+func (r *Resolver) noticesChanged(ctx context.Context) (<-chan int, error) {
+	u, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	changed, cancel := r.Live.Notices(u.ID)
+	out := make(chan int)
+	go func() {
+		defer close(out)
+		defer cancel()
+		for {
+			n, err := r.NotifyService.Unread(ctx)
+			if err != nil {
+				return
+			}
+			select {
+			case out <- n:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case <-changed:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
+// endpointInput is a webhook endpoint's input as the notify service takes it.
+func endpointInput(in model.WebhookEndpointInput) notify.EndpointInput {
+	return notify.EndpointInput{Name: in.Name, URL: in.URL, Format: in.Format, Secret: in.Secret, Kinds: in.Kinds,
+		Locale: in.Locale, ActingAsID: in.ActingAsID, Enabled: in.Enabled}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/database"
+	"github.com/leaktrail/leaktrail/notify"
 	"github.com/leaktrail/leaktrail/workflow"
 )
 
@@ -37,6 +38,10 @@ type Service struct {
 	// FactSources add what other features know to the facts the gates see,
 	// by the name the gates' requirements give them (see Wire).
 	FactSources map[workflow.Source]FactSource
+	// Clocks is the deployment's clock registry.
+	Clocks *workflow.Clocks
+	// ClockSources give the times of events other features keep.
+	ClockSources []ClockEvents
 }
 
 // FactSource fills in facts about one incident from another feature's data.
@@ -57,7 +62,7 @@ func (s *Service) Wire(sources map[workflow.Source]FactSource) error {
 // NewService returns a service with the default gates and report window.
 func NewService(db *sqlx.DB) *Service {
 	return &Service{DB: db, Gates: workflow.DefaultGates(), ReportWindow: DefaultReportWindow,
-		DefaultJurisdiction: DefaultJurisdiction}
+		DefaultJurisdiction: DefaultJurisdiction, Clocks: workflow.NewClocks(workflow.DefaultCalendar(), workflow.DefaultClocks()...)}
 }
 
 var (
@@ -297,8 +302,20 @@ func (s *Service) Transition(ctx context.Context, tx *sqlx.Tx, inc Incident, m w
 	if err != nil {
 		return out, err
 	}
-	return out, s.Store.InsertTransition(ctx, tx, Transition{ID: uuid.New(), IncidentID: inc.ID, From: &from,
-		To: to, Kind: kind, ActorID: actor.ID, At: out.UpdatedAt, Note: note})
+	if err := s.Store.InsertTransition(ctx, tx, Transition{ID: uuid.New(), IncidentID: inc.ID, From: &from,
+		To: to, Kind: kind, ActorID: actor.ID, At: out.UpdatedAt, Note: note}); err != nil {
+		return out, err
+	}
+	id := inc.ID
+	changed := notify.Event{Kind: notify.StageChanged, IncidentID: &id, ActorID: &actor.ID,
+		Data: map[string]string{"from": string(from), "to": string(to)}}
+	if err := notify.Emit(ctx, tx, changed); err != nil {
+		return out, err
+	}
+	if to == workflow.Closed {
+		err = notify.Emit(ctx, tx, notify.Event{Kind: notify.ReviewRequested, IncidentID: &id, ActorID: &actor.ID})
+	}
+	return out, err
 }
 
 // Freeze marks a locked, closed incident as reviewed and frozen.

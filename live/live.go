@@ -17,6 +17,7 @@ import (
 
 	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/notify"
 )
 
 // Change is one committed change to an incident. Action RESYNC means the
@@ -31,22 +32,25 @@ type Hub struct {
 	listener *pq.Listener
 	log      *slog.Logger
 
-	mu    sync.Mutex
-	subs  map[uuid.UUID]map[chan Change]struct{}
-	users map[uuid.UUID]map[chan struct{}]struct{}
-	done  chan struct{}
+	mu      sync.Mutex
+	subs    map[uuid.UUID]map[chan Change]struct{}
+	users   map[uuid.UUID]map[chan struct{}]struct{}
+	notices map[uuid.UUID]map[chan struct{}]struct{}
+	// outbox is signalled when an event was emitted, to wake the fan-out.
+	outbox chan struct{}
+	done   chan struct{}
 }
 
 // Open starts listening on the database at dsn.
 func Open(dsn string, log *slog.Logger) (*Hub, error) {
 	h := &Hub{log: log, subs: map[uuid.UUID]map[chan Change]struct{}{}, users: map[uuid.UUID]map[chan struct{}]struct{}{},
-		done: make(chan struct{})}
+		notices: map[uuid.UUID]map[chan struct{}]struct{}{}, outbox: make(chan struct{}, 1), done: make(chan struct{})}
 	h.listener = pq.NewListener(dsn, time.Second, time.Minute, func(ev pq.ListenerEventType, err error) {
 		if err != nil {
 			log.Warn("live updates: database connection", "event", ev, "error", err)
 		}
 	})
-	for _, channel := range []string{audit.ChangesChannel, auth.CredentialsChannel} {
+	for _, channel := range []string{audit.ChangesChannel, auth.CredentialsChannel, notify.OutboxChannel, notify.NoticesChannel} {
 		if err := h.listener.Listen(channel); err != nil {
 			h.listener.Close()
 			return nil, err
@@ -62,12 +66,23 @@ func (h *Hub) run() {
 		if n == nil { // reconnected: tell everyone to reload, and every socket to re-check its credential
 			h.broadcast()
 			h.credentialsChanged(nil)
+			h.signal(h.notices, nil)
+			h.wakeOutbox()
 			continue
 		}
-		if n.Channel == auth.CredentialsChannel {
+		switch n.Channel {
+		case auth.CredentialsChannel:
 			if userID, err := uuid.Parse(n.Extra); err == nil {
 				h.credentialsChanged(&userID)
 			}
+			continue
+		case notify.NoticesChannel:
+			if userID, err := uuid.Parse(n.Extra); err == nil {
+				h.signal(h.notices, &userID)
+			}
+			continue
+		case notify.OutboxChannel:
+			h.wakeOutbox()
 			continue
 		}
 		id, action, _ := strings.Cut(n.Extra, " ")
@@ -138,11 +153,31 @@ func register[V any](h *Hub, subs map[uuid.UUID]map[chan V]struct{}, key uuid.UU
 	}
 }
 
+// Notices signals each time the user's notices may have changed, until
+// cancel is called. Signals coalesce: the receiver reads the unread count.
+func (h *Hub) Notices(userID uuid.UUID) (changed <-chan struct{}, cancel func()) {
+	ch := make(chan struct{}, 1)
+	return ch, register(h, h.notices, userID, ch)
+}
+
+// Outbox signals when an event was emitted on any instance.
+func (h *Hub) Outbox() <-chan struct{} { return h.outbox }
+
+func (h *Hub) wakeOutbox() {
+	select {
+	case h.outbox <- struct{}{}:
+	default: // a wake-up is already waiting
+	}
+}
+
 // credentialsChanged signals the user's watchers, or everyone's when userID is nil.
-func (h *Hub) credentialsChanged(userID *uuid.UUID) {
+func (h *Hub) credentialsChanged(userID *uuid.UUID) { h.signal(h.users, userID) }
+
+// signal signals the watchers of userID in subs, or all of them when userID is nil.
+func (h *Hub) signal(subs map[uuid.UUID]map[chan struct{}]struct{}, userID *uuid.UUID) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for id, chans := range h.users {
+	for id, chans := range subs {
 		if userID != nil && id != *userID {
 			continue
 		}

@@ -14,7 +14,9 @@ import (
 	"github.com/leaktrail/leaktrail/graph"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/internal/requestid"
+	"github.com/leaktrail/leaktrail/notify"
 	"github.com/leaktrail/leaktrail/objstore"
+	"github.com/leaktrail/leaktrail/workflow"
 )
 
 // Config is everything `serve` needs; each field has a flag and an
@@ -65,6 +67,19 @@ type Config struct {
 	// BodyIdleTimeout ends an upload or import whose body sends nothing for
 	// this long, freeing what it holds; zero takes DefaultBodyIdleTimeout.
 	BodyIdleTimeout time.Duration
+
+	// ClocksFile overrides the default clocks (workflow.ParseClocks); HolidaysFile
+	// replaces the shipped holiday calendar (workflow.ParseCalendar).
+	ClocksFile, HolidaysFile string
+	// WatchInterval is how often the clocks and gates are looked at for notifications.
+	WatchInterval time.Duration
+	// SMTPURL is the SMTP server e-mail goes through (notify.ParseSMTPURL); empty for no e-mail.
+	SMTPURL string
+	// WebhookAllowPrivate lets webhooks reach loopback and private addresses.
+	WebhookAllowPrivate bool
+	// NotifyPoll is how often each instance looks for deliveries due (events wake it at once);
+	// NotifyBackoff the wait after a first failed delivery, doubling after each.
+	NotifyPoll, NotifyBackoff time.Duration
 }
 
 // Defaults of the import and body settings.
@@ -148,6 +163,20 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 		"most forwards one import file may hold (LEAKTRAIL_IMPORT_MAX_ROWS)")
 	fs.DurationVar(&c.BodyIdleTimeout, "body-idle-timeout", envDuration("LEAKTRAIL_BODY_IDLE_TIMEOUT", DefaultBodyIdleTimeout),
 		"how long an upload or import may send nothing before it is ended (LEAKTRAIL_BODY_IDLE_TIMEOUT)")
+	fs.StringVar(&c.ClocksFile, "clocks", envOr("LEAKTRAIL_CLOCKS", ""),
+		"JSON file of clocks that override or add to the default legal clocks (LEAKTRAIL_CLOCKS)")
+	fs.StringVar(&c.HolidaysFile, "holidays", envOr("LEAKTRAIL_HOLIDAYS", ""),
+		"holiday calendar file for working days, replacing the shipped one (LEAKTRAIL_HOLIDAYS)")
+	fs.DurationVar(&c.WatchInterval, "watch-interval", envDuration("LEAKTRAIL_WATCH_INTERVAL", time.Minute),
+		"how often clocks and gates are checked for notifications; 0 turns it off (LEAKTRAIL_WATCH_INTERVAL)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", envOr("LEAKTRAIL_SMTP_URL", ""),
+		"SMTP server for e-mail notifications, smtp://user:pass@host:587?from=leaktrail@example.org (LEAKTRAIL_SMTP_URL)")
+	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", envBool("LEAKTRAIL_WEBHOOK_ALLOW_PRIVATE", false),
+		"let webhooks reach loopback and private network addresses (LEAKTRAIL_WEBHOOK_ALLOW_PRIVATE)")
+	fs.DurationVar(&c.NotifyPoll, "notify-poll", envDuration("LEAKTRAIL_NOTIFY_POLL", 5*time.Second),
+		"how often due notification deliveries are looked for (LEAKTRAIL_NOTIFY_POLL)")
+	fs.DurationVar(&c.NotifyBackoff, "notify-backoff", envDuration("LEAKTRAIL_NOTIFY_BACKOFF", 10*time.Second),
+		"wait after a first failed delivery, doubled after each up to an hour (LEAKTRAIL_NOTIFY_BACKOFF)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr("LEAKTRAIL_LOG_LEVEL", "info"), "debug, info, warn or error (LEAKTRAIL_LOG_LEVEL)")
 }
 
@@ -185,8 +214,51 @@ func (c Config) Validate() error {
 			return fmt.Errorf("LEAKTRAIL_PUBLIC_URL must be an absolute http or https URL, e.g. https://leaktrail.example.org")
 		}
 	}
+	if _, err := c.Clocks(); err != nil {
+		return err
+	}
+	if c.SMTPURL != "" {
+		if _, err := notify.ParseSMTPURL(c.SMTPURL); err != nil {
+			return fmt.Errorf("LEAKTRAIL_SMTP_URL: %w", err)
+		}
+	}
 	_, err := c.Evidence()
 	return err
+}
+
+// Clocks is the deployment's clock registry: the default clocks, the
+// report upward due after ReportWindow, then the clock file's changes, over
+// the shipped holiday calendar or the deployment's.
+func (c Config) Clocks() (*workflow.Clocks, error) {
+	cal := workflow.DefaultCalendar()
+	if c.HolidaysFile != "" {
+		f, err := os.Open(c.HolidaysFile)
+		if err != nil {
+			return nil, fmt.Errorf("LEAKTRAIL_HOLIDAYS: %w", err)
+		}
+		defer f.Close()
+		if cal, err = workflow.ParseCalendar(f); err != nil {
+			return nil, fmt.Errorf("LEAKTRAIL_HOLIDAYS: %w", err)
+		}
+	}
+	clocks := workflow.DefaultClocks()
+	if c.ReportWindow > 0 {
+		for i := range clocks {
+			if clocks[i].ID == "report_upward" || clocks[i].ID == "written_report" {
+				clocks[i].Amount = max(1, int(c.ReportWindow.Round(time.Hour).Hours()))
+			}
+		}
+	}
+	if c.ClocksFile != "" {
+		data, err := os.ReadFile(c.ClocksFile)
+		if err != nil {
+			return nil, fmt.Errorf("LEAKTRAIL_CLOCKS: %w", err)
+		}
+		if clocks, err = workflow.ParseClocks(clocks, data); err != nil {
+			return nil, fmt.Errorf("LEAKTRAIL_CLOCKS: %w", err)
+		}
+	}
+	return workflow.NewClocks(cal, clocks...), nil
 }
 
 // SecureCookies tells whether browsers reach the server over https.

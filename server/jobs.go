@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"time"
@@ -24,6 +25,7 @@ var jobs = map[string]job{
 		n, err := idempotency.Prune(ctx, m.DB)
 		return map[string]int64{"pruned": n}, err
 	}},
+	"watch": {0x4c54_0004, func(m *Main, ctx context.Context) (any, error) { return m.Incidents.Watch(ctx) }},
 }
 
 // JobLock is the advisory lock key of a scheduled job.
@@ -38,6 +40,9 @@ func (m *Main) startJobs() {
 	m.every(ctx, m.Config.ReconcileInterval, true, "reconcile")
 	m.every(ctx, m.Config.FixityInterval, false, "fixity")
 	m.every(ctx, time.Hour, false, "prune-idempotency-keys")
+	m.every(ctx, m.Config.WatchInterval, true, "watch")
+	// Every instance fans out and delivers; SKIP LOCKED shares the work.
+	m.jobsDone.Go(func() { m.Notify.Run(ctx, m.Live.Outbox(), cmp.Or(m.Config.NotifyPoll, 5*time.Second)) })
 	// Chat exports are read as soon as they are queued (and, from other
 	// instances' queues, within the poll).
 	m.jobsDone.Go(func() { m.Chats.Work(ctx, 2*time.Second) })

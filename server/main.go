@@ -6,6 +6,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -34,6 +35,7 @@ import (
 	"github.com/leaktrail/leaktrail/live"
 	"github.com/leaktrail/leaktrail/metrics"
 	"github.com/leaktrail/leaktrail/migrations"
+	"github.com/leaktrail/leaktrail/notify"
 	"github.com/leaktrail/leaktrail/objstore"
 	"github.com/leaktrail/leaktrail/spread"
 	"github.com/leaktrail/leaktrail/stats"
@@ -54,6 +56,7 @@ type Main struct {
 	Evidence   *evidence.Service
 	Discipline *discipline.Service
 	Chats      *chatlog.Service
+	Notify     *notify.Service
 	Stats      *stats.Service
 	Live       *live.Hub
 	Metrics    *metrics.Metrics
@@ -107,6 +110,9 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	m.Auth.SecureCookies = m.Config.SecureCookies()
 	m.Incidents = incident.NewService(m.DB)
 	m.Incidents.ReportWindow = m.Config.ReportWindow
+	if m.Incidents.Clocks, err = m.Config.Clocks(); err != nil {
+		return err
+	}
 	if m.Config.Jurisdiction != "" {
 		m.Incidents.DefaultJurisdiction = incident.Jurisdiction(m.Config.Jurisdiction)
 	}
@@ -128,7 +134,18 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		workflow.FromEvidence: m.Evidence.GateFacts, workflow.FromDiscipline: m.Discipline.GateFacts}); err != nil {
 		return err
 	}
-	m.Stats = &stats.Service{DB: m.DB, ReportWindow: m.Config.ReportWindow}
+	m.Stats = &stats.Service{DB: m.DB, ReportWindow: m.Config.ReportWindow, Incidents: m.Incidents}
+	m.Notify = notify.NewService(m.DB, notify.ReadRule{Readers: m.Incidents.Store.Readers, MayRead: m.Incidents.Store.MayRead}, m.Log)
+	m.Notify.PublicURL = cmp.Or(m.Config.PublicURL, "http://"+m.Config.Listen)
+	m.Notify.AllowPrivateTargets = m.Config.WebhookAllowPrivate
+	m.Notify.HTTP = notify.NewWebhookClient(m.Config.WebhookAllowPrivate, 10*time.Second)
+	if m.Config.NotifyBackoff > 0 {
+		m.Notify.Backoff = m.Config.NotifyBackoff
+	}
+	if m.Config.SMTPURL != "" {
+		mc, _ := notify.ParseSMTPURL(m.Config.SMTPURL) // checked by Validate
+		m.Notify.Mailer = notify.NewMailer(mc)
+	}
 	if m.Live, err = live.Open(m.Config.DatabaseURL, m.Log); err != nil {
 		return fmt.Errorf("listen for incident changes: %w", err)
 	}
@@ -190,7 +207,7 @@ func (m *Main) Close() error {
 
 func (m *Main) routes() http.Handler {
 	resolver := &graph.Resolver{AuthService: m.Auth, IncidentService: m.Incidents, SpreadService: m.Spread, EvidenceService: m.Evidence, ChatService: m.Chats,
-		DisciplineService: m.Discipline, StatsService: m.Stats, Live: m.Live}
+		DisciplineService: m.Discipline, StatsService: m.Stats, NotifyService: m.Notify, Live: m.Live}
 	gql := graph.NewHandler(resolver, graph.HandlerConfig{
 		Introspection:    m.Config.Introspection,
 		ComplexityLimit:  m.Config.ComplexityLimit,

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
 	"github.com/leaktrail/leaktrail/apperr"
@@ -62,6 +63,25 @@ type Statistics struct {
 	ReportUpwardRequired, ReportUpwardMet int
 	OutcomesByCategory, OutcomesByType    []Count // outcomes not revoked, of incidents whose outcomes the reader may see
 	OverdueMeasures                       int     // open measures past their due date
+	// ClockRates are per clock of the registry, over the incidents counted.
+	ClockRates []ClockRate
+}
+
+// ClockRate is how one clock fared over the incidents counted: stopped in
+// time (Met) or late, and, of those still running, past due or not.
+type ClockRate struct {
+	Clock                       workflow.Clock
+	Met, Late, Overdue, Running int
+}
+
+// Rate is the share of clocks come due that were met in time, or nil when none has.
+func (c ClockRate) Rate() *float64 {
+	due := c.Met + c.Late + c.Overdue
+	if due == 0 {
+		return nil
+	}
+	r := float64(c.Met) / float64(due)
+	return &r
 }
 
 // ReportUpwardMetRate is the share of due reports upward made in time, or nil when none was due.
@@ -78,6 +98,8 @@ type Service struct {
 	DB *sqlx.DB
 	// ReportWindow is the time from detection to the report-upward deadline.
 	ReportWindow time.Duration
+	// Incidents evaluates the clocks.
+	Incidents *incident.Service
 }
 
 // maxRange bounds one query's date range.
@@ -133,7 +155,41 @@ func (s *Service) Compute(ctx context.Context, f Filter) (*Statistics, error) {
 	if err := s.reportUpward(ctx, q, st); err != nil {
 		return nil, err
 	}
-	return st, nil
+	return st, s.clockRates(ctx, q, st)
+}
+
+// clockRates counts each clock's states over the incidents counted.
+func (s *Service) clockRates(ctx context.Context, q query, st *Statistics) error {
+	var ids []uuid.UUID
+	if err := q.selectInto(ctx, s.DB, &ids, ` SELECT id FROM v`); err != nil {
+		return err
+	}
+	states, err := s.Incidents.ClockStates(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, c := range s.Incidents.Clocks.All() {
+		r := ClockRate{Clock: c}
+		for _, list := range states {
+			for _, cs := range list {
+				if cs.Clock.ID != c.ID {
+					continue
+				}
+				switch cs.Status {
+				case workflow.ClockMet:
+					r.Met++
+				case workflow.Late:
+					r.Late++
+				case workflow.Overdue:
+					r.Overdue++
+				case workflow.Running:
+					r.Running++
+				}
+			}
+		}
+		st.ClockRates = append(st.ClockRates, r)
+	}
+	return nil
 }
 
 // percentiles is the median and 90th percentile of an interval expression, in hours.
@@ -283,6 +339,15 @@ func (st *Statistics) WriteCSV(w io.Writer) error {
 	write("reportUpward.met", "", strconv.Itoa(st.ReportUpwardMet))
 	write("reportUpward.metRate", "", hours(st.ReportUpwardMetRate()))
 	write("overdueMeasures", "", strconv.Itoa(st.OverdueMeasures))
+	for _, c := range st.ClockRates {
+		for _, v := range []struct {
+			metric string
+			n      int
+		}{{"met", c.Met}, {"late", c.Late}, {"overdue", c.Overdue}, {"running", c.Running}} {
+			write("clock."+v.metric, c.Clock.ID, strconv.Itoa(v.n))
+		}
+		write("clock.metRate", c.Clock.ID, hours(c.Rate()))
+	}
 	out.Flush()
 	return out.Error()
 }

@@ -3,6 +3,7 @@ package stats_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strconv"
@@ -120,7 +121,7 @@ func TestStatisticsAgainstHandComputedFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	svc := &stats.Service{DB: db, ReportWindow: 24 * time.Hour}
+	svc := &stats.Service{DB: db, ReportWindow: 24 * time.Hour, Incidents: incidents}
 	week := stats.Filter{From: t0.Add(-time.Hour), To: t0.Add(7 * 24 * time.Hour)}
 	st, err := svc.Compute(lead, week)
 	if err != nil {
@@ -164,6 +165,19 @@ func TestStatisticsAgainstHandComputedFigures(t *testing.T) {
 	if rate := st.ReportUpwardMetRate(); rate == nil || *rate != 0.5 {
 		t.Errorf("met rate %v", rate)
 	}
+	// The clocks: A (SECRET) reported upward in 3 hours, B (CONFIDENTIAL) never;
+	// neither issued its written report; A entered INVESTIGATION in May, so its
+	// three months ran out in August; C (WORK_SECRET) runs none.
+	rates := map[string]string{}
+	for _, c := range st.ClockRates {
+		rates[c.Clock.ID] = fmt.Sprintf("%d/%d/%d/%d %s", c.Met, c.Late, c.Overdue, c.Running, ftoa(c.Rate()))
+	}
+	for id, want := range map[string]string{"report_upward": "1/0/1/0 0.50", "written_report": "0/0/2/0 0.00",
+		"investigation": "0/0/1/0 0.00", "result_report": "0/0/2/0 0.00", "jurisdiction": "0/0/0/0 nil"} {
+		if rates[id] != want {
+			t.Errorf("clock %s: met/late/overdue/running %s, want %s", id, rates[id], want)
+		}
+	}
 
 	for name, c := range map[string]struct {
 		ctx    context.Context
@@ -184,7 +198,8 @@ func TestStatisticsAgainstHandComputedFigures(t *testing.T) {
 	if err := st.WriteCSV(&csv); err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range []string{"incidents,,3", "byPlatform,WECHAT,1", "timeInStageHours.p90,DETECT,3.80", "reportUpward.metRate,,0.50"} {
+	for _, line := range []string{"incidents,,3", "byPlatform,WECHAT,1", "timeInStageHours.p90,DETECT,3.80", "reportUpward.metRate,,0.50",
+		"clock.metRate,report_upward,0.50", "clock.overdue,written_report,2"} {
 		if !strings.Contains(csv.String(), line+"\n") {
 			t.Errorf("CSV lacks %q:\n%s", line, csv.String())
 		}

@@ -96,9 +96,13 @@ func (c *CLI) dev(ctx context.Context, args []string) error {
 		// The vault's jobs run as in production.
 		ReconcileInterval: 15 * time.Minute,
 		FixityInterval:    24 * time.Hour,
+		WatchInterval:     time.Minute,
+		SMTPURL:           mp.SMTPURL(),
+		NotifyPoll:        5 * time.Second,
+		NotifyBackoff:     10 * time.Second,
 	}
 	envFile := filepath.Join(dataDir, "env")
-	if err := writeEnvFile(envFile, cfg, mp.SMTPURL()); err != nil {
+	if err := writeEnvFile(envFile, cfg, cfg.SMTPURL); err != nil {
 		return err
 	}
 	tuneMemory()

@@ -26,6 +26,7 @@ import (
 	"github.com/leaktrail/leaktrail/graph/scalar"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/live"
+	"github.com/leaktrail/leaktrail/notify"
 	"github.com/leaktrail/leaktrail/reconstruct"
 	"github.com/leaktrail/leaktrail/spread"
 	"github.com/leaktrail/leaktrail/stats"
@@ -52,6 +53,8 @@ type ResolverRoot interface {
 	ChatImport() ChatImportResolver
 	ChatMedia() ChatMediaResolver
 	ChatMessage() ChatMessageResolver
+	Clock() ClockResolver
+	ClockExtension() ClockExtensionResolver
 	ContainmentAction() ContainmentActionResolver
 	CustodyEvent() CustodyEventResolver
 	Evidence() EvidenceResolver
@@ -69,6 +72,7 @@ type ResolverRoot interface {
 	MessageSource() MessageSourceResolver
 	Mutation() MutationResolver
 	Node() NodeResolver
+	Notice() NoticeResolver
 	Outcome() OutcomeResolver
 	OutcomeStatusChange() OutcomeStatusChangeResolver
 	ProposalSource() ProposalSourceResolver
@@ -82,6 +86,7 @@ type ResolverRoot interface {
 	Subscription() SubscriptionResolver
 	Task() TaskResolver
 	Transition() TransitionResolver
+	WebhookEndpoint() WebhookEndpointResolver
 }
 
 type DirectiveRoot struct {
@@ -230,6 +235,48 @@ type ComplexityRoot struct {
 		ID       func(childComplexity int) int
 		Name     func(childComplexity int) int
 		Platform func(childComplexity int) int
+	}
+
+	Clock struct {
+		CalendarGap func(childComplexity int) int
+		CanExtend   func(childComplexity int) int
+		Definition  func(childComplexity int) int
+		DueAt       func(childComplexity int) int
+		Extended    func(childComplexity int) int
+		Extensions  func(childComplexity int) int
+		Left        func(childComplexity int) int
+		StartedAt   func(childComplexity int) int
+		Status      func(childComplexity int) int
+		StoppedAt   func(childComplexity int) int
+	}
+
+	ClockDefinition struct {
+		Amount    func(childComplexity int) int
+		AppliesTo func(childComplexity int) int
+		Basis     func(childComplexity int) int
+		ExtendBy  func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Stage     func(childComplexity int) int
+		Start     func(childComplexity int) int
+		Stop      func(childComplexity int) int
+		Unit      func(childComplexity int) int
+	}
+
+	ClockExtension struct {
+		Amount func(childComplexity int) int
+		At     func(childComplexity int) int
+		By     func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Reason func(childComplexity int) int
+	}
+
+	ClockMetRate struct {
+		Clock   func(childComplexity int) int
+		Late    func(childComplexity int) int
+		Met     func(childComplexity int) int
+		Overdue func(childComplexity int) int
+		Rate    func(childComplexity int) int
+		Running func(childComplexity int) int
 	}
 
 	ContainmentAction struct {
@@ -392,6 +439,7 @@ type ComplexityRoot struct {
 		ChatSenders              func(childComplexity int) int
 		Chats                    func(childComplexity int) int
 		Classification           func(childComplexity int) int
+		Clocks                   func(childComplexity int) int
 		ContainmentActions       func(childComplexity int) int
 		Counts                   func(childComplexity int) int
 		CreatedAt                func(childComplexity int) int
@@ -414,6 +462,7 @@ type ComplexityRoot struct {
 		Members                  func(childComplexity int) int
 		Messages                 func(childComplexity int, filter *chatlog.Filter, first *int, after *string) int
 		MyAccess                 func(childComplexity int) int
+		NextClock                func(childComplexity int) int
 		NoResponsibleReason      func(childComplexity int) int
 		Notifications            func(childComplexity int) int
 		Proposals                func(childComplexity int, state *chatlog.ProposalState) int
@@ -544,14 +593,18 @@ type ComplexityRoot struct {
 		CompleteTask            func(childComplexity int, id uuid.UUID, done *bool) int
 		CreateAPIToken          func(childComplexity int, name string, expiresAt *time.Time) int
 		CreateUser              func(childComplexity int, input auth.NewUser) int
+		CreateWebhookEndpoint   func(childComplexity int, input model.WebhookEndpointInput) int
 		DeleteForward           func(childComplexity int, id uuid.UUID) int
+		DeleteWebhookEndpoint   func(childComplexity int, id uuid.UUID) int
 		EvidenceLink            func(childComplexity int, evidenceID uuid.UUID, purpose string, view *bool, timeZone *string) int
+		ExtendClock             func(childComplexity int, incidentID uuid.UUID, clockID string, amount int, reason string) int
 		GenerateCaseReport      func(childComplexity int, incidentID uuid.UUID, language *string) int
 		IdentifyChat            func(childComplexity int, id uuid.UUID, name string) int
 		IdentifyChatSender      func(childComplexity int, id uuid.UUID, name string) int
 		Login                   func(childComplexity int, username string, password string) int
 		Logout                  func(childComplexity int) int
 		MarkLeak                func(childComplexity int, incidentID uuid.UUID, input chatlog.MarkInput) int
+		MarkNoticesRead         func(childComplexity int, ids []uuid.UUID) int
 		OpenIncident            func(childComplexity int, input incident.OpenInput) int
 		ProposeOutcome          func(childComplexity int, findingID uuid.UUID, input model.OutcomeInput) int
 		ReadChatExport          func(childComplexity int, evidenceID uuid.UUID, input *chatlog.ImportInput) int
@@ -565,6 +618,7 @@ type ComplexityRoot struct {
 		RecordNotification      func(childComplexity int, incidentID uuid.UUID, input incident.NewNotification) int
 		RejectProposal          func(childComplexity int, id uuid.UUID, reason string) int
 		RemoveIncidentMember    func(childComplexity int, incidentID uuid.UUID, userID uuid.UUID) int
+		ReplayWebhookDelivery   func(childComplexity int, id uuid.UUID) int
 		ResetUserPassword       func(childComplexity int, id uuid.UUID, password string) int
 		ReviewIncident          func(childComplexity int, incidentID uuid.UUID, decision discipline.Decision, comments *string, returnTo *workflow.Stage) int
 		RevokeAPIToken          func(childComplexity int, id uuid.UUID) int
@@ -573,14 +627,20 @@ type ComplexityRoot struct {
 		SetMyLocale             func(childComplexity int, locale string) int
 		SetNodeContainment      func(childComplexity int, nodeID uuid.UUID, input spread.ContainmentInput) int
 		SetOutcomeStatus        func(childComplexity int, id uuid.UUID, status discipline.Status, decidedOn *time.Time, note *string) int
+		SetRoleSubscription     func(childComplexity int, role auth.Role, kind notify.Kind, channels []notify.Channel) int
 		SetUserDisabled         func(childComplexity int, id uuid.UUID, disabled bool) int
 		SetUserRoles            func(childComplexity int, id uuid.UUID, roles []auth.Role) int
+		StartClock              func(childComplexity int, incidentID uuid.UUID, clockID string, at *time.Time, note *string) int
+		StopClock               func(childComplexity int, incidentID uuid.UUID, clockID string, at *time.Time, note *string) int
+		TestWebhookEndpoint     func(childComplexity int, id uuid.UUID) int
 		UnmarkLeak              func(childComplexity int, id uuid.UUID) int
 		UpdateFinding           func(childComplexity int, id uuid.UUID, input model.FindingInput) int
 		UpdateForward           func(childComplexity int, id uuid.UUID, input spread.ForwardPatch) int
 		UpdateIncident          func(childComplexity int, id uuid.UUID, expectedVersion int, input incident.Patch) int
 		UpdateMeasure           func(childComplexity int, id uuid.UUID, input model.MeasureInput) int
 		UpdateNode              func(childComplexity int, id uuid.UUID, input spread.NodePatch) int
+		UpdateNoticeSettings    func(childComplexity int, input model.NoticeSettingsInput) int
+		UpdateWebhookEndpoint   func(childComplexity int, id uuid.UUID, input model.WebhookEndpointInput) int
 		VerifyEvidence          func(childComplexity int, incidentID uuid.UUID) int
 	}
 
@@ -605,6 +665,42 @@ type ComplexityRoot struct {
 		RequestedTo func(childComplexity int) int
 		Status      func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
+	}
+
+	Notice struct {
+		At        func(childComplexity int) int
+		Data      func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Incident  func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		ReadAt    func(childComplexity int) int
+		Reference func(childComplexity int) int
+	}
+
+	NoticeConnection struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
+		Notices     func(childComplexity int) int
+		Unread      func(childComplexity int) int
+	}
+
+	NoticeDatum struct {
+		Key   func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	NoticeSettings struct {
+		Email         func(childComplexity int) int
+		QuietFrom     func(childComplexity int) int
+		QuietTo       func(childComplexity int) int
+		Subscriptions func(childComplexity int) int
+		TimeZone      func(childComplexity int) int
+	}
+
+	NoticeSubscription struct {
+		Channels func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Own      func(childComplexity int) int
 	}
 
 	Outcome struct {
@@ -659,6 +755,7 @@ type ComplexityRoot struct {
 		AuditLog            func(childComplexity int, first *int, after *int) int
 		AuditVerify         func(childComplexity int) int
 		ChatImport          func(childComplexity int, id uuid.UUID) int
+		ClockDefinitions    func(childComplexity int) int
 		DefaultJurisdiction func(childComplexity int) int
 		Evidence            func(childComplexity int, id uuid.UUID) int
 		Incident            func(childComplexity int, id uuid.UUID) int
@@ -667,8 +764,12 @@ type ComplexityRoot struct {
 		Incidents           func(childComplexity int, first *int, after *string, filter *incident.Filter) int
 		LegalBasisPresets   func(childComplexity int) int
 		Me                  func(childComplexity int) int
+		NoticeSettings      func(childComplexity int) int
+		Notices             func(childComplexity int, first *int, after *string, unreadOnly *bool) int
+		RoleSubscriptions   func(childComplexity int) int
 		Statistics          func(childComplexity int, from *time.Time, to *time.Time, unit *string) int
 		Users               func(childComplexity int) int
+		WebhookEndpoints    func(childComplexity int) int
 	}
 
 	Reconstruction struct {
@@ -706,6 +807,12 @@ type ComplexityRoot struct {
 		ReviewedAt     func(childComplexity int) int
 		Reviewer       func(childComplexity int) int
 		SnapshotSHA256 func(childComplexity int) int
+	}
+
+	RoleSubscription struct {
+		Channels func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Role     func(childComplexity int) int
 	}
 
 	Session struct {
@@ -769,6 +876,7 @@ type ComplexityRoot struct {
 		ByRootCause            func(childComplexity int) int
 		ByStage                func(childComplexity int) int
 		ByVenueKind            func(childComplexity int) int
+		ClockRates             func(childComplexity int) int
 		DetectionToContainment func(childComplexity int) int
 		From                   func(childComplexity int) int
 		Incidents              func(childComplexity int) int
@@ -785,6 +893,7 @@ type ComplexityRoot struct {
 
 	Subscription struct {
 		IncidentChanged func(childComplexity int, id uuid.UUID) int
+		NoticesChanged  func(childComplexity int) int
 	}
 
 	Task struct {
@@ -820,6 +929,38 @@ type ComplexityRoot struct {
 		Locale      func(childComplexity int) int
 		Roles       func(childComplexity int) int
 		Username    func(childComplexity int) int
+	}
+
+	WebhookDelivery struct {
+		Attempts      func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		DeliveredAt   func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		LastError     func(childComplexity int) int
+		LastStatus    func(childComplexity int) int
+		NextAttemptAt func(childComplexity int) int
+		Reference     func(childComplexity int) int
+		State         func(childComplexity int) int
+	}
+
+	WebhookDeliveryConnection struct {
+		Deliveries  func(childComplexity int) int
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
+	}
+
+	WebhookEndpoint struct {
+		ActingAs   func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Deliveries func(childComplexity int, first *int, after *string) int
+		Enabled    func(childComplexity int) int
+		Format     func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kinds      func(childComplexity int) int
+		Locale     func(childComplexity int) int
+		Name       func(childComplexity int) int
+		URL        func(childComplexity int) int
 	}
 }
 
@@ -868,6 +1009,18 @@ type ChatMessageResolver interface {
 	Members(ctx context.Context, obj *chatlog.Message) ([]string, error)
 	Sources(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Source, error)
 	Forwards(ctx context.Context, obj *chatlog.Message) ([]*spread.Forward, error)
+}
+type ClockResolver interface {
+	Definition(ctx context.Context, obj *incident.Clock) (*workflow.Clock, error)
+
+	StartedAt(ctx context.Context, obj *incident.Clock) (*time.Time, error)
+	DueAt(ctx context.Context, obj *incident.Clock) (*time.Time, error)
+	StoppedAt(ctx context.Context, obj *incident.Clock) (*time.Time, error)
+
+	Extensions(ctx context.Context, obj *incident.Clock) ([]*incident.ClockExtension, error)
+}
+type ClockExtensionResolver interface {
+	By(ctx context.Context, obj *incident.ClockExtension) (*auth.User, error)
 }
 type ContainmentActionResolver interface {
 	RecordedBy(ctx context.Context, obj *incident.ContainmentAction) (*auth.User, error)
@@ -953,6 +1106,8 @@ type IncidentResolver interface {
 	LeakMarks(ctx context.Context, obj *incident.Incident) ([]*chatlog.Mark, error)
 	Sightings(ctx context.Context, obj *incident.Incident) ([]*chatlog.Sighting, error)
 	Proposals(ctx context.Context, obj *incident.Incident, state *chatlog.ProposalState) ([]*chatlog.Proposal, error)
+	Clocks(ctx context.Context, obj *incident.Incident) ([]*incident.Clock, error)
+	NextClock(ctx context.Context, obj *incident.Incident) (*incident.Clock, error)
 	LegalBasisPresets(ctx context.Context, obj *incident.Incident) ([]string, error)
 	Findings(ctx context.Context, obj *incident.Incident) ([]*discipline.Finding, error)
 	ResponsibilityCandidates(ctx context.Context, obj *incident.Incident) ([]*discipline.Candidate, error)
@@ -1013,6 +1168,9 @@ type MutationResolver interface {
 	RejectProposal(ctx context.Context, id uuid.UUID, reason string) (*chatlog.Proposal, error)
 	IdentifyChatSender(ctx context.Context, id uuid.UUID, name string) (*chatlog.Sender, error)
 	IdentifyChat(ctx context.Context, id uuid.UUID, name string) (*chatlog.Chat, error)
+	ExtendClock(ctx context.Context, incidentID uuid.UUID, clockID string, amount int, reason string) (*incident.Clock, error)
+	StartClock(ctx context.Context, incidentID uuid.UUID, clockID string, at *time.Time, note *string) (*incident.Clock, error)
+	StopClock(ctx context.Context, incidentID uuid.UUID, clockID string, at *time.Time, note *string) (*incident.Clock, error)
 	RecordFinding(ctx context.Context, incidentID uuid.UUID, input model.FindingInput) (*discipline.Finding, error)
 	UpdateFinding(ctx context.Context, id uuid.UUID, input model.FindingInput) (*discipline.Finding, error)
 	ProposeOutcome(ctx context.Context, findingID uuid.UUID, input model.OutcomeInput) (*discipline.Outcome, error)
@@ -1035,6 +1193,14 @@ type MutationResolver interface {
 	CompleteTask(ctx context.Context, id uuid.UUID, done *bool) (*incident.Task, error)
 	RecordContainmentAction(ctx context.Context, incidentID uuid.UUID, input incident.NewContainmentAction) (*incident.ContainmentAction, error)
 	RecordNotification(ctx context.Context, incidentID uuid.UUID, input incident.NewNotification) (*incident.Notification, error)
+	MarkNoticesRead(ctx context.Context, ids []uuid.UUID) (int, error)
+	UpdateNoticeSettings(ctx context.Context, input model.NoticeSettingsInput) (*notify.Settings, error)
+	SetRoleSubscription(ctx context.Context, role auth.Role, kind notify.Kind, channels []notify.Channel) (*notify.RoleSubscription, error)
+	CreateWebhookEndpoint(ctx context.Context, input model.WebhookEndpointInput) (*notify.Endpoint, error)
+	UpdateWebhookEndpoint(ctx context.Context, id uuid.UUID, input model.WebhookEndpointInput) (*notify.Endpoint, error)
+	DeleteWebhookEndpoint(ctx context.Context, id uuid.UUID) (bool, error)
+	TestWebhookEndpoint(ctx context.Context, id uuid.UUID) (*notify.Delivery, error)
+	ReplayWebhookDelivery(ctx context.Context, id uuid.UUID) (*notify.Delivery, error)
 	RecordLeakedItem(ctx context.Context, incidentID uuid.UUID, input spread.ItemInput) (*spread.Item, error)
 	RecordForwards(ctx context.Context, incidentID uuid.UUID, forwards []*spread.ForwardInput) ([]*spread.Forward, error)
 	UpdateForward(ctx context.Context, id uuid.UUID, input spread.ForwardPatch) (*spread.Forward, error)
@@ -1050,6 +1216,11 @@ type NodeResolver interface {
 	Platform(ctx context.Context, obj *spread.Node) (*spread.Platform, error)
 
 	Containment(ctx context.Context, obj *spread.Node) (*spread.Containment, error)
+}
+type NoticeResolver interface {
+	Incident(ctx context.Context, obj *notify.Notice) (*incident.Incident, error)
+
+	Data(ctx context.Context, obj *notify.Notice) ([]*notify.Datum, error)
 }
 type OutcomeResolver interface {
 	History(ctx context.Context, obj *discipline.Outcome) ([]*discipline.StatusChange, error)
@@ -1069,6 +1240,7 @@ type QueryResolver interface {
 	AuditLog(ctx context.Context, first *int, after *int) (*model.AuditPage, error)
 	AuditVerify(ctx context.Context) (*audit.Verification, error)
 	ChatImport(ctx context.Context, id uuid.UUID) (*chatlog.Import, error)
+	ClockDefinitions(ctx context.Context) ([]*workflow.Clock, error)
 	LegalBasisPresets(ctx context.Context) ([]string, error)
 	Statistics(ctx context.Context, from *time.Time, to *time.Time, unit *string) (*stats.Statistics, error)
 	Evidence(ctx context.Context, id uuid.UUID) (*evidence.Evidence, error)
@@ -1076,6 +1248,10 @@ type QueryResolver interface {
 	IncidentByReference(ctx context.Context, reference string) (*incident.Incident, error)
 	Incidents(ctx context.Context, first *int, after *string, filter *incident.Filter) (*incident.Page, error)
 	DefaultJurisdiction(ctx context.Context) (incident.Jurisdiction, error)
+	Notices(ctx context.Context, first *int, after *string, unreadOnly *bool) (*notify.NoticePage, error)
+	NoticeSettings(ctx context.Context) (*notify.Settings, error)
+	RoleSubscriptions(ctx context.Context) ([]*notify.RoleSubscription, error)
+	WebhookEndpoints(ctx context.Context) ([]*notify.Endpoint, error)
 }
 type ReportUpwardResolver interface {
 	Deadline(ctx context.Context, obj *workflow.ReportUpwardClock) (*time.Time, error)
@@ -1109,6 +1285,7 @@ type StatisticsResolver interface {
 }
 type SubscriptionResolver interface {
 	IncidentChanged(ctx context.Context, id uuid.UUID) (<-chan *live.Change, error)
+	NoticesChanged(ctx context.Context) (<-chan int, error)
 }
 type TaskResolver interface {
 	Incident(ctx context.Context, obj *incident.Task) (*incident.Incident, error)
@@ -1121,6 +1298,15 @@ type TaskResolver interface {
 }
 type TransitionResolver interface {
 	By(ctx context.Context, obj *incident.Transition) (*auth.User, error)
+}
+type WebhookEndpointResolver interface {
+	URL(ctx context.Context, obj *notify.Endpoint) (string, error)
+
+	Kinds(ctx context.Context, obj *notify.Endpoint) ([]notify.Kind, error)
+
+	ActingAs(ctx context.Context, obj *notify.Endpoint) (*auth.User, error)
+
+	Deliveries(ctx context.Context, obj *notify.Endpoint, first *int, after *string) (*notify.DeliveryPage, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1749,6 +1935,190 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChatSender.Platform(childComplexity), true
+
+	case "Clock.calendarGap":
+		if e.ComplexityRoot.Clock.CalendarGap == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clock.CalendarGap(childComplexity), true
+	case "Clock.canExtend":
+		if e.ComplexityRoot.Clock.CanExtend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clock.CanExtend(childComplexity), true
+	case "Clock.definition":
+		if e.ComplexityRoot.Clock.Definition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clock.Definition(childComplexity), true
+	case "Clock.dueAt":
+		if e.ComplexityRoot.Clock.DueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clock.DueAt(childComplexity), true
+	case "Clock.extended":
+		if e.ComplexityRoot.Clock.Extended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clock.Extended(childComplexity), true
+	case "Clock.extensions":
+		if e.ComplexityRoot.Clock.Extensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clock.Extensions(childComplexity), true
+	case "Clock.left":
+		if e.ComplexityRoot.Clock.Left == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clock.Left(childComplexity), true
+	case "Clock.startedAt":
+		if e.ComplexityRoot.Clock.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clock.StartedAt(childComplexity), true
+	case "Clock.status":
+		if e.ComplexityRoot.Clock.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clock.Status(childComplexity), true
+	case "Clock.stoppedAt":
+		if e.ComplexityRoot.Clock.StoppedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clock.StoppedAt(childComplexity), true
+
+	case "ClockDefinition.amount":
+		if e.ComplexityRoot.ClockDefinition.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockDefinition.Amount(childComplexity), true
+	case "ClockDefinition.appliesTo":
+		if e.ComplexityRoot.ClockDefinition.AppliesTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockDefinition.AppliesTo(childComplexity), true
+	case "ClockDefinition.basis":
+		if e.ComplexityRoot.ClockDefinition.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockDefinition.Basis(childComplexity), true
+	case "ClockDefinition.extendBy":
+		if e.ComplexityRoot.ClockDefinition.ExtendBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockDefinition.ExtendBy(childComplexity), true
+	case "ClockDefinition.id":
+		if e.ComplexityRoot.ClockDefinition.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockDefinition.ID(childComplexity), true
+	case "ClockDefinition.stage":
+		if e.ComplexityRoot.ClockDefinition.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockDefinition.Stage(childComplexity), true
+	case "ClockDefinition.start":
+		if e.ComplexityRoot.ClockDefinition.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockDefinition.Start(childComplexity), true
+	case "ClockDefinition.stop":
+		if e.ComplexityRoot.ClockDefinition.Stop == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockDefinition.Stop(childComplexity), true
+	case "ClockDefinition.unit":
+		if e.ComplexityRoot.ClockDefinition.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockDefinition.Unit(childComplexity), true
+
+	case "ClockExtension.amount":
+		if e.ComplexityRoot.ClockExtension.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockExtension.Amount(childComplexity), true
+	case "ClockExtension.at":
+		if e.ComplexityRoot.ClockExtension.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockExtension.At(childComplexity), true
+	case "ClockExtension.by":
+		if e.ComplexityRoot.ClockExtension.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockExtension.By(childComplexity), true
+	case "ClockExtension.id":
+		if e.ComplexityRoot.ClockExtension.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockExtension.ID(childComplexity), true
+	case "ClockExtension.reason":
+		if e.ComplexityRoot.ClockExtension.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockExtension.Reason(childComplexity), true
+
+	case "ClockMetRate.clock":
+		if e.ComplexityRoot.ClockMetRate.Clock == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockMetRate.Clock(childComplexity), true
+	case "ClockMetRate.late":
+		if e.ComplexityRoot.ClockMetRate.Late == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockMetRate.Late(childComplexity), true
+	case "ClockMetRate.met":
+		if e.ComplexityRoot.ClockMetRate.Met == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockMetRate.Met(childComplexity), true
+	case "ClockMetRate.overdue":
+		if e.ComplexityRoot.ClockMetRate.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockMetRate.Overdue(childComplexity), true
+	case "ClockMetRate.rate":
+		if e.ComplexityRoot.ClockMetRate.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockMetRate.Rate(childComplexity), true
+	case "ClockMetRate.running":
+		if e.ComplexityRoot.ClockMetRate.Running == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockMetRate.Running(childComplexity), true
 
 	case "ContainmentAction.createdAt":
 		if e.ComplexityRoot.ContainmentAction.CreatedAt == nil {
@@ -2488,6 +2858,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Classification(childComplexity), true
+	case "Incident.clocks":
+		if e.ComplexityRoot.Incident.Clocks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Clocks(childComplexity), true
 	case "Incident.containmentActions":
 		if e.ComplexityRoot.Incident.ContainmentActions == nil {
 			break
@@ -2625,6 +3001,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.MyAccess(childComplexity), true
+	case "Incident.nextClock":
+		if e.ComplexityRoot.Incident.NextClock == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.NextClock(childComplexity), true
 	case "Incident.noResponsibleReason":
 		if e.ComplexityRoot.Incident.NoResponsibleReason == nil {
 			break
@@ -3249,6 +3631,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["input"].(auth.NewUser)), true
+	case "Mutation.createWebhookEndpoint":
+		if e.ComplexityRoot.Mutation.CreateWebhookEndpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWebhookEndpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWebhookEndpoint(childComplexity, args["input"].(model.WebhookEndpointInput)), true
 	case "Mutation.deleteForward":
 		if e.ComplexityRoot.Mutation.DeleteForward == nil {
 			break
@@ -3260,6 +3653,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteForward(childComplexity, args["id"].(uuid.UUID)), true
+	case "Mutation.deleteWebhookEndpoint":
+		if e.ComplexityRoot.Mutation.DeleteWebhookEndpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteWebhookEndpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteWebhookEndpoint(childComplexity, args["id"].(uuid.UUID)), true
 	case "Mutation.evidenceLink":
 		if e.ComplexityRoot.Mutation.EvidenceLink == nil {
 			break
@@ -3271,6 +3675,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EvidenceLink(childComplexity, args["evidenceId"].(uuid.UUID), args["purpose"].(string), args["view"].(*bool), args["timeZone"].(*string)), true
+	case "Mutation.extendClock":
+		if e.ComplexityRoot.Mutation.ExtendClock == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_extendClock_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ExtendClock(childComplexity, args["incidentId"].(uuid.UUID), args["clockId"].(string), args["amount"].(int), args["reason"].(string)), true
 	case "Mutation.generateCaseReport":
 		if e.ComplexityRoot.Mutation.GenerateCaseReport == nil {
 			break
@@ -3332,6 +3747,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkLeak(childComplexity, args["incidentId"].(uuid.UUID), args["input"].(chatlog.MarkInput)), true
+	case "Mutation.markNoticesRead":
+		if e.ComplexityRoot.Mutation.MarkNoticesRead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markNoticesRead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkNoticesRead(childComplexity, args["ids"].([]uuid.UUID)), true
 	case "Mutation.openIncident":
 		if e.ComplexityRoot.Mutation.OpenIncident == nil {
 			break
@@ -3475,6 +3901,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveIncidentMember(childComplexity, args["incidentId"].(uuid.UUID), args["userId"].(uuid.UUID)), true
+	case "Mutation.replayWebhookDelivery":
+		if e.ComplexityRoot.Mutation.ReplayWebhookDelivery == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_replayWebhookDelivery_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReplayWebhookDelivery(childComplexity, args["id"].(uuid.UUID)), true
 	case "Mutation.resetUserPassword":
 		if e.ComplexityRoot.Mutation.ResetUserPassword == nil {
 			break
@@ -3563,6 +4000,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetOutcomeStatus(childComplexity, args["id"].(uuid.UUID), args["status"].(discipline.Status), args["decidedOn"].(*time.Time), args["note"].(*string)), true
+	case "Mutation.setRoleSubscription":
+		if e.ComplexityRoot.Mutation.SetRoleSubscription == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setRoleSubscription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetRoleSubscription(childComplexity, args["role"].(auth.Role), args["kind"].(notify.Kind), args["channels"].([]notify.Channel)), true
 	case "Mutation.setUserDisabled":
 		if e.ComplexityRoot.Mutation.SetUserDisabled == nil {
 			break
@@ -3585,6 +4033,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetUserRoles(childComplexity, args["id"].(uuid.UUID), args["roles"].([]auth.Role)), true
+	case "Mutation.startClock":
+		if e.ComplexityRoot.Mutation.StartClock == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startClock_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartClock(childComplexity, args["incidentId"].(uuid.UUID), args["clockId"].(string), args["at"].(*time.Time), args["note"].(*string)), true
+	case "Mutation.stopClock":
+		if e.ComplexityRoot.Mutation.StopClock == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_stopClock_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StopClock(childComplexity, args["incidentId"].(uuid.UUID), args["clockId"].(string), args["at"].(*time.Time), args["note"].(*string)), true
+	case "Mutation.testWebhookEndpoint":
+		if e.ComplexityRoot.Mutation.TestWebhookEndpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_testWebhookEndpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TestWebhookEndpoint(childComplexity, args["id"].(uuid.UUID)), true
 	case "Mutation.unmarkLeak":
 		if e.ComplexityRoot.Mutation.UnmarkLeak == nil {
 			break
@@ -3651,6 +4132,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateNode(childComplexity, args["id"].(uuid.UUID), args["input"].(spread.NodePatch)), true
+	case "Mutation.updateNoticeSettings":
+		if e.ComplexityRoot.Mutation.UpdateNoticeSettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateNoticeSettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateNoticeSettings(childComplexity, args["input"].(model.NoticeSettingsInput)), true
+	case "Mutation.updateWebhookEndpoint":
+		if e.ComplexityRoot.Mutation.UpdateWebhookEndpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateWebhookEndpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateWebhookEndpoint(childComplexity, args["id"].(uuid.UUID), args["input"].(model.WebhookEndpointInput)), true
 	case "Mutation.verifyEvidence":
 		if e.ComplexityRoot.Mutation.VerifyEvidence == nil {
 			break
@@ -3766,6 +4269,137 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NodeContainment.UpdatedAt(childComplexity), true
+
+	case "Notice.at":
+		if e.ComplexityRoot.Notice.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notice.At(childComplexity), true
+	case "Notice.data":
+		if e.ComplexityRoot.Notice.Data == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notice.Data(childComplexity), true
+	case "Notice.id":
+		if e.ComplexityRoot.Notice.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notice.ID(childComplexity), true
+	case "Notice.incident":
+		if e.ComplexityRoot.Notice.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notice.Incident(childComplexity), true
+	case "Notice.kind":
+		if e.ComplexityRoot.Notice.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notice.Kind(childComplexity), true
+	case "Notice.readAt":
+		if e.ComplexityRoot.Notice.ReadAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notice.ReadAt(childComplexity), true
+	case "Notice.reference":
+		if e.ComplexityRoot.Notice.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notice.Reference(childComplexity), true
+
+	case "NoticeConnection.endCursor":
+		if e.ComplexityRoot.NoticeConnection.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoticeConnection.EndCursor(childComplexity), true
+	case "NoticeConnection.hasNextPage":
+		if e.ComplexityRoot.NoticeConnection.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoticeConnection.HasNextPage(childComplexity), true
+	case "NoticeConnection.edges":
+		if e.ComplexityRoot.NoticeConnection.Notices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoticeConnection.Notices(childComplexity), true
+	case "NoticeConnection.unread":
+		if e.ComplexityRoot.NoticeConnection.Unread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoticeConnection.Unread(childComplexity), true
+
+	case "NoticeDatum.key":
+		if e.ComplexityRoot.NoticeDatum.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoticeDatum.Key(childComplexity), true
+	case "NoticeDatum.value":
+		if e.ComplexityRoot.NoticeDatum.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoticeDatum.Value(childComplexity), true
+
+	case "NoticeSettings.email":
+		if e.ComplexityRoot.NoticeSettings.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoticeSettings.Email(childComplexity), true
+	case "NoticeSettings.quietFrom":
+		if e.ComplexityRoot.NoticeSettings.QuietFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoticeSettings.QuietFrom(childComplexity), true
+	case "NoticeSettings.quietTo":
+		if e.ComplexityRoot.NoticeSettings.QuietTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoticeSettings.QuietTo(childComplexity), true
+	case "NoticeSettings.subscriptions":
+		if e.ComplexityRoot.NoticeSettings.Subscriptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoticeSettings.Subscriptions(childComplexity), true
+	case "NoticeSettings.timeZone":
+		if e.ComplexityRoot.NoticeSettings.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoticeSettings.TimeZone(childComplexity), true
+
+	case "NoticeSubscription.channels":
+		if e.ComplexityRoot.NoticeSubscription.Channels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoticeSubscription.Channels(childComplexity), true
+	case "NoticeSubscription.kind":
+		if e.ComplexityRoot.NoticeSubscription.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoticeSubscription.Kind(childComplexity), true
+	case "NoticeSubscription.own":
+		if e.ComplexityRoot.NoticeSubscription.Own == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoticeSubscription.Own(childComplexity), true
 
 	case "Outcome.category":
 		if e.ComplexityRoot.Outcome.Category == nil {
@@ -3981,6 +4615,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ChatImport(childComplexity, args["id"].(uuid.UUID)), true
+	case "Query.clockDefinitions":
+		if e.ComplexityRoot.Query.ClockDefinitions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ClockDefinitions(childComplexity), true
 	case "Query.defaultJurisdiction":
 		if e.ComplexityRoot.Query.DefaultJurisdiction == nil {
 			break
@@ -4055,6 +4695,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.noticeSettings":
+		if e.ComplexityRoot.Query.NoticeSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.NoticeSettings(childComplexity), true
+	case "Query.notices":
+		if e.ComplexityRoot.Query.Notices == nil {
+			break
+		}
+
+		args, err := ec.field_Query_notices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Notices(childComplexity, args["first"].(*int), args["after"].(*string), args["unreadOnly"].(*bool)), true
+	case "Query.roleSubscriptions":
+		if e.ComplexityRoot.Query.RoleSubscriptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.RoleSubscriptions(childComplexity), true
 	case "Query.statistics":
 		if e.ComplexityRoot.Query.Statistics == nil {
 			break
@@ -4072,6 +4735,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Users(childComplexity), true
+	case "Query.webhookEndpoints":
+		if e.ComplexityRoot.Query.WebhookEndpoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.WebhookEndpoints(childComplexity), true
 
 	case "Reconstruction.proposals":
 		if e.ComplexityRoot.Reconstruction.Proposals == nil {
@@ -4209,6 +4878,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Review.SnapshotSHA256(childComplexity), true
+
+	case "RoleSubscription.channels":
+		if e.ComplexityRoot.RoleSubscription.Channels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleSubscription.Channels(childComplexity), true
+	case "RoleSubscription.kind":
+		if e.ComplexityRoot.RoleSubscription.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleSubscription.Kind(childComplexity), true
+	case "RoleSubscription.role":
+		if e.ComplexityRoot.RoleSubscription.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleSubscription.Role(childComplexity), true
 
 	case "Session.expiresAt":
 		if e.ComplexityRoot.Session.ExpiresAt == nil {
@@ -4493,6 +5181,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Statistics.ByVenueKind(childComplexity), true
+	case "Statistics.clockRates":
+		if e.ComplexityRoot.Statistics.ClockRates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.ClockRates(childComplexity), true
 	case "Statistics.detectionToContainment":
 		if e.ComplexityRoot.Statistics.DetectionToContainment == nil {
 			break
@@ -4577,6 +5271,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.IncidentChanged(childComplexity, args["id"].(uuid.UUID)), true
+	case "Subscription.noticesChanged":
+		if e.ComplexityRoot.Subscription.NoticesChanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.NoticesChanged(childComplexity), true
 
 	case "Task.assignee":
 		if e.ComplexityRoot.Task.Assignee == nil {
@@ -4737,6 +5437,152 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.User.Username(childComplexity), true
 
+	case "WebhookDelivery.attempts":
+		if e.ComplexityRoot.WebhookDelivery.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Attempts(childComplexity), true
+	case "WebhookDelivery.createdAt":
+		if e.ComplexityRoot.WebhookDelivery.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.CreatedAt(childComplexity), true
+	case "WebhookDelivery.deliveredAt":
+		if e.ComplexityRoot.WebhookDelivery.DeliveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.DeliveredAt(childComplexity), true
+	case "WebhookDelivery.id":
+		if e.ComplexityRoot.WebhookDelivery.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.ID(childComplexity), true
+	case "WebhookDelivery.kind":
+		if e.ComplexityRoot.WebhookDelivery.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Kind(childComplexity), true
+	case "WebhookDelivery.lastError":
+		if e.ComplexityRoot.WebhookDelivery.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastError(childComplexity), true
+	case "WebhookDelivery.lastStatus":
+		if e.ComplexityRoot.WebhookDelivery.LastStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastStatus(childComplexity), true
+	case "WebhookDelivery.nextAttemptAt":
+		if e.ComplexityRoot.WebhookDelivery.NextAttemptAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.NextAttemptAt(childComplexity), true
+	case "WebhookDelivery.reference":
+		if e.ComplexityRoot.WebhookDelivery.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Reference(childComplexity), true
+	case "WebhookDelivery.state":
+		if e.ComplexityRoot.WebhookDelivery.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.State(childComplexity), true
+
+	case "WebhookDeliveryConnection.edges":
+		if e.ComplexityRoot.WebhookDeliveryConnection.Deliveries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.Deliveries(childComplexity), true
+	case "WebhookDeliveryConnection.endCursor":
+		if e.ComplexityRoot.WebhookDeliveryConnection.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.EndCursor(childComplexity), true
+	case "WebhookDeliveryConnection.hasNextPage":
+		if e.ComplexityRoot.WebhookDeliveryConnection.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.HasNextPage(childComplexity), true
+
+	case "WebhookEndpoint.actingAs":
+		if e.ComplexityRoot.WebhookEndpoint.ActingAs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.ActingAs(childComplexity), true
+	case "WebhookEndpoint.createdAt":
+		if e.ComplexityRoot.WebhookEndpoint.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.CreatedAt(childComplexity), true
+	case "WebhookEndpoint.deliveries":
+		if e.ComplexityRoot.WebhookEndpoint.Deliveries == nil {
+			break
+		}
+
+		args, err := ec.field_WebhookEndpoint_deliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.Deliveries(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "WebhookEndpoint.enabled":
+		if e.ComplexityRoot.WebhookEndpoint.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.Enabled(childComplexity), true
+	case "WebhookEndpoint.format":
+		if e.ComplexityRoot.WebhookEndpoint.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.Format(childComplexity), true
+	case "WebhookEndpoint.id":
+		if e.ComplexityRoot.WebhookEndpoint.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.ID(childComplexity), true
+	case "WebhookEndpoint.kinds":
+		if e.ComplexityRoot.WebhookEndpoint.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.Kinds(childComplexity), true
+	case "WebhookEndpoint.locale":
+		if e.ComplexityRoot.WebhookEndpoint.Locale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.Locale(childComplexity), true
+	case "WebhookEndpoint.name":
+		if e.ComplexityRoot.WebhookEndpoint.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.Name(childComplexity), true
+	case "WebhookEndpoint.url":
+		if e.ComplexityRoot.WebhookEndpoint.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.URL(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -4765,11 +5611,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MessageFilter", ec.unmarshalInputMessageFilter),
 			graphql.NewInputUnmarshaler("NodePatch", ec.unmarshalInputNodePatch),
 			graphql.NewInputUnmarshaler("NodeRefInput", ec.unmarshalInputNodeRefInput),
+			graphql.NewInputUnmarshaler("NoticeSettingsInput", ec.unmarshalInputNoticeSettingsInput),
+			graphql.NewInputUnmarshaler("NoticeSubscriptionInput", ec.unmarshalInputNoticeSubscriptionInput),
 			graphql.NewInputUnmarshaler("NotificationInput", ec.unmarshalInputNotificationInput),
 			graphql.NewInputUnmarshaler("OpenIncidentInput", ec.unmarshalInputOpenIncidentInput),
 			graphql.NewInputUnmarshaler("OutcomeInput", ec.unmarshalInputOutcomeInput),
 			graphql.NewInputUnmarshaler("ProposalEdit", ec.unmarshalInputProposalEdit),
 			graphql.NewInputUnmarshaler("UpdateIncidentInput", ec.unmarshalInputUpdateIncidentInput),
+			graphql.NewInputUnmarshaler("WebhookEndpointInput", ec.unmarshalInputWebhookEndpointInput),
 		)
 	}
 	first := true
@@ -5406,6 +6255,118 @@ extend type Mutation {
   identifyChatSender(id: ID!, name: String!): ChatSender!
   "Names a chat (an export may give only an id)."
   identifyChat(id: ID!, name: String!): Chat!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/clock.graphqls", Input: `"How a clock's time is counted."
+enum ClockUnit {
+  HOURS
+  "Calendar days: the start day is not counted; a period ending on a rest day ends on the next working day."
+  DAYS
+  "Working days of the deployment's holiday calendar (adjusted working days included), after the start day."
+  WORKING_DAYS
+  "Calendar months, counted like DAYS."
+  MONTHS
+}
+
+enum ClockStatus {
+  "Its start event has not happened (or, for a manual clock, no one started it)."
+  NOT_STARTED
+  RUNNING
+  "Stopped at or before its due time."
+  MET
+  "Running and past its due time."
+  OVERDUE
+  "Stopped after its due time."
+  LATE
+}
+
+"""
+One legal time limit of the deployment's clock registry (workflow.DefaultClocks,
+overridden by LEAKTRAIL_CLOCKS). ` + "`" + `start` + "`" + ` and ` + "`" + `stop` + "`" + ` name events: ` + "`" + `detected` + "`" + `,
+` + "`" + `notified` + "`" + ` (first report upward to an authority), ` + "`" + `report:UPWARD` + "`" + ` and
+` + "`" + `report:RESULT` + "`" + ` (first written report issued), ` + "`" + `stage:<STAGE>` + "`" + ` (first entry
+into a stage), ` + "`" + `manual` + "`" + ` (started or stopped by hand).
+"""
+type ClockDefinition {
+  "Stable identifier, e.g. ` + "`" + `report_upward` + "`" + `; UIs translate by it."
+  id: String!
+  stage: Stage!
+  start: String!
+  stop: String!
+  amount: Int!
+  unit: ClockUnit!
+  "Which cases it runs on: ` + "`" + `always` + "`" + `, ` + "`" + `reportable` + "`" + ` (the report upward is required), ` + "`" + `stateSecret` + "`" + `."
+  appliesTo: String!
+  "Who may extend it: ` + "`" + `LEAD` + "`" + ` (the case's lead), ` + "`" + `LEADERSHIP` + "`" + `, ` + "`" + `ADMIN` + "`" + `."
+  extendBy: [String!]!
+  "The rule it comes from, e.g. ` + "`" + `保守国家秘密法实施条例 第六十一条` + "`" + `."
+  basis: String!
+}
+
+type Clock {
+  definition: ClockDefinition!
+  status: ClockStatus!
+  startedAt: Time
+  "Null until started."
+  dueAt: Time
+  stoppedAt: Time
+  "Fraction of the time still left (0 when due or stopped late, 1 at the start)."
+  left: Float!
+  "Added by extensions, in the clock's unit."
+  extended: Int!
+  extensions: [ClockExtension!]!
+  "True when the due date falls in a year the holiday calendar does not cover (working days then count weekdays only)."
+  calendarGap: Boolean!
+  "Whether the caller may extend it now."
+  canExtend: Boolean!
+}
+
+type ClockExtension {
+  id: ID!
+  amount: Int!
+  reason: String!
+  by: User!
+  at: Time!
+}
+
+type ClockMetRate {
+  clock: ClockDefinition!
+  "Clocks that stopped in time."
+  met: Int!
+  "Clocks that stopped after their due time."
+  late: Int!
+  "Clocks still running past their due time."
+  overdue: Int!
+  "Clocks still running in time."
+  running: Int!
+  "met / (met + late + overdue); null when none of them has come due."
+  rate: Float
+}
+
+extend type Incident {
+  "The legal clocks that apply to the case, in registry order."
+  clocks: [Clock!]!
+  "The running clock that comes due first, if any: for lists."
+  nextClock: Clock
+}
+
+extend type Statistics {
+  "Met rates per clock over the period's incidents."
+  clockRates: [ClockMetRate!]!
+}
+
+extend type Query {
+  "The deployment's clock registry."
+  clockDefinitions: [ClockDefinition!]!
+}
+
+extend type Mutation {
+  "Extends a running clock by ` + "`" + `amount` + "`" + ` of its unit, with a reason (audited). Who may is the clock's ` + "`" + `extendBy` + "`" + `."
+  extendClock(incidentId: ID!, clockId: String!, amount: Int!, reason: String!): Clock!
+  "Starts a manual clock (e.g. the transfer of a suspected crime to the procuratorate) at ` + "`" + `at` + "`" + ` (default now)."
+  startClock(incidentId: ID!, clockId: String!, at: Time, note: String): Clock!
+  "Stops a manual clock: what it waited for was done at ` + "`" + `at` + "`" + ` (default now)."
+  stopClock(incidentId: ID!, clockId: String!, at: Time, note: String): Clock!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/discipline.graphqls", Input: `"A calendar date, YYYY-MM-DD."
@@ -6353,6 +7314,212 @@ type Subscription {
   incidentChanged(id: ID!): IncidentChange!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/notify.graphqls", Input: `"""
+What a notification is about. A notification never carries case content: it
+names the case's reference, what happened and a link.
+"""
+enum NoticeKind {
+  STAGE_CHANGED
+  "Every requirement of the current stage's gate now holds."
+  GATE_MET
+  "A clock has 25 % of its time left."
+  CLOCK_25
+  "A clock has 10 % of its time left."
+  CLOCK_10
+  "A clock passed its due time while running. Sent even in quiet hours."
+  CLOCK_OVERDUE
+  "A closed case awaits leadership's review."
+  REVIEW_REQUESTED
+  REVIEW_DECIDED
+  "An evidence item no longer matches its recorded hash."
+  FIXITY_MISMATCH
+  UPLOAD_FINISHED
+  IMPORT_FINISHED
+  "Sent by an admin's test button; never fanned out."
+  TEST
+}
+
+enum NoticeChannel {
+  "The notification list in the app."
+  IN_APP
+  EMAIL
+}
+
+type Notice {
+  id: ID!
+  kind: NoticeKind!
+  "The case it is about; null when the reader may no longer see it."
+  incident: Incident
+  "The case's reference, kept even when the case is no longer visible."
+  reference: String!
+  "Kind-specific facts, none of them case content: ` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + `, ` + "`" + `stage` + "`" + `, ` + "`" + `clock` + "`" + `, ` + "`" + `dueAt` + "`" + `, ` + "`" + `decision` + "`" + `."
+  data: [NoticeDatum!]!
+  at: Time!
+  readAt: Time
+}
+
+type NoticeDatum {
+  key: String!
+  value: String!
+}
+
+type NoticeConnection {
+  edges: [Notice!]!
+  unread: Int!
+  hasNextPage: Boolean!
+  endCursor: String
+}
+
+type NoticeSubscription {
+  kind: NoticeKind!
+  channels: [NoticeChannel!]!
+  "True when the user's own choice; false when it comes from their roles' defaults."
+  own: Boolean!
+}
+
+type NoticeSettings {
+  "Where e-mail goes; empty for none."
+  email: String!
+  subscriptions: [NoticeSubscription!]!
+  "Minutes after local midnight; null when there are no quiet hours. E-mail waits until they end, except overdue clocks."
+  quietFrom: Int
+  quietTo: Int
+  "IANA zone of the quiet hours."
+  timeZone: String!
+}
+
+input NoticeSubscriptionInput {
+  kind: NoticeKind!
+  "Empty to receive nothing of that kind."
+  channels: [NoticeChannel!]!
+}
+
+input NoticeSettingsInput {
+  email: String
+  "Replaces the user's own choices for the kinds listed; other kinds keep theirs."
+  subscriptions: [NoticeSubscriptionInput!]
+  "Clear both to drop the user's choice and follow their roles' defaults again."
+  resetSubscriptions: Boolean
+  quietFrom: Int
+  quietTo: Int
+  "Turns quiet hours off."
+  noQuietHours: Boolean
+  timeZone: String
+}
+
+type RoleSubscription {
+  role: Role!
+  kind: NoticeKind!
+  channels: [NoticeChannel!]!
+}
+
+"A webhook's payload format."
+enum WebhookFormat {
+  "JSON signed with HMAC-SHA256 over ` + "`" + `<timestamp>.<body>` + "`" + ` (header ` + "`" + `X-Leaktrail-Signature: t=…,v1=…` + "`" + `)."
+  GENERIC
+  "企业微信群机器人 (the key in its URL is its secret)."
+  WECOM
+  "钉钉自定义机器人, signed (加签) with its secret."
+  DINGTALK
+  "飞书 / Lark custom bot, signed with its secret."
+  LARK
+}
+
+type WebhookEndpoint {
+  id: ID!
+  name: String!
+  "Shown with any query string hidden: robot URLs carry their key there."
+  url: String!
+  format: WebhookFormat!
+  kinds: [NoticeKind!]!
+  "The language of its one-line text."
+  locale: String!
+  """
+  Whose need-to-know it has: it is told only about cases this user may read,
+  checked at each delivery.
+  """
+  actingAs: User!
+  enabled: Boolean!
+  createdAt: Time!
+  "The newest deliveries first."
+  deliveries(first: Int = 20, after: String): WebhookDeliveryConnection!
+}
+
+enum DeliveryState {
+  PENDING
+  DELIVERED
+  "Gave up after its last attempt; replay sends it again."
+  FAILED
+  "Not sent: the endpoint's user may no longer read the case, or the endpoint was disabled."
+  SKIPPED
+}
+
+type WebhookDelivery {
+  "Sent as ` + "`" + `X-Leaktrail-Delivery` + "`" + `, the same on every attempt: receivers deduplicate on it."
+  id: ID!
+  kind: NoticeKind!
+  reference: String!
+  state: DeliveryState!
+  attempts: Int!
+  nextAttemptAt: Time
+  lastStatus: Int
+  lastError: String!
+  createdAt: Time!
+  deliveredAt: Time
+}
+
+type WebhookDeliveryConnection {
+  edges: [WebhookDelivery!]!
+  hasNextPage: Boolean!
+  endCursor: String
+}
+
+input WebhookEndpointInput {
+  name: String!
+  url: String!
+  format: WebhookFormat!
+  "Signing secret (GENERIC, DINGTALK, LARK). Omit on update to keep it."
+  secret: String
+  kinds: [NoticeKind!]!
+  locale: String
+  "Defaults to the caller."
+  actingAsId: ID
+  enabled: Boolean
+}
+
+extend type Query {
+  "The signed-in user's notifications, newest first."
+  notices(first: Int = 20, after: String, unreadOnly: Boolean): NoticeConnection!
+  noticeSettings: NoticeSettings!
+  "Admins only."
+  roleSubscriptions: [RoleSubscription!]!
+  "Admins only."
+  webhookEndpoints: [WebhookEndpoint!]!
+}
+
+extend type Mutation {
+  "Marks notifications read; with no ids, all of the caller's. Returns the unread count left."
+  markNoticesRead(ids: [ID!]): Int!
+  updateNoticeSettings(input: NoticeSettingsInput!): NoticeSettings!
+  "Admins only: the channels a role gets a kind on, unless a user chose otherwise."
+  setRoleSubscription(role: Role!, kind: NoticeKind!, channels: [NoticeChannel!]!): RoleSubscription!
+  "Admins only."
+  createWebhookEndpoint(input: WebhookEndpointInput!): WebhookEndpoint!
+  "Admins only."
+  updateWebhookEndpoint(id: ID!, input: WebhookEndpointInput!): WebhookEndpoint!
+  "Admins only."
+  deleteWebhookEndpoint(id: ID!): Boolean!
+  "Admins only: sends a TEST delivery now and returns it with its result."
+  testWebhookEndpoint(id: ID!): WebhookDelivery!
+  "Admins only: sends a delivery again, with the same id."
+  replayWebhookDelivery(id: ID!): WebhookDelivery!
+}
+
+extend type Subscription {
+  "The caller's unread count, each time a notification arrives or is read."
+  noticesChanged: Int!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/spread.graphqls", Input: `enum NodeKind {
   "人员"
   PERSON
@@ -7024,6 +8191,90 @@ func (ec *executionContext) childFields_ChatSender(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type ChatSender", field.Name)
 }
 
+func (ec *executionContext) childFields_Clock(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "definition":
+		return ec.fieldContext_Clock_definition(ctx, field)
+	case "status":
+		return ec.fieldContext_Clock_status(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_Clock_startedAt(ctx, field)
+	case "dueAt":
+		return ec.fieldContext_Clock_dueAt(ctx, field)
+	case "stoppedAt":
+		return ec.fieldContext_Clock_stoppedAt(ctx, field)
+	case "left":
+		return ec.fieldContext_Clock_left(ctx, field)
+	case "extended":
+		return ec.fieldContext_Clock_extended(ctx, field)
+	case "extensions":
+		return ec.fieldContext_Clock_extensions(ctx, field)
+	case "calendarGap":
+		return ec.fieldContext_Clock_calendarGap(ctx, field)
+	case "canExtend":
+		return ec.fieldContext_Clock_canExtend(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Clock", field.Name)
+}
+
+func (ec *executionContext) childFields_ClockDefinition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ClockDefinition_id(ctx, field)
+	case "stage":
+		return ec.fieldContext_ClockDefinition_stage(ctx, field)
+	case "start":
+		return ec.fieldContext_ClockDefinition_start(ctx, field)
+	case "stop":
+		return ec.fieldContext_ClockDefinition_stop(ctx, field)
+	case "amount":
+		return ec.fieldContext_ClockDefinition_amount(ctx, field)
+	case "unit":
+		return ec.fieldContext_ClockDefinition_unit(ctx, field)
+	case "appliesTo":
+		return ec.fieldContext_ClockDefinition_appliesTo(ctx, field)
+	case "extendBy":
+		return ec.fieldContext_ClockDefinition_extendBy(ctx, field)
+	case "basis":
+		return ec.fieldContext_ClockDefinition_basis(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClockDefinition", field.Name)
+}
+
+func (ec *executionContext) childFields_ClockExtension(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ClockExtension_id(ctx, field)
+	case "amount":
+		return ec.fieldContext_ClockExtension_amount(ctx, field)
+	case "reason":
+		return ec.fieldContext_ClockExtension_reason(ctx, field)
+	case "by":
+		return ec.fieldContext_ClockExtension_by(ctx, field)
+	case "at":
+		return ec.fieldContext_ClockExtension_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClockExtension", field.Name)
+}
+
+func (ec *executionContext) childFields_ClockMetRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clock":
+		return ec.fieldContext_ClockMetRate_clock(ctx, field)
+	case "met":
+		return ec.fieldContext_ClockMetRate_met(ctx, field)
+	case "late":
+		return ec.fieldContext_ClockMetRate_late(ctx, field)
+	case "overdue":
+		return ec.fieldContext_ClockMetRate_overdue(ctx, field)
+	case "running":
+		return ec.fieldContext_ClockMetRate_running(ctx, field)
+	case "rate":
+		return ec.fieldContext_ClockMetRate_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClockMetRate", field.Name)
+}
+
 func (ec *executionContext) childFields_ContainmentAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7418,6 +8669,10 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_sightings(ctx, field)
 	case "proposals":
 		return ec.fieldContext_Incident_proposals(ctx, field)
+	case "clocks":
+		return ec.fieldContext_Incident_clocks(ctx, field)
+	case "nextClock":
+		return ec.fieldContext_Incident_nextClock(ctx, field)
 	case "legalBasisPresets":
 		return ec.fieldContext_Incident_legalBasisPresets(ctx, field)
 	case "findings":
@@ -7670,6 +8925,78 @@ func (ec *executionContext) childFields_NodeContainment(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type NodeContainment", field.Name)
 }
 
+func (ec *executionContext) childFields_Notice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Notice_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Notice_kind(ctx, field)
+	case "incident":
+		return ec.fieldContext_Notice_incident(ctx, field)
+	case "reference":
+		return ec.fieldContext_Notice_reference(ctx, field)
+	case "data":
+		return ec.fieldContext_Notice_data(ctx, field)
+	case "at":
+		return ec.fieldContext_Notice_at(ctx, field)
+	case "readAt":
+		return ec.fieldContext_Notice_readAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Notice", field.Name)
+}
+
+func (ec *executionContext) childFields_NoticeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NoticeConnection_edges(ctx, field)
+	case "unread":
+		return ec.fieldContext_NoticeConnection_unread(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_NoticeConnection_hasNextPage(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_NoticeConnection_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NoticeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NoticeDatum(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_NoticeDatum_key(ctx, field)
+	case "value":
+		return ec.fieldContext_NoticeDatum_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NoticeDatum", field.Name)
+}
+
+func (ec *executionContext) childFields_NoticeSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "email":
+		return ec.fieldContext_NoticeSettings_email(ctx, field)
+	case "subscriptions":
+		return ec.fieldContext_NoticeSettings_subscriptions(ctx, field)
+	case "quietFrom":
+		return ec.fieldContext_NoticeSettings_quietFrom(ctx, field)
+	case "quietTo":
+		return ec.fieldContext_NoticeSettings_quietTo(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_NoticeSettings_timeZone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NoticeSettings", field.Name)
+}
+
+func (ec *executionContext) childFields_NoticeSubscription(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_NoticeSubscription_kind(ctx, field)
+	case "channels":
+		return ec.fieldContext_NoticeSubscription_channels(ctx, field)
+	case "own":
+		return ec.fieldContext_NoticeSubscription_own(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NoticeSubscription", field.Name)
+}
+
 func (ec *executionContext) childFields_Outcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7838,6 +9165,18 @@ func (ec *executionContext) childFields_Review(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Review", field.Name)
 }
 
+func (ec *executionContext) childFields_RoleSubscription(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_RoleSubscription_role(ctx, field)
+	case "kind":
+		return ec.fieldContext_RoleSubscription_kind(ctx, field)
+	case "channels":
+		return ec.fieldContext_RoleSubscription_channels(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoleSubscription", field.Name)
+}
+
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -7984,6 +9323,8 @@ func (ec *executionContext) childFields_Statistics(ctx context.Context, field gr
 		return ec.fieldContext_Statistics_outcomesByType(ctx, field)
 	case "overdueMeasures":
 		return ec.fieldContext_Statistics_overdueMeasures(ctx, field)
+	case "clockRates":
+		return ec.fieldContext_Statistics_clockRates(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Statistics", field.Name)
 }
@@ -8056,6 +9397,70 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_disabled(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookDelivery_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_WebhookDelivery_kind(ctx, field)
+	case "reference":
+		return ec.fieldContext_WebhookDelivery_reference(ctx, field)
+	case "state":
+		return ec.fieldContext_WebhookDelivery_state(ctx, field)
+	case "attempts":
+		return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+	case "nextAttemptAt":
+		return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
+	case "lastStatus":
+		return ec.fieldContext_WebhookDelivery_lastStatus(ctx, field)
+	case "lastError":
+		return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+	case "deliveredAt":
+		return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDelivery", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookDeliveryConnection_edges(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_WebhookDeliveryConnection_hasNextPage(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_WebhookDeliveryConnection_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookEndpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookEndpoint_id(ctx, field)
+	case "name":
+		return ec.fieldContext_WebhookEndpoint_name(ctx, field)
+	case "url":
+		return ec.fieldContext_WebhookEndpoint_url(ctx, field)
+	case "format":
+		return ec.fieldContext_WebhookEndpoint_format(ctx, field)
+	case "kinds":
+		return ec.fieldContext_WebhookEndpoint_kinds(ctx, field)
+	case "locale":
+		return ec.fieldContext_WebhookEndpoint_locale(ctx, field)
+	case "actingAs":
+		return ec.fieldContext_WebhookEndpoint_actingAs(ctx, field)
+	case "enabled":
+		return ec.fieldContext_WebhookEndpoint_enabled(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookEndpoint_createdAt(ctx, field)
+	case "deliveries":
+		return ec.fieldContext_WebhookEndpoint_deliveries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookEndpoint", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8488,7 +9893,35 @@ func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createWebhookEndpoint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WebhookEndpointInput, error) {
+			return ec.unmarshalNWebhookEndpointInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐWebhookEndpointInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteForward_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteWebhookEndpoint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -8537,6 +9970,44 @@ func (ec *executionContext) field_Mutation_evidenceLink_args(ctx context.Context
 		return nil, err
 	}
 	args["timeZone"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_extendClock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "incidentId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["incidentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "clockId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clockId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "amount",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["amount"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg3
 	return args, nil
 }
 
@@ -8647,6 +10118,20 @@ func (ec *executionContext) field_Mutation_markLeak_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markNoticesRead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]uuid.UUID, error) {
+			return ec.unmarshalOID2ᚕgithubᚗcomᚋgoogleᚋuuidᚐUUIDᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
 	return args, nil
 }
 
@@ -8920,6 +10405,20 @@ func (ec *executionContext) field_Mutation_removeIncidentMember_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_replayWebhookDelivery_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_resetUserPassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9144,6 +10643,36 @@ func (ec *executionContext) field_Mutation_setOutcomeStatus_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setRoleSubscription_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (auth.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (notify.Kind, error) {
+			return ec.unmarshalNNoticeKind2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "channels",
+		func(ctx context.Context, v any) ([]notify.Channel, error) {
+			return ec.unmarshalNNoticeChannel2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐChannelᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["channels"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setUserDisabled_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9185,6 +10714,96 @@ func (ec *executionContext) field_Mutation_setUserRoles_args(ctx context.Context
 		return nil, err
 	}
 	args["roles"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_startClock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "incidentId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["incidentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "clockId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clockId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_stopClock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "incidentId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["incidentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "clockId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clockId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_testWebhookEndpoint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -9312,6 +10931,42 @@ func (ec *executionContext) field_Mutation_updateNode_args(ctx context.Context, 
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (spread.NodePatch, error) {
 			return ec.unmarshalNNodePatch2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐNodePatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateNoticeSettings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.NoticeSettingsInput, error) {
+			return ec.unmarshalNNoticeSettingsInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐNoticeSettingsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateWebhookEndpoint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WebhookEndpointInput, error) {
+			return ec.unmarshalNWebhookEndpointInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐWebhookEndpointInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9470,6 +11125,36 @@ func (ec *executionContext) field_Query_incidents_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_notices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "unreadOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unreadOnly"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_statistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9589,6 +11274,28 @@ func (ec *executionContext) field_Subscription_incidentChanged_args(ctx context.
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_WebhookEndpoint_deliveries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -12076,6 +13783,732 @@ func (ec *executionContext) _ChatSender_handles(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_ChatSender_handles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChatSender", field, false, false, "String")
+}
+
+func (ec *executionContext) _Clock_definition(ctx context.Context, field graphql.CollectedField, obj *incident.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clock_definition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Clock().Definition(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *workflow.Clock) graphql.Marshaler {
+			return ec.marshalNClockDefinition2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐClock(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clock_definition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Clock",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClockDefinition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Clock_status(ctx context.Context, field graphql.CollectedField, obj *incident.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clock_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v workflow.ClockStatus) graphql.Marshaler {
+			return ec.marshalNClockStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐClockStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clock_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Clock", field, false, false, "ClockStatus")
+}
+
+func (ec *executionContext) _Clock_startedAt(ctx context.Context, field graphql.CollectedField, obj *incident.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clock_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Clock().StartedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Clock_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Clock", field, true, true, "Time")
+}
+
+func (ec *executionContext) _Clock_dueAt(ctx context.Context, field graphql.CollectedField, obj *incident.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clock_dueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Clock().DueAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Clock_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Clock", field, true, true, "Time")
+}
+
+func (ec *executionContext) _Clock_stoppedAt(ctx context.Context, field graphql.CollectedField, obj *incident.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clock_stoppedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Clock().StoppedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Clock_stoppedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Clock", field, true, true, "Time")
+}
+
+func (ec *executionContext) _Clock_left(ctx context.Context, field graphql.CollectedField, obj *incident.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clock_left(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Left, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clock_left(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Clock", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Clock_extended(ctx context.Context, field graphql.CollectedField, obj *incident.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clock_extended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Extended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clock_extended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Clock", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Clock_extensions(ctx context.Context, field graphql.CollectedField, obj *incident.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clock_extensions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Clock().Extensions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*incident.ClockExtension) graphql.Marshaler {
+			return ec.marshalNClockExtension2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClockExtensionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clock_extensions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Clock",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClockExtension(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Clock_calendarGap(ctx context.Context, field graphql.CollectedField, obj *incident.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clock_calendarGap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CalendarGap, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clock_calendarGap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Clock", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Clock_canExtend(ctx context.Context, field graphql.CollectedField, obj *incident.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clock_canExtend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanExtend, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clock_canExtend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Clock", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ClockDefinition_id(ctx context.Context, field graphql.CollectedField, obj *workflow.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockDefinition_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockDefinition_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockDefinition", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClockDefinition_stage(ctx context.Context, field graphql.CollectedField, obj *workflow.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockDefinition_stage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v workflow.Stage) graphql.Marshaler {
+			return ec.marshalNStage2githubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockDefinition_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockDefinition", field, false, false, "Stage")
+}
+
+func (ec *executionContext) _ClockDefinition_start(ctx context.Context, field graphql.CollectedField, obj *workflow.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockDefinition_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockDefinition_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockDefinition", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClockDefinition_stop(ctx context.Context, field graphql.CollectedField, obj *workflow.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockDefinition_stop(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stop, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockDefinition_stop(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockDefinition", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClockDefinition_amount(ctx context.Context, field graphql.CollectedField, obj *workflow.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockDefinition_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockDefinition_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockDefinition", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClockDefinition_unit(ctx context.Context, field graphql.CollectedField, obj *workflow.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockDefinition_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v workflow.Unit) graphql.Marshaler {
+			return ec.marshalNClockUnit2githubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockDefinition_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockDefinition", field, false, false, "ClockUnit")
+}
+
+func (ec *executionContext) _ClockDefinition_appliesTo(ctx context.Context, field graphql.CollectedField, obj *workflow.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockDefinition_appliesTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppliesTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockDefinition_appliesTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockDefinition", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClockDefinition_extendBy(ctx context.Context, field graphql.CollectedField, obj *workflow.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockDefinition_extendBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExtendBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockDefinition_extendBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockDefinition", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClockDefinition_basis(ctx context.Context, field graphql.CollectedField, obj *workflow.Clock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockDefinition_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockDefinition_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockDefinition", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClockExtension_id(ctx context.Context, field graphql.CollectedField, obj *incident.ClockExtension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockExtension_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockExtension_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockExtension", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ClockExtension_amount(ctx context.Context, field graphql.CollectedField, obj *incident.ClockExtension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockExtension_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockExtension_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockExtension", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClockExtension_reason(ctx context.Context, field graphql.CollectedField, obj *incident.ClockExtension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockExtension_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockExtension_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockExtension", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClockExtension_by(ctx context.Context, field graphql.CollectedField, obj *incident.ClockExtension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockExtension_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClockExtension().By(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockExtension_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClockExtension",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClockExtension_at(ctx context.Context, field graphql.CollectedField, obj *incident.ClockExtension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockExtension_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockExtension_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockExtension", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ClockMetRate_clock(ctx context.Context, field graphql.CollectedField, obj *stats.ClockRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockMetRate_clock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clock, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v workflow.Clock) graphql.Marshaler {
+			return ec.marshalNClockDefinition2githubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐClock(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockMetRate_clock(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClockMetRate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClockDefinition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClockMetRate_met(ctx context.Context, field graphql.CollectedField, obj *stats.ClockRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockMetRate_met(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Met, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockMetRate_met(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockMetRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClockMetRate_late(ctx context.Context, field graphql.CollectedField, obj *stats.ClockRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockMetRate_late(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Late, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockMetRate_late(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockMetRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClockMetRate_overdue(ctx context.Context, field graphql.CollectedField, obj *stats.ClockRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockMetRate_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockMetRate_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockMetRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClockMetRate_running(ctx context.Context, field graphql.CollectedField, obj *stats.ClockRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockMetRate_running(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Running, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockMetRate_running(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockMetRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClockMetRate_rate(ctx context.Context, field graphql.CollectedField, obj *stats.ClockRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockMetRate_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClockMetRate_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockMetRate", field, true, false, "Float")
 }
 
 func (ec *executionContext) _ContainmentAction_id(ctx context.Context, field graphql.CollectedField, obj *incident.ContainmentAction) (ret graphql.Marshaler) {
@@ -16205,6 +18638,70 @@ func (ec *executionContext) fieldContext_Incident_proposals(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Incident_clocks(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_clocks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().Clocks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*incident.Clock) graphql.Marshaler {
+			return ec.marshalNClock2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClockᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_clocks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clock(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Incident_nextClock(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_nextClock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().NextClock(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *incident.Clock) graphql.Marshaler {
+			return ec.marshalOClock2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClock(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_nextClock(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clock(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Incident_legalBasisPresets(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18774,6 +21271,138 @@ func (ec *executionContext) fieldContext_Mutation_identifyChat(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_extendClock(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_extendClock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ExtendClock(ctx, fc.Args["incidentId"].(uuid.UUID), fc.Args["clockId"].(string), fc.Args["amount"].(int), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *incident.Clock) graphql.Marshaler {
+			return ec.marshalNClock2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClock(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_extendClock(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clock(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_extendClock_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startClock(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startClock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartClock(ctx, fc.Args["incidentId"].(uuid.UUID), fc.Args["clockId"].(string), fc.Args["at"].(*time.Time), fc.Args["note"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *incident.Clock) graphql.Marshaler {
+			return ec.marshalNClock2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClock(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startClock(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clock(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startClock_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_stopClock(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_stopClock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StopClock(ctx, fc.Args["incidentId"].(uuid.UUID), fc.Args["clockId"].(string), fc.Args["at"].(*time.Time), fc.Args["note"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *incident.Clock) graphql.Marshaler {
+			return ec.marshalNClock2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClock(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_stopClock(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clock(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_stopClock_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_recordFinding(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19742,6 +22371,358 @@ func (ec *executionContext) fieldContext_Mutation_recordNotification(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_markNoticesRead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markNoticesRead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkNoticesRead(ctx, fc.Args["ids"].([]uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markNoticesRead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markNoticesRead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateNoticeSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateNoticeSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateNoticeSettings(ctx, fc.Args["input"].(model.NoticeSettingsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notify.Settings) graphql.Marshaler {
+			return ec.marshalNNoticeSettings2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateNoticeSettings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NoticeSettings(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateNoticeSettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setRoleSubscription(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setRoleSubscription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetRoleSubscription(ctx, fc.Args["role"].(auth.Role), fc.Args["kind"].(notify.Kind), fc.Args["channels"].([]notify.Channel))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notify.RoleSubscription) graphql.Marshaler {
+			return ec.marshalNRoleSubscription2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐRoleSubscription(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setRoleSubscription(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleSubscription(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setRoleSubscription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createWebhookEndpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateWebhookEndpoint(ctx, fc.Args["input"].(model.WebhookEndpointInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notify.Endpoint) graphql.Marshaler {
+			return ec.marshalNWebhookEndpoint2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐEndpoint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookEndpoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateWebhookEndpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateWebhookEndpoint(ctx, fc.Args["id"].(uuid.UUID), fc.Args["input"].(model.WebhookEndpointInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notify.Endpoint) graphql.Marshaler {
+			return ec.marshalNWebhookEndpoint2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐEndpoint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookEndpoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteWebhookEndpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteWebhookEndpoint(ctx, fc.Args["id"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_testWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_testWebhookEndpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TestWebhookEndpoint(ctx, fc.Args["id"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notify.Delivery) graphql.Marshaler {
+			return ec.marshalNWebhookDelivery2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐDelivery(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_testWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDelivery(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_testWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_replayWebhookDelivery(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_replayWebhookDelivery(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReplayWebhookDelivery(ctx, fc.Args["id"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notify.Delivery) graphql.Marshaler {
+			return ec.marshalNWebhookDelivery2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐDelivery(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_replayWebhookDelivery(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDelivery(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_replayWebhookDelivery_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_recordLeakedItem(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20404,6 +23385,525 @@ func (ec *executionContext) _NodeContainment_updatedAt(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_NodeContainment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NodeContainment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Notice_id(ctx context.Context, field graphql.CollectedField, obj *notify.Notice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notice_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notice_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notice", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Notice_kind(ctx context.Context, field graphql.CollectedField, obj *notify.Notice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notice_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v notify.Kind) graphql.Marshaler {
+			return ec.marshalNNoticeKind2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notice_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notice", field, false, false, "NoticeKind")
+}
+
+func (ec *executionContext) _Notice_incident(ctx context.Context, field graphql.CollectedField, obj *notify.Notice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notice_incident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Notice().Incident(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *incident.Incident) graphql.Marshaler {
+			return ec.marshalOIncident2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐIncident(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Notice_incident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Notice",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Notice_reference(ctx context.Context, field graphql.CollectedField, obj *notify.Notice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notice_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notice_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notice", field, false, false, "String")
+}
+
+func (ec *executionContext) _Notice_data(ctx context.Context, field graphql.CollectedField, obj *notify.Notice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notice_data(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Notice().Data(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*notify.Datum) graphql.Marshaler {
+			return ec.marshalNNoticeDatum2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐDatumᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notice_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Notice",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NoticeDatum(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Notice_at(ctx context.Context, field graphql.CollectedField, obj *notify.Notice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notice_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notice_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notice", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Notice_readAt(ctx context.Context, field graphql.CollectedField, obj *notify.Notice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notice_readAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReadAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Notice_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notice", field, false, false, "Time")
+}
+
+func (ec *executionContext) _NoticeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *notify.NoticePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoticeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []notify.Notice) graphql.Marshaler {
+			return ec.marshalNNotice2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐNoticeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoticeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NoticeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Notice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NoticeConnection_unread(ctx context.Context, field graphql.CollectedField, obj *notify.NoticePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoticeConnection_unread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoticeConnection_unread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoticeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NoticeConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *notify.NoticePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoticeConnection_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoticeConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoticeConnection", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NoticeConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *notify.NoticePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoticeConnection_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NoticeConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoticeConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _NoticeDatum_key(ctx context.Context, field graphql.CollectedField, obj *notify.Datum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoticeDatum_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoticeDatum_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoticeDatum", field, false, false, "String")
+}
+
+func (ec *executionContext) _NoticeDatum_value(ctx context.Context, field graphql.CollectedField, obj *notify.Datum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoticeDatum_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoticeDatum_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoticeDatum", field, false, false, "String")
+}
+
+func (ec *executionContext) _NoticeSettings_email(ctx context.Context, field graphql.CollectedField, obj *notify.Settings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoticeSettings_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoticeSettings_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoticeSettings", field, false, false, "String")
+}
+
+func (ec *executionContext) _NoticeSettings_subscriptions(ctx context.Context, field graphql.CollectedField, obj *notify.Settings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoticeSettings_subscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subscriptions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []notify.Subscription) graphql.Marshaler {
+			return ec.marshalNNoticeSubscription2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐSubscriptionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoticeSettings_subscriptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NoticeSettings",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NoticeSubscription(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NoticeSettings_quietFrom(ctx context.Context, field graphql.CollectedField, obj *notify.Settings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoticeSettings_quietFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuietFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NoticeSettings_quietFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoticeSettings", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NoticeSettings_quietTo(ctx context.Context, field graphql.CollectedField, obj *notify.Settings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoticeSettings_quietTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuietTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NoticeSettings_quietTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoticeSettings", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NoticeSettings_timeZone(ctx context.Context, field graphql.CollectedField, obj *notify.Settings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoticeSettings_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoticeSettings_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoticeSettings", field, false, false, "String")
+}
+
+func (ec *executionContext) _NoticeSubscription_kind(ctx context.Context, field graphql.CollectedField, obj *notify.Subscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoticeSubscription_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v notify.Kind) graphql.Marshaler {
+			return ec.marshalNNoticeKind2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoticeSubscription_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoticeSubscription", field, false, false, "NoticeKind")
+}
+
+func (ec *executionContext) _NoticeSubscription_channels(ctx context.Context, field graphql.CollectedField, obj *notify.Subscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoticeSubscription_channels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []notify.Channel) graphql.Marshaler {
+			return ec.marshalNNoticeChannel2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐChannelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoticeSubscription_channels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoticeSubscription", field, false, false, "NoticeChannel")
+}
+
+func (ec *executionContext) _NoticeSubscription_own(ctx context.Context, field graphql.CollectedField, obj *notify.Subscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoticeSubscription_own(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Own, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoticeSubscription_own(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoticeSubscription", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Outcome_id(ctx context.Context, field graphql.CollectedField, obj *discipline.Outcome) (ret graphql.Marshaler) {
@@ -21378,6 +24878,38 @@ func (ec *executionContext) fieldContext_Query_chatImport(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_clockDefinitions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_clockDefinitions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ClockDefinitions(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*workflow.Clock) graphql.Marshaler {
+			return ec.marshalNClockDefinition2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐClockᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_clockDefinitions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClockDefinition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_legalBasisPresets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21642,6 +25174,146 @@ func (ec *executionContext) _Query_defaultJurisdiction(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_Query_defaultJurisdiction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Query", field, true, true, "Jurisdiction")
+}
+
+func (ec *executionContext) _Query_notices(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_notices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Notices(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["unreadOnly"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notify.NoticePage) graphql.Marshaler {
+			return ec.marshalNNoticeConnection2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐNoticePage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_notices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NoticeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_notices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_noticeSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_noticeSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().NoticeSettings(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notify.Settings) graphql.Marshaler {
+			return ec.marshalNNoticeSettings2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_noticeSettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NoticeSettings(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_roleSubscriptions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_roleSubscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().RoleSubscriptions(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*notify.RoleSubscription) graphql.Marshaler {
+			return ec.marshalNRoleSubscription2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐRoleSubscriptionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_roleSubscriptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleSubscription(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_webhookEndpoints(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_webhookEndpoints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().WebhookEndpoints(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*notify.Endpoint) graphql.Marshaler {
+			return ec.marshalNWebhookEndpoint2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐEndpointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_webhookEndpoints(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookEndpoint(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -22260,6 +25932,75 @@ func (ec *executionContext) _Review_snapshotSha256(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Review_snapshotSha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
+}
+
+func (ec *executionContext) _RoleSubscription_role(ctx context.Context, field graphql.CollectedField, obj *notify.RoleSubscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleSubscription_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v auth.Role) graphql.Marshaler {
+			return ec.marshalNRole2githubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleSubscription_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleSubscription", field, false, false, "Role")
+}
+
+func (ec *executionContext) _RoleSubscription_kind(ctx context.Context, field graphql.CollectedField, obj *notify.RoleSubscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleSubscription_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v notify.Kind) graphql.Marshaler {
+			return ec.marshalNNoticeKind2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleSubscription_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleSubscription", field, false, false, "NoticeKind")
+}
+
+func (ec *executionContext) _RoleSubscription_channels(ctx context.Context, field graphql.CollectedField, obj *notify.RoleSubscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleSubscription_channels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []notify.Channel) graphql.Marshaler {
+			return ec.marshalNNoticeChannel2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐChannelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleSubscription_channels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleSubscription", field, false, false, "NoticeChannel")
 }
 
 func (ec *executionContext) _Session_token(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
@@ -23771,6 +27512,38 @@ func (ec *executionContext) fieldContext_Statistics_overdueMeasures(_ context.Co
 	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Statistics_clockRates(ctx context.Context, field graphql.CollectedField, obj *stats.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_clockRates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClockRates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []stats.ClockRate) graphql.Marshaler {
+			return ec.marshalNClockMetRate2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐClockRateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_clockRates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClockMetRate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_incidentChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -23813,6 +27586,29 @@ func (ec *executionContext) fieldContext_Subscription_incidentChanged(ctx contex
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_noticesChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_noticesChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().NoticesChanged(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_noticesChanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Subscription", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Task_id(ctx context.Context, field graphql.CollectedField, obj *incident.Task) (ret graphql.Marshaler) {
@@ -24447,6 +28243,574 @@ func (ec *executionContext) _User_disabled(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_User_disabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *notify.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WebhookDelivery_kind(ctx context.Context, field graphql.CollectedField, obj *notify.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v notify.Kind) graphql.Marshaler {
+			return ec.marshalNNoticeKind2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "NoticeKind")
+}
+
+func (ec *executionContext) _WebhookDelivery_reference(ctx context.Context, field graphql.CollectedField, obj *notify.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookDelivery_state(ctx context.Context, field graphql.CollectedField, obj *notify.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v notify.DeliveryState) graphql.Marshaler {
+			return ec.marshalNDeliveryState2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐDeliveryState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "DeliveryState")
+}
+
+func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field graphql.CollectedField, obj *notify.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, field graphql.CollectedField, obj *notify.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextAttemptAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_nextAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, true, false, "Time")
+}
+
+func (ec *executionContext) _WebhookDelivery_lastStatus(ctx context.Context, field graphql.CollectedField, obj *notify.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_lastStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_lastStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, field graphql.CollectedField, obj *notify.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, field graphql.CollectedField, obj *notify.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
+}
+
+func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *notify.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
+}
+
+func (ec *executionContext) _WebhookDeliveryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *notify.DeliveryPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deliveries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []notify.Delivery) graphql.Marshaler {
+			return ec.marshalNWebhookDelivery2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐDeliveryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookDeliveryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDelivery(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookDeliveryConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *notify.DeliveryPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryConnection_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryConnection", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _WebhookDeliveryConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *notify.DeliveryPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryConnection_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graphql.CollectedField, obj *notify.Endpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpoint_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpoint_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WebhookEndpoint_name(ctx context.Context, field graphql.CollectedField, obj *notify.Endpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpoint_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpoint_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field graphql.CollectedField, obj *notify.Endpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpoint_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WebhookEndpoint().URL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpoint_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, true, true, "String")
+}
+
+func (ec *executionContext) _WebhookEndpoint_format(ctx context.Context, field graphql.CollectedField, obj *notify.Endpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpoint_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v notify.Format) graphql.Marshaler {
+			return ec.marshalNWebhookFormat2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐFormat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpoint_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "WebhookFormat")
+}
+
+func (ec *executionContext) _WebhookEndpoint_kinds(ctx context.Context, field graphql.CollectedField, obj *notify.Endpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpoint_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WebhookEndpoint().Kinds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []notify.Kind) graphql.Marshaler {
+			return ec.marshalNNoticeKind2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpoint_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, true, true, "NoticeKind")
+}
+
+func (ec *executionContext) _WebhookEndpoint_locale(ctx context.Context, field graphql.CollectedField, obj *notify.Endpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpoint_locale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Locale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpoint_locale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookEndpoint_actingAs(ctx context.Context, field graphql.CollectedField, obj *notify.Endpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpoint_actingAs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WebhookEndpoint().ActingAs(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpoint_actingAs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookEndpoint",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookEndpoint_enabled(ctx context.Context, field graphql.CollectedField, obj *notify.Endpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpoint_enabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpoint_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _WebhookEndpoint_createdAt(ctx context.Context, field graphql.CollectedField, obj *notify.Endpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpoint_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpoint_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "Time")
+}
+
+func (ec *executionContext) _WebhookEndpoint_deliveries(ctx context.Context, field graphql.CollectedField, obj *notify.Endpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpoint_deliveries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.WebhookEndpoint().Deliveries(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notify.DeliveryPage) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryConnection2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐDeliveryPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpoint_deliveries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookEndpoint",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDeliveryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_WebhookEndpoint_deliveries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -27034,6 +31398,139 @@ func UnmarshalNodeRefInput(ctx context.Context, raw any) (spread.NodeRef, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNoticeSettingsInput(ctx context.Context, obj any) (model.NoticeSettingsInput, error) {
+	var it model.NoticeSettingsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email", "subscriptions", "resetSubscriptions", "quietFrom", "quietTo", "noQuietHours", "timeZone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "subscriptions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subscriptions"))
+			data, err := ec.unmarshalONoticeSubscriptionInput2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐNoticeSubscriptionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subscriptions = data
+		case "resetSubscriptions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resetSubscriptions"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResetSubscriptions = data
+		case "quietFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quietFrom"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuietFrom = data
+		case "quietTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quietTo"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuietTo = data
+		case "noQuietHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noQuietHours"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoQuietHours = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNoticeSettingsInput unmarshals raw into the NoticeSettingsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNoticeSettingsInput(ctx context.Context, raw any) (model.NoticeSettingsInput, error) {
+	var out model.NoticeSettingsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NoticeSettingsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNoticeSubscriptionInput(ctx context.Context, obj any) (model.NoticeSubscriptionInput, error) {
+	var it model.NoticeSubscriptionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "channels"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNNoticeKind2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "channels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channels"))
+			data, err := ec.unmarshalNNoticeChannel2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐChannelᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channels = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNoticeSubscriptionInput unmarshals raw into the NoticeSubscriptionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNoticeSubscriptionInput(ctx context.Context, raw any) (model.NoticeSubscriptionInput, error) {
+	var out model.NoticeSubscriptionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NoticeSubscriptionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNotificationInput(ctx context.Context, obj any) (incident.NewNotification, error) {
 	var it incident.NewNotification
 	if obj == nil {
@@ -27528,6 +32025,97 @@ func (ec *executionContext) unmarshalInputUpdateIncidentInput(ctx context.Contex
 func UnmarshalUpdateIncidentInput(ctx context.Context, raw any) (incident.Patch, error) {
 	var out incident.Patch
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateIncidentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputWebhookEndpointInput(ctx context.Context, obj any) (model.WebhookEndpointInput, error) {
+	var it model.WebhookEndpointInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "url", "format", "secret", "kinds", "locale", "actingAsId", "enabled"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "format":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("format"))
+			data, err := ec.unmarshalNWebhookFormat2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐFormat(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Format = data
+		case "secret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("secret"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Secret = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalNNoticeKind2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		case "actingAsId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actingAsId"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActingAsID = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalWebhookEndpointInput unmarshals raw into the WebhookEndpointInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalWebhookEndpointInput(ctx context.Context, raw any) (model.WebhookEndpointInput, error) {
+	var out model.WebhookEndpointInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WebhookEndpointInput", raw, &out)
 	return out, err
 }
 
@@ -28457,6 +33045,274 @@ func (ec *executionContext) _ChatSender(ctx context.Context, sel ast.SelectionSe
 		case "handles":
 			out.Values[i] = ec._ChatSender_handles(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var clockImplementors = []string{"Clock"}
+
+func (ec *executionContext) _Clock(ctx context.Context, sel ast.SelectionSet, obj *incident.Clock) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clockImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Clock")
+		case "definition":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Clock_definition(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._Clock_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Clock_startedAt(ctx, field, obj)
+				})
+		case "dueAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Clock_dueAt(ctx, field, obj)
+				})
+		case "stoppedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Clock_stoppedAt(ctx, field, obj)
+				})
+		case "left":
+			out.Values[i] = ec._Clock_left(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "extended":
+			out.Values[i] = ec._Clock_extended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "extensions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Clock_extensions(ctx, field, obj)
+				})
+		case "calendarGap":
+			out.Values[i] = ec._Clock_calendarGap(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canExtend":
+			out.Values[i] = ec._Clock_canExtend(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var clockDefinitionImplementors = []string{"ClockDefinition"}
+
+func (ec *executionContext) _ClockDefinition(ctx context.Context, sel ast.SelectionSet, obj *workflow.Clock) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clockDefinitionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClockDefinition")
+		case "id":
+			out.Values[i] = ec._ClockDefinition_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stage":
+			out.Values[i] = ec._ClockDefinition_stage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "start":
+			out.Values[i] = ec._ClockDefinition_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stop":
+			out.Values[i] = ec._ClockDefinition_stop(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._ClockDefinition_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unit":
+			out.Values[i] = ec._ClockDefinition_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appliesTo":
+			out.Values[i] = ec._ClockDefinition_appliesTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "extendBy":
+			out.Values[i] = ec._ClockDefinition_extendBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "basis":
+			out.Values[i] = ec._ClockDefinition_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var clockExtensionImplementors = []string{"ClockExtension"}
+
+func (ec *executionContext) _ClockExtension(ctx context.Context, sel ast.SelectionSet, obj *incident.ClockExtension) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clockExtensionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClockExtension")
+		case "id":
+			out.Values[i] = ec._ClockExtension_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amount":
+			out.Values[i] = ec._ClockExtension_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._ClockExtension_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "by":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClockExtension_by(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._ClockExtension_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var clockMetRateImplementors = []string{"ClockMetRate"}
+
+func (ec *executionContext) _ClockMetRate(ctx context.Context, sel ast.SelectionSet, obj *stats.ClockRate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clockMetRateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClockMetRate")
+		case "clock":
+			out.Values[i] = ec._ClockMetRate_clock(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "met":
+			out.Values[i] = ec._ClockMetRate_met(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "late":
+			out.Values[i] = ec._ClockMetRate_late(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdue":
+			out.Values[i] = ec._ClockMetRate_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "running":
+			out.Values[i] = ec._ClockMetRate_running(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._ClockMetRate_rate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -29690,6 +34546,18 @@ func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Incident_proposals(ctx, field, obj)
 				})
+		case "clocks":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_clocks(ctx, field, obj)
+				})
+		case "nextClock":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_nextClock(ctx, field, obj)
+				})
 		case "legalBasisPresets":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -30557,6 +35425,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "extendClock":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_extendClock(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startClock":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startClock(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stopClock":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_stopClock(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "recordFinding":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordFinding(ctx, field)
@@ -30707,6 +35596,62 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "recordNotification":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordNotification(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markNoticesRead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markNoticesRead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateNoticeSettings":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateNoticeSettings(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setRoleSubscription":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setRoleSubscription(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createWebhookEndpoint":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createWebhookEndpoint(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateWebhookEndpoint":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateWebhookEndpoint(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteWebhookEndpoint":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteWebhookEndpoint(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "testWebhookEndpoint":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_testWebhookEndpoint(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayWebhookDelivery":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_replayWebhookDelivery(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -30898,6 +35843,253 @@ func (ec *executionContext) _NodeContainment(ctx context.Context, sel ast.Select
 		case "updatedAt":
 			out.Values[i] = ec._NodeContainment_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var noticeImplementors = []string{"Notice"}
+
+func (ec *executionContext) _Notice(ctx context.Context, sel ast.SelectionSet, obj *notify.Notice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, noticeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Notice")
+		case "id":
+			out.Values[i] = ec._Notice_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Notice_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "incident":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Notice_incident(ctx, field, obj)
+				})
+		case "reference":
+			out.Values[i] = ec._Notice_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "data":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Notice_data(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._Notice_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "readAt":
+			out.Values[i] = ec._Notice_readAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var noticeConnectionImplementors = []string{"NoticeConnection"}
+
+func (ec *executionContext) _NoticeConnection(ctx context.Context, sel ast.SelectionSet, obj *notify.NoticePage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, noticeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NoticeConnection")
+		case "edges":
+			out.Values[i] = ec._NoticeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unread":
+			out.Values[i] = ec._NoticeConnection_unread(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasNextPage":
+			out.Values[i] = ec._NoticeConnection_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._NoticeConnection_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var noticeDatumImplementors = []string{"NoticeDatum"}
+
+func (ec *executionContext) _NoticeDatum(ctx context.Context, sel ast.SelectionSet, obj *notify.Datum) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, noticeDatumImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NoticeDatum")
+		case "key":
+			out.Values[i] = ec._NoticeDatum_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._NoticeDatum_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var noticeSettingsImplementors = []string{"NoticeSettings"}
+
+func (ec *executionContext) _NoticeSettings(ctx context.Context, sel ast.SelectionSet, obj *notify.Settings) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, noticeSettingsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NoticeSettings")
+		case "email":
+			out.Values[i] = ec._NoticeSettings_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptions":
+			out.Values[i] = ec._NoticeSettings_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quietFrom":
+			out.Values[i] = ec._NoticeSettings_quietFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "quietTo":
+			out.Values[i] = ec._NoticeSettings_quietTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "timeZone":
+			out.Values[i] = ec._NoticeSettings_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var noticeSubscriptionImplementors = []string{"NoticeSubscription"}
+
+func (ec *executionContext) _NoticeSubscription(ctx context.Context, sel ast.SelectionSet, obj *notify.Subscription) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, noticeSubscriptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NoticeSubscription")
+		case "kind":
+			out.Values[i] = ec._NoticeSubscription_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "channels":
+			out.Values[i] = ec._NoticeSubscription_channels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "own":
+			out.Values[i] = ec._NoticeSubscription_own(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -31295,6 +36487,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_chatImport(ctx, field)
 				})
+		case "clockDefinitions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_clockDefinitions(ctx, field)
+				})
 		case "legalBasisPresets":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -31336,6 +36534,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_defaultJurisdiction(ctx, field)
+				})
+		case "notices":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_notices(ctx, field)
+				})
+		case "noticeSettings":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_noticeSettings(ctx, field)
+				})
+		case "roleSubscriptions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_roleSubscriptions(ctx, field)
+				})
+		case "webhookEndpoints":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_webhookEndpoints(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -31605,6 +36827,49 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 			out.Values[i] = ec._Review_snapshotSha256(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var roleSubscriptionImplementors = []string{"RoleSubscription"}
+
+func (ec *executionContext) _RoleSubscription(ctx context.Context, sel ast.SelectionSet, obj *notify.RoleSubscription) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, roleSubscriptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoleSubscription")
+		case "role":
+			out.Values[i] = ec._RoleSubscription_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._RoleSubscription_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "channels":
+			out.Values[i] = ec._RoleSubscription_channels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -32083,6 +37348,11 @@ func (ec *executionContext) _Statistics(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "clockRates":
+			out.Values[i] = ec._Statistics_clockRates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32115,6 +37385,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "incidentChanged":
 		return ec._Subscription_incidentChanged(ctx, fields[0])
+	case "noticesChanged":
+		return ec._Subscription_noticesChanged(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -32322,6 +37594,209 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryImplementors = []string{"WebhookDelivery"}
+
+func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.SelectionSet, obj *notify.Delivery) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDelivery")
+		case "id":
+			out.Values[i] = ec._WebhookDelivery_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._WebhookDelivery_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reference":
+			out.Values[i] = ec._WebhookDelivery_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._WebhookDelivery_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attempts":
+			out.Values[i] = ec._WebhookDelivery_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nextAttemptAt":
+			out.Values[i] = ec._WebhookDelivery_nextAttemptAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastStatus":
+			out.Values[i] = ec._WebhookDelivery_lastStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastError":
+			out.Values[i] = ec._WebhookDelivery_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._WebhookDelivery_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deliveredAt":
+			out.Values[i] = ec._WebhookDelivery_deliveredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryConnectionImplementors = []string{"WebhookDeliveryConnection"}
+
+func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel ast.SelectionSet, obj *notify.DeliveryPage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDeliveryConnection")
+		case "edges":
+			out.Values[i] = ec._WebhookDeliveryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasNextPage":
+			out.Values[i] = ec._WebhookDeliveryConnection_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._WebhookDeliveryConnection_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookEndpointImplementors = []string{"WebhookEndpoint"}
+
+func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.SelectionSet, obj *notify.Endpoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookEndpoint")
+		case "id":
+			out.Values[i] = ec._WebhookEndpoint_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._WebhookEndpoint_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookEndpoint_url(ctx, field, obj)
+				})
+		case "format":
+			out.Values[i] = ec._WebhookEndpoint_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kinds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookEndpoint_kinds(ctx, field, obj)
+				})
+		case "locale":
+			out.Values[i] = ec._WebhookEndpoint_locale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actingAs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookEndpoint_actingAs(ctx, field, obj)
+				})
+		case "enabled":
+			out.Values[i] = ec._WebhookEndpoint_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._WebhookEndpoint_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deliveries":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookEndpoint_deliveries(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33192,6 +38667,132 @@ func (ec *executionContext) marshalNClassification2githubᚗcomᚋleaktrailᚋle
 	return res
 }
 
+func (ec *executionContext) marshalNClock2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClockᚄ(ctx context.Context, sel ast.SelectionSet, v []*incident.Clock) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClock2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClock(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNClock2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClock(ctx context.Context, sel ast.SelectionSet, v *incident.Clock) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Clock!")
+		return graphql.Null
+	}
+	return ec._Clock(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNClockDefinition2githubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐClock(ctx context.Context, sel ast.SelectionSet, v workflow.Clock) graphql.Marshaler {
+	return ec._ClockDefinition(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNClockDefinition2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐClockᚄ(ctx context.Context, sel ast.SelectionSet, v []*workflow.Clock) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClockDefinition2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐClock(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNClockDefinition2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐClock(ctx context.Context, sel ast.SelectionSet, v *workflow.Clock) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClockDefinition!")
+		return graphql.Null
+	}
+	return ec._ClockDefinition(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNClockExtension2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClockExtensionᚄ(ctx context.Context, sel ast.SelectionSet, v []*incident.ClockExtension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClockExtension2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClockExtension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNClockExtension2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClockExtension(ctx context.Context, sel ast.SelectionSet, v *incident.ClockExtension) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClockExtension!")
+		return graphql.Null
+	}
+	return ec._ClockExtension(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNClockMetRate2githubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐClockRate(ctx context.Context, sel ast.SelectionSet, v stats.ClockRate) graphql.Marshaler {
+	return ec._ClockMetRate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNClockMetRate2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐClockRateᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.ClockRate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClockMetRate2githubᚗcomᚋleaktrailᚋleaktrailᚋstatsᚐClockRate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNClockStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐClockStatus(ctx context.Context, v any) (workflow.ClockStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := workflow.ClockStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClockStatus2githubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐClockStatus(ctx context.Context, sel ast.SelectionSet, v workflow.ClockStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ClockStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNClockUnit2githubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐUnit(ctx context.Context, v any) (workflow.Unit, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := workflow.Unit(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClockUnit2githubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐUnit(ctx context.Context, sel ast.SelectionSet, v workflow.Unit) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ClockUnit!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNConfidence2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐConfidence(ctx context.Context, v any) (spread.Confidence, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := spread.Confidence(tmp)
@@ -33338,6 +38939,21 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 	res := scalar.MarshalDate(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDeliveryState2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐDeliveryState(ctx context.Context, v any) (notify.DeliveryState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := notify.DeliveryState(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeliveryState2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐDeliveryState(ctx context.Context, sel ast.SelectionSet, v notify.DeliveryState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DeliveryState!")
 	}
 	return res
 }
@@ -34022,6 +39638,186 @@ func (ec *executionContext) unmarshalNNodeRefInput2githubᚗcomᚋleaktrailᚋle
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNNotice2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐNotice(ctx context.Context, sel ast.SelectionSet, v notify.Notice) graphql.Marshaler {
+	return ec._Notice(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNotice2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐNoticeᚄ(ctx context.Context, sel ast.SelectionSet, v []notify.Notice) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotice2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐNotice(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNNoticeChannel2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐChannel(ctx context.Context, v any) (notify.Channel, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := notify.Channel(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNoticeChannel2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐChannel(ctx context.Context, sel ast.SelectionSet, v notify.Channel) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "NoticeChannel!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNNoticeChannel2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐChannelᚄ(ctx context.Context, v any) ([]notify.Channel, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]notify.Channel, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNoticeChannel2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐChannel(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNNoticeChannel2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []notify.Channel) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNoticeChannel2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐChannel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNoticeConnection2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐNoticePage(ctx context.Context, sel ast.SelectionSet, v *notify.NoticePage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NoticeConnection!")
+		return graphql.Null
+	}
+	return ec._NoticeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNoticeDatum2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐDatumᚄ(ctx context.Context, sel ast.SelectionSet, v []*notify.Datum) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNoticeDatum2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐDatum(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNoticeDatum2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐDatum(ctx context.Context, sel ast.SelectionSet, v *notify.Datum) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NoticeDatum!")
+		return graphql.Null
+	}
+	return ec._NoticeDatum(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNoticeKind2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐKind(ctx context.Context, v any) (notify.Kind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := notify.Kind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNoticeKind2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐKind(ctx context.Context, sel ast.SelectionSet, v notify.Kind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "NoticeKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNNoticeKind2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐKindᚄ(ctx context.Context, v any) ([]notify.Kind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]notify.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNoticeKind2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNNoticeKind2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []notify.Kind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNoticeKind2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNoticeSettings2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐSettings(ctx context.Context, sel ast.SelectionSet, v *notify.Settings) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NoticeSettings!")
+		return graphql.Null
+	}
+	return ec._NoticeSettings(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNoticeSettingsInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐNoticeSettingsInput(ctx context.Context, v any) (model.NoticeSettingsInput, error) {
+	res, err := ec.unmarshalInputNoticeSettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNoticeSubscription2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐSubscription(ctx context.Context, sel ast.SelectionSet, v notify.Subscription) graphql.Marshaler {
+	return ec._NoticeSubscription(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNoticeSubscription2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐSubscriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []notify.Subscription) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNoticeSubscription2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐSubscription(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNNoticeSubscriptionInput2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐNoticeSubscriptionInput(ctx context.Context, v any) (*model.NoticeSubscriptionInput, error) {
+	res, err := ec.unmarshalInputNoticeSubscriptionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNNotificationInput2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐNewNotification(ctx context.Context, v any) (incident.NewNotification, error) {
 	res, err := ec.unmarshalInputNotificationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -34408,6 +40204,30 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋleaktrailᚋleaktrail
 	return ret
 }
 
+func (ec *executionContext) marshalNRoleSubscription2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐRoleSubscriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*notify.RoleSubscription) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRoleSubscription2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐRoleSubscription(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRoleSubscription2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐRoleSubscription(ctx context.Context, sel ast.SelectionSet, v *notify.RoleSubscription) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RoleSubscription!")
+		return graphql.Null
+	}
+	return ec._RoleSubscription(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRootCause2githubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐRootCause(ctx context.Context, v any) (incident.RootCause, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := incident.RootCause(tmp)
@@ -34766,6 +40586,86 @@ func (ec *executionContext) marshalNUser2ᚖgithubᚗcomᚋleaktrailᚋleaktrail
 	return ec._User(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNWebhookDelivery2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐDelivery(ctx context.Context, sel ast.SelectionSet, v notify.Delivery) graphql.Marshaler {
+	return ec._WebhookDelivery(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWebhookDelivery2ᚕgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐDeliveryᚄ(ctx context.Context, sel ast.SelectionSet, v []notify.Delivery) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWebhookDelivery2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐDelivery(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWebhookDelivery2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐDelivery(ctx context.Context, sel ast.SelectionSet, v *notify.Delivery) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WebhookDelivery!")
+		return graphql.Null
+	}
+	return ec._WebhookDelivery(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWebhookDeliveryConnection2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐDeliveryPage(ctx context.Context, sel ast.SelectionSet, v *notify.DeliveryPage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WebhookDeliveryConnection!")
+		return graphql.Null
+	}
+	return ec._WebhookDeliveryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWebhookEndpoint2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐEndpointᚄ(ctx context.Context, sel ast.SelectionSet, v []*notify.Endpoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWebhookEndpoint2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐEndpoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWebhookEndpoint2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐEndpoint(ctx context.Context, sel ast.SelectionSet, v *notify.Endpoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WebhookEndpoint!")
+		return graphql.Null
+	}
+	return ec._WebhookEndpoint(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWebhookEndpointInput2githubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐWebhookEndpointInput(ctx context.Context, v any) (model.WebhookEndpointInput, error) {
+	res, err := ec.unmarshalInputWebhookEndpointInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNWebhookFormat2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐFormat(ctx context.Context, v any) (notify.Format, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := notify.Format(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWebhookFormat2githubᚗcomᚋleaktrailᚋleaktrailᚋnotifyᚐFormat(ctx context.Context, sel ast.SelectionSet, v notify.Format) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "WebhookFormat!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -35098,6 +40998,13 @@ func (ec *executionContext) marshalOClassification2ᚖgithubᚗcomᚋleaktrail�
 	return res
 }
 
+func (ec *executionContext) marshalOClock2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐClock(ctx context.Context, sel ast.SelectionSet, v *incident.Clock) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Clock(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOColumnMappingInput2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋchatexportᚐMapping(ctx context.Context, v any) (*chatexport.Mapping, error) {
 	if v == nil {
 		return nil, nil
@@ -35401,6 +41308,23 @@ func (ec *executionContext) marshalONode2ᚖgithubᚗcomᚋleaktrailᚋleaktrail
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalONoticeSubscriptionInput2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐNoticeSubscriptionInputᚄ(ctx context.Context, v any) ([]*model.NoticeSubscriptionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.NoticeSubscriptionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNoticeSubscriptionInput2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋgraphᚋmodelᚐNoticeSubscriptionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOOutcome2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []*discipline.Outcome) graphql.Marshaler {

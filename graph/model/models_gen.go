@@ -10,6 +10,7 @@ import (
 	"github.com/leaktrail/leaktrail/discipline"
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/notify"
 )
 
 // How an item was obtained; recorded as the custody event COLLECTED, before
@@ -99,6 +100,25 @@ type MeasureInput struct {
 type Mutation struct {
 }
 
+type NoticeSettingsInput struct {
+	Email *string `json:"email,omitempty"`
+	// Replaces the user's own choices for the kinds listed; other kinds keep theirs.
+	Subscriptions []*NoticeSubscriptionInput `json:"subscriptions,omitempty"`
+	// Clear both to drop the user's choice and follow their roles' defaults again.
+	ResetSubscriptions *bool `json:"resetSubscriptions,omitempty"`
+	QuietFrom          *int  `json:"quietFrom,omitempty"`
+	QuietTo            *int  `json:"quietTo,omitempty"`
+	// Turns quiet hours off.
+	NoQuietHours *bool   `json:"noQuietHours,omitempty"`
+	TimeZone     *string `json:"timeZone,omitempty"`
+}
+
+type NoticeSubscriptionInput struct {
+	Kind notify.Kind `json:"kind"`
+	// Empty to receive nothing of that kind.
+	Channels []notify.Channel `json:"channels"`
+}
+
 type OutcomeInput struct {
 	Type         discipline.OutcomeType `json:"type"`
 	DecidingBody string                 `json:"decidingBody"`
@@ -116,4 +136,17 @@ type Query struct {
 }
 
 type Subscription struct {
+}
+
+type WebhookEndpointInput struct {
+	Name   string        `json:"name"`
+	URL    string        `json:"url"`
+	Format notify.Format `json:"format"`
+	// Signing secret (GENERIC, DINGTALK, LARK). Omit on update to keep it.
+	Secret *string       `json:"secret,omitempty"`
+	Kinds  []notify.Kind `json:"kinds"`
+	Locale *string       `json:"locale,omitempty"`
+	// Defaults to the caller.
+	ActingAsID *uuid.UUID `json:"actingAsId,omitempty"`
+	Enabled    *bool      `json:"enabled,omitempty"`
 }
