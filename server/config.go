@@ -80,6 +80,8 @@ type Config struct {
 	// NotifyPoll is how often each instance looks for deliveries due (events wake it at once);
 	// NotifyBackoff the wait after a first failed delivery, doubling after each.
 	NotifyPoll, NotifyBackoff time.Duration
+	// WebhookTimeout bounds each webhook attempt; zero takes 10 s.
+	WebhookTimeout time.Duration
 }
 
 // Defaults of the import and body settings.
@@ -177,6 +179,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 		"how often due notification deliveries are looked for (LEAKTRAIL_NOTIFY_POLL)")
 	fs.DurationVar(&c.NotifyBackoff, "notify-backoff", envDuration("LEAKTRAIL_NOTIFY_BACKOFF", 10*time.Second),
 		"wait after a first failed delivery, doubled after each up to an hour (LEAKTRAIL_NOTIFY_BACKOFF)")
+	fs.DurationVar(&c.WebhookTimeout, "webhook-timeout", envDuration("LEAKTRAIL_WEBHOOK_TIMEOUT", 10*time.Second),
+		"how long one webhook attempt may take (LEAKTRAIL_WEBHOOK_TIMEOUT)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr("LEAKTRAIL_LOG_LEVEL", "info"), "debug, info, warn or error (LEAKTRAIL_LOG_LEVEL)")
 }
 

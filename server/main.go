@@ -138,7 +138,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	m.Notify = notify.NewService(m.DB, notify.ReadRule{Readers: m.Incidents.Store.Readers, MayRead: m.Incidents.Store.MayRead}, m.Log)
 	m.Notify.PublicURL = cmp.Or(m.Config.PublicURL, "http://"+m.Config.Listen)
 	m.Notify.AllowPrivateTargets = m.Config.WebhookAllowPrivate
-	m.Notify.HTTP = notify.NewWebhookClient(m.Config.WebhookAllowPrivate, 10*time.Second)
+	m.Notify.HTTP = notify.NewWebhookClient(m.Config.WebhookAllowPrivate, cmp.Or(m.Config.WebhookTimeout, 10*time.Second))
 	if m.Config.NotifyBackoff > 0 {
 		m.Notify.Backoff = m.Config.NotifyBackoff
 	}
