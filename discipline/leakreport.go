@@ -165,7 +165,7 @@ func course(w words, cf *CaseFile) []report.Block {
 		for _, v := range c.Venues {
 			t.Rows = append(t.Rows, []string{v.Name, w.code("spread.kind", v.Kind), w.code("spread.exposures", v.Exposure)})
 		}
-		out = append(out, report.Heading{Level: 2, Text: l("reportDoc.venues")}, t)
+		out = append(out, report.Heading{Level: 2, Text: l("leakReport.reachedVenues")}, t)
 	}
 	return out
 }
@@ -268,13 +268,21 @@ func LeakReportDocument(cf *CaseFile, lang string, is Issue) report.Document {
 	}
 	section(6, report.Fields{
 		{l("reportDoc.stage"), w.code("stage", inc.Stage)},
-		{l("reportDoc.rootCause"), cmp.Or(w.code("rootCause", inc.RootCause), l("leakReport.rootCauseOpen"))},
+		{l("reportDoc.rootCause"), rootCause(w, inc)},
 		{l("leakReport.evidenceCount"), strconv.Itoa(len(cf.Evidence))},
 	}, report.Heading{Level: 2, Text: l("leakReport.openItems")}, open)
 	section(7, containment(w, cf), report.Heading{Level: 2, Text: l("reportDoc.venues")}, takedowns(w, cf),
 		report.Heading{Level: 2, Text: l("reportDoc.measures")}, measures(w, cf, is.Names))
 	signature(w, &d, is.Now)
 	return d
+}
+
+// rootCause words the case's root cause, still under investigation when none is recorded.
+func rootCause(w words, inc CaseIncident) string {
+	if inc.RootCause == "" {
+		return w.l("leakReport.rootCauseOpen")
+	}
+	return w.code("rootCause", inc.RootCause)
 }
 
 // requirementText words a gate requirement: the catalog's label, or the
@@ -305,7 +313,7 @@ func ResultReportDocument(cf *CaseFile, lang string, is Issue) report.Document {
 		{l("reportDoc.reportedBy"), inc.ReportedBy},
 	})...)
 	section("findings", append(course(w, cf), harm(w, cf)...)...)
-	section("cause", report.Fields{{l("reportDoc.rootCause"), cmp.Or(w.code("rootCause", inc.RootCause), l("leakReport.rootCauseOpen"))}})
+	section("cause", report.Fields{{l("reportDoc.rootCause"), rootCause(w, inc)}})
 	section("responsibility", responsibility(w, cf, is.SeeOutcomes)...)
 	section("measures", measures(w, cf, is.Names))
 	section("takedowns", takedowns(w, cf))
@@ -317,10 +325,10 @@ func ResultReportDocument(cf *CaseFile, lang string, is Issue) report.Document {
 		}
 	}
 	switch {
-	case inc.Stage == string(workflow.Closed) && closed != nil:
-		closing = append(closing, report.Paragraph{Text: l("resultReport.closedOn", "time", w.at(*closed))})
-	default:
+	case inc.Stage != string(workflow.Closed):
 		closing = append(closing, report.Paragraph{Text: l("resultReport.notClosed")})
+	case closed != nil:
+		closing = append(closing, report.Paragraph{Text: l("resultReport.closedOn", "time", w.at(*closed))})
 	}
 	if s := is.SignOff; s != nil {
 		closing = append(closing, report.Paragraph{Text: l("resultReport.signedOff", "reviewer", s.Reviewer, "time", w.at(s.At))},
