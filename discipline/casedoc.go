@@ -27,29 +27,10 @@ type SignOff struct {
 // outcomes only when seeOutcomes. names gives users' display names by id;
 // signOff is the accepted review, if any.
 func CaseDocument(cf *CaseFile, lang string, seeOutcomes bool, names map[uuid.UUID]string, signOff *SignOff, now time.Time) report.Document {
-	l := func(key string, params ...string) string { return locales.Label(lang, key, params...) }
-	code := func(namespace, v string) string {
-		if v == "" {
-			return "—"
-		}
-		return l(namespace + "." + v)
-	}
 	inc := cf.Incident
-	zone := cmp.Or(inc.TimeZone, incident.DefaultTimeZone)
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
-		zone, loc = "UTC", time.UTC
-	}
-	at := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04") }
+	w := wordsFor(inc, lang)
+	l, code, at, zone, loc, scale, level, marking := w.l, w.code, w.at, w.zone, w.loc, w.scale, w.level, w.marking
 	yesNo := map[bool]string{true: l("common.yes"), false: l("common.no")}
-	// A level is worded on its case's scale, not the reader's: a mainland 机密
-	// read in zh-TW is 機密, never Taiwan's 極機密.
-	scale := cmp.Or(inc.Jurisdiction, "CN")
-	level := code("classification."+scale, inc.Classification)
-	marking := level
-	if inc.SecrecyPeriod != "" {
-		marking = l("reportDoc.marking", "level", level, "period", inc.SecrecyPeriod)
-	}
 	d := report.Document{Title: l("reportDoc.title", "title", inc.Title), Marking: marking,
 		PageLabel: l("reportDoc.pages"), Language: lang}
 	add := func(b ...report.Block) { d.Blocks = append(d.Blocks, b...) }
@@ -121,27 +102,7 @@ func CaseDocument(cf *CaseFile, lang string, seeOutcomes bool, names map[uuid.UU
 		{l("reportDoc.reached"), strconv.Itoa(c.ReachedNodes)}, {l("reportDoc.audience"), strconv.Itoa(c.EstimatedAudience)},
 		{l("reportDoc.origins"), cmp.Or(strings.Join(origins, "、"), "—")},
 	})
-	path := func(hops []Hop) report.Table {
-		t := report.Table{Columns: []report.Column{{Title: l("reportDoc.step"), Width: 0.45}, {Title: l("reportDoc.time"), Width: 1.1},
-			{Title: l("reportDoc.sender"), Width: 1}, {Title: l("reportDoc.method"), Width: 0.7}, {Title: l("reportDoc.arrived"), Width: 1.5},
-			{Title: l("reportDoc.basis"), Width: 1.5}}}
-		for i, h := range hops {
-			when := "—"
-			if h.At != nil {
-				when = at(*h.At)
-			}
-			basis := l("reportDoc.asserted")
-			if len(h.Cites) > 0 {
-				var lines []string
-				for _, c := range h.Cites {
-					lines = append(lines, l("reportDoc.lineOf", "file", c.FileName, "line", strconv.Itoa(c.Line)))
-				}
-				basis = strings.Join(lines, "; ")
-			}
-			t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), when, h.By, code("spread.methods", h.Method), h.Name, basis})
-		}
-		return t
-	}
+	path := w.pathTable
 	switch {
 	case len(c.PathToFirstPublic) > 0:
 		add(report.Heading{Level: 2, Text: l("reportDoc.pathToPublic")}, path(c.PathToFirstPublic))
@@ -248,6 +209,71 @@ func CaseDocument(cf *CaseFile, lang string, seeOutcomes bool, names map[uuid.UU
 	}
 	add(report.Paragraph{Text: l("reportDoc.generated", "time", at(now))})
 	return d
+}
+
+// words are a case's labels and values in one language: every code worded
+// from the UI's catalog, times local to the case's zone, its level on its
+// own scale.
+type words struct {
+	lang    string
+	zone    string
+	loc     *time.Location
+	scale   string
+	level   string
+	marking string // the level with the secrecy period, as marked on every page
+}
+
+func wordsFor(inc CaseIncident, lang string) words {
+	w := words{lang: lang, zone: cmp.Or(inc.TimeZone, incident.DefaultTimeZone)}
+	var err error
+	if w.loc, err = time.LoadLocation(w.zone); err != nil {
+		w.zone, w.loc = "UTC", time.UTC
+	}
+	// A level is worded on its case's scale, not the reader's: a mainland 机密
+	// read in zh-TW is 機密, never Taiwan's 極機密.
+	w.scale = cmp.Or(inc.Jurisdiction, "CN")
+	w.level = w.code("classification."+w.scale, inc.Classification)
+	w.marking = w.level
+	if inc.SecrecyPeriod != "" {
+		w.marking = w.l("reportDoc.marking", "level", w.level, "period", inc.SecrecyPeriod)
+	}
+	return w
+}
+
+func (w words) l(key string, params ...string) string { return locales.Label(w.lang, key, params...) }
+
+// code words a value of a code namespace ("stage", "detection"), — for none.
+func (w words) code(namespace, v string) string {
+	if v == "" {
+		return "—"
+	}
+	return w.l(namespace + "." + v)
+}
+
+func (w words) at(t time.Time) string { return t.In(w.loc).Format("2006-01-02 15:04") }
+
+// pathTable lays out a path of the chain hop by hop, with what each rests on.
+func (w words) pathTable(hops []Hop) report.Table {
+	l := w.l
+	t := report.Table{Columns: []report.Column{{Title: l("reportDoc.step"), Width: 0.45}, {Title: l("reportDoc.time"), Width: 1.1},
+		{Title: l("reportDoc.sender"), Width: 1}, {Title: l("reportDoc.method"), Width: 0.7}, {Title: l("reportDoc.arrived"), Width: 1.5},
+		{Title: l("reportDoc.basis"), Width: 1.5}}}
+	for i, h := range hops {
+		when := "—"
+		if h.At != nil {
+			when = w.at(*h.At)
+		}
+		basis := l("reportDoc.asserted")
+		if len(h.Cites) > 0 {
+			var lines []string
+			for _, c := range h.Cites {
+				lines = append(lines, l("reportDoc.lineOf", "file", c.FileName, "line", strconv.Itoa(c.Line)))
+			}
+			basis = strings.Join(lines, "; ")
+		}
+		t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), when, h.By, w.code("spread.methods", h.Method), h.Name, basis})
+	}
+	return t
 }
 
 // utcOffset writes a zone offset in seconds as +08:00.

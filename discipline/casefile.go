@@ -83,6 +83,17 @@ type ChainSummary struct {
 	PathToFirstPublic []Hop `json:"pathToFirstPublic,omitempty"`
 	// Venues are the venues reached, with their takedown state.
 	Venues []Venue `json:"venues,omitempty"`
+	// Carriers are the leaked items (泄密载体) the chain follows; omitted
+	// when none, so snapshots taken before they were kept hash the same.
+	Carriers []Carrier `json:"carriers,omitempty"`
+}
+
+// Carrier is a leaked item: what the report upward counts and describes.
+type Carrier struct {
+	Title          string `json:"title"`
+	Kind           string `json:"kind"`
+	Classification string `json:"classification"`
+	DocumentNumber string `json:"documentNumber,omitempty"`
 }
 
 // Venue is a venue the item reached and where its takedown stands.
@@ -283,6 +294,10 @@ func (s *Service) chainSummary(ctx context.Context, inc incident.Incident) (Chai
 		if c.PathToFirstPublic, err = path(first); err != nil {
 			return c, err
 		}
+	}
+	for _, it := range a.Items {
+		c.Carriers = append(c.Carriers, Carrier{Title: it.Title, Kind: string(it.Kind), Classification: string(it.Classification),
+			DocumentNumber: it.DocumentNumber})
 	}
 	for _, n := range a.ReachedVenuesList() {
 		c.Venues = append(c.Venues, Venue{Key: n.Key, Name: n.Name, Kind: string(n.Kind), Exposure: string(n.Exposure),

@@ -79,9 +79,24 @@ func (s *Service) document(ctx context.Context, incidentID uuid.UUID, lang strin
 	if lang, err = LanguageOf(lang, actor); err != nil {
 		return report.Document{}, "", err
 	}
-	reviews, err := s.Store.Reviews(ctx, s.DB, incidentID)
+	cf, signOff, names, err := s.reported(ctx, inc)
 	if err != nil {
 		return report.Document{}, "", err
+	}
+	seeOutcomes, err := s.CanSeeOutcomes(ctx, *inc)
+	if err != nil {
+		return report.Document{}, "", err
+	}
+	return CaseDocument(cf, lang, seeOutcomes, names, signOff, time.Now()), lang, nil
+}
+
+// reported returns the case file a report is written from, with the
+// accepted review it carries and the display names it needs: an accepted,
+// frozen case is reported from the snapshot leadership signed.
+func (s *Service) reported(ctx context.Context, inc *incident.Incident) (*CaseFile, *SignOff, map[uuid.UUID]string, error) {
+	reviews, err := s.Store.Reviews(ctx, s.DB, inc.ID)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	var signed *Review
 	if n := len(reviews); n > 0 && reviews[n-1].Decision == Accepted && inc.FrozenAt != nil && reviews[n-1].Snapshot != nil {
@@ -91,14 +106,10 @@ func (s *Service) document(ctx context.Context, incidentID uuid.UUID, lang strin
 	if signed != nil {
 		cf = &CaseFile{}
 		if err := json.Unmarshal([]byte(*signed.Snapshot), cf); err != nil {
-			return report.Document{}, "", fmt.Errorf("the accepted snapshot of %s: %w", inc.Reference, err)
+			return nil, nil, nil, fmt.Errorf("the accepted snapshot of %s: %w", inc.Reference, err)
 		}
 	} else if cf, err = s.CaseFile(ctx, *inc); err != nil {
-		return report.Document{}, "", err
-	}
-	seeOutcomes, err := s.CanSeeOutcomes(ctx, *inc)
-	if err != nil {
-		return report.Document{}, "", err
+		return nil, nil, nil, err
 	}
 	ids := ownersOf(cf)
 	if signed != nil {
@@ -106,13 +117,13 @@ func (s *Service) document(ctx context.Context, incidentID uuid.UUID, lang strin
 	}
 	names, err := s.Store.UserNames(ctx, s.DB, ids)
 	if err != nil {
-		return report.Document{}, "", err
+		return nil, nil, nil, err
 	}
 	var signOff *SignOff
 	if signed != nil {
 		signOff = &SignOff{Reviewer: names[signed.ReviewerID], At: signed.ReviewedAt, Comment: signed.Comments, SnapshotSHA256: *signed.SnapshotSHA256}
 	}
-	return CaseDocument(cf, lang, seeOutcomes, names, signOff, time.Now()), lang, nil
+	return cf, signOff, names, nil
 }
 
 // logReport records a generated report's hash in the audit log.

@@ -248,3 +248,20 @@ func (Store) UserNames(ctx context.Context, ex database.Executor, ids []uuid.UUI
 	}
 	return out, nil
 }
+
+const issuedReportColumns = `id, incident_id, kind, language, format, evidence_id, notification_id, sha256, issued_by, issued_at`
+
+// InsertIssuedReport records an issued report; the database sets when.
+func (Store) InsertIssuedReport(ctx context.Context, ex database.Executor, r *IssuedReport) error {
+	return ex.QueryRowxContext(ctx, `INSERT INTO issued_reports (id, incident_id, kind, language, format, evidence_id,
+		notification_id, sha256, issued_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING issued_at`,
+		r.ID, r.IncidentID, r.Kind, r.Language, r.Format, r.EvidenceID, r.NotificationID, r.SHA256, r.IssuedBy).Scan(&r.IssuedAt)
+}
+
+// IssuedReports returns the reports issued on some incidents, oldest first.
+func (Store) IssuedReports(ctx context.Context, ex database.Executor, incidentIDs []uuid.UUID) ([]*IssuedReport, error) {
+	var out []*IssuedReport
+	err := ex.SelectContext(ctx, &out, `SELECT `+issuedReportColumns+` FROM issued_reports WHERE incident_id = ANY($1::uuid[])
+		ORDER BY issued_at, id`, strs(incidentIDs))
+	return out, err
+}

@@ -196,7 +196,7 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 		switch {
 		case err == nil:
 			// Assembled but never committed: the crash came between the two.
-			if _, err := s.commit(ctx, u, info.VersionID, u.CreatedBy, systemActor+" (reconcile)", systemActor+" (reconcile)", false); err != nil {
+			if _, err := s.commit(ctx, u, info.VersionID, u.CreatedBy, systemActor+" (reconcile)", systemActor+" (reconcile)", ""); err != nil {
 				r.FailedToCommit = append(r.FailedToCommit, fmt.Sprintf("%s: %v", u.ID, err))
 				continue
 			}

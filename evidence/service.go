@@ -78,6 +78,11 @@ func (s *Service) unavailable(ctx context.Context, what string, err error) error
 
 // Begin records an upload of a file to an incident, before any byte arrives.
 func (s *Service) Begin(ctx context.Context, incidentID uuid.UUID, d Details) (*Upload, error) {
+	return s.begin(ctx, incidentID, incident.PermEdit, d)
+}
+
+// begin is Begin for a caller who may do p with the incident.
+func (s *Service) begin(ctx context.Context, incidentID uuid.UUID, p incident.Permission, d Details) (*Upload, error) {
 	if _, err := auth.Require(ctx); err != nil {
 		return nil, err
 	}
@@ -91,7 +96,7 @@ func (s *Service) Begin(ctx context.Context, incidentID uuid.UUID, d Details) (*
 	id := uuid.Must(uuid.NewV7())
 	u := &Upload{ID: id, IncidentID: incidentID, ObjectKey: fmt.Sprintf("incidents/%s/evidence/%s", incidentID, id),
 		State: Uploading, HashState: state, Details: d}
-	err = s.Incidents.Locked(ctx, incidentID, incident.PermEdit, func(tx *sqlx.Tx, _ incident.Incident, actor auth.User) error {
+	err = s.Incidents.Locked(ctx, incidentID, p, func(tx *sqlx.Tx, _ incident.Incident, actor auth.User) error {
 		forward, node, task, err := s.Store.LinksBelong(ctx, tx, incidentID, d)
 		switch {
 		case err != nil:
@@ -412,7 +417,65 @@ func (s *Service) Complete(ctx context.Context, id uuid.UUID) (*Evidence, error)
 	if err != nil {
 		return nil, s.unavailable(ctx, "assemble the upload", err)
 	}
-	return s.commit(ctx, u, versionID, actor.ID, actor.Username, actor.DisplayName, true)
+	return s.commit(ctx, u, versionID, actor.ID, actor.Username, actor.DisplayName, incident.PermEdit)
+}
+
+// Generated keeps a file the server wrote from the case (an issued report)
+// as an item of the incident, the way an upload is kept: an intent row
+// first, so the reconciler clears what a crash leaves behind; the bytes in
+// parts, each checked by the store on arrival; then the commit with its
+// SHA-256, custody events and audit entry. The caller must be allowed p with
+// the incident, at the start and again at the commit: PermEdit as for an
+// upload, or a narrower right that a frozen case still grants.
+func (s *Service) Generated(ctx context.Context, incidentID uuid.UUID, p incident.Permission, d Details, body []byte) (*Evidence, error) {
+	if int64(len(body)) > s.Config.MaxSize {
+		return nil, s.tooLarge()
+	}
+	u, err := s.begin(ctx, incidentID, p, d)
+	if err != nil {
+		return nil, err
+	}
+	hasher := sha256.New()
+	for n, off := 1, 0; off < len(body); n++ {
+		data := body[off:min(off+int(s.Config.PartSize), len(body))]
+		off += len(data)
+		hasher.Write(data)
+		state, err := hasher.(encoding.BinaryMarshaler).MarshalBinary()
+		if err != nil {
+			return nil, err
+		}
+		crc := base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint32(nil, crc32.Checksum(data, castagnoli)))
+		etag, err := s.Objects.PutPart(ctx, u.ObjectKey, u.S3UploadID, n, bytes.NewReader(data), int64(len(data)), crc)
+		if err != nil {
+			s.abandon(ctx, u)
+			return nil, s.unavailable(ctx, fmt.Sprintf("store part %d", n), err)
+		}
+		part := Part{Number: n, ETag: etag, Size: int64(len(data))}
+		var head []byte
+		if n == 1 {
+			head = bytes.Clone(data[:min(len(data), headSize)])
+		}
+		if _, err := s.Store.AddPart(ctx, s.DB, u.ID, part, state, head, leaseTime); err != nil {
+			return nil, err
+		}
+		u.Parts, u.HashState, u.Received = append(u.Parts, part), state, u.Received+part.Size
+		if head != nil {
+			u.Head = head
+		}
+	}
+	if u.Received == 0 {
+		s.abandon(ctx, u)
+		return nil, apperr.Invalid("file", "the file is empty; an empty file is not evidence")
+	}
+	versionID, err := s.Objects.CompleteUpload(ctx, u.ObjectKey, u.S3UploadID, u.Parts)
+	if err != nil {
+		return nil, s.unavailable(ctx, "assemble the upload", err)
+	}
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.commit(ctx, u, versionID, actor.ID, actor.Username, actor.DisplayName, p)
 }
 
 // abandon gives an upload up: its parts are dropped from the object store,
@@ -446,12 +509,12 @@ func (s *Service) Cancel(ctx context.Context, id uuid.UUID) error {
 }
 
 // commit records an assembled upload as an item, in one transaction with its
-// custody events and audit entry; bySender when the sender commits it (not
-// the reconciler). actorName is the audit log's name of the committer,
+// custody events and audit entry; sender is what the sender who commits it
+// must be allowed with the incident, empty when the reconciler does. actorName is the audit log's name of the committer,
 // custodyName the custody log's (a person's display name). Content already
 // in the incident is linked to the item that stores it and this copy's
 // object removed afterwards.
-func (s *Service) commit(ctx context.Context, u *Upload, versionID string, actorID uuid.UUID, actorName, custodyName string, bySender bool) (*Evidence, error) {
+func (s *Service) commit(ctx context.Context, u *Upload, versionID string, actorID uuid.UUID, actorName, custodyName string, sender incident.Permission) (*Evidence, error) {
 	hasher := sha256.New()
 	if err := hasher.(encoding.BinaryUnmarshaler).UnmarshalBinary(u.HashState); err != nil {
 		return nil, err
@@ -474,8 +537,8 @@ func (s *Service) commit(ctx context.Context, u *Upload, versionID string, actor
 		// a demotion, removal or freeze that commits first is obeyed. The
 		// reconciler finishes what a sender's rights admitted before a
 		// crash, unless the case has been frozen since.
-		if bySender {
-			if _, _, err := s.Incidents.LockFor(ctx, tx, u.IncidentID, incident.PermEdit); err != nil {
+		if sender != "" {
+			if _, _, err := s.Incidents.LockFor(ctx, tx, u.IncidentID, sender); err != nil {
 				return audit.Entry{}, err
 			}
 		} else if inc, err := s.Incidents.Store.Lock(ctx, tx, u.IncidentID); err != nil {

@@ -49,6 +49,8 @@ type Loaders struct {
 	Chats         *dataloadgen.Loader[uuid.UUID, *chatlog.Chat]
 	Senders       *dataloadgen.Loader[uuid.UUID, *chatlog.Sender]
 	ImportsOfItem *dataloadgen.Loader[uuid.UUID, *chatlog.Import]
+	// IssuedReports are an incident's reports issued to the authorities.
+	IssuedReports *dataloadgen.Loader[uuid.UUID, []*discipline.IssuedReport]
 	// Citing are the forwards that cite a message.
 	Citing *dataloadgen.Loader[uuid.UUID, []uuid.UUID]
 }
@@ -97,6 +99,17 @@ func newLoaders(r *Resolver) *Loaders {
 			}
 			for _, n := range ns {
 				out[n.IncidentID] = append(out[n.IncidentID], n)
+			}
+			return out, err
+		}, dataloadgen.WithWait(loaderWait)),
+		IssuedReports: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]*discipline.IssuedReport, error) {
+			rs, err := r.DisciplineService.IssuedReports(ctx, ids...)
+			out := make(map[uuid.UUID][]*discipline.IssuedReport, len(ids))
+			for _, id := range ids {
+				out[id] = []*discipline.IssuedReport{}
+			}
+			for _, ir := range rs {
+				out[ir.IncidentID] = append(out[ir.IncidentID], ir)
 			}
 			return out, err
 		}, dataloadgen.WithWait(loaderWait)),

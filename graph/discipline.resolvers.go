@@ -76,6 +76,31 @@ func (r *incidentResolver) Reviews(ctx context.Context, obj *incident.Incident) 
 	return r.DisciplineService.Reviews(ctx, obj.ID)
 }
 
+func (r *incidentResolver) IssuedReports(ctx context.Context, obj *incident.Incident) ([]*discipline.IssuedReport, error) {
+	return loaders(ctx).IssuedReports.Load(ctx, obj.ID)
+}
+
+func (r *issuedReportResolver) Evidence(ctx context.Context, obj *discipline.IssuedReport) (*evidence.Evidence, error) {
+	return loaders(ctx).Evidence.Load(ctx, obj.EvidenceID)
+}
+
+func (r *issuedReportResolver) Notification(ctx context.Context, obj *discipline.IssuedReport) (*incident.Notification, error) {
+	if obj.NotificationID == nil {
+		return nil, nil
+	}
+	ns, err := loaders(ctx).Notifications.Load(ctx, obj.IncidentID)
+	for _, n := range ns {
+		if n.ID == *obj.NotificationID {
+			return &n, err
+		}
+	}
+	return nil, err
+}
+
+func (r *issuedReportResolver) IssuedBy(ctx context.Context, obj *discipline.IssuedReport) (*auth.User, error) {
+	return user(ctx, &obj.IssuedBy)
+}
+
 func (r *measureResolver) Owner(ctx context.Context, obj *discipline.Measure) (*auth.User, error) {
 	return user(ctx, &obj.OwnerID)
 }
@@ -119,6 +144,10 @@ func (r *mutationResolver) GenerateCaseReport(ctx context.Context, incidentID uu
 		return nil, err
 	}
 	return &model.CaseReport{Language: lang, Markdown: string(md), Sha256: sum}, nil
+}
+
+func (r *mutationResolver) IssueReport(ctx context.Context, incidentID uuid.UUID, input discipline.IssueInput) (*discipline.IssuedReport, error) {
+	return r.DisciplineService.IssueReport(ctx, incidentID, input)
 }
 
 func (r *outcomeResolver) History(ctx context.Context, obj *discipline.Outcome) ([]*discipline.StatusChange, error) {
@@ -166,6 +195,8 @@ func (r *statisticsResolver) Unit(ctx context.Context, obj *stats.Statistics) (s
 
 func (r *Resolver) Finding() generated.FindingResolver { return &findingResolver{r} }
 
+func (r *Resolver) IssuedReport() generated.IssuedReportResolver { return &issuedReportResolver{r} }
+
 func (r *Resolver) Measure() generated.MeasureResolver { return &measureResolver{r} }
 
 func (r *Resolver) Outcome() generated.OutcomeResolver { return &outcomeResolver{r} }
@@ -180,6 +211,7 @@ func (r *Resolver) Statistics() generated.StatisticsResolver { return &statistic
 
 type (
 	findingResolver             struct{ *Resolver }
+	issuedReportResolver        struct{ *Resolver }
 	measureResolver             struct{ *Resolver }
 	outcomeResolver             struct{ *Resolver }
 	outcomeStatusChangeResolver struct{ *Resolver }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/budget"
+	"github.com/leaktrail/leaktrail/discipline"
 	"github.com/leaktrail/leaktrail/graph/generated"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/workflow"
@@ -80,6 +81,7 @@ func weigh(c *generated.ComplexityRoot, limit int) {
 	c.Mutation.CreateAPIToken = func(child int, _ string, _ *time.Time) int { return heavy + child }
 	c.Mutation.VerifyEvidence = func(child int, _ uuid.UUID) int { return heavy + child }
 	c.Mutation.GenerateCaseReport = func(child int, _ uuid.UUID, _ *string) int { return heavy + child }
+	c.Mutation.IssueReport = func(child int, _ uuid.UUID, _ discipline.IssueInput) int { return heavy + child }
 	c.Query.AuditVerify = func(child int) int { return heavy + child }
 	c.Mutation.EvidenceLink = func(child int, _ uuid.UUID, _ string, _ *bool, _ *string) int { return moderate + child }
 	c.Query.Statistics = func(child int, _, _ *time.Time, _ *string) int { return moderate + child }
@@ -100,7 +102,7 @@ func pooled(l *budget.Limits) graphql.FieldMiddleware {
 		return func(ctx context.Context, next graphql.Resolver) (any, error) { return next(ctx) }
 	}
 	pools := map[string]*budget.Pool{
-		"verifyEvidence": l.Fixity, "generateCaseReport": l.Reports, "statistics": l.Reports, "auditVerify": l.Reports,
+		"verifyEvidence": l.Fixity, "generateCaseReport": l.Reports, "issueReport": l.Reports, "statistics": l.Reports, "auditVerify": l.Reports,
 	}
 	return func(ctx context.Context, next graphql.Resolver) (any, error) {
 		fc := graphql.GetFieldContext(ctx)

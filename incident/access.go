@@ -52,6 +52,10 @@ const (
 	// PermTrackTakedowns lets the case team follow up venue takedowns, even
 	// once the case is frozen.
 	PermTrackTakedowns Permission = "track the takedowns of"
+	// PermIssueResultReport lets the case team issue the result report
+	// (查处结果报告) even once the case is frozen: it is due after the case
+	// is concluded, which is when leadership's acceptance freezes it.
+	PermIssueResultReport Permission = "issue the result report of"
 )
 
 // changes are the permissions a frozen case refuses.
@@ -93,7 +97,7 @@ func (a Access) Can(p Permission) bool {
 		return a.User.Has(auth.Leadership) && a.Stage == workflow.Closed
 	case PermReopenFrozen:
 		return a.Frozen && (role == RoleLead || (a.User.Has(auth.Leadership) && a.Stage == workflow.Closed))
-	case PermTrackMeasures, PermTrackTakedowns:
+	case PermTrackMeasures, PermTrackTakedowns, PermIssueResultReport:
 		return slices.Contains([]CaseRole{RoleLead, RoleInvestigator, RoleResponder}, role)
 	}
 	return false

@@ -67,6 +67,7 @@ type ResolverRoot interface {
 	Incident() IncidentResolver
 	IncidentConnection() IncidentConnectionResolver
 	IncidentMember() IncidentMemberResolver
+	IssuedReport() IssuedReportResolver
 	LeakMark() LeakMarkResolver
 	Measure() MeasureResolver
 	MessageSource() MessageSourceResolver
@@ -453,6 +454,7 @@ type ComplexityRoot struct {
 		FrozenAt                 func(childComplexity int) int
 		Gate                     func(childComplexity int) int
 		ID                       func(childComplexity int) int
+		IssuedReports            func(childComplexity int) int
 		Jurisdiction             func(childComplexity int) int
 		Lead                     func(childComplexity int) int
 		LeakMarks                func(childComplexity int) int
@@ -534,6 +536,18 @@ type ComplexityRoot struct {
 		Reference  func(childComplexity int) int
 	}
 
+	IssuedReport struct {
+		Evidence     func(childComplexity int) int
+		Format       func(childComplexity int) int
+		ID           func(childComplexity int) int
+		IssuedAt     func(childComplexity int) int
+		IssuedBy     func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Language     func(childComplexity int) int
+		Notification func(childComplexity int) int
+		SHA256       func(childComplexity int) int
+	}
+
 	LeakMark struct {
 		CreatedAt       func(childComplexity int) int
 		CreatedBy       func(childComplexity int) int
@@ -601,6 +615,7 @@ type ComplexityRoot struct {
 		GenerateCaseReport      func(childComplexity int, incidentID uuid.UUID, language *string) int
 		IdentifyChat            func(childComplexity int, id uuid.UUID, name string) int
 		IdentifyChatSender      func(childComplexity int, id uuid.UUID, name string) int
+		IssueReport             func(childComplexity int, incidentID uuid.UUID, input discipline.IssueInput) int
 		Login                   func(childComplexity int, username string, password string) int
 		Logout                  func(childComplexity int) int
 		MarkLeak                func(childComplexity int, incidentID uuid.UUID, input chatlog.MarkInput) int
@@ -1114,6 +1129,7 @@ type IncidentResolver interface {
 	Measures(ctx context.Context, obj *incident.Incident) ([]*discipline.Measure, error)
 	Reviews(ctx context.Context, obj *incident.Incident) ([]*discipline.Review, error)
 
+	IssuedReports(ctx context.Context, obj *incident.Incident) ([]*discipline.IssuedReport, error)
 	Evidence(ctx context.Context, obj *incident.Incident) ([]*evidence.Evidence, error)
 	Alerts(ctx context.Context, obj *incident.Incident) ([]*evidence.Alert, error)
 	Spread(ctx context.Context, obj *incident.Incident) (*spread.Analysis, error)
@@ -1127,6 +1143,12 @@ type IncidentMemberResolver interface {
 	User(ctx context.Context, obj *incident.Member) (*auth.User, error)
 
 	AddedBy(ctx context.Context, obj *incident.Member) (*auth.User, error)
+}
+type IssuedReportResolver interface {
+	Evidence(ctx context.Context, obj *discipline.IssuedReport) (*evidence.Evidence, error)
+	Notification(ctx context.Context, obj *discipline.IssuedReport) (*incident.Notification, error)
+
+	IssuedBy(ctx context.Context, obj *discipline.IssuedReport) (*auth.User, error)
 }
 type LeakMarkResolver interface {
 	Evidence(ctx context.Context, obj *chatlog.Mark) (*evidence.Evidence, error)
@@ -1179,6 +1201,7 @@ type MutationResolver interface {
 	UpdateMeasure(ctx context.Context, id uuid.UUID, input model.MeasureInput) (*discipline.Measure, error)
 	ReviewIncident(ctx context.Context, incidentID uuid.UUID, decision discipline.Decision, comments *string, returnTo *workflow.Stage) (*discipline.Review, error)
 	GenerateCaseReport(ctx context.Context, incidentID uuid.UUID, language *string) (*model.CaseReport, error)
+	IssueReport(ctx context.Context, incidentID uuid.UUID, input discipline.IssueInput) (*discipline.IssuedReport, error)
 	BeginEvidenceUpload(ctx context.Context, incidentID uuid.UUID, input model.EvidenceInput) (*evidence.Upload, error)
 	CompleteEvidenceUpload(ctx context.Context, uploadID uuid.UUID) (*evidence.Evidence, error)
 	CancelEvidenceUpload(ctx context.Context, uploadID uuid.UUID) (bool, error)
@@ -2942,6 +2965,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.ID(childComplexity), true
+	case "Incident.issuedReports":
+		if e.ComplexityRoot.Incident.IssuedReports == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.IssuedReports(childComplexity), true
 	case "Incident.jurisdiction":
 		if e.ComplexityRoot.Incident.Jurisdiction == nil {
 			break
@@ -3312,6 +3341,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IncidentMembership.Reference(childComplexity), true
+
+	case "IssuedReport.evidence":
+		if e.ComplexityRoot.IssuedReport.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedReport.Evidence(childComplexity), true
+	case "IssuedReport.format":
+		if e.ComplexityRoot.IssuedReport.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedReport.Format(childComplexity), true
+	case "IssuedReport.id":
+		if e.ComplexityRoot.IssuedReport.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedReport.ID(childComplexity), true
+	case "IssuedReport.issuedAt":
+		if e.ComplexityRoot.IssuedReport.IssuedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedReport.IssuedAt(childComplexity), true
+	case "IssuedReport.issuedBy":
+		if e.ComplexityRoot.IssuedReport.IssuedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedReport.IssuedBy(childComplexity), true
+	case "IssuedReport.kind":
+		if e.ComplexityRoot.IssuedReport.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedReport.Kind(childComplexity), true
+	case "IssuedReport.language":
+		if e.ComplexityRoot.IssuedReport.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedReport.Language(childComplexity), true
+	case "IssuedReport.notification":
+		if e.ComplexityRoot.IssuedReport.Notification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedReport.Notification(childComplexity), true
+	case "IssuedReport.sha256":
+		if e.ComplexityRoot.IssuedReport.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedReport.SHA256(childComplexity), true
 
 	case "LeakMark.createdAt":
 		if e.ComplexityRoot.LeakMark.CreatedAt == nil {
@@ -3719,6 +3803,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.IdentifyChatSender(childComplexity, args["id"].(uuid.UUID), args["name"].(string)), true
+	case "Mutation.issueReport":
+		if e.ComplexityRoot.Mutation.IssueReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssueReport(childComplexity, args["incidentId"].(uuid.UUID), args["input"].(discipline.IssueInput)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -5605,6 +5700,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ForwardInput", ec.unmarshalInputForwardInput),
 			graphql.NewInputUnmarshaler("ForwardPatch", ec.unmarshalInputForwardPatch),
 			graphql.NewInputUnmarshaler("IncidentFilter", ec.unmarshalInputIncidentFilter),
+			graphql.NewInputUnmarshaler("IssueReportInput", ec.unmarshalInputIssueReportInput),
 			graphql.NewInputUnmarshaler("LeakMarkInput", ec.unmarshalInputLeakMarkInput),
 			graphql.NewInputUnmarshaler("LeakedItemInput", ec.unmarshalInputLeakedItemInput),
 			graphql.NewInputUnmarshaler("MeasureInput", ec.unmarshalInputMeasureInput),
@@ -6570,6 +6666,46 @@ extend type Incident {
   reviews: [Review!]!
   "Set while leadership's accepted review freezes the case."
   frozenAt: Time
+  "The reports issued to the authorities, oldest first; the first of each kind stops that report's clock."
+  issuedReports: [IssuedReport!]!
+}
+
+"Which report to the authorities."
+enum ReportKind {
+  "泄密事件报告: the written report of a leak, with the seven items, due within 24 hours"
+  UPWARD
+  "查处结果报告: the result of the investigation, due within three months"
+  RESULT
+}
+
+enum ReportFormat {
+  PDF
+  "Word, for the unit to edit before signing"
+  DOCX
+}
+
+"A report issued to the authorities; its file is an item of the case's evidence vault."
+type IssuedReport {
+  id: ID!
+  kind: ReportKind!
+  language: String!
+  format: ReportFormat!
+  "The file as issued, with its custody."
+  evidence: Evidence!
+  "The recorded report upward it satisfies, whose authority it is addressed to."
+  notification: AuthorityNotification
+  sha256: String!
+  issuedBy: User!
+  issuedAt: Time!
+}
+
+input IssueReportInput {
+  kind: ReportKind!
+  "zh-CN, zh-TW or en; the caller's by default."
+  language: String
+  format: ReportFormat!
+  "A notification of the same incident."
+  notificationId: ID
 }
 
 extend type Query {
@@ -6590,6 +6726,11 @@ extend type Mutation {
   reviewIncident(incidentId: ID!, decision: ReviewDecision!, comments: String, returnTo: Stage): Review!
   "Writes the case report in a language (the caller's by default); its hash goes to the audit log."
   generateCaseReport(incidentId: ID!, language: String): CaseReport!
+  """
+  Writes the report upward or the result report from the case and keeps it in the evidence vault
+  (the case team; the result report also once the case is frozen).
+  """
+  issueReport(incidentId: ID!, input: IssueReportInput!): IssuedReport!
 }
 
 "How many incidents (or outcomes) have one value of a dimension."
@@ -8685,6 +8826,8 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_reviews(ctx, field)
 	case "frozenAt":
 		return ec.fieldContext_Incident_frozenAt(ctx, field)
+	case "issuedReports":
+		return ec.fieldContext_Incident_issuedReports(ctx, field)
 	case "evidence":
 		return ec.fieldContext_Incident_evidence(ctx, field)
 	case "alerts":
@@ -8783,6 +8926,30 @@ func (ec *executionContext) childFields_IncidentMembership(ctx context.Context, 
 		return ec.fieldContext_IncidentMembership_members(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IncidentMembership", field.Name)
+}
+
+func (ec *executionContext) childFields_IssuedReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_IssuedReport_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_IssuedReport_kind(ctx, field)
+	case "language":
+		return ec.fieldContext_IssuedReport_language(ctx, field)
+	case "format":
+		return ec.fieldContext_IssuedReport_format(ctx, field)
+	case "evidence":
+		return ec.fieldContext_IssuedReport_evidence(ctx, field)
+	case "notification":
+		return ec.fieldContext_IssuedReport_notification(ctx, field)
+	case "sha256":
+		return ec.fieldContext_IssuedReport_sha256(ctx, field)
+	case "issuedBy":
+		return ec.fieldContext_IssuedReport_issuedBy(ctx, field)
+	case "issuedAt":
+		return ec.fieldContext_IssuedReport_issuedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IssuedReport", field.Name)
 }
 
 func (ec *executionContext) childFields_LeakMark(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10074,6 +10241,28 @@ func (ec *executionContext) field_Mutation_identifyChat_args(ctx context.Context
 		return nil, err
 	}
 	args["name"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_issueReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "incidentId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["incidentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (discipline.IssueInput, error) {
+			return ec.unmarshalNIssueReportInput2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐIssueInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -18876,6 +19065,38 @@ func (ec *executionContext) fieldContext_Incident_frozenAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Incident", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Incident_issuedReports(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_issuedReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().IssuedReports(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*discipline.IssuedReport) graphql.Marshaler {
+			return ec.marshalNIssuedReport2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐIssuedReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_issuedReports(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssuedReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Incident_evidence(ctx context.Context, field graphql.CollectedField, obj *incident.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19576,6 +19797,240 @@ func (ec *executionContext) fieldContext_IncidentMembership_members(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _IssuedReport_id(ctx context.Context, field graphql.CollectedField, obj *discipline.IssuedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedReport_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedReport_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedReport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _IssuedReport_kind(ctx context.Context, field graphql.CollectedField, obj *discipline.IssuedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedReport_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v discipline.ReportKind) graphql.Marshaler {
+			return ec.marshalNReportKind2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐReportKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedReport_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedReport", field, false, false, "ReportKind")
+}
+
+func (ec *executionContext) _IssuedReport_language(ctx context.Context, field graphql.CollectedField, obj *discipline.IssuedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedReport_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedReport_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _IssuedReport_format(ctx context.Context, field graphql.CollectedField, obj *discipline.IssuedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedReport_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v discipline.ReportFormat) graphql.Marshaler {
+			return ec.marshalNReportFormat2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐReportFormat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedReport_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedReport", field, false, false, "ReportFormat")
+}
+
+func (ec *executionContext) _IssuedReport_evidence(ctx context.Context, field graphql.CollectedField, obj *discipline.IssuedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedReport_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IssuedReport().Evidence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evidence.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋevidenceᚐEvidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedReport_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IssuedReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IssuedReport_notification(ctx context.Context, field graphql.CollectedField, obj *discipline.IssuedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedReport_notification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IssuedReport().Notification(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *incident.Notification) graphql.Marshaler {
+			return ec.marshalOAuthorityNotification2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐNotification(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedReport_notification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IssuedReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthorityNotification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IssuedReport_sha256(ctx context.Context, field graphql.CollectedField, obj *discipline.IssuedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedReport_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedReport_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _IssuedReport_issuedBy(ctx context.Context, field graphql.CollectedField, obj *discipline.IssuedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedReport_issuedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IssuedReport().IssuedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋauthᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedReport_issuedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IssuedReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IssuedReport_issuedAt(ctx context.Context, field graphql.CollectedField, obj *discipline.IssuedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedReport_issuedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedReport_issuedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedReport", field, false, false, "Time")
 }
 
 func (ec *executionContext) _LeakMark_id(ctx context.Context, field graphql.CollectedField, obj *chatlog.Mark) (ret graphql.Marshaler) {
@@ -21749,6 +22204,50 @@ func (ec *executionContext) fieldContext_Mutation_generateCaseReport(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_generateCaseReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_issueReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_issueReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IssueReport(ctx, fc.Args["incidentId"].(uuid.UUID), fc.Args["input"].(discipline.IssueInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *discipline.IssuedReport) graphql.Marshaler {
+			return ec.marshalNIssuedReport2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐIssuedReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_issueReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssuedReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_issueReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30915,6 +31414,69 @@ func UnmarshalIncidentFilter(ctx context.Context, raw any) (incident.Filter, err
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputIssueReportInput(ctx context.Context, obj any) (discipline.IssueInput, error) {
+	var it discipline.IssueInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "language", "format", "notificationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNReportKind2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐReportKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		case "format":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("format"))
+			data, err := ec.unmarshalNReportFormat2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐReportFormat(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Format = data
+		case "notificationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notificationId"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotificationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIssueReportInput unmarshals raw into the IssueReportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIssueReportInput(ctx context.Context, raw any) (discipline.IssueInput, error) {
+	var out discipline.IssueInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IssueReportInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLeakMarkInput(ctx context.Context, obj any) (chatlog.MarkInput, error) {
 	var it chatlog.MarkInput
 	if obj == nil {
@@ -34593,6 +35155,12 @@ func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "issuedReports":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_issuedReports(ctx, field, obj)
+				})
 		case "evidence":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -34931,6 +35499,82 @@ func (ec *executionContext) _IncidentMembership(ctx context.Context, sel ast.Sel
 			out.Values[i] = ec._IncidentMembership_members(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var issuedReportImplementors = []string{"IssuedReport"}
+
+func (ec *executionContext) _IssuedReport(ctx context.Context, sel ast.SelectionSet, obj *discipline.IssuedReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, issuedReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IssuedReport")
+		case "id":
+			out.Values[i] = ec._IssuedReport_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._IssuedReport_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "language":
+			out.Values[i] = ec._IssuedReport_language(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "format":
+			out.Values[i] = ec._IssuedReport_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evidence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IssuedReport_evidence(ctx, field, obj)
+				})
+		case "notification":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IssuedReport_notification(ctx, field, obj)
+				})
+		case "sha256":
+			out.Values[i] = ec._IssuedReport_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issuedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IssuedReport_issuedBy(ctx, field, obj)
+				})
+		case "issuedAt":
+			out.Values[i] = ec._IssuedReport_issuedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -35498,6 +36142,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "generateCaseReport":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_generateCaseReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issueReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_issueReport(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -39402,6 +40053,35 @@ func (ec *executionContext) marshalNInt642int64(ctx context.Context, sel ast.Sel
 	return res
 }
 
+func (ec *executionContext) unmarshalNIssueReportInput2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐIssueInput(ctx context.Context, v any) (discipline.IssueInput, error) {
+	res, err := ec.unmarshalInputIssueReportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIssuedReport2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐIssuedReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*discipline.IssuedReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIssuedReport2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐIssuedReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIssuedReport2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐIssuedReport(ctx context.Context, sel ast.SelectionSet, v *discipline.IssuedReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IssuedReport!")
+		return graphql.Null
+	}
+	return ec._IssuedReport(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNItemKind2githubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐItemKind(ctx context.Context, v any) (spread.ItemKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := spread.ItemKind(tmp)
@@ -40047,6 +40727,36 @@ func (ec *executionContext) marshalNReconstruction2ᚖgithubᚗcomᚋleaktrail�
 		return graphql.Null
 	}
 	return ec._Reconstruction(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReportFormat2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐReportFormat(ctx context.Context, v any) (discipline.ReportFormat, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := discipline.ReportFormat(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportFormat2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐReportFormat(ctx context.Context, sel ast.SelectionSet, v discipline.ReportFormat) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ReportFormat!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNReportKind2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐReportKind(ctx context.Context, v any) (discipline.ReportKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := discipline.ReportKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportKind2githubᚗcomᚋleaktrailᚋleaktrailᚋdisciplineᚐReportKind(ctx context.Context, sel ast.SelectionSet, v discipline.ReportKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ReportKind!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNReportUpward2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐReportUpwardClock(ctx context.Context, sel ast.SelectionSet, v *workflow.ReportUpwardClock) graphql.Marshaler {
@@ -40850,6 +41560,13 @@ func (ec *executionContext) marshalOAlteration2ᚕgithubᚗcomᚋleaktrailᚋlea
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOAuthorityNotification2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋincidentᚐNotification(ctx context.Context, sel ast.SelectionSet, v *incident.Notification) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AuthorityNotification(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
