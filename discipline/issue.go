@@ -12,6 +12,7 @@ import (
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
+	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/incident"
 	"github.com/leaktrail/leaktrail/report"
@@ -163,4 +164,10 @@ func (s *Service) IssuedReports(ctx context.Context, incidentIDs ...uuid.UUID) (
 		return nil, nil
 	}
 	return s.Store.IssuedReports(ctx, s.DB, ids)
+}
+
+// ClockEvents are the times the clocks waiting on a written report read: the
+// first report of each kind issued (workflow.EventUpwardReport, EventResultReport).
+func (s *Service) ClockEvents(ctx context.Context, ex database.Executor, incidentIDs []uuid.UUID) (map[uuid.UUID]map[string]time.Time, error) {
+	return s.Store.FirstIssued(ctx, ex, incidentIDs)
 }

@@ -265,3 +265,23 @@ func (Store) IssuedReports(ctx context.Context, ex database.Executor, incidentID
 		ORDER BY issued_at, id`, strs(incidentIDs))
 	return out, err
 }
+
+// FirstIssued returns, per incident, when its first report of each kind was
+// issued, as the clock events "report:UPWARD" and "report:RESULT".
+func (Store) FirstIssued(ctx context.Context, ex database.Executor, incidentIDs []uuid.UUID) (map[uuid.UUID]map[string]time.Time, error) {
+	var rows []struct {
+		IncidentID uuid.UUID `db:"incident_id"`
+		Kind       string    `db:"kind"`
+		At         time.Time `db:"at"`
+	}
+	err := ex.SelectContext(ctx, &rows, `SELECT incident_id, kind, min(issued_at) AS at FROM issued_reports
+		WHERE incident_id = ANY($1::uuid[]) GROUP BY incident_id, kind`, strs(incidentIDs))
+	out := map[uuid.UUID]map[string]time.Time{}
+	for _, r := range rows {
+		if out[r.IncidentID] == nil {
+			out[r.IncidentID] = map[string]time.Time{}
+		}
+		out[r.IncidentID]["report:"+r.Kind] = r.At
+	}
+	return out, err
+}

@@ -127,6 +127,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	}
 	m.Evidence = evidence.NewService(m.DB, m.Incidents, m.Objects, vault, m.Log)
 	m.Discipline = discipline.NewService(m.DB, m.Incidents, m.Spread, m.Evidence)
+	m.Incidents.ClockSources = []incident.ClockEvents{m.Discipline.ClockEvents}
 	m.Chats = chatlog.NewService(m.DB, m.Incidents, m.Evidence, m.Spread, m.Auth.UsersByIDs, m.Log)
 	// The gates are workflow's; the facts they read beyond the incident's own
 	// come from the features that hold them.

@@ -140,10 +140,17 @@ func TestClocksOverAPI(t *testing.T) {
 		t.Errorf("a manual clock stopped at once: %+v", stopped.StopClock)
 	}
 	// The report upward stops its clock; the list's next clock is then the written report.
+	var note struct{ RecordNotification struct{ ID string } }
 	resp.Must(t, `mutation($id: ID!) { recordNotification(incidentId: $id, input: {authority: CONFIDENTIALITY_BUREAU, notifiedAt: "`+
-		time.Now().Format(time.RFC3339)+`"}) { id } }`, map[string]any{"id": id}, nil)
+		time.Now().Format(time.RFC3339)+`"}) { id } }`, map[string]any{"id": id}, &note)
 	if c := clocksOf(t, resp, id)["report_upward"]; c.Status != "MET" {
 		t.Errorf("reported upward within the extended time: %+v", c)
+	}
+	// The written report, issued a day late, stops its clock as LATE.
+	resp.Must(t, `mutation($id: ID!, $n: ID!) { issueReport(incidentId: $id, input: {kind: UPWARD, language: "zh-CN", format: PDF, notificationId: $n}) { id } }`,
+		map[string]any{"id": id, "n": note.RecordNotification.ID}, nil)
+	if c := clocksOf(t, resp, id)["written_report"]; c.Status != "LATE" {
+		t.Errorf("the written report issued after its due time: %+v", c)
 	}
 	var list struct {
 		Incidents struct {
@@ -153,7 +160,7 @@ func TestClocksOverAPI(t *testing.T) {
 		}
 	}
 	resp.Must(t, `{ incidents { edges { node { nextClock { definition { id } status } } } } }`, nil, &list)
-	if n := list.Incidents.Edges[0].Node.NextClock; n == nil || n.Definition.ID != "written_report" || n.Status != "OVERDUE" {
+	if n := list.Incidents.Edges[0].Node.NextClock; n == nil || n.Definition.ID != "result_report" || n.Status != "RUNNING" {
 		t.Errorf("next clock in the list: %+v", n)
 	}
 	// An internal work secret runs no clock.

@@ -95,10 +95,10 @@ func DefaultClocks() []Clock {
 			Basis: "报告泄露国家秘密事件的规定（1999）：三个月内报告查处结果"},
 		{ID: "jurisdiction", Stage: Investigation, Start: EventManual, Stop: EventManual, Amount: 7, Unit: WorkingDays,
 			AppliesTo: AppliesStateSecret, ExtendBy: []string{ExtendLeadership},
-			Basis: "泄密案件查处办法（2018）：指定或移送管辖七个工作日"},
+			Basis: "泄密案件查处办法（2018）：移送管辖自发现之日起七个工作日内"},
 		{ID: "procuratorate_transfer", Stage: Investigation, Start: EventManual, Stop: EventManual, Amount: 10, Unit: Days,
 			AppliesTo: AppliesStateSecret, ExtendBy: []string{ExtendLeadership},
-			Basis: "查办泄密案件若干问题的规定（2017）：涉嫌犯罪的，十日内移送"},
+			Basis: "人民检察院、保密行政管理部门查办泄密案件若干问题的规定（2016）：移送期限未能核实原文，部署前请按现行规定设置（docs/regulations.md）"},
 	}
 }
 
@@ -306,7 +306,9 @@ func Due(start time.Time, n int, u Unit, cal *Calendar, zone *time.Location) (du
 
 // dateOf is t's calendar day, as midnight UTC: days are counted without
 // zone transitions in the way.
-func dateOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+func dateOf(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
 
 // addMonths is the same day n months on, or that month's last day when it is
 // shorter (31 January + 1 month is 28 or 29 February, not 3 March).
