@@ -32,6 +32,18 @@ func tokenFor(t *testing.T, m *server.Main, username string) string {
 // subscribe opens a graphql-transport-ws subscription to an incident's changes.
 func subscribe(t *testing.T, ctx context.Context, baseURL, token, incidentID string) *websocket.Conn {
 	t.Helper()
+	return subscribeWith(t, ctx, baseURL, token, `subscription($id: ID!) { incidentChanged(id: $id) { incidentId action } }`,
+		map[string]any{"id": incidentID})
+}
+
+// subscribeQuery opens a graphql-transport-ws subscription without variables.
+func subscribeQuery(t *testing.T, ctx context.Context, baseURL, token, query string) *websocket.Conn {
+	t.Helper()
+	return subscribeWith(t, ctx, baseURL, token, query, nil)
+}
+
+func subscribeWith(t *testing.T, ctx context.Context, baseURL, token, query string, vars map[string]any) *websocket.Conn {
+	t.Helper()
 	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(baseURL, "http")+"/graphql",
 		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	if err != nil {
@@ -50,12 +62,20 @@ func subscribe(t *testing.T, ctx context.Context, baseURL, token, incidentID str
 		t.Fatalf("init answered %q", ack.Type)
 	}
 	must(wsjson.Write(ctx, conn, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
-		"query": `subscription($id: ID!) { incidentChanged(id: $id) { incidentId action } }`, "variables": map[string]any{"id": incidentID}}}))
+		"query": query, "variables": vars}}))
 	return conn
 }
 
 // next reads the subscription's next change, skipping keep-alive pings.
 func next(t *testing.T, ctx context.Context, conn *websocket.Conn) string {
+	t.Helper()
+	var p struct{ IncidentChanged struct{ Action string } }
+	json.Unmarshal([]byte(nextData(t, ctx, conn)), &p) //nolint:errcheck // checked by the caller's comparison
+	return p.IncidentChanged.Action
+}
+
+// nextData reads the subscription's next result's data as JSON, skipping keep-alive pings.
+func nextData(t *testing.T, ctx context.Context, conn *websocket.Conn) string {
 	t.Helper()
 	for {
 		var msg struct {
@@ -69,11 +89,9 @@ func next(t *testing.T, ctx context.Context, conn *websocket.Conn) string {
 		case "ping", "pong":
 			continue
 		case "next":
-			var p struct {
-				Data struct{ IncidentChanged struct{ Action string } }
-			}
+			var p struct{ Data json.RawMessage }
 			json.Unmarshal(msg.Payload, &p) //nolint:errcheck // checked by the caller's comparison
-			return p.Data.IncidentChanged.Action
+			return string(p.Data)
 		default:
 			t.Fatalf("unexpected %s %s", msg.Type, msg.Payload)
 		}

@@ -534,3 +534,61 @@ func mailCount(t *testing.T, mp *mailpit.Client, address string) int {
 	}
 	return len(msgs)
 }
+
+// The watcher tells the case team once that a gate is met, and the bell's
+// count moves live over the websocket as notices arrive and are read.
+func TestGateMetToldOnceAndTheCountMovesLive(t *testing.T) {
+	t.Parallel()
+	m, resp := startWith(t, notifyConfig)
+	id, ref := openSecretCase(t, resp, "SECRET", time.Now())
+	watch := func() {
+		t.Helper()
+		if !m.RunJob(context.Background(), "watch") {
+			t.Fatal("the watcher did not run")
+		}
+	}
+	watch() // first look: DETECT's gate was met from the start, which is no news
+	inv := member(t, m, resp, id, "inv", "INVESTIGATOR")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn := subscribeQuery(t, ctx, m.URL(), inv.Token, `subscription { noticesChanged }`)
+	if got := nextData(t, ctx, conn); got != `{"noticesChanged":0}` {
+		t.Fatalf("first count: %s", got)
+	}
+	resp.Must(t, `mutation($id: ID!) { advanceIncident(id: $id, to: INITIAL_RESPONSE) { stage } }`, map[string]any{"id": id}, nil)
+	if got := nextData(t, ctx, conn); got != `{"noticesChanged":1}` {
+		t.Fatalf("after the stage changed: %s", got)
+	}
+	watch()
+	resp.Must(t, `mutation($id: ID!) { recordContainmentAction(incidentId: $id, input: {kind: RECALL, description: "撤回", takenAt: "`+
+		time.Now().Format(time.RFC3339)+`"}) { id } }`, map[string]any{"id": id}, nil)
+	resp.Must(t, `mutation($id: ID!) { recordNotification(incidentId: $id, input: {authority: CONFIDENTIALITY_BUREAU, notifiedAt: "`+
+		time.Now().Format(time.RFC3339)+`"}) { id } }`, map[string]any{"id": id}, nil)
+	watch()
+	watch()
+	if got := nextData(t, ctx, conn); got != `{"noticesChanged":2}` {
+		t.Fatalf("after the gate was met: %s", got)
+	}
+	var out struct {
+		Notices struct {
+			Edges []struct {
+				Kind string
+				Data []struct{ Key, Value string }
+			}
+		}
+	}
+	inv.Must(t, `{ notices { edges { kind data { key value } } } }`, nil, &out)
+	var gates []string
+	for _, n := range out.Notices.Edges {
+		if n.Kind == "GATE_MET" {
+			gates = append(gates, n.Data[0].Value)
+		}
+	}
+	if len(gates) != 1 || gates[0] != "INITIAL_RESPONSE" {
+		t.Errorf("gate-met notices: %v (about %s)", gates, ref)
+	}
+	inv.Must(t, `mutation { markNoticesRead }`, nil, nil)
+	if got := nextData(t, ctx, conn); got != `{"noticesChanged":0}` {
+		t.Fatalf("after reading them all: %s", got)
+	}
+}

@@ -202,12 +202,13 @@ func TestBinaryEndToEnd(t *testing.T) {
 	// Closed again, leadership reviews and accepts the case, which freezes it;
 	// the report is handed out and the statistics count the case.
 	vars := map[string]any{"id": id}
-	c.Must(t, `mutation($id: ID!) { advanceIncident(id: $id, to: CLOSED) { stage } }`, vars, nil)
 	if _, stderr, code := run(t, e, pw+"\n", "user", "add", "--username", "boss", "--role", "leadership", "--password-stdin"); code != 0 {
 		t.Fatalf("user add boss: %s", stderr)
 	}
+	c.Must(t, `mutation($id: ID!) { advanceIncident(id: $id, to: CLOSED) { stage } }`, vars, nil)
 	boss := &testgql.Client{URL: srv.URL}
 	boss.Login(t, "boss", pw)
+	waitNotice(t, boss, ref, "REVIEW_REQUESTED")
 	var review struct {
 		ReviewIncident struct{ SnapshotSha256 string }
 	}
@@ -216,6 +217,7 @@ func TestBinaryEndToEnd(t *testing.T) {
 	if len(review.ReviewIncident.SnapshotSha256) != 64 {
 		t.Fatalf("review: %+v", review)
 	}
+	waitNotice(t, c, ref, "REVIEW_DECIDED")
 	if r := c.Do(t, `mutation($id: ID!) { addTask(incidentId: $id, input: {title: "补充"}) { id } }`, vars); r.Code() != "FROZEN" {
 		t.Fatalf("a change to the frozen case: %+v", r.Errors)
 	}
@@ -614,4 +616,23 @@ func TestDevStartsEverythingAndKeepsData(t *testing.T) {
 		t.Fatalf("after restart: %d incidents", list.Incidents.TotalCount)
 	}
 	stop(cmd)
+}
+
+// waitNotice waits for the user's notice of kind about the case.
+func waitNotice(t *testing.T, c *testgql.Client, reference, kind string) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		var out struct {
+			Notices struct{ Edges []struct{ Kind, Reference string } }
+		}
+		c.Must(t, `{ notices(first: 100) { edges { kind reference } } }`, nil, &out)
+		for _, n := range out.Notices.Edges {
+			if n.Kind == kind && n.Reference == reference {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s notice about %s: %+v", kind, reference, out.Notices.Edges)
+		}
+	}
 }
