@@ -169,6 +169,10 @@ func (s *Service) clockAfter(ctx context.Context, ex database.Executor, inc Inci
 // ExtendClock adds amount of the clock's unit to a running clock, for the
 // reason given, when the clock's rule lets the signed-in user extend it.
 func (s *Service) ExtendClock(ctx context.Context, incidentID uuid.UUID, clockID string, amount int, reason string) (Clock, error) {
+	// Those who may not see the case learn nothing of it, not even that the input is wrong.
+	if _, _, err := s.Allowed(ctx, incidentID, PermRead); err != nil {
+		return Clock{}, err
+	}
 	c, err := s.Clocks.Get(clockID)
 	if err != nil {
 		return Clock{}, err
@@ -221,6 +225,9 @@ func (s *Service) ExtendClock(ctx context.Context, incidentID uuid.UUID, clockID
 
 // MarkClock starts (stop false) or stops a manual clock at `at` (now when nil).
 func (s *Service) MarkClock(ctx context.Context, incidentID uuid.UUID, clockID string, stop bool, at *time.Time, note string) (Clock, error) {
+	if _, _, err := s.Allowed(ctx, incidentID, PermRead); err != nil {
+		return Clock{}, err
+	}
 	c, err := s.Clocks.Get(clockID)
 	if err != nil {
 		return Clock{}, err

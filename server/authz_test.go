@@ -225,6 +225,9 @@ var selfScoped = map[string]bool{
 	"legalBasisPresets":   true, // reference text, no case content
 	"defaultJurisdiction": true, // a deployment setting, no case content
 	"statistics":          true, // counts only the caller's cases; checked to exclude the hidden one
+	"clockDefinitions":    true, // a deployment setting, no case content
+	// The caller's own notices and settings; a notice is of a case they could read when it was sent.
+	"notices": true, "noticeSettings": true, "markNoticesRead": true, "updateNoticeSettings": true,
 }
 
 // Fields an administrator may call on an incident they are not on: membership
@@ -233,6 +236,9 @@ var adminFields = map[string]bool{
 	"incidentMembership": true, "setIncidentMember": true, "removeIncidentMember": true,
 	"createUser": true, "setUserRoles": true, "setUserDisabled": true, "resetUserPassword": true,
 	"auditLog": true, "auditVerify": true, // entries about others' cases are redacted
+	// Notification plumbing: no case content, and an endpoint hears only of its user's cases.
+	"roleSubscriptions": true, "setRoleSubscription": true, "webhookEndpoints": true, "createWebhookEndpoint": true,
+	"updateWebhookEndpoint": true, "deleteWebhookEndpoint": true, "testWebhookEndpoint": true, "replayWebhookDelivery": true,
 }
 
 // Every query and mutation in the schema, called by someone with no business
