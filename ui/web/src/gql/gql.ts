@@ -40,6 +40,9 @@ type Documents = {
     "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": typeof types.AdvanceDocument,
     "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": typeof types.IncidentChangedDocument,
     "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n": typeof types.CompleteTaskDocument,
+    "\n  query IssuedReports($id: ID!) {\n    incident(id: $id) {\n      id\n      notifications { id authority notifiedAt reference }\n      issuedReports { id kind language format sha256 issuedAt issuedBy { displayName } notification { id authority reference } evidence { id fileName } }\n    }\n  }\n": typeof types.IssuedReportsDocument,
+    "mutation IssueReport($id: ID!, $input: IssueReportInput!) { issueReport(incidentId: $id, input: $input) { id } }": typeof types.IssueReportDocument,
+    "mutation IssuedReportLink($id: ID!, $purpose: String!, $tz: String) {\n  evidenceLink(evidenceId: $id, purpose: $purpose, view: false, timeZone: $tz) { url } }": typeof types.IssuedReportLinkDocument,
     "\n  fragment ChatImportFields on ChatImport {\n    id format timeZone platform state bytesRead bytesTotal messages duplicates moreProblems failureReason failureMessage\n    evidence { id }\n    problems { line offset reason detail raw }\n    media { id fileName }\n  }\n": typeof types.ChatImportFieldsFragmentDoc,
     "\n  query ChatImports($id: ID!) { incident(id: $id) { id chatImports { ...ChatImportFields } } }\n": typeof types.ChatImportsDocument,
     "\n  mutation ReadChatExport($evidenceId: ID!, $input: ChatImportInput) { readChatExport(evidenceId: $evidenceId, input: $input) { ...ChatImportFields } }\n": typeof types.ReadChatExportDocument,
@@ -114,6 +117,9 @@ const documents: Documents = {
     "\n  mutation Advance($id: ID!, $to: Stage!, $note: String, $version: Int) {\n    advanceIncident(id: $id, to: $to, note: $note, expectedVersion: $version) { id stage version }\n  }\n": types.AdvanceDocument,
     "\n  subscription IncidentChanged($id: ID!) { incidentChanged(id: $id) { incidentId action } }\n": types.IncidentChangedDocument,
     "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n": types.CompleteTaskDocument,
+    "\n  query IssuedReports($id: ID!) {\n    incident(id: $id) {\n      id\n      notifications { id authority notifiedAt reference }\n      issuedReports { id kind language format sha256 issuedAt issuedBy { displayName } notification { id authority reference } evidence { id fileName } }\n    }\n  }\n": types.IssuedReportsDocument,
+    "mutation IssueReport($id: ID!, $input: IssueReportInput!) { issueReport(incidentId: $id, input: $input) { id } }": types.IssueReportDocument,
+    "mutation IssuedReportLink($id: ID!, $purpose: String!, $tz: String) {\n  evidenceLink(evidenceId: $id, purpose: $purpose, view: false, timeZone: $tz) { url } }": types.IssuedReportLinkDocument,
     "\n  fragment ChatImportFields on ChatImport {\n    id format timeZone platform state bytesRead bytesTotal messages duplicates moreProblems failureReason failureMessage\n    evidence { id }\n    problems { line offset reason detail raw }\n    media { id fileName }\n  }\n": types.ChatImportFieldsFragmentDoc,
     "\n  query ChatImports($id: ID!) { incident(id: $id) { id chatImports { ...ChatImportFields } } }\n": types.ChatImportsDocument,
     "\n  mutation ReadChatExport($evidenceId: ID!, $input: ChatImportInput) { readChatExport(evidenceId: $evidenceId, input: $input) { ...ChatImportFields } }\n": types.ReadChatExportDocument,
@@ -280,6 +286,18 @@ export function graphql(source: "\n  subscription IncidentChanged($id: ID!) { in
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n"): (typeof documents)["\n  mutation CompleteTask($id: ID!, $done: Boolean) { completeTask(id: $id, done: $done) { id done } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IssuedReports($id: ID!) {\n    incident(id: $id) {\n      id\n      notifications { id authority notifiedAt reference }\n      issuedReports { id kind language format sha256 issuedAt issuedBy { displayName } notification { id authority reference } evidence { id fileName } }\n    }\n  }\n"): (typeof documents)["\n  query IssuedReports($id: ID!) {\n    incident(id: $id) {\n      id\n      notifications { id authority notifiedAt reference }\n      issuedReports { id kind language format sha256 issuedAt issuedBy { displayName } notification { id authority reference } evidence { id fileName } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation IssueReport($id: ID!, $input: IssueReportInput!) { issueReport(incidentId: $id, input: $input) { id } }"): (typeof documents)["mutation IssueReport($id: ID!, $input: IssueReportInput!) { issueReport(incidentId: $id, input: $input) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation IssuedReportLink($id: ID!, $purpose: String!, $tz: String) {\n  evidenceLink(evidenceId: $id, purpose: $purpose, view: false, timeZone: $tz) { url } }"): (typeof documents)["mutation IssuedReportLink($id: ID!, $purpose: String!, $tz: String) {\n  evidenceLink(evidenceId: $id, purpose: $purpose, view: false, timeZone: $tz) { url } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -12,6 +12,7 @@ import { classificationLabel } from "../../components/classification";
 import { AddTask, CaseFacts, ResponsePanel } from "./CasePanels";
 import { CaseHeader } from "./CaseHeader";
 import { CaseReport } from "./CaseReport";
+import { IssuedReports } from "./IssuedReports";
 import { DetailsEditor } from "./DetailsEditor";
 import { reveal } from "../../components/reveal";
 import { sectionOf, sections, targetOf, type DetailsField, type Section } from "./sections";
@@ -205,6 +206,7 @@ function Overview({ inc, reload, changes, onGo, onEdit }: {
         <Col xs={24} md={10} className="lt-stack">
           {!phone && details}
           <CaseReport reference={inc.reference} accepted={frozen ? [...inc.reviews].reverse().find((r) => r.decision === "ACCEPTED") : undefined} />
+          <IssuedReports incidentId={inc.id} frozen={frozen} changes={changes} />
           <Card title={t("incident.history")}>
             <Timeline items={inc.transitions.map((tr) => ({
               key: tr.id,
