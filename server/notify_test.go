@@ -592,3 +592,76 @@ func TestGateMetToldOnceAndTheCountMovesLive(t *testing.T) {
 		t.Fatalf("after reading them all: %s", got)
 	}
 }
+
+// An upload that finished and an item whose object no longer matches its
+// hash are told to the case team, the mismatch once however often the check
+// runs; an admin's test button and replay reach the endpoint with one id.
+func TestEvidenceEventsTestButtonAndReplay(t *testing.T) {
+	t.Parallel()
+	m, resp := startWith(t, notifyConfig)
+	id, ref := openCase(t, resp, "证据通知")
+	inv := member(t, m, resp, id, "inv", "INVESTIGATOR")
+	content := []byte("群聊截图（模拟）")
+	if status, body := send(t, resp, http.MethodPut, beginUpload(t, resp, id, "截图.txt"), strings.NewReader(string(content)), int64(len(content))); status != http.StatusOK {
+		t.Fatalf("upload: %d %v", status, body)
+	}
+	kinds := func() map[string]int {
+		var out struct {
+			Notices struct{ Edges []struct{ Kind, Reference string } }
+		}
+		inv.Must(t, `{ notices(first: 100) { edges { kind reference } } }`, nil, &out)
+		n := map[string]int{}
+		for _, e := range out.Notices.Edges {
+			if e.Reference == ref {
+				n[e.Kind]++
+			}
+		}
+		return n
+	}
+	eventually(t, "the upload told", 10*time.Second, func() bool { return kinds()["UPLOAD_FINISHED"] == 1 })
+	var key string
+	if err := m.DB.Get(&key, `SELECT object_key FROM evidence WHERE incident_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Objects.Put(context.Background(), key, strings.NewReader("改过的截图"), -1); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		m.RunJob(context.Background(), "fixity")
+	}
+	eventually(t, "the mismatch told", 10*time.Second, func() bool { return kinds()["FIXITY_MISMATCH"] == 1 })
+	time.Sleep(300 * time.Millisecond)
+	if n := kinds()["FIXITY_MISMATCH"]; n != 1 {
+		t.Errorf("%d mismatch notices after two checks, want 1", n)
+	}
+
+	a := admin(t, m)
+	rcv := newReceiver(t, "button-secret")
+	ep := createEndpoint(t, a, rcv.URL, "button-secret", mustUser(t, m, "resp").String(), "STAGE_CHANGED")
+	var tested struct {
+		TestWebhookEndpoint struct {
+			ID, State  string
+			LastStatus *int
+		}
+	}
+	a.Must(t, `mutation($id: ID!) { testWebhookEndpoint(id: $id) { id state lastStatus } }`, map[string]any{"id": ep}, &tested)
+	if tested.TestWebhookEndpoint.State != "DELIVERED" || tested.TestWebhookEndpoint.LastStatus == nil || *tested.TestWebhookEndpoint.LastStatus != 200 {
+		t.Fatalf("test button: %+v", tested.TestWebhookEndpoint)
+	}
+	var replayed struct{ ReplayWebhookDelivery struct{ ID, State string } }
+	a.Must(t, `mutation($id: ID!) { replayWebhookDelivery(id: $id) { id state } }`, map[string]any{"id": tested.TestWebhookEndpoint.ID}, &replayed)
+	if replayed.ReplayWebhookDelivery.ID != tested.TestWebhookEndpoint.ID {
+		t.Fatalf("replay changed the delivery's id: %+v", replayed)
+	}
+	eventually(t, "the replay sent", 10*time.Second, func() bool { _, n, _, _ := rcv.state(); return n == 2 })
+	if got, _, bodies, bad := rcv.state(); len(got[""]) != 1 || len(bad) > 0 || !strings.Contains(bodies[0], `"type":"TEST"`) {
+		t.Errorf("the receiver kept %v from the test and its replay (bad: %v)", got, bad)
+	}
+	if code := inv.Do(t, `mutation($id: ID!) { testWebhookEndpoint(id: $id) { id } }`, map[string]any{"id": ep}).Code(); code != "FORBIDDEN" {
+		t.Errorf("a non-admin's test: %s", code)
+	}
+	if code := a.Do(t, `mutation($in: WebhookEndpointInput!) { createWebhookEndpoint(input: $in) { id } }`, map[string]any{"in": map[string]any{
+		"name": "内网", "url": "http://user:pw@example.org/hook", "format": "GENERIC", "secret": "x", "kinds": []string{"GATE_MET"}}}).Code(); code != "INVALID_INPUT" {
+		t.Errorf("an address with a password: %s", code)
+	}
+}
