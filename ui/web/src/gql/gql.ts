@@ -72,6 +72,11 @@ type Documents = {
     "\n  mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }\n": typeof types.OpenIncidentDocument,
     "\n  query Statistics($from: Time, $to: Time, $unit: String) {\n    statistics(from: $from, to: $to, unit: $unit) {\n      incidents reportUpwardRequired reportUpwardMet reportUpwardMetRate overdueMeasures\n      byStage { key count } byRootCause { key count } byPlatform { key count } byClassification { key count }\n      outcomesByType { key count }\n      timeInStage { key samples medianHours p90Hours }\n      detectionToContainment { samples medianHours p90Hours }\n    }\n    incidents(first: 100, filter: { stages: [CLOSED] }) { edges { node { id reference title frozenAt } } }\n  }\n": typeof types.StatisticsDocument,
     "\n  mutation Review($id: ID!, $decision: ReviewDecision!, $comments: String, $returnTo: Stage) {\n    reviewIncident(incidentId: $id, decision: $decision, comments: $comments, returnTo: $returnTo) { id snapshotSha256 }\n  }\n": typeof types.ReviewDocument,
+    "\n  query NoticeSettings { noticeSettings { email quietFrom quietTo timeZone subscriptions { kind channels own } } }\n": typeof types.NoticeSettingsDocument,
+    "\n  mutation UpdateNoticeSettings($input: NoticeSettingsInput!) {\n    updateNoticeSettings(input: $input) { email quietFrom quietTo timeZone subscriptions { kind channels own } }\n  }\n": typeof types.UpdateNoticeSettingsDocument,
+    "\n  query Notices($first: Int, $after: String) {\n    notices(first: $first, after: $after) {\n      unread hasNextPage endCursor\n      edges { id kind reference at readAt data { key value } incident { id } }\n    }\n  }\n": typeof types.NoticesDocument,
+    "mutation MarkNoticesRead($ids: [ID!]) { markNoticesRead(ids: $ids) }": typeof types.MarkNoticesReadDocument,
+    "subscription NoticesChanged { noticesChanged }": typeof types.NoticesChangedDocument,
     "\n  query Responsibility($id: ID!) {\n    users { id displayName }\n    incident(id: $id) {\n      id version noResponsibleReason legalBasisPresets\n      responsibilityCandidates { node { key name } reasons }\n      findings {\n        id personName unit position kind facts noOutcomeReason\n        outcomes { id category type status nextStatuses decidingBody decidedOn legalBasis history { to note at by { displayName } } }\n      }\n      measures { id title dueOn status overdue owner { id displayName } }\n    }\n  }\n": typeof types.ResponsibilityDocument,
     "mutation RecordFinding($id: ID!, $input: FindingInput!) { recordFinding(incidentId: $id, input: $input) { id } }": typeof types.RecordFindingDocument,
     "mutation ProposeOutcome($id: ID!, $input: OutcomeInput!) { proposeOutcome(findingId: $id, input: $input) { id } }": typeof types.ProposeOutcomeDocument,
@@ -149,6 +154,11 @@ const documents: Documents = {
     "\n  mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }\n": types.OpenIncidentDocument,
     "\n  query Statistics($from: Time, $to: Time, $unit: String) {\n    statistics(from: $from, to: $to, unit: $unit) {\n      incidents reportUpwardRequired reportUpwardMet reportUpwardMetRate overdueMeasures\n      byStage { key count } byRootCause { key count } byPlatform { key count } byClassification { key count }\n      outcomesByType { key count }\n      timeInStage { key samples medianHours p90Hours }\n      detectionToContainment { samples medianHours p90Hours }\n    }\n    incidents(first: 100, filter: { stages: [CLOSED] }) { edges { node { id reference title frozenAt } } }\n  }\n": types.StatisticsDocument,
     "\n  mutation Review($id: ID!, $decision: ReviewDecision!, $comments: String, $returnTo: Stage) {\n    reviewIncident(incidentId: $id, decision: $decision, comments: $comments, returnTo: $returnTo) { id snapshotSha256 }\n  }\n": types.ReviewDocument,
+    "\n  query NoticeSettings { noticeSettings { email quietFrom quietTo timeZone subscriptions { kind channels own } } }\n": types.NoticeSettingsDocument,
+    "\n  mutation UpdateNoticeSettings($input: NoticeSettingsInput!) {\n    updateNoticeSettings(input: $input) { email quietFrom quietTo timeZone subscriptions { kind channels own } }\n  }\n": types.UpdateNoticeSettingsDocument,
+    "\n  query Notices($first: Int, $after: String) {\n    notices(first: $first, after: $after) {\n      unread hasNextPage endCursor\n      edges { id kind reference at readAt data { key value } incident { id } }\n    }\n  }\n": types.NoticesDocument,
+    "mutation MarkNoticesRead($ids: [ID!]) { markNoticesRead(ids: $ids) }": types.MarkNoticesReadDocument,
+    "subscription NoticesChanged { noticesChanged }": types.NoticesChangedDocument,
     "\n  query Responsibility($id: ID!) {\n    users { id displayName }\n    incident(id: $id) {\n      id version noResponsibleReason legalBasisPresets\n      responsibilityCandidates { node { key name } reasons }\n      findings {\n        id personName unit position kind facts noOutcomeReason\n        outcomes { id category type status nextStatuses decidingBody decidedOn legalBasis history { to note at by { displayName } } }\n      }\n      measures { id title dueOn status overdue owner { id displayName } }\n    }\n  }\n": types.ResponsibilityDocument,
     "mutation RecordFinding($id: ID!, $input: FindingInput!) { recordFinding(incidentId: $id, input: $input) { id } }": types.RecordFindingDocument,
     "mutation ProposeOutcome($id: ID!, $input: OutcomeInput!) { proposeOutcome(findingId: $id, input: $input) { id } }": types.ProposeOutcomeDocument,
@@ -414,6 +424,26 @@ export function graphql(source: "\n  query Statistics($from: Time, $to: Time, $u
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Review($id: ID!, $decision: ReviewDecision!, $comments: String, $returnTo: Stage) {\n    reviewIncident(incidentId: $id, decision: $decision, comments: $comments, returnTo: $returnTo) { id snapshotSha256 }\n  }\n"): (typeof documents)["\n  mutation Review($id: ID!, $decision: ReviewDecision!, $comments: String, $returnTo: Stage) {\n    reviewIncident(incidentId: $id, decision: $decision, comments: $comments, returnTo: $returnTo) { id snapshotSha256 }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NoticeSettings { noticeSettings { email quietFrom quietTo timeZone subscriptions { kind channels own } } }\n"): (typeof documents)["\n  query NoticeSettings { noticeSettings { email quietFrom quietTo timeZone subscriptions { kind channels own } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateNoticeSettings($input: NoticeSettingsInput!) {\n    updateNoticeSettings(input: $input) { email quietFrom quietTo timeZone subscriptions { kind channels own } }\n  }\n"): (typeof documents)["\n  mutation UpdateNoticeSettings($input: NoticeSettingsInput!) {\n    updateNoticeSettings(input: $input) { email quietFrom quietTo timeZone subscriptions { kind channels own } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Notices($first: Int, $after: String) {\n    notices(first: $first, after: $after) {\n      unread hasNextPage endCursor\n      edges { id kind reference at readAt data { key value } incident { id } }\n    }\n  }\n"): (typeof documents)["\n  query Notices($first: Int, $after: String) {\n    notices(first: $first, after: $after) {\n      unread hasNextPage endCursor\n      edges { id kind reference at readAt data { key value } incident { id } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MarkNoticesRead($ids: [ID!]) { markNoticesRead(ids: $ids) }"): (typeof documents)["mutation MarkNoticesRead($ids: [ID!]) { markNoticesRead(ids: $ids) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription NoticesChanged { noticesChanged }"): (typeof documents)["subscription NoticesChanged { noticesChanged }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
