@@ -25,6 +25,15 @@ type Documents = {
     "mutation SetUserDisabled($id: ID!, $disabled: Boolean!) { setUserDisabled(id: $id, disabled: $disabled) { id disabled } }": typeof types.SetUserDisabledDocument,
     "mutation ResetUserPassword($id: ID!, $password: String!) { resetUserPassword(id: $id, password: $password) { id } }": typeof types.ResetUserPasswordDocument,
     "mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }": typeof types.RevokeApiTokenDocument,
+    "\n  query WebhookEndpoints { webhookEndpoints { id name url format kinds locale enabled createdAt actingAs { id displayName } } }\n": typeof types.WebhookEndpointsDocument,
+    "\n  query WebhookDeliveries($after: String) {\n    webhookEndpoints { id deliveries(first: 20, after: $after) { hasNextPage endCursor\n      edges { id kind reference state attempts nextAttemptAt lastStatus lastError createdAt deliveredAt } } }\n  }\n": typeof types.WebhookDeliveriesDocument,
+    "mutation CreateWebhookEndpoint($input: WebhookEndpointInput!) { createWebhookEndpoint(input: $input) { id } }": typeof types.CreateWebhookEndpointDocument,
+    "mutation UpdateWebhookEndpoint($id: ID!, $input: WebhookEndpointInput!) { updateWebhookEndpoint(id: $id, input: $input) { id } }": typeof types.UpdateWebhookEndpointDocument,
+    "mutation DeleteWebhookEndpoint($id: ID!) { deleteWebhookEndpoint(id: $id) }": typeof types.DeleteWebhookEndpointDocument,
+    "\n  mutation TestWebhookEndpoint($id: ID!) { testWebhookEndpoint(id: $id) { id state attempts lastStatus lastError } }\n": typeof types.TestWebhookEndpointDocument,
+    "mutation ReplayWebhookDelivery($id: ID!) { replayWebhookDelivery(id: $id) { id state attempts nextAttemptAt lastStatus lastError } }": typeof types.ReplayWebhookDeliveryDocument,
+    "query RoleSubscriptions { roleSubscriptions { role kind channels } }": typeof types.RoleSubscriptionsDocument,
+    "\n  mutation SetRoleSubscription($role: Role!, $kind: NoticeKind!, $channels: [NoticeChannel!]!) {\n    setRoleSubscription(role: $role, kind: $kind, channels: $channels) { role kind channels }\n  }\n": typeof types.SetRoleSubscriptionDocument,
     "\n  query Response($id: ID!) {\n    incident(id: $id) {\n      id version summary rootCause scopeAndImportance businessImpact reachedOutside disclosureDecision disclosureRationale affectedNotice statement\n      containmentActions { id kind description takenAt recordedBy { displayName } }\n      notifications { id authority notifiedAt reference recordedBy { displayName } }\n    }\n  }\n": typeof types.ResponseDocument,
     "\n  query Takedowns($id: ID!) {\n    incident(id: $id) {\n      id\n      spread { takedownCount takedowns(first: 100) { key name exposure containment { status requestedTo requestedAt updatedAt } } }\n    }\n  }\n": typeof types.TakedownsDocument,
     "mutation RecordContainment($id: ID!, $input: ContainmentActionInput!) {\n  recordContainmentAction(incidentId: $id, input: $input) { id } }": typeof types.RecordContainmentDocument,
@@ -70,7 +79,7 @@ type Documents = {
     "\n  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) {\n    checked ok mismatched missing problems { fixity evidence { fileName } }\n  } }\n": typeof types.VerifyEvidenceDocument,
     "\n  query Incidents($after: String, $filter: IncidentFilter) {\n    incidents(first: 50, after: $after, filter: $filter) {\n      totalCount pageInfo { hasNextPage endCursor }\n      edges { node { id reference title stage classification jurisdiction detectedAt frozenAt lead { displayName }\n        reportUpward { required deadline notifiedAt } nextClock { definition { id } status dueAt } counts { tasks openTasks evidence forwards } } }\n    }\n  }\n": typeof types.IncidentsDocument,
     "\n  mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }\n": typeof types.OpenIncidentDocument,
-    "\n  query Statistics($from: Time, $to: Time, $unit: String) {\n    statistics(from: $from, to: $to, unit: $unit) {\n      incidents reportUpwardRequired reportUpwardMet reportUpwardMetRate overdueMeasures\n      byStage { key count } byRootCause { key count } byPlatform { key count } byClassification { key count }\n      outcomesByType { key count }\n      timeInStage { key samples medianHours p90Hours }\n      detectionToContainment { samples medianHours p90Hours }\n    }\n    incidents(first: 100, filter: { stages: [CLOSED] }) { edges { node { id reference title frozenAt } } }\n  }\n": typeof types.StatisticsDocument,
+    "\n  query Statistics($from: Time, $to: Time, $unit: String) {\n    statistics(from: $from, to: $to, unit: $unit) {\n      incidents reportUpwardRequired reportUpwardMet reportUpwardMetRate overdueMeasures\n      byStage { key count } byRootCause { key count } byPlatform { key count } byClassification { key count }\n      outcomesByType { key count }\n      timeInStage { key samples medianHours p90Hours }\n      detectionToContainment { samples medianHours p90Hours }\n      clockRates { clock { id } met late overdue running rate }\n    }\n    incidents(first: 100, filter: { stages: [CLOSED] }) { edges { node { id reference title frozenAt } } }\n  }\n": typeof types.StatisticsDocument,
     "\n  mutation Review($id: ID!, $decision: ReviewDecision!, $comments: String, $returnTo: Stage) {\n    reviewIncident(incidentId: $id, decision: $decision, comments: $comments, returnTo: $returnTo) { id snapshotSha256 }\n  }\n": typeof types.ReviewDocument,
     "\n  query NoticeSettings { noticeSettings { email quietFrom quietTo timeZone subscriptions { kind channels own } } }\n": typeof types.NoticeSettingsDocument,
     "\n  mutation UpdateNoticeSettings($input: NoticeSettingsInput!) {\n    updateNoticeSettings(input: $input) { email quietFrom quietTo timeZone subscriptions { kind channels own } }\n  }\n": typeof types.UpdateNoticeSettingsDocument,
@@ -107,6 +116,15 @@ const documents: Documents = {
     "mutation SetUserDisabled($id: ID!, $disabled: Boolean!) { setUserDisabled(id: $id, disabled: $disabled) { id disabled } }": types.SetUserDisabledDocument,
     "mutation ResetUserPassword($id: ID!, $password: String!) { resetUserPassword(id: $id, password: $password) { id } }": types.ResetUserPasswordDocument,
     "mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }": types.RevokeApiTokenDocument,
+    "\n  query WebhookEndpoints { webhookEndpoints { id name url format kinds locale enabled createdAt actingAs { id displayName } } }\n": types.WebhookEndpointsDocument,
+    "\n  query WebhookDeliveries($after: String) {\n    webhookEndpoints { id deliveries(first: 20, after: $after) { hasNextPage endCursor\n      edges { id kind reference state attempts nextAttemptAt lastStatus lastError createdAt deliveredAt } } }\n  }\n": types.WebhookDeliveriesDocument,
+    "mutation CreateWebhookEndpoint($input: WebhookEndpointInput!) { createWebhookEndpoint(input: $input) { id } }": types.CreateWebhookEndpointDocument,
+    "mutation UpdateWebhookEndpoint($id: ID!, $input: WebhookEndpointInput!) { updateWebhookEndpoint(id: $id, input: $input) { id } }": types.UpdateWebhookEndpointDocument,
+    "mutation DeleteWebhookEndpoint($id: ID!) { deleteWebhookEndpoint(id: $id) }": types.DeleteWebhookEndpointDocument,
+    "\n  mutation TestWebhookEndpoint($id: ID!) { testWebhookEndpoint(id: $id) { id state attempts lastStatus lastError } }\n": types.TestWebhookEndpointDocument,
+    "mutation ReplayWebhookDelivery($id: ID!) { replayWebhookDelivery(id: $id) { id state attempts nextAttemptAt lastStatus lastError } }": types.ReplayWebhookDeliveryDocument,
+    "query RoleSubscriptions { roleSubscriptions { role kind channels } }": types.RoleSubscriptionsDocument,
+    "\n  mutation SetRoleSubscription($role: Role!, $kind: NoticeKind!, $channels: [NoticeChannel!]!) {\n    setRoleSubscription(role: $role, kind: $kind, channels: $channels) { role kind channels }\n  }\n": types.SetRoleSubscriptionDocument,
     "\n  query Response($id: ID!) {\n    incident(id: $id) {\n      id version summary rootCause scopeAndImportance businessImpact reachedOutside disclosureDecision disclosureRationale affectedNotice statement\n      containmentActions { id kind description takenAt recordedBy { displayName } }\n      notifications { id authority notifiedAt reference recordedBy { displayName } }\n    }\n  }\n": types.ResponseDocument,
     "\n  query Takedowns($id: ID!) {\n    incident(id: $id) {\n      id\n      spread { takedownCount takedowns(first: 100) { key name exposure containment { status requestedTo requestedAt updatedAt } } }\n    }\n  }\n": types.TakedownsDocument,
     "mutation RecordContainment($id: ID!, $input: ContainmentActionInput!) {\n  recordContainmentAction(incidentId: $id, input: $input) { id } }": types.RecordContainmentDocument,
@@ -152,7 +170,7 @@ const documents: Documents = {
     "\n  mutation VerifyEvidence($id: ID!) { verifyEvidence(incidentId: $id) {\n    checked ok mismatched missing problems { fixity evidence { fileName } }\n  } }\n": types.VerifyEvidenceDocument,
     "\n  query Incidents($after: String, $filter: IncidentFilter) {\n    incidents(first: 50, after: $after, filter: $filter) {\n      totalCount pageInfo { hasNextPage endCursor }\n      edges { node { id reference title stage classification jurisdiction detectedAt frozenAt lead { displayName }\n        reportUpward { required deadline notifiedAt } nextClock { definition { id } status dueAt } counts { tasks openTasks evidence forwards } } }\n    }\n  }\n": types.IncidentsDocument,
     "\n  mutation OpenIncident($input: OpenIncidentInput!) { openIncident(input: $input) { id reference } }\n": types.OpenIncidentDocument,
-    "\n  query Statistics($from: Time, $to: Time, $unit: String) {\n    statistics(from: $from, to: $to, unit: $unit) {\n      incidents reportUpwardRequired reportUpwardMet reportUpwardMetRate overdueMeasures\n      byStage { key count } byRootCause { key count } byPlatform { key count } byClassification { key count }\n      outcomesByType { key count }\n      timeInStage { key samples medianHours p90Hours }\n      detectionToContainment { samples medianHours p90Hours }\n    }\n    incidents(first: 100, filter: { stages: [CLOSED] }) { edges { node { id reference title frozenAt } } }\n  }\n": types.StatisticsDocument,
+    "\n  query Statistics($from: Time, $to: Time, $unit: String) {\n    statistics(from: $from, to: $to, unit: $unit) {\n      incidents reportUpwardRequired reportUpwardMet reportUpwardMetRate overdueMeasures\n      byStage { key count } byRootCause { key count } byPlatform { key count } byClassification { key count }\n      outcomesByType { key count }\n      timeInStage { key samples medianHours p90Hours }\n      detectionToContainment { samples medianHours p90Hours }\n      clockRates { clock { id } met late overdue running rate }\n    }\n    incidents(first: 100, filter: { stages: [CLOSED] }) { edges { node { id reference title frozenAt } } }\n  }\n": types.StatisticsDocument,
     "\n  mutation Review($id: ID!, $decision: ReviewDecision!, $comments: String, $returnTo: Stage) {\n    reviewIncident(incidentId: $id, decision: $decision, comments: $comments, returnTo: $returnTo) { id snapshotSha256 }\n  }\n": types.ReviewDocument,
     "\n  query NoticeSettings { noticeSettings { email quietFrom quietTo timeZone subscriptions { kind channels own } } }\n": types.NoticeSettingsDocument,
     "\n  mutation UpdateNoticeSettings($input: NoticeSettingsInput!) {\n    updateNoticeSettings(input: $input) { email quietFrom quietTo timeZone subscriptions { kind channels own } }\n  }\n": types.UpdateNoticeSettingsDocument,
@@ -236,6 +254,42 @@ export function graphql(source: "mutation ResetUserPassword($id: ID!, $password:
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }"): (typeof documents)["mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookEndpoints { webhookEndpoints { id name url format kinds locale enabled createdAt actingAs { id displayName } } }\n"): (typeof documents)["\n  query WebhookEndpoints { webhookEndpoints { id name url format kinds locale enabled createdAt actingAs { id displayName } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookDeliveries($after: String) {\n    webhookEndpoints { id deliveries(first: 20, after: $after) { hasNextPage endCursor\n      edges { id kind reference state attempts nextAttemptAt lastStatus lastError createdAt deliveredAt } } }\n  }\n"): (typeof documents)["\n  query WebhookDeliveries($after: String) {\n    webhookEndpoints { id deliveries(first: 20, after: $after) { hasNextPage endCursor\n      edges { id kind reference state attempts nextAttemptAt lastStatus lastError createdAt deliveredAt } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CreateWebhookEndpoint($input: WebhookEndpointInput!) { createWebhookEndpoint(input: $input) { id } }"): (typeof documents)["mutation CreateWebhookEndpoint($input: WebhookEndpointInput!) { createWebhookEndpoint(input: $input) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation UpdateWebhookEndpoint($id: ID!, $input: WebhookEndpointInput!) { updateWebhookEndpoint(id: $id, input: $input) { id } }"): (typeof documents)["mutation UpdateWebhookEndpoint($id: ID!, $input: WebhookEndpointInput!) { updateWebhookEndpoint(id: $id, input: $input) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DeleteWebhookEndpoint($id: ID!) { deleteWebhookEndpoint(id: $id) }"): (typeof documents)["mutation DeleteWebhookEndpoint($id: ID!) { deleteWebhookEndpoint(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TestWebhookEndpoint($id: ID!) { testWebhookEndpoint(id: $id) { id state attempts lastStatus lastError } }\n"): (typeof documents)["\n  mutation TestWebhookEndpoint($id: ID!) { testWebhookEndpoint(id: $id) { id state attempts lastStatus lastError } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ReplayWebhookDelivery($id: ID!) { replayWebhookDelivery(id: $id) { id state attempts nextAttemptAt lastStatus lastError } }"): (typeof documents)["mutation ReplayWebhookDelivery($id: ID!) { replayWebhookDelivery(id: $id) { id state attempts nextAttemptAt lastStatus lastError } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query RoleSubscriptions { roleSubscriptions { role kind channels } }"): (typeof documents)["query RoleSubscriptions { roleSubscriptions { role kind channels } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetRoleSubscription($role: Role!, $kind: NoticeKind!, $channels: [NoticeChannel!]!) {\n    setRoleSubscription(role: $role, kind: $kind, channels: $channels) { role kind channels }\n  }\n"): (typeof documents)["\n  mutation SetRoleSubscription($role: Role!, $kind: NoticeKind!, $channels: [NoticeChannel!]!) {\n    setRoleSubscription(role: $role, kind: $kind, channels: $channels) { role kind channels }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -419,7 +473,7 @@ export function graphql(source: "\n  mutation OpenIncident($input: OpenIncidentI
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Statistics($from: Time, $to: Time, $unit: String) {\n    statistics(from: $from, to: $to, unit: $unit) {\n      incidents reportUpwardRequired reportUpwardMet reportUpwardMetRate overdueMeasures\n      byStage { key count } byRootCause { key count } byPlatform { key count } byClassification { key count }\n      outcomesByType { key count }\n      timeInStage { key samples medianHours p90Hours }\n      detectionToContainment { samples medianHours p90Hours }\n    }\n    incidents(first: 100, filter: { stages: [CLOSED] }) { edges { node { id reference title frozenAt } } }\n  }\n"): (typeof documents)["\n  query Statistics($from: Time, $to: Time, $unit: String) {\n    statistics(from: $from, to: $to, unit: $unit) {\n      incidents reportUpwardRequired reportUpwardMet reportUpwardMetRate overdueMeasures\n      byStage { key count } byRootCause { key count } byPlatform { key count } byClassification { key count }\n      outcomesByType { key count }\n      timeInStage { key samples medianHours p90Hours }\n      detectionToContainment { samples medianHours p90Hours }\n    }\n    incidents(first: 100, filter: { stages: [CLOSED] }) { edges { node { id reference title frozenAt } } }\n  }\n"];
+export function graphql(source: "\n  query Statistics($from: Time, $to: Time, $unit: String) {\n    statistics(from: $from, to: $to, unit: $unit) {\n      incidents reportUpwardRequired reportUpwardMet reportUpwardMetRate overdueMeasures\n      byStage { key count } byRootCause { key count } byPlatform { key count } byClassification { key count }\n      outcomesByType { key count }\n      timeInStage { key samples medianHours p90Hours }\n      detectionToContainment { samples medianHours p90Hours }\n      clockRates { clock { id } met late overdue running rate }\n    }\n    incidents(first: 100, filter: { stages: [CLOSED] }) { edges { node { id reference title frozenAt } } }\n  }\n"): (typeof documents)["\n  query Statistics($from: Time, $to: Time, $unit: String) {\n    statistics(from: $from, to: $to, unit: $unit) {\n      incidents reportUpwardRequired reportUpwardMet reportUpwardMetRate overdueMeasures\n      byStage { key count } byRootCause { key count } byPlatform { key count } byClassification { key count }\n      outcomesByType { key count }\n      timeInStage { key samples medianHours p90Hours }\n      detectionToContainment { samples medianHours p90Hours }\n      clockRates { clock { id } met late overdue running rate }\n    }\n    incidents(first: 100, filter: { stages: [CLOSED] }) { edges { node { id reference title frozenAt } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
