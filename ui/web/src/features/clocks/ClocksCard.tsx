@@ -67,7 +67,7 @@ export function ClocksCard({ incidentId, clocks, zone, canEdit, onChanged }: {
                 {c.dueAt && <> · {t("clock.dueAt", { time: time(c.dueAt) })}</>}
                 {c.stoppedAt && <> · {t("clock.stoppedAt", { time: time(c.stoppedAt) })}</>}
               </Typography.Text>
-              {c.calendarGap && <Typography.Text type="warning" className="lt-small">{t("clock.calendarGap")}</Typography.Text>}
+              {c.calendarGap && <Typography.Text className="lt-small lt-warning-text">{t("clock.calendarGap")}</Typography.Text>}
               {c.extensions.map((x) => (
                 <Typography.Text key={x.id} className="lt-small">
                   {t("clock.extension", { amount: x.amount, unit: unit(c), by: x.by.displayName, time: time(x.at), reason: x.reason })}

@@ -101,7 +101,7 @@ export function SettingsForm({ settings, onSaved }: { settings: Settings; onSave
       <Card title={t("noticeSettings.email")}>
         <Form.Item label={t("noticeSettings.emailAddress")} htmlFor="notice-email" extra={t("noticeSettings.emailHint")}
           validateStatus={emailOk ? undefined : "error"} help={emailOk ? undefined : t("noticeSettings.emailRule")}>
-          <Input id="notice-email" type="email" autoComplete="email" value={v.email} className="lt-w260"
+          <Input id="notice-email" type="email" autoComplete="email" value={v.email} className="lt-w320"
             onChange={(e) => setV((x) => ({ ...x, email: e.target.value }))} />
         </Form.Item>
       </Card>
@@ -137,7 +137,7 @@ export function SettingsForm({ settings, onSaved }: { settings: Settings; onSave
           <Typography.Text type="secondary">{t("noticeSettings.quietHint")}</Typography.Text>
         </Space>
       </Card>
-      <Button type="primary" htmlType="submit" disabled={!emailOk} loading={state.fetching}>{t("common.save")}</Button>
+      <div><Button type="primary" htmlType="submit" disabled={!emailOk} loading={state.fetching}>{t("common.save")}</Button></div>
     </Form>
   );
 }
