@@ -172,7 +172,7 @@ function DeliveryLog({ endpoint, onClose }: { endpoint: Endpoint; onClose: () =>
         locale={{ emptyText: t("webhook.noDeliveries") }} columns={[
           { title: t("webhook.delivery"), dataIndex: "id", render: (id: string) => <Typography.Text code copyable={{ text: id }}>{id.slice(0, 8)}</Typography.Text> },
           { title: t("noticeSettings.kind"), dataIndex: "kind", render: (k: string) => t(`noticeKind.${k}`) },
-          { title: t("incidents.reference"), dataIndex: "reference" },
+          { title: t("incidents.reference"), dataIndex: "reference", render: (r: string) => r || "—" },
           { title: t("field.status"), dataIndex: "state", render: (s: string) => <Tag color={stateColor[s]}>{t(`webhook.state.${s}`)}</Tag> },
           { title: t("webhook.attempts"), dataIndex: "attempts" },
           { title: t("webhook.nextAttempt"), dataIndex: "nextAttemptAt", render: time },

@@ -12,6 +12,8 @@ describe("a clock's countdown", () => {
     expect(countdown(t, due(20_000), now)).toEqual({ text: "剩余 0 分 20 秒", color: "volcano" });
     expect(countdown(t, due(-65_000), now)).toEqual({ text: "已超时 1 分 5 秒", color: "red" });
     expect(countdown(t, due(-26 * 3600_000), now)?.text).toBe("已超时 1 天 2 小时");
+    // A list that renews every few seconds stays with minutes.
+    expect(countdown(t, due(-65_000), now, false)?.text).toBe("已超时 1 分钟");
   });
   it("turns a running clock overdue when its due time passes, before the server says so", () => {
     expect(liveStatus(due(-1), now)).toBe("OVERDUE");

@@ -34,14 +34,14 @@ export function liveStatus(c: ClockTiming, now: number): string {
 export const statusColor: Record<string, string> = { NOT_STARTED: "default", RUNNING: "gold", MET: "green", LATE: "orange", OVERDUE: "red" };
 
 // countdown words the time left to a running clock, or how long it is
-// overdue; in its last hour down to the second, as it ticks every second.
-// It is undefined for a clock that is not running.
-export function countdown(t: TFunction, c: ClockTiming, now: number): { text: string; color: string } | undefined {
+// overdue; where it ticks every second (precise), its last hour down to the
+// second. It is undefined for a clock that is not running.
+export function countdown(t: TFunction, c: ClockTiming, now: number, precise = true): { text: string; color: string } | undefined {
   const status = liveStatus(c, now);
   if ((status !== "RUNNING" && status !== "OVERDUE") || !c.dueAt) return undefined;
   const left = Date.parse(c.dueAt) - now;
   if (Number.isNaN(left)) return undefined;
-  const words = Math.abs(left) < 3600_000 ? preciseSpan(t, left) : span(t, left);
+  const words = precise && Math.abs(left) < 3600_000 ? preciseSpan(t, left) : span(t, left);
   if (left <= 0) return { text: t("clock.overdue", { span: words }), color: "red" };
   return { text: t("clock.left", { span: words }), color: left < 3600_000 ? "volcano" : "gold" };
 }

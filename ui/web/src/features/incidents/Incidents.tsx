@@ -60,7 +60,7 @@ export function Incidents() {
     : <Tag color="gold">{t("incidents.reportBy", { time: dayjs(r.reportUpward.deadline).format("MM-DD HH:mm") })}</Tag>;
   // The clock due first: its name and time left, red once overdue.
   const nextClock = (r: Row) => {
-    const left = r.nextClock && countdown(t, r.nextClock, now);
+    const left = r.nextClock && countdown(t, r.nextClock, now, false);
     if (!r.nextClock || !left) return null;
     return <Typography.Text type={left.color === "red" ? "danger" : undefined} data-testid="next-clock">
       {t("clock.named", { clock: clockLabel(t, r.nextClock.definition.id), text: left.text })}</Typography.Text>;

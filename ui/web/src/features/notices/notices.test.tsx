@@ -1,10 +1,12 @@
 import { render, screen } from "@testing-library/react";
+import { MemoryRouter } from "react-router";
 import { describe, expect, it } from "vitest";
 import { Provider } from "urql";
-import { never } from "wonka";
+import { fromValue, never } from "wonka";
 import i18n from "../../i18n";
 import { minutesToTime, noticeText, timeToMinutes } from "./noticeText";
 import { SettingsForm, settingsInput } from "./NoticeSettings";
+import { NoticesPage } from "./Notices";
 
 describe("a notification's line", () => {
   it("words the reference and the event's codes in the reader's language", async () => {
@@ -43,5 +45,24 @@ describe("the notification settings", () => {
     const box = (name: string) => (screen.getByRole("checkbox", { name }) as HTMLInputElement).checked;
     expect(box("时限超时 · 邮件")).toBe(true);
     expect(box("关卡条件满足 · 站内")).toBe(false);
+  });
+});
+
+describe("the notifications page", () => {
+  it("links a notice to its case, and keeps only the reference of a case the reader may no longer see", async () => {
+    await i18n.changeLanguage("zh-CN");
+    const notice = (id: string, reference: string, incident: { id: string } | null) => ({ __typename: "Notice", id, kind: "CLOCK_OVERDUE", reference,
+      at: "2026-11-27T11:00:00Z", readAt: null, incident: incident && { __typename: "Incident", ...incident },
+      data: [{ __typename: "NoticeDatum", key: "clock", value: "report_upward" }, { __typename: "NoticeDatum", key: "due", value: "2026-11-27 19:00 UTC+08:00" }] });
+    const client = {
+      executeQuery: () => fromValue({ data: { notices: { __typename: "NoticeConnection", unread: 2, hasNextPage: false, endCursor: null,
+        edges: [notice("n1", "LT-2026-0001", { id: "i1" }), notice("n2", "LT-2026-0002", null)] } } }),
+      executeMutation: () => never, executeSubscription: () => never,
+    };
+    render(<Provider value={client as never}><MemoryRouter><NoticesPage /></MemoryRouter></Provider>);
+    const linked = await screen.findByRole("link", { name: /LT-2026-0001 时限「向上报告」已超时/ });
+    expect(linked.getAttribute("href")).toBe("/incidents/LT-2026-0001");
+    expect(screen.getByText(/LT-2026-0002 时限「向上报告」已超时/).closest("a")).toBeNull();
+    expect(screen.getByText(/您已无权查看此事件/)).toBeTruthy();
   });
 });
