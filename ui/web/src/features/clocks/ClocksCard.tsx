@@ -46,7 +46,8 @@ export function ClocksCard({ incidentId, clocks, zone, canEdit, onChanged }: {
     onChanged();
   };
   return (
-    <Card id="clocks" title={t("clock.title")} extra={<Typography.Text type="secondary">{t("clock.zone", { zone })}</Typography.Text>}>
+    <Card id="clocks" title={t("clock.title")}>
+      <Typography.Text type="secondary" className="lt-small">{t("clock.zone", { zone })}</Typography.Text>
       <List size="small" dataSource={clocks} locale={{ emptyText: t("clock.none") }} renderItem={(c) => {
         const status = liveStatus(c, now);
         const left = countdown(t, c, now);
