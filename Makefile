@@ -72,7 +72,7 @@ fuzz:
 # The UI end-to-end run, keeping its screenshots of the main screens in docs/screenshots.
 .PHONY: screenshots
 screenshots: ui
-	SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) run ./internal/cmd/withservices -- $(GO) test -count=1 -run 'TestUIEndToEnd|TestUIChat' ./cmd/leaktrail/
+	SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) run ./internal/cmd/withservices -- $(GO) test -count=1 -run 'TestUIEndToEnd|TestUIChat|TestUINotify' ./cmd/leaktrail/
 
 # Speed figures, each beside its floor, then a table of them and the soak's
 # result (LEAKTRAIL_SOAK=5m by default); not part of `make test`.

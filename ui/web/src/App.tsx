@@ -21,6 +21,8 @@ import { Leadership } from "./features/leadership/Leadership";
 import { ChangePassword } from "./features/session/ChangePassword";
 import { Login } from "./features/session/Login";
 import { ReportLeak } from "./features/incidents/ReportLeak";
+import { NoticeBell, NoticesPage } from "./features/notices/Notices";
+import { NoticeSettingsPage } from "./features/notices/NoticeSettings";
 
 const MeQuery = graphql(`query Me { me { id username displayName roles locale } }`);
 const SetLocale = graphql(`mutation SetLocale($locale: String!) { setMyLocale(locale: $locale) { id locale } }`);
@@ -65,6 +67,8 @@ export function App() {
                 <Route path="/incidents/:reference" element={<IncidentPage />} />
                 <Route path="/leadership" element={<Leadership />} />
                 <Route path="/admin" element={<AdminPage me={user} />} />
+                <Route path="/notifications" element={<NoticesPage />} />
+                <Route path="/settings/notifications" element={<NoticeSettingsPage />} />
                 <Route path="*" element={<Incidents />} />
               </Routes>
             </Layout.Content>
@@ -97,9 +101,13 @@ function Header({ user, languageSwitch, onReport, onSignOut }: {
       <Link to="/" className="lt-brand">{t("app.name")}</Link>
       <span className="lt-spacer" />
       {report}
+      <NoticeBell />
       <Button icon={<MenuOutlined />} aria-label={t("nav.menu")} onClick={() => setMenu(true)} />
       <Drawer open={menu} onClose={() => setMenu(false)} title={user.displayName} width={280} rootClassName="lt-menu">
-        <nav className="lt-menu-links">{links}</nav>
+        <nav className="lt-menu-links">{links}
+          <Link to="/notifications" onClick={() => setMenu(false)}>{t("notices.title")}</Link>
+          <Link to="/settings/notifications" onClick={() => setMenu(false)}>{t("notices.settings")}</Link>
+        </nav>
         <Space direction="vertical">
           {languageSwitch}
           <Button onClick={() => { setMenu(false); setChanging(true); }}>{t("account.changePassword")}</Button>
@@ -116,6 +124,7 @@ function Header({ user, languageSwitch, onReport, onSignOut }: {
       <span className="lt-spacer" />
       <Space>
         {report}
+        <NoticeBell />
         {languageSwitch}
         <Button type="text" className="lt-user" title={t("account.changePassword")} onClick={() => setChanging(true)}>{user.displayName}</Button>
         <Button onClick={onSignOut}>{t("nav.signOut")}</Button>

@@ -9,6 +9,7 @@ import { GuardedForm, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
 import type { Role } from "../../gql/graphql";
 import { roles } from "../../vocabulary";
+import { Webhooks } from "./Webhooks";
 
 const AdminQuery = graphql(`
   query Admin {
@@ -30,7 +31,8 @@ const minPassword = 10;
 type User = { id: string; username: string; displayName: string; roles: Role[]; locale: string; disabled: boolean };
 
 // AdminPage is user administration (create, roles, disable, password reset),
-// the administrator's own API tokens and the audit chain's state. The server
+// the administrator's own API tokens, webhook endpoints and the roles'
+// default notifications, and the audit chain's state. The server
 // enforces every rule; the page only spares non-admins a screen of errors.
 export function AdminPage({ me }: { me: { id: string; roles: Role[] } }) {
   const { t } = useTranslation();
@@ -103,6 +105,7 @@ function Admin({ meId }: { meId: string }) {
             ) },
           ]} />
       </Card>
+      <Webhooks users={data?.users ?? []} meId={meId} />
       <AuditChain />
       <CreateUserModal open={creating} onClose={() => setCreating(false)} onCreated={reload} />
       {editingRoles && <RolesModal user={editingRoles} onClose={() => setEditingRoles(undefined)} />}

@@ -1,31 +1,17 @@
 import { Space, Tag, Tooltip, Typography } from "antd";
 import dayjs from "dayjs";
-import { useEffect, useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 import { classificationLabel } from "../../components/classification";
+import { clockLabel, countdown, span, useNow } from "../clocks/clockText";
+import { wallTime } from "../evidence/zoneTime";
 import { sections, type Section } from "./sections";
 
 export interface ReportUpward { required: boolean; deadline?: string | null; notifiedAt?: string | null; met?: boolean | null }
 
-// useNow is the current time, renewed every `every` ms, for clocks that count down.
-export function useNow(every = 30_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const id = window.setInterval(() => setNow(Date.now()), every);
-    return () => window.clearInterval(id);
-  }, [every]);
-  return now;
-}
-
-// span words a duration in hours and minutes ("5 小时 12 分"); days when it is longer.
-export function span(t: TFunction, ms: number): string {
-  const minutes = Math.max(0, Math.floor(Math.abs(ms) / 60_000));
-  const days = Math.floor(minutes / 1440), hours = Math.floor((minutes % 1440) / 60), rest = minutes % 60;
-  if (days > 0) return t("clock.daysHours", { days, hours });
-  if (hours > 0) return t("clock.hoursMinutes", { hours, minutes: rest });
-  return t("clock.minutes", { minutes: rest });
-}
+// NextClock is the running clock that comes due first.
+export interface NextClock { definition: { id: string }; status: string; dueAt?: string | null }
 
 // clockState is the report-upward clock at `now`: how it reads and its colour.
 export function clockState(t: TFunction, ru: ReportUpward, now: number): { text: string; color: string } {
@@ -40,14 +26,19 @@ export function clockState(t: TFunction, ru: ReportUpward, now: number): { text:
 }
 
 // CaseHeader stays at the top while the case scrolls: which case, how secret,
-// where it stands, the report-upward countdown, and the sections of the page.
-export function CaseHeader({ reference, title, classification, jurisdiction, stage, reportUpward, section, onSection, extra }: {
+// where it stands, the countdown of the clock due first (the report-upward
+// clock's state when none runs), and the sections of the page.
+export function CaseHeader({ reference, title, classification, jurisdiction, stage, reportUpward, nextClock, zone, section, onSection, extra }: {
   reference: string; title: string; classification: string; jurisdiction: string; stage: string; reportUpward: ReportUpward;
-  section: Section; onSection: (s: Section) => void; extra?: ReactNode;
+  nextClock?: NextClock | null; zone: string; section: Section; onSection: (s: Section) => void; extra?: ReactNode;
 }) {
   const { t } = useTranslation();
-  const now = useNow();
-  const clock = clockState(t, reportUpward, now);
+  // Every second while a clock runs: its last minutes count down visibly.
+  const now = useNow(nextClock ? 1000 : 30_000);
+  const next = nextClock && countdown(t, nextClock, now);
+  const clock = next ?? clockState(t, reportUpward, now);
+  const label = next && nextClock ? clockLabel(t, nextClock.definition.id) : t("incident.reportUpward");
+  const due = next ? nextClock?.dueAt : reportUpward.required && !reportUpward.notifiedAt ? reportUpward.deadline : undefined;
   return (
     <header className="lt-case-header">
       <Typography.Text type="secondary">{reference}</Typography.Text>
@@ -55,8 +46,8 @@ export function CaseHeader({ reference, title, classification, jurisdiction, sta
       <Space wrap size={[6, 6]} className="lt-case-tags">
         <Tag color="red">{classificationLabel(t, classification, jurisdiction, true)}</Tag>
         <Tag color="blue">{t(`stage.${stage}`)}</Tag>
-        <Tooltip title={reportUpward.required && !reportUpward.notifiedAt ? t("incident.deadline", { time: dayjs(reportUpward.deadline).format("YYYY-MM-DD HH:mm") }) : undefined}>
-          <Tag color={clock.color} data-testid="report-clock">{t("incident.reportUpward")}: {clock.text}</Tag>
+        <Tooltip title={due ? t("incident.deadline", { time: `${wallTime(due, zone)} (${zone})` }) : undefined}>
+          <Tag color={clock.color} data-testid="report-clock">{label}: {clock.text}</Tag>
         </Tooltip>
         {extra}
       </Space>

@@ -17,6 +17,7 @@ import { DetailsEditor } from "./DetailsEditor";
 import { reveal } from "../../components/reveal";
 import { sectionOf, sections, targetOf, type DetailsField, type Section } from "./sections";
 import { CaseRecord } from "./CaseRecord";
+import { ClocksCard } from "../clocks/ClocksCard";
 import { EvidencePanel } from "../evidence/EvidencePanel";
 import { MessagesPanel } from "../chatlog/MessagesPanel";
 import { ResponsibilityPanel } from "../responsibility/ResponsibilityPanel";
@@ -32,6 +33,9 @@ const IncidentQuery = graphql(`
       lead { displayName }
       myAccess { caseRole canEdit canAdvance canManageMembers canSeeOutcomes }
       reportUpward { required deadline notifiedAt met }
+      clocks { definition { id start amount unit basis } status startedAt dueAt stoppedAt extended calendarGap canExtend
+        extensions { id amount reason at by { displayName } } }
+      nextClock { definition { id } status dueAt }
       gate { stage met requirements { id description met task { id done title } } }
       tasks { id title stage done required }
       transitions { id from to kind at note by { displayName } }
@@ -56,9 +60,9 @@ const CompleteTask = graphql(`
 
 const time = (s?: string | null) => (s ? dayjs(s).format("YYYY-MM-DD HH:mm") : "");
 
-// IncidentPage is one case: its header with the report-upward clock, the
-// stage bar with the current gate's checklist, advancing and sending back,
-// tasks and the stage history. What the caller may do (myAccess) is read here
+// IncidentPage is one case: its header with the countdown of the clock due
+// first, the stage bar with the current gate's checklist, advancing and
+// sending back, the legal clocks, tasks and the stage history. What the caller may do (myAccess) is read here
 // once and given to every panel through useIncidentAccess.
 export function IncidentPage() {
   const { reference = "" } = useParams();
@@ -116,7 +120,7 @@ function Incident({ data, fetching, error, refetch }: {
   return (
     <>
       <CaseHeader reference={inc.reference} title={inc.title} classification={inc.classification} jurisdiction={inc.jurisdiction} stage={inc.stage}
-        reportUpward={inc.reportUpward} section={section} onSection={open} />
+        reportUpward={inc.reportUpward} nextClock={inc.nextClock} zone={inc.timeZone} section={section} onSection={open} />
       <div className="lt-stack">
         {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
         {frozen && <Alert type="info" showIcon message={t("incident.frozen")} />}
@@ -132,7 +136,7 @@ function Incident({ data, fetching, error, refetch }: {
 }
 
 // Overview is where the case stands: the gate of its stage with what is
-// still to do, advancing and sending back, the tasks, the details recorded
+// still to do, advancing and sending back, its legal clocks, the tasks, the details recorded
 // when it was reported, the investigation's conclusions and the stage history.
 function Overview({ inc, reload, changes, onGo, onEdit }: {
   inc: NonNullable<IncidentPageQuery["incidentByReference"]>; reload: () => void; changes: number;
@@ -165,6 +169,7 @@ function Overview({ inc, reload, changes, onGo, onEdit }: {
       ]} />
     </Card>
   );
+  const clocks = <ClocksCard incidentId={inc.id} clocks={inc.clocks} zone={inc.timeZone} canEdit={access.canEdit && !frozen} onChanged={reload} />;
   const move = async (to: Stage, note?: string) => {
     const r = await advance({ id: inc.id, to, note, version: inc.version });
     if (r?.data) {
@@ -191,6 +196,7 @@ function Overview({ inc, reload, changes, onGo, onEdit }: {
           )}
           {stage === "CLOSED" && earlier.length > 0 && (frozen ? access.canReopen : access.canAdvance) &&
             <Space wrap><Button onClick={() => setSendBack(true)}>{t("incident.sendBack")}</Button></Space>}
+          {phone && clocks}
           {phone && details}
           <Card id="tasks" title={t("incident.tasks")}>
             <List size="small" dataSource={inc.tasks} locale={{ emptyText: t("incident.noTasks") }} renderItem={(task) => (
@@ -204,6 +210,7 @@ function Overview({ inc, reload, changes, onGo, onEdit }: {
           <CaseFacts incidentId={inc.id} frozen={frozen} changes={changes} onChanged={reload} />
         </Col>
         <Col xs={24} md={10} className="lt-stack">
+          {!phone && clocks}
           {!phone && details}
           <CaseReport reference={inc.reference} accepted={frozen ? [...inc.reviews].reverse().find((r) => r.decision === "ACCEPTED") : undefined} />
           <IssuedReports incidentId={inc.id} frozen={frozen} changes={changes} />

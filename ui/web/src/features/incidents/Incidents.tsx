@@ -10,13 +10,14 @@ import { stages, type Stage } from "../../components/StageBar";
 import { graphql } from "../../gql";
 import type { Classification, RootCause } from "../../gql/graphql";
 import { classifications } from "../../vocabulary";
+import { clockLabel, countdown, useNow } from "../clocks/clockText";
 
 const IncidentsQuery = graphql(`
   query Incidents($after: String, $filter: IncidentFilter) {
     incidents(first: 50, after: $after, filter: $filter) {
       totalCount pageInfo { hasNextPage endCursor }
       edges { node { id reference title stage classification jurisdiction detectedAt frozenAt lead { displayName }
-        reportUpward { required deadline notifiedAt } counts { tasks openTasks evidence forwards } } }
+        reportUpward { required deadline notifiedAt } nextClock { definition { id } status dueAt } counts { tasks openTasks evidence forwards } } }
     }
   }
 `);
@@ -40,6 +41,7 @@ export function Incidents() {
   const filter = { text: text || undefined, stages: stage.length ? stage : undefined, classifications: classification.length ? classification : undefined,
     rootCauses: rootCause.length ? rootCause : undefined, detectedFrom: from, detectedTo: to };
   const after = cursors[cursors.length - 1];
+  const now = useNow(15_000);
   const [{ data, fetching, error }] = useQuery({ query: IncidentsQuery, variables: { after, filter }, requestPolicy: "cache-and-network" });
   const rows = data?.incidents.edges.map((e) => e.node) ?? [];
   const update = (key: string | string[], values: string[]) => {
@@ -56,6 +58,13 @@ export function Incidents() {
     : r.reportUpward.notifiedAt ? <Tag color="green">{t("incidents.reported")}</Tag>
     : dayjs(r.reportUpward.deadline).isBefore(dayjs()) ? <Tag color="red">{t("incidents.overdue")}</Tag>
     : <Tag color="gold">{t("incidents.reportBy", { time: dayjs(r.reportUpward.deadline).format("MM-DD HH:mm") })}</Tag>;
+  // The clock due first: its name and time left, red once overdue.
+  const nextClock = (r: Row) => {
+    const left = r.nextClock && countdown(t, r.nextClock, now, false);
+    if (!r.nextClock || !left) return null;
+    return <Typography.Text type={left.color === "red" ? "danger" : undefined} data-testid="next-clock">
+      {t("clock.named", { clock: clockLabel(t, r.nextClock.definition.id), text: left.text })}</Typography.Text>;
+  };
   const stageTags = (r: Row) => <Space size={4} wrap><Tag>{t(`stage.${r.stage}`)}</Tag>
     {r.frozenAt && <Tag color="purple">{t("incidents.frozen")}</Tag>}</Space>;
   // On a phone each case is one cell: what it is, where it stands, and its clock.
@@ -63,6 +72,7 @@ export function Incidents() {
     <Link to={`/incidents/${r.reference}`}>{r.reference}</Link>
     <Typography.Text strong>{r.title}</Typography.Text>
     <Space size={4} wrap>{stageTags(r)}<Tag>{level(r)}</Tag>{reportUpward(r)}</Space>
+    {nextClock(r)}
   </Space> }];
   return (
     <>
@@ -81,7 +91,7 @@ export function Incidents() {
           {t("incidents.rootCause", { causes: rootCause.map((c) => t(`rootCause.${c}`)).join("、") })}</Tag>}
       </Space>
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
-      <Table rowKey="id" loading={fetching && !data} dataSource={rows} pagination={false} scroll={phone ? undefined : { x: 1040 }}
+      <Table rowKey="id" loading={fetching && !data} dataSource={rows} pagination={false} scroll={phone ? undefined : { x: 1200 }}
         locale={{ emptyText: text || stage.length || classification.length || rootCause.length ? t("incidents.noMatch") : t("incidents.empty") }}
         footer={() => <Space wrap>
           {t("incidents.total", { count: data?.incidents.totalCount ?? 0 })}
@@ -99,6 +109,7 @@ export function Incidents() {
           { title: t("incidents.evidence"), key: "evidence", render: (_, r) => r.counts.evidence },
           { title: t("incidents.forwards"), key: "forwards", render: (_, r) => r.counts.forwards },
           { title: t("incidents.reportUpward"), key: "ru", render: (_, r) => reportUpward(r) },
+          { title: t("incidents.nextClock"), key: "clock", render: (_, r) => nextClock(r) ?? "—" },
           { title: t("incidents.detectedAt"), dataIndex: "detectedAt", render: (d: string) => dayjs(d).format("YYYY-MM-DD HH:mm") },
         ]} />
     </>

@@ -14,6 +14,7 @@ import { classificationLabel, useDefaultJurisdiction } from "../../components/cl
 import { GuardedForm, useSubmit } from "../../components/forms";
 import { stages, type Stage } from "../../components/StageBar";
 import { graphql } from "../../gql";
+import { clockLabel } from "../clocks/clockText";
 
 // SVG, so the charts' labels are text a screen reader and a test can read.
 echarts.use([BarChart, GridComponent, TooltipComponent, SVGRenderer]);
@@ -26,6 +27,7 @@ const StatsQuery = graphql(`
       outcomesByType { key count }
       timeInStage { key samples medianHours p90Hours }
       detectionToContainment { samples medianHours p90Hours }
+      clockRates { clock { id } met late overdue running rate }
     }
     incidents(first: 100, filter: { stages: [CLOSED] }) { edges { node { id reference title frozenAt } } }
   }
@@ -101,6 +103,16 @@ export function Leadership() {
               { title: t("leadership.median"), dataIndex: "medianHours", render: (v?: number | null) => v?.toFixed(1) ?? "—" },
               { title: t("leadership.p90"), dataIndex: "p90Hours", render: (v?: number | null) => v?.toFixed(1) ?? "—" },
               { title: "n", dataIndex: "samples" },
+            ]} />
+          </Card></Col>
+          <Col xs={24} md={12}><Card size="small" title={t("leadership.clockRates")}>
+            <Table size="small" pagination={false} rowKey={(r) => r.clock.id} dataSource={st.clockRates} scroll={{ x: 420 }} columns={[
+              { title: t("leadership.clock"), key: "clock", render: (_, r) => clockLabel(t, r.clock.id) },
+              { title: t("leadership.metRate"), dataIndex: "rate", render: (v?: number | null) => (v == null ? "—" : `${Math.round(v * 100)}%`) },
+              { title: t("clock.status.MET"), dataIndex: "met" },
+              { title: t("clock.status.LATE"), dataIndex: "late" },
+              { title: t("clock.status.OVERDUE"), dataIndex: "overdue", render: (n: number) => <Typography.Text type={n > 0 ? "danger" : undefined}>{n}</Typography.Text> },
+              { title: t("clock.status.RUNNING"), dataIndex: "running" },
             ]} />
           </Card></Col>
         </Row>
