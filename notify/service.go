@@ -371,6 +371,14 @@ func (s *Service) apply(ctx context.Context, ex database.Executor, e *Endpoint, 
 	if !slices.Contains([]Format{FormatGeneric, FormatWeCom, FormatDingTalk, FormatLark}, in.Format) {
 		return apperr.Invalid("input.format", "unknown format %q", in.Format)
 	}
+	if e.URL != "" && in.URL == RedactURL(e.URL) {
+		// The address as the API shows it, its key hidden: the stored one stands.
+		in.URL = e.URL
+	}
+	if e.URL != "" && in.URL == RedactURL(e.URL) {
+		// The address as the API shows it, its key hidden: the stored one stands.
+		in.URL = e.URL
+	}
 	if len(in.URL) > 2000 {
 		return apperr.Invalid("input.url", "the address is longer than 2000 characters")
 	}

@@ -657,6 +657,25 @@ func TestEvidenceEventsTestButtonAndReplay(t *testing.T) {
 	if got, _, bodies, bad := rcv.state(); len(got[""]) != 1 || len(bad) > 0 || !strings.Contains(bodies[0], `"type":"TEST"`) {
 		t.Errorf("the receiver kept %v from the test and its replay (bad: %v)", got, bad)
 	}
+	// A robot's key rides in its URL's query, which the API hides; saving the
+	// hidden form back keeps the stored address.
+	keyed := createEndpoint(t, a, rcv.URL+"/robot?key=k-123", "keyed-secret", mustUser(t, m, "resp").String(), "GATE_MET")
+	var shown struct{ WebhookEndpoints []struct{ ID, URL string } }
+	a.Must(t, `{ webhookEndpoints { id url } }`, nil, &shown)
+	for _, e := range shown.WebhookEndpoints {
+		if e.ID != keyed {
+			continue
+		}
+		if strings.Contains(e.URL, "k-123") {
+			t.Fatalf("the API shows a robot's key: %s", e.URL)
+		}
+		a.Must(t, `mutation($id: ID!, $in: WebhookEndpointInput!) { updateWebhookEndpoint(id: $id, input: $in) { id } }`, map[string]any{"id": keyed,
+			"in": map[string]any{"name": "改名", "url": e.URL, "format": "GENERIC", "kinds": []string{"GATE_MET"}}}, nil)
+	}
+	var stored string
+	if err := m.DB.Get(&stored, `SELECT url FROM webhook_endpoints WHERE id = $1`, keyed); err != nil || stored != rcv.URL+"/robot?key=k-123" {
+		t.Errorf("after saving the hidden address back: %q %v", stored, err)
+	}
 	if code := inv.Do(t, `mutation($id: ID!) { testWebhookEndpoint(id: $id) { id } }`, map[string]any{"id": ep}).Code(); code != "FORBIDDEN" {
 		t.Errorf("a non-admin's test: %s", code)
 	}

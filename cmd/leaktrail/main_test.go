@@ -623,7 +623,9 @@ func waitNotice(t *testing.T, c *testgql.Client, reference, kind string) {
 	t.Helper()
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		var out struct {
-			Notices struct{ Edges []struct{ Kind, Reference string } }
+			Notices struct {
+				Edges []struct{ Kind, Reference string }
+			}
 		}
 		c.Must(t, `{ notices(first: 100) { edges { kind reference } } }`, nil, &out)
 		for _, n := range out.Notices.Edges {

@@ -3,6 +3,8 @@ package main_test
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,7 +19,9 @@ import (
 	"time"
 
 	"github.com/leaktrail/leaktrail/internal/mailpit"
+	"github.com/leaktrail/leaktrail/internal/testgql"
 	"github.com/leaktrail/leaktrail/notify"
+	"github.com/leaktrail/leaktrail/ui/web/src/locales"
 )
 
 // The legal clocks and notifications in the browser (ui/web/e2e/notify.mjs),
@@ -170,6 +174,55 @@ func TestUINotify(t *testing.T) {
 	}
 	if !got {
 		t.Errorf("the receiver got no CLOCK_OVERDUE webhook about %s", reference)
+	}
+
+	// The report upward issued in the browser: in the vault, its seven items read back from the PDF.
+	c := &testgql.Client{URL: srv.URL}
+	c.Login(t, "duty", pw)
+	var issued struct {
+		IncidentByReference struct {
+			IssuedReports []struct {
+				Kind, Format, Sha256 string
+				Evidence             struct{ ID string }
+			}
+		}
+	}
+	c.Must(t, `query($r: String!) { incidentByReference(reference: $r) { issuedReports { kind format sha256 evidence { id } } } }`,
+		map[string]any{"r": reference}, &issued)
+	reports := issued.IncidentByReference.IssuedReports
+	if len(reports) != 1 || reports[0].Kind != "UPWARD" || reports[0].Format != "PDF" {
+		t.Fatalf("issued reports: %+v", reports)
+	}
+	var link struct{ EvidenceLink struct{ URL string } }
+	c.Must(t, `mutation($id: ID!) { evidenceLink(evidenceId: $id, purpose: "核对书面报告", view: false) { url } }`,
+		map[string]any{"id": reports[0].Evidence.ID}, &link)
+	resp, err := http.Get(link.EvidenceLink.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if sum := sha256.Sum256(pdf); hex.EncodeToString(sum[:]) != reports[0].Sha256 {
+		t.Fatal("the vault's copy does not hash to the recorded SHA-256")
+	}
+	path := filepath.Join(t.TempDir(), "upward.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	text, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(string(text)), "")
+	for i := 1; i <= 7; i++ {
+		if heading := strings.Join(strings.Fields(locales.Label("zh-CN", fmt.Sprintf("leakReport.item%d", i))), ""); !strings.Contains(flat, heading) {
+			t.Errorf("the report upward lacks item %d %q", i, heading)
+		}
+	}
+	for _, fact := range []string{content["LEAKTRAIL_E2E_ITEM"], reference, "办公室"} {
+		if !strings.Contains(flat, strings.Join(strings.Fields(fact), "")) {
+			t.Errorf("the report upward does not say %q", fact)
+		}
 	}
 }
 

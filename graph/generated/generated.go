@@ -7493,7 +7493,7 @@ type Notice {
   incident: Incident
   "The case's reference, kept even when the case is no longer visible."
   reference: String!
-  "Kind-specific facts, none of them case content: ` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + `, ` + "`" + `stage` + "`" + `, ` + "`" + `clock` + "`" + `, ` + "`" + `dueAt` + "`" + `, ` + "`" + `decision` + "`" + `."
+  "Kind-specific facts, none of them case content: ` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + `, ` + "`" + `stage` + "`" + `, ` + "`" + `clock` + "`" + `, ` + "`" + `dueAt` + "`" + ` (RFC 3339), ` + "`" + `due` + "`" + ` (local to the case, with its offset), ` + "`" + `decision` + "`" + `, ` + "`" + `evidence` + "`" + `, ` + "`" + `state` + "`" + `."
   data: [NoticeDatum!]!
   at: Time!
   readAt: Time

@@ -231,6 +231,18 @@ await step("the clock runs out: the countdown turns overdue, the bell's count ri
   await shot(page, "notify-case-clock-overdue", { fullPage: true });
 });
 
+await step("the responder issues the written report upward; its clock stops, late", async () => {
+  const card = page.locator("#issued-reports");
+  await card.scrollIntoViewIfNeeded();
+  await card.getByTestId("issue-report").click();
+  await card.getByTestId("issued-list").getByText("泄密事件报告").waitFor();
+  const written = page.locator('#clocks [data-clock="written_report"]').getByTestId("clock-status");
+  await written.getByText("逾期完成").waitFor({ timeout: 30000 });
+  await card.scrollIntoViewIfNeeded();
+  await shot(page, "notify-issued-report");
+  await accessible(page, "issued reports");
+});
+
 await step("the incident list shows the clock due first, overdue in red", async () => {
   await page.goto(url);
   const row = page.locator("tr.ant-table-row", { has: page.getByRole("link", { name: reference }) });

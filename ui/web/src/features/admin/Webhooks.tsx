@@ -131,9 +131,9 @@ function EndpointModal({ endpoint, users, meId, onClose, onSaved }: {
           <FormSelect options={webhookFormats.map((f) => ({ value: f, label: t(`webhook.format.${f}`) }))} />
         </Form.Item>
         <Form.Item name="url" label={t("webhook.url")} extra={endpoint && t("webhook.urlHidden")}
-          rules={[{ required: true, type: "url", message: t("webhook.urlRule") },
-            // The list shows a URL with its query string hidden; saving that would lose the robot's key.
-            { validator: (_, v?: string) => (v?.includes("?…") ? Promise.reject(new Error(t("webhook.urlHidden"))) : Promise.resolve()) }]}>
+          rules={[{ required: true, message: t("webhook.urlRule") },
+            // The list shows a URL with its query string hidden; the server keeps the stored one when that is sent back.
+            { validator: (_, v?: string) => (!v || v === initial.url || URL.canParse(v) ? Promise.resolve() : Promise.reject(new Error(t("webhook.urlRule")))) }]}>
           <Input inputMode="url" autoComplete="off" />
         </Form.Item>
         {format !== "WECOM" && (
