@@ -126,7 +126,7 @@ func (Store) PutSettings(ctx context.Context, ex database.Executor, r settingsRo
 }
 
 type roleSubRow struct {
-	Role     auth.Role        `db:"role"`
+	Role     auth.Role      `db:"role"`
 	Kind     Kind           `db:"kind"`
 	Channels pq.StringArray `db:"channels"`
 }

@@ -607,7 +607,9 @@ func TestEvidenceEventsTestButtonAndReplay(t *testing.T) {
 	}
 	kinds := func() map[string]int {
 		var out struct {
-			Notices struct{ Edges []struct{ Kind, Reference string } }
+			Notices struct {
+				Edges []struct{ Kind, Reference string }
+			}
 		}
 		inv.Must(t, `{ notices(first: 100) { edges { kind reference } } }`, nil, &out)
 		n := map[string]int{}
