@@ -8,7 +8,7 @@
 // when the server dies. The fan-out turns each event, once, into notices in
 // the app and deliveries for the people and endpoints that may read the case
 // and asked for that kind; the delivery worker sends each delivery at least
-// once, retried with backoff, in order per case and recipient, checking
+// once, retried with backoff, a webhook's in order per case, checking
 // need-to-know again at the moment it sends.
 package notify
 

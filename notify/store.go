@@ -265,19 +265,20 @@ func (Store) InsertDelivery(ctx context.Context, ex database.Executor, d Deliver
 	return err
 }
 
-// ClaimDeliveries takes up to limit due deliveries, each the oldest pending
-// one of its recipient and case (so each recipient hears of a case in
-// order), and leases them for lease: another instance takes them again only
-// if this one dies before recording the attempt.
+// ClaimDeliveries takes up to limit due deliveries, a webhook's each the
+// oldest pending one of its endpoint and case (so a receiver hears of a case
+// in order; e-mail is not held back so, or an overdue clock's would wait out
+// the quiet hours of an earlier one), and leases them for lease: another
+// instance takes them again only if this one dies before recording the attempt.
 func (Store) ClaimDeliveries(ctx context.Context, ex database.Executor, limit int, lease time.Duration) ([]Delivery, error) {
 	var out []Delivery
 	err := ex.SelectContext(ctx, &out, `
 		WITH due AS (
 			SELECT d.id FROM deliveries d
 			WHERE d.state = 'PENDING' AND d.next_at <= now()
-			  AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.state = 'PENDING' AND p.seq < d.seq
+			  AND (d.channel <> 'WEBHOOK' OR NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.state = 'PENDING' AND p.seq < d.seq
 				AND p.user_id IS NOT DISTINCT FROM d.user_id AND p.endpoint_id IS NOT DISTINCT FROM d.endpoint_id
-				AND p.incident_id IS NOT DISTINCT FROM d.incident_id)
+				AND p.incident_id IS NOT DISTINCT FROM d.incident_id))
 			ORDER BY d.seq LIMIT $1 FOR UPDATE SKIP LOCKED)
 		UPDATE deliveries d SET attempts = d.attempts + 1, next_at = now() + $2 * interval '1 millisecond'
 		FROM due, notice_events e WHERE d.id = due.id AND e.id = d.event_id

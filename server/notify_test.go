@@ -686,3 +686,44 @@ func TestEvidenceEventsTestButtonAndReplay(t *testing.T) {
 		t.Errorf("an address with a password: %s", code)
 	}
 }
+
+// Quiet hours hold e-mail back, except an overdue clock's, which is not kept
+// waiting behind the held one either.
+func TestQuietHoursHoldEmailButNotOverdue(t *testing.T) {
+	t.Parallel()
+	mp, smtpAddr := mailpit.FromEnv(t)
+	m, resp := startWith(t, func(c *server.Config) {
+		notifyConfig(c)
+		c.SMTPURL = "smtp://" + smtpAddr + "?from=leaktrail@example.org&tls=none"
+	})
+	id, ref := openSecretCase(t, resp, "SECRET", time.Now().Add(-25*time.Hour))
+	inv := member(t, m, resp, id, "inv", "INVESTIGATOR")
+	mailbox := "quiet-" + strings.ToLower(t.Name()) + "@example.org"
+	now := time.Now().UTC()
+	from, to := (now.Hour()*60+now.Minute()+23*60)%(24*60), (now.Hour()*60+now.Minute()+60)%(24*60)
+	inv.Must(t, `mutation($e: String!, $f: Int!, $t: Int!) { updateNoticeSettings(input: {email: $e, quietFrom: $f, quietTo: $t, timeZone: "UTC",
+		subscriptions: [{kind: STAGE_CHANGED, channels: [IN_APP, EMAIL]}]}) { email } }`, map[string]any{"e": mailbox, "f": from, "t": to}, nil)
+	resp.Must(t, `mutation($id: ID!) { advanceIncident(id: $id, to: INITIAL_RESPONSE) { stage } }`, map[string]any{"id": id}, nil)
+	if !m.RunJob(context.Background(), "watch") {
+		t.Fatal("the watcher did not run")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	msgs, err := mp.WaitTo(ctx, mailbox, 2, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	for _, s := range msgs {
+		if !strings.Contains(s.Subject, ref) || !strings.Contains(s.Subject, "超时") {
+			t.Errorf("an e-mail in quiet hours that is not an overdue clock's: %q", s.Subject)
+		}
+	}
+	if n := mailCount(t, mp, mailbox); n != 2 {
+		t.Errorf("%d e-mails in quiet hours, want the 2 overdue clocks'", n)
+	}
+	var held int
+	if err := m.DB.Get(&held, `SELECT count(*) FROM deliveries WHERE channel = 'EMAIL' AND state = 'PENDING' AND next_at > now()`); err != nil || held != 1 {
+		t.Errorf("%d e-mails held for the end of the quiet hours, want the stage change's (%v)", held, err)
+	}
+}
