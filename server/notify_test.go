@@ -715,7 +715,7 @@ func TestQuietHoursHoldEmailButNotOverdue(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	for _, s := range msgs {
-		if !strings.Contains(s.Subject, ref) || !strings.Contains(s.Subject, "超时") {
+		if !strings.Contains(s.Subject, ref) || !strings.Contains(s.Subject, "逾期") {
 			t.Errorf("an e-mail in quiet hours that is not an overdue clock's: %q", s.Subject)
 		}
 	}

@@ -98,7 +98,7 @@ func DefaultClocks() []Clock {
 			Basis: "泄密案件查处办法（2018）：移送管辖自发现之日起七个工作日内"},
 		{ID: "procuratorate_transfer", Stage: Investigation, Start: EventManual, Stop: EventManual, Amount: 10, Unit: Days,
 			AppliesTo: AppliesStateSecret, ExtendBy: []string{ExtendLeadership},
-			Basis: "人民检察院、保密行政管理部门查办泄密案件若干问题的规定（2016）：移送期限未能核实原文，部署前请按现行规定设置（docs/regulations.md）"},
+			Basis: "人民检察院、保密行政管理部门查办泄密案件若干问题的规定（2016，已失效）：十日期限待核实"},
 	}
 }
 

@@ -140,7 +140,7 @@ func TestUINotify(t *testing.T) {
 				t.Fatal(err)
 			}
 			leaks("the e-mail "+m.Subject, m.Subject+"\n"+m.Text+"\n"+m.HTML)
-			if strings.Contains(m.Subject, reference) && strings.Contains(m.Subject, "已超时") {
+			if strings.Contains(m.Subject, reference) && strings.Contains(m.Subject, "已逾期") {
 				overdue = true
 			}
 		}

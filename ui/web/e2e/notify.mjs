@@ -139,7 +139,7 @@ await step("an administrator adds a webhook endpoint and tests it", async () => 
   await dialog.getByLabel("地址").fill(env("LEAKTRAIL_E2E_HOOK_URL"));
   await dialog.getByLabel("密钥").fill(env("LEAKTRAIL_E2E_HOOK_SECRET"));
   for (const kind of ["阶段变更", "时限剩余 25%"]) await dialog.getByLabel(kind).check();
-  for (const kind of ["时限剩余 10%", "时限超时"]) if (!(await dialog.getByLabel(kind).isChecked())) throw new Error(`${kind} is not checked by default`);
+  for (const kind of ["时限剩余 10%", "时限逾期"]) if (!(await dialog.getByLabel(kind).isChecked())) throw new Error(`${kind} is not checked by default`);
   // The case is the responder's: the endpoint hears of it with their need-to-know.
   await typeToChoose(page, dialog.getByLabel("代表用户"), "值班员");
   await shot(page, "notify-webhook-form");
@@ -172,7 +172,7 @@ await step("the responder gives an e-mail address for notifications", async () =
   await page.getByRole("link", { name: "通知设置" }).click();
   await page.getByRole("heading", { name: "通知设置" }).waitFor();
   // Nothing chosen yet: every kind follows the role's defaults, overdue clocks by e-mail too.
-  if (!(await page.getByRole("checkbox", { name: "时限超时 · 邮件" }).isChecked())) throw new Error("overdue clocks are not e-mailed by default");
+  if (!(await page.getByRole("checkbox", { name: "时限逾期 · 邮件" }).isChecked())) throw new Error("overdue clocks are not e-mailed by default");
   await page.getByLabel("接收通知的邮箱").fill(email);
   await page.getByRole("button", { name: /保\s*存/ }).click();
   await page.getByText("通知设置已保存").waitFor();
@@ -202,8 +202,8 @@ await step("a SECRET case whose report-upward clock runs out in twenty seconds",
   await clock.getByTestId("clock-countdown").waitFor();
   const running = await clock.getByTestId("clock-status").textContent();
   const left = await clock.getByTestId("clock-countdown").textContent();
-  if (running !== "计时中" || !left.startsWith("剩余 0 分")) throw new Error(`the clock reads ${running} ${left}, not a countdown of seconds`);
-  if (!(await page.getByTestId("report-clock").textContent()).startsWith("向上报告: 剩余")) throw new Error("the header does not follow the report-upward clock");
+  if (running !== "计时中" || !/^剩余 \d+ 秒$/.test(left)) throw new Error(`the clock reads ${running} ${left}, not a countdown of seconds`);
+  if (!(await page.getByTestId("report-clock").textContent()).startsWith("向上报告：剩余")) throw new Error("the header does not follow the report-upward clock");
   await shot(page, "notify-case-clock-running");
   await accessible(page, "case clocks");
 });
@@ -212,9 +212,9 @@ let before = 0;
 await step("the clock runs out: the countdown turns overdue, the bell's count rises", async () => {
   before = await unread(page);
   const clock = page.locator('#clocks [data-clock="report_upward"]');
-  await clock.getByTestId("clock-status").getByText("已超时").waitFor({ timeout: 60000 });
-  await clock.getByTestId("clock-countdown").getByText(/^已超时/).waitFor();
-  await page.getByTestId("report-clock").getByText(/已超时/).waitFor();
+  await clock.getByTestId("clock-status").getByText("已逾期").waitFor({ timeout: 60000 });
+  await clock.getByTestId("clock-countdown").getByText(/^逾期/).waitFor();
+  await page.getByTestId("report-clock").getByText(/逾期/).waitFor();
   // The watcher raises the overdue event within its interval; the bell hears of it over the websocket.
   await page.waitForFunction((n) => {
     const label = document.querySelector("[data-testid=notice-bell]")?.getAttribute("aria-label") ?? "";
@@ -224,7 +224,7 @@ await step("the clock runs out: the countdown turns overdue, the bell's count ri
   const overdue = page.locator(".lt-notices-pop [data-notice=CLOCK_OVERDUE]", { hasText: "「向上报告」" });
   await overdue.waitFor({ timeout: 60000 });
   const text = await overdue.textContent();
-  if (!text.includes(reference) || !text.includes("「向上报告」已超时")) throw new Error(`the overdue notice reads "${text}"`);
+  if (!text.includes(reference) || !text.includes("「向上报告」已逾期")) throw new Error(`the overdue notice reads "${text}"`);
   await shot(page, "notify-bell");
   await accessible(page, "notification bell");
   await page.keyboard.press("Escape");
@@ -235,6 +235,8 @@ await step("the responder issues the written report upward; its clock stops, lat
   const card = page.locator("#issued-reports");
   await card.scrollIntoViewIfNeeded();
   await card.getByTestId("issue-report").click();
+  await card.getByText("出具后不可撤回").waitFor();
+  await card.getByTestId("issue-report-confirm").click();
   await card.getByTestId("issued-list").getByText("泄密事件报告").waitFor();
   const written = page.locator('#clocks [data-clock="written_report"]').getByTestId("clock-status");
   await written.getByText("逾期完成").waitFor({ timeout: 30000 });
@@ -247,7 +249,7 @@ await step("the incident list shows the clock due first, overdue in red", async 
   await page.goto(url);
   const row = page.locator("tr.ant-table-row", { has: page.getByRole("link", { name: reference }) });
   const next = row.getByTestId("next-clock");
-  await next.getByText(/向上报告: 已超时|向上报告：已超时/).waitFor();
+  await next.getByText(/向上报告：逾期/).waitFor();
   if (!(await next.getAttribute("class")).includes("danger")) throw new Error("the overdue clock is not red");
   await shot(page, "notify-incidents");
   await accessible(page, "incident list with clocks");
@@ -271,7 +273,7 @@ await step("on a phone: the notifications page, the settings and the case's cloc
   await shot(phone, "notify-notifications-phone", { fullPage: true });
   await accessible(phone, "notifications page (phone)");
   await overdue.getByRole("link").click();
-  await phone.locator('#clocks [data-clock="report_upward"]').getByTestId("clock-status").getByText("已超时").waitFor();
+  await phone.locator('#clocks [data-clock="report_upward"]').getByTestId("clock-status").getByText("已逾期").waitFor();
   await phone.locator("#clocks").scrollIntoViewIfNeeded();
   await shot(phone, "notify-case-clocks-phone");
   await accessible(phone, "case clocks (phone)");

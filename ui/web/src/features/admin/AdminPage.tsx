@@ -105,7 +105,7 @@ function Admin({ meId }: { meId: string }) {
             ) },
           ]} />
       </Card>
-      <Webhooks users={data?.users ?? []} meId={meId} />
+      <Webhooks users={data?.users ?? []} />
       <AuditChain />
       <CreateUserModal open={creating} onClose={() => setCreating(false)} onCreated={reload} />
       {editingRoles && <RolesModal user={editingRoles} onClose={() => setEditingRoles(undefined)} />}

@@ -2,6 +2,7 @@ import { Alert, Button, Card, Checkbox, Drawer, Form, Input, Modal, Popconfirm, 
 import dayjs from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
 import { useMutation, useQuery } from "urql";
 import { errorMessage } from "../../api";
 import { FormSelect, GuardedForm, useSubmit } from "../../components/forms";
@@ -45,7 +46,7 @@ type Values = { name: string; url: string; format: WebhookFormat; secret?: strin
 // Webhooks are the endpoints told about cases (a group robot, a ticket
 // system): each with the user whose need-to-know it has, a test button and
 // its delivery log with replay; then the roles' default subscriptions.
-export function Webhooks({ users, meId }: { users: { id: string; displayName: string; disabled: boolean }[]; meId: string }) {
+export function Webhooks({ users }: { users: { id: string; displayName: string; disabled: boolean }[] }) {
   const { t } = useTranslation();
   const [{ data, error, fetching }, refetch] = useQuery({ query: Endpoints, requestPolicy: "cache-and-network" });
   const [editing, setEditing] = useState<Endpoint | "new">();
@@ -69,7 +70,7 @@ export function Webhooks({ users, meId }: { users: { id: string; displayName: st
         {tested && <Alert className="lt-gap" showIcon closable onClose={() => setTested(undefined)} data-testid="webhook-test-result"
           type={tested.d.state === "DELIVERED" ? "success" : tested.d.state === "PENDING" ? "info" : "error"}
           message={t("webhook.testResult", { name: tested.name, state: t(`webhook.state.${tested.d.state}`) })}
-          description={[tested.d.lastStatus ? `HTTP ${tested.d.lastStatus}` : "", tested.d.lastError].filter(Boolean).join(" · ") || undefined} />}
+          description={lastResult(t, tested.d) || undefined} />}
         <Table<Endpoint> rowKey="id" size="small" pagination={false} scroll={{ x: 860 }} loading={fetching && !data}
           dataSource={data?.webhookEndpoints ?? []} locale={{ emptyText: t("webhook.none") }} columns={[
             { title: t("field.name"), dataIndex: "name" },
@@ -77,7 +78,7 @@ export function Webhooks({ users, meId }: { users: { id: string; displayName: st
               <Typography.Text className="lt-break">{e.url}</Typography.Text><Tag>{t(`webhook.format.${e.format}`)}</Tag></Space> },
             { title: t("webhook.kinds"), render: (_, e) => <Space size={[0, 4]} wrap>{e.kinds.map((k) => <Tag key={k}>{t(`noticeKind.${k}`)}</Tag>)}</Space> },
             { title: t("webhook.actingAs"), render: (_, e) => e.actingAs.displayName },
-            { title: t("field.status"), render: (_, e) => e.enabled ? <Tag color="green">{t("webhook.enabled")}</Tag> : <Tag>{t("webhook.off")}</Tag> },
+            { title: t("field.status"), render: (_, e) => e.enabled ? <Tag color="green">{t("webhook.on")}</Tag> : <Tag>{t("webhook.off")}</Tag> },
             { title: t("admin.actions"), render: (_, e) => <Space size="small" wrap>
               <Button size="small" onClick={() => setEditing(e)}>{t("webhook.edit")}</Button>
               <Button size="small" loading={testing.fetching} onClick={() => runTest(e)}>{t("webhook.test")}</Button>
@@ -92,15 +93,15 @@ export function Webhooks({ users, meId }: { users: { id: string; displayName: st
           ]} />
       </Card>
       <RoleDefaults />
-      {editing && <EndpointModal endpoint={editing === "new" ? undefined : editing} users={users.filter((u) => !u.disabled)} meId={meId}
+      {editing && <EndpointModal endpoint={editing === "new" ? undefined : editing} users={users.filter((u) => !u.disabled)}
         onClose={() => setEditing(undefined)} onSaved={reload} />}
       {log && <DeliveryLog endpoint={log} onClose={() => setLog(undefined)} />}
     </>
   );
 }
 
-function EndpointModal({ endpoint, users, meId, onClose, onSaved }: {
-  endpoint?: Endpoint; users: { id: string; displayName: string }[]; meId: string; onClose: () => void; onSaved: () => void;
+function EndpointModal({ endpoint, users, onClose, onSaved }: {
+  endpoint?: Endpoint; users: { id: string; displayName: string }[]; onClose: () => void; onSaved: () => void;
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
@@ -118,7 +119,8 @@ function EndpointModal({ endpoint, users, meId, onClose, onSaved }: {
   };
   const initial: Partial<Values> = endpoint
     ? { name: endpoint.name, url: endpoint.url, format: endpoint.format, kinds: endpoint.kinds, locale: endpoint.locale, actingAsId: endpoint.actingAs.id, enabled: endpoint.enabled }
-    : { format: "GENERIC", kinds: ["CLOCK_10", "CLOCK_OVERDUE"], locale: "zh-CN", actingAsId: meId, enabled: true };
+    // No user by default: an admin who is on no case would make an endpoint that hears nothing.
+    : { format: "GENERIC", kinds: ["CLOCK_10", "CLOCK_OVERDUE"], locale: "zh-CN", enabled: true };
   return (
     <Modal open title={endpoint ? t("webhook.editTitle", { name: endpoint.name }) : t("webhook.create")} onCancel={onClose} okText={t("common.save")}
       okButtonProps={{ loading: state.fetching }} onOk={() => form.submit()} width={640}>
@@ -148,7 +150,7 @@ function EndpointModal({ endpoint, users, meId, onClose, onSaved }: {
         <Form.Item name="locale" label={t("webhook.locale")}>
           <FormSelect options={["zh-CN", "zh-TW", "en"].map((l) => ({ value: l, label: t(`lang.${l}`) }))} />
         </Form.Item>
-        <Form.Item name="actingAsId" label={t("webhook.actingAs")} extra={t("webhook.actingAsHint")} rules={[{ required: true }]}>
+        <Form.Item name="actingAsId" label={t("webhook.actingAs")} extra={t("webhook.actingAsHint")} rules={[{ required: true, message: t("webhook.actingAsRule") }]}>
           <FormSelect showSearch optionFilterProp="label" options={users.map((u) => ({ value: u.id, label: u.displayName }))} />
         </Form.Item>
         <Form.Item name="enabled" label={t("webhook.enabled")} valuePropName="checked"><Switch /></Form.Item>
@@ -171,12 +173,14 @@ function DeliveryLog({ endpoint, onClose }: { endpoint: Endpoint; onClose: () =>
       <Table rowKey="id" size="small" pagination={false} scroll={{ x: 900 }} loading={fetching} dataSource={log?.edges ?? []}
         locale={{ emptyText: t("webhook.noDeliveries") }} columns={[
           { title: t("webhook.delivery"), dataIndex: "id", render: (id: string) => <Typography.Text code copyable={{ text: id }}>{id.slice(0, 8)}</Typography.Text> },
-          { title: t("noticeSettings.kind"), dataIndex: "kind", render: (k: string) => t(`noticeKind.${k}`) },
-          { title: t("incidents.reference"), dataIndex: "reference", render: (r: string) => r || "—" },
+          { title: t("webhook.noticeKind"), dataIndex: "kind", render: (k: string) => t(`noticeKind.${k}`) },
+          { title: t("webhook.caseReference"), dataIndex: "reference", render: (r: string) => r || "—" },
+          { title: t("webhook.createdAt"), dataIndex: "createdAt", render: time },
+          { title: t("webhook.deliveredAt"), dataIndex: "deliveredAt", render: time },
           { title: t("field.status"), dataIndex: "state", render: (s: string) => <Tag color={stateColor[s]}>{t(`webhook.state.${s}`)}</Tag> },
           { title: t("webhook.attempts"), dataIndex: "attempts" },
           { title: t("webhook.nextAttempt"), dataIndex: "nextAttemptAt", render: time },
-          { title: t("webhook.last"), key: "last", render: (_, d) => [d.lastStatus ? `HTTP ${d.lastStatus}` : "", d.lastError].filter(Boolean).join(" · ") || "—" },
+          { title: t("webhook.last"), key: "last", render: (_, d) => lastResult(t, d) || "—" },
           { title: t("admin.actions"), key: "replay", render: (_, d) => d.state !== "PENDING" && (
             <Button size="small" loading={replaying.fetching} onClick={async () => {
               const r = await replay({ id: d.id });
@@ -194,6 +198,14 @@ function DeliveryLog({ endpoint, onClose }: { endpoint: Endpoint; onClose: () =>
   );
 }
 
+// lastResult words a delivery's last attempt in the reader's language: the
+// receiver's HTTP answer, why it was not sent, or the failure as the server saw it.
+function lastResult(t: TFunction, d: { state: string; lastStatus?: number | null; lastError: string }): string {
+  if (d.state === "SKIPPED") return t("webhook.skippedWhy");
+  if (d.lastStatus) return t("webhook.answered", { status: d.lastStatus });
+  return d.lastError ? t("webhook.failedWith", { error: d.lastError }) : "";
+}
+
 // RoleDefaults are the channels each role gets each kind on, unless a user chose otherwise.
 function RoleDefaults() {
   const { t } = useTranslation();
@@ -205,6 +217,7 @@ function RoleDefaults() {
     const channels = of(kind).filter((c) => c !== channel).concat(on ? [channel] : []);
     const r = await set({ role, kind, channels });
     if (r.error) message.error(errorMessage(t, r.error));
+    else message.success(t("webhook.roleSaved", { role: t(`admin.role.${role}`), kind: t(`noticeKind.${kind}`) }));
     refetch({ requestPolicy: "network-only" });
   };
   return (

@@ -11,7 +11,7 @@ describe("the report-upward clock", () => {
     expect(clockState(t, due(20.5), now)).toEqual({ text: "剩余 20 小时 30 分", color: "gold" });
     expect(clockState(t, due(5), now)).toEqual({ text: "剩余 5 小时 0 分", color: "volcano" });
     expect(clockState(t, due(0.25), now).text).toBe("剩余 15 分钟");
-    expect(clockState(t, due(-26), now)).toEqual({ text: "已超时 1 天 2 小时", color: "red" });
+    expect(clockState(t, due(-26), now)).toEqual({ text: "逾期 1 天 2 小时", color: "red" });
   });
   it("says when it was met, or that none is needed", async () => {
     await i18n.changeLanguage("en");

@@ -11,7 +11,7 @@ import { sections, type Section } from "./sections";
 export interface ReportUpward { required: boolean; deadline?: string | null; notifiedAt?: string | null; met?: boolean | null }
 
 // NextClock is the running clock that comes due first.
-export interface NextClock { definition: { id: string }; status: string; dueAt?: string | null }
+export interface NextClock { definition: { id: string }; status: string; dueAt?: string | null; startedAt?: string | null }
 
 // clockState is the report-upward clock at `now`: how it reads and its colour.
 export function clockState(t: TFunction, ru: ReportUpward, now: number): { text: string; color: string } {
@@ -46,8 +46,8 @@ export function CaseHeader({ reference, title, classification, jurisdiction, sta
       <Space wrap size={[6, 6]} className="lt-case-tags">
         <Tag color="red">{classificationLabel(t, classification, jurisdiction, true)}</Tag>
         <Tag color="blue">{t(`stage.${stage}`)}</Tag>
-        <Tooltip title={due ? t("incident.deadline", { time: `${wallTime(due, zone)} (${zone})` }) : undefined}>
-          <Tag color={clock.color} data-testid="report-clock">{label}: {clock.text}</Tag>
+        <Tooltip title={due ? t("clock.dueAt", { time: `${wallTime(due, zone)}（${zone}）` }) : undefined}>
+          <Tag color={clock.color} data-testid="report-clock">{t("clock.named", { clock: label, text: clock.text })}</Tag>
         </Tooltip>
         {extra}
       </Space>

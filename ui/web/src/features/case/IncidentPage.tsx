@@ -35,7 +35,7 @@ const IncidentQuery = graphql(`
       reportUpward { required deadline notifiedAt met }
       clocks { definition { id start amount unit basis } status startedAt dueAt stoppedAt extended calendarGap canExtend
         extensions { id amount reason at by { displayName } } }
-      nextClock { definition { id } status dueAt }
+      nextClock { definition { id } status startedAt dueAt }
       gate { stage met requirements { id description met task { id done title } } }
       tasks { id title stage done required }
       transitions { id from to kind at note by { displayName } }

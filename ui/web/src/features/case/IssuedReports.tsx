@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Form, List, Select, Space, Tag, Typography } from "antd";
 import dayjs from "dayjs";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "urql";
 import { errorMessage } from "../../api";
@@ -42,6 +42,8 @@ export function IssuedReports({ incidentId, frozen, changes }: { incidentId: str
   const [issued, issue] = useSubmit(Issue);
   const [, link] = useMutation(Download);
   const [form] = Form.useForm<IssueValues>();
+  // Issuing cannot be undone, so it is asked twice.
+  const [confirming, setConfirming] = useState(false);
   const { caseRole } = useIncidentAccess();
   const team = caseRole === "LEAD" || caseRole === "INVESTIGATOR" || caseRole === "RESPONDER";
   const offered = frozen ? kinds.filter((k) => k === "RESULT") : kinds;
@@ -49,6 +51,7 @@ export function IssuedReports({ incidentId, frozen, changes }: { incidentId: str
   const lang: Language = (languages as readonly string[]).includes(i18n.language) ? (i18n.language as Language) : "zh-CN";
   const submit = async (v: IssueValues) => {
     const r = await issue({ id: incidentId, input: { kind: v.kind, language: v.language, format: v.format, notificationId: v.notificationId ?? null } });
+    setConfirming(false);
     if (r && !r.error) {
       form.resetFields(["notificationId"]);
       refetch({ requestPolicy: "network-only" });
@@ -91,10 +94,14 @@ export function IssuedReports({ incidentId, frozen, changes }: { incidentId: str
               options={(inc?.notifications ?? []).map((n) => ({ value: n.id,
                 label: `${t(`authority.${n.authority}`)} · ${time(n.notifiedAt)}${n.reference ? ` · ${n.reference}` : ""}` }))} />
           </Form.Item>
-          <Form.Item>
-            <Button type="primary" htmlType="submit" loading={issued.fetching} data-testid="issue-report">{t("issued.issue")}</Button>
-          </Form.Item>
+          {!confirming && <Form.Item>
+            <Button type="primary" onClick={() => setConfirming(true)} data-testid="issue-report">{t("issued.issue")}</Button>
+          </Form.Item>}
         </Space>
+        {confirming && <Alert type="warning" showIcon message={t("issued.confirm")} action={<Space>
+          <Button size="small" onClick={() => setConfirming(false)}>{t("common.cancel")}</Button>
+          <Button size="small" type="primary" htmlType="submit" loading={issued.fetching} data-testid="issue-report-confirm">{t("issued.confirmIssue")}</Button>
+        </Space>} />}
       </GuardedForm>}
     </Card>
   );

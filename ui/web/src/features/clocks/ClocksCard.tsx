@@ -7,7 +7,7 @@ import { GuardedForm, useSubmit } from "../../components/forms";
 import { graphql } from "../../gql";
 import type { IncidentPageQuery } from "../../gql/graphql";
 import { wallTime } from "../evidence/zoneTime";
-import { clockLabel, countdown, liveStatus, statusColor, useNow } from "./clockText";
+import { byUrgency, clockLabel, countdown, liveStatus, statusColor, urgency, urgencyColor, useNow } from "./clockText";
 
 type Clock = NonNullable<IncidentPageQuery["incidentByReference"]>["clocks"][number];
 
@@ -48,8 +48,9 @@ export function ClocksCard({ incidentId, clocks, zone, canEdit, onChanged }: {
   return (
     <Card id="clocks" title={t("clock.title")}>
       <Typography.Text type="secondary" className="lt-small">{t("clock.zone", { zone })}</Typography.Text>
-      <List size="small" dataSource={clocks} locale={{ emptyText: t("clock.none") }} renderItem={(c) => {
+      <List size="small" dataSource={byUrgency(clocks, now)} locale={{ emptyText: t("clock.none") }} renderItem={(c) => {
         const status = liveStatus(c, now);
+        const pressing = urgency(c, now);
         const left = countdown(t, c, now);
         const manual = c.definition.start === "manual";
         const name = clockLabel(t, c.definition.id);
@@ -58,9 +59,9 @@ export function ClocksCard({ incidentId, clocks, zone, canEdit, onChanged }: {
             <Space direction="vertical" size={2} className="lt-full">
               <Space wrap size={[8, 4]}>
                 <Typography.Text strong>{name}</Typography.Text>
-                <Tag color={statusColor[status]} data-testid="clock-status">{t(`clock.status.${status}`)}</Tag>
-                {left && <Typography.Text className="lt-countdown" type={status === "OVERDUE" ? "danger" : undefined}
-                  data-testid="clock-countdown">{left.text}</Typography.Text>}
+                <Tag color={pressing ? urgencyColor[pressing] : statusColor[status]} data-testid="clock-status">{t(`clock.status.${status}`)}</Tag>
+                {left && <Typography.Text className="lt-countdown" data-testid="clock-countdown"
+                  type={pressing === "overdue" || pressing === "critical" ? "danger" : pressing === "warning" ? "warning" : undefined}>{left.text}</Typography.Text>}
               </Space>
               <Typography.Text type="secondary" className="lt-small">{c.definition.basis}</Typography.Text>
               <Typography.Text type="secondary" className="lt-small">

@@ -10,14 +10,14 @@ import { stages, type Stage } from "../../components/StageBar";
 import { graphql } from "../../gql";
 import type { Classification, RootCause } from "../../gql/graphql";
 import { classifications } from "../../vocabulary";
-import { clockLabel, countdown, useNow } from "../clocks/clockText";
+import { clockLabel, countdown, urgency, useNow } from "../clocks/clockText";
 
 const IncidentsQuery = graphql(`
   query Incidents($after: String, $filter: IncidentFilter) {
     incidents(first: 50, after: $after, filter: $filter) {
       totalCount pageInfo { hasNextPage endCursor }
       edges { node { id reference title stage classification jurisdiction detectedAt frozenAt lead { displayName }
-        reportUpward { required deadline notifiedAt } nextClock { definition { id } status dueAt } counts { tasks openTasks evidence forwards } } }
+        reportUpward { required deadline notifiedAt } nextClock { definition { id } status startedAt dueAt } counts { tasks openTasks evidence forwards } } }
     }
   }
 `);
@@ -62,7 +62,8 @@ export function Incidents() {
   const nextClock = (r: Row) => {
     const left = r.nextClock && countdown(t, r.nextClock, now, false);
     if (!r.nextClock || !left) return null;
-    return <Typography.Text type={left.color === "red" ? "danger" : undefined} data-testid="next-clock">
+    const pressing = urgency(r.nextClock, now);
+    return <Typography.Text type={pressing === "overdue" || pressing === "critical" ? "danger" : pressing === "warning" ? "warning" : undefined} data-testid="next-clock">
       {t("clock.named", { clock: clockLabel(t, r.nextClock.definition.id), text: left.text })}</Typography.Text>;
   };
   const stageTags = (r: Row) => <Space size={4} wrap><Tag>{t(`stage.${r.stage}`)}</Tag>

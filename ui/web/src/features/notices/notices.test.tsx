@@ -14,7 +14,7 @@ describe("a notification's line", () => {
     const t = i18n.t.bind(i18n);
     expect(noticeText(t, { kind: "CLOCK_OVERDUE", reference: "LT-2026-0007",
       data: [{ key: "clock", value: "report_upward" }, { key: "due", value: "2026-11-25 09:00 +08:00" }] }))
-      .toBe("LT-2026-0007 时限「向上报告」已超时（截止 2026-11-25 09:00 +08:00）");
+      .toBe("LT-2026-0007 时限「向上报告」已逾期（截止 2026-11-25 09:00 +08:00）");
     expect(noticeText(t, { kind: "STAGE_CHANGED", reference: "LT-1", data: [{ key: "from", value: "DETECT" }, { key: "to", value: "INITIAL_RESPONSE" }] }))
       .toBe(`LT-1 阶段已变更：${t("stage.DETECT")} → ${t("stage.INITIAL_RESPONSE")}`);
     await i18n.changeLanguage("en");
@@ -43,8 +43,8 @@ describe("the notification settings", () => {
       subscriptions: [{ kind: "CLOCK_OVERDUE", channels: ["IN_APP", "EMAIL"], own: false }, { kind: "GATE_MET", channels: [], own: true }] }} /></Provider>);
     expect(screen.getAllByText("默认")).toHaveLength(9); // every kind but the one chosen
     const box = (name: string) => (screen.getByRole("checkbox", { name }) as HTMLInputElement).checked;
-    expect(box("时限超时 · 邮件")).toBe(true);
-    expect(box("关卡条件满足 · 站内")).toBe(false);
+    expect(box("时限逾期 · 邮件")).toBe(true);
+    expect(box("本阶段事项已齐备 · 站内")).toBe(false);
   });
 });
 
@@ -60,9 +60,9 @@ describe("the notifications page", () => {
       executeMutation: () => never, executeSubscription: () => never,
     };
     render(<Provider value={client as never}><MemoryRouter><NoticesPage /></MemoryRouter></Provider>);
-    const linked = await screen.findByRole("link", { name: /LT-2026-0001 时限「向上报告」已超时/ });
+    const linked = await screen.findByRole("link", { name: /LT-2026-0001 时限「向上报告」已逾期/ });
     expect(linked.getAttribute("href")).toBe("/incidents/LT-2026-0001");
-    expect(screen.getByText(/LT-2026-0002 时限「向上报告」已超时/).closest("a")).toBeNull();
+    expect(screen.getByText(/LT-2026-0002 时限「向上报告」已逾期/).closest("a")).toBeNull();
     expect(screen.getByText(/您已无权查看此事件/)).toBeTruthy();
   });
 });
