@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -26,11 +29,15 @@ import (
 	"github.com/leaktrail/leaktrail/internal/testserve"
 )
 
-// The list page the incident list screen asks for: 50 incidents with their
-// lead, tasks and counts.
-const listQuery = `query IncidentList { incidents(first: 50) { totalCount pageInfo { hasNextPage endCursor }
-	edges { node { id reference title stage classification detectedAt lead { id displayName }
-	tasks { id title stage done } counts { tasks openTasks evidence forwards } } } } }`
+// The list page exactly as the incident list screen asks for it
+// (ui/web/src/features/incidents/Incidents.tsx), with the __typename fields
+// urql's cache adds to every selection: 50 incidents with their lead, report
+// upward, next legal clock and counts.
+const listQuery = `query Incidents($after: String, $filter: IncidentFilter) {
+  incidents(first: 50, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor __typename }
+    edges { node { id reference title stage classification jurisdiction detectedAt frozenAt lead { displayName __typename }
+      reportUpward { required deadline notifiedAt __typename } nextClock { definition { id __typename } status startedAt dueAt __typename }
+      counts { tasks openTasks evidence forwards __typename } __typename } __typename } __typename } }`
 
 // keepAlive holds a connection per client open between requests, as a load
 // balancer does (http.DefaultClient keeps only two idle connections a host,
@@ -50,6 +57,7 @@ type listFixture struct {
 	*fixture
 	served *servedBinary
 	client *testgql.Client
+	pprof  string // the binary's profiler address when LEAKTRAIL_BENCH_PROFILE is set
 }
 
 func newListFixture(b *testing.B) *listFixture {
@@ -94,7 +102,13 @@ func newListFixture(b *testing.B) *listFixture {
 		b.Fatal(err)
 	}
 	b.Logf("dataset: %d incidents in %v", listIncidents, time.Since(started).Round(time.Millisecond))
-	lf := &listFixture{fixture: f, served: serveBinary(b, f)}
+	lf := &listFixture{fixture: f}
+	var env []string
+	if profileDir != "" {
+		lf.pprof = freeAddr(b)
+		env = append(env, "LEAKTRAIL_PPROF_LISTEN="+lf.pprof)
+	}
+	lf.served = &servedBinary{serveBinaryWith(b, f, env...)}
 	lf.client = &testgql.Client{URL: lf.served.URL, HTTP: keepAlive}
 	lf.client.Login(b, "bench", "benchmark password")
 	return lf
@@ -123,7 +137,9 @@ func BenchmarkIncidentList(b *testing.B) {
 		note("list.statements", statements)
 		b.ReportMetric(statements, "SQL/request")
 		var rss float64
+		stop := profile(b, lf.pprof, "list")
 		rps, p50, p99 := load(b, send, func() { rss = max(rss, lf.served.rssMiB(b)) })
+		stop()
 		note("list.rps", rps)
 		note("list.p50.ms", p50)
 		note("list.p99.ms", p99)
@@ -431,4 +447,47 @@ func (s *servedBinary) rssMiB(b *testing.B) float64 {
 	}
 	b.Fatal("no VmRSS")
 	return 0
+}
+
+// profileDir, from LEAKTRAIL_BENCH_PROFILE, is where CPU profiles of the
+// binary under load are written (off when empty): the figures say how far
+// from the floor, the profiles say why.
+var profileDir = os.Getenv("LEAKTRAIL_BENCH_PROFILE")
+
+// freeAddr is a loopback address with a port free at the moment.
+func freeAddr(b *testing.B) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// profile starts a CPU profile of the binary whose profiler is at addr and
+// returns a function that ends it and writes profileDir/name.cpu.pprof.
+func profile(b *testing.B, addr, name string) (stop func()) {
+	if addr == "" {
+		return func() {}
+	}
+	done := make(chan error, 1)
+	go func() {
+		resp, err := http.Get("http://" + addr + "/debug/pprof/profile?seconds=20")
+		if err != nil {
+			done <- err
+			return
+		}
+		defer resp.Body.Close()
+		out, err := os.Create(filepath.Join(profileDir, name+".cpu.pprof"))
+		if err == nil {
+			_, err = io.Copy(out, resp.Body)
+			err = errors.Join(err, out.Close())
+		}
+		done <- err
+	}()
+	return func() {
+		if err := <-done; err != nil {
+			b.Error(err)
+		}
+	}
 }

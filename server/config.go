@@ -3,6 +3,7 @@ package server
 import (
 	"flag"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"slices"
@@ -82,6 +83,10 @@ type Config struct {
 	NotifyPoll, NotifyBackoff time.Duration
 	// WebhookTimeout bounds each webhook attempt; zero takes 10 s.
 	WebhookTimeout time.Duration
+	// PprofListen, when set, serves Go's profiler (/debug/pprof/) on this
+	// loopback address, apart from the API, so a slow path is measured on the
+	// server itself rather than guessed at.
+	PprofListen string
 }
 
 // Defaults of the import and body settings.
@@ -181,6 +186,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 		"wait after a first failed delivery, doubled after each up to an hour (LEAKTRAIL_NOTIFY_BACKOFF)")
 	fs.DurationVar(&c.WebhookTimeout, "webhook-timeout", envDuration("LEAKTRAIL_WEBHOOK_TIMEOUT", 10*time.Second),
 		"how long one webhook attempt may take (LEAKTRAIL_WEBHOOK_TIMEOUT)")
+	fs.StringVar(&c.PprofListen, "pprof-listen", envOr("LEAKTRAIL_PPROF_LISTEN", ""),
+		"loopback address serving Go's profiler at /debug/pprof/, e.g. 127.0.0.1:6060; off when empty (LEAKTRAIL_PPROF_LISTEN)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr("LEAKTRAIL_LOG_LEVEL", "info"), "debug, info, warn or error (LEAKTRAIL_LOG_LEVEL)")
 }
 
@@ -220,6 +227,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.Clocks(); err != nil {
 		return err
+	}
+	if c.PprofListen != "" && !loopback(c.PprofListen) {
+		return fmt.Errorf("LEAKTRAIL_PPROF_LISTEN must be a loopback address such as 127.0.0.1:6060: the profiler shows the server's memory")
 	}
 	if c.SMTPURL != "" {
 		if _, err := notify.ParseSMTPURL(c.SMTPURL); err != nil {
@@ -283,4 +293,17 @@ func (c Config) Evidence() (evidence.Config, error) {
 	var err error
 	out.Retention, err = evidence.ParseRetention(c.EvidenceRetention)
 	return out, err
+}
+
+// loopback reports whether addr (host:port) names a loopback interface.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

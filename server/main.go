@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync"
 	"time"
 
@@ -68,6 +69,8 @@ type Main struct {
 	listener net.Listener
 	http     *http.Server
 	served   chan error
+	pprof    *http.Server
+	pprofURL string
 }
 
 // NewMain returns a server for cfg, logging to log.
@@ -164,9 +167,34 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.http.Serve(m.listener) }()
+	if m.Config.PprofListen != "" {
+		if err := m.servePprof(); err != nil {
+			return err
+		}
+	}
 	m.Log.Info("serving", "url", m.URL())
 	return nil
 }
+
+// servePprof serves Go's profiler on its own loopback listener, closed with the server.
+func (m *Main) servePprof() error {
+	l, err := net.Listen("tcp", m.Config.PprofListen)
+	if err != nil {
+		return fmt.Errorf("listen on %s (LEAKTRAIL_PPROF_LISTEN): %w", m.Config.PprofListen, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	m.pprof = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	m.pprofURL = "http://" + l.Addr().String() + "/debug/pprof/"
+	go m.pprof.Serve(l) //nolint:errcheck // ends with Close
+	m.Log.Info("profiler", "url", m.pprofURL)
+	return nil
+}
+
+// PprofURL is where the profiler answers, empty when it is off.
+func (m *Main) PprofURL() string { return m.pprofURL }
 
 // Addr is the address the server listens on.
 func (m *Main) Addr() string { return m.listener.Addr().String() }
@@ -196,6 +224,9 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
 		errs = append(errs, m.http.Shutdown(ctx))
+	}
+	if m.pprof != nil {
+		errs = append(errs, m.pprof.Close())
 	}
 	if m.Live != nil {
 		errs = append(errs, m.Live.Close())

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -272,6 +273,37 @@ func TestSecureCookieFromPublicURL(t *testing.T) {
 		cfg.PublicURL = bad
 		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "LEAKTRAIL_PUBLIC_URL") {
 			t.Errorf("public URL %q: %v", bad, err)
+		}
+	}
+}
+
+// The profiler answers on its own loopback listener only when asked for,
+// and a non-loopback address for it is refused.
+func TestProfilerOnlyOnLoopback(t *testing.T) {
+	t.Parallel()
+	m, _ := startWith(t, func(cfg *server.Config) { cfg.PprofListen = "127.0.0.1:0" })
+	resp, err := http.Get(m.PprofURL() + "goroutine?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("profiler: %d", resp.StatusCode)
+	}
+	api, err := http.Get(m.URL() + "/debug/pprof/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(api.Body)
+	api.Body.Close()
+	if bytes.Contains(page, []byte("profiles available")) {
+		t.Fatal("the API's port serves the profiler")
+	}
+	for _, bad := range []string{"0.0.0.0:6060", ":6060", "10.0.0.1:6060", "6060"} {
+		cfg := m.Config
+		cfg.PprofListen = bad
+		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "LEAKTRAIL_PPROF_LISTEN") {
+			t.Errorf("profiler address %q: %v", bad, err)
 		}
 	}
 }
