@@ -27,6 +27,7 @@ import (
 	"github.com/leaktrail/leaktrail/evidence"
 	"github.com/leaktrail/leaktrail/fingerprint"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/internal/zone"
 	"github.com/leaktrail/leaktrail/notify"
 	"github.com/leaktrail/leaktrail/spread"
 )
@@ -214,7 +215,7 @@ func (s *Service) run(ctx context.Context, im *Import) error {
 	if _, _, err := s.Incidents.Allowed(ctx, im.IncidentID, incident.PermEdit); err != nil {
 		return err
 	}
-	zone, err := time.LoadLocation(im.TimeZone)
+	zone, err := zone.Load(im.TimeZone)
 	if err != nil {
 		return apperr.Invalid("input.timeZone", "unknown time zone %s", im.TimeZone)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/internal/zone"
 	"github.com/leaktrail/leaktrail/report"
 	"github.com/leaktrail/leaktrail/ui/web/src/locales"
 )
@@ -226,7 +227,7 @@ type words struct {
 func wordsFor(inc CaseIncident, lang string) words {
 	w := words{lang: lang, zone: cmp.Or(inc.TimeZone, incident.DefaultTimeZone)}
 	var err error
-	if w.loc, err = time.LoadLocation(w.zone); err != nil {
+	if w.loc, err = zone.Load(w.zone); err != nil {
 		w.zone, w.loc = "UTC", time.UTC
 	}
 	// A level is worded on its case's scale, not the reader's: a mainland 机密

@@ -17,6 +17,7 @@ import (
 
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/internal/text"
+	"github.com/leaktrail/leaktrail/internal/zone"
 )
 
 // Action is a custody event's kind; values match the GraphQL enum.
@@ -134,7 +135,7 @@ func ZoneOf(name, field string) (string, error) {
 	if name == "" {
 		return "UTC", nil
 	}
-	if _, err := time.LoadLocation(name); err != nil || len(name) > 64 {
+	if _, err := zone.Load(name); err != nil || len(name) > 64 {
 		return "", apperr.Invalid(field, "%q is not an IANA time zone such as Asia/Shanghai", name)
 	}
 	return name, nil

@@ -19,6 +19,7 @@ import (
 
 	"github.com/leaktrail/leaktrail/apperr"
 	"github.com/leaktrail/leaktrail/internal/text"
+	"github.com/leaktrail/leaktrail/internal/zone"
 	"github.com/leaktrail/leaktrail/workflow"
 )
 
@@ -249,7 +250,7 @@ func (inc *Incident) validate(now time.Time) error {
 const DefaultTimeZone = "Asia/Shanghai"
 
 func validZone(name string) bool {
-	_, err := time.LoadLocation(name)
+	_, err := zone.Load(name)
 	return err == nil && len(name) <= 64 && name != "Local"
 }
 

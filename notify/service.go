@@ -19,6 +19,7 @@ import (
 	"github.com/leaktrail/leaktrail/audit"
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/database"
+	"github.com/leaktrail/leaktrail/internal/zone"
 )
 
 // ReadRule is the need-to-know rule, as the incident feature keeps it:
@@ -276,7 +277,7 @@ func loadZone(name string) (*time.Location, error) {
 	if name == "" || name == "Local" || len(name) > 64 {
 		return nil, errors.New("no zone")
 	}
-	return time.LoadLocation(name)
+	return zone.Load(name)
 }
 
 // requireAdmin returns the signed-in user when they are an admin.

@@ -18,6 +18,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/leaktrail/leaktrail/apperr"
+	"github.com/leaktrail/leaktrail/internal/zone"
 )
 
 // Import file formats for forwards derived from chat records. Both carry the
@@ -50,7 +51,7 @@ const DefaultTimeZone = "Asia/Shanghai"
 // LoadTimeZone is the IANA zone an import's wall-clock times are read in;
 // an empty name is DefaultTimeZone.
 func LoadTimeZone(name string) (*time.Location, error) {
-	loc, err := time.LoadLocation(cmp.Or(name, DefaultTimeZone))
+	loc, err := zone.Load(cmp.Or(name, DefaultTimeZone))
 	if err != nil || name == "Local" {
 		return nil, apperr.Invalid("timeZone", "%q is not an IANA time zone such as Asia/Shanghai", name)
 	}
