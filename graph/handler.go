@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/google/uuid"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/budget"
@@ -94,25 +95,28 @@ func weigh(c *generated.ComplexityRoot, limit int) {
 	c.Spread.Origins = func(child int) int { return whole + child }
 }
 
-// pooled runs the resolvers of the heaviest fields inside the server's pool
-// for their kind of work, so that many requests at once queue briefly and
-// are then refused with RATE_LIMITED rather than run together.
-func pooled(l *budget.Limits) graphql.FieldMiddleware {
+// pooled runs the heaviest root fields inside the server's pool for their
+// kind of work, so that many requests at once queue briefly and are then
+// refused with RATE_LIMITED rather than run together. It wraps root fields
+// only: a field middleware would be called for every field of every answer.
+func pooled(l *budget.Limits) graphql.RootFieldMiddleware {
 	if l == nil {
-		return func(ctx context.Context, next graphql.Resolver) (any, error) { return next(ctx) }
+		return func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler { return next(ctx) }
 	}
 	pools := map[string]*budget.Pool{
 		"verifyEvidence": l.Fixity, "generateCaseReport": l.Reports, "issueReport": l.Reports, "statistics": l.Reports, "auditVerify": l.Reports,
 	}
-	return func(ctx context.Context, next graphql.Resolver) (any, error) {
-		fc := graphql.GetFieldContext(ctx)
-		if fc.Object != "Mutation" && fc.Object != "Query" || pools[fc.Field.Name] == nil {
+	return func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		field := graphql.GetRootFieldContext(ctx).Field
+		pool := pools[field.Name]
+		if pool == nil {
 			return next(ctx)
 		}
-		pool := pools[fc.Field.Name]
 		release, err := pool.Acquire(ctx)
 		if err != nil {
-			return nil, err
+			// A root field's context has no path yet: the error names its field.
+			graphql.AddError(ctx, &gqlerror.Error{Err: err, Message: err.Error(), Path: ast.Path{ast.PathName(field.Alias)}})
+			return graphql.Null
 		}
 		defer release()
 		return next(ctx)
@@ -141,7 +145,7 @@ func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.FixedComplexityLimit(limit))
-	srv.AroundFields(pooled(cfg.Limits))
+	srv.AroundRootFields(pooled(cfg.Limits))
 	srv.Use(depthLimit{Max: DefaultMaxDepth})
 	for _, e := range cfg.Extensions {
 		srv.Use(e)

@@ -259,6 +259,11 @@ func TestReportsAreRefusedWhenTheServerIsBusy(t *testing.T) {
 			t.Fatalf("%s while busy: %d %s", path, status, body)
 		}
 	}
+	// And so do the heavy GraphQL fields, beside light ones that still answer.
+	if r := c.Do(t, `{ statistics { incidents } }`, nil); r.Code() != "RATE_LIMITED" || fmt.Sprint(r.Errors[0].Path) != "[statistics]" {
+		t.Fatalf("statistics while busy: %s %+v", r.Data, r.Errors)
+	}
+	c.Must(t, `{ me { id } }`, nil, nil)
 	release()
 	if status, body := c.Send(t, http.MethodGet, "/incidents/"+ref+"/report.md", ""); status != http.StatusOK {
 		t.Fatalf("report when free: %d %s", status, body)
