@@ -16,22 +16,6 @@ import (
 	"github.com/leaktrail/leaktrail/workflow"
 )
 
-func (r *clockResolver) Definition(ctx context.Context, obj *incident.Clock) (*workflow.Clock, error) {
-	return &obj.Clock, nil
-}
-
-func (r *clockResolver) StartedAt(ctx context.Context, obj *incident.Clock) (*time.Time, error) {
-	return nonZero(obj.StartedAt), nil
-}
-
-func (r *clockResolver) DueAt(ctx context.Context, obj *incident.Clock) (*time.Time, error) {
-	return nonZero(obj.DueAt), nil
-}
-
-func (r *clockResolver) StoppedAt(ctx context.Context, obj *incident.Clock) (*time.Time, error) {
-	return nonZero(obj.StoppedAt), nil
-}
-
 func (r *clockResolver) Extensions(ctx context.Context, obj *incident.Clock) ([]*incident.ClockExtension, error) {
 	exts, err := r.IncidentService.ExtensionsOf(ctx, obj.IncidentID, obj.Clock.ID)
 	return ptrs(exts), err

@@ -30,10 +30,12 @@ type Loaders struct {
 	Counts *dataloadgen.Loader[uuid.UUID, incident.Counts]
 	// Notifications are an incident's reports upward (its report-upward clock reads them too).
 	Notifications *dataloadgen.Loader[uuid.UUID, []incident.Notification]
-	// Facts are read once per incident object, though gate and reportUpward both need them.
+	// Facts are what an incident's gate reads, once per incident object.
 	Facts *dataloadgen.Loader[*incident.Incident, workflow.Facts]
 	// Clocks are an incident's legal clocks, read in one batch for a list.
 	Clocks *dataloadgen.Loader[*incident.Incident, []incident.Clock]
+	// ReportUpward is an incident's report-upward clock, from its notifications.
+	ReportUpward *dataloadgen.Loader[*incident.Incident, workflow.ReportUpwardClock]
 	// NodeDetails and ForwardDetails complete the partial nodes and forwards an analysis holds.
 	NodeDetails    *dataloadgen.Loader[uuid.UUID, *spread.Node]
 	ForwardDetails *dataloadgen.Loader[uuid.UUID, *spread.Forward]
@@ -67,7 +69,7 @@ func byID[T any](rows []T, err error, id func(T) uuid.UUID) (map[uuid.UUID]T, er
 const loaderWait = time.Millisecond
 
 func newLoaders(r *Resolver) *Loaders {
-	return &Loaders{
+	l := &Loaders{
 		Users: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]auth.User, error) {
 			users, err := r.AuthService.UsersByIDs(ctx, ids)
 			out := make(map[uuid.UUID]auth.User, len(users))
@@ -221,6 +223,18 @@ func newLoaders(r *Resolver) *Loaders {
 			return byID(forwards, err, func(f *spread.Forward) uuid.UUID { return f.ID })
 		}, dataloadgen.WithWait(loaderWait)),
 	}
+	l.ReportUpward = dataloadgen.NewLoader(func(ctx context.Context, incs []*incident.Incident) ([]workflow.ReportUpwardClock, []error) {
+		out, errs := make([]workflow.ReportUpwardClock, len(incs)), make([]error, len(incs))
+		for i, inc := range incs {
+			var ns []incident.Notification
+			// The notifications field of the same incidents shares this batch.
+			if ns, errs[i] = l.Notifications.Load(ctx, inc.ID); errs[i] == nil {
+				out[i] = r.IncidentService.ReportUpward(*inc, ns)
+			}
+		}
+		return out, errs
+	}, dataloadgen.WithWait(loaderWait))
+	return l
 }
 
 // nodeDetail is n with every field, read when n came partial from an analysis.
@@ -271,12 +285,14 @@ func fieldOf[T, V any](ctx context.Context, obj T, detail func(context.Context, 
 	return field(full), nil
 }
 
-// prefetchPage starts, for a page of incidents, the batch loads its nested
-// fields will ask for (when the operation selects them), so each is one
-// statement for the whole page however the field resolvers are scheduled.
-func prefetchPage(ctx context.Context, page []incident.Incident) {
+// prefetchPage reads, for a page of incidents, what its rows' nested fields
+// will ask for (when the operation selects them): the summaries (counts,
+// report upward, clocks) in one call whose results prime the loaders, and
+// batch loads started for the rest. Each is one statement for the whole page,
+// however the field resolvers are scheduled.
+func prefetchPage(ctx context.Context, r *Resolver, page []incident.Incident) error {
 	if len(page) == 0 {
-		return
+		return nil
 	}
 	l := loaders(ctx)
 	ids := make([]uuid.UUID, len(page))
@@ -287,20 +303,32 @@ func prefetchPage(ctx context.Context, page []incident.Incident) {
 			leads = append(leads, *inc.LeadID)
 		}
 	}
-	if selects(ctx, "edges", "node", "tasks") {
+	node := func(field string) bool { return selects(ctx, "edges", "node", field) }
+	if node("counts") || node("reportUpward") || node("nextClock") || node("clocks") {
+		sums, err := r.IncidentService.Summaries(ctx, page)
+		if err != nil {
+			return err
+		}
+		for i := range page {
+			if s, ok := sums[page[i].ID]; ok {
+				l.Counts.Prime(page[i].ID, s.Counts)
+				l.ReportUpward.Prime(&page[i], s.ReportUpward)
+				l.Clocks.Prime(&page[i], s.Clocks)
+			}
+		}
+	}
+	if node("tasks") {
 		l.Tasks.LoadAllThunk(ctx, ids)
 	}
-	if selects(ctx, "edges", "node", "counts") {
-		l.Counts.LoadAllThunk(ctx, ids)
-	}
-	if selects(ctx, "edges", "node", "reportUpward") || selects(ctx, "edges", "node", "notifications") {
+	if node("notifications") {
 		l.Notifications.LoadAllThunk(ctx, ids)
 	}
-	if selects(ctx, "edges", "node", "lead") && len(leads) > 0 {
+	if node("lead") && len(leads) > 0 {
 		l.Users.LoadAllThunk(ctx, slices.Compact(slices.SortedFunc(slices.Values(leads), func(a, b uuid.UUID) int {
 			return bytes.Compare(a[:], b[:])
 		})))
 	}
+	return nil
 }
 
 // selects reports whether the operation selects the path of fields below

@@ -47,12 +47,7 @@ func (r *incidentResolver) Gate(ctx context.Context, obj *incident.Incident) (*m
 }
 
 func (r *incidentResolver) ReportUpward(ctx context.Context, obj *incident.Incident) (*workflow.ReportUpwardClock, error) {
-	ns, err := loaders(ctx).Notifications.Load(ctx, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	clock := r.IncidentService.ReportUpward(*obj, ns)
-	return &clock, nil
+	return ptr(loaders(ctx).ReportUpward.Load(ctx, obj))
 }
 
 func (r *incidentResolver) Tasks(ctx context.Context, obj *incident.Incident, stage *workflow.Stage) ([]*incident.Task, error) {
@@ -163,8 +158,7 @@ func (r *queryResolver) Incidents(ctx context.Context, first *int, after *string
 	if err != nil {
 		return nil, err
 	}
-	prefetchPage(ctx, page.Incidents)
-	return &page, nil
+	return &page, prefetchPage(ctx, r.Resolver, page.Incidents)
 }
 
 func (r *queryResolver) DefaultJurisdiction(ctx context.Context) (incident.Jurisdiction, error) {
@@ -173,14 +167,6 @@ func (r *queryResolver) DefaultJurisdiction(ctx context.Context) (incident.Juris
 		return "", err
 	}
 	return r.IncidentService.DefaultJurisdiction, nil
-}
-
-func (r *reportUpwardResolver) Deadline(ctx context.Context, obj *workflow.ReportUpwardClock) (*time.Time, error) {
-	return nonZero(obj.Deadline), nil
-}
-
-func (r *reportUpwardResolver) NotifiedAt(ctx context.Context, obj *workflow.ReportUpwardClock) (*time.Time, error) {
-	return nonZero(obj.NotifiedAt), nil
 }
 
 func (r *requirementResolver) Task(ctx context.Context, obj *workflow.Result) (*incident.Task, error) {
@@ -230,8 +216,6 @@ func (r *Resolver) IncidentConnection() generated.IncidentConnectionResolver {
 	return &incidentConnectionResolver{r}
 }
 
-func (r *Resolver) ReportUpward() generated.ReportUpwardResolver { return &reportUpwardResolver{r} }
-
 func (r *Resolver) Requirement() generated.RequirementResolver { return &requirementResolver{r} }
 
 func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
@@ -246,7 +230,6 @@ type (
 	gateResolver                  struct{ *Resolver }
 	incidentResolver              struct{ *Resolver }
 	incidentConnectionResolver    struct{ *Resolver }
-	reportUpwardResolver          struct{ *Resolver }
 	requirementResolver           struct{ *Resolver }
 	subscriptionResolver          struct{ *Resolver }
 	taskResolver                  struct{ *Resolver }

@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/vikstrous/dataloadgen"
@@ -55,14 +54,6 @@ func ptr[T any](v T, err error) (*T, error) {
 		return nil, err
 	}
 	return &v, nil
-}
-
-// nonZero returns nil for the zero time, which the domain uses for "not set".
-func nonZero(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
 }
 
 // maxAuditPage bounds one page of the audit log.

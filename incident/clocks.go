@@ -17,6 +17,7 @@ import (
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/internal/text"
+	"github.com/leaktrail/leaktrail/internal/zone"
 	"github.com/leaktrail/leaktrail/notify"
 	"github.com/leaktrail/leaktrail/workflow"
 )
@@ -45,7 +46,7 @@ type Clock struct {
 
 // zoneOf is the incident's time zone, the default one when it has none or an unknown one.
 func zoneOf(inc Incident) *time.Location {
-	loc, err := time.LoadLocation(cmp.Or(inc.TimeZone, DefaultTimeZone))
+	loc, err := zone.Load(cmp.Or(inc.TimeZone, DefaultTimeZone))
 	if err != nil {
 		return time.UTC
 	}
@@ -54,59 +55,55 @@ func zoneOf(inc Incident) *time.Location {
 
 // clockFacts gathers what the clocks of these incidents read.
 func (s *Service) clockFacts(ctx context.Context, ex database.Executor, incs []Incident) (map[uuid.UUID]workflow.ClockFacts, error) {
-	ids := make([]uuid.UUID, len(incs))
+	if len(incs) == 0 {
+		return map[uuid.UUID]workflow.ClockFacts{}, nil
+	}
+	rows, err := s.Store.ClockFacts(ctx, ex, idsOf(incs))
+	if err != nil {
+		return nil, err
+	}
+	return s.factsOf(ctx, ex, incs, rows)
+}
+
+// factsOf builds the clock facts of incs from their own columns, their rows
+// of clockFactColumns and the events the other features keep.
+func (s *Service) factsOf(ctx context.Context, ex database.Executor, incs []Incident, rows []clockFactRow) (map[uuid.UUID]workflow.ClockFacts, error) {
 	out := make(map[uuid.UUID]workflow.ClockFacts, len(incs))
-	for i, inc := range incs {
-		ids[i] = inc.ID
+	for _, inc := range incs {
 		out[inc.ID] = workflow.ClockFacts{Classification: string(inc.Classification), ReachedOutside: inc.ReachedOutside,
 			Zone: zoneOf(inc), Events: map[string]time.Time{workflow.EventDetected: inc.DetectedAt},
 			Manual: map[string]workflow.ManualMark{}, Extended: map[string]int{}}
 	}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	events, err := s.Store.ClockEvents(ctx, ex, ids)
-	if err != nil {
-		return nil, err
+	for _, r := range rows {
+		if f, ok := out[r.IncidentID]; ok {
+			if err := r.apply(&f); err != nil {
+				return nil, err
+			}
+		}
 	}
 	for _, source := range s.ClockSources {
-		more, err := source(ctx, ex, ids)
+		more, err := source(ctx, ex, idsOf(incs))
 		if err != nil {
 			return nil, err
 		}
 		for id, evs := range more {
-			for name, at := range evs {
-				if events[id] == nil {
-					events[id] = map[string]time.Time{}
+			if f, ok := out[id]; ok {
+				for name, at := range evs {
+					f.Events[name] = at
 				}
-				events[id][name] = at
 			}
 		}
 	}
-	marks, err := s.Store.ClockMarks(ctx, ex, ids)
-	if err != nil {
-		return nil, err
-	}
-	exts, err := s.Store.ClockExtensions(ctx, ex, ids)
-	if err != nil {
-		return nil, err
-	}
-	for id, evs := range events {
-		for name, at := range evs {
-			out[id].Events[name] = at
-		}
-	}
-	for _, m := range marks {
-		mark := workflow.ManualMark{Started: m.StartedAt}
-		if m.StoppedAt != nil {
-			mark.Stopped = *m.StoppedAt
-		}
-		out[m.IncidentID].Manual[m.ClockID] = mark
-	}
-	for _, e := range exts {
-		out[e.IncidentID].Extended[e.ClockID] += e.Amount
-	}
 	return out, nil
+}
+
+// idsOf lists the incidents' ids.
+func idsOf(incs []Incident) []uuid.UUID {
+	ids := make([]uuid.UUID, len(incs))
+	for i, inc := range incs {
+		ids[i] = inc.ID
+	}
+	return ids
 }
 
 // ClocksOf returns the clocks of incidents read through this service, each
@@ -120,24 +117,28 @@ func (s *Service) ClocksOf(ctx context.Context, incs []Incident) ([][]Clock, err
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]uuid.UUID, len(incs))
-	for i, inc := range incs {
-		ids[i] = inc.ID
-	}
-	leads, err := s.Store.LeadOf(ctx, s.DB, actor.ID, ids)
+	leads, err := s.Store.LeadOf(ctx, s.DB, actor.ID, idsOf(incs))
 	if err != nil {
 		return nil, err
 	}
 	now := time.Now()
 	out := make([][]Clock, len(incs))
 	for i, inc := range incs {
-		for _, st := range s.Clocks.Evaluate(facts[inc.ID], now) {
-			may := st.Status != workflow.NotStarted && st.Status != workflow.ClockMet && st.Status != workflow.Late &&
-				st.Clock.MayExtend(leads[inc.ID], actor.Has(auth.Leadership), actor.Has(auth.Admin))
-			out[i] = append(out[i], Clock{ClockState: st, IncidentID: inc.ID, CanExtend: may})
-		}
+		out[i] = s.clocksOf(inc, facts[inc.ID], leads[inc.ID], actor, now)
 	}
 	return out, nil
+}
+
+// clocksOf evaluates one incident's clocks for actor, who leads it or not.
+func (s *Service) clocksOf(inc Incident, facts workflow.ClockFacts, lead bool, actor auth.User, now time.Time) []Clock {
+	states := s.Clocks.Evaluate(facts, now)
+	out := make([]Clock, 0, len(states))
+	for _, st := range states {
+		may := st.Status != workflow.NotStarted && st.Status != workflow.ClockMet && st.Status != workflow.Late &&
+			st.Clock.MayExtend(lead, actor.Has(auth.Leadership), actor.Has(auth.Admin))
+		out = append(out, Clock{ClockState: st, IncidentID: inc.ID, CanExtend: may})
+	}
+	return out
 }
 
 // ExtensionsOf lists the extensions of an incident's clocks, oldest first.

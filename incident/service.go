@@ -376,11 +376,18 @@ func (s *Service) Gate(inc Incident, f workflow.Facts) workflow.Evaluation {
 // incident and its reports upward: the few facts the clock needs, so a list
 // need not gather every gate fact of each incident.
 func (s *Service) ReportUpward(inc Incident, notifications []Notification) workflow.ReportUpwardClock {
-	f := workflow.Facts{Classification: string(inc.Classification), ReachedOutside: inc.ReachedOutside, DetectedAt: inc.DetectedAt}
-	for _, n := range notifications {
-		f.NotifiedAt = append(f.NotifiedAt, n.NotifiedAt)
+	times := make([]time.Time, len(notifications))
+	for i, n := range notifications {
+		times[i] = n.NotifiedAt
 	}
-	return workflow.ReportUpward(f, s.ReportWindow, time.Now())
+	return s.reportUpward(inc, times, time.Now())
+}
+
+// reportUpward is the report-upward clock of inc reported at these times.
+func (s *Service) reportUpward(inc Incident, notified []time.Time, now time.Time) workflow.ReportUpwardClock {
+	f := workflow.Facts{Classification: string(inc.Classification), ReachedOutside: inc.ReachedOutside, DetectedAt: inc.DetectedAt,
+		NotifiedAt: notified}
+	return workflow.ReportUpward(f, s.ReportWindow, now)
 }
 
 // viewer returns the signed-in user as the store's viewer.

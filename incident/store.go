@@ -256,11 +256,35 @@ func childRows(ctx context.Context, ex database.Executor, dest any, v Viewer, ta
 func (Store) Counts(ctx context.Context, ex database.Executor, v Viewer, incidentIDs []uuid.UUID) ([]Counts, error) {
 	visible, args := VisibleSQL("i", v, []any{pq.Array(incidentIDs)})
 	var out []Counts
-	err := ex.SelectContext(ctx, &out, `SELECT i.id AS incident_id,
-		(SELECT count(*) FROM tasks t WHERE t.incident_id = i.id) AS tasks,
-		(SELECT count(*) FROM tasks t WHERE t.incident_id = i.id AND t.done_at IS NULL) AS open_tasks,
-		(SELECT count(*) FROM evidence e WHERE e.incident_id = i.id) AS evidence,
-		(SELECT count(*) FROM forwards f WHERE f.incident_id = i.id) AS forwards
+	err := ex.SelectContext(ctx, &out, `SELECT i.id AS incident_id, `+countColumns+`
+		FROM incidents i WHERE i.id = ANY($1) AND `+visible, args...)
+	return out, err
+}
+
+// countColumns are the Counts of the incident aliased i.
+const countColumns = `
+	(SELECT count(*) FROM tasks t WHERE t.incident_id = i.id) AS tasks,
+	(SELECT count(*) FROM tasks t WHERE t.incident_id = i.id AND t.done_at IS NULL) AS open_tasks,
+	(SELECT count(*) FROM evidence e WHERE e.incident_id = i.id) AS evidence,
+	(SELECT count(*) FROM forwards f WHERE f.incident_id = i.id) AS forwards`
+
+// summaryRow is what Summaries reads of one incident.
+type summaryRow struct {
+	// IncidentID, the shallowest, is the one the row's incident_id fills.
+	IncidentID uuid.UUID `db:"incident_id"`
+	Counts
+	clockFactRow
+	Lead bool `db:"lead"`
+}
+
+// Summaries reads, for the incidents among ids the viewer may see, their
+// counts, what their clocks read and whether the viewer leads them: all a
+// list row shows beyond the incident's own columns, in one statement.
+func (Store) Summaries(ctx context.Context, ex database.Executor, v Viewer, ids []uuid.UUID) ([]summaryRow, error) {
+	visible, args := VisibleSQL("i", v, []any{pq.Array(ids)})
+	var out []summaryRow
+	err := ex.SelectContext(ctx, &out, `SELECT i.id AS incident_id, `+countColumns+`, `+clockFactColumns+`,
+		EXISTS (SELECT 1 FROM incident_members lm WHERE lm.incident_id = i.id AND lm.user_id = $2 AND lm.case_role = 'LEAD') AS lead
 		FROM incidents i WHERE i.id = ANY($1) AND `+visible, args...)
 	return out, err
 }

@@ -168,6 +168,39 @@ func TestClocksOverAPI(t *testing.T) {
 	if len(clocksOf(t, resp, other)) != 0 {
 		t.Error("a work secret that stayed inside runs clocks")
 	}
+	resp.Must(t, `mutation($id: ID!) { addTask(incidentId: $id, input: {title: "核实群成员"}) { id } }`, map[string]any{"id": other}, nil)
+	listedAsOnTheirPage(t, resp)
+	listedAsOnTheirPage(t, leader)
+}
+
+// listedAsOnTheirPage checks that the list, which reads its rows' clocks,
+// report upward and counts for the whole page in one batch, shows each case
+// as the case's own page (read field by field) does.
+func listedAsOnTheirPage(t *testing.T, c *testgql.Client) {
+	t.Helper()
+	const fields = `id counts { tasks openTasks evidence forwards } reportUpward { required reasons deadline notifiedAt met overdue }
+		nextClock { definition { id } status startedAt dueAt stoppedAt extended calendarGap canExtend }
+		clocks { definition { id } status startedAt dueAt stoppedAt extended calendarGap canExtend }`
+	var list struct {
+		Incidents struct {
+			Edges []struct{ Node json.RawMessage }
+		}
+	}
+	c.Must(t, `{ incidents(first: 50) { edges { node { `+fields+` } } } }`, nil, &list)
+	if len(list.Incidents.Edges) == 0 {
+		t.Fatal("an empty list")
+	}
+	for _, e := range list.Incidents.Edges {
+		var row struct{ ID string }
+		if err := json.Unmarshal(e.Node, &row); err != nil {
+			t.Fatal(err)
+		}
+		var page struct{ Incident json.RawMessage }
+		c.Must(t, `query($id: ID!) { incident(id: $id) { `+fields+` } }`, map[string]any{"id": row.ID}, &page)
+		if string(page.Incident) != string(e.Node) {
+			t.Errorf("listed:\n%s\non its page:\n%s", e.Node, page.Incident)
+		}
+	}
 }
 
 func mustUser(t *testing.T, m *server.Main, username string) uuid.UUID {

@@ -342,7 +342,7 @@ func (r *Clocks) Get(id string) (Clock, error) {
 
 // Evaluate lists the states of the clocks that apply to a case, in registry order.
 func (r *Clocks) Evaluate(f ClockFacts, now time.Time) []ClockState {
-	var out []ClockState
+	out := make([]ClockState, 0, len(r.list))
 	for _, c := range r.list {
 		if c.Applies(f) {
 			out = append(out, c.Evaluate(f, r.Calendar, now))

@@ -78,7 +78,6 @@ type ResolverRoot interface {
 	OutcomeStatusChange() OutcomeStatusChangeResolver
 	ProposalSource() ProposalSourceResolver
 	Query() QueryResolver
-	ReportUpward() ReportUpwardResolver
 	Requirement() RequirementResolver
 	Review() ReviewResolver
 	Sighting() SightingResolver
@@ -241,7 +240,7 @@ type ComplexityRoot struct {
 	Clock struct {
 		CalendarGap func(childComplexity int) int
 		CanExtend   func(childComplexity int) int
-		Definition  func(childComplexity int) int
+		Clock       func(childComplexity int) int
 		DueAt       func(childComplexity int) int
 		Extended    func(childComplexity int) int
 		Extensions  func(childComplexity int) int
@@ -1026,12 +1025,6 @@ type ChatMessageResolver interface {
 	Forwards(ctx context.Context, obj *chatlog.Message) ([]*spread.Forward, error)
 }
 type ClockResolver interface {
-	Definition(ctx context.Context, obj *incident.Clock) (*workflow.Clock, error)
-
-	StartedAt(ctx context.Context, obj *incident.Clock) (*time.Time, error)
-	DueAt(ctx context.Context, obj *incident.Clock) (*time.Time, error)
-	StoppedAt(ctx context.Context, obj *incident.Clock) (*time.Time, error)
-
 	Extensions(ctx context.Context, obj *incident.Clock) ([]*incident.ClockExtension, error)
 }
 type ClockExtensionResolver interface {
@@ -1275,10 +1268,6 @@ type QueryResolver interface {
 	NoticeSettings(ctx context.Context) (*notify.Settings, error)
 	RoleSubscriptions(ctx context.Context) ([]*notify.RoleSubscription, error)
 	WebhookEndpoints(ctx context.Context) ([]*notify.Endpoint, error)
-}
-type ReportUpwardResolver interface {
-	Deadline(ctx context.Context, obj *workflow.ReportUpwardClock) (*time.Time, error)
-	NotifiedAt(ctx context.Context, obj *workflow.ReportUpwardClock) (*time.Time, error)
 }
 type RequirementResolver interface {
 	Task(ctx context.Context, obj *workflow.Result) (*incident.Task, error)
@@ -1972,11 +1961,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Clock.CanExtend(childComplexity), true
 	case "Clock.definition":
-		if e.ComplexityRoot.Clock.Definition == nil {
+		if e.ComplexityRoot.Clock.Clock == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Clock.Definition(childComplexity), true
+		return e.ComplexityRoot.Clock.Clock(childComplexity), true
 	case "Clock.dueAt":
 		if e.ComplexityRoot.Clock.DueAt == nil {
 			break
@@ -13983,11 +13972,11 @@ func (ec *executionContext) _Clock_definition(ctx context.Context, field graphql
 			return ec.fieldContext_Clock_definition(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Clock().Definition(ctx, obj)
+			return obj.Clock, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *workflow.Clock) graphql.Marshaler {
-			return ec.marshalNClockDefinition2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐClock(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v workflow.Clock) graphql.Marshaler {
+			return ec.marshalNClockDefinition2githubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐClock(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13997,8 +13986,8 @@ func (ec *executionContext) fieldContext_Clock_definition(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "Clock",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ClockDefinition(ctx, field)
 		},
@@ -14038,18 +14027,18 @@ func (ec *executionContext) _Clock_startedAt(ctx context.Context, field graphql.
 			return ec.fieldContext_Clock_startedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Clock().StartedAt(ctx, obj)
+			return obj.StartedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalOTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Clock_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Clock", field, true, true, "Time")
+	return graphql.NewScalarFieldContext("Clock", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Clock_dueAt(ctx context.Context, field graphql.CollectedField, obj *incident.Clock) (ret graphql.Marshaler) {
@@ -14061,18 +14050,18 @@ func (ec *executionContext) _Clock_dueAt(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Clock_dueAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Clock().DueAt(ctx, obj)
+			return obj.DueAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalOTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Clock_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Clock", field, true, true, "Time")
+	return graphql.NewScalarFieldContext("Clock", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Clock_stoppedAt(ctx context.Context, field graphql.CollectedField, obj *incident.Clock) (ret graphql.Marshaler) {
@@ -14084,18 +14073,18 @@ func (ec *executionContext) _Clock_stoppedAt(ctx context.Context, field graphql.
 			return ec.fieldContext_Clock_stoppedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Clock().StoppedAt(ctx, obj)
+			return obj.StoppedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalOTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Clock_stoppedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Clock", field, true, true, "Time")
+	return graphql.NewScalarFieldContext("Clock", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Clock_left(ctx context.Context, field graphql.CollectedField, obj *incident.Clock) (ret graphql.Marshaler) {
@@ -26001,18 +25990,18 @@ func (ec *executionContext) _ReportUpward_deadline(ctx context.Context, field gr
 			return ec.fieldContext_ReportUpward_deadline(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReportUpward().Deadline(ctx, obj)
+			return obj.Deadline, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalOTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_ReportUpward_deadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReportUpward", field, true, true, "Time")
+	return graphql.NewScalarFieldContext("ReportUpward", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ReportUpward_notifiedAt(ctx context.Context, field graphql.CollectedField, obj *workflow.ReportUpwardClock) (ret graphql.Marshaler) {
@@ -26024,18 +26013,18 @@ func (ec *executionContext) _ReportUpward_notifiedAt(ctx context.Context, field 
 			return ec.fieldContext_ReportUpward_notifiedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReportUpward().NotifiedAt(ctx, obj)
+			return obj.NotifiedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalOTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_ReportUpward_notifiedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReportUpward", field, true, true, "Time")
+	return graphql.NewScalarFieldContext("ReportUpward", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ReportUpward_met(ctx context.Context, field graphql.CollectedField, obj *workflow.ReportUpwardClock) (ret graphql.Marshaler) {
@@ -33638,34 +33627,30 @@ func (ec *executionContext) _Clock(ctx context.Context, sel ast.SelectionSet, ob
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Clock")
 		case "definition":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Clock_definition(ctx, field, obj)
-				})
+			out.Values[i] = ec._Clock_definition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "status":
 			out.Values[i] = ec._Clock_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "startedAt":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Clock_startedAt(ctx, field, obj)
-				})
+			out.Values[i] = ec._Clock_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "dueAt":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Clock_dueAt(ctx, field, obj)
-				})
+			out.Values[i] = ec._Clock_dueAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "stoppedAt":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Clock_stoppedAt(ctx, field, obj)
-				})
+			out.Values[i] = ec._Clock_stoppedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "left":
 			out.Values[i] = ec._Clock_left(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -37293,34 +37278,32 @@ func (ec *executionContext) _ReportUpward(ctx context.Context, sel ast.Selection
 		case "required":
 			out.Values[i] = ec._ReportUpward_required(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "reasons":
 			out.Values[i] = ec._ReportUpward_reasons(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "deadline":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ReportUpward_deadline(ctx, field, obj)
-				})
+			out.Values[i] = ec._ReportUpward_deadline(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "notifiedAt":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ReportUpward_notifiedAt(ctx, field, obj)
-				})
+			out.Values[i] = ec._ReportUpward_notifiedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "met":
 			out.Values[i] = ec._ReportUpward_met(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "overdue":
 			out.Values[i] = ec._ReportUpward_overdue(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -42321,6 +42304,18 @@ func (ec *executionContext) marshalOTask2ᚖgithubᚗcomᚋleaktrailᚋleaktrail
 		return graphql.Null
 	}
 	return ec._Task(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := scalar.UnmarshalTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalTime(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
