@@ -193,6 +193,9 @@ type pendingString struct {
 
 func (d *decoder) part(b []byte) error {
 	d.b, d.text, d.strings = b, d.text[:0], d.strings[:0]
+	if cap(d.text) < len(b) { // the part's text is a fraction of it: no growing
+		d.text, d.strings = make([]byte, 0, len(b)), make([]pendingString, 0, len(b)/16)
+	}
 	for len(d.b) > 0 && d.err == nil {
 		tag := d.take(1)[0]
 		id := uuid.UUID(d.take(16))
@@ -278,12 +281,16 @@ func (d *decoder) fail(format string, args ...any) {
 // take returns the next n bytes of the part (zeros past its end, with an error).
 func (d *decoder) take(n int) []byte {
 	if len(d.b) < n {
-		d.fail("a record is cut short")
-		return make([]byte, n)
+		return d.short(n)
 	}
-	out := d.b[:n]
+	out := d.b[:n:n]
 	d.b = d.b[n:]
 	return out
+}
+
+func (d *decoder) short(n int) []byte {
+	d.fail("a record is cut short")
+	return make([]byte, n)
 }
 
 func (d *decoder) s8() []byte { return d.take(int(d.take(1)[0])) }
