@@ -36,8 +36,7 @@ type Analysis struct {
 	isOrigin []bool
 	hops     []int // fewest hops from an origin; -1 when not reached
 	arrived  []bool
-	arrival  []time.Time // earliest time-respecting arrival
-	pred     []int       // forward that gave the earliest arrival; -1 for origins
+	pred     []int // forward that gave the earliest time-respecting arrival; -1 for origins
 
 	Depth             int
 	ReachedNodes      int
@@ -193,13 +192,14 @@ func (a *Analysis) countHops() {
 	}
 }
 
-// earliestArrival finds, for every node, the earliest time the item can have
-// arrived by a time-respecting path from an origin (each hop at or after the
-// one before). Forwards are taken in time order; forwards sharing a timestamp
-// are chained within their group by a small breadth-first pass.
+// earliestArrival finds, for every node, the forward by which the item can
+// have arrived earliest by a time-respecting path from an origin (each hop at
+// or after the one before). Forwards are taken in time order; forwards
+// sharing a timestamp are chained within their group by a small
+// breadth-first pass.
 func (a *Analysis) earliestArrival() {
 	n := len(a.nodes)
-	a.arrived, a.arrival, a.pred = make([]bool, n), make([]time.Time, n), make([]int, n)
+	a.arrived, a.pred = make([]bool, n), make([]int, n)
 	for i := range a.pred {
 		a.pred[i] = -1
 	}
@@ -209,14 +209,13 @@ func (a *Analysis) earliestArrival() {
 	bySender := map[int][]int{}
 	var queue []int
 	for start := 0; start < len(a.Forwards); {
-		t := a.Forwards[start].At
 		end := start + 1
 		for end < len(a.at) && a.at[end] == a.at[start] {
 			end++
 		}
 		if end == start+1 { // alone at its time, as most forwards are
 			if u, v := a.from[start], a.to[start]; a.arrived[u] && !a.arrived[v] {
-				a.arrived[v], a.arrival[v], a.pred[v] = true, t, start
+				a.arrived[v], a.pred[v] = true, start
 			}
 			start = end
 			continue
@@ -236,7 +235,7 @@ func (a *Analysis) earliestArrival() {
 			if a.arrived[v] {
 				continue
 			}
-			a.arrived[v], a.arrival[v], a.pred[v] = true, t, f
+			a.arrived[v], a.pred[v] = true, f
 			queue = append(queue, bySender[v]...)
 		}
 		start = end
