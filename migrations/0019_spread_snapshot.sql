@@ -3,7 +3,9 @@
 -- node and forward. Every change to spread_nodes or forwards appends, in the
 -- same transaction, the records it changed (spread.Store writes them); a
 -- reader applies the parts in seq order. When the parts outgrow the chain
--- they describe, the writer rebuilds them with spread_snapshot_rebuild.
+-- they describe, the writer rewrites them. spread_snapshot_rebuild builds
+-- them from the tables: for the chains recorded before this migration, and
+-- for rows brought in by other means (a bulk load).
 --
 -- Records (integers big-endian, s8 = 1-byte length and UTF-8 bytes, s32 the
 -- same with a 4-byte length; member_count -1 for none):

@@ -117,18 +117,12 @@ func storedMicros(t time.Time) int64 {
 
 // appendSnapshot adds records to the incident's snapshot; a writer holds the
 // incident's row lock, so parts are numbered in the order they commit. When
-// the parts have grown to more than twice what a rebuild would write (edits
-// appended one by one), they are rebuilt from the tables.
-func (Store) appendSnapshot(ctx context.Context, ex database.Executor, incidentID uuid.UUID, r *records) error {
-	parts := r.done()
-	if len(parts) == 0 {
-		return nil
-	}
-	for _, p := range parts {
-		if _, err := ex.ExecContext(ctx, `INSERT INTO spread_snapshot_parts (incident_id, seq, data)
-			SELECT $1, coalesce(max(seq), 0) + 1, $2 FROM spread_snapshot_parts WHERE incident_id = $1`, incidentID, p); err != nil {
-			return err
-		}
+// the parts have grown to more than twice what a rewrite would write (edits
+// appended one by one), they are rewritten with one record per node and
+// forward.
+func (s Store) appendSnapshot(ctx context.Context, ex database.Executor, incidentID uuid.UUID, r *records) error {
+	if err := insertParts(ctx, ex, incidentID, r.done()); err != nil {
+		return err
 	}
 	var count, size int64
 	if err := ex.QueryRowxContext(ctx, `SELECT count(*), coalesce(sum(octet_length(data)), 0)
@@ -138,8 +132,34 @@ func (Store) appendSnapshot(ctx context.Context, ex database.Executor, incidentI
 	if count <= 2*(size/partBytes)+32 {
 		return nil
 	}
-	_, err := ex.ExecContext(ctx, `SELECT spread_snapshot_rebuild($1)`, incidentID)
-	return err
+	// Rewritten here rather than by spread_snapshot_rebuild, which encodes
+	// row by row in SQL and takes seconds where this takes a cold read.
+	nodes, forwards, err := s.Snapshot(ctx, ex, incidentID)
+	if err != nil {
+		return err
+	}
+	var all records
+	for _, n := range nodes {
+		all.node(n)
+	}
+	for _, f := range forwards {
+		all.forward(recordForward, f)
+	}
+	if _, err := ex.ExecContext(ctx, `DELETE FROM spread_snapshot_parts WHERE incident_id = $1`, incidentID); err != nil {
+		return err
+	}
+	return insertParts(ctx, ex, incidentID, all.done())
+}
+
+// insertParts numbers parts after the incident's last.
+func insertParts(ctx context.Context, ex database.Executor, incidentID uuid.UUID, parts [][]byte) error {
+	for _, p := range parts {
+		if _, err := ex.ExecContext(ctx, `INSERT INTO spread_snapshot_parts (incident_id, seq, data)
+			SELECT $1, coalesce(max(seq), 0) + 1, $2 FROM spread_snapshot_parts WHERE incident_id = $1`, incidentID, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Snapshot returns the incident's nodes and forwards with what the analysis
