@@ -295,14 +295,17 @@ func BenchmarkAnalyzeWarm(b *testing.B) {
 	}
 }
 
-func figures(b *testing.B, f *fixture) {
+func figures(b *testing.B, f *fixture) { figuresTo(b, f, fmt.Sprint("p:", viralForwards)) }
+
+// figuresTo asks every figure of Spread, the path to the node with key target.
+func figuresTo(b *testing.B, f *fixture, target string) {
 	b.Helper()
 	a, err := f.main.Spread.Analyze(f.ctx, f.incident)
 	if err != nil {
 		b.Fatal(err)
 	}
 	a.Origins()
-	a.PathTo(fmt.Sprint("p:", viralForwards))
+	a.PathTo(target)
 	a.FirstExternal()
 	a.Frontier()
 	a.People()

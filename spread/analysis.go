@@ -2,6 +2,7 @@ package spread
 
 import (
 	"cmp"
+	"encoding/binary"
 	"slices"
 	"strings"
 	"sync"
@@ -21,7 +22,7 @@ type Analysis struct {
 	byKey    []*Node    // the same, in key order, on first use
 	Forwards []*Forward // in time order, then key order: an index is a place in time
 
-	nodeIndex map[uuid.UUID]int
+	nodeIndex idIndex
 	// Dense copies of what every pass reads, so the passes walk arrays
 	// instead of following a pointer per node or forward.
 	from, to []int   // per forward: node indexes
@@ -35,8 +36,7 @@ type Analysis struct {
 	isOrigin []bool
 	hops     []int // fewest hops from an origin; -1 when not reached
 	arrived  []bool
-	arrival  []time.Time // earliest time-respecting arrival
-	pred     []int       // forward that gave the earliest arrival; -1 for origins
+	pred     []int // forward that gave the earliest time-respecting arrival; -1 for origins
 
 	Depth             int
 	ReachedNodes      int
@@ -58,14 +58,14 @@ type Analysis struct {
 // sorts forwards in place.
 func Analyze(nodes []*Node, forwards []*Forward) *Analysis {
 	a := &Analysis{nodes: nodes, Forwards: forwards, at: sortForwards(forwards),
-		nodeIndex: make(map[uuid.UUID]int, len(nodes)), venue: make([]bool, len(nodes))}
+		nodeIndex: newIDIndex(len(nodes)), venue: make([]bool, len(nodes))}
 	for i, n := range nodes {
-		a.nodeIndex[n.ID] = i
+		a.nodeIndex.add(n.ID, i)
 		a.venue[i] = n.IsVenue()
 	}
 	a.from, a.to, a.by = make([]int, len(forwards)), make([]int, len(forwards)), make([]int, len(forwards))
 	for i, f := range forwards {
-		a.from[i], a.to[i], a.by[i] = a.nodeIndex[f.From], a.nodeIndex[f.To], a.nodeIndex[f.By]
+		a.from[i], a.to[i], a.by[i] = a.nodeIndex.of(f.From), a.nodeIndex.of(f.To), a.nodeIndex.of(f.By)
 		f.FromNode, f.ToNode, f.ByNode = nodes[a.from[i]], nodes[a.to[i]], nodes[a.by[i]]
 	}
 	a.groupBySender()
@@ -97,7 +97,12 @@ func sortForwards(forwards []*Forward) []int64 {
 	for i, f := range forwards {
 		entries[i] = entry{f.At.UnixNano(), f}
 	}
-	order := func(x, y entry) int { return cmp.Or(cmp.Compare(x.at, y.at), strings.Compare(x.f.Key, y.f.Key)) }
+	order := func(x, y entry) int {
+		if x.at != y.at { // keys are compared only at equal times, which are rare
+			return cmp.Compare(x.at, y.at)
+		}
+		return strings.Compare(x.f.Key, y.f.Key)
+	}
 	if !slices.IsSortedFunc(entries, order) {
 		slices.SortFunc(entries, order)
 	}
@@ -187,13 +192,14 @@ func (a *Analysis) countHops() {
 	}
 }
 
-// earliestArrival finds, for every node, the earliest time the item can have
-// arrived by a time-respecting path from an origin (each hop at or after the
-// one before). Forwards are taken in time order; forwards sharing a timestamp
-// are chained within their group by a small breadth-first pass.
+// earliestArrival finds, for every node, the forward by which the item can
+// have arrived earliest by a time-respecting path from an origin (each hop at
+// or after the one before). Forwards are taken in time order; forwards
+// sharing a timestamp are chained within their group by a small
+// breadth-first pass.
 func (a *Analysis) earliestArrival() {
 	n := len(a.nodes)
-	a.arrived, a.arrival, a.pred = make([]bool, n), make([]time.Time, n), make([]int, n)
+	a.arrived, a.pred = make([]bool, n), make([]int, n)
 	for i := range a.pred {
 		a.pred[i] = -1
 	}
@@ -203,14 +209,13 @@ func (a *Analysis) earliestArrival() {
 	bySender := map[int][]int{}
 	var queue []int
 	for start := 0; start < len(a.Forwards); {
-		t := a.Forwards[start].At
 		end := start + 1
 		for end < len(a.at) && a.at[end] == a.at[start] {
 			end++
 		}
 		if end == start+1 { // alone at its time, as most forwards are
 			if u, v := a.from[start], a.to[start]; a.arrived[u] && !a.arrived[v] {
-				a.arrived[v], a.arrival[v], a.pred[v] = true, t, start
+				a.arrived[v], a.pred[v] = true, start
 			}
 			start = end
 			continue
@@ -230,7 +235,7 @@ func (a *Analysis) earliestArrival() {
 			if a.arrived[v] {
 				continue
 			}
-			a.arrived[v], a.arrival[v], a.pred[v] = true, t, f
+			a.arrived[v], a.pred[v] = true, f
 			queue = append(queue, bySender[v]...)
 		}
 		start = end
@@ -319,7 +324,13 @@ func (a *Analysis) computeFrontier() []*Node {
 		}
 	}
 	slices.SortFunc(venues, func(x, y venue) int {
-		return cmp.Or(cmp.Compare(x.exposure, y.exposure), cmp.Compare(y.audience, x.audience), strings.Compare(x.key, y.key))
+		switch {
+		case x.exposure != y.exposure:
+			return cmp.Compare(x.exposure, y.exposure)
+		case x.audience != y.audience:
+			return cmp.Compare(y.audience, x.audience)
+		}
+		return strings.Compare(x.key, y.key)
 	})
 	out := make([]*Node, len(venues))
 	for i, v := range venues {
@@ -395,20 +406,20 @@ func (a *Analysis) computePeople() []*PersonSpread {
 	slot := make([]int32, len(a.nodes))
 	type involved struct {
 		node    int
-		firstAt time.Time
+		firstAt int64
 	}
 	var all []PersonSpread
 	var first []involved
-	get := func(i int, f *Forward) *PersonSpread {
+	get := func(i, f int) *PersonSpread {
 		if slot[i] == 0 {
 			all = append(all, PersonSpread{Node: a.nodes[i]})
-			first = append(first, involved{i, f.At})
+			first = append(first, involved{i, a.at[f]})
 			slot[i] = int32(len(all))
 		}
 		return &all[slot[i]-1]
 	}
-	for i, f := range a.Forwards {
-		sender := get(a.by[i], f)
+	for i := range a.Forwards {
+		sender := get(a.by[i], i)
 		sender.Sent++
 		if a.isOrigin[a.from[i]] {
 			sender.FirstHop = true
@@ -417,13 +428,13 @@ func (a *Analysis) computePeople() []*PersonSpread {
 			sender.ToNewVenue++
 		}
 		if !a.venue[a.to[i]] {
-			get(a.to[i], f).Received++
+			get(a.to[i], i).Received++
 		}
 	}
 	// People first seen at the same time go in key order.
 	for start := 0; start < len(first); {
 		end := start + 1
-		for end < len(first) && first[end].firstAt.Equal(first[start].firstAt) {
+		for end < len(first) && first[end].firstAt == first[start].firstAt {
 			end++
 		}
 		slices.SortFunc(first[start:end], func(x, y involved) int { return strings.Compare(a.nodes[x.node].Key, a.nodes[y.node].Key) })
@@ -530,8 +541,15 @@ func (a *Analysis) duplicates() []Warning {
 		// Within one sender's forwards, sort by (to, by, method, time) and compare neighbours.
 		group = append(group[:0], sent...)
 		slices.SortFunc(group, func(x, y int) int {
-			return cmp.Or(cmp.Compare(a.to[x], a.to[y]), cmp.Compare(a.by[x], a.by[y]),
-				cmp.Compare(a.Forwards[x].Method, a.Forwards[y].Method), cmp.Compare(x, y))
+			switch {
+			case a.to[x] != a.to[y]:
+				return cmp.Compare(a.to[x], a.to[y])
+			case a.by[x] != a.by[y]:
+				return cmp.Compare(a.by[x], a.by[y])
+			case a.Forwards[x].Method != a.Forwards[y].Method:
+				return cmp.Compare(a.Forwards[x].Method, a.Forwards[y].Method)
+			}
+			return cmp.Compare(x, y)
 		})
 		for k := 1; k < len(group); k++ {
 			x, y := group[k-1], group[k]
@@ -568,3 +586,47 @@ func (a *Analysis) ForwardPage(first int, after string) ([]*Forward, error) {
 
 // ForwardCount is how many forwards the incident has.
 func (a *Analysis) ForwardCount() int { return len(a.Forwards) }
+
+// idIndex finds a node's place by its id: an open-addressing table of
+// places, far cheaper than a map for the hundreds of thousands of lookups of
+// a large chain.
+type idIndex struct {
+	ids   []uuid.UUID
+	slots []int32 // place+1; 0 is empty
+	mask  uint64
+}
+
+func newIDIndex(n int) idIndex {
+	size := 1
+	for size < 2*n {
+		size *= 2
+	}
+	return idIndex{ids: make([]uuid.UUID, 0, n), slots: make([]int32, size), mask: uint64(size - 1)}
+}
+
+// slot is where id's search starts: its random bits, mixed.
+func (x *idIndex) slot(id uuid.UUID) uint64 {
+	h := (binary.LittleEndian.Uint64(id[:8]) ^ binary.LittleEndian.Uint64(id[8:])) * 0x9e3779b97f4a7c15
+	return (h >> 32) & x.mask
+}
+
+// add records id at place i (the next place: ids are added in order).
+func (x *idIndex) add(id uuid.UUID, i int) {
+	x.ids = append(x.ids, id)
+	for s := x.slot(id); ; s = (s + 1) & x.mask {
+		if x.slots[s] == 0 {
+			x.slots[s] = int32(i + 1)
+			return
+		}
+	}
+}
+
+// of is the place of id, or -1.
+func (x *idIndex) of(id uuid.UUID) int {
+	for s := x.slot(id); x.slots[s] != 0; s = (s + 1) & x.mask {
+		if i := int(x.slots[s]) - 1; x.ids[i] == id {
+			return i
+		}
+	}
+	return -1
+}

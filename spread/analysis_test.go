@@ -138,7 +138,7 @@ func TestAnalysisMatchesBruteForceOnRandomGraphs(t *testing.T) {
 		}
 		var gotOrigins []int
 		for _, o := range a.Origins() {
-			gotOrigins = append(gotOrigins, a.nodeIndex[o.ID])
+			gotOrigins = append(gotOrigins, a.nodeIndex.of(o.ID))
 		}
 		if len(gotOrigins) != len(want.origins) {
 			fail("origins %v, want %v", gotOrigins, want.origins)
@@ -173,7 +173,7 @@ func TestAnalysisMatchesBruteForceOnRandomGraphs(t *testing.T) {
 			if len(path) == 0 {
 				fail("no path to %s, which the item reached at %v", n.Key, want.arrival[i])
 			}
-			if !want.origins[a.nodeIndex[path[0].From]] {
+			if !want.origins[a.nodeIndex.of(path[0].From)] {
 				fail("path to %s starts at %v, not an origin", n.Key, path[0].From)
 			}
 			for k := 1; k < len(path); k++ {
@@ -187,7 +187,7 @@ func TestAnalysisMatchesBruteForceOnRandomGraphs(t *testing.T) {
 		}
 		var firstExt *Forward
 		for _, f := range b.forwards {
-			if e := b.nodes[a.nodeIndex[f.To]].Exposure; e != Internal &&
+			if e := b.nodes[a.nodeIndex.of(f.To)].Exposure; e != Internal &&
 				(firstExt == nil || f.At.Before(firstExt.At) || (f.At.Equal(firstExt.At) && f.Key < firstExt.Key)) {
 				firstExt = f
 			}
@@ -197,7 +197,7 @@ func TestAnalysisMatchesBruteForceOnRandomGraphs(t *testing.T) {
 		}
 		seen := map[string]bool{}
 		for _, n := range a.Frontier() {
-			if seen[n.Key] || !n.IsVenue() || a.hops[a.nodeIndex[n.ID]] < 0 {
+			if seen[n.Key] || !n.IsVenue() || a.hops[a.nodeIndex.of(n.ID)] < 0 {
 				fail("frontier holds %s wrongly", n.Key)
 			}
 			seen[n.Key] = true

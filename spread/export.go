@@ -56,7 +56,7 @@ func (a *Analysis) WriteJSON(w io.Writer, reference string) error {
 		Summary: map[string]int{"depth": a.Depth, "reachedNodes": a.ReachedNodes, "reachedVenues": a.ReachedVenues,
 			"estimatedAudience": a.EstimatedAudience}}
 	for i, n := range a.Nodes() {
-		v := a.nodeIndex[n.ID] // the analysis arrays are in read order, the export in key order
+		v := a.nodeIndex.of(n.ID) // the analysis arrays are in read order, the export in key order
 		e := exportNode{ID: n.ID.String(), Key: n.Key, Kind: n.Kind, Name: n.Name, Exposure: n.Exposure, Unit: n.Unit,
 			Position: n.Position, Handles: n.Handles, Cleared: n.Cleared, Platform: n.Platform, MemberCount: n.MemberCount,
 			Containment: n.Containment.Status, Origin: a.isOrigin[v]}

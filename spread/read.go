@@ -10,7 +10,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/leaktrail/leaktrail/database"
 	"github.com/leaktrail/leaktrail/incident"
 )
 
@@ -33,12 +32,14 @@ func (s *Service) Analyze(ctx context.Context, inc incident.Incident) (*Analysis
 		if a := s.analyses.get(inc.ID, version); a != nil {
 			return a, nil
 		}
-		// The reads run side by side on their own connections and take only what
-		// the analysis needs; the rest of a node or forward is read for the few a
-		// query returns (NodeDetails, ForwardDetails). A change committed between
-		// reading the version and these reads only makes the cached analysis newer
+		// The snapshot holds only what the analysis needs, in a few rows; the
+		// rest of a node or forward is read for the few a query returns
+		// (NodeDetails, ForwardDetails). A change committed between reading
+		// the version and the snapshot only makes the cached analysis newer
 		// than its version says, and the next read replaces it.
-		a, err := s.read(ctx, inc.ID, s.Store.AnalysisNodes, s.Store.AnalysisForwards)
+		a, err := s.read(ctx, inc.ID, func(ctx context.Context, id uuid.UUID) ([]*Node, []*Forward, error) {
+			return s.Store.Snapshot(ctx, s.DB, id)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -57,32 +58,30 @@ func (s *Service) FullAnalysis(ctx context.Context, inc incident.Incident) (*Ana
 	if _, err := s.Incidents.AccessTo(ctx, inc); err != nil {
 		return nil, err
 	}
-	return s.read(ctx, inc.ID,
-		func(ctx context.Context, ex database.Executor, id uuid.UUID) ([]*Node, error) {
-			return s.Store.Nodes(ctx, ex, id, nil)
-		},
-		func(ctx context.Context, ex database.Executor, id uuid.UUID) ([]*Forward, error) {
-			return s.Store.Forwards(ctx, ex, id, nil)
-		})
+	return s.read(ctx, inc.ID, func(ctx context.Context, id uuid.UUID) ([]*Node, []*Forward, error) {
+		var nodes []*Node
+		var forwards []*Forward
+		var nodesErr, forwardsErr error
+		var wg sync.WaitGroup
+		wg.Go(func() { nodes, nodesErr = s.Store.Nodes(ctx, s.DB, id, nil) })
+		wg.Go(func() { forwards, forwardsErr = s.Store.Forwards(ctx, s.DB, id, nil) })
+		wg.Wait()
+		return nodes, forwards, errors.Join(nodesErr, forwardsErr)
+	})
 }
 
-type (
-	nodeReader    func(context.Context, database.Executor, uuid.UUID) ([]*Node, error)
-	forwardReader func(context.Context, database.Executor, uuid.UUID) ([]*Forward, error)
-)
+// chainReader reads an incident's nodes and forwards.
+type chainReader func(context.Context, uuid.UUID) ([]*Node, []*Forward, error)
 
-// read loads an incident's items, nodes and forwards side by side and analyses them.
-func (s *Service) read(ctx context.Context, incidentID uuid.UUID, readNodes nodeReader, readForwards forwardReader) (*Analysis, error) {
+// read loads an incident's items beside its chain and analyses them.
+func (s *Service) read(ctx context.Context, incidentID uuid.UUID, readChain chainReader) (*Analysis, error) {
 	var items []*Item
-	var nodes []*Node
-	var forwards []*Forward
-	var itemsErr, nodesErr, forwardsErr error
+	var itemsErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { items, itemsErr = s.Store.Items(ctx, s.DB, incidentID) })
-	wg.Go(func() { nodes, nodesErr = readNodes(ctx, s.DB, incidentID) })
-	wg.Go(func() { forwards, forwardsErr = readForwards(ctx, s.DB, incidentID) })
+	nodes, forwards, err := readChain(ctx, incidentID)
 	wg.Wait()
-	if err := errors.Join(itemsErr, nodesErr, forwardsErr); err != nil {
+	if err := errors.Join(itemsErr, err); err != nil {
 		return nil, err
 	}
 	linkItems(forwards, items)

@@ -3,7 +3,7 @@ package spread
 import (
 	"context"
 	"database/sql"
-	"fmt"
+	"errors"
 	"strings"
 	"time"
 
@@ -21,13 +21,20 @@ type Store struct{}
 
 // InsertNodes adds new nodes by COPY. The caller holds the incident's row
 // lock, under which it found none of their keys recorded.
-func (Store) InsertNodes(ctx context.Context, tx *sqlx.Tx, nodes []*Node) error {
-	return copyRows(ctx, tx, "spread_nodes", []string{"id", "incident_id", "key", "kind", "name", "exposure", "unit",
+func (s Store) InsertNodes(ctx context.Context, tx *sqlx.Tx, nodes []*Node) error {
+	if err := copyRows(ctx, tx, "spread_nodes", []string{"id", "incident_id", "key", "kind", "name", "exposure", "unit",
 		"position", "handles", "cleared", "platform", "member_count"}, len(nodes), func(i int) []any {
 		n := nodes[i]
 		return []any{n.ID, n.IncidentID, n.Key, n.Kind, n.Name, n.Exposure, n.Unit, n.Position,
 			pq.StringArray(append([]string{}, n.Handles...)), n.Cleared, n.Platform, n.MemberCount}
-	})
+	}); err != nil || len(nodes) == 0 {
+		return err
+	}
+	var r records
+	for _, n := range nodes {
+		r.node(n)
+	}
+	return s.appendSnapshot(ctx, tx, nodes[0].IncidentID, &r)
 }
 
 // copyRows COPYs n rows into table: the cheapest way to bring many rows into PostgreSQL.
@@ -73,7 +80,7 @@ func (Store) RecordedForwardKeys(ctx context.Context, ex database.Executor, inci
 
 // InsertForwards adds new forwards by COPY. The caller holds the incident's
 // row lock, under which it found none of their keys recorded.
-func (Store) InsertForwards(ctx context.Context, tx *sqlx.Tx, rows []*Forward, createdBy uuid.UUID) error {
+func (s Store) InsertForwards(ctx context.Context, tx *sqlx.Tx, rows []*Forward, createdBy uuid.UUID) error {
 	if err := copyRows(ctx, tx, "forwards", []string{"id", "incident_id", "key", "from_node", "to_node", "by_node", "at",
 		"method", "item_id", "alterations", "mis_sent", "recalled_at", "confidence", "note", "created_by"}, len(rows),
 		func(i int) []any {
@@ -84,7 +91,14 @@ func (Store) InsertForwards(ctx context.Context, tx *sqlx.Tx, rows []*Forward, c
 			}
 			return []any{f.ID, f.IncidentID, f.Key, f.From, f.To, f.By, f.At, f.Method, f.ItemID, alterations,
 				f.MisSent, f.RecalledAt, f.Confidence, f.Note, createdBy}
-		}); err != nil {
+		}); err != nil || len(rows) == 0 {
+		return err
+	}
+	var r records
+	for _, f := range rows {
+		r.forward(recordForward, f)
+	}
+	if err := s.appendSnapshot(ctx, tx, rows[0].IncidentID, &r); err != nil {
 		return err
 	}
 	return insertSources(ctx, tx, rows)
@@ -162,80 +176,6 @@ func (Store) Nodes(ctx context.Context, ex database.Executor, incidentID uuid.UU
 func (Store) NodesNamed(ctx context.Context, ex database.Executor, incidentID uuid.UUID, names []string) ([]*Node, error) {
 	return queryAll(ctx, ex, scanNode, statement{`SELECT ` + nodeColumns + ` FROM spread_nodes WHERE incident_id = $1 AND name = ANY($2)`,
 		[]any{incidentID, pq.StringArray(names)}})
-}
-
-// AnalysisNodes returns the incident's nodes with only what the analysis
-// needs (Partial), in no particular order. The analysis reads are the hot
-// path of a cold spread query, so they avoid database/sql's per-value
-// conversions: ids travel as 16 raw bytes (uuid_send), enums are matched
-// against their few values without allocating, and rows are allocated in blocks.
-func (Store) AnalysisNodes(ctx context.Context, ex database.Executor, incidentID uuid.UUID) ([]*Node, error) {
-	var memberCount sql.NullInt64
-	kind, exposure, status := enumOf(NodeKinds), enumOf(Exposures), enumOf(ContainmentStatuses)
-	dest := make([]any, 7)
-	next := blocks[Node]()
-	return queryAll(ctx, ex, func(sc scanner) (*Node, error) {
-		n := next()
-		n.IncidentID, n.Partial = incidentID, true
-		kind.dst, exposure.dst, status.dst = &n.Kind, &n.Exposure, &n.Containment.Status
-		dest[0], dest[1], dest[2], dest[3], dest[4], dest[5], dest[6] = &n.ID, &n.Key, kind, &n.Name, exposure, &memberCount, status
-		if err := sc.Scan(dest...); err != nil {
-			return nil, err
-		}
-		if memberCount.Valid {
-			c := int(memberCount.Int64)
-			n.MemberCount = &c
-		}
-		return n, nil
-	}, statement{`SELECT uuid_send(id), key, kind, name, exposure, member_count, containment_status
-		FROM spread_nodes WHERE incident_id = $1`, []any{incidentID}})
-}
-
-// AnalysisForwards returns the incident's forwards with only what the
-// analysis needs (Partial), in no particular order; read as AnalysisNodes is.
-func (Store) AnalysisForwards(ctx context.Context, ex database.Executor, incidentID uuid.UUID) ([]*Forward, error) {
-	var at int64
-	method := enumOf(Methods)
-	dest := make([]any, 7)
-	next := blocks[Forward]()
-	return queryAll(ctx, ex, func(sc scanner) (*Forward, error) {
-		f := next()
-		f.IncidentID, f.Partial = incidentID, true
-		method.dst = &f.Method
-		dest[0], dest[1], dest[2], dest[3], dest[4], dest[5], dest[6] = &f.ID, &f.Key, &f.From, &f.To, &f.By, &at, method
-		if err := sc.Scan(dest...); err != nil {
-			return nil, err
-		}
-		f.At = time.UnixMicro(at).UTC()
-		return f, nil
-	}, statement{`SELECT uuid_send(id), key, uuid_send(from_node), uuid_send(to_node), uuid_send(by_node),
-		(extract(epoch from at) * 1000000)::bigint, method FROM forwards WHERE incident_id = $1`, []any{incidentID}})
-}
-
-// enum scans a text column into one of a few known values without
-// allocating a string per row.
-type enum[T ~string] struct {
-	values []T
-	dst    *T
-}
-
-func enumOf[T ~string](values []T) *enum[T] { return &enum[T]{values: values} }
-
-func (e *enum[T]) Scan(src any) error {
-	var text string
-	switch src := src.(type) {
-	case string:
-		text = src
-	case []byte:
-		text = string(src) // compared without allocating
-	}
-	for _, v := range e.values {
-		if string(v) == text {
-			*e.dst = v
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown value %q", src)
 }
 
 // blocks hands out zeroed values allocated a block at a time: one
@@ -332,38 +272,71 @@ func (Store) Forward(ctx context.Context, ex database.Executor, id uuid.UUID) (*
 	return scanForward(ex.QueryRowxContext(ctx, `SELECT `+forwardColumns+` FROM forwards WHERE id = $1`, id))
 }
 
-// UpdateForward writes a forward's editable fields.
-func (Store) UpdateForward(ctx context.Context, ex database.Executor, f *Forward) error {
+// noRow is nil for a change that found no row (it changed nothing, as an
+// UPDATE of no row does), else err.
+func noRow(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	return err
+}
+
+// UpdateForward writes a forward's editable fields. Its key, ends and maker
+// never change, so the snapshot takes the whole forward again.
+func (s Store) UpdateForward(ctx context.Context, ex database.Executor, f *Forward) error {
 	alterations := make(pq.StringArray, len(f.Alterations))
 	for i, a := range f.Alterations {
 		alterations[i] = string(a)
 	}
-	_, err := ex.ExecContext(ctx, `UPDATE forwards SET at = $2, method = $3, alterations = $4, mis_sent = $5,
-		recalled_at = $6, confidence = $7, note = $8 WHERE id = $1`,
-		f.ID, f.At, f.Method, alterations, f.MisSent, f.RecalledAt, f.Confidence, f.Note)
-	return err
+	var incidentID uuid.UUID
+	if err := ex.QueryRowxContext(ctx, `UPDATE forwards SET at = $2, method = $3, alterations = $4, mis_sent = $5,
+		recalled_at = $6, confidence = $7, note = $8 WHERE id = $1 RETURNING incident_id`,
+		f.ID, f.At, f.Method, alterations, f.MisSent, f.RecalledAt, f.Confidence, f.Note).Scan(&incidentID); err != nil {
+		return noRow(err)
+	}
+	var r records
+	r.forward(recordForwardEdit, f)
+	return s.appendSnapshot(ctx, ex, incidentID, &r)
 }
 
 // DeleteForward removes one forward.
-func (Store) DeleteForward(ctx context.Context, ex database.Executor, id uuid.UUID) error {
-	_, err := ex.ExecContext(ctx, `DELETE FROM forwards WHERE id = $1`, id)
-	return err
+func (s Store) DeleteForward(ctx context.Context, ex database.Executor, id uuid.UUID) error {
+	var incidentID uuid.UUID
+	if err := ex.QueryRowxContext(ctx, `DELETE FROM forwards WHERE id = $1 RETURNING incident_id`, id).Scan(&incidentID); err != nil {
+		return noRow(err)
+	}
+	var r records
+	r.deleted(id)
+	return s.appendSnapshot(ctx, ex, incidentID, &r)
 }
 
-// UpdateNode writes a node's details (not its key, kind or containment).
-func (Store) UpdateNode(ctx context.Context, ex database.Executor, n *Node) error {
-	_, err := ex.ExecContext(ctx, `UPDATE spread_nodes SET name = $2, exposure = $3, member_count = $4, unit = $5,
-		position = $6, handles = $7, cleared = $8, platform = $9 WHERE id = $1`,
-		n.ID, n.Name, n.Exposure, n.MemberCount, n.Unit, n.Position, pq.StringArray(append([]string{}, n.Handles...)), n.Cleared, n.Platform)
-	return err
+// UpdateNode writes a node's details (not its key, kind or containment); the
+// snapshot takes the ones the analysis reads, not the containment the node
+// was read with, which may be older than the row.
+func (s Store) UpdateNode(ctx context.Context, ex database.Executor, n *Node) error {
+	var incidentID uuid.UUID
+	if err := ex.QueryRowxContext(ctx, `UPDATE spread_nodes SET name = $2, exposure = $3, member_count = $4, unit = $5,
+		position = $6, handles = $7, cleared = $8, platform = $9 WHERE id = $1 RETURNING incident_id`,
+		n.ID, n.Name, n.Exposure, n.MemberCount, n.Unit, n.Position, pq.StringArray(append([]string{}, n.Handles...)),
+		n.Cleared, n.Platform).Scan(&incidentID); err != nil {
+		return noRow(err)
+	}
+	var r records
+	r.details(n)
+	return s.appendSnapshot(ctx, ex, incidentID, &r)
 }
 
 // SetContainment records a venue's takedown state.
-func (Store) SetContainment(ctx context.Context, ex database.Executor, id uuid.UUID, c Containment) error {
-	_, err := ex.ExecContext(ctx, `UPDATE spread_nodes SET containment_status = $2, containment_requested_to = $3,
-		containment_requested_at = $4, containment_note = $5, containment_updated_at = now() WHERE id = $1`,
-		id, c.Status, c.RequestedTo, c.RequestedAt, c.Note)
-	return err
+func (s Store) SetContainment(ctx context.Context, ex database.Executor, id uuid.UUID, c Containment) error {
+	var incidentID uuid.UUID
+	if err := ex.QueryRowxContext(ctx, `UPDATE spread_nodes SET containment_status = $2, containment_requested_to = $3,
+		containment_requested_at = $4, containment_note = $5, containment_updated_at = now() WHERE id = $1
+		RETURNING incident_id`, id, c.Status, c.RequestedTo, c.RequestedAt, c.Note).Scan(&incidentID); err != nil {
+		return noRow(err)
+	}
+	var r records
+	r.containment(id, c.Status)
+	return s.appendSnapshot(ctx, ex, incidentID, &r)
 }
 
 const itemColumns = `id, incident_id, key, title, kind, classification, document_number, alterations, created_at`

@@ -1,0 +1,379 @@
+package spread
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/leaktrail/leaktrail/database"
+)
+
+// The snapshot is a compact copy of what the analysis reads of an incident's
+// chain, kept in step with spread_nodes and forwards: every Store method that
+// changes them appends the records it changed, in the same transaction, so a
+// cold analysis reads a few rows of bytes instead of a row per node and
+// forward. migrations/0019_spread_snapshot.sql describes the records and
+// rebuilds them in SQL (spread_snapshot_rebuild), which must encode as this
+// file does.
+const (
+	recordNode        = 'N'
+	recordDetails     = 'D'
+	recordContainment = 'C'
+	recordForward     = 'F'
+	recordForwardEdit = 'G'
+	recordDeleted     = 'X'
+)
+
+// partBytes is where records are cut into a new part: a part is one row, and
+// rows of a few MiB keep the reader's buffers small at a million forwards.
+const partBytes = 4 << 20
+
+// records encodes snapshot records, cut into parts.
+type records struct {
+	parts [][]byte
+	cur   []byte
+}
+
+func (r *records) start(tag byte, id uuid.UUID) {
+	if len(r.cur) >= partBytes {
+		r.parts, r.cur = append(r.parts, r.cur), nil
+	}
+	r.cur = append(append(r.cur, tag), id[:]...)
+}
+
+func (r *records) s8(s string) { r.cur = append(append(r.cur, byte(len(s))), s...) }
+
+func (r *records) s32(s string) {
+	r.cur = append(binary.BigEndian.AppendUint32(r.cur, uint32(len(s))), s...)
+}
+
+func (r *records) count(c *int) {
+	v := int32(-1)
+	if c != nil {
+		v = int32(*c)
+	}
+	r.cur = binary.BigEndian.AppendUint32(r.cur, uint32(v))
+}
+
+func (r *records) node(n *Node) {
+	r.start(recordNode, n.ID)
+	r.s8(string(n.Kind))
+	r.s8(string(n.Exposure))
+	r.s8(string(cmp.Or(n.Containment.Status, NoContainment)))
+	r.count(n.MemberCount)
+	r.s32(n.Key)
+	r.s32(n.Name)
+}
+
+func (r *records) details(n *Node) {
+	r.start(recordDetails, n.ID)
+	r.s8(string(n.Exposure))
+	r.count(n.MemberCount)
+	r.s32(n.Name)
+}
+
+func (r *records) containment(id uuid.UUID, status ContainmentStatus) {
+	r.start(recordContainment, id)
+	r.s8(string(status))
+}
+
+func (r *records) forward(tag byte, f *Forward) {
+	r.start(tag, f.ID)
+	r.cur = append(append(append(r.cur, f.From[:]...), f.To[:]...), f.By[:]...)
+	r.cur = binary.BigEndian.AppendUint64(r.cur, uint64(storedMicros(f.At)))
+	r.s8(string(f.Method))
+	r.s32(f.Key)
+}
+
+func (r *records) deleted(id uuid.UUID) { r.start(recordDeleted, id) }
+
+func (r *records) done() [][]byte {
+	if len(r.cur) > 0 {
+		r.parts, r.cur = append(r.parts, r.cur), nil
+	}
+	return r.parts
+}
+
+// storedMicros is the time as PostgreSQL stores it, in microseconds since
+// 1970: lib/pq sends nanoseconds as text (trailing zeros trimmed) and the
+// server rounds the fraction with rint(strtod(fraction) * 1e6), so a time
+// with sub-microsecond digits is rounded here the same way.
+func storedMicros(t time.Time) int64 {
+	sec, ns := t.Unix(), t.Nanosecond()
+	if ns%1000 == 0 {
+		return sec*1e6 + int64(ns/1000)
+	}
+	frac, _ := strconv.ParseFloat(strings.TrimRight(fmt.Sprintf("0.%09d", ns), "0"), 64)
+	return sec*1e6 + int64(math.RoundToEven(frac*1e6))
+}
+
+// appendSnapshot adds records to the incident's snapshot; a writer holds the
+// incident's row lock, so parts are numbered in the order they commit. When
+// the parts have grown to more than twice what a rewrite would write (edits
+// appended one by one), they are rewritten with one record per node and
+// forward.
+func (s Store) appendSnapshot(ctx context.Context, ex database.Executor, incidentID uuid.UUID, r *records) error {
+	if err := insertParts(ctx, ex, incidentID, r.done()); err != nil {
+		return err
+	}
+	var count, size int64
+	if err := ex.QueryRowxContext(ctx, `SELECT count(*), coalesce(sum(octet_length(data)), 0)
+		FROM spread_snapshot_parts WHERE incident_id = $1`, incidentID).Scan(&count, &size); err != nil {
+		return err
+	}
+	if count <= 2*(size/partBytes)+32 {
+		return nil
+	}
+	// Rewritten here rather than by spread_snapshot_rebuild, which encodes
+	// row by row in SQL and takes seconds where this takes a cold read.
+	nodes, forwards, err := s.Snapshot(ctx, ex, incidentID)
+	if err != nil {
+		return err
+	}
+	var all records
+	for _, n := range nodes {
+		all.node(n)
+	}
+	for _, f := range forwards {
+		all.forward(recordForward, f)
+	}
+	if _, err := ex.ExecContext(ctx, `DELETE FROM spread_snapshot_parts WHERE incident_id = $1`, incidentID); err != nil {
+		return err
+	}
+	return insertParts(ctx, ex, incidentID, all.done())
+}
+
+// insertParts numbers parts after the incident's last.
+func insertParts(ctx context.Context, ex database.Executor, incidentID uuid.UUID, parts [][]byte) error {
+	for _, p := range parts {
+		if _, err := ex.ExecContext(ctx, `INSERT INTO spread_snapshot_parts (incident_id, seq, data)
+			SELECT $1, coalesce(max(seq), 0) + 1, $2 FROM spread_snapshot_parts WHERE incident_id = $1`, incidentID, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Snapshot returns the incident's nodes and forwards with what the analysis
+// needs (Partial), read from its snapshot.
+func (Store) Snapshot(ctx context.Context, ex database.Executor, incidentID uuid.UUID) ([]*Node, []*Forward, error) {
+	rows, err := ex.QueryContext(ctx, `SELECT data FROM spread_snapshot_parts WHERE incident_id = $1 ORDER BY seq`, incidentID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	d := decoder{incidentID: incidentID, newNode: blocks[Node](), newForward: blocks[Forward](), newCount: blocks[int]()}
+	for rows.Next() {
+		var part sql.RawBytes
+		if err := rows.Scan(&part); err != nil {
+			return nil, nil, err
+		}
+		if err := d.part(part); err != nil {
+			return nil, nil, fmt.Errorf("spread snapshot of %s: %w", incidentID, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	return d.result()
+}
+
+// decoder applies snapshot parts in order.
+type decoder struct {
+	incidentID uuid.UUID
+	nodes      []*Node
+	forwards   []*Forward // nil where deleted
+	deleted    int
+	// By id, built on the first record that changes an earlier one.
+	nodeAt, forwardAt map[uuid.UUID]int
+
+	newNode    func() *Node
+	newForward func() *Forward
+	newCount   func() *int
+
+	// The part's keys and names are copied into one string, which they share.
+	text    []byte
+	strings []pendingString
+	b       []byte
+	err     error
+}
+
+type pendingString struct {
+	dst        *string
+	start, end int
+}
+
+func (d *decoder) part(b []byte) error {
+	d.b, d.text, d.strings = b, d.text[:0], d.strings[:0]
+	if cap(d.text) < len(b) { // the part's text is a fraction of it: no growing
+		d.text, d.strings = make([]byte, 0, len(b)), make([]pendingString, 0, len(b)/16)
+	}
+	for len(d.b) > 0 && d.err == nil {
+		tag := d.take(1)[0]
+		id := uuid.UUID(d.take(16))
+		switch tag {
+		case recordNode:
+			n := d.newNode()
+			n.ID, n.IncidentID, n.Partial = id, d.incidentID, true
+			n.Kind = enumValue(d, NodeKinds, d.s8())
+			n.Exposure = enumValue(d, Exposures, d.s8())
+			n.Containment.Status = enumValue(d, ContainmentStatuses, d.s8())
+			n.MemberCount = d.count()
+			d.s32(&n.Key)
+			d.s32(&n.Name)
+			if d.nodeAt != nil {
+				d.nodeAt[id] = len(d.nodes)
+			}
+			d.nodes = append(d.nodes, n)
+		case recordDetails:
+			n := d.node(id)
+			n.Exposure = enumValue(d, Exposures, d.s8())
+			n.MemberCount = d.count()
+			d.s32(&n.Name)
+		case recordContainment:
+			d.node(id).Containment.Status = enumValue(d, ContainmentStatuses, d.s8())
+		case recordForward, recordForwardEdit:
+			f := d.newForward()
+			f.ID, f.IncidentID, f.Partial = id, d.incidentID, true
+			f.From, f.To, f.By = uuid.UUID(d.take(16)), uuid.UUID(d.take(16)), uuid.UUID(d.take(16))
+			f.At = time.UnixMicro(int64(binary.BigEndian.Uint64(d.take(8)))).UTC()
+			f.Method = enumValue(d, Methods, d.s8())
+			d.s32(&f.Key)
+			if tag == recordForwardEdit {
+				d.forwards[d.forward(id)] = f
+			} else {
+				if d.forwardAt != nil {
+					d.forwardAt[id] = len(d.forwards)
+				}
+				d.forwards = append(d.forwards, f)
+			}
+		case recordDeleted:
+			i := d.forward(id)
+			if d.forwards[i] != nil {
+				d.forwards[i] = nil
+				d.deleted++
+			}
+		default:
+			d.fail("unknown record %q", tag)
+		}
+	}
+	if d.err != nil {
+		return d.err
+	}
+	text := string(d.text)
+	for _, s := range d.strings {
+		*s.dst = text[s.start:s.end]
+	}
+	return nil
+}
+
+func (d *decoder) result() ([]*Node, []*Forward, error) {
+	if d.err != nil {
+		return nil, nil, d.err
+	}
+	forwards := d.forwards
+	if d.deleted > 0 {
+		forwards = make([]*Forward, 0, len(d.forwards)-d.deleted)
+		for _, f := range d.forwards {
+			if f != nil {
+				forwards = append(forwards, f)
+			}
+		}
+	}
+	return d.nodes, forwards, nil
+}
+
+func (d *decoder) fail(format string, args ...any) {
+	if d.err == nil {
+		d.err = fmt.Errorf(format, args...)
+	}
+	d.b = nil
+}
+
+// take returns the next n bytes of the part (zeros past its end, with an error).
+func (d *decoder) take(n int) []byte {
+	if len(d.b) < n {
+		return d.short(n)
+	}
+	out := d.b[:n:n]
+	d.b = d.b[n:]
+	return out
+}
+
+func (d *decoder) short(n int) []byte {
+	d.fail("a record is cut short")
+	return make([]byte, n)
+}
+
+func (d *decoder) s8() []byte { return d.take(int(d.take(1)[0])) }
+
+// s32 reads a string into dst once the part is read.
+func (d *decoder) s32(dst *string) {
+	b := d.take(int(binary.BigEndian.Uint32(d.take(4))))
+	d.strings = append(d.strings, pendingString{dst, len(d.text), len(d.text) + len(b)})
+	d.text = append(d.text, b...)
+}
+
+func (d *decoder) count() *int {
+	v := int32(binary.BigEndian.Uint32(d.take(4)))
+	if v < 0 {
+		return nil
+	}
+	c := d.newCount()
+	*c = int(v)
+	return c
+}
+
+// node is the node recorded with that id; a record changing a node follows its 'N'.
+func (d *decoder) node(id uuid.UUID) *Node {
+	if d.nodeAt == nil {
+		d.nodeAt = make(map[uuid.UUID]int, len(d.nodes))
+		for i, n := range d.nodes {
+			d.nodeAt[n.ID] = i
+		}
+	}
+	i, ok := d.nodeAt[id]
+	if !ok {
+		d.fail("no node %s", id)
+		return &Node{}
+	}
+	return d.nodes[i]
+}
+
+// forward is the place of the forward recorded with that id.
+func (d *decoder) forward(id uuid.UUID) int {
+	if d.forwardAt == nil {
+		d.forwardAt = make(map[uuid.UUID]int, len(d.forwards))
+		for i, f := range d.forwards {
+			if f != nil {
+				d.forwardAt[f.ID] = i
+			}
+		}
+	}
+	i, ok := d.forwardAt[id]
+	if !ok {
+		d.fail("no forward %s", id)
+		d.forwards = append(d.forwards, nil)
+		return len(d.forwards) - 1
+	}
+	return i
+}
+
+// enumValue is the known value spelled b, matched without allocating.
+func enumValue[T ~string](d *decoder, values []T, b []byte) T {
+	for _, v := range values {
+		if string(v) == string(b) {
+			return v
+		}
+	}
+	d.fail("unknown value %q", b)
+	return ""
+}
