@@ -293,6 +293,7 @@ func BenchmarkAnalyzeWarm(b *testing.B) {
 	for b.Loop() {
 		figures(b, f)
 	}
+	note("analyzeWarm.ms", secondsPerOp(b)*1000)
 }
 
 func figures(b *testing.B, f *fixture) { figuresTo(b, f, fmt.Sprint("p:", viralForwards)) }

@@ -70,6 +70,7 @@ var rows = []row{
 	{"list of 20k, stage + 微信群: throughput", "req/s", key("list20k.rps"), key("list20kFloor.rps"), true, "", false},
 	{"list of 20k, stage + 微信群: p99 latency", "ms", key("list20k.p99.ms"), key("list20kFloor.p99.ms"), false, "≤ 100 ms", false},
 	{"spread analysis, 100k forwards, cold", "ms", key("analyze.ms"), key("readFloor.ms"), false, "ratio ≥ 0.5 (≤ 2× floor)", false},
+	{"spread analysis, 100k forwards, warm", "ms", key("analyzeWarm.ms"), nil, false, "≤ 5 ms", false},
 	{"spread analysis, 1M forwards, cold", "ms", key("analyze1M.ms"), key("readFloor1M.ms"), false, "≤ 3000 ms", false},
 	{"spread analysis, 1M forwards: RSS growth", "MiB", key("analyze1M.rssGrowth.MiB"), nil, false, "≤ 512", false},
 	{"recordForwards, 100k forwards", "s", key("record.s"), sum("copyForwards.s", "copyNodes.s"), false, "≥ 50k forwards/s", false},
