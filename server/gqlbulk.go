@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"runtime"
+	"slices"
+	"sync"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -74,10 +77,8 @@ func splitForwards(body []byte) ([]byte, map[string][]*spread.ForwardInput) {
 		if v.Type.Elem == nil || v.Type.Elem.NamedType != "ForwardInput" || !ok || !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("[")) {
 			continue
 		}
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		var forwards []*spread.ForwardInput
-		if dec.Decode(&forwards) != nil || dec.More() || !plainForwards(forwards) {
+		forwards, ok := decodeForwards(raw)
+		if !ok {
 			return nil, nil
 		}
 		byVariable[v.Variable] = forwards
@@ -93,22 +94,77 @@ func splitForwards(body []byte) ([]byte, map[string][]*spread.ForwardInput) {
 	return small, byVariable
 }
 
+// decodeForwards decodes a JSON list of forwards, a part of it on each
+// core: the decode, not the recording, is most of the cost of a large batch
+// over GraphQL, and the cores are otherwise idle meanwhile.
+func decodeForwards(raw []byte) ([]*spread.ForwardInput, bool) {
+	parts := splitArray(raw, runtime.GOMAXPROCS(0))
+	decoded := make([][]*spread.ForwardInput, len(parts))
+	ok := make([]bool, len(parts))
+	var wg sync.WaitGroup
+	for i, part := range parts {
+		wg.Go(func() {
+			dec := json.NewDecoder(bytes.NewReader(part))
+			dec.DisallowUnknownFields()
+			ok[i] = dec.Decode(&decoded[i]) == nil && !dec.More() && plainForwards(decoded[i])
+		})
+	}
+	wg.Wait()
+	if slices.Contains(ok, false) {
+		return nil, false
+	}
+	return slices.Concat(decoded...), true
+}
+
+// splitArray cuts a JSON array into at most n arrays of its elements, of
+// about the same size, by a scan that only follows strings and nesting.
+func splitArray(raw []byte, n int) [][]byte {
+	raw = bytes.TrimSpace(raw)
+	if n < 2 || len(raw) < 2 {
+		return [][]byte{raw}
+	}
+	inner := raw[1 : len(raw)-1]
+	size := len(inner) / n
+	var parts [][]byte
+	cut := func(element []byte) { parts = append(parts, slices.Concat([]byte("["), element, []byte("]"))) }
+	start, depth, inString, escaped := 0, 0, false, false
+	for i, c := range inner {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			escaped, inString = c == '\\', c != '"'
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			depth++
+		case c == ']' || c == '}':
+			depth--
+		case c == ',' && depth == 0 && i-start >= size && len(parts) < n-1:
+			cut(inner[start:i])
+			start = i + 1
+		}
+	}
+	cut(inner[start:])
+	return parts
+}
+
 // plainForwards tells whether a batch decoded by encoding/json holds what
 // GraphQL would have given: no null element, and the enumerations' values
 // among the schema's (spread checks the rest of each row as it records it).
 func plainForwards(forwards []*spread.ForwardInput) bool {
 	for _, f := range forwards {
-		if f == nil || !oneOf(f.Method, spread.Methods) || f.Confidence != nil && !oneOf(*f.Confidence, spread.Confidences) {
+		if f == nil || !among(f.Method, spread.Methods) || f.Confidence != nil && !among(*f.Confidence, spread.Confidences) {
 			return false
 		}
 		for _, a := range f.Alterations {
-			if !oneOf(a, spread.Alterations) {
+			if !among(a, spread.Alterations) {
 				return false
 			}
 		}
 		for _, r := range [3]*spread.NodeRef{&f.From, &f.To, &f.By} {
-			if !oneOf(r.Kind, spread.NodeKinds) || r.Exposure != nil && !oneOf(*r.Exposure, spread.Exposures) ||
-				r.Platform != nil && !oneOf(*r.Platform, spread.Platforms) {
+			if !among(r.Kind, spread.NodeKinds) || r.Exposure != nil && !among(*r.Exposure, spread.Exposures) ||
+				r.Platform != nil && !among(*r.Platform, spread.Platforms) {
 				return false
 			}
 		}
@@ -116,11 +172,4 @@ func plainForwards(forwards []*spread.ForwardInput) bool {
 	return true
 }
 
-func oneOf[T comparable](v T, valid []T) bool {
-	for _, x := range valid {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
+func among[T comparable](v T, valid []T) bool { return slices.Contains(valid, v) }
