@@ -33,11 +33,8 @@ func bulkForwards(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			body = nil
-		}
-		if len(body) > bulkBody && err == nil {
+		body, err := io.ReadAll(r.Body) // in memory already: boundGraphQL read it
+		if err == nil && len(body) > bulkBody {
 			if small, byVariable := splitForwards(body); byVariable != nil {
 				body = small
 				r = r.WithContext(graph.WithBulkForwards(r.Context(), byVariable))
