@@ -142,6 +142,7 @@ func BenchmarkRecordForwardsHTTP(b *testing.B) {
 	}
 	perSecond(b, viralForwards)
 	b.ReportMetric(float64(len(body))/1e6, "MB/request")
+	note("recordGQL.s", secondsPerOp(b))
 }
 
 // BenchmarkImportUploadHTTP is the same batch as a JSONL file posted to the

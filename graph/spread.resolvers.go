@@ -48,7 +48,7 @@ func (r *mutationResolver) RecordLeakedItem(ctx context.Context, incidentID uuid
 }
 
 func (r *mutationResolver) RecordForwards(ctx context.Context, incidentID uuid.UUID, forwards []*spread.ForwardInput) ([]*spread.Forward, error) {
-	return r.SpreadService.RecordForwards(ctx, incidentID, forwards)
+	return r.SpreadService.RecordForwards(ctx, incidentID, bulkForwards(ctx, "forwards", forwards))
 }
 
 func (r *mutationResolver) UpdateForward(ctx context.Context, id uuid.UUID, input spread.ForwardPatch) (*spread.Forward, error) {

@@ -125,6 +125,9 @@ func (m *Main) readGraphQLBody(w http.ResponseWriter, r *http.Request, limit int
 	if release, err = m.Limits.Imports.Acquire(r.Context()); err != nil {
 		return nil, func() {}, err
 	}
+	if r.ContentLength > 0 { // within limit, checked above: read in place rather than by doubling
+		buf.Grow(int(r.ContentLength) - buf.Len() + bytes.MinRead)
+	}
 	_, err = buf.ReadFrom(in)
 	return buf.Bytes(), release, err
 }

@@ -251,7 +251,7 @@ func (m *Main) routes() http.Handler {
 	mux := http.NewServeMux()
 	// A retried mutation carrying an Idempotency-Key is never applied twice.
 	once := idempotency.Middleware(m.DB, m.Log, m.writeError)
-	mux.Handle("/graphql", m.Auth.Middleware(m.boundGraphQL(once(gql))))
+	mux.Handle("/graphql", m.Auth.Middleware(m.boundGraphQL(once(bulkForwards(gql)))))
 	mux.Handle("GET /incidents/{reference}/spread.json", m.Auth.Middleware(m.heavy(m.Limits.Reports, http.HandlerFunc(m.spreadJSON))))
 	mux.Handle("GET /incidents/{reference}/spread.graphml", m.Auth.Middleware(m.heavy(m.Limits.Reports, http.HandlerFunc(m.spreadGraphML))))
 	mux.HandleFunc("GET /forwards-template.csv", forwardsTemplate)

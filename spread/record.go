@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -25,8 +26,8 @@ import (
 const MaxBatch = 200000
 
 // nodeOf is the node a reference creates when its key is new.
-func nodeOf(id, incidentID uuid.UUID, r NodeRef) *Node {
-	n := &Node{ID: id, IncidentID: incidentID, Key: r.Key, Kind: r.Kind, Name: deref(r.Name),
+func nodeOf(id, incidentID uuid.UUID, r NodeRef) Node {
+	n := Node{ID: id, IncidentID: incidentID, Key: r.Key, Kind: r.Kind, Name: deref(r.Name),
 		Exposure: Internal, Unit: deref(r.Unit), Position: deref(r.Position), Handles: r.Handles, Cleared: r.Cleared,
 		Platform: r.Platform, MemberCount: r.MemberCount, Containment: Containment{Status: NoContainment}}
 	if strings.TrimSpace(n.Name) == "" {
@@ -105,15 +106,21 @@ type SameName struct {
 	Others []*Node
 }
 
-// Record is RecordForwards telling what it matched and created.
+// Record is RecordForwards telling what it matched and created. The work
+// in memory runs beside other work where it can, as a batch of 100,000
+// forwards spends most of its time waiting for PostgreSQL: the batch is
+// checked while what it says of each node is gathered, and its forwards are
+// made while the nodes are stored.
 func (s *Service) Record(ctx context.Context, incidentID uuid.UUID, in []*ForwardInput) (*Recorded, error) {
 	if len(in) > MaxBatch {
 		return nil, apperr.Invalid("forwards", "at most %d forwards in one batch", MaxBatch)
 	}
-	if err := s.Validate(in); err != nil {
+	checked := make(chan error, 1)
+	go func() { checked <- s.Validate(in) }()
+	said := mentionsOf(in)
+	if err := <-checked; err != nil {
 		return nil, err
 	}
-	var errs []FieldError
 	var out []*Forward
 	rec := &Recorded{}
 	err := s.change(ctx, incidentID, func(tx *sqlx.Tx) (audit.Entry, error) {
@@ -121,43 +128,30 @@ func (s *Service) Record(ctx context.Context, incidentID uuid.UUID, in []*Forwar
 		if err != nil {
 			return audit.Entry{}, err
 		}
-		named, err := s.ensureNodes(ctx, tx, incidentID, in, hasNodes)
+		named, err := s.ensureNodes(ctx, tx, incidentID, said, hasNodes)
 		if err != nil {
 			return audit.Entry{}, err
 		}
-		nodes, updated := named.byKey, named.updated
 		rec.Matched, rec.Created = named.existing, named.fresh
-		if rec.SameName, err = s.sameName(ctx, tx, incidentID, named.fresh); err != nil {
+		// Asked before the created nodes are stored, so only nodes recorded before answer.
+		before, err := s.namedBefore(ctx, tx, incidentID, named, hasNodes)
+		if err != nil {
 			return audit.Entry{}, err
 		}
 		items, err := s.Store.Items(ctx, tx, incidentID)
 		if err != nil {
 			return audit.Entry{}, err
 		}
-		itemByKey := map[string]*Item{}
-		for _, it := range items {
-			itemByKey[it.Key] = it
-		}
-		out = make([]*Forward, len(in))
-		newID := newIDs(len(in))
-		for i, f := range in {
-			from, to, by := nodes[f.From.Key], nodes[f.To.Key], nodes[f.By.Key]
-			fw := &Forward{ID: newID(), IncidentID: incidentID, Key: f.Key, From: from.ID, To: to.ID, By: by.ID,
-				At: f.At, Method: f.Method, Alterations: f.Alterations, MisSent: deref(f.MisSent), RecalledAt: f.RecalledAt,
-				Confidence: "CONFIRMED", Note: deref(f.Note), Sources: f.Sources, FromNode: from, ToNode: to, ByNode: by}
-			if f.Confidence != nil {
-				fw.Confidence = *f.Confidence
-			}
-			if f.ItemKey != nil {
-				it, ok := itemByKey[*f.ItemKey]
-				if !ok {
-					errs = append(errs, FieldError{Index: i, Field: "itemKey", Problem: UnknownItem, Params: map[string]any{"value": *f.ItemKey},
-						Message: "no leaked item has that key in this incident"})
-					continue
-				}
-				fw.ItemID, fw.Item = &it.ID, it
-			}
-			out[i] = fw
+		var errs []FieldError
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			out, errs = forwardsOf(incidentID, in, named, items)
+			rec.SameName = sameName(named, before)
+		})
+		err = s.Store.InsertNodes(ctx, tx, named.fresh)
+		wg.Wait()
+		if err != nil {
+			return audit.Entry{}, database.MapError(err)
 		}
 		if len(errs) > 0 {
 			return audit.Entry{}, batchError(errs)
@@ -174,14 +168,14 @@ func (s *Service) Record(ctx context.Context, incidentID uuid.UUID, in []*Forwar
 			return audit.Entry{}, database.MapError(err)
 		}
 		if len(recorded) > 0 {
-			if err := s.useRecorded(ctx, tx, incidentID, out, nodes, items, recorded); err != nil {
+			if err := s.useRecorded(ctx, tx, incidentID, out, named.nodes, items, recorded); err != nil {
 				return audit.Entry{}, err
 			}
 		}
 		created := len(fresh)
 		changes := map[string]any{"forwards": len(in), "created": created}
-		if len(updated) > 0 {
-			changes["updatedNodes"] = updated
+		if len(named.updated) > 0 {
+			changes["updatedNodes"] = named.updated
 		}
 		if len(in) > 0 {
 			changes["firstKey"], changes["lastKey"] = in[0].Key, in[len(in)-1].Key
@@ -195,50 +189,106 @@ func (s *Service) Record(ctx context.Context, incidentID uuid.UUID, in []*Forwar
 	return rec, nil
 }
 
-// sameName finds, for each created node, the other nodes of the incident
-// with its name: people among people, venues among venues.
-func (s *Service) sameName(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, created []*Node) ([]SameName, error) {
-	if len(created) == 0 {
+// forwardsOf makes the batch's forwards, between the nodes it names; a row
+// naming an item the incident does not have is an error.
+func forwardsOf(incidentID uuid.UUID, in []*ForwardInput, named *namedNodes, items []*Item) ([]*Forward, []FieldError) {
+	itemByKey := map[string]*Item{}
+	for _, it := range items {
+		itemByKey[it.Key] = it
+	}
+	var errs []FieldError
+	out := make([]*Forward, len(in))
+	block := make([]Forward, len(in))
+	newID := newIDs(len(in))
+	for i, f := range in {
+		from, to, by := named.ends(i)
+		fw := &block[i]
+		*fw = Forward{ID: newID(), IncidentID: incidentID, Key: f.Key, From: from.ID, To: to.ID, By: by.ID,
+			At: f.At, Method: f.Method, Alterations: f.Alterations, MisSent: deref(f.MisSent), RecalledAt: f.RecalledAt,
+			Confidence: "CONFIRMED", Note: deref(f.Note), Sources: f.Sources, FromNode: from, ToNode: to, ByNode: by}
+		if f.Confidence != nil {
+			fw.Confidence = *f.Confidence
+		}
+		if f.ItemKey != nil {
+			it, ok := itemByKey[*f.ItemKey]
+			if !ok {
+				errs = append(errs, FieldError{Index: i, Field: "itemKey", Problem: UnknownItem, Params: map[string]any{"value": *f.ItemKey},
+					Message: "no leaked item has that key in this incident"})
+				continue
+			}
+			fw.ItemID, fw.Item = &it.ID, it
+		}
+		out[i] = fw
+	}
+	return out, errs
+}
+
+// namedBefore returns the nodes recorded before the batch (none when the
+// incident had none) named as a node it creates, but not named by it.
+func (s *Service) namedBefore(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, named *namedNodes, hadNodes bool) ([]*Node, error) {
+	if !hadNodes || len(named.fresh) == 0 {
 		return nil, nil
 	}
-	names := make([]string, 0, len(created))
-	for _, n := range created {
+	names := make([]string, 0, len(named.fresh))
+	for _, n := range named.fresh {
 		names = append(names, n.Name)
 	}
-	named, err := s.Store.NodesNamed(ctx, tx, incidentID, names)
-	if err != nil {
-		return nil, err
+	found, err := s.Store.NodesNamed(ctx, tx, incidentID, names)
+	return slices.DeleteFunc(found, func(n *Node) bool {
+		_, inBatch := named.said.index[n.Key]
+		return inBatch
+	}), err
+}
+
+// sameName finds, for each created node, the other nodes of the incident
+// with its name, people among people, venues among venues: those the batch
+// names, as it leaves them, and those recorded before with one of its names.
+func sameName(named *namedNodes, before []*Node) []SameName {
+	if len(named.fresh) == 0 {
+		return nil
 	}
 	// By name and side (person or venue): a large import names many nodes,
-	// and comparing each with every other would be quadratic.
+	// and comparing each with every other would be quadratic. Most names are
+	// held by one node, so only shared ones get a list.
 	type nameKind struct {
 		name  string
 		venue bool
 	}
-	byName := make(map[nameKind][]*Node, len(named))
-	for _, o := range named {
-		k := nameKind{o.Name, o.IsVenue()}
-		byName[k] = append(byName[k], o)
+	first := make(map[nameKind]*Node, len(named.nodes)+len(before))
+	shared := map[nameKind][]*Node{}
+	for _, n := range slices.Concat(before, named.nodes) {
+		k := nameKind{n.Name, n.IsVenue()}
+		o, ok := first[k]
+		switch {
+		case !ok:
+			first[k] = n
+		case shared[k] == nil:
+			shared[k] = []*Node{o, n}
+		default:
+			shared[k] = append(shared[k], n)
+		}
 	}
 	var out []SameName
-	for _, n := range created {
-		var others []*Node
-		for _, o := range byName[nameKind{n.Name, n.IsVenue()}] {
-			if o.Key != n.Key {
+	for _, n := range named.fresh {
+		group := shared[nameKind{n.Name, n.IsVenue()}]
+		if len(group) == 0 {
+			continue
+		}
+		others := make([]*Node, 0, len(group)-1)
+		for _, o := range group {
+			if o != n {
 				others = append(others, o)
 			}
 		}
-		if len(others) > 0 {
-			out = append(out, SameName{Node: n, Others: others})
-		}
+		out = append(out, SameName{Node: n, Others: others})
 	}
-	return out, nil
+	return out
 }
 
 // useRecorded puts the forwards recorded before (a retry) in out as they were
 // stored, with their nodes and items: a retry may name other nodes than the
 // forward first recorded with its key.
-func (s *Service) useRecorded(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, out []*Forward, nodes map[string]*Node, items []*Item, recorded map[string]bool) error {
+func (s *Service) useRecorded(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, out []*Forward, nodes []*Node, items []*Item, recorded map[string]bool) error {
 	prior, err := s.Store.Forwards(ctx, tx, incidentID, slices.Collect(maps.Keys(recorded)))
 	if err != nil {
 		return err
@@ -274,55 +324,87 @@ func (s *Service) useRecorded(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 	return nil
 }
 
-// namedNodes are the nodes a batch names: by key, those recorded before and
-// those it created, and the changes it made to the former for the audit.
+// mentions are what a batch says of the nodes it names, gathered before its
+// transaction: for each key, the first row naming it (for errors) and what
+// every row says of it, merged (see mergeRef).
+type mentions struct {
+	refs  []mention
+	index map[string]int // a key's place in refs
+	rows  [][3]int32     // each row's from, to and by in refs
+	// errs are the keys named with two kinds.
+	errs []FieldError
+}
+
+type mention struct {
+	ref   NodeRef
+	index int
+	field string
+}
+
+// endFields name a forward's ends in errors.
+var endFields = [3]string{"from", "to", "by"}
+
+func mentionsOf(in []*ForwardInput) *mentions {
+	m := &mentions{index: make(map[string]int, len(in)+1), refs: make([]mention, 0, len(in)+1), rows: make([][3]int32, len(in))}
+	for i, f := range in {
+		for e, r := range [3]*NodeRef{&f.From, &f.To, &f.By} {
+			j, seen := m.index[r.Key]
+			if !seen {
+				j = len(m.refs)
+				m.index[r.Key] = j
+				m.refs = append(m.refs, mention{ref: *r, index: i, field: endFields[e]})
+			} else if was := &m.refs[j]; was.ref.Kind != r.Kind {
+				m.errs = append(m.errs, FieldError{Index: i, Field: endFields[e] + ".kind", Problem: KindConflict,
+					Params: map[string]any{"key": r.Key, "kind": was.ref.Kind}, Message: fmt.Sprintf("%q is a %s in forwards[%d].%s", r.Key, was.ref.Kind, was.index, was.field)})
+			} else {
+				was.ref = mergeRef(was.ref, *r)
+			}
+			m.rows[i][e] = int32(j)
+		}
+	}
+	return m
+}
+
+// namedNodes are the nodes a batch names: those recorded before and those it
+// creates (not yet stored), and the changes it made to the former for the audit.
 type namedNodes struct {
-	byKey           map[string]*Node
+	said            *mentions
+	nodes           []*Node // as said.refs
 	existing, fresh []*Node
 	updated         []map[string]any
 }
 
-// ensureNodes creates the nodes the batch names for the first time, gives
-// the nodes it names again the attributes it sets (see mergeRef), and returns
-// every node it names (looked up only when the incident has nodes). A key
-// already known with another kind is an error. It runs under the incident's
-// row lock, so no other batch adds nodes meanwhile.
-func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, in []*ForwardInput, hasNodes bool) (*namedNodes, error) {
-	type ref struct {
-		r     NodeRef
-		index int
-		field string
-	}
-	first := map[string]ref{}
-	merged := map[string]NodeRef{}
-	var errs []FieldError
-	var keys []string
-	for i, f := range in {
-		for _, r := range []ref{{f.From, i, "from"}, {f.To, i, "to"}, {f.By, i, "by"}} {
-			seen, ok := first[r.r.Key]
-			switch {
-			case !ok:
-				first[r.r.Key] = r
-				keys = append(keys, r.r.Key)
-			case seen.r.Kind != r.r.Kind:
-				errs = append(errs, FieldError{Index: i, Field: r.field + ".kind", Problem: KindConflict,
-					Params: map[string]any{"key": r.r.Key, "kind": seen.r.Kind}, Message: fmt.Sprintf("%q is a %s in forwards[%d].%s", r.r.Key, seen.r.Kind, seen.index, seen.field)})
-			}
-			merged[r.r.Key] = mergeRef(merged[r.r.Key], r.r)
-		}
-	}
+// ends are row i's from, to and by nodes.
+func (n *namedNodes) ends(i int) (from, to, by *Node) {
+	r := n.said.rows[i]
+	return n.nodes[r[0]], n.nodes[r[1]], n.nodes[r[2]]
+}
+
+// ensureNodes finds the nodes the batch names, gives the nodes it names
+// again the attributes it sets (see mergeRef), and makes the nodes it names
+// for the first time, for the caller to store (existing nodes are looked up
+// only when the incident has nodes). A key already known with another kind
+// is an error. It runs under the incident's row lock, so no other batch adds
+// nodes meanwhile.
+func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID, said *mentions, hasNodes bool) (*namedNodes, error) {
+	errs := said.errs
+	nodes := make([]*Node, len(said.refs))
 	var existing []*Node
 	if hasNodes {
+		keys := make([]string, len(said.refs))
+		for j, m := range said.refs {
+			keys[j] = m.ref.Key
+		}
 		var err error
 		if existing, err = s.Store.Nodes(ctx, tx, incidentID, keys); err != nil {
 			return nil, err
 		}
 	}
-	nodes := make(map[string]*Node, len(keys))
 	for _, n := range existing {
-		nodes[n.Key] = n
-		if r := first[n.Key]; r.r.Kind != n.Kind {
-			errs = append(errs, FieldError{Index: r.index, Field: r.field + ".kind", Problem: KindConflict,
+		j := said.index[n.Key]
+		nodes[j] = n
+		if m := said.refs[j]; m.ref.Kind != n.Kind {
+			errs = append(errs, FieldError{Index: m.index, Field: m.field + ".kind", Problem: KindConflict,
 				Params: map[string]any{"key": n.Key, "kind": n.Kind}, Message: fmt.Sprintf("%q is already recorded as a %s", n.Key, n.Kind)})
 		}
 	}
@@ -331,7 +413,7 @@ func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 	}
 	var updated []map[string]any
 	for _, n := range existing {
-		next := withRef(*n, merged[n.Key])
+		next := withRef(*n, said.refs[said.index[n.Key]].ref)
 		if reflect.DeepEqual(nodeRecord(n), nodeRecord(&next)) {
 			continue
 		}
@@ -341,19 +423,18 @@ func (s *Service) ensureNodes(ctx context.Context, tx *sqlx.Tx, incidentID uuid.
 		updated = append(updated, map[string]any{"from": nodeRecord(n), "to": nodeRecord(&next)})
 		*n = next
 	}
-	var fresh []*Node
-	newID := newIDs(len(keys) - len(existing))
-	for _, k := range keys {
-		if _, ok := nodes[k]; !ok {
-			n := nodeOf(newID(), incidentID, merged[k])
+	block := make([]Node, len(said.refs)-len(existing))
+	fresh := make([]*Node, 0, len(block))
+	newID := newIDs(len(block))
+	for j, m := range said.refs {
+		if nodes[j] == nil {
+			n := &block[len(fresh)]
+			*n = nodeOf(newID(), incidentID, m.ref)
 			fresh = append(fresh, n)
-			nodes[k] = n
+			nodes[j] = n
 		}
 	}
-	if err := s.Store.InsertNodes(ctx, tx, fresh); err != nil {
-		return nil, database.MapError(err)
-	}
-	return &namedNodes{byKey: nodes, existing: existing, fresh: fresh, updated: updated}, nil
+	return &namedNodes{said: said, nodes: nodes, existing: existing, fresh: fresh, updated: updated}, nil
 }
 
 // mergeRef folds a later mention of a node into what the batch said of it
@@ -393,9 +474,9 @@ func withRef(n Node, r NodeRef) Node {
 	return n
 }
 
-func nodesByID(byKey map[string]*Node) map[uuid.UUID]*Node {
-	out := make(map[uuid.UUID]*Node, len(byKey))
-	for _, n := range byKey {
+func nodesByID(nodes []*Node) map[uuid.UUID]*Node {
+	out := make(map[uuid.UUID]*Node, len(nodes))
+	for _, n := range nodes {
 		out[n.ID] = n
 	}
 	return out

@@ -268,10 +268,23 @@ func oneOf[T ~string](v T, valid []T) bool { return slices.Contains(valid, v) }
 type checker struct {
 	index int
 	errs  []FieldError
+	// in is the reference being checked (see nodeRef), or none.
+	in string
+}
+
+// named is field's full name, within the reference being checked.
+func (c *checker) named(field string) string {
+	switch {
+	case c.in == "":
+		return field
+	case field == "":
+		return c.in
+	}
+	return c.in + "." + field
 }
 
 func (c *checker) fail(field string, p Problem, params map[string]any, format string, args ...any) {
-	c.errs = append(c.errs, FieldError{Index: c.index, Field: field, Problem: p, Params: params, Message: fmt.Sprintf(format, args...)})
+	c.errs = append(c.errs, FieldError{Index: c.index, Field: c.named(field), Problem: p, Params: params, Message: fmt.Sprintf(format, args...)})
 }
 
 // unknown refuses a value outside its enumeration.
@@ -291,47 +304,52 @@ func (c *checker) text(field, s string, required bool, max int) {
 		c.fail(field, Required, nil, "must not be empty")
 	case utf8.RuneCountInString(s) > max:
 		c.fail(field, TooLong, map[string]any{"max": max}, "longer than %d characters", max)
-	default:
-		if e, ok := apperr.As(check(field, s)); ok {
+	case check(field, s) != nil:
+		// Asked again with the full name, which the message quotes.
+		if e, ok := apperr.As(check(c.named(field), s)); ok {
 			c.fail(field, BadText, nil, "%s", e.Message)
 		}
 	}
 }
 
+// nodeRef checks the reference in field (from, to or by). Its own fields are
+// named field.key and so on, made only when one fails: most rows pass.
 func (c *checker) nodeRef(field string, r NodeRef) {
-	c.text(field+".key", r.Key, true, maxKey)
+	c.in = field
+	c.text("key", r.Key, true, maxKey)
 	if !oneOf(r.Kind, NodeKinds) {
-		c.unknown(field+".kind", "node kind", r.Kind)
+		c.unknown("kind", "node kind", r.Kind)
 	}
 	if r.Name != nil {
-		c.text(field+".name", *r.Name, false, maxName)
+		c.text("name", *r.Name, false, maxName)
 	}
 	if r.Exposure != nil && !oneOf(*r.Exposure, Exposures) {
-		c.unknown(field+".exposure", "exposure", *r.Exposure)
+		c.unknown("exposure", "exposure", *r.Exposure)
 	}
 	if r.Platform != nil && !oneOf(*r.Platform, Platforms) {
-		c.unknown(field+".platform", "platform", *r.Platform)
+		c.unknown("platform", "platform", *r.Platform)
 	}
 	if r.MemberCount != nil && *r.MemberCount < 0 {
-		c.fail(field+".memberCount", Negative, nil, "must not be negative")
+		c.fail("memberCount", Negative, nil, "must not be negative")
 	}
 	if r.Kind == Person && (r.MemberCount != nil || r.Platform != nil) {
-		c.fail(field, PersonHasVenueFields, nil, "a person has no memberCount or platform")
+		c.fail("", PersonHasVenueFields, nil, "a person has no memberCount or platform")
 	}
 	if r.Kind != Person && (deref(r.Unit) != "" || deref(r.Position) != "" || r.Cleared != nil) {
-		c.fail(field, VenueHasPersonFields, nil, "a venue has no unit, position or clearance")
+		c.fail("", VenueHasPersonFields, nil, "a venue has no unit, position or clearance")
 	}
 	for _, s := range []*string{r.Unit, r.Position} {
 		if s != nil {
-			c.text(field, *s, false, maxName)
+			c.text("", *s, false, maxName)
 		}
 	}
 	if len(r.Handles) > 20 {
-		c.fail(field+".handles", TooMany, map[string]any{"max": 20}, "at most 20 handles")
+		c.fail("handles", TooMany, map[string]any{"max": 20}, "at most 20 handles")
 	}
 	for _, h := range r.Handles {
-		c.text(field+".handles", h, false, maxName)
+		c.text("handles", h, false, maxName)
 	}
+	c.in = ""
 }
 
 func (c *checker) alterations(field string, as []Alteration) {

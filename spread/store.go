@@ -22,11 +22,19 @@ type Store struct{}
 // InsertNodes adds new nodes by COPY. The caller holds the incident's row
 // lock, under which it found none of their keys recorded.
 func (s Store) InsertNodes(ctx context.Context, tx *sqlx.Tx, nodes []*Node) error {
-	if err := copyRows(ctx, tx, "spread_nodes", []string{"id", "incident_id", "key", "kind", "name", "exposure", "unit",
-		"position", "handles", "cleared", "platform", "member_count"}, len(nodes), func(i int) []any {
+	if err := copyRows(ctx, tx, "spread_nodes", []copyColumn{{name: "id"}, {name: "incident_id"}, {name: "key"}, {name: "kind"},
+		{name: "name"}, {name: "exposure"},
+		{"unit", func(i int) bool { return nodes[i].Unit != "" }},
+		{"position", func(i int) bool { return nodes[i].Position != "" }},
+		{"handles", func(i int) bool { return len(nodes[i].Handles) > 0 }},
+		{"cleared", func(i int) bool { return nodes[i].Cleared != nil }},
+		{"platform", func(i int) bool { return nodes[i].Platform != nil }},
+		{"member_count", func(i int) bool { return nodes[i].MemberCount != nil }},
+	}, len(nodes), func(i int, row []any) {
 		n := nodes[i]
-		return []any{n.ID, n.IncidentID, n.Key, n.Kind, n.Name, n.Exposure, n.Unit, n.Position,
-			pq.StringArray(append([]string{}, n.Handles...)), n.Cleared, n.Platform, n.MemberCount}
+		row[0], row[1], row[2], row[3], row[4], row[5] = n.ID, n.IncidentID, n.Key, n.Kind, n.Name, n.Exposure
+		row[6], row[7], row[8] = n.Unit, n.Position, pq.StringArray(append([]string{}, n.Handles...))
+		row[9], row[10], row[11] = n.Cleared, n.Platform, n.MemberCount
 	}); err != nil || len(nodes) == 0 {
 		return err
 	}
@@ -37,23 +45,53 @@ func (s Store) InsertNodes(ctx context.Context, tx *sqlx.Tx, nodes []*Node) erro
 	return s.appendSnapshot(ctx, tx, nodes[0].IncidentID, &r)
 }
 
-// copyRows COPYs n rows into table: the cheapest way to bring many rows into PostgreSQL.
-func copyRows(ctx context.Context, tx *sqlx.Tx, table string, columns []string, n int, row func(int) []any) error {
+// copyColumn is a column of a COPY. An optional one (set is not nil) is left
+// out when no row sets it, and PostgreSQL fills in its default, which is what
+// those rows would have written: every column costs it parsing on every row.
+type copyColumn struct {
+	name string
+	set  func(i int) bool
+}
+
+// copyRows COPYs n rows into table: the cheapest way to bring many rows into
+// PostgreSQL. row puts row i's value of every column in order into its slice.
+func copyRows(ctx context.Context, tx *sqlx.Tx, table string, columns []copyColumn, n int, row func(i int, values []any)) error {
 	if n == 0 {
 		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, `COPY `+table+` (`+strings.Join(columns, ", ")+`) FROM STDIN`)
+	var names []string
+	var kept []int
+	for c, col := range columns {
+		if col.set == nil || anyRow(n, col.set) {
+			names, kept = append(names, col.name), append(kept, c)
+		}
+	}
+	stmt, err := tx.PrepareContext(ctx, `COPY `+table+` (`+strings.Join(names, ", ")+`) FROM STDIN`)
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
+	values, args := make([]any, len(columns)), make([]any, len(kept))
 	for i := range n {
-		if _, err := stmt.ExecContext(ctx, row(i)...); err != nil {
+		row(i, values)
+		for a, c := range kept {
+			args[a] = values[c]
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			return err
 		}
 	}
 	_, err = stmt.ExecContext(ctx)
 	return err
+}
+
+func anyRow(n int, set func(i int) bool) bool {
+	for i := range n {
+		if set(i) {
+			return true
+		}
+	}
+	return false
 }
 
 // Recorded tells whether the incident has any nodes and any forwards: a batch
@@ -81,17 +119,24 @@ func (Store) RecordedForwardKeys(ctx context.Context, ex database.Executor, inci
 // InsertForwards adds new forwards by COPY. The caller holds the incident's
 // row lock, under which it found none of their keys recorded.
 func (s Store) InsertForwards(ctx context.Context, tx *sqlx.Tx, rows []*Forward, createdBy uuid.UUID) error {
-	if err := copyRows(ctx, tx, "forwards", []string{"id", "incident_id", "key", "from_node", "to_node", "by_node", "at",
-		"method", "item_id", "alterations", "mis_sent", "recalled_at", "confidence", "note", "created_by"}, len(rows),
-		func(i int) []any {
-			f := rows[i]
-			alterations := make(pq.StringArray, len(f.Alterations))
-			for j, a := range f.Alterations {
-				alterations[j] = string(a)
-			}
-			return []any{f.ID, f.IncidentID, f.Key, f.From, f.To, f.By, f.At, f.Method, f.ItemID, alterations,
-				f.MisSent, f.RecalledAt, f.Confidence, f.Note, createdBy}
-		}); err != nil || len(rows) == 0 {
+	if err := copyRows(ctx, tx, "forwards", []copyColumn{{name: "id"}, {name: "incident_id"}, {name: "key"},
+		{name: "from_node"}, {name: "to_node"}, {name: "by_node"}, {name: "at"}, {name: "method"}, {name: "created_by"},
+		{"item_id", func(i int) bool { return rows[i].ItemID != nil }},
+		{"alterations", func(i int) bool { return len(rows[i].Alterations) > 0 }},
+		{"mis_sent", func(i int) bool { return rows[i].MisSent }},
+		{"recalled_at", func(i int) bool { return rows[i].RecalledAt != nil }},
+		{"confidence", func(i int) bool { return rows[i].Confidence != "CONFIRMED" }},
+		{"note", func(i int) bool { return rows[i].Note != "" }},
+	}, len(rows), func(i int, row []any) {
+		f := rows[i]
+		alterations := make(pq.StringArray, len(f.Alterations))
+		for j, a := range f.Alterations {
+			alterations[j] = string(a)
+		}
+		row[0], row[1], row[2], row[3], row[4], row[5] = f.ID, f.IncidentID, f.Key, f.From, f.To, f.By
+		row[6], row[7], row[8] = f.At, f.Method, createdBy
+		row[9], row[10], row[11], row[12], row[13], row[14] = f.ItemID, alterations, f.MisSent, f.RecalledAt, f.Confidence, f.Note
+	}); err != nil || len(rows) == 0 {
 		return err
 	}
 	var r records

@@ -137,3 +137,72 @@ func TestRecordingUpdatesTheNodesItNames(t *testing.T) {
 		t.Fatalf("audit %s %v", changes, err)
 	}
 }
+
+// A batch COPYs only the optional columns some row sets: the rows that set
+// one keep their value, the others get the column's default, which is what
+// they say; and a node it creates is flagged when another of the batch has
+// its name.
+func TestBatchKeepsWhatEachRowSets(t *testing.T) {
+	t.Parallel()
+	db := testdb.New(t)
+	ctx := context.Background()
+	u, err := auth.NewService(db, time.Hour).AddUser(ctx, auth.NewUser{Username: "inv", Password: "a good password", Roles: []auth.Role{auth.Investigator}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx = auth.WithUser(ctx, u)
+	incidents := incident.NewService(db)
+	svc := spread.NewService(db, incidents)
+	inc, err := incidents.Open(ctx, incident.OpenInput{Title: "x", LeakedItem: "x", Classification: "SECRET",
+		DetectedAt: time.Now(), DetectionMethod: "SELF_REPORT", ReportedBy: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ptr := func(s string) *string { return &s }
+	at := time.Now().Add(-time.Hour).UTC().Truncate(time.Microsecond)
+	recalled, suspected, yes := at.Add(time.Minute), spread.Confidence("SUSPECTED"), true
+	p := spread.NodeRef{Key: "p", Kind: spread.Person, Name: ptr("王某"), Unit: ptr("办公室"), Handles: []string{"wx_w"}, Cleared: &yes}
+	q := spread.NodeRef{Key: "q", Kind: spread.Person, Name: ptr("王某")}
+	rec, err := svc.Record(ctx, inc.ID, []*spread.ForwardInput{
+		{Key: "plain", At: at, Method: "FORWARD", From: p, To: q, By: p},
+		{Key: "full", At: at, Method: "PHOTO", From: q, To: spread.NodeRef{Key: "g", Kind: "GROUP_CHAT"}, By: q,
+			Alterations: []spread.Alteration{"RETYPED"}, MisSent: &yes, RecalledAt: &recalled, Confidence: &suspected, Note: ptr("备注")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.SameName) != 2 || rec.SameName[0].Node.Key != "p" || len(rec.SameName[0].Others) != 1 || rec.SameName[0].Others[0].Key != "q" {
+		t.Errorf("same names %+v", rec.SameName)
+	}
+	forwards, err := svc.Store.Forwards(ctx, db, inc.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey := map[string]*spread.Forward{}
+	for _, f := range forwards {
+		byKey[f.Key] = f
+	}
+	if f := byKey["plain"]; f == nil || len(f.Alterations) != 0 || f.MisSent || f.RecalledAt != nil || f.Confidence != "CONFIRMED" || f.Note != "" {
+		t.Errorf("plain %+v", f)
+	}
+	if f := byKey["full"]; f == nil || len(f.Alterations) != 1 || !f.MisSent || f.RecalledAt == nil || !f.RecalledAt.Equal(recalled) ||
+		f.Confidence != suspected || f.Note != "备注" {
+		t.Errorf("full %+v", f)
+	}
+	nodes, err := svc.Store.Nodes(ctx, db, inc.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range nodes {
+		switch n.Key {
+		case "p":
+			if n.Unit != "办公室" || len(n.Handles) != 1 || n.Cleared == nil || !*n.Cleared {
+				t.Errorf("p %+v", n)
+			}
+		case "q", "g":
+			if n.Unit != "" || len(n.Handles) != 0 || n.Cleared != nil || n.MemberCount != nil {
+				t.Errorf("%s %+v", n.Key, n)
+			}
+		}
+	}
+}
