@@ -67,7 +67,11 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
   const { t } = useTranslation();
   const navigate = useNavigate();
   const proposals = useProposals(incidentId);
-  const [{ data: sourced }, refetchSources] = useQuery({ query: ForwardSources, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
+  const [positions, setPositions] = useState<Map<string, Position>>();
+  // Asked once the graph is laid out: on a large chain the server's work for
+  // it would otherwise compete with drawing the graph on the same machine.
+  const [{ data: sourced }, refetchSources] = useQuery({ query: ForwardSources, variables: { id: incidentId }, requestPolicy: "cache-and-network",
+    pause: !positions });
   // The analysis's forwards say whether each is evidenced but carry no lines
   // (the API fills Forward.sources only for a forward loaded by itself): an
   // accepted proposal's forward gives them.
@@ -93,7 +97,6 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
   const [full, setFull] = useState<SpreadExport>();
   const [graph, setGraph] = useState<SpreadExport>();
   const [folded, setFolded] = useState<Collapsed>();
-  const [positions, setPositions] = useState<Map<string, Position>>();
   const [selected, setSelected] = useState<string>();
   const [picked, setPicked] = useState<string>();
   const [tip, setTip] = useState<{ forward: string; x: number; y: number }>();
@@ -125,8 +128,8 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
     return () => { live = false; };
   }, [reference, version, t, pendingKey]);
 
-  // The timeline, the replay's steps and the forwards by key are worked out
-  // after the graph is drawn, not before.
+  // The timeline, the replay's steps, the forwards by key and the nodes to
+  // search or pick are worked out after the graph is drawn, not before.
   const later = useDeferredValue(full);
   const sorted = useMemo(() => byTime(later?.forwards ?? []), [later]);
   const steps = useMemo(() => replaySteps(sorted), [sorted]);
@@ -153,7 +156,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
         ...senderEdges(graph).map((e) => ({ data: { id: e.key, source: e.from, target: e.to, forward: e.forward, at: e.at, sender: 1 } })),
         ...proposed.map((e) => ({ data: { id: e.key, source: e.from, target: e.to, proposal: e.proposal, proposed: 1, sender: e.sender ? 1 : 0 } })),
       ],
-      layout: { name: "preset" },
+      layout: { name: "preset", fit: false }, // openView places it
       minZoom: 0.02,
       maxZoom: 4,
       style: [
@@ -191,9 +194,10 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
       const bb = c.elements().renderedBoundingBox();
       setPartial(bb.x1 < 0 || bb.y1 < 0 || bb.x2 > c.width() || bb.y2 > c.height());
     };
-    c.on("viewport", () => { setTip(undefined); measure(); });
     openView(c);
     measure();
+    // After the opening view, which would otherwise be measured at each of its steps.
+    c.on("viewport", () => { setTip(undefined); measure(); });
     el.dataset.drawn = String(c.nodes().length);
     el.dataset.proposed = String(c.edges("[proposed = 1][sender = 0]").length);
     return () => { c.destroy(); if (cy.current === c) cy.current = undefined; };
@@ -278,8 +282,8 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
   const nodeOptions = useMemo(() => {
     const kinds = new Map<string, string>();
     const kind = (k: string) => kinds.get(k) ?? kinds.set(k, t(`spread.kind.${k}`)).get(k);
-    return (full?.nodes ?? []).map((n) => ({ value: n.key, label: `${n.name} · ${kind(n.kind)}` }));
-  }, [full, t]);
+    return (later?.nodes ?? []).map((n) => ({ value: n.key, label: `${n.name} · ${kind(n.kind)}` }));
+  }, [later, t]);
   const selectedNode = selected ? full?.nodes.find((n) => n.key === selected) : undefined;
   const tipForward = tip && forwardByKey.get(tip.forward);
   const reloadProposals = proposals.reload;
@@ -373,7 +377,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
                 {n.containment && <TakedownTag status={n.containment.status} />}
               </Space>
             </List.Item>)} />
-          {canEdit && !frozen && <AddForward incidentId={incidentId} nodes={full?.nodes} onDone={refresh} />}
+          {canEdit && !frozen && <AddForward incidentId={incidentId} nodes={later?.nodes} onDone={refresh} />}
           {canEdit && !frozen && <ImportForwards reference={reference} onDone={refresh} />}
         </Col>
       </Row>
