@@ -67,11 +67,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
   const { t } = useTranslation();
   const navigate = useNavigate();
   const proposals = useProposals(incidentId);
-  const [positions, setPositions] = useState<Map<string, Position>>();
-  // Asked once the graph is laid out: on a large chain the server's work for
-  // it would otherwise compete with drawing the graph on the same machine.
-  const [{ data: sourced }, refetchSources] = useQuery({ query: ForwardSources, variables: { id: incidentId }, requestPolicy: "cache-and-network",
-    pause: !positions });
+  const [{ data: sourced }, refetchSources] = useQuery({ query: ForwardSources, variables: { id: incidentId }, requestPolicy: "cache-and-network" });
   // The analysis's forwards say whether each is evidenced but carry no lines
   // (the API fills Forward.sources only for a forward loaded by itself): an
   // accepted proposal's forward gives them.
@@ -97,6 +93,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
   const [full, setFull] = useState<SpreadExport>();
   const [graph, setGraph] = useState<SpreadExport>();
   const [folded, setFolded] = useState<Collapsed>();
+  const [positions, setPositions] = useState<Map<string, Position>>();
   const [selected, setSelected] = useState<string>();
   const [picked, setPicked] = useState<string>();
   const [tip, setTip] = useState<{ forward: string; x: number; y: number }>();
