@@ -125,8 +125,8 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
     return () => { live = false; };
   }, [reference, version, t, pendingKey]);
 
-  // The timeline, the replay's steps, the forwards by key and the nodes to
-  // search or pick are worked out after the graph is drawn, not before.
+  // The timeline, the replay's steps and the forwards by key are worked out
+  // after the graph is drawn, not before.
   const later = useDeferredValue(full);
   const sorted = useMemo(() => byTime(later?.forwards ?? []), [later]);
   const steps = useMemo(() => replaySteps(sorted), [sorted]);
@@ -279,8 +279,8 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
   const nodeOptions = useMemo(() => {
     const kinds = new Map<string, string>();
     const kind = (k: string) => kinds.get(k) ?? kinds.set(k, t(`spread.kind.${k}`)).get(k);
-    return (later?.nodes ?? []).map((n) => ({ value: n.key, label: `${n.name} · ${kind(n.kind)}` }));
-  }, [later, t]);
+    return (full?.nodes ?? []).map((n) => ({ value: n.key, label: `${n.name} · ${kind(n.kind)}` }));
+  }, [full, t]);
   const selectedNode = selected ? full?.nodes.find((n) => n.key === selected) : undefined;
   const tipForward = tip && forwardByKey.get(tip.forward);
   const reloadProposals = proposals.reload;
@@ -374,7 +374,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
                 {n.containment && <TakedownTag status={n.containment.status} />}
               </Space>
             </List.Item>)} />
-          {canEdit && !frozen && <AddForward incidentId={incidentId} nodes={later?.nodes} onDone={refresh} />}
+          {canEdit && !frozen && <AddForward incidentId={incidentId} nodes={full?.nodes} onDone={refresh} />}
           {canEdit && !frozen && <ImportForwards reference={reference} onDone={refresh} />}
         </Col>
       </Row>
