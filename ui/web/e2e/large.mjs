@@ -1,7 +1,11 @@
 // Measures the spread explorer on a large incident, in Debian's Chromium:
 // how long the incident page takes to draw the graph, and to highlight the
 // path to a node picked from the frontier. Run by bench/ui_test.go; prints
-// one JSON line of figures in milliseconds.
+// one JSON line of figures in milliseconds. With LEAKTRAIL_E2E_PROFILE=<folder>
+// it also writes Chromium's CPU profiles of the draw and of the path
+// (draw.cpuprofile, path.cpuprofile: DevTools' Performance panel opens them)
+// and the page's resource timings up to the draw (draw-timing.json).
+import { writeFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
 const url = process.env.LEAKTRAIL_URL;
@@ -17,15 +21,27 @@ await page.getByLabel("用户名").fill(process.env.LEAKTRAIL_E2E_USER);
 await page.getByLabel("密码").fill(process.env.LEAKTRAIL_E2E_PASSWORD);
 await page.getByRole("button", { name: /登\s*录/ }).click();
 await page.getByRole("heading", { name: "事件" }).waitFor();
+const profile = process.env.LEAKTRAIL_E2E_PROFILE && await page.context().newCDPSession(page);
+if (profile) { await profile.send("Profiler.enable"); await profile.send("Profiler.setSamplingInterval", { interval: 200 }); await profile.send("Profiler.start"); }
 const started = Date.now();
 await page.goto(`${url}/incidents/${process.env.REFERENCE}#spread`); // the case page opens its spread section by the address
 await page.locator("[data-testid=spread-graph][data-drawn]").waitFor();
 const drawn = Date.now() - started;
+if (profile) {
+  const { profile: p } = await profile.send("Profiler.stop");
+  writeFileSync(`${process.env.LEAKTRAIL_E2E_PROFILE}/draw.cpuprofile`, JSON.stringify(p));
+  const entries = await page.evaluate(() => JSON.stringify([...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource"),
+    ...performance.getEntriesByType("measure")].map((e) => ({ name: e.name, start: Math.round(e.startTime), duration: Math.round(e.duration),
+    size: e.transferSize, body: e.decodedBodySize, responseStart: Math.round(e.responseStart ?? 0), responseEnd: Math.round(e.responseEnd ?? 0) }))));
+  writeFileSync(`${process.env.LEAKTRAIL_E2E_PROFILE}/draw-timing.json`, entries);
+  await profile.send("Profiler.start");
+}
 const nodes = Number(await page.getAttribute("[data-testid=spread-graph]", "data-drawn"));
 const pick = Date.now();
 await page.getByTestId("frontier").getByRole("button").first().click();
 await page.locator("[data-testid=spread-graph][data-path]:not([data-path='0'])").waitFor();
 const path = Date.now() - pick;
+if (profile) writeFileSync(`${process.env.LEAKTRAIL_E2E_PROFILE}/path.cpuprofile`, JSON.stringify((await profile.send("Profiler.stop")).profile));
 const zoom = Date.now();
 await page.mouse.move(400, 600);
 for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -300);

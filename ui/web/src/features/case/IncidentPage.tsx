@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Col, Descriptions, Form, Grid, Input, List, Modal, Row, Space, Tag, Timeline, Typography, message } from "antd";
 import dayjs from "dayjs";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { useMutation, useQuery, useSubscription, type CombinedError, type OperationContext } from "urql";
@@ -21,6 +21,7 @@ import { ClocksCard } from "../clocks/ClocksCard";
 import { EvidencePanel } from "../evidence/EvidencePanel";
 import { MessagesPanel } from "../chatlog/MessagesPanel";
 import { ResponsibilityPanel } from "../responsibility/ResponsibilityPanel";
+import { preloadChain } from "../spread/chainLoad";
 import { SpreadExplorer } from "../spread/SpreadExplorer";
 import { StageBar, stages, type Stage } from "../../components/StageBar";
 import { graphql } from "../../gql";
@@ -67,6 +68,12 @@ const time = (s?: string | null) => (s ? dayjs(s).format("YYYY-MM-DD HH:mm") : "
 export function IncidentPage() {
   const { reference = "" } = useParams();
   const [{ data, fetching, error }, refetch] = useQuery({ query: IncidentQuery, variables: { reference }, requestPolicy: "cache-and-network" });
+  // Opened on its spread section, the case reads and lays out its chain while
+  // its own query is under way. A layout effect, so it runs before the
+  // explorer's (a case already in the cache mounts the explorer at once).
+  const spreadOpen = useRef(false);
+  spreadOpen.current = sectionOf(useLocation().hash) === "spread";
+  useLayoutEffect(() => (spreadOpen.current ? preloadChain(reference) : undefined), [reference]);
   return (
     <IncidentAccessProvider access={data?.incidentByReference?.myAccess}>
       <Incident data={data} fetching={fetching} error={error} refetch={refetch} />

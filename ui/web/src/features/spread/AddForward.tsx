@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Col, Form, Row, Select, Space, Typography, message } from "antd";
 import dayjs from "dayjs";
-import { useMemo, useRef, useState } from "react";
+import { memo, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../../api";
 import { DateTimeField, GuardedForm, notInFuture, useSubmit } from "../../components/forms";
@@ -25,6 +25,7 @@ interface Values {
 }
 
 const newPrefix = "\u0000new:";
+const noNodes: PickableNode[] = [];
 
 // NodePicker chooses the person or venue of one end of a forward: a node
 // recorded before (by name or key), a node being created in another field of
@@ -69,7 +70,9 @@ function NodePicker({ id, value, onChange, nodes, pending, peopleOnly }: {
 
 // AddForward records one forward by hand, each end and the forwarder picked
 // by key (see NodePicker).
-export function AddForward({ incidentId, nodes = [], onDone }: { incidentId: string; nodes?: PickableNode[]; onDone: () => void }) {
+// Memoised: the explorer around it re-renders on every selection, and its
+// pickers hold every node of a large chain.
+export const AddForward = memo(function AddForward({ incidentId, nodes = noNodes, onDone }: { incidentId: string; nodes?: PickableNode[]; onDone: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
   const [result, record] = useSubmit(Record);
@@ -155,4 +158,4 @@ export function AddForward({ incidentId, nodes = [], onDone }: { incidentId: str
       </GuardedForm>
     </Card>
   );
-}
+});

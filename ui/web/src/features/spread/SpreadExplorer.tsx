@@ -6,10 +6,11 @@ import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } f
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { useQuery } from "urql";
-import { fetchJSON, requestErrorMessage } from "../../api";
+import { requestErrorMessage } from "../../api";
 import { useIncidentAccess } from "../../components/access";
 import { reveal } from "../../components/reveal";
 import { graphql } from "../../gql";
+import { takeChain } from "./chainLoad";
 import { elkLayout } from "./elkLayout";
 import { margin, openView } from "./openView";
 import { AddForward } from "./AddForward";
@@ -21,7 +22,7 @@ import { SpreadWarnings } from "./SpreadWarnings";
 import { ProposalList, useProposals } from "../chatlog/Proposals";
 import { lineLink, type LineRef } from "../chatlog/chatData";
 import { browserZone } from "../evidence/zoneTime";
-import { boxMembers, byTime, collapse, elkLimit, foldedLimit, forwardsUntil, pathEdges, replayCounts, replaySteps, senderEdges, timeRange,
+import { boxMembers, byTime, forwardsUntil, pathEdges, replayCounts, replaySteps, senderEdges, timeRange,
   withProposals, type Collapsed, type ExportForward, type Position, type ProposedEdge, type SpreadExport } from "./graphData";
 import { edgeColor, exposureColor, goodTag, labelFont, pathColor, pickedColor, proposalColor, takedownColor } from "./graphStyle";
 
@@ -111,13 +112,12 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
 
   useEffect(() => {
     let live = true;
-    fetchJSON<SpreadExport>(`/incidents/${reference}/spread.json`)
-      .then(async (d) => {
-        // Beyond what reads as a graph, fold the far hops into boxes.
-        const big = d.nodes.length > elkLimit ? collapse(d, foldedLimit) : undefined;
-        // A folded chain is too large to review on the graph: its proposals are listed only.
+    takeChain(reference)
+      .then(async ({ full: d, folded: big, positions }) => {
+        // Beyond what reads as a graph, the far hops are folded into boxes (see
+        // chainLoad); a folded chain is too large to review on the graph: its proposals are listed only.
         const { data: drawn, proposed: edges } = big ? { data: big.data, proposed: [] } : withProposals(d, pendingRef.current);
-        const at = await elkLayout(drawn, edges);
+        const at = positions ?? await elkLayout(drawn, edges);
         if (live) { setFull(d); setGraph(drawn); setProposed(edges); setFolded(big); setPositions(at); setUntil(undefined); setPlaying(false); }
       })
       .then(() => live && setLoadError(undefined))
@@ -153,12 +153,14 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
         ...senderEdges(graph).map((e) => ({ data: { id: e.key, source: e.from, target: e.to, forward: e.forward, at: e.at, sender: 1 } })),
         ...proposed.map((e) => ({ data: { id: e.key, source: e.from, target: e.to, proposal: e.proposal, proposed: 1, sender: e.sender ? 1 : 0 } })),
       ],
-      layout: { name: "preset" },
+      layout: { name: "preset", fit: false }, // openView places it
       minZoom: 0.02,
       maxZoom: 4,
       style: [
         { selector: "node", style: { label: "data(label)", "font-size": labelFont, "text-valign": "center", color: "#fff", width: 140, height: 36,
-          "background-color": (n) => exposureColor[n.data("exposure") as keyof typeof exposureColor], shape: "round-rectangle", "text-wrap": "ellipsis", "text-max-width": "128px" } },
+          shape: "round-rectangle", "text-wrap": "ellipsis", "text-max-width": "128px" } },
+        // A selector per exposure, not a style function, which cytoscape cannot cache across nodes.
+        ...Object.entries(exposureColor).map(([x, c]) => ({ selector: `node[exposure = "${x}"]`, style: { "background-color": c } })),
         { selector: "node[person = 1]", style: { shape: "ellipse", width: 124 } },
         { selector: "node[origin = 1]", style: { "border-width": 4, "border-color": "#111" } },
         { selector: "node[takedown]", style: { "border-width": 5, "border-color": "data(takedown)" } },
@@ -189,9 +191,10 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
       const bb = c.elements().renderedBoundingBox();
       setPartial(bb.x1 < 0 || bb.y1 < 0 || bb.x2 > c.width() || bb.y2 > c.height());
     };
-    c.on("viewport", () => { setTip(undefined); measure(); });
     openView(c);
     measure();
+    // After the opening view, which would otherwise be measured at each of its steps.
+    c.on("viewport", () => { setTip(undefined); measure(); });
     el.dataset.drawn = String(c.nodes().length);
     el.dataset.proposed = String(c.edges("[proposed = 1][sender = 0]").length);
     return () => { c.destroy(); if (cy.current === c) cy.current = undefined; };
@@ -214,19 +217,31 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
 
   useEffect(() => {
     const edges = pathEdges(path?.incident?.spread.pathTo ?? []);
-    cy.current?.edges().forEach((e) => { if (edges.has(e.data("forward"))) e.addClass("path"); else e.removeClass("path"); });
+    const c = cy.current;
+    // In one batch, so the graph's style is worked out once, not once per edge.
+    c?.batch(() => {
+      c.edges(".path").removeClass("path");
+      c.edges().filter((e) => edges.has(e.data("forward"))).addClass("path");
+    });
     if (container.current) container.current.dataset.path = String(edges.size);
   }, [path, graph, positions]);
 
   useEffect(() => {
-    // A proposed edge is no forward: with nothing picked it must not match "no forward".
-    cy.current?.edges().forEach((e) => { if (picked && !e.data("sender") && e.data("forward") === picked) e.addClass("picked"); else e.removeClass("picked"); });
+    const c = cy.current;
+    c?.batch(() => {
+      c.edges(".picked").removeClass("picked");
+      // A proposed edge is no forward: with nothing picked it must not match "no forward".
+      if (picked) c.edges().filter((e) => !e.data("sender") && e.data("forward") === picked).addClass("picked");
+    });
   }, [picked, graph, positions]);
 
   // A node chosen from a list is selected on the graph too, when drawn.
   useEffect(() => {
-    cy.current?.nodes(":selected").unselect();
-    if (selected) cy.current?.getElementById(selected).select();
+    const c = cy.current;
+    c?.batch(() => {
+      c.nodes(":selected").unselect();
+      if (selected) c.getElementById(selected).select();
+    });
   }, [selected, graph, positions]);
 
   // Playing steps the replay through the forwards' times; at the end it shows all again.
@@ -260,7 +275,12 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
   const names = useMemo(() => new Map((full?.nodes ?? []).map((n) => [n.key, n.name])), [full]);
   const recorded = useMemo(() => new Set(names.keys()), [names]);
   const counts = useMemo(() => (full && until !== undefined ? replayCounts(full.nodes, forwardsUntil(full.forwards, until)) : undefined), [full, until]);
-  const nodeOptions = useMemo(() => (full?.nodes ?? []).map((n) => ({ value: n.key, label: `${n.name} · ${t(`spread.kind.${n.kind}`)}` })), [full, t]);
+  // One translation per kind, not per node: a large chain has thousands.
+  const nodeOptions = useMemo(() => {
+    const kinds = new Map<string, string>();
+    const kind = (k: string) => kinds.get(k) ?? kinds.set(k, t(`spread.kind.${k}`)).get(k);
+    return (full?.nodes ?? []).map((n) => ({ value: n.key, label: `${n.name} · ${kind(n.kind)}` }));
+  }, [full, t]);
   const selectedNode = selected ? full?.nodes.find((n) => n.key === selected) : undefined;
   const tipForward = tip && forwardByKey.get(tip.forward);
   const reloadProposals = proposals.reload;

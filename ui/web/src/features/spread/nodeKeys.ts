@@ -25,7 +25,8 @@ export function freshKey(person: boolean, name: string, taken: ReadonlySet<strin
 // those whose name is the query first, at most limit of them.
 export function matching<T extends PickableNode>(nodes: readonly T[], query: string, limit = 50): T[] {
   const q = query.trim().toLowerCase();
-  const hits = q === "" ? nodes.slice() : nodes.filter((n) => n.name.toLowerCase().includes(q) || n.key.toLowerCase().includes(q));
+  if (q === "") return nodes.slice(0, limit);
+  const hits = nodes.filter((n) => n.name.toLowerCase().includes(q) || n.key.toLowerCase().includes(q));
   const exact = (n: T) => (n.name.toLowerCase() === q ? 0 : 1);
   return hits.sort((a, b) => exact(a) - exact(b)).slice(0, limit);
 }
