@@ -371,7 +371,9 @@ func BenchmarkChatSearch(b *testing.B) {
 			req.Header.Set("Content-Type", "application/json")
 			return fetch(req, cf.client.Token)
 		}
-		note("chatSearch.statements", countStatements(b, cf.main.DB, len(bodies), send))
+		statements := countStatements(b, cf.main.DB, len(bodies), send)
+		note("chatSearch.statements", statements)
+		b.ReportMetric(statements, "SQL/request")
 		logEach(b, cf.searches(), send)
 		stop := profile(b, cf.pprof, "chatsearch")
 		rps, p50, p99 := load(b, send, func() {})
@@ -388,7 +390,9 @@ func BenchmarkChatSearch(b *testing.B) {
 			req, _ := http.NewRequest(http.MethodPost, floor.URL, bytes.NewReader(body()))
 			return fetch(req, cf.client.Token)
 		}
-		note("chatSearchFloor.statements", countStatements(b, cf.main.DB, len(bodies), send))
+		statements := countStatements(b, cf.main.DB, len(bodies), send)
+		note("chatSearchFloor.statements", statements)
+		b.ReportMetric(statements, "SQL/request")
 		logEach(b, cf.searches(), send)
 		rps, p50, p99 := load(b, send, func() {})
 		note("chatSearchFloor.rps", rps)
