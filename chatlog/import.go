@@ -283,6 +283,9 @@ func (s *Service) run(ctx context.Context, im *Import) error {
 		if _, _, err := s.Incidents.LockFor(ctx, tx, im.IncidentID, incident.PermEdit); err != nil {
 			return err
 		}
+		if err := s.Store.Recount(ctx, tx, im.IncidentID); err != nil {
+			return err
+		}
 		if err := s.Store.Finish(ctx, tx, im); err != nil {
 			return err
 		}

@@ -472,15 +472,41 @@ func (Store) ExportedChats(ctx context.Context, ex database.Executor, incidentID
 	return out, rows.Err()
 }
 
+// Recount sets the message and member counts of an incident's chats, in
+// the transaction of a read that changed its messages. Every chat is
+// counted, not only the read's: a sender a later export names can be the
+// member an earlier export's join gave only by handle.
+func (Store) Recount(ctx context.Context, tx *sqlx.Tx, incidentID uuid.UUID) error {
+	_, err := tx.ExecContext(ctx, recount+` WHERE c.id = k.id AND c.incident_id = $1`, incidentID)
+	return err
+}
+
+// recount counts the messages and members of the chats of incident $1
+// (migration 0020 counted them first, the same way). Each CTE reads the messages once and
+// is materialised, and the joins are between its small results: the
+// planner has no statistics yet for the rows the read's transaction wrote,
+// and with its guesses a join on the messages read the whole table once per
+// sender, for minutes.
+const recount = `WITH messages AS MATERIALIZED (
+		SELECT chat_id, count(*) AS n FROM chat_messages WHERE incident_id = $1 GROUP BY chat_id),
+	senders AS MATERIALIZED (
+		SELECT DISTINCT chat_id, sender_id FROM chat_messages WHERE incident_id = $1 AND sender_id IS NOT NULL),
+	joined AS MATERIALIZED (
+		SELECT m.incident_id, m.chat_id, COALESCE(NULLIF(j->>'ID', ''), j->>'Name') AS key
+		FROM chat_messages m CROSS JOIN LATERAL jsonb_array_elements(m.details->'members') j
+		WHERE m.incident_id = $1 AND m.kind = 'JOIN'),
+	members AS MATERIALIZED (
+		SELECT chat_id, count(*) AS n FROM (
+			SELECT chat_id, sender_id FROM senders
+			UNION SELECT j.chat_id, s.id FROM joined j JOIN chat_chats c ON c.id = j.chat_id
+				JOIN chat_senders s ON s.incident_id = j.incident_id AND s.platform = c.platform AND s.key = j.key) x
+		GROUP BY chat_id)
+	UPDATE chat_chats c SET message_count = COALESCE(messages.n, 0), member_count = COALESCE(members.n, 0)
+	FROM chat_chats k LEFT JOIN messages ON messages.chat_id = k.id LEFT JOIN members ON members.chat_id = k.id`
+
 // Chats returns an incident's chats with their counts, by name.
 func (Store) Chats(ctx context.Context, ex database.Executor, incidentID uuid.UUID, ids []uuid.UUID) ([]*Chat, error) {
-	q := `SELECT c.id, c.incident_id, c.platform, c.key, c.name, c.direct, c.owner, c.partner,
-			(SELECT count(*) FROM chat_messages m WHERE m.chat_id = c.id),
-			(SELECT count(*) FROM (SELECT m.sender_id FROM chat_messages m WHERE m.chat_id = c.id AND m.sender_id IS NOT NULL
-				UNION SELECT s.id FROM chat_messages m CROSS JOIN LATERAL jsonb_array_elements(m.details->'members') j
-				JOIN chat_senders s ON s.incident_id = m.incident_id AND s.platform = c.platform
-					AND s.key = COALESCE(NULLIF(j->>'ID', ''), j->>'Name')
-				WHERE m.chat_id = c.id AND m.kind = 'JOIN') x)
+	q := `SELECT c.id, c.incident_id, c.platform, c.key, c.name, c.direct, c.owner, c.partner, c.message_count, c.member_count
 		FROM chat_chats c WHERE `
 	var rows *sqlx.Rows
 	var err error

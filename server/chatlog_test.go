@@ -266,3 +266,59 @@ func TestProposalReview(t *testing.T) {
 		t.Errorf("rejecting an accepted proposal: %s", code)
 	}
 }
+
+// TestChatCountsKeptByTheRead: a chat's message and member counts, kept by
+// the read (migration 0020) rather than counted for every page, are those
+// of its messages, and a second export of the same chat adds none.
+func TestChatCountsKeptByTheRead(t *testing.T) {
+	t.Parallel()
+	_, c := start(t)
+	incidentID, _ := openCase(t, c, "群聊记录")
+	data := readFixture(t, "chatexport/testdata/qq/group.txt")
+	for _, name := range []string{"张三", "李四"} {
+		if im := chainflow.Read(t, c, chainflow.Upload(t, c, incidentID, name+"的记录.txt", name, data), "Asia/Shanghai"); im.State != "DONE" {
+			t.Fatalf("read: %+v", im)
+		}
+		var chats struct {
+			Incident struct {
+				Chats []struct {
+					ID, Name                  string
+					MessageCount, MemberCount int
+				}
+			}
+		}
+		c.Must(t, `query($id: ID!) { incident(id: $id) { chats { id name messageCount memberCount } } }`, map[string]any{"id": incidentID}, &chats)
+		counted := 0
+		for _, ch := range chats.Incident.Chats {
+			var got struct {
+				Incident struct {
+					Messages struct {
+						Total    int
+						Messages []struct {
+							Kind   string
+							Sender *struct{ ID string }
+						}
+					}
+				}
+			}
+			c.Must(t, `query($id: ID!, $f: MessageFilter) { incident(id: $id) { messages(filter: $f, first: 200) { total messages { kind sender { id } } } } }`,
+				map[string]any{"id": incidentID, "f": map[string]any{"chatIds": []string{ch.ID}}}, &got)
+			senders, joins := map[string]bool{}, false
+			for _, m := range got.Incident.Messages.Messages {
+				if m.Sender != nil {
+					senders[m.Sender.ID] = true
+				}
+				joins = joins || m.Kind == "JOIN"
+			}
+			if ch.MessageCount != got.Incident.Messages.Total ||
+				ch.MemberCount < len(senders) || (!joins && ch.MemberCount != len(senders)) {
+				t.Errorf("after %s's export, %s: %d messages and %d members, want %d and %d senders", name, ch.Name,
+					ch.MessageCount, ch.MemberCount, got.Incident.Messages.Total, len(senders))
+			}
+			counted += ch.MessageCount
+		}
+		if counted == 0 {
+			t.Fatalf("after %s's export: no messages counted", name)
+		}
+	}
+}
