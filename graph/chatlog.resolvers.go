@@ -60,38 +60,6 @@ func (r *chatMessageResolver) Sender(ctx context.Context, obj *chatlog.Message) 
 	return loaders(ctx).Senders.Load(ctx, *obj.SenderID)
 }
 
-func (r *chatMessageResolver) Media(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Media, error) {
-	return ptrs(obj.Details.Media), nil
-}
-
-func (r *chatMessageResolver) ForwardedFrom(ctx context.Context, obj *chatlog.Message) (*string, error) {
-	if ff := obj.Details.ForwardedFrom; ff != nil {
-		name := cmp.Or(ff.Name, ff.ID)
-		return &name, nil
-	}
-	return nil, nil
-}
-
-func (r *chatMessageResolver) Quote(ctx context.Context, obj *chatlog.Message) (*string, error) {
-	if q := obj.Details.Quote; q != nil {
-		text := cmp.Or(q.Sender.Name, q.Sender.ID) + ": " + q.Text
-		return &text, nil
-	}
-	return nil, nil
-}
-
-func (r *chatMessageResolver) Items(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Item, error) {
-	return ptrs(obj.Details.Items), nil
-}
-
-func (r *chatMessageResolver) Members(ctx context.Context, obj *chatlog.Message) ([]string, error) {
-	names := make([]string, len(obj.Details.Members))
-	for i, m := range obj.Details.Members {
-		names[i] = cmp.Or(m.Name, m.ID)
-	}
-	return names, nil
-}
-
 func (r *chatMessageResolver) Sources(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Source, error) {
 	srcs, err := loaders(ctx).Sources.Load(ctx, obj.ID)
 	return ptrs(srcs), err
@@ -177,7 +145,11 @@ func (r *incidentResolver) Messages(ctx context.Context, obj *incident.Incident,
 	if filter != nil {
 		f = *filter
 	}
-	return r.ChatService.Messages(ctx, obj.ID, f, cmp.Or(*first, 50), after)
+	page, err := r.ChatService.Messages(ctx, obj.ID, f, cmp.Or(*first, 50), after)
+	if err == nil {
+		prefetchMessages(ctx, page.Messages)
+	}
+	return page, err
 }
 
 func (r *incidentResolver) LeakMarks(ctx context.Context, obj *incident.Incident) ([]*chatlog.Mark, error) {

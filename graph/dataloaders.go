@@ -331,6 +331,39 @@ func prefetchPage(ctx context.Context, r *Resolver, page []incident.Incident) er
 	return nil
 }
 
+// prefetchMessages starts, for a page of chat messages, the batch loads its
+// rows' fields will ask for (when the operation selects them), each with the
+// whole page's keys: loads started row by row may split into several batches.
+func prefetchMessages(ctx context.Context, page []*chatlog.Message) {
+	if len(page) == 0 {
+		return
+	}
+	l := loaders(ctx)
+	var ids, chats, senders []uuid.UUID
+	for _, m := range page {
+		ids = append(ids, m.ID)
+		if !slices.Contains(chats, m.ChatID) {
+			chats = append(chats, m.ChatID)
+		}
+		if m.SenderID != nil && !slices.Contains(senders, *m.SenderID) {
+			senders = append(senders, *m.SenderID)
+		}
+	}
+	message := func(field string) bool { return selects(ctx, "messages", field) }
+	if message("chat") {
+		l.Chats.LoadAllThunk(ctx, chats)
+	}
+	if message("sender") && len(senders) > 0 {
+		l.Senders.LoadAllThunk(ctx, senders)
+	}
+	if message("sources") {
+		l.Sources.LoadAllThunk(ctx, ids)
+	}
+	if message("forwards") {
+		l.Citing.LoadAllThunk(ctx, ids)
+	}
+}
+
 // selects reports whether the operation selects the path of fields below
 // the field being resolved (fragments included).
 func selects(ctx context.Context, path ...string) bool {

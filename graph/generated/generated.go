@@ -1016,11 +1016,6 @@ type ChatMessageResolver interface {
 	Chat(ctx context.Context, obj *chatlog.Message) (*chatlog.Chat, error)
 	Sender(ctx context.Context, obj *chatlog.Message) (*chatlog.Sender, error)
 
-	Media(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Media, error)
-	ForwardedFrom(ctx context.Context, obj *chatlog.Message) (*string, error)
-	Quote(ctx context.Context, obj *chatlog.Message) (*string, error)
-	Items(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Item, error)
-	Members(ctx context.Context, obj *chatlog.Message) ([]string, error)
 	Sources(ctx context.Context, obj *chatlog.Message) ([]*chatlog.Source, error)
 	Forwards(ctx context.Context, obj *chatlog.Message) ([]*spread.Forward, error)
 }
@@ -13683,7 +13678,7 @@ func (ec *executionContext) _ChatMessage_media(ctx context.Context, field graphq
 			return ec.fieldContext_ChatMessage_media(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ChatMessage().Media(ctx, obj)
+			return obj.Media(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*chatlog.Media) graphql.Marshaler {
@@ -13698,7 +13693,7 @@ func (ec *executionContext) fieldContext_ChatMessage_media(_ context.Context, fi
 		Object:     "ChatMessage",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ChatMedia(ctx, field)
 		},
@@ -13715,7 +13710,7 @@ func (ec *executionContext) _ChatMessage_forwardedFrom(ctx context.Context, fiel
 			return ec.fieldContext_ChatMessage_forwardedFrom(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ChatMessage().ForwardedFrom(ctx, obj)
+			return obj.ForwardedFrom(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13726,7 +13721,7 @@ func (ec *executionContext) _ChatMessage_forwardedFrom(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ChatMessage_forwardedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChatMessage", field, true, true, "String")
+	return graphql.NewScalarFieldContext("ChatMessage", field, true, false, "String")
 }
 
 func (ec *executionContext) _ChatMessage_quote(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
@@ -13738,7 +13733,7 @@ func (ec *executionContext) _ChatMessage_quote(ctx context.Context, field graphq
 			return ec.fieldContext_ChatMessage_quote(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ChatMessage().Quote(ctx, obj)
+			return obj.Quote(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13749,7 +13744,7 @@ func (ec *executionContext) _ChatMessage_quote(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ChatMessage_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChatMessage", field, true, true, "String")
+	return graphql.NewScalarFieldContext("ChatMessage", field, true, false, "String")
 }
 
 func (ec *executionContext) _ChatMessage_items(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
@@ -13761,7 +13756,7 @@ func (ec *executionContext) _ChatMessage_items(ctx context.Context, field graphq
 			return ec.fieldContext_ChatMessage_items(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ChatMessage().Items(ctx, obj)
+			return obj.Items(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*chatlog.Item) graphql.Marshaler {
@@ -13776,7 +13771,7 @@ func (ec *executionContext) fieldContext_ChatMessage_items(_ context.Context, fi
 		Object:     "ChatMessage",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BundledMessage(ctx, field)
 		},
@@ -13793,7 +13788,7 @@ func (ec *executionContext) _ChatMessage_members(ctx context.Context, field grap
 			return ec.fieldContext_ChatMessage_members(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ChatMessage().Members(ctx, obj)
+			return obj.Members(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -13804,7 +13799,7 @@ func (ec *executionContext) _ChatMessage_members(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ChatMessage_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChatMessage", field, true, true, "String")
+	return graphql.NewScalarFieldContext("ChatMessage", field, true, false, "String")
 }
 
 func (ec *executionContext) _ChatMessage_sources(ctx context.Context, field graphql.CollectedField, obj *chatlog.Message) (ret graphql.Marshaler) {
@@ -33509,35 +33504,30 @@ func (ec *executionContext) _ChatMessage(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "media":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ChatMessage_media(ctx, field, obj)
-				})
+			out.Values[i] = ec._ChatMessage_media(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "forwardedFrom":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ChatMessage_forwardedFrom(ctx, field, obj)
-				})
+			out.Values[i] = ec._ChatMessage_forwardedFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "quote":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ChatMessage_quote(ctx, field, obj)
-				})
+			out.Values[i] = ec._ChatMessage_quote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "items":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ChatMessage_items(ctx, field, obj)
-				})
+			out.Values[i] = ec._ChatMessage_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "members":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ChatMessage_members(ctx, field, obj)
-				})
+			out.Values[i] = ec._ChatMessage_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
