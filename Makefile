@@ -75,10 +75,12 @@ screenshots: ui
 	SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) run ./internal/cmd/withservices -- $(GO) test -count=1 -run 'TestUIEndToEnd|TestUIChat|TestUINotify' ./cmd/leaktrail/
 
 # Speed figures, each beside its floor, then a table of them and the soak's
-# result (LEAKTRAIL_SOAK=5m by default); not part of `make test`.
+# result (LEAKTRAIL_SOAK=5m by default); not part of `make test`. BENCH picks
+# the benchmarks (a regular expression; all of them by default).
+BENCH ?= .
 .PHONY: bench
 bench: ui
-	$(GO) run ./internal/cmd/withservices -- $(GO) test -run '^$$' -bench . -benchtime 3x -timeout 60m ./bench/ | tee bench.out
+	$(GO) run ./internal/cmd/withservices -- $(GO) test -run '^$$' -bench '$(BENCH)' -benchtime 3x -timeout 90m ./bench/ | tee bench.out
 	# The leaked item's fingerprints against 1,000,000 messages (target ≤ 2 s)
 	# and a reconstruction from 10,000 sightings (target ≤ 1 s), in memory.
 	$(GO) test -run '^$$' -bench 'Match$$' -benchtime 1000000x ./fingerprint/ | tee -a bench.out
