@@ -364,6 +364,22 @@ func prefetchMessages(ctx context.Context, page []*chatlog.Message) {
 	}
 }
 
+// prefetchForwards starts, for a page of forwards, the one batch of their
+// details (what an analysis leaves out) that their fields will ask for, with
+// the whole page's keys.
+func prefetchForwards(ctx context.Context, page []*spread.Forward) {
+	for _, field := range []string{"sources", "evidenced", "item", "alterations", "misSent", "recalledAt", "confidence", "note"} {
+		if selects(ctx, field) {
+			ids := make([]uuid.UUID, len(page))
+			for i, f := range page {
+				ids[i] = f.ID
+			}
+			loaders(ctx).ForwardDetails.LoadAllThunk(ctx, ids)
+			return
+		}
+	}
+}
+
 // selects reports whether the operation selects the path of fields below
 // the field being resolved (fragments included).
 func selects(ctx context.Context, path ...string) bool {

@@ -124,7 +124,11 @@ func (r *spreadResolver) Forwards(ctx context.Context, obj *spread.Analysis, fir
 	if after != nil {
 		key = *after
 	}
-	return obj.ForwardPage(n, key)
+	page, err := obj.ForwardPage(n, key)
+	if err == nil {
+		prefetchForwards(ctx, page)
+	}
+	return page, err
 }
 
 func (r *Resolver) Forward() generated.ForwardResolver { return &forwardResolver{r} }
