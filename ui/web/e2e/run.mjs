@@ -690,6 +690,8 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await row.getByRole("button", { name: /同意结案/ }).click();
     await page.getByLabel("意见").fill("处置得当，同意结案");
     await page.locator(".ant-modal-footer").getByRole("button", { name: /同意结案/ }).click();
+    // The decision is recorded once its dialog closes; only then is the queue looked at.
+    await page.locator(".ant-modal-footer").waitFor({ state: "detached" });
     // The case leaves the queue (the success toast is too brief to wait for on a loaded machine).
     await page.locator(".ant-list-item", { hasText: "机密级通知的翻拍照片" }).waitFor({ state: "detached" });
     // Leadership reads the case but may not change it: it is offered no edit at all.

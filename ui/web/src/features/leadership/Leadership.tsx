@@ -49,6 +49,9 @@ export function Leadership() {
   const vars = { from: range[0].toISOString(), to: range[1].toISOString(), unit };
   const [{ data, error }, refetch] = useQuery({ query: StatsQuery, variables: vars, requestPolicy: "cache-and-network" });
   const [reviewing, setReviewing] = useState<{ id: string; reference: string }>();
+  // A decided case leaves the queue at once: the statistics it is refetched with
+  // are the heaviest query of the app and may queue on a busy server.
+  const [decided, setDecided] = useState<string[]>([]);
   const st = data?.statistics;
   const navigate = useNavigate();
   // A bar opens the list of its incidents, the period's and the bar's filters in the address.
@@ -69,7 +72,7 @@ export function Leadership() {
     </Card>
   );
   const csv = `/statistics.csv?from=${encodeURIComponent(vars.from)}&to=${encodeURIComponent(vars.to)}&unit=${encodeURIComponent(unit)}`;
-  const queue = (data?.incidents.edges ?? []).map((e) => e.node).filter((n) => !n.frozenAt);
+  const queue = (data?.incidents.edges ?? []).map((e) => e.node).filter((n) => !n.frozenAt && !decided.includes(n.id));
   return (
     <Space direction="vertical" size="large" className="lt-full">
       <Typography.Title level={3}>{t("leadership.title")}</Typography.Title>
@@ -126,19 +129,19 @@ export function Leadership() {
             <Link to={`/incidents/${n.reference}`}>{n.reference}</Link> {n.title}
           </List.Item>)} />
       </Card>
-      <ReviewModal incident={reviewing} onClose={() => setReviewing(undefined)} onDone={() => refetch({ requestPolicy: "network-only" })} />
+      <ReviewModal incident={reviewing} onClose={() => setReviewing(undefined)} onDone={(id) => { setDecided((d) => [...d, id]); refetch({ requestPolicy: "network-only" }); }} />
     </Space>
   );
 }
 
-function ReviewModal({ incident, onClose, onDone }: { incident?: { id: string; reference: string }; onClose: () => void; onDone: () => void }) {
+function ReviewModal({ incident, onClose, onDone }: { incident?: { id: string; reference: string }; onClose: () => void; onDone: (id: string) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ comments?: string; returnTo?: Stage }>();
   const [result, review] = useSubmit(Review);
   const decide = async (accept: boolean) => {
     const v = form.getFieldsValue();
     const r = await review({ id: incident!.id, decision: accept ? "ACCEPTED" : "RETURNED", comments: v.comments, returnTo: accept ? undefined : v.returnTo });
-    if (r?.data) { message.success(accept ? t("leadership.accepted") : t("leadership.returned")); onClose(); onDone(); }
+    if (r?.data) { message.success(accept ? t("leadership.accepted") : t("leadership.returned")); onClose(); onDone(incident!.id); }
   };
   return (
     <Modal open={!!incident} title={incident?.reference} onCancel={onClose} destroyOnHidden footer={[
