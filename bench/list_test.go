@@ -403,11 +403,7 @@ func listFloor(f *fixture, filter incident.Filter) http.Handler {
 					n.Lead = &lead{l.DisplayName, typed{"User"}}
 				}
 			}
-			states := make([]workflow.ClockState, len(s.Clocks))
-			for i, c := range s.Clocks {
-				states[i] = c.ClockState
-			}
-			if next, ok := workflow.Next(states); ok {
+			if next := incident.Next(s.Clocks); next != nil {
 				n.NextClock = &clock{Definition: definition{next.Clock.ID, typed{"ClockDefinition"}}, Status: next.Status,
 					StartedAt: set(next.StartedAt), DueAt: set(next.DueAt), typed: typed{"Clock"}}
 			}

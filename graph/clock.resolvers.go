@@ -32,23 +32,7 @@ func (r *incidentResolver) Clocks(ctx context.Context, obj *incident.Incident) (
 
 func (r *incidentResolver) NextClock(ctx context.Context, obj *incident.Incident) (*incident.Clock, error) {
 	clocks, err := loaders(ctx).Clocks.Load(ctx, obj)
-	if err != nil {
-		return nil, err
-	}
-	states := make([]workflow.ClockState, len(clocks))
-	for i, c := range clocks {
-		states[i] = c.ClockState
-	}
-	next, ok := workflow.Next(states)
-	if !ok {
-		return nil, nil
-	}
-	for i := range clocks {
-		if clocks[i].Clock.ID == next.Clock.ID {
-			return &clocks[i], nil
-		}
-	}
-	return nil, nil
+	return incident.Next(clocks), err
 }
 
 func (r *mutationResolver) ExtendClock(ctx context.Context, incidentID uuid.UUID, clockID string, amount int, reason string) (*incident.Clock, error) {

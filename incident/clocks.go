@@ -44,6 +44,25 @@ type Clock struct {
 	CanExtend  bool
 }
 
+// Next is the running clock of clocks that comes due first (workflow.Next),
+// nil when none runs.
+func Next(clocks []Clock) *Clock {
+	states := make([]workflow.ClockState, len(clocks))
+	for i, c := range clocks {
+		states[i] = c.ClockState
+	}
+	next, ok := workflow.Next(states)
+	if !ok {
+		return nil
+	}
+	for i := range clocks {
+		if clocks[i].Clock.ID == next.Clock.ID {
+			return &clocks[i]
+		}
+	}
+	return nil
+}
+
 // zoneOf is the incident's time zone, the default one when it has none or an unknown one.
 func zoneOf(inc Incident) *time.Location {
 	loc, err := zone.Load(cmp.Or(inc.TimeZone, DefaultTimeZone))
