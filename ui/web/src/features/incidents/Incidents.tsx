@@ -72,7 +72,8 @@ export function Incidents() {
   const phoneColumns = [{ title: t("incidents.caseTitle"), key: "case", render: (_: unknown, r: Row) => <Space direction="vertical" size={2}>
     <Link to={`/incidents/${r.reference}`}>{r.reference}</Link>
     <Typography.Text strong>{r.title}</Typography.Text>
-    <Space size={4} wrap>{stageTags(r)}<Tag>{level(r)}</Tag>{reportUpward(r)}</Space>
+    {/* A pending report upward that is also the next clock is said once, by the clock with its time left. */}
+    <Space size={4} wrap>{stageTags(r)}<Tag>{level(r)}</Tag>{r.nextClock?.definition.id !== "report_upward" && reportUpward(r)}</Space>
     {nextClock(r)}
   </Space> }];
   return (
