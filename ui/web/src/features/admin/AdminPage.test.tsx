@@ -32,7 +32,7 @@ describe("AdminPage", () => {
     expect(within(duty).getByText("响应人员")).toBeTruthy();
     expect(within(duty).getByText("已停用")).toBeTruthy();
     expect(within(duty).getByRole("button", { name: "启 用" })).toBeTruthy();
-    const root = screen.getByText("管理员", { selector: "td" }).closest("tr")!;
+    const root = screen.getByText("root").closest("tr")!;
     expect(within(root).queryByRole("button")).toBeNull();
     expect(screen.getByText("您没有 API 令牌。")).toBeTruthy();
   });

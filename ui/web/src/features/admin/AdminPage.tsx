@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Descriptions, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography, message } from "antd";
+import { Alert, Button, Card, Descriptions, Form, Input, Modal, Popconfirm, Select, Space, Tag, Typography, message } from "antd";
 import dayjs from "dayjs";
 import type { TFunction } from "i18next";
 import { useState } from "react";
@@ -10,6 +10,7 @@ import { graphql } from "../../gql";
 import type { Role } from "../../gql/graphql";
 import { roles } from "../../vocabulary";
 import { Webhooks } from "./Webhooks";
+import { ResponsiveTable } from "../../components/ResponsiveTable";
 
 const AdminQuery = graphql(`
   query Admin {
@@ -66,7 +67,7 @@ function Admin({ meId }: { meId: string }) {
     <>
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} action={<Button onClick={reload}>{t("common.retry")}</Button>} />}
       <Card title={t("admin.users")} extra={<Button type="primary" onClick={() => setCreating(true)}>{t("admin.create")}</Button>}>
-        <Table<User> rowKey="id" size="small" pagination={false} scroll={{ x: 720 }} loading={fetching && !data}
+        <ResponsiveTable<User> rowKey="id" size="small" pagination={false} scroll={{ x: 720 }} loading={fetching && !data}
           dataSource={data?.users ?? []} columns={[
             { title: t("field.username"), dataIndex: "username" },
             { title: t("field.displayName"), dataIndex: "displayName" },
@@ -89,7 +90,7 @@ function Admin({ meId }: { meId: string }) {
       </Card>
       <Card title={t("admin.tokens")}>
         <Typography.Paragraph type="secondary">{t("admin.tokensHint")}</Typography.Paragraph>
-        <Table rowKey="id" size="small" pagination={false} scroll={{ x: 640 }} dataSource={data?.apiTokens ?? []}
+        <ResponsiveTable rowKey="id" size="small" pagination={false} scroll={{ x: 640 }} dataSource={data?.apiTokens ?? []}
           locale={{ emptyText: t("admin.noTokens") }} columns={[
             { title: t("field.name"), dataIndex: "name" },
             { title: t("admin.created"), render: (_, k) => time(k.createdAt) },

@@ -10,6 +10,7 @@ import { graphql } from "../../gql";
 import type { NoticeChannel, NoticeKind, Role, WebhookFormat } from "../../gql/graphql";
 import { roles } from "../../vocabulary";
 import { noticeChannels, noticeKinds } from "../notices/noticeText";
+import { ResponsiveTable } from "../../components/ResponsiveTable";
 
 const Endpoints = graphql(`
   query WebhookEndpoints { webhookEndpoints { id name url format kinds locale enabled createdAt actingAs { id displayName } } }
@@ -71,7 +72,7 @@ export function Webhooks({ users }: { users: { id: string; displayName: string; 
           type={tested.d.state === "DELIVERED" ? "success" : tested.d.state === "PENDING" ? "info" : "error"}
           message={t("webhook.testResult", { name: tested.name, state: t(`webhook.state.${tested.d.state}`) })}
           description={lastResult(t, tested.d) || undefined} />}
-        <Table<Endpoint> rowKey="id" size="small" pagination={false} scroll={{ x: 860 }} loading={fetching && !data}
+        <ResponsiveTable<Endpoint> rowKey="id" size="small" pagination={false} scroll={{ x: 860 }} loading={fetching && !data}
           dataSource={data?.webhookEndpoints ?? []} locale={{ emptyText: t("webhook.none") }} columns={[
             { title: t("field.name"), dataIndex: "name" },
             { title: t("webhook.url"), render: (_, e) => <Space direction="vertical" size={0}>
@@ -170,7 +171,7 @@ function DeliveryLog({ endpoint, onClose }: { endpoint: Endpoint; onClose: () =>
     <Drawer open onClose={onClose} title={t("webhook.logOf", { name: endpoint.name })} width="min(960px, 100vw)"
       extra={<Button onClick={() => refetch({ requestPolicy: "network-only" })}>{t("webhook.refresh")}</Button>}>
       {error && <Alert type="error" showIcon message={errorMessage(t, error)} />}
-      <Table rowKey="id" size="small" pagination={false} scroll={{ x: 900 }} loading={fetching} dataSource={log?.edges ?? []}
+      <ResponsiveTable rowKey="id" size="small" pagination={false} scroll={{ x: 900 }} loading={fetching} dataSource={log?.edges ?? []}
         locale={{ emptyText: t("webhook.noDeliveries") }} columns={[
           { title: t("webhook.delivery"), dataIndex: "id", render: (id: string) => <Typography.Text code copyable={{ text: id }}>{id.slice(0, 8)}</Typography.Text> },
           { title: t("webhook.noticeKind"), dataIndex: "kind", render: (k: string) => t(`noticeKind.${k}`) },
