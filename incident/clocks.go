@@ -44,6 +44,10 @@ type Clock struct {
 	CanExtend  bool
 }
 
+// Definition is the definition the clock runs by. A pointer into the clock:
+// an answer listing many clocks writes each definition without copying it.
+func (c *Clock) Definition() *workflow.Clock { return &c.Clock }
+
 // Next is the running clock of clocks that comes due first (workflow.Next),
 // nil when none runs.
 func Next(clocks []Clock) *Clock {

@@ -240,7 +240,7 @@ type ComplexityRoot struct {
 	Clock struct {
 		CalendarGap func(childComplexity int) int
 		CanExtend   func(childComplexity int) int
-		Clock       func(childComplexity int) int
+		Definition  func(childComplexity int) int
 		DueAt       func(childComplexity int) int
 		Extended    func(childComplexity int) int
 		Extensions  func(childComplexity int) int
@@ -1956,11 +1956,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Clock.CanExtend(childComplexity), true
 	case "Clock.definition":
-		if e.ComplexityRoot.Clock.Clock == nil {
+		if e.ComplexityRoot.Clock.Definition == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Clock.Clock(childComplexity), true
+		return e.ComplexityRoot.Clock.Definition(childComplexity), true
 	case "Clock.dueAt":
 		if e.ComplexityRoot.Clock.DueAt == nil {
 			break
@@ -13967,11 +13967,11 @@ func (ec *executionContext) _Clock_definition(ctx context.Context, field graphql
 			return ec.fieldContext_Clock_definition(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Clock, nil
+			return obj.Definition(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v workflow.Clock) graphql.Marshaler {
-			return ec.marshalNClockDefinition2githubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐClock(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *workflow.Clock) graphql.Marshaler {
+			return ec.marshalNClockDefinition2ᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋworkflowᚐClock(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13981,7 +13981,7 @@ func (ec *executionContext) fieldContext_Clock_definition(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "Clock",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ClockDefinition(ctx, field)
