@@ -309,7 +309,8 @@ func figuresTo(b *testing.B, f *fixture, target string) {
 	a.Origins()
 	a.PathTo(target)
 	a.FirstExternal()
-	a.Frontier()
+	a.FrontierCount()
+	a.Frontier(20) // as the spread summary asks it
 	a.People()
 	a.Warnings()
 }
@@ -322,8 +323,9 @@ func BenchmarkAnalyzeInMemory(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		a := spread.Analyze(g.Nodes(), g.Forwards)
-		a.Frontier()
+		a := spread.Analyze(g.Nodes(), g.Forwards())
+		a.FrontierCount()
+		a.Frontier(20)
 		a.People()
 		a.Warnings()
 	}
