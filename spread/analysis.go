@@ -386,8 +386,14 @@ func (a *Analysis) computePeople() []*PersonSpread {
 		node    int32
 		firstAt int64
 	}
-	var all []PersonSpread
-	var first []involved
+	// Every person is among the nodes that are not venues (makers are people).
+	persons := 0
+	for _, v := range a.venue {
+		if !v {
+			persons++
+		}
+	}
+	all, first := make([]PersonSpread, 0, persons), make([]involved, 0, persons)
 	get := func(i int32, f int) *PersonSpread {
 		if slot[i] == 0 {
 			all = append(all, PersonSpread{of: a.columns, node: i})
@@ -463,7 +469,7 @@ func (a *Analysis) computeWarnings() []Warning {
 	// Person and venue pairs known to go together, as a sorted set: far
 	// cheaper than a map at a hundred thousand forwards.
 	pair := func(person, venue int32) uint64 { return uint64(person)<<32 | uint64(venue) }
-	var known []uint64
+	known := make([]uint64, 0, len(a.at))
 	for i := range a.at {
 		u, v := a.from[i], a.to[i]
 		if firstIn[v] < 0 {
@@ -591,7 +597,7 @@ func (x *idIndex) slot(id uuid.UUID) uint64 {
 // add records id at place i (the next place: ids are added in order),
 // doubling the table when it is half full.
 func (x *idIndex) add(id uuid.UUID, i int) {
-	x.ids = append(x.ids, id)
+	x.ids = push(x.ids, id)
 	if 2*len(x.ids) <= len(x.slots) {
 		x.put(id, i)
 		return

@@ -61,27 +61,42 @@ func columnsOf(nodes []*Node, forwards []*Forward) *columns {
 		c.addNode(n.ID, n.Key, n.Name, placeOf(NodeKinds, n.Kind), placeOf(Exposures, n.Exposure),
 			placeOf(ContainmentStatuses, n.Containment.Status), n.MemberCount)
 	}
-	for _, f := range forwards {
-		c.forwardID = append(c.forwardID, f.ID)
-		c.forwardKey = append(c.forwardKey, f.Key)
-		c.from = append(c.from, int32(c.nodeIndex.of(f.From)))
-		c.to = append(c.to, int32(c.nodeIndex.of(f.To)))
-		c.by = append(c.by, int32(c.nodeIndex.of(f.By)))
-		c.at = append(c.at, f.At.UnixNano())
-		c.method = append(c.method, placeOf(Methods, f.Method))
+	n := len(forwards)
+	c.forwardID, c.forwardKey, c.at, c.method = make([]uuid.UUID, n), make([]string, n), make([]int64, n), make([]uint8, n)
+	c.from, c.to, c.by = make([]int32, n), make([]int32, n), make([]int32, n)
+	for i, f := range forwards {
+		c.forwardID[i], c.forwardKey[i], c.at[i], c.method[i] = f.ID, f.Key, f.At.UnixNano(), placeOf(Methods, f.Method)
+		c.from[i], c.to[i], c.by[i] = int32(c.nodeIndex.of(f.From)), int32(c.nodeIndex.of(f.To)), int32(c.nodeIndex.of(f.By))
 	}
 	return c
 }
 
 func (c *columns) addNode(id uuid.UUID, key, name string, kind, exposure, containment uint8, members *int) {
 	c.nodeIndex.add(id, len(c.nodeKey))
-	c.nodeKey, c.nodeName = append(c.nodeKey, key), append(c.nodeName, name)
-	c.kind, c.exposure, c.containment = append(c.kind, kind), append(c.exposure, exposure), append(c.containment, containment)
+	c.nodeKey, c.nodeName = push(c.nodeKey, key), push(c.nodeName, name)
+	c.kind, c.exposure, c.containment = push(c.kind, kind), push(c.exposure, exposure), push(c.containment, containment)
 	m := int32(-1)
 	if members != nil {
 		m = int32(*members)
 	}
-	c.members = append(c.members, m)
+	c.members = push(c.members, m)
+}
+
+// addForward adds a forward with only its id; the decoder fills in the rest.
+func (c *columns) addForward(id uuid.UUID) {
+	c.forwardID, c.forwardKey = push(c.forwardID, id), push(c.forwardKey, "")
+	c.from, c.to, c.by = push(c.from, 0), push(c.to, 0), push(c.by, 0)
+	c.at, c.method = push(c.at, 0), push(c.method, 0)
+}
+
+// push appends v, doubling a full slice: append grows a large slice by a
+// quarter, which copies a million-row column a dozen times over and leaves
+// the garbage of every copy.
+func push[T any](s []T, v T) []T {
+	if len(s) == cap(s) {
+		s = slices.Grow(s, max(len(s), 256))
+	}
+	return append(s, v)
 }
 
 func (c *columns) nodeCount() int { return len(c.nodeKey) }

@@ -266,9 +266,7 @@ func (d *decoder) part(b []byte) error {
 				if d.forwardAt != nil {
 					d.forwardAt[id] = i
 				}
-				c.forwardID, c.forwardKey = append(c.forwardID, id), append(c.forwardKey, "")
-				c.from, c.to, c.by = append(c.from, 0), append(c.to, 0), append(c.by, 0)
-				c.at, c.method = append(c.at, 0), append(c.method, 0)
+				c.addForward(id)
 				if d.deleted != nil {
 					d.deleted = append(d.deleted, false)
 				}
@@ -363,9 +361,15 @@ func (d *decoder) short(n int) []byte {
 
 func (d *decoder) s8() []byte { return d.take(int(d.take(1)[0])) }
 
-// s32 reads a string into the column's place once the part is read.
+// s32 reads a string into the column's place once the part is read. A
+// string equal to the one before it (a name that is its node's key, as most
+// are) shares its text.
 func (d *decoder) s32(column *[]string, i int) {
 	b := d.take(int(binary.BigEndian.Uint32(d.take(4))))
+	if k := len(d.strings) - 1; k >= 0 && string(d.text[d.strings[k].start:d.strings[k].end]) == string(b) {
+		d.strings = append(d.strings, pendingString{column, i, d.strings[k].start, d.strings[k].end})
+		return
+	}
 	d.strings = append(d.strings, pendingString{column, i, len(d.text), len(d.text) + len(b)})
 	d.text = append(d.text, b...)
 }
