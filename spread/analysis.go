@@ -485,13 +485,13 @@ func (a *Analysis) computeWarnings() []Warning {
 	for i := range a.at {
 		u := a.from[i]
 		if in := firstIn[u]; in >= 0 && a.at[i] < a.at[in] {
-			out = append(out, Warning{Kind: ForwardedBeforeReceived, ForwardKeys: keys.of(a.forwardKey[i]), NodeKeys: keys.of(a.nodeKey[u])})
+			out = push(out, Warning{Kind: ForwardedBeforeReceived, ForwardKeys: keys.of(a.forwardKey[i]), NodeKeys: keys.of(a.nodeKey[u])})
 		}
 		if !a.venue[u] {
 			continue
 		}
 		if _, ok := slices.BinarySearch(known, pair(a.by[i], u)); !ok {
-			out = append(out, Warning{Kind: SenderNotInVenue, ForwardKeys: keys.of(a.forwardKey[i]),
+			out = push(out, Warning{Kind: SenderNotInVenue, ForwardKeys: keys.of(a.forwardKey[i]),
 				NodeKeys: keys.of(a.nodeKey[a.by[i]], a.nodeKey[u])})
 		}
 	}

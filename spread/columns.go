@@ -19,9 +19,10 @@ type columns struct {
 
 	// Per node, in the order read; nodeIndex holds their ids.
 	nodeIndex                   idIndex
-	nodeKey, nodeName           []string
-	kind, exposure, containment []uint8 // places in NodeKinds, Exposures, ContainmentStatuses
-	members                     []int32 // -1 when unknown
+	nodeKey                     []string
+	nodeName                    []string // nil while every name is its key; "" where it is
+	kind, exposure, containment []uint8  // places in NodeKinds, Exposures, ContainmentStatuses
+	members                     []int32  // -1 when unknown
 
 	// Per forward.
 	forwardID    []uuid.UUID
@@ -73,13 +74,36 @@ func columnsOf(nodes []*Node, forwards []*Forward) *columns {
 
 func (c *columns) addNode(id uuid.UUID, key, name string, kind, exposure, containment uint8, members *int) {
 	c.nodeIndex.add(id, len(c.nodeKey))
-	c.nodeKey, c.nodeName = push(c.nodeKey, key), push(c.nodeName, name)
+	i := len(c.nodeKey)
+	c.nodeKey = push(c.nodeKey, key)
+	if c.nodeName != nil {
+		c.nodeName = push(c.nodeName, "")
+	}
+	if name != key {
+		c.setName(i, name)
+	}
 	c.kind, c.exposure, c.containment = push(c.kind, kind), push(c.exposure, exposure), push(c.containment, containment)
 	m := int32(-1)
 	if members != nil {
 		m = int32(*members)
 	}
 	c.members = push(c.members, m)
+}
+
+// setName names node i otherwise than its key. Names are most often their
+// node's key, and a column of them would take 16 bytes a node for nothing.
+func (c *columns) setName(i int, name string) {
+	if c.nodeName == nil {
+		c.nodeName = make([]string, len(c.nodeKey), cap(c.nodeKey))
+	}
+	c.nodeName[i] = name
+}
+
+func (c *columns) name(i int32) string {
+	if c.nodeName != nil && c.nodeName[i] != "" {
+		return c.nodeName[i]
+	}
+	return c.nodeKey[i]
 }
 
 // addForward adds a forward with only its id; the decoder fills in the rest.
@@ -159,7 +183,7 @@ func (c *columns) nodes(places []int32) []*Node {
 	for k, i := range places {
 		n := &block[k]
 		n.ID, n.IncidentID, n.Partial = c.nodeIndex.ids[i], c.incidentID, true
-		n.Key, n.Name, n.Kind, n.Exposure = c.nodeKey[i], c.nodeName[i], valueAt(NodeKinds, c.kind[i]), c.exposureOf(i)
+		n.Key, n.Name, n.Kind, n.Exposure = c.nodeKey[i], c.name(i), valueAt(NodeKinds, c.kind[i]), c.exposureOf(i)
 		n.Containment.Status = valueAt(ContainmentStatuses, c.containment[i])
 		n.MemberCount = c.memberCount(i)
 		out[k] = n

@@ -244,12 +244,17 @@ func (d *decoder) part(b []byte) error {
 			i := c.nodeCount()
 			c.addNode(id, "", "", kind, exposure, containment, nil)
 			c.members[i] = d.count()
-			d.s32(&c.nodeKey, i)
-			d.s32(&c.nodeName, i)
+			key := d.bytes32()
+			d.pending(&c.nodeKey, i, key)
+			if name := d.bytes32(); string(name) != string(key) {
+				c.setName(i, "")
+				d.pending(&c.nodeName, i, name)
+			}
 		case recordDetails:
 			if i := d.node(id); i >= 0 {
 				c.exposure[i] = enumPlace(d, Exposures, d.s8())
 				c.members[i] = d.count()
+				c.setName(i, "")
 				d.s32(&c.nodeName, i)
 			}
 		case recordContainment:
@@ -361,15 +366,13 @@ func (d *decoder) short(n int) []byte {
 
 func (d *decoder) s8() []byte { return d.take(int(d.take(1)[0])) }
 
-// s32 reads a string into the column's place once the part is read. A
-// string equal to the one before it (a name that is its node's key, as most
-// are) shares its text.
-func (d *decoder) s32(column *[]string, i int) {
-	b := d.take(int(binary.BigEndian.Uint32(d.take(4))))
-	if k := len(d.strings) - 1; k >= 0 && string(d.text[d.strings[k].start:d.strings[k].end]) == string(b) {
-		d.strings = append(d.strings, pendingString{column, i, d.strings[k].start, d.strings[k].end})
-		return
-	}
+// s32 reads a string into the column's place once the part is read.
+func (d *decoder) s32(column *[]string, i int) { d.pending(column, i, d.bytes32()) }
+
+func (d *decoder) bytes32() []byte { return d.take(int(binary.BigEndian.Uint32(d.take(4)))) }
+
+// pending copies b into the part's text, for the column's place.
+func (d *decoder) pending(column *[]string, i int, b []byte) {
 	d.strings = append(d.strings, pendingString{column, i, len(d.text), len(d.text) + len(b)})
 	d.text = append(d.text, b...)
 }
