@@ -322,8 +322,9 @@ func BenchmarkAnalyzeInMemory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	nodes, forwards := g.Nodes(), g.Forwards()
 	for b.Loop() {
-		a := spread.Analyze(g.Nodes(), g.Forwards())
+		a := spread.Analyze(nodes, forwards)
 		a.FrontierCount()
 		a.Frontier(20)
 		a.People()

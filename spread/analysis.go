@@ -286,19 +286,34 @@ func firstPlaces(places []int32, first int) []int32 {
 }
 
 func (a *Analysis) computeFrontier() []int32 {
+	// What the order compares, beside each venue: the sort then reads one
+	// array instead of three columns at random places.
+	type venue struct {
+		exposure, audience int32 // audience -1 when unknown, after every known one
+		key                string
+		place              int32
+	}
 	removed := placeOf(ContainmentStatuses, ConfirmedRemoved)
-	var venues []int32
+	var venues []venue
 	for i := range a.hops {
 		if a.hops[i] >= 0 && a.venue[i] && a.containment[i] != removed {
-			venues = append(venues, int32(i))
+			venues = append(venues, venue{int32(exposureRank(a.exposureOf(int32(i)))), a.members[i], a.nodeKey[i], int32(i)})
 		}
 	}
-	// members is -1 when unknown, which sorts after every known audience.
-	slices.SortFunc(venues, func(x, y int32) int {
-		return cmp.Or(cmp.Compare(exposureRank(a.exposureOf(x)), exposureRank(a.exposureOf(y))),
-			cmp.Compare(a.members[y], a.members[x]), strings.Compare(a.nodeKey[x], a.nodeKey[y]))
+	slices.SortFunc(venues, func(x, y venue) int {
+		switch {
+		case x.exposure != y.exposure:
+			return cmp.Compare(x.exposure, y.exposure)
+		case x.audience != y.audience:
+			return cmp.Compare(y.audience, x.audience)
+		}
+		return strings.Compare(x.key, y.key)
 	})
-	return venues
+	out := make([]int32, len(venues))
+	for k, v := range venues {
+		out[k] = v.place
+	}
+	return out
 }
 
 // Takedowns lists the venues with a takedown step recorded (any state but

@@ -276,9 +276,13 @@ func (d *decoder) part(b []byte) error {
 					d.deleted = append(d.deleted, false)
 				}
 			}
-			d.end(&c.from, i)
+			from := d.end(&c.from, i)
 			d.end(&c.to, i)
-			d.end(&c.by, i)
+			if by := uuid.UUID(d.take(16)); by == from && c.from[i] >= 0 { // a person sending their own
+				c.by[i] = c.from[i]
+			} else {
+				d.resolve(&c.by, i, by)
+			}
 			c.at[i] = int64(binary.BigEndian.Uint64(d.take(8))) * 1000
 			c.method[i] = enumPlace(d, Methods, d.s8())
 			d.s32(&c.forwardKey, i)
@@ -303,9 +307,15 @@ func (d *decoder) part(b []byte) error {
 	return nil
 }
 
-// end reads a forward's end or maker into its column.
-func (d *decoder) end(column *[]int32, i int) {
+// end reads a forward's end into its column and returns its id.
+func (d *decoder) end(column *[]int32, i int) uuid.UUID {
 	id := uuid.UUID(d.take(16))
+	d.resolve(column, i, id)
+	return id
+}
+
+// resolve puts the node's place in the column, -1 until found if it comes later.
+func (d *decoder) resolve(column *[]int32, i int, id uuid.UUID) {
 	v := d.c.nodeIndex.of(id)
 	if v < 0 {
 		d.later = append(d.later, laterEnd{column, i, id})
