@@ -510,7 +510,7 @@ func (a *Analysis) computeWarnings() []Warning {
 				NodeKeys: keys.of(a.nodeKey[a.by[i]], a.nodeKey[u])})
 		}
 	}
-	return append(out, a.duplicates()...)
+	return fitted(append(out, a.duplicates()...))
 }
 
 // stringBlocks hands out short string slices carved from larger blocks: a

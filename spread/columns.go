@@ -113,6 +113,24 @@ func (c *columns) addForward(id uuid.UUID) {
 	c.at, c.method = push(c.at, 0), push(c.method, 0)
 }
 
+// fit copies the columns that push left with much room to spare to slices
+// of their length, once every row is in: the analysis is cached for as long
+// as the chain stays the same.
+func (c *columns) fit() {
+	c.nodeIndex.ids, c.nodeKey, c.nodeName = fitted(c.nodeIndex.ids), fitted(c.nodeKey), fitted(c.nodeName)
+	c.kind, c.exposure, c.containment, c.members = fitted(c.kind), fitted(c.exposure), fitted(c.containment), fitted(c.members)
+	c.forwardID, c.forwardKey, c.at, c.method = fitted(c.forwardID), fitted(c.forwardKey), fitted(c.at), fitted(c.method)
+	c.from, c.to, c.by = fitted(c.from), fitted(c.to), fitted(c.by)
+}
+
+// fitted is s in a slice of its length when a quarter or more of it is spare.
+func fitted[T any](s []T) []T {
+	if cap(s)-len(s) < cap(s)/4 {
+		return s
+	}
+	return slices.Clone(s)
+}
+
 // push appends v, doubling a full slice: append grows a large slice by a
 // quarter, which copies a million-row column a dozen times over and leaves
 // the garbage of every copy.

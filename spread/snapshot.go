@@ -349,6 +349,7 @@ func (d *decoder) result() error {
 		c.forwardID, c.forwardKey = c.forwardID[:kept], c.forwardKey[:kept]
 		c.from, c.to, c.by, c.at, c.method = c.from[:kept], c.to[:kept], c.by[:kept], c.at[:kept], c.method[:kept]
 	}
+	c.fit()
 	return nil
 }
 
