@@ -199,14 +199,18 @@ func (c *columns) nodes(places []int32) []*Node {
 	}
 	block := make([]Node, len(places))
 	for k, i := range places {
-		n := &block[k]
-		n.ID, n.IncidentID, n.Partial = c.nodeIndex.ids[i], c.incidentID, true
-		n.Key, n.Name, n.Kind, n.Exposure = c.nodeKey[i], c.name(i), valueAt(NodeKinds, c.kind[i]), c.exposureOf(i)
-		n.Containment.Status = valueAt(ContainmentStatuses, c.containment[i])
-		n.MemberCount = c.memberCount(i)
-		out[k] = n
+		c.fillNode(i, &block[k])
+		out[k] = &block[k]
 	}
 	return out
+}
+
+// fillNode sets what the columns hold of node i (Partial).
+func (c *columns) fillNode(i int32, n *Node) {
+	n.ID, n.IncidentID, n.Partial = c.nodeIndex.ids[i], c.incidentID, true
+	n.Key, n.Name, n.Kind, n.Exposure = c.nodeKey[i], c.name(i), valueAt(NodeKinds, c.kind[i]), c.exposureOf(i)
+	n.Containment.Status = valueAt(ContainmentStatuses, c.containment[i])
+	n.MemberCount = c.memberCount(i)
 }
 
 func (c *columns) node(i int32) *Node { return c.nodes([]int32{i})[0] }
@@ -228,13 +232,18 @@ func (c *columns) forwards(places []int32) []*Forward {
 	block := make([]Forward, len(places))
 	for k, i := range places {
 		f := &block[k]
-		f.ID, f.IncidentID, f.Key, f.Partial = c.forwardID[i], c.incidentID, c.forwardKey[i], true
-		f.From, f.To, f.By = c.nodeIndex.ids[c.from[i]], c.nodeIndex.ids[c.to[i]], c.nodeIndex.ids[c.by[i]]
-		f.At, f.Method = time.Unix(0, c.at[i]).UTC(), valueAt(Methods, c.method[i])
+		c.fillForward(i, f)
 		f.FromNode, f.ToNode, f.ByNode = nodes[3*k], nodes[3*k+1], nodes[3*k+2]
 		out[k] = f
 	}
 	return out
+}
+
+// fillForward sets what the columns hold of forward i (Partial), but its nodes.
+func (c *columns) fillForward(i int32, f *Forward) {
+	f.ID, f.IncidentID, f.Key, f.Partial = c.forwardID[i], c.incidentID, c.forwardKey[i], true
+	f.From, f.To, f.By = c.nodeIndex.ids[c.from[i]], c.nodeIndex.ids[c.to[i]], c.nodeIndex.ids[c.by[i]]
+	f.At, f.Method = time.Unix(0, c.at[i]).UTC(), valueAt(Methods, c.method[i])
 }
 
 // span is the places from start up to end.

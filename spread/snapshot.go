@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -134,16 +135,20 @@ func (s Store) appendSnapshot(ctx context.Context, ex database.Executor, inciden
 	}
 	// Rewritten here rather than by spread_snapshot_rebuild, which encodes
 	// row by row in SQL and takes seconds where this takes a cold read.
-	nodes, forwards, err := s.Snapshot(ctx, ex, incidentID)
+	c, err := s.snapshotColumns(ctx, ex, incidentID)
 	if err != nil {
 		return err
 	}
 	var all records
-	for _, n := range nodes {
-		all.node(n)
+	var n Node
+	for i := range int32(c.nodeCount()) {
+		c.fillNode(i, &n)
+		all.node(&n)
 	}
-	for _, f := range forwards {
-		all.forward(recordForward, f)
+	var f Forward
+	for i := range int32(len(c.at)) {
+		c.fillForward(i, &f)
+		all.forward(recordForward, &f)
 	}
 	if _, err := ex.ExecContext(ctx, `DELETE FROM spread_snapshot_parts WHERE incident_id = $1`, incidentID); err != nil {
 		return err
@@ -267,6 +272,8 @@ func (d *decoder) part(b []byte) error {
 				if i = d.forward(id); i < 0 {
 					break
 				}
+				// An end still to be found no longer applies.
+				d.later = slices.DeleteFunc(d.later, func(e laterEnd) bool { return e.place == i })
 			} else {
 				if d.forwardAt != nil {
 					d.forwardAt[id] = i
