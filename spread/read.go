@@ -181,7 +181,8 @@ type cachedAnalysis struct {
 	analysis *Analysis
 }
 
-// cachedIncidents bounds the cache: a 100,000-forward analysis takes some 100 MB.
+// cachedIncidents bounds the cache: an analysis of 100,000 forwards keeps
+// some 30 MB, of a million some 250 MB.
 const cachedIncidents = 4
 
 func (c *analysisCache) get(id uuid.UUID, version int64) *Analysis {
