@@ -309,7 +309,8 @@ func figuresTo(b *testing.B, f *fixture, target string) {
 	a.Origins()
 	a.PathTo(target)
 	a.FirstExternal()
-	a.Frontier()
+	a.FrontierCount()
+	a.Frontier(20) // as the spread summary asks it
 	a.People()
 	a.Warnings()
 }
@@ -321,9 +322,11 @@ func BenchmarkAnalyzeInMemory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	nodes, forwards := g.Nodes(), g.Forwards()
 	for b.Loop() {
-		a := spread.Analyze(g.Nodes(), g.Forwards)
-		a.Frontier()
+		a := spread.Analyze(nodes, forwards)
+		a.FrontierCount()
+		a.Frontier(20)
 		a.People()
 		a.Warnings()
 	}

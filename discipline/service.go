@@ -183,7 +183,8 @@ func (s *Service) Candidates(ctx context.Context, inc incident.Incident) ([]Cand
 	out := []Candidate{}
 	for _, p := range a.People() {
 		var reasons []CandidateReason
-		if origins[p.Node.ID] {
+		node := p.Node()
+		if origins[node.ID] {
 			reasons = append(reasons, Origin)
 		}
 		if p.FirstHop {
@@ -193,7 +194,7 @@ func (s *Service) Candidates(ctx context.Context, inc incident.Incident) ([]Cand
 			reasons = append(reasons, NewVenue)
 		}
 		if len(reasons) > 0 {
-			out = append(out, Candidate{Node: p.Node, Reasons: reasons})
+			out = append(out, Candidate{Node: node, Reasons: reasons})
 		}
 	}
 	return out, nil

@@ -97,6 +97,17 @@ func firstOf[T any](xs []T, n *int) ([]T, error) {
 	return xs[:min(*n, len(xs))], nil
 }
 
+// firstCount is a first argument as the domain takes it: -1 (all) when omitted.
+func firstCount(n *int) (int, error) {
+	if n == nil {
+		return -1, nil
+	}
+	if *n < 0 {
+		return 0, apperr.Invalid("first", "first must not be negative")
+	}
+	return *n, nil
+}
+
 // deref is the value p points to, or the zero value for nil (an omitted optional argument).
 func deref[T any](p *T) T {
 	if p == nil {

@@ -92,19 +92,27 @@ func (r *nodeResolver) Containment(ctx context.Context, obj *spread.Node) (*spre
 }
 
 func (r *spreadResolver) Frontier(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Node, error) {
-	return firstOf(obj.Frontier(), first)
+	n, err := firstCount(first)
+	if err != nil {
+		return nil, err
+	}
+	return obj.Frontier(n), nil
 }
 
 func (r *spreadResolver) FrontierCount(ctx context.Context, obj *spread.Analysis) (int, error) {
-	return len(obj.Frontier()), nil
+	return obj.FrontierCount(), nil
 }
 
 func (r *spreadResolver) Takedowns(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Node, error) {
-	return firstOf(obj.Takedowns(), first)
+	n, err := firstCount(first)
+	if err != nil {
+		return nil, err
+	}
+	return obj.Takedowns(n), nil
 }
 
 func (r *spreadResolver) TakedownCount(ctx context.Context, obj *spread.Analysis) (int, error) {
-	return len(obj.Takedowns()), nil
+	return obj.TakedownCount(), nil
 }
 
 func (r *spreadResolver) Warnings(ctx context.Context, obj *spread.Analysis, first *int) ([]*spread.Warning, error) {

@@ -15,28 +15,23 @@ import (
 
 // Analysis answers the investigators' questions about one incident's spread.
 // It is computed in memory from one bulk read of the incident's nodes and
-// forwards: a sort and a few linear passes, cycle-safe by construction.
+// forwards: a sort and a few linear passes over columns, cycle-safe by
+// construction. Forwards are in time order, then key order: a place is a
+// place in time.
 type Analysis struct {
-	Items    []*Item
-	nodes    []*Node    // in the order read
-	byKey    []*Node    // the same, in key order, on first use
-	Forwards []*Forward // in time order, then key order: an index is a place in time
+	Items []*Item
+	*columns
 
-	nodeIndex idIndex
-	// Dense copies of what every pass reads, so the passes walk arrays
-	// instead of following a pointer per node or forward.
-	from, to []int   // per forward: node indexes
-	by       []int   //
-	at       []int64 // per forward: Unix nanoseconds
-	venue    []bool  // per node
+	byKey []int32 // node places in key order, on first use
+	venue []bool  // per node
 	// Forwards grouped by sender node: outOf[outStart[u]:outStart[u+1]], in time order.
-	outStart, outOf []int
+	outStart, outOf []int32
 
-	origins  []int
+	origins  []int32
 	isOrigin []bool
-	hops     []int // fewest hops from an origin; -1 when not reached
+	hops     []int32 // fewest hops from an origin; -1 when not reached
 	arrived  []bool
-	pred     []int // forward that gave the earliest time-respecting arrival; -1 for origins
+	pred     []int32 // forward that gave the earliest time-respecting arrival; -1 for origins
 
 	Depth             int
 	ReachedNodes      int
@@ -46,9 +41,10 @@ type Analysis struct {
 	firstPublic       int
 
 	// The longer answers are computed once, on first use: an Analysis is
-	// shared by every request until the chain changes.
+	// shared by every request until the chain changes. They keep places;
+	// the nodes are built for what a request returns.
 	byKeyOnce, frontierOnce, takedownsOnce, peopleOnce, warningsOnce sync.Once
-	frontier, takedowns                                              []*Node
+	frontier, takedowns                                              []int32
 	people                                                           []*PersonSpread
 	warnings                                                         []Warning
 }
@@ -57,16 +53,18 @@ type Analysis struct {
 // endpoints must be among nodes), pointing each forward at its nodes. It
 // sorts forwards in place.
 func Analyze(nodes []*Node, forwards []*Forward) *Analysis {
-	a := &Analysis{nodes: nodes, Forwards: forwards, at: sortForwards(forwards),
-		nodeIndex: newIDIndex(len(nodes)), venue: make([]bool, len(nodes))}
-	for i, n := range nodes {
-		a.nodeIndex.add(n.ID, i)
-		a.venue[i] = n.IsVenue()
+	return analyze(columnsOf(nodes, forwards))
+}
+
+// analyze computes the analysis of the columns.
+func analyze(c *columns) *Analysis {
+	c.sortForwards()
+	a := &Analysis{columns: c, venue: make([]bool, c.nodeCount())}
+	for i := range a.venue {
+		a.venue[i] = c.isVenue(int32(i))
 	}
-	a.from, a.to, a.by = make([]int, len(forwards)), make([]int, len(forwards)), make([]int, len(forwards))
-	for i, f := range forwards {
-		a.from[i], a.to[i], a.by[i] = a.nodeIndex.of(f.From), a.nodeIndex.of(f.To), a.nodeIndex.of(f.By)
-		f.FromNode, f.ToNode, f.ByNode = nodes[a.from[i]], nodes[a.to[i]], nodes[a.by[i]]
+	for i, f := range c.fullForwards {
+		f.FromNode, f.ToNode, f.ByNode = c.fullNodes[c.from[i]], c.fullNodes[c.to[i]], c.fullNodes[c.by[i]]
 	}
 	a.groupBySender()
 	a.findOrigins()
@@ -76,93 +74,69 @@ func Analyze(nodes []*Node, forwards []*Forward) *Analysis {
 	return a
 }
 
-// Nodes are the incident's nodes in key order.
+// Nodes are the incident's nodes in key order, built on each call: for
+// drawing the graph and for exports.
 func (a *Analysis) Nodes() []*Node {
 	a.byKeyOnce.Do(func() {
-		a.byKey = slices.Clone(a.nodes)
-		slices.SortFunc(a.byKey, func(x, y *Node) int { return strings.Compare(x.Key, y.Key) })
+		a.byKey = span(0, a.nodeCount())
+		slices.SortFunc(a.byKey, func(x, y int32) int { return strings.Compare(a.nodeKey[x], a.nodeKey[y]) })
 	})
-	return a.byKey
+	return a.nodes(a.byKey)
 }
 
-// sortForwards puts forwards in time order, then key order (keys are unique),
-// comparing plain integers where it can rather than following pointers, and
-// returns their times in that order.
-func sortForwards(forwards []*Forward) []int64 {
-	type entry struct {
-		at int64
-		f  *Forward
-	}
-	entries := make([]entry, len(forwards))
-	for i, f := range forwards {
-		entries[i] = entry{f.At.UnixNano(), f}
-	}
-	order := func(x, y entry) int {
-		if x.at != y.at { // keys are compared only at equal times, which are rare
-			return cmp.Compare(x.at, y.at)
-		}
-		return strings.Compare(x.f.Key, y.f.Key)
-	}
-	if !slices.IsSortedFunc(entries, order) {
-		slices.SortFunc(entries, order)
-	}
-	at := make([]int64, len(forwards))
-	for i, e := range entries {
-		forwards[i], at[i] = e.f, e.at
-	}
-	return at
-}
+// Forwards are the incident's forwards in time order, built on each call.
+func (a *Analysis) Forwards() []*Forward { return a.forwards(span(0, len(a.at))) }
 
 // groupBySender fills outStart and outOf (a counting sort by sender node).
 func (a *Analysis) groupBySender() {
-	n := len(a.nodes)
-	a.outStart = make([]int, n+1)
+	n := a.nodeCount()
+	a.outStart = make([]int32, n+1)
 	for _, u := range a.from {
 		a.outStart[u+1]++
 	}
 	for u := range n {
 		a.outStart[u+1] += a.outStart[u]
 	}
-	a.outOf = make([]int, len(a.from))
+	a.outOf = make([]int32, len(a.from))
 	next := slices.Clone(a.outStart[:n])
 	for i, u := range a.from {
-		a.outOf[next[u]] = i
+		a.outOf[next[u]] = int32(i)
 		next[u]++
 	}
 }
 
 // findOrigins: nodes that send and never receive, by their first send.
 func (a *Analysis) findOrigins() {
-	n := len(a.nodes)
+	n := a.nodeCount()
 	received := make([]bool, n)
-	firstOut := make([]int, n) // forward index of the earliest send, -1 if none
+	firstOut := make([]int32, n) // forward place of the earliest send, -1 if none
 	for i := range firstOut {
 		firstOut[i] = -1
 	}
-	for i := range a.Forwards {
+	for i := range a.at {
 		received[a.to[i]] = true
 		if firstOut[a.from[i]] < 0 {
-			firstOut[a.from[i]] = i
+			firstOut[a.from[i]] = int32(i)
 		}
 	}
 	a.isOrigin = make([]bool, n)
 	for i := range n {
 		if firstOut[i] >= 0 && !received[i] {
-			a.origins = append(a.origins, i)
+			a.origins = append(a.origins, int32(i))
 			a.isOrigin[i] = true
 		}
 	}
-	slices.SortFunc(a.origins, func(x, y int) int { return cmp.Compare(firstOut[x], firstOut[y]) })
+	slices.SortFunc(a.origins, func(x, y int32) int { return cmp.Compare(firstOut[x], firstOut[y]) })
 }
 
 // countHops is a breadth-first search from every origin at once, ignoring time.
 func (a *Analysis) countHops() {
-	n := len(a.nodes)
-	a.hops = make([]int, n)
+	n := a.nodeCount()
+	a.hops = make([]int32, n)
 	for i := range a.hops {
 		a.hops[i] = -1
 	}
-	queue := make([]int, 0, n)
+	queue := make([]int32, 0, n)
 	for _, o := range a.origins {
 		a.hops[o] = 0
 		queue = append(queue, o)
@@ -182,11 +156,11 @@ func (a *Analysis) countHops() {
 			continue
 		}
 		a.ReachedNodes++
-		a.Depth = max(a.Depth, h)
+		a.Depth = max(a.Depth, int(h))
 		if a.venue[i] {
 			a.ReachedVenues++
-			if c := a.nodes[i].MemberCount; c != nil {
-				a.EstimatedAudience += *c
+			if c := a.members[i]; c >= 0 {
+				a.EstimatedAudience += int(c)
 			}
 		}
 	}
@@ -198,31 +172,31 @@ func (a *Analysis) countHops() {
 // sharing a timestamp are chained within their group by a small
 // breadth-first pass.
 func (a *Analysis) earliestArrival() {
-	n := len(a.nodes)
-	a.arrived, a.pred = make([]bool, n), make([]int, n)
+	n := a.nodeCount()
+	a.arrived, a.pred = make([]bool, n), make([]int32, n)
 	for i := range a.pred {
 		a.pred[i] = -1
 	}
 	for _, o := range a.origins {
 		a.arrived[o] = true // an origin holds the item from the start
 	}
-	bySender := map[int][]int{}
-	var queue []int
-	for start := 0; start < len(a.Forwards); {
+	bySender := map[int32][]int32{}
+	var queue []int32
+	for start := 0; start < len(a.at); {
 		end := start + 1
 		for end < len(a.at) && a.at[end] == a.at[start] {
 			end++
 		}
 		if end == start+1 { // alone at its time, as most forwards are
 			if u, v := a.from[start], a.to[start]; a.arrived[u] && !a.arrived[v] {
-				a.arrived[v], a.pred[v] = true, start
+				a.arrived[v], a.pred[v] = true, int32(start)
 			}
 			start = end
 			continue
 		}
 		clear(bySender)
 		queue = queue[:0]
-		for f := start; f < end; f++ {
+		for f := int32(start); f < int32(end); f++ {
 			bySender[a.from[f]] = append(bySender[a.from[f]], f)
 			if a.arrived[a.from[f]] {
 				queue = append(queue, f)
@@ -244,8 +218,8 @@ func (a *Analysis) earliestArrival() {
 
 // firstInto is the earliest forward into a node of one of the exposures, or -1.
 func (a *Analysis) firstInto(exposures ...Exposure) int {
-	for i := range a.Forwards {
-		if slices.Contains(exposures, a.nodes[a.to[i]].Exposure) {
+	for i, v := range a.to {
+		if slices.Contains(exposures, a.exposureOf(v)) {
 			return i
 		}
 	}
@@ -253,13 +227,7 @@ func (a *Analysis) firstInto(exposures ...Exposure) int {
 }
 
 // Origins are the nodes that sent the item and never received it, by their first send.
-func (a *Analysis) Origins() []*Node {
-	out := make([]*Node, len(a.origins))
-	for i, o := range a.origins {
-		out[i] = a.nodes[o]
-	}
-	return out
-}
+func (a *Analysis) Origins() []*Node { return a.nodes(a.origins) }
 
 // PathTo is the earliest-arriving time-respecting path from an origin to the
 // node with that key, in order; empty when the node is an origin, unknown, or
@@ -267,22 +235,18 @@ func (a *Analysis) Origins() []*Node {
 func (a *Analysis) PathTo(nodeKey string) []*Forward {
 	// One scan costs less than building an index of every key, and a path
 	// is as long to walk as that in the worst case anyway.
-	v := slices.IndexFunc(a.nodes, func(n *Node) bool { return n.Key == nodeKey })
-	ok := v >= 0
-	if !ok || !a.arrived[v] {
+	v := slices.Index(a.nodeKey, nodeKey)
+	if v < 0 || !a.arrived[v] {
 		return []*Forward{}
 	}
-	var path []*Forward
+	var path []int32
 	for a.pred[v] >= 0 {
 		f := a.pred[v]
-		path = append(path, a.Forwards[f])
-		v = a.from[f]
+		path = append(path, f)
+		v = int(a.from[f])
 	}
 	slices.Reverse(path)
-	if path == nil {
-		return []*Forward{}
-	}
-	return path
+	return a.forwards(path)
 }
 
 // FirstExternal is the earliest forward into an EXTERNAL or PUBLIC node.
@@ -295,32 +259,45 @@ func (a *Analysis) forward(i int) *Forward {
 	if i < 0 {
 		return nil
 	}
-	return a.Forwards[i]
+	return a.forwards([]int32{int32(i)})[0]
 }
 
-// Frontier lists the reached venues whose removal is not confirmed, in the
-// order to send takedown requests: PUBLIC venues first, then EXTERNAL, then
-// the rest (a public website with an unknown audience outranks any internal
-// group), largest audience first within an exposure (unknown last), then by key.
-func (a *Analysis) Frontier() []*Node {
+// Frontier lists the first first (all when negative) of the reached venues
+// whose removal is not confirmed, in the order to send takedown requests:
+// PUBLIC venues first, then EXTERNAL, then the rest (a public website with
+// an unknown audience outranks any internal group), largest audience first
+// within an exposure (unknown last), then by key.
+func (a *Analysis) Frontier(first int) []*Node {
 	a.frontierOnce.Do(func() { a.frontier = a.computeFrontier() })
-	return a.frontier
+	return a.nodes(firstPlaces(a.frontier, first))
 }
 
-func (a *Analysis) computeFrontier() []*Node {
-	type venue struct {
-		exposure, audience int
-		key                string
-		node               *Node
+// FrontierCount is how many venues Frontier lists.
+func (a *Analysis) FrontierCount() int {
+	a.frontierOnce.Do(func() { a.frontier = a.computeFrontier() })
+	return len(a.frontier)
+}
+
+func firstPlaces(places []int32, first int) []int32 {
+	if first < 0 {
+		return places
 	}
+	return places[:min(first, len(places))]
+}
+
+func (a *Analysis) computeFrontier() []int32 {
+	// What the order compares, beside each venue: the sort then reads one
+	// array instead of three columns at random places.
+	type venue struct {
+		exposure, audience int32 // audience -1 when unknown, after every known one
+		key                string
+		place              int32
+	}
+	removed := placeOf(ContainmentStatuses, ConfirmedRemoved)
 	var venues []venue
-	for i, n := range a.nodes {
-		if a.hops[i] >= 0 && a.venue[i] && n.Containment.Status != ConfirmedRemoved {
-			audience := -1 // unknown sorts after every known audience
-			if n.MemberCount != nil {
-				audience = *n.MemberCount
-			}
-			venues = append(venues, venue{exposureRank(n.Exposure), audience, n.Key, n})
+	for i := range a.hops {
+		if a.hops[i] >= 0 && a.venue[i] && a.containment[i] != removed {
+			venues = append(venues, venue{int32(exposureRank(a.exposureOf(int32(i)))), a.members[i], a.nodeKey[i], int32(i)})
 		}
 	}
 	slices.SortFunc(venues, func(x, y venue) int {
@@ -332,9 +309,9 @@ func (a *Analysis) computeFrontier() []*Node {
 		}
 		return strings.Compare(x.key, y.key)
 	})
-	out := make([]*Node, len(venues))
-	for i, v := range venues {
-		out[i] = v.node
+	out := make([]int32, len(venues))
+	for k, v := range venues {
+		out[k] = v.place
 	}
 	return out
 }
@@ -342,33 +319,44 @@ func (a *Analysis) computeFrontier() []*Node {
 // Takedowns lists the venues with a takedown step recorded (any state but
 // NONE), widest exposure first, then by key: with the incident's own
 // containment actions, what the initial-response gate counts as containment.
-func (a *Analysis) Takedowns() []*Node {
+// The first first of them, all when negative.
+func (a *Analysis) Takedowns(first int) []*Node {
 	a.takedownsOnce.Do(func() {
-		for _, n := range a.nodes {
-			if n.IsVenue() && n.Containment.Status != NoContainment {
-				a.takedowns = append(a.takedowns, n)
+		none := placeOf(ContainmentStatuses, NoContainment)
+		for i := range a.venue {
+			if a.venue[i] && a.containment[i] != none {
+				a.takedowns = append(a.takedowns, int32(i))
 			}
 		}
-		slices.SortFunc(a.takedowns, func(x, y *Node) int {
-			return cmp.Or(cmp.Compare(exposureRank(x.Exposure), exposureRank(y.Exposure)), strings.Compare(x.Key, y.Key))
-		})
+		a.sortByExposure(a.takedowns)
 	})
-	return a.takedowns
+	return a.nodes(firstPlaces(a.takedowns, first))
+}
+
+// TakedownCount is how many venues Takedowns lists.
+func (a *Analysis) TakedownCount() int {
+	a.Takedowns(0)
+	return len(a.takedowns)
+}
+
+func (a *Analysis) sortByExposure(places []int32) {
+	slices.SortFunc(places, func(x, y int32) int {
+		return cmp.Or(cmp.Compare(exposureRank(a.exposureOf(x)), exposureRank(a.exposureOf(y))),
+			strings.Compare(a.nodeKey[x], a.nodeKey[y]))
+	})
 }
 
 // ReachedVenuesList lists the venues the item reached, widest exposure first,
 // then by key: where a takedown may be needed.
 func (a *Analysis) ReachedVenuesList() []*Node {
-	var out []*Node
-	for i, n := range a.nodes {
+	var out []int32
+	for i := range a.venue {
 		if a.venue[i] && a.hops[i] >= 0 {
-			out = append(out, n)
+			out = append(out, int32(i))
 		}
 	}
-	slices.SortFunc(out, func(x, y *Node) int {
-		return cmp.Or(cmp.Compare(exposureRank(x.Exposure), exposureRank(y.Exposure)), strings.Compare(x.Key, y.Key))
-	})
-	return out
+	a.sortByExposure(out)
+	return a.nodes(out)
 }
 
 // exposureRank orders exposures for takedown: the widest first.
@@ -384,7 +372,6 @@ func exposureRank(e Exposure) int {
 
 // PersonSpread is what one person did with the item.
 type PersonSpread struct {
-	Node     *Node
 	Sent     int
 	Received int
 	// FirstHop is true for a person who moved the item out of an origin.
@@ -392,7 +379,13 @@ type PersonSpread struct {
 	// ToNewVenue counts the forwards by which this person brought the item
 	// into a venue it had not reached before.
 	ToNewVenue int
+
+	of   *columns
+	node int32
 }
+
+// Node is the person, built on each call.
+func (p *PersonSpread) Node() *Node { return p.of.node(p.node) }
 
 // People lists every person who sent or received the item, in order of first involvement.
 func (a *Analysis) People() []*PersonSpread {
@@ -403,28 +396,34 @@ func (a *Analysis) People() []*PersonSpread {
 func (a *Analysis) computePeople() []*PersonSpread {
 	// Forwards come in time order, so a person's first forward is their first
 	// involvement: all keeps people in that order, slot finds them by node.
-	slot := make([]int32, len(a.nodes))
+	slot := make([]int32, a.nodeCount())
 	type involved struct {
-		node    int
+		node    int32
 		firstAt int64
 	}
-	var all []PersonSpread
-	var first []involved
-	get := func(i, f int) *PersonSpread {
+	// Every person is among the nodes that are not venues (makers are people).
+	persons := 0
+	for _, v := range a.venue {
+		if !v {
+			persons++
+		}
+	}
+	all, first := make([]PersonSpread, 0, persons), make([]involved, 0, persons)
+	get := func(i int32, f int) *PersonSpread {
 		if slot[i] == 0 {
-			all = append(all, PersonSpread{Node: a.nodes[i]})
+			all = append(all, PersonSpread{of: a.columns, node: i})
 			first = append(first, involved{i, a.at[f]})
 			slot[i] = int32(len(all))
 		}
 		return &all[slot[i]-1]
 	}
-	for i := range a.Forwards {
+	for i := range a.at {
 		sender := get(a.by[i], i)
 		sender.Sent++
 		if a.isOrigin[a.from[i]] {
 			sender.FirstHop = true
 		}
-		if v := a.to[i]; a.venue[v] && a.pred[v] == i {
+		if v := a.to[i]; a.venue[v] && a.pred[v] == int32(i) {
 			sender.ToNewVenue++
 		}
 		if !a.venue[a.to[i]] {
@@ -437,7 +436,7 @@ func (a *Analysis) computePeople() []*PersonSpread {
 		for end < len(first) && first[end].firstAt == first[start].firstAt {
 			end++
 		}
-		slices.SortFunc(first[start:end], func(x, y involved) int { return strings.Compare(a.nodes[x.node].Key, a.nodes[y.node].Key) })
+		slices.SortFunc(first[start:end], func(x, y involved) int { return strings.Compare(a.nodeKey[x.node], a.nodeKey[y.node]) })
 		start = end
 	}
 	out := make([]*PersonSpread, len(first))
@@ -478,18 +477,18 @@ func (a *Analysis) computeWarnings() []Warning {
 	out := []Warning{}
 	var keys stringBlocks
 	// Forwards come in time order, so a node's first forward in is its earliest.
-	firstIn := make([]int, len(a.nodes))
+	firstIn := make([]int32, a.nodeCount())
 	for i := range firstIn {
 		firstIn[i] = -1
 	}
 	// Person and venue pairs known to go together, as a sorted set: far
 	// cheaper than a map at a hundred thousand forwards.
-	pair := func(person, venue int) uint64 { return uint64(person)<<32 | uint64(venue) }
-	var known []uint64
-	for i := range a.Forwards {
+	pair := func(person, venue int32) uint64 { return uint64(person)<<32 | uint64(venue) }
+	known := make([]uint64, 0, len(a.at))
+	for i := range a.at {
 		u, v := a.from[i], a.to[i]
 		if firstIn[v] < 0 {
-			firstIn[v] = i
+			firstIn[v] = int32(i)
 		}
 		if a.venue[v] {
 			known = append(known, pair(a.by[i], v)) // posted into it
@@ -498,20 +497,20 @@ func (a *Analysis) computeWarnings() []Warning {
 		}
 	}
 	slices.Sort(known)
-	for i, f := range a.Forwards {
+	for i := range a.at {
 		u := a.from[i]
 		if in := firstIn[u]; in >= 0 && a.at[i] < a.at[in] {
-			out = append(out, Warning{Kind: ForwardedBeforeReceived, ForwardKeys: keys.of(f.Key), NodeKeys: keys.of(a.nodes[u].Key)})
+			out = push(out, Warning{Kind: ForwardedBeforeReceived, ForwardKeys: keys.of(a.forwardKey[i]), NodeKeys: keys.of(a.nodeKey[u])})
 		}
 		if !a.venue[u] {
 			continue
 		}
 		if _, ok := slices.BinarySearch(known, pair(a.by[i], u)); !ok {
-			out = append(out, Warning{Kind: SenderNotInVenue, ForwardKeys: keys.of(f.Key),
-				NodeKeys: keys.of(a.nodes[a.by[i]].Key, a.nodes[u].Key)})
+			out = push(out, Warning{Kind: SenderNotInVenue, ForwardKeys: keys.of(a.forwardKey[i]),
+				NodeKeys: keys.of(a.nodeKey[a.by[i]], a.nodeKey[u])})
 		}
 	}
-	return append(out, a.duplicates()...)
+	return fitted(append(out, a.duplicates()...))
 }
 
 // stringBlocks hands out short string slices carved from larger blocks: a
@@ -532,35 +531,35 @@ func (b *stringBlocks) of(values ...string) []string {
 // sender and method within duplicateWindow of each other.
 func (a *Analysis) duplicates() []Warning {
 	dups := []Warning{}
-	var group []int
-	for u := range a.nodes {
+	var group []int32
+	for u := range a.nodeCount() {
 		sent := a.outOf[a.outStart[u]:a.outStart[u+1]]
 		if len(sent) < 2 {
 			continue
 		}
 		// Within one sender's forwards, sort by (to, by, method, time) and compare neighbours.
 		group = append(group[:0], sent...)
-		slices.SortFunc(group, func(x, y int) int {
-			switch {
-			case a.to[x] != a.to[y]:
-				return cmp.Compare(a.to[x], a.to[y])
-			case a.by[x] != a.by[y]:
-				return cmp.Compare(a.by[x], a.by[y])
-			case a.Forwards[x].Method != a.Forwards[y].Method:
-				return cmp.Compare(a.Forwards[x].Method, a.Forwards[y].Method)
-			}
-			return cmp.Compare(x, y)
+		slices.SortFunc(group, func(x, y int32) int {
+			return cmp.Or(cmp.Compare(a.to[x], a.to[y]), cmp.Compare(a.by[x], a.by[y]),
+				cmp.Compare(a.methodOf(x), a.methodOf(y)), cmp.Compare(x, y))
 		})
 		for k := 1; k < len(group); k++ {
 			x, y := group[k-1], group[k]
-			if a.to[x] == a.to[y] && a.by[x] == a.by[y] && a.Forwards[x].Method == a.Forwards[y].Method &&
+			if a.to[x] == a.to[y] && a.by[x] == a.by[y] && a.methodOf(x) == a.methodOf(y) &&
 				a.at[y]-a.at[x] <= int64(duplicateWindow) {
-				dups = append(dups, Warning{Kind: DuplicateForward, ForwardKeys: []string{a.Forwards[x].Key, a.Forwards[y].Key}})
+				dups = append(dups, Warning{Kind: DuplicateForward, ForwardKeys: []string{a.forwardKey[x], a.forwardKey[y]}})
 			}
 		}
 	}
 	slices.SortFunc(dups, func(x, y Warning) int { return cmp.Compare(x.ForwardKeys[0], y.ForwardKeys[0]) })
 	return dups
+}
+
+func (a *Analysis) methodOf(i int32) Method {
+	if a.fullForwards != nil {
+		return a.fullForwards[i].Method
+	}
+	return valueAt(Methods, a.method[i])
 }
 
 // MaxForwardPage bounds one page of Spread.forwards.
@@ -574,18 +573,18 @@ func (a *Analysis) ForwardPage(first int, after string) ([]*Forward, error) {
 	}
 	start := 0
 	if after != "" {
-		i := slices.IndexFunc(a.Forwards, func(f *Forward) bool { return f.Key == after })
+		i := slices.Index(a.forwardKey, after)
 		if i < 0 {
 			return nil, apperr.Invalid("after", "no forward has that key")
 		}
 		start = i + 1
 	}
-	end := min(start+first, len(a.Forwards))
-	return a.Forwards[start:end], nil
+	end := min(start+first, len(a.at))
+	return a.forwards(span(start, end)), nil
 }
 
 // ForwardCount is how many forwards the incident has.
-func (a *Analysis) ForwardCount() int { return len(a.Forwards) }
+func (a *Analysis) ForwardCount() int { return len(a.at) }
 
 // idIndex finds a node's place by its id: an open-addressing table of
 // places, far cheaper than a map for the hundreds of thousands of lookups of
@@ -610,9 +609,22 @@ func (x *idIndex) slot(id uuid.UUID) uint64 {
 	return (h >> 32) & x.mask
 }
 
-// add records id at place i (the next place: ids are added in order).
+// add records id at place i (the next place: ids are added in order),
+// doubling the table when it is half full.
 func (x *idIndex) add(id uuid.UUID, i int) {
-	x.ids = append(x.ids, id)
+	x.ids = push(x.ids, id)
+	if 2*len(x.ids) <= len(x.slots) {
+		x.put(id, i)
+		return
+	}
+	size := max(2*len(x.slots), 16)
+	x.slots, x.mask = make([]int32, size), uint64(size-1)
+	for k, id := range x.ids {
+		x.put(id, k)
+	}
+}
+
+func (x *idIndex) put(id uuid.UUID, i int) {
 	for s := x.slot(id); ; s = (s + 1) & x.mask {
 		if x.slots[s] == 0 {
 			x.slots[s] = int32(i + 1)

@@ -154,7 +154,7 @@ func TestAnalysisMatchesBruteForceOnRandomGraphs(t *testing.T) {
 				reached++
 				depth = max(depth, h)
 			}
-			if a.hops[i] != h {
+			if int(a.hops[i]) != h {
 				fail("hops of %d = %d, want %d", i, a.hops[i], h)
 			}
 		}
@@ -196,7 +196,7 @@ func TestAnalysisMatchesBruteForceOnRandomGraphs(t *testing.T) {
 			fail("first external %v, want %v", a.FirstExternal(), firstExt)
 		}
 		seen := map[string]bool{}
-		for _, n := range a.Frontier() {
+		for _, n := range a.Frontier(-1) {
 			if seen[n.Key] || !n.IsVenue() || a.hops[a.nodeIndex.of(n.ID)] < 0 {
 				fail("frontier holds %s wrongly", n.Key)
 			}
@@ -419,7 +419,7 @@ func TestFrontierOrdersByExposureThenAudience(t *testing.T) {
 	b.byKey["removed"].Containment.Status = ConfirmedRemoved
 	a := Analyze(b.nodes, b.forwards)
 	var got []string
-	for _, n := range a.Frontier() {
+	for _, n := range a.Frontier(-1) {
 		got = append(got, n.Key)
 	}
 	want := []string{"public-a", "public-b", "public-unknown", "external-big", "external-small", "external-unknown",
@@ -448,7 +448,7 @@ func TestTakedownsAreTheVenuesWithAStepRecorded(t *testing.T) {
 	b.byKey["public"].Containment.Status = "REQUESTED"
 	b.byKey["unreached"].Containment.Status = "UNREACHABLE"
 	var got []string
-	for _, n := range Analyze(b.nodes, b.forwards).Takedowns() {
+	for _, n := range Analyze(b.nodes, b.forwards).Takedowns(-1) {
 		got = append(got, n.Key)
 	}
 	if want := []string{"public", "unreached", "external", "internal"}; !slices.Equal(got, want) {

@@ -52,7 +52,7 @@ func (a *Analysis) WriteJSON(w io.Writer, reference string) error {
 		Nodes    []exportNode    `json:"nodes"`
 		Forwards []exportForward `json:"forwards"`
 		Summary  map[string]int  `json:"summary"`
-	}{Incident: reference, Nodes: make([]exportNode, len(a.Nodes())), Forwards: make([]exportForward, len(a.Forwards)),
+	}{Incident: reference, Nodes: make([]exportNode, len(a.Nodes())), Forwards: make([]exportForward, a.ForwardCount()),
 		Summary: map[string]int{"depth": a.Depth, "reachedNodes": a.ReachedNodes, "reachedVenues": a.ReachedVenues,
 			"estimatedAudience": a.EstimatedAudience}}
 	for i, n := range a.Nodes() {
@@ -60,14 +60,14 @@ func (a *Analysis) WriteJSON(w io.Writer, reference string) error {
 		e := exportNode{ID: n.ID.String(), Key: n.Key, Kind: n.Kind, Name: n.Name, Exposure: n.Exposure, Unit: n.Unit,
 			Position: n.Position, Handles: n.Handles, Cleared: n.Cleared, Platform: n.Platform, MemberCount: n.MemberCount,
 			Containment: n.Containment.Status, Origin: a.isOrigin[v]}
-		if h := a.hops[v]; h >= 0 {
+		if h := int(a.hops[v]); h >= 0 {
 			e.Hops = &h
 		}
 		out.Nodes[i] = e
 	}
-	for i, f := range a.Forwards {
-		e := exportForward{ID: f.ID.String(), Key: f.Key, From: a.nodes[a.from[i]].Key, To: a.nodes[a.to[i]].Key,
-			By: a.nodes[a.by[i]].Key, At: f.At.UTC(), Method: f.Method, Alterations: f.Alterations, MisSent: f.MisSent,
+	for i, f := range a.Forwards() {
+		e := exportForward{ID: f.ID.String(), Key: f.Key, From: a.nodeKey[a.from[i]], To: a.nodeKey[a.to[i]],
+			By: a.nodeKey[a.by[i]], At: f.At.UTC(), Method: f.Method, Alterations: f.Alterations, MisSent: f.MisSent,
 			RecalledAt: f.RecalledAt, Confidence: f.Confidence, Note: f.Note}
 		if f.Item != nil {
 			e.Item = f.Item.Key
@@ -123,9 +123,9 @@ func (a *Analysis) WriteGraphML(w io.Writer) error {
 		}
 		doc.Graph.Nodes = append(doc.Graph.Nodes, node{ID: n.Key, Data: d})
 	}
-	for i, f := range a.Forwards {
-		doc.Graph.Edges = append(doc.Graph.Edges, edge{ID: f.Key, Source: a.nodes[a.from[i]].Key, Target: a.nodes[a.to[i]].Key,
-			Data: []data{{"at", f.At.UTC().Format(time.RFC3339)}, {"method", string(f.Method)}, {"by", a.nodes[a.by[i]].Key}}})
+	for i, f := range a.Forwards() {
+		doc.Graph.Edges = append(doc.Graph.Edges, edge{ID: f.Key, Source: a.nodeKey[a.from[i]], Target: a.nodeKey[a.to[i]],
+			Data: []data{{"at", f.At.UTC().Format(time.RFC3339)}, {"method", string(f.Method)}, {"by", a.nodeKey[a.by[i]]}}})
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

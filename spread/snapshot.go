@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -134,16 +135,20 @@ func (s Store) appendSnapshot(ctx context.Context, ex database.Executor, inciden
 	}
 	// Rewritten here rather than by spread_snapshot_rebuild, which encodes
 	// row by row in SQL and takes seconds where this takes a cold read.
-	nodes, forwards, err := s.Snapshot(ctx, ex, incidentID)
+	c, err := s.snapshotColumns(ctx, ex, incidentID)
 	if err != nil {
 		return err
 	}
 	var all records
-	for _, n := range nodes {
-		all.node(n)
+	var n Node
+	for i := range int32(c.nodeCount()) {
+		c.fillNode(i, &n)
+		all.node(&n)
 	}
-	for _, f := range forwards {
-		all.forward(recordForward, f)
+	var f Forward
+	for i := range int32(len(c.at)) {
+		c.fillForward(i, &f)
+		all.forward(recordForward, &f)
 	}
 	if _, err := ex.ExecContext(ctx, `DELETE FROM spread_snapshot_parts WHERE incident_id = $1`, incidentID); err != nil {
 		return err
@@ -164,40 +169,50 @@ func insertParts(ctx context.Context, ex database.Executor, incidentID uuid.UUID
 
 // Snapshot returns the incident's nodes and forwards with what the analysis
 // needs (Partial), read from its snapshot.
-func (Store) Snapshot(ctx context.Context, ex database.Executor, incidentID uuid.UUID) ([]*Node, []*Forward, error) {
-	rows, err := ex.QueryContext(ctx, `SELECT data FROM spread_snapshot_parts WHERE incident_id = $1 ORDER BY seq`, incidentID)
+func (s Store) Snapshot(ctx context.Context, ex database.Executor, incidentID uuid.UUID) ([]*Node, []*Forward, error) {
+	c, err := s.snapshotColumns(ctx, ex, incidentID)
 	if err != nil {
 		return nil, nil, err
 	}
+	return c.nodes(span(0, c.nodeCount())), c.forwards(span(0, len(c.at))), nil
+}
+
+// snapshotColumns reads the incident's snapshot into columns.
+func (Store) snapshotColumns(ctx context.Context, ex database.Executor, incidentID uuid.UUID) (*columns, error) {
+	rows, err := ex.QueryContext(ctx, `SELECT data FROM spread_snapshot_parts WHERE incident_id = $1 ORDER BY seq`, incidentID)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
-	d := decoder{incidentID: incidentID, newNode: blocks[Node](), newForward: blocks[Forward](), newCount: blocks[int]()}
+	d := decoder{c: &columns{incidentID: incidentID}}
 	for rows.Next() {
+		// The driver's buffer, reused for the next part: nothing of a part is
+		// kept but the text copied out of it.
 		var part sql.RawBytes
 		if err := rows.Scan(&part); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if err := d.part(part); err != nil {
-			return nil, nil, fmt.Errorf("spread snapshot of %s: %w", incidentID, err)
+			return nil, fmt.Errorf("spread snapshot of %s: %w", incidentID, err)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return d.result()
+	if err := d.result(); err != nil {
+		return nil, fmt.Errorf("spread snapshot of %s: %w", incidentID, err)
+	}
+	return d.c, nil
 }
 
-// decoder applies snapshot parts in order.
+// decoder applies snapshot parts in order to columns.
 type decoder struct {
-	incidentID uuid.UUID
-	nodes      []*Node
-	forwards   []*Forward // nil where deleted
-	deleted    int
-	// By id, built on the first record that changes an earlier one.
-	nodeAt, forwardAt map[uuid.UUID]int
-
-	newNode    func() *Node
-	newForward func() *Forward
-	newCount   func() *int
+	c       *columns
+	deleted []bool // per forward, made on the first deletion
+	// By id, built on the first record that changes an earlier forward.
+	forwardAt map[uuid.UUID]int
+	// Ends of forwards recorded before their node, found once every node is read.
+	later []laterEnd
 
 	// The part's keys and names are copied into one string, which they share.
 	text    []byte
@@ -207,11 +222,19 @@ type decoder struct {
 }
 
 type pendingString struct {
-	dst        *string
+	column     *[]string
+	place      int
 	start, end int
 }
 
+type laterEnd struct {
+	column *[]int32
+	place  int
+	id     uuid.UUID
+}
+
 func (d *decoder) part(b []byte) error {
+	c := d.c
 	d.b, d.text, d.strings = b, d.text[:0], d.strings[:0]
 	if cap(d.text) < len(b) { // the part's text is a fraction of it: no growing
 		d.text, d.strings = make([]byte, 0, len(b)), make([]pendingString, 0, len(b)/16)
@@ -221,45 +244,61 @@ func (d *decoder) part(b []byte) error {
 		id := uuid.UUID(d.take(16))
 		switch tag {
 		case recordNode:
-			n := d.newNode()
-			n.ID, n.IncidentID, n.Partial = id, d.incidentID, true
-			n.Kind = enumValue(d, NodeKinds, d.s8())
-			n.Exposure = enumValue(d, Exposures, d.s8())
-			n.Containment.Status = enumValue(d, ContainmentStatuses, d.s8())
-			n.MemberCount = d.count()
-			d.s32(&n.Key)
-			d.s32(&n.Name)
-			if d.nodeAt != nil {
-				d.nodeAt[id] = len(d.nodes)
+			kind, exposure := enumPlace(d, NodeKinds, d.s8()), enumPlace(d, Exposures, d.s8())
+			containment := enumPlace(d, ContainmentStatuses, d.s8())
+			i := c.nodeCount()
+			c.addNode(id, "", "", kind, exposure, containment, nil)
+			c.members[i] = d.count()
+			key := d.bytes32()
+			d.pending(&c.nodeKey, i, key)
+			if name := d.bytes32(); string(name) != string(key) {
+				c.setName(i, "")
+				d.pending(&c.nodeName, i, name)
 			}
-			d.nodes = append(d.nodes, n)
 		case recordDetails:
-			n := d.node(id)
-			n.Exposure = enumValue(d, Exposures, d.s8())
-			n.MemberCount = d.count()
-			d.s32(&n.Name)
+			if i := d.node(id); i >= 0 {
+				c.exposure[i] = enumPlace(d, Exposures, d.s8())
+				c.members[i] = d.count()
+				c.setName(i, "")
+				d.s32(&c.nodeName, i)
+			}
 		case recordContainment:
-			d.node(id).Containment.Status = enumValue(d, ContainmentStatuses, d.s8())
+			if i := d.node(id); i >= 0 {
+				c.containment[i] = enumPlace(d, ContainmentStatuses, d.s8())
+			}
 		case recordForward, recordForwardEdit:
-			f := d.newForward()
-			f.ID, f.IncidentID, f.Partial = id, d.incidentID, true
-			f.From, f.To, f.By = uuid.UUID(d.take(16)), uuid.UUID(d.take(16)), uuid.UUID(d.take(16))
-			f.At = time.UnixMicro(int64(binary.BigEndian.Uint64(d.take(8)))).UTC()
-			f.Method = enumValue(d, Methods, d.s8())
-			d.s32(&f.Key)
+			i := len(c.forwardID)
 			if tag == recordForwardEdit {
-				d.forwards[d.forward(id)] = f
+				if i = d.forward(id); i < 0 {
+					break
+				}
+				// An end still to be found no longer applies.
+				d.later = slices.DeleteFunc(d.later, func(e laterEnd) bool { return e.place == i })
 			} else {
 				if d.forwardAt != nil {
-					d.forwardAt[id] = len(d.forwards)
+					d.forwardAt[id] = i
 				}
-				d.forwards = append(d.forwards, f)
+				c.addForward(id)
+				if d.deleted != nil {
+					d.deleted = append(d.deleted, false)
+				}
 			}
+			from := d.end(&c.from, i)
+			d.end(&c.to, i)
+			if by := uuid.UUID(d.take(16)); by == from && c.from[i] >= 0 { // a person sending their own
+				c.by[i] = c.from[i]
+			} else {
+				d.resolve(&c.by, i, by)
+			}
+			c.at[i] = int64(binary.BigEndian.Uint64(d.take(8))) * 1000
+			c.method[i] = enumPlace(d, Methods, d.s8())
+			d.s32(&c.forwardKey, i)
 		case recordDeleted:
-			i := d.forward(id)
-			if d.forwards[i] != nil {
-				d.forwards[i] = nil
-				d.deleted++
+			if i := d.forward(id); i >= 0 {
+				if d.deleted == nil {
+					d.deleted = make([]bool, len(c.forwardID))
+				}
+				d.deleted[i] = true
 			}
 		default:
 			d.fail("unknown record %q", tag)
@@ -270,25 +309,55 @@ func (d *decoder) part(b []byte) error {
 	}
 	text := string(d.text)
 	for _, s := range d.strings {
-		*s.dst = text[s.start:s.end]
+		(*s.column)[s.place] = text[s.start:s.end]
 	}
 	return nil
 }
 
-func (d *decoder) result() ([]*Node, []*Forward, error) {
+// end reads a forward's end into its column and returns its id.
+func (d *decoder) end(column *[]int32, i int) uuid.UUID {
+	id := uuid.UUID(d.take(16))
+	d.resolve(column, i, id)
+	return id
+}
+
+// resolve puts the node's place in the column, -1 until found if it comes later.
+func (d *decoder) resolve(column *[]int32, i int, id uuid.UUID) {
+	v := d.c.nodeIndex.of(id)
+	if v < 0 {
+		d.later = append(d.later, laterEnd{column, i, id})
+	}
+	(*column)[i] = int32(v)
+}
+
+func (d *decoder) result() error {
 	if d.err != nil {
-		return nil, nil, d.err
+		return d.err
 	}
-	forwards := d.forwards
-	if d.deleted > 0 {
-		forwards = make([]*Forward, 0, len(d.forwards)-d.deleted)
-		for _, f := range d.forwards {
-			if f != nil {
-				forwards = append(forwards, f)
-			}
+	c := d.c
+	for _, e := range d.later {
+		v := c.nodeIndex.of(e.id)
+		if v < 0 {
+			return fmt.Errorf("no node %s", e.id)
 		}
+		(*e.column)[e.place] = int32(v)
 	}
-	return d.nodes, forwards, nil
+	if d.deleted != nil {
+		kept := 0
+		for i, gone := range d.deleted {
+			if gone {
+				continue
+			}
+			c.forwardID[kept], c.forwardKey[kept] = c.forwardID[i], c.forwardKey[i]
+			c.from[kept], c.to[kept], c.by[kept] = c.from[i], c.to[i], c.by[i]
+			c.at[kept], c.method[kept] = c.at[i], c.method[i]
+			kept++
+		}
+		c.forwardID, c.forwardKey = c.forwardID[:kept], c.forwardKey[:kept]
+		c.from, c.to, c.by, c.at, c.method = c.from[:kept], c.to[:kept], c.by[:kept], c.at[:kept], c.method[:kept]
+	}
+	c.fit()
+	return nil
 }
 
 func (d *decoder) fail(format string, args ...any) {
@@ -315,65 +384,54 @@ func (d *decoder) short(n int) []byte {
 
 func (d *decoder) s8() []byte { return d.take(int(d.take(1)[0])) }
 
-// s32 reads a string into dst once the part is read.
-func (d *decoder) s32(dst *string) {
-	b := d.take(int(binary.BigEndian.Uint32(d.take(4))))
-	d.strings = append(d.strings, pendingString{dst, len(d.text), len(d.text) + len(b)})
+// s32 reads a string into the column's place once the part is read.
+func (d *decoder) s32(column *[]string, i int) { d.pending(column, i, d.bytes32()) }
+
+func (d *decoder) bytes32() []byte { return d.take(int(binary.BigEndian.Uint32(d.take(4)))) }
+
+// pending copies b into the part's text, for the column's place.
+func (d *decoder) pending(column *[]string, i int, b []byte) {
+	d.strings = append(d.strings, pendingString{column, i, len(d.text), len(d.text) + len(b)})
 	d.text = append(d.text, b...)
 }
 
-func (d *decoder) count() *int {
-	v := int32(binary.BigEndian.Uint32(d.take(4)))
-	if v < 0 {
-		return nil
-	}
-	c := d.newCount()
-	*c = int(v)
-	return c
+func (d *decoder) count() int32 {
+	return int32(binary.BigEndian.Uint32(d.take(4)))
 }
 
-// node is the node recorded with that id; a record changing a node follows its 'N'.
-func (d *decoder) node(id uuid.UUID) *Node {
-	if d.nodeAt == nil {
-		d.nodeAt = make(map[uuid.UUID]int, len(d.nodes))
-		for i, n := range d.nodes {
-			d.nodeAt[n.ID] = i
-		}
-	}
-	i, ok := d.nodeAt[id]
-	if !ok {
+// node is the place of the node recorded with that id, -1 if none; a
+// record changing a node follows its 'N'.
+func (d *decoder) node(id uuid.UUID) int {
+	i := d.c.nodeIndex.of(id)
+	if i < 0 {
 		d.fail("no node %s", id)
-		return &Node{}
 	}
-	return d.nodes[i]
+	return i
 }
 
-// forward is the place of the forward recorded with that id.
+// forward is the place of the forward recorded with that id, -1 if none.
 func (d *decoder) forward(id uuid.UUID) int {
 	if d.forwardAt == nil {
-		d.forwardAt = make(map[uuid.UUID]int, len(d.forwards))
-		for i, f := range d.forwards {
-			if f != nil {
-				d.forwardAt[f.ID] = i
-			}
+		d.forwardAt = make(map[uuid.UUID]int, len(d.c.forwardID))
+		for i, f := range d.c.forwardID {
+			d.forwardAt[f] = i
 		}
 	}
 	i, ok := d.forwardAt[id]
 	if !ok {
 		d.fail("no forward %s", id)
-		d.forwards = append(d.forwards, nil)
-		return len(d.forwards) - 1
+		return -1
 	}
 	return i
 }
 
-// enumValue is the known value spelled b, matched without allocating.
-func enumValue[T ~string](d *decoder, values []T, b []byte) T {
-	for _, v := range values {
+// enumPlace is the place of the known value spelled b, matched without allocating.
+func enumPlace[T ~string](d *decoder, values []T, b []byte) uint8 {
+	for i, v := range values {
 		if string(v) == string(b) {
-			return v
+			return uint8(i)
 		}
 	}
 	d.fail("unknown value %q", b)
-	return ""
+	return 0
 }

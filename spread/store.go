@@ -223,20 +223,6 @@ func (Store) NodesNamed(ctx context.Context, ex database.Executor, incidentID uu
 		[]any{incidentID, pq.StringArray(names)}})
 }
 
-// blocks hands out zeroed values allocated a block at a time: one
-// allocation per thousand rows instead of one per row.
-func blocks[T any]() func() *T {
-	var block []T
-	return func() *T {
-		if len(block) == 0 {
-			block = make([]T, 1024)
-		}
-		v := &block[0]
-		block = block[1:]
-		return v
-	}
-}
-
 // ForwardsByID returns the forwards with the given ids.
 func (Store) ForwardsByID(ctx context.Context, ex database.Executor, ids []uuid.UUID) ([]*Forward, error) {
 	return queryAll(ctx, ex, scanForward, statement{`SELECT ` + forwardColumns + ` FROM forwards WHERE id = ANY($1::uuid[])`,

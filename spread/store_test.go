@@ -108,7 +108,7 @@ func TestRecordingUpdatesTheNodesItNames(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ns, err := svc.NodeDetails(ctx, []uuid.UUID{a.Frontier()[0].ID})
+		ns, err := svc.NodeDetails(ctx, []uuid.UUID{a.Frontier(1)[0].ID})
 		if err != nil {
 			t.Fatal(err)
 		}

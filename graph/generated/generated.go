@@ -24784,7 +24784,7 @@ func (ec *executionContext) _PersonSpread_node(ctx context.Context, field graphq
 			return ec.fieldContext_PersonSpread_node(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
+			return obj.Node(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *spread.Node) graphql.Marshaler {
@@ -24798,7 +24798,7 @@ func (ec *executionContext) fieldContext_PersonSpread_node(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "PersonSpread",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Node(ctx, field)
