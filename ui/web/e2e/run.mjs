@@ -355,6 +355,8 @@ for (const [viewport, suffix] of [[{ width: 1280, height: 860 }, ""], [{ width: 
     await open.locator('.ant-select-item-option[title="王某 · p:王某 · 人员"]').waitFor();
     await open.locator('.ant-select-item-option[title="王某 · p:王某-2 · 人员"]').waitFor();
     await page.keyboard.press("Escape");
+    // Checked once the list has faded out: mid-fade its options read as faint text.
+    await open.waitFor({ state: "hidden" });
     await accessible(page, "spread-form" + suffix);
     // A file with three bad rows: nothing is recorded, and each is listed in Chinese with its line.
     const logged = problems.length;

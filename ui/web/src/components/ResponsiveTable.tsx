@@ -22,6 +22,9 @@ export function ResponsiveTable<T extends object>(props: TableProps<T>) {
       </Space>
     );
   });
-  return <Table<T> {...rest} scroll={scroll?.y ? { y: scroll.y } : undefined} showHeader={false}
+  // Without a header antd writes the empty text in its faint placeholder colour; it keeps the text's.
+  const empty = rest.locale?.emptyText;
+  const locale = typeof empty === "string" ? { ...rest.locale, emptyText: <Typography.Text type="secondary">{empty}</Typography.Text> } : rest.locale;
+  return <Table<T> {...rest} locale={locale} scroll={scroll?.y ? { y: scroll.y } : undefined} showHeader={false}
     columns={[{ key: "row", render: (_, row, index) => <Space direction="vertical" size={4}>{lines(row, index)}</Space> }]} />;
 }
