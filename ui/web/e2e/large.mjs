@@ -4,7 +4,8 @@
 // one JSON line of figures in milliseconds. With LEAKTRAIL_E2E_PROFILE=<folder>
 // it also writes Chromium's CPU profiles of the draw and of the path
 // (draw.cpuprofile, path.cpuprofile: DevTools' Performance panel opens them)
-// and the page's resource timings up to the draw (draw-timing.json).
+// and the page's resource timings up to the draw (draw-timing.json) and up to
+// the path (path-timing.json, with the page's time of the pick).
 import { writeFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
@@ -27,13 +28,14 @@ const started = Date.now();
 await page.goto(`${url}/incidents/${process.env.REFERENCE}#spread`); // the case page opens its spread section by the address
 await page.locator("[data-testid=spread-graph][data-drawn]").waitFor();
 const drawn = Date.now() - started;
+// The page's requests (and measures) so far, with their times from the page's start.
+const timings = () => page.evaluate(() => JSON.stringify([...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource"),
+  ...performance.getEntriesByType("measure")].map((e) => ({ name: e.name, start: Math.round(e.startTime), duration: Math.round(e.duration),
+  size: e.transferSize, body: e.decodedBodySize, responseStart: Math.round(e.responseStart ?? 0), responseEnd: Math.round(e.responseEnd ?? 0) }))));
 if (profile) {
   const { profile: p } = await profile.send("Profiler.stop");
   writeFileSync(`${process.env.LEAKTRAIL_E2E_PROFILE}/draw.cpuprofile`, JSON.stringify(p));
-  const entries = await page.evaluate(() => JSON.stringify([...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource"),
-    ...performance.getEntriesByType("measure")].map((e) => ({ name: e.name, start: Math.round(e.startTime), duration: Math.round(e.duration),
-    size: e.transferSize, body: e.decodedBodySize, responseStart: Math.round(e.responseStart ?? 0), responseEnd: Math.round(e.responseEnd ?? 0) }))));
-  writeFileSync(`${process.env.LEAKTRAIL_E2E_PROFILE}/draw-timing.json`, entries);
+  writeFileSync(`${process.env.LEAKTRAIL_E2E_PROFILE}/draw-timing.json`, await timings());
   await profile.send("Profiler.start");
 }
 const nodes = Number(await page.getAttribute("[data-testid=spread-graph]", "data-drawn"));
@@ -41,7 +43,11 @@ const pick = Date.now();
 await page.getByTestId("frontier").getByRole("button").first().click();
 await page.locator("[data-testid=spread-graph][data-path]:not([data-path='0'])").waitFor();
 const path = Date.now() - pick;
-if (profile) writeFileSync(`${process.env.LEAKTRAIL_E2E_PROFILE}/path.cpuprofile`, JSON.stringify((await profile.send("Profiler.stop")).profile));
+if (profile) {
+  writeFileSync(`${process.env.LEAKTRAIL_E2E_PROFILE}/path.cpuprofile`, JSON.stringify((await profile.send("Profiler.stop")).profile));
+  writeFileSync(`${process.env.LEAKTRAIL_E2E_PROFILE}/path-timing.json`, JSON.stringify({ pickedAt: await page.evaluate((ms) => performance.now() - (Date.now() - ms), pick),
+    entries: JSON.parse(await timings()) }));
+}
 const zoom = Date.now();
 await page.mouse.move(400, 600);
 for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -300);

@@ -2,10 +2,10 @@ import { CaretRightOutlined, ExpandOutlined, PauseOutlined, ZoomInOutlined, Zoom
 import { Alert, Button, Card, Col, Grid, List, Row, Select, Slider, Space, Tag, Tooltip, Typography } from "antd";
 import cytoscape, { type Core } from "cytoscape";
 import dayjs from "dayjs";
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { startTransition, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { useQuery } from "urql";
+import { useClient, useQuery } from "urql";
 import { requestErrorMessage } from "../../api";
 import { useIncidentAccess } from "../../components/access";
 import { reveal } from "../../components/reveal";
@@ -56,6 +56,17 @@ const hopTime = (at: string) => dayjs(at).format("MM-DD HH:mm");
 const playEvery = 700; // ms between the replay's steps
 
 
+// showPath marks the forwards of a path on the graph, in one batch so the
+// graph's style is worked out once, not once per edge.
+function showPath(c: Core | undefined, el: HTMLElement | null, path: { key: string }[]) {
+  const edges = pathEdges(path);
+  c?.batch(() => {
+    c.edges(".path").removeClass("path");
+    c.edges().filter((e) => edges.has(e.data("forward"))).addClass("path");
+  });
+  if (el) el.dataset.path = String(edges.size);
+}
+
 // SpreadExplorer is the investigators' workspace: the forwarding graph laid
 // out left to right in time order, people and venues drawn by kind, exposure
 // and takedown state, the origin and the path to the selected node
@@ -94,7 +105,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
   const [graph, setGraph] = useState<SpreadExport>();
   const [folded, setFolded] = useState<Collapsed>();
   const [positions, setPositions] = useState<Map<string, Position>>();
-  const [selected, setSelected] = useState<string>();
+  const [selected, setChosen] = useState<string>();
   const [picked, setPicked] = useState<string>();
   const [tip, setTip] = useState<{ forward: string; x: number; y: number }>();
   const [until, setUntil] = useState<number>();
@@ -102,9 +113,22 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
   const [loadError, setLoadError] = useState<string>();
   const [version, setVersion] = useState(0);
   const [box, setBox] = useState<number>();
-  const [{ data: path }] = useQuery({ query: PathQuery, variables: { id: incidentId, key: selected ?? "" }, pause: !selected });
+  const [{ data: path, operation: pathAsked }] = useQuery({ query: PathQuery, variables: { id: incidentId, key: selected ?? "" }, pause: !selected });
   const container = useRef<HTMLDivElement>(null);
   const cy = useRef<Core>(undefined);
+  // A node chosen is shown at once; its path is asked for before the page
+  // renders the choice, and drawn on the graph as it comes (the render of the
+  // whole section would hold it back); the query above then finds it answered.
+  const chosen = useRef<string>(undefined);
+  const client = useClient();
+  const setSelected = useCallback((key?: string) => {
+    chosen.current = key;
+    if (key) {
+      void client.query(PathQuery, { id: incidentId, key }).toPromise()
+        .then((r) => { if (chosen.current === key && r.data) showPath(cy.current, container.current, r.data.incident?.spread.pathTo ?? []); });
+    }
+    startTransition(() => setChosen(key));
+  }, [client, incidentId]);
   const phone = !Grid.useBreakpoint().md;
   const [partial, setPartial] = useState(false);
   // Drawn while its section was hidden or the window changed: measure again when shown.
@@ -198,7 +222,7 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
     el.dataset.drawn = String(c.nodes().length);
     el.dataset.proposed = String(c.edges("[proposed = 1][sender = 0]").length);
     return () => { c.destroy(); if (cy.current === c) cy.current = undefined; };
-  }, [graph, positions, proposed, t]);
+  }, [graph, positions, proposed, t, setSelected]);
 
   // The replay hides what had not happened yet.
   useEffect(() => {
@@ -215,16 +239,11 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
     });
   }, [graph, positions, shown, until]);
 
+  // Drawn again with the graph; a path still being asked for is drawn as it comes (setSelected).
   useEffect(() => {
-    const edges = pathEdges(path?.incident?.spread.pathTo ?? []);
-    const c = cy.current;
-    // In one batch, so the graph's style is worked out once, not once per edge.
-    c?.batch(() => {
-      c.edges(".path").removeClass("path");
-      c.edges().filter((e) => edges.has(e.data("forward"))).addClass("path");
-    });
-    if (container.current) container.current.dataset.path = String(edges.size);
-  }, [path, graph, positions]);
+    if (selected && pathAsked?.variables.key !== selected) return;
+    showPath(cy.current, container.current, selected ? path?.incident?.spread.pathTo ?? [] : []);
+  }, [selected, path, pathAsked, graph, positions]);
 
   useEffect(() => {
     const c = cy.current;
@@ -262,14 +281,14 @@ export function SpreadExplorer({ incidentId, reference, frozen, changes, active 
     const c = cy.current;
     if (c) c.zoom({ level: c.zoom() * factor, renderedPosition: { x: c.width() / 2, y: c.height() / 2 } });
   };
-  const pickWarning = useCallback((forward: string, node?: string) => { setPicked(forward); setSelected(node); }, []);
+  const pickWarning = useCallback((forward: string, node?: string) => { setPicked(forward); setSelected(node); }, [setSelected]);
   // Picking a forward the replay has not reached yet moves the replay to it.
   const pick = useCallback((f: ExportForward) => {
     setPicked(f.key);
     setSelected(f.to);
     const at = Date.parse(f.at);
     if (until !== undefined && at > until) { setPlaying(false); setUntil(at >= hi ? undefined : at); }
-  }, [until, hi]);
+  }, [until, hi, setSelected]);
 
   const s = summary?.incident?.spread;
   const names = useMemo(() => new Map((full?.nodes ?? []).map((n) => [n.key, n.name])), [full]);

@@ -1,17 +1,31 @@
 import { fetchJSON } from "../../api";
-import { elkLayout } from "./elkLayout";
-import { collapse, elkLimit, foldedLimit, type Collapsed, type Position, type SpreadExport } from "./graphData";
+import { collapse, elkLimit, foldedLimit, hopLayout, type Collapsed, type Position, type SpreadExport } from "./graphData";
 
 // Chain is the spread chain export, and for a chain too large to draw node by
-// node its folded graph already laid out: a folded graph draws no proposals,
-// so its layout need not wait for them.
+// node its folded graph already laid out, by hop (see hopLayout): a folded
+// graph draws no proposals, so its layout need not wait for them.
 export interface Chain { full: SpreadExport; folded?: Collapsed; positions?: Map<string, Position> }
 
+declare global {
+  // The chain's read that index.html starts for a page opened on /incidents/REF#spread.
+  interface Window { leaktrailChain?: { url: string; response: Promise<Response | undefined> } }
+}
+
+// readChain reads the chain export, taking the read index.html started when
+// it is this chain's; that read is taken once, by the page it was started for
+// (it may have been refused, before signing in: then the chain is read again).
+async function readChain(url: string): Promise<SpreadExport> {
+  const early = window.leaktrailChain;
+  window.leaktrailChain = undefined;
+  const r = early?.url === url ? await early.response : undefined;
+  return r?.ok ? ((await r.json()) as SpreadExport) : fetchJSON<SpreadExport>(url);
+}
+
 async function loadChain(reference: string): Promise<Chain> {
-  const full = await fetchJSON<SpreadExport>(`/incidents/${reference}/spread.json`);
+  const full = await readChain(`/incidents/${reference}/spread.json`);
   if (full.nodes.length <= elkLimit) return { full };
   const folded = collapse(full, foldedLimit);
-  return { full, folded, positions: await elkLayout(folded.data) };
+  return { full, folded, positions: hopLayout(folded.data) };
 }
 
 // A case page opened on its spread section starts reading and laying out the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import i18n from "../../i18n";
-import { boxMembers, byTime, collapse, forwardsUntil, replayCounts, replaySteps, senderEdges, timeRange, timelineWindow, warningMessage, withProposals,
+import { boxMembers, byTime, collapse, forwardsUntil, hopLayout, replayCounts, replaySteps, senderEdges, timeRange, timelineWindow, warningMessage, withProposals,
   type SpreadExport } from "./graphData";
 
 const data: SpreadExport = {
@@ -24,6 +24,33 @@ describe("replay", () => {
     const [lo, hi] = timeRange(data.forwards);
     expect(hi - lo).toBe(30 * 60 * 1000);
     expect(forwardsUntil(data.forwards, lo + 10 * 60 * 1000).map((f) => f.key)).toEqual(["f1", "f3"]);
+  });
+});
+
+describe("hopLayout", () => {
+  const wide: SpreadExport = { ...data, nodes: [...data.nodes,
+    { id: "6", key: "g:早", kind: "GROUP_CHAT", name: "早", exposure: "INTERNAL", containment: "NONE", origin: false, hops: 1 },
+    { id: "7", key: "a:晚", kind: "PERSON", name: "晚", exposure: "INTERNAL", containment: "NONE", origin: false, hops: 2 }],
+  forwards: [...data.forwards, { id: "d", key: "f4", from: "p:宗某", to: "g:早", by: "p:宗某", at: "2026-02-01T08:05:00+08:00", method: "FORWARD" },
+    { id: "e", key: "f5", from: "g:早", to: "a:晚", by: "a:晚", at: "2026-02-01T09:00:00+08:00", method: "FORWARD" }] };
+  it("places the chain in one column per hop, each node level with where it came from", () => {
+    const at = hopLayout(wide);
+    const x = (k: string) => at.get(k)!.x;
+    const y = (k: string) => at.get(k)!.y;
+    expect(x("fax")).toBe(x("g:早"));
+    expect(x("p:宗某")).toBeLessThan(x("fax"));
+    expect(x("fax")).toBeLessThan(x("a:晚"));
+    expect(x("a:晚")).toBeLessThan(x("p:孤")); // never reached: last
+    // 晚 came from 早, below fax, so it is drawn below fax's two, whatever its key.
+    expect(y("fax")).toBeLessThan(y("g:早"));
+    expect(y("a:晚")).toBeGreaterThan(Math.max(y("g:群"), y("p:杨某")));
+  });
+  it("places a folded chain's boxes after its drawn hops", () => {
+    const folded = collapse(wide, 3).data;
+    const at = hopLayout(folded);
+    expect([...at.keys()].sort()).toEqual(folded.nodes.map((n) => n.key).sort());
+    expect(at.get("fax")!.x).toBeLessThan(at.get("agg:2")!.x);
+    expect(at.get("agg:2")!.x).toBeLessThan(at.get("agg:3")!.x);
   });
 });
 

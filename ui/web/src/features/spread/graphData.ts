@@ -97,6 +97,51 @@ export function collapse(data: SpreadExport, limit: number): Collapsed {
   };
 }
 
+// The sizes the explorer draws nodes at, and the gaps its layouts keep between them.
+export const nodeSize = { width: 140, height: 36 };
+export const boxSize = { width: 170, height: 40 };
+export const layerGap = 60;
+export const nodeGap = 24;
+
+// hopLayout places a folded chain (see collapse) left to right by hop: one
+// column per hop from the origin, the boxes of the further hops after them,
+// each column's nodes in the order of where their forwards came from (the
+// mean row of the senders one column back), so most edges run level. It is
+// what ELK's layered layout draws for such a chain's tree-like shape, without
+// ELK's cold start in its worker, which was most of the wait for a large chain.
+export function hopLayout(data: SpreadExport): Map<string, Position> {
+  const maxHops = Math.max(0, ...data.nodes.map((n) => n.hops ?? 0));
+  const column = new Map(data.nodes.map((n) => [n.key, n.hops ?? maxHops + 1]));
+  const into = new Map<string, string[]>();
+  const feed = (from: string, to: string) => {
+    if ((column.get(from) ?? Infinity) >= (column.get(to) ?? -Infinity)) return; // only from earlier columns
+    const list = into.get(to);
+    if (list) list.push(from); else into.set(to, [from]);
+  };
+  for (const f of data.forwards) feed(f.from, f.to);
+  for (const e of senderEdges(data)) feed(e.from, e.to);
+  const columns: ExportNode[][] = [];
+  for (const n of data.nodes) (columns[column.get(n.key)!] ??= []).push(n);
+  const row = new Map<string, number>();
+  const at = new Map<string, Position>();
+  let x = 0;
+  for (const nodes of columns) {
+    if (!nodes) continue;
+    const mean = (n: ExportNode) => {
+      const from = (into.get(n.key) ?? []).map((k) => row.get(k)).filter((r) => r !== undefined);
+      return from.length ? from.reduce((a, b) => a + b, 0) / from.length : Infinity;
+    };
+    const placed = nodes.map((n) => ({ n, m: mean(n) })).sort((a, b) => a.m - b.m || a.n.key.localeCompare(b.n.key));
+    const width = Math.max(...nodes.map((n) => (n.kind === "AGGREGATE" ? boxSize : nodeSize).width));
+    placed.forEach(({ n }, i) => {
+      row.set(n.key, i - (placed.length - 1) / 2);
+      at.set(n.key, { x: x + width / 2, y: (i - (placed.length - 1) / 2) * (boxSize.height + nodeGap) });
+    });
+    x += width + layerGap;
+  }
+  return at;
+}
+
 // boxMembers are the nodes folded into the box of hop h (see collapse), the
 // largest audiences first, so a box can be opened as a list.
 export function boxMembers(data: SpreadExport, h: number): ExportNode[] {
