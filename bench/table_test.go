@@ -75,6 +75,8 @@ var rows = []row{
 	{"spread analysis, 1M forwards: RSS growth", "MiB", key("analyze1M.rssGrowth.MiB"), nil, false, "≤ 512", false},
 	{"recordForwards, 100k forwards", "s", key("record.s"), sum("copyForwards.s", "copyNodes.s"), false, "ratio ≥ 0.9", false},
 	{"recordForwards over one GraphQL request, 100k", "s", key("recordGQL.s"), sum("copyForwards.s", "copyNodes.s"), false, "ratio ≥ 0.7", false},
+	{"spread explorer, 10k forwards: page to graph drawn", "ms", key("explorer.draw.ms"), nil, false, "≤ 1500 ms", false},
+	{"spread explorer: click to path shown / by the robot", "ms", key("explorer.path.ms"), key("explorer.pathRobot.ms"), false, "≤ 150 ms", true},
 	{"chat search, 1M messages, 16 clients: throughput", "req/s", key("chatSearch.rps"), key("chatSearchFloor.rps"), true, "", false},
 	{"chat search: p50 latency", "ms", key("chatSearch.p50.ms"), key("chatSearchFloor.p50.ms"), false, "", false},
 	{"chat search: p99 latency", "ms", key("chatSearch.p99.ms"), key("chatSearchFloor.p99.ms"), false, "≤ 200 ms", false},
