@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"runtime"
 	"slices"
@@ -54,10 +55,18 @@ type graphQLRequest struct {
 }
 
 // splitForwards returns the request with its lists of ForwardInput emptied,
-// and those lists decoded; nil when it has none or one does not decode.
+// and those lists decoded; nil when it has none or one does not decode. The
+// body is valid JSON (boundGraphQL checked it), so the lists are found by a
+// scan of its bytes, and only the rest, a few hundred bytes, is decoded
+// whole: decoding 20 MB into raw values just to find them cost more than
+// recording the forwards they hold.
 func splitForwards(body []byte) ([]byte, map[string][]*spread.ForwardInput) {
+	arrays, ok := variableArrays(body)
+	if !ok || len(arrays) == 0 {
+		return nil, nil
+	}
 	var req graphQLRequest
-	if json.Unmarshal(body, &req) != nil {
+	if json.Unmarshal(withoutRanges(body, slices.Collect(maps.Values(arrays))), &req) != nil {
 		return nil, nil
 	}
 	doc, err := parser.ParseQuery(&ast.Source{Input: req.Query})
@@ -69,26 +78,132 @@ func splitForwards(body []byte) ([]byte, map[string][]*spread.ForwardInput) {
 		return nil, nil
 	}
 	byVariable := map[string][]*spread.ForwardInput{}
+	var emptied [][2]int
 	for _, v := range op.VariableDefinitions {
-		raw, ok := req.Variables[v.Variable]
-		if v.Type.Elem == nil || v.Type.Elem.NamedType != "ForwardInput" || !ok || !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("[")) {
+		at, ok := arrays[v.Variable]
+		if v.Type.Elem == nil || v.Type.Elem.NamedType != "ForwardInput" || !ok {
 			continue
 		}
-		forwards, ok := decodeForwards(raw)
+		forwards, ok := decodeForwards(body[at[0]:at[1]])
 		if !ok {
 			return nil, nil
 		}
 		byVariable[v.Variable] = forwards
-		req.Variables[v.Variable] = json.RawMessage("[]")
+		emptied = append(emptied, at)
 	}
 	if len(byVariable) == 0 {
 		return nil, nil
 	}
-	small, err := json.Marshal(req)
-	if err != nil {
-		return nil, nil
+	return withoutRanges(body, emptied), byVariable
+}
+
+// withoutRanges is body with each of the array values at these ranges written as [].
+func withoutRanges(body []byte, ranges [][2]int) []byte {
+	slices.SortFunc(ranges, func(a, b [2]int) int { return a[0] - b[0] })
+	out := make([]byte, 0, 1024)
+	last := 0
+	for _, r := range ranges {
+		out = append(append(out, body[last:r[0]]...), "[]"...)
+		last = r[1]
 	}
-	return small, byVariable
+	return append(out, body[last:]...)
+}
+
+// variableArrays finds where, in a body of valid JSON, the members of its
+// top-level "variables" object that are arrays lie, by name. ok is false
+// for a body this leaves to gqlgen: not an object, "variables" or a name
+// given twice, or a key written with escapes.
+func variableArrays(body []byte) (arrays map[string][2]int, ok bool) {
+	arrays = map[string][2]int{}
+	seen := false
+	_, ok = members(body, 0, func(key string, at int) (int, bool) {
+		if key != "variables" || body[at] != '{' {
+			return valueEnd(body, at), true
+		}
+		if seen {
+			return 0, false
+		}
+		seen = true
+		return members(body, at, func(name string, at int) (int, bool) {
+			end := valueEnd(body, at)
+			if _, twice := arrays[name]; twice {
+				return 0, false
+			}
+			if body[at] == '[' {
+				arrays[name] = [2]int{at, end}
+			}
+			return end, true
+		})
+	})
+	return arrays, ok
+}
+
+// members calls member with each key of the object that starts at body[at]
+// and where its value starts; member returns where that value ends. It
+// returns where the object ends, and false when the object is not there, a
+// key has escapes, or member says so.
+func members(body []byte, at int, member func(key string, at int) (int, bool)) (int, bool) {
+	i := skipSpace(body, at)
+	if i >= len(body) || body[i] != '{' {
+		return 0, false
+	}
+	for i = skipSpace(body, i+1); i < len(body) && body[i] != '}'; i = skipSpace(body, i) {
+		if body[i] == ',' {
+			i = skipSpace(body, i+1)
+		}
+		end := valueEnd(body, i)
+		key := body[i+1 : end-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			return 0, false
+		}
+		i = skipSpace(body, skipSpace(body, end)+1) // past the colon
+		next, ok := member(string(key), i)
+		if !ok {
+			return 0, false
+		}
+		i = next
+	}
+	return i + 1, i < len(body)
+}
+
+func skipSpace(body []byte, i int) int {
+	for i < len(body) && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// valueEnd is where the JSON value starting at body[i] ends.
+func valueEnd(body []byte, i int) int {
+	depth := 0
+	for ; i < len(body); i++ {
+		switch c := body[i]; c {
+		case '"':
+			for i++; i < len(body) && body[i] != '"'; i++ {
+				if body[i] == '\\' {
+					i++
+				}
+			}
+			if depth == 0 {
+				return i + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+			if depth < 0 {
+				return i
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return i
 }
 
 // decodeForwards decodes a JSON list of forwards, a part of it on each
