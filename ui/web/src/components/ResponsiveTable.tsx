@@ -17,7 +17,7 @@ export function ResponsiveTable<T extends object>(props: TableProps<T>) {
     const value = rendered && typeof rendered === "object" && !isValidElement(rendered) && "children" in rendered ? rendered.children : rendered;
     return (
       <Space key={String(column.key ?? column.dataIndex ?? i)} size={8} align="start">
-        {typeof column.title !== "function" && <Typography.Text type="secondary">{column.title}</Typography.Text>}
+        {typeof column.title !== "function" && <Typography.Text type="secondary" className="lt-stacked-label">{column.title}</Typography.Text>}
         <div>{value as ReactNode}</div>
       </Space>
     );

@@ -15,7 +15,6 @@ import { GuardedForm, useSubmit } from "../../components/forms";
 import { stages, type Stage } from "../../components/StageBar";
 import { graphql } from "../../gql";
 import { clockLabel } from "../clocks/clockText";
-import { ResponsiveTable } from "../../components/ResponsiveTable";
 
 // SVG, so the charts' labels are text a screen reader and a test can read.
 echarts.use([BarChart, GridComponent, TooltipComponent, SVGRenderer]);
@@ -110,7 +109,7 @@ export function Leadership() {
             ]} />
           </Card></Col>
           <Col xs={24} md={12}><Card size="small" title={t("leadership.clockRates")}>
-            <ResponsiveTable size="small" pagination={false} rowKey={(r) => r.clock.id} dataSource={st.clockRates} scroll={{ x: 420 }} columns={[
+            <Table size="small" pagination={false} rowKey={(r) => r.clock.id} dataSource={st.clockRates} scroll={{ x: 420 }} columns={[
               { title: t("leadership.clock"), key: "clock", render: (_, r) => clockLabel(t, r.clock.id) },
               { title: t("leadership.metRate"), dataIndex: "rate", render: (v?: number | null) => (v == null ? "—" : `${Math.round(v * 100)}%`) },
               { title: t("clock.status.MET"), dataIndex: "met" },
