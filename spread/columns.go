@@ -190,17 +190,23 @@ func permuted[T any](xs []T, order []int32) []T {
 
 // nodes builds the nodes at these places (the structs read, when they were).
 func (c *columns) nodes(places []int32) []*Node {
-	out := make([]*Node, len(places))
 	if c.fullNodes != nil {
-		for k, i := range places {
-			out[k] = c.fullNodes[i]
-		}
-		return out
+		return atPlaces(c.fullNodes, places)
 	}
+	out := make([]*Node, len(places))
 	block := make([]Node, len(places))
 	for k, i := range places {
 		c.fillNode(i, &block[k])
 		out[k] = &block[k]
+	}
+	return out
+}
+
+// atPlaces is the elements of all at these places.
+func atPlaces[T any](all []*T, places []int32) []*T {
+	out := make([]*T, len(places))
+	for k, i := range places {
+		out[k] = all[i]
 	}
 	return out
 }
@@ -217,13 +223,10 @@ func (c *columns) node(i int32) *Node { return c.nodes([]int32{i})[0] }
 
 // forwards builds the forwards at these places with their ends and maker.
 func (c *columns) forwards(places []int32) []*Forward {
-	out := make([]*Forward, len(places))
 	if c.fullForwards != nil {
-		for k, i := range places {
-			out[k] = c.fullForwards[i]
-		}
-		return out
+		return atPlaces(c.fullForwards, places)
 	}
+	out := make([]*Forward, len(places))
 	ends := make([]int32, 0, 3*len(places))
 	for _, i := range places {
 		ends = append(ends, c.from[i], c.to[i], c.by[i])
