@@ -19,7 +19,7 @@ import (
 
 // bulkForwards decodes the batches of forwards of a large /graphql request
 // itself: each variable the operation declares as a list of ForwardInput is
-// read straight into []*spread.ForwardInput by encoding/json and handed to
+// read straight into []*spread.ForwardInput (forwardReader) and handed to
 // the resolver aside (graph.WithBulkForwards), gqlgen getting the request with
 // an empty list in its place. gqlgen would decode it into maps, check them and
 // convert them field by field, several times the work (the cost of
@@ -206,20 +206,16 @@ func valueEnd(body []byte, i int) int {
 	return i
 }
 
-// decodeForwards decodes a JSON list of forwards, a part of it on each
-// core: the decode, not the recording, is most of the cost of a large batch
-// over GraphQL, and the cores are otherwise idle meanwhile.
+// decodeForwards reads a JSON list of forwards, a part of it on each core:
+// the decode, not the recording, is most of the cost of a large batch over
+// GraphQL, and the cores are otherwise idle meanwhile.
 func decodeForwards(raw []byte) ([]*spread.ForwardInput, bool) {
 	parts := splitArray(raw, runtime.GOMAXPROCS(0))
 	decoded := make([][]*spread.ForwardInput, len(parts))
 	ok := make([]bool, len(parts))
 	var wg sync.WaitGroup
 	for i, part := range parts {
-		wg.Go(func() {
-			dec := json.NewDecoder(bytes.NewReader(part))
-			dec.DisallowUnknownFields()
-			ok[i] = dec.Decode(&decoded[i]) == nil && !dec.More() && plainForwards(decoded[i])
-		})
+		wg.Go(func() { decoded[i], ok[i] = readForwards(part) })
 	}
 	wg.Wait()
 	if slices.Contains(ok, false) {
@@ -260,28 +256,3 @@ func splitArray(raw []byte, n int) [][]byte {
 	cut(inner[start:])
 	return parts
 }
-
-// plainForwards tells whether a batch decoded by encoding/json holds what
-// GraphQL would have given: no null element, and the enumerations' values
-// among the schema's (spread checks the rest of each row as it records it).
-func plainForwards(forwards []*spread.ForwardInput) bool {
-	for _, f := range forwards {
-		if f == nil || !among(f.Method, spread.Methods) || f.Confidence != nil && !among(*f.Confidence, spread.Confidences) {
-			return false
-		}
-		for _, a := range f.Alterations {
-			if !among(a, spread.Alterations) {
-				return false
-			}
-		}
-		for _, r := range [3]*spread.NodeRef{&f.From, &f.To, &f.By} {
-			if !among(r.Kind, spread.NodeKinds) || r.Exposure != nil && !among(*r.Exposure, spread.Exposures) ||
-				r.Platform != nil && !among(*r.Platform, spread.Platforms) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-func among[T comparable](v T, valid []T) bool { return slices.Contains(valid, v) }
