@@ -36,6 +36,9 @@ type HandlerConfig struct {
 	Extensions []graphql.HandlerExtension
 	// Limits are the server's pools of expensive work; nil pools admit everything.
 	Limits *budget.Limits
+	// Generic answers every field through gqlgen's executor, the
+	// @handWritten ones too: the answer a hand-written one must equal.
+	Generic bool
 }
 
 // DefaultComplexityLimit admits a full page of incidents with their nested fields.
@@ -129,7 +132,11 @@ func NewHandler(r *Resolver, cfg HandlerConfig) http.Handler {
 	if limit <= 0 {
 		limit = DefaultComplexityLimit
 	}
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r, Complexity: complexity(limit)}))
+	directives := generated.DirectiveRoot{HandWritten: r.handWritten}
+	if cfg.Generic {
+		directives.HandWritten = func(ctx context.Context, _ any, next graphql.Resolver) (any, error) { return next(ctx) }
+	}
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r, Directives: directives, Complexity: complexity(limit)}))
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 10 * time.Second,
 		InitFunc:              r.initSocket,

@@ -1,0 +1,36 @@
+package graph
+
+import (
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/leaktrail/leaktrail/graph/generated"
+	"github.com/leaktrail/leaktrail/internal/testgql"
+)
+
+// The list screen's page is written by hand, whatever the screen asks next:
+// a field added to its query must be added to the writer (and to
+// TestHandWrittenListIsGqlgens), or the page falls back to gqlgen unseen.
+func TestListScreenIsHandWritten(t *testing.T) {
+	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{}}).Schema()
+	for query, want := range map[string]bool{
+		testgql.IncidentListScreen:                                                   true,
+		`{ incidents { edges { node { id summary } } } }`:                            false,
+		`{ incidents { edges { node { id ... @defer { title } } } } }`:               false,
+		`{ incidents { edges { node { tasks { title } } } } }`:                       false,
+		`{ incidents { edges { node { ... on Incident { lead { username } } } } } }`: false,
+	} {
+		doc, err := gqlparser.LoadQuery(schema, query)
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		op := doc.Operations[0]
+		oc := &graphql.OperationContext{Doc: doc, Operation: op, Variables: map[string]any{}}
+		if _, got := plan(oc, "IncidentConnection", op.SelectionSet[0].(*ast.Field).SelectionSet); got != want {
+			t.Errorf("%s: written by hand %v, want %v", query, got, want)
+		}
+	}
+}
