@@ -150,6 +150,18 @@ func WithTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error 
 	return nil
 }
 
+// ReadSnapshot runs fn's reads in one read-only transaction that sees the
+// database as it was at its first statement: reads that must agree with
+// each other (a list and its count) then do, whatever commits meanwhile.
+func ReadSnapshot(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return MapError(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read only: nothing to keep
+	return MapError(fn(tx))
+}
+
 // constraintErrors maps constraint names to the client error they mean. It is
 // the one place a database refusal becomes a field error.
 var constraintErrors = map[string]*apperr.Error{

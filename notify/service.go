@@ -76,29 +76,35 @@ func (s *Service) Notices(ctx context.Context, first int, after *string, unreadO
 		return NoticePage{}, err
 	}
 	first = min(max(first, 1), MaxNoticePage)
-	var cur *noticeCursor
-	if after != nil {
-		id, err := uuid.Parse(*after)
-		if err != nil {
-			return NoticePage{}, apperr.Invalid("after", "not a cursor of this list")
+	var p NoticePage
+	// The list and the unread count are read in one snapshot, so a notice
+	// written meanwhile is in both or in neither.
+	err = database.ReadSnapshot(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var cur *noticeCursor
+		if after != nil {
+			id, err := uuid.Parse(*after)
+			if err != nil {
+				return apperr.Invalid("after", "not a cursor of this list")
+			}
+			at, err := s.Store.noticeCreatedAt(ctx, tx, u.ID, id)
+			if err != nil {
+				return apperr.Invalid("after", "not a cursor of this list")
+			}
+			cur = &noticeCursor{At: at, ID: id}
 		}
-		at, err := s.Store.noticeCreatedAt(ctx, s.DB, u.ID, id)
+		list, err := s.Store.Notices(ctx, tx, u.ID, unreadOnly, cur, first+1)
 		if err != nil {
-			return NoticePage{}, apperr.Invalid("after", "not a cursor of this list")
+			return err
 		}
-		cur = &noticeCursor{At: at, ID: id}
-	}
-	list, err := s.Store.Notices(ctx, s.DB, u.ID, unreadOnly, cur, first+1)
-	if err != nil {
-		return NoticePage{}, err
-	}
-	p := NoticePage{HasNextPage: len(list) > first}
-	p.Notices = list[:min(len(list), first)]
-	if n := len(p.Notices); n > 0 {
-		end := p.Notices[n-1].ID.String()
-		p.EndCursor = &end
-	}
-	p.Unread, err = s.Store.Unread(ctx, s.DB, u.ID)
+		p = NoticePage{HasNextPage: len(list) > first}
+		p.Notices = list[:min(len(list), first)]
+		if n := len(p.Notices); n > 0 {
+			end := p.Notices[n-1].ID.String()
+			p.EndCursor = &end
+		}
+		p.Unread, err = s.Store.Unread(ctx, tx, u.ID)
+		return err
+	})
 	return p, err
 }
 

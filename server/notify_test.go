@@ -766,3 +766,40 @@ func TestQuietHoursHoldEmailButNotOverdue(t *testing.T) {
 		t.Errorf("%d e-mails held for the end of the quiet hours, want the stage change's (%v)", held, err)
 	}
 }
+
+// A page of notices and its unread count are read in one snapshot: while
+// notices keep arriving, every answer's count is what its list shows.
+func TestNoticesAndTheirUnreadCountAgree(t *testing.T) {
+	t.Parallel()
+	m, c := start(t)
+	user := mustUser(t, m, "resp")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 95 {
+			if _, err := m.DB.Exec(`WITH e AS (INSERT INTO notice_events (id, kind) VALUES (gen_random_uuid(), 'STAGE_CHANGED') RETURNING id)
+				INSERT INTO notices (id, user_id, event_id) SELECT gen_random_uuid(), $1, id FROM e`, user); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for reads := 0; ; reads++ {
+		select {
+		case <-done:
+			t.Logf("%d reads while 95 notices arrived", reads)
+			return
+		default:
+		}
+		var out struct {
+			Notices struct {
+				Unread int
+				Edges  []struct{ ID string }
+			}
+		}
+		c.Must(t, `{ notices(first: 100, unreadOnly: true) { unread edges { id } } }`, nil, &out)
+		if out.Notices.Unread != len(out.Notices.Edges) {
+			t.Fatalf("read %d: %d unread, %d listed", reads, out.Notices.Unread, len(out.Notices.Edges))
+		}
+	}
+}
