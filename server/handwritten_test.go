@@ -14,6 +14,7 @@ import (
 	"github.com/leaktrail/leaktrail/auth"
 	"github.com/leaktrail/leaktrail/graph"
 	"github.com/leaktrail/leaktrail/internal/testgql"
+	"github.com/leaktrail/leaktrail/server"
 )
 
 // The incident list page written by hand (graph/listpage.go) is, byte for
@@ -54,26 +55,7 @@ func TestHandWrittenListIsGqlgens(t *testing.T) {
 		}
 	}
 
-	generic := httptest.NewServer(m.Auth.Middleware(graph.NewHandler(&graph.Resolver{AuthService: m.Auth, IncidentService: m.Incidents,
-		SpreadService: m.Spread, EvidenceService: m.Evidence, ChatService: m.Chats, DisciplineService: m.Discipline,
-		StatsService: m.Stats, NotifyService: m.Notify, Live: m.Live}, graph.HandlerConfig{Generic: true})))
-	defer generic.Close()
-	answer := func(url, query string, vars map[string]any) []byte {
-		body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-		if err != nil {
-			t.Fatal(err)
-		}
-		req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return b
-	}
+	answer := bothAnswers(t, m, c)
 
 	const every = `query($yes: Boolean!, $no: Boolean!, $after: String, $filter: IncidentFilter) {
 		incidents(first: 4, after: $after, filter: $filter) { __typename totalCount pageInfo { endCursor hasNextPage __typename }
@@ -102,9 +84,69 @@ func TestHandWrittenListIsGqlgens(t *testing.T) {
 		{"a field left to gqlgen", `{ incidents { edges { node { id summary } } } }`, nil},
 		{"a bad cursor", testgql.IncidentListScreen, map[string]any{"after": "not a cursor"}},
 	} {
-		hand, gqlgen := answer(m.URL(), q.query, q.vars), answer(generic.URL, q.query, q.vars)
-		if !bytes.Equal(hand, gqlgen) {
+		if hand, gqlgen := answer(q.query, q.vars); !bytes.Equal(hand, gqlgen) {
 			t.Errorf("%s:\nhand-written %s\n      gqlgen %s", q.name, hand, gqlgen)
 		}
+	}
+}
+
+// The forwards recordForwards answers, written by hand, are gqlgen's: a
+// batch recorded once, then retried (a retry answers the forwards as
+// recorded) through both, asking its fields in any order, by alias, twice,
+// through a fragment.
+func TestHandWrittenForwardsAreGqlgens(t *testing.T) {
+	t.Parallel()
+	m, c := start(t)
+	id, _ := openCase(t, c, "转发链")
+	person := func(key string) map[string]any {
+		return map[string]any{"key": key, "kind": "PERSON", "name": key + ` "甲" \`}
+	}
+	var batch []map[string]any
+	for i := range 30 {
+		batch = append(batch, map[string]any{"key": fmt.Sprintf("第%d次 \"转发\"", i), "at": time.Date(2026, 2, 4, 10, i, 7, 123456789, time.FixedZone("", 8*3600)).Format(time.RFC3339Nano),
+			"method": []string{"PHOTO", "FORWARD", "SCREENSHOT"}[i%3], "from": person(fmt.Sprint("p", i)), "to": person(fmt.Sprint("p", i+1)), "by": person(fmt.Sprint("p", i))})
+	}
+	vars := map[string]any{"id": id, "f": batch}
+	c.Must(t, `mutation($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) { id } }`, vars, nil)
+	answer := bothAnswers(t, m, c)
+	for _, rest := range []string{
+		`{ id } }`,
+		`{ __typename method at key id k: key id } }`,
+		`{ ... on Forward { at } ...F } } fragment F on Forward { method __typename }`,
+		`{ id from { key } } }`,
+	} {
+		query := `mutation($id: ID!, $f: [ForwardInput!]!) { recordForwards(incidentId: $id, forwards: $f) ` + rest
+		if hand, gqlgen := answer(query, vars); !bytes.Equal(hand, gqlgen) {
+			t.Errorf("%s:\nhand-written %s\n      gqlgen %s", rest, hand, gqlgen)
+		}
+	}
+}
+
+// bothAnswers returns a function giving a request's answer from m (fields
+// written by hand where they can be) and from gqlgen's executor alone, on the
+// same services, signed in as c.
+func bothAnswers(t *testing.T, m *server.Main, c *testgql.Client) func(query string, vars map[string]any) (hand, gqlgen []byte) {
+	generic := httptest.NewServer(m.Auth.Middleware(graph.NewHandler(&graph.Resolver{AuthService: m.Auth, IncidentService: m.Incidents,
+		SpreadService: m.Spread, EvidenceService: m.Evidence, ChatService: m.Chats, DisciplineService: m.Discipline,
+		StatsService: m.Stats, NotifyService: m.Notify, Live: m.Live}, graph.HandlerConfig{Generic: true})))
+	t.Cleanup(generic.Close)
+	answer := func(url, query string, vars map[string]any) []byte {
+		body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return b
+	}
+	return func(query string, vars map[string]any) ([]byte, []byte) {
+		return answer(m.URL(), query, vars), answer(generic.URL, query, vars)
 	}
 }

@@ -7399,7 +7399,7 @@ input NotificationInput {
 """
 The server writes this field's answer itself, not through its generic
 executor, when every field asked is one it writes so (the incident list
-screen's); the answer is the same either way.
+screen's, a batch's forward ids); the answer is the same either way.
 """
 directive @handWritten on FIELD_DEFINITION
 
@@ -7972,7 +7972,7 @@ extend type Mutation {
   ` + "`" + `extensions.errors` + "`" + ` as ` + "`" + `{ index, field, problem, params, message }` + "`" + ` (README "Importing forwards").
   People and venues are matched by key alone: a new key is a new node, whatever its name.
   """
-  recordForwards(incidentId: ID!, forwards: [ForwardInput!]!): [Forward!]!
+  recordForwards(incidentId: ID!, forwards: [ForwardInput!]!): [Forward!]! @handWritten
   updateForward(id: ID!, input: ForwardPatch!): Forward!
   deleteForward(id: ID!): Boolean!
   updateNode(id: ID!, input: NodePatch!): Node!
@@ -23270,7 +23270,20 @@ func (ec *executionContext) _Mutation_recordForwards(ctx context.Context, field 
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().RecordForwards(ctx, fc.Args["incidentId"].(uuid.UUID), fc.Args["forwards"].([]*spread.ForwardInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.HandWritten == nil {
+					var zeroVal []*spread.Forward
+					return zeroVal, errors.New("directive handWritten is not implemented")
+				}
+				return ec.Directives.HandWritten(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*spread.Forward) graphql.Marshaler {
 			return ec.marshalNForward2ᚕᚖgithubᚗcomᚋleaktrailᚋleaktrailᚋspreadᚐForwardᚄ(ctx, selections, v)
 		},

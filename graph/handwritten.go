@@ -12,18 +12,21 @@ import (
 	"github.com/leaktrail/leaktrail/graph/model"
 	"github.com/leaktrail/leaktrail/graph/scalar"
 	"github.com/leaktrail/leaktrail/incident"
+	"github.com/leaktrail/leaktrail/spread"
 	"github.com/leaktrail/leaktrail/workflow"
 )
 
 // The incident list is the busiest read, and gqlgen's executor spent more on
 // its page than the SQL behind it: a field context, a context value and a
 // chain of closures for each of the page's 1,500 fields, and goroutines
-// for the rows (docs/performance.md). So the @handWritten directive on
-// Query.incidents writes the page's JSON here when every field asked is one
-// written below: the same resolvers give the values, and the same scalar
-// marshalers write them. Anything else — another field, @defer, a value
-// missing or failing — leaves the page to gqlgen, which answers as ever.
-// TestHandWrittenListIsGqlgens compares the two answers.
+// for the rows; recordForwards' answer to a batch of 100,000 started a
+// goroutine per forward (docs/performance.md). So the @handWritten directive
+// writes such a field's JSON here when every field asked is one written
+// below: the same resolvers give the values, and the same scalar marshalers
+// write them. Anything else — another field, @defer, a value missing or
+// failing — leaves the answer to gqlgen, which answers as ever.
+// TestHandWrittenListIsGqlgens and TestHandWrittenForwardsAreGqlgens compare
+// the two answers.
 
 // handWrittenFields are the fields written here, by type, each with the
 // object type it holds ("" for a scalar or enum).
@@ -39,6 +42,7 @@ var handWrittenFields = map[string]map[string]string{
 	"Clock":           {"definition": "ClockDefinition", "status": "", "startedAt": "", "dueAt": ""},
 	"ClockDefinition": {"id": ""},
 	"IncidentCounts":  {"tasks": "", "openTasks": "", "evidence": "", "forwards": ""},
+	"Forward":         {"id": "", "key": "", "at": "", "method": ""},
 }
 
 // planned is a field of the answer: its key as written, its name, and the
@@ -75,21 +79,26 @@ func quoted(s string) []byte {
 	return b.Bytes()
 }
 
-// handWritten is the @handWritten directive: the list page written here
-// when it can be, else the page for gqlgen to write.
+// handWritten is the @handWritten directive: the answer written here when
+// it can be, else the resolver's value for gqlgen to write.
 func (r *Resolver) handWritten(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
 	res, err := next(ctx)
-	page, isPage := res.(*incident.Page)
-	if err != nil || !isPage {
+	if err != nil {
 		return res, err
 	}
-	fields, ok := plan(graphql.GetOperationContext(ctx), "IncidentConnection", graphql.GetFieldContext(ctx).Field.Selections)
-	if !ok {
-		return page, nil
+	oc, sel := graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field.Selections
+	w := &answerWriter{r: r, ctx: ctx}
+	written := false
+	switch v := res.(type) {
+	case *incident.Page:
+		fields, ok := plan(oc, "IncidentConnection", sel)
+		written = ok && w.connection(fields, v)
+	case []*spread.Forward:
+		fields, ok := plan(oc, "Forward", sel)
+		written = ok && w.forwards(fields, v)
 	}
-	w := &pageWriter{r: r, ctx: ctx}
-	if !w.connection(fields, page) {
-		return page, nil
+	if !written {
+		return res, nil
 	}
 	return writtenAnswer(w.buf.Bytes()), nil
 }
@@ -99,9 +108,9 @@ type writtenAnswer []byte
 
 func (a writtenAnswer) MarshalGQL(w io.Writer) { w.Write(a) } //nolint:errcheck
 
-// pageWriter writes a page's answer; each method says false when it
+// answerWriter writes an answer; each method says false when it
 // cannot, the answer then left to gqlgen.
-type pageWriter struct {
+type answerWriter struct {
 	r   *Resolver
 	ctx context.Context
 	buf bytes.Buffer
@@ -109,7 +118,7 @@ type pageWriter struct {
 
 // object writes the fields of an object of type typ, value writing each
 // field's value.
-func (w *pageWriter) object(fields []planned, typ string, value func(f *planned) bool) bool {
+func (w *answerWriter) object(fields []planned, typ string, value func(f *planned) bool) bool {
 	w.buf.WriteByte('{')
 	for i := range fields {
 		f := &fields[i]
@@ -127,10 +136,10 @@ func (w *pageWriter) object(fields []planned, typ string, value func(f *planned)
 	return true
 }
 
-func (w *pageWriter) write(m graphql.Marshaler) { m.MarshalGQL(&w.buf) }
+func (w *answerWriter) write(m graphql.Marshaler) { m.MarshalGQL(&w.buf) }
 
 // nonNull writes the value of a non-null field; false when it is null.
-func (w *pageWriter) nonNull(m graphql.Marshaler) bool {
+func (w *answerWriter) nonNull(m graphql.Marshaler) bool {
 	if m == graphql.Null {
 		return false
 	}
@@ -138,7 +147,7 @@ func (w *pageWriter) nonNull(m graphql.Marshaler) bool {
 	return true
 }
 
-func (w *pageWriter) connection(fields []planned, page *incident.Page) bool {
+func (w *answerWriter) connection(fields []planned, page *incident.Page) bool {
 	c := w.r.IncidentConnection()
 	return w.object(fields, "IncidentConnection", func(f *planned) bool {
 		switch f.name {
@@ -168,7 +177,7 @@ func (w *pageWriter) connection(fields []planned, page *incident.Page) bool {
 	})
 }
 
-func (w *pageWriter) edge(fields []planned, e *model.IncidentEdge) bool {
+func (w *answerWriter) edge(fields []planned, e *model.IncidentEdge) bool {
 	return w.object(fields, "IncidentEdge", func(f *planned) bool {
 		if f.name == "cursor" {
 			return w.nonNull(graphql.MarshalString(e.Cursor))
@@ -177,7 +186,7 @@ func (w *pageWriter) edge(fields []planned, e *model.IncidentEdge) bool {
 	})
 }
 
-func (w *pageWriter) pageInfo(fields []planned, info *model.PageInfo) bool {
+func (w *answerWriter) pageInfo(fields []planned, info *model.PageInfo) bool {
 	return w.object(fields, "PageInfo", func(f *planned) bool {
 		if f.name == "hasNextPage" {
 			return w.nonNull(graphql.MarshalBoolean(info.HasNextPage))
@@ -191,7 +200,7 @@ func (w *pageWriter) pageInfo(fields []planned, info *model.PageInfo) bool {
 	})
 }
 
-func (w *pageWriter) incident(fields []planned, inc *incident.Incident) bool {
+func (w *answerWriter) incident(fields []planned, inc *incident.Incident) bool {
 	r := w.r.Incident()
 	return w.object(fields, "Incident", func(f *planned) bool {
 		switch f.name {
@@ -246,7 +255,7 @@ func (w *pageWriter) incident(fields []planned, inc *incident.Incident) bool {
 	})
 }
 
-func (w *pageWriter) user(fields []planned, u *auth.User) bool {
+func (w *answerWriter) user(fields []planned, u *auth.User) bool {
 	return w.object(fields, "User", func(f *planned) bool {
 		if f.name == "id" {
 			return w.nonNull(scalar.MarshalUUID(u.ID))
@@ -255,7 +264,7 @@ func (w *pageWriter) user(fields []planned, u *auth.User) bool {
 	})
 }
 
-func (w *pageWriter) reportUpward(fields []planned, ru *workflow.ReportUpwardClock) bool {
+func (w *answerWriter) reportUpward(fields []planned, ru *workflow.ReportUpwardClock) bool {
 	return w.object(fields, "ReportUpward", func(f *planned) bool {
 		switch f.name {
 		case "required":
@@ -269,7 +278,7 @@ func (w *pageWriter) reportUpward(fields []planned, ru *workflow.ReportUpwardClo
 	})
 }
 
-func (w *pageWriter) clock(fields []planned, c *incident.Clock) bool {
+func (w *answerWriter) clock(fields []planned, c *incident.Clock) bool {
 	return w.object(fields, "Clock", func(f *planned) bool {
 		switch f.name {
 		case "definition":
@@ -287,7 +296,7 @@ func (w *pageWriter) clock(fields []planned, c *incident.Clock) bool {
 	})
 }
 
-func (w *pageWriter) counts(fields []planned, c *incident.Counts) bool {
+func (w *answerWriter) counts(fields []planned, c *incident.Counts) bool {
 	return w.object(fields, "IncidentCounts", func(f *planned) bool {
 		n := c.Forwards
 		switch f.name {
@@ -299,5 +308,35 @@ func (w *pageWriter) counts(fields []planned, c *incident.Counts) bool {
 			n = c.Evidence
 		}
 		return w.nonNull(graphql.MarshalInt(n))
+	})
+}
+
+func (w *answerWriter) forwards(fields []planned, forwards []*spread.Forward) bool {
+	w.buf.Grow(len(forwards) * (len(fields) * 48))
+	w.buf.WriteByte('[')
+	for i, f := range forwards {
+		if i > 0 {
+			w.buf.WriteByte(',')
+		}
+		if f == nil || !w.forward(fields, f) {
+			return false
+		}
+	}
+	w.buf.WriteByte(']')
+	return true
+}
+
+func (w *answerWriter) forward(fields []planned, f *spread.Forward) bool {
+	return w.object(fields, "Forward", func(p *planned) bool {
+		switch p.name {
+		case "id":
+			return w.nonNull(scalar.MarshalUUID(f.ID))
+		case "key":
+			return w.nonNull(graphql.MarshalString(f.Key))
+		case "at":
+			return w.nonNull(scalar.MarshalTime(f.At))
+		default: // method
+			return w.nonNull(graphql.MarshalString(string(f.Method)))
+		}
 	})
 }
