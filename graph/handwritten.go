@@ -88,19 +88,30 @@ func (r *Resolver) handWritten(ctx context.Context, _ any, next graphql.Resolver
 	}
 	oc, sel := graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field.Selections
 	w := &answerWriter{r: r, ctx: ctx}
-	written := false
-	switch v := res.(type) {
-	case *incident.Page:
-		fields, ok := plan(oc, "IncidentConnection", sel)
-		written = ok && w.connection(fields, v)
-	case []*spread.Forward:
-		fields, ok := plan(oc, "Forward", sel)
-		written = ok && w.forwards(fields, v)
-	}
-	if !written {
+	if !w.answer(oc, sel, res) {
 		return res, nil
 	}
 	return writtenAnswer(w.buf.Bytes()), nil
+}
+
+// answer writes res when it can. A panic on the way (in a resolver, say)
+// leaves res to gqlgen too, which meets it where it always did: at the
+// field it comes from, nulling only what it must.
+func (w *answerWriter) answer(oc *graphql.OperationContext, sel ast.SelectionSet, res any) (written bool) {
+	defer func() {
+		if recover() != nil {
+			written = false
+		}
+	}()
+	switch v := res.(type) {
+	case *incident.Page:
+		fields, ok := plan(oc, "IncidentConnection", sel)
+		return ok && w.connection(fields, v)
+	case []*spread.Forward:
+		fields, ok := plan(oc, "Forward", sel)
+		return ok && w.forwards(fields, v)
+	}
+	return false
 }
 
 // writtenAnswer is JSON written already.
