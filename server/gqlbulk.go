@@ -112,11 +112,16 @@ func withoutRanges(body []byte, ranges [][2]int) []byte {
 // variableArrays finds where, in a body of valid JSON, the members of its
 // top-level "variables" object that are arrays lie, by name. ok is false
 // for a body this leaves to gqlgen: not an object, "variables" or a name
-// given twice, or a key written with escapes.
+// given twice, a key written with escapes, or a top-level key other than
+// the four of a request (gqlgen reads those in any case: "Variables" would
+// be its variables too).
 func variableArrays(body []byte) (arrays map[string][2]int, ok bool) {
 	arrays = map[string][2]int{}
 	seen := false
 	_, ok = members(body, 0, func(key string, at int) (int, bool) {
+		if !slices.Contains(requestKeys, key) {
+			return 0, false
+		}
 		if key != "variables" || body[at] != '{' {
 			return valueEnd(body, at), true
 		}
@@ -137,6 +142,8 @@ func variableArrays(body []byte) (arrays map[string][2]int, ok bool) {
 	})
 	return arrays, ok
 }
+
+var requestKeys = []string{"query", "operationName", "variables", "extensions"}
 
 // members calls member with each key of the object that starts at body[at]
 // and where its value starts; member returns where that value ends. It

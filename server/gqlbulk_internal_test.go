@@ -101,6 +101,9 @@ func TestVariableArraysAreWhatJSONReads(t *testing.T) {
 		`{"variables":{"f":[1],"f":[2]}}`,
 		`{"variables":{"\u0066":[1]}}`,
 		`{"variabl\u0065s":{"f":[1]},"variables":{"f":[2]}}`,
+		`{"variables":{"f":[1]},"Variables":{"f":[2]}}`,
+		`{"VARIABLES":{"f":[1]}}`,
+		`{"variables":{"f":[1]},"other":1}`,
 	} {
 		if _, ok := variableArrays([]byte(body)); ok {
 			t.Errorf("%s: not left to gqlgen", body)
